@@ -1,0 +1,1 @@
+"""Getting customer files in and out: readers, header mapping, import pipeline, export."""

@@ -1,0 +1,183 @@
+"""``open_table``: check a path, pick the reader, say clearly what is wrong."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from carnet.errors import InputFileError
+from carnet.ingest.readers._base import Format, Table
+from carnet.ingest.readers.csv import CsvTable
+from carnet.ingest.readers.json import JsonTable, NdjsonTable, looks_like_ndjson
+from carnet.ingest.readers.sniff import binary_kind, looks_binary
+from carnet.ingest.readers.xlsx import XlsxTable
+
+__all__ = ["EXTENSIONS", "FORMATS", "open_table"]
+
+#: The formats ``open_table`` reads.
+FORMATS: tuple[Format, ...] = ("csv", "xlsx", "json", "ndjson")
+#: File extension → format.
+EXTENSIONS: dict[str, Format] = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+}
+_ALIASES: dict[str, Format] = {"tsv": "csv", "txt": "csv", "jsonl": "ndjson", "xlsm": "xlsx"}
+_OTHER_OFFICE = {
+    ".xls": "an Excel 97-2003 workbook (.xls)",
+    ".xlsb": "an Excel binary workbook (.xlsb)",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
+    ".numbers": "an Apple Numbers document",
+}
+
+
+def open_table(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | int | None = None,
+    format: str | None = None,
+) -> Table:
+    """Open a customer file for streaming: CSV, XLSX, JSON or NDJSON.
+
+    Only the start of the file is read here (to sniff encoding, delimiter and
+    header); rows are read by ``Table.batches()``, ``Table.batches_columns()``
+    or ``Table.rows()``.
+
+    Args:
+        path: the file.
+        encoding: force the text encoding (``"cp1252"``, ``"latin-1"``...);
+            by default it is detected (CSV, JSON, NDJSON).
+        delimiter: force the CSV delimiter; by default it is sniffed.
+        sheet: XLSX: a sheet name, a 0-based index, or ``"*"`` for every
+            visible sheet (default: the first sheet). JSON: the dotted path of
+            the records array inside a top-level object. Ignored for CSV.
+        format: force the format (``csv``, ``xlsx``, ``json``, ``ndjson``)
+            when the extension is missing or misleading.
+
+    Returns:
+        A :class:`Table` (``CsvTable``, ``XlsxTable``, ``JsonTable`` or
+        ``NdjsonTable``).
+
+    Raises:
+        InputFileError: the file is missing, a folder, empty, unreadable,
+            binary, of an unsupported kind, corrupt, or cannot be decoded.
+
+    Example:
+        >>> table = open_table("contacts.csv")  # doctest: +SKIP
+        >>> for batch in table.batches(10_000):  # doctest: +SKIP
+        ...     for row in batch:
+        ...         print(row.number, row.values["Email"])
+    """
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputFileError(
+            f"File '{name}' does not exist; check the path and the current folder.", path=name
+        )
+    if p.is_dir():
+        raise InputFileError(
+            f"'{name}' is a folder, not a file; give the path of a CSV, XLSX or JSON file.",
+            path=name,
+        )
+    try:
+        size = p.stat().st_size
+        with p.open("rb") as fh:
+            head = fh.read(1 << 16)
+    except PermissionError:
+        raise InputFileError(
+            f"File '{name}' cannot be read (permission denied); check its permissions "
+            "or copy it somewhere you can read it.",
+            path=name,
+        ) from None
+    except OSError as error:
+        raise InputFileError(
+            f"File '{name}' cannot be read ({error.strerror or error}).", path=name
+        ) from None
+    if size == 0:
+        raise InputFileError(
+            f"File '{name}' is empty (0 bytes); export the data again or choose another file.",
+            path=name,
+        )
+    fmt = _choose_format(p, name, head, format)
+    if fmt == "csv":
+        return CsvTable(p, size, encoding=encoding, delimiter=delimiter)
+    if fmt == "xlsx":
+        return XlsxTable(p, sheet=sheet)
+    if fmt == "ndjson":
+        return NdjsonTable(p, size, encoding=encoding)
+    path_in_file = sheet if isinstance(sheet, str) and sheet != "*" else None
+    if path_in_file is None and format is None and _head_is_ndjson(head):
+        return NdjsonTable(p, size, encoding=encoding)
+    return JsonTable(p, size, encoding=encoding, path_in_file=path_in_file)
+
+
+def _choose_format(p: Path, name: str, head: bytes, forced: str | None) -> Format:
+    kind = binary_kind(head[:16])
+    if kind == "ole2":
+        raise InputFileError(
+            f"File '{name}' is an Excel 97-2003 (.xls) workbook or a password-protected "
+            "Office file; open it in Excel, remove any password and save it as .xlsx "
+            "or CSV UTF-8.",
+            path=name,
+        )
+    if kind is not None and kind != "zip":
+        raise InputFileError(
+            f"File '{name}' is {kind}, not a customer file; choose the CSV, XLSX or "
+            "JSON export of your data.",
+            path=name,
+        )
+    if forced is not None:
+        fmt = _ALIASES.get(forced.lower(), forced.lower())
+        if fmt not in FORMATS:
+            raise InputFileError(
+                f"Unknown format {forced!r} for '{name}'; use csv, xlsx, json or ndjson.",
+                path=name,
+            )
+        if kind == "zip" and fmt != "xlsx":
+            raise InputFileError(
+                f"File '{name}' is a ZIP archive (an XLSX workbook?), not {fmt.upper()}; "
+                "pass --format xlsx or unzip it first.",
+                path=name,
+            )
+        return fmt
+    ext = p.suffix.lower()
+    if kind == "zip":
+        return "xlsx"  # an XLSX under another name: openpyxl will tell if it is not
+    if ext in _OTHER_OFFICE:
+        raise InputFileError(
+            f"File '{name}' is {_OTHER_OFFICE[ext]}, which carnet does not read; save it "
+            "as .xlsx or as CSV UTF-8 and import that.",
+            path=name,
+        )
+    if ext == ".xlsx" or ext == ".xlsm":
+        sample = head.decode("utf-8", "replace")
+        hint = (
+            "it looks like a text (CSV) file: pass --format csv"
+            if not looks_binary(sample)
+            else "open it in Excel and save it again as .xlsx"
+        )
+        raise InputFileError(
+            f"File '{name}' is not a valid XLSX workbook (not a ZIP archive); {hint}.",
+            path=name,
+        )
+    if ext in EXTENSIONS:
+        return EXTENSIONS[ext]
+    shown = f"extension '{ext}'" if ext else "no extension"
+    raise InputFileError(
+        f"File '{name}' has {shown}; carnet reads "
+        f"{', '.join(EXTENSIONS)} files: rename it or pass --format csv "
+        "(format='csv'; also xlsx, json, ndjson).",
+        path=name,
+    )
+
+
+def _head_is_ndjson(head: bytes) -> bool:
+    return looks_like_ndjson(head.decode("utf-8", "replace"))

@@ -1,0 +1,324 @@
+"""CSV reading: any encoding, any usual delimiter, ragged rows, streamed.
+
+Dialect: fields separated by the sniffed (or given) delimiter, quoted with
+``"`` and ``""`` inside quotes for a quote (RFC 4180, as Excel writes them);
+quoted fields may hold delimiters and line breaks; lines end in CRLF, LF or CR
+(even mixed). Parsing is done by Python's C ``csv`` module, fed lines by
+:func:`~carnet.ingest.readers.sniff.iter_lines` from chunks decoded by
+:class:`~carnet.ingest.readers.sniff.TextDecoder`, so memory stays bounded.
+
+Choices made here (see :class:`~carnet.ingest.readers.RawRow`):
+
+- the header is the first non-blank record; its cells are trimmed (BOM,
+  surrounding and repeated whitespace), trailing empty cells dropped, empty
+  ones named ``column_N`` and repeats renamed ``Name (2)``;
+- a blank record (empty line, or only empty cells such as ``;;;``) is skipped,
+  counted in ``stats.blank_lines`` and gets no row number;
+- an empty field is ``""`` (CSV cannot tell empty from missing), a field
+  missing from a short row is None, cells past the header go to ``extra``;
+- NUL characters are removed (and counted in ``stats.nul_chars``);
+- a first line ``sep=;`` (Excel's hint) sets the delimiter and is skipped.
+"""
+
+from __future__ import annotations
+
+import _csv
+import csv
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from itertools import zip_longest
+from pathlib import Path
+
+from carnet.ingest.readers._base import (
+    ColumnBatch,
+    RawRow,
+    Start,
+    Table,
+    TableStats,
+    gc_paused,
+    trim_trailing,
+    unique_headers,
+)
+from carnet.ingest.readers.sniff import (
+    SAMPLE_SIZE,
+    DecodeState,
+    TextDecoder,
+    detect_encoding,
+    iter_lines,
+    looks_binary,
+    normalise_encoding,
+    sniff_delimiter,
+)
+
+__all__ = ["CsvTable"]
+
+_SEP_LINE = re.compile(r"sep=(.)\r?\n?$", re.IGNORECASE)
+_SNIFF_CHARS = 1 << 16
+
+
+class CsvTable(Table):
+    """A CSV (or TSV / delimited text) file; build it with ``open_table``.
+
+    Args:
+        path: the file.
+        size: its size in bytes.
+        encoding: force an encoding (strict), or None to detect it.
+        delimiter: force a one-character delimiter, or None to sniff it.
+
+    Raises:
+        InputFileError: the file is binary, undecodable, or has no header.
+    """
+
+    format = "csv"
+
+    def __init__(
+        self, path: Path, size: int, *, encoding: str | None, delimiter: str | None
+    ) -> None:
+        super().__init__(path)
+        with path.open("rb") as fh:
+            sample = fh.read(SAMPLE_SIZE)
+        at_eof = size <= len(sample)
+        self._auto = encoding is None
+        detected = (
+            detect_encoding(sample, at_eof=at_eof)
+            if encoding is None
+            else normalise_encoding(encoding)
+        )
+        self._detected = detected
+        self.encoding = detected
+        head = _decode_sample(sample[: _SNIFF_CHARS * 2], detected)
+        if looks_binary(head[:8192]):
+            raise self._fail(
+                "does not look like a text (CSV) file: it contains binary data; "
+                "choose the CSV, XLSX or JSON export of your data."
+            )
+        self._skip_lines = 0
+        first_line = head.split("\n", 1)[0]
+        match = _SEP_LINE.match(first_line)
+        if delimiter is not None:
+            if len(delimiter) != 1 or delimiter in '"\r\n':
+                raise self._fail(
+                    f"cannot be read with delimiter {delimiter!r}; give one character "
+                    "such as ';', ',', '|' or '\\t'."
+                )
+            self.delimiter = delimiter
+            if match:
+                self._skip_lines = 1
+        elif match:
+            self.delimiter = match.group(1)
+            self._skip_lines = 1
+        else:
+            text = head[:_SNIFF_CHARS]
+            self.delimiter = sniff_delimiter(text, at_eof=at_eof and len(head) <= _SNIFF_CHARS)
+        with self._reader() as (reader, _):
+            try:
+                header = next(r for r in reader if any(r))
+            except StopIteration:
+                raise self._fail(
+                    "has no header row (it holds only blank lines); export it again "
+                    "with its column names on the first line."
+                ) from None
+            except csv.Error as error:
+                raise self._csv_error(error, reader.line_num) from None
+        cells = trim_trailing(header)
+        self.original_headers = [str(cell) for cell in cells]
+        self.headers = unique_headers(cells)
+
+    @contextmanager
+    def _reader(self) -> Iterator[tuple[_csv.Reader, DecodeState]]:
+        state = DecodeState(encoding=self._detected)
+        with self.path.open("rb") as fh:
+            decoder = TextDecoder(
+                fh, self._detected, auto=self._auto, path=str(self.path), state=state
+            )
+            lines = iter_lines(decoder.chunks())
+            for _ in range(self._skip_lines):
+                next(lines, None)
+            assert self.delimiter is not None
+            yield (
+                csv.reader(lines, delimiter=self.delimiter, quotechar='"', doublequote=True),
+                state,
+            )
+
+    def _finish(self, state: DecodeState, stats: TableStats) -> None:
+        self.encoding = state.encoding
+        stats.nul_chars = state.nul_chars
+        stats.fallback_bytes = state.fallback_bytes
+        stats.switched_at = state.switched_at
+        stats.warnings.extend(state.warnings)
+
+    def _scan(self, reader: _csv.Reader, start: int) -> tuple[int, int]:
+        """Skip the header and the data rows before ``start``.
+
+        Returns:
+            ``(rows skipped, blank records skipped)``.
+        """
+        for header in reader:
+            if any(header):
+                break
+        number = blank = 0
+        if start > 1:
+            for fields in reader:
+                if any(fields):
+                    number += 1
+                    if number >= start - 1:
+                        break
+                else:
+                    blank += 1
+        return number, blank
+
+    def _iter_rows(self, start: Start) -> Iterator[RawRow]:
+        for batch in self._batches(10_000, start):
+            yield from batch
+
+    def _batches(self, size: int, start: Start) -> Iterator[list[RawRow]]:
+        # The hot loop of every import: keep per-row work to parsing, one dict
+        # and one RawRow; rare shapes (blank, short, long) leave the fast path.
+        assert isinstance(start, int)
+        stats = self.stats
+        headers = self.headers
+        width = len(headers)
+        offset = self._skip_lines + 1
+        short = long = 0
+        with self._reader() as (reader, state):
+            try:
+                number, blank = self._scan(reader, start)
+                first = number
+                prev = reader.line_num
+                while True:
+                    out: list[RawRow] = []
+                    append = out.append
+                    with gc_paused():
+                        for fields in reader:
+                            line = prev + offset
+                            prev = reader.line_num
+                            n = len(fields)
+                            if n == width and (fields[0] or any(fields)):
+                                number += 1
+                                append(
+                                    RawRow(
+                                        number,
+                                        dict(zip(headers, fields, strict=True)),
+                                        (),
+                                        fields,
+                                        line,
+                                    )
+                                )
+                            elif not any(fields):
+                                blank += 1
+                                continue
+                            elif n < width:
+                                number += 1
+                                short += 1
+                                values = dict(zip_longest(headers, fields))
+                                append(RawRow(number, values, (), fields, line))
+                            else:
+                                number += 1
+                                extra = tuple(trim_trailing(fields[width:]))
+                                long += 1 if extra else 0
+                                values = dict(zip(headers, fields, strict=False))
+                                append(RawRow(number, values, extra, fields, line))
+                            if len(out) >= size:
+                                break
+                    if not out:
+                        break
+                    yield out
+            except csv.Error as error:
+                raise self._csv_error(error, reader.line_num + offset - 1) from None
+            finally:
+                stats.rows = number - first
+                stats.blank_lines = blank
+                stats.short_rows = short
+                stats.long_rows = long
+                self._finish(state, stats)
+
+    def _column_batches(self, size: int, start: Start) -> Iterator[ColumnBatch]:
+        # Like _batches, but no dict nor RawRow per row: cells are transposed
+        # into columns once per batch (in C).
+        assert isinstance(start, int)
+        stats = self.stats
+        headers = self.headers
+        width = len(headers)
+        offset = self._skip_lines + 1
+        pad: list[str | None] = [None] * width
+        short = long = 0
+        with self._reader() as (reader, state):
+            try:
+                number, blank = self._scan(reader, start)
+                first = number
+                prev = reader.line_num
+                while True:
+                    numbers: list[int] = []
+                    lines: list[int] = []
+                    cells: list[Sequence[str | None]] = []
+                    extra: dict[int, tuple[str, ...]] = {}
+                    with gc_paused():
+                        for fields in reader:
+                            line = prev + offset
+                            prev = reader.line_num
+                            n = len(fields)
+                            if n == width and (fields[0] or any(fields)):
+                                cells.append(fields)
+                            elif not any(fields):
+                                blank += 1
+                                continue
+                            elif n < width:
+                                short += 1
+                                cells.append(fields + pad[n:])
+                            else:
+                                more = tuple(trim_trailing(fields[width:]))
+                                if more:
+                                    long += 1
+                                    extra[number + 1] = more
+                                cells.append(fields[:width])
+                            number += 1
+                            numbers.append(number)
+                            lines.append(line)
+                            if len(numbers) >= size:
+                                break
+                        if not numbers:
+                            break
+                        columns = dict(
+                            zip(headers, map(list, zip(*cells, strict=True)), strict=True)
+                        )
+                    yield ColumnBatch(numbers=numbers, lines=lines, columns=columns, extra=extra)
+            except csv.Error as error:
+                raise self._csv_error(error, reader.line_num + offset - 1) from None
+            finally:
+                stats.rows = number - first
+                stats.blank_lines = blank
+                stats.short_rows = short
+                stats.long_rows = long
+                self._finish(state, stats)
+
+    def _csv_error(self, error: csv.Error, line: int) -> Exception:
+        message = str(error)
+        if "field larger than field limit" in message:
+            return self._fail(
+                f"has a value longer than {csv.field_size_limit()} characters ending "
+                f'near line {line}: a quote (") is probably never closed; fix the '
+                "quotes on that line and try again.",
+                line=line,
+            )
+        return self._fail(f"cannot be parsed as CSV near line {line} ({message}); fix that line.")
+
+
+def _decode_sample(sample: bytes, encoding: str) -> str:
+    """Decode the start of a file leniently (for sniffing only)."""
+    if encoding in ("utf-8", "utf-8-sig"):
+        if encoding == "utf-8-sig":
+            sample = sample[3:]
+        text, _ = _utf8_lenient(sample)
+        return text
+    if encoding == "cp1252":
+        return sample.decode("cp1252", "carnet.latin1")
+    return sample.decode(encoding, "replace")
+
+
+def _utf8_lenient(sample: bytes) -> tuple[str, int]:
+    try:
+        return sample.decode("utf-8"), len(sample)
+    except UnicodeDecodeError:
+        # Cut mid-sequence or a late cp1252 byte: good enough for sniffing.
+        return sample.decode("utf-8", "replace"), len(sample)

@@ -1,0 +1,478 @@
+"""Guessing what a file is: its format, its text encoding, its CSV delimiter.
+
+Everything here works on the first bytes of a file (a *sample*), then on a
+stream of chunks, so a file of any size is read with bounded memory.
+
+Encoding policy (what a French office produces)
+-----------------------------------------------
+1. A byte-order mark decides: UTF-8 BOM → ``utf-8-sig``; UTF-16/32 BOM → that.
+2. UTF-16 without a BOM is recognised by its NUL bytes on every other byte.
+3. Otherwise the first :data:`SAMPLE_SIZE` bytes are decoded as strict UTF-8;
+   if they pass, the file is read as ``utf-8`` *adaptively* (see below), if
+   they fail it is read as ``cp1252``.
+4. ``cp1252`` is a superset of latin-1 for printable characters; its five
+   undefined bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) are decoded as latin-1, so
+   decoding never fails and no byte is lost.
+
+*Adaptive UTF-8*: a file may be pure ASCII for megabytes and meet its first
+accented byte late. The decoder checks every chunk; at the first invalid
+UTF-8 sequence:
+
+- if everything before it was ASCII, the rest of the file is decoded as
+  cp1252. The result is exact, because ASCII reads the same in both, and the
+  table's encoding becomes ``cp1252`` (``switched_at`` gives the byte offset);
+- if real UTF-8 text came before, the file mixes encodings (two exports glued
+  together). Each invalid sequence is decoded as cp1252 on its own, the count
+  is kept in ``fallback_bytes`` and a warning is recorded. Nothing is dropped.
+
+An explicit ``encoding=`` is strict: a byte it cannot decode raises
+:class:`~carnet.errors.InputFileError` naming the byte offset (except cp1252,
+which falls back to latin-1 as above, and latin-1, which cannot fail).
+
+Delimiter policy
+----------------
+``csv.Sniffer`` guesses poorly on real exports. Here quoted sections are
+removed, then each candidate (``;`` ``,`` tab ``|``) is counted on every one
+of the first records. The candidate present in the header whose count is the
+same on most records wins; ties go to the larger count, then to the order
+``;`` ``,`` tab ``|`` (French Excel first). A file whose header holds no
+candidate has one column; the candidate least seen in the data is chosen so
+that its values are not split. An Excel ``sep=;`` first line is honoured.
+"""
+
+from __future__ import annotations
+
+import codecs
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from carnet.errors import InputFileError
+
+__all__ = [
+    "CHUNK_SIZE",
+    "DELIMITERS",
+    "SAMPLE_SIZE",
+    "DecodeState",
+    "TextDecoder",
+    "binary_kind",
+    "detect_encoding",
+    "iter_lines",
+    "looks_binary",
+    "normalise_encoding",
+    "sniff_delimiter",
+]
+
+#: Bytes read to guess the encoding (and to check the file is text).
+SAMPLE_SIZE = 1 << 20
+#: Bytes read at a time while streaming.
+CHUNK_SIZE = 1 << 20
+#: Candidate delimiters, in order of preference on ties.
+DELIMITERS = (";", ",", "\t", "|")
+
+_CP1252_FALLBACK = "carnet.latin1"
+
+
+def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes cp1252 leaves undefined as latin-1 (C1 controls)."""
+    if isinstance(error, UnicodeDecodeError):
+        return error.object[error.start : error.end].decode("latin-1"), error.end
+    raise error
+
+
+codecs.register_error(_CP1252_FALLBACK, _latin1_fallback)
+
+# Magic numbers of files people rename or pick by mistake.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "a program (ELF)"),
+    (b"MZ", "a Windows program"),
+)
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def binary_kind(head: bytes) -> str | None:
+    """Name the kind of a file from its first bytes when it is a known binary.
+
+    Args:
+        head: the first bytes of the file (16 are enough).
+
+    Returns:
+        ``"zip"`` (which includes XLSX), ``"ole2"`` (old ``.xls`` or an
+        encrypted Office file), a description such as ``"a PNG image"``, or
+        None when the bytes match no known binary format.
+    """
+    if head.startswith(_ZIP):
+        return "zip"
+    if head.startswith(_OLE2):
+        return "ole2"
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            # "MZ" and "BZh" are short: require a second sign of binary data.
+            if magic in (b"MZ", b"BZh") and not looks_binary(head[:4096].decode("latin-1")):
+                continue
+            return kind
+    return None
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def looks_binary(text: str) -> bool:
+    """Tell whether decoded text is really binary data.
+
+    Args:
+        text: the start of the decoded file (a few KiB).
+
+    Returns:
+        True when control characters (other than tab, newlines, form feed)
+        make up more than 5 % of it (and at least 8 of them): no customer
+        file looks like that, while a stray NUL byte is tolerated.
+    """
+    if not text:
+        return False
+    bad = len(_CONTROL.findall(text))
+    return bad >= 8 and bad > 0.05 * len(text)
+
+
+def normalise_encoding(encoding: str) -> str:
+    """Return the canonical codec name for a user-given encoding name.
+
+    Args:
+        encoding: any alias Python knows (``latin-1``, ``windows-1252``, ``utf8``).
+
+    Returns:
+        The codec's canonical name (``iso8859-1``, ``cp1252``, ``utf-8``).
+
+    Raises:
+        InputFileError: the name is not an encoding Python knows.
+    """
+    for candidate in (encoding, encoding.replace("-", "").replace("_", "")):
+        try:
+            return codecs.lookup(candidate).name
+        except LookupError:
+            continue
+    raise InputFileError(
+        f"Unknown encoding {encoding!r}; use utf-8, cp1252 (Windows), latin-1 or iso-8859-15.",
+        encoding=encoding,
+    )
+
+
+def detect_encoding(sample: bytes, *, at_eof: bool) -> str:
+    """Guess the encoding of a file from its first bytes.
+
+    Args:
+        sample: the first bytes of the file (up to :data:`SAMPLE_SIZE`).
+        at_eof: True when the sample is the whole file (a truncated UTF-8
+            sequence at its end is then an error, not a cut).
+
+    Returns:
+        ``utf-8-sig``, ``utf-16``, ``utf-32``, ``utf-16-le``, ``utf-16-be``,
+        ``utf-8`` or ``cp1252``. See the module docstring for the policy.
+
+    >>> detect_encoding("prénom;nom\\n".encode("utf-8"), at_eof=True)
+    'utf-8'
+    >>> detect_encoding("prénom;nom\\n".encode("cp1252"), at_eof=True)
+    'cp1252'
+    >>> detect_encoding(codecs.BOM_UTF8 + b"a;b", at_eof=True)
+    'utf-8-sig'
+    """
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name
+    head = sample[:4096]
+    if len(head) >= 4:
+        half = len(head) // 2
+        even_nul = head[0::2].count(0)
+        odd_nul = head[1::2].count(0)
+        if odd_nul > 0.4 * half and even_nul < 0.05 * half:
+            return "utf-16-le"
+        if even_nul > 0.4 * half and odd_nul < 0.05 * half:
+            return "utf-16-be"
+    try:
+        codecs.utf_8_decode(sample, "strict", at_eof)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+@dataclass
+class DecodeState:
+    """What the decoder learnt while reading (shared with the table's stats).
+
+    Attributes:
+        encoding: the encoding in force; changes from ``utf-8`` to ``cp1252``
+            when a late non-UTF-8 byte follows pure ASCII.
+        switched_at: byte offset of that first non-UTF-8 byte, if any.
+        fallback_bytes: bytes decoded as cp1252 inside an otherwise UTF-8 file.
+        nul_chars: NUL characters removed from the text.
+        warnings: human-readable notes on the above.
+    """
+
+    encoding: str
+    switched_at: int | None = None
+    fallback_bytes: int = 0
+    nul_chars: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class TextDecoder:
+    """Turn a binary stream into text chunks following the encoding policy.
+
+    Args:
+        fh: the binary file, positioned at its start.
+        encoding: a canonical codec name (see :func:`normalise_encoding`).
+        auto: True when the encoding was guessed (UTF-8 then adapts to a late
+            cp1252 byte); False when the user gave it (strict).
+        path: the file's name, for error messages.
+        state: where to record switches, fallbacks and removed NULs.
+    """
+
+    def __init__(
+        self, fh: BinaryIO, encoding: str, *, auto: bool, path: str, state: DecodeState
+    ) -> None:
+        self._fh = fh
+        self._path = path
+        self._state = state
+        self._offset = 0  # bytes of the file before self._pending
+        self._pending = b""
+        self._seen_non_ascii = False
+        self._utf8 = encoding in ("utf-8", "utf-8-sig")
+        if self._utf8:
+            self._mode = "adaptive" if auto else "strict-utf8"
+            if encoding == "utf-8-sig":
+                # A BOM is the writer's word that the file is UTF-8: never
+                # reinterpret what came before, only patch invalid bytes.
+                self._seen_non_ascii = auto
+        elif encoding == "cp1252":
+            self._mode = "cp1252"
+        else:
+            self._mode = "codec"
+            self._decoder = codecs.getincrementaldecoder(encoding)("strict")
+        self._encoding = encoding
+
+    def chunks(self, size: int | None = None) -> Iterator[str]:
+        """Yield the decoded text, chunk by chunk, NUL characters removed.
+
+        Args:
+            size: bytes read at a time (default :data:`CHUNK_SIZE`).
+
+        Yields:
+            Decoded text chunks (never empty).
+
+        Raises:
+            InputFileError: a strict encoding met a byte it cannot decode.
+        """
+        fh = self._fh
+        size = size or CHUNK_SIZE
+        first = True
+        while True:
+            data = fh.read(size)
+            final = not data
+            text = self._decode(data, final)
+            if first and text:
+                first = False
+                if self._utf8 and text[0] == "\ufeff":
+                    text = text[1:]  # the BOM, however the first reads were cut
+            if text:
+                if "\x00" in text:
+                    self._state.nul_chars += text.count("\x00")
+                    text = text.replace("\x00", "")
+                if text:
+                    yield text
+            if final:
+                break
+        if self._state.nul_chars:
+            self._state.warnings.append(
+                f"{self._state.nul_chars} NUL character(s) were removed from the file."
+            )
+
+    def _decode(self, data: bytes, final: bool) -> str:
+        mode = self._mode
+        if mode == "cp1252":
+            self._offset += len(data)
+            return data.decode("cp1252", _CP1252_FALLBACK)
+        if mode == "codec":
+            try:
+                text: str = self._decoder.decode(data, final)
+            except UnicodeDecodeError as error:
+                raise self._error(self._offset + error.start) from None
+            self._offset += len(data)
+            return text
+        buf = self._pending + data if self._pending else data
+        try:
+            text, used = codecs.utf_8_decode(buf, "strict", final)
+        except UnicodeDecodeError as error:
+            return self._recover(buf, error, final)
+        if not self._seen_non_ascii and not buf[:used].isascii():
+            self._seen_non_ascii = True
+        self._pending = buf[used:]
+        self._offset += used
+        return text
+
+    def _recover(self, buf: bytes, error: UnicodeDecodeError, final: bool) -> str:
+        at = self._offset + error.start
+        if self._mode == "strict-utf8":
+            raise self._error(at)
+        if self._mode == "adaptive" and not self._seen_non_ascii and buf[: error.start].isascii():
+            # Pure ASCII so far: the file is cp1252 (or latin-1) from the start.
+            self._mode = "cp1252"
+            self._encoding = "cp1252"
+            self._state.encoding = "cp1252"
+            self._state.switched_at = at
+            self._state.warnings.append(
+                f"The first {at} bytes were plain ASCII; the byte at offset {at} is not "
+                "UTF-8, so the file was read as cp1252 (Windows)."
+            )
+            self._pending = b""
+            self._offset += len(buf)
+            return buf.decode("cp1252", _CP1252_FALLBACK)
+        if self._mode == "adaptive":
+            self._mode = "mixed"
+            self._state.warnings.append(
+                f"The file mixes UTF-8 and another encoding (first at byte {at}); "
+                "invalid bytes were read as cp1252."
+            )
+        return self._decode_mixed(buf, final)
+
+    def _decode_mixed(self, buf: bytes, final: bool) -> str:
+        out: list[str] = []
+        view = memoryview(buf)
+        pos = 0
+        while True:
+            try:
+                text, used = codecs.utf_8_decode(view[pos:], "strict", final)
+            except UnicodeDecodeError as error:
+                start, end = pos + error.start, pos + error.end
+                out.append(codecs.utf_8_decode(view[pos:start], "strict", True)[0])
+                bad = bytes(view[start:end])
+                out.append(bad.decode("cp1252", _CP1252_FALLBACK))
+                self._state.fallback_bytes += len(bad)
+                pos = end
+                continue
+            out.append(text)
+            pos += used
+            break
+        self._pending = bytes(view[pos:])
+        self._offset += pos
+        return "".join(out)
+
+    def _error(self, offset: int) -> InputFileError:
+        name = "UTF-8" if self._utf8 else self._encoding
+        hint = "cp1252" if self._utf8 else "utf-8"
+        return InputFileError(
+            f"File '{self._path}' is not valid {name} at byte {offset}; "
+            f"pass --encoding {hint} (or the file's real encoding).",
+            path=self._path,
+            offset=offset,
+        )
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def iter_lines(chunks: Iterable[str]) -> Iterator[str]:
+    """Split text chunks into lines ending in ``\\n``, ``\\r\\n`` or ``\\r`` only.
+
+    Unlike ``str.splitlines`` this never breaks at U+2028, form feed or other
+    Unicode separators, which may sit inside a CSV value; a ``\\r\\n`` cut by a
+    chunk boundary stays one line ending. The per-line iteration runs in C
+    (``itertools.chain``): Python code runs once per chunk, not per line.
+
+    Args:
+        chunks: decoded text pieces in order.
+
+    Returns:
+        An iterator of lines with their terminators (the last may have none).
+    """
+    return itertools.chain.from_iterable(_line_lists(chunks))
+
+
+def _line_lists(chunks: Iterable[str]) -> Iterator[list[str]]:
+    pending = ""
+    for chunk in chunks:
+        if pending:
+            chunk = pending + chunk
+        lines = chunk.splitlines(True)
+        # splitlines also breaks at U+2028, form feed...: if it found more lines
+        # than there are CR/LF line ends, split again on CR/LF only (rare).
+        ends = chunk.count("\n") + chunk.count("\r") - chunk.count("\r\n")
+        if len(lines) != ends + (not chunk.endswith(("\n", "\r"))):
+            lines = _LINE.findall(chunk)
+        last = lines[-1] if lines else ""
+        # Hold back an incomplete line, or a "\r" whose "\n" may start the next chunk.
+        pending = "" if last.endswith("\n") else lines.pop()
+        if lines:
+            yield lines
+    if pending:
+        yield [pending]
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def sniff_delimiter(text: str, *, at_eof: bool, max_records: int = 200) -> str:
+    """Pick the CSV delimiter of a text sample.
+
+    Args:
+        text: the start of the decoded file.
+        at_eof: True when ``text`` is the whole file (its last line is complete).
+        max_records: records examined at most.
+
+    Returns:
+        One of ``;`` ``,`` tab ``|``. See the module docstring for the rules.
+
+    >>> sniff_delimiter('nom;ville\\nDupont;"Paris, 2e"\\nMartin;Lyon\\n', at_eof=True)
+    ';'
+    >>> sniff_delimiter('a,b\\n1,"x;y"\\n', at_eof=True)
+    ','
+    """
+    stripped = _QUOTED.sub("", text)
+    lines = _BREAK.split(stripped)
+    if not at_eof and len(lines) > 1:
+        lines.pop()
+    records = [line for line in lines if line.strip(" ")][:max_records]
+    if not records:
+        return DELIMITERS[0]
+    header, body = records[0], records[1:]
+    best: tuple[float, int, int] | None = None
+    choice = None
+    for rank, candidate in enumerate(DELIMITERS):
+        expected = header.count(candidate)
+        if not expected:
+            continue
+        if body:
+            same = sum(1 for line in body if line.count(candidate) == expected)
+            consistency = same / len(body)
+        else:
+            consistency = 1.0
+        score = (consistency, expected, -rank)
+        if best is None or score > best:
+            best, choice = score, candidate
+    if choice is not None:
+        return choice
+    # One column: choose the delimiter that splits the data least.
+    totals = [(sum(line.count(c) for line in records), rank) for rank, c in enumerate(DELIMITERS)]
+    return DELIMITERS[min(totals)[1]]
