@@ -1,0 +1,244 @@
+"""Blocking: which pairs of records are compared at all.
+
+A :class:`BlockingRule` names prepared key columns; two records form a
+candidate pair when they agree on all of them (``emails``/``phones``: on any
+element). The candidate pairs are the union of every rule's pairs, each pair
+once, so their number grows about linearly with the records when blocks stay
+small.
+
+**Giant blocks.** A key value held by more than ``max_block_size`` records (a
+shared generic e-mail, a default phone, "Martin" born in 1960 in a huge file)
+would produce a quadratic number of pairs. Such values are skipped for that
+rule only; the other rules still find the true pairs among those records. The
+skipped values are reported in :attr:`BlockingStats.skipped_keys`.
+
+**Swapped names.** ``unordered=True`` makes a two-column key order-free, so
+(Martin, Nicolas) and (Nicolas, Martin) fall in one block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import polars as pl
+
+__all__ = [
+    "KEY_INPUTS",
+    "BlockingRule",
+    "BlockingStats",
+    "block_keys",
+    "candidate_pairs_sql",
+    "default_blocking_rules",
+    "default_deterministic_rules",
+    "default_training_rules",
+]
+
+#: Which input column each prepared key column comes from.
+KEY_INPUTS: dict[str, str] = {
+    "fn": "first_name",
+    "fn_ph": "first_name",
+    "fn_initial": "first_name",
+    "ln": "last_name",
+    "ln_ph": "last_name",
+    "dob": "birth_date",
+    "dob_year": "birth_date",
+    "emails": "email",
+    "emails_canon": "email",
+    "email1_local": "email",
+    "phones": "phone",
+    "postcode": "postcode",
+    "city": "city",
+    "street": "street",
+    "siren": "siren",
+}
+
+_LIST_KEYS = frozenset({"emails", "emails_canon", "email_locals", "phones", "phones8"})
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """Records agreeing on every key column form candidate pairs.
+
+    Attributes:
+        keys: prepared key columns (``ln_ph``, ``dob_year``, ``emails``...;
+            identifier columns are ``id_<column>``).
+        max_block_size: key values shared by more records are skipped.
+        unordered: for two keys, compare them as an unordered pair.
+    """
+
+    keys: tuple[str, ...]
+    max_block_size: int = 1000
+    unordered: bool = False
+
+    @property
+    def name(self) -> str:
+        """A readable name: ``ln_ph+dob_year``."""
+        sep = "~" if self.unordered else "+"
+        return sep.join(self.keys)
+
+    @property
+    def inputs(self) -> frozenset[str]:
+        """Input columns the rule forces to agree."""
+        return frozenset(KEY_INPUTS.get(k, k.removeprefix("id_")) for k in self.keys)
+
+    def problems(self, available: Sequence[str]) -> list[str]:
+        """What is wrong with the rule, given the prepared columns."""
+        out: list[str] = []
+        if not self.keys:
+            out.append("a blocking rule has no key")
+        for k in self.keys:
+            if k not in available:
+                out.append(f"blocking key '{k}' is not a prepared column")
+        if self.unordered and len(self.keys) != 2:
+            out.append(f"unordered blocking rule '{self.name}' needs exactly two keys")
+        if self.max_block_size < 2:
+            out.append(f"blocking rule '{self.name}' has max_block_size < 2")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "keys": list(self.keys),
+            "max_block_size": self.max_block_size,
+            "unordered": self.unordered,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BlockingRule:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            tuple(data["keys"]), int(data["max_block_size"]), bool(data.get("unordered", False))
+        )
+
+
+@dataclass
+class BlockingStats:
+    """What blocking did: pairs per rule and the giant key values skipped."""
+
+    pairs: int = 0
+    skipped_keys: dict[str, int] = field(default_factory=dict)
+
+
+def default_blocking_rules() -> tuple[BlockingRule, ...]:
+    """Blocking rules for French person records (union of their pairs).
+
+    * any e-mail (canonical form) — capped at 50 records per address;
+    * any phone — capped at 50;
+    * the primary e-mail's local part (a typo in the domain) — capped at 50;
+    * last-name phonetic key + birth year;
+    * first-name phonetic key + postcode;
+    * first name (folded) + birth date (a married name and a move);
+    * birth date + postcode (a first name typed beyond recognition);
+    * first- and last-name phonetic keys in either order (swapped names);
+    * SIREN + first-name initial.
+    """
+    return (
+        BlockingRule(("emails_canon",), max_block_size=50),
+        BlockingRule(("phones",), max_block_size=50),
+        BlockingRule(("email1_local",), max_block_size=50),
+        BlockingRule(("ln_ph", "dob_year")),
+        BlockingRule(("fn_ph", "postcode")),
+        BlockingRule(("fn", "dob")),
+        BlockingRule(("dob", "postcode")),
+        BlockingRule(("fn_ph", "ln_ph"), unordered=True),
+        BlockingRule(("siren", "fn_initial")),
+    )
+
+
+def default_training_rules() -> tuple[BlockingRule, ...]:
+    """Rules whose pairs train the m-probabilities by EM (one session each).
+
+    Blocking on the birth date estimates every other comparison; blocking on
+    the names' phonetic keys estimates the birth date (and the others again).
+    """
+    return (
+        BlockingRule(("dob",), max_block_size=500),
+        BlockingRule(("fn_ph", "ln_ph"), max_block_size=500),
+    )
+
+
+def default_deterministic_rules() -> tuple[BlockingRule, ...]:
+    """Near-certain rules used to estimate the share of matching pairs.
+
+    Same first name, last name and birth date; or a shared e-mail and the same
+    first name.
+    """
+    return (
+        BlockingRule(("fn", "ln", "dob"), max_block_size=50),
+        BlockingRule(("emails", "fn"), max_block_size=50),
+    )
+
+
+def block_keys(
+    prepared: pl.DataFrame, rules: Sequence[BlockingRule]
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The ``(rule, key, record_id, source)`` table of every rule's block keys.
+
+    Giant key values (more than ``max_block_size`` records) are dropped.
+
+    Returns:
+        The keys table and, per rule name, the number of key values skipped.
+    """
+    frames: list[pl.DataFrame] = []
+    skipped: dict[str, int] = {}
+    for index, rule in enumerate(rules):
+        cols = list(rule.keys)
+        frame = prepared.select("record_id", "source", *cols)
+        for col in cols:
+            if col in _LIST_KEYS or isinstance(frame.schema[col], pl.List):
+                frame = frame.explode(col)
+        frame = frame.drop_nulls(cols)
+        parts = [pl.col(c).cast(pl.String) for c in cols]
+        if rule.unordered:
+            a, b = parts
+            key = (
+                pl.when(a <= b)
+                .then(pl.concat_str([a, b], separator="\x1f"))
+                .otherwise(pl.concat_str([b, a], separator="\x1f"))
+            )
+        else:
+            key = pl.concat_str(parts, separator="\x1f")
+        frame = frame.select(
+            pl.lit(index, dtype=pl.Int16).alias("rule"),
+            key.hash(seed=7).alias("key"),
+            "record_id",
+            "source",
+        ).unique(["key", "record_id"])
+        sizes = frame.group_by("key").agg(pl.len().alias("n"))
+        giant = sizes.filter(pl.col("n") > rule.max_block_size)
+        skipped[rule.name] = giant.height
+        if giant.height:
+            frame = frame.join(giant.select("key"), on="key", how="anti")
+        frames.append(frame)
+    if not frames:
+        empty = pl.DataFrame(
+            schema={"rule": pl.Int16, "key": pl.UInt64, "record_id": pl.Int64, "source": pl.String}
+        )
+        return empty, skipped
+    return pl.concat(frames), skipped
+
+
+def candidate_pairs_sql(
+    left_keys: str, right_keys: str, *, link_only: bool, same_table: bool
+) -> str:
+    """SQL selecting distinct ``(id_l, id_r)`` pairs sharing a block key."""
+    conds = ["a.rule = b.rule", "a.key = b.key"]
+    if same_table:
+        conds.append("a.record_id < b.record_id")
+    else:
+        conds.append("a.record_id <> b.record_id")
+    if link_only:
+        conds.append("a.source IS DISTINCT FROM b.source")
+    return (
+        f"SELECT DISTINCT a.record_id AS id_l, b.record_id AS id_r "
+        f"FROM {left_keys} a JOIN {right_keys} b ON {' AND '.join(conds)}"
+    )
+
+
+def count_pairs(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Number of rows of a DuckDB table."""
+    rows = con.sql(f"SELECT count(*) FROM {table}").fetchall()
+    return int(rows[0][0]) if rows else 0

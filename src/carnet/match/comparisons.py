@@ -1,0 +1,509 @@
+"""The comparison library: how two records compare, field by field.
+
+A comparison is an ordered list of :class:`Level` s; the first level whose
+condition holds is the pair's level for that comparison, and each level has a
+human label shown in every explanation. Levels are DuckDB SQL conditions on the
+prepared columns of the left (``l``) and right (``r``) record (see
+:mod:`carnet.match.records`). A pair where either side lacks the data falls in
+the *null* level, which weighs 0.
+
+Every comparison's docstring lists its levels with an example. Levels marked
+*tf* are adjusted by term frequency: agreeing on a rare value ("Zerbib") weighs
+more than agreeing on a common one ("Martin").
+
+Comparisons marked *household* (last name, address, phone, e-mail) carry
+evidence that members of one household share; see the household guard in
+:mod:`carnet.match.scoring`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+__all__ = [
+    "COMPARISON_TYPES",
+    "AddressComparison",
+    "BirthDateComparison",
+    "Comparison",
+    "EmailComparison",
+    "FirstNameComparison",
+    "IdentifierComparison",
+    "LastNameComparison",
+    "Level",
+    "NameComparison",
+    "PhoneComparison",
+    "SirenComparison",
+    "comparison_from_dict",
+    "default_person_comparisons",
+]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a comparison.
+
+    Attributes:
+        label: human label, shown as-is ("email exact").
+        sql: DuckDB condition on ``l.<col>`` and ``r.<col>``.
+        m_prior: the m-probability used before any data is seen (and to smooth
+            estimates of rare levels).
+        tf_column: prepared column whose term frequency adjusts this level.
+        disagreement: this is the comparison's "everything else" level.
+        weak: a similarity too loose to tell a person from a relative
+            (``Jean`` ~ ``Jeanne``); see the household guard.
+        mirrors: index of the level whose weight this level takes (swapped
+            names carry the same evidence as exact names, counted once each).
+    """
+
+    label: str
+    sql: str
+    m_prior: float
+    tf_column: str | None = None
+    disagreement: bool = False
+    weak: bool = False
+    mirrors: int | None = None
+
+
+def _jw(col: str, threshold: float) -> str:
+    return f"jaro_winkler_similarity(l.{col}, r.{col}) >= {threshold}"
+
+
+class Comparison:
+    """Base class: a named, ordered list of levels over some input columns.
+
+    Attributes:
+        name: the comparison's name, used in output column names.
+        inputs: the input columns it reads (blocking rules on them are not
+            used to estimate its m-probabilities).
+        household: whether a household commonly shares what it compares.
+    """
+
+    name: str = ""
+    inputs: tuple[str, ...] = ()
+    household: ClassVar[bool] = False
+    null_sql: str = "false"
+
+    def __init__(self) -> None:
+        self.levels: tuple[Level, ...] = ()
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Constructor arguments (for JSON serialisation)."""
+        return {}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description: type and constructor arguments."""
+        return {"type": type(self).__name__, "params": self.params}
+
+    @property
+    def labels(self) -> list[str]:
+        """Level labels in order."""
+        return [lvl.label for lvl in self.levels]
+
+    @property
+    def weak_indexes(self) -> list[int]:
+        """Indexes of the weak levels."""
+        return [i for i, lvl in enumerate(self.levels) if lvl.weak]
+
+    @property
+    def disagreement_index(self) -> int:
+        """Index of the "everything else" level."""
+        for i, lvl in enumerate(self.levels):
+            if lvl.disagreement:
+                return i
+        return len(self.levels) - 1
+
+    def gamma_sql(self) -> str:
+        """SQL giving the level index (``-1`` for null) of a pair."""
+        whens = " ".join(
+            f"WHEN {lvl.sql} THEN {i}" for i, lvl in enumerate(self.levels) if not lvl.disagreement
+        )
+        return f"CASE WHEN {self.null_sql} THEN -1 {whens} ELSE {self.disagreement_index} END"
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Comparison) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+
+class NameComparison(Comparison):
+    """A name column (folded): exact, phonetic, Jaro-Winkler, else.
+
+    Levels:
+
+    * ``<name> exact`` (tf) — ``Dupont`` ~ ``DUPONT``
+    * ``<name> phonetic`` — ``Dupont`` ~ ``Dupond``
+    * ``<name> Jaro-Winkler >= 0.92`` — ``Bertrand`` ~ ``Bertarnd``
+    * ``<name> Jaro-Winkler >= 0.88`` — ``Girard`` ~ ``Girardot``
+    * ``<name> different`` — ``Dupont`` ~ ``Martin``
+
+    Args:
+        column: prepared name column (``fn`` or ``ln``).
+        label: how the column is called in labels.
+    """
+
+    def __init__(self, column: str = "ln", label: str = "last name") -> None:
+        super().__init__()
+        self.column = column
+        self.label = label
+        self.name = label.replace(" ", "_")
+        self.inputs = ("first_name",) if column == "fn" else ("last_name",)
+        self.null_sql = f"l.{column} IS NULL OR r.{column} IS NULL"
+        self.levels = self._levels()
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"column": self.column, "label": self.label}
+
+    def _exact(self) -> list[Level]:
+        c, lab = self.column, self.label
+        return [Level(f"{lab} exact", f"l.{c} = r.{c}", 0.85, tf_column=c)]
+
+    def _fuzzy(self) -> list[Level]:
+        c, lab = self.column, self.label
+        return [
+            Level(f"{lab} phonetic", f"l.{c}_ph = r.{c}_ph", 0.04),
+            Level(f"{lab} Jaro-Winkler >= 0.92", _jw(c, 0.92), 0.03),
+            Level(f"{lab} Jaro-Winkler >= 0.88", _jw(c, 0.88), 0.02),
+        ]
+
+    def _levels(self) -> tuple[Level, ...]:
+        return (
+            *self._exact(),
+            *self._fuzzy(),
+            Level(f"{self.label} different", "true", 0.03, disagreement=True),
+        )
+
+
+class FirstNameComparison(NameComparison):
+    """First name, aware of nicknames, initials and swapped names.
+
+    Levels:
+
+    * ``first name exact`` (tf) — ``Éloïse`` ~ ``ELOISE``
+    * ``first name swapped with last name`` — (Martin, Nicolas) ~ (Nicolas, Martin)
+    * ``first name nickname`` — ``Cathy`` ~ ``Catherine``, ``JB`` ~ ``Jean-Baptiste``
+    * ``first name phonetic`` (weak) — ``Mathieu`` ~ ``Matthieu``
+    * ``first name Jaro-Winkler >= 0.92`` (weak) — ``Nicolas`` ~ ``Nicloas``
+    * ``first name Jaro-Winkler >= 0.88`` (weak) — ``Christophe`` ~ ``Christopher``
+    * ``first name initial`` (weak) — ``J`` ~ ``Jean``
+    * ``first name different`` — ``Nicolas`` ~ ``Julie``
+
+    *Weak* levels are similarities that also hold between relatives
+    (``Jean`` ~ ``Jeanne`` is phonetic and Jaro-Winkler 0.93): with no birth
+    date agreement they trigger the household guard like a disagreement.
+    """
+
+    household: ClassVar[bool] = False
+
+    def __init__(self) -> None:
+        super().__init__("fn", "first name")
+        self.inputs = ("first_name", "last_name")
+        self.name = "first_name"
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {}
+
+    def _levels(self) -> tuple[Level, ...]:
+        return (
+            *self._exact(),
+            Level(
+                "first name swapped with last name",
+                "l.fn = r.ln AND l.ln = r.fn",
+                0.01,
+                tf_column="fn",
+                mirrors=0,
+            ),
+            Level("first name nickname", "list_has_any(l.fn_groups, r.fn_groups)", 0.02),
+            *(replace(lvl, weak=True) for lvl in self._fuzzy()),
+            Level(
+                "first name initial",
+                "(length(l.fn) = 1 OR length(r.fn) = 1) AND l.fn_initial = r.fn_initial",
+                0.01,
+                weak=True,
+            ),
+            Level("first name different", "true", 0.03, disagreement=True),
+        )
+
+
+class LastNameComparison(NameComparison):
+    """Last name, aware of swapped names and compound (married) names.
+
+    Levels:
+
+    * ``last name exact`` (tf) — ``Le Gall`` ~ ``LE GALL``
+    * ``last name swapped with first name`` — (Martin, Nicolas) ~ (Nicolas, Martin)
+    * ``last name phonetic`` — ``Lefebvre`` ~ ``Lefèvre``
+    * ``last name Jaro-Winkler >= 0.92`` — ``Bertrand`` ~ ``Bertarnd``
+    * ``last name Jaro-Winkler >= 0.88`` — ``Girard`` ~ ``Girardot``
+    * ``last name shares a word`` — ``Martin`` ~ ``Martin-Dupont``
+    * ``last name different`` — ``Dupont`` ~ ``Martin`` (maiden vs married name)
+    """
+
+    household: ClassVar[bool] = True
+
+    def __init__(self) -> None:
+        super().__init__("ln", "last name")
+        self.inputs = ("last_name", "first_name")
+        self.name = "last_name"
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {}
+
+    def _levels(self) -> tuple[Level, ...]:
+        return (
+            *self._exact(),
+            Level(
+                "last name swapped with first name",
+                "l.fn = r.ln AND l.ln = r.fn",
+                0.01,
+                tf_column="ln",
+                mirrors=0,
+            ),
+            *self._fuzzy(),
+            Level(
+                "last name shares a word",
+                "list_has_any(l.ln_tokens, r.ln_tokens)",
+                0.02,
+            ),
+            Level("last name different", "true", 0.05, disagreement=True),
+        )
+
+
+class EmailComparison(Comparison):
+    """E-mail addresses (ANY of each side's e-mails may agree).
+
+    Levels:
+
+    * ``email exact`` (tf) — ``jean.dupont@gmail.com`` ~ ``jean.dupont@gmail.com``
+    * ``email canonical`` — ``jean.dupont+promo@gmail.com`` ~ ``jeandupont@googlemail.com``
+    * ``email one typo`` — ``mfernandes@orange.fr`` ~ ``mfernandes@oange.fr``
+      (primary e-mails, one edit)
+    * ``email same local part, other domain`` — ``jdupont77@orange.fr`` ~
+      ``jdupont77@free.fr`` (only local parts with a digit: ``philippe.moreau``
+      is shared by every Philippe Moreau, so it says nothing beyond the names)
+    * ``email different`` — ``jdupont@orange.fr`` ~ ``marie.d@free.fr``
+    """
+
+    household: ClassVar[bool] = True
+    name = "email"
+    inputs = ("email",)
+    null_sql = "l.emails IS NULL OR r.emails IS NULL"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels = (
+            Level("email exact", "list_has_any(l.emails, r.emails)", 0.6, tf_column="email"),
+            Level("email canonical", "list_has_any(l.emails_canon, r.emails_canon)", 0.05),
+            Level(
+                "email one typo",
+                "CASE WHEN abs(length(l.email1) - length(r.email1)) > 1 THEN false "
+                "ELSE damerau_levenshtein(l.email1, r.email1) <= 1 END",
+                0.03,
+            ),
+            Level(
+                "email same local part, other domain",
+                "list_has_any(l.email_locals, r.email_locals)",
+                0.05,
+            ),
+            Level("email different", "true", 0.3, disagreement=True),
+        )
+
+
+class PhoneComparison(Comparison):
+    """Phone numbers in E.164 (ANY of each side's phones may agree).
+
+    Levels:
+
+    * ``phone exact`` — ``+33612345678`` ~ ``+33612345678``
+    * ``phone last 8 digits`` — ``+33612345678`` ~ ``+33712345678``
+    * ``phone different`` — ``+33612345678`` ~ ``+33698765432``
+    """
+
+    household: ClassVar[bool] = True
+    name = "phone"
+    inputs = ("phone",)
+    null_sql = "l.phones IS NULL OR r.phones IS NULL"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels = (
+            Level("phone exact", "list_has_any(l.phones, r.phones)", 0.6),
+            Level("phone last 8 digits", "list_has_any(l.phones8, r.phones8)", 0.03),
+            Level("phone different", "true", 0.35, disagreement=True),
+        )
+
+
+class BirthDateComparison(Comparison):
+    """Birth date (ISO ``yyyy-mm-dd``).
+
+    Levels:
+
+    * ``birth date exact`` — ``1980-03-04`` ~ ``1980-03-04``
+    * ``birth date day/month swapped`` — ``1980-03-04`` ~ ``1980-04-03``
+    * ``birth date one typo`` — ``1980-03-04`` ~ ``1980-03-14`` (one character
+      edited or two adjacent ones transposed)
+    * ``birth date same year`` — ``1980-03-04`` ~ ``1980-11-23``
+    * ``birth date different`` — ``1980-03-04`` ~ ``1975-06-30``
+    """
+
+    name = "birth_date"
+    inputs = ("birth_date",)
+    null_sql = "l.dob IS NULL OR r.dob IS NULL"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels = (
+            Level("birth date exact", "l.dob = r.dob", 0.85),
+            Level("birth date day/month swapped", "l.dob_swap = r.dob", 0.02),
+            Level(
+                "birth date one typo",
+                # hamming first: the Damerau distance is slow and rarely needed
+                "CASE WHEN hamming(l.dob, r.dob) <= 2 "
+                "THEN damerau_levenshtein(l.dob, r.dob) <= 1 ELSE false END",
+                0.06,
+            ),
+            Level("birth date same year", "l.dob_year = r.dob_year", 0.02),
+            Level("birth date different", "true", 0.05, disagreement=True),
+        )
+
+
+class AddressComparison(Comparison):
+    """Postal address: postcode, street line and city (all folded).
+
+    Levels:
+
+    * ``address exact`` — (75011, ``12 rue Oberkampf``) ~ (75011, ``12, Rue Oberkampf``)
+    * ``address same postcode, similar street`` — ``12 rue Oberkampf`` ~
+      ``12 r Oberkampf`` (Jaro-Winkler >= 0.88)
+    * ``address same postcode`` (tf) — 75011 ~ 75011, other street
+    * ``address same city`` — Lyon 69003 ~ Lyon 69007
+    * ``address different`` — Paris ~ Lille (people move: a weak signal)
+    """
+
+    household: ClassVar[bool] = True
+    name = "address"
+    inputs = ("postcode", "city", "street")
+    null_sql = "(l.postcode IS NULL AND l.city IS NULL) OR (r.postcode IS NULL AND r.city IS NULL)"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels = (
+            Level("address exact", "l.postcode = r.postcode AND l.street = r.street", 0.5),
+            Level(
+                "address same postcode, similar street",
+                "l.postcode = r.postcode AND " + _jw("street", 0.88),
+                0.1,
+            ),
+            Level("address same postcode", "l.postcode = r.postcode", 0.1, tf_column="postcode"),
+            Level("address same city", "l.city = r.city", 0.05),
+            Level("address different", "true", 0.25, disagreement=True),
+        )
+
+
+class SirenComparison(Comparison):
+    """SIREN of the contact's company (B2B).
+
+    Levels:
+
+    * ``SIREN exact`` — ``732829320`` ~ ``732 829 320``
+    * ``SIREN different`` — ``732829320`` ~ ``552100554``
+    """
+
+    name = "siren"
+    inputs = ("siren",)
+    null_sql = "l.siren IS NULL OR r.siren IS NULL"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels = (
+            Level("SIREN exact", "l.siren = r.siren", 0.8),
+            Level("SIREN different", "true", 0.2, disagreement=True),
+        )
+
+
+class IdentifierComparison(Comparison):
+    """An extra identifier column (``loyalty_id``, a customer number...).
+
+    Levels:
+
+    * ``<column> exact`` — ``FID-00123`` ~ ``fid-00123``
+    * ``<column> one edit`` (when ``max_edits >= 1``) — ``4314184`` ~ ``4341184``
+    * ``<column> two edits`` (when ``max_edits >= 2``) — ``4314184`` ~ ``4341185``
+    * ``<column> different`` — ``FID-00123`` ~ ``FID-98765``
+
+    Args:
+        column: the input column.
+        max_edits: 0, 1 or 2 Damerau-Levenshtein edits still count as near.
+    """
+
+    def __init__(self, column: str, max_edits: int = 0) -> None:
+        super().__init__()
+        self.column = column
+        self.max_edits = max_edits
+        self.name = column
+        self.inputs = (column,)
+        c = f"id_{column}"
+        self.null_sql = f"l.{c} IS NULL OR r.{c} IS NULL"
+        levels = [Level(f"{column} exact", f"l.{c} = r.{c}", 0.8)]
+        for k, word in ((1, "one edit"), (2, "two edits")):
+            if max_edits >= k:
+                # cheap gates first: the Damerau distance is slow
+                sql = (
+                    f"CASE WHEN abs(length(l.{c}) - length(r.{c})) > {k} THEN false "
+                    f"WHEN levenshtein(l.{c}, r.{c}) > {2 * k} THEN false "
+                    f"ELSE damerau_levenshtein(l.{c}, r.{c}) <= {k} END"
+                )
+                levels.append(Level(f"{column} {word}", sql, 0.05))
+        levels.append(Level(f"{column} different", "true", 0.1, disagreement=True))
+        self.levels = tuple(levels)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"column": self.column, "max_edits": self.max_edits}
+
+
+COMPARISON_TYPES: dict[str, type[Comparison]] = {
+    cls.__name__: cls
+    for cls in (
+        NameComparison,
+        FirstNameComparison,
+        LastNameComparison,
+        EmailComparison,
+        PhoneComparison,
+        BirthDateComparison,
+        AddressComparison,
+        SirenComparison,
+        IdentifierComparison,
+    )
+}
+
+
+def comparison_from_dict(data: dict[str, Any]) -> Comparison:
+    """Rebuild a comparison from :meth:`Comparison.to_dict` output."""
+    cls = COMPARISON_TYPES[data["type"]]
+    return cls(**data.get("params", {}))
+
+
+def default_person_comparisons() -> tuple[Comparison, ...]:
+    """The comparisons for French person records.
+
+    First name, last name, birth date, e-mail, phone, address and SIREN.
+    """
+    return (
+        FirstNameComparison(),
+        LastNameComparison(),
+        BirthDateComparison(),
+        EmailComparison(),
+        PhoneComparison(),
+        AddressComparison(),
+        SirenComparison(),
+    )

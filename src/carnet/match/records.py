@@ -1,0 +1,427 @@
+"""The input schema of the matcher and its preparation into comparison columns.
+
+Input: one row per record (a Polars DataFrame/LazyFrame or a DuckDB relation).
+
+==============  ========================================================
+column          meaning (all nullable strings unless said)
+==============  ========================================================
+``record_id``   int64, unique, required
+``first_name``  as typed (case, accents, hyphens are folded here)
+``last_name``
+``birth_date``  ISO ``yyyy-mm-dd``; anything else is treated as missing
+``email``       one normalised e-mail, and/or ``emails``: list of e-mails
+``phone``       one E.164 phone, and/or ``phones``: list of phones
+``postcode``
+``city``
+``street``      the address line (``12 rue de la Paix``)
+``siren``
+``source``      which file/system the record came from (``link`` mode pairs
+                only records of different sources)
+extra ids       any column named by an :class:`IdentifierComparison`
+==============  ========================================================
+
+A contact may carry several e-mails and phones (personal and work): the
+``emails``/``phones`` lists and the single ``email``/``phone`` columns are
+merged; e-mail and phone comparisons agree when ANY value agrees.
+
+Preparation (:func:`prepare_records`) is columnar (Polars expressions; the
+phonetic key is computed once per distinct name) and adds the derived columns
+the comparisons and blocking keys use: folded names, phonetic keys, nickname
+groups, canonical e-mails (gmail dots and ``+tags`` removed), e-mail local
+parts, last 8 phone digits, birth year and day/month-swapped date, folded
+address, and term frequencies.
+
+Contact points shared by more than ``max_shared_contact_point`` records (a
+default ``noemail@...`` or ``+33100000000``) are placeholders, not evidence:
+they are dropped before comparing and blocking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import polars as pl
+
+from carnet.match.errors import MatchInputError
+from carnet.match.nicknames import NICKNAMES
+from carnet.match.phonetic import fold_expr, french_phonetic_expr
+
+__all__ = [
+    "BASE_COLUMNS",
+    "GENERIC_EMAIL_LOCAL_PARTS",
+    "PLUS_TAG_DOMAINS",
+    "TF_COLUMNS",
+    "canonical_email",
+    "canonical_email_expr",
+    "prepare_records",
+    "term_frequency_tables",
+    "to_polars",
+]
+
+BASE_COLUMNS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "email",
+    "phone",
+    "postcode",
+    "city",
+    "street",
+    "siren",
+    "source",
+)
+
+#: Prepared columns whose value frequencies adjust exact-agreement weights.
+TF_COLUMNS: tuple[str, ...] = ("fn", "ln", "postcode")
+
+GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
+#: Providers whose addresses accept ``local+tag@``: the tag is dropped.
+PLUS_TAG_DOMAINS: tuple[str, ...] = (
+    "gmail.com",
+    "outlook.com",
+    "outlook.fr",
+    "hotmail.com",
+    "hotmail.fr",
+    "live.com",
+    "live.fr",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "protonmail.com",
+    "proton.me",
+    "pm.me",
+    "fastmail.com",
+    "yahoo.com",
+    "yahoo.fr",
+    "laposte.net",
+)
+#: Role addresses whose local part says nothing about a person.
+GENERIC_EMAIL_LOCAL_PARTS: tuple[str, ...] = (
+    "contact",
+    "info",
+    "infos",
+    "admin",
+    "hello",
+    "bonjour",
+    "noreply",
+    "no-reply",
+    "test",
+    "email",
+    "mail",
+    "compta",
+    "comptabilite",
+    "accueil",
+    "direction",
+    "commercial",
+    "sales",
+    "support",
+    "service",
+    "office",
+    "secretariat",
+    "rh",
+    "jobs",
+    "factures",
+    "facturation",
+)
+
+
+def canonical_email(email: str | None) -> str | None:
+    """Canonical form of a normalised e-mail address.
+
+    ``googlemail.com`` becomes ``gmail.com``; gmail ignores dots in the local
+    part; big providers ignore a ``+tag``::
+
+        >>> canonical_email("jean.dupont+promo@googlemail.com")
+        'jeandupont@gmail.com'
+        >>> canonical_email("j.dupont+news@outlook.fr")
+        'j.dupont@outlook.fr'
+        >>> canonical_email("j.dupont+x@example.fr")
+        'j.dupont+x@example.fr'
+    """
+    if email is None or "@" not in email:
+        return None
+    local, _, domain = email.strip().lower().rpartition("@")
+    if domain == "googlemail.com":
+        domain = "gmail.com"
+    if domain in PLUS_TAG_DOMAINS:
+        local = local.split("+", 1)[0]
+    if domain == "gmail.com":
+        local = local.replace(".", "")
+    return f"{local}@{domain}" if local else None
+
+
+def canonical_email_expr(expr: pl.Expr) -> pl.Expr:
+    """The Polars twin of :func:`canonical_email`."""
+    email = expr.str.strip_chars().str.to_lowercase()
+    local = email.str.extract(r"^(.+)@[^@]+$", 1)
+    domain = email.str.extract(r"@([^@]+)$", 1)
+    domain = pl.when(domain == "googlemail.com").then(pl.lit("gmail.com")).otherwise(domain)
+    local = (
+        pl.when(domain.is_in(list(PLUS_TAG_DOMAINS)))
+        .then(local.str.replace(r"\+.*$", ""))
+        .otherwise(local)
+    )
+    local = (
+        pl.when(domain == "gmail.com")
+        .then(local.str.replace_all(".", "", literal=True))
+        .otherwise(local)
+    )
+    return (
+        pl.when((local.is_null()) | (local == ""))
+        .then(None)
+        .otherwise(pl.concat_str([local, pl.lit("@"), domain]))
+    )
+
+
+def to_polars(records: Any) -> pl.DataFrame:
+    """Accept a Polars DataFrame/LazyFrame or a DuckDB relation."""
+    if isinstance(records, pl.DataFrame):
+        return records
+    if isinstance(records, pl.LazyFrame):
+        return records.collect()
+    if hasattr(records, "pl"):
+        frame = records.pl()
+        if isinstance(frame, pl.DataFrame):
+            return frame
+    raise MatchInputError(
+        f"Records must be a Polars DataFrame or a DuckDB relation, not {type(records).__name__}."
+    )
+
+
+def _check_schema(df: pl.DataFrame, identifier_columns: Iterable[str]) -> None:
+    problems: list[str] = []
+    if "record_id" not in df.columns:
+        problems.append("the column 'record_id' is missing")
+    else:
+        if not df.schema["record_id"].is_integer():
+            problems.append(f"'record_id' must be an integer, not {df.schema['record_id']}")
+        elif df["record_id"].null_count():
+            problems.append("'record_id' has empty values")
+        elif df["record_id"].n_unique() != df.height:
+            problems.append("'record_id' values are not unique")
+    for col in identifier_columns:
+        if col not in df.columns:
+            problems.append(f"the identifier column '{col}' named in the settings is missing")
+    for col in ("emails", "phones"):
+        if col in df.columns and not isinstance(df.schema[col], pl.List):
+            problems.append(f"'{col}' must be a list of strings")
+    if problems:
+        raise MatchInputError("The records cannot be matched: " + "; ".join(problems) + ".")
+
+
+def _string(df: pl.DataFrame, col: str) -> pl.Expr:
+    if col in df.columns:
+        return pl.col(col).cast(pl.String)
+    return pl.lit(None, dtype=pl.String)
+
+
+def _contact_list(df: pl.DataFrame, single: str, many: str) -> pl.Expr:
+    parts: list[pl.Expr] = []
+    if single in df.columns:
+        parts.append(pl.concat_list([pl.col(single).cast(pl.String)]))
+    if many in df.columns:
+        parts.append(pl.col(many).cast(pl.List(pl.String)).fill_null([]))
+    if not parts:
+        return pl.lit([], dtype=pl.List(pl.String))
+    return pl.concat_list(parts) if len(parts) > 1 else parts[0]
+
+
+def _long_contact_points(ids: pl.Series, values: pl.Series, max_shared: int) -> pl.DataFrame:
+    """(record_id, value) long table, placeholders shared too widely removed."""
+    long = (
+        pl.DataFrame({"record_id": ids, "value": values})
+        .explode("value")
+        .drop_nulls("value")
+        .filter(pl.col("value") != "")
+        .unique()
+    )
+    shared = long.group_by("value").agg(pl.len().alias("n"))
+    return long.join(shared.filter(pl.col("n") <= max_shared), on="value").select(
+        "record_id", "value", "n"
+    )
+
+
+def term_frequency_tables(prepared: pl.DataFrame) -> dict[str, dict[str, float]]:
+    """Relative frequency of each value of the :data:`TF_COLUMNS`."""
+    tables: dict[str, dict[str, float]] = {}
+    for col in TF_COLUMNS:
+        counts = prepared.select(col).drop_nulls().group_by(col).agg(pl.len().alias("n"))
+        total = float(counts["n"].sum() or 1)
+        tables[col] = dict(zip(counts[col].to_list(), (counts["n"] / total).to_list(), strict=True))
+    return tables
+
+
+def _name_groups_frame() -> pl.DataFrame:
+    return pl.DataFrame(
+        {"fn": list(NICKNAMES), "fn_groups": [list(v) for v in NICKNAMES.values()]},
+        schema={"fn": pl.String, "fn_groups": pl.List(pl.String)},
+    )
+
+
+def _phonetic(df: pl.DataFrame, col: str, out: str) -> pl.DataFrame:
+    uniques = df.select(pl.col(col).unique()).drop_nulls()
+    keyed = uniques.with_columns(french_phonetic_expr(pl.col(col)).alias(out))
+    return df.join(keyed, on=col, how="left")
+
+
+def prepare_records(
+    records: Any,
+    *,
+    identifier_columns: Iterable[str] = (),
+    tf_tables: Mapping[str, Mapping[str, float]] | None = None,
+    max_shared_contact_point: int = 50,
+    email_counts: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Check the records and add every derived column the matcher compares.
+
+    Args:
+        records: the records table (see the module docstring).
+        identifier_columns: extra identifier columns to keep (``loyalty_id``).
+        tf_tables: term frequencies from a trained model; computed from these
+            records when None.
+        max_shared_contact_point: an e-mail or phone held by more records is a
+            placeholder and ignored.
+        email_counts: ``(email1, n)`` counts of primary e-mails in an existing
+            table, so the e-mail term frequency of a new batch is measured
+            against it.
+
+    Returns:
+        The prepared frame, one row per record.
+
+    Raises:
+        MatchInputError: a required column is missing or ``record_id`` is bad.
+    """
+    df = to_polars(records)
+    ids_cols = tuple(identifier_columns)
+    _check_schema(df, ids_cols)
+    n = df.height
+    base = df.select(
+        pl.col("record_id").cast(pl.Int64),
+        fold_expr(_string(df, "first_name")).alias("fn"),
+        fold_expr(_string(df, "last_name")).alias("ln"),
+        _string(df, "birth_date").str.strip_chars().alias("dob_raw"),
+        _contact_list(df, "email", "emails").alias("emails_raw"),
+        _contact_list(df, "phone", "phones").alias("phones_raw"),
+        _string(df, "postcode").str.replace_all(r"\s", "").str.to_uppercase().alias("postcode"),
+        fold_expr(_string(df, "city")).alias("city"),
+        fold_expr(_string(df, "street")).alias("street"),
+        _string(df, "siren").str.replace_all(r"\D", "").alias("siren"),
+        _string(df, "source").alias("source"),
+        *[_string(df, c).str.strip_chars().str.to_uppercase().alias(f"id_{c}") for c in ids_cols],
+    )
+    base = base.with_columns(
+        pl.when(pl.col("postcode") == "")
+        .then(None)
+        .otherwise(pl.col("postcode"))
+        .alias("postcode"),
+        pl.when(pl.col("siren") == "").then(None).otherwise(pl.col("siren")).alias("siren"),
+        pl.when(pl.col("dob_raw").str.contains(r"^\d{4}-\d{2}-\d{2}$"))
+        .then(pl.col("dob_raw"))
+        .otherwise(None)
+        .alias("dob"),
+    ).drop("dob_raw")
+    base = base.with_columns(
+        pl.col("dob").str.slice(0, 4).alias("dob_year"),
+        pl.when(
+            (pl.col("dob").str.slice(8, 2).cast(pl.Int32, strict=False) <= 12)
+            & (pl.col("dob").str.slice(8, 2) != pl.col("dob").str.slice(5, 2))
+        )
+        .then(
+            pl.concat_str(
+                [
+                    pl.col("dob").str.slice(0, 5),
+                    pl.col("dob").str.slice(8, 2),
+                    pl.lit("-"),
+                    pl.col("dob").str.slice(5, 2),
+                ]
+            )
+        )
+        .otherwise(None)
+        .alias("dob_swap"),
+        pl.col("fn").str.slice(0, 1).alias("fn_initial"),
+        pl.col("ln")
+        .str.split(" ")
+        .list.eval(pl.element().filter(pl.element().str.len_chars() >= 3))
+        .alias("ln_tokens"),
+        pl.col("street").str.extract(r"^(\d+)", 1).alias("street_number"),
+    )
+    # Names: phonetic keys once per distinct value; nickname groups by lookup.
+    base = _phonetic(base, "fn", "fn_ph")
+    base = _phonetic(base, "ln", "ln_ph")
+    base = base.join(_name_groups_frame(), on="fn", how="left").with_columns(
+        pl.when(pl.col("fn_groups").is_null() & pl.col("fn").is_not_null())
+        .then(pl.concat_list([pl.col("fn")]))
+        .otherwise(pl.col("fn_groups"))
+        .alias("fn_groups")
+    )
+    # E-mails: long table, placeholders dropped, canonical forms and local parts.
+    emails = _long_contact_points(
+        base["record_id"],
+        base["emails_raw"].list.eval(pl.element().str.strip_chars().str.to_lowercase()),
+        max_shared_contact_point,
+    ).with_columns(canonical_email_expr(pl.col("value")).alias("canon"))
+    emails = emails.with_columns(pl.col("canon").str.extract(r"^(.+)@", 1).alias("local"))
+    email_lists = emails.group_by("record_id", maintain_order=True).agg(
+        pl.col("value").alias("emails"),
+        pl.col("canon").drop_nulls().unique(maintain_order=True).alias("emails_canon"),
+        pl.col("local")
+        .filter(
+            pl.col("local").is_not_null()
+            & (pl.col("local").str.len_chars() >= 4)
+            & pl.col("local").str.contains(r"\d")
+            & ~pl.col("local").is_in(list(GENERIC_EMAIL_LOCAL_PARTS))
+        )
+        .unique(maintain_order=True)
+        .alias("email_locals"),
+        pl.col("local")
+        .filter(
+            pl.col("local").is_not_null()
+            & (pl.col("local").str.len_chars() >= 4)
+            & ~pl.col("local").is_in(list(GENERIC_EMAIL_LOCAL_PARTS))
+        )
+        .first()
+        .alias("email1_local"),
+        pl.col("canon").drop_nulls().first().alias("email1"),
+    )
+    phones = _long_contact_points(
+        base["record_id"],
+        base["phones_raw"].list.eval(pl.element().str.replace_all(r"[^\d+]", "")),
+        max_shared_contact_point,
+    )
+    phone_lists = phones.group_by("record_id", maintain_order=True).agg(
+        pl.col("value").alias("phones"),
+        pl.col("value").str.slice(-8).unique(maintain_order=True).alias("phones8"),
+    )
+    base = (
+        base.drop("emails_raw", "phones_raw")
+        .join(email_lists, on="record_id", how="left")
+        .join(phone_lists, on="record_id", how="left")
+    )
+    # Term frequencies: names and postcode from the model's tables (or these
+    # records); the primary e-mail from its count among the records.
+    tables = tf_tables if tf_tables is not None else term_frequency_tables(base)
+    for col in TF_COLUMNS:
+        table = tables.get(col, {})
+        floor = min(table.values()) if table else 1.0 / max(n, 1)
+        tf_frame = pl.DataFrame(
+            {col: list(table), f"tf_{col}": list(table.values())},
+            schema={col: pl.String, f"tf_{col}": pl.Float64},
+        )
+        base = base.join(tf_frame, on=col, how="left").with_columns(
+            pl.col(f"tf_{col}").fill_null(floor)
+        )
+    counts = base.group_by("email1").agg(pl.len().alias("email_n")).drop_nulls()
+    total = float(n)
+    if email_counts is not None:
+        counts = (
+            pl.concat([counts, email_counts.select("email1", "email_n")])
+            .group_by("email1")
+            .agg(pl.col("email_n").sum())
+        )
+        total += float(email_counts["email_n"].sum() or 0)
+    base = base.join(counts, on="email1", how="left").with_columns(
+        (pl.col("email_n").fill_null(1) / max(total, 1.0)).alias("tf_email")
+    )
+    return base.sort("record_id")

@@ -1,0 +1,128 @@
+"""Scoring candidate pairs: the SQL that turns levels into match weights.
+
+A pair's **match weight** is the sum of
+
+* the prior weight ``log2(lambda / (1 - lambda))``;
+* per comparison, the weight of the pair's level, ``log2(m / u)``; for a
+  term-frequency level, ``log2(m / tf)`` where ``tf`` is the frequency of the
+  agreeing value (at least ``tf_minimum``); a missing value weighs 0;
+* the **household guard**: when the first names disagree -- or only agree
+  weakly (phonetic, Jaro-Winkler, initial: ``Jean`` ~ ``Jeanne``) while the
+  birth dates do not agree (different or missing) -- the summed weight of the
+  *household* comparisons (last name, address, phone, e-mail) is capped at
+  ``household_cap`` (0 by default). Fellegi-Sunter assumes comparisons are
+  independent; in one household they are not: a family shares surname,
+  address, landline and sometimes an e-mail. Without first-name agreement that
+  evidence says "same household", not "same person". The guard is an explicit
+  term of the explanation, so explanations still add up to the score.
+
+and the **match probability** is ``2^w / (1 + 2^w)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from carnet.match.comparisons import BirthDateComparison, Comparison, FirstNameComparison
+from carnet.match.model import MatchModel
+
+__all__ = ["GUARD_COLUMN", "PRIOR_COLUMN", "gamma_sql", "probability_to_weight", "score_sql"]
+
+GUARD_COLUMN = "household_guard_weight"
+PRIOR_COLUMN = "prior_weight"
+
+
+def probability_to_weight(probability: float) -> float:
+    """The match weight of a match probability."""
+    return math.log2(probability / (1.0 - probability))
+
+
+def gamma_sql(comparisons: tuple[Comparison, ...], pairs: str, left: str, right: str) -> str:
+    """SELECT of ``id_l, id_r`` and each comparison's level ``g_<name>``."""
+    gammas = ", ".join(f"({c.gamma_sql()})::TINYINT AS g_{c.name}" for c in comparisons)
+    return (
+        f"SELECT p.id_l, p.id_r, {gammas} FROM {pairs} p "
+        f"JOIN {left} l ON l.record_id = p.id_l JOIN {right} r ON r.record_id = p.id_r"
+    )
+
+
+def _tf_level(comp: Comparison) -> tuple[int, str] | None:
+    for i, lvl in enumerate(comp.levels):
+        if lvl.tf_column is not None:
+            return i, f"tf_{lvl.tf_column}"
+    return None
+
+
+def _tf_levels(comp: Comparison) -> list[int]:
+    return [i for i, lvl in enumerate(comp.levels) if lvl.tf_column is not None]
+
+
+def _weight_sql(comp: Comparison, model: MatchModel) -> str:
+    weights = model.level_weights(comp)
+    m = model.m[comp.name]
+    tf_min = model.settings.tf_minimum
+    tf_levels = _tf_levels(comp)
+    whens = ["WHEN -1 THEN 0.0"]
+    for i, weight in enumerate(weights):
+        mirror = comp.levels[i].mirrors
+        source = i if mirror is None else mirror
+        if i in tf_levels:
+            expr = f"log2({m[source]!r} / greatest(tf_{comp.name}, {tf_min!r}))"
+        else:
+            expr = repr(weights[source] if mirror is not None else weight)
+        whens.append(f"WHEN {i} THEN {expr}")
+    return f"CASE g_{comp.name} {' '.join(whens)} END"
+
+
+def score_sql(
+    model: MatchModel, pairs: str, left: str, right: str, min_weight: float | None
+) -> str:
+    """SQL scoring the pairs of table ``pairs`` against ``left``/``right`` records.
+
+    Output columns: ``id_l, id_r, g_<c>, w_<c>`` per comparison, the household
+    guard, the prior and ``match_weight``; pairs below ``min_weight`` dropped.
+    """
+    comps = model.settings.comparisons
+    cols = []
+    for c in comps:
+        cols.append(f"({c.gamma_sql()})::TINYINT AS g_{c.name}")
+        tf = _tf_level(c)
+        if tf is not None:
+            cols.append(f"greatest(l.{tf[1]}, r.{tf[1]}) AS tf_{c.name}")
+    gammas = (
+        f"SELECT p.id_l, p.id_r, {', '.join(cols)} FROM {pairs} p "
+        f"JOIN {left} l ON l.record_id = p.id_l JOIN {right} r ON r.record_id = p.id_r"
+    )
+    weights = ", ".join(f"({_weight_sql(c, model)})::DOUBLE AS w_{c.name}" for c in comps)
+    gcols = ", ".join(f"g_{c.name}" for c in comps)
+    scored = f"SELECT id_l, id_r, {gcols}, {weights} FROM gam"
+    guard = "0.0"
+    first = next((c for c in comps if isinstance(c, FirstNameComparison)), None)
+    household = [c for c in comps if c.household]
+    if model.settings.household_guard and first is not None and household:
+        total = " + ".join(f"w_{c.name}" for c in household)
+        cap = model.settings.household_cap
+        trigger = f"g_{first.name} = {first.disagreement_index}"
+        weak = ", ".join(str(i) for i in first.weak_indexes)
+        if weak:
+            dob = next((c for c in comps if isinstance(c, BirthDateComparison)), None)
+            dob_agrees = "false"
+            if dob is not None:
+                agree = ", ".join(
+                    str(i)
+                    for i, lvl in enumerate(dob.levels)
+                    if "same year" not in lvl.label and not lvl.disagreement
+                )
+                dob_agrees = f"g_{dob.name} IN ({agree})"
+            trigger = f"({trigger} OR (g_{first.name} IN ({weak}) AND NOT {dob_agrees}))"
+        guard = f"CASE WHEN {trigger} THEN least(0.0, {cap!r} - ({total})) ELSE 0.0 END"
+    prior = model.prior_weight
+    weight_sum = " + ".join([f"w_{c.name}" for c in comps] + [GUARD_COLUMN, PRIOR_COLUMN])
+    where = "" if min_weight is None else f"WHERE match_weight >= {min_weight!r}"
+    return (
+        f"WITH gam AS ({gammas}), s AS ({scored}), "
+        f"g AS (SELECT *, ({guard})::DOUBLE AS {GUARD_COLUMN}, "
+        f"{prior!r}::DOUBLE AS {PRIOR_COLUMN} FROM s), "
+        f"t AS (SELECT *, {weight_sum} AS match_weight FROM g) "
+        f"SELECT * FROM t {where}"
+    )

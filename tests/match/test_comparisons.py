@@ -1,0 +1,258 @@
+"""Comparison levels, table-driven: which level does a pair of values fall in."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+import pytest
+
+from carnet.match import (
+    AddressComparison,
+    BirthDateComparison,
+    Comparison,
+    EmailComparison,
+    FirstNameComparison,
+    IdentifierComparison,
+    LastNameComparison,
+    PhoneComparison,
+    SirenComparison,
+)
+from carnet.match.comparisons import comparison_from_dict
+from carnet.match.records import prepare_records
+from carnet.match.scoring import gamma_sql
+
+from .conftest import frame, record
+
+
+def level_of(comp: Comparison, left: dict[str, object], right: dict[str, object]) -> str:
+    extra = (comp.column,) if isinstance(comp, IdentifierComparison) else ()
+    records = frame(record(1, **left), record(2, **right))  # type: ignore[arg-type]
+    if extra:
+        records = records.with_columns(
+            pl.Series(extra[0], [left.get(extra[0]), right.get(extra[0])], dtype=pl.String)
+        )
+    prepared = prepare_records(records, identifier_columns=extra)
+    con = duckdb.connect()
+    con.register("rec", prepared)
+    con.register("pairs", pl.DataFrame({"id_l": [1], "id_r": [2]}))
+    gamma = con.sql(gamma_sql((comp,), "pairs", "rec", "rec")).fetchall()[0][2]
+    return "missing" if gamma == -1 else comp.levels[gamma].label
+
+
+CASES = [
+    (FirstNameComparison(), {"first_name": "Éloïse"}, {"first_name": "ELOISE"}, "first name exact"),
+    (
+        FirstNameComparison(),
+        {"first_name": "Nicolas", "last_name": "Martin"},
+        {"first_name": "Martin", "last_name": "Nicolas"},
+        "first name swapped with last name",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Cathy"},
+        {"first_name": "Catherine"},
+        "first name nickname",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "JB"},
+        {"first_name": "Jean-Baptiste"},
+        "first name nickname",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Seb"},
+        {"first_name": "Sébastien"},
+        "first name nickname",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Mathieu"},
+        {"first_name": "Matthieu"},
+        "first name phonetic",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Nicolas"},
+        {"first_name": "Nicloas"},
+        "first name Jaro-Winkler >= 0.92",
+    ),
+    (FirstNameComparison(), {"first_name": "J"}, {"first_name": "Jean"}, "first name initial"),
+    (
+        FirstNameComparison(),
+        {"first_name": "Nicolas"},
+        {"first_name": "Julie"},
+        "first name different",
+    ),
+    (FirstNameComparison(), {"first_name": None}, {"first_name": "Julie"}, "missing"),
+    (LastNameComparison(), {"last_name": "Le Gall"}, {"last_name": "LE-GALL"}, "last name exact"),
+    (
+        LastNameComparison(),
+        {"last_name": "Lefebvre"},
+        {"last_name": "Lefèvre"},
+        "last name phonetic",
+    ),
+    (
+        LastNameComparison(),
+        {"last_name": "Martin"},
+        {"last_name": "Dupont-Martin"},
+        "last name shares a word",
+    ),
+    (LastNameComparison(), {"last_name": "Dupont"}, {"last_name": "Zerbib"}, "last name different"),
+    (
+        BirthDateComparison(),
+        {"birth_date": "1980-03-04"},
+        {"birth_date": "1980-03-04"},
+        "birth date exact",
+    ),
+    (
+        BirthDateComparison(),
+        {"birth_date": "1980-03-04"},
+        {"birth_date": "1980-04-03"},
+        "birth date day/month swapped",
+    ),
+    (
+        BirthDateComparison(),
+        {"birth_date": "1980-03-04"},
+        {"birth_date": "1980-03-14"},
+        "birth date one typo",
+    ),
+    (
+        BirthDateComparison(),
+        {"birth_date": "1980-03-04"},
+        {"birth_date": "1980-11-23"},
+        "birth date same year",
+    ),
+    (
+        BirthDateComparison(),
+        {"birth_date": "1980-03-04"},
+        {"birth_date": "1975-06-30"},
+        "birth date different",
+    ),
+    (BirthDateComparison(), {"birth_date": "04/03/1980"}, {"birth_date": "1980-03-04"}, "missing"),
+    (
+        EmailComparison(),
+        {"email": "jean.dupont@gmail.com"},
+        {"email": "jean.dupont@gmail.com"},
+        "email exact",
+    ),
+    (
+        EmailComparison(),
+        {"email": "jean.dupont+promo@gmail.com"},
+        {"email": "jeandupont@googlemail.com"},
+        "email canonical",
+    ),
+    (
+        EmailComparison(),
+        {"email": "jdupont77@orange.fr"},
+        {"email": "jdupont77@free.fr"},
+        "email same local part, other domain",
+    ),
+    (
+        EmailComparison(),
+        {"email": "mfernandes@orange.fr"},
+        {"email": "mfernandes@oange.fr"},
+        "email one typo",
+    ),
+    (
+        EmailComparison(),
+        {"email": "philippe.moreau@orange.fr"},
+        {"email": "philippe.moreau@acme.fr"},
+        "email different",
+    ),
+    (
+        EmailComparison(),
+        {"email": "contact@orange.fr"},
+        {"email": "contact@free.fr"},
+        "email different",
+    ),
+    (
+        EmailComparison(),
+        {"email": "jdupont@orange.fr"},
+        {"email": "marie.d@free.fr"},
+        "email different",
+    ),
+    (PhoneComparison(), {"phone": "+33612345678"}, {"phone": "+33612345678"}, "phone exact"),
+    (
+        PhoneComparison(),
+        {"phone": "+33612345678"},
+        {"phone": "+33712345678"},
+        "phone last 8 digits",
+    ),
+    (PhoneComparison(), {"phone": "+33612345678"}, {"phone": "+33698765432"}, "phone different"),
+    (
+        AddressComparison(),
+        {"postcode": "75011", "street": "12 rue Oberkampf"},
+        {"postcode": "75011", "street": "12, Rue Oberkampf"},
+        "address exact",
+    ),
+    (
+        AddressComparison(),
+        {"postcode": "75011", "street": "12 rue Oberkampf"},
+        {"postcode": "75011", "street": "12 r Oberkampf"},
+        "address same postcode, similar street",
+    ),
+    (
+        AddressComparison(),
+        {"postcode": "75011", "street": "12 rue Oberkampf"},
+        {"postcode": "75011", "street": "3 avenue Parmentier"},
+        "address same postcode",
+    ),
+    (
+        AddressComparison(),
+        {"postcode": "69003", "city": "Lyon"},
+        {"postcode": "69007", "city": "LYON"},
+        "address same city",
+    ),
+    (
+        AddressComparison(),
+        {"postcode": "75011", "city": "Paris"},
+        {"postcode": "59000", "city": "Lille"},
+        "address different",
+    ),
+    (SirenComparison(), {"siren": "732829320"}, {"siren": "732 829 320"}, "SIREN exact"),
+    (SirenComparison(), {"siren": "732829320"}, {"siren": "552100554"}, "SIREN different"),
+    (
+        IdentifierComparison("loyalty_id", max_edits=1),
+        {"loyalty_id": "fid-00123"},
+        {"loyalty_id": "FID-00123"},
+        "loyalty_id exact",
+    ),
+    (
+        IdentifierComparison("loyalty_id", max_edits=1),
+        {"loyalty_id": "4314184"},
+        {"loyalty_id": "4341184"},
+        "loyalty_id one edit",
+    ),
+    (
+        IdentifierComparison("loyalty_id", max_edits=1),
+        {"loyalty_id": "FID-00123"},
+        {"loyalty_id": "FID-98765"},
+        "loyalty_id different",
+    ),
+]
+
+
+@pytest.mark.parametrize(("comp", "left", "right", "expected"), CASES)
+def test_level(
+    comp: Comparison, left: dict[str, object], right: dict[str, object], expected: str
+) -> None:
+    assert level_of(comp, left, right) == expected
+
+
+def test_several_emails_any_agrees() -> None:
+    records = frame(record(1), record(2)).with_columns(
+        pl.Series("emails", [["perso@free.fr", "j.dupont@acme.fr"], ["j.dupont@acme.fr"]])
+    )
+    prepared = prepare_records(records)
+    con = duckdb.connect()
+    con.register("rec", prepared)
+    con.register("pairs", pl.DataFrame({"id_l": [1], "id_r": [2]}))
+    assert con.sql(gamma_sql((EmailComparison(),), "pairs", "rec", "rec")).fetchall()[0][2] == 0
+
+
+@pytest.mark.parametrize("comp", [c for c, *_ in CASES])
+def test_round_trip_and_docstring(comp: Comparison) -> None:
+    assert comparison_from_dict(comp.to_dict()) == comp
+    doc = type(comp).__doc__ or ""
+    assert "Levels:" in doc

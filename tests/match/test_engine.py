@@ -1,0 +1,261 @@
+"""The engine: training, scoring, explanations, households, clustering, JSON."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+import pytest
+
+from carnet.match import (
+    BlockingRule,
+    Matcher,
+    MatchInputError,
+    MatchModel,
+    MatchModelError,
+    MatchSettings,
+    MatchSettingsError,
+    explain,
+)
+from carnet.match.clustering import connected_components
+
+from .conftest import frame, record
+
+
+def score(
+    matcher: Matcher, model: MatchModel, a: dict[str, object], b: dict[str, object]
+) -> pl.DataFrame:
+    return matcher.predict(frame(a, b), model, threshold=1e-12)
+
+
+def prob(matcher: Matcher, model: MatchModel, a: dict[str, object], b: dict[str, object]) -> float:
+    pairs = score(matcher, model, a, b)
+    return float(pairs["probability"][0]) if pairs.height else 0.0
+
+
+def test_settings_collect_every_problem() -> None:
+    with pytest.raises(MatchSettingsError) as err:
+        MatchSettings(
+            review_threshold=0.95,
+            match_threshold=0.9,
+            u_sample_pairs=10,
+            blocking_rules=(
+                BlockingRule(("nope",)),
+                BlockingRule(("fn", "ln", "dob"), unordered=True),
+            ),
+        )
+    problems = err.value.problems
+    assert len(problems) == 4
+    assert any("nope" in p for p in problems)
+
+
+def test_bad_input() -> None:
+    with pytest.raises(MatchInputError, match="record_id"):
+        Matcher().train(pl.DataFrame({"first_name": ["a"]}))
+    with pytest.raises(MatchInputError, match="not unique"):
+        Matcher().train(pl.DataFrame({"record_id": [1, 1]}))
+
+
+def test_training_recovers_sane_weights(model: MatchModel) -> None:
+    weights = {(r["comparison"], r["level"]): r["weight"] for r in model.describe()}
+    assert weights[("birth_date", "birth date exact")] > 5
+    assert weights[("birth_date", "birth date different")] < 0
+    assert weights[("first_name", "first name different")] < 0
+    assert 0 < model.prior < 0.01
+
+
+def test_finds_the_duplicates(
+    matcher: Matcher, model: MatchModel, population: pl.DataFrame
+) -> None:
+    pairs = matcher.predict(population, model)
+    clusters = matcher.cluster(pairs, records=population)
+    # 300 people have a clean record and a noisy copy (sources a and b)
+    sizes = (
+        clusters.join(population.select("record_id", "source"), on="record_id")
+        .group_by("cluster_id")
+        .agg(pl.len(), pl.col("source").n_unique().alias("sources"))
+    )
+    found = sizes.filter((pl.col("len") == 2) & (pl.col("sources") == 2)).height
+    assert found >= 0.9 * 300
+    assert sizes["len"].max() == 2
+
+
+def test_explanations_add_up(matcher: Matcher, model: MatchModel, population: pl.DataFrame) -> None:
+    pairs = matcher.predict(population, model, threshold=0.01)
+    assert pairs.height > 100
+    for row in pairs.head(50).iter_rows(named=True):
+        parts = explain(row, model)
+        assert math.isclose(sum(w for *_, w in parts), row["match_weight"], abs_tol=1e-6)
+        assert parts[0][0] == "prior"
+        labels = [label for _, label, _ in parts]
+        assert all(isinstance(label, str) and label for label in labels)
+        p = 2 ** row["match_weight"] / (1 + 2 ** row["match_weight"])
+        assert math.isclose(p, row["probability"], rel_tol=1e-9)
+
+
+PERSON = {
+    "first_name": "Nicolas",
+    "last_name": "Martin",
+    "birth_date": "1975-04-12",
+    "email": "nicolas.martin@gmail.com",
+    "phone": "+33612345678",
+    "postcode": "75011",
+    "city": "Paris",
+    "street": "12 rue Oberkampf",
+}
+
+
+def test_household_members_not_merged(matcher: Matcher, model: MatchModel) -> None:
+    # same surname, address and landline, shared family e-mail; other first names
+    home = {
+        "last_name": "Martin",
+        "postcode": "75011",
+        "city": "Paris",
+        "street": "12 rue Oberkampf",
+        "phone": "+33143000000",
+        "email": "famille.martin@orange.fr",
+    }
+    father = record(1, first_name="Nicolas", birth_date="1975-04-12", **home)
+    daughter = record(2, first_name="Julie", birth_date="2004-09-30", **home)
+    pairs = score(matcher, model, father, daughter)
+    assert pairs.height == 1
+    assert pairs["probability"][0] < 0.01
+    assert pairs["household_guard_weight"][0] < 0
+    # the shared e-mail alone, different first names: not enough either
+    a = record(3, first_name="Nicolas", email="famille.martin@orange.fr")
+    b = record(4, first_name="Julie", email="famille.martin@orange.fr")
+    assert prob(matcher, model, a, b) < 0.01
+
+
+def test_jean_and_jeanne_at_one_address_not_merged(matcher: Matcher, model: MatchModel) -> None:
+    home = {
+        "last_name": "Martin",
+        "postcode": "75011",
+        "street": "12 rue Oberkampf",
+        "phone": "+33143000000",
+    }
+    jean = record(1, first_name="Jean", birth_date="1950-01-01", **home)
+    jeanne = record(2, first_name="Jeanne", birth_date="1953-06-09", **home)
+    assert prob(matcher, model, jean, jeanne) < 0.5
+
+
+def test_homonyms_not_merged(matcher: Matcher, model: MatchModel) -> None:
+    a = record(
+        1,
+        first_name="Nicolas",
+        last_name="Martin",
+        birth_date="1975-04-12",
+        email="nicolas.martin@gmail.com",
+        postcode="75011",
+    )
+    b = record(
+        2,
+        first_name="Nicolas",
+        last_name="Martin",
+        birth_date="1988-10-02",
+        email="nmartin@free.fr",
+        postcode="75011",
+    )
+    assert prob(matcher, model, a, b) < 0.5
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"first_name": "Martin", "last_name": "Nicolas"},  # swapped names
+        {"first_name": "NICO", "email": None},  # nickname, no e-mail
+        {"email": "nicolasmartin+promo@googlemail.com", "phone": None},  # gmail dots
+        {"birth_date": "1975-12-04", "email": None},  # day/month swapped
+        {
+            "last_name": "Martin-Dupont",
+            "postcode": "69003",
+            "street": "1 rue Neuve",
+            "city": "Lyon",
+        },
+    ],
+)
+def test_same_person_variants_matched(
+    matcher: Matcher, model: MatchModel, change: dict[str, object]
+) -> None:
+    a = record(1, **PERSON)  # type: ignore[arg-type]
+    b = record(2, **{**PERSON, **change})  # type: ignore[arg-type]
+    assert prob(matcher, model, a, b) > 0.9
+
+
+def test_rare_surname_weighs_more(matcher: Matcher, model: MatchModel) -> None:
+    def surname_weight(name: str) -> float:
+        a = record(1, first_name="Paul", last_name=name)
+        b = record(2, first_name="Paul", last_name=name.upper())
+        return float(score(matcher, model, a, b)["last_name_weight"][0])
+
+    assert model.tf_tables["ln"]["martin"] > model.tf_tables["ln"]["zerbib"]
+    assert surname_weight("Zerbib") > surname_weight("Martin") + 0.5
+
+
+def test_clustering_is_transitive() -> None:
+    pairs = pl.DataFrame(
+        {
+            "record_id_l": [1, 2, 10, 7],
+            "record_id_r": [2, 3, 11, 3],
+            "probability": [0.99, 0.99, 0.99, 0.2],
+        }
+    )
+    out = Matcher().cluster(pairs, threshold=0.9)
+    assert dict(out.iter_rows()) == {1: 1, 2: 1, 3: 1, 10: 10, 11: 10}
+    chain = pl.DataFrame({"record_id_l": list(range(1, 60)), "record_id_r": list(range(2, 61))})
+    assert connected_components(chain)["cluster_id"].unique().to_list() == [1]
+    review = Matcher().review(pairs)
+    assert review.height == 0
+    assert Matcher().review(pairs, lower=0.1).height == 1
+
+
+def test_model_json_round_trip(
+    matcher: Matcher, model: MatchModel, population: pl.DataFrame
+) -> None:
+    text = model.to_json()
+    again = MatchModel.from_json(text)
+    assert again.to_json() == text
+    first = matcher.predict(population, model)
+    second = matcher.predict(population, again)
+    assert first.equals(second)
+    with pytest.raises(MatchModelError):
+        MatchModel.from_json('{"format": "other"}')
+
+
+def test_predict_against(matcher: Matcher, model: MatchModel, population: pl.DataFrame) -> None:
+    existing = matcher.prepare(population, model)
+    new = frame(
+        record(10_001, first_name="Cathy", last_name="Zerbib", email="cathy.z@free.fr"),
+        record(10_002, first_name="Catherine", last_name="ZERBIB", email="cathy.z@free.fr"),
+        record(
+            10_003,
+            **{
+                k: v
+                for k, v in population.row(0, named=True).items()
+                if k not in ("record_id", "source")
+            },
+        ),
+    )
+    pairs = matcher.predict_against(new, existing, model)
+    ids = set(zip(pairs["record_id_l"], pairs["record_id_r"], strict=True))
+    assert (10_001, 10_002) in ids
+    assert (10_003, 0) in ids
+    with pytest.raises(MatchInputError, match="already exist"):
+        matcher.predict_against(frame(record(0, first_name="x")), existing, model)
+
+
+def test_giant_blocks_are_skipped(matcher: Matcher, model: MatchModel) -> None:
+    many = frame(*[record(i, first_name=f"p{i}", email="noemail@example.fr") for i in range(80)])
+    prepared = matcher.prepare(many, model)
+    assert prepared.frame["emails"].null_count() == 80  # a placeholder, not evidence
+    assert matcher.candidate_pair_count(prepared) == 0
+
+
+def test_duckdb_relation_input(
+    matcher: Matcher, model: MatchModel, population: pl.DataFrame
+) -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    rel = con.from_arrow(population.head(50).to_arrow())
+    assert matcher.predict(rel, model).height == matcher.predict(population.head(50), model).height

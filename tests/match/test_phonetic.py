@@ -1,0 +1,106 @@
+"""Folding, French phonetic key, nicknames, e-mail canonicalisation."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carnet.match import NICKNAMES, canonical_email, fold, french_phonetic, name_groups
+from carnet.match.phonetic import fold_expr, french_phonetic_expr
+from carnet.match.records import canonical_email_expr
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("  Jean-Baptiste LE GOFF ", "jean baptiste le goff"),
+        ("Éloïse", "eloise"),
+        ("Œuvre", "oeuvre"),
+        ("D'Artagnan", "d artagnan"),
+        ("", None),
+        ("---", None),
+        (None, None),
+    ],
+)
+def test_fold(raw: str | None, folded: str | None) -> None:
+    assert fold(raw) == folded
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Lefebvre", "Lefèvre"),
+        ("Dupont", "Dupond"),
+        ("Philippe", "Filip"),
+        ("Catherine", "Katherine"),
+        ("Mathieu", "Matthieu"),
+        ("Schmitt", "Chmit"),
+        ("Rousseau", "Rousso"),
+        ("Laurent", "Lorand"),
+        ("Thomas", "Tomas"),
+    ],
+)
+def test_phonetic_agrees(a: str, b: str) -> None:
+    assert french_phonetic(a) == french_phonetic(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("Martin", "Martinez"), ("Dubois", "Dubas"), ("Zerbib", "Martin")]
+)
+def test_phonetic_disagrees(a: str, b: str) -> None:
+    assert french_phonetic(a) != french_phonetic(b)
+
+
+@given(st.lists(st.text(max_size=12), max_size=20))
+def test_polars_twins_agree_with_python(values: list[str]) -> None:
+    df = pl.DataFrame({"v": values}, schema={"v": pl.String}).with_columns(
+        fold_expr(pl.col("v")).alias("f")
+    )
+    assert df["f"].to_list() == [fold(v) for v in values]
+    keyed = df.with_columns(french_phonetic_expr(pl.col("f")).alias("p"))
+    expected = [french_phonetic(f) for f in df["f"]]
+    assert keyed["p"].to_list() == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "groups"),
+    [
+        ("Cathy", ("catherine",)),
+        ("JB", ("jean baptiste",)),
+        ("nico", ("nicolas", "nicole")),
+        ("Fred", ("frederic", "frederique")),
+        ("Manu", ("emmanuel", "emmanuelle")),
+        ("Seb", ("sebastien",)),
+        ("Steph", ("stephane", "stephanie")),
+        ("Marcel", ("marcel",)),
+        (None, ()),
+    ],
+)
+def test_name_groups(name: str | None, groups: tuple[str, ...]) -> None:
+    assert name_groups(name) == groups
+
+
+def test_nickname_table_is_folded() -> None:
+    for short, names in NICKNAMES.items():
+        assert fold(short) == short
+        assert all(fold(n) == n for n in names)
+
+
+@pytest.mark.parametrize(
+    ("email", "canonical"),
+    [
+        ("jean.dupont@gmail.com", "jeandupont@gmail.com"),
+        ("Jean.Dupont+promo@googlemail.com", "jeandupont@gmail.com"),
+        ("j.dupont+news@outlook.fr", "j.dupont@outlook.fr"),
+        ("j.dupont+x@example.fr", "j.dupont+x@example.fr"),
+        ("no-at-sign", None),
+        (None, None),
+    ],
+)
+def test_canonical_email(email: str | None, canonical: str | None) -> None:
+    assert canonical_email(email) == canonical
+    if email is not None and "@" in email:
+        out = pl.select(canonical_email_expr(pl.lit(email))).item()
+        assert out == canonical
