@@ -1,0 +1,153 @@
+"""Helpers shared by the field-kind modules (private: no field verbs here).
+
+Every field module follows the same pattern: a cached ``check()`` that never
+raises, a ``validate()`` that turns an invalid verdict into the matching
+:class:`~carnet.errors.InvalidValueError` subclass, and a ``check_many()`` that
+computes once per distinct value. The kind of error is carried from ``check()``
+to ``validate()`` in ``details["error"]`` (``format``, ``length``, ``checksum``
+or ``component``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from carnet.errors import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    InvalidValueError,
+)
+from carnet.fields.verdict import Verdict
+
+ERROR_CLASSES: Mapping[str, type[InvalidValueError]] = {
+    "format": InvalidFormat,
+    "length": InvalidLength,
+    "checksum": InvalidChecksum,
+    "component": InvalidComponent,
+}
+
+
+def as_text(raw: object) -> str | None:
+    """Turn any input into text (None stays None); never raises."""
+    if raw is None or isinstance(raw, str):
+        return raw
+    if isinstance(raw, bytes | bytearray):
+        return bytes(raw).decode("utf-8", errors="replace")
+    try:
+        return str(raw)
+    except Exception:  # a hostile __str__ must not break a check
+        return None
+
+
+def invalid(
+    raw: str | None,
+    reason: str,
+    *,
+    error: str = "format",
+    normalised: str | None = None,
+    suggestions: tuple[str, ...] = (),
+    flags: Iterable[str] = (),
+    details: Mapping[str, str] | None = None,
+) -> Verdict:
+    """An invalid verdict that remembers which error ``validate()`` must raise."""
+    facts = dict(details or {})
+    facts["error"] = error
+    return Verdict.invalid(
+        raw,
+        (reason,),
+        normalised=normalised,
+        suggestions=suggestions,
+        flags=frozenset(flags),
+        details=facts,
+    )
+
+
+def raise_for(verdict: Verdict, field: str) -> str:
+    """Return the normalised value of a usable verdict, raise for an unusable one."""
+    if verdict.ok and verdict.normalised is not None:
+        return verdict.normalised
+    if verdict.status == "empty":
+        raise InvalidFormat(f"The {field} is empty.", field=field, value=verdict.raw)
+    error = ERROR_CLASSES.get(verdict.details.get("error", "format"), InvalidFormat)
+    message = verdict.reasons[0] if verdict.reasons else error.message
+    if verdict.suggestions:
+        message = f"{message.rstrip('.')}; did you mean {verdict.suggestions[0]}?"
+    raise error(message, field=field, value=verdict.raw, suggestions=verdict.suggestions)
+
+
+def check_many(
+    check: Callable[..., Verdict], values: Iterable[str | None], **options: Any
+) -> dict[str | None, Verdict]:
+    """Check each distinct value once; the result is keyed by the raw value."""
+    distinct = dict.fromkeys(values)
+    return {value: check(value, **options) for value in distinct}
+
+
+_LIGATURES: dict[str, str] = {
+    "œ": "oe",
+    "Œ": "oe",
+    "æ": "ae",
+    "Æ": "ae",
+    "ø": "o",
+    "Ø": "o",
+    "ł": "l",
+    "Ł": "l",
+    "đ": "d",
+    "Đ": "d",
+    "ß": "ss",
+    "ı": "i",
+    "’": "'",
+    "‘": "'",
+    "ʼ": "'",
+    "`": "'",
+    "´": "'",
+}
+_FOLD_EXTRA = str.maketrans(_LIGATURES)
+
+
+def strip_accents(text: str) -> str:
+    """Remove diacritics and expand ligatures (``Œ`` -> ``OE``), keeping case otherwise.
+
+    >>> strip_accents("Hélène Lœwy-Müller")
+    'Helene Loewy-Muller'
+    """
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    out = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if out.isascii():
+        return out
+    # ligatures keep their case: Œ -> OE, œ -> oe
+    return "".join(
+        (_LIGATURES.get(c, c).upper() if c.isupper() else _LIGATURES.get(c, c)) for c in out
+    )
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive key: lower case, no accents, hyphens and
+    apostrophes as spaces, single spaces.
+
+    >>> fold("  Jean-Pierre  d’Ârtagnan ")
+    'jean pierre d artagnan'
+    """
+    folded = strip_accents(text).translate(_FOLD_EXTRA).casefold()
+    for sep in "-'_.,":
+        folded = folded.replace(sep, " ")
+    return " ".join(folded.split())
+
+
+def stdnum_error_kind(error: Exception) -> str:
+    """Map a python-stdnum ``ValidationError`` to carnet's error kind."""
+    from stdnum import exceptions
+
+    if isinstance(error, exceptions.InvalidLength):
+        return "length"
+    if isinstance(error, exceptions.InvalidChecksum):
+        return "checksum"
+    if isinstance(error, exceptions.InvalidComponent):
+        return "component"
+    return "format"

@@ -1,0 +1,598 @@
+"""The field catalog: every customer field declared once.
+
+Import mapping, validation, quality scores, forms, the preference centre and
+the GDPR export all read this catalog; adding a field is one declaration.
+
+>>> catalog = default_catalog()
+>>> catalog["email"].label_fr
+'E-mail'
+>>> catalog.match_header("Tél. portable").name
+'mobile'
+>>> catalog.match_header("NOM DE FAMILLE").name
+'last_name'
+>>> catalog["iban"].sensitivity
+<Sensitivity.SENSITIVE: 'sensitive'>
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from carnet.errors import ConfigError
+
+
+class Kind(StrEnum):
+    """What a value is; decides which checker validates and normalises it."""
+
+    TEXT = "text"
+    NAME = "name"
+    CIVILITY = "civility"
+    FULL_NAME = "full_name"
+    EMAIL = "email"
+    PHONE = "phone"
+    ADDRESS_LINE = "address_line"
+    POSTCODE = "postcode"
+    CITY = "city"
+    COUNTRY = "country"
+    DATE = "date"
+    BIRTH_DATE = "birth_date"
+    DATETIME = "datetime"
+    CHOICE = "choice"
+    LIST = "list"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    BOOLEAN = "boolean"
+    URL = "url"
+    SIREN = "siren"
+    SIRET = "siret"
+    VAT = "vat"
+    NAF = "naf"
+    IBAN = "iban"
+    IDENTIFIER = "identifier"
+
+
+class Category(StrEnum):
+    """The data category, as the RGPD register and the quality report group them."""
+
+    PERSONAL = "personal"
+    TARGETING = "targeting"
+    REACTION = "reaction"
+    TRANSACTIONAL = "transactional"
+    BEHAVIOURAL = "behavioural"
+    SOCIO_DEMOGRAPHIC = "socio-demographic"
+    FIRMOGRAPHIC = "firmographic"
+    OFFLINE = "offline"
+
+
+class Sensitivity(StrEnum):
+    """How carefully a value is handled.
+
+    - ``public``: not personal on its own (sector, size band).
+    - ``personal``: identifies or describes a person (name, email).
+    - ``sensitive``: financial or similar; encrypted at rest (IBAN).
+    """
+
+    PUBLIC = "public"
+    PERSONAL = "personal"
+    SENSITIVE = "sensitive"
+
+
+class Profile(StrEnum):
+    """The company profile of a workspace: who its customers are."""
+
+    B2C = "b2c"
+    B2B = "b2b"
+
+
+class Storage(StrEnum):
+    """Where a field's value lives in the store.
+
+    - ``contact``: a column of the contacts table.
+    - ``email`` / ``phone`` / ``address``: a contact point (many per contact).
+    - ``organisation``: a column of the organisation the contact belongs to.
+    - ``external_id``: the (source, id) table, for upserts and merge reports.
+    - ``consent``: turned into consent events by the import.
+    - ``event``: turned into behavioural/reaction events (NPS, event sign-up, call note).
+    - ``order``: turned into orders and order lines.
+    - ``attribute``: the contact's JSON attributes (custom fields).
+    - ``input``: only read on input and split into other fields (full name).
+    """
+
+    CONTACT = "contact"
+    EMAIL = "email"
+    PHONE = "phone"
+    ADDRESS = "address"
+    ORGANISATION = "organisation"
+    EXTERNAL_ID = "external_id"
+    CONSENT = "consent"
+    EVENT = "event"
+    ORDER = "order"
+    ATTRIBUTE = "attribute"
+    INPUT = "input"
+
+
+BOTH = frozenset({Profile.B2C, Profile.B2B})
+B2C = frozenset({Profile.B2C})
+B2B = frozenset({Profile.B2B})
+
+YEAR = 365
+
+
+@dataclass(frozen=True)
+class Field:
+    """One declared customer field.
+
+    Attributes:
+        name: identifier used everywhere (``first_name``).
+        kind: what the value is; picks the checker.
+        category: data category for the register and reports.
+        label_fr: French label shown to users.
+        label_en: English label.
+        synonyms: header spellings that map to this field, French and English
+            (matched after folding case, accents and punctuation).
+        weight: completeness weight (0 = not counted).
+        half_life_days: after how long a confirmed value is half as trustworthy;
+            None when the value does not age (birth date).
+        sensitivity: see :class:`Sensitivity`.
+        profiles: company profiles that want this field for completeness.
+        storage: where the value lives; see :class:`Storage`.
+        many: a contact may hold several values (emails, phones).
+        column: the database column when it differs from ``name``.
+        choices: allowed values for ``choice`` fields.
+        hint: a sub-type given by the header ("mobile" for "Tél. portable").
+        keywords: folded words that name the field anywhere inside a long header
+            (survey questions: "... probabilité que vous recommandiez ..." is NPS).
+        custom: declared in configuration rather than built in.
+    """
+
+    name: str
+    kind: Kind
+    category: Category
+    label_fr: str
+    label_en: str
+    synonyms: tuple[str, ...] = ()
+    weight: float = 0.0
+    half_life_days: int | None = None
+    sensitivity: Sensitivity = Sensitivity.PERSONAL
+    profiles: frozenset[Profile] = BOTH
+    storage: Storage = Storage.CONTACT
+    many: bool = False
+    column: str | None = None
+    choices: tuple[str, ...] = ()
+    hint: str | None = None
+    keywords: tuple[str, ...] = ()
+    custom: bool = False
+
+    def label(self, lang: str = "fr") -> str:
+        """The label in ``lang`` ("fr" or "en")."""
+        return self.label_en if lang == "en" else self.label_fr
+
+    @property
+    def db_column(self) -> str:
+        """The column holding this field in its table."""
+        return self.column or self.name
+
+
+def fold_header(header: str) -> str:
+    """Fold a header for synonym matching: no accents, case, punctuation or extra spaces.
+
+    >>> fold_header("  Tél. Portable ")
+    'tel portable'
+    >>> fold_header("E-mail")
+    'e mail'
+    >>> fold_header("N° client")
+    'n client'
+    """
+    text = unicodedata.normalize("NFKD", header)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return text.strip()
+
+
+def _f(
+    name: str,
+    kind: Kind,
+    category: Category,
+    label_fr: str,
+    label_en: str,
+    synonyms: Iterable[str] = (),
+    **kw: Any,
+) -> Field:
+    return Field(name, kind, category, label_fr, label_en, tuple(synonyms), **kw)
+
+
+P, T, R, TR, BE, SD, FI, OF = (
+    Category.PERSONAL,
+    Category.TARGETING,
+    Category.REACTION,
+    Category.TRANSACTIONAL,
+    Category.BEHAVIOURAL,
+    Category.SOCIO_DEMOGRAPHIC,
+    Category.FIRMOGRAPHIC,
+    Category.OFFLINE,
+)
+_PUBLIC = Sensitivity.PUBLIC
+
+LIFECYCLE_STAGES = ("lead", "prospect", "customer", "repeat_customer", "lapsed", "former_customer")
+SIZE_BANDS = ("0", "1-9", "10-49", "50-249", "250-4999", "5000+")
+GENDERS = ("female", "male", "other")
+
+# INSEE PCS 2020, first level (groupes socioprofessionnels).
+PCS_GROUPS = (
+    "1 Agriculteurs exploitants",
+    "2 Artisans, commerçants et chefs d'entreprise",
+    "3 Cadres et professions intellectuelles supérieures",
+    "4 Professions intermédiaires",
+    "5 Employés",
+    "6 Ouvriers",
+    "7 Retraités",
+    "8 Autres personnes sans activité professionnelle",
+)
+
+# fmt: off
+BUILTIN_FIELDS: tuple[Field, ...] = (
+    _f('civility', Kind.CIVILITY, P, 'Civilité', 'Title',
+       ['civilite', 'civ', 'titre', 'title', 'salutation', 'mr mme', 'm mme'], weight=0.5,
+       choices=('M.', 'Mme', 'Dr', 'Me', 'Pr')),
+    _f('first_name', Kind.NAME, P, 'Prénom', 'First name',
+       ['prenom', 'prenoms', 'first name', 'firstname', 'given name', 'forename', 'first'],
+       weight=3.0, half_life_days=50 * YEAR),
+    _f('last_name', Kind.NAME, P, 'Nom', 'Last name',
+       ['nom', 'nom de famille', 'nom famille', 'last name', 'lastname', 'surname', 'family name',
+       'last', 'nom usage', 'nom d usage'], weight=3.0, half_life_days=20 * YEAR),
+    _f('full_name', Kind.FULL_NAME, P, 'Nom complet', 'Full name',
+       ['nom complet', 'nom et prenom', 'nom prenom', 'prenom nom', 'full name', 'fullname', 'name',
+       'contact', 'nom du contact', 'client', 'destinataire'], storage=Storage.INPUT),
+    _f('birth_date', Kind.BIRTH_DATE, P, 'Date de naissance', 'Birth date',
+       ['date de naissance', 'date naissance', 'naissance', 'ne le', 'nee le', 'ddn', 'birth date',
+       'birthdate', 'date of birth', 'dob', 'birthday', 'anniversaire'], weight=2.0, profiles=B2C),
+    _f('gender', Kind.CHOICE, SD, 'Genre', 'Gender',
+       ['genre', 'sexe', 'gender', 'sex'], weight=0.5, profiles=B2C, choices=GENDERS),
+    _f('language', Kind.CHOICE, T, 'Langue', 'Language',
+       ['langue', 'langue preferee', 'language', 'lang', 'preferred language'], weight=0.5,
+       half_life_days=20 * YEAR, choices=('fr', 'en', 'de', 'es', 'it', 'nl', 'pt')),
+    _f('email', Kind.EMAIL, P, 'E-mail', 'Email',
+       ['email', 'e mail', 'mail', 'courriel', 'adresse email', 'adresse e mail', 'adresse mail',
+       'email address', 'e mail address', 'mel', 'adresse electronique', 'email perso', 'email pro',
+       'email professionnel', 'work email'], weight=4.0, half_life_days=3 * YEAR,
+       storage=Storage.EMAIL, many=True),
+    _f('phone', Kind.PHONE, P, 'Téléphone', 'Phone',
+       ['telephone', 'tel', 'phone', 'phone number', 'numero de telephone', 'num tel', 'tel fixe',
+       'telephone fixe', 'fixe', 'landline', 'tel domicile', 'home phone', 'tel bureau',
+       'telephone professionnel', 'work phone', 'tel pro'], weight=2.0, half_life_days=4 * YEAR,
+       storage=Storage.PHONE, many=True),
+    _f('mobile', Kind.PHONE, P, 'Mobile', 'Mobile',
+       ['mobile', 'portable', 'tel portable', 'telephone portable', 'tel mobile',
+       'telephone mobile', 'gsm', 'cell', 'cellphone', 'cell phone', 'mobile phone',
+       'mobile number', 'numero de portable', 'sms'], weight=2.0, half_life_days=4 * YEAR,
+       storage=Storage.PHONE, many=True, hint='mobile'),
+    _f('address_line1', Kind.ADDRESS_LINE, P, 'Adresse', 'Address',
+       ['adresse', 'adresse 1', 'adresse ligne 1', 'adresse postale', 'rue', 'voie',
+       'numero et voie', 'address', 'address 1', 'address line 1', 'street', 'street address'],
+       weight=2.0, half_life_days=5 * YEAR, storage=Storage.ADDRESS, column='line1'),
+    _f('address_line2', Kind.ADDRESS_LINE, P, "Complément d'adresse", 'Address line 2',
+       ['adresse 2', 'adresse ligne 2', 'complement', 'complement d adresse', 'complement adresse',
+       'batiment', 'residence', 'address 2', 'address line 2', 'apartment', 'suite'],
+       half_life_days=5 * YEAR, storage=Storage.ADDRESS, column='line2'),
+    _f('address_line3', Kind.ADDRESS_LINE, P, 'Lieu-dit / BP', 'Locality / PO box',
+       ['adresse 3', 'adresse ligne 3', 'lieu dit', 'bp', 'boite postale', 'address 3',
+       'address line 3', 'po box'], half_life_days=5 * YEAR, storage=Storage.ADDRESS,
+       column='line3'),
+    _f('postcode', Kind.POSTCODE, P, 'Code postal', 'Postcode',
+       ['code postal', 'cp', 'code post', 'postcode', 'post code', 'postal code', 'zip', 'zip code',
+       'zipcode', 'cedex'], weight=2.0, half_life_days=5 * YEAR, storage=Storage.ADDRESS),
+    _f('city', Kind.CITY, P, 'Ville', 'City',
+       ['ville', 'commune', 'localite', 'city', 'town', 'locality', 'bureau distributeur'],
+       weight=1.5, half_life_days=5 * YEAR, storage=Storage.ADDRESS),
+    _f('country', Kind.COUNTRY, P, 'Pays', 'Country',
+       ['pays', 'country', 'code pays', 'country code'], weight=0.5, half_life_days=10 * YEAR,
+       storage=Storage.ADDRESS),
+    _f('job_title', Kind.TEXT, SD, 'Fonction', 'Job title',
+       ['fonction', 'poste', 'intitule de poste', 'metier', 'profession', 'job title', 'job',
+       'title role', 'position', 'role'], weight=1.5, half_life_days=3 * YEAR, profiles=B2B),
+    _f('pcs', Kind.CHOICE, SD, 'Catégorie socio-professionnelle (PCS)',
+       'Socio-professional category (INSEE PCS)',
+       ['csp', 'pcs', 'categorie socio professionnelle', 'categorie socioprofessionnelle',
+       'socio professional category'], weight=1.0, half_life_days=5 * YEAR, profiles=B2C,
+       choices=PCS_GROUPS),
+    _f('organisation_name', Kind.TEXT, FI, 'Raison sociale', 'Organisation',
+       ['raison sociale', 'societe', 'entreprise', 'organisation', 'organisme', 'etablissement',
+       'company', 'company name', 'organization', 'organisation name', 'employer', 'employeur',
+       'nom de l entreprise', 'denomination'], weight=2.0, half_life_days=5 * YEAR, profiles=B2B,
+       storage=Storage.ORGANISATION, column='name'),
+    _f('siren', Kind.SIREN, FI, 'SIREN', 'SIREN',
+       ['siren', 'n siren', 'numero siren'], weight=1.5, sensitivity=_PUBLIC, profiles=B2B,
+       storage=Storage.ORGANISATION),
+    _f('siret', Kind.SIRET, FI, 'SIRET', 'SIRET',
+       ['siret', 'n siret', 'numero siret'], weight=1.5, sensitivity=_PUBLIC, profiles=B2B,
+       storage=Storage.ORGANISATION),
+    _f('vat_number', Kind.VAT, FI, 'N° TVA intracommunautaire', 'VAT number',
+       ['tva', 'n tva', 'numero tva', 'tva intracommunautaire', 'n tva intracommunautaire', 'vat',
+       'vat number', 'vat id', 'vat no', 'n tva intracom', 'tva intracom', 'numero de tva'],
+       weight=1.0, sensitivity=_PUBLIC, profiles=B2B, storage=Storage.ORGANISATION),
+    _f('naf_code', Kind.NAF, FI, 'Code NAF', 'NAF code',
+       ['naf', 'code naf', 'ape', 'code ape', 'naf ape', 'code naf ape', 'activity code'],
+       weight=1.0, sensitivity=_PUBLIC, profiles=B2B, storage=Storage.ORGANISATION),
+    _f('sector', Kind.TEXT, FI, 'Secteur', 'Sector',
+       ['secteur', 'secteur d activite', 'activite', 'sector', 'industry'], weight=1.0,
+       sensitivity=_PUBLIC, profiles=B2B, storage=Storage.ORGANISATION),
+    _f('size_band', Kind.CHOICE, FI, "Tranche d'effectif", 'Size band',
+       ['effectif', 'tranche effectif', 'tranche d effectif', 'taille', 'nombre de salaries',
+       'size', 'company size', 'employees', 'headcount'], weight=1.0, sensitivity=_PUBLIC,
+       profiles=B2B, storage=Storage.ORGANISATION, choices=SIZE_BANDS),
+    _f('website', Kind.URL, FI, 'Site web', 'Website',
+       ['site web', 'site internet', 'site', 'url', 'website', 'web'], weight=0.5,
+       sensitivity=_PUBLIC, profiles=B2B, storage=Storage.ORGANISATION),
+    _f('iban', Kind.IBAN, OF, 'IBAN', 'IBAN',
+       ['iban', 'rib', 'coordonnees bancaires', 'bank account'], sensitivity=Sensitivity.SENSITIVE,
+       column='iban_ciphertext'),
+    _f('interests', Kind.LIST, T, "Centres d'intérêt", 'Interests',
+       ['centres d interet', 'centre d interet', 'interets', 'interests', 'hobbies', 'loisirs'],
+       weight=1.0, half_life_days=2 * YEAR, profiles=B2C),
+    _f('equipment', Kind.LIST, T, 'Équipement', 'Equipment',
+       ['equipement', 'equipements', 'materiel', 'equipment', 'owned products'], weight=0.5,
+       half_life_days=2 * YEAR),
+    _f('lifecycle_stage', Kind.CHOICE, TR, 'Étape du cycle de vie', 'Lifecycle stage',
+       ['cycle de vie', 'statut client', 'etape', 'lifecycle stage', 'lifecycle', 'stage'],
+       sensitivity=_PUBLIC, choices=LIFECYCLE_STAGES),
+    _f('signup_date', Kind.DATETIME, TR, "Date d'inscription", 'Sign-up date',
+       ['date d inscription', 'date inscription', 'inscrit le', 'date de creation',
+       'date creation compte', 'created at', 'signup date', 'sign up date', 'account created'],
+       column='first_seen'),
+    _f('last_activity', Kind.DATETIME, BE, 'Dernière activité', 'Last activity',
+       ['dernier contact', 'date dernier contact', 'derniere activite', 'date derniere activite',
+       'last contact', 'last contacted', 'last activity', 'last seen']),
+    _f('customer_since', Kind.DATE, TR, 'Client depuis', 'Customer since',
+       ['client depuis', 'date premier achat', 'date de premiere commande', 'customer since',
+       'first order date', 'date client'], weight=0.5),
+    _f('loyalty_id', Kind.IDENTIFIER, TR, 'N° de fidélité', 'Loyalty id',
+       ['carte fidelite', 'n carte fidelite', 'numero de carte', 'numero fidelite', 'loyalty id',
+       'loyalty card', 'loyalty number', 'membership number'], weight=0.5),
+    _f('external_id', Kind.IDENTIFIER, P, 'Identifiant source', 'Source id',
+       ['id', 'identifiant', 'n client', 'numero client', 'num client', 'code client', 'ref client',
+       'reference client', 'customer id', 'client id', 'contact id', 'record id',
+       'crm id'], storage=Storage.EXTERNAL_ID),
+    _f('optin_newsletter', Kind.BOOLEAN, R, 'Inscrit à la newsletter', 'Newsletter opt-in',
+       ['optin', 'opt in', 'optin newsletter', 'opt in newsletter', 'newsletter',
+       'inscrit newsletter', 'accepte newsletter', 'abonne', 'subscribed', 'consent',
+       'consentement', 'accord email', 'marketing consent'], storage=Storage.CONSENT),
+    _f('optin_date', Kind.DATETIME, R, 'Date de consentement', 'Opt-in date',
+       ['date optin', 'date opt in', 'date d optin', 'date inscription newsletter', 'optin date',
+       'opt in date', 'subscribed at', 'consent date', 'opt in at',
+       'optin at', 'date d opt in'], storage=Storage.CONSENT),
+    _f('optin_source', Kind.TEXT, R, 'Origine du consentement', 'Consent source',
+       ['source optin', 'origine optin', 'origine', 'formulaire', 'form', 'optin source',
+       'consent source', 'collecte', 'source du consentement'], storage=Storage.CONSENT),
+    _f('optout_date', Kind.DATETIME, R, 'Date de désinscription', 'Opt-out date',
+       ['date desinscription', 'desinscrit le', 'date optout', 'date opt out', 'unsubscribed at',
+       'optout date', 'opt out date', 'unsubscribe date', 'unsubscribed', 'date de desabonnement'],
+       storage=Storage.CONSENT),
+    _f('activity_date', Kind.DATETIME, BE, "Date de l'activité", 'Activity date',
+       ['horodateur', 'horodatage', 'date de reponse', 'repondu le', 'date', 'timestamp',
+       'answered at', 'submitted at', 'registered at', 'date d enregistrement',
+       'date de participation'], storage=Storage.EVENT),
+    _f('event_name', Kind.TEXT, BE, 'Événement', 'Event',
+       ['evenement', 'salon', 'webinaire', 'nom de l evenement', 'event', 'event name', 'webinar'],
+       sensitivity=_PUBLIC, storage=Storage.EVENT),
+    _f('event_attended', Kind.BOOLEAN, BE, 'Présent', 'Attended',
+       ['present', 'presence', 'venu', 'attended', 'attendance', 'showed up'],
+       storage=Storage.EVENT),
+    _f('nps', Kind.INTEGER, R, 'Note de recommandation (NPS)', 'Net Promoter Score',
+       ['nps', 'note nps', 'score nps', 'net promoter score', 'recommandation',
+       'likelihood to recommend'], storage=Storage.EVENT, keywords=('recommand', '0 a 10',
+       '0 to 10', 'nps')),
+    _f('survey_comment', Kind.TEXT, R, "Commentaire d'enquête", 'Survey comment',
+       ['commentaire', 'un commentaire', 'vos commentaires', 'verbatim', 'comment', 'comments',
+       'feedback', 'suggestion'], storage=Storage.EVENT),
+    _f('contest_entry', Kind.BOOLEAN, R, 'Participation au jeu concours', 'Contest entry',
+       ['jeu concours', 'participe au jeu', 'concours', 'contest', 'contest entry', 'sweepstakes'],
+       storage=Storage.EVENT, keywords=('concours', 'contest')),
+    _f('call_note', Kind.TEXT, OF, "Note d'appel / commentaire CRM", 'Call-centre note',
+       ['notes', 'note', 'remarque', 'remarques', 'observations', 'compte rendu', 'call note',
+       'call notes', 'crm notes'], storage=Storage.EVENT),
+    _f('order_ref', Kind.IDENTIFIER, TR, 'N° de commande', 'Order number',
+       ['n commande', 'numero de commande', 'num commande', 'commande', 'ref commande', 'order id',
+       'order number', 'order ref', 'order'], sensitivity=_PUBLIC, storage=Storage.ORDER),
+    _f('order_date', Kind.DATETIME, TR, 'Date de commande', 'Order date',
+       ['date de commande', 'date commande', 'date achat', 'date d achat', 'order date',
+       'ordered at', 'purchase date'], storage=Storage.ORDER),
+    _f('customer_ref', Kind.IDENTIFIER, TR, 'Référence client (commande)', 'Customer reference',
+       ['client commande', 'customer number', 'customer ref', 'customer', 'buyer id'],
+       storage=Storage.ORDER),
+    _f('sku', Kind.IDENTIFIER, TR, 'Référence produit', 'SKU',
+       ['sku', 'ref produit', 'reference produit', 'code article', 'ref article', 'ean',
+       'product id', 'product code', 'item code'], sensitivity=_PUBLIC, storage=Storage.ORDER),
+    _f('product_name', Kind.TEXT, TR, 'Produit', 'Product',
+       ['produit', 'libelle produit', 'article', 'designation', 'product', 'product name', 'item'],
+       sensitivity=_PUBLIC, storage=Storage.ORDER),
+    _f('quantity', Kind.INTEGER, TR, 'Quantité', 'Quantity',
+       ['quantite', 'qte', 'qty', 'quantity', 'nombre d articles'], sensitivity=_PUBLIC,
+       storage=Storage.ORDER),
+    _f('unit_price', Kind.DECIMAL, TR, 'Prix unitaire', 'Unit price',
+       ['prix unitaire', 'prix', 'pu', 'prix ttc', 'unit price', 'price'], sensitivity=_PUBLIC,
+       storage=Storage.ORDER),
+    _f('line_total', Kind.DECIMAL, TR, 'Montant de la ligne', 'Line total',
+       ['montant', 'total ligne', 'montant ligne', 'montant ttc', 'total', 'line total', 'amount'],
+       sensitivity=_PUBLIC, storage=Storage.ORDER),
+    _f('optin_ip', Kind.TEXT, R, 'Adresse IP du consentement', 'Consent IP address',
+       ['ip', 'adresse ip', 'ip address', 'ip optin', 'optin ip'], storage=Storage.CONSENT),
+    _f('optin_confirmed', Kind.BOOLEAN, R, 'Double opt-in confirmé', 'Double opt-in confirmed',
+       ['double opt in', 'double optin', 'doi', 'confirme', 'optin confirme', 'confirmed'],
+       storage=Storage.CONSENT),
+    _f('optin_confirmed_at', Kind.DATETIME, R, 'Date de confirmation', 'Confirmation date',
+       ['date de confirmation', 'confirme le', 'confirmed at', 'confirmation date', 'doi date'],
+       storage=Storage.CONSENT),
+)
+# fmt: on
+
+
+class Catalog(Mapping[str, Field]):
+    """An ordered, read-only set of fields with header matching.
+
+    Args:
+        fields: the declarations; names must be unique.
+
+    Raises:
+        ConfigError: on duplicate names.
+    """
+
+    def __init__(self, fields: Iterable[Field]) -> None:
+        self._fields: dict[str, Field] = {}
+        self._headers: dict[str, Field] = {}
+        duplicates: list[str] = []
+        for f in fields:
+            if f.name in self._fields:
+                duplicates.append(f.name)
+            self._fields[f.name] = f
+        if duplicates:
+            raise ConfigError(f"Fields declared twice: {', '.join(sorted(set(duplicates)))}.")
+        for f in self._fields.values():
+            for spelling in (f.name, f.label_fr, f.label_en, *f.synonyms):
+                # First declaration wins, so built-in meanings cannot be hijacked silently.
+                self._headers.setdefault(fold_header(spelling), f)
+
+    def __getitem__(self, name: str) -> Field:
+        return self._fields[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def match_header(self, header: str) -> Field | None:
+        """The field a column header names, or None.
+
+        >>> default_catalog().match_header("Code Postal").name
+        'postcode'
+        >>> default_catalog().match_header("favourite colour") is None
+        True
+        >>> default_catalog().match_header("Quelle probabilité que vous recommandiez ... ?").name
+        'nps'
+        """
+        found = self.header_match(header)
+        return found[0] if found else None
+
+    def header_match(self, header: str) -> tuple[Field, str] | None:
+        """The field a header names and how: ``"synonym"`` or ``"keyword"``."""
+        folded = fold_header(header)
+        found = self._headers.get(folded)
+        if found is not None:
+            return found, "synonym"
+        # Long headers (survey questions) name their field with a keyword inside.
+        padded = f" {folded} "
+        for f in self._fields.values():
+            if any(f" {k}" in padded for k in f.keywords):
+                return f, "keyword"
+        return None
+
+    def for_profile(self, profile: Profile | str) -> list[Field]:
+        """Fields counted for completeness in a company profile."""
+        wanted = Profile(profile)
+        return [f for f in self._fields.values() if wanted in f.profiles and f.weight > 0]
+
+    def in_storage(self, storage: Storage) -> list[Field]:
+        """Fields kept in one place of the store."""
+        return [f for f in self._fields.values() if f.storage is storage]
+
+    def with_custom(self, declarations: Iterable[Mapping[str, Any]]) -> Catalog:
+        """A new catalog with custom fields from configuration added.
+
+        Each declaration needs ``name`` and ``kind``; ``label_fr``/``label_en``,
+        ``synonyms``, ``category``, ``weight``, ``half_life_days``, ``profiles``
+        and ``sensitivity`` are optional. Custom fields are kept in the
+        contact's JSON attributes.
+
+        Raises:
+            ConfigError: listing every problem in the declarations.
+        """
+        problems: list[str] = []
+        added: list[Field] = []
+        for i, decl in enumerate(declarations, 1):
+            name = str(decl.get("name", "")).strip()
+            where = f"custom field #{i} ({name or 'unnamed'})"
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                problems.append(f"{where}: name must be snake_case letters and digits")
+                continue
+            if name in self._fields:
+                problems.append(f"{where}: '{name}' is already a built-in field")
+                continue
+            try:
+                kind = Kind(str(decl.get("kind", "text")))
+                category = Category(str(decl.get("category", "targeting")))
+                sensitivity = Sensitivity(str(decl.get("sensitivity", "personal")))
+                profiles = frozenset(Profile(p) for p in decl.get("profiles", ["b2c", "b2b"]))
+            except ValueError as exc:
+                problems.append(f"{where}: {exc}")
+                continue
+            synonyms = decl.get("synonyms", [])
+            if not isinstance(synonyms, list):
+                problems.append(f"{where}: synonyms must be a list of strings")
+                continue
+            try:
+                weight = float(decl.get("weight", 0.0))
+                half_life = decl.get("half_life_days")
+                half_life_days = None if half_life is None else int(half_life)
+            except (TypeError, ValueError):
+                problems.append(f"{where}: weight and half_life_days must be numbers")
+                continue
+            added.append(
+                Field(
+                    name=name,
+                    kind=kind,
+                    category=category,
+                    label_fr=str(decl.get("label_fr", name)),
+                    label_en=str(decl.get("label_en", name)),
+                    synonyms=tuple(str(s) for s in synonyms),
+                    weight=weight,
+                    half_life_days=half_life_days,
+                    sensitivity=sensitivity,
+                    profiles=profiles,
+                    storage=Storage.ATTRIBUTE,
+                    choices=tuple(str(c) for c in decl.get("choices", [])),
+                    custom=True,
+                )
+            )
+        if problems:
+            raise ConfigError("Invalid custom fields: " + "; ".join(problems) + ".")
+        return Catalog([*self._fields.values(), *added])
+
+    def without(self, *names: str) -> Catalog:
+        """A new catalog without the named fields."""
+        return Catalog(f for f in self._fields.values() if f.name not in names)
+
+    def replaced(self, name: str, **changes: Any) -> Catalog:
+        """A new catalog where one field has some attributes changed."""
+        return Catalog(
+            replace(f, **changes) if f.name == name else f for f in self._fields.values()
+        )
+
+
+_DEFAULT: Catalog | None = None
+
+
+def default_catalog() -> Catalog:
+    """The built-in catalog (shared, immutable)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Catalog(BUILTIN_FIELDS)
+    return _DEFAULT
+
+
+__all__ = [
+    "BUILTIN_FIELDS",
+    "Catalog",
+    "Category",
+    "Field",
+    "Kind",
+    "Profile",
+    "Sensitivity",
+    "Storage",
+    "default_catalog",
+    "fold_header",
+]

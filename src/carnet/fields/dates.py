@@ -1,0 +1,375 @@
+"""Dates and birth dates, as customer files write them.
+
+Accepted writings (normalised to ISO ``yyyy-mm-dd``; display ``dd/mm/yyyy``):
+
+- day first, the French way: ``03/01/1980``, ``3-1-1980``, ``03.01.1980``,
+  with two-digit years (``03/01/80``) and an optional time (``03/01/1980 14:30``);
+- ISO ``1980-01-03``, also ``1980/01/03`` and with a time
+  (``1980-01-03T14:30:00Z``, ``1980-01-03 14:30``); the time is dropped;
+- compact ``19800103`` (``yyyymmdd`` when the first four digits are a year
+  1800–2199, else ``ddmmyyyy``) and ``030180`` (``ddmmyy``);
+- month names in French or English, full or abbreviated, with or without a
+  weekday: ``3 janvier 1980``, ``1er févr. 1980``, ``mardi 3 juin 2025``,
+  ``3 Jan 1980``, ``January 3, 1980``;
+- Excel serial numbers 1–80000 (days since 1899-12-30), as numbers or text
+  (``29223``, ``44927.0``, ``44927.75``), except four-digit numbers 1800–2199,
+  which are years;
+- ``date`` and ``datetime`` objects.
+
+A month and year without a day (``janv. 1980``) or a year alone is refused:
+carnet does not invent a day. ``00/00/0000`` and ``0000-00-00`` (what some
+exports write for "no date") are empty.
+
+Day or month first: ``dayfirst=True`` (the default) reads ``03/04/1980`` as
+3 April. When a value can only be read month first (``12/25/1980``) it is read
+so, with the ``day_month_swapped`` warning. With ``dayfirst=False`` (files
+from US tools), a value readable both ways (day and month both ≤ 12 and
+different) gets the ``ambiguous`` warning; with the default it does not, as
+French files are day-first.
+
+Two-digit years: for birth dates, a year after the current two-digit year is
+19xx (``03/01/80`` → 1980, ``03/01/05`` → 2005 in 2025, ``03/01/26`` → 1926 in
+2025); for other dates, 20xx unless that is more than 20 years ahead.
+Flag ``two_digit_year``.
+
+Birth dates (``kind="birth_date"``) must be plausible: not in the future and
+age under 120, else invalid with flag ``implausible``; under 15 (the French
+age of digital consent, RGPD art. 8 and loi Informatique et Libertés art. 45)
+gives the ``minor`` warning. ``details["age"]`` holds the age in whole years.
+Other flags: ``excel_serial``, ``time_dropped``.
+
+>>> check("03/01/1980").normalised, check("1980-01-03T10:00:00").normalised
+('1980-01-03', '1980-01-03')
+>>> check("3 janvier 1980").normalised, check("29223").normalised
+('1980-01-03', '1980-01-03')
+>>> from datetime import date
+>>> today = date(2025, 6, 1)
+>>> v = check("03/01/80", kind="birth_date", today=today)
+>>> v.normalised, sorted(v.flags), v.details["age"]
+('1980-01-03', ['two_digit_year'], '45')
+>>> v = check("03/01/2030", kind="birth_date", today=today)
+>>> v.status.value, sorted(v.flags)
+('invalid', ['implausible'])
+>>> sorted(check("03/04/1980", dayfirst=False).flags)
+['ambiguous']
+>>> parse_date("31/02/1980") is None
+True
+>>> format("1980-01-03")
+'03/01/1980'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from carnet.fields import _common
+from carnet.fields._common import strip_accents
+from carnet.fields.verdict import Verdict, blank
+
+__all__ = ["check", "check_many", "format", "normalise", "parse_date", "validate"]
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        "janvier janv jan january",
+        "fevrier fevr fev feb february",
+        "mars mar march",
+        "avril avr apr april",
+        "mai may",
+        "juin jun june",
+        "juillet juil jul july",
+        "aout aou aug august",
+        "septembre sept sep september",
+        "octobre oct october",
+        "novembre nov november",
+        "decembre dec december",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+
+_WEEKDAYS = (
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
+)
+_WEEKDAY = re.compile(rf"^{_WEEKDAYS}\.?,?\s+")
+_TIME = r"(?:[ t,]+(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(?:z|[+-]\d{2}:?\d{2}|utc)?)?"
+_ISO = re.compile(rf"(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){_TIME}")
+_NUMERIC = re.compile(rf"(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*(\d{{4}}|\d{{2}}){_TIME}")
+_COMPACT = re.compile(r"\d{6}|\d{8}")
+_SERIAL = re.compile(r"(\d{1,5})(?:[.,](\d+))?")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:er|re|st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4}|\d{2})")
+_MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_MONTH_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{4})")
+_ZERO_DATES = frozenset({"00/00/0000", "0000-00-00", "00/00/00", "00-00-0000", "00.00.0000"})
+
+
+@dataclass
+class _Parsed:
+    value: date | None = None
+    error: str = ""
+    kind: str = "format"
+    flags: set[str] = field(default_factory=set)
+
+
+def _year(text: str, birth: bool, today: date, flags: set[str]) -> int:
+    year = int(text)
+    if len(text) == 2:
+        flags.add("two_digit_year")
+        limit = today.year if birth else today.year + 20
+        year = 2000 + year if 2000 + year <= limit else 1900 + year
+    return year
+
+
+def _make(year: int, month: int, day: int, result: _Parsed) -> _Parsed:
+    if not 1 <= month <= 12:
+        result.error, result.kind = f"There is no month {month}.", "component"
+        return result
+    if not 1000 <= year <= 9999:
+        result.error, result.kind = f"The year {year} is not plausible.", "component"
+        return result
+    try:
+        result.value = date(year, month, day)
+    except ValueError:
+        result.error = f"There is no day {day} in {year:04d}-{month:02d}."
+        result.kind = "component"
+    return result
+
+
+def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
+    result = _Parsed()
+    if isinstance(raw, datetime):
+        if raw.time() != datetime.min.time():
+            result.flags.add("time_dropped")
+        result.value = raw.date()
+        return result
+    if isinstance(raw, date):
+        result.value = raw
+        return result
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return _serial(float(raw), result)
+    text = _common.as_text(raw)
+    if text is None:
+        result.error = "There is no date."
+        return result
+    value = " ".join(strip_accents(text).lower().split())
+    value = _WEEKDAY.sub("", value)
+    if match := _ISO.fullmatch(value):
+        _time(match, 4, result)
+        return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)), result)
+    if match := _NUMERIC.fullmatch(value):
+        _time(match, 4, result)
+        first, second = int(match.group(1)), int(match.group(2))
+        year = _year(match.group(3), birth, today, result.flags)
+        day, month = (first, second) if dayfirst else (second, first)
+        if month > 12 and day <= 12:
+            day, month = month, day
+            result.flags.add("day_month_swapped")
+        elif not dayfirst and first <= 12 and second <= 12 and first != second:
+            result.flags.add("ambiguous")
+        return _make(year, month, day, result)
+    if _COMPACT.fullmatch(value):
+        return _compact(value, dayfirst, birth, today, result)
+    if match := _SERIAL.fullmatch(value):
+        whole = int(match.group(1))
+        if len(match.group(1)) == 4 and 1800 <= whole <= 2199 and not match.group(2):
+            result.error, result.kind = (
+                "Only a year was given; the day and month are missing.",
+                ("component"),
+            )
+            return result
+        fraction = float("0." + match.group(2)) if match.group(2) else 0.0
+        return _serial(whole + fraction, result)
+    if match := _DAY_MONTH_YEAR.fullmatch(value):
+        named = _MONTHS.get(match.group(2))
+        if named is not None:
+            year = _year(match.group(3), birth, today, result.flags)
+            return _make(year, named, int(match.group(1)), result)
+    if match := _MONTH_DAY_YEAR.fullmatch(value):
+        named = _MONTHS.get(match.group(1))
+        if named is not None:
+            return _make(int(match.group(3)), named, int(match.group(2)), result)
+    if (match := _MONTH_YEAR.fullmatch(value)) and match.group(1) in _MONTHS:
+        result.error, result.kind = "The day is missing (only a month and year).", "component"
+        return result
+    result.error = "This is not a date (expected dd/mm/yyyy)."
+    return result
+
+
+def _time(match: re.Match[str], first_group: int, result: _Parsed) -> None:
+    hour = match.group(first_group)
+    if hour is not None and (int(hour) or int(match.group(first_group + 1) or 0)):
+        result.flags.add("time_dropped")
+
+
+def _compact(value: str, dayfirst: bool, birth: bool, today: date, result: _Parsed) -> _Parsed:
+    if len(value) == 8:
+        if 1800 <= int(value[:4]) <= 2199:
+            attempt = _make(int(value[:4]), int(value[4:6]), int(value[6:]), _Parsed())
+            if attempt.value is not None:
+                result.value = attempt.value
+                return result
+        year = int(value[4:])
+    else:
+        year = _year(value[4:], birth, today, result.flags)
+    first, second = int(value[:2]), int(value[2:4])
+    day, month = (first, second) if dayfirst else (second, first)
+    return _make(year, month, day, result)
+
+
+def _serial(number: float, result: _Parsed) -> _Parsed:
+    if not 1 <= number < 80001:
+        result.error, result.kind = (
+            "This number is not a date (Excel dates are 1 to 80000).",
+            ("component"),
+        )
+        return result
+    result.flags.add("excel_serial")
+    if number != int(number):
+        result.flags.add("time_dropped")
+    result.value = _EXCEL_EPOCH + timedelta(days=int(number))
+    return result
+
+
+def parse_date(
+    raw: object, *, dayfirst: bool = True, birth: bool = False, today: date | None = None
+) -> date | None:
+    """The date a value denotes, or None.
+
+    Args:
+        raw: text, number (Excel serial), ``date`` or ``datetime``.
+        dayfirst: read ``03/04/1980`` as 3 April (True) or March 4 (False).
+        birth: use the birth-date pivot for two-digit years.
+        today: the reference date for two-digit years (default: today).
+
+    >>> parse_date("3 janv. 1980"), parse_date("January 3, 1980"), parse_date(44927)
+    (datetime.date(1980, 1, 3), datetime.date(1980, 1, 3), datetime.date(2023, 1, 1))
+    >>> parse_date("04/03/1980", dayfirst=False), parse_date("janv. 1980")
+    (datetime.date(1980, 4, 3), None)
+    """
+    try:
+        return _parse(raw, dayfirst, birth, today or date.today()).value
+    except Exception:  # pragma: no cover - never raise on input
+        return None
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def check(
+    raw: object,
+    *,
+    kind: str = "date",
+    today: date | None = None,
+    dayfirst: bool = True,
+) -> Verdict:
+    """Check a date; never raises.
+
+    Args:
+        raw: the value as found in the file (text, number, date or datetime).
+        kind: ``date`` (any date) or ``birth_date`` (plausibility checks).
+        today: the reference date (default: today), for ages and two-digit years.
+        dayfirst: see the module documentation.
+    """
+    try:
+        return _check(raw, kind, today or date.today(), dayfirst)
+    except Exception as error:  # pragma: no cover - a bug must not stop an import
+        return _common.invalid(_text(raw), f"The date could not be checked ({error}).")
+
+
+def _text(raw: object) -> str | None:
+    if isinstance(raw, date | datetime):
+        return raw.isoformat()
+    return _common.as_text(raw)
+
+
+def _check(raw: object, kind: str, today: date, dayfirst: bool) -> Verdict:
+    text = _text(raw)
+    if text is None or blank(text) or text.strip() in _ZERO_DATES:
+        return Verdict.empty(text)
+    birth = kind == "birth_date"
+    parsed = _parse(raw, dayfirst, birth, today)
+    if parsed.value is None:
+        return _common.invalid(text, parsed.error, error=parsed.kind)
+    value = parsed.value
+    normalised = value.isoformat()
+    flags = parsed.flags
+    reasons: list[str] = []
+    details: dict[str, str] = {}
+    if "day_month_swapped" in flags:
+        reasons.append("The date was read month first (mm/dd/yyyy).")
+    if "ambiguous" in flags:
+        reasons.append("Day and month could be swapped; check the date.")
+    if birth:
+        if value > today:
+            return _common.invalid(
+                text,
+                "The birth date is in the future.",
+                error="component",
+                normalised=normalised,
+                flags={"implausible"},
+            )
+        age = _age(value, today)
+        if age >= 120:
+            return _common.invalid(
+                text,
+                f"The birth date gives an age of {age}, which is not plausible.",
+                error="component",
+                normalised=normalised,
+                flags={"implausible"},
+            )
+        details["age"] = str(age)
+        if age < 15:
+            flags.add("minor")
+            reasons.append(f"The person is {age}: under 15, consent needs a parent's approval.")
+    if flags & {"day_month_swapped", "ambiguous", "minor"}:
+        return Verdict.warning(text, normalised, tuple(reasons), flags=flags, details=details)
+    return Verdict.valid(text, normalised, flags=flags, details=details, reasons=tuple(reasons))
+
+
+def normalise(raw: str, *, kind: str = "date", dayfirst: bool = True) -> str | None:
+    """ISO ``yyyy-mm-dd``, or None.
+
+    >>> normalise("03.01.1980"), normalise("not a date")
+    ('1980-01-03', None)
+    """
+    verdict = check(raw, kind=kind, dayfirst=dayfirst)
+    return verdict.normalised if verdict.ok else None
+
+
+def validate(
+    raw: str, *, kind: str = "date", today: date | None = None, dayfirst: bool = True
+) -> str:
+    """Return ISO ``yyyy-mm-dd`` or raise.
+
+    Raises:
+        InvalidFormat: not a date.
+        InvalidComponent: no such day or month, missing day, implausible birth date.
+    """
+    label = "birth date" if kind == "birth_date" else "date"
+    return _common.raise_for(check(raw, kind=kind, today=today, dayfirst=dayfirst), label)
+
+
+def format(value: str) -> str:
+    """French display form ``dd/mm/yyyy``."""
+    parsed = parse_date(value)
+    return parsed.strftime("%d/%m/%Y") if parsed and parsed.year >= 1000 else value
+
+
+def check_many(
+    values: Iterable[str | None],
+    *,
+    kind: str = "date",
+    today: date | None = None,
+    dayfirst: bool = True,
+) -> dict[str | None, Verdict]:
+    """Check a column, once per distinct value."""
+    return _common.check_many(
+        check, values, kind=kind, today=today or date.today(), dayfirst=dayfirst
+    )

@@ -1,0 +1,534 @@
+"""Email addresses: syntax, normalisation, typos, disposable and role accounts.
+
+carnet accepts *ordinary* addresses, the ones real mailboxes use: a dot-atom
+local part (internationalised characters allowed) at a domain name with a dot.
+Syntax is checked by `email-validator <https://pypi.org/project/email-validator/>`_
+(RFC 5321/5322/6531), with ``check_deliverability=False``: no DNS query is made
+unless ``deliverability=True`` is asked explicitly. Quoted local parts
+(``"john doe"@x.fr``), IP-literal domains (``x@[192.0.2.1]``) and dotless
+domains (``x@localhost``) are refused: no customer file holds real ones.
+
+Normalised form
+    Trimmed and **lower-cased, local part included**. RFC 5321 lets a server
+    treat ``Jean.Dupont`` and ``jean.dupont`` as two mailboxes, but no public
+    provider does and customer files mix cases freely; lower-casing is what
+    makes duplicates findable. The domain is also IDNA-decoded
+    (``xn--...`` → Unicode) and the local part NFC-normalised.
+
+Repairs (the value stays usable, ``Status.WARNING``, so a person can look):
+    ``trimmed`` surrounding blanks removed; ``spaces_removed`` inner blanks
+    removed (``jean .dupont@ gmail.com``); ``cleaned`` a ``mailto:`` prefix,
+    ``<...>`` brackets, a display name or trailing punctuation removed;
+    ``multiple`` several addresses in one cell (the first is kept).
+
+Other flags: ``typo`` the domain looks like a misspelt common provider
+(``gmial.com``, ``hotmial.fr``, ``gmail.con``; also ``gmail.fr``, which is not a
+Gmail domain) with the corrected address as suggestion; ``disposable`` a
+throw-away domain (list in ``data/disposable_domains.txt``); ``role`` a shared
+mailbox (``contact@``, ``compta@``, ``noreply@`` ...); ``missing_at`` no ``@``
+but a recognisable domain (invalid, with a suggestion); ``undeliverable`` the
+opt-in DNS check found no mail server.
+
+>>> check("Jean.Dupont@Gmail.com").normalised
+'jean.dupont@gmail.com'
+>>> v = check("marie.curie@gmial.com")
+>>> v.status.value, sorted(v.flags), v.suggestions
+('warning', ['typo'], ('marie.curie@gmail.com',))
+>>> check("jean.dupontgmail.com").suggestions
+('jean.dupont@gmail.com',)
+>>> sorted(check("contact@yopmail.com").flags)
+['disposable', 'role']
+>>> check("  jean dupont@orange.fr ").normalised
+'jeandupont@orange.fr'
+>>> validate("jean@@free.fr")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+    ...
+carnet.errors.InvalidFormat: The email address is not valid. ...; did you mean jean@free.fr?
+>>> format("jean.dupont@gmail.com")
+'jean.dupont@gmail.com'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache, lru_cache
+from importlib import resources
+
+import email_validator
+
+from carnet.fields import _common
+from carnet.fields.verdict import Verdict, blank
+
+__all__ = [
+    "COMMON_DOMAINS",
+    "ROLE_ACCOUNTS",
+    "check",
+    "check_many",
+    "format",
+    "is_disposable_domain",
+    "normalise",
+    "suggest_domain",
+    "validate",
+]
+
+#: Consumer mail providers and the top-level domains they really serve.
+#: The first TLD is the default when the typed one is unusable.
+_PROVIDERS: dict[str, tuple[str, ...]] = {
+    "gmail": ("com",),
+    "googlemail": ("com",),
+    "hotmail": ("fr", "com", "be", "co.uk", "de", "it", "es", "ch"),
+    "outlook": ("fr", "com", "be", "de", "es", "it"),
+    "live": ("fr", "com", "be", "co.uk", "ca"),
+    "msn": ("com",),
+    "yahoo": ("fr", "com", "co.uk", "de", "es", "it", "be", "ca"),
+    "ymail": ("com",),
+    "orange": ("fr",),
+    "wanadoo": ("fr",),
+    "free": ("fr",),
+    "laposte": ("net",),
+    "sfr": ("fr",),
+    "neuf": ("fr",),
+    "bbox": ("fr",),
+    "icloud": ("com",),
+    "aol": ("com", "fr"),
+    "gmx": ("fr", "com", "de", "net"),
+    "club-internet": ("fr",),
+    "aliceadsl": ("fr",),
+    "numericable": ("fr",),
+    "noos": ("fr",),
+    "voila": ("fr",),
+    "libertysurf": ("fr",),
+    "cegetel": ("net",),
+    "protonmail": ("com", "ch"),
+    "skynet": ("be",),
+    "bluewin": ("ch",),
+}
+
+#: Providers that exist under one TLD only: any other TLD is a typo (gmail.fr).
+_SINGLE_TLD = frozenset({"gmail", "googlemail", "icloud", "ymail", "msn"})
+
+#: Every domain treated as correctly spelt (never "corrected").
+COMMON_DOMAINS: frozenset[str] = frozenset(
+    {f"{sld}.{tld}" for sld, tlds in _PROVIDERS.items() for tld in tlds}
+    | {"me.com", "mac.com", "mail.com", "email.com", "proton.me", "web.de", "outlook.be"}
+)
+
+#: Real, common TLDs: a provider name under one of these is left alone
+#: (orange.com, laposte.fr, free.com are real, non-consumer domains).
+_COMMON_TLDS = frozenset(
+    """
+    com fr net org eu be ch lu de es it uk co.uk io info biz ca us nl pt re mc gp mq nc pf
+    pro tech app dev me tv ai at dk se no fi pl ie gr cz ro hu ma dz tn sn ci cm mu jp cn ru
+    br ar mx au nz in sg hk
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+#: Typos too short for the edit-distance rule, or too frequent to leave to it.
+_KNOWN_TYPOS: dict[str, str] = {
+    "gmail.fr": "gmail.com",
+    "gmail.com.fr": "gmail.com",
+    "gmail.co.uk": "gmail.com",
+    "fre.fr": "free.fr",
+    "frre.fr": "free.fr",
+    "freee.fr": "free.fr",
+    "free.frr": "free.fr",
+    "sfr.frr": "sfr.fr",
+    "sf.fr": "sfr.fr",
+    "nef.fr": "neuf.fr",
+    "neuf.frr": "neuf.fr",
+    "bbox.frr": "bbox.fr",
+    "aol.con": "aol.com",
+    "gmx.frr": "gmx.fr",
+    "hotmail.fr.fr": "hotmail.fr",
+    "orange.fr.fr": "orange.fr",
+    "laposte.fr.net": "laposte.net",
+    "lapost.fr": "laposte.net",
+    "wanadoo.com": "wanadoo.fr",
+    "hotmail.cm": "hotmail.com",
+    "ornage.fr": "orange.fr",
+    "oragne.fr": "orange.fr",
+    "orang.fr": "orange.fr",
+    "orangr.fr": "orange.fr",
+    "orande.fr": "orange.fr",
+}
+
+#: Provider names that are ordinary words: only the typo table corrects them
+#: (grange.fr, orage.fr are real domains, not typos of orange.fr).
+_NO_FUZZY = frozenset({"orange"})
+
+#: Local parts of shared mailboxes (compared without dots, dashes, underscores).
+ROLE_ACCOUNTS: frozenset[str] = frozenset(
+    """
+    contact contacts info infos information informations admin administrateur administration
+    administratif noreply donotreply nepasrepondre commercial commerciale
+    commerciaux compta comptabilite facturation facture factures rh drh recrutement emploi
+    jobs job direction directeur accueil support sales ventes vente service serviceclient
+    serviceclients clients client sav hello bonjour office secretariat secretary postmaster
+    webmaster hostmaster abuse newsletter marketing communication presse press billing help
+    team equipe reception reservation reservations booking commande commandes orders order
+    shop boutique magasin mairie devis juridique legal rgpd dpo privacy security
+    informatique technique root bureau atelier agence achats achat purchasing hr careers
+    career finance mail email courrier enquiries
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+_AT_WORDS = re.compile(
+    r"\s*[(\[{<]\s*(?:at|arobase|arobas)\s*[)\]}>]\s*|\s+(?:at|arobase|arobas)\s+", re.IGNORECASE
+)
+_SEPARATORS = re.compile(r"[;,\s|/]+")
+_DISPLAY_NAME = re.compile(r"^[^<>@]*<([^<>]+)>$")
+# The fast path: plain ASCII addresses that email-validator would accept unchanged.
+_ATEXT = r"[a-z0-9_!#$%&'*+\-/=?^`{|}~]"
+_FAST = re.compile(
+    rf"({_ATEXT}+(?:\.{_ATEXT}+)*)@((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z](?:[a-z0-9-]*[a-z])?)"
+)
+_SPECIAL_USE = frozenset(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+
+
+@cache
+def _disposable_domains() -> frozenset[str]:
+    text = (
+        resources.files("carnet.fields")
+        .joinpath("data/disposable_domains.txt")
+        .read_text(encoding="utf-8")
+    )
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@lru_cache(maxsize=65536)
+def is_disposable_domain(domain: str) -> bool:
+    """True when ``domain`` (or a parent domain) is a known throw-away mail service.
+
+    >>> is_disposable_domain("yopmail.com"), is_disposable_domain("mail.yopmail.com")
+    (True, True)
+    >>> is_disposable_domain("orange.fr")
+    False
+    """
+    domains = _disposable_domains()
+    labels = domain.lower().rstrip(".").split(".")
+    return any(".".join(labels[i:]) in domains for i in range(len(labels) - 1))
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment edit distance, giving up (limit + 1) past ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _nearest(word: str, choices: Iterable[str], limit: int) -> str | None:
+    best: str | None = None
+    best_distance = limit + 1
+    for choice in choices:
+        d = _distance(word, choice, limit)
+        if d < best_distance:
+            best, best_distance = choice, d
+    return best
+
+
+def _fix_tld(sld: str, tld: str) -> str:
+    tlds = _PROVIDERS[sld]
+    return tld if tld in tlds else (_nearest(tld, tlds, 2) or tlds[0])
+
+
+@lru_cache(maxsize=65536)
+def suggest_domain(domain: str) -> str | None:
+    """The common provider domain that ``domain`` is probably a typo of, else None.
+
+    Rules, in order: a known typo table; a provider name under a TLD it does not
+    serve and that is not a common real TLD (``gmail.con``, ``hotmail.frr``;
+    Gmail, iCloud, MSN and Ymail exist under ``.com`` only, so ``gmail.fr`` is
+    corrected too); a name within edit distance 1 (2 from 7 letters) of a
+    provider of 5 letters or more (``gmial.com``, ``hotmial.fr``); a missing dot
+    (``gmailcom``) or TLD (``gmail``).
+
+    >>> suggest_domain("gmial.com"), suggest_domain("hotmial.fr"), suggest_domain("gmail.con")
+    ('gmail.com', 'hotmail.fr', 'gmail.com')
+    >>> suggest_domain("gmail.fr"), suggest_domain("gmailcom"), suggest_domain("wanadoo")
+    ('gmail.com', 'gmail.com', 'wanadoo.fr')
+    >>> suggest_domain("gmail.com"), suggest_domain("orange.com"), suggest_domain("gmf.fr")
+    (None, None, None)
+    """
+    domain = domain.lower().strip().rstrip(".").replace(",", ".")
+    if domain in COMMON_DOMAINS:
+        return None
+    if domain in _KNOWN_TYPOS:
+        return _KNOWN_TYPOS[domain]
+    if "." not in domain:
+        if domain in _PROVIDERS:
+            return f"{domain}.{_PROVIDERS[domain][0]}"
+        for known in COMMON_DOMAINS:
+            if known.replace(".", "") == domain:
+                return known
+        return None
+    sld, tld = domain.split(".", 1)
+    if sld in _PROVIDERS:
+        if sld in _SINGLE_TLD or tld not in _COMMON_TLDS:
+            fixed = f"{sld}.{_fix_tld(sld, tld)}"
+            return fixed if fixed != domain else None
+        return None
+    if len(sld) < 4:
+        return None
+    best: str | None = None
+    best_distance = 2
+    for provider in _PROVIDERS:
+        if len(provider) < 5 or provider in _NO_FUZZY:
+            continue
+        d = _distance(sld, provider, 1)
+        if d <= 1 and d < best_distance:
+            best, best_distance = provider, d
+    if best is None:
+        return None
+    if tld not in _COMMON_TLDS and tld not in _PROVIDERS[best]:
+        tld_candidate = _nearest(tld, _PROVIDERS[best], 2)
+        if tld_candidate is None:
+            return None
+        return f"{best}.{tld_candidate}"
+    return f"{best}.{_fix_tld(best, tld)}"
+
+
+_LONGEST_FIRST = tuple(sorted(COMMON_DOMAINS, key=len, reverse=True))
+_ROLE_SEPARATORS = re.compile(r"[._\-]")
+
+
+def _missing_at(text: str) -> str | None:
+    """Suggest an address for a value without @ (``jean.dupontgmail.com``)."""
+    replaced = _AT_WORDS.sub("@", text, count=1)
+    if replaced.count("@") == 1 and replaced != text:
+        return "".join(replaced.split()).lower()
+    lowered = "".join(text.split()).lower()
+    for known in _LONGEST_FIRST:
+        if lowered.endswith(known) and len(lowered) > len(known):
+            local = lowered[: -len(known)].rstrip(".-_")
+            if local:
+                return f"{local}@{known}"
+    return None
+
+
+def _error_kind(message: str) -> str:
+    if "too long" in message or "too many" in message:
+        return "length"
+    if "after the @-sign" in message or "domain" in message.lower():
+        return "component"
+    return "format"
+
+
+def _syntax(address: str) -> tuple[str, str, str] | str:
+    """(normalised, local, domain) for a valid address, else the error message."""
+    match = _FAST.fullmatch(address)
+    if match is not None:
+        local, domain = match.group(1), match.group(2)
+        labels = domain.split(".")
+        if (
+            len(local) <= 64
+            and len(domain) <= 253
+            and len(address) <= 254
+            and "--" not in domain
+            and labels[-1] not in _SPECIAL_USE
+            and all(len(label) <= 63 for label in labels)
+        ):
+            return address, local, domain
+    try:
+        valid = email_validator.validate_email(address, check_deliverability=False, strict=True)
+    except email_validator.EmailNotValidError as error:
+        return str(error)
+    local = valid.local_part.lower()
+    return f"{local}@{valid.domain}", local, valid.ascii_domain
+
+
+def _deliverable(address: str, timeout: float | None) -> str | None:
+    """Error message when DNS shows the domain cannot receive mail, else None."""
+    try:
+        email_validator.validate_email(
+            address,
+            check_deliverability=True,
+            timeout=int(timeout) if timeout is not None else None,
+        )
+    except email_validator.EmailUndeliverableError as error:
+        return str(error)
+    except email_validator.EmailNotValidError:
+        return None
+    return None
+
+
+def check(raw: str | None, *, deliverability: bool = False, timeout: float | None = 5) -> Verdict:
+    """Check one email address; never raises.
+
+    Args:
+        raw: the value as found in the file.
+        deliverability: also query DNS for the domain's mail servers (slow,
+            needs network; off by default and in tests).
+        timeout: DNS timeout in seconds when ``deliverability`` is on.
+
+    Returns:
+        A :class:`Verdict` whose ``normalised`` is the lower-cased address.
+    """
+    try:
+        return _check(raw, deliverability, timeout)
+    except Exception as error:  # pragma: no cover - a bug must not stop an import
+        return _common.invalid(
+            _common.as_text(raw), f"The email address could not be checked ({error})."
+        )
+
+
+def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
+    text = _common.as_text(raw)
+    if text is None or blank(text):
+        return Verdict.empty(text)
+    flags: set[str] = set()
+    reasons: list[str] = []
+    value = text.strip()
+    if value != text:
+        flags.add("trimmed")
+        reasons.append("Blanks around the address were removed.")
+    cleaned = _clean(value)
+    if cleaned != value:
+        flags.add("cleaned")
+        reasons.append("Extra text around the address was removed.")
+        value = cleaned
+    others: tuple[str, ...] = ()
+    if value.count("@") > 1:
+        parts = [p for p in _SEPARATORS.split(value) if p]
+        if len(parts) > 1 and all(p.count("@") == 1 for p in parts):
+            flags.add("multiple")
+            reasons.append("Several addresses were found; the first one was kept.")
+            value, others = parts[0], tuple(p.lower() for p in parts)
+    if "@" not in value:
+        suggestion = _missing_at(value)
+        if suggestion is not None:
+            return _common.invalid(
+                text,
+                "The email address has no @-sign.",
+                suggestions=(suggestion,),
+                flags={"missing_at"},
+            )
+        return _common.invalid(text, "The email address has no @-sign.")
+    if value.count("@") > 1 and "@@" in value and value.count("@") == 2:
+        single = value.replace("@@", "@")
+        return _common.invalid(
+            text,
+            "The email address is not valid. It must have exactly one @-sign.",
+            suggestions=("".join(single.split()).lower(),),
+        )
+    if any(c.isspace() for c in value):
+        value = "".join(value.split())
+        flags.add("spaces_removed")
+        reasons.append("Blanks inside the address were removed.")
+    value = value.lower()
+    result = _syntax(value)
+    if isinstance(result, str):
+        message = result
+        if "@" in value and value.count("@") > 1:
+            message = "The email address is not valid. It must have exactly one @-sign."
+        local, _, domain = value.rpartition("@")
+        fixed = suggest_domain(domain)
+        proposed = (f"{local}@{fixed}",) if fixed and local else ()
+        return _common.invalid(
+            text,
+            message,
+            error=_error_kind(message),
+            suggestions=proposed,
+            flags={"typo"} if proposed else set(),
+        )
+    normalised, local, domain = result
+    details = {"domain": normalised.rpartition("@")[2]}
+    suggestions: tuple[str, ...] = others[1:] if others else ()
+    fixed = suggest_domain(domain)
+    if fixed is not None:
+        flags.add("typo")
+        reasons.append(f"The domain {domain} looks like a typo of {fixed}.")
+        suggestions = (f"{local}@{fixed}", *suggestions)
+    elif is_disposable_domain(domain):  # some typo domains are listed too; the typo explains
+        flags.add("disposable")
+        reasons.append(f"{domain} is a disposable (throw-away) address service.")
+    base = _ROLE_SEPARATORS.sub("", local.split("+", 1)[0])
+    if base in ROLE_ACCOUNTS:
+        flags.add("role")
+        reasons.append(f"{local}@ is a shared role mailbox, not a person.")
+    if deliverability:
+        problem = _deliverable(normalised, timeout)
+        if problem is not None:
+            return _common.invalid(
+                text, problem, error="component", normalised=normalised, flags={"undeliverable"}
+            )
+    if flags:
+        return Verdict.warning(
+            text,
+            normalised,
+            tuple(reasons),
+            suggestions=suggestions,
+            flags=flags,
+            details=details,
+        )
+    return Verdict.valid(text, normalised, details=details)
+
+
+def _clean(value: str) -> str:
+    """Remove mailto:, a display name, angle brackets, wrapping quotes, trailing punctuation."""
+    if value[:7].lower() == "mailto:":
+        value = value[7:].split("?", 1)[0].strip()
+    match = _DISPLAY_NAME.match(value)
+    if match is not None:
+        value = match.group(1).strip()
+    if (
+        len(value) > 2
+        and value[0] == value[-1]
+        and value[0] in "'\""
+        and value.count(value[0]) == 2
+    ):
+        value = value[1:-1].strip()
+    return value.rstrip(".,;:")
+
+
+def normalise(raw: str) -> str | None:
+    """The normalised address, or None when there is none.
+
+    >>> normalise(" Marie.Curie@Orange.FR"), normalise("not an email")
+    ('marie.curie@orange.fr', None)
+    """
+    verdict = check(raw)
+    return verdict.normalised if verdict.ok else None
+
+
+def validate(raw: str) -> str:
+    """Return the normalised address or raise an :class:`~carnet.errors.InvalidValueError`.
+
+    Warnings (typo, disposable, role ...) do not raise: the address is usable.
+
+    Raises:
+        InvalidFormat: wrong shape (no @, forbidden characters).
+        InvalidLength: too long (64 before the @, 254 in all).
+        InvalidComponent: the domain is not valid (or, on request, does not receive mail).
+    """
+    return _common.raise_for(check(raw), "email address")
+
+
+def format(value: str) -> str:
+    """Display form: the normalised address itself."""
+    return normalise(value) or value
+
+
+def check_many(
+    values: Iterable[str | None], *, deliverability: bool = False, timeout: float | None = 5
+) -> dict[str | None, Verdict]:
+    """Check a whole column, once per distinct value.
+
+    >>> sorted(v.status.value for v in check_many(["a@b.fr", "a@b.fr", None]).values())
+    ['empty', 'valid']
+    """
+    return _common.check_many(check, values, deliverability=deliverability, timeout=timeout)

@@ -1,0 +1,91 @@
+"""IBAN: International Bank Account Number (ISO 13616).
+
+Validated with ``stdnum.iban`` (python-stdnum): country code, length and
+structure of the country's BBAN, ISO 7064 mod 97-10 check digits. Normalised
+form: compact upper case (``FR7630006000011234567890189``); display form in
+groups of four (``FR76 3000 6000 0112 3456 7890 189``). ``details["country"]``
+is the account's country and, for France, ``details["bank_code"]`` /
+``details["branch_code"]`` come from the RIB inside. The BIC is optional in
+SEPA and checked apart (:mod:`carnet.fields.bic`).
+
+>>> check("fr76 3000 6000 0112 3456 7890 189").normalised
+'FR7630006000011234567890189'
+>>> check("FR7630006000011234567890188").status.value
+'invalid'
+>>> format("FR7630006000011234567890189")
+'FR76 3000 6000 0112 3456 7890 189'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from stdnum import iban as _iban
+from stdnum.exceptions import ValidationError
+
+from carnet.fields import _common
+from carnet.fields.verdict import Verdict, blank
+
+__all__ = ["check", "check_many", "format", "normalise", "validate"]
+
+_PREFIX = re.compile(r"^\s*iban\s*:?\s*", re.IGNORECASE)
+
+
+def check(raw: str | None) -> Verdict:
+    """Check an IBAN; never raises."""
+    text = _common.as_text(raw)
+    if text is None or blank(text):
+        return Verdict.empty(text)
+    value = re.sub(r"[\s.\-]", "", _PREFIX.sub("", text)).upper()
+    if not value.isalnum() or not value.isascii():
+        return _common.invalid(text, "An IBAN has only letters and digits.")
+    if len(value) < 15 or not value[:2].isalpha() or not value[2:4].isdigit():
+        return _common.invalid(
+            text,
+            "An IBAN starts with a country code and 2 check digits (FR76 ...).",
+            error="length" if len(value) < 15 else "format",
+        )
+    try:
+        _iban.validate(value)
+    except ValidationError as error:
+        kind = _common.stdnum_error_kind(error)
+        message = {
+            "length": f"The IBAN has the wrong length for {value[:2]}.",
+            "checksum": "The IBAN's check digits do not match; check for a mistyped character.",
+            "component": f"The IBAN's country {value[:2]} or bank details are not valid.",
+        }.get(kind, "This is not a valid IBAN.")
+        return _common.invalid(text, message, error=kind)
+    details = {"country": value[:2]}
+    if value.startswith(("FR", "MC")) and len(value) == 27:
+        details["bank_code"], details["branch_code"] = value[4:9], value[9:14]
+    return Verdict.valid(text, value, details=details)
+
+
+def normalise(raw: str) -> str | None:
+    """The compact upper-case IBAN, or None."""
+    verdict = check(raw)
+    return verdict.normalised if verdict.ok else None
+
+
+def validate(raw: str) -> str:
+    """Return the compact IBAN or raise.
+
+    Raises:
+        InvalidFormat: characters or shape.
+        InvalidLength: wrong length for the country.
+        InvalidChecksum: the check digits do not match.
+        InvalidComponent: unknown country or invalid bank account part.
+    """
+    return _common.raise_for(check(raw), "IBAN")
+
+
+def format(value: str) -> str:
+    """Groups of four: ``FR76 3000 6000 0112 3456 7890 189``."""
+    compact = normalise(value)
+    return str(_iban.format(compact)) if compact else value
+
+
+def check_many(values: Iterable[str | None]) -> dict[str | None, Verdict]:
+    """Check a column, once per distinct value."""
+    return _common.check_many(check, values)

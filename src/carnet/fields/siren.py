@@ -1,0 +1,107 @@
+"""SIREN: the 9-digit identifier of a French company (INSEE's Sirene register).
+
+Validated with ``stdnum.fr.siren`` (python-stdnum): nine digits, Luhn check
+digit. Normalised form: the nine digits (``732829320``); display form in groups
+of three (``732 829 320``). Spaces, dots and dashes are ignored, as is a
+``SIREN`` or ``RCS <city>`` prefix (``RCS Paris 732 829 320``). A 14-digit value
+is a SIRET: it is refused with its SIREN (the first nine digits) as suggestion.
+``details["vat"]`` gives the French intra-community VAT number derived from it.
+See https://www.insee.fr/fr/metadonnees/definition/c2047.
+
+>>> check("732 829 320").normalised
+'732829320'
+>>> check("732829320").details["vat"]
+'FR44732829320'
+>>> check("732829321").status.value
+'invalid'
+>>> check("73282932000074").suggestions
+('732829320',)
+>>> format("732829320")
+'732 829 320'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from stdnum.exceptions import ValidationError
+from stdnum.fr import siren as _siren
+from stdnum.fr import siret as _siret
+
+from carnet.fields import _common
+from carnet.fields.verdict import Verdict, blank
+
+__all__ = ["check", "check_many", "format", "normalise", "to_vat", "validate"]
+
+_PREFIX = re.compile(r"^\s*(?:siren|r\.?c\.?s\.?(?:\s+[^\d\s]+)*)\s*:?\s*", re.IGNORECASE)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s.\-/]", "", _PREFIX.sub("", text))
+
+
+def to_vat(siren: str) -> str:
+    """The French VAT number of a (valid) SIREN: ``FR`` + key + SIREN.
+
+    >>> to_vat("732829320")
+    'FR44732829320'
+    """
+    return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
+
+
+def check(raw: str | None) -> Verdict:
+    """Check a SIREN; never raises."""
+    text = _common.as_text(raw)
+    if text is None or blank(text):
+        return Verdict.empty(text)
+    value = _compact(text)
+    if not value.isdigit() or not value.isascii():
+        return _common.invalid(text, "A SIREN has only digits (9 of them).")
+    if len(value) == 14:
+        suggestion = (value[:9],) if _siret.is_valid(value) else ()
+        return _common.invalid(
+            text,
+            "This is a SIRET (14 digits); the SIREN is its first 9 digits.",
+            error="length",
+            suggestions=suggestion,
+        )
+    if len(value) != 9:
+        return _common.invalid(text, f"A SIREN has 9 digits, not {len(value)}.", error="length")
+    try:
+        _siren.validate(value)
+    except ValidationError as error:
+        return _common.invalid(
+            text,
+            "The SIREN's check digit does not match; check for a mistyped digit.",
+            error=_common.stdnum_error_kind(error),
+        )
+    return Verdict.valid(text, value, details={"vat": to_vat(value)})
+
+
+def normalise(raw: str) -> str | None:
+    """The nine digits, or None."""
+    verdict = check(raw)
+    return verdict.normalised if verdict.ok else None
+
+
+def validate(raw: str) -> str:
+    """Return the nine digits or raise.
+
+    Raises:
+        InvalidFormat: not only digits.
+        InvalidLength: not 9 digits.
+        InvalidChecksum: the Luhn check digit does not match.
+    """
+    return _common.raise_for(check(raw), "SIREN")
+
+
+def format(value: str) -> str:
+    """``732 829 320``."""
+    compact = normalise(value)
+    return str(_siren.format(compact)) if compact else value
+
+
+def check_many(values: Iterable[str | None]) -> dict[str | None, Verdict]:
+    """Check a column, once per distinct value."""
+    return _common.check_many(check, values)

@@ -1,0 +1,306 @@
+"""Check any catalog field's value: dispatch by kind to the checker modules.
+
+Kinds with a module of their own (email, phone, names, dates, postcodes,
+SIREN/SIRET/VAT/IBAN/NAF) go there; the simple kinds (text, choice, list,
+numbers, booleans, URLs, countries) are checked here.
+
+>>> from carnet.fields.catalog import default_catalog
+>>> check_value(default_catalog()["gender"], "F").normalised
+'female'
+>>> check_value(default_catalog()["optin_newsletter"], "Oui").normalised
+'true'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from carnet.fields import dates, email, iban, naf, name, phone, postcodes, siren, siret, vat
+from carnet.fields.catalog import Field, Kind, fold_header
+from carnet.fields.verdict import Verdict, blank
+
+_TRUE = {"1", "true", "vrai", "oui", "o", "yes", "y", "x", "ok", "opt in", "optin", "inscrit"}
+_FALSE = {"0", "false", "faux", "non", "n", "no", "opt out", "optout", "desinscrit"}
+_GENDERS = {
+    "f": "female",
+    "femme": "female",
+    "female": "female",
+    "feminin": "female",
+    "mme": "female",
+    "madame": "female",
+    "mlle": "female",
+    "w": "female",
+    "woman": "female",
+    "m": "male",
+    "h": "male",
+    "homme": "male",
+    "male": "male",
+    "masculin": "male",
+    "man": "male",
+    "monsieur": "male",
+    "mr": "male",
+    "autre": "other",
+    "other": "other",
+    "x": "other",
+    "nb": "other",
+    "non binaire": "other",
+}
+_LANGUAGES = {
+    "francais": "fr",
+    "french": "fr",
+    "anglais": "en",
+    "english": "en",
+    "allemand": "de",
+    "german": "de",
+    "espagnol": "es",
+    "spanish": "es",
+    "italien": "it",
+    "italian": "it",
+    "neerlandais": "nl",
+    "dutch": "nl",
+    "portugais": "pt",
+    "portuguese": "pt",
+}
+_COUNTRIES = {
+    "france": "FR",
+    "fr": "FR",
+    "fra": "FR",
+    "belgique": "BE",
+    "belgium": "BE",
+    "be": "BE",
+    "suisse": "CH",
+    "switzerland": "CH",
+    "ch": "CH",
+    "luxembourg": "LU",
+    "lu": "LU",
+    "allemagne": "DE",
+    "germany": "DE",
+    "de": "DE",
+    "espagne": "ES",
+    "spain": "ES",
+    "es": "ES",
+    "italie": "IT",
+    "italy": "IT",
+    "it": "IT",
+    "royaume uni": "GB",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "gb": "GB",
+    "angleterre": "GB",
+    "pays bas": "NL",
+    "netherlands": "NL",
+    "nl": "NL",
+    "portugal": "PT",
+    "pt": "PT",
+    "monaco": "MC",
+    "mc": "MC",
+    "canada": "CA",
+    "ca": "CA",
+    "etats unis": "US",
+    "usa": "US",
+    "us": "US",
+    "united states": "US",
+    "maroc": "MA",
+    "ma": "MA",
+    "algerie": "DZ",
+    "dz": "DZ",
+    "tunisie": "TN",
+    "tn": "TN",
+}
+_URL = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+
+
+def check_value(field: Field, raw: str | None, *, country: str = "FR") -> Verdict:
+    """Check one raw value for ``field``; never raises.
+
+    Args:
+        field: the catalog field the value belongs to.
+        raw: the value as received.
+        country: default country for phones and postcodes.
+    """
+    if blank(raw):
+        return Verdict.empty(raw)
+    assert raw is not None
+    try:
+        # Checkers trim for themselves, so the verdict keeps the raw value exactly.
+        return checker_for(field, country)(str(raw))
+    except Exception as exc:  # a checker bug must not lose the value
+        return Verdict.invalid(raw, (f"could not be checked ({type(exc).__name__})",))
+
+
+def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
+    """The function checking one non-blank raw value of ``field``."""
+    kind = field.kind
+    if kind is Kind.EMAIL:
+        return email.check
+    if kind is Kind.PHONE:
+        return lambda v: phone.check(v, region=country)
+    if kind is Kind.NAME:
+        part = {"first_name": "first", "last_name": "last"}.get(field.name, "name")
+        return lambda v: name.check(v, part=part)
+    if kind is Kind.BIRTH_DATE:
+        return lambda v: dates.check(v, kind="birth_date")
+    if kind in (Kind.DATE, Kind.DATETIME):
+        return dates.check
+    if kind is Kind.POSTCODE:
+        return lambda v: postcodes.check_postcode(v, country=country)
+    if kind is Kind.SIREN:
+        return siren.check
+    if kind is Kind.SIRET:
+        return siret.check
+    if kind is Kind.VAT:
+        return vat.check
+    if kind is Kind.IBAN:
+        return iban.check
+    if kind is Kind.NAF:
+        return naf.check
+    if kind is Kind.CIVILITY:
+        return _check_civility
+    if kind is Kind.CHOICE:
+        return lambda v: _check_choice(field, v)
+    if kind is Kind.BOOLEAN:
+        return _check_boolean
+    if kind is Kind.INTEGER:
+        return _check_integer
+    if kind is Kind.DECIMAL:
+        return check_decimal
+    if kind is Kind.URL:
+        return _check_url
+    if kind is Kind.COUNTRY:
+        return check_country
+    if kind is Kind.LIST:
+        return _check_list
+    return _check_text
+
+
+def _check_text(raw: str) -> Verdict:
+    text = " ".join(raw.split())
+    if len(text) > 500:
+        return Verdict.invalid(raw, ("longer than 500 characters",))
+    return Verdict.valid(raw, text)
+
+
+def _check_civility(raw: str) -> Verdict:
+    civility, rest = name.split_civility(raw + " x")
+    if civility is None or rest.strip() != "x":
+        return Verdict.invalid(raw, ("not a known civility (M., Mme, Dr ...)",))
+    return Verdict.valid(raw, civility)
+
+
+def _check_choice(field: Field, raw: str) -> Verdict:
+    key = fold_header(raw)
+    if field.name == "gender":
+        found = _GENDERS.get(key)
+        if found:
+            return Verdict.valid(raw, found)
+    if field.name == "language":
+        found = _LANGUAGES.get(key, key if len(key) == 2 else None)
+        if found and (not field.choices or found in field.choices):
+            return Verdict.valid(raw, found)
+    if field.name == "size_band":
+        return check_size_band(raw)
+    for choice in field.choices:
+        if fold_header(choice) == key or (field.name == "pcs" and key[:1] == choice[:1] == key):
+            return Verdict.valid(raw, choice)
+    if field.name == "pcs" and key[:1].isdigit():
+        for choice in field.choices:
+            if choice[0] == key[0]:
+                return Verdict.valid(raw, choice)
+    allowed = ", ".join(field.choices) or "see the catalog"
+    return Verdict.invalid(raw, (f"not one of the allowed values ({allowed})",))
+
+
+def check_size_band(raw: str) -> Verdict:
+    """A head-count band from a range ("20 à 49 salariés") or a head count.
+
+    The lower bound decides the band. Bare two-digit INSEE tranche codes ("21" =
+    50 to 99) are read as head counts, as a person typing them would mean.
+
+    >>> check_size_band("20 à 49").normalised, check_size_band("0 salarié").normalised
+    ('10-49', '0')
+    >>> check_size_band("12").normalised, check_size_band("5 000 et plus").normalised
+    ('10-49', '5000+')
+    """
+    found = re.findall(r"\d[\d \u00a0\u202f]*", raw)
+    if not found:
+        return Verdict.invalid(raw, ("not a head count or a range such as '10 à 49'",))
+    low = int(re.sub(r"\D", "", found[0]))
+    for bound, band in ((5000, "5000+"), (250, "250-4999"), (50, "50-249"), (10, "10-49"),
+                        (1, "1-9")):
+        if low >= bound:
+            return Verdict.valid(raw, band)
+    return Verdict.valid(raw, "0")
+
+
+def _check_boolean(raw: str) -> Verdict:
+    key = fold_header(raw)
+    if key in _TRUE:
+        return Verdict.valid(raw, "true")
+    if key in _FALSE:
+        return Verdict.valid(raw, "false")
+    return Verdict.invalid(raw, ("not a yes/no value (oui, non, 1, 0, true, false)",))
+
+
+def _check_integer(raw: str) -> Verdict:
+    text = raw.replace(" ", "").replace("\u00a0", "")
+    if re.fullmatch(r"[+-]?\d+", text):
+        return Verdict.valid(raw, str(int(text)))
+    return Verdict.invalid(raw, ("not a whole number",))
+
+
+def check_decimal(raw: str) -> Verdict:
+    """Check a number written the French way (``1 234,56``) or the English way (``1,234.56``).
+
+    >>> check_decimal("1 234,50 €").normalised
+    '1234.50'
+    >>> check_decimal("12.5").normalised
+    '12.5'
+    """
+    text = re.sub(r"[\s\u00a0\u202f€$£]", "", raw)
+    if "," in text and "." in text:
+        # The last separator is the decimal one.
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    else:
+        text = text.replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return Verdict.invalid(raw, ("not a number",))
+    if not value.is_finite():
+        return Verdict.invalid(raw, ("not a finite number",))
+    return Verdict.valid(raw, str(value))
+
+
+def _check_url(raw: str) -> Verdict:
+    text = raw.strip()
+    if not _URL.match(text):
+        return Verdict.invalid(raw, ("not a web address",))
+    if not text.lower().startswith(("http://", "https://")):
+        text = "https://" + text
+    return Verdict.valid(raw, text.lower() if "/" not in text[8:] else text)
+
+
+def check_country(raw: str) -> Verdict:
+    """Check a country name or code and give its ISO 3166 alpha-2 code.
+
+    >>> check_country("Belgique").normalised
+    'BE'
+    """
+    key = fold_header(raw)
+    code = _COUNTRIES.get(key)
+    if code is None and len(key) == 2 and key.isalpha():
+        code = key.upper()
+    if code is None:
+        return Verdict.invalid(raw, ("not a known country; use an ISO code such as FR",))
+    return Verdict.valid(raw, code)
+
+
+def _check_list(raw: str) -> Verdict:
+    items = [" ".join(p.split()) for p in re.split(r"[;,|/]", raw)]
+    items = [p for p in items if p]
+    return Verdict.valid(raw, ";".join(dict.fromkeys(items)))

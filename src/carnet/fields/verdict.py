@@ -1,0 +1,127 @@
+"""The verdict every field check returns: normalised value, status, reasons.
+
+A ``Verdict`` is what carnet says about one raw value: what it normalises to,
+whether it is usable, and why. Checks never raise; they explain.
+
+>>> v = Verdict.valid("Jean.Dupont@Gmail.com", "jean.dupont@gmail.com")
+>>> v.status, v.ok
+(<Status.VALID: 'valid'>, True)
+>>> Verdict.empty(None).status
+<Status.EMPTY: 'empty'>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """How usable a value is.
+
+    - ``valid``: normalised and usable as is.
+    - ``warning``: usable but flagged (possible typo, role account, disposable
+      domain, foreign number, city not matching its postcode ...); see ``flags``.
+    - ``invalid``: not usable; ``normalised`` is None unless a best effort exists.
+    - ``empty``: nothing there (None, blank, placeholder such as "-" or "n/a").
+    """
+
+    VALID = "valid"
+    WARNING = "warning"
+    INVALID = "invalid"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of checking one raw value.
+
+    Attributes:
+        raw: the value as received.
+        normalised: the canonical form, or None when there is none.
+        status: see :class:`Status`.
+        reasons: short human sentences shown as-is ("domain looks like a typo of gmail.com").
+        suggestions: corrected values the user may accept (most likely first).
+        flags: stable machine codes ("typo", "disposable", "role", "mobile", "unassigned" ...).
+        details: extra facts (phone type, region, country ...), all strings.
+    """
+
+    raw: str | None
+    normalised: str | None
+    status: Status
+    reasons: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    flags: frozenset[str] = field(default_factory=frozenset)
+    details: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the value is usable (valid or warning)."""
+        return self.status in (Status.VALID, Status.WARNING)
+
+    @classmethod
+    def valid(
+        cls,
+        raw: str | None,
+        normalised: str,
+        *,
+        flags: frozenset[str] | set[str] = frozenset(),
+        details: Mapping[str, str] | None = None,
+        reasons: tuple[str, ...] = (),
+    ) -> Verdict:
+        """A usable value."""
+        return cls(raw, normalised, Status.VALID, reasons, (), frozenset(flags), details or {})
+
+    @classmethod
+    def warning(
+        cls,
+        raw: str | None,
+        normalised: str,
+        reasons: tuple[str, ...],
+        *,
+        suggestions: tuple[str, ...] = (),
+        flags: frozenset[str] | set[str] = frozenset(),
+        details: Mapping[str, str] | None = None,
+    ) -> Verdict:
+        """A usable value that deserves a look."""
+        return cls(
+            raw, normalised, Status.WARNING, reasons, suggestions, frozenset(flags), details or {}
+        )
+
+    @classmethod
+    def invalid(
+        cls,
+        raw: str | None,
+        reasons: tuple[str, ...],
+        *,
+        normalised: str | None = None,
+        suggestions: tuple[str, ...] = (),
+        flags: frozenset[str] | set[str] = frozenset(),
+        details: Mapping[str, str] | None = None,
+    ) -> Verdict:
+        """An unusable value, with why and, when possible, what it probably meant."""
+        return cls(
+            raw, normalised, Status.INVALID, reasons, suggestions, frozenset(flags), details or {}
+        )
+
+    @classmethod
+    def empty(cls, raw: str | None) -> Verdict:
+        """No value."""
+        return cls(raw, None, Status.EMPTY)
+
+
+_PLACEHOLDERS = frozenset(
+    {"", "-", "--", "n/a", "na", "nc", "n.c.", "null", "none", "nan", "?", "."}
+)
+
+
+def blank(raw: object) -> bool:
+    """True when ``raw`` carries no value (None, whitespace, or a placeholder like 'n/a').
+
+    >>> blank(None), blank("  "), blank("N/A"), blank("0")
+    (True, True, True, False)
+    """
+    if raw is None:
+        return True
+    return str(raw).strip().lower() in _PLACEHOLDERS

@@ -1,0 +1,121 @@
+"""The field catalog: declarations, header synonyms, profiles, custom fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from carnet.errors import ConfigError
+from carnet.fields.catalog import (
+    Category,
+    Kind,
+    Profile,
+    Sensitivity,
+    Storage,
+    default_catalog,
+    fold_header,
+)
+
+CATALOG = default_catalog()
+
+REQUIRED = {
+    "civility",
+    "first_name",
+    "last_name",
+    "full_name",
+    "birth_date",
+    "gender",
+    "language",
+    "email",
+    "phone",
+    "mobile",
+    "address_line1",
+    "address_line2",
+    "address_line3",
+    "postcode",
+    "city",
+    "country",
+    "job_title",
+    "pcs",
+    "organisation_name",
+    "siren",
+    "siret",
+    "vat_number",
+    "naf_code",
+    "sector",
+    "size_band",
+    "website",
+    "iban",
+    "interests",
+    "equipment",
+    "lifecycle_stage",
+    "customer_since",
+    "loyalty_id",
+    "external_id",
+}
+
+
+def test_the_issue_fields_are_all_declared() -> None:
+    assert set(CATALOG) >= REQUIRED
+
+
+def test_every_field_is_fully_described() -> None:
+    for field in CATALOG.values():
+        assert field.label_fr and field.label_en, field.name
+        assert isinstance(field.kind, Kind) and isinstance(field.category, Category)
+        assert field.profiles and field.weight >= 0
+        assert field.half_life_days is None or field.half_life_days > 0
+
+
+def test_no_header_spelling_names_two_fields() -> None:
+    owner: dict[str, str] = {}
+    for field in CATALOG.values():
+        for spelling in (field.name, field.label_fr, field.label_en, *field.synonyms):
+            key = fold_header(spelling)
+            assert owner.setdefault(key, field.name) == field.name, (key, field.name)
+
+
+def test_sensitive_and_multi_valued_fields() -> None:
+    assert CATALOG["iban"].sensitivity is Sensitivity.SENSITIVE
+    assert CATALOG["email"].many and CATALOG["phone"].many
+    assert CATALOG["mobile"].hint == "mobile"
+    assert CATALOG["full_name"].storage is Storage.INPUT
+
+
+def test_profiles_choose_what_completeness_counts() -> None:
+    b2c = {f.name for f in CATALOG.for_profile(Profile.B2C)}
+    b2b = {f.name for f in CATALOG.for_profile("b2b")}
+    assert "birth_date" in b2c and "birth_date" not in b2b
+    assert "siret" in b2b and "siret" not in b2c
+    assert {"email", "first_name", "last_name"} <= b2c & b2b
+
+
+def test_custom_fields_are_one_declaration() -> None:
+    catalog = CATALOG.with_custom(
+        [
+            {
+                "name": "shoe_size",
+                "kind": "integer",
+                "label_fr": "Pointure",
+                "synonyms": ["taille chaussure"],
+                "weight": 0.5,
+                "profiles": ["b2c"],
+            }
+        ]
+    )
+    field = catalog["shoe_size"]
+    assert field.custom and field.storage is Storage.ATTRIBUTE
+    assert catalog.match_header("Taille chaussure") is field
+    assert field in catalog.for_profile("b2c")
+
+
+def test_bad_custom_fields_report_every_problem() -> None:
+    with pytest.raises(ConfigError) as info:
+        CATALOG.with_custom(
+            [
+                {"name": "Bad Name", "kind": "text"},
+                {"name": "email", "kind": "text"},
+                {"name": "x", "kind": "colour"},
+            ]
+        )
+    message = str(info.value)
+    assert "snake_case" in message and "built-in" in message and "colour" in message

@@ -1,0 +1,190 @@
+"""carnet.fields.dates: the writings of dates, birth-date plausibility, pivots."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from carnet.errors import InvalidComponent, InvalidFormat
+from carnet.fields import dates
+from carnet.fields.verdict import Status
+
+TODAY = date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "03/01/1980",
+        "3/1/1980",
+        "03-01-1980",
+        "03.01.1980",
+        "03 / 01 / 1980",
+        "1980-01-03",
+        "1980/01/03",
+        "1980-01-03T00:00:00",
+        "1980-01-03T14:30:00Z",
+        "1980-01-03 14:30:00+01:00",
+        "03/01/1980 14:30",
+        "19800103",
+        "03011980",
+        "3 janvier 1980",
+        "03 JANVIER 1980",
+        "3 janv. 1980",
+        "jeudi 3 janvier 1980",
+        "3 Jan 1980",
+        "3rd January 1980",
+        "January 3, 1980",
+        "Jan. 3 1980",
+        "29223",
+        "29223.0",
+        "29223.5",
+        date(1980, 1, 3),
+        datetime(1980, 1, 3, 12, 0),
+        29223,
+        29223.0,
+    ],
+)
+def test_writings_of_the_same_day(raw: object) -> None:
+    assert dates.parse_date(raw, today=TODAY) == date(1980, 1, 3)
+    verdict = dates.check(raw, today=TODAY)
+    assert verdict.ok
+    assert verdict.normalised == "1980-01-03"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1er février 1980", date(1980, 2, 1)),
+        ("1er fevrier 1980", date(1980, 2, 1)),
+        ("15 août 2001", date(2001, 8, 15)),
+        ("15 aout 2001", date(2001, 8, 15)),
+        ("25 déc. 1999", date(1999, 12, 25)),
+        ("7 sept 1977", date(1977, 9, 7)),
+        ("mardi 3 juin 2025", date(2025, 6, 3)),
+        ("44927", date(2023, 1, 1)),
+        ("1", date(1899, 12, 31)),
+    ],
+)
+def test_parse_date(raw: str, expected: date) -> None:
+    assert dates.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "31/02/1980",
+        "00/01/1980",
+        "32/01/1980",
+        "13/13/1980",
+        "janv. 1980",
+        "1980",
+        "hello",
+        "0",
+        "80001",
+        "-3",
+        "1.5e3",
+        "3 foo 1980",
+        "",
+        None,
+    ],
+)
+def test_unparseable(raw: str | None) -> None:
+    assert dates.parse_date(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("31/02/1980", "There is no day 31 in 1980-02."),
+        ("13/13/1980", "There is no month 13."),
+        ("janv. 1980", "The day is missing (only a month and year)."),
+        ("1980", "Only a year was given; the day and month are missing."),
+        ("hello", "This is not a date (expected dd/mm/yyyy)."),
+    ],
+)
+def test_reasons(raw: str, reason: str) -> None:
+    verdict = dates.check(raw)
+    assert verdict.status is Status.INVALID
+    assert verdict.reasons == (reason,)
+
+
+@pytest.mark.parametrize("raw", ["00/00/0000", "0000-00-00", "", "  ", None, "n/a"])
+def test_empty(raw: str | None) -> None:
+    assert dates.check(raw).status is Status.EMPTY
+
+
+@pytest.mark.parametrize(
+    ("raw", "birth", "generic"),
+    [
+        ("03/01/80", "1980-01-03", "1980-01-03"),
+        ("03/01/05", "2005-01-03", "2005-01-03"),
+        ("03/01/25", "2025-01-03", "2025-01-03"),
+        ("03/01/26", "1926-01-03", "2026-01-03"),
+        ("03/01/45", "1945-01-03", "2045-01-03"),
+        ("03/01/46", "1946-01-03", "1946-01-03"),
+        ("030180", "1980-01-03", "1980-01-03"),
+    ],
+)
+def test_two_digit_year_pivot(raw: str, birth: str, generic: str) -> None:
+    born = dates.check(raw, kind="birth_date", today=TODAY)
+    assert born.details.get("age") is not None or born.status is Status.INVALID
+    assert (born.normalised or "") == birth or "implausible" in born.flags
+    assert dates.check(raw, today=TODAY).normalised == generic
+    assert "two_digit_year" in dates.check(raw, today=TODAY).flags
+
+
+def test_birth_date_plausibility() -> None:
+    future = dates.check("02/06/2025", kind="birth_date", today=TODAY)
+    assert future.status is Status.INVALID
+    assert future.flags == {"implausible"}
+    too_old = dates.check("01/01/1900", kind="birth_date", today=TODAY)
+    assert too_old.status is Status.INVALID and "implausible" in too_old.flags
+    ok = dates.check("01/06/1906", kind="birth_date", today=TODAY)
+    assert ok.status is Status.VALID and ok.details["age"] == "119"
+    minor = dates.check("01/06/2015", kind="birth_date", today=TODAY)
+    assert minor.status is Status.WARNING and minor.flags == {"minor"}
+    assert minor.details["age"] == "10"
+    # an ordinary date may be in the future
+    assert dates.check("02/06/2030", today=TODAY).status is Status.VALID
+
+
+def test_ambiguity_only_flagged_when_month_first_is_asked() -> None:
+    assert dates.check("03/04/1980").flags == frozenset()
+    assert dates.check("03/04/1980").normalised == "1980-04-03"
+    month_first = dates.check("03/04/1980", dayfirst=False)
+    assert month_first.normalised == "1980-03-04"
+    assert month_first.status is Status.WARNING and month_first.flags == {"ambiguous"}
+    assert dates.check("03/03/1980", dayfirst=False).flags == frozenset()
+    assert dates.check("03/25/1980", dayfirst=False).status is Status.VALID
+
+
+def test_month_first_when_day_first_is_impossible() -> None:
+    verdict = dates.check("12/25/1980")
+    assert verdict.normalised == "1980-12-25"
+    assert verdict.status is Status.WARNING
+    assert verdict.flags == {"day_month_swapped"}
+
+
+def test_flags_for_serials_and_times() -> None:
+    assert dates.check("44927").flags == {"excel_serial"}
+    assert dates.check("44927.75").flags == {"excel_serial", "time_dropped"}
+    assert dates.check("1980-01-03 10:00").flags == {"time_dropped"}
+    assert dates.check("1980-01-03 00:00").flags == frozenset()
+
+
+def test_validate_format_normalise_and_check_many() -> None:
+    assert dates.validate("03/01/1980") == "1980-01-03"
+    with pytest.raises(InvalidFormat):
+        dates.validate("hello")
+    with pytest.raises(InvalidComponent):
+        dates.validate("31/02/1980")
+    with pytest.raises(InvalidComponent):
+        dates.validate("01/01/2999", kind="birth_date", today=TODAY)
+    assert dates.format("1980-01-03") == "03/01/1980"
+    assert dates.format("garbage") == "garbage"
+    assert dates.normalise("3 janvier 1980") == "1980-01-03"
+    result = dates.check_many(["03/01/80", "03/01/80", None], kind="birth_date", today=TODAY)
+    assert len(result) == 2
+    assert result["03/01/80"].normalised == "1980-01-03"

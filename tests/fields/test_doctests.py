@@ -1,0 +1,33 @@
+"""The module docstrings are the specs: their examples must run."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "_common",
+    "address",
+    "bic",
+    "dates",
+    "email",
+    "iban",
+    "naf",
+    "name",
+    "phone",
+    "postcodes",
+    "registry",
+    "siren",
+    "siret",
+    "vat",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name: str) -> None:
+    module = importlib.import_module(f"carnet.fields.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+    assert result.attempted > 0 or name == "_common"

@@ -1,0 +1,362 @@
+"""carnet.fields.email: normalisation, typos, disposable and role accounts, isemail vectors."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import email_validator
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carnet.errors import InvalidComponent, InvalidFormat, InvalidLength
+from carnet.fields import email
+from carnet.fields.verdict import Status
+
+DATA = Path(__file__).parents[1] / "data" / "email"
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("jean.dupont@gmail.com", "jean.dupont@gmail.com"),
+        ("Jean.Dupont@Gmail.COM", "jean.dupont@gmail.com"),
+        ("  marie@orange.fr  ", "marie@orange.fr"),
+        ("jean .dupont@ gmail.com", "jean.dupont@gmail.com"),
+        ("mailto:paul@free.fr", "paul@free.fr"),
+        ("Paul Martin <paul@free.fr>", "paul@free.fr"),
+        ("paul@free.fr.", "paul@free.fr"),
+        ("'paul@free.fr'", "paul@free.fr"),
+        ("test@xn--hxajbheg2az3al.xn--jxalpdlp", "test@παράδειγμα.δοκιμή"),
+        ("Élodie@Société.fr", "élodie@société.fr"),
+        ("a+promo@laposte.net", "a+promo@laposte.net"),
+    ],
+)
+def test_normalise(raw: str, normalised: str) -> None:
+    assert email.normalise(raw) == normalised
+    assert email.check(raw).normalised == normalised
+
+
+@pytest.mark.parametrize(
+    ("raw", "flag"),
+    [
+        (" a@b.fr", "trimmed"),
+        ("a@b.fr\r\n", "trimmed"),
+        ("jean dupont@b.fr", "spaces_removed"),
+        ("mailto:a@b.fr", "cleaned"),
+        ("a@b.fr; c@d.fr", "multiple"),
+    ],
+)
+def test_repairs_are_warnings(raw: str, flag: str) -> None:
+    verdict = email.check(raw)
+    assert verdict.status is Status.WARNING
+    assert flag in verdict.flags
+    assert verdict.reasons
+
+
+def test_multiple_addresses_keep_the_first_and_suggest_the_others() -> None:
+    verdict = email.check("a@b.fr, c@d.fr")
+    assert verdict.normalised == "a@b.fr"
+    assert verdict.suggestions == ("c@d.fr",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "suggestion"),
+    [
+        ("marie@gmial.com", "marie@gmail.com"),
+        ("marie@gmail.con", "marie@gmail.com"),
+        ("marie@gmail.fr", "marie@gmail.com"),
+        ("marie@gmail.cm", "marie@gmail.com"),
+        ("marie@gnail.com", "marie@gmail.com"),
+        ("marie@hotmial.fr", "marie@hotmail.fr"),
+        ("marie@hotmail.frr", "marie@hotmail.fr"),
+        ("marie@hotmail.con", "marie@hotmail.com"),
+        ("marie@yaho.fr", "marie@yahoo.fr"),
+        ("marie@yahooo.fr", "marie@yahoo.fr"),
+        ("marie@outlok.fr", "marie@outlook.fr"),
+        ("marie@wanadoo.fe", "marie@wanadoo.fr"),
+        ("marie@wanado.fr", "marie@wanadoo.fr"),
+        ("marie@ornage.fr", "marie@orange.fr"),
+        ("marie@lapost.net", "marie@laposte.net"),
+        ("marie@laposte.nte", "marie@laposte.net"),
+        ("marie@icloud.fr", "marie@icloud.com"),
+        ("marie@icoud.com", "marie@icloud.com"),
+        ("marie@fre.fr", "marie@free.fr"),
+    ],
+)
+def test_typo_is_a_warning_with_the_corrected_address(raw: str, suggestion: str) -> None:
+    verdict = email.check(raw)
+    assert verdict.status is Status.WARNING
+    assert "typo" in verdict.flags
+    assert verdict.suggestions[0] == suggestion
+    assert "typo" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a@gmail.com",
+        "a@hotmail.fr",
+        "a@hotmail.com",
+        "a@yahoo.fr",
+        "a@orange.fr",
+        "a@orange.com",
+        "a@laposte.net",
+        "a@laposte.fr",
+        "a@free.fr",
+        "a@sfr.fr",
+        "a@gmx.fr",
+        "a@gmf.fr",
+        "a@email.com",
+        "a@grange.fr",
+        "a@edf.fr",
+        "a@sncf.fr",
+        "a@ymail.com",
+        "a@me.com",
+    ],
+)
+def test_real_domains_are_not_typos(raw: str) -> None:
+    verdict = email.check(raw)
+    assert "typo" not in verdict.flags
+    assert verdict.status is Status.VALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "suggestion"),
+    [
+        ("jean.dupontgmail.com", "jean.dupont@gmail.com"),
+        ("jean.dupont.gmail.com", "jean.dupont@gmail.com"),
+        ("jean.dupont at gmail.com", "jean.dupont@gmail.com"),
+        ("jean.dupont(at)orange.fr", "jean.dupont@orange.fr"),
+        ("jean.dupont [arobase] free.fr", "jean.dupont@free.fr"),
+    ],
+)
+def test_missing_at_is_invalid_with_a_suggestion(raw: str, suggestion: str) -> None:
+    verdict = email.check(raw)
+    assert verdict.status is Status.INVALID
+    assert "missing_at" in verdict.flags
+    assert verdict.suggestions == (suggestion,)
+
+
+@pytest.mark.parametrize(
+    ("raw", "suggestion"),
+    [
+        ("jean@gmail", "jean@gmail.com"),
+        ("jean@gmailcom", "jean@gmail.com"),
+        ("jean@@free.fr", "jean@free.fr"),
+    ],
+)
+def test_invalid_addresses_get_suggestions(raw: str, suggestion: str) -> None:
+    verdict = email.check(raw)
+    assert verdict.status is Status.INVALID
+    assert verdict.suggestions == (suggestion,)
+
+
+def test_missing_at_without_known_domain_has_no_suggestion() -> None:
+    verdict = email.check("jean.dupont")
+    assert verdict.status is Status.INVALID
+    assert verdict.suggestions == ()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "x@yopmail.com",
+        "x@yopmail.fr",
+        "x@mailinator.com",
+        "x@jetable.org",
+        "x@guerrillamail.com",
+        "x@10minutemail.com",
+        "x@trashmail.com",
+        "x@sub.yopmail.com",
+    ],
+)
+def test_disposable_domains(raw: str) -> None:
+    verdict = email.check(raw)
+    assert verdict.status is Status.WARNING
+    assert verdict.flags == {"disposable"}
+
+
+def test_disposable_list_is_large_and_has_a_source_note() -> None:
+    assert len(email._disposable_domains()) > 300
+    assert not email.is_disposable_domain("gmail.com")
+    path = Path(email.__file__).parent / "data" / "disposable_domains.txt"
+    assert "SOURCE" in path.read_text(encoding="utf-8")[:500]
+
+
+@pytest.mark.parametrize(
+    "local",
+    [
+        "contact",
+        "info",
+        "admin",
+        "noreply",
+        "no-reply",
+        "commercial",
+        "compta",
+        "rh",
+        "direction",
+        "accueil",
+        "support",
+        "sales",
+        "ventes",
+        "no_reply",
+        "service.client",
+        "info+x",
+    ],
+)
+def test_role_accounts(local: str) -> None:
+    verdict = email.check(f"{local}@entreprise.fr")
+    assert verdict.status is Status.WARNING
+    assert "role" in verdict.flags
+
+
+def test_personal_address_is_not_a_role() -> None:
+    assert email.check("jean.contact@entreprise.fr").status is Status.VALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        ("no at sign", InvalidFormat),
+        ("a@b@c.fr", InvalidFormat),
+        ("a" * 65 + "@b.fr", InvalidLength),
+        ("a@b", InvalidComponent),
+        ("a@-b.fr", InvalidComponent),
+        ("", InvalidFormat),
+    ],
+)
+def test_validate_raises_the_right_error(raw: str, error: type[Exception]) -> None:
+    with pytest.raises(error) as info:
+        email.validate(raw)
+    assert str(info.value)
+
+
+def test_validate_returns_warnings_normalised() -> None:
+    assert email.validate("Marie@Gmial.com") == "marie@gmial.com"
+
+
+def test_format_and_check_many() -> None:
+    assert email.format("A@B.FR") == "a@b.fr"
+    result = email.check_many(["a@b.fr", "a@b.fr", "A@B.FR", None])
+    assert list(result) == ["a@b.fr", "A@B.FR", None]
+
+
+# --- the is_email test vectors ------------------------------------------------------------
+
+#: Rows labelled valid that carnet refuses on purpose, with the reason.
+ISEMAIL_EXCEPTIONS = {
+    # A domain without a dot (a bare TLD) is valid per RFC 5321 but email-validator
+    # refuses it and no customer mailbox lives on a TLD.
+    "test@io": "dotless domain",
+}
+#: carnet accepts "ordinary" addresses: these categories labelled valid must be ok.
+ORDINARY = {"ISEMAIL_VALID_CATEGORY", "ISEMAIL_DNSWARN"}
+
+
+def _isemail_rows() -> list[dict[str, str]]:
+    with (DATA / "isemail_tests.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _category(row: dict[str, str]) -> str:
+    return row["source_note"].split("category=")[1].split(";")[0]
+
+
+ROWS = _isemail_rows()
+
+
+def test_isemail_corpus_is_complete() -> None:
+    assert len(ROWS) == 164
+    assert sum(r["expected_valid"] == "true" for r in ROWS) == 38
+
+
+@pytest.mark.parametrize(
+    "row",
+    [r for r in ROWS if r["expected_valid"] == "true" and _category(r) in ORDINARY],
+    ids=lambda r: r["source_note"].split(";")[0][-7:],
+)
+def test_isemail_ordinary_valid_addresses_are_accepted(row: dict[str, str]) -> None:
+    verdict = email.check(row["address"])
+    if row["address"] in ISEMAIL_EXCEPTIONS:
+        assert verdict.status is Status.INVALID
+    else:
+        assert verdict.ok, (row, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [r for r in ROWS if r["expected_valid"] == "false"],
+    ids=lambda r: r["source_note"].split(";")[0][-7:],
+)
+def test_isemail_invalid_addresses_are_never_valid(row: dict[str, str]) -> None:
+    verdict = email.check(row["address"])
+    assert verdict.status is not Status.VALID, (row, verdict)
+
+
+def test_isemail_rfc5321_only_addresses_are_refused() -> None:
+    # quoted local parts and IP literals: valid per RFC 5321, not "ordinary"
+    refused = [r for r in ROWS if _category(r) == "ISEMAIL_RFC5321"]
+    assert refused
+    assert all(not email.check(r["address"]).ok for r in refused)
+
+
+# --- deliverability is opt-in -------------------------------------------------------------
+
+
+def _guard(monkeypatch: pytest.MonkeyPatch, *, undeliverable: bool) -> list[bool]:
+    calls: list[bool] = []
+    real = email_validator.validate_email
+
+    def fake(address: str, **options: Any) -> Any:
+        calls.append(bool(options.get("check_deliverability")))
+        if options.get("check_deliverability"):
+            if undeliverable:
+                raise email_validator.EmailUndeliverableError(
+                    "The domain name does not accept email."
+                )
+            return real(address, check_deliverability=False)
+        return real(address, **options)
+
+    monkeypatch.setattr(email_validator, "validate_email", fake)
+    return calls
+
+
+def test_no_dns_query_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _guard(monkeypatch, undeliverable=True)
+    for raw in ["é@x.fr", "a@b.fr", "bad@", "x@gmial.com"]:
+        email.check(raw)
+        email.normalise(raw)
+    email.check_many(["é@y.fr", "z@w.fr"])
+    assert True not in calls
+
+
+def test_deliverability_opt_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _guard(monkeypatch, undeliverable=True)
+    verdict = email.check("a@no-mx.example.fr", deliverability=True, timeout=1)
+    assert calls == [True]
+    assert verdict.status is Status.INVALID
+    assert "undeliverable" in verdict.flags
+    assert verdict.normalised == "a@no-mx.example.fr"
+
+
+# --- the fast path agrees with email-validator ----------------------------------------------
+
+ASCII_ADDRESS = st.from_regex(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,70}@[a-z0-9.-]{1,30}\.[a-z0-9-]{1,8}", fullmatch=True
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ASCII_ADDRESS)
+def test_fast_path_agrees_with_email_validator(address: str) -> None:
+    ours = email._syntax(address)
+    try:
+        valid = email_validator.validate_email(address, check_deliverability=False, strict=True)
+    except email_validator.EmailNotValidError:
+        assert isinstance(ours, str)
+    else:
+        assert not isinstance(ours, str)
+        assert ours[0] == valid.normalized.lower()

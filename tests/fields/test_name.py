@@ -1,0 +1,235 @@
+"""carnet.fields.name: capitalisation, civilities, full names, swaps, nicknames."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carnet.errors import InvalidFormat, InvalidLength
+from carnet.fields import name
+from carnet.fields.verdict import Status
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("DUPONT", "Dupont"),
+        ("dupont", "Dupont"),
+        ("Dupont", "Dupont"),
+        ("jean-pierre", "Jean-Pierre"),
+        ("JEAN-PIERRE", "Jean-Pierre"),
+        ("o'neil", "O'Neil"),
+        ("O’NEIL", "O'Neil"),
+        ("DE LA FONTAINE", "de La Fontaine"),
+        ("de gaulle", "de Gaulle"),
+        ("du bellay", "du Bellay"),
+        ("DES ESSEINTES", "des Esseintes"),
+        ("d'artagnan", "d'Artagnan"),
+        ("LE PEN", "Le Pen"),
+        ("la fontaine", "La Fontaine"),
+        ("L'HUILLIER", "L'Huillier"),
+        ("VAN DER BERG", "Van der Berg"),
+        ("ludwig van beethoven", "Ludwig van Beethoven"),
+        ("McDonald", "McDonald"),
+        ("MCDONALD", "Mcdonald"),
+        ("De Bruyne", "De Bruyne"),
+        ("saint-exupéry", "Saint-Exupéry"),
+        ("ÉLODIE", "Élodie"),
+        ("  marie   claire ", "Marie Claire"),
+        ("Jean - Pierre", "Jean-Pierre"),
+        ("Mme DURAND", "Durand"),
+        ("M. M. Dupont", "Dupont"),
+        ("ØSTERGAARD", "Østergaard"),
+        ("李", "李"),
+    ],
+)
+def test_normalise(raw: str, normalised: str) -> None:
+    assert name.normalise(raw) == normalised
+
+
+@pytest.mark.parametrize(
+    ("raw", "flags", "status"),
+    [
+        ("Dupont", set(), Status.VALID),
+        ("DUPONT", {"case_fixed"}, Status.VALID),
+        ("M. Dupont", {"civility_removed"}, Status.VALID),
+        ("Mme DUPONT", {"civility_removed", "case_fixed"}, Status.VALID),
+        ("J.", {"initial"}, Status.WARNING),
+        ("Jean2", {"has_digits"}, Status.INVALID),
+        ("Dupont & Fils", {"bad_characters"}, Status.INVALID),
+        ("jean@dupont", {"bad_characters"}, Status.INVALID),
+        ("xxx", {"placeholder"}, Status.INVALID),
+        ("Inconnu", {"placeholder"}, Status.INVALID),
+        ("aaaa", {"placeholder"}, Status.INVALID),
+        ("A" * 81, {"too_long"}, Status.INVALID),
+        ("M.", {"initial"}, Status.WARNING),
+    ],
+)
+def test_check_flags(raw: str, flags: set[str], status: Status) -> None:
+    verdict = name.check(raw)
+    assert verdict.status is status
+    assert verdict.flags == flags
+
+
+def test_civility_removed_keeps_it_in_details() -> None:
+    verdict = name.check("Madame Durand")
+    assert verdict.details["civility"] == "Mme"
+    assert verdict.details["gender_hint"] == "female"
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"), [("Jean2", InvalidFormat), ("A" * 81, InvalidLength), ("", InvalidFormat)]
+)
+def test_validate_errors(raw: str, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        name.validate(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "civility", "rest"),
+    [
+        ("M. Jean Dupont", "M.", "Jean Dupont"),
+        ("M Jean Dupont", "M.", "Jean Dupont"),
+        ("Mr Jean Dupont", "M.", "Jean Dupont"),
+        ("Mr. Jean Dupont", "M.", "Jean Dupont"),
+        ("Monsieur Jean Dupont", "M.", "Jean Dupont"),
+        ("MONSIEUR DUPONT", "M.", "DUPONT"),
+        ("Mme Marie Curie", "Mme", "Marie Curie"),
+        ("Madame Curie", "Mme", "Curie"),
+        ("Mrs Smith", "Mme", "Smith"),
+        ("Ms Smith", "Mme", "Smith"),
+        ("Mlle Durand", "Mlle", "Durand"),
+        ("Melle Durand", "Mlle", "Durand"),
+        ("Mademoiselle Durand", "Mlle", "Durand"),
+        ("Dr House", "Dr", "House"),
+        ("Docteur House", "Dr", "House"),
+        ("Me Dupond", "Me", "Dupond"),
+        ("Maître Dupond", "Me", "Dupond"),
+        ("Pr Tournesol", "Pr", "Tournesol"),
+        ("Professeur Tournesol", "Pr", "Tournesol"),
+        ("M. et Mme Martin", "M. et Mme", "Martin"),
+        ("M.Dupont", "M.", "Dupont"),
+        ("Martin", None, "Martin"),
+        ("Mélanie Martin", None, "Mélanie Martin"),
+        ("Mathieu Martin", None, "Mathieu Martin"),
+        ("Mme", None, "Mme"),
+    ],
+)
+def test_split_civility(raw: str, civility: str | None, rest: str) -> None:
+    assert name.split_civility(raw) == (civility, rest)
+
+
+@pytest.mark.parametrize(
+    ("civility", "gender"),
+    [
+        ("M.", "male"),
+        ("Monsieur", "male"),
+        ("Mme", "female"),
+        ("Mlle", "female"),
+        ("Dr", None),
+        ("Me", None),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_gender_hint(civility: str | None, gender: str | None) -> None:
+    assert name.gender_hint(civility) == gender
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("M. Jean Dupont", ("M.", "Jean", "Dupont")),
+        ("DUPONT Jean", (None, "Jean", "Dupont")),
+        ("Jean DUPONT", (None, "Jean", "Dupont")),
+        ("Dupont, Jean", (None, "Jean", "Dupont")),
+        ("DUPONT, jean-pierre", (None, "Jean-Pierre", "Dupont")),
+        ("Jean-Pierre DE LA FONTAINE", (None, "Jean-Pierre", "de La Fontaine")),
+        ("Jean de la Fontaine", (None, "Jean", "de La Fontaine")),
+        ("Charles DE GAULLE", (None, "Charles", "de Gaulle")),
+        ("Marie Claire Martin", (None, "Marie Claire", "Martin")),
+        ("Dupont Jean", (None, "Jean", "Dupont")),
+        ("jean dupont", (None, "Jean", "Dupont")),
+        ("Mme Marie-Claire DURAND", ("Mme", "Marie-Claire", "Durand")),
+        ("Dr Jean-Marc Martin", ("Dr", "Jean-Marc", "Martin")),
+        ("Martin", (None, "", "Martin")),
+        ("", (None, "", "")),
+        ("M. et Mme Jean DUPONT", ("M. et Mme", "Jean", "Dupont")),
+        ("Kevin De Bruyne", (None, "Kevin", "De Bruyne")),
+    ],
+)
+def test_split_full_name(raw: str, expected: tuple[str | None, str, str]) -> None:
+    assert name.split_full_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "swapped"),
+    [
+        ("Dupont", "Jean", True),
+        ("DURAND", "Marie-Claire", True),
+        ("Jean", "Dupont", False),
+        ("Martin", "Thomas", False),  # both first names: no evidence
+        ("Xyzzy", "Qwerty", False),
+        ("", "Jean", False),
+    ],
+)
+def test_looks_swapped(first: str, last: str, swapped: bool) -> None:
+    assert name.looks_swapped(first, last) is swapped
+
+
+def test_first_name_list_is_shipped_with_its_source() -> None:
+    path = Path(name.__file__).parent / "data" / "first_names.txt"
+    text = path.read_text(encoding="utf-8")
+    assert "SOURCE" in text[:300]
+    assert len(name._first_names()) > 1000
+    for known in ["Jean", "Marie", "Nathalie", "Kévin", "Mohamed", "Jean-Baptiste", "Léa"]:
+        assert name.is_first_name(known), known
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [
+        ("JB", ("Jean-Baptiste",)),
+        ("J.-B.", ("Jean-Baptiste",)),
+        ("Cathy", ("Catherine",)),
+        ("Nico", ("Nicolas",)),
+        ("Fred", ("Frédéric", "Frédérique")),
+        ("Alex", ("Alexandre", "Alexandra", "Alexis")),
+        ("Manu", ("Emmanuel", "Emmanuelle")),
+        ("Seb", ("Sébastien",)),
+        ("Séb", ("Sébastien",)),
+        ("Steph", ("Stéphane", "Stéphanie")),
+        ("Chris", ("Christophe", "Christian", "Christine", "Christelle")),
+        ("Jean", ()),
+    ],
+)
+def test_nicknames(short: str, full: tuple[str, ...]) -> None:
+    assert name.nickname_of(short) == full
+
+
+def test_first_name_variants_link_both_ways() -> None:
+    assert "cathy" in name.first_name_variants("Catherine")
+    assert "catherine" in name.first_name_variants("Cathy")
+    assert name.first_name_variants("") == frozenset()
+    assert all(k == name.fold(k) for k in name.NICKNAMES)
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("Hélène", "helene"),
+        ("JEAN-PIERRE", "jean pierre"),
+        ("d’Ârtagnan", "d artagnan"),
+        ("Lœtitia", "loetitia"),
+        ("  Marie   Claire ", "marie claire"),
+    ],
+)
+def test_fold(raw: str, folded: str) -> None:
+    assert name.fold(raw) == folded
+
+
+def test_check_many_and_format() -> None:
+    result = name.check_many(["DUPONT", "DUPONT", "dupont", None])
+    assert len(result) == 3
+    assert name.format("DUPONT") == "Dupont"

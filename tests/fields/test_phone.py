@@ -1,0 +1,180 @@
+"""carnet.fields.phone: French writings, types, regions, repairs, unassigned ranges."""
+
+from __future__ import annotations
+
+import pytest
+
+from carnet.errors import InvalidComponent, InvalidFormat, InvalidLength
+from carnet.fields import phone
+from carnet.fields.verdict import Status
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "06 12 34 56 78",
+        "0612345678",
+        "06.12.34.56.78",
+        "06-12-34-56-78",
+        "06/12/34/56/78",
+        "+33 6 12 34 56 78",
+        "+33612345678",
+        "+33 (0)6 12 34 56 78",
+        "+33(0)612345678",
+        "0033 6 12 34 56 78",
+        "0033612345678",
+        "(+33) 6 12 34 56 78",
+        " 06 12 34 56 78 ",
+        "06\u00a012\u00a034\u00a056\u00a078",
+        "0612345678.0",
+    ],
+)
+def test_french_writings(raw: str) -> None:
+    verdict = phone.check(raw)
+    assert verdict.status is Status.VALID, verdict.reasons
+    assert verdict.normalised == "+33612345678"
+    assert verdict.details["type"] == "mobile"
+    assert verdict.details["region"] == "FR"
+    assert "repaired" not in verdict.flags
+
+
+@pytest.mark.parametrize("raw", ["6 12 34 56 78", "612345678", "1 23 45 67 89"])
+def test_lost_leading_zero_is_repaired(raw: str) -> None:
+    verdict = phone.check(raw)
+    assert verdict.status is Status.VALID
+    assert "repaired" in verdict.flags
+    assert verdict.normalised == "+33" + raw.replace(" ", "")
+    assert verdict.reasons
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "sms"),
+    [
+        ("01 23 45 67 89", "landline", "no"),
+        ("04 78 12 34 56", "landline", "no"),
+        ("06 12 34 56 78", "mobile", "yes"),
+        ("07 81 23 45 67", "mobile", "yes"),
+        ("09 51 23 45 67", "voip", "no"),
+        ("08 00 12 34 56", "toll_free", "no"),
+        ("08 99 12 34 56", "premium", "no"),
+        ("08 10 12 34 56", "shared_cost", "no"),
+    ],
+)
+def test_types(raw: str, kind: str, sms: str) -> None:
+    verdict = phone.check(raw)
+    assert verdict.details["type"] == kind
+    assert kind in verdict.flags
+    assert verdict.details["sms"] == sms
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "e164"),
+    [
+        ("+44 20 7946 0958", "GB", "+442079460958"),
+        ("+32 2 555 12 12", "BE", "+3225551212"),
+        ("+41 44 668 18 00", "CH", "+41446681800"),
+        ("+1 202 555 0143", "US", "+12025550143"),
+        ("00 49 30 901820", "DE", "+4930901820"),
+        ("+377 93 15 00 00", "MC", "+37793150000"),
+    ],
+)
+def test_foreign_numbers_are_valid_and_flagged(raw: str, region: str, e164: str) -> None:
+    verdict = phone.check(raw)
+    assert verdict.status is Status.VALID
+    assert "foreign" in verdict.flags
+    assert verdict.details["region"] == region
+    assert verdict.normalised == e164
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "e164"),
+    [
+        ("0690 12 34 56", "GP", "+590690123456"),
+        ("0692 12 34 56", "RE", "+262692123456"),
+        ("0696 12 34 56", "MQ", "+596696123456"),
+        ("0694 12 34 56", "GF", "+594694123456"),
+        ("+262 692 12 34 56", "RE", "+262692123456"),
+    ],
+)
+def test_overseas_numbers_written_the_french_way(raw: str, region: str, e164: str) -> None:
+    verdict = phone.check(raw)
+    assert verdict.status is Status.VALID
+    assert verdict.normalised == e164
+    assert verdict.details["region"] == region
+    assert "foreign" not in verdict.flags
+
+
+def test_default_region_other_than_france() -> None:
+    verdict = phone.check("02 555 12 12", region="BE")
+    assert verdict.normalised == "+3225551212"
+    assert "foreign" not in verdict.flags
+    assert "foreign" in phone.check("+33 6 12 34 56 78", region="BE").flags
+
+
+def test_unassigned_range_is_invalid_with_best_effort() -> None:
+    verdict = phone.check("07 00 00 00 00")
+    assert verdict.status is Status.INVALID
+    assert verdict.flags == {"unassigned"}
+    assert verdict.normalised == "+33700000000"
+    with pytest.raises(InvalidComponent):
+        phone.validate("07 00 00 00 00")
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        ("06 12", InvalidLength),
+        ("12", InvalidLength),
+        ("1" * 20, InvalidLength),
+        ("06 12 34 56 7A", InvalidFormat),
+        ("call me", InvalidFormat),
+        ("+999 1234 5678", InvalidComponent),
+        ("", InvalidFormat),
+    ],
+)
+def test_invalid(raw: str, error: type[Exception]) -> None:
+    assert not phone.check(raw).ok
+    with pytest.raises(error):
+        phone.validate(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "extension"),
+    [("01 23 45 67 89 poste 12", "12"), ("01 23 45 67 89 ext. 405", "405"), ("0123456789 x7", "7")],
+)
+def test_extension(raw: str, extension: str) -> None:
+    verdict = phone.check(raw)
+    assert verdict.normalised == "+33123456789"
+    assert verdict.details["extension"] == extension
+    assert "extension" in verdict.flags
+
+
+@pytest.mark.parametrize(
+    "raw", ["06 12 34 56 78 / 01 23 45 67 89", "0612345678 ou 0123456789", "0612345678;0123456789"]
+)
+def test_several_numbers_keep_the_first(raw: str) -> None:
+    verdict = phone.check(raw)
+    assert verdict.status is Status.WARNING
+    assert verdict.normalised == "+33612345678"
+    assert "multiple" in verdict.flags
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("+33612345678", "06 12 34 56 78"),
+        ("+33123456789", "01 23 45 67 89"),
+        ("+442079460958", "+44 20 7946 0958"),
+        ("not a number", "not a number"),
+    ],
+)
+def test_format(value: str, shown: str) -> None:
+    assert phone.format(value) == shown
+
+
+def test_check_many_computes_each_number_once() -> None:
+    values = ["0612345678", "06 12 34 56 78", "0612345678", None, "junk"] * 100
+    result = phone.check_many(values)
+    assert len(result) == 4
+    assert result["junk"].status is Status.INVALID
+    assert result[None].status is Status.EMPTY

@@ -1,0 +1,276 @@
+"""carnet.fields.postcodes: formats per country, French repairs, the La Poste table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carnet.errors import InputFileError, InvalidComponent, InvalidFormat, InvalidLength
+from carnet.fields import postcodes
+from carnet.fields.postcodes import PostcodeTable, check_postcode, city_key
+from carnet.fields.verdict import Status
+
+DATA = Path(__file__).parents[1] / "data" / "refdata"
+CORPUS = Path(__file__).parents[3] / "shared" / "corpora" / "refdata"
+
+
+@pytest.fixture(scope="module")
+def table() -> PostcodeTable:
+    return PostcodeTable.from_laposte_csv(DATA / "laposte_excerpt.csv")
+
+
+@pytest.mark.parametrize(
+    ("raw", "country", "normalised"),
+    [
+        ("75015", "FR", "75015"),
+        (" 75 015 ", "FR", "75015"),
+        ("F-75015", "FR", "75015"),
+        ("75015.0", "FR", "75015"),
+        ("20000", "FR", "20000"),
+        ("97139", "FR", "97139"),
+        ("98000", "FR", "98000"),
+        ("98000", "MC", "98000"),
+        ("1000", "BE", "1000"),
+        ("B-1000", "BE", "1000"),
+        ("1200", "CH", "1200"),
+        ("L-1234", "LU", "1234"),
+        ("10115", "DE", "10115"),
+        ("28001", "ES", "28001"),
+        ("00184", "IT", "00184"),
+        ("sw1a1aa", "GB", "SW1A 1AA"),
+        ("SW1A 1AA", "GB", "SW1A 1AA"),
+        ("M1 1AE", "GB", "M1 1AE"),
+        ("1012ab", "NL", "1012 AB"),
+        ("1000001", "PT", "1000-001"),
+        ("1000-001", "PT", "1000-001"),
+        ("00950", "PL", "00-950"),
+        ("11455", "SE", "114 55"),
+        ("k1a0b1", "CA", "K1A 0B1"),
+        ("123456789", "US", "12345-6789"),
+        ("D02X285", "IE", "D02 X285"),
+        ("97110", "GP", "97110"),
+        ("AD500", "AD", "AD500"),
+    ],
+)
+def test_formats(raw: str, country: str, normalised: str) -> None:
+    verdict = check_postcode(raw, country=country)
+    assert verdict.ok, verdict.reasons
+    assert verdict.normalised == normalised
+    assert postcodes.normalise(raw, country=country) == normalised
+
+
+@pytest.mark.parametrize(
+    ("raw", "country", "error"),
+    [
+        ("00123", "FR", InvalidComponent),
+        ("96000", "FR", InvalidComponent),
+        ("99000", "FR", InvalidComponent),
+        ("750155", "FR", InvalidLength),
+        ("123", "FR", InvalidLength),
+        ("7501A", "FR", InvalidFormat),
+        ("12345", "BE", InvalidLength),
+        ("1012 SA", "NL", InvalidFormat),
+        ("ABC", "GB", InvalidLength),
+        ("SW1A 1A%", "GB", InvalidFormat),
+        ("99999", "MC", InvalidFormat),
+        ("97110", "MQ", InvalidFormat),
+        ("#!", "ZZ", InvalidFormat),
+    ],
+)
+def test_invalid(raw: str, country: str, error: type[Exception]) -> None:
+    assert check_postcode(raw, country=country).status is Status.INVALID
+    with pytest.raises(error):
+        postcodes.validate(raw, country=country)
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"), [("1400", "01400"), ("6000", "06000"), ("9100", "09100")]
+)
+def test_french_leading_zero_is_repaired(raw: str, fixed: str) -> None:
+    verdict = check_postcode(raw)
+    assert verdict.status is Status.VALID
+    assert verdict.normalised == fixed
+    assert verdict.flags == {"repaired"}
+
+
+def test_four_digits_are_not_repaired_abroad() -> None:
+    assert check_postcode("1400", country="BE").normalised == "1400"
+    assert check_postcode("1400", country="DE").status is Status.INVALID
+
+
+def test_unknown_country_is_accepted_unchecked() -> None:
+    verdict = check_postcode("ab 12", country="ZZ")
+    assert verdict.ok and verdict.normalised == "AB12" and "unchecked" in verdict.flags
+
+
+def test_city_written_in_the_postcode_field() -> None:
+    verdict = check_postcode("75015 Paris")
+    assert verdict.normalised == "75015"
+    assert verdict.status is Status.WARNING
+    assert "city_in_postcode" in verdict.flags
+    assert verdict.details["city"] == "Paris"
+
+
+@pytest.mark.parametrize(
+    ("postcode", "department"),
+    [
+        ("75015", "75"),
+        ("01400", "01"),
+        ("20000", "2A"),
+        ("20199", "2A"),
+        ("20200", "2B"),
+        ("20620", "2B"),
+        ("97139", "971"),
+        ("97411", "974"),
+        ("98000", "980"),
+        ("SW1A", None),
+    ],
+)
+def test_department(postcode: str, department: str | None) -> None:
+    assert postcodes.department(postcode) == department
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Saint-Étienne", "saint etienne"),
+        ("ST ETIENNE", "saint etienne"),
+        ("St-Étienne Cedex 2", "saint etienne"),
+        ("STE FOY LES LYON", "sainte foy les lyon"),
+        ("Paris 15e", "paris 15"),
+        ("PARIS 15EME", "paris 15"),
+        ("Paris 1er", "paris 1"),
+        ("LYON 03", "lyon 3"),
+        ("L'Abergement-Clémenciat", "l abergement clemenciat"),
+        ("PARIS CEDEX 15", "paris"),
+    ],
+)
+def test_city_key(name: str, key: str) -> None:
+    assert city_key(name) == key
+
+
+def test_table_from_the_excerpt(table: PostcodeTable) -> None:
+    assert len(table) > 100
+    assert "75015" in table and "99999" not in table
+    assert table.cities_for("75015") == ["PARIS"]
+    assert table.communes_for("75015") == ["PARIS 15"]
+    assert table.city_for("75015") == "PARIS"
+    paris = table.postcodes_for("Paris")
+    assert "75001" in paris and "75020" in paris and "75116" in paris
+    assert table.postcodes_for("Paris 16e") == ["75016", "75116"]
+    assert table.postcodes_for("Paris 15") == ["75015"]
+    assert table.postcodes_for("Lyon 3e") == ["69003"]
+    assert "13001" in table.postcodes_for("Marseille")
+    assert table.cities_for("20000") == ["AJACCIO"]
+    assert table.cities_for("98000") == ["MONACO"]
+    assert table.postcodes_for("Nowhere") == []
+
+
+@pytest.mark.parametrize(
+    ("postcode", "city"),
+    [
+        ("75015", "Paris"),
+        ("75015", "PARIS 15"),
+        ("75015", "Paris 15e"),
+        ("75015", "paris 15ème"),
+        ("75015", "Paris Cedex 15"),
+        ("69003", "Lyon"),
+        ("69003", "Lyon 3e"),
+        ("13001", "Marseille 1er"),
+        ("01400", "L'Abergement-Clémenciat"),
+        ("20000", "Ajaccio"),
+        ("98000", "Monaco"),
+    ],
+)
+def test_city_matches(table: PostcodeTable, postcode: str, city: str) -> None:
+    assert table.matches(postcode, city)
+    verdict = check_postcode(postcode, city=city, table=table)
+    assert verdict.status is Status.VALID, verdict.reasons
+
+
+def test_city_mismatch_is_a_warning_with_suggestions(table: PostcodeTable) -> None:
+    verdict = check_postcode("75015", city="Paris 16e", table=table)
+    assert verdict.status is Status.WARNING
+    assert verdict.flags == {"city_mismatch"}
+    assert verdict.suggestions == ()  # Paris 16e has two codes
+    assert verdict.details["expected_city"] == "PARIS"
+    verdict = check_postcode("75015", city="Ajaccio", table=table)
+    assert verdict.suggestions == ()  # Ajaccio has several codes
+    verdict = check_postcode("75015", city="Lyon 3e", table=table)
+    assert verdict.suggestions == ("69003",)
+    assert "75015 serves PARIS, not Lyon 3e." in verdict.reasons
+
+
+def test_repaired_code_is_cross_checked(table: PostcodeTable) -> None:
+    verdict = check_postcode("1400", city="L ABERGEMENT CLEMENCIAT", table=table)
+    assert verdict.normalised == "01400"
+    assert verdict.status is Status.VALID
+    assert verdict.flags == {"repaired"}
+
+
+def test_unknown_postcode_with_table(table: PostcodeTable) -> None:
+    verdict = check_postcode("75999", table=table)
+    assert verdict.status is Status.WARNING
+    assert verdict.flags == {"unknown_postcode"}
+
+
+def test_without_table_no_city_check() -> None:
+    assert check_postcode("75015", city="Lyon").status is Status.VALID
+
+
+def test_rows_and_tuples_build_the_same_table() -> None:
+    rows = [
+        ("75015", "PARIS 15", "PARIS", "", "75115"),
+        postcodes.PostcodeRow("69003", "LYON 03", "LYON"),
+    ]
+    table = PostcodeTable(rows)
+    assert table.rows_for("75015")[0].insee == "75115"
+    assert table.postcodes_for("lyon") == ["69003"]
+
+
+def test_the_2022_layout(tmp_path: Path) -> None:
+    path = tmp_path / "laposte_2022.csv"
+    path.write_text(
+        "Code_commune_INSEE;Nom_commune;Code_postal;Ligne_5;Libellé_d_acheminement;latitude;longitude\n"
+        "11145;FLEURY;11560;SAINT PIERRE LA MER;FLEURY D AUDE;43.21;3.17\n"
+        "11145;FLEURY;11560;;FLEURY D AUDE;43.21;3.17\n"
+        "75115;PARIS 15;75015;;PARIS;48.84;2.29\n",
+        encoding="utf-8",
+    )
+    table = PostcodeTable.from_laposte_csv(path)
+    assert table.cities_for("11560") == ["FLEURY D AUDE"]
+    assert table.matches("11560", "Saint-Pierre-la-Mer")
+    assert table.matches("11560", "Fleury")
+    assert table.postcodes_for("Paris 15e") == ["75015"]
+
+
+def test_bad_files(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError):
+        PostcodeTable.from_laposte_csv(tmp_path / "missing.csv")
+    other = tmp_path / "other.csv"
+    other.write_text("a;b;c\n1;2;3\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="not a La Poste postcode table"):
+        PostcodeTable.from_laposte_csv(other)
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpora not present")
+def test_full_la_poste_files() -> None:
+    for name in ("laposte_hexasmal.csv", "laposte_hexasmal_2022_with_gps.csv"):
+        table = PostcodeTable.from_laposte_csv(CORPUS / name)
+        assert len(table) > 6000
+        assert table.matches("75015", "Paris 15e")
+        assert table.matches("42000", "St-Étienne")
+        assert table.matches("69003", "Lyon")
+        assert table.cities_for("98000") == ["MONACO"]
+        assert "20000" in table and "20200" in table
+        assert len(table.postcodes_for("Paris")) == 21
+        for postcode in ("75015", "01400", "20000", "97139"):
+            verdict = check_postcode(postcode, city=table.cities_for(postcode)[0], table=table)
+            assert verdict.status is Status.VALID, (name, postcode)
+
+
+def test_check_many() -> None:
+    result = postcodes.check_many(["75015", "75015", "1400", None])
+    assert [v.normalised for v in result.values()] == ["75015", "01400", None]
+    assert postcodes.format("sw1a1aa", country="GB") == "SW1A 1AA"

@@ -1,0 +1,47 @@
+"""carnet.fields.siret."""
+
+from __future__ import annotations
+
+import pytest
+
+from carnet.errors import InvalidChecksum, InvalidFormat, InvalidLength
+from carnet.fields import siret
+from carnet.fields.verdict import Status
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "siren"),
+    [
+        ("73282932000074", "73282932000074", "732829320"),
+        ("732 829 320 00074", "73282932000074", "732829320"),
+        ("SIRET: 732.829.320.00074", "73282932000074", "732829320"),
+        ("35600000000048", "35600000000048", "356000000"),  # La Poste: special checksum
+    ],
+)
+def test_valid(raw: str, normalised: str, siren: str) -> None:
+    verdict = siret.check(raw)
+    assert verdict.status is Status.VALID
+    assert verdict.normalised == normalised
+    assert verdict.details["siren"] == siren
+    assert verdict.details["nic"] == normalised[9:]
+    assert verdict.details["vat"].endswith(siren)
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        ("73282932000075", InvalidChecksum),
+        ("732829320", InvalidLength),
+        ("7328293200007", InvalidLength),
+        ("7328293200007X", InvalidFormat),
+    ],
+)
+def test_invalid(raw: str, error: type[Exception]) -> None:
+    assert siret.check(raw).status is Status.INVALID
+    with pytest.raises(error):
+        siret.validate(raw)
+
+
+def test_format_and_check_many() -> None:
+    assert siret.format("73282932000074") == "732 829 320 00074"
+    assert len(siret.check_many(["73282932000074", None, None])) == 2
