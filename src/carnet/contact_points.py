@@ -1,0 +1,136 @@
+"""Turning checked values into contact-point rows (emails, phones, postal addresses).
+
+Shared by the workspace (one contact at a time) and the import pipeline (batches),
+so a point looks the same whichever way it arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from datetime import datetime
+from typing import Any
+
+from carnet.fields import postcodes
+from carnet.fields.catalog import Field
+from carnet.fields.verdict import Status, Verdict
+
+_ADDRESS_COLUMNS = {
+    "address_line1": "line1",
+    "address_line2": "line2",
+    "address_line3": "line3",
+    "postcode": "postcode",
+    "city": "city",
+    "country": "country",
+}
+
+
+@dataclass
+class PendingPoint:
+    """A contact point about to be written: its field, verdict and address parts."""
+
+    field: Field
+    verdict: Verdict
+    parts: dict[str, Any] = dc_field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """email, phone or address."""
+        return self.field.storage.value
+
+    @property
+    def key(self) -> str | None:
+        """What identifies the point on its contact (normalised, else raw)."""
+        return self.verdict.normalised or self.verdict.raw
+
+
+def point_row(
+    pending: PendingPoint, *, contact_id: int, primary: bool, now: datetime
+) -> dict[str, Any]:
+    """The ``contact_points`` row for a pending point (without source and import ids)."""
+    verdict = pending.verdict
+    subtype = None
+    if pending.kind == "phone":
+        subtype = verdict.details.get("type")
+        if pending.field.hint and subtype in (None, "unknown"):
+            subtype = pending.field.hint
+    elif pending.kind == "email" and "role" in verdict.flags:
+        subtype = "role"
+    return {
+        "contact_id": contact_id,
+        "kind": pending.kind,
+        "raw": verdict.raw,
+        "normalised": verdict.normalised,
+        "verdict": verdict.status.value,
+        "flags": ",".join(sorted(verdict.flags)),
+        "reasons": "; ".join(verdict.reasons) or None,
+        "subtype": subtype,
+        "is_primary": primary,
+        "first_seen": now,
+        "last_seen": now,
+        "last_verified": now if verdict.status is Status.VALID else None,
+        **{column: pending.parts.get(column) for column in _ADDRESS_COLUMNS.values()},
+    }
+
+
+def address_point(
+    postcode_field: Field,
+    parts: Mapping[str, Verdict],
+    default_country: str,
+    table: postcodes.PostcodeTable | None = None,
+) -> PendingPoint:
+    """One postal-address point from the checked parts of an address.
+
+    Args:
+        postcode_field: the catalog's postcode field (the point's field).
+        parts: verdicts keyed by catalog field name (address_line1, postcode, city ...).
+        default_country: country when the address gives none.
+        table: La Poste reference table for postcode ↔ city checks, when loaded.
+
+    The point's normalised value is a stable key ``line1|postcode|city|country``
+    (upper case) used to recognise the same address again; its verdict is the
+    postcode check's (with the city cross-check when a table is given), and
+    invalid when neither a postcode nor a city is present.
+    """
+    values: dict[str, Any] = {}
+    for name, column in _ADDRESS_COLUMNS.items():
+        verdict = parts.get(name)
+        if verdict is not None and verdict.status is not Status.EMPTY:
+            values[column] = verdict.normalised if verdict.ok else verdict.raw
+    country = values.get("country") or default_country
+    values["country"] = country
+    raw = ", ".join(
+        str(parts[n].raw) for n in _ADDRESS_COLUMNS if n in parts and parts[n].raw is not None
+    )
+    reasons: list[str] = []
+    flags: set[str] = set()
+    suggestions: tuple[str, ...] = ()
+    status = Status.VALID
+    postcode_raw = parts["postcode"].raw if "postcode" in parts else None
+    if postcode_raw:
+        check = postcodes.check_postcode(
+            str(postcode_raw), country=country, city=values.get("city"), table=table
+        )
+        status = check.status
+        reasons.extend(check.reasons)
+        flags |= check.flags
+        suggestions = check.suggestions
+        if check.ok and check.normalised:
+            values["postcode"] = check.normalised
+    elif not values.get("city"):
+        status = Status.INVALID
+        reasons.append("address has neither a postcode nor a city")
+    else:
+        status = Status.WARNING
+        reasons.append("address has no postcode")
+        flags.add("no_postcode")
+    if not values.get("line1") and status is Status.VALID:
+        status = Status.WARNING
+        reasons.append("address has no street line")
+        flags.add("no_street")
+    key = "|".join(
+        str(values.get(c) or "").upper() for c in ("line1", "postcode", "city", "country")
+    )
+    verdict = Verdict(raw or None, key, status, tuple(reasons), suggestions, frozenset(flags), {})
+    return PendingPoint(postcode_field, verdict, values)

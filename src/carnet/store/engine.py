@@ -1,0 +1,162 @@
+"""Engine set-up and migrations for SQLite (embedded default) and PostgreSQL.
+
+SQLite connections get WAL journaling, enforced foreign keys and a busy
+timeout, so that both databases behave the same for carnet's code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+from carnet.errors import DatabaseError, SchemaOutdatedError
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def normalise_url(url: str) -> str:
+    """Make a user-friendly URL explicit about its driver.
+
+    >>> normalise_url("postgresql://postgres@127.0.0.1:5432/test")
+    'postgresql+psycopg://postgres@127.0.0.1:5432/test'
+    >>> normalise_url("postgres://u@h/db")
+    'postgresql+psycopg://u@h/db'
+    >>> normalise_url("sqlite:///carnet.db")
+    'sqlite:///carnet.db'
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url`` with carnet's connection settings.
+
+    Raises:
+        DatabaseError: when the URL is malformed or names an unsupported database.
+    """
+    try:
+        parsed = sa.engine.make_url(normalise_url(url))
+    except sa.exc.ArgumentError as exc:
+        raise DatabaseError(
+            f"Database URL '{url}' is malformed; use sqlite:///carnet.db or "
+            "postgresql://user@host:5432/dbname."
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseError(
+            f"Database '{backend}' is not supported; carnet runs on SQLite and PostgreSQL."
+        )
+    if backend == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            folder = Path(database).expanduser().resolve().parent
+            if not folder.is_dir():
+                raise DatabaseError(
+                    f"Folder '{folder}' for the SQLite database does not exist; create it first."
+                )
+        engine = sa.create_engine(
+            parsed, connect_args={"timeout": 30}, json_serializer=_json_dumps
+        )
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(parsed, pool_pre_ping=True, json_serializer=_json_dumps)
+
+
+def _json_dumps(value: Any) -> str:
+    # orjson is several times faster than json on the many small JSON cells of imports.
+    return orjson.dumps(value, default=str).decode("utf-8")
+
+
+def _alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration this version of carnet knows."""
+    script = ScriptDirectory.from_config(_alembic_config(sa.create_engine("sqlite://")))
+    head = script.get_current_head()
+    assert head is not None, "carnet ships at least one migration"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None for an empty database.
+
+    Raises:
+        DatabaseError: when the database cannot be reached.
+    """
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except sa.exc.OperationalError as exc:
+        raise DatabaseError(
+            f"Cannot connect to the database ({_first_line(exc)}); check that it is running "
+            "and that --db / CARNET_DATABASE_URL is right."
+        ) from exc
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Create or migrate the schema to the newest revision.
+
+    Returns:
+        (revision before, revision after).
+    """
+    before = current_revision(engine)
+    command.upgrade(_alembic_config(engine), "head")
+    return before, head_revision()
+
+
+def check_schema(engine: Engine) -> None:
+    """Make sure the database is initialised and up to date.
+
+    Raises:
+        DatabaseError: when the database was never initialised.
+        SchemaOutdatedError: when it needs migrating.
+    """
+    current = current_revision(engine)
+    if current is None:
+        raise DatabaseError(
+            f"Database {engine.url.render_as_string(hide_password=True)} is not a carnet "
+            "workspace yet; run `carnet init` first."
+        )
+    script = ScriptDirectory.from_config(_alembic_config(engine))
+    head = script.get_current_head()
+    if current == head:
+        return
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current not in known:
+        raise DatabaseError(
+            f"Database schema revision {current} is newer than this carnet knows; "
+            "upgrade carnet before opening it."
+        )
+    raise SchemaOutdatedError(
+        f"Database schema is at revision {current} but carnet needs {head}; "
+        "run `carnet init` to migrate it (back it up first)."
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", exc)) or type(exc).__name__
+    return text.strip().splitlines()[0]

@@ -1,0 +1,53 @@
+"""bulk_insert stores exactly what SQLAlchemy's executemany stores."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from carnet import Carnet
+from carnet.store import schema as s
+from carnet.store.bulk import bulk_insert
+
+
+def test_bulk_insert_round_trips_like_sqlalchemy(carnet: Carnet) -> None:
+    now = datetime(2024, 5, 17, 9, 30, 12, 123456, tzinfo=UTC)
+    with carnet.engine.begin() as conn:
+        contact_id = conn.execute(
+            s.contacts.insert().values(first_seen=now, created_at=now, updated_at=now,
+                                       interests=[], equipment=[], tags=[], attributes={})
+            .returning(s.contacts.c.id)
+        ).scalar_one()
+        rows = [
+            {"contact_id": contact_id, "type": t, "occurred_at": now, "value": v,
+             "properties": {"é": "ü", "n": [1, 2]}, "source": "x", "import_id": None}
+            for t, v in (("a", 1.5), ("b", None))
+        ]
+        bulk_insert(conn, s.events, rows)
+        conn.execute(s.events.insert(), [{**r, "type": r["type"] + "2"} for r in rows])
+        product = conn.execute(
+            s.products.insert().values(sku="S", created_at=now, updated_at=now, attributes={})
+            .returning(s.products.c.id)
+        ).scalar_one()
+        bulk_insert(conn, s.product_prices, [
+            {"product_id": product, "price": Decimal("19.90"), "stock": None, "valid_from": now}
+        ])
+        bulk_insert(conn, s.contacts, [
+            {"first_seen": now, "created_at": now, "updated_at": now, "interests": ["x"],
+             "equipment": [], "tags": [], "attributes": {"k": True},
+             "birth_date": date(1980, 2, 29), "status": "active"}
+        ])
+    with carnet.engine.connect() as conn:
+        events = conn.execute(sa.select(s.events).order_by(s.events.c.id)).mappings().all()
+        price = conn.execute(sa.select(s.product_prices.c.price)).scalar_one()
+        bulk_contact = conn.execute(
+            sa.select(s.contacts).where(s.contacts.c.id != contact_id)
+        ).mappings().one()
+    for bulk, reference in ((events[0], events[2]), (events[1], events[3])):
+        for key in ("occurred_at", "value", "properties", "source"):
+            assert bulk[key] == reference[key], key
+    assert Decimal(price) == Decimal("19.90")
+    assert bulk_contact["birth_date"] == date(1980, 2, 29)
+    assert bulk_contact["attributes"] == {"k": True} and bulk_contact["interests"] == ["x"]

@@ -1,0 +1,117 @@
+"""The command line: output, JSON, exit codes, one-sentence errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from carnet.cli import app
+
+runner = CliRunner()
+
+
+def run(db_url: str, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--db", db_url, *args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_init_add_show_edit_list_stats(db_url: str) -> None:
+    code, out, _ = run(db_url, "init", "--profile", "b2b", "--json")
+    assert code == 0 and json.loads(out)["profile"] == "b2b"
+    code, out, _ = run(
+        db_url,
+        "contacts",
+        "add",
+        "--first-name",
+        "jeanne",
+        "--last-name",
+        "MARTIN",
+        "--email",
+        "J.Martin@Orange.fr",
+        "-s",
+        "city=Lyon",
+        "-s",
+        "postcode=69003",
+        "--json",
+    )
+    assert code == 0, out
+    contact = json.loads(out)
+    assert contact["first_name"] == "Jeanne"
+    assert contact["points"][0]["normalised"] == "j.martin@orange.fr"
+    code, out, _ = run(db_url, "contacts", "edit", str(contact["id"]), "-s", "job_title=DRH")
+    assert code == 0 and "DRH" in out
+    code, out, _ = run(db_url, "contacts", "show", str(contact["id"]), "--history", "--json")
+    assert code == 0
+    assert [h["field"] for h in json.loads(out)["history"]][-1] == "job_title"
+    code, out, _ = run(db_url, "contacts", "list", "-q", "martin", "--json")
+    assert code == 0 and json.loads(out)["total"] == 1
+    code, out, _ = run(db_url, "contacts", "list", "--where", "city=Lyon")
+    assert code == 0 and "Martin" in out
+    code, out, _ = run(db_url, "stats", "--json")
+    assert code == 0 and json.loads(out)["contacts_total"] == 1
+    code, out, _ = run(db_url, "stats")
+    assert code == 0 and "Contacts" in out
+
+
+def test_database_url_from_environment(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'env.db'}"
+    result = runner.invoke(app, ["init"], env={"CARNET_DATABASE_URL": url})
+    assert result.exit_code == 0
+    assert (tmp_path / "env.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["contacts", "show", "42"], 4, "Contact 42 does not exist"),
+        (["contacts", "add", "-s", "email=nope"], 5, "Invalid values"),
+        (["contacts", "add", "-s", "shoe=1"], 5, "Unknown field 'shoe'"),
+        (["contacts", "add", "-s", "nonsense"], 5, "is not FIELD=VALUE"),
+        (["contacts", "list", "--sort", "shoe"], 5, "Cannot sort by 'shoe'"),
+        (["init", "--profile", "b2x"], 5, "not b2c or b2b"),
+    ],
+)
+def test_errors_are_one_sentence_without_traceback(
+    tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    assert runner.invoke(app, ["--db", url, "init"]).exit_code == 0
+    result = runner.invoke(app, ["--db", url, *args])
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) <= 3
+
+
+def test_uninitialised_database_tells_to_run_init(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--db", f"sqlite:///{tmp_path / 'new.db'}", "stats"])
+    assert result.exit_code == 3
+    assert "run `carnet init` first" in result.stderr
+
+
+def test_fields_lists_the_catalog(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["fields", "--profile", "b2b", "--json"])
+    assert result.exit_code == 0
+    names = {f["name"] for f in json.loads(result.stdout)}
+    assert {"siret", "job_title", "email"} <= names and "birth_date" not in names
+
+
+def _commands(group: typer.Typer, prefix: str = "") -> list[tuple[str, object]]:
+    found = [
+        (prefix + (c.name or c.callback.__name__), c.callback) for c in group.registered_commands
+    ]  # type: ignore[union-attr]
+    for sub in group.registered_groups:
+        assert sub.typer_instance is not None
+        found += _commands(sub.typer_instance, f"{prefix}{sub.name} ")
+    return found
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for name, callback in _commands(app):
+        doc = getattr(callback, "__doc__", None) or ""
+        assert doc.strip(), f"`carnet {name}` has no help"
+        assert "Example:" in doc, f"`carnet {name}` help has no Example:"
