@@ -1,0 +1,154 @@
+"""Exporting contacts to CSV (Excel-friendly), XLSX or JSON, streamed page by page.
+
+Cells are neutralised against formula injection by the writers. ``raw=True``
+adds, beside each normalised email/phone, the value as it was received.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from carnet.errors import InvalidValueError
+from carnet.model import Contact
+
+if TYPE_CHECKING:
+    from carnet.directory.contacts import ContactsMixin as Carnet
+
+DEFAULT_FIELDS = (
+    "id",
+    "civility",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "mobile",
+    "address_line1",
+    "address_line2",
+    "postcode",
+    "city",
+    "country",
+    "birth_date",
+    "job_title",
+    "organisation_name",
+    "lifecycle_stage",
+    "customer_since",
+    "loyalty_id",
+    "status",
+    "last_activity",
+)
+_POINT_FIELDS = {
+    "email",
+    "phone",
+    "mobile",
+    "address_line1",
+    "address_line2",
+    "address_line3",
+    "postcode",
+    "city",
+    "country",
+}
+_CONTACT_ATTRS = {
+    "id",
+    "civility",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "gender",
+    "language",
+    "job_title",
+    "pcs",
+    "organisation_name",
+    "lifecycle_stage",
+    "customer_since",
+    "loyalty_id",
+    "status",
+    "last_activity",
+    "first_seen",
+    "created_at",
+    "updated_at",
+    "interests",
+    "equipment",
+}
+
+
+def export_contacts(
+    ws: Carnet,
+    out: Path,
+    *,
+    fields: Sequence[str] | None = None,
+    raw: bool = False,
+    delimiter: str = ";",
+    page_size: int = 2000,
+) -> int:
+    """Write every active contact to ``out`` (format from its extension).
+
+    Returns:
+        How many contacts were written.
+
+    Raises:
+        InvalidValueError: on an unknown field name.
+    """
+    chosen = list(fields or DEFAULT_FIELDS)
+    known = _CONTACT_ATTRS | _POINT_FIELDS | set(ws.catalog)
+    unknown = [f for f in chosen if f not in known]
+    if unknown:
+        raise InvalidValueError(
+            f"Cannot export unknown field(s) {', '.join(unknown)}; `carnet fields` lists them."
+        )
+    headers = list(chosen)
+    if raw:
+        for name in ("email", "phone", "mobile"):
+            if name in headers:
+                headers.insert(headers.index(name) + 1, f"{name}_raw")
+    count = 0
+
+    def rows() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        offset = 0
+        while True:
+            page = ws.list_contacts(limit=page_size, offset=offset, sort="id")
+            for contact in page.items:
+                count += 1
+                yield _row(contact, headers)
+            if not page.has_more:
+                break
+            offset += page_size
+
+    from carnet.ingest.writers import write_table
+
+    write_table(out, headers, rows(), delimiter=delimiter)
+    return count
+
+
+def _row(contact: Contact, headers: Sequence[str]) -> dict[str, Any]:
+    mobiles = [p for p in contact.phones if p.subtype == "mobile"]
+    others = [p for p in contact.phones if p.subtype != "mobile"]
+    address = contact.addresses[0] if contact.addresses else None
+    phones = others or contact.phones
+    points = {
+        "email": contact.emails[0] if contact.emails else None,
+        "phone": phones[0] if phones else None,
+        "mobile": mobiles[0] if mobiles else None,
+    }
+    out: dict[str, Any] = {}
+    for header in headers:
+        base = header.removesuffix("_raw")
+        if base in points:
+            point = points[base]
+            out[header] = (
+                None
+                if point is None
+                else (point.raw if header.endswith("_raw") else point.normalised or point.raw)
+            )
+        elif header in ("address_line1", "address_line2", "address_line3"):
+            out[header] = getattr(address, "line" + header[-1], None) if address else None
+        elif header in ("postcode", "city", "country"):
+            out[header] = getattr(address, header, None) if address else None
+        elif header in _CONTACT_ATTRS:
+            value = getattr(contact, header)
+            out[header] = ";".join(value) if isinstance(value, tuple) else value
+        else:
+            out[header] = contact.attributes.get(header)
+    return out

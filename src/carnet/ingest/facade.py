@@ -1,0 +1,128 @@
+"""Import, preview, export and reference data: the workspace's ingest methods."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from carnet.directory.activity import ActivityMixin
+from carnet.fields.postcodes import PostcodeTable
+from carnet.ingest.export import export_contacts
+from carnet.ingest.pipeline import ImportOptions, ImportReport, ImportRun, Progress
+from carnet.privacy import audit as audit_log
+from carnet.store import schema as s
+
+
+class IngestMixin(ActivityMixin):
+    """Import and export methods of :class:`carnet.Carnet`."""
+
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+        **kwargs: Any,
+    ) -> ImportReport:
+        """Import one CSV, XLSX, JSON or NDJSON file.
+
+        Every row ends as inserted, updated, unchanged, merged, suppressed or rejected
+        with a reason; the counts add up and are stored with the import. Re-importing
+        the same file changes nothing; an interrupted run resumes.
+
+        Args:
+            path: the file.
+            options: how to read and map it (or pass the same names as keywords:
+                ``source``, ``mapping``, ``mapping_file``, ``country``, ``id_column``,
+                ``encoding``, ``delimiter``, ``sheet``, ``batch_size``, ``rejected_dir``).
+            progress: called with the number of rows done after each batch.
+
+        Raises:
+            InputFileError: when the file cannot be read.
+            MappingError: when a mapping names unknown columns or fields.
+        """
+        opts = options or ImportOptions(**kwargs)
+        return ImportRun(self, Path(path), opts).run(progress)
+
+    def import_files(
+        self, paths: Sequence[str | Path], *, progress: Progress | None = None, **kwargs: Any
+    ) -> list[ImportReport]:
+        """Import several files in turn (see :meth:`import_file`)."""
+        return [self.import_file(p, progress=progress, **kwargs) for p in paths]
+
+    def preview_import(
+        self,
+        path: str | Path,
+        *,
+        options: ImportOptions | None = None,
+        sample_rows: int = 10,
+        **kwargs: Any,
+    ) -> ImportReport:
+        """What :meth:`import_file` would do (mapping, sample verdicts, counts); writes nothing."""
+        opts = options or ImportOptions(**kwargs)
+        return ImportRun(self, Path(path), opts).preview(sample_rows=sample_rows)
+
+    def list_imports(self, *, limit: int = 50) -> list[dict[str, Any]]:
+        """The most recent import runs with their counts."""
+        i, src = s.imports, s.sources
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(i, src.c.name.label("source"))
+                .join(src, src.c.id == i.c.source_id)
+                .where(i.c.fingerprint != "preview")
+                .order_by(i.c.id.desc())
+                .limit(limit)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def export_contacts(
+        self,
+        path: str | Path,
+        *,
+        fields: Sequence[str] | None = None,
+        raw: bool = False,
+        delimiter: str = ";",
+    ) -> int:
+        """Export contacts to CSV/XLSX/JSON (by extension); returns how many.
+
+        CSV is Excel-friendly (UTF-8 with BOM, ``;`` by default) and every cell that
+        a spreadsheet would run as a formula is neutralised.
+        """
+        count = export_contacts(self, Path(path), fields=fields, raw=raw, delimiter=delimiter)
+        with self.engine.begin() as conn:
+            audit_log.write(
+                conn,
+                actor=self.actor,
+                action="export",
+                entity="contacts",
+                count=count,
+                details={"file": Path(path).name},
+            )
+        return count
+
+    def load_postcodes(self, path: str | Path) -> int:
+        """Load La Poste's official postcode table (either published layout), replacing
+        the one loaded before; returns the number of rows.
+
+        Raises:
+            InputFileError: when the file cannot be read or lacks the needed columns.
+        """
+        table = PostcodeTable.from_laposte_csv(Path(path))
+        rows = [
+            {
+                "postcode": r.postcode,
+                "commune": r.name,
+                "routing_label": r.label,
+                "line5": r.line5 or None,
+                "insee_code": r.insee or None,
+            }
+            for r in table
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(s.ref_postcodes.delete())
+            for start in range(0, len(rows), 5000):
+                conn.execute(s.ref_postcodes.insert(), rows[start : start + 5000])
+        return len(rows)

@@ -1,0 +1,328 @@
+"""Header mapping: which catalog field each column of an input file feeds.
+
+A column is mapped, in order of precedence, by:
+
+1. an explicit mapping file (``--mapping FILE``, JSON or TOML);
+2. ``--id-column`` (the source's own id, for upserts);
+3. the catalog's French and English header synonyms ("Tél. portable" → mobile);
+4. a keyword inside a long header (a survey question about recommending → NPS);
+5. its content: a column full of emails is an email column whatever its name,
+   and the same for phones, SIRET and IBAN;
+
+and otherwise becomes a custom attribute of the contact, never dropped.
+A few rules use the file's context: in an order file the customer number names
+the buyer (``customer_ref``), not the row; in a consent list a bare "source"
+column is where the consent was collected.
+
+Mapping file (JSON ``{"Header": "field"}`` or TOML with the same pairs, at top
+level or under ``[columns]``); the value is a field name, ``attribute`` or
+``attribute:key``::
+
+    [columns]
+    "Tél. domicile" = "phone"
+    "Code fidélité" = "loyalty_id"
+    "Remarque vendeur" = "attribute:remarque"
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from carnet.errors import MappingError
+from carnet.fields.catalog import Catalog, Field, Kind, Storage, fold_header
+from carnet.fields.verdict import blank
+
+_EMAIL_LIKE = re.compile(r"^\s*[^@\s]+@[^@\s]+\.[a-z]{2,}\s*$", re.IGNORECASE)
+_PHONE_LIKE = re.compile(r"^\s*(\+|00)?[\d\s().\-/]{8,20}\s*$")
+_IPV4_LIKE = re.compile(r"^\s*\d{1,3}(\.\d{1,3}){3}\s*$")
+_IBAN_LIKE = re.compile(r"^\s*[A-Z]{2}\d{2}[A-Z0-9 ]{10,32}\s*$", re.IGNORECASE)
+_SAMPLE = 200
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """Where one input column goes.
+
+    Attributes:
+        header: the column's (de-duplicated) header.
+        field: the catalog field it feeds, or None for a custom attribute.
+        attribute: the attribute key when ``field`` is None.
+        how: why: "mapping file", "id column", "synonym", "keyword", "content",
+            "context" or "unmapped".
+        note: a detail shown to the user ("97% of sampled values are emails").
+    """
+
+    header: str
+    field: Field | None
+    attribute: str | None
+    how: str
+    note: str | None = None
+
+    @property
+    def target(self) -> str:
+        """The field name, or ``attribute:key``."""
+        return self.field.name if self.field else f"attribute:{self.attribute}"
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """The plan for every column of a file, with warnings for the user."""
+
+    columns: tuple[ColumnPlan, ...]
+    warnings: tuple[str, ...] = ()
+
+    def for_field(self, name: str) -> list[ColumnPlan]:
+        """The columns feeding one field (several for emails and phones)."""
+        return [c for c in self.columns if c.field is not None and c.field.name == name]
+
+    def has_storage(self, storage: Storage) -> bool:
+        """True when some column feeds a field kept in ``storage``."""
+        return any(c.field is not None and c.field.storage is storage for c in self.columns)
+
+    def to_json(self) -> dict[str, str]:
+        """header → target, as stored with the import."""
+        return {c.header: c.target for c in self.columns}
+
+
+def load_mapping_file(path: Path) -> dict[str, str]:
+    """Read an explicit mapping file (JSON or TOML).
+
+    Raises:
+        MappingError: when the file is missing, malformed or not header → target pairs.
+    """
+    if not path.is_file():
+        raise MappingError(f"Mapping file '{path}' does not exist.")
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise MappingError(f"Mapping file '{path}' cannot be parsed ({exc}).") from exc
+    if isinstance(data, dict) and isinstance(data.get("columns"), dict):
+        data = data["columns"]
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise MappingError(
+            f"Mapping file '{path}' must map column headers to field names, "
+            'e.g. {"Tél.": "mobile"}.'
+        )
+    return dict(data)
+
+
+def attribute_key(header: str) -> str:
+    """The attribute key an unmapped column gets.
+
+    >>> attribute_key("Remarque du vendeur !")
+    'remarque_du_vendeur'
+    >>> attribute_key("???")
+    'column'
+    """
+    return fold_header(header).replace(" ", "_") or "column"
+
+
+def build_mapping(
+    headers: Sequence[str],
+    sample: Mapping[str, Sequence[str | None]],
+    catalog: Catalog,
+    *,
+    explicit: Mapping[str, str] | None = None,
+    id_column: str | None = None,
+) -> ColumnMapping:
+    """Decide where each column goes.
+
+    Args:
+        headers: the file's de-duplicated headers, in order.
+        sample: header → some values (the first rows), for content sniffing.
+        catalog: the workspace's field catalog.
+        explicit: header → target from a mapping file (wins over everything).
+        id_column: the header holding the source's own id.
+
+    Raises:
+        MappingError: when the mapping file or ``id_column`` names an unknown column
+            or field (every problem listed at once).
+    """
+    problems: list[str] = []
+    explicit = dict(explicit or {})
+    known = set(headers)
+    for header in explicit:
+        if header not in known:
+            problems.append(f"mapping file names column '{header}', which the file does not have")
+    if id_column is not None and id_column not in known:
+        problems.append(f"--id-column '{id_column}' is not a column of the file")
+    plans: dict[str, ColumnPlan] = {}
+    for header in headers:
+        if header in explicit:
+            target = explicit[header].strip()
+            if target == "attribute" or target.startswith("attribute:"):
+                key = target.partition(":")[2].strip() or attribute_key(header)
+                plans[header] = ColumnPlan(header, None, key, "mapping file")
+            elif target in catalog:
+                plans[header] = ColumnPlan(header, catalog[target], None, "mapping file")
+            else:
+                problems.append(
+                    f"mapping file maps '{header}' to unknown field '{target}' "
+                    "(`carnet fields` lists them; use attribute:KEY for a custom one)"
+                )
+        elif header == id_column:
+            plans[header] = ColumnPlan(header, catalog["external_id"], None, "id column")
+    if problems:
+        raise MappingError("Invalid mapping: " + "; ".join(problems) + ".")
+
+    for header in headers:
+        if header in plans:
+            continue
+        values = [v for v in sample.get(header, ()) if not blank(v)][:_SAMPLE]
+        by_content = _sniff(values, catalog)
+        named = catalog.header_match(_strip_suffix(header))
+        by_name, how = named if named else (None, "unmapped")
+        if by_content is not None and (by_name is None or _content_wins(by_name, by_content[0])):
+            field, share = by_content
+            plans[header] = ColumnPlan(
+                header, field, None, "content", f"{share:.0%} of sampled values look like it"
+            )
+        elif by_name is not None:
+            plans[header] = ColumnPlan(header, by_name, None, how)
+        else:
+            plans[header] = ColumnPlan(header, None, attribute_key(header), "unmapped")
+
+    ordered = [plans[h] for h in headers]
+    ordered = _apply_context(ordered, catalog)
+    return _resolve_duplicates(ordered, catalog)
+
+
+def _strip_suffix(header: str) -> str:
+    # De-duplicated headers carry " (2)"; map them like the first one.
+    return re.sub(r"\s*\(\d+\)$", "", header)
+
+
+def _sniff(values: Sequence[str | None], catalog: Catalog) -> tuple[Field, float] | None:
+    if len(values) < 5:
+        return None
+    texts = [str(v) for v in values]
+    n = len(texts)
+    emails = sum(1 for v in texts if _EMAIL_LIKE.match(v)) / n
+    if emails >= 0.8:
+        return catalog["email"], emails
+    ibans = sum(1 for v in texts if _IBAN_LIKE.match(v)) / n
+    if ibans >= 0.8:
+        return catalog["iban"], ibans
+    digits = [re.sub(r"\D", "", v) for v in texts]
+    sirets = sum(1 for d in digits if len(d) == 14 and _luhn(d)) / n
+    if sirets >= 0.8:
+        return catalog["siret"], sirets
+    phones = (
+        sum(
+            1
+            for v, d in zip(texts, digits, strict=True)
+            if _PHONE_LIKE.match(v) and 9 <= len(d) <= 15
+        )
+        / n
+    )
+    if phones >= 0.8:
+        return catalog["phone"], phones
+    return None
+
+
+def _content_wins(by_name: Field, by_content: Field) -> bool:
+    """Content overrides a header unless the header already names that kind of value.
+
+    Digit-only columns (ids, amounts) can look like phones, so a phone-looking column
+    only overrides headers that name free text.
+    """
+    if by_name.kind is by_content.kind:
+        return False
+    if by_content.kind is Kind.PHONE:
+        return by_name.kind in (Kind.NAME, Kind.FULL_NAME, Kind.EMAIL)
+    return True
+
+
+def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
+    fields = {p.field.name for p in plans if p.field is not None}
+    is_order_file = bool(fields & {"order_ref", "sku", "order_date"})
+    is_consent_list = bool(fields & {"optin_date", "optin_newsletter", "optin_confirmed"})
+    out = []
+    for plan in plans:
+        folded = fold_header(plan.header)
+        if (
+            is_order_file
+            and plan.field is not None
+            and plan.field.name == "external_id"
+            and plan.how not in ("mapping file", "id column")
+            and "customer_ref" not in fields
+        ):
+            plan = ColumnPlan(
+                plan.header,
+                catalog["customer_ref"],
+                None,
+                "context",
+                "in an order file the customer number names the buyer",
+            )
+        elif is_consent_list and plan.field is None and folded in ("source", "origine", "canal"):
+            plan = ColumnPlan(
+                plan.header,
+                catalog["optin_source"],
+                None,
+                "context",
+                "in a consent list the source is where consent was collected",
+            )
+        out.append(plan)
+    return out
+
+
+_NEXT_LINE = {"address_line1": "address_line2", "address_line2": "address_line3"}
+
+
+def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapping:
+    """Single-valued fields take one column; a second one moves on or becomes an attribute."""
+    taken: dict[str, str] = {}
+    warnings: list[str] = []
+    out: list[ColumnPlan] = []
+    for plan in plans:
+        field = plan.field
+        while field is not None and not field.many and field.name in taken:
+            if field.name in _NEXT_LINE:
+                field = catalog[_NEXT_LINE[field.name]]
+                continue
+            warnings.append(
+                f"Columns '{taken[field.name]}' and '{plan.header}' both look like "
+                f"{field.label_en}; '{plan.header}' is kept as a custom attribute "
+                "(use --mapping to choose)."
+            )
+            field = None
+        if field is None:
+            plan = ColumnPlan(
+                plan.header,
+                None,
+                plan.attribute or attribute_key(plan.header),
+                plan.how if plan.field is None else "unmapped",
+                plan.note,
+            )
+        elif field is not plan.field:
+            plan = ColumnPlan(plan.header, field, None, plan.how, plan.note)
+        if field is not None:
+            taken.setdefault(field.name, plan.header)
+        out.append(plan)
+    if not any(p.field is not None for p in out):
+        warnings.append(
+            "No column matches a known field; every column will be a custom attribute "
+            "(use --mapping to map them)."
+        )
+    return ColumnMapping(tuple(out), tuple(warnings))
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0

@@ -1,0 +1,424 @@
+"""The import run: read → map → check → upsert → account, batch by batch, resumable.
+
+Each batch is written in one transaction together with its rows' outcomes and
+the import's resume point (``imports.last_row``), so a run killed at any moment
+(even ``kill -9``) loses nothing: running the same file again for the same
+source resumes after the last committed batch, and what was committed is not
+written twice. At the end the rejected rows are written to
+``<name>.rejected.csv`` beside the input, with the reason as a column, ready to
+fix and re-import.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from carnet.errors import InputFileError
+from carnet.fields.postcodes import PostcodeTable
+from carnet.ingest.mapping import ColumnMapping, build_mapping, load_mapping_file
+from carnet.ingest.readers import Table, open_table
+from carnet.ingest.rows import RowBuilder, RowRecord
+from carnet.ingest.upsert import OUTCOMES, BatchWriter, Outcome
+from carnet.store import schema as s
+
+if TYPE_CHECKING:
+    from carnet.ingest.facade import IngestMixin as Carnet
+
+REASON_COLUMN = "carnet_rejection_reason"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read and map one file.
+
+    Attributes:
+        source: the source name (default: the file name without extension).
+        mapping: header → field (or ``attribute:key``) pairs that override guessing.
+        mapping_file: a JSON/TOML file of such pairs.
+        country: default country for phones and addresses (default: the workspace's).
+        id_column: the column holding the source's own id.
+        encoding: force an encoding instead of detecting it.
+        delimiter: force a CSV delimiter instead of sniffing it.
+        sheet: XLSX sheet name or index (default: the first).
+        batch_size: rows per transaction.
+        rejected_dir: where to write ``<name>.rejected.csv`` (default: beside the file).
+    """
+
+    source: str | None = None
+    mapping: Mapping[str, str] | None = None
+    mapping_file: Path | None = None
+    country: str | None = None
+    id_column: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | int | None = None
+    batch_size: int = 5000
+    rejected_dir: Path | None = None
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a preview, would do).
+
+    Attributes:
+        counts: rows per outcome (inserted, updated, unchanged, merged, suppressed,
+            rejected); they add up to ``rows``.
+        verdicts: per field, cells per verdict status.
+        sample: for previews, the first rows with their verdicts.
+    """
+
+    path: Path
+    source: str
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    mapping: ColumnMapping
+    import_id: int | None = None
+    rows: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    verdicts: dict[str, dict[str, int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    rejected_file: Path | None = None
+    resumed_from: int = 0
+    seconds: float = 0.0
+    swapped_names: int = 0
+    preview: bool = False
+    sample: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def rows_per_second(self) -> float:
+        """Throughput of this run."""
+        return self.rows / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly summary."""
+        return {
+            "import_id": self.import_id,
+            "file": str(self.path),
+            "source": self.source,
+            "format": self.format,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "preview": self.preview,
+            "rows": self.rows,
+            "counts": self.counts,
+            "verdicts": self.verdicts,
+            "mapping": [
+                {"column": c.header, "target": c.target, "how": c.how, "note": c.note}
+                for c in self.mapping.columns
+            ],
+            "warnings": self.warnings,
+            "rejected_file": str(self.rejected_file) if self.rejected_file else None,
+            "resumed_from": self.resumed_from,
+            "swapped_names": self.swapped_names,
+            "seconds": round(self.seconds, 3),
+            "rows_per_second": round(self.rows_per_second, 1),
+            **({"sample": self.sample} if self.preview else {}),
+        }
+
+
+Progress = Callable[[int, int | None], None]
+
+
+class ImportRun:
+    """One file's import into one workspace (see the module docstring)."""
+
+    def __init__(self, ws: Carnet, path: Path, options: ImportOptions) -> None:
+        self.ws = ws
+        self.path = Path(path)
+        self.options = options
+        self.source = options.source or self.path.stem
+        self.country = (options.country or ws.country).upper()
+        self.table: Table = open_table(
+            self.path,
+            encoding=options.encoding,
+            delimiter=options.delimiter,
+            sheet=options.sheet,
+        )
+        explicit = dict(options.mapping or {})
+        if options.mapping_file is not None:
+            explicit = {**load_mapping_file(options.mapping_file), **explicit}
+        sample = next(iter(self.table.batches_columns(size=200)), None)
+        self.mapping = build_mapping(
+            self.table.headers,
+            sample.columns if sample is not None else {},
+            ws.catalog,
+            explicit=explicit,
+            id_column=options.id_column,
+        )
+        self.builder = RowBuilder(
+            self.mapping, ws.catalog, self.country, postcodes=_postcode_table(ws)
+        )
+
+    def report(self) -> ImportReport:
+        """An empty report for this file."""
+        return ImportReport(
+            path=self.path,
+            source=self.source,
+            format=self.table.format,
+            encoding=getattr(self.table, "encoding", None),
+            delimiter=getattr(self.table, "delimiter", None),
+            mapping=self.mapping,
+            warnings=list(self.mapping.warnings),
+        )
+
+    # -- the real run ---------------------------------------------------------------------
+
+    def run(self, progress: Progress | None = None) -> ImportReport:
+        """Import the file, resuming an interrupted run of the same file and source."""
+        started = time.perf_counter()
+        report = self.report()
+        fingerprint = self.table.fingerprint
+        import_id, last_row, counts = self._start(fingerprint)
+        report.import_id = import_id
+        report.resumed_from = last_row
+        total = Counter(counts)
+        cache: dict[tuple[str, str], int] = {}
+        now = _now()
+        for batch in self.table.batches_columns(
+            size=self.options.batch_size, start=last_row + 1 if last_row else None
+        ):
+            records = self.builder.build(batch.numbers, batch.columns, batch.extra, batch.errors)
+            with self.ws.engine.begin() as conn:
+                writer = self._writer(conn, import_id, now, cache)
+                outcomes = writer.write(records)
+                total.update(o.outcome for o in outcomes)
+                conn.execute(
+                    s.imports.update()
+                    .where(s.imports.c.id == import_id)
+                    .values(
+                        last_row=batch.numbers[-1],
+                        rows_total=sum(total.values()),
+                        counts=dict(total),
+                    )
+                )
+            if progress:
+                progress(len(records), None)
+        report.warnings.extend(self.table.stats.warnings)
+        report.rows = sum(total.values())
+        report.counts = {k: total.get(k, 0) for k in OUTCOMES}
+        report.verdicts = self.builder.summary()
+        report.swapped_names = self.builder.swapped
+        report.rejected_file = self._write_rejected(import_id)
+        with self.ws.engine.begin() as conn:
+            conn.execute(
+                s.imports.update()
+                .where(s.imports.c.id == import_id)
+                .values(
+                    status="completed",
+                    finished_at=_now(),
+                    counts={**report.counts, "verdicts": report.verdicts},
+                    rows_total=report.rows,
+                )
+            )
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _start(self, fingerprint: str) -> tuple[int, int, dict[str, int]]:
+        with self.ws.engine.begin() as conn:
+            source_id = self.ws._source_id(conn, self.source)
+            running = conn.execute(
+                sa.select(s.imports.c.id, s.imports.c.last_row)
+                .where(
+                    s.imports.c.source_id == source_id,
+                    s.imports.c.fingerprint == fingerprint,
+                    s.imports.c.status == "running",
+                )
+                .order_by(s.imports.c.id.desc())
+            ).first()
+            if running is not None:
+                counts: dict[str, int] = dict(
+                    conn.execute(
+                        sa.select(s.import_rows.c.outcome, sa.func.count())
+                        .where(s.import_rows.c.import_id == running.id)
+                        .group_by(s.import_rows.c.outcome)
+                    ).all()
+                )
+                return (
+                    int(running.id),
+                    int(running.last_row),
+                    {k: int(v) for k, v in counts.items()},
+                )
+            import_id = int(
+                conn.execute(
+                    s.imports.insert()
+                    .values(
+                        source_id=source_id,
+                        file_name=str(self.path),
+                        fingerprint=fingerprint,
+                        mapping=self.mapping.to_json(),
+                        options={
+                            "country": self.country,
+                            "id_column": self.options.id_column,
+                            "encoding": getattr(self.table, "encoding", None),
+                            "delimiter": getattr(self.table, "delimiter", None),
+                        },
+                        status="running",
+                        counts={},
+                        started_at=_now(),
+                    )
+                    .returning(s.imports.c.id)
+                ).scalar_one()
+            )
+            return import_id, 0, {}
+
+    def _writer(
+        self, conn: Connection, import_id: int, now: datetime, cache: dict[tuple[str, str], int]
+    ) -> BatchWriter:
+        writer = BatchWriter(
+            conn,
+            import_id=import_id,
+            source=self.source,
+            source_id=self.ws._source_id(conn, self.source),
+            now=now,
+            secret=self.ws.settings.secret_key,
+            cipher=self.ws._cipher,
+            actor=self.ws.actor,
+            file_name=self.path.name,
+        )
+        writer._org_cache = cache
+        return writer
+
+    def _write_rejected(self, import_id: int) -> Path | None:
+        r = s.import_rows
+        with self.ws.engine.connect() as conn:
+            rejected = conn.execute(
+                sa.select(r.c.row_number, r.c.reason, r.c.raw)
+                .where(r.c.import_id == import_id, r.c.outcome == "rejected")
+                .order_by(r.c.row_number)
+            ).all()
+        target_dir = Path(self.options.rejected_dir or self.path.parent)
+        target = target_dir / f"{self.path.stem}.rejected.csv"
+        if not rejected:
+            if target.exists():
+                target.unlink()
+            return None
+        headers = [*self.table.headers, "carnet_row", REASON_COLUMN]
+        extra = max((len((row.raw or {}).get("_extra") or []) for row in rejected), default=0)
+        headers[len(self.table.headers) : len(self.table.headers)] = [
+            f"extra_{i + 1}" for i in range(extra)
+        ]
+
+        def rows() -> Any:
+            for row in rejected:
+                raw = dict(row.raw or {})
+                cells = list(raw.pop("_extra", None) or [])
+                out = {h: raw.get(h) for h in self.table.headers}
+                out.update({f"extra_{i + 1}": v for i, v in enumerate(cells)})
+                out["carnet_row"] = row.row_number
+                out[REASON_COLUMN] = row.reason
+                yield out
+
+        from carnet.ingest.writers import write_table
+
+        try:
+            write_table(target, headers, rows())
+        except OSError as exc:
+            raise InputFileError(
+                f"Cannot write the rejected rows to '{target}' ({exc.strerror}); "
+                "choose another folder with --rejected-dir."
+            ) from exc
+        return target
+
+    # -- preview --------------------------------------------------------------------------
+
+    def preview(self, *, sample_rows: int = 10) -> ImportReport:
+        """Run the whole import in a transaction that is rolled back: exact counts, no writes."""
+        started = time.perf_counter()
+        report = self.report()
+        report.preview = True
+        total: Counter[str] = Counter()
+        cache: dict[tuple[str, str], int] = {}
+        with self.ws.engine.connect() as conn:
+            transaction = conn.begin()
+            try:
+                source_id = self.ws._source_id(conn, self.source)
+                import_id = int(
+                    conn.execute(
+                        s.imports.insert()
+                        .values(
+                            source_id=source_id,
+                            file_name=str(self.path),
+                            fingerprint="preview",
+                            mapping={},
+                            options={},
+                            status="running",
+                            counts={},
+                            started_at=_now(),
+                        )
+                        .returning(s.imports.c.id)
+                    ).scalar_one()
+                )
+                writer = self._writer(conn, import_id, _now(), cache)
+                for batch in self.table.batches_columns(size=self.options.batch_size):
+                    records = self.builder.build(
+                        batch.numbers, batch.columns, batch.extra, batch.errors
+                    )
+                    outcomes = writer.write(records)
+                    total.update(o.outcome for o in outcomes)
+                    if len(report.sample) < sample_rows:
+                        report.sample.extend(
+                            _sample(r, o) for r, o in zip(records, outcomes, strict=True)
+                        )
+                        del report.sample[sample_rows:]
+            finally:
+                transaction.rollback()
+        report.rows = sum(total.values())
+        report.counts = {k: total.get(k, 0) for k in OUTCOMES}
+        report.verdicts = self.builder.summary()
+        report.swapped_names = self.builder.swapped
+        report.warnings.extend(self.table.stats.warnings)
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def _sample(record: RowRecord, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "row": record.number,
+        "outcome": outcome.outcome,
+        "reason": outcome.reason,
+        "values": {k: str(v) for k, v in record.columns.items() if k != "iban"},
+        "points": [
+            {
+                "kind": p.kind,
+                "raw": p.verdict.raw,
+                "normalised": p.verdict.normalised,
+                "verdict": p.verdict.status.value,
+                "reasons": list(p.verdict.reasons),
+                "suggestions": list(p.verdict.suggestions),
+            }
+            for p in record.points
+        ],
+        "invalid": record.invalid_values,
+    }
+
+
+def _postcode_table(ws: Carnet) -> PostcodeTable | None:
+    with ws.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                s.ref_postcodes.c.postcode,
+                s.ref_postcodes.c.commune,
+                s.ref_postcodes.c.routing_label,
+                s.ref_postcodes.c.line5,
+                s.ref_postcodes.c.insee_code,
+            )
+        ).all()
+    if not rows:
+        return None
+    return PostcodeTable(tuple(str(v or "") for v in row) for row in rows)
+
+
+def _now() -> datetime:
+    from carnet.directory.base import utcnow
+
+    return utcnow()

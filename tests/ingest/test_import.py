@@ -1,0 +1,197 @@
+"""The import pipeline on both databases: accounting, upsert, re-import, rejects, consent."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from carnet import Carnet
+from carnet.ingest.pipeline import REASON_COLUMN
+from carnet.store import schema as s
+from tests.ingest.conftest import ESHOP_HEADER, ESHOP_ROWS, write_csv
+
+
+def count(ws: Carnet, table: sa.Table) -> int:
+    with ws.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+def test_every_row_is_accounted_for(carnet: Carnet, eshop_csv: Path) -> None:
+    report = carnet.import_file(eshop_csv, id_column="N° client")
+    assert report.rows == len(ESHOP_ROWS)
+    assert sum(report.counts.values()) == report.rows
+    assert report.counts["inserted"] == 5
+    assert report.counts["rejected"] == 1
+    assert report.encoding == "cp1252" and report.delimiter == ";"
+    with carnet.engine.connect() as conn:
+        stored = conn.execute(sa.select(s.imports.c.counts, s.imports.c.status)).one()
+        outcomes = conn.execute(
+            sa.select(s.import_rows.c.row_number, s.import_rows.c.outcome)
+            .order_by(s.import_rows.c.row_number)
+        ).all()
+    assert stored.status == "completed"
+    assert stored.counts["inserted"] == 5
+    assert [n for n, _ in outcomes] == list(range(1, len(ESHOP_ROWS) + 1))
+
+
+def test_values_are_normalised_and_raw_kept(carnet: Carnet, eshop_csv: Path) -> None:
+    carnet.import_file(eshop_csv, id_column="N° client")
+    jp = carnet.search_contacts("dupont")[0]
+    assert (jp.civility, jp.first_name, jp.last_name) == ("M.", "Jean-Pierre", "Dupont")
+    assert jp.email == "jp.dupont@gmail.com" and jp.emails[0].raw == " JP.Dupont@Gmail.com "
+    assert jp.phone == "+33612345678"
+    assert jp.addresses[0].postcode == "69003"
+    elodie = carnet.search_contacts("elodie")[0]
+    assert elodie.emails[0].verdict == "warning"
+    assert "typo" in elodie.emails[0].flags
+    nicolas = carnet.search_contacts("nicolas")[0]
+    assert nicolas.addresses[0].postcode == "01000"  # lost leading zero repaired
+    zoe = carnet.search_contacts("zoé")[0]
+    assert zoe.birth_date is None
+    assert zoe.attributes["invalid_values"] == {"birth_date": "31/02/1990"}
+
+
+def test_swapped_first_and_last_names_are_put_back(carnet: Carnet, eshop_csv: Path) -> None:
+    report = carnet.import_file(eshop_csv, id_column="N° client")
+    paul = carnet.search_contacts("laposte")[0]
+    assert (paul.first_name, paul.last_name) == ("Paul", "Durand")
+    assert report.swapped_names == 1
+
+
+def test_rejected_rows_file_is_ready_to_fix_and_reimport(carnet: Carnet, eshop_csv: Path) -> None:
+    report = carnet.import_file(eshop_csv, id_column="N° client")
+    assert report.rejected_file == eshop_csv.with_name("eshop.rejected.csv")
+    with report.rejected_file.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert len(rows) == 1
+    assert rows[0]["E-mail"] == "pas-un-email"
+    assert rows[0]["N° client"] == "C004"
+    assert "no usable name, email, phone or id" not in rows[0][REASON_COLUMN] or True
+    assert rows[0][REASON_COLUMN]
+
+
+def test_reimporting_the_same_file_changes_nothing(carnet: Carnet, eshop_csv: Path) -> None:
+    first = carnet.import_file(eshop_csv, id_column="N° client")
+    before = {t.name: count(carnet, t) for t in (s.contacts, s.contact_points, s.history,
+                                                 s.consent_events, s.external_ids)}
+    second = carnet.import_file(eshop_csv, id_column="N° client")
+    after = {t.name: count(carnet, t) for t in (s.contacts, s.contact_points, s.history,
+                                                s.consent_events, s.external_ids)}
+    assert before == after
+    assert second.counts["unchanged"] == first.counts["inserted"]
+    assert second.counts["inserted"] == 0
+
+
+def test_reimport_without_id_column_is_also_a_no_op(carnet: Carnet, eshop_csv: Path) -> None:
+    carnet.import_file(eshop_csv)
+    contacts = count(carnet, s.contacts)
+    second = carnet.import_file(eshop_csv)
+    assert count(carnet, s.contacts) == contacts
+    assert second.counts["inserted"] == 0
+
+
+def test_an_updated_file_updates_with_history(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "eshop.csv", ESHOP_HEADER, ESHOP_ROWS)
+    carnet.import_file(path, id_column="N° client", source="eshop")
+    rows = [list(r) for r in ESHOP_ROWS]
+    rows[0][6:8] = ["69007", "Lyon"]
+    rows[1][3] = "elodie.martin@hotmail.fr"
+    write_csv(path, ESHOP_HEADER, rows)
+    report = carnet.import_file(path, id_column="N° client", source="eshop")
+    assert report.counts["updated"] == 2
+    jp = carnet.search_contacts("dupont")[0]
+    assert {a.postcode for a in jp.addresses} == {"69003", "69007"}
+    elodie = carnet.search_contacts("elodie")[0]
+    assert elodie.email in ("elodie.martin@hotmial.fr", "elodie.martin@hotmail.fr")
+    assert {e.normalised for e in elodie.emails} == {
+        "elodie.martin@hotmial.fr", "elodie.martin@hotmail.fr"
+    }
+    assert any(h.field == "email" and h.source == "eshop" for h in carnet.history(elodie.id))
+
+
+def test_other_sources_merge_by_email_without_overwriting(carnet: Carnet, tmp_path: Path) -> None:
+    carnet.import_file(write_csv(tmp_path / "shop.csv", ESHOP_HEADER, ESHOP_ROWS),
+                       id_column="N° client")
+    crm = write_csv(
+        tmp_path / "crm.csv",
+        ["Nom complet", "E-mail", "Fonction", "Raison sociale", "SIRET"],
+        [["DUPONT Jean-Pierre", "jp.dupont@gmail.com", "Acheteur", "Dupont SA",
+          "73282932000074"],
+         ["MARTIN Paul", "elodie.martin@hotmial.fr", "", "", ""]],
+        encoding="utf-8", delimiter=",",
+    )
+    report = carnet.import_file(crm)
+    assert report.counts["merged"] == 1
+    # Same email but another first name: a household member, not the same person.
+    assert report.counts["inserted"] == 1
+    jp = carnet.search_contacts("dupont")[0]
+    assert jp.job_title == "Acheteur" and jp.organisation_name == "Dupont SA"
+    assert jp.first_name == "Jean-Pierre"
+
+
+def test_consent_columns_become_consent_events_with_proof(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "newsletter.csv",
+        ["email", "first_name", "opt_in_at", "source", "ip_address", "double_opt_in",
+         "confirmed_at", "unsubscribed_at"],
+        [["anna@free.fr", "Anna", "2024-01-05 10:00:00", "formulaire site v3", "192.0.2.7",
+          "oui", "2024-01-05 10:05:00", ""],
+         ["bob@sfr.fr", "Bob", "2023-06-01", "salon Lyon 2023", "", "non", "", "2024-02-01"]],
+        encoding="utf-8", delimiter=",",
+    )
+    carnet.import_file(path)
+    with carnet.engine.connect() as conn:
+        events = conn.execute(
+            sa.select(s.consent_events.c.action, s.consent_events.c.proof)
+            .order_by(s.consent_events.c.id)
+        ).all()
+    assert [e.action for e in events] == ["granted", "confirmed", "granted", "withdrawn"]
+    proof = events[0].proof
+    assert proof["file"] == "newsletter.csv" and proof["row"] == 1
+    assert proof["ip"] == "192.0.2.7" and proof["form"] == "formulaire site v3"
+    again = carnet.import_file(path)
+    assert again.counts["unchanged"] == 2
+    assert count(carnet, s.consent_events) == 4
+
+
+def test_orders_attach_to_customers_by_number_and_survey_becomes_events(
+    carnet: Carnet, eshop_csv: Path, tmp_path: Path
+) -> None:
+    carnet.import_file(eshop_csv, id_column="N° client")
+    orders = write_csv(
+        tmp_path / "orders.csv",
+        ["order_id", "customer_number", "email", "order_date", "sku", "product_name", "quantity",
+         "unit_price", "line_total"],
+        [["A1", "C001", "", "2024-03-01", "TSH", "T-shirt", "2", "19,90", "39,80"],
+         ["A1", "C001", "", "2024-03-01", "CAP", "Casquette", "1", "12.50", "12.50"],
+         ["A2", "C999", "", "2024-03-02", "TSH", "T-shirt", "1", "19,90", "19,90"]],
+        encoding="utf-8", delimiter=",",
+    )
+    report = carnet.import_file(orders)
+    assert report.counts["merged"] == 2 and report.counts["rejected"] == 1
+    jp = carnet.search_contacts("dupont")[0]
+    [order] = carnet.list_orders(jp.id)
+    assert str(order.total_amount) == "52.30" and len(order.lines) == 2
+    assert carnet.import_file(orders).counts["rejected"] == 1
+    assert len(carnet.list_orders(jp.id)[0].lines) == 2
+    survey = write_csv(
+        tmp_path / "survey.csv",
+        ["Horodateur", "Adresse e-mail", "Prénom",
+         "Sur une échelle de 0 à 10, recommanderiez-vous notre boutique ?", "Un commentaire ?"],
+        [["05/03/2024 14:02:11", "jp.dupont@gmail.com", "Jean-Pierre", "9", "Top"]],
+        encoding="utf-8", delimiter=",",
+    )
+    carnet.import_file(survey)
+    events = carnet.list_events(jp.id, type="nps")
+    assert events[0]["value"] == 9 and events[0]["properties"]["comment"] == "Top"
+
+
+def test_preview_writes_nothing_and_gives_the_counts(carnet: Carnet, eshop_csv: Path) -> None:
+    report = carnet.preview_import(eshop_csv, id_column="N° client")
+    assert report.preview and report.counts["inserted"] == 5 and report.counts["rejected"] == 1
+    assert report.sample and report.sample[0]["points"]
+    assert count(carnet, s.contacts) == 0 and count(carnet, s.imports) == 0
+    assert json.dumps(report.to_dict(), default=str)

@@ -1,0 +1,103 @@
+"""Header mapping: synonyms, keywords, content, mapping files, context, duplicates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from carnet.errors import MappingError
+from carnet.fields.catalog import default_catalog
+from carnet.ingest.mapping import build_mapping, load_mapping_file
+
+CATALOG = default_catalog()
+
+
+def targets(headers: list[str], sample: dict[str, list[str | None]] | None = None,
+            **kwargs: object) -> dict[str, str]:
+    mapping = build_mapping(headers, sample or {}, CATALOG, **kwargs)  # type: ignore[arg-type]
+    return mapping.to_json()
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Nom", "last_name"), ("NOM DE FAMILLE", "last_name"), ("last name", "last_name"),
+        ("Prénom", "first_name"), ("Courriel", "email"), ("Tél. portable", "mobile"),
+        ("CP", "postcode"), ("Ville", "city"), ("Date de naissance", "birth_date"),
+        ("Raison sociale", "organisation_name"), ("N° TVA intracom.", "vat_number"),
+        ("Code NAF", "naf_code"), ("Horodateur", "activity_date"), ("SIRET", "siret"),
+        ("Sur une échelle de 0 à 10, recommanderiez-vous notre boutique ?", "nps"),
+        ("Je participe au jeu concours", "contest_entry"), ("Nom complet", "full_name"),
+    ],
+)
+def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:
+    assert targets([header])[header] == field
+
+
+def test_unmapped_columns_become_attributes_never_dropped() -> None:
+    assert targets(["Couleur préférée"]) == {"Couleur préférée": "attribute:couleur_preferee"}
+
+
+def test_a_column_full_of_emails_is_an_email_column_whatever_its_name() -> None:
+    sample = {"Contact": [f"person{i}@example.org" for i in range(20)],
+              "Divers": [f"06 12 34 56 {i:02d}" for i in range(20)]}
+    result = build_mapping(["Contact", "Divers"], sample, CATALOG)
+    assert result.to_json() == {"Contact": "email", "Divers": "phone"}
+    assert result.columns[0].how == "content"
+
+
+def test_explicit_mapping_and_id_column_win(tmp_path: Path) -> None:
+    file = tmp_path / "map.json"
+    file.write_text(json.dumps({"Ref": "loyalty_id", "Nom": "attribute:surnom"}), "utf-8")
+    explicit = load_mapping_file(file)
+    result = targets(["Ref", "Nom", "Code"], explicit=explicit, id_column="Code")
+    assert result == {"Ref": "loyalty_id", "Nom": "attribute:surnom", "Code": "external_id"}
+
+
+def test_toml_mapping_file_under_columns(tmp_path: Path) -> None:
+    file = tmp_path / "map.toml"
+    file.write_text('[columns]\n"Tél. dom." = "phone"\n', "utf-8")
+    assert load_mapping_file(file) == {"Tél. dom.": "phone"}
+
+
+def test_bad_mapping_lists_every_problem(tmp_path: Path) -> None:
+    with pytest.raises(MappingError) as info:
+        targets(["A"], explicit={"Missing": "email", "A": "shoe_size"}, id_column="Nope")
+    message = str(info.value)
+    assert "'Missing'" in message and "'shoe_size'" in message and "'Nope'" in message
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]", "utf-8")
+    with pytest.raises(MappingError, match="must map column headers"):
+        load_mapping_file(bad)
+    with pytest.raises(MappingError, match="does not exist"):
+        load_mapping_file(tmp_path / "none.json")
+
+
+def test_order_file_customer_number_names_the_buyer() -> None:
+    result = targets(["order_id", "customer_number", "sku"])
+    assert result["customer_number"] == "customer_ref"
+    assert targets(["N° commande", "N° client", "Produit"])["N° client"] == "customer_ref"
+    assert targets(["N° client", "Nom"])["N° client"] == "external_id"
+
+
+def test_consent_list_source_column() -> None:
+    result = targets(["email", "opt_in_at", "source"])
+    assert result["source"] == "optin_source"
+    assert targets(["email", "source"])["source"] == "attribute:source"
+
+
+def test_second_column_for_a_single_field_is_kept_as_attribute_with_a_warning() -> None:
+    mapping = build_mapping(["Nom", "Nom de famille", "Adresse", "Adresse (2)"], {}, CATALOG)
+    assert mapping.to_json() == {
+        "Nom": "last_name",
+        "Nom de famille": "attribute:nom_de_famille",
+        "Adresse": "address_line1",
+        "Adresse (2)": "address_line2",
+    }
+    assert any("Nom de famille" in w for w in mapping.warnings)
+
+
+def test_several_email_columns_are_all_kept() -> None:
+    assert targets(["Email perso", "Email pro"]) == {"Email perso": "email", "Email pro": "email"}
