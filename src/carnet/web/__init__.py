@@ -1,0 +1,1 @@
+"""carnet's web apps (FastAPI): ``public`` (opt-in, unsubscribe, preference centre)."""
