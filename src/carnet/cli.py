@@ -7,23 +7,16 @@ non-zero exit code; nothing else is caught, so a real bug shows its traceback.
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from carnet.errors import CarnetError, InvalidValueError
+from carnet.cli_support import JsonOption, console, errors, open_workspace, print_json
+from carnet.errors import InvalidValueError
 from carnet.model import Contact, Organisation
 from carnet.workspace import Carnet
-
-console = Console()
-err_console = Console(stderr=True)
 
 app = typer.Typer(
     name="carnet",
@@ -48,7 +41,6 @@ DbOption = Annotated[
         show_envvar=True,
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @app.callback()
@@ -60,22 +52,10 @@ def _root(ctx: typer.Context, db: DbOption = None) -> None:
     ctx.obj = {"db": db}
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Print carnet's errors as one sentence and exit with the error's code."""
-    try:
-        yield
-    except CarnetError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(exc.exit_code) from None
-
-
-def _open(ctx: typer.Context) -> Carnet:
-    return Carnet(ctx.obj.get("db") if ctx.obj else None)
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+# Kept for the command modules that still import the private names.
+_errors = errors
+_open = open_workspace
+_print_json = print_json
 
 
 def _assignments(pairs: list[str] | None) -> dict[str, Any]:

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from carnet.consent import ledger
 from carnet.consent.ledger import ConsentEventIn, append_events
-from carnet.consent.workspace import Workspace
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.store import schema as s
+from carnet.workspace import Carnet
 
 T0 = datetime(2024, 1, 10, 9, 30, tzinfo=UTC)
 
@@ -33,11 +33,11 @@ def _letters(i: int) -> str:
             return out
 
 
-def _contacts(ws: Workspace, n: int) -> list[int]:
+def _contacts(ws: Carnet, n: int) -> list[int]:
     return [ws.add_contact({"last_name": f"Personne-{_letters(i)}"}).id for i in range(n)]
 
 
-def test_append_chains_and_verifies(ws: Workspace) -> None:
+def test_append_chains_and_verifies(ws: Carnet) -> None:
     a, b = _contacts(ws, 2)
     with ws.engine.begin() as conn:
         ids = append_events(conn, [_event(a), _event(b, "withdrawn"), _event(None)])
@@ -61,7 +61,7 @@ def test_append_chains_and_verifies(ws: Workspace) -> None:
     ],
 )
 def test_tampering_with_an_event_is_found(
-    ws: Workspace, change: dict[str, object], message: str
+    ws: Carnet, change: dict[str, object], message: str
 ) -> None:
     (a,) = _contacts(ws, 1)
     with ws.engine.begin() as conn:
@@ -77,7 +77,7 @@ def test_tampering_with_an_event_is_found(
     assert message in report.problems[0]
 
 
-def test_moving_consent_to_another_person_is_found(ws: Workspace) -> None:
+def test_moving_consent_to_another_person_is_found(ws: Carnet) -> None:
     a, b = _contacts(ws, 2)
     with ws.engine.begin() as conn:
         (event_id,) = append_events(conn, [_event(a)])
@@ -87,7 +87,7 @@ def test_moving_consent_to_another_person_is_found(ws: Workspace) -> None:
     assert not report.ok and f"moved from contact {a} to contact {b}" in report.problems[0]
 
 
-def test_deleting_or_inserting_an_event_is_found(ws: Workspace) -> None:
+def test_deleting_or_inserting_an_event_is_found(ws: Carnet) -> None:
     (a,) = _contacts(ws, 1)
     with ws.engine.begin() as conn:
         ids = append_events(conn, [_event(a), _event(a, "withdrawn"), _event(a)])
@@ -97,7 +97,7 @@ def test_deleting_or_inserting_an_event_is_found(ws: Workspace) -> None:
     assert "removed or inserted" in report.problems[0]
 
 
-def test_verify_strict_raises(ws: Workspace) -> None:
+def test_verify_strict_raises(ws: Carnet) -> None:
     (a,) = _contacts(ws, 1)
     with ws.engine.begin() as conn:
         (event_id,) = append_events(conn, [_event(a)])
@@ -109,7 +109,7 @@ def test_verify_strict_raises(ws: Workspace) -> None:
         ws.verify_consent_ledger(strict=True)
 
 
-def test_redaction_keeps_the_chain_valid_and_removes_personal_bits(ws: Workspace) -> None:
+def test_redaction_keeps_the_chain_valid_and_removes_personal_bits(ws: Carnet) -> None:
     (a,) = _contacts(ws, 1)
     with ws.engine.begin() as conn:
         append_events(conn, [_event(a, ip="192.0.2.44", user_agent="Firefox/128",
@@ -123,7 +123,7 @@ def test_redaction_keeps_the_chain_valid_and_removes_personal_bits(ws: Workspace
     assert report.ok and report.redacted == 1
 
 
-def test_state_follows_occurrence_time_not_insertion_order(ws: Workspace) -> None:
+def test_state_follows_occurrence_time_not_insertion_order(ws: Carnet) -> None:
     (a,) = _contacts(ws, 1)
     with ws.engine.begin() as conn:
         append_events(conn, [_event(a, "withdrawn", at=T0)])
@@ -137,7 +137,7 @@ def test_state_follows_occurrence_time_not_insertion_order(ws: Workspace) -> Non
     assert ws.may_contact(a, "newsletter", "email")
 
 
-def test_materialised_state_equals_the_ledger_and_rebuild_repairs_it(ws: Workspace) -> None:
+def test_materialised_state_equals_the_ledger_and_rebuild_repairs_it(ws: Carnet) -> None:
     ids = _contacts(ws, 5)
     events = [
         _event(cid, action, purpose, channel, T0 + timedelta(hours=h))
@@ -162,7 +162,7 @@ def test_materialised_state_equals_the_ledger_and_rebuild_repairs_it(ws: Workspa
     assert ws.rebuild_consent_state().consistent
 
 
-def test_bad_events_are_refused(ws: Workspace) -> None:
+def test_bad_events_are_refused(ws: Carnet) -> None:
     (a,) = _contacts(ws, 1)
     with ws.engine.begin() as conn:
         with pytest.raises(InvalidValueError, match="channel 'fax'"):
@@ -177,7 +177,7 @@ def test_bad_events_are_refused(ws: Workspace) -> None:
         ws.record_consent([_event(a, purpose="astrology")])
 
 
-def test_wordings_are_stored_once_and_referenced_by_hash(ws: Workspace) -> None:
+def test_wordings_are_stored_once_and_referenced_by_hash(ws: Carnet) -> None:
     h1, text = ws.consent_wording("newsletter", "fr")
     h2, _ = ws.consent_wording("newsletter", "fr")
     h3, text_en = ws.consent_wording("newsletter", "en")
@@ -188,7 +188,7 @@ def test_wordings_are_stored_once_and_referenced_by_hash(ws: Workspace) -> None:
                             ).scalar_one() == 2
 
 
-def test_twenty_thousand_events_in_one_call(ws: Workspace) -> None:
+def test_twenty_thousand_events_in_one_call(ws: Carnet) -> None:
     ids = _contacts(ws, 50)
     events = [
         _event(ids[i % 50], ("granted", "withdrawn")[i % 3 == 0], at=T0 + timedelta(minutes=i),
@@ -205,7 +205,7 @@ def test_twenty_thousand_events_in_one_call(ws: Workspace) -> None:
     assert ws.verify_consent_ledger().ok
 
 
-def test_concurrent_appenders_keep_one_linear_chain(ws: Workspace) -> None:
+def test_concurrent_appenders_keep_one_linear_chain(ws: Carnet) -> None:
     ids = _contacts(ws, 4)
     failures: list[BaseException] = []
 

@@ -33,8 +33,8 @@ from hypothesis import strategies as st
 from carnet.consent import ledger, suppression
 from carnet.consent.ledger import ConsentEventIn, append_events
 from carnet.consent.purposes import ALLOWING
-from carnet.consent.workspace import Workspace
 from carnet.store import schema as s
+from carnet.workspace import Carnet
 
 T0 = datetime(2024, 6, 1, tzinfo=UTC)
 COMBOS = (("newsletter", "email"), ("offers", "email"), ("offers", "sms"), ("offers", "post"))
@@ -63,7 +63,7 @@ class Person:
     history: list[int] = field(default_factory=list)
 
 
-def _insert_contact(ws: Workspace, p: Person) -> int:
+def _insert_contact(ws: Carnet, p: Person) -> int:
     """A contact with one email and one mobile, inserted as the import pipeline would
     (rows, no field checks: the values are already normalised)."""
     now = datetime.now(UTC)
@@ -82,7 +82,7 @@ def _insert_contact(ws: Workspace, p: Person) -> int:
     return cid
 
 
-def _new_people(ws: Workspace) -> list[Person]:
+def _new_people(ws: Carnet) -> list[Person]:
     people = []
     for _ in range(2):
         n = next(_serial)
@@ -93,7 +93,7 @@ def _new_people(ws: Workspace) -> list[Person]:
     return people
 
 
-def _suppressed(ws: Workspace, people: list[Person]) -> set[str]:
+def _suppressed(ws: Carnet, people: list[Person]) -> set[str]:
     hashes = {suppression.key_hash(kind, value, "test-secret"): value
               for p in people for kind, value in (("email", p.email), ("phone", p.phone))}
     with ws.engine.connect() as conn:
@@ -103,13 +103,13 @@ def _suppressed(ws: Workspace, people: list[Person]) -> set[str]:
         return {hashes[h] for h in found}
 
 
-def _ensure_contact(ws: Workspace, p: Person) -> int:
+def _ensure_contact(ws: Carnet, p: Person) -> int:
     if p.contact_id is None:  # the erased person comes back through an import
         p.contact_id = _insert_contact(ws, p)
     return p.contact_id
 
 
-def _apply(ws: Workspace, people: list[Person], op: tuple[Any, ...]) -> None:
+def _apply(ws: Carnet, people: list[Person], op: tuple[Any, ...]) -> None:
     kind = op[0]
     p = people[op[1]]
     if kind == "erase":
@@ -146,7 +146,7 @@ def _apply(ws: Workspace, people: list[Person], op: tuple[Any, ...]) -> None:
 
 
 def _check_contacts(
-    ws: Workspace, people: list[Person], ever_suppressed: set[str],
+    ws: Carnet, people: list[Person], ever_suppressed: set[str],
     touched: set[tuple[str, str]],
 ) -> None:
     live = {p.contact_id: p for p in people if p.contact_id is not None}
@@ -178,7 +178,7 @@ def _check_contacts(
 
 
 def test_may_contact_never_contradicts_the_ledger_or_the_suppression_list(
-    ws: Workspace,
+    ws: Carnet,
 ) -> None:
     # 300 sequences take about 20 s on SQLite on an idle machine; each run draws new ones.
     # PROPERTY_EXAMPLES=3000 explores more.

@@ -9,25 +9,25 @@ import sqlalchemy as sa
 
 from carnet.consent.ledger import ConsentEventIn
 from carnet.consent.rules import describe_event
-from carnet.consent.workspace import Workspace
 from carnet.errors import InvalidValueError
 from carnet.store import schema as s
+from carnet.workspace import Carnet
 
 T0 = datetime(2025, 3, 2, 10, 0, tzinfo=UTC)
 
 
-def _add(ws: Workspace, email: str = "jeanne.martin@orange.fr", **more: str) -> int:
+def _add(ws: Carnet, email: str = "jeanne.martin@orange.fr", **more: str) -> int:
     return ws.add_contact({"first_name": "Jeanne", "last_name": "Martin", "email": email,
                            **more}).id
 
 
-def test_no_event_means_no(ws: Workspace) -> None:
+def test_no_event_means_no(ws: Carnet) -> None:
     cid = _add(ws)
     decision = ws.may_contact(cid, "newsletter", "email")
     assert not decision and decision.reason == "no consent recorded for newsletter by email"
 
 
-def test_withdrawal_reason_names_the_link_and_campaign(ws: Workspace) -> None:
+def test_withdrawal_reason_names_the_link_and_campaign(ws: Carnet) -> None:
     cid = _add(ws)
     ws.grant_consent(cid, "offers", "email", via="sign-up form", occurred_at=T0 - timedelta(days=9))
     ws.withdraw_consent(cid, "offers", "email", via="unsubscribe link",
@@ -38,7 +38,7 @@ def test_withdrawal_reason_names_the_link_and_campaign(ws: Workspace) -> None:
     assert decision.status == "withdrawn"
 
 
-def test_requested_is_not_enough_confirmed_is(ws: Workspace) -> None:
+def test_requested_is_not_enough_confirmed_is(ws: Carnet) -> None:
     cid = _add(ws)
     ws.record_consent([ConsentEventIn(cid, "newsletter", "email", "requested", "consent", T0,
                                       {"via": "sign-up form", "form": "footer"})])
@@ -50,7 +50,7 @@ def test_requested_is_not_enough_confirmed_is(ws: Workspace) -> None:
     assert decision and decision.reason.startswith("confirmed 2025-03-02 via double opt-in link")
 
 
-def test_purpose_and_channel_are_independent(ws: Workspace) -> None:
+def test_purpose_and_channel_are_independent(ws: Carnet) -> None:
     cid = _add(ws, phone="06 12 34 56 78")
     ws.grant_consent(cid, "offers", "sms")
     assert ws.may_contact(cid, "offers", "sms")
@@ -58,7 +58,7 @@ def test_purpose_and_channel_are_independent(ws: Workspace) -> None:
     assert not ws.may_contact(cid, "newsletter", "email")
 
 
-def test_asking_about_the_past(ws: Workspace) -> None:
+def test_asking_about_the_past(ws: Carnet) -> None:
     cid = _add(ws)
     ws.grant_consent(cid, "newsletter", "email", occurred_at=T0)
     ws.withdraw_consent(cid, "newsletter", "email", occurred_at=T0 + timedelta(days=10))
@@ -67,7 +67,7 @@ def test_asking_about_the_past(ws: Workspace) -> None:
     assert not ws.may_contact(cid, "newsletter", "email", at=T0 - timedelta(days=1))
 
 
-def test_suppressed_email_says_no_whatever_the_ledger(ws: Workspace) -> None:
+def test_suppressed_email_says_no_whatever_the_ledger(ws: Carnet) -> None:
     cid = _add(ws, phone="06 12 34 56 78")
     for purpose, channel in (("newsletter", "email"), ("offers", "sms"), ("offers", "post")):
         ws.grant_consent(cid, purpose, channel)
@@ -82,7 +82,7 @@ def test_suppressed_email_says_no_whatever_the_ledger(ws: Workspace) -> None:
     assert "phone number suppressed (complaint)" in ws.may_contact(cid, "offers", "sms").reason
 
 
-def test_inactive_contacts_are_never_contacted(ws: Workspace) -> None:
+def test_inactive_contacts_are_never_contacted(ws: Carnet) -> None:
     a, b = _add(ws), _add(ws, "autre@orange.fr")
     for cid in (a, b):
         ws.grant_consent(cid, "newsletter", "email")
@@ -96,7 +96,7 @@ def test_inactive_contacts_are_never_contacted(ws: Workspace) -> None:
     assert ws.may_contact(999_999, "newsletter", "email").reason == "contact 999999 does not exist"
 
 
-def test_many_at_once_matches_one_by_one(ws: Workspace) -> None:
+def test_many_at_once_matches_one_by_one(ws: Carnet) -> None:
     ids = [_add(ws, f"p{i}@orange.fr") for i in range(6)]
     for cid in ids[::2]:
         ws.grant_consent(cid, "newsletter", "email")
@@ -107,7 +107,7 @@ def test_many_at_once_matches_one_by_one(ws: Workspace) -> None:
     assert [cid for cid, d in many.items() if d] == ids[::2]
 
 
-def test_unknown_purpose_or_channel(ws: Workspace) -> None:
+def test_unknown_purpose_or_channel(ws: Carnet) -> None:
     cid = _add(ws)
     with pytest.raises(InvalidValueError, match="Purpose 'horoscope'"):
         ws.may_contact(cid, "horoscope", "email")
@@ -120,7 +120,7 @@ def test_legitimate_interest_is_described() -> None:
     assert text == "granted 2025-03-02 on legitimate interest via order by x"
 
 
-def test_erased_then_reimported_address_stays_blocked(ws: Workspace) -> None:
+def test_erased_then_reimported_address_stays_blocked(ws: Carnet) -> None:
     cid = _add(ws)
     ws.grant_consent(cid, "newsletter", "email")
     ws.erase_contact(cid)

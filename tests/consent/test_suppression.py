@@ -6,12 +6,12 @@ import pytest
 import sqlalchemy as sa
 
 from carnet.consent import suppression
-from carnet.consent.workspace import Workspace
 from carnet.errors import ConfigError, InvalidValueError
 from carnet.store import schema as s
+from carnet.workspace import Carnet
 
 
-def test_values_are_stored_as_keyed_hashes_only(ws: Workspace) -> None:
+def test_values_are_stored_as_keyed_hashes_only(ws: Carnet) -> None:
     with ws.engine.begin() as conn:
         assert suppression.suppress(conn, "email", "a@orange.fr", "unsubscribed", "k1")
         assert not suppression.suppress(conn, "email", " A@Orange.fr ", "complaint", "k1")
@@ -22,7 +22,7 @@ def test_values_are_stored_as_keyed_hashes_only(ws: Workspace) -> None:
     assert suppression.key_hash("email", "a@orange.fr", "k2") != rows[0]["key_hash"]
 
 
-def test_batched_lookup(ws: Workspace) -> None:
+def test_batched_lookup(ws: Carnet) -> None:
     values = [f"person{i}@free.fr" for i in range(1200)]
     with ws.engine.begin() as conn:
         assert suppression.suppress_many(conn, "email", values[::3], "hard_bounce", "k") == 400
@@ -31,7 +31,7 @@ def test_batched_lookup(ws: Workspace) -> None:
     assert found == set(values[::3]) and phones == set()
 
 
-def test_lift_only_for_reopt_in_reasons(ws: Workspace) -> None:
+def test_lift_only_for_reopt_in_reasons(ws: Carnet) -> None:
     with ws.engine.begin() as conn:
         suppression.suppress(conn, "email", "a@free.fr", "unsubscribed", "k")
         suppression.suppress(conn, "email", "b@free.fr", "complaint", "k")
@@ -42,7 +42,7 @@ def test_lift_only_for_reopt_in_reasons(ws: Workspace) -> None:
         }
 
 
-def test_errors(ws: Workspace) -> None:
+def test_errors(ws: Carnet) -> None:
     with ws.engine.begin() as conn:
         with pytest.raises(InvalidValueError, match="reason 'bored'"):
             suppression.suppress(conn, "email", "a@free.fr", "bored", "k")
@@ -54,7 +54,7 @@ def test_errors(ws: Workspace) -> None:
         ws.suppress("not an address at all", kind="email")
 
 
-def test_workspace_normalises_raw_values(ws: Workspace) -> None:
+def test_workspace_normalises_raw_values(ws: Carnet) -> None:
     assert ws.suppress(" JP.Dupont@Gmail.com ", reason="unsubscribed")
     assert ws.is_suppressed("jp.dupont@gmail.com") is not None
     assert ws.suppress("06 12 34 56 78")

@@ -9,7 +9,7 @@ import pytest
 
 from carnet.consent import tokens
 from carnet.consent.errors import ExpiredTokenError, InvalidTokenError, UsedTokenError
-from carnet.consent.workspace import Workspace
+from carnet.workspace import Carnet
 
 
 def test_round_trip_and_scope() -> None:
@@ -55,7 +55,7 @@ def test_expiry(monkeypatch: pytest.MonkeyPatch) -> None:
     assert tokens.read_token("secret", token, "confirm", max_age=timedelta(days=9)).contact_id == 7
 
 
-def test_replay_is_refused(ws: Workspace) -> None:
+def test_replay_is_refused(ws: Carnet) -> None:
     link = tokens.read_token("test-secret", tokens.make_token("test-secret", 1, "confirm"),
                              "confirm")
     with ws.engine.begin() as conn:

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from carnet.consent.ledger import ConsentEventIn
-from carnet.consent.workspace import Workspace
 from carnet.errors import NotFoundError
 from carnet.store import schema as s
+from carnet.workspace import Carnet
 
 EMAIL = "Zephyrine.Quillebeuf@Laposte.net"
 TWIN_EMAIL = "z.quillebeuf@orange.fr"
@@ -21,7 +21,7 @@ NEEDLES = [EMAIL, EMAIL.lower(), TWIN_EMAIL, PHONE, "+33698765432", "Zéphyrine"
            "Lilas", IP, "Firefox/128.0-zq"]
 
 
-def _person(ws: Workspace) -> int:
+def _person(ws: Carnet) -> int:
     """A contact with values in every table that can hold them."""
     cid = ws.add_contact({
         "civility": "Mme", "first_name": "Zéphyrine", "last_name": "Quillebeuf",
@@ -79,14 +79,14 @@ def _person(ws: Workspace) -> int:
 
 
 @pytest.fixture
-def bystander(ws: Workspace) -> int:
+def bystander(ws: Carnet) -> int:
     cid = ws.add_contact({"first_name": "Jeanne", "last_name": "Martin",
                           "email": "jeanne.martin@orange.fr"}).id
     ws.grant_consent(cid, "newsletter", "email")
     return cid
 
 
-def test_erasure_leaves_nothing_but_suppression_hashes(ws: Workspace, bystander: int) -> None:
+def test_erasure_leaves_nothing_but_suppression_hashes(ws: Carnet, bystander: int) -> None:
     cid = _person(ws)
     assert ws.find_personal_values(NEEDLES)  # the scan does find them before
     receipt = ws.erase_contact(cid, reason="request by letter")
@@ -110,7 +110,7 @@ def test_erasure_leaves_nothing_but_suppression_hashes(ws: Workspace, bystander:
     assert raw == {"Nom": "Martin", "Mail": "jeanne@exemple.fr"}
 
 
-def test_anonymisation_keeps_statistics_only(ws: Workspace, bystander: int) -> None:
+def test_anonymisation_keeps_statistics_only(ws: Carnet, bystander: int) -> None:
     cid = _person(ws)
     receipt = ws.erase_contact(cid, keep_statistics=True)
     assert receipt.mode == "anonymise"
@@ -127,12 +127,12 @@ def test_anonymisation_keeps_statistics_only(ws: Workspace, bystander: int) -> N
     assert ws.verify_consent_ledger().ok
 
 
-def test_erasing_an_unknown_contact(ws: Workspace) -> None:
+def test_erasing_an_unknown_contact(ws: Carnet) -> None:
     with pytest.raises(NotFoundError, match="Contact 424242"):
         ws.erase_contact(424242)
 
 
-def test_retention_deletion_and_anonymisation_leave_nothing(ws: Workspace) -> None:
+def test_retention_deletion_and_anonymisation_leave_nothing(ws: Carnet) -> None:
     cid = _person(ws)
     later = datetime.now(UTC) + timedelta(days=4 * 365)
     result = ws.apply_retention(at=later)

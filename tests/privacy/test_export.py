@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from carnet.consent.workspace import Workspace
 from carnet.errors import InvalidValueError, NotFoundError
+from carnet.workspace import Carnet
 
 
-def _person(ws: Workspace) -> int:
+def _person(ws: Carnet) -> int:
     cid = ws.add_contact({"first_name": "Jeanne", "last_name": "Martin",
                           "email": " J.Martin@Orange.fr ", "postcode": "69003", "city": "Lyon",
                           "address_line1": "12 rue Paul Bert"}, source="boutique.csv").id
@@ -23,7 +23,7 @@ def _person(ws: Workspace) -> int:
     return cid
 
 
-def test_json_export_in_french_and_english(ws: Workspace, tmp_path: Path) -> None:
+def test_json_export_in_french_and_english(ws: Carnet, tmp_path: Path) -> None:
     cid = _person(ws)
     fr = ws.export_personal_data(cid, lang="fr")
     labels = {p["field"]: p["label"] for p in fr["profile"]}
@@ -46,7 +46,7 @@ def test_json_export_in_french_and_english(ws: Workspace, tmp_path: Path) -> Non
     assert "orange" not in json.dumps([e.to_dict() for e in exports])
 
 
-def test_zip_export(ws: Workspace, tmp_path: Path) -> None:
+def test_zip_export(ws: Carnet, tmp_path: Path) -> None:
     cid = _person(ws)
     path = ws.write_personal_data(cid, tmp_path / "jeanne.zip")
     with zipfile.ZipFile(path) as archive:
@@ -56,7 +56,7 @@ def test_zip_export(ws: Workspace, tmp_path: Path) -> None:
         assert "RGPD" in archive.read("README.txt").decode("utf-8")
 
 
-def test_export_errors(ws: Workspace, tmp_path: Path) -> None:
+def test_export_errors(ws: Carnet, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError):
         ws.export_personal_data(999)
     cid = _person(ws)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from carnet.consent.workspace import Workspace
+from carnet.workspace import Carnet
 
 
-def test_register_in_markdown_and_html(ws: Workspace) -> None:
+def test_register_in_markdown_and_html(ws: Carnet) -> None:
     text = ws.processing_register()
     assert text.startswith("# Registre des activités de traitement")
     for expected in ("Lettre d'information", "Alertes SMS", "consentement", "Identité et",
@@ -16,7 +16,7 @@ def test_register_in_markdown_and_html(ws: Workspace) -> None:
     assert "<table>" in html and "<h2>" in html and "http" not in html.split("<body>")[1]
 
 
-def test_audit_is_append_only_and_queryable(ws: Workspace) -> None:
+def test_audit_is_append_only_and_queryable(ws: Carnet) -> None:
     cid = ws.add_contact({"last_name": "Martin", "email": "m@example.org"}).id
     ws.audit("read", "contact", cid, details={"what": "profile"})
     ws.export_personal_data(cid)

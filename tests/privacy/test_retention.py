@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from carnet.config import Settings
-from carnet.consent.workspace import Workspace
 from carnet.errors import ConfigError
 from carnet.privacy.retention import RetentionPolicy
+from carnet.workspace import Carnet
 
 NOW = datetime.now(UTC)
 YEAR = timedelta(days=365)
@@ -33,7 +33,7 @@ def test_configuration_problems_are_collected() -> None:
     assert custom.prospect_years == 2 and not custom.reconsent
 
 
-def test_plan_then_apply(ws: Workspace) -> None:
+def test_plan_then_apply(ws: Carnet) -> None:
     active = ws.add_contact({"last_name": "Actif", "email": "actif@example.org"}).id
     ws.record_event(active, "email_click", occurred_at=NOW + 3 * YEAR)
     prospect = ws.add_contact({"last_name": "Ancien", "email": "ancien@example.org"}).id
@@ -70,7 +70,7 @@ def test_plan_then_apply(ws: Workspace) -> None:
     assert any(e.action == "retention" for e in ws.audit_entries())
 
 
-def test_old_behavioural_events_are_counted_and_deleted(ws: Workspace) -> None:
+def test_old_behavioural_events_are_counted_and_deleted(ws: Carnet) -> None:
     cid = ws.add_contact({"last_name": "Lecteur", "email": "lecteur@example.org"}).id
     ws.record_event(cid, "email_open", occurred_at=NOW - 30 * timedelta(days=30))
     ws.record_event(cid, "email_open", occurred_at=NOW - timedelta(days=10))

@@ -18,9 +18,9 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
 from carnet.consent import tokens
-from carnet.consent.workspace import Workspace
 from carnet.store import schema as s
 from carnet.web.public import create_app
+from carnet.workspace import Carnet
 
 
 class _Inbox:
@@ -60,7 +60,7 @@ def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Inbox]:
 
 
 @pytest.fixture
-def client(ws: Workspace) -> TestClient:
+def client(ws: Carnet) -> TestClient:
     return TestClient(create_app(ws))
 
 
@@ -85,7 +85,7 @@ def _confirm_path(message: Message) -> str:
     return found.group(1)
 
 
-def test_double_opt_in_end_to_end(ws: Workspace, client: TestClient, inbox: _Inbox) -> None:
+def test_double_opt_in_end_to_end(ws: Carnet, client: TestClient, inbox: _Inbox) -> None:
     page = client.get("/signup?lang=fr")
     assert page.status_code == 200 and "lettre d'information" in html.unescape(page.text)
     assert '<html lang="fr">' in page.text
@@ -140,7 +140,7 @@ def test_signup_in_english_and_invalid_email(client: TestClient, inbox: _Inbox) 
 
 
 def test_resubscribing_after_unsubscribe_lifts_the_suppression(
-    ws: Workspace, client: TestClient, inbox: _Inbox
+    ws: Carnet, client: TestClient, inbox: _Inbox
 ) -> None:
     client.post("/signup", data={"email": "paul@example.org", "purposes": ["newsletter"]})
     client.post(_confirm_path(inbox.wait(1)[0]))
@@ -154,14 +154,14 @@ def test_resubscribing_after_unsubscribe_lifts_the_suppression(
     assert ws.may_contact(contact_id, "newsletter", "email")
 
 
-def _subscriber(ws: Workspace, email: str = "lea@example.org") -> int:
+def _subscriber(ws: Carnet, email: str = "lea@example.org") -> int:
     cid = ws.add_contact({"first_name": "Léa", "last_name": "Petit", "email": email}).id
     ws.grant_consent(cid, "newsletter", "email")
     ws.grant_consent(cid, "offers", "email")
     return cid
 
 
-def test_one_click_unsubscribe_rfc8058(ws: Workspace, client: TestClient) -> None:
+def test_one_click_unsubscribe_rfc8058(ws: Carnet, client: TestClient) -> None:
     cid = _subscriber(ws)
     headers = ws.unsubscribe_headers(cid, "newsletter", campaign_id=12)
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -180,7 +180,7 @@ def test_one_click_unsubscribe_rfc8058(ws: Workspace, client: TestClient) -> Non
     assert client.post(url.group(1), data={"List-Unsubscribe": "One-Click"}).status_code == 200
 
 
-def test_unsubscribe_page_asks_then_confirms(ws: Workspace, client: TestClient) -> None:
+def test_unsubscribe_page_asks_then_confirms(ws: Carnet, client: TestClient) -> None:
     cid = _subscriber(ws)
     token = ws.link_token(cid, "unsubscribe", p="newsletter", ch="email", cmp=None)
     page = client.get(f"/unsubscribe/{token}?lang=en")
@@ -194,7 +194,7 @@ def test_unsubscribe_page_asks_then_confirms(ws: Workspace, client: TestClient) 
     assert "already unsubscribed" in again.text
 
 
-def test_preference_centre(ws: Workspace, client: TestClient) -> None:
+def test_preference_centre(ws: Carnet, client: TestClient) -> None:
     cid = _subscriber(ws)
     token = ws.link_token(cid, "preferences")
     page = client.get(f"/preferences/{token}")
@@ -222,7 +222,7 @@ def test_preference_centre(ws: Workspace, client: TestClient) -> None:
     assert {"read", "change"} <= actions
 
 
-def test_invalid_detail_shows_the_form_again(ws: Workspace, client: TestClient) -> None:
+def test_invalid_detail_shows_the_form_again(ws: Carnet, client: TestClient) -> None:
     cid = _subscriber(ws)
     token = ws.link_token(cid, "preferences")
     response = client.post(f"/preferences/{token}", data={"mobile": "12", "postcode": "xx"})
@@ -232,7 +232,7 @@ def test_invalid_detail_shows_the_form_again(ws: Workspace, client: TestClient) 
 
 @pytest.mark.parametrize("path", ["/confirm/{t}", "/unsubscribe/{t}", "/preferences/{t}"])
 def test_forged_expired_and_foreign_links_get_clear_pages(
-    ws: Workspace, client: TestClient, path: str, monkeypatch: pytest.MonkeyPatch
+    ws: Carnet, client: TestClient, path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     forged = tokens.make_token("not-the-secret", 1, path.split("/")[1])
     response = client.get(path.format(t=forged))
@@ -248,7 +248,7 @@ def test_forged_expired_and_foreign_links_get_clear_pages(
     assert expired.status_code == 410 and "Link expired" in expired.text
 
 
-def test_pages_are_self_contained_and_accessible(ws: Workspace, client: TestClient) -> None:
+def test_pages_are_self_contained_and_accessible(ws: Carnet, client: TestClient) -> None:
     cid = _subscriber(ws)
     for path in ("/signup", f"/preferences/{ws.link_token(cid, 'preferences')}",
                  f"/unsubscribe/{ws.link_token(cid, 'unsubscribe', p='newsletter')}"):
@@ -263,7 +263,7 @@ def test_pages_are_self_contained_and_accessible(ws: Workspace, client: TestClie
             assert f'for="{input_id}"' in page.text, input_id
 
 
-def test_json_routes_answer_with_one_problem_shape(ws: Workspace, client: TestClient,
+def test_json_routes_answer_with_one_problem_shape(ws: Carnet, client: TestClient,
                                                    inbox: _Inbox) -> None:
     ok = client.post("/api/signup", json={"email": "api@example.org", "purposes": ["newsletter"]})
     assert ok.status_code == 202 and ok.json() == {"status": "pending_confirmation"}
@@ -287,7 +287,7 @@ def test_unknown_page_is_a_page(client: TestClient) -> None:
     assert response.status_code == 404 and "Page not found" in response.text
 
 
-def test_used_token_row_holds_no_personal_value(ws: Workspace, client: TestClient) -> None:
+def test_used_token_row_holds_no_personal_value(ws: Carnet, client: TestClient) -> None:
     cid = _subscriber(ws)
     token = ws.link_token(cid, "preferences")
     client.post(f"/preferences/{token}", data={"consent": ["newsletter:email"]})

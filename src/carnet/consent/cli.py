@@ -8,46 +8,26 @@ The lead's ``carnet/cli.py`` adds them with one line::
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from carnet.consent.workspace import Workspace
-from carnet.errors import CarnetError, InvalidValueError
-
-console = Console()
-err_console = Console(stderr=True)
+from carnet.cli_support import (
+    JsonOption,
+    console,
+    err_console,
+    errors,
+    open_workspace,
+    print_json,
+)
+from carnet.errors import InvalidValueError
+from carnet.workspace import Carnet
 
 consent_app = typer.Typer(
     help="Consent ledger: show, grant, withdraw, verify, suppress.", no_args_is_help=True
 )
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-
-
-@contextmanager
-def errors() -> Iterator[None]:
-    """Print carnet's errors as one sentence and exit with the error's code."""
-    try:
-        yield
-    except CarnetError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(exc.exit_code) from None
-
-
-def open_workspace(ctx: typer.Context) -> Workspace:
-    """The workspace named by ``--db`` (or the environment)."""
-    return Workspace(ctx.obj.get("db") if ctx.obj else None)
-
-
-def print_json(data: Any) -> None:
-    """Write ``data`` as indented JSON on stdout."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 @consent_app.command("purposes")
@@ -272,7 +252,7 @@ def serve(
 
         from carnet.web.public import create_app
 
-        app = create_app(Workspace(ctx.obj.get("db") if ctx.obj else None, actor="public"))
+        app = create_app(Carnet(ctx.obj.get("db") if ctx.obj else None, actor="public"))
     uvicorn.run(app, host=host, port=port, proxy_headers=True)
 
 

@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from carnet.cli_support import console, errors, open_workspace
 from carnet.errors import InvalidValueError
 from carnet.ingest.pipeline import ImportOptions, ImportReport
 
-console = Console()
 refdata_app = typer.Typer(help="Load reference data (La Poste postcodes).", no_args_is_help=True)
 refdata_load_app = typer.Typer(help="Load a reference table.", no_args_is_help=True)
 refdata_app.add_typer(refdata_load_app, name="load")
@@ -50,10 +49,8 @@ def import_command(
 
     Example: carnet import eshop_customers.csv --id-column "N° client" --preview
     """
-    from carnet.cli import _errors, _open
-
-    with _errors():
-        ws = _open(ctx)
+    with errors():
+        ws = open_workspace(ctx)
         sheet_value: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
         options = ImportOptions(
             source=source,
@@ -177,15 +174,13 @@ def export_command(
 
     Example: carnet export contacts.csv --fields first_name,last_name,email --raw
     """
-    from carnet.cli import _errors, _open
-
-    with _errors():
+    with errors():
         if out.suffix.lower() not in (".csv", ".xlsx", ".json", ".ndjson"):
             raise InvalidValueError(
                 f"Cannot export to '{out.suffix}'; use .csv, .xlsx, .json or .ndjson."
             )
         chosen = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-        count = _open(ctx).export_contacts(
+        count = open_workspace(ctx).export_contacts(
             out, fields=chosen, raw=raw, delimiter="," if comma else ";"
         )
     console.print(f"Exported {count:,} contacts to [bold]{out}[/].")
@@ -200,10 +195,8 @@ def imports_command(
 
     Example: carnet imports --limit 5
     """
-    from carnet.cli import _errors, _open
-
-    with _errors():
-        runs = _open(ctx).list_imports(limit=limit)
+    with errors():
+        runs = open_workspace(ctx).list_imports(limit=limit)
     if as_json:
         sys.stdout.write(json.dumps(runs, ensure_ascii=False, indent=2, default=str) + "\n")
         return
@@ -233,10 +226,8 @@ def load_postcodes(
 
     Example: carnet refdata load postcodes laposte_hexasmal.csv
     """
-    from carnet.cli import _errors, _open
-
-    with _errors():
-        count = _open(ctx).load_postcodes(file)
+    with errors():
+        count = open_workspace(ctx).load_postcodes(file)
     console.print(f"Loaded {count:,} postcode rows from [bold]{file}[/].")
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from carnet.consent.cli import console, errors, open_workspace, print_json
+from carnet.cli_support import console, errors, open_workspace, print_json
 from carnet.errors import InvalidValueError
 
 privacy_app = typer.Typer(

@@ -108,9 +108,9 @@ def create_app(workspace: ConsentMixin | None = None, *, url: str | None = None)
         url: database URL used when ``workspace`` is None.
     """
     if workspace is None:
-        from carnet.consent.workspace import Workspace
+        from carnet.workspace import Carnet
 
-        workspace = Workspace(url, actor="public")
+        workspace = Carnet(url, actor="public")
     ws: ConsentMixin = workspace
     env = _templates()
     app = FastAPI(title="carnet public pages", docs_url=None, redoc_url=None,
