@@ -16,6 +16,12 @@ The tree::
     │   └── MappingError             a header mapping is wrong or ambiguous
     └── ConflictError                the change clashes with existing data
 
+Parts add their own branches beside the code that raises them:
+``carnet.consent.errors`` (LinkTokenError and its Invalid/Expired/Used tokens,
+exit 8; LedgerIntegrityError, exit 9), ``carnet.mail.MailError`` (exit 10) and
+``carnet.match.errors`` (MatchSettingsError under ConfigError, MatchInputError
+under InvalidValueError, MatchModelError).
+
 The CLI prints ``str(error)`` as one sentence and exits with ``error.exit_code``;
 nothing else is caught there, so a real bug still shows its traceback.
 """
