@@ -284,8 +284,8 @@ class ImportRun:
             cipher=self.ws._cipher,
             actor=self.ws.actor,
             file_name=self.path.name,
+            org_cache=cache,
         )
-        writer._org_cache = cache
         return writer
 
     def _write_rejected(self, import_id: int) -> Path | None:

@@ -77,6 +77,7 @@ class BatchWriter:
         cipher: encryption for sensitive fields (None: they are refused).
         actor: who runs the import.
         file_name: the input file's name, for consent proof.
+        org_cache: organisation ids already resolved by earlier batches of the run.
     """
 
     def __init__(
@@ -91,6 +92,7 @@ class BatchWriter:
         cipher: FieldCipher | None,
         actor: str,
         file_name: str,
+        org_cache: dict[tuple[str, str], int] | None = None,
     ) -> None:
         self.conn = conn
         self.import_id = import_id
@@ -101,7 +103,8 @@ class BatchWriter:
         self.cipher = cipher
         self.actor = actor
         self.file_name = file_name
-        self._org_cache: dict[tuple[str, str], int] = {}
+        # (key, lower-cased value) → organisation id, shared by the batches of one run.
+        self._org_cache: dict[tuple[str, str], int] = {} if org_cache is None else org_cache
 
     # -- the batch ------------------------------------------------------------------------
 
@@ -516,63 +519,110 @@ class BatchWriter:
     # -- organisations --------------------------------------------------------------------
 
     def _write_organisations(self, targets: list[_Target]) -> None:
-        c = s.contacts
+        """Link each contact to its organisation (found by SIRET, SIREN, then name, or
+        created), when the contact has none yet."""
+        wanted: list[tuple[_Target, dict[str, Any]]] = []
         for target in targets:
             values: dict[str, Any] = {}
             for record in target.records:
                 for key, value in record.organisation.items():
                     values.setdefault(key, value)
-            if not values or target.contact_id is None:
-                continue
-            org_id = self._organisation_id(values)
-            if org_id is None:
-                continue
-            updated = self.conn.execute(
-                c.update()
-                .where(c.c.id == target.contact_id, c.c.organisation_id.is_(None))
-                .values(organisation_id=org_id)
+            if values.get("siret") and not values.get("siren"):
+                values["siren"] = str(values["siret"])[:9]
+            if target.contact_id is not None and any(
+                values.get(k) for k in ("siret", "siren", "name")
+            ):
+                wanted.append((target, values))
+        if not wanted:
+            return
+        org_ids = self._organisation_ids([values for _, values in wanted])
+        c = s.contacts
+        unlinked: set[int] = set()
+        ids = [t.contact_id for t, _ in wanted if t.contact_id is not None]
+        for chunk in _chunks(ids):
+            unlinked.update(
+                int(i)
+                for i in self.conn.execute(
+                    sa.select(c.c.id).where(c.c.id.in_(chunk), c.c.organisation_id.is_(None))
+                ).scalars()
             )
-            if updated.rowcount and not _is_new(target):
-                target.changed = True
-
-    def _organisation_id(self, values: dict[str, Any]) -> int | None:
-        o = s.organisations
-        if values.get("siret") and not values.get("siren"):
-            values["siren"] = str(values["siret"])[:9]
-        for key in ("siret", "siren", "name"):
-            value = values.get(key)
-            if not value:
-                continue
-            cache_key = (key, str(value).lower())
-            if cache_key in self._org_cache:
-                return self._org_cache[cache_key]
-            column = o.c[key]
-            condition = (
-                sa.func.lower(column) == str(value).lower() if key == "name" else (column == value)
-            )
-            found = self.conn.execute(
-                sa.select(o.c.id).where(condition, o.c.status == "active").limit(1)
-            ).scalar_one_or_none()
-            if found is not None:
-                self._org_cache[cache_key] = int(found)
-                return int(found)
-        if not any(values.get(k) for k in ("siret", "siren", "name")):
-            return None
-        org_id = int(
+        links = []
+        for (target, _), org_id in zip(wanted, org_ids, strict=True):
+            if target.contact_id in unlinked:
+                links.append({"cid": target.contact_id, "oid": org_id})
+                unlinked.discard(target.contact_id)
+                if not _is_new(target):
+                    target.changed = True
+        if links:
             self.conn.execute(
-                o.insert()
-                .values(**values, attributes={}, created_at=self.now, updated_at=self.now)
-                .returning(o.c.id)
-            ).scalar_one()
-        )
-        for key in ("siret", "siren", "name"):
-            if values.get(key):
-                self._org_cache[(key, str(values[key]).lower())] = org_id
-        self._history(
-            ((org_id, k, None, _text(v), None) for k, v in values.items() if v is not None),
-            entity="organisation",
-        )
-        return org_id
+                c.update().where(c.c.id == sa.bindparam("cid"))
+                .values(organisation_id=sa.bindparam("oid")),
+                links,
+            )
+
+    def _organisation_ids(self, wanted: list[dict[str, Any]]) -> list[int]:
+        """The organisation of each set of values: cached, found in one query per key, or
+        created in one statement."""
+        o = s.organisations
+        keys = ("siret", "siren", "name")
+        lookups: dict[str, set[str]] = {k: set() for k in keys}
+        for values in wanted:
+            for key in keys:
+                value = values.get(key)
+                if value and (key, str(value).lower()) not in self._org_cache:
+                    lookups[key].add(str(value).lower() if key == "name" else str(value))
+        for key, found in lookups.items():
+            column = sa.func.lower(o.c[key]) if key == "name" else o.c[key]
+            for chunk in _chunks(sorted(found)):
+                for row in self.conn.execute(
+                    sa.select(o.c.id, o.c[key]).where(column.in_(chunk), o.c.status == "active")
+                    .order_by(o.c.id)
+                ):
+                    self._org_cache.setdefault((key, str(row[1]).lower()), int(row[0]))
+
+        def known(values: dict[str, Any]) -> int | None:
+            for key in keys:
+                value = values.get(key)
+                if value and (key, str(value).lower()) in self._org_cache:
+                    return self._org_cache[(key, str(value).lower())]
+            return None
+
+        new: dict[tuple[str, str], dict[str, Any]] = {}
+        for values in wanted:
+            if known(values) is None:
+                key = next((k, str(values[k]).lower()) for k in keys if values.get(k))
+                new.setdefault(key, values)
+        if new:
+            rows = [
+                {**{c: None for c in _ORG_COLUMNS}, **values, "attributes": {},
+                 "status": "active", "created_at": self.now, "updated_at": self.now}
+                for values in new.values()
+            ]
+            created = [
+                int(i)
+                for i in self.conn.execute(
+                    o.insert().returning(o.c.id, sort_by_parameter_order=True), rows
+                ).scalars()
+            ]
+            for values, org_id in zip(new.values(), created, strict=True):
+                for key in keys:
+                    if values.get(key):
+                        self._org_cache.setdefault((key, str(values[key]).lower()), org_id)
+            self._history(
+                (
+                    (org_id, k, None, _text(v), None)
+                    for values, org_id in zip(new.values(), created, strict=True)
+                    for k, v in values.items()
+                    if v is not None
+                ),
+                entity="organisation",
+            )
+        out = []
+        for values in wanted:
+            org_id = known(values)
+            assert org_id is not None
+            out.append(org_id)
+        return out
 
     # -- events ---------------------------------------------------------------------------
 
@@ -995,6 +1045,10 @@ class BatchWriter:
         if rows:
             bulk_insert(self.conn, s.history, rows)
 
+
+_ORG_COLUMNS = (
+    "name", "siren", "siret", "vat_number", "naf_code", "sector", "size_band", "website",
+)
 
 _CONTACT_COLUMNS = (
     "civility",
