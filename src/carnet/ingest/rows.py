@@ -115,6 +115,8 @@ class RowBuilder:
             if plan.field is not None and plan.field.kind is not Kind.FULL_NAME:
                 self.checkers.setdefault(plan.header, ColumnChecker(plan.field, country))
         self._full_names: dict[str, tuple[str | None, str, str]] = {}
+        self._addresses: dict[tuple[tuple[str, str | None], ...], PendingPoint] = {}
+        self._typed_cache: dict[tuple[str, str | None], Any] = {}
         self.swapped = 0
 
     def build(
@@ -128,14 +130,28 @@ class RowBuilder:
         checked: dict[str, list[Verdict]] = {
             header: checker.column(columns[header]) for header, checker in self.checkers.items()
         }
+        # Resolve each column's destination once per batch, not once per cell.
+        specs = [
+            (
+                plan.field,
+                plan.attribute or plan.header,
+                columns[plan.header],
+                checked.get(plan.header),
+            )
+            for plan in self.mapping.columns
+        ]
+        headers = list(columns)
+        value_lists = [columns[h] for h in headers]
         records = []
         for i, number in enumerate(numbers):
-            raw: dict[str, Any] = {h: values[i] for h, values in columns.items()}
+            raw: dict[str, Any] = dict(
+                zip(headers, [values[i] for values in value_lists], strict=True)
+            )
             if number in extra:
                 raw["_extra"] = list(extra[number])
             record = RowRecord(number=number, raw=raw, error=errors.get(number))
             if record.error is None:
-                self._fill(record, i, columns, checked)
+                self._fill(record, i, specs)
             records.append(record)
         return records
 
@@ -154,33 +170,50 @@ class RowBuilder:
         self,
         record: RowRecord,
         i: int,
-        columns: dict[str, list[str | None]],
-        checked: dict[str, list[Verdict]],
+        specs: list[tuple[Field | None, str, list[str | None], list[Verdict] | None]],
     ) -> None:
         address: dict[str, Verdict] = {}
-        for plan in self.mapping.columns:
-            raw_value = columns[plan.header][i]
-            if plan.field is None:
+        for f, attribute, values, verdicts in specs:
+            if f is None:
+                raw_value = values[i]
                 if raw_value not in (None, ""):
-                    record.attributes[plan.attribute or plan.header] = raw_value
-                continue
-            f = plan.field
-            if f.kind is Kind.FULL_NAME:
-                self._full_name(record, raw_value)
-                continue
-            verdict = checked[plan.header][i]
-            if verdict.status is Status.EMPTY:
-                continue
-            self._place(record, f, verdict, address)
+                    record.attributes[attribute] = raw_value
+            elif verdicts is None:
+                self._full_name(record, values[i])
+            else:
+                verdict = verdicts[i]
+                if verdict.status is not Status.EMPTY:
+                    self._place(record, f, verdict, address)
         if address:
-            record.address = address_point(
-                self.catalog["postcode"], address, self.country, self.postcodes
-            )
+            record.address = self._address(address)
         self._fix_swapped_names(record)
         if record.invalid_values:
             record.attributes["invalid_values"] = record.invalid_values
         if record.external_id is None and self.hash_rows and not record.is_order_line:
             record.external_id = _row_hash(record.raw)
+
+    def _address(self, parts: dict[str, Verdict]) -> PendingPoint:
+        """The address point of these parts, built once per distinct address."""
+        key = tuple(sorted((name, v.raw) for name, v in parts.items()))
+        found = self._addresses.get(key)
+        if found is None:
+            if len(self._addresses) > 200_000:
+                self._addresses.clear()
+            found = address_point(self.catalog["postcode"], parts, self.country, self.postcodes)
+            self._addresses[key] = found
+        return found
+
+    def _typed(self, f: Field, value: str | None) -> Any:
+        key = (f.name, value)
+        if key in self._typed_cache:
+            return self._typed_cache[key]
+        if len(self._typed_cache) > 200_000:
+            self._typed_cache.clear()
+        result = typed(f, value)
+        # Lists are mutable: never share one between rows.
+        if not isinstance(result, list):
+            self._typed_cache[key] = result
+        return result
 
     def _place(
         self, record: RowRecord, f: Field, verdict: Verdict, address: dict[str, Verdict]
@@ -199,19 +232,19 @@ class RowBuilder:
                 # Sensitive: kept only where it will be encrypted.
                 record.columns["iban"] = verdict.normalised
             else:
-                record.columns.setdefault(f.db_column, typed(f, verdict.normalised))
+                record.columns.setdefault(f.db_column, self._typed(f, verdict.normalised))
         elif storage is Storage.ORGANISATION:
             record.organisation.setdefault(f.db_column, verdict.normalised)
         elif storage is Storage.EXTERNAL_ID:
             record.external_id = verdict.normalised
         elif storage is Storage.CONSENT:
-            record.consent[f.name] = typed(f, verdict.normalised)
+            record.consent[f.name] = self._typed(f, verdict.normalised)
         elif storage is Storage.EVENT:
-            record.events[f.name] = typed(f, verdict.normalised)
+            record.events[f.name] = self._typed(f, verdict.normalised)
         elif storage is Storage.ORDER:
-            record.order[f.name] = typed(f, verdict.normalised)
+            record.order[f.name] = self._typed(f, verdict.normalised)
         elif storage is Storage.ATTRIBUTE:
-            record.attributes[f.name] = typed(f, verdict.normalised)
+            record.attributes[f.name] = self._typed(f, verdict.normalised)
 
     def _full_name(self, record: RowRecord, raw_value: str | None) -> None:
         if not raw_value or not raw_value.strip():

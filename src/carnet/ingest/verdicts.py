@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from carnet.fields.catalog import Field
+from carnet.fields import email, phone
+from carnet.fields.catalog import Field, Kind
 from carnet.fields.values import checker_for
 from carnet.fields.verdict import Status, Verdict, blank
 
@@ -29,6 +30,12 @@ class ColumnChecker:
     def __init__(self, field: Field, country: str) -> None:
         self.field = field
         self._check: Callable[[str], Verdict] = checker_for(field, country)
+        # Kinds whose module checks a whole column with vectorised operations.
+        self._check_column: Callable[[list[str]], list[Verdict]] | None = None
+        if field.kind is Kind.EMAIL and hasattr(email, "check_column"):
+            self._check_column = email.check_column
+        elif field.kind is Kind.PHONE and hasattr(phone, "check_column"):
+            self._check_column = lambda values: phone.check_column(values, region=country)
         self._cache: dict[str | None, Verdict] = {}
         self.counts: Counter[str] = Counter()
         self.checked = 0
@@ -38,10 +45,18 @@ class ColumnChecker:
         cache = self._cache
         if len(cache) > CACHE_LIMIT:
             cache.clear()
-        for value in set(values):
-            if value not in cache:
+        fresh = [v for v in set(values) if v not in cache]
+        if fresh and self._check_column is not None:
+            present = [v for v in fresh if v is not None and not blank(v)]
+            for value in fresh:
+                if blank(value):
+                    cache[value] = Verdict.empty(value)
+            for value, verdict in zip(present, self._check_column(present), strict=True):
+                cache[value] = verdict
+        else:
+            for value in fresh:
                 cache[value] = self._one(value)
-                self.checked += 1
+        self.checked += len(fresh)
         verdicts = [cache[v] for v in values]
         self.counts.update(v.status.value for v in verdicts)
         return verdicts
