@@ -195,3 +195,24 @@ def test_preview_writes_nothing_and_gives_the_counts(carnet: Carnet, eshop_csv: 
     assert report.sample and report.sample[0]["points"]
     assert count(carnet, s.contacts) == 0 and count(carnet, s.imports) == 0
     assert json.dumps(report.to_dict(), default=str)
+
+
+def test_every_sheet_of_a_workbook_is_its_own_source(carnet: Carnet, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Salon Lyon"
+    first.append(["First name", "Last name", "Email"])
+    first.append(["Anne", "Roux", "anne.roux@free.fr"])
+    second = book.create_sheet("Salon Paris")
+    second.append(["Prénom", "Nom", "Courriel"])
+    second.append(["Marc", "Blanc", "marc.blanc@orange.fr"])
+    second.append(["Anne", "Roux", "anne.roux@free.fr"])
+    path = tmp_path / "salons.xlsx"
+    book.save(path)
+    reports = carnet.import_files([path], sheet="*")
+    assert [r.source for r in reports] == ["salons:Salon Lyon", "salons:Salon Paris"]
+    assert [r.counts["inserted"] for r in reports] == [1, 1]
+    assert reports[1].counts["merged"] == 1

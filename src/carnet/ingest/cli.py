@@ -35,7 +35,9 @@ def import_command(
     ] = None,
     encoding: Annotated[str | None, typer.Option(help="Force an encoding (cp1252...).")] = None,
     delimiter: Annotated[str | None, typer.Option(help="Force a CSV delimiter.")] = None,
-    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name or index.")] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="XLSX sheet name or index; '*' for every sheet.")
+    ] = None,
     rejected_dir: Annotated[
         Path | None, typer.Option(help="Folder for <name>.rejected.csv (default: beside).")
     ] = None,
@@ -63,7 +65,8 @@ def import_command(
             rejected_dir=rejected_dir,
         )
         reports: list[ImportReport] = []
-        for path in files:
+        runs = [(path, o) for path in files for o in ws.sheet_runs(path, options)]
+        for path, options in runs:
             if preview:
                 reports.append(ws.preview_import(path, options=options))
                 continue

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from carnet.directory.activity import ActivityMixin
+from carnet.errors import InvalidValueError
 from carnet.fields.postcodes import PostcodeTable
 from carnet.ingest.export import export_contacts
 from carnet.ingest.pipeline import ImportOptions, ImportReport, ImportRun, Progress
+from carnet.ingest.readers import open_table
 from carnet.privacy import audit as audit_log
 from carnet.store import schema as s
 
@@ -45,13 +48,42 @@ class IngestMixin(ActivityMixin):
             MappingError: when a mapping names unknown columns or fields.
         """
         opts = options or ImportOptions(**kwargs)
+        if opts.sheet == "*":
+            raise InvalidValueError(
+                "import_file reads one sheet; use import_files (or the CLI) with sheet='*' "
+                "to import every sheet of a workbook."
+            )
         return ImportRun(self, Path(path), opts).run(progress)
 
     def import_files(
-        self, paths: Sequence[str | Path], *, progress: Progress | None = None, **kwargs: Any
+        self,
+        paths: Sequence[str | Path],
+        *,
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+        **kwargs: Any,
     ) -> list[ImportReport]:
-        """Import several files in turn (see :meth:`import_file`)."""
-        return [self.import_file(p, progress=progress, **kwargs) for p in paths]
+        """Import several files in turn (see :meth:`import_file`); with ``sheet="*"`` every
+        sheet of a workbook is imported as a source of its own (``file:sheet``)."""
+        opts = options or ImportOptions(**kwargs)
+        reports = []
+        for path in paths:
+            for sheet_options in self.sheet_runs(Path(path), opts):
+                reports.append(self.import_file(path, options=sheet_options, progress=progress))
+        return reports
+
+    def sheet_runs(self, path: Path, options: ImportOptions) -> list[ImportOptions]:
+        """The import runs a file needs: one, or one per sheet for ``sheet="*"``."""
+        if options.sheet != "*":
+            return [options]
+        table = open_table(path, sheet="*")
+        names = list(getattr(table, "sheet_headers", {}) or [])
+        if not names:
+            raise InvalidValueError(f"'{path.name}' has no sheets to read; sheet='*' is for XLSX.")
+        return [
+            replace(options, sheet=name, source=f"{options.source or path.stem}:{name}")
+            for name in names
+        ]
 
     def preview_import(
         self,

@@ -297,7 +297,8 @@ class ImportRun:
                 .order_by(r.c.row_number)
             ).all()
         target_dir = Path(self.options.rejected_dir or self.path.parent)
-        target = target_dir / f"{self.path.stem}.rejected.csv"
+        sheet = f".{self.options.sheet}" if isinstance(self.options.sheet, str) else ""
+        target = target_dir / f"{self.path.stem}{sheet}.rejected.csv"
         if not rejected:
             if target.exists():
                 target.unlink()

@@ -571,9 +571,9 @@ class BatchWriter:
                 value = values.get(key)
                 if value and (key, str(value).lower()) not in self._org_cache:
                     lookups[key].add(str(value).lower() if key == "name" else str(value))
-        for key, found in lookups.items():
+        for key, wanted_values in lookups.items():
             column = sa.func.lower(o.c[key]) if key == "name" else o.c[key]
-            for chunk in _chunks(sorted(found)):
+            for chunk in _chunks(sorted(wanted_values)):
                 for row in self.conn.execute(
                     sa.select(o.c.id, o.c[key]).where(column.in_(chunk), o.c.status == "active")
                     .order_by(o.c.id)
@@ -590,8 +590,8 @@ class BatchWriter:
         new: dict[tuple[str, str], dict[str, Any]] = {}
         for values in wanted:
             if known(values) is None:
-                key = next((k, str(values[k]).lower()) for k in keys if values.get(k))
-                new.setdefault(key, values)
+                identity = next((k, str(values[k]).lower()) for k in keys if values.get(k))
+                new.setdefault(identity, values)
         if new:
             rows = [
                 {**{c: None for c in _ORG_COLUMNS}, **values, "attributes": {},
@@ -617,11 +617,11 @@ class BatchWriter:
                 ),
                 entity="organisation",
             )
-        out = []
+        out: list[int] = []
         for values in wanted:
-            org_id = known(values)
-            assert org_id is not None
-            out.append(org_id)
+            found = known(values)
+            assert found is not None
+            out.append(found)
         return out
 
     # -- events ---------------------------------------------------------------------------
