@@ -216,3 +216,29 @@ def test_every_sheet_of_a_workbook_is_its_own_source(carnet: Carnet, tmp_path: P
     assert [r.source for r in reports] == ["salons:Salon Lyon", "salons:Salon Paris"]
     assert [r.counts["inserted"] for r in reports] == [1, 1]
     assert reports[1].counts["merged"] == 1
+
+
+def test_export_is_formula_safe_with_raw_values_and_afnor_lines(
+    carnet: Carnet, eshop_csv: Path, tmp_path: Path
+) -> None:
+    carnet.import_file(eshop_csv, id_column="N° client")
+    carnet.add_contact({"job_title": "=HYPERLINK(1)", "last_name": "Evil",
+                        "email": "evil@free.fr"}, strict=False)
+    out = tmp_path / "out.csv"
+    count = carnet.export_contacts(
+        out,
+        fields=["id", "job_title", "email", "phone", "afnor_line1", "afnor_line4"],
+        raw=True,
+    )
+    assert count == 6
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert rows[0]["email_raw"] == " JP.Dupont@Gmail.com "
+    assert rows[0]["email"] == "jp.dupont@gmail.com"
+    assert rows[0]["phone"] == "+33612345678"  # a plain signed number stays as it is
+    assert rows[0]["afnor_line1"] == "M. Jean-Pierre Dupont"
+    assert rows[0]["afnor_line4"] is not None
+    evil = next(r for r in rows if r["email"] == "evil@free.fr")
+    assert evil["job_title"] == "'=HYPERLINK(1)"
+    audit = carnet.audit_entries(action="export")
+    assert audit and audit[0].count == 6

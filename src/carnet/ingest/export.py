@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from carnet.errors import InvalidValueError
-from carnet.model import Contact
+from carnet.fields.address import afnor_lines
+from carnet.model import Contact, ContactPoint
 
 if TYPE_CHECKING:
     from carnet.directory.contacts import ContactsMixin as Carnet
@@ -38,6 +39,8 @@ DEFAULT_FIELDS = (
     "status",
     "last_activity",
 )
+#: The six lines of a French postal label (AFNOR NF Z10-011), ready for a mail merge.
+AFNOR_FIELDS = tuple(f"afnor_line{i}" for i in range(1, 7))
 _POINT_FIELDS = {
     "email",
     "phone",
@@ -91,7 +94,7 @@ def export_contacts(
         InvalidValueError: on an unknown field name.
     """
     chosen = list(fields or DEFAULT_FIELDS)
-    known = _CONTACT_ATTRS | _POINT_FIELDS | set(ws.catalog)
+    known = _CONTACT_ATTRS | _POINT_FIELDS | set(AFNOR_FIELDS) | set(ws.catalog)
     unknown = [f for f in chosen if f not in known]
     if unknown:
         raise InvalidValueError(
@@ -133,7 +136,12 @@ def _row(contact: Contact, headers: Sequence[str]) -> dict[str, Any]:
         "mobile": mobiles[0] if mobiles else None,
     }
     out: dict[str, Any] = {}
+    if any(h in AFNOR_FIELDS for h in headers):
+        out.update(zip(AFNOR_FIELDS, _afnor(contact, address), strict=False))
     for header in headers:
+        if header in AFNOR_FIELDS:
+            out.setdefault(header, None)
+            continue
         base = header.removesuffix("_raw")
         if base in points:
             point = points[base]
@@ -152,3 +160,26 @@ def _row(contact: Contact, headers: Sequence[str]) -> dict[str, Any]:
         else:
             out[header] = contact.attributes.get(header)
     return out
+
+
+def _afnor(contact: Contact, address: ContactPoint | None) -> list[str | None]:
+    """Six AFNOR lines (None where a line is empty), or an explanation in line 1."""
+    if address is None:
+        return [None] * 6
+    try:
+        lines = afnor_lines(
+            civility=contact.civility,
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            complement=address.line2,
+            building=None,
+            street=address.line1,
+            locality=address.line3,
+            postcode=address.postcode,
+            city=address.city,
+            country=address.country or "FR",
+        )
+    except InvalidValueError as exc:
+        return [f"(adresse non normalisable : {exc})", None, None, None, None, None]
+    padded: list[str | None] = [*lines[:6]]
+    return padded + [None] * (6 - len(padded))
