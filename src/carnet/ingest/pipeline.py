@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from carnet.errors import InputFileError
+from carnet.errors import ConfigError, InputFileError
 from carnet.fields.postcodes import PostcodeTable
 from carnet.ingest.mapping import ColumnMapping, build_mapping, load_mapping_file
 from carnet.ingest.readers import Table, open_table
@@ -156,7 +156,11 @@ class ImportRun:
             id_column=options.id_column,
         )
         self.builder = RowBuilder(
-            self.mapping, ws.catalog, self.country, postcodes=_postcode_table(ws)
+            self.mapping,
+            ws.catalog,
+            self.country,
+            postcodes=_postcode_table(ws),
+            email_dns_timeout=_email_dns_timeout(ws.settings.extra),
         )
 
     def report(self) -> ImportReport:
@@ -401,6 +405,16 @@ def _sample(record: RowRecord, outcome: Outcome) -> dict[str, Any]:
         ],
         "invalid": record.invalid_values,
     }
+
+
+def _email_dns_timeout(extra: Mapping[str, Any]) -> float | None:
+    """The DNS timeout when ``[carnet] email_deliverability = true`` is configured."""
+    if not extra.get("email_deliverability"):
+        return None
+    try:
+        return float(extra.get("email_dns_timeout", 3))
+    except (TypeError, ValueError):
+        raise ConfigError("email_dns_timeout must be a number of seconds.") from None
 
 
 def _postcode_table(ws: Carnet) -> PostcodeTable | None:

@@ -94,6 +94,8 @@ class RowBuilder:
         postcodes: La Poste table for postcode ↔ city checks, when loaded.
         hash_rows: give rows without a source id a content hash as id, so that
             re-importing the same file finds the same contacts again.
+        email_dns_timeout: check email deliverability in DNS with this timeout
+            (off when None, the default).
     """
 
     def __init__(
@@ -104,6 +106,7 @@ class RowBuilder:
         *,
         postcodes: PostcodeTable | None = None,
         hash_rows: bool = True,
+        email_dns_timeout: float | None = None,
     ) -> None:
         self.mapping = mapping
         self.catalog = catalog
@@ -113,7 +116,10 @@ class RowBuilder:
         self.checkers: dict[str, ColumnChecker] = {}
         for plan in mapping.columns:
             if plan.field is not None and plan.field.kind is not Kind.FULL_NAME:
-                self.checkers.setdefault(plan.header, ColumnChecker(plan.field, country))
+                self.checkers.setdefault(
+                    plan.header,
+                    ColumnChecker(plan.field, country, email_dns_timeout=email_dns_timeout),
+                )
         self._full_names: dict[str, tuple[str | None, str, str]] = {}
         self._addresses: dict[tuple[tuple[str, str | None], ...], PendingPoint] = {}
         self._typed_cache: dict[tuple[str, str | None], Any] = {}

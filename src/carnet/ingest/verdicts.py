@@ -25,14 +25,22 @@ class ColumnChecker:
     Args:
         field: the catalog field of the column.
         country: default country for phones and postcodes.
+        email_dns_timeout: when set, emails are also checked for deliverability
+            (their domain's mail servers in DNS) with this timeout in seconds.
     """
 
-    def __init__(self, field: Field, country: str) -> None:
+    def __init__(
+        self, field: Field, country: str, *, email_dns_timeout: float | None = None
+    ) -> None:
         self.field = field
         self._check: Callable[[str], Verdict] = checker_for(field, country)
+        if field.kind is Kind.EMAIL and email_dns_timeout is not None:
+            self._check = lambda v: email.check(v, deliverability=True, timeout=email_dns_timeout)
         # Kinds whose module checks a whole column with vectorised operations.
         self._check_column: Callable[[list[str]], list[Verdict]] | None = None
-        if field.kind is Kind.EMAIL and hasattr(email, "check_column"):
+        if field.kind is Kind.EMAIL and email_dns_timeout is not None:
+            pass  # deliverability is checked value by value
+        elif field.kind is Kind.EMAIL and hasattr(email, "check_column"):
             self._check_column = email.check_column
         elif field.kind is Kind.PHONE and hasattr(phone, "check_column"):
             self._check_column = lambda values: phone.check_column(values, region=country)

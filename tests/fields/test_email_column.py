@@ -1,0 +1,188 @@
+"""carnet.fields.email.check_column: the vectorised column check says exactly what check says."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carnet.fields import email
+
+DATA = Path(__file__).parents[1] / "data"
+BLNS: list[str] = json.loads((DATA / "blns" / "blns.json").read_text(encoding="utf-8"))
+with (DATA / "email" / "isemail_tests.csv").open(encoding="utf-8", newline="") as _handle:
+    ISEMAIL: list[str] = [row["address"] for row in csv.DictReader(_handle)]
+
+
+def _same_as_check(values: list[str | None]) -> None:
+    column = email.check_column(values)
+    assert len(column) == len(values)
+    for value, verdict in zip(values, column, strict=True):
+        assert verdict == email.check(value), value
+
+
+TABLE: list[str | None] = [
+    "jean.dupont@gmail.com",
+    "Jean.Dupont@Gmail.COM",
+    "  marie@orange.fr  ",
+    " a@b.fr",
+    "a@b.fr\r\n",
+    "\x1ca@b.fr\x1f",
+    "\u00a0a@b.fr",
+    "jean .dupont@ gmail.com",
+    "mailto:paul@free.fr",
+    "Paul Martin <paul@free.fr>",
+    "paul@free.fr.",
+    "'paul@free.fr'",
+    "a@b.fr; c@d.fr",
+    "jean@@free.fr",
+    "jean.dupontgmail.com",
+    "marie.curie@gmial.com",
+    "marie@hotmial.fr",
+    "x@gmail.fr",
+    "x@gmail.con",
+    "x@orange.com",
+    "contact@yopmail.com",
+    "Compta+2024@Entreprise.fr",
+    "no-reply@service.fr",
+    "serv.ice-client@x.fr",
+    "x@mail.yopmail.com",
+    "x@gmial.com ",
+    "a@b.test",
+    "a@b.localhost",
+    "a@b--c.fr",
+    "a@-b.fr",
+    "a@b.f1",
+    "a@b.1f",
+    "a@localhost",
+    "a.@b.fr",
+    ".a@b.fr",
+    "a..b@c.fr",
+    "a+b@c.fr",
+    "o'connor@c.fr",
+    "x" * 64 + "@b.fr",
+    "x" * 65 + "@b.fr",
+    "a@" + "b" * 63 + ".fr",
+    "a@" + "b" * 64 + ".fr",
+    "a@" + ".".join(["b" * 60] * 4) + ".fr",
+    "test@xn--hxajbheg2az3al.xn--jxalpdlp",
+    "Élodie@Société.fr",
+    "N/A",
+    "-",
+    "",
+    "   ",
+    None,
+    "not an email",
+    "a@b",
+    "a@b.fr\n",
+    "a\n@b.fr",
+]
+
+
+def test_table() -> None:
+    _same_as_check(TABLE)
+
+
+def test_order_duplicates_and_shared_verdicts() -> None:
+    values = ["a@b.fr", None, "A@B.FR", "a@b.fr", "junk", None]
+    column = email.check_column(values)
+    assert [v.normalised for v in column] == [
+        "a@b.fr",
+        None,
+        "a@b.fr",
+        "a@b.fr",
+        None,
+        None,
+    ]
+    assert column[0] is column[3]
+
+
+def test_empty_column() -> None:
+    assert email.check_column([]) == []
+    assert email.check_column([None, ""]) == [email.check(None), email.check("")]
+
+
+def test_trimmed_typo_role_keep_the_reason_order() -> None:
+    verdict = email.check_column([" contact@gmial.com "])[0]
+    assert verdict == email.check(" contact@gmial.com ")
+    assert sorted(verdict.flags) == ["role", "trimmed", "typo"]
+    assert verdict.reasons[0] == "Blanks around the address were removed."
+
+
+def test_blns() -> None:
+    _same_as_check([*BLNS, *(f"{s}@gmail.com" for s in BLNS), *(f"a@{s}.fr" for s in BLNS)])
+
+
+def test_isemail_vectors() -> None:
+    _same_as_check(ISEMAIL)
+
+
+def test_deliverability_falls_back_to_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(email, "_deliverable", lambda address, timeout: None)
+    values = ["a@b.fr", "x@gmial.com", None]
+    assert email.check_column(values, deliverability=True) == [
+        email.check(v, deliverability=True) for v in values
+    ]
+
+
+LOCALS = st.sampled_from(
+    ["jean.dupont", "Marie", "contact", "compta+x", "no-reply", "a_b", "o'neil", "x", "Info"]
+)
+DOMAINS = st.sampled_from(
+    [
+        "gmail.com",
+        "GMAIL.COM",
+        "gmial.com",
+        "hotmial.fr",
+        "gmail.fr",
+        "orange.fr",
+        "ornage.fr",
+        "yopmail.com",
+        "mail.yopmail.com",
+        "entreprise.fr",
+        "boulangerie-meyer.com",
+        "free.frr",
+        "laposte.net",
+        "b.test",
+        "x.onion",
+    ]
+)
+WRAPS = st.sampled_from(["{}", " {}", "{} ", "\t{}\n", "{}.", "<{}>", "mailto:{}", "{};x@y.fr"])
+
+
+@st.composite
+def addresses(draw: st.DrawFn) -> str | None:
+    kind = draw(st.integers(0, 4))
+    if kind == 0:
+        return None
+    if kind == 1:
+        return draw(st.text(max_size=30))
+    if kind == 2:
+        return draw(st.text(alphabet="aB.@ -_+'x\t", max_size=20))
+    address = f"{draw(LOCALS)}@{draw(DOMAINS)}"
+    if kind == 3:
+        address = address.replace(".", draw(st.sampled_from([".", " .", "", ".."])), 1)
+    return draw(WRAPS).format(address)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(addresses(), max_size=40))
+def test_generated_columns(values: list[str | None]) -> None:
+    _same_as_check(values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text(value: str) -> None:
+    _same_as_check([value, f"{value}@gmail.com", f"a@{value}"])
+
+
+def test_one_edit_is_distance_at_most_one() -> None:
+    words = ["".join(w) for n in range(5) for w in itertools.product("abc", repeat=n)]
+    for a, b in itertools.product(words, repeat=2):
+        assert email._one_edit(a, b) == (email._distance(a, b, 1) <= 1), (a, b)

@@ -1,0 +1,42 @@
+"""Column checks: one verdict per distinct value, counted per cell; DNS only when configured."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from carnet.fields import email
+from carnet.fields.catalog import default_catalog
+from carnet.fields.verdict import Verdict
+from carnet.ingest.pipeline import _email_dns_timeout
+from carnet.ingest.verdicts import ColumnChecker
+
+CATALOG = default_catalog()
+
+
+def test_each_distinct_value_is_checked_once_and_every_cell_counted() -> None:
+    checker = ColumnChecker(CATALOG["email"], "FR")
+    values = ["a@free.fr", "a@free.fr", None, "", "bad@", "a@free.fr"]
+    verdicts = checker.column(values)
+    assert [v.status.value for v in verdicts] == [
+        "valid", "valid", "empty", "empty", "invalid", "valid"
+    ]
+    assert verdicts[0] is verdicts[1]
+    assert checker.checked == 4
+    assert checker.summary() == {"valid": 3, "invalid": 1, "empty": 2}
+
+
+def test_dns_deliverability_only_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def spy(raw: str, **options: Any) -> Verdict:
+        calls.append(options)
+        return Verdict.valid(raw, raw.strip().lower())
+
+    monkeypatch.setattr(email, "check", spy)
+    ColumnChecker(CATALOG["email"], "FR", email_dns_timeout=2.0).column(["x@free.fr"])
+    assert calls == [{"deliverability": True, "timeout": 2.0}]
+    assert _email_dns_timeout({}) is None
+    assert _email_dns_timeout({"email_deliverability": True}) == 3.0
+    assert _email_dns_timeout({"email_deliverability": True, "email_dns_timeout": 1}) == 1.0
