@@ -51,6 +51,8 @@ def test_init_add_show_edit_list_stats(db_url: str) -> None:
     assert code == 0 and json.loads(out)["total"] == 1
     code, out, _ = run(db_url, "contacts", "list", "--where", "city=Lyon")
     assert code == 0 and "Martin" in out
+    code, out, _ = run(db_url, "audit", "--json")
+    assert code == 0 and {"read"} <= {e["action"] for e in json.loads(out)}
     code, out, _ = run(db_url, "stats", "--json")
     assert code == 0 and json.loads(out)["contacts_total"] == 1
     code, out, _ = run(db_url, "stats")

@@ -257,9 +257,11 @@ def contacts_list(
     Example: carnet contacts list -q dupont --where last_activity__lt=2023-01-01 --sort -id
     """
     with _errors():
-        page = _open(ctx).list_contacts(
+        ws = _open(ctx)
+        page = ws.list_contacts(
             filters=_assignments(where), search=search, sort=sort, limit=limit, offset=offset
         )
+        ws.audit("read", "contacts", None, count=len(page.items), details={"listing": True})
     if as_json:
         _print_json(
             {
@@ -331,6 +333,7 @@ def contacts_show(
         ws = _open(ctx)
         contact = ws.get_contact(contact_id)
         changes = ws.history(contact_id) if history else []
+        ws.audit("read", "contact", contact_id, details={"history": history})
     if as_json:
         data = contact.to_dict()
         if history:
