@@ -24,61 +24,25 @@ refuses, and refuses some it accepts). A benchmark, not a test.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-FILES = (
-    "eshop_customers.csv",
-    "event_signups.xlsx",
-    "old_crm.csv",
-    "survey_answers.csv",
-    "order_lines.csv",
-    "newsletter.csv",
-)
-ENCODINGS = {"eshop_customers.csv": "cp1252"}
+sys.path.insert(0, str(Path(__file__).parent))
+from demo_files import email_and_phone_cells
+
 CELLS_PER_PERSON = 3.6  # email and phone cells the demo files hold per person
-
-
-def _rows(path: Path) -> tuple[list[str], Iterator[list[str | None]]]:
-    if path.suffix == ".xlsx":
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, read_only=True)
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = [str(c) for c in next(rows)]
-        return header, ([None if v is None else str(v) for v in row] for row in rows)
-    handle = path.open(encoding=ENCODINGS.get(path.name, "utf-8-sig"), newline="")
-    sample = handle.read(4096)
-    handle.seek(0)
-    reader = csv.reader(handle, delimiter=csv.Sniffer().sniff(sample, ";,\t|").delimiter)
-    return next(reader), reader
 
 
 def cells(n: int, seed: int, workdir: Path) -> tuple[list[str], list[str]]:
     """About ``n`` non-empty email and phone cells of the demo files, in file order."""
     from carnet.demo import generate
-    from carnet.fields.catalog import Kind, default_catalog
-
     generate(workdir, people=max(50, int(n / CELLS_PER_PERSON) + 50), seed=seed)
-    catalog = default_catalog()
-    emails: list[str] = []
-    phones: list[str] = []
-    for name in FILES:
-        if not (workdir / name).exists():
-            continue
-        header, rows = _rows(workdir / name)
-        kinds = [catalog.match_header(h) for h in header]
-        email_cols = [i for i, f in enumerate(kinds) if f is not None and f.kind is Kind.EMAIL]
-        phone_cols = [i for i, f in enumerate(kinds) if f is not None and f.kind is Kind.PHONE]
-        for row in rows:
-            emails.extend(v for i in email_cols if i < len(row) and (v := row[i]))
-            phones.extend(v for i in phone_cols if i < len(row) and (v := row[i]))
+    emails, phones = email_and_phone_cells(workdir)
     share = len(emails) / max(1, len(emails) + len(phones))
     n_emails = min(len(emails), round(n * share))
     return emails[:n_emails], phones[: min(len(phones), n - n_emails)]

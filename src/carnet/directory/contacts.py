@@ -35,24 +35,11 @@ _CONTACT_SORTS = {
 }
 
 
+# Scalar columns a listing can filter on (not JSON lists, not the encrypted IBAN).
 _CONTACT_FILTERS = {
-    "civility",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "gender",
-    "language",
-    "job_title",
-    "pcs",
-    "organisation_id",
-    "lifecycle_stage",
-    "status",
-    "customer_since",
-    "loyalty_id",
-    "created_at",
-    "updated_at",
-    "last_activity",
-    "first_seen",
+    c.name
+    for c in s.contacts.columns
+    if not isinstance(c.type, sa.JSON) and c.name not in ("id", "iban_ciphertext")
 }
 
 

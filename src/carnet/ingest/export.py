@@ -6,6 +6,7 @@ adds, beside each normalised email/phone, the value as it was received.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,27 +53,9 @@ _POINT_FIELDS = {
     "city",
     "country",
 }
+# Contact attributes that export as they are (contact points are handled apart).
 _CONTACT_ATTRS = {
-    "id",
-    "civility",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "gender",
-    "language",
-    "job_title",
-    "pcs",
-    "organisation_name",
-    "lifecycle_stage",
-    "customer_since",
-    "loyalty_id",
-    "status",
-    "last_activity",
-    "first_seen",
-    "created_at",
-    "updated_at",
-    "interests",
-    "equipment",
+    f.name for f in dataclasses.fields(Contact) if f.name not in ("points", "attributes")
 }
 
 

@@ -1050,20 +1050,9 @@ _ORG_COLUMNS = (
     "name", "siren", "siret", "vat_number", "naf_code", "sector", "size_band", "website",
 )
 
-_CONTACT_COLUMNS = (
-    "civility",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "gender",
-    "language",
-    "job_title",
-    "pcs",
-    "lifecycle_stage",
-    "customer_since",
-    "loyalty_id",
-    "last_activity",
-    "iban_ciphertext",
+# Every nullable value column of contacts, so a new contact row names them all.
+_CONTACT_COLUMNS = tuple(
+    c.name for c in s.contacts.columns if c.nullable and not c.primary_key
 )
 
 

@@ -17,6 +17,8 @@ from carnet.fields.verdict import Status, Verdict, blank
 
 #: Distinct values remembered per column before the cache is cleared.
 CACHE_LIMIT = 200_000
+#: Below this many new distinct values, per-value checks beat the column set-up cost.
+COLUMN_THRESHOLD = 5_000
 
 
 class ColumnChecker:
@@ -54,7 +56,7 @@ class ColumnChecker:
         if len(cache) > CACHE_LIMIT:
             cache.clear()
         fresh = [v for v in set(values) if v not in cache]
-        if fresh and self._check_column is not None:
+        if self._check_column is not None and len(fresh) >= COLUMN_THRESHOLD:
             present = [v for v in fresh if v is not None and not blank(v)]
             for value in fresh:
                 if blank(value):
