@@ -40,16 +40,22 @@ demo: $(STAMP)
 	$(CARNET) stats
 	$(CARNET) contacts list --limit 8
 	$(CARNET) contacts show 1 --history
-	@echo "== 5. Consent: the state of the file, one contact, the ledger's integrity"
+	@echo "== 5. Quality of the file before cleaning (scores, problems, the fixes offered)"
+	$(CARNET) quality --snapshot
+	@echo "== 6. Accept the email typo suggestions, then the quality after cleaning"
+	$(CARNET) fix email-typos
+	$(CARNET) quality --snapshot --html $(DEMO_DIR)/rapport-qualite.html
+	@echo "== 7. Consent: the state of the file, one contact, the ledger's integrity"
 	$(CARNET) consent summary
 	$(CARNET) consent show 1
 	$(CARNET) consent verify
-	@echo "== 6. Retention plan (CNIL defaults) and one access export"
+	@echo "== 8. Retention plan (CNIL defaults) and one access export"
 	$(CARNET) retention plan --limit 5
 	$(CARNET) privacy export 1 --out $(DEMO_DIR)/contact-1.zip
-	@echo "== 7. An Excel-safe export"
+	@echo "== 9. An Excel-safe export"
 	$(CARNET) export $(DEMO_DIR)/contacts.csv --raw
-	@echo "Done. Open $(DEMO_DIR)/ for the generated files, rejected rows and exports."
+	@echo "Done. Open $(DEMO_DIR)/rapport-qualite.html, and $(DEMO_DIR)/ for the files,"
+	@echo "rejected rows and exports."
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -572,8 +572,10 @@ def demo_generate(
 def _register_extensions() -> None:
     from carnet.consent.cli import register as register_consent
     from carnet.ingest.cli import register as register_ingest
+    from carnet.quality.cli import register as register_quality
 
     register_ingest(app)
+    register_quality(app)
     register_consent(app)
 
 

@@ -17,6 +17,7 @@ Every change goes through here and is written to the history with its source.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ from carnet.errors import ConfigError
 from carnet.fields.catalog import Catalog, Profile, default_catalog
 from carnet.fields.values import check_value
 from carnet.ingest.facade import IngestMixin
+from carnet.model import Contact
 from carnet.privacy.facade import PrivacyMixin
 from carnet.store import engine as store_engine
 from carnet.store import schema as s
@@ -142,6 +144,45 @@ class Carnet(IngestMixin, ConsentMixin, PrivacyMixin):
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    # -- edits keep the quality scores current ---------------------------------------------
+
+    def add_contact(
+        self, values: Mapping[str, Any], *, source: str = "manual", strict: bool = True
+    ) -> Contact:
+        """Create a contact (see :meth:`ContactsMixin.add_contact`) and score it."""
+        contact = super().add_contact(values, source=source, strict=strict)
+        self.compute_quality([contact.id])
+        return contact
+
+    def update_contact(
+        self,
+        contact_id: int,
+        changes: Mapping[str, Any],
+        *,
+        source: str = "manual",
+        reason: str | None = None,
+        strict: bool = True,
+    ) -> Contact:
+        """Change a contact (see :meth:`ContactsMixin.update_contact`) and rescore it."""
+        contact = super().update_contact(
+            contact_id, changes, source=source, reason=reason, strict=strict
+        )
+        self.compute_quality([contact.id])
+        return contact
+
+    def remove_contact_point(
+        self, point_id: int, *, source: str = "manual", reason: str | None = None
+    ) -> None:
+        """Delete an email, phone or address (see :meth:`ContactsMixin.remove_contact_point`)
+        and rescore its contact."""
+        with self.engine.connect() as conn:
+            owner = conn.execute(
+                sa.select(s.contact_points.c.contact_id).where(s.contact_points.c.id == point_id)
+            ).scalar_one_or_none()
+        super().remove_contact_point(point_id, source=source, reason=reason)
+        if owner is not None:
+            self.compute_quality([int(owner)])
 
     def stats(self) -> dict[str, Any]:
         """Counts that describe the workspace: contacts by status, contact points by kind

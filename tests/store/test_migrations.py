@@ -13,6 +13,8 @@ from carnet.store.schema import metadata
 EXPECTED_TABLES = {
     "settings",
     "ref_postcodes",
+    "quality_scores",
+    "quality_snapshots",
     "sources",
     "organisations",
     "contacts",
@@ -84,8 +86,8 @@ def test_opening_an_old_database_says_how_to_migrate(settings: Settings) -> None
 
 def test_outdated_schema_is_reported(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     Carnet.init(settings=settings)
-    # Pretend this carnet ships a migration newer than the database's 0001.
-    monkeypatch.setattr(store_engine.ScriptDirectory, "get_current_head", lambda self: "0002")
+    # Pretend this carnet ships a migration newer than the database's head.
+    monkeypatch.setattr(store_engine.ScriptDirectory, "get_current_head", lambda self: "0099")
     with pytest.raises(SchemaOutdatedError, match="run `carnet init`"):
         Carnet(settings=settings)
 

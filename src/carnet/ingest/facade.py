@@ -16,10 +16,11 @@ from carnet.ingest.export import export_contacts
 from carnet.ingest.pipeline import ImportOptions, ImportReport, ImportRun, Progress
 from carnet.ingest.readers import open_table
 from carnet.privacy import audit as audit_log
+from carnet.quality.facade import QualityMixin
 from carnet.store import schema as s
 
 
-class IngestMixin(ActivityMixin):
+class IngestMixin(ActivityMixin, QualityMixin):
     """Import and export methods of :class:`carnet.Carnet`."""
 
     def import_file(

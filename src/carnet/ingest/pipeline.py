@@ -224,8 +224,24 @@ class ImportRun:
                     rows_total=report.rows,
                 )
             )
+        self._refresh_quality(import_id)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _refresh_quality(self, import_id: int) -> None:
+        """Rescore the contacts this import touched, in chunks."""
+        r = s.import_rows
+        with self.ws.engine.connect() as conn:
+            ids = [
+                int(i)
+                for i in conn.execute(
+                    sa.select(r.c.contact_id)
+                    .where(r.c.import_id == import_id, r.c.contact_id.is_not(None))
+                    .distinct()
+                ).scalars()
+            ]
+        for start in range(0, len(ids), 50_000):
+            self.ws.compute_quality(ids[start : start + 50_000])
 
     def _start(self, fingerprint: str) -> tuple[int, int, dict[str, int]]:
         with self.ws.engine.begin() as conn:

@@ -456,3 +456,33 @@ ref_postcodes = Table(
     Column("line5", String(100)),
     Column("insee_code", String(10)),
 )
+
+quality_scores = Table(
+    "quality_scores",
+    metadata,
+    Column("contact_id", Id, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    # Shares between 0 and 1 (see carnet.quality.scores for the formulas).
+    Column("completeness", Float, nullable=False),
+    Column("validity", Float, nullable=False),
+    Column("freshness", Float, nullable=False),
+    Column("reachable_email", Boolean, nullable=False),
+    Column("reachable_sms", Boolean, nullable=False),
+    Column("reachable_post", Boolean, nullable=False),
+    # 0-100, what segments filter on.
+    Column("score", Integer, nullable=False),
+    # Codes and parameters ({"missing": [...], "invalid": [...], "stale": [[field, date]]}),
+    # rendered to French or English text by carnet.quality.text.
+    Column("explanation", JSON, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_quality_scores_score", "score"),
+)
+
+quality_snapshots = Table(
+    "quality_snapshots",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("taken_at", DateTime(timezone=True), nullable=False),
+    # The headline figures of the quality report at that time (see QualityReport.summary).
+    Column("summary", JSON, nullable=False),
+    Index("ix_quality_snapshots_taken_at", "taken_at"),
+)
