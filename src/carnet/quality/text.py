@@ -80,8 +80,9 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
     "duplicates": (
         "{n} doublons probables",
         "{n} likely duplicates",
-        "`carnet dedupe` puis `carnet review` pour les fusionner",
-        "`carnet dedupe` then `carnet review` to merge them",
+        "les vérifier (même e-mail ou téléphone) ; la fusion assistée arrive avec "
+        "la détection des doublons",
+        "check them (same email or phone); assisted merging comes with duplicate detection",
     ),
     "unreachable": (
         "{n} contacts sans aucun moyen de contact utilisable",
