@@ -1,0 +1,148 @@
+"""What every part of a batch write shares: the run's context, targets, history, helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from carnet.crypto import FieldCipher
+from carnet.ingest.rows import RowRecord
+from carnet.store import schema as s
+from carnet.store.bulk import bulk_insert
+
+
+@dataclass
+class Outcome:
+    """What became of one input row."""
+
+    number: int
+    outcome: str
+    contact_id: int | None = None
+    reason: str | None = None
+
+
+@dataclass
+class Target:
+    """The person a row belongs to: an existing contact or a new one of this batch."""
+
+    contact_id: int | None = None
+    slot: int | None = None
+    own: bool = False
+    records: list[RowRecord] = field(default_factory=list)
+    # True when this batch changed an existing contact (values, points, activity ...).
+    changed: bool = False
+
+
+class BatchBase:
+    """The context of one import run's batch writes (see :class:`BatchWriter`)."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        import_id: int,
+        source: str,
+        source_id: int,
+        now: datetime,
+        secret: str | None,
+        cipher: FieldCipher | None,
+        actor: str,
+        file_name: str,
+        org_cache: dict[tuple[str, str], int] | None = None,
+    ) -> None:
+        self.conn = conn
+        self.import_id = import_id
+        self.source = source
+        self.source_id = source_id
+        self.now = now
+        self.secret = secret
+        self.cipher = cipher
+        self.actor = actor
+        self.file_name = file_name
+        # (key, lower-cased value) → organisation id, shared by the batches of one run.
+        self._org_cache: dict[tuple[str, str], int] = {} if org_cache is None else org_cache
+
+    def _history(
+        self,
+        changes: Iterable[tuple[int | None, str, str | None, str | None, str | None]],
+        *,
+        entity: str = "contact",
+    ) -> None:
+        rows = [
+            {
+                "entity": entity,
+                "entity_id": entity_id,
+                "field": field_name,
+                "old_value": old,
+                "new_value": new,
+                "source": self.source,
+                "import_id": self.import_id,
+                "reason": reason or f"import {self.import_id}",
+                "actor": self.actor,
+                "changed_at": self.now,
+            }
+            for entity_id, field_name, old, new, reason in changes
+            if entity_id is not None
+        ]
+        if rows:
+            bulk_insert(self.conn, s.history, rows)
+
+    def _touch_activity(self, latest: dict[int, datetime]) -> None:
+        """Move each contact's last activity forward to ``latest[contact]`` (never back)."""
+        if not latest:
+            return
+        c = s.contacts
+        when = sa.bindparam("when", type_=c.c.last_activity.type)
+        self.conn.execute(
+            c.update()
+            .where(
+                c.c.id == sa.bindparam("cid"),
+                sa.or_(c.c.last_activity.is_(None), c.c.last_activity < when),
+            )
+            .values(last_activity=when),
+            [{"cid": cid, "when": moment} for cid, moment in latest.items()],
+        )
+
+
+def is_new(target: Target) -> bool:
+    return target.slot is not None
+
+
+def later(a: Any, b: Any) -> bool:
+    from carnet.directory.base import as_utc
+
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        aa, bb = as_utc(a), as_utc(b)
+        assert aa is not None and bb is not None
+        return aa > bb
+    return bool(a > b)
+
+
+def moment_key(value: Any) -> str:
+    from carnet.directory.base import as_utc
+
+    if isinstance(value, datetime):
+        moment = as_utc(value)
+        assert moment is not None
+        return moment.replace(microsecond=0).isoformat()
+    return str(value)
+
+
+def text_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def chunks(values: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

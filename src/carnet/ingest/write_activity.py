@@ -1,0 +1,291 @@
+"""Events, orders and products from imported rows."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from carnet.ingest.batch import BatchBase, Target, chunks, is_new, later, moment_key
+from carnet.ingest.rows import RowRecord
+from carnet.store import schema as s
+from carnet.store.bulk import bulk_insert
+
+
+class ActivityWriter(BatchBase):
+    """Writes the behavioural events and the orders of a batch."""
+
+    def _write_events(self, targets: list[Target]) -> None:
+        rows: list[dict[str, Any]] = []
+        for target in targets:
+            for record in target.records:
+                if target.contact_id is not None and record.events:
+                    rows.extend(self._events_of(record, target.contact_id))
+        if not rows:
+            return
+        e = s.events
+        present: set[tuple[int, str, str]] = set()
+        contact_ids = sorted({r["contact_id"] for r in rows})
+        for chunk in chunks(contact_ids):
+            for r in self.conn.execute(
+                sa.select(e.c.contact_id, e.c.type, e.c.properties).where(
+                    e.c.contact_id.in_(chunk), e.c.source == self.source
+                )
+            ):
+                row_key = (r.properties or {}).get("row_key")
+                if row_key is not None:
+                    present.add((int(r.contact_id), r.type, row_key))
+        fresh = [
+            event
+            for event in rows
+            if (event["contact_id"], event["type"], event["properties"]["row_key"]) not in present
+        ]
+        if fresh:
+            bulk_insert(self.conn, e, fresh)
+            latest: dict[int, datetime] = {}
+            for event in fresh:
+                known = latest.get(event["contact_id"])
+                if known is None or later(event["occurred_at"], known):
+                    latest[event["contact_id"]] = event["occurred_at"]
+            self._touch_activity(latest)
+            for target in targets:
+                if target.contact_id in latest and not is_new(target):
+                    target.changed = True
+
+    def _events_of(self, record: RowRecord, contact_id: int) -> list[dict[str, Any]]:
+        ev = record.events
+        when = ev.get("activity_date") or self.now
+        row_key = record.external_id or f"row{record.number}"
+        base = {
+            "contact_id": contact_id,
+            "occurred_at": when,
+            "source": self.source,
+            "import_id": self.import_id,
+        }
+        out: list[dict[str, Any]] = []
+
+        def add(kind: str, value: float | None = None, **props: Any) -> None:
+            properties = {k: v for k, v in props.items() if v is not None}
+            properties["row_key"] = f"{row_key}:{kind}"
+            out.append({**base, "type": kind, "value": value, "properties": properties})
+
+        if ev.get("nps") is not None:
+            nps = int(ev["nps"])
+            if 0 <= nps <= 10:
+                add("nps", float(nps), comment=ev.get("survey_comment"))
+            else:
+                record.notes.append(f"NPS {nps} ignored: not between 0 and 10")
+        elif ev.get("survey_comment"):
+            add("survey_answer", comment=ev["survey_comment"])
+        if ev.get("contest_entry"):
+            add("contest_entry")
+        if ev.get("event_name"):
+            add("event_registration", event=ev["event_name"], attended=ev.get("event_attended"))
+        if ev.get("call_note"):
+            add("call_note", text=ev["call_note"])
+        return out
+
+    def _write_orders(self, targets: list[Target]) -> None:
+        lines: list[tuple[Target, RowRecord]] = [
+            (t, r) for t in targets for r in t.records if r.order and t.contact_id is not None
+        ]
+        if not lines:
+            return
+        o, ol = s.orders, s.order_lines
+        orders = self._existing_orders(sorted({_order_ref(r) for _, r in lines}))
+        line_keys: set[tuple[int, str]] = set()
+        for chunk in chunks(sorted(orders.values())):
+            for r in self.conn.execute(
+                sa.select(ol.c.order_id, ol.c.line_ref).where(ol.c.order_id.in_(chunk))
+            ):
+                line_keys.add((int(r.order_id), r.line_ref))
+        products = self._write_products(lines)
+        # New orders first, in one statement.
+        new_orders: dict[str, dict[str, Any]] = {}
+        for target, record in lines:
+            ref = _order_ref(record)
+            if ref not in orders and ref not in new_orders:
+                new_orders[ref] = {
+                    "contact_id": target.contact_id,
+                    "source": self.source,
+                    "external_ref": ref,
+                    "ordered_at": record.order.get("order_date") or self.now,
+                    "status": "placed",
+                    "total_amount": Decimal(0),
+                    "currency": "EUR",
+                    "channel": None,
+                    "is_renewal": False,
+                    "import_id": self.import_id,
+                }
+        if new_orders:
+            ids = self.conn.execute(
+                o.insert().returning(o.c.id, sort_by_parameter_order=True),
+                list(new_orders.values()),
+            ).scalars()
+            orders.update(zip(new_orders, (int(i) for i in ids), strict=True))
+        rows: list[dict[str, Any]] = []
+        touched: set[int] = set()
+        latest: dict[int, datetime] = {}
+        for target, record in lines:
+            assert target.contact_id is not None
+            order = record.order
+            order_id = orders[_order_ref(record)]
+            line_ref = _line_ref(record)
+            if (order_id, line_ref) in line_keys:
+                continue
+            when = order.get("order_date") or self.now
+            quantity = int(order.get("quantity") or 1)
+            unit_price = _unit_price(order)
+            sku = str(order["sku"]) if order.get("sku") else None
+            rows.append(
+                {
+                    "order_id": order_id,
+                    "product_id": products.get(sku) if sku else None,
+                    "sku": sku,
+                    "product_name": order.get("product_name"),
+                    "quantity": quantity,
+                    "unit_price": unit_price,
+                    "amount": Decimal(order["line_total"])
+                    if order.get("line_total") is not None
+                    else unit_price * quantity,
+                    "returned_quantity": 0,
+                    "line_ref": line_ref,
+                }
+            )
+            line_keys.add((order_id, line_ref))
+            touched.add(order_id)
+            if not is_new(target):
+                target.changed = True
+            if target.contact_id not in latest or later(when, latest[target.contact_id]):
+                latest[target.contact_id] = when
+        if rows:
+            bulk_insert(self.conn, ol, rows)
+        total = (
+            sa.select(sa.func.coalesce(sa.func.sum(ol.c.amount), 0))
+            .where(ol.c.order_id == sa.bindparam("oid"))
+            .scalar_subquery()
+        )
+        if touched:
+            self.conn.execute(
+                o.update().where(o.c.id == sa.bindparam("oid")).values(total_amount=total),
+                [{"oid": order_id} for order_id in sorted(touched)],
+            )
+        self._touch_activity(latest)
+
+    def _existing_orders(self, refs: list[str]) -> dict[str, int]:
+        o = s.orders
+        orders: dict[str, int] = {}
+        for chunk in chunks(refs):
+            for r in self.conn.execute(
+                sa.select(o.c.external_ref, o.c.id).where(
+                    o.c.source == self.source, o.c.external_ref.in_(chunk)
+                )
+            ):
+                orders[r.external_ref] = int(r.id)
+        return orders
+
+    def _write_products(self, lines: list[tuple[Target, RowRecord]]) -> dict[str, int]:
+        """Create unknown products and record each new price once; returns sku → id."""
+        p, pp = s.products, s.product_prices
+        seen: dict[str, dict[Decimal, datetime]] = defaultdict(dict)
+        names: dict[str, Any] = {}
+        for _, record in lines:
+            order = record.order
+            if not order.get("sku"):
+                continue
+            sku = str(order["sku"])
+            names.setdefault(sku, order.get("product_name"))
+            price = _unit_price(order)
+            when = order.get("order_date") or self.now
+            first = seen[sku].get(price)
+            if first is None or later(first, when):
+                seen[sku][price] = when
+        ids: dict[str, int] = {}
+        for chunk in chunks(sorted(seen)):
+            for r in self.conn.execute(sa.select(p.c.sku, p.c.id).where(p.c.sku.in_(chunk))):
+                ids[r.sku] = int(r.id)
+        new = [sku for sku in seen if sku not in ids]
+        if new:
+            rows: list[dict[str, Any]] = []
+            for sku in new:
+                latest_price = max(seen[sku].items(), key=lambda item: moment_key(item[1]))[0]
+                rows.append(
+                    {
+                        "sku": sku,
+                        "name": names.get(sku),
+                        "category": None,
+                        "price": latest_price,
+                        "stock": None,
+                        "attributes": {},
+                        "created_at": self.now,
+                        "updated_at": self.now,
+                    }
+                )
+            created = self.conn.execute(
+                p.insert().returning(p.c.id, sort_by_parameter_order=True), rows
+            ).scalars()
+            ids.update(zip(new, (int(i) for i in created), strict=True))
+        known: dict[int, dict[Decimal, datetime]] = defaultdict(dict)
+        for chunk in chunks(sorted(ids.values())):
+            for price_row in self.conn.execute(
+                sa.select(pp.c.product_id, pp.c.price, pp.c.valid_from).where(
+                    pp.c.product_id.in_(chunk)
+                )
+            ):
+                known[int(price_row.product_id)][Decimal(price_row.price)] = price_row.valid_from
+        history = []
+        latest: dict[int, tuple[str, Decimal]] = {}
+        for sku, prices in seen.items():
+            product_id = ids[sku]
+            for price, when in prices.items():
+                if price not in known[product_id]:
+                    history.append(
+                        {
+                            "product_id": product_id,
+                            "price": price,
+                            "stock": None,
+                            "valid_from": when,
+                        }
+                    )
+                    known[product_id][price] = when
+            newest = max(known[product_id].items(), key=lambda item: moment_key(item[1]))
+            latest[product_id] = (moment_key(newest[1]), newest[0])
+        if history:
+            bulk_insert(self.conn, pp, history)
+            self.conn.execute(
+                p.update()
+                .where(p.c.id == sa.bindparam("pid"))
+                .values(price=sa.bindparam("new_price"), updated_at=self.now),
+                [{"pid": pid, "new_price": price} for pid, (_, price) in latest.items()],
+            )
+        return ids
+
+
+def _unit_price(order: dict[str, Any]) -> Decimal:
+    """The line's unit price, or its total divided by its quantity."""
+    if order.get("unit_price") is not None:
+        return Decimal(order["unit_price"])
+    quantity = int(order.get("quantity") or 1)
+    if order.get("line_total") is not None and quantity:
+        return (Decimal(order["line_total"]) / quantity).quantize(Decimal("0.01"))
+    return Decimal(0)
+
+
+def _order_ref(record: RowRecord) -> str:
+    ref = record.order.get("order_ref")
+    if ref:
+        return str(ref)
+    basis = f"{record.order.get('customer_ref')}|{record.order.get('order_date')}"
+    return "auto:" + hashlib.sha1(basis.encode()).hexdigest()[:16]
+
+
+def _line_ref(record: RowRecord) -> str:
+    order = record.order
+    basis = "|".join(
+        str(order.get(k)) for k in ("sku", "product_name", "quantity", "unit_price", "line_total")
+    )
+    return f"{record.number}:" + hashlib.sha1(basis.encode()).hexdigest()[:12]

@@ -1,0 +1,126 @@
+"""Consent events from imported consent columns, with the file and row as proof."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from carnet.consent import ledger
+from carnet.ingest.batch import BatchBase, Target, chunks, is_new, moment_key
+from carnet.ingest.rows import RowRecord
+from carnet.store import schema as s
+
+
+class ConsentWriter(BatchBase):
+    """Turns a batch's consent columns into ledger events, skipping what is known."""
+
+    def _write_consent(self, targets: list[Target]) -> None:
+        proposed: list[tuple[ledger.ConsentEventIn, bool]] = []
+        for target in targets:
+            if target.contact_id is None:
+                continue
+            for record in target.records:
+                if record.consent:
+                    proposed.extend(self._consent_events(record, target.contact_id))
+        if not proposed:
+            return
+        events = self._new_consent_only(proposed)
+        if events:
+            ledger.append_events(self.conn, events, recorded_at=self.now)
+            changed = {e.contact_id for e in events}
+            for target in targets:
+                if target.contact_id in changed and not is_new(target):
+                    target.changed = True
+
+    def _consent_events(
+        self, record: RowRecord, contact_id: int
+    ) -> list[tuple[ledger.ConsentEventIn, bool]]:
+        """The row's consent facts, each with whether the file dated it."""
+        consent = record.consent
+        proof = {
+            "kind": "import",
+            "import_id": self.import_id,
+            "file": self.file_name,
+            "row": record.number,
+            "source": self.source,
+            "operator": self.actor,
+        }
+        if consent.get("optin_source"):
+            proof["form"] = consent["optin_source"]
+        if consent.get("optin_ip"):
+            proof["ip"] = consent["optin_ip"]
+        out: list[tuple[ledger.ConsentEventIn, bool]] = []
+
+        def add(action: str, when: datetime | None) -> None:
+            event = ledger.ConsentEventIn(
+                contact_id=contact_id,
+                purpose="newsletter",
+                channel="email",
+                action=action,
+                legal_basis="consent",
+                occurred_at=when or self.now,
+                proof=dict(proof),
+            )
+            out.append((event, when is not None))
+
+        granted = consent.get("optin_newsletter")
+        if granted is None and (consent.get("optin_date") or consent.get("optin_confirmed")):
+            granted = True
+        if granted:
+            add("granted", consent.get("optin_date"))
+            if consent.get("optin_confirmed"):
+                add("confirmed", consent.get("optin_confirmed_at") or consent.get("optin_date"))
+        if consent.get("optout_date"):
+            add("withdrawn", consent["optout_date"])
+        elif granted is False:
+            add("withdrawn", None)
+        return out
+
+    def _new_consent_only(
+        self, proposed: list[tuple[ledger.ConsentEventIn, bool]]
+    ) -> list[ledger.ConsentEventIn]:
+        """Keep only what the ledger does not already say, so re-imports add nothing.
+
+        A dated fact is new unless the same action at the same moment is recorded; an
+        undated one ("Optin: oui" in a shop export) is new only when it changes the
+        current state. An undated "no" for someone who never consented records nothing:
+        there is nothing to withdraw; a dated opt-out is always evidence worth keeping.
+        """
+        ce = s.consent_events
+        ids = sorted({e.contact_id for e, _ in proposed if e.contact_id is not None})
+        known: set[tuple[int, str, str]] = set()
+        state: dict[int, str] = {}
+        for chunk in chunks(ids):
+            for r in self.conn.execute(
+                sa.select(ce.c.contact_id, ce.c.action, ce.c.occurred_at)
+                .where(
+                    ce.c.contact_id.in_(chunk),
+                    ce.c.purpose == "newsletter",
+                    ce.c.channel == "email",
+                )
+                .order_by(ce.c.occurred_at, ce.c.id)
+            ):
+                known.add((int(r.contact_id), r.action, moment_key(r.occurred_at)))
+                state[int(r.contact_id)] = r.action
+        out = []
+        for event, dated in proposed:
+            assert event.contact_id is not None
+            key = (event.contact_id, event.action, moment_key(event.occurred_at))
+            current = state.get(event.contact_id)
+            if key in known:
+                continue
+            if (
+                event.action == "withdrawn"
+                and not dated
+                and current in (None, "withdrawn", "expired")
+            ):
+                continue
+            if not dated and event.action == "granted" and current in ("granted", "confirmed"):
+                continue
+            if not dated and event.action == "confirmed" and current == "confirmed":
+                continue
+            known.add(key)
+            state[event.contact_id] = event.action
+            out.append(event)
+        return out
