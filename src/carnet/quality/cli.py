@@ -91,7 +91,9 @@ def _render(data: dict[str, Any], lang: str) -> None:
     summary.add_column("what")
     summary.add_column("value", justify="right")
     summary.add_row(w["active"], format_count(data["contacts"]["active"], lang))
-    summary.add_row(w["score"], "—" if avg["score"] is None else f"{avg['score']:.0f} / 100")
+    # One decimal, so that a cleaning shows even when it moves the average a little.
+    score = "—" if avg["score"] is None else f"{avg['score']:.1f} / 100"
+    summary.add_row(w["score"], score.replace(".", ",") if lang == "fr" else score)
     for key in ("completeness", "validity", "freshness"):
         summary.add_row(w[key], format_share(avg[key], lang))
     for ch in CHANNELS:
