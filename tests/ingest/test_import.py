@@ -150,7 +150,8 @@ def test_consent_columns_become_consent_events_with_proof(carnet: Carnet, tmp_pa
         ).all()
     assert [e.action for e in events] == ["granted", "confirmed", "granted", "withdrawn"]
     proof = events[0].proof
-    assert proof["file"] == "newsletter.csv" and proof["row"] == 1
+    assert proof["source_file"] == "newsletter.csv" and proof["row"] == 1
+    assert proof["via"] == "import"
     assert proof["ip"] == "192.0.2.7" and proof["form"] == "formulaire site v3"
     again = carnet.import_file(path)
     assert again.counts["unchanged"] == 2

@@ -39,9 +39,10 @@ class ConsentWriter(BatchBase):
         """The row's consent facts, each with whether the file dated it."""
         consent = record.consent
         proof = {
-            "kind": "import",
+            # The keys carnet.consent.rules reads to explain a decision.
+            "via": "import",
             "import_id": self.import_id,
-            "file": self.file_name,
+            "source_file": self.file_name,
             "row": record.number,
             "source": self.source,
             "operator": self.actor,
