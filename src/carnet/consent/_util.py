@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from carnet.clock import as_utc as as_utc  # re-exported for the consent and privacy modules
+from carnet.clock import utcnow as utcnow
 
 T = TypeVar("T")
 
@@ -22,16 +25,8 @@ T = TypeVar("T")
 CHUNK = 500
 
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
 
 
-def as_utc(value: datetime | None) -> datetime | None:
-    """Read a timestamp as aware UTC (SQLite returns naive values, meant as UTC)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def stamp(value: datetime) -> str:

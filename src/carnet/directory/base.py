@@ -5,30 +5,20 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from carnet.clock import as_utc as as_utc
+from carnet.clock import utcnow as utcnow
 from carnet.config import Settings
 from carnet.crypto import FieldCipher
 from carnet.errors import ConfigError, InvalidValueError, NotFoundError
 from carnet.fields.catalog import Catalog, Field, Profile
 from carnet.fields.verdict import Verdict
 from carnet.store import schema as s
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """Read a stored timestamp as aware UTC (SQLite returns naive values)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -172,6 +162,7 @@ class WorkspaceBase:
 
 
 def _text(value: Any) -> str | None:
+    """A value as history stores it: ISO dates, ';'-joined lists, true/false."""
     if value is None:
         return None
     if isinstance(value, datetime | date):
@@ -209,3 +200,10 @@ def insert_id(conn: Connection, statement: sa.Insert) -> int:
     key = conn.execute(statement).inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def history_text(field: str, value: Any) -> str | None:
+    """A value as history stores it, never the clear text of a sensitive field."""
+    if field in ("iban", "iban_ciphertext"):
+        return None if value is None else "(encrypted)"
+    return _text(value)

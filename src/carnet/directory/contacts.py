@@ -13,7 +13,15 @@ from sqlalchemy.engine import Connection
 
 from carnet.contact_points import PendingPoint, address_point, point_row
 from carnet.crypto import mask
-from carnet.directory.base import _as_input_text, _text, _why, as_utc, insert_id, utcnow
+from carnet.directory.base import (
+    _as_input_text,
+    _text,
+    _why,
+    as_utc,
+    history_text,
+    insert_id,
+    utcnow,
+)
 from carnet.directory.filters import _apply_operator, _split_filter
 from carnet.directory.organisations import OrganisationsMixin
 from carnet.errors import InvalidValueError, NotFoundError
@@ -180,7 +188,7 @@ class ContactsMixin(OrganisationsMixin):
                     history.append(
                         (
                             label,
-                            self._history_text(label, current[column]),
+                            history_text(label, current[column]),
                             prepared.history_values.get(label, _text(value)),
                         )
                     )
@@ -610,11 +618,6 @@ class ContactsMixin(OrganisationsMixin):
             )
         return out
 
-    @staticmethod
-    def _history_text(field: str, value: Any) -> str | None:
-        if field == "iban":
-            return None if value is None else "(encrypted)"
-        return _text(value)
 
 
 def _stored_value(field: Field, verdict: Verdict) -> Any:

@@ -133,14 +133,6 @@ def moment_key(value: Any) -> str:
     return str(value)
 
 
-def text_value(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    return str(value)
 
 
 def chunks(values: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:

@@ -30,8 +30,10 @@ import sqlalchemy as sa
 
 from carnet.consent import suppression
 from carnet.contact_points import point_row
+from carnet.directory.base import _text as text_value
+from carnet.directory.base import history_text
 from carnet.fields.name import first_name_variants, fold
-from carnet.ingest.batch import Outcome, Target, chunks, is_new, later, text_value
+from carnet.ingest.batch import Outcome, Target, chunks, is_new, later
 from carnet.ingest.rows import RowRecord
 from carnet.ingest.write_activity import ActivityWriter
 from carnet.ingest.write_consent import ConsentWriter
@@ -360,8 +362,8 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                             (
                                 target.contact_id,
                                 "iban" if key == "iban_ciphertext" else key,
-                                _history_text(key, old),
-                                _history_text(key, value),
+                                history_text(key, old),
+                                history_text(key, value),
                                 None,
                             )
                         )
@@ -512,10 +514,6 @@ def _same_moment(a: Any, b: Any) -> bool:
     )
 
 
-def _history_text(key: str, value: Any) -> str | None:
-    if key == "iban_ciphertext":
-        return None if value is None else "(encrypted)"
-    return text_value(value)
 
 
 def _jsonable(raw: dict[str, Any]) -> dict[str, Any]:

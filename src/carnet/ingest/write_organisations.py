@@ -6,7 +6,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from carnet.ingest.batch import BatchBase, Target, chunks, is_new, text_value
+from carnet.directory.base import _text as text_value
+from carnet.ingest.batch import BatchBase, Target, chunks, is_new
 from carnet.store import schema as s
 
 _ORG_COLUMNS = (
