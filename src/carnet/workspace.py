@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from carnet.config import Settings
 from carnet.consent.facade import ConsentMixin
 from carnet.crypto import FieldCipher
+from carnet.dedupe.facade import DedupeMixin
 from carnet.directory.base import HistoryEntry, _user, as_utc, utcnow
 from carnet.errors import ConfigError
 from carnet.fields.catalog import Catalog, Profile, default_catalog
@@ -54,7 +55,7 @@ class InitResult:
         return self.revision_before is None
 
 
-class Carnet(IngestMixin, ConsentMixin, PrivacyMixin):
+class Carnet(IngestMixin, ConsentMixin, PrivacyMixin, DedupeMixin):
     """A carnet workspace on one database.
 
     Args:

@@ -480,10 +480,24 @@ def verify_chain(conn: Connection, *, max_problems: int = 20) -> ChainReport:
 # -- state --------------------------------------------------------------------------------
 
 
+def undone_merge_copies(conn: Connection) -> set[int]:
+    """Consent events a merge copied onto its survivor, for merges since undone.
+
+    The ledger is append-only, so an undone merge cannot take its copies back;
+    they stay as proof of what happened and no longer count in the state.
+    """
+    m = s.merges
+    out: set[int] = set()
+    for (snapshot,) in conn.execute(sa.select(m.c.snapshot).where(m.c.undone_at.is_not(None))):
+        out.update(int(i) for i in (snapshot or {}).get("consent_event_ids", []))
+    return out
+
+
 def compute_state(
     conn: Connection, contact_ids: Iterable[int] | None = None
 ) -> dict[tuple[int, str, str], StateRow]:
     """The current state recomputed from the ledger alone (for checks and rebuilds)."""
+    ignored = undone_merge_copies(conn)
     t = s.consent_events
     query = sa.select(
         t.c.id, t.c.contact_id, t.c.purpose, t.c.channel, t.c.action, t.c.occurred_at
@@ -495,6 +509,8 @@ def compute_state(
     for batch in batches:
         q = query if batch is None else query.where(t.c.contact_id.in_(batch))
         for r in conn.execute(q.order_by(t.c.id).execution_options(yield_per=5000)):
+            if r.id in ignored:
+                continue
             occurred = as_utc(r.occurred_at)
             assert occurred is not None
             key = (int(r.contact_id), r.purpose, r.channel)
