@@ -86,7 +86,7 @@ def _population(n: int = 600, seed: int = 7) -> pl.DataFrame:
     """
     rng = random.Random(seed)
     weights = [1.0 / (k + 1) for k in range(len(_LAST))]
-    rows = []
+    rows: list[tuple[object, ...]] = []
     rid = 0
     for i in range(n):
         fn = rng.choice(_FIRST)

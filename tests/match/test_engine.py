@@ -177,7 +177,7 @@ def test_homonyms_not_merged(matcher: Matcher, model: MatchModel) -> None:
 def test_same_person_variants_matched(
     matcher: Matcher, model: MatchModel, change: dict[str, object]
 ) -> None:
-    a = record(1, **PERSON)  # type: ignore[arg-type]
+    a = record(1, **PERSON)
     b = record(2, **{**PERSON, **change})  # type: ignore[arg-type]
     assert prob(matcher, model, a, b) > 0.9
 
@@ -259,3 +259,45 @@ def test_duckdb_relation_input(
     con = duckdb.connect()
     rel = con.from_arrow(population.head(50).to_arrow())
     assert matcher.predict(rel, model).height == matcher.predict(population.head(50), model).height
+
+
+def test_prepare_in_chunks_gives_the_same_frame(population: pl.DataFrame) -> None:
+    from carnet.match.records import prepare_records
+
+    whole = prepare_records(population)
+    chunked = prepare_records(population, chunk_rows=97)
+    assert chunked.select(whole.columns).equals(whole)
+
+
+def test_train_on_prepared_records(matcher: Matcher, population: pl.DataFrame) -> None:
+    prepared = matcher.prepare(population)
+    model = matcher.train(prepared)
+    pairs = matcher.predict(prepared, model)
+    assert pairs.height > 0
+    # the prior comes from the scored candidate pairs, not only from the rules
+    assert model.diagnostics["deterministic_prior"] > 0
+    assert 0 < model.prior < 0.5
+
+
+def test_record_without_last_name_matched_through_its_email(
+    matcher: Matcher, model: MatchModel
+) -> None:
+    named = record(1, first_name="Aurélien", last_name="Kerbrat", email="a.kerbrat@acme.fr")
+    newsletter = record(2, first_name="Aurelien", email="aurelien.kerbrat1984@free.fr")
+    pairs = score(matcher, model, named, newsletter)
+    assert str(pairs["last_name_level"][0]) == "last name found in the other's e-mail"
+    assert float(pairs["last_name_weight"][0]) > 0
+
+
+def test_shared_mailbox_weighs_less(matcher: Matcher, model: MatchModel) -> None:
+    base = {"first_name": "Nicolas", "last_name": "Zerbib"}
+    two = frame(
+        record(1, **base, email="famille.zerbib@free.fr"),
+        record(2, **base, email="famille.zerbib@free.fr"),
+    )
+    many = frame(
+        *(record(i, **base, email="famille.zerbib@free.fr") for i in range(1, 7)),
+    )
+    w_two = matcher.predict(two, model, threshold=1e-12)["email_weight"][0]
+    w_many = matcher.predict(many, model, threshold=1e-12)["email_weight"][0]
+    assert w_many == pytest.approx(w_two - math.log2(5))

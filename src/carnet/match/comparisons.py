@@ -54,6 +54,18 @@ class Level:
             (``Jean`` ~ ``Jeanne``); see the household guard.
         mirrors: index of the level whose weight this level takes (swapped
             names carry the same evidence as exact names, counted once each).
+        partial: the level holds when one side lacks the value and other data
+            stands in for it (a last name read in the other's e-mail). Such
+            pairs are rarely in the pairs EM trains on, so their m is not
+            estimated: the partial levels together get the same share of
+            matching pairs as of random pairs (the value is missing at random),
+            split between them by ``m_prior``.
+        shared_count: prepared column counting the records that hold the
+            agreeing value; a value held by ``n`` records weighs
+            ``log2(n - 1)`` less (a family or company mailbox shared by five
+            contacts says less than one address held by a person's two
+            records). Used instead of a term frequency for identifiers, whose
+            frequency in the table counts the person's own duplicates.
     """
 
     label: str
@@ -63,10 +75,28 @@ class Level:
     disagreement: bool = False
     weak: bool = False
     mirrors: int | None = None
+    partial: bool = False
+    shared_count: str | None = None
 
 
 def _jw(col: str, threshold: float) -> str:
     return f"jaro_winkler_similarity(l.{col}, r.{col}) >= {threshold}"
+
+
+def _in_email(side: str, other: str, key: str) -> str:
+    """``other``'s name key (3+ letters) is spelt in one of ``side``'s e-mail local parts."""
+    return (
+        f"(length({other}.{key}) >= 3 AND "
+        f"list_bool_or(list_transform({side}.email_letters, lambda x: contains(x, {other}.{key}))))"
+    )
+
+
+def _name_in_email(key: str) -> str:
+    return f"({_in_email('l', 'r', key)} OR {_in_email('r', 'l', key)})"
+
+
+#: The two records share an e-mail: the name read in it is not further evidence.
+_SHARED_EMAIL = "coalesce(list_has_any(l.emails_canon, r.emails_canon), false)"
 
 
 class Comparison:
@@ -193,19 +223,31 @@ class FirstNameComparison(NameComparison):
     * ``first name Jaro-Winkler >= 0.92`` (weak) — ``Nicolas`` ~ ``Nicloas``
     * ``first name Jaro-Winkler >= 0.88`` (weak) — ``Christophe`` ~ ``Christopher``
     * ``first name initial`` (weak) — ``J`` ~ ``Jean``
+    * ``first name found in the other's e-mail`` (tf, partial) — no first
+      name ~ ``Luc`` when the e-mail is ``luc.gaudin@…``
+    * ``no first name, not in the other's e-mail`` (partial)
     * ``first name different`` — ``Nicolas`` ~ ``Julie``
 
     *Weak* levels are similarities that also hold between relatives
     (``Jean`` ~ ``Jeanne`` is phonetic and Jaro-Winkler 0.93): with no birth
     date agreement they trigger the household guard like a disagreement.
+    A record without a first name is compared through its e-mail local parts
+    (newsletter lists often hold nothing else); the pair is *missing* only
+    when that side has no personal e-mail either, or both lack the name.
     """
 
     household: ClassVar[bool] = False
 
     def __init__(self) -> None:
         super().__init__("fn", "first name")
-        self.inputs = ("first_name", "last_name")
+        self.inputs = ("first_name", "last_name", "email")
         self.name = "first_name"
+        self.null_sql = (
+            "(l.fn IS NULL AND r.fn IS NULL) "
+            "OR (l.fn IS NULL AND l.email_letters IS NULL) "
+            "OR (r.fn IS NULL AND r.email_letters IS NULL) "
+            f"OR ((l.fn IS NULL OR r.fn IS NULL) AND {_SHARED_EMAIL})"
+        )
 
     @property
     def params(self) -> dict[str, Any]:
@@ -229,6 +271,19 @@ class FirstNameComparison(NameComparison):
                 0.01,
                 weak=True,
             ),
+            Level(
+                "first name found in the other's e-mail",
+                f"(l.fn IS NULL OR r.fn IS NULL) AND {_name_in_email('fn_key')}",
+                0.6,
+                tf_column="fn",
+                partial=True,
+            ),
+            Level(
+                "no first name, not in the other's e-mail",
+                "l.fn IS NULL OR r.fn IS NULL",
+                0.4,
+                partial=True,
+            ),
             Level("first name different", "true", 0.03, disagreement=True),
         )
 
@@ -244,15 +299,30 @@ class LastNameComparison(NameComparison):
     * ``last name Jaro-Winkler >= 0.92`` — ``Bertrand`` ~ ``Bertarnd``
     * ``last name Jaro-Winkler >= 0.88`` — ``Girard`` ~ ``Girardot``
     * ``last name shares a word`` — ``Martin`` ~ ``Martin-Dupont``
+    * ``last name found in the other's e-mail`` (tf, partial) — no last name
+      and ``thomas.lefevre1984@…`` or ``tlefevre@…`` ~ ``Lefèvre``; also a
+      married name ~ the birth name its e-mail kept (``Marie Jourdan``,
+      ``marie.lemoal@…`` ~ ``Marie Le Moal``)
+    * ``no last name, not in the other's e-mail`` (partial)
     * ``last name different`` — ``Dupont`` ~ ``Martin`` (maiden vs married name)
+
+    A record without a last name (a newsletter or survey row) is compared
+    through its e-mail local parts; the pair is *missing* when that side has
+    no personal e-mail either, or when the two records share an e-mail (the
+    e-mail comparison already counts it).
     """
 
     household: ClassVar[bool] = True
 
     def __init__(self) -> None:
         super().__init__("ln", "last name")
-        self.inputs = ("last_name", "first_name")
+        self.inputs = ("last_name", "first_name", "email")
         self.name = "last_name"
+        self.null_sql = (
+            "(l.ln IS NULL AND l.email_letters IS NULL) "
+            "OR (r.ln IS NULL AND r.email_letters IS NULL) "
+            f"OR ((l.ln IS NULL OR r.ln IS NULL) AND {_SHARED_EMAIL})"
+        )
 
     @property
     def params(self) -> dict[str, Any]:
@@ -274,6 +344,19 @@ class LastNameComparison(NameComparison):
                 "list_has_any(l.ln_tokens, r.ln_tokens)",
                 0.02,
             ),
+            Level(
+                "last name found in the other's e-mail",
+                f"NOT {_SHARED_EMAIL} AND {_name_in_email('ln_key')}",
+                0.55,
+                tf_column="ln",
+                partial=True,
+            ),
+            Level(
+                "no last name, not in the other's e-mail",
+                "l.ln IS NULL OR r.ln IS NULL",
+                0.3,
+                partial=True,
+            ),
             Level("last name different", "true", 0.05, disagreement=True),
         )
 
@@ -283,10 +366,15 @@ class EmailComparison(Comparison):
 
     Levels:
 
-    * ``email exact`` (tf) — ``jean.dupont@gmail.com`` ~ ``jean.dupont@gmail.com``
+    * ``email exact`` — ``jean.dupont@gmail.com`` ~ ``jean.dupont@gmail.com``
+      (weighing ``log2(n - 1)`` less when ``n`` records hold the primary
+      e-mail: a family or company mailbox)
     * ``email canonical`` — ``jean.dupont+promo@gmail.com`` ~ ``jeandupont@googlemail.com``
-    * ``email one typo`` — ``mfernandes@orange.fr`` ~ ``mfernandes@oange.fr``
-      (primary e-mails, one edit)
+    * ``email domain typo`` — ``mfernandes@orange.fr`` ~ ``mfernandes@ornage.fr``,
+      ``claire.pinto@gmail.co`` (any two e-mails: same local part, the domains
+      one edit or transposition apart; a one-character difference in the local
+      part is not a typo: ``marie.martin12`` and ``marie.martin13`` are two
+      people)
     * ``email same local part, other domain`` — ``jdupont77@orange.fr`` ~
       ``jdupont77@free.fr`` (only local parts with a digit: ``philippe.moreau``
       is shared by every Philippe Moreau, so it says nothing beyond the names)
@@ -301,12 +389,16 @@ class EmailComparison(Comparison):
     def __init__(self) -> None:
         super().__init__()
         self.levels = (
-            Level("email exact", "list_has_any(l.emails, r.emails)", 0.6, tf_column="email"),
+            Level("email exact", "list_has_any(l.emails, r.emails)", 0.6, shared_count="email_n"),
             Level("email canonical", "list_has_any(l.emails_canon, r.emails_canon)", 0.05),
             Level(
-                "email one typo",
-                "CASE WHEN abs(length(l.email1) - length(r.email1)) > 1 THEN false "
-                "ELSE damerau_levenshtein(l.email1, r.email1) <= 1 END",
+                "email domain typo",
+                "list_bool_or(list_transform(l.emails, lambda a: "
+                "list_bool_or(list_transform(r.emails, lambda b: "
+                "CASE WHEN split_part(a, '@', 1) <> split_part(b, '@', 1) THEN false "
+                "WHEN abs(length(a) - length(b)) > 1 THEN false "
+                "ELSE damerau_levenshtein(split_part(a, '@', 2), split_part(b, '@', 2)) <= 1 "
+                "END))))",
                 0.03,
             ),
             Level(

@@ -21,8 +21,10 @@ functions are DuckDB built-ins); there is no Python loop over records or pairs.
 from __future__ import annotations
 
 import math
+import os
+import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -31,7 +33,15 @@ import polars as pl
 from carnet.match.blocking import block_keys, candidate_pairs_sql, count_pairs
 from carnet.match.clustering import connected_components
 from carnet.match.errors import MatchInputError
-from carnet.match.estimate import estimate_m, estimate_prior, estimate_u
+from carnet.match.estimate import (
+    EMResult,
+    estimate_m,
+    estimate_m_on_candidates,
+    estimate_prior,
+    estimate_u,
+    gamma_patterns,
+    refine_prior,
+)
 from carnet.match.model import MatchModel
 from carnet.match.records import prepare_records, term_frequency_tables
 from carnet.match.scoring import GUARD_COLUMN, PRIOR_COLUMN, probability_to_weight, score_sql
@@ -64,10 +74,18 @@ class PreparedRecords:
         return self.frame.height
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
+def _connect(
+    memory_limit: str | None = None, temp_directory: str | None = None
+) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.sql("SET preserve_insertion_order = false")
     con.sql("SET enable_progress_bar = false")
+    if memory_limit:
+        # DuckDB spills joins and DISTINCT to disk beyond this, so a million
+        # records fit in a few GB whatever the number of candidate pairs.
+        con.sql(f"SET memory_limit = '{memory_limit}'")
+        directory = temp_directory or os.path.join(tempfile.gettempdir(), "carnet-duckdb")
+        con.sql(f"SET temp_directory = '{directory}'")
     return con
 
 
@@ -98,10 +116,26 @@ class Matcher:
     Args:
         settings: comparisons, blocking rules, thresholds; the defaults suit
             French person records.
+        memory_limit: DuckDB's memory limit (``"1GB"``); beyond it joins
+            and DISTINCT spill to ``temp_directory``. None: DuckDB's default
+            (80 % of RAM).
+        temp_directory: where DuckDB spills (default: a ``carnet-duckdb``
+            folder in the system's temporary directory).
     """
 
-    def __init__(self, settings: MatchSettings | None = None) -> None:
+    def __init__(
+        self,
+        settings: MatchSettings | None = None,
+        *,
+        memory_limit: str | None = "1GB",
+        temp_directory: str | None = None,
+    ) -> None:
         self.settings = settings or MatchSettings()
+        self.memory_limit = memory_limit
+        self.temp_directory = temp_directory
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        return _connect(self.memory_limit, self.temp_directory)
 
     # -- preparation -----------------------------------------------------
     def prepare(self, records: Any, model: MatchModel | None = None) -> PreparedRecords:
@@ -120,7 +154,9 @@ class Matcher:
             tf_tables=model.tf_tables if model is not None else None,
             max_shared_contact_point=self.settings.max_shared_contact_point,
         )
-        keys, skipped = block_keys(frame, self.settings.prediction_rules)
+        keys, skipped = block_keys(
+            frame, self.settings.prediction_rules, with_source=self.settings.link_type == "link"
+        )
         counts = frame.group_by("email1").agg(pl.len().alias("email_n")).drop_nulls()
         return PreparedRecords(frame, keys, skipped, counts)
 
@@ -134,7 +170,9 @@ class Matcher:
         """Estimate u, m, the prior and term frequencies from unlabelled records.
 
         Args:
-            records: the records table (Polars or DuckDB).
+            records: the records table (Polars or DuckDB), or records prepared
+                once with :meth:`prepare` (no model) and reused for
+                :meth:`predict`.
 
         Returns:
             The trained :class:`MatchModel`.
@@ -144,15 +182,20 @@ class Matcher:
         """
         s = self.settings
         started = time.perf_counter()
-        frame = prepare_records(
-            records,
-            identifier_columns=s.identifier_columns,
-            max_shared_contact_point=s.max_shared_contact_point,
-        )
+        prepared_keys: pl.DataFrame | None = None
+        if isinstance(records, PreparedRecords):
+            # prepared without a model: term frequencies are the records' own
+            frame, prepared_keys = records.frame, records.keys
+        else:
+            frame = prepare_records(
+                records,
+                identifier_columns=s.identifier_columns,
+                max_shared_contact_point=s.max_shared_contact_point,
+            )
         if frame.height < 2:
             raise MatchInputError("At least two records are needed to train a match model.")
         link_only = s.link_type == "link"
-        con = _connect()
+        con = self._connect()
         try:
             con.register("rec", frame)
             u, u_pairs = estimate_u(
@@ -181,6 +224,19 @@ class Matcher:
                 recall=s.deterministic_recall,
                 link_only=link_only,
             )
+            model = MatchModel(
+                settings=s,
+                m=m,
+                u=u,
+                prior=prior,
+                tf_tables=term_frequency_tables(frame),
+                n_records=frame.height,
+            )
+            deterministic_prior = prior
+            if s.refine_prior or s.candidate_em:
+                m, prior, session = self._refine_on_candidates(con, frame, model, prepared_keys)
+                if session is not None:
+                    sessions.append(session)
         finally:
             con.close()
         model = MatchModel(
@@ -188,7 +244,7 @@ class Matcher:
             m=m,
             u=u,
             prior=prior,
-            tf_tables=term_frequency_tables(frame),
+            tf_tables=model.tf_tables,
             n_records=frame.height,
             diagnostics={
                 "u_pairs": u_pairs,
@@ -203,11 +259,80 @@ class Matcher:
                     for x in sessions
                 ],
                 "deterministic_pairs": found,
+                "deterministic_prior": deterministic_prior,
                 "seconds": round(time.perf_counter() - started, 3),
             },
         )
         model.check()
         return model
+
+    def _refine_on_candidates(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        frame: pl.DataFrame,
+        model: MatchModel,
+        keys: pl.DataFrame | None = None,
+    ) -> tuple[dict[str, list[float]], float, EMResult | None]:
+        """m and lambda from the candidate pairs of a uniform record sample.
+
+        With ``candidate_em``, m is re-estimated by EM on those pairs (see
+        :func:`carnet.match.estimate.estimate_m_on_candidates`); with
+        ``refine_prior``, lambda is the fixed point of expected matches over
+        possible pairs (:func:`carnet.match.estimate.refine_prior`). A uniform
+        sample keeps the share of matching pairs among all pairs unbiased.
+
+        Returns:
+            m, lambda and the EM session (None without ``candidate_em``).
+        """
+        s = self.settings
+        sample = frame
+        if frame.height > s.prior_sample_records:
+            sample = frame.sample(n=s.prior_sample_records, seed=s.seed)
+            keys = None
+        if keys is None:
+            keys, _ = block_keys(sample, s.prediction_rules, with_source=s.link_type == "link")
+        link_only = s.link_type == "link"
+        m, prior, session = model.m, model.prior, None
+        con.register("prior_rec", sample)
+        con.register("prior_keys", keys)
+        try:
+            con.sql(
+                "CREATE OR REPLACE TEMP TABLE prior_pairs AS "
+                + candidate_pairs_sql(
+                    "prior_keys", "prior_keys", link_only=link_only, same_table=True
+                )
+            )
+            if s.candidate_em:
+                patterns = gamma_patterns(
+                    con, s.comparisons, "prior_pairs", "prior_rec", "prior_rec"
+                )
+                if not patterns.is_empty():
+                    m, session = estimate_m_on_candidates(
+                        patterns,
+                        s.comparisons,
+                        model.u,
+                        model.m,
+                        max_iterations=s.em_max_iterations,
+                    )
+                    model = replace(model, m=m)
+            if s.refine_prior:
+                scored = score_sql(model, "prior_pairs", "prior_rec", "prior_rec", None)
+                weights = con.sql(
+                    f"SELECT round(match_weight - {PRIOR_COLUMN}, 2) AS w, count(*) AS n "
+                    f"FROM ({scored}) GROUP BY ALL"
+                ).pl()
+                n = sample.height
+                if link_only:
+                    sizes = sample.group_by("source").agg(pl.len().alias("n"))["n"].to_numpy()
+                    total = float((sizes.sum() ** 2 - (sizes.astype(float) ** 2).sum()) / 2)
+                else:
+                    total = n * (n - 1) / 2
+                prior = refine_prior(weights, total, model.prior)
+            con.sql("DROP TABLE prior_pairs")
+        finally:
+            con.unregister("prior_keys")
+            con.unregister("prior_rec")
+        return m, prior, session
 
     # -- prediction ------------------------------------------------------
     def _min_weight(self, threshold: float | None) -> float:
@@ -256,7 +381,7 @@ class Matcher:
         """
         prepared = self._ensure(records, model)
         link_only = self.settings.link_type == "link"
-        con = _connect()
+        con = self._connect()
         try:
             con.register("rec", prepared.frame)
             con.register("keys", prepared.keys)
@@ -272,7 +397,7 @@ class Matcher:
     def candidate_pair_count(self, records: Any, model: MatchModel | None = None) -> int:
         """How many candidate pairs blocking generates (to tune the rules)."""
         prepared = self._ensure(records, model)
-        con = _connect()
+        con = self._connect()
         try:
             con.register("keys", prepared.keys)
             con.sql(
@@ -324,18 +449,23 @@ class Matcher:
                 f"{clash.height} new record ids already exist in the existing table "
                 f"(e.g. {clash['record_id'][0]}); give the new records fresh ids."
             )
-        new_keys, _ = block_keys(new_frame, self.settings.prediction_rules)
+        new_keys, _ = block_keys(
+            new_frame, self.settings.prediction_rules, with_source=self.settings.link_type == "link"
+        )
         link_only = self.settings.link_type == "link"
-        con = _connect()
+        con = self._connect()
         try:
             con.register("new_rec", new_frame)
-            con.register("old_rec", old.frame)
             con.register("new_keys", new_keys)
             con.register("old_keys", old.keys)
             con.sql(
                 "CREATE TEMP TABLE pairs AS "
                 + candidate_pairs_sql("new_keys", "old_keys", link_only=link_only, same_table=False)
             )
+            # Only the existing records some pair needs are handed to DuckDB:
+            # scanning a million prepared rows per batch would cost seconds.
+            wanted = con.sql("SELECT DISTINCT id_r AS record_id FROM pairs").pl()
+            con.register("old_rec", old.frame.join(wanted, on="record_id", how="semi"))
             min_weight = self._min_weight(threshold)
             raw = con.sql(score_sql(model, "pairs", "new_rec", "old_rec", min_weight)).pl()
             if within_batch:

@@ -28,9 +28,40 @@ from carnet.match.blocking import BlockingRule, block_keys, candidate_pairs_sql,
 from carnet.match.comparisons import Comparison
 from carnet.match.scoring import gamma_sql
 
-__all__ = ["EMResult", "estimate_m", "estimate_prior", "estimate_u", "gamma_patterns"]
+__all__ = [
+    "EMResult",
+    "estimate_m",
+    "estimate_m_on_candidates",
+    "estimate_prior",
+    "estimate_u",
+    "fix_partial_levels",
+    "gamma_patterns",
+    "refine_prior",
+]
 
 _SMOOTHING = 1.0
+
+
+def fix_partial_levels(comp: Comparison, m: np.ndarray, u: Sequence[float]) -> np.ndarray:
+    """Give the comparison's *partial* levels their fixed m (see :class:`Level`).
+
+    Together they get the share of random pairs they hold (``sum(u)``: the
+    value is missing at random), split by their ``m_prior``; the other levels
+    share the rest in the proportions estimated.
+    """
+    idx = [i for i, lvl in enumerate(comp.levels) if lvl.partial]
+    if not idx:
+        return m
+    u_arr = np.asarray(u, dtype=float)
+    mass = float(min(max(u_arr[idx].sum(), 1e-9), 0.95))
+    priors = np.array([comp.levels[i].m_prior for i in idx], dtype=float)
+    out = np.array(m, dtype=float)
+    rest = [i for i in range(len(out)) if i not in idx]
+    rest_sum = float(out[rest].sum())
+    if rest_sum > 0:
+        out[rest] = out[rest] / rest_sum * (1.0 - mass)
+    out[idx] = mass * priors / priors.sum()
+    return out
 
 
 def gamma_patterns(
@@ -119,15 +150,20 @@ def _em(
     comparisons: Sequence[Comparison],
     u: dict[str, list[float]],
     max_iterations: int,
+    *,
+    free_u: bool = False,
+    m_start: dict[str, list[float]] | None = None,
 ) -> tuple[dict[str, list[float]], int, float]:
     counts = patterns["n"].to_numpy().astype(float)
     gammas = {c.name: patterns[f"g_{c.name}"].to_numpy().astype(int) for c in comparisons}
     m: dict[str, np.ndarray] = {}
+    uu: dict[str, np.ndarray] = {c.name: np.asarray(u[c.name], dtype=float) for c in comparisons}
     priors: dict[str, np.ndarray] = {}
     for c in comparisons:
         p = np.array([lvl.m_prior for lvl in c.levels], dtype=float)
         priors[c.name] = p / p.sum()
-        m[c.name] = priors[c.name].copy()
+        start = priors[c.name] if m_start is None else np.asarray(m_start[c.name], dtype=float)
+        m[c.name] = fix_partial_levels(c, start.copy(), u[c.name])
     lam = 0.05
     iterations = 0
     for iterations in range(1, max_iterations + 1):  # noqa: B007
@@ -135,7 +171,7 @@ def _em(
         for c in comparisons:
             g = gammas[c.name]
             ok = g >= 0
-            ratio = np.log(m[c.name]) - np.log(np.asarray(u[c.name]))
+            ratio = np.log(m[c.name]) - np.log(uu[c.name])
             log_bf[ok] += ratio[g[ok]]
         logit = np.log(lam) - np.log1p(-lam) + log_bf
         post = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
@@ -147,8 +183,12 @@ def _em(
             k = len(c.levels)
             sums = np.bincount(g[ok], weights=weighted[ok], minlength=k)
             new = (sums + _SMOOTHING * priors[c.name]) / (sums.sum() + _SMOOTHING)
+            new = fix_partial_levels(c, new, u[c.name])
             delta = max(delta, float(np.abs(new - m[c.name]).max()))
             m[c.name] = new
+            if free_u:
+                rest = np.bincount(g[ok], weights=(counts - weighted)[ok], minlength=k)
+                uu[c.name] = (rest + 1.0 / k) / (rest.sum() + 1.0)
         new_lam = float(weighted.sum() / counts.sum())
         lam = min(max(new_lam, 1e-9), 1 - 1e-9)
         if delta < 1e-5:
@@ -197,10 +237,11 @@ def estimate_m(
     for c in comparisons:
         estimates = [s.m[c.name] for s in sessions if c.name in s.m]
         if estimates:
-            result[c.name] = [float(x) for x in np.mean(np.array(estimates), axis=0)]
+            vec = np.mean(np.array(estimates), axis=0)
         else:
             p = np.array([lvl.m_prior for lvl in c.levels], dtype=float)
-            result[c.name] = [float(x) for x in p / p.sum()]
+            vec = p / p.sum()
+        result[c.name] = [float(x) for x in fix_partial_levels(c, vec, u[c.name])]
     return result, sessions
 
 
@@ -237,3 +278,67 @@ def estimate_prior(
     total = max(total, 1.0)
     lam = (found / recall) / total if found else 1.0 / total
     return float(min(max(lam, 1e-12), 0.5)), found
+
+
+def refine_prior(
+    weights: pl.DataFrame,
+    total_pairs: float,
+    start: float,
+    *,
+    max_iterations: int = 200,
+) -> float:
+    """The prior that the scored candidate pairs themselves imply.
+
+    Deterministic rules see few pairs in a store whose exact duplicates the
+    import already merged, so their estimate of lambda is far too low. With m
+    and u known, lambda solves ``lambda = sum(P(match | pair)) / total_pairs``
+    over the candidate pairs (nearly every matching pair is a candidate); the
+    fixed point is found by iteration from ``start``.
+
+    Args:
+        weights: ``w`` (match weight without the prior) and ``n`` (pairs).
+        total_pairs: the number of possible pairs among the records blocked.
+        start: the first guess (the deterministic rules' estimate).
+
+    Returns:
+        lambda, in ``[1e-12, 0.5]``.
+    """
+    if weights.is_empty() or total_pairs <= 0:
+        return start
+    w = weights["w"].to_numpy().astype(float)
+    n = weights["n"].to_numpy().astype(float)
+    lam = min(max(start, 1e-12), 0.5)
+    for _ in range(max_iterations):
+        logit = np.log2(lam / (1.0 - lam)) + w
+        post = 1.0 / (1.0 + np.exp2(-np.clip(logit, -1000, 1000)))
+        new = float(min(max((n * post).sum() / total_pairs, 1e-12), 0.5))
+        if abs(new - lam) <= 1e-4 * lam:
+            return new
+        lam = new
+    return lam
+
+
+def estimate_m_on_candidates(
+    patterns: pl.DataFrame,
+    comparisons: Sequence[Comparison],
+    u: dict[str, list[float]],
+    m_start: dict[str, list[float]],
+    *,
+    max_iterations: int,
+) -> tuple[dict[str, list[float]], EMResult]:
+    """m by EM on the candidate pairs of the prediction rules, every comparison active.
+
+    The non-matching pairs among candidates agree on their blocking keys far
+    more often than random pairs, so their level distribution is estimated
+    too (starting from the random pairs' u) instead of being fixed to u; the
+    matching class is nearly all matching pairs (blocking keeps almost every
+    one), so its level frequencies estimate m. This keeps households and
+    homonyms out of the matching class better than sessions on one key
+    each, where a family sharing an address looks like one person.
+
+    Returns:
+        m per comparison, and how the session went.
+    """
+    m, iterations, lam = _em(patterns, comparisons, u, max_iterations, free_u=True, m_start=m_start)
+    pairs = int(patterns["n"].sum()) if not patterns.is_empty() else 0
+    return m, EMResult("candidate pairs", pairs, iterations, lam, m)

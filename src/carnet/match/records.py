@@ -217,7 +217,18 @@ def _string(df: pl.DataFrame, col: str) -> pl.Expr:
     return pl.lit(None, dtype=pl.String)
 
 
-def _contact_list(df: pl.DataFrame, single: str, many: str) -> pl.Expr:
+def _fold_distinct(df: pl.DataFrame, col: str) -> pl.Series:
+    """:func:`fold_expr` of a column, computed once per distinct value."""
+    if col not in df.columns:
+        return pl.Series(col, [None] * df.height, dtype=pl.String)
+    values = df.get_column(col).cast(pl.String)
+    uniques = values.drop_nulls().unique()
+    folded = pl.DataFrame({"v": uniques}).select(fold_expr(pl.col("v"))).to_series()
+    return values.replace_strict(uniques, folded, default=None, return_dtype=pl.String)
+
+
+def contact_list(df: pl.DataFrame, single: str, many: str) -> pl.Expr:
+    """A record's e-mails or phones as one list: the ``single`` column and the ``many`` list."""
     parts: list[pl.Expr] = []
     if single in df.columns:
         parts.append(pl.concat_list([pl.col(single).cast(pl.String)]))
@@ -228,19 +239,54 @@ def _contact_list(df: pl.DataFrame, single: str, many: str) -> pl.Expr:
     return pl.concat_list(parts) if len(parts) > 1 else parts[0]
 
 
-def _long_contact_points(ids: pl.Series, values: pl.Series, max_shared: int) -> pl.DataFrame:
-    """(record_id, value) long table, placeholders shared too widely removed."""
+def _long_contact_points(
+    ids: pl.Series, values: pl.Series, max_shared: int, placeholders: pl.Series | None = None
+) -> pl.DataFrame:
+    """(record_id, value) long table, placeholders shared too widely removed.
+
+    ``placeholders``: the values to drop, counted over the whole table when
+    the records are prepared in chunks; counted here otherwise.
+    """
     long = (
         pl.DataFrame({"record_id": ids, "value": values})
         .explode("value")
         .drop_nulls("value")
         .filter(pl.col("value") != "")
-        .unique()
+        .unique(maintain_order=True)  # list order is preference: the first is the primary
     )
+    if placeholders is not None:
+        return long.filter(~pl.col("value").is_in(placeholders.implode()))
     shared = long.group_by("value").agg(pl.len().alias("n"))
     return long.join(shared.filter(pl.col("n") <= max_shared), on="value").select(
-        "record_id", "value", "n"
+        "record_id", "value"
     )
+
+
+def _email_values(df: pl.DataFrame) -> pl.Expr:
+    return contact_list(df, "email", "emails").list.eval(
+        pl.element().str.strip_chars().str.to_lowercase()
+    )
+
+
+def _phone_values(df: pl.DataFrame) -> pl.Expr:
+    return contact_list(df, "phone", "phones").list.eval(
+        pl.element().str.replace_all(r"[^\d+]", "")
+    )
+
+
+def _placeholders(df: pl.DataFrame, max_shared: int) -> dict[str, pl.Series]:
+    """E-mails and phones held by more than ``max_shared`` records of the table."""
+    out: dict[str, pl.Series] = {}
+    for kind, expr in (("email", _email_values(df)), ("phone", _phone_values(df))):
+        long = (
+            df.select(pl.col("record_id"), expr.alias("value"))
+            .explode("value")
+            .drop_nulls("value")
+            .unique()
+        )
+        counts = long.group_by("value").agg(pl.len().alias("n"))
+        out[kind] = counts.filter(pl.col("n") > max_shared)["value"]
+    return out
 
 
 def term_frequency_tables(prepared: pl.DataFrame) -> dict[str, dict[str, float]]:
@@ -251,6 +297,97 @@ def term_frequency_tables(prepared: pl.DataFrame) -> dict[str, dict[str, float]]
         total = float(counts["n"].sum() or 1)
         tables[col] = dict(zip(counts[col].to_list(), (counts["n"] / total).to_list(), strict=True))
     return tables
+
+
+def _letters(expr: pl.Expr) -> pl.Expr:
+    """Letters only (folded input): ``le moal`` -> ``lemoal``; None when empty."""
+    out = expr.str.replace_all(r"[^a-z]", "")
+    return pl.when(out == "").then(None).otherwise(out)
+
+
+def _email_name_keys(emails: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """What the e-mail local parts say about the name, per record.
+
+    Newsletter lists and survey exports often hold an e-mail and at most a
+    first name: the local part (``thomas.lefevre``, ``lefevre.thomas``,
+    ``tlefevre``, ``thomas.lefevre1984``) is then the only trace of the last
+    name. Two columns come out of it:
+
+    * ``email_letters`` -- each personal local part, letters only
+      (``thomaslefevre``), so that a name can be looked for in it;
+    * ``name_pairs`` -- ``first|last`` name guesses: the record's own folded
+      names, the two words of a ``word.word`` local part in both orders, and,
+      when the first name is known, what is left of the local part once the
+      first name (or its initial) is taken off its start or end. Blocking on
+      them pairs a record without a last name with the named records whose
+      e-mail or name spells the same person.
+
+    Role addresses (``contact@``, ``info@``) say nothing about a person and are
+    left out.
+    """
+    local = emails.select("record_id", "local").drop_nulls("local")
+    local = local.filter(~pl.col("local").is_in(list(GENERIC_EMAIL_LOCAL_PARTS)))
+    local = local.join(
+        people.select(
+            "record_id",
+            _letters(pl.col("fn")).alias("fk"),
+            _letters(pl.col("ln")).alias("lk"),
+        ),
+        on="record_id",
+        how="left",
+    ).with_columns(
+        pl.col("local").str.extract_all(r"[a-z]+").alias("words"),
+        pl.col("local").str.replace_all(r"[^a-z]", "").alias("letters"),
+    )
+    words = pl.col("words").list.eval(pl.element().filter(pl.element().str.len_chars() >= 2))
+    letters, fk = pl.col("letters"), pl.col("fk")
+    rest_after = letters.str.slice(fk.str.len_chars())
+    rest_before = letters.str.slice(0, letters.str.len_chars() - fk.str.len_chars())
+    guesses = local.select(
+        "record_id",
+        pl.when(letters.str.len_chars() >= 4).then(letters).alias("letters"),
+        pl.when(words.list.len() == 2)
+        .then(pl.concat_str([words.list.get(0), pl.lit("|"), words.list.get(1)]))
+        .alias("g0"),
+        pl.when(words.list.len() == 2)
+        .then(pl.concat_str([words.list.get(1), pl.lit("|"), words.list.get(0)]))
+        .alias("g1"),
+        pl.when(letters.str.starts_with(fk) & (rest_after.str.len_chars() >= 3))
+        .then(pl.concat_str([fk, pl.lit("|"), rest_after]))
+        .alias("g2"),
+        pl.when(letters.str.ends_with(fk) & (rest_before.str.len_chars() >= 3))
+        .then(pl.concat_str([fk, pl.lit("|"), rest_before]))
+        .alias("g3"),
+        pl.when(
+            (letters.str.slice(0, 1) == fk.str.slice(0, 1))
+            & ~letters.str.starts_with(fk)
+            & (letters.str.len_chars() >= 5)
+        )
+        .then(pl.concat_str([fk, pl.lit("|"), letters.str.slice(1)]))
+        .alias("g4"),
+    )
+    own = people.select(
+        "record_id",
+        pl.concat_str([_letters(pl.col("fn")), pl.lit("|"), _letters(pl.col("ln"))]).alias("g"),
+    )
+    pairs = (
+        pl.concat(
+            [
+                own,
+                *(guesses.select("record_id", pl.col(f"g{i}").alias("g")) for i in range(5)),
+            ]
+        )
+        .drop_nulls("g")
+        .unique()
+        .group_by("record_id")
+        .agg(pl.col("g").sort().alias("name_pairs"))
+    )
+    letters_lists = (
+        guesses.drop_nulls("letters")
+        .group_by("record_id", maintain_order=True)
+        .agg(pl.col("letters").unique(maintain_order=True).alias("email_letters"))
+    )
+    return pairs.join(letters_lists, on="record_id", how="full", coalesce=True)
 
 
 def _name_groups_frame() -> pl.DataFrame:
@@ -273,6 +410,7 @@ def prepare_records(
     tf_tables: Mapping[str, Mapping[str, float]] | None = None,
     max_shared_contact_point: int = 50,
     email_counts: pl.DataFrame | None = None,
+    chunk_rows: int = 200_000,
 ) -> pl.DataFrame:
     """Check the records and add every derived column the matcher compares.
 
@@ -286,6 +424,7 @@ def prepare_records(
         email_counts: ``(email1, n)`` counts of primary e-mails in an existing
             table, so the e-mail term frequency of a new batch is measured
             against it.
+        chunk_rows: larger tables are prepared in chunks of this many rows.
 
     Returns:
         The prepared frame, one row per record.
@@ -296,17 +435,41 @@ def prepare_records(
     df = to_polars(records)
     ids_cols = tuple(identifier_columns)
     _check_schema(df, ids_cols)
-    n = df.height
+    if df.height > chunk_rows:
+        # Chunks bound the memory of the intermediate frames (a million
+        # records would need several GB at once); what needs every record
+        # (placeholders, frequencies) is counted over the whole table.
+        placeholders = _placeholders(df, max_shared_contact_point)
+        parts = [
+            _prepare_core(
+                df.slice(start, chunk_rows), ids_cols, max_shared_contact_point, placeholders
+            )
+            for start in range(0, df.height, chunk_rows)
+        ]
+        base = pl.concat(parts, rechunk=True)
+        del parts
+    else:
+        base = _prepare_core(df, ids_cols, max_shared_contact_point, None)
+    return _add_frequencies(base, df.height, tf_tables, email_counts)
+
+
+def _prepare_core(
+    df: pl.DataFrame,
+    ids_cols: tuple[str, ...],
+    max_shared_contact_point: int,
+    placeholders: dict[str, pl.Series] | None,
+) -> pl.DataFrame:
+    """Every derived column but the frequencies, for one frame (or chunk)."""
     base = df.select(
         pl.col("record_id").cast(pl.Int64),
-        fold_expr(_string(df, "first_name")).alias("fn"),
-        fold_expr(_string(df, "last_name")).alias("ln"),
+        _fold_distinct(df, "first_name").alias("fn"),
+        _fold_distinct(df, "last_name").alias("ln"),
         _string(df, "birth_date").str.strip_chars().alias("dob_raw"),
-        _contact_list(df, "email", "emails").alias("emails_raw"),
-        _contact_list(df, "phone", "phones").alias("phones_raw"),
+        contact_list(df, "email", "emails").alias("emails_raw"),
+        contact_list(df, "phone", "phones").alias("phones_raw"),
         _string(df, "postcode").str.replace_all(r"\s", "").str.to_uppercase().alias("postcode"),
-        fold_expr(_string(df, "city")).alias("city"),
-        fold_expr(_string(df, "street")).alias("street"),
+        _fold_distinct(df, "city").alias("city"),
+        _fold_distinct(df, "street").alias("street"),
         _string(df, "siren").str.replace_all(r"\D", "").alias("siren"),
         _string(df, "source").alias("source"),
         *[_string(df, c).str.strip_chars().str.to_uppercase().alias(f"id_{c}") for c in ids_cols],
@@ -341,6 +504,8 @@ def prepare_records(
         .otherwise(None)
         .alias("dob_swap"),
         pl.col("fn").str.slice(0, 1).alias("fn_initial"),
+        _letters(pl.col("fn")).alias("fn_key"),
+        _letters(pl.col("ln")).alias("ln_key"),
         pl.col("ln")
         .str.split(" ")
         .list.eval(pl.element().filter(pl.element().str.len_chars() >= 3))
@@ -361,8 +526,15 @@ def prepare_records(
         base["record_id"],
         base["emails_raw"].list.eval(pl.element().str.strip_chars().str.to_lowercase()),
         max_shared_contact_point,
+        None if placeholders is None else placeholders["email"],
     ).with_columns(canonical_email_expr(pl.col("value")).alias("canon"))
     emails = emails.with_columns(pl.col("canon").str.extract(r"^(.+)@", 1).alias("local"))
+    names = _email_name_keys(
+        emails.select(
+            "record_id", pl.col("value").str.extract(r"^([^+@]+)[^@]*@", 1).alias("local")
+        ),
+        base.select("record_id", "fn", "ln"),
+    )
     email_lists = emails.group_by("record_id", maintain_order=True).agg(
         pl.col("value").alias("emails"),
         pl.col("canon").drop_nulls().unique(maintain_order=True).alias("emails_canon"),
@@ -389,6 +561,7 @@ def prepare_records(
         base["record_id"],
         base["phones_raw"].list.eval(pl.element().str.replace_all(r"[^\d+]", "")),
         max_shared_contact_point,
+        None if placeholders is None else placeholders["phone"],
     )
     phone_lists = phones.group_by("record_id", maintain_order=True).agg(
         pl.col("value").alias("phones"),
@@ -398,7 +571,18 @@ def prepare_records(
         base.drop("emails_raw", "phones_raw")
         .join(email_lists, on="record_id", how="left")
         .join(phone_lists, on="record_id", how="left")
+        .join(names, on="record_id", how="left")
     )
+    return base
+
+
+def _add_frequencies(
+    base: pl.DataFrame,
+    n: int,
+    tf_tables: Mapping[str, Mapping[str, float]] | None,
+    email_counts: pl.DataFrame | None,
+) -> pl.DataFrame:
+    """Term frequencies of names and postcode; counts of the primary e-mail."""
     # Term frequencies: names and postcode from the model's tables (or these
     # records); the primary e-mail from its count among the records.
     tables = tf_tables if tf_tables is not None else term_frequency_tables(base)

@@ -58,18 +58,26 @@ def _tf_levels(comp: Comparison) -> list[int]:
 
 
 def _weight_sql(comp: Comparison, model: MatchModel) -> str:
+    """Per level: ``log2(m/u)``; a tf level adds ``log2(u_exact / tf)``.
+
+    For the exact level that is ``log2(m / tf)``; other tf levels (a name read
+    in an e-mail) get the same adjustment relative to the exact level's u, as
+    Splink does: agreeing on a rare value weighs more.
+    """
     weights = model.level_weights(comp)
-    m = model.m[comp.name]
+    u = model.u[comp.name]
     tf_min = model.settings.tf_minimum
     tf_levels = _tf_levels(comp)
     whens = ["WHEN -1 THEN 0.0"]
-    for i, weight in enumerate(weights):
+    for i in range(len(weights)):
         mirror = comp.levels[i].mirrors
         source = i if mirror is None else mirror
+        expr = repr(weights[source])
         if i in tf_levels:
-            expr = f"log2({m[source]!r} / greatest(tf_{comp.name}, {tf_min!r}))"
-        else:
-            expr = repr(weights[source] if mirror is not None else weight)
+            u_exact = u[tf_levels[0]]
+            expr = f"{weights[source]!r} + log2({u_exact!r} / greatest(tf_{comp.name}, {tf_min!r}))"
+        elif comp.levels[i].shared_count is not None:
+            expr = f"{weights[source]!r} - log2(greatest(coalesce(sc_{comp.name}, 1) - 1, 1))"
         whens.append(f"WHEN {i} THEN {expr}")
     return f"CASE g_{comp.name} {' '.join(whens)} END"
 
@@ -89,6 +97,9 @@ def score_sql(
         tf = _tf_level(c)
         if tf is not None:
             cols.append(f"greatest(l.{tf[1]}, r.{tf[1]}) AS tf_{c.name}")
+        shared = next((lvl.shared_count for lvl in c.levels if lvl.shared_count), None)
+        if shared is not None:
+            cols.append(f"greatest(l.{shared}, r.{shared}) AS sc_{c.name}")
     gammas = (
         f"SELECT p.id_l, p.id_r, {', '.join(cols)} FROM {pairs} p "
         f"JOIN {left} l ON l.record_id = p.id_l JOIN {right} r ON r.record_id = p.id_r"

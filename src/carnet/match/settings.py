@@ -56,6 +56,11 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     "tf_ln",
     "tf_postcode",
     "tf_email",
+    "email_n",
+    "fn_key",
+    "ln_key",
+    "email_letters",
+    "name_pairs",
 )
 
 
@@ -70,6 +75,17 @@ class MatchSettings:
         deterministic_rules: near-certain rules estimating the prior.
         deterministic_recall: share of true matches those rules are assumed
             to find.
+        refine_prior: re-estimate the prior from the scored candidate pairs
+            (the fixed point of lambda = expected matches / possible pairs),
+            starting from the deterministic estimate. Needed on a store whose
+            exact duplicates the import already merged, where the
+            deterministic rules find almost nothing.
+        candidate_em: after the training-rule sessions, re-estimate m by EM
+            on the candidate pairs of a record sample (matching and
+            non-matching classes both estimated; see
+            :func:`carnet.match.estimate.estimate_m_on_candidates`).
+        prior_sample_records: records sampled for ``refine_prior`` and
+            ``candidate_em``.
         link_type: ``"dedupe"`` compares every pair; ``"link"`` only pairs of
             records with a different ``source``.
         match_threshold: match probability from which a pair is merged.
@@ -92,6 +108,9 @@ class MatchSettings:
         default_factory=default_deterministic_rules
     )
     deterministic_recall: float = 0.8
+    refine_prior: bool = True
+    candidate_em: bool = False
+    prior_sample_records: int = 50_000
     link_type: Literal["dedupe", "link"] = "dedupe"
     match_threshold: float = 0.9
     review_threshold: float = 0.5
@@ -132,6 +151,8 @@ class MatchSettings:
             problems.append("at least one blocking rule is needed")
         if self.u_sample_pairs < 1000:
             problems.append("u_sample_pairs must be at least 1000")
+        if self.prior_sample_records < 100:
+            problems.append("prior_sample_records must be at least 100")
         if self.em_sample_records < 100:
             problems.append("em_sample_records must be at least 100")
         if self.em_max_iterations < 1:
@@ -174,6 +195,9 @@ class MatchSettings:
             "training_rules": [r.to_dict() for r in self.training_rules],
             "deterministic_rules": [r.to_dict() for r in self.deterministic_rules],
             "deterministic_recall": self.deterministic_recall,
+            "refine_prior": self.refine_prior,
+            "candidate_em": self.candidate_em,
+            "prior_sample_records": self.prior_sample_records,
             "link_type": self.link_type,
             "match_threshold": self.match_threshold,
             "review_threshold": self.review_threshold,
