@@ -210,3 +210,26 @@ def test_deleting_a_contact_deletes_its_score(ws: Carnet) -> None:
     ws.delete_contact(c.id)
     with ws.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(quality_scores)).scalar() == 0
+
+
+def test_a_failed_full_scoring_leaves_the_scores_and_their_index(
+    ws: Carnet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carnet.quality import scores
+    from carnet.quality.synthetic import fill
+
+    fill(ws.engine, 300, secret="test-secret")
+    ws.compute_quality()
+    with ws.engine.connect() as conn:
+        before = conn.execute(sa.select(quality_scores)).all()
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(scores, "_write", disk_full)
+    with pytest.raises(OSError, match="disk full"):
+        ws.compute_quality(now=utcnow() + timedelta(days=400))
+    with ws.engine.connect() as conn:
+        assert conn.execute(sa.select(quality_scores)).all() == before
+    indexes = {ix["name"] for ix in sa.inspect(ws.engine).get_indexes("quality_scores")}
+    assert "ix_quality_scores_score" in indexes

@@ -162,6 +162,8 @@ class QualityMixin:
                 when,
                 self.settings.secret_key,
                 contact_ids,
+                # Nothing is written yet in this transaction: other connections see it all.
+                reader=self.engine,
             )
 
     def contact_quality(self, contact_id: int, *, lang: str = "fr") -> ContactQuality:

@@ -96,36 +96,42 @@ def build_report(
     ]
 
     # Per-field rates and the problems that need per-contact flags, in columns.
-    frames = engine.read(conn, None)
-    flags = engine.flags(frames)
-    df = flags.frame.filter(pl.col("active") == 1)
+    flags = engine.flags(engine.read(conn, None))
+    # Lazy, so the active contacts are summed without copying their rows first.
+    df = flags.frame.lazy().filter(pl.col("active") == 1)
     field_stats: list[dict[str, Any]] = []
-    sums = df.select(
-        *(flags.present[f.name].sum().alias(f"p_{f.name}") for f in engine.fields),
-        *(flags.valid[f.name].sum().alias(f"v_{f.name}") for f in engine.fields),
-        *(flags.usable[ch].sum().alias(f"u_{ch}") for ch in CHANNELS),
-        (~pl.any_horizontal([flags.usable[ch] for ch in CHANNELS]) & ~flags.valid["phone"])
-        .sum()
-        .alias("unreachable")
-        if "phone" in flags.valid
-        else (~pl.any_horizontal([flags.usable[ch] for ch in CHANNELS])).sum().alias("unreachable"),
-        (flags.usable["email"] & ~pl.col("c_email").fill_null(False))
-        .sum()
-        .alias("no_email_consent"),
-        *(
-            [
-                (
-                    flags.present["email"]
-                    & (flags.age["email"] > (catalog["email"].half_life_days or 0))
-                )
-                .sum()
-                .alias("stale_emails")
-            ]
-            if "email" in flags.age and catalog["email"].half_life_days
-            else []
-        ),
-        (pl.col("imask") != 0).sum().alias("invalid_values"),
-    ).row(0, named=True)
+    sums = (
+        df.select(
+            *(flags.present[f.name].sum().alias(f"p_{f.name}") for f in engine.fields),
+            *(flags.valid[f.name].sum().alias(f"v_{f.name}") for f in engine.fields),
+            *(flags.usable[ch].sum().alias(f"u_{ch}") for ch in CHANNELS),
+            (~pl.any_horizontal([flags.usable[ch] for ch in CHANNELS]) & ~flags.valid["phone"])
+            .sum()
+            .alias("unreachable")
+            if "phone" in flags.valid
+            else (~pl.any_horizontal([flags.usable[ch] for ch in CHANNELS]))
+            .sum()
+            .alias("unreachable"),
+            (flags.usable["email"] & ~pl.col("c_email").fill_null(False))
+            .sum()
+            .alias("no_email_consent"),
+            *(
+                [
+                    (
+                        flags.present["email"]
+                        & (flags.age["email"] > (catalog["email"].half_life_days or 0))
+                    )
+                    .sum()
+                    .alias("stale_emails")
+                ]
+                if "email" in flags.age and catalog["email"].half_life_days
+                else []
+            ),
+            (pl.col("imask") != 0).sum().alias("invalid_values"),
+        )
+        .collect()
+        .row(0, named=True)
+    )
     base = max(n_active, 1)
     for f in engine.fields:
         filled, valid = int(sums[f"p_{f.name}"] or 0), int(sums[f"v_{f.name}"] or 0)

@@ -2,10 +2,15 @@
 
 The database does the per-row work it is good at (one scan of each table,
 turning every row into a few integers: bit masks of present/valid fields and
-ages in days, with no GROUP BY of many aggregates); Polars then groups, joins
-and computes every score and explanation as column expressions, and the scores
-go back in one bulk write (``COPY`` on PostgreSQL). Nothing is computed row by
-row in Python. Formulas, for the fields the workspace profile wants
+ages, with no GROUP BY of many aggregates) and hands the integers over as text
+Polars parses, never as a Python object per value; for the whole file, the
+reads are cut in slices of ids shared out between three connections in parallel
+(:mod:`carnet.quality.reading`). Polars then groups, joins and computes every
+score and explanation as column expressions (what only depends on which fields
+are present and valid, once per distinct combination), and the scores go back
+in slices, the next one computed while one is written (``COPY`` on PostgreSQL,
+rows overwritten in place when they exist). Nothing is computed row by row in
+Python. Formulas, for the fields the workspace profile wants
 (``Catalog.for_profile``, weight ``w`` each):
 
 - **completeness** ``C = Σ w·present / Σ w`` — a value is *present* when the
@@ -39,20 +44,24 @@ English.
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 import io
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
+import numpy as np
 import polars as pl
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from carnet.errors import ConfigError
 from carnet.fields.catalog import Catalog, Field, Kind, Profile, Storage
+from carnet.quality.reading import Source, fetch, read_frame, run_on, side_connections, span
 from carnet.quality.settings import QualitySettings
 from carnet.quality.tables import quality_scores
 from carnet.store import schema as s
@@ -63,10 +72,21 @@ ALLOWING: tuple[str, ...] = ("granted", "confirmed")
 PERSON_WIDE: frozenset[str] = frozenset({"erased", "complaint", "manual", "expired"})
 #: Reachability channels, in display order.
 CHANNELS: tuple[str, ...] = ("email", "sms", "post")
+#: The channel a suppressed email or phone blocks when its reason is not person-wide.
+_OWN_CHANNEL = {"email": "email", "phone": "sms"}
 
 _POINT_STORAGES = (Storage.EMAIL, Storage.PHONE, Storage.ADDRESS)
-_FETCH = 200_000
+_T = TypeVar("_T")
+#: The per-contact masks every present/valid flag derives from (see ScoreEngine.flags).
+_MASKS = ["vmask", "imask", "pbits"]
+#: Contacts scored and written at a time: their explanations are the bulk of memory.
+_WRITE_ROWS = 100_000
+#: Contacts per incremental batch, and values per ``IN (...)`` lookup.
 _BATCH = 20_000
+_LOOKUP = 500
+#: Julian day number of 1970-01-01T00:00Z, and milliseconds in a day.
+_UNIX_EPOCH_JD = 2440587.5
+_DAY_MS = 86_400_000.0
 
 
 def scored_fields(catalog: Catalog, profile: Profile | str) -> list[Field]:
@@ -100,11 +120,18 @@ class _Flags:
 
 @dataclass
 class _Frames:
+    """What scoring reads, one row per contact except ``history`` and ``consent``.
+
+    ``points`` is already grouped per contact: ``pbits`` (the OR of its points'
+    bits) and ``a_<field>`` (the age of its freshest point of each aging field).
+    ``blocked`` holds the channels the suppression list blocks, when it was read.
+    """
+
     contacts: pl.DataFrame
     points: pl.DataFrame
     history: pl.DataFrame
-    invalid: pl.DataFrame
     consent: pl.DataFrame
+    blocked: pl.DataFrame | None = None
 
 
 class ScoreEngine:
@@ -140,14 +167,19 @@ class ScoreEngine:
             for f in self.other_fields
             if f.half_life_days and f.storage in (Storage.CONTACT, Storage.ATTRIBUTE)
         ]
+        self.bit = {name: 1 << k for k, (_, name, _) in enumerate(self.point_bits())}
 
     # -- SQL helpers --------------------------------------------------------------------
 
+    @property
+    def _now_jd(self) -> float:
+        return self.now.timestamp() / 86400.0 + _UNIX_EPOCH_JD
+
     def age_days(self, when: sa.ColumnElement[Any]) -> sa.ColumnElement[float]:
-        """Days between ``when`` and now, never negative (NULL when ``when`` is)."""
+        """Days between ``when`` and now, never negative (when ``when`` is NULL: NULL on
+        SQLite, 0 on PostgreSQL, whose GREATEST() skips NULLs)."""
         if self.dialect == "sqlite":
-            now_jd = self.now.timestamp() / 86400.0 + 2440587.5
-            raw: sa.ColumnElement[float] = sa.literal_column(repr(now_jd), sa.Float) - (
+            raw: sa.ColumnElement[float] = sa.literal_column(repr(self._now_jd), sa.Float) - (
                 sa.func.julianday(when, type_=sa.Float)
             )
             return sa.func.max(raw, 0.0, type_=sa.Float)
@@ -158,10 +190,40 @@ class ScoreEngine:
         days = seconds / sa.literal_column("86400.0", sa.Float)
         return sa.func.greatest(days, sa.literal_column("0.0", sa.Float), type_=sa.Float)
 
+    def age_sent(self, when: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        """What the database sends for the age of ``when``; :meth:`age_read` reads it.
+
+        SQLite sends the Julian day in whole milliseconds (an exact integer: it is
+        how SQLite holds times) so that no float goes through text; PostgreSQL
+        sends :meth:`age_days`, whose text form is exact.
+        """
+        if self.dialect != "sqlite":
+            return self.age_days(when)
+        julian_ms = sa.func.round(sa.func.julianday(when, type_=sa.Float) * _DAY_MS)
+        return sa.cast(julian_ms, sa.BigInteger)
+
+    def age_read(self, frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+        """``frame`` with ages in days where :meth:`age_sent` sent them (same floats as SQL)."""
+        if self.dialect != "sqlite":
+            return frame
+
+        def days(julian_ms: pl.Series) -> pl.Series:
+            # SQLite's julianday() is its integer milliseconds / 86400000.0. The division
+            # is numpy's: Polars multiplies by the reciprocal, one ulp off at times.
+            values = self._now_jd - julian_ms.cast(pl.Float64).to_numpy() / _DAY_MS
+            return pl.Series(julian_ms.name, np.maximum(values, 0.0), nan_to_null=True)
+
+        return frame.with_columns(days(frame.get_column(name)) for name in columns)
+
     # -- reading ------------------------------------------------------------------------
 
     def contacts_query(self, ids: Sequence[int] | None) -> sa.Select[Any]:
-        """id, active, valid-field mask, creation age and organisation age per contact."""
+        """Per contact: id, active, masks of valid fields and of invalid values kept
+        aside, creation age and organisation age.
+
+        JSON is only parsed for the few contacts whose attributes mention
+        ``invalid_values``; the rest of the file is skipped by a text test.
+        """
         c = s.contacts.c
         o = s.organisations.c
         conditions: list[sa.ColumnElement[bool]] = []
@@ -185,12 +247,20 @@ class ScoreEngine:
         source: Any = s.contacts
         if with_org:
             source = source.outerjoin(s.organisations, o.id == c.organisation_id)
+        kept_aside = _bits(
+            [
+                c.attributes[("invalid_values", f.name)].as_string().is_not(None)
+                for f in self.other_fields
+            ]
+        )
+        mentions_invalid = sa.cast(c.attributes, sa.Text).like('%"invalid_values"%')
         query = sa.select(
-            c.id,
+            c.id.label("contact_id"),
             sa.case((c.status == "active", 1), else_=0).label("active"),
             _bits(conditions).label("vmask"),
-            self.age_days(c.created_at).label("age_created"),
-            (self.age_days(o.updated_at) if with_org else sa.null()).label("age_org"),
+            sa.case((mentions_invalid, kept_aside), else_=0).label("imask"),
+            self.age_sent(c.created_at).label("age_created"),
+            (self.age_sent(o.updated_at) if with_org else sa.null()).label("age_org"),
         ).select_from(source)
         return query if ids is None else query.where(c.id.in_(ids))
 
@@ -201,25 +271,22 @@ class ScoreEngine:
         ``kind`` first so each row evaluates a few conditions, not all of them.
         """
         cp = s.contact_points.c
-        valid = cp.verdict == "valid"
         usable = cp.verdict.in_(("valid", "warning"))
-        address_ok = sa.or_(valid, sa.and_(cp.verdict == "warning", cp.flags == "no_street"))
+        good = self._good_points()
         out: list[tuple[str, str, sa.ColumnElement[bool]]] = []
         mine: sa.ColumnElement[bool]
         for f in self.point_fields:
             if f.storage is Storage.EMAIL:
-                kind, mine, good = "email", sa.true(), valid
+                kind, mine = "email", sa.true()
             elif f.storage is Storage.PHONE:
-                kind, good = "phone", valid
+                kind = "phone"
                 mine = cp.subtype == f.hint if f.hint else sa.true()
             else:
                 column = cp[f.db_column]
-                kind, good = "address", address_ok
+                kind = "address"
                 mine = sa.and_(column.is_not(None), column != "")
-            out += [
-                (kind, f"p_{f.name}", mine),
-                (kind, f"v_{f.name}", good if mine is sa.true() else sa.and_(mine, good)),
-            ]
+            valid = good[kind] if mine is sa.true() else sa.and_(mine, good[kind])
+            out += [(kind, f"p_{f.name}", mine), (kind, f"v_{f.name}", valid)]
         not_typo = ("," + cp.flags + ",").not_like("%,typo,%")
         out += [
             ("email", "u_email", sa.and_(usable, not_typo)),
@@ -236,8 +303,27 @@ class ScoreEngine:
         ]
         return out
 
+    def _good_points(self) -> dict[str, sa.ColumnElement[bool]]:
+        """Per kind, when a point of it is valid: its verdict is, or for an address
+        also when the only warning is a missing street line."""
+        cp = s.contact_points.c
+        valid = cp.verdict == "valid"
+        return {
+            "email": valid,
+            "phone": valid,
+            "address": sa.or_(valid, sa.and_(cp.verdict == "warning", cp.flags == "no_street")),
+        }
+
     def points_query(self, ids: Sequence[int] | None) -> sa.Select[Any]:
-        """contact id, bit mask and age (last verified or seen) per contact point."""
+        """contact id, bit mask and age (last verified or seen) per contact point.
+
+        The v_ bits of :meth:`point_bits` are ``p_ and good``: the query sends the
+        p_ and u_ bits, negated when the point is good (valid, for an address also
+        valid but for its street), and :meth:`_point_masks` sets the v_ bits, so
+        SQL tests validity once a row instead of once per field. Points that do
+        not count (an empty verdict, another kind) get NULL bits: the CASE already
+        tests the kind, a WHERE would test it again on every row.
+        """
         cp = s.contact_points.c
         ref = sa.case(
             (
@@ -246,129 +332,209 @@ class ScoreEngine:
             ),
             else_=cp.last_seen,
         )
+        good = self._good_points()
         bits = self.point_bits()
         by_kind = []
         for kind in ("email", "phone", "address"):
             terms: sa.ColumnElement[int] = sa.literal_column("0", sa.BigInteger)
-            for k, (owner, _, cond) in enumerate(bits):
-                if owner != kind:
+            for k, (owner, name, cond) in enumerate(bits):
+                if owner != kind or name.startswith("v_"):
                     continue
                 value = sa.literal_column(str(1 << k), sa.BigInteger)
                 terms = terms + (value if cond is sa.true() else sa.case((cond, value), else_=0))
-            by_kind.append((cp.kind == kind, terms))
+            by_kind.append((cp.kind == kind, sa.case((good[kind], -terms), else_=terms)))
         query = sa.select(
             cp.contact_id,
-            sa.case(*by_kind, else_=0).label("bits"),
-            self.age_days(ref).label("age"),
-        ).where(cp.kind.in_(("email", "phone", "address")), cp.verdict != "empty")
+            sa.case((cp.verdict == "empty", sa.null()), *by_kind, else_=sa.null()).label("bits"),
+            self.age_sent(ref).label("age"),
+        )
         return query if ids is None else query.where(cp.contact_id.in_(ids))
 
+    def _point_masks(self, points: pl.LazyFrame) -> pl.LazyFrame:
+        """Points with their full bit mask (v_ bits set) and per-field ages, then per contact."""
+        points = points.filter(pl.col("bits").is_not_null())
+        signed = pl.col("bits")
+        raw = signed.abs()
+        valid_bits = pl.lit(0, pl.Int64)
+        for f in self.point_fields:
+            p, v = self.bit[f"p_{f.name}"], self.bit[f"v_{f.name}"]
+            valid_bits = valid_bits + pl.when((signed < 0) & ((raw & p) != 0)).then(v).otherwise(0)
+        points = points.with_columns((raw | valid_bits).alias("bits"))
+        # Each point field's age column holds the age only where the point has the field.
+        aging = [f for f in self.point_fields if f.half_life_days]
+        points = points.with_columns(
+            pl.when((pl.col("bits") & self.bit[f"p_{f.name}"]) != 0)
+            .then(pl.col("age"))
+            .alias(f"a_{f.name}")
+            for f in aging
+        )
+        return points.group_by("contact_id").agg(
+            pl.col("bits").bitwise_or().alias("pbits"),
+            *(pl.col(f"a_{f.name}").min() for f in aging),
+        )
+
     def history_query(self, ids: Sequence[int] | None) -> sa.Select[Any] | None:
-        """contact id, field and age of its last change, for contact fields that age."""
+        """contact id, field (its index in ``history_fields``) and age of its last change."""
         if not self.history_fields:
             return None
         h = s.history.c
-        inner = sa.select(
-            h.entity_id.label("contact_id"),
-            h.field.label("field"),
-            sa.func.max(h.changed_at).label("changed_at"),
-        ).where(h.entity == "contact", h.field.in_(self.history_fields))
-        if ids is not None:
-            inner = inner.where(h.entity_id.in_(ids))
-        sub = inner.group_by(h.entity_id, h.field).subquery()
-        return sa.select(sub.c.contact_id, sub.c.field, self.age_days(sub.c.changed_at))
-
-    def invalid_query(self, ids: Sequence[int] | None) -> sa.Select[Any]:
-        """Contacts keeping invalid values aside, with a mask of those fields.
-
-        JSON is only parsed for the few contacts whose attributes mention
-        ``invalid_values``; the rest of the file is skipped by a text test.
-        """
-        c = s.contacts.c
-        query = sa.select(
-            c.id.label("contact_id"),
-            _bits(
-                [
-                    c.attributes[("invalid_values", f.name)].as_string().is_not(None)
-                    for f in self.other_fields
-                ]
-            ).label("imask"),
-        ).where(sa.cast(c.attributes, sa.Text).like('%"invalid_values"%'))
-        return query if ids is None else query.where(c.id.in_(ids))
+        index = sa.case(*((h.field == name, i) for i, name in enumerate(self.history_fields)))
+        query = (
+            sa.select(
+                h.entity_id.label("contact_id"),
+                index.label("field"),
+                self.age_sent(sa.func.max(h.changed_at)).label("age"),
+            )
+            .where(h.entity == "contact", h.field.in_(self.history_fields))
+            .group_by(h.entity_id, h.field)
+        )
+        return query if ids is None else query.where(h.entity_id.in_(ids))
 
     def consent_query(self, ids: Sequence[int] | None) -> sa.Select[Any]:
-        """Contacts and the reach channels their consent allows."""
+        """Contacts and the reach channel (bit k for ``CHANNELS[k]``) their consent allows."""
         st = s.consent_state.c
         pairs = [
             sa.and_(st.purpose == self.settings.reach_purposes[ch], st.channel == ch)
             for ch in CHANNELS
         ]
-        query = sa.select(st.contact_id, st.channel).where(st.status.in_(ALLOWING), sa.or_(*pairs))
+        channel = sa.case(*((st.channel == ch, 1 << k) for k, ch in enumerate(CHANNELS)))
+        query = sa.select(st.contact_id, channel.label("channels")).where(
+            st.status.in_(ALLOWING), sa.or_(*pairs)
+        )
         return query if ids is None else query.where(st.contact_id.in_(ids))
 
-    def read(self, conn: Connection, ids: Sequence[int] | None) -> _Frames:
-        """Read what scoring needs as Polars frames."""
-        contacts = _frame(
-            conn,
-            self.contacts_query(ids),
-            {
-                "contact_id": pl.Int64,
-                "active": pl.Int8,
-                "vmask": pl.Int64,
-                "age_created": pl.Float64,
-                "age_org": pl.Float64,
-            },
-        )
-        points = _frame(
-            conn,
-            self.points_query(ids),
-            {"contact_id": pl.Int64, "bits": pl.Int64, "age": pl.Float64},
-        )
+    def read(
+        self,
+        conn: Connection,
+        ids: Sequence[int] | None,
+        *,
+        secret: str | None = None,
+        sides: Sequence[Connection] = (),
+    ) -> _Frames:
+        """Read what scoring needs as Polars frames (points grouped per contact).
+
+        Args:
+            conn: the connection.
+            ids: only these contacts; None for every contact.
+            secret: the workspace secret: when given, the suppression list is
+                matched and its blocks go in ``blocked``.
+            sides: more connections that see what ``conn`` sees: the reads, cut
+                in slices of ids, are shared out between all the connections,
+                each in a thread of its own (SQLite and Polars work outside the
+                GIL).
+        """
+        contacts_span = points_span = None
+        if ids is None:
+            contacts_span = span(conn, s.contacts.c.id)
+            points_span = span(conn, s.contact_points.c.id)
+        age = self._age_dtype
+        sources = {
+            "contacts": Source(
+                self.contacts_query(ids),
+                {
+                    "contact_id": pl.Int64,
+                    "active": pl.Int8,
+                    "vmask": pl.Int64,
+                    "imask": pl.Int64,
+                    "age_created": age,
+                    "age_org": age,
+                },
+                s.contacts.c.id,
+                contacts_span,
+            ),
+            "points": Source(
+                self.points_query(ids),
+                {"contact_id": pl.Int64, "bits": pl.Int64, "age": age},
+                s.contact_points.c.id,
+                points_span,
+            ),
+            "consent": Source(
+                self.consent_query(ids),
+                {"contact_id": pl.Int64, "channels": pl.Int64},
+                s.consent_state.c.contact_id,
+                contacts_span,
+            ),
+        }
         history_query = self.history_query(ids)
-        history_schema = {"contact_id": pl.Int64, "field": pl.String, "age": pl.Float64}
-        history = (
-            _frame(conn, history_query, history_schema)
-            if history_query is not None
-            else pl.DataFrame(schema=history_schema)
+        history_schema = {"contact_id": pl.Int64, "field": pl.Int64, "age": age}
+        if history_query is not None:
+            sources["history"] = Source(
+                history_query, history_schema, s.history.c.entity_id, contacts_span
+            )
+        # The one task that is not sliced, and the longest, starts first.
+        tasks: list[tuple[str, Callable[[Connection], pl.DataFrame]]] = []
+        if secret:
+            tasks.append(("blocked", partial(_blocked, engine=self, ids=ids, secret=secret)))
+        for name, source in sources.items():
+            tasks += [
+                (name, partial(read_frame, source=piece)) for piece in source.slices(self.dialect)
+            ]
+        frames: dict[str, list[pl.DataFrame]] = {name: [] for name in sources}
+        results = run_on([conn, *sides], [task for _, task in tasks])
+        for (name, _), result in zip(tasks, results, strict=True):
+            frames.setdefault(name, []).append(result)
+
+        def whole(name: str) -> pl.DataFrame:
+            parts = frames[name]
+            return pl.concat(parts) if parts else pl.DataFrame(schema=sources[name].schema)
+
+        points = self.age_read(whole("points"), "age")
+        # Streaming: the per-field age columns never exist for all points at once.
+        return _Frames(
+            contacts=self.age_read(whole("contacts"), "age_created", "age_org"),
+            points=self._point_masks(points.lazy()).collect(engine="streaming"),
+            history=(
+                self.age_read(whole("history"), "age")
+                if "history" in sources
+                else pl.DataFrame(schema={**history_schema, "age": pl.Float64})
+            ),
+            consent=whole("consent"),
+            blocked=frames["blocked"][0] if secret else None,
         )
-        invalid = _frame(conn, self.invalid_query(ids), {"contact_id": pl.Int64, "imask": pl.Int64})
-        consent = _frame(
-            conn, self.consent_query(ids), {"contact_id": pl.Int64, "channel": pl.String}
-        )
-        return _Frames(contacts, points, history, invalid, consent)
+
+    @property
+    def _age_dtype(self) -> Any:
+        return pl.Int64 if self.dialect == "sqlite" else pl.Float64
 
     # -- computing ----------------------------------------------------------------------
 
     def flags(self, frames: _Frames, blocked: pl.DataFrame | None = None) -> _Flags:
         """One row per contact with the inputs of every score, and the per-field flags.
 
-        Returns the joined frame and expressions over it: present, valid and age
-        per field, usable and reachable per channel.
+        Returns the joined frame (sorted by contact id) and expressions over it:
+        present, valid and age per field, usable and reachable per channel.
         """
-        names = [name for _, name, _ in self.point_bits()]
-        bit = {name: 1 << k for k, name in enumerate(names)}
-        agg: list[pl.Expr] = [pl.col("bits").bitwise_or().alias("pbits")]
-        for f in self.point_fields:
-            if f.half_life_days:
-                mine = (pl.col("bits") & bit[f"p_{f.name}"]) != 0
-                agg.append(pl.col("age").filter(mine).min().alias(f"a_{f.name}"))
-        points = frames.points.group_by("contact_id").agg(agg)
-        df = frames.contacts.join(points, on="contact_id", how="left").join(
-            frames.invalid, on="contact_id", how="left"
-        )
+        bit = self.bit
+        if blocked is None:
+            blocked = frames.blocked
+        df = frames.contacts.lazy().join(frames.points.lazy(), on="contact_id", how="left")
         if self.history_fields:
-            hist = frames.history.group_by("contact_id").agg(
-                pl.col("age").filter(pl.col("field") == name).min().alias(f"h_{name}")
-                for name in self.history_fields
+            hist = (
+                frames.history.lazy()
+                .with_columns(
+                    pl.when(pl.col("field") == i).then(pl.col("age")).alias(f"h_{name}")
+                    for i, name in enumerate(self.history_fields)
+                )
+                .group_by("contact_id")
+                .agg(pl.col(f"h_{name}").min() for name in self.history_fields)
             )
             df = df.join(hist, on="contact_id", how="left")
-        consent = frames.consent.group_by("contact_id").agg(
-            (pl.col("channel") == ch).any().alias(f"c_{ch}") for ch in CHANNELS
+        consent = (
+            frames.consent.lazy()
+            .group_by("contact_id")
+            .agg(pl.col("channels").bitwise_or())
+            .select(
+                "contact_id",
+                *(
+                    ((pl.col("channels") & (1 << k)) != 0).alias(f"c_{ch}")
+                    for k, ch in enumerate(CHANNELS)
+                ),
+            )
         )
         df = df.join(consent, on="contact_id", how="left")
         if blocked is not None and blocked.height:
-            df = df.join(blocked, on="contact_id", how="left")
-        df = df.with_columns(pl.col("pbits").fill_null(0), pl.col("imask").fill_null(0))
+            df = df.join(blocked.lazy(), on="contact_id", how="left")
+        frame = df.with_columns(pl.col("pbits").fill_null(0)).sort("contact_id").collect()
 
         present: dict[str, pl.Expr] = {}
         valid: dict[str, pl.Expr] = {}
@@ -392,33 +558,66 @@ class ScoreEngine:
         for ch in CHANNELS:
             usable[ch] = (pl.col("pbits") & bit[f"u_{ch}"]) != 0
             ok = (pl.col("active") == 1) & usable[ch] & pl.col(f"c_{ch}").fill_null(False)
-            if ch in df.columns:
+            if ch in frame.columns:
                 ok = ok & ~pl.col(ch).fill_null(False)
             reach[ch] = ok
-        return _Flags(df, present, valid, age, usable, reach)
+        return _Flags(frame, present, valid, age, usable, reach)
 
     def compute(self, frames: _Frames, blocked: pl.DataFrame | None = None) -> pl.DataFrame:
         """The ``quality_scores`` rows as a frame (columns in table order)."""
-        flags = self.flags(frames, blocked)
-        # Materialise each flag once as a column; the score expressions reuse them.
-        df = flags.frame.with_columns(
-            *(e.alias(f"P_{name}") for name, e in flags.present.items()),
-            *(e.alias(f"V_{name}") for name, e in flags.valid.items()),
-            *(e.alias(f"A_{name}") for name, e in flags.age.items()),
-            *(e.alias(f"reachable_{ch}") for ch, e in flags.reach.items()),
-        )
-        present = {name: pl.col(f"P_{name}") for name in flags.present}
-        valid = {name: pl.col(f"V_{name}") for name in flags.valid}
-        age = {name: pl.col(f"A_{name}") for name in flags.age}
+        return pl.concat(list(self.score_slices(self.flags(frames, blocked), None)))
 
-        def weighted(flags: dict[str, pl.Expr], fields: Iterable[Field]) -> pl.Expr:
-            return pl.sum_horizontal(
-                [flags[f.name].cast(pl.Float64) * f.weight for f in fields] or [pl.lit(0.0)]
+    def score_slices(self, flags: _Flags, size: int | None = _WRITE_ROWS) -> Iterator[pl.DataFrame]:
+        """The ``quality_scores`` rows, ``size`` contacts at a time (all when None)."""
+        by_masks = self._mask_scores(flags)
+        height = flags.frame.height
+        step = size or max(height, 1)
+        # An empty file still yields one (empty) slice, so there is always a frame.
+        for offset in range(0, max(height, 1), step):
+            part = flags.frame.slice(offset, step)
+            yield self._scores(
+                flags, part.join(by_masks, on=_MASKS, how="left", maintain_order="left")
             )
 
+    def _mask_scores(self, flags: _Flags) -> pl.DataFrame:
+        """What only depends on which fields are present and valid, per value of the masks.
+
+        Completeness, validity, the weights behind freshness and the missing and
+        invalid lists of the explanation only depend on the three masks, which
+        few distinct values take: they are computed once per value, not per row.
+        """
+        present_weight = _weighted(flags.present, self.fields)
         total = sum(f.weight for f in self.fields) or 1.0
-        aging = [f for f in self.fields if f.half_life_days]
-        present_weight = weighted(present, self.fields)
+        return (
+            flags.frame.select(_MASKS)
+            .unique()
+            .with_columns(
+                (present_weight / total).alias("completeness"),
+                pl.when(present_weight > 0)
+                .then(_weighted(flags.valid, self.fields) / present_weight)
+                .otherwise(0.0)
+                .alias("validity"),
+                present_weight.alias("present_weight"),
+                _weighted(flags.present, self._aging).alias("aging_weight"),
+                self._explanation_head(flags.present, flags.valid).alias("head"),
+            )
+        )
+
+    @property
+    def _aging(self) -> list[Field]:
+        return [f for f in self.fields if f.half_life_days]
+
+    def _scores(self, flags: _Flags, part: pl.DataFrame) -> pl.DataFrame:
+        """Scores of ``part``: contacts joined with their :meth:`_mask_scores`."""
+        aging = [f for f in self._aging if f.name in flags.age]
+        # Materialise each flag once as a column; the score expressions reuse them.
+        df = part.with_columns(
+            *(flags.present[f.name].alias(f"P_{f.name}") for f in aging),
+            *(flags.age[f.name].alias(f"A_{f.name}") for f in aging),
+            *(e.alias(f"reachable_{ch}") for ch, e in flags.reach.items()),
+        )
+        present = {f.name: pl.col(f"P_{f.name}") for f in aging}
+        age = {f.name: pl.col(f"A_{f.name}") for f in aging}
         fresh_sum = pl.sum_horizontal(
             [
                 pl.when(present[f.name])
@@ -429,20 +628,17 @@ class ScoreEngine:
             ]
             or [pl.lit(0.0)]
         )
-        aging_weight = weighted(present, aging)
+        aging_weight, present_weight = pl.col("aging_weight"), pl.col("present_weight")
         df = df.with_columns(
-            (present_weight / total).alias("completeness"),
-            pl.when(present_weight > 0)
-            .then(weighted(valid, self.fields) / present_weight)
-            .otherwise(0.0)
-            .alias("validity"),
             pl.when(aging_weight > 0)
             .then(fresh_sum / aging_weight)
             .when(present_weight > 0)
             .then(1.0)
             .otherwise(0.0)
             .alias("freshness"),
-            self._explanation(present, valid, age).alias("explanation"),
+            pl.concat_str([pl.col("head"), self._stale_list(present, age), pl.lit("]}")]).alias(
+                "explanation"
+            ),
         )
         w = self.settings.weights
         reach_any = pl.any_horizontal([pl.col(f"reachable_{ch}") for ch in CHANNELS])
@@ -466,19 +662,25 @@ class ScoreEngine:
             "explanation",
         )
 
-    def _explanation(
-        self, present: dict[str, pl.Expr], valid: dict[str, pl.Expr], age: dict[str, pl.Expr]
-    ) -> pl.Expr:
-        def listed(items: Sequence[pl.Expr]) -> pl.Expr:
-            if not items:
-                return pl.lit("")
-            return pl.concat_str(items, separator=",", ignore_nulls=True)
-
+    def _explanation_head(self, present: dict[str, pl.Expr], valid: dict[str, pl.Expr]) -> pl.Expr:
+        """``{"missing":[...],"invalid":[...],"stale":[`` — the explanation up to its stale list."""
         missing = [pl.when(~present[f.name]).then(pl.lit(f'"{f.name}"')) for f in self.fields]
         invalid = [
             pl.when(present[f.name] & ~valid[f.name]).then(pl.lit(f'"{f.name}"'))
             for f in self.fields
         ]
+        return pl.concat_str(
+            [
+                pl.lit('{"missing":['),
+                _listed(missing),
+                pl.lit('],"invalid":['),
+                _listed(invalid),
+                pl.lit('],"stale":['),
+            ]
+        )
+
+    def _stale_list(self, present: dict[str, pl.Expr], age: dict[str, pl.Expr]) -> pl.Expr:
+        """``["email","2021-03-02"],...`` — the present fields older than ``stale_below``."""
         stale: list[pl.Expr] = []
         below = self.settings.stale_below
         for f in self.fields:
@@ -491,51 +693,21 @@ class ScoreEngine:
                 pl.lit(self.now) - pl.duration(milliseconds=(days * 86_400_000).cast(pl.Int64))
             ).dt.strftime("%Y-%m-%d")
             stale.append(pl.concat_str([pl.lit(f'["{f.name}","'), since, pl.lit('"]')]))
-        return pl.concat_str(
-            [
-                pl.lit('{"missing":['),
-                listed(missing),
-                pl.lit('],"invalid":['),
-                listed(invalid),
-                pl.lit('],"stale":['),
-                listed(stale),
-                pl.lit("]}"),
-            ]
-        )
+        return _listed(stale)
 
 
-def _frame(conn: Connection, query: sa.Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """Run ``query`` on the raw DBAPI cursor and build a frame chunk by chunk.
+def _weighted(flags: dict[str, pl.Expr], fields: Iterable[Field]) -> pl.Expr:
+    """Σ weight over the fields whose flag holds."""
+    return pl.sum_horizontal(
+        [flags[f.name].cast(pl.Float64) * f.weight for f in fields] or [pl.lit(0.0)]
+    )
 
-    The raw cursor skips SQLAlchemy's per-row result processing, which costs more
-    than the query itself at a million rows; memory stays bounded by the chunk.
-    """
-    compiled = query.compile(conn, compile_kwargs={"render_postcompile": True})
-    # Bind values still need their type's processing (JSON paths, say).
-    processors = getattr(compiled, "_bind_processors", {})
-    values = {
-        name: processors[name](value) if name in processors else value
-        for name, value in compiled.params.items()
-    }
-    params: Any = values
-    if compiled.positiontup is not None:
-        params = tuple(values[name] for name in compiled.positiontup)
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    cursor = raw.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        parts = []
-        while True:
-            rows = cursor.fetchmany(_FETCH)
-            if not rows:
-                break
-            parts.append(pl.DataFrame(rows, schema=schema, orient="row"))
-    finally:
-        cursor.close()
-    if not parts:
-        return pl.DataFrame(schema=schema)
-    return pl.concat(parts, rechunk=False)
+
+def _listed(items: Sequence[pl.Expr]) -> pl.Expr:
+    """The non-null items joined with commas ("" when there are none)."""
+    if not items:
+        return pl.lit("")
+    return pl.concat_str(items, separator=",", ignore_nulls=True)
 
 
 # -- running it ---------------------------------------------------------------------------
@@ -549,6 +721,8 @@ def compute(
     now: datetime,
     secret: str | None,
     contact_ids: Iterable[int] | None = None,
+    *,
+    reader: Engine | None = None,
 ) -> int:
     """Score contacts and store the scores (replacing their old ones).
 
@@ -561,6 +735,9 @@ def compute(
         secret: the workspace secret keying the suppression list (needed only when
             the list is not empty).
         contact_ids: only these contacts; None for every contact.
+        reader: the engine of ``conn``, only while ``conn`` has written nothing in
+            its transaction (other connections would not see it): scoring every
+            contact then also reads on two more of its connections, in parallel.
 
     Returns:
         How many scores were written.
@@ -585,120 +762,218 @@ def compute(
         batches = [ids[i : i + _BATCH] for i in range(0, len(ids), _BATCH)]
     written = 0
     for batch in batches:
-        frames = engine.read(conn, batch)
-        blocked = _blocked(conn, batch, secret) if suppressed else None
-        scores = engine.compute(frames, blocked)
+        with side_connections(reader if batch is None else None) as sides:
+            frames = engine.read(conn, batch, secret=secret if suppressed else None, sides=sides)
+        flags = engine.flags(frames)
+        del frames
         if batch is None:
             # Rebuilding the score index once is cheaper than maintaining it row by row.
             index = next(iter(quality_scores.indexes))
+            _begin(conn)
             index.drop(conn)
-            conn.execute(quality_scores.delete())
-            _write(conn, scores, now)
+            # Every contact gets a row, and a score cannot outlive its contact (the
+            # foreign key cascades): old rows are overwritten, none needs deleting.
+            overwrite = conn.execute(sa.select(quality_scores.c.contact_id).limit(1)).first()
+            written += _write_all(
+                conn, engine.score_slices(flags), now, overwrite=overwrite is not None
+            )
             index.create(conn)
         else:
             conn.execute(quality_scores.delete().where(quality_scores.c.contact_id.in_(batch)))
-            _write(conn, scores, now)
-        written += scores.height
+            written += _write_all(conn, engine.score_slices(flags), now)
     return written
 
 
-def _write(conn: Connection, scores: pl.DataFrame, now: datetime) -> None:
-    """Bulk-insert score rows: COPY on PostgreSQL, executemany on SQLite."""
+def _begin(conn: Connection) -> None:
+    """Open the write transaction now (pysqlite waits for the first INSERT or
+    DELETE, so DDL before it would commit on its own and survive a rollback)."""
+    raw: Any = conn.connection.dbapi_connection
+    if conn.dialect.name == "sqlite" and not raw.in_transaction:
+        raw.execute("BEGIN")
+
+
+def _write_all(
+    conn: Connection, slices: Iterator[pl.DataFrame], now: datetime, *, overwrite: bool = False
+) -> int:
+    """Write score slices as they come; returns how many rows were written.
+
+    ``overwrite`` replaces the row of a contact that has one, in place, where a
+    DELETE then INSERT costs more: SQLite's DELETE visits every row when foreign
+    keys are on, and PostgreSQL checks the foreign key of every inserted row,
+    which an update keeping the key skips. On PostgreSQL the slices go to a
+    temporary table first (COPY cannot update), then into the scores at once.
+    """
+    staged = overwrite and conn.dialect.name == "postgresql"
+    table = quality_scores.name
+    if staged:
+        table = "quality_scores_new"
+        conn.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE {table} (LIKE {quality_scores.name}) ON COMMIT DROP"
+        )
+    written = 0
+    for scores in _ahead(slices):
+        _write(conn, scores, now, table=table, overwrite=overwrite and not staged)
+        written += scores.height
+    if staged:
+        names = ", ".join(c.name for c in quality_scores.columns)
+        conn.exec_driver_sql(
+            f"INSERT INTO {quality_scores.name} ({names}) SELECT {names} FROM {table} "
+            f"ON CONFLICT (contact_id) DO UPDATE SET {_updates()}"
+        )
+        conn.exec_driver_sql(f"DROP TABLE {table}")
+    return written
+
+
+def _updates() -> str:
+    """The SET clause of an upsert of score rows (every column but the key)."""
+    return ", ".join(f"{c.name} = excluded.{c.name}" for c in quality_scores.columns[1:])
+
+
+def _ahead(items: Iterator[_T]) -> Iterator[_T]:
+    """``items``, the next one made in a worker thread while this one is used.
+
+    Scoring a slice (Polars) and writing the one before (SQLite or PostgreSQL)
+    both run outside the GIL, so they overlap.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        job = pool.submit(next, items, None)
+        while (item := job.result()) is not None:
+            job = pool.submit(next, items, None)
+            yield item
+
+
+def _write(
+    conn: Connection,
+    scores: pl.DataFrame,
+    now: datetime,
+    *,
+    table: str = quality_scores.name,
+    overwrite: bool = False,
+) -> None:
+    """Bulk-insert score rows into ``table`` (shaped like ``quality_scores``): COPY on
+    PostgreSQL, executemany on SQLite, where ``overwrite`` makes it an upsert."""
     if not scores.height:
         return
     columns = [c.name for c in quality_scores.columns]
     if conn.dialect.name == "postgresql":
+        assert not overwrite, "COPY cannot overwrite: stage the rows (see _write_all)"
         data = scores.with_columns(pl.lit(now.isoformat()).alias("computed_at"))
         buffer = io.BytesIO()
         data.select(columns).write_csv(buffer, include_header=False)
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        with raw.cursor() as cursor:  # type: ignore[attr-defined]
-            copy_sql = f"COPY quality_scores ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
+        raw: Any = conn.connection.dbapi_connection  # psycopg's, for copy()
+        with raw.cursor() as cursor:
+            copy_sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
             with cursor.copy(copy_sql) as copy:
                 copy.write(buffer.getvalue())
         return
-    # SQLAlchemy's SQLite storage format for DateTime (UTC wall time).
+    # SQLAlchemy's SQLite storage format for DateTime (UTC wall time), written into
+    # the statement (it is our own formatted time) rather than bound on every row.
     stamp = now.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     data = scores.with_columns(
-        *(pl.col(f"reachable_{ch}").cast(pl.Int8) for ch in CHANNELS),
-        pl.lit(stamp).alias("computed_at"),
-    ).select(columns)
+        *(pl.col(f"reachable_{ch}").cast(pl.Int8) for ch in CHANNELS)
+    ).select(columns[:-1])
+    assert columns[-1] == "computed_at"
     sql = (
-        f"INSERT INTO quality_scores ({', '.join(columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)})"
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' for _ in data.columns)}, '{stamp}')"
     )
-    raw = conn.connection.dbapi_connection
-    assert raw is not None
-    cursor = raw.cursor()
+    if overwrite:
+        sql += f" ON CONFLICT (contact_id) DO UPDATE SET {_updates()}"
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        for chunk in _chunks(data.iter_rows(), 50_000):
-            cursor.executemany(sql, chunk)
+        # Whole columns to Python lists, zipped into rows: far cheaper than iter_rows().
+        rows: Any = zip(*(column.to_list() for column in data.iter_columns()), strict=True)
+        cursor.executemany(sql, rows)
     finally:
         cursor.close()
 
 
-def _chunks(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
-    chunk: list[tuple[Any, ...]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _blocked(conn: Connection, ids: Sequence[int] | None, secret: str | None) -> pl.DataFrame:
+def _blocked(
+    conn: Connection, engine: ScoreEngine, ids: Sequence[int] | None, secret: str | None
+) -> pl.DataFrame:
     """The contacts whose channels the suppression list blocks (columns email, sms, post).
 
-    Only contacts holding an allowing consent can be reachable, so only their
-    emails and phones are hashed, once per distinct value.
+    A block only matters where consent would otherwise allow the channel, so a
+    kind of value (email, phone) is only read for the contacts consenting to a
+    channel it can block; each distinct value is hashed once, and only the
+    contacts holding a suppressed value are then looked up (by the value index).
     """
     assert secret
+    keyed_hash = _hmac_sha256(secret.encode("utf-8"))
     sup = s.suppressions.c
-    entries: dict[tuple[str, str], str] = {
-        (r.kind, r.key_hash): r.reason
-        for r in conn.execute(sa.select(sup.kind, sup.key_hash, sup.reason))
-    }
+    entries: dict[str, dict[bytes, str]] = {}
+    for kind, digest, reason in conn.execute(sa.select(sup.kind, sup.key_hash, sup.reason)):
+        entries.setdefault(kind, {})[bytes.fromhex(digest)] = reason
     cp = s.contact_points.c
     st = s.consent_state.c
-    consenting = sa.select(st.contact_id).where(st.status.in_(ALLOWING))
-    if ids is not None:
-        consenting = consenting.where(st.contact_id.in_(ids))
-    points = _frame(
-        conn,
-        sa.select(cp.contact_id, cp.kind, cp.normalised).where(
-            cp.kind.in_(("email", "phone")),
-            cp.normalised.is_not(None),
-            cp.contact_id.in_(consenting),
-        ),
-        {"contact_id": pl.Int64, "kind": pl.String, "value": pl.String},
-    )
-    key = secret.encode("utf-8")
-    wanted = {(kind, bytes.fromhex(digest)): reason for (kind, digest), reason in entries.items()}
-    hits: dict[tuple[str, str], str] = {}
-    # One HMAC per distinct value (hmac.digest is the fast one-shot C path).
-    for kind, value in points.select("kind", "value").unique().iter_rows():
-        canon = value.strip().lower() if kind == "email" else value.strip()
-        found = wanted.get((kind, hmac.digest(key, f"{kind}:{canon}".encode(), "sha256")))
-        if found is not None:
-            hits[(kind, value)] = found
     blocked: dict[int, dict[str, bool]] = {}
-    found_frame = pl.DataFrame(
-        [{"kind": k, "value": v} for k, v in hits], schema={"kind": pl.String, "value": pl.String}
-    )
-    for contact_id, kind, value in points.join(found_frame, on=["kind", "value"]).iter_rows():
-        reason = hits[(kind, value)]
-        flags = blocked.setdefault(int(contact_id), dict.fromkeys(CHANNELS, False))
-        if reason in PERSON_WIDE:
-            flags.update(dict.fromkeys(CHANNELS, True))
-        elif kind == "email":
-            flags["email"] = True
-        else:
-            flags["sms"] = True
+    for kind, own in _OWN_CHANNEL.items():
+        wanted = entries.get(kind)
+        if not wanted:
+            continue
+        person_wide = any(reason in PERSON_WIDE for reason in wanted.values())
+        channels = CHANNELS if person_wide else (own,)
+        consenting = sa.select(st.contact_id).where(
+            st.status.in_(ALLOWING),
+            sa.or_(
+                *(
+                    sa.and_(st.purpose == engine.settings.reach_purposes[ch], st.channel == ch)
+                    for ch in channels
+                )
+            ),
+        )
+        values = sa.select(cp.normalised).where(cp.kind == kind, cp.normalised.is_not(None))
+        if ids is not None:
+            consenting = consenting.where(st.contact_id.in_(ids))
+            values = values.where(cp.contact_id.in_(ids))
+        values = values.where(cp.contact_id.in_(consenting))
+        prefix = f"{kind}:"
+        hits: dict[str, str] = {}
+        # One HMAC per distinct value, canonical as carnet.consent.suppression keys it.
+        for (value,) in set(fetch(conn, values)):
+            canon = value.strip().lower() if kind == "email" else value.strip()
+            found = wanted.get(keyed_hash((prefix + canon).encode()))
+            if found is not None:
+                hits[value] = found
+        found_values = sorted(hits)
+        for start in range(0, len(found_values), _LOOKUP):
+            holders = sa.select(cp.contact_id, cp.normalised).where(
+                cp.kind == kind, cp.normalised.in_(found_values[start : start + _LOOKUP])
+            )
+            if ids is not None:
+                holders = holders.where(cp.contact_id.in_(ids))
+            for contact_id, value in fetch(conn, holders):
+                reason = hits[value]
+                flags = blocked.setdefault(int(contact_id), dict.fromkeys(CHANNELS, False))
+                if reason in PERSON_WIDE:
+                    flags.update(dict.fromkeys(CHANNELS, True))
+                else:
+                    flags[own] = True
     schema = {"contact_id": pl.Int64, **dict.fromkeys(CHANNELS, pl.Boolean)}
     return pl.DataFrame([{"contact_id": k, **v} for k, v in blocked.items()], schema=schema)
+
+
+def _hmac_sha256(key: bytes) -> Callable[[bytes], bytes]:
+    """HMAC-SHA256 keyed with ``key`` (RFC 2104): ``hmac.digest(key, m, "sha256")``.
+
+    The two padded key blocks are hashed once and copied per message, three
+    times faster than ``hmac.digest``, which sets OpenSSL up again each call.
+    """
+    block_size = 64  # SHA-256's
+    if len(key) > block_size:
+        key = hashlib.sha256(key).digest()
+    block = key.ljust(block_size, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def digest(message: bytes) -> bytes:
+        inner_hash = inner.copy()
+        inner_hash.update(message)
+        outer_hash = outer.copy()
+        outer_hash.update(inner_hash.digest())
+        return outer_hash.digest()
+
+    return digest
 
 
 __all__ = ["CHANNELS", "ScoreEngine", "compute", "scored_fields"]

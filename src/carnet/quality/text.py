@@ -80,9 +80,9 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
     "duplicates": (
         "{n} doublons probables",
         "{n} likely duplicates",
-        "les vérifier (même e-mail ou téléphone) ; la fusion assistée arrive avec "
-        "la détection des doublons",
-        "check them (same email or phone); assisted merging comes with duplicate detection",
+        "`carnet dedupe` fusionne les sûrs (annulables) et envoie les incertains à `carnet review`",
+        "`carnet dedupe` merges the sure ones (undoable) and sends the uncertain ones "
+        "to `carnet review`",
     ),
     "unreachable": (
         "{n} contacts sans aucun moyen de contact utilisable",
