@@ -42,18 +42,23 @@ demo: $(STAMP)
 	$(CARNET) contacts show 1 --history
 	@echo "== 5. Quality of the file before cleaning (scores, problems, the fixes offered)"
 	$(CARNET) quality --snapshot
-	@echo "== 6. Accept the email typo suggestions, then the quality after cleaning"
+	@echo "== 6. Duplicates the exact keys missed: sure ones merged, uncertain ones queued,"
+	@echo "==    every pair with its evidence in $(DEMO_DIR)/paires.csv"
+	$(CARNET) dedupe --pairs-out $(DEMO_DIR)/paires.csv
+	$(CARNET) review --list --limit 5
+	$(CARNET) merges --limit 5
+	@echo "== 7. Accept the email typo suggestions, then the quality after cleaning"
 	$(CARNET) fix email-typos
 	$(CARNET) quality --snapshot --html $(DEMO_DIR)/rapport-qualite.html
-	@echo "== 7. Consent: the state of the file, one contact, the ledger's integrity"
+	@echo "== 8. Consent: the state of the file, one contact, the ledger's integrity"
 	$(CARNET) consent summary
 	$(CARNET) consent show 1
 	$(CARNET) consent verify
-	@echo "== 8. Retention plan (CNIL defaults) and one access export"
+	@echo "== 9. Retention plan (CNIL defaults) and one access export"
 	$(CARNET) retention plan --limit 5
 	$(CARNET) privacy export 1 --out $(DEMO_DIR)/contact-1.zip
-	@echo "== 9. An Excel-safe export"
-	$(CARNET) export $(DEMO_DIR)/contacts.csv --raw
+	@echo "== 10. An Excel-safe export, with the source rows folded into each contact"
+	$(CARNET) export $(DEMO_DIR)/contacts.csv --raw --with-sources
 	@echo "Done. Open $(DEMO_DIR)/rapport-qualite.html, and $(DEMO_DIR)/ for the files,"
 	@echo "rejected rows and exports."
 
@@ -62,7 +67,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 test: $(STAMP)
-	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -571,12 +571,14 @@ def demo_generate(
 
 def _register_extensions() -> None:
     from carnet.consent.cli import register as register_consent
+    from carnet.dedupe.cli import register as register_dedupe
     from carnet.ingest.cli import register as register_ingest
     from carnet.quality.cli import register as register_quality
 
     register_ingest(app)
     register_quality(app)
     register_consent(app)
+    register_dedupe(app)
 
 
 _register_extensions()

@@ -177,3 +177,36 @@ def test_survivorship_rules_come_from_the_config(
     object.__setattr__(carnet.settings, "extra", extra)
     carnet.merge_contacts(a, [b])
     assert carnet.get_contact(a).first_name == "J."
+
+
+def test_an_older_merge_waits_for_a_later_one_that_builds_on_it(
+    carnet: Carnet, twins: tuple[int, int, int]
+) -> None:
+    a, _b, c = twins
+    d = carnet.add_contact(
+        {"last_name": "Martin", "email": "jeanpierre.martin@orange.fr"}, source="newsletter"
+    ).id
+    before = contact_state(carnet, [a, c, d])
+    first = carnet.merge_contacts(a, [c])
+    # d's copy of the orange.fr address is dropped: the one c brought holds it.
+    second = carnet.merge_contacts(a, [d])
+    with pytest.raises(InvalidValueError, match=f"undo merge {second.merge_id} first"):
+        carnet.unmerge(first.merge_id)
+    carnet.unmerge(second.merge_id)
+    carnet.unmerge(first.merge_id)
+    assert contact_state(carnet, [a, c, d]) == before
+
+
+def test_an_independent_later_merge_does_not_block_an_undo(
+    carnet: Carnet, twins: tuple[int, int, int]
+) -> None:
+    a, b, _c = twins
+    e = carnet.add_contact(
+        {"last_name": "Martin", "mobile": "07 81 22 33 44"}, source="newsletter"
+    ).id
+    first = carnet.merge_contacts(a, [b])
+    carnet.merge_contacts(a, [e])
+    carnet.unmerge(first.merge_id)
+    assert carnet.get_contact(b).status == "active"
+    assert carnet.get_contact(e).merged_into_id == a
+    assert "+33781223344" in {p.normalised for p in carnet.get_contact(a).phones}

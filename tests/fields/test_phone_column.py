@@ -200,3 +200,13 @@ def test_decision_proof_is_sound(pattern: str) -> None:
 def test_decision_proof_refuses_other_syntax(pattern: str) -> None:
     with pytest.raises(ValueError):
         phone._widen(pattern, "X", every_atom=True)
+
+
+def test_decided_prefix_facts_equal_the_exact_resolution() -> None:
+    """check() resolves a French number once per decided prefix: same facts as phonenumbers."""
+    rng = random.Random(99)
+    for prefix in sorted(phone._decided_prefixes()):
+        for _ in range(3):
+            national = prefix + "".join(rng.choice("0123456789") for _ in range(9 - len(prefix)))
+            assert phone._resolve(33, national, "FR") == phone._resolve_exact(33, national, "FR")
+    assert phone._resolve(33, "612345678", "BE") == phone._resolve_exact(33, "612345678", "BE")

@@ -20,7 +20,12 @@ def test_each_distinct_value_is_checked_once_and_every_cell_counted() -> None:
     values = ["a@free.fr", "a@free.fr", None, "", "bad@", "a@free.fr"]
     verdicts = checker.column(values)
     assert [v.status.value for v in verdicts] == [
-        "valid", "valid", "empty", "empty", "invalid", "valid"
+        "valid",
+        "valid",
+        "empty",
+        "empty",
+        "invalid",
+        "valid",
     ]
     assert verdicts[0] is verdicts[1]
     assert checker.checked == 4
@@ -40,3 +45,36 @@ def test_dns_deliverability_only_when_configured(monkeypatch: pytest.MonkeyPatch
     assert _email_dns_timeout({}) is None
     assert _email_dns_timeout({"email_deliverability": True}) == 3.0
     assert _email_dns_timeout({"email_deliverability": True, "email_dns_timeout": 1}) == 1.0
+
+
+def test_cache_is_bounded_and_counts_stay_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    from carnet.ingest import verdicts as verdicts_module
+
+    monkeypatch.setattr(verdicts_module, "CACHE_LIMIT", 5)
+    checker = ColumnChecker(CATALOG["email"], "FR")
+    for batch in range(4):
+        values: list[str | None] = [f"user{batch}.{i}@free.fr" for i in range(4)] * 2 + [None]
+        verdicts = checker.column(values)
+        assert [v.normalised for v in verdicts[:4]] == [v.lower() for v in values[:4] if v]
+        assert len(checker._cache) <= 5 + len(set(values))
+    assert checker.summary() == {"valid": 32, "empty": 4}
+
+
+def test_column_path_and_value_path_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from carnet.ingest import verdicts as verdicts_module
+
+    values: list[str | None] = [
+        "a@free.fr",
+        " B@Orange.FR",
+        "x",
+        None,
+        "c@gmial.com",
+        "06 12 34 56 78",
+        "a@free.fr",
+    ]
+    for field in ("email", "phone"):
+        by_value = ColumnChecker(CATALOG[field], "FR").column(values)
+        monkeypatch.setattr(verdicts_module, "COLUMN_THRESHOLD", 1)
+        by_column = ColumnChecker(CATALOG[field], "FR").column(values)
+        monkeypatch.undo()
+        assert by_value == by_column

@@ -29,6 +29,7 @@ from carnet.dedupe.decide import Decisions, decide, describe_evidence, top_reaso
 from carnet.dedupe.golden import survivorship_rules
 from carnet.dedupe.merge import MergeResult, UnmergeResult, merge_contacts, unmerge
 from carnet.dedupe.records import store_records
+from carnet.dedupe.sources import ContactSources, contact_sources
 from carnet.errors import ConfigError, InvalidValueError, NotFoundError
 from carnet.match import Matcher, MatchModel, MatchModelError, MatchSettings, explain
 from carnet.model import Contact
@@ -569,6 +570,11 @@ class DedupeMixin:
                 )
                 for r in conn.execute(query.limit(limit))
             ]
+
+    def contact_sources(self, contact_ids: Sequence[int]) -> dict[int, ContactSources]:
+        """The input rows and source ids folded into each contact (merges included)."""
+        with self.engine.connect() as conn:
+            return contact_sources(conn, contact_ids)
 
     # -- review queue ------------------------------------------------------------------
     def review_count(self) -> int:

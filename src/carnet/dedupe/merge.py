@@ -159,7 +159,7 @@ def _merge_points(
     deleted: list[dict[str, Any]] = []
     before: dict[int, dict[str, Any]] = {}
     for row in rows:
-        key = (row["kind"], row["normalised"] or row["raw"] or f"#{row['id']}")
+        key = _point_key(row)
         keeper = kept.get(key)
         if keeper is None:
             kept[key] = row
@@ -265,9 +265,20 @@ def _copy_consent(
     snapshot["consent_state"] = [
         _encode(st, r) for r in _rows(conn, st, st.c.contact_id == survivor_id)
     ]
-    originals = conn.execute(
-        sa.select(t).where(t.c.contact_id.in_(merged_ids)).order_by(t.c.id)
-    ).mappings()
+    # Copies an undone merge left on a merged contact no longer count: not copied again.
+    m = s.merges
+    undone_copies: set[int] = set()
+    for (undone,) in conn.execute(
+        sa.select(m.c.snapshot).where(m.c.survivor_id.in_(merged_ids), m.c.undone_at.is_not(None))
+    ):
+        undone_copies.update(int(i) for i in (undone or {}).get("consent_event_ids", []))
+    originals = [
+        e
+        for e in conn.execute(
+            sa.select(t).where(t.c.contact_id.in_(merged_ids)).order_by(t.c.id)
+        ).mappings()
+        if e["id"] not in undone_copies
+    ]
     copies = [
         ConsentEventIn(
             contact_id=survivor_id,
@@ -442,6 +453,56 @@ def _history(
 # -- unmerge ----------------------------------------------------------------------------
 
 
+def _point_key(point: Mapping[str, Any]) -> tuple[str, str]:
+    """The value two points of one contact may not share (as ``_merge_points`` keys them)."""
+    return (point["kind"], point["normalised"] or point["raw"] or f"#{point['id']}")
+
+
+def _later_dependent_merge(
+    conn: Connection, merge_id: int, survivor_id: int, snapshot: Mapping[str, Any]
+) -> tuple[int, str] | None:
+    """A later merge into the same survivor that an undo of ``merge_id`` would break.
+
+    Returns its id and what it did. A later merge depends on this one when it
+    chose again a field this merge chose (the golden value then mixes both), or
+    when it deleted its own copy of a value because a point this merge brought
+    already held it, or widened the dates of such a point: moving that point
+    back would take the value away from the contacts the later merge folded in.
+    Independent later merges do not block.
+    """
+    m, cp = s.merges, s.contact_points
+    points = snapshot["points"]
+    golden = set(snapshot.get("golden", {}))
+    moved_ids = {int(point_id) for point_id, _owner in points["moved"]}
+    touched_ids = moved_ids | {int(p["id"]) for p in points["before"]}
+    later = conn.execute(
+        sa.select(m.c.id, m.c.snapshot)
+        .where(m.c.survivor_id == survivor_id, m.c.id > merge_id, m.c.undone_at.is_(None))
+        .order_by(m.c.id.desc())
+    ).all()
+    moved_keys: set[tuple[str, str]] | None = None
+    for later_id, later_snapshot in later:
+        fields = sorted(golden & set(later_snapshot.get("golden", {})))
+        if fields:
+            return int(later_id), f"chose {', '.join(fields)} again"
+        later_points = later_snapshot["points"]
+        if touched_ids & {int(p["id"]) for p in later_points["before"]}:
+            return int(later_id), "folded contact points into ones it brought"
+        if later_points["deleted"] and moved_ids:
+            if moved_keys is None:
+                moved_keys = {
+                    _point_key(dict(r))
+                    for r in conn.execute(
+                        sa.select(cp.c.id, cp.c.kind, cp.c.normalised, cp.c.raw).where(
+                            cp.c.id.in_(moved_ids)
+                        )
+                    ).mappings()
+                }
+            if moved_keys & {_point_key(p) for p in later_points["deleted"]}:
+                return int(later_id), "folded contact points into ones it brought"
+    return None
+
+
 def unmerge(
     conn: Connection, merge_id: int, *, actor: str, reason: str | None = None
 ) -> UnmergeResult:
@@ -449,8 +510,9 @@ def unmerge(
 
     Raises:
         NotFoundError: no such merge.
-        InvalidValueError: already undone, or the survivor was merged again since
-            (undo that later merge first).
+        InvalidValueError: already undone, or the survivor was merged again since, or
+            a later merge into it folded points into ones this merge brought (undo
+            that later merge first).
     """
     m, c, cp = s.merges, s.contacts, s.contact_points
     merge = conn.execute(sa.select(m).where(m.c.id == merge_id)).mappings().first()
@@ -476,6 +538,13 @@ def unmerge(
         raise InvalidValueError(
             f"Contact {survivor_id} was merged into {status.merged_into_id} after merge "
             f"{merge_id}; undo merge {later} first."
+        )
+    blocker = _later_dependent_merge(conn, merge_id, survivor_id, snapshot)
+    if blocker is not None:
+        later_id, what = blocker
+        raise InvalidValueError(
+            f"Merge {later_id} {what} after merge {merge_id} (contact {survivor_id}); "
+            f"undo merge {later_id} first."
         )
     now = utcnow()
     merged = [int(i) for i in merge["merged_ids"]]

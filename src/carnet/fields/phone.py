@@ -215,6 +215,43 @@ def _check(raw: object, region: str) -> Verdict:
 def _resolve(country_code: int, national: str, region: str) -> tuple[int, str, str | None, bool]:
     """(country code, type name, region, possible) of a number, overseas writings included.
 
+    A nine-digit French number is resolved once per *decided prefix* (see
+    :func:`_decided_prefixes`): every number sharing that prefix has the same
+    facts, so one phonenumbers call serves them all.
+    """
+    if country_code == 33 and region == "FR" and len(national) == 9:
+        prefix = _decided_prefix(national)
+        if prefix is not None:
+            facts = _PREFIX_FACTS.get(prefix)
+            if facts is None:
+                facts = _PREFIX_FACTS[prefix] = _resolve_exact(33, national, "FR")
+            return facts
+    return _resolve_exact(country_code, national, region)
+
+
+#: Decided prefix → the :func:`_resolve_exact` facts every number with it shares.
+_PREFIX_FACTS: dict[str, tuple[int, str, str | None, bool]] = {}
+
+
+def _decided_prefix(national: str) -> str | None:
+    """The decided prefix a nine-digit national number starts with, if any."""
+    decided = _decided_prefixes()
+    for length in _prefix_lengths():
+        if national[:length] in decided:
+            return national[:length]
+    return None
+
+
+@cache
+def _prefix_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(p) for p in _decided_prefixes()}))
+
+
+def _resolve_exact(
+    country_code: int, national: str, region: str
+) -> tuple[int, str, str | None, bool]:
+    """:func:`_resolve` asking phonenumbers about this very number.
+
     A nine-digit French national number in no French range is tried as a
     number of each overseas region written the metropolitan way (0690 ...).
     """

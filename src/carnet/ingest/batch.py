@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from carnet.clock import as_utc
 from carnet.crypto import FieldCipher
 from carnet.ingest.rows import RowRecord
 from carnet.store import schema as s
@@ -114,8 +115,6 @@ def is_new(target: Target) -> bool:
 
 
 def later(a: Any, b: Any) -> bool:
-    from carnet.directory.base import as_utc
-
     if isinstance(a, datetime) and isinstance(b, datetime):
         aa, bb = as_utc(a), as_utc(b)
         assert aa is not None and bb is not None
@@ -124,15 +123,11 @@ def later(a: Any, b: Any) -> bool:
 
 
 def moment_key(value: Any) -> str:
-    from carnet.directory.base import as_utc
-
     if isinstance(value, datetime):
         moment = as_utc(value)
         assert moment is not None
         return moment.replace(microsecond=0).isoformat()
     return str(value)
-
-
 
 
 def chunks(values: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:

@@ -151,6 +151,11 @@ def render_report(report: ImportReport) -> None:
         console.print(f"[yellow]Warning:[/] {warning}")
     if report.swapped_names:
         console.print(f"{report.swapped_names:,} rows had first and last names swapped; fixed.")
+    if report.duplicates and any(report.duplicates.values()):
+        console.print(
+            f"Duplicates of contacts already in the file: {report.duplicates['contacts_merged']:,}"
+            f" merged, {report.duplicates['review']:,} pairs to review (`carnet review`)."
+        )
     if report.rejected_file:
         console.print(f"Rejected rows, with the reason: [bold]{report.rejected_file}[/]")
     if report.resumed_from:
@@ -172,6 +177,13 @@ def export_command(
         False
     ),
     comma: Annotated[bool, typer.Option(help="Use ',' instead of ';' in CSV.")] = False,
+    with_sources: Annotated[
+        bool,
+        typer.Option(
+            "--with-sources",
+            help="Add the input rows (source:row) and source ids merged into each contact.",
+        ),
+    ] = False,
 ) -> None:
     """Export contacts to an Excel-friendly CSV, XLSX or JSON file (formula-safe).
 
@@ -184,7 +196,11 @@ def export_command(
             )
         chosen = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
         count = open_workspace(ctx).export_contacts(
-            out, fields=chosen, raw=raw, delimiter="," if comma else ";"
+            out,
+            fields=chosen,
+            raw=raw,
+            with_sources=with_sources,
+            delimiter="," if comma else ";",
         )
     console.print(f"Exported {count:,} contacts to [bold]{out}[/].")
 

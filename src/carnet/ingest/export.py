@@ -1,7 +1,9 @@
 """Exporting contacts to CSV (Excel-friendly), XLSX or JSON, streamed page by page.
 
 Cells are neutralised against formula injection by the writers. ``raw=True``
-adds, beside each normalised email/phone, the value as it was received.
+adds, beside each normalised email/phone, the value as it was received;
+``with_sources=True`` adds the input rows (``source:row|...``) and source ids
+folded into each contact, merges included, to score a file against a truth.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from carnet.dedupe.sources import ContactSources, contact_sources
 from carnet.errors import InvalidValueError
 from carnet.fields.address import afnor_lines
 from carnet.model import Contact, ContactPoint
@@ -65,6 +68,7 @@ def export_contacts(
     *,
     fields: Sequence[str] | None = None,
     raw: bool = False,
+    with_sources: bool = False,
     delimiter: str = ";",
     page_size: int = 2000,
 ) -> int:
@@ -88,6 +92,8 @@ def export_contacts(
         for name in ("email", "phone", "mobile"):
             if name in headers:
                 headers.insert(headers.index(name) + 1, f"{name}_raw")
+    if with_sources:
+        headers += ["source_rows", "source_ids"]
     count = 0
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -95,9 +101,14 @@ def export_contacts(
         offset = 0
         while True:
             page = ws.list_contacts(limit=page_size, offset=offset, sort="id")
+            sources = _sources(ws, [c.id for c in page.items]) if with_sources else {}
             for contact in page.items:
                 count += 1
-                yield _row(contact, headers)
+                row = _row(contact, headers)
+                if with_sources:
+                    found = sources[contact.id]
+                    row.update(source_rows=found.rows_text(), source_ids=found.ids_text())
+                yield row
             if not page.has_more:
                 break
             offset += page_size
@@ -106,6 +117,11 @@ def export_contacts(
 
     write_table(out, headers, rows(), delimiter=delimiter)
     return count
+
+
+def _sources(ws: Carnet, ids: list[int]) -> dict[int, ContactSources]:
+    with ws.engine.connect() as conn:
+        return contact_sources(conn, ids)
 
 
 def _row(contact: Contact, headers: Sequence[str]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -19,9 +19,25 @@ from carnet.privacy import audit as audit_log
 from carnet.quality.facade import QualityMixin
 from carnet.store import schema as s
 
+if TYPE_CHECKING:
+    from carnet.dedupe.facade import DedupeReport
+    from carnet.match import MatchModel
+
 
 class IngestMixin(ActivityMixin, QualityMixin):
     """Import and export methods of :class:`carnet.Carnet`."""
+
+    if TYPE_CHECKING:  # provided by the workspace (carnet.dedupe.facade.DedupeMixin)
+
+        def match_model(self) -> MatchModel | None: ...
+
+        def match_new_contacts(
+            self,
+            contact_ids: Sequence[int],
+            *,
+            auto_threshold: float | None = None,
+            review_threshold: float | None = None,
+        ) -> DedupeReport: ...
 
     def import_file(
         self,
@@ -54,7 +70,31 @@ class IngestMixin(ActivityMixin, QualityMixin):
                 "import_file reads one sheet; use import_files (or the CLI) with sheet='*' "
                 "to import every sheet of a workbook."
             )
-        return ImportRun(self, Path(path), opts).run(progress)
+        report = ImportRun(self, Path(path), opts).run(progress)
+        if opts.match_duplicates and report.import_id is not None:
+            report.duplicates = self._match_imported(report.import_id)
+        return report
+
+    def _match_imported(self, import_id: int) -> dict[str, int] | None:
+        """Match the contacts an import created against the file (None: no model yet)."""
+        if self.match_model() is None:
+            return None
+        r = s.import_rows
+        with self.engine.connect() as conn:
+            created = [
+                int(i)
+                for i in conn.execute(
+                    sa.select(r.c.contact_id)
+                    .where(
+                        r.c.import_id == import_id,
+                        r.c.outcome == "inserted",
+                        r.c.contact_id.is_not(None),
+                    )
+                    .distinct()
+                ).scalars()
+            ]
+        found = self.match_new_contacts(created)
+        return {"contacts_merged": found.contacts_merged, "review": found.review}
 
     def import_files(
         self,
@@ -117,14 +157,24 @@ class IngestMixin(ActivityMixin, QualityMixin):
         *,
         fields: Sequence[str] | None = None,
         raw: bool = False,
+        with_sources: bool = False,
         delimiter: str = ";",
     ) -> int:
         """Export contacts to CSV/XLSX/JSON (by extension); returns how many.
 
         CSV is Excel-friendly (UTF-8 with BOM, ``;`` by default) and every cell that
-        a spreadsheet would run as a formula is neutralised.
+        a spreadsheet would run as a formula is neutralised. ``with_sources`` adds
+        ``source_rows`` and ``source_ids``: every input row and source id folded
+        into the contact, merged contacts included.
         """
-        count = export_contacts(self, Path(path), fields=fields, raw=raw, delimiter=delimiter)
+        count = export_contacts(
+            self,
+            Path(path),
+            fields=fields,
+            raw=raw,
+            with_sources=with_sources,
+            delimiter=delimiter,
+        )
         with self.engine.begin() as conn:
             audit_log.write(
                 conn,

@@ -51,6 +51,9 @@ class ImportOptions:
         sheet: XLSX sheet name or index (default: the first).
         batch_size: rows per transaction.
         rejected_dir: where to write ``<name>.rejected.csv`` (default: beside the file).
+        match_duplicates: once a duplicate search has trained a model, match the
+            contacts this import creates against the file (sure ones merged,
+            uncertain ones queued for review).
     """
 
     source: str | None = None
@@ -63,6 +66,7 @@ class ImportOptions:
     sheet: str | int | None = None
     batch_size: int = 5000
     rejected_dir: Path | None = None
+    match_duplicates: bool = True
 
 
 @dataclass
@@ -93,6 +97,8 @@ class ImportReport:
     swapped_names: int = 0
     preview: bool = False
     sample: list[dict[str, Any]] = field(default_factory=list)
+    #: Probabilistic matching of the new contacts: contacts merged, pairs to review.
+    duplicates: dict[str, int] | None = None
 
     @property
     def rows_per_second(self) -> float:
@@ -120,6 +126,7 @@ class ImportReport:
             "rejected_file": str(self.rejected_file) if self.rejected_file else None,
             "resumed_from": self.resumed_from,
             "swapped_names": self.swapped_names,
+            "duplicates": self.duplicates,
             "seconds": round(self.seconds, 3),
             "rows_per_second": round(self.rows_per_second, 1),
             **({"sample": self.sample} if self.preview else {}),

@@ -20,10 +20,10 @@ from carnet.fields.catalog import Catalog, Field, Kind, Storage
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.verdict import Status, Verdict
 from carnet.ingest.mapping import ColumnMapping
-from carnet.ingest.verdicts import ColumnChecker
+from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker
 
 
-@dataclass
+@dataclass(slots=True)
 class RowRecord:
     """Everything one input row says, checked and sorted."""
 
@@ -42,6 +42,9 @@ class RowRecord:
     order: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    # Worked out on first use, once the row is built (the writer asks many times).
+    _usable_emails: list[str] | None = field(default=None, repr=False, compare=False)
+    _usable_phones: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def points(self) -> list[PendingPoint]:
@@ -51,12 +54,16 @@ class RowRecord:
     @property
     def usable_emails(self) -> list[str]:
         """Normalised emails that passed their check (valid or warning)."""
-        return [p.verdict.normalised for p in self.emails if p.verdict.ok and p.verdict.normalised]
+        if self._usable_emails is None:
+            self._usable_emails = _usable(self.emails)
+        return self._usable_emails
 
     @property
     def usable_phones(self) -> list[str]:
         """E.164 phones that passed their check."""
-        return [p.verdict.normalised for p in self.phones if p.verdict.ok and p.verdict.normalised]
+        if self._usable_phones is None:
+            self._usable_phones = _usable(self.phones)
+        return self._usable_phones
 
     @property
     def is_order_line(self) -> bool:
@@ -86,6 +93,10 @@ class RowRecord:
 
 class RowBuilder:
     """Builds :class:`RowRecord` objects from a mapped batch of columns.
+
+    Rows are filled column by column: each column's destination is resolved
+    once per batch, and what a distinct verdict becomes (its point, its typed
+    value) is worked out once per batch too, however many rows share it.
 
     Args:
         mapping: the file's column mapping.
@@ -122,7 +133,7 @@ class RowBuilder:
                 )
         self._full_names: dict[str, tuple[str | None, str, str]] = {}
         self._addresses: dict[tuple[tuple[str, str | None], ...], PendingPoint] = {}
-        self._typed_cache: dict[tuple[str, str | None], Any] = {}
+        self._typed_cache: dict[str, dict[str | None, Any]] = {}
         self.swapped = 0
 
     def build(
@@ -136,29 +147,44 @@ class RowBuilder:
         checked: dict[str, list[Verdict]] = {
             header: checker.column(columns[header]) for header, checker in self.checkers.items()
         }
-        # Resolve each column's destination once per batch, not once per cell.
-        specs = [
-            (
-                plan.field,
-                plan.attribute or plan.header,
-                columns[plan.header],
-                checked.get(plan.header),
-            )
-            for plan in self.mapping.columns
-        ]
         headers = list(columns)
-        value_lists = [columns[h] for h in headers]
-        records = []
-        for i, number in enumerate(numbers):
-            raw: dict[str, Any] = dict(
-                zip(headers, [values[i] for values in value_lists], strict=True)
+        records = [
+            RowRecord(number=number, raw=dict(zip(headers, cells, strict=True)))
+            for number, cells in zip(
+                numbers, zip(*(columns[h] for h in headers), strict=True), strict=True
             )
-            if number in extra:
-                raw["_extra"] = list(extra[number])
-            record = RowRecord(number=number, raw=raw, error=errors.get(number))
-            if record.error is None:
-                self._fill(record, i, specs)
-            records.append(record)
+        ]
+        for record in records:
+            if record.number in extra:
+                record.raw["_extra"] = list(extra[record.number])
+            if record.number in errors:
+                record.error = errors[record.number]
+        live = [i for i, record in enumerate(records) if record.error is None]
+        if len(live) == len(records):
+            live_records = records
+
+            def cells(values: list[Any]) -> list[Any]:
+                return values
+        else:
+            live_records = [records[i] for i in live]
+
+            def cells(values: list[Any]) -> list[Any]:
+                return [values[i] for i in live]
+
+        addresses: list[dict[str, Verdict] | None] = [None] * len(live_records)
+        for plan in self.mapping.columns:
+            f = plan.field
+            if f is None:
+                attribute = plan.attribute or plan.header
+                self._fill_attribute(live_records, attribute, cells(columns[plan.header]))
+            elif plan.header not in checked:
+                full_names = cells(columns[plan.header])
+                for record, raw_value in zip(live_records, full_names, strict=True):
+                    self._full_name(record, raw_value)
+            else:
+                self._fill_field(live_records, f, cells(checked[plan.header]), addresses)
+        for record, parts in zip(live_records, addresses, strict=True):
+            self._finish(record, parts)
         return records
 
     def summary(self) -> dict[str, dict[str, int]]:
@@ -170,26 +196,77 @@ class RowBuilder:
                 counts[status] = counts.get(status, 0) + n
         return out
 
+    # -- one column -----------------------------------------------------------------------
+
+    @staticmethod
+    def _fill_attribute(records: list[RowRecord], attribute: str, values: list[Any]) -> None:
+        """An unmapped column: its non-empty cells become custom attributes."""
+        for record, raw_value in zip(records, values, strict=True):
+            if raw_value is not None and raw_value != "":
+                record.attributes[attribute] = raw_value
+
+    def _fill_field(
+        self,
+        records: list[RowRecord],
+        f: Field,
+        verdicts: list[Verdict],
+        addresses: list[dict[str, Verdict] | None],
+    ) -> None:
+        """Put each non-empty verdict of a checked column where its field goes."""
+        storage = f.storage
+        name = f.name
+        if storage is Storage.EMAIL or storage is Storage.PHONE:
+            # Rows with the same value share one pending point (points are read-only).
+            points: dict[int, PendingPoint] = {}
+            attribute = "emails" if storage is Storage.EMAIL else "phones"
+            for record, verdict in zip(records, verdicts, strict=True):
+                if verdict.status is _EMPTY:
+                    continue
+                point = points.get(id(verdict))
+                if point is None:
+                    point = points[id(verdict)] = PendingPoint(f, verdict)
+                getattr(record, attribute).append(point)
+            return
+        if storage is Storage.ADDRESS:
+            for i, verdict in enumerate(verdicts):
+                if verdict.status is _EMPTY:
+                    continue
+                parts = addresses[i]
+                if parts is None:
+                    parts = addresses[i] = {}
+                parts[name] = verdict
+            return
+        usable: list[tuple[RowRecord, str | None]] = []
+        for record, verdict in zip(records, verdicts, strict=True):
+            status = verdict.status
+            if status is _VALID or status is _WARNING:
+                usable.append((record, verdict.normalised))
+            elif status is not _EMPTY:
+                record.invalid_values[name] = str(verdict.raw)
+        if storage is Storage.CONTACT and f.kind is Kind.IBAN:
+            # Sensitive: kept only where it will be encrypted.
+            for record, value in usable:
+                record.columns["iban"] = value
+        elif storage is Storage.CONTACT:
+            column = f.db_column
+            for record, value in usable:
+                if column not in record.columns:
+                    record.columns[column] = self._typed(f, value)
+        elif storage is Storage.ORGANISATION:
+            column = f.db_column
+            for record, value in usable:
+                record.organisation.setdefault(column, value)
+        elif storage is Storage.EXTERNAL_ID:
+            for record, value in usable:
+                record.external_id = value
+        elif storage in _BY_NAME:
+            attribute = _BY_NAME[storage]
+            for record, value in usable:
+                getattr(record, attribute)[name] = self._typed(f, value)
+
     # -- one row --------------------------------------------------------------------------
 
-    def _fill(
-        self,
-        record: RowRecord,
-        i: int,
-        specs: list[tuple[Field | None, str, list[str | None], list[Verdict] | None]],
-    ) -> None:
-        address: dict[str, Verdict] = {}
-        for f, attribute, values, verdicts in specs:
-            if f is None:
-                raw_value = values[i]
-                if raw_value not in (None, ""):
-                    record.attributes[attribute] = raw_value
-            elif verdicts is None:
-                self._full_name(record, values[i])
-            else:
-                verdict = verdicts[i]
-                if verdict.status is not Status.EMPTY:
-                    self._place(record, f, verdict, address)
+    def _finish(self, record: RowRecord, address: dict[str, Verdict] | None) -> None:
         if address:
             record.address = self._address(address)
         self._fix_swapped_names(record)
@@ -203,61 +280,32 @@ class RowBuilder:
         key = tuple(sorted((name, v.raw) for name, v in parts.items()))
         found = self._addresses.get(key)
         if found is None:
-            if len(self._addresses) > 200_000:
+            if len(self._addresses) > CACHE_LIMIT:
                 self._addresses.clear()
             found = address_point(self.catalog["postcode"], parts, self.country, self.postcodes)
             self._addresses[key] = found
         return found
 
     def _typed(self, f: Field, value: str | None) -> Any:
-        key = (f.name, value)
-        if key in self._typed_cache:
-            return self._typed_cache[key]
-        if len(self._typed_cache) > 200_000:
-            self._typed_cache.clear()
+        cache = self._typed_cache.get(f.name)
+        if cache is None:
+            cache = self._typed_cache[f.name] = {}
+        if value in cache:
+            return cache[value]
         result = typed(f, value)
         # Lists are mutable: never share one between rows.
         if not isinstance(result, list):
-            self._typed_cache[key] = result
+            if len(cache) > CACHE_LIMIT:
+                cache.clear()
+            cache[value] = result
         return result
-
-    def _place(
-        self, record: RowRecord, f: Field, verdict: Verdict, address: dict[str, Verdict]
-    ) -> None:
-        storage = f.storage
-        if storage is Storage.EMAIL:
-            record.emails.append(PendingPoint(f, verdict))
-        elif storage is Storage.PHONE:
-            record.phones.append(PendingPoint(f, verdict))
-        elif storage is Storage.ADDRESS:
-            address[f.name] = verdict
-        elif not verdict.ok:
-            record.invalid_values[f.name] = str(verdict.raw)
-        elif storage is Storage.CONTACT:
-            if f.kind is Kind.IBAN:
-                # Sensitive: kept only where it will be encrypted.
-                record.columns["iban"] = verdict.normalised
-            else:
-                record.columns.setdefault(f.db_column, self._typed(f, verdict.normalised))
-        elif storage is Storage.ORGANISATION:
-            record.organisation.setdefault(f.db_column, verdict.normalised)
-        elif storage is Storage.EXTERNAL_ID:
-            record.external_id = verdict.normalised
-        elif storage is Storage.CONSENT:
-            record.consent[f.name] = self._typed(f, verdict.normalised)
-        elif storage is Storage.EVENT:
-            record.events[f.name] = self._typed(f, verdict.normalised)
-        elif storage is Storage.ORDER:
-            record.order[f.name] = self._typed(f, verdict.normalised)
-        elif storage is Storage.ATTRIBUTE:
-            record.attributes[f.name] = self._typed(f, verdict.normalised)
 
     def _full_name(self, record: RowRecord, raw_value: str | None) -> None:
         if not raw_value or not raw_value.strip():
             return
         parts = self._full_names.get(raw_value)
         if parts is None:
-            if len(self._full_names) > 200_000:
+            if len(self._full_names) > CACHE_LIMIT:
                 self._full_names.clear()
             parts = name_field.split_full_name(raw_value)
             self._full_names[raw_value] = parts
@@ -279,6 +327,24 @@ class RowBuilder:
             record.columns["first_name"], record.columns["last_name"] = last, first
             record.notes.append(f"first and last names swapped back ({first} / {last})")
             self.swapped += 1
+
+
+_EMPTY, _VALID, _WARNING = Status.EMPTY, Status.VALID, Status.WARNING
+#: The record dictionary each by-name storage fills (field name → typed value).
+_BY_NAME = {
+    Storage.CONSENT: "consent",
+    Storage.EVENT: "events",
+    Storage.ORDER: "order",
+    Storage.ATTRIBUTE: "attributes",
+}
+
+
+def _usable(points: list[PendingPoint]) -> list[str]:
+    return [
+        p.verdict.normalised
+        for p in points
+        if p.verdict.normalised and (p.verdict.status is _VALID or p.verdict.status is _WARNING)
+    ]
 
 
 def typed(f: Field, value: str | None) -> Any:

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -105,9 +106,10 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         phones = {p for r in records for p in r.usable_phones}
         if not emails and not phones:
             return records
+        # An empty list blocks nothing: skip hashing every email and phone of the batch.
+        if self.conn.execute(sa.select(s.suppressions.c.id).limit(1)).first() is None:
+            return records
         if self.secret is None:
-            if self.conn.execute(sa.select(s.suppressions.c.id).limit(1)).first() is None:
-                return records
             from carnet.errors import ConfigError
 
             raise ConfigError(
@@ -181,12 +183,12 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             for phone in record.usable_phones:
                 if target is not None or not last:
                     break
-                target = by_key.get(("phone", f"{phone}|{fold(last)}")) or next(
+                target = by_key.get(("phone", f"{phone}|{_fold(last)}")) or next(
                     (
                         existing(cid, own=False)
                         for cid, known_first, known_last in phone_hits.get(phone, ())
                         if known_last
-                        and fold(known_last) == fold(last)
+                        and _fold(known_last) == _fold(last)
                         and _same_first_name(first, known_first)
                     ),
                     None,
@@ -210,7 +212,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                 by_key.setdefault(("email", email), target)
             if last:
                 for phone in record.usable_phones:
-                    by_key.setdefault(("phone", f"{phone}|{fold(last)}"), target)
+                    by_key.setdefault(("phone", f"{phone}|{_fold(last)}"), target)
         return targets, unresolved
 
     def _lookup_external_ids(self, ids: set[str]) -> dict[str, int]:
@@ -294,7 +296,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                     attributes.setdefault(key, value)
             rows.append(
                 {
-                    **{column: None for column in _CONTACT_COLUMNS},
+                    **_BLANK_CONTACT,
                     **values,
                     "first_seen": values.get("first_seen") or self.now,
                     "interests": values.get("interests") or [],
@@ -330,9 +332,16 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             return
         c = s.contacts
         ids = [t.contact_id for t in olds if t.contact_id is not None]
+        values_of = {id(record): self._contact_values(record) for t in olds for record in t.records}
+        # Only the columns some row gives (and the JSON attributes when a row has
+        # some): decoding every JSON column of every contact costs more than the rest.
+        wanted = {key for values in values_of.values() for key in values}
+        if any(record.attributes for t in olds for record in t.records):
+            wanted.add("attributes")
+        columns = [c.c.id, *(c.c[key] for key in sorted(wanted))]
         current: dict[int, Any] = {}
         for chunk in chunks(ids):
-            for found in self.conn.execute(sa.select(c).where(c.c.id.in_(chunk))).mappings():
+            for found in self.conn.execute(sa.select(*columns).where(c.c.id.in_(chunk))).mappings():
                 current[int(found["id"])] = found
         history: list[tuple[int, str, str | None, str | None, str | None]] = []
         for target in olds:
@@ -341,10 +350,10 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             if row is None:
                 continue
             changes: dict[str, Any] = {}
-            attributes = dict(row["attributes"] or {})
+            attributes = dict(row.get("attributes") or {})
             attributes_changed = False
             for record in target.records:
-                for key, value in self._contact_values(record).items():
+                for key, value in values_of[id(record)].items():
                     old = changes.get(key, row[key])
                     if old == value or _same_moment(old, value):
                         continue
@@ -468,23 +477,26 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
     def _write_row_outcomes(
         self, records: Sequence[RowRecord], outcomes: dict[int, Outcome]
     ) -> None:
-        rows = [
-            {
-                "import_id": self.import_id,
-                "row_number": r.number,
-                "outcome": outcomes[r.number].outcome,
-                "contact_id": outcomes[r.number].contact_id,
-                "reason": outcomes[r.number].reason,
-                "raw": _jsonable(r.raw),
-            }
-            for r in records
-        ]
+        rows = []
+        for r in records:
+            outcome = outcomes[r.number]
+            rows.append(
+                {
+                    "import_id": self.import_id,
+                    "row_number": r.number,
+                    "outcome": outcome.outcome,
+                    "contact_id": outcome.contact_id,
+                    "reason": outcome.reason,
+                    "raw": _jsonable(r.raw),
+                }
+            )
         if rows:
             bulk_insert(self.conn, s.import_rows, rows)
 
 
 # Every nullable value column of contacts, so a new contact row names them all.
 _CONTACT_COLUMNS = tuple(c.name for c in s.contacts.columns if c.nullable and not c.primary_key)
+_BLANK_CONTACT: dict[str, Any] = dict.fromkeys(_CONTACT_COLUMNS)
 
 
 def _outcome(target: Target, index: int, record: RowRecord) -> str:
@@ -499,7 +511,16 @@ def _same_first_name(a: str | None, b: str | None) -> bool:
     """Compatible first names: one missing, equal once folded, an initial, or a nickname."""
     if not a or not b:
         return True
-    fa, fb = fold(a), fold(b)
+    return _compatible_first_names(a, b)
+
+
+# Names repeat a lot within a file: fold and compare each pair of spellings once.
+_fold = lru_cache(maxsize=65_536)(fold)
+
+
+@lru_cache(maxsize=65_536)
+def _compatible_first_names(a: str, b: str) -> bool:
+    fa, fb = _fold(a), _fold(b)
     if fa == fb or (len(fa) == 1 and fb.startswith(fa)) or (len(fb) == 1 and fa.startswith(fb)):
         return True
     return bool(first_name_variants(a) & first_name_variants(b))
@@ -514,10 +535,14 @@ def _same_moment(a: Any, b: Any) -> bool:
     )
 
 
-
-
 def _jsonable(raw: dict[str, Any]) -> dict[str, Any]:
+    # Readers give text, None and the list of extra cells: most rows need no copy.
+    if _PLAIN_TYPES.issuperset(map(type, raw.values())):
+        return raw
     return {k: (v if v is None or isinstance(v, str | list) else str(v)) for k, v in raw.items()}
+
+
+_PLAIN_TYPES = frozenset({str, type(None), list})
 
 
 __all__ = ["OUTCOMES", "BatchWriter", "Outcome"]

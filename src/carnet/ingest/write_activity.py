@@ -96,7 +96,9 @@ class ActivityWriter(BatchBase):
         if not lines:
             return
         o, ol = s.orders, s.order_lines
-        orders = self._existing_orders(sorted({_order_ref(r) for _, r in lines}))
+        # Each line's order reference, worked out once (it may hash the row).
+        refs = {id(record): _order_ref(record) for _, record in lines}
+        orders = self._existing_orders(sorted(set(refs.values())))
         line_keys: set[tuple[int, str]] = set()
         for chunk in chunks(sorted(orders.values())):
             for r in self.conn.execute(
@@ -107,7 +109,7 @@ class ActivityWriter(BatchBase):
         # New orders first, in one statement.
         new_orders: dict[str, dict[str, Any]] = {}
         for target, record in lines:
-            ref = _order_ref(record)
+            ref = refs[id(record)]
             if ref not in orders and ref not in new_orders:
                 new_orders[ref] = {
                     "contact_id": target.contact_id,
@@ -133,7 +135,7 @@ class ActivityWriter(BatchBase):
         for target, record in lines:
             assert target.contact_id is not None
             order = record.order
-            order_id = orders[_order_ref(record)]
+            order_id = orders[refs[id(record)]]
             line_ref = _line_ref(record)
             if (order_id, line_ref) in line_keys:
                 continue

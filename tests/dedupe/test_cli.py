@@ -1,0 +1,68 @@
+"""``carnet dedupe``, ``review``, ``merges``, ``unmerge`` and ``export --with-sources``."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from carnet import Carnet
+from carnet.cli import app
+
+from .test_workspace import DEMO_FILES, demo_dir  # noqa: F401  (fixture)
+
+runner = CliRunner()
+
+
+def run(ws: Carnet, *args: str, text: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--db", ws.url, *args], input=text, env={"COLUMNS": "160"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def filled(carnet: Carnet, demo_dir: Path) -> Carnet:  # noqa: F811
+    carnet.import_file(demo_dir / "eshop_customers.csv", id_column="N° client")
+    carnet.import_files([demo_dir / name for name in DEMO_FILES])
+    return carnet
+
+
+def test_dedupe_review_merges_unmerge(filled: Carnet, tmp_path: Path) -> None:
+    pairs = tmp_path / "paires.csv"
+    code, out, _ = run(filled, "dedupe", "--dry-run", "--pairs-out", str(pairs))
+    assert code == 0, out
+    assert "Dry run: nothing was written." in out and "Top reasons" in out and "Example" in out
+    assert pairs.exists()
+    code, out, _ = run(filled, "dedupe", "--auto-threshold", "0.99", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["review"] > 0 and report["merge_ids"]
+    code, out, _ = run(filled, "review", "--list", "--json")
+    waiting = json.loads(out)
+    assert len(waiting) == min(20, report["review"])
+    # Reject the first pair, accept the second, quit.
+    code, out, _ = run(filled, "review", text="r\na\nq\n")
+    assert code == 0, out
+    assert "Why" in out and "match weight (sum)" in out
+    assert "Accepted 1, rejected 1, skipped 0" in out
+    code, out, _ = run(filled, "merges", "--json")
+    merges = json.loads(out)
+    assert merges[0]["reason"].startswith("accepted in review")
+    code, out, _ = run(filled, "unmerge", str(merges[0]["id"]))
+    assert code == 0 and f"Merge {merges[0]['id']} undone" in out
+    code, _, err = run(filled, "unmerge", str(merges[0]["id"]))
+    assert code != 0 and "already undone" in err
+    code, out, _ = run(filled, "dedupe", "--auto-threshold", "0.5", "--review-threshold", "0.9")
+    assert code != 0
+
+
+def test_export_with_sources(filled: Carnet, tmp_path: Path) -> None:
+    out = tmp_path / "contacts.csv"
+    code, _, _ = run(filled, "export", str(out), "--fields", "id,last_name", "--with-sources")
+    assert code == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert rows and {"source_rows", "source_ids"} <= set(rows[0])
+    assert any("eshop_customers:" in r["source_rows"] for r in rows)
+    assert any(r["source_ids"].startswith("eshop_customers:") for r in rows)

@@ -1,0 +1,96 @@
+"""Decisions from scored pairs: clusters, review, rejected pairs (no database)."""
+
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carnet.dedupe.decide import decide, describe_evidence, top_reasons
+
+
+def _pairs(rows: list[tuple[int, int, float]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        rows,
+        schema={"record_id_l": pl.Int64, "record_id_r": pl.Int64, "probability": pl.Float64},
+        orient="row",
+    )
+
+
+def test_strong_pairs_cluster_and_weak_pairs_wait_for_review() -> None:
+    pairs = _pairs([(1, 2, 0.99), (2, 3, 0.95), (4, 5, 0.7), (1, 3, 0.6), (6, 7, 0.2)])
+    d = decide(pairs, auto_threshold=0.9, review_threshold=0.5)
+    assert d.clusters == [[1, 2, 3]]
+    # (1, 3) is settled by the cluster; (6, 7) is below the review threshold.
+    assert d.review.select("lo", "hi").rows() == [(4, 5)]
+
+
+def test_a_rejected_pair_is_never_proposed_and_never_chained() -> None:
+    pairs = _pairs([(1, 2, 0.99), (2, 3, 0.98), (1, 3, 0.97), (4, 5, 0.8)])
+    d = decide(pairs, auto_threshold=0.9, review_threshold=0.5, rejected=[(3, 1), (5, 4)])
+    # 1=2 joins; 2=3 would put 1 and 3 (rejected) together: it goes to review.
+    assert d.clusters == [[1, 2]]
+    assert d.review.select("lo", "hi").rows() == [(2, 3)]
+    assert d.skipped_rejected == 2
+    assert d.demoted == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 12), st.integers(1, 12), st.floats(0.0, 1.0)),
+        max_size=40,
+    ),
+    st.lists(st.tuples(st.integers(1, 12), st.integers(1, 12)), max_size=6),
+)
+def test_clusters_never_hold_a_rejected_pair(
+    raw: list[tuple[int, int, float]], rejected: list[tuple[int, int]]
+) -> None:
+    seen: set[tuple[int, int]] = set()
+    rows = []
+    for a, b, p in raw:
+        key = (min(a, b), max(a, b))
+        if a != b and key not in seen:
+            seen.add(key)
+            rows.append((a, b, p))
+    rejected = [(a, b) for a, b in rejected if a != b]
+    d = decide(_pairs(rows), auto_threshold=0.9, review_threshold=0.5, rejected=rejected)
+    where = {m: i for i, c in enumerate(d.clusters) for m in c}
+    for a, b in rejected:
+        assert a not in where or where[a] != where.get(b)
+    members = [m for c in d.clusters for m in c]
+    assert len(members) == len(set(members))
+    # Every strong pair is either merged (same cluster) or sent to review.
+    review = set(d.review.select("lo", "hi").rows())
+    banned = {(min(a, b), max(a, b)) for a, b in rejected}
+    for a, b, p in rows:
+        key = (min(a, b), max(a, b))
+        if p >= 0.9 and key not in banned:
+            assert (a in where and where[a] == where.get(b)) or key in review
+
+
+def test_evidence_reads_as_words() -> None:
+    explanation = [
+        ("prior", "prior odds", -18.0),
+        ("email", "email exact", 14.2),
+        ("phone", "phone missing", 0.0),
+        ("first_name", "first name nickname", 4.1),
+        ("last_name", "last name exact", 9.0),
+        ("city", "city differs", -3.0),
+    ]
+    assert describe_evidence(explanation) == (
+        "email exact (+14.2), last name exact (+9.0), first name nickname (+4.1)"
+    )
+    frame = pl.DataFrame(
+        {
+            "email_level": ["email exact", "email exact", "email one typo"],
+            "email_weight": [14.0, 14.0, 9.0],
+            "phone_level": ["phone missing", "phone exact", "phone differs"],
+            "phone_weight": [0.0, 10.0, -4.0],
+        }
+    )
+    assert top_reasons(frame, ["email", "phone"]) == [
+        ("email exact", 2),
+        ("email one typo", 1),
+        ("phone exact", 1),
+    ]

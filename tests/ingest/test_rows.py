@@ -1,0 +1,86 @@
+"""Row assembly: column by column, shared points, unreadable rows, bounded caches."""
+
+from __future__ import annotations
+
+import pytest
+
+from carnet.fields.catalog import default_catalog
+from carnet.ingest import rows as rows_module
+from carnet.ingest.mapping import build_mapping
+from carnet.ingest.rows import RowBuilder
+
+CATALOG = default_catalog()
+
+
+def builder(columns: dict[str, list[str | None]], **kwargs: object) -> RowBuilder:
+    mapping = build_mapping(list(columns), columns, CATALOG, **kwargs)  # type: ignore[arg-type]
+    return RowBuilder(mapping, CATALOG, "FR")
+
+
+def test_every_cell_lands_where_its_field_goes() -> None:
+    columns: dict[str, list[str | None]] = {
+        "Prénom": ["jean", "Marie", None],
+        "Nom": ["DUPONT", "Durand", "Martin"],
+        "Email": ["Jean@Free.fr", "pas-un-email", "m@orange.fr"],
+        "Téléphone": ["06 12 34 56 78", None, "0612345678"],
+        "Ville": ["Lyon", None, "Paris"],
+        "Couleur": ["bleu", "", None],
+    }
+    records = builder(columns).build([1, 2, 3], columns, {}, {})
+    first, second, third = records
+    assert first.columns["first_name"] == "Jean" and first.columns["last_name"] == "Dupont"
+    assert first.usable_emails == ["jean@free.fr"] and first.usable_phones == ["+33612345678"]
+    assert first.address is not None and first.address.parts["city"] == "Lyon"
+    assert first.attributes["couleur"] == "bleu"
+    assert second.usable_emails == [] and second.invalid_values == {}
+    assert [p.verdict.status.value for p in second.emails] == ["invalid"]
+    assert "couleur" not in second.attributes and second.address is None
+    assert third.raw == {
+        "Prénom": None,
+        "Nom": "Martin",
+        "Email": "m@orange.fr",
+        "Téléphone": "0612345678",
+        "Ville": "Paris",
+        "Couleur": None,
+    }
+    assert all(r.external_id and r.external_id.startswith("row:") for r in records)
+
+
+def test_rows_with_the_same_value_share_one_point() -> None:
+    columns: dict[str, list[str | None]] = {"Email": ["a@free.fr", "b@free.fr", "a@free.fr"]}
+    records = builder(columns).build([1, 2, 3], columns, {}, {})
+    assert records[0].emails[0] is records[2].emails[0]
+    assert records[0].emails[0] is not records[1].emails[0]
+
+
+def test_first_column_of_a_field_wins_and_invalid_values_are_kept() -> None:
+    columns: dict[str, list[str | None]] = {
+        "Date de naissance": ["31/02/1980", "03/04/1981"],
+        "Nom": ["Petit", "Petit"],
+    }
+    records = builder(columns).build([1, 2], columns, {}, {})
+    assert records[0].attributes["invalid_values"] == {"birth_date": "31/02/1980"}
+    assert str(records[1].columns["birth_date"]) == "1981-04-03"
+
+
+def test_unreadable_rows_keep_their_raw_values_and_error_only() -> None:
+    columns: dict[str, list[str | None]] = {
+        "Email": ["a@free.fr", None, "c@free.fr"],
+        "Nom": ["Un", None, "Trois"],
+    }
+    records = builder(columns).build([1, 2, 3], columns, {3: ("extra",)}, {2: "not a JSON object"})
+    assert records[1].error == "not a JSON object"
+    assert records[1].emails == [] and records[1].columns == {}
+    assert records[1].identity_problem() == "unreadable row: not a JSON object"
+    assert records[2].usable_emails == ["c@free.fr"]
+    assert records[2].raw["_extra"] == ["extra"]
+
+
+def test_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rows_module, "CACHE_LIMIT", 10)
+    values: list[str | None] = [f"{i} rue de la Paix" for i in range(50)]
+    columns: dict[str, list[str | None]] = {"Adresse": values, "Ville": ["Lyon"] * 50}
+    row_builder = builder(columns)
+    records = row_builder.build(list(range(1, 51)), columns, {}, {})
+    assert len(row_builder._addresses) <= 11
+    assert {r.address.parts["line1"] for r in records if r.address} == set(values)
