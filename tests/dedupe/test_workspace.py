@@ -88,7 +88,14 @@ def test_merges_lose_nothing_and_land_on_the_truth(
     totals = {t.name: _count(filled, t) for t in (s.events, s.orders, s.contact_points)}
     active = _active(filled)
     before = _people_of_contacts(filled, demo_dir, tmp_path / "before.csv")
+    guessed = filled.quality_report()["duplicates"]
     report = filled.find_duplicates()
+    # The quality report's estimate becomes the pairs left for review: the rest was judged.
+    judged = filled.quality_report(lang="en")
+    assert not guessed["searched"] and judged["duplicates"]["searched"]
+    assert 0 < judged["duplicates"]["estimated_contacts"] <= report.review
+    codes = {p["code"]: p["action"] for p in judged["problems"]}
+    assert "duplicates" not in codes and "carnet review" in codes["duplicates_to_review"]
     assert report.clusters == len(report.merge_ids) > 0
     assert _active(filled) == active - report.contacts_merged
     assert _count(filled, s.events) == totals["events"]

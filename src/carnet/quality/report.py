@@ -190,7 +190,10 @@ def build_report(
     for code, value in zip(point_problems, point_counts, strict=True):
         problem(code, int(value or 0))
     problem("obsolete", obsolete, years=settings.obsolete_years)
-    problem("duplicates", duplicates["estimated_contacts"])
+    problem(
+        "duplicates_to_review" if duplicates["searched"] else "duplicates",
+        duplicates["estimated_contacts"],
+    )
     for code in ("unreachable", "no_email_consent", "stale_emails", "invalid_values"):
         if code in sums:
             problem(code, int(sums[code] or 0))
@@ -220,9 +223,10 @@ def build_report(
 def _duplicates(conn: Connection) -> dict[str, int]:
     """Pairs of active contacts sharing an email or a phone, and pending match pairs.
 
-    ``estimated_contacts`` counts the contacts that would disappear if every
-    group sharing an email or phone, and every pending pair, were merged (all
-    but the lowest id of each group); shared landlines may also be households.
+    Before any duplicate search, ``estimated_contacts`` counts the contacts that would
+    disappear if every group sharing an email or phone, and every pending pair,
+    were merged (all but the lowest id of each group; shared landlines may also be
+    households); after one, only the contacts of pairs awaiting review.
     """
     cp = s.contact_points.c
     c = s.contacts.c
@@ -261,8 +265,21 @@ def _duplicates(conn: Connection) -> dict[str, int]:
     )
     mp = s.match_pairs.c
     pending_ids = sa.select(mp.contact_id_r.label("contact_id")).where(mp.status == "pending")
-    union = sa.union(extra, pending_ids).subquery()
-    estimated = conn.execute(sa.select(sa.func.count()).select_from(union)).scalar_one()
+    # Once a duplicate search has run (it keeps its model), contacts sharing an email or a
+    # phone were judged by it, and every import since matched its new contacts: those
+    # not merged are households or namesakes, so only the pairs awaiting review count.
+    searched = (
+        conn.execute(
+            sa.select(sa.func.count())
+            .select_from(s.settings)
+            .where(s.settings.c.key == "match_model")
+        ).scalar_one()
+        > 0
+    )
+    union = (pending_ids if searched else sa.union(extra, pending_ids)).subquery()
+    estimated = conn.execute(
+        sa.select(sa.func.count(sa.distinct(union.c.contact_id)))
+    ).scalar_one()
     pending = conn.execute(
         sa.select(sa.func.count()).select_from(s.match_pairs).where(mp.status == "pending")
     ).scalar_one()
@@ -270,6 +287,7 @@ def _duplicates(conn: Connection) -> dict[str, int]:
         "pairs_by_email": int(pairs.get("email") or 0),
         "pairs_by_phone": int(pairs.get("phone") or 0),
         "pending_pairs": int(pending or 0),
+        "searched": searched,
         "estimated_contacts": int(estimated or 0),
     }
 

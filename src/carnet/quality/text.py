@@ -84,6 +84,12 @@ PROBLEMS: dict[str, tuple[str, str, str, str]] = {
         "`carnet dedupe` merges the sure ones (undoable) and sends the uncertain ones "
         "to `carnet review`",
     ),
+    "duplicates_to_review": (
+        "{n} doublons possibles à vérifier",
+        "{n} possible duplicates to check",
+        "les confirmer ou les écarter avec `carnet review`",
+        "accept or reject them with `carnet review`",
+    ),
     "unreachable": (
         "{n} contacts sans aucun moyen de contact utilisable",
         "{n} contacts with no usable way to reach them",
