@@ -511,8 +511,8 @@ def unmerge(
     Raises:
         NotFoundError: no such merge.
         InvalidValueError: already undone, or the survivor was merged again since, or
-            a later merge into it folded points into ones this merge brought (undo
-            that later merge first).
+            a later merge into it chose the same fields again or folded points into
+            ones this merge brought (undo that later merge first).
     """
     m, c, cp = s.merges, s.contacts, s.contact_points
     merge = conn.execute(sa.select(m).where(m.c.id == merge_id)).mappings().first()
