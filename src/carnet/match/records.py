@@ -262,24 +262,27 @@ def _long_contact_points(
     )
 
 
-def _email_values(df: pl.DataFrame) -> pl.Expr:
-    return contact_list(df, "email", "emails").list.eval(
-        pl.element().str.strip_chars().str.to_lowercase()
-    )
+def normalise_contact_point(expr: pl.Expr, kind: str) -> pl.Expr:
+    """An e-mail trimmed and in lower case, or a phone reduced to its digits and '+'.
+
+    The value contact points are compared, and placeholders counted, on.
+    """
+    if kind == "email":
+        return expr.str.strip_chars().str.to_lowercase()
+    return expr.str.replace_all(r"[^\d+]", "")
 
 
-def _phone_values(df: pl.DataFrame) -> pl.Expr:
-    return contact_list(df, "phone", "phones").list.eval(
-        pl.element().str.replace_all(r"[^\d+]", "")
-    )
+def normalised_contact_points(df: pl.DataFrame, kind: str) -> pl.Expr:
+    """A record's e-mails (``kind`` "email") or phones ("phone"), normalised, as one list."""
+    return contact_list(df, kind, f"{kind}s").list.eval(normalise_contact_point(pl.element(), kind))
 
 
 def _placeholders(df: pl.DataFrame, max_shared: int) -> dict[str, pl.Series]:
     """E-mails and phones held by more than ``max_shared`` records of the table."""
     out: dict[str, pl.Series] = {}
-    for kind, expr in (("email", _email_values(df)), ("phone", _phone_values(df))):
+    for kind in ("email", "phone"):
         long = (
-            df.select(pl.col("record_id"), expr.alias("value"))
+            df.select(pl.col("record_id"), normalised_contact_points(df, kind).alias("value"))
             .explode("value")
             .drop_nulls("value")
             .unique()
@@ -524,7 +527,7 @@ def _prepare_core(
     # E-mails: long table, placeholders dropped, canonical forms and local parts.
     emails = _long_contact_points(
         base["record_id"],
-        base["emails_raw"].list.eval(pl.element().str.strip_chars().str.to_lowercase()),
+        base["emails_raw"].list.eval(normalise_contact_point(pl.element(), "email")),
         max_shared_contact_point,
         None if placeholders is None else placeholders["email"],
     ).with_columns(canonical_email_expr(pl.col("value")).alias("canon"))
@@ -559,7 +562,7 @@ def _prepare_core(
     )
     phones = _long_contact_points(
         base["record_id"],
-        base["phones_raw"].list.eval(pl.element().str.replace_all(r"[^\d+]", "")),
+        base["phones_raw"].list.eval(normalise_contact_point(pl.element(), "phone")),
         max_shared_contact_point,
         None if placeholders is None else placeholders["phone"],
     )

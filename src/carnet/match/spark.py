@@ -80,7 +80,14 @@ from carnet.errors import CarnetError
 from carnet.match.blocking import BlockingRule, candidate_pairs_sql
 from carnet.match.errors import MatchInputError, MatchSettingsError
 from carnet.match.model import MatchModel
-from carnet.match.records import BASE_COLUMNS, TF_COLUMNS, contact_list, prepare_records
+from carnet.match.records import (
+    BASE_COLUMNS,
+    TF_COLUMNS,
+    contact_list,
+    normalise_contact_point,
+    normalised_contact_points,
+    prepare_records,
+)
 from carnet.match.scoring import GUARD_COLUMN, PRIOR_COLUMN, probability_to_weight, score_sql
 
 __all__ = [
@@ -515,21 +522,6 @@ def _input_frame(records: DataFrame, identifier_columns: Sequence[str]) -> DataF
     return records.select(*cols)
 
 
-def _normalised_contact_points(df: pl.DataFrame, single: str, many: str) -> pl.Expr | None:
-    """A record's e-mails or phones, normalised as ``prepare_records`` does."""
-    if single not in df.columns and many not in df.columns:
-        return None
-    return contact_list(df, single, many).list.eval(_normalise(pl.element(), single))
-
-
-def _normalise(expr: pl.Expr, kind: str) -> pl.Expr:
-    # The same normalisation as prepare_records (e-mails: trimmed, lower case;
-    # phones: digits and '+'), so placeholders are counted on the same values.
-    if kind == "email":
-        return expr.str.strip_chars().str.to_lowercase()
-    return expr.str.replace_all(r"[^\d+]", "")
-
-
 def _input_facts_batches(batches: Iterator[Any]) -> Iterator[Any]:
     """Per batch: each record id, and each normalised e-mail/phone once per record."""
     schema = pa.schema([("kind", pa.string()), ("value", pa.string())])
@@ -546,9 +538,9 @@ def _input_facts_batches(batches: Iterator[Any]) -> Iterator[Any]:
             )
         ]
         for single, many in _SINGLE_AND_MANY:
-            values = _normalised_contact_points(df, single, many)
-            if values is None:
+            if single not in df.columns and many not in df.columns:
                 continue
+            values = normalised_contact_points(df, single)
             frames.append(
                 df.select("record_id", values.alias("value"))
                 .explode("value")
@@ -599,14 +591,8 @@ def _drop_placeholders(df: pl.DataFrame, placeholders: dict[str, list[str]]) -> 
         values = placeholders.get(single)
         if not values or (single not in df.columns and many not in df.columns):
             continue
-        parts: list[pl.Expr] = []
-        if single in df.columns:
-            parts.append(pl.concat_list([pl.col(single).cast(pl.String)]))
-        if many in df.columns:
-            parts.append(pl.col(many).cast(pl.List(pl.String)).fill_null([]))
-        merged = pl.concat_list(parts) if len(parts) > 1 else parts[0]
-        kept = merged.list.eval(
-            pl.element().filter(~_normalise(pl.element(), single).is_in(values))
+        kept = contact_list(df, single, many).list.eval(
+            pl.element().filter(~normalise_contact_point(pl.element(), single).is_in(values))
         )
         df = df.with_columns(kept.alias(many)).drop(single, strict=False)
     return df
