@@ -109,7 +109,9 @@ def fold(value: str | None) -> str | None:
     for lig, rep in _LIGATURES.items():
         text = text.replace(lig, rep)
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    # Every mark (category M, as Polars' \p{M}), not only those with a combining
+    # class: variation selectors and spacing marks go too.
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("M"))
     text = re.sub(r"[^0-9a-z]+", " ", text).strip()
     return text or None
 
