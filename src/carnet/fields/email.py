@@ -51,15 +51,15 @@ carnet.errors.InvalidFormat: The email address is not valid. ...; did you mean j
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from types import MappingProxyType
 
 import email_validator
-import polars as pl
 
 from carnet.fields import _common
-from carnet.fields.verdict import Verdict, blank
+from carnet.fields.verdict import Status, Verdict, blank
 
 __all__ = [
     "COMMON_DOMAINS",
@@ -406,6 +406,10 @@ def check(raw: str | None, *, deliverability: bool = False, timeout: float | Non
 
 def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
     text = _common.as_text(raw)
+    if text is not None and not deliverability:
+        plain = _plain(text)
+        if plain is not None:
+            return plain
     if text is None or blank(text):
         return Verdict.empty(text)
     flags: set[str] = set()
@@ -475,6 +479,46 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
                 text, problem, error="component", normalised=normalised, flags={"undeliverable"}
             )
     return _usable(text, normalised, local, domain, flags, reasons, others, fixed, disposable, role)
+
+
+def _plain(text: str) -> Verdict | None:
+    """The verdict of an address written plainly and needing no remark, else None.
+
+    Most addresses of a file are plain ASCII, with no blank, no display name and
+    a domain that is neither a typo nor disposable: for them :func:`_check`'s
+    steps are all no-ops but the lower-casing, and its verdict is valid with the
+    domain as its only detail. This builds that verdict directly (the domain's
+    facts cached); any other address returns None and takes the full path.
+    """
+    address = text.lower()
+    match = _FAST.fullmatch(address)
+    if match is None:
+        return None
+    local, domain = match.groups()
+    details = _plain_domain(domain)
+    if details is None or len(local) > 64 or len(address) > 254 or _is_role(local):
+        return None
+    return Verdict(text, address, Status.VALID, (), (), _NO_FLAGS, details)
+
+
+_NO_FLAGS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=65536)
+def _plain_domain(domain: str) -> Mapping[str, str] | None:
+    """A plain address's details for this (``_FAST``-shaped) domain; None when the
+    domain needs a remark (typo, disposable) or fails a length or name rule."""
+    labels = domain.split(".")
+    if (
+        len(domain) > 253
+        or "--" in domain
+        or labels[-1] in _SPECIAL_USE
+        or any(len(label) > 63 for label in labels)
+        or suggest_domain(domain) is not None
+        or is_disposable_domain(domain)
+    ):
+        return None
+    return MappingProxyType({"domain": domain})
 
 
 def _is_role(local: str) -> bool:
@@ -581,22 +625,16 @@ def check_many(
     return _common.check_many(check, values, deliverability=deliverability, timeout=timeout)
 
 
-#: What ``str.strip()`` removes from ASCII text (Python counts \x1c-\x1f as blanks).
-_ASCII_BLANKS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
-
-
 def check_column(
     values: Sequence[str | None], *, deliverability: bool = False, timeout: float | None = 5
 ) -> list[Verdict]:
     """Check a whole column: one verdict per value, in order.
 
-    The result equals ``[check(v, ...) for v in values]``, computed faster:
-    plain ASCII addresses (the ``_FAST`` shape, possibly with blanks around
-    them or upper case) are recognised and lower-cased with Polars
-    expressions; typo and disposable facts are computed once per distinct
-    domain, role accounts with one ``is_in``; everything else goes through
-    :func:`check` once per distinct value. With ``deliverability`` every
-    distinct value goes through :func:`check` (DNS dominates anyway).
+    The result equals ``[check(v, ...) for v in values]``, computed once per
+    distinct value. Plain addresses (most of a file) take :func:`_plain`'s
+    short path, with their domain's facts cached; measured on the demo files,
+    that is faster than a Polars pipeline over the column, whose set-up and
+    conversions back to one Python verdict per value cost more than they save.
 
     Args:
         values: the column's cells (None for a missing cell).
@@ -610,79 +648,7 @@ def check_column(
     >>> [v.normalised for v in check_column([" Jean@Free.FR", None, "x", "Jean@Free.FR"])]
     ['jean@free.fr', None, None, 'jean@free.fr']
     """
-    distinct = dict.fromkeys(values)
-    if deliverability:
-        verdicts = {v: check(v, deliverability=True, timeout=timeout) for v in distinct}
-        return [verdicts[v] for v in values]
-    verdicts = _fast_verdicts([v for v in distinct if isinstance(v, str)])
-    for value in distinct:
-        if value not in verdicts:
-            verdicts[value] = check(value)
+    verdicts = {
+        v: check(v, deliverability=deliverability, timeout=timeout) for v in dict.fromkeys(values)
+    }
     return [verdicts[v] for v in values]
-
-
-def _fast_verdicts(texts: list[str]) -> dict[str | None, Verdict]:
-    """Verdicts of the distinct ``texts`` that are plain ASCII addresses; others are left out.
-
-    Mirrors :func:`_check` step by step for these values: trimming is the only
-    repair that can apply (no space, bracket, quote, colon or second @ fits
-    ``_FAST``), ``_clean`` leaves them alone and ``_syntax`` takes its fast
-    branch, so the verdict is :func:`_usable` of the same facts.
-    """
-    if not texts:
-        return {}
-    raw = pl.col("raw")
-    local, domain, address = pl.col("local"), pl.col("domain"), pl.col("address")
-    frame = (
-        pl.DataFrame({"raw": texts}, schema={"raw": pl.String})
-        .filter(raw.str.len_bytes() == raw.str.len_chars())  # ASCII only
-        .with_columns(stripped=raw.str.strip_chars(_ASCII_BLANKS))
-        .with_columns(address=pl.col("stripped").str.to_lowercase())
-        .with_columns(
-            address.str.extract_groups(f"^(?:{_FAST.pattern})$")
-            .struct.rename_fields(["local", "domain"])
-            .struct.unnest()
-        )
-        .filter(
-            local.is_not_null()
-            & (local.str.len_bytes() <= 64)
-            & (domain.str.len_bytes() <= 253)
-            & (address.str.len_bytes() <= 254)
-            & ~domain.str.contains("--", literal=True)
-            & ~domain.str.extract(r"([^.]+)$", 1).is_in(sorted(_SPECIAL_USE))
-            & ~domain.str.contains(r"[^.]{64}")
-        )
-        .with_columns(
-            trimmed=pl.col("stripped") != raw,
-            role=local.str.replace(r"\+.*", "")
-            .str.replace_all(_ROLE_SEPARATORS.pattern, "")
-            .is_in(sorted(ROLE_ACCOUNTS)),
-        )
-    )
-    if frame.is_empty():
-        return {}
-    domains = frame["domain"].unique().to_list()
-    fixes = [suggest_domain(d) for d in domains]
-    facts = pl.DataFrame(
-        {
-            "domain": domains,
-            "fixed": fixes,
-            "disposable": [
-                f is None and is_disposable_domain(d) for d, f in zip(domains, fixes, strict=True)
-            ],
-        },
-        schema={"domain": pl.String, "fixed": pl.String, "disposable": pl.Boolean},
-    )
-    frame = frame.join(facts, on="domain", how="left")
-    verdicts: dict[str | None, Verdict] = {}
-    columns = ("raw", "address", "local", "domain", "trimmed", "fixed", "disposable", "role")
-    for text, normalised, loc, dom, trimmed, fixed, disposable, role in zip(
-        *(frame[c].to_list() for c in columns), strict=True
-    ):
-        flags, reasons = (
-            ({"trimmed"}, ["Blanks around the address were removed."]) if trimmed else (set(), [])
-        )
-        verdicts[text] = _usable(
-            text, normalised, loc, dom, flags, reasons, (), fixed, disposable, role
-        )
-    return verdicts

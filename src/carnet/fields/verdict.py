@@ -13,8 +13,9 @@ whether it is usable, and why. Checks never raise; they explain.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
 
 
 class Status(StrEnum):
@@ -33,9 +34,17 @@ class Status(StrEnum):
     EMPTY = "empty"
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+#: The details of a verdict that has none: one shared, read-only mapping.
+_NO_DETAILS: Mapping[str, str] = MappingProxyType({})
+_NO_FLAGS: frozenset[str] = frozenset()
+
+
+class Verdict(NamedTuple):
     """The outcome of checking one raw value.
+
+    An immutable named tuple rather than a frozen dataclass: an import builds one
+    per distinct value of every checked column, and a tuple is built four times
+    faster.
 
     Attributes:
         raw: the value as received.
@@ -52,8 +61,8 @@ class Verdict:
     status: Status
     reasons: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
-    flags: frozenset[str] = field(default_factory=frozenset)
-    details: Mapping[str, str] = field(default_factory=dict)
+    flags: frozenset[str] = _NO_FLAGS
+    details: Mapping[str, str] = _NO_DETAILS
 
     @property
     def ok(self) -> bool:
@@ -71,7 +80,9 @@ class Verdict:
         reasons: tuple[str, ...] = (),
     ) -> Verdict:
         """A usable value."""
-        return cls(raw, normalised, Status.VALID, reasons, (), frozenset(flags), details or {})
+        return cls(
+            raw, normalised, Status.VALID, reasons, (), frozenset(flags), details or _NO_DETAILS
+        )
 
     @classmethod
     def warning(
@@ -86,7 +97,13 @@ class Verdict:
     ) -> Verdict:
         """A usable value that deserves a look."""
         return cls(
-            raw, normalised, Status.WARNING, reasons, suggestions, frozenset(flags), details or {}
+            raw,
+            normalised,
+            Status.WARNING,
+            reasons,
+            suggestions,
+            frozenset(flags),
+            details or _NO_DETAILS,
         )
 
     @classmethod
@@ -102,7 +119,13 @@ class Verdict:
     ) -> Verdict:
         """An unusable value, with why and, when possible, what it probably meant."""
         return cls(
-            raw, normalised, Status.INVALID, reasons, suggestions, frozenset(flags), details or {}
+            raw,
+            normalised,
+            Status.INVALID,
+            reasons,
+            suggestions,
+            frozenset(flags),
+            details or _NO_DETAILS,
         )
 
     @classmethod

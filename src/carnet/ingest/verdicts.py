@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from carnet.fields import email, phone
+from carnet.fields import email
 from carnet.fields.catalog import Field, Kind
 from carnet.fields.values import checker_for
 from carnet.fields.verdict import Status, Verdict, blank
@@ -19,9 +19,6 @@ from carnet.fields.verdict import Status, Verdict, blank
 #: with its strings weighs about half a kilobyte, and a file may check twenty
 #: columns: a few batches' worth per column keeps repeats cheap and memory small.
 CACHE_LIMIT = 20_000
-#: Below this many new distinct values, per-value checks beat the column set-up
-#: cost (a Polars pipeline costs milliseconds before its first row).
-COLUMN_THRESHOLD = 2_000
 
 
 class ColumnChecker:
@@ -41,14 +38,6 @@ class ColumnChecker:
         self._check: Callable[[str], Verdict] = checker_for(field, country)
         if field.kind is Kind.EMAIL and email_dns_timeout is not None:
             self._check = lambda v: email.check(v, deliverability=True, timeout=email_dns_timeout)
-        # Kinds whose module checks a whole column with vectorised operations.
-        self._check_column: Callable[[list[str]], list[Verdict]] | None = None
-        if field.kind is Kind.EMAIL and email_dns_timeout is not None:
-            pass  # deliverability is checked value by value
-        elif field.kind is Kind.EMAIL and hasattr(email, "check_column"):
-            self._check_column = email.check_column
-        elif field.kind is Kind.PHONE and hasattr(phone, "check_column"):
-            self._check_column = lambda values: phone.check_column(values, region=country)
         self._cache: dict[str | None, Verdict] = {}
         self.counts: Counter[str] = Counter()
         self.checked = 0
@@ -61,16 +50,9 @@ class ColumnChecker:
         # Counting in C first leaves one step per distinct value, not per cell.
         occurrences = Counter(values)
         fresh = [v for v in occurrences if v not in cache]
-        if self._check_column is not None and len(fresh) >= COLUMN_THRESHOLD:
-            present = [v for v in fresh if v is not None and not blank(v)]
-            for value in fresh:
-                if blank(value):
-                    cache[value] = Verdict.empty(value)
-            for value, verdict in zip(present, self._check_column(present), strict=True):
-                cache[value] = verdict
-        else:
-            for value in fresh:
-                cache[value] = self._one(value)
+        one = self._one
+        for value in fresh:
+            cache[value] = one(value)
         self.checked += len(fresh)
         counts = self.counts
         for value, cells in occurrences.items():
