@@ -15,6 +15,27 @@ from carnet.ingest.verdicts import ColumnChecker
 CATALOG = default_catalog()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_shared_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Email and phone verdicts are shared by every checker of the process: start empty."""
+    from carnet.ingest import verdicts as verdicts_module
+
+    monkeypatch.setattr(verdicts_module, "_SHARED", {})
+
+
+def test_columns_of_several_files_check_a_value_once() -> None:
+    shop = ColumnChecker(CATALOG["email"], "FR")
+    newsletter = ColumnChecker(CATALOG["email"], "FR")
+    shop.column(["a@free.fr", "b@free.fr"])
+    verdicts = newsletter.column(["A@free.fr", "a@free.fr"])
+    assert (shop.checked, newsletter.checked) == (2, 1)
+    assert newsletter.summary() == {"valid": 2}
+    assert verdicts[1] is shop.column(["a@free.fr"])[0]
+    # a DNS check depends on the network, not only on the value: never shared
+    with_dns = ColumnChecker(CATALOG["email"], "FR", email_dns_timeout=1.0)
+    assert with_dns._cache is not shop._cache
+
+
 def test_each_distinct_value_is_checked_once_and_every_cell_counted() -> None:
     checker = ColumnChecker(CATALOG["email"], "FR")
     values = ["a@free.fr", "a@free.fr", None, "", "bad@", "a@free.fr"]

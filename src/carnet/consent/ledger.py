@@ -245,10 +245,13 @@ def append_events(
     t = s.consent_events
     prev = conn.execute(sa.select(t.c.hash).order_by(t.c.id.desc()).limit(1)).scalar()
     rows: list[dict[str, Any]] = []
-    for e in events:
+    # One read of the system's randomness for the whole batch's nonces, not one each.
+    nonces = secrets.token_bytes(12 * len(events)).hex()
+    for i, e in enumerate(events):
         occurred = as_utc(e.occurred_at)
         assert occurred is not None
-        proof = plain_json({**e.proof, "_contact": e.contact_id, "_nonce": secrets.token_hex(12)})
+        nonce = nonces[24 * i : 24 * i + 24]
+        proof = plain_json({**e.proof, "_contact": e.contact_id, "_nonce": nonce})
         h = event_hash(
             prev_hash=prev,
             purpose=e.purpose,

@@ -11,9 +11,11 @@ fix and re-import.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +36,23 @@ if TYPE_CHECKING:
     from carnet.ingest.facade import IngestMixin as Carnet
 
 REASON_COLUMN = "carnet_rejection_reason"
+
+#: Allocations between two young-generation garbage collections during an import.
+#: A batch allocates millions of small objects that live until it is written; at
+#: Python's default (700) the collector runs thousands of times per batch and
+#: rescans them, a fifth of the import's time on the demo files.
+GC_YOUNG_THRESHOLD = 100_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect garbage less often for the duration of an import (cycles still go)."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], GC_YOUNG_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @dataclass(frozen=True)
@@ -186,6 +205,10 @@ class ImportRun:
 
     def run(self, progress: Progress | None = None) -> ImportReport:
         """Import the file, resuming an interrupted run of the same file and source."""
+        with _fewer_collections():
+            return self._run(progress)
+
+    def _run(self, progress: Progress | None) -> ImportReport:
         started = time.perf_counter()
         report = self.report()
         fingerprint = self.table.fingerprint

@@ -20,6 +20,12 @@ from carnet.fields.verdict import Status, Verdict, blank
 #: columns: a few batches' worth per column keeps repeats cheap and memory small.
 CACHE_LIMIT = 20_000
 
+#: Email (without DNS) and phone verdicts depend on the value and the default
+#: country only, so every column of every file imported in this process shares
+#: one cache per kind and country: the same address in the shop export and the
+#: newsletter list is checked once.
+_SHARED: dict[tuple[Kind, str], dict[str | None, Verdict]] = {}
+
 
 class ColumnChecker:
     """Checks the values of one field, caching verdicts by raw value.
@@ -38,7 +44,12 @@ class ColumnChecker:
         self._check: Callable[[str], Verdict] = checker_for(field, country)
         if field.kind is Kind.EMAIL and email_dns_timeout is not None:
             self._check = lambda v: email.check(v, deliverability=True, timeout=email_dns_timeout)
-        self._cache: dict[str | None, Verdict] = {}
+        pure = field.kind is Kind.PHONE or (
+            field.kind is Kind.EMAIL and email_dns_timeout is None
+        )
+        self._cache: dict[str | None, Verdict] = (
+            _SHARED.setdefault((field.kind, country), {}) if pure else {}
+        )
         self.counts: Counter[str] = Counter()
         self.checked = 0
 

@@ -11,6 +11,7 @@ identical to what ``conn.execute(table.insert(), rows)`` would store.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,7 +40,12 @@ def _compiled(conn: Connection, table: sa.Table, columns: tuple[str, ...]) -> _C
             # Python-side defaults (default=dict ...) that SQLAlchemy would fill in.
             assert column.default is not None, f"{table.name}.{name} needs a value"
             default = column.default
-        params.append((str(name), column.type._cached_bind_processor(dialect), default))
+        processor = column.type._cached_bind_processor(dialect)
+        if processor is not None and isinstance(column.type, sa.DateTime | sa.Date):
+            # A batch stamps most rows with the same few instants (the import's time,
+            # first seen ...): format each once instead of once per row.
+            processor = lru_cache(maxsize=4096)(processor)
+        params.append((str(name), processor, default))
     compiled: _Compiled = (str(statement), params, positional)
     _CACHE[key] = compiled
     return compiled
