@@ -52,7 +52,7 @@ import polars as pl
 
 CACHE = Path(os.environ.get("CARNET_BENCH_CACHE", Path(tempfile.gettempdir()) / "carnet-bench"))
 DATASETS = ("febrl3", "febrl4", "gen100k", "gen1m")
-GEN_SIZES = {"gen100k": 100_000, "gen1m": 1_000_000, "gen10k": 10_000}
+GEN_SIZES = {"gen100k": 100_000, "gen1m": 1_000_000, "gen10k": 10_000, "gen20k": 20_000}
 PERSON_FILES = ("eshop_customers", "newsletter", "old_crm", "survey_answers", "event_signups")
 
 
