@@ -78,6 +78,82 @@ CASES = [
         "first name Jaro-Winkler >= 0.92",
     ),
     (FirstNameComparison(), {"first_name": "J"}, {"first_name": "Jean"}, "first name initial"),
+    (FirstNameComparison(), {"first_name": "Bob"}, {"first_name": "Robert"}, "first name nickname"),
+    (
+        FirstNameComparison(),
+        {"first_name": "Cam"},
+        {"first_name": "Camille"},
+        "first name shortened",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Anne-So"},
+        {"first_name": "Anne-Sophie"},
+        "first name shortened",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Jean-Bapt"},
+        {"first_name": "JEAN BAPTISTE"},
+        "first name shortened",
+    ),
+    # a first name in its own right is not a short form: Paul and Pauline may be a couple
+    (
+        FirstNameComparison(),
+        {"first_name": "Paul"},
+        {"first_name": "Pauline"},
+        "first name Jaro-Winkler >= 0.88",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Jean"},
+        {"first_name": "Jean-Pierre"},
+        "first name different",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Ca"},
+        {"first_name": "Camille"},
+        "first name different",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Louis", "last_name": "Guigui"},
+        {"first_name": "Guillaume", "last_name": "Louis"},
+        "first name in the other's last-name field",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Bernard", "last_name": "Dom", "email": "dominiquebernard04@free.fr"},
+        {"first_name": "Dominique", "email": "dominiquebernard04@free.fr"},
+        "first name in the other's last-name field",
+    ),
+    # her husband on the family mailbox: nothing says Julie's names are swapped
+    (
+        FirstNameComparison(),
+        {"first_name": "Julie", "last_name": "Thomas", "email": "famille.thomas@free.fr"},
+        {"first_name": "Thomas", "email": "famille.thomas@free.fr"},
+        "first name different",
+    ),
+    (
+        LastNameComparison(),
+        {"first_name": "Louis", "last_name": "Guigui"},
+        {"first_name": "Guillaume", "last_name": "Louis"},
+        "last name in the other's first-name field",
+    ),
+    (
+        LastNameComparison(),
+        {"first_name": "Julie", "last_name": "Thomas"},
+        {"first_name": "Thomas", "last_name": "Dupont"},
+        "last name different",
+    ),
+    # two newsletter rows without a last name: their e-mails say what they share
+    (
+        LastNameComparison(),
+        {"first_name": "Quentin", "email": "quentin.mary@gmail.com"},
+        {"first_name": "Quentin", "email": "quentin.mary@gnail.com"},
+        "missing",
+    ),
     (
         FirstNameComparison(),
         {"first_name": "Nicolas"},
@@ -227,7 +303,13 @@ CASES = [
         {"email": "marie.d@free.fr"},
         "email different",
     ),
-    (PhoneComparison(), {"phone": "+33612345678"}, {"phone": "+33612345678"}, "phone exact"),
+    (
+        PhoneComparison(),
+        {"phone": "+33612345678"},
+        {"phone": "+33612345678"},
+        "phone exact, a mobile",
+    ),
+    (PhoneComparison(), {"phone": "+33143000000"}, {"phone": "+33143000000"}, "phone exact"),
     (
         PhoneComparison(),
         {"phone": "+33612345678"},

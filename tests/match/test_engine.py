@@ -139,6 +139,34 @@ def test_jean_and_jeanne_at_one_address_not_merged(matcher: Matcher, model: Matc
     assert prob(matcher, model, jean, jeanne) < 0.5
 
 
+def test_paul_and_pauline_on_the_family_mailbox_not_merged(
+    matcher: Matcher, model: MatchModel
+) -> None:
+    # Paul is no short form of Pauline: a couple, not one person
+    home = {"last_name": "Martin", "email": "famille.martin@orange.fr", "postcode": "75011"}
+    paul = record(1, first_name="Paul", **home)
+    pauline = record(2, first_name="Pauline", **home)
+    assert prob(matcher, model, paul, pauline) < 0.5
+    # nor is a woman's surname her husband's first name
+    julie = record(3, first_name="Julie", last_name="Thomas", email="famille.thomas@free.fr")
+    thomas = record(4, first_name="Thomas", email="famille.thomas@free.fr")
+    assert prob(matcher, model, julie, thomas) < 0.5
+
+
+def test_names_swapped_on_one_record_matched(matcher: Matcher, model: MatchModel) -> None:
+    # (Louis, Guigui): the surname typed as first name, a nickname as surname
+    a = record(1, first_name="Guillaume", last_name="Louis", email="guillaume.louis@gmail.com")
+    b = record(2, first_name="Louis", last_name="Guigui", email="guillaume.louis@gmail.com")
+    pairs = score(matcher, model, a, b)
+    assert str(pairs["first_name_level"][0]) == "first name in the other's last-name field"
+    assert pairs["household_guard_weight"][0] == 0.0
+    assert float(pairs["probability"][0]) > 0.9
+    # a shortened first name on the same mailbox
+    c = record(3, first_name="Camille", last_name="Roux", email="camille.roux@free.fr")
+    d = record(4, first_name="Cam", email="camille.roux@free.fr")
+    assert prob(matcher, model, c, d) > 0.9
+
+
 def test_homonyms_not_merged(matcher: Matcher, model: MatchModel) -> None:
     a = record(
         1,

@@ -58,7 +58,16 @@ KEY_INPUTS: dict[str, str] = {
 }
 
 _LIST_KEYS = frozenset(
-    {"emails", "emails_canon", "email_locals", "phones", "phones8", "email_letters", "name_pairs"}
+    {
+        "emails",
+        "emails_canon",
+        "email_locals",
+        "phones",
+        "phones8",
+        "mobiles",
+        "email_letters",
+        "name_pairs",
+    }
 )
 
 

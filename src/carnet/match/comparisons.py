@@ -99,6 +99,52 @@ def _name_in_email(key: str) -> str:
 _SHARED_EMAIL = "coalesce(list_has_any(l.emails_canon, r.emails_canon), false)"
 
 
+def _shortened(short: str, long: str) -> str:
+    """``short`` (``<side>.<fn|ln>``) is ``long`` cut short: ``cam`` ~ ``camille``.
+
+    The short form has 3+ letters and is no first name in its own right
+    (``<col>_known``: ``paul`` ~ ``pauline`` and ``jean`` ~ ``jeannine`` may be
+    a couple); at least two letters are cut, not at a word boundary
+    (``jean`` ~ ``jean pierre`` is another compound name).
+    """
+    return (
+        f"(NOT {short}_known AND length({short}) >= 3 "
+        f"AND length({long}) >= length({short}) + 2 "
+        f"AND left({long}, length({short})) = {short} "
+        f"AND substr({long}, length({short}) + 1, 1) <> ' ')"
+    )
+
+
+def _first_names_agree(a: str, b: str) -> str:
+    """Two name columns (``<side>.<fn|ln>``) agree as first names.
+
+    The same name, a nickname of it (their name groups overlap) or a
+    shortened form of it.
+    """
+    return (
+        f"({a} = {b} OR list_has_any({a}_groups, {b}_groups) "
+        f"OR {_shortened(a, b)} OR {_shortened(b, a)})"
+    )
+
+
+def _swapped_on_one(first: str, other: str) -> str:
+    """``first``'s names are swapped and ``other``'s are not.
+
+    ``first``'s last-name field agrees, as a first name, with ``other``'s
+    first name, and ``first``'s first-name field is ``other``'s last name
+    -- or, when ``other`` has none, is spelt in ``other``'s e-mail:
+    (Louis, Guigui) ~ (Guillaume, Louis), (Bernard, Dom) ~ (Dominique, -,
+    ``dominiquebernard04@…``). Without that second half, (Julie, Thomas) ~
+    (Thomas, -) would be a wife and her husband sharing the family mailbox.
+    """
+    return (
+        f"({first}.ln IS NOT NULL AND {other}.fn IS NOT NULL "
+        f"AND {_first_names_agree(f'{first}.ln', f'{other}.fn')} "
+        f"AND ({first}.fn = {other}.ln "
+        f"OR ({other}.ln IS NULL AND {_in_email(other, first, 'fn_key')})))"
+    )
+
+
 class Comparison:
     """Base class: a named, ordered list of levels over some input columns.
 
@@ -219,6 +265,13 @@ class FirstNameComparison(NameComparison):
     * ``first name exact`` (tf) — ``Éloïse`` ~ ``ELOISE``
     * ``first name swapped with last name`` — (Martin, Nicolas) ~ (Nicolas, Martin)
     * ``first name nickname`` — ``Cathy`` ~ ``Catherine``, ``JB`` ~ ``Jean-Baptiste``
+    * ``first name shortened`` (weighs as a nickname) — ``Cam`` ~ ``Camille``,
+      ``Anne-So`` ~ ``Anne-Sophie``; not when the short form is a first name
+      in its own right (``Paul`` ~ ``Pauline``, ``Jean`` ~ ``Jeannine``) or a
+      whole part of a compound name (``Jean`` ~ ``Jean-Pierre``)
+    * ``first name in the other's last-name field`` (weighs as a nickname) —
+      names swapped on one record only: (Louis, Guigui) ~ (Guillaume, Louis),
+      (Bernard, Dom) ~ (Dominique, no last name, ``dominiquebernard04@…``)
     * ``first name phonetic`` (weak) — ``Mathieu`` ~ ``Matthieu``
     * ``first name Jaro-Winkler >= 0.92`` (weak) — ``Nicolas`` ~ ``Nicloas``
     * ``first name Jaro-Winkler >= 0.88`` (weak) — ``Christophe`` ~ ``Christopher``
@@ -264,6 +317,18 @@ class FirstNameComparison(NameComparison):
                 mirrors=0,
             ),
             Level("first name nickname", "list_has_any(l.fn_groups, r.fn_groups)", 0.02),
+            Level(
+                "first name shortened",
+                f"{_shortened('l.fn', 'r.fn')} OR {_shortened('r.fn', 'l.fn')}",
+                0.01,
+                mirrors=2,
+            ),
+            Level(
+                "first name in the other's last-name field",
+                f"{_swapped_on_one('l', 'r')} OR {_swapped_on_one('r', 'l')}",
+                0.01,
+                mirrors=2,
+            ),
             *(replace(lvl, weak=True) for lvl in self._fuzzy()),
             Level(
                 "first name initial",
@@ -295,6 +360,8 @@ class LastNameComparison(NameComparison):
 
     * ``last name exact`` (tf) — ``Le Gall`` ~ ``LE GALL``
     * ``last name swapped with first name`` — (Martin, Nicolas) ~ (Nicolas, Martin)
+    * ``last name in the other's first-name field`` (tf) — names swapped on
+      one record only: (Louis, Guigui) ~ (Guillaume, Louis)
     * ``last name phonetic`` — ``Lefebvre`` ~ ``Lefèvre``
     * ``last name Jaro-Winkler >= 0.92`` — ``Bertrand`` ~ ``Bertarnd``
     * ``last name Jaro-Winkler >= 0.88`` — ``Girard`` ~ ``Girardot``
@@ -308,8 +375,10 @@ class LastNameComparison(NameComparison):
 
     A record without a last name (a newsletter or survey row) is compared
     through its e-mail local parts; the pair is *missing* when that side has
-    no personal e-mail either, or when the two records share an e-mail (the
-    e-mail comparison already counts it).
+    no personal e-mail either, when neither record has a last name (two
+    newsletter rows: the e-mail comparison says what their addresses share),
+    or when the two records share an e-mail (the e-mail comparison already
+    counts it).
     """
 
     household: ClassVar[bool] = True
@@ -319,7 +388,8 @@ class LastNameComparison(NameComparison):
         self.inputs = ("last_name", "first_name", "email")
         self.name = "last_name"
         self.null_sql = (
-            "(l.ln IS NULL AND l.email_letters IS NULL) "
+            "(l.ln IS NULL AND r.ln IS NULL) "
+            "OR (l.ln IS NULL AND l.email_letters IS NULL) "
             "OR (r.ln IS NULL AND r.email_letters IS NULL) "
             f"OR ((l.ln IS NULL OR r.ln IS NULL) AND {_SHARED_EMAIL})"
         )
@@ -334,6 +404,14 @@ class LastNameComparison(NameComparison):
             Level(
                 "last name swapped with first name",
                 "l.fn = r.ln AND l.ln = r.fn",
+                0.01,
+                tf_column="ln",
+                mirrors=0,
+            ),
+            Level(
+                "last name in the other's first-name field",
+                f"(r.ln IS NOT NULL AND {_swapped_on_one('l', 'r')}) "
+                f"OR (l.ln IS NOT NULL AND {_swapped_on_one('r', 'l')})",
                 0.01,
                 tf_column="ln",
                 mirrors=0,
@@ -415,7 +493,9 @@ class PhoneComparison(Comparison):
 
     Levels:
 
-    * ``phone exact`` — ``+33612345678`` ~ ``+33612345678``
+    * ``phone exact, a mobile`` — ``+33612345678`` ~ ``+33612345678``
+    * ``phone exact`` — a landline (``+33143000000``), which the household
+      shares: it says less than a mobile, one person's
     * ``phone last 8 digits`` — ``+33612345678`` ~ ``+33712345678``
     * ``phone different`` — ``+33612345678`` ~ ``+33698765432``
     """
@@ -428,7 +508,8 @@ class PhoneComparison(Comparison):
     def __init__(self) -> None:
         super().__init__()
         self.levels = (
-            Level("phone exact", "list_has_any(l.phones, r.phones)", 0.6),
+            Level("phone exact, a mobile", "list_has_any(l.mobiles, r.mobiles)", 0.5),
+            Level("phone exact", "list_has_any(l.phones, r.phones)", 0.1),
             Level("phone last 8 digits", "list_has_any(l.phones8, r.phones8)", 0.03),
             Level("phone different", "true", 0.35, disagreement=True),
         )

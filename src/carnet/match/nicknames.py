@@ -18,9 +18,12 @@ is folded.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import resources
+
 from carnet.match.phonetic import fold
 
-__all__ = ["NICKNAMES", "name_groups"]
+__all__ = ["NICKNAMES", "known_first_names", "name_groups"]
 
 NICKNAMES: dict[str, tuple[str, ...]] = {
     "jb": ("jean baptiste",),
@@ -165,6 +168,13 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
     "thibaut": ("thibault",),
     "vivi": ("viviane", "sylvie"),
     "will": ("william", "guillaume"),
+    "bob": ("robert",),
+    "bobby": ("robert",),
+    "jacky": ("jacques", "jacqueline"),
+    "jacquot": ("jacques",),
+    "josy": ("josephine", "josiane"),
+    "melie": ("amelie",),
+    "tim": ("timothee",),
 }
 
 
@@ -182,3 +192,19 @@ def name_groups(first_name: str | None) -> tuple[str, ...]:
     if folded is None:
         return ()
     return NICKNAMES.get(folded, (folded,))
+
+
+@lru_cache(maxsize=1)
+def known_first_names() -> frozenset[str]:
+    """Folded first names that are names in their own right (``paul``, ``jean``, ``max``).
+
+    Read from the field catalog's list of first names (``carnet/fields/data/
+    first_names.txt``) plus every full name of :data:`NICKNAMES`. A first
+    name that is the start of another but is not in this set (``cam`` for
+    Camille, ``anne so`` for Anne-Sophie) is a shortened name; one that is
+    (``paul`` and ``pauline``, ``jean`` and ``jeannine``) may be a relative.
+    """
+    text = resources.files("carnet.fields").joinpath("data/first_names.txt").read_text("utf-8")
+    names = {fold(line.strip()) for line in text.splitlines() if not line.startswith("#")}
+    names.update(n for full in NICKNAMES.values() for n in full)
+    return frozenset(n for n in names if n)

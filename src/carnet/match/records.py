@@ -27,9 +27,11 @@ merged; e-mail and phone comparisons agree when ANY value agrees.
 Preparation (:func:`prepare_records`) is columnar (Polars expressions; the
 phonetic key is computed once per distinct name) and adds the derived columns
 the comparisons and blocking keys use: folded names, phonetic keys, nickname
-groups, canonical e-mails (gmail dots and ``+tags`` removed), e-mail local
-parts, last 8 phone digits, birth year and day/month-swapped date, folded
-address, and term frequencies.
+groups (of the last name too, for names swapped on one record), whether each
+name is a first name in its own right, canonical e-mails (gmail dots and
+``+tags`` removed), e-mail local parts, last 8 phone digits and the mobile
+numbers, birth year and day/month-swapped date, folded address, and term
+frequencies.
 
 Contact points shared by more than ``max_shared_contact_point`` records (a
 default ``noemail@...`` or ``+33100000000``) are placeholders, not evidence:
@@ -44,16 +46,18 @@ from typing import Any
 import polars as pl
 
 from carnet.match.errors import MatchInputError
-from carnet.match.nicknames import NICKNAMES
+from carnet.match.nicknames import NICKNAMES, known_first_names
 from carnet.match.phonetic import fold_expr, french_phonetic_expr
 
 __all__ = [
     "BASE_COLUMNS",
     "GENERIC_EMAIL_LOCAL_PARTS",
+    "MOBILE_PREFIXES",
     "PLUS_TAG_DOMAINS",
     "TF_COLUMNS",
     "canonical_email",
     "canonical_email_expr",
+    "is_mobile_expr",
     "prepare_records",
     "term_frequency_tables",
     "to_polars",
@@ -125,6 +129,34 @@ GENERIC_EMAIL_LOCAL_PARTS: tuple[str, ...] = (
     "factures",
     "facturation",
 )
+
+
+#: E.164 prefixes of mobile numbers (France and its neighbours). A mobile is
+#: one person's; a landline is the household's.
+MOBILE_PREFIXES: tuple[str, ...] = (
+    "+336",
+    "+337",
+    "+324",  # Belgium
+    "+417",  # Switzerland
+    "+3526",  # Luxembourg
+    "+4915",  # Germany
+    "+4916",
+    "+4917",
+    "+447",  # United Kingdom
+    "+346",  # Spain
+    "+347",
+    "+393",  # Italy
+    "+3519",  # Portugal
+    "+316",  # Netherlands
+)
+
+
+def is_mobile_expr(expr: pl.Expr) -> pl.Expr:
+    """Whether an E.164 phone is a mobile number (:data:`MOBILE_PREFIXES`)."""
+    out = pl.lit(False)
+    for prefix in MOBILE_PREFIXES:
+        out = out | expr.str.starts_with(prefix)
+    return out
 
 
 def canonical_email(email: str | None) -> str | None:
@@ -515,15 +547,21 @@ def _prepare_core(
         .alias("ln_tokens"),
         pl.col("street").str.extract(r"^(\d+)", 1).alias("street_number"),
     )
-    # Names: phonetic keys once per distinct value; nickname groups by lookup.
+    # Names: phonetic keys once per distinct value; nickname groups by lookup
+    # (of the last name too: a record with swapped names holds its first name
+    # there); whether the name is a first name in its own right.
     base = _phonetic(base, "fn", "fn_ph")
     base = _phonetic(base, "ln", "ln_ph")
-    base = base.join(_name_groups_frame(), on="fn", how="left").with_columns(
-        pl.when(pl.col("fn_groups").is_null() & pl.col("fn").is_not_null())
-        .then(pl.concat_list([pl.col("fn")]))
-        .otherwise(pl.col("fn_groups"))
-        .alias("fn_groups")
-    )
+    known = pl.Series(sorted(known_first_names()), dtype=pl.String).implode()
+    for col in ("fn", "ln"):
+        groups = _name_groups_frame().rename({"fn": col, "fn_groups": f"{col}_groups"})
+        base = base.join(groups, on=col, how="left").with_columns(
+            pl.when(pl.col(f"{col}_groups").is_null() & pl.col(col).is_not_null())
+            .then(pl.concat_list([pl.col(col)]))
+            .otherwise(pl.col(f"{col}_groups"))
+            .alias(f"{col}_groups"),
+            pl.col(col).is_in(known).alias(f"{col}_known"),
+        )
     # E-mails: long table, placeholders dropped, canonical forms and local parts.
     emails = _long_contact_points(
         base["record_id"],
@@ -569,6 +607,7 @@ def _prepare_core(
     phone_lists = phones.group_by("record_id", maintain_order=True).agg(
         pl.col("value").alias("phones"),
         pl.col("value").str.slice(-8).unique(maintain_order=True).alias("phones8"),
+        pl.col("value").filter(is_mobile_expr(pl.col("value"))).alias("mobiles"),
     )
     base = (
         base.drop("emails_raw", "phones_raw")
