@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -180,3 +181,23 @@ def report_contact(ws: Carnet, import_id: int | None) -> int:
                 sa.select(s.import_rows.c.contact_id).where(s.import_rows.c.import_id == import_id)
             ).scalar_one()
         )
+
+
+def test_a_model_saved_by_an_older_carnet_is_ignored(filled: Carnet, tmp_path: Path) -> None:
+    filled.find_duplicates()
+    model = filled.match_model()
+    assert model is not None
+    # an older carnet's phone comparison had one level fewer
+    stale = json.loads(model.to_json())
+    stale["m"]["phone"] = stale["m"]["phone"][1:]
+    stale["u"]["phone"] = stale["u"]["phone"][1:]
+    with filled.engine.begin() as conn:
+        conn.execute(
+            s.settings.update()
+            .where(s.settings.c.key == "match_model")
+            .values(value={"model": json.dumps(stale)})
+        )
+    assert filled.match_model() is None
+    late = tmp_path / "salon.csv"
+    late.write_text("Prénom;Nom;E-mail\nZoé;Quennehen;zoe.q@example.org\n", encoding="utf-8")
+    assert filled.import_file(late).duplicates is None

@@ -207,14 +207,22 @@ class DedupeMixin:
         conn.execute(st.insert().values(key=MODEL_KEY, value={"model": model.to_json()}))
 
     def match_model(self) -> MatchModel | None:
-        """The model the last duplicate search trained, if any."""
+        """The model the last duplicate search trained, if any.
+
+        A model saved by an earlier carnet whose comparisons have since gained
+        or lost levels no longer fits them: it is ignored (None) until the
+        next duplicate search trains a new one, so imports keep working.
+        """
         with self.engine.connect() as conn:
             value = conn.execute(
                 sa.select(s.settings.c.value).where(s.settings.c.key == MODEL_KEY)
             ).scalar()
         if not value:
             return None
-        return MatchModel.from_json(str(value["model"]))
+        try:
+            return MatchModel.from_json(str(value["model"]))
+        except MatchModelError:
+            return None
 
     def _rejected_pairs(self, conn: Connection) -> set[tuple[int, int]]:
         """Rejected pairs, carried over to the contacts their members were merged into."""
