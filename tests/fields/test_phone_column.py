@@ -1,10 +1,13 @@
-"""carnet.fields.phone.check_column: the vectorised column check says exactly what check says."""
+"""carnet.fields.phone.check_column and the short path for plain French writings say exactly
+what the full check says."""
 
 from __future__ import annotations
 
 import json
 import random
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,11 +21,25 @@ BLNS: list[str] = json.loads(
 )
 
 
-def _same_as_check(values: list[str | None], region: str = "FR") -> None:
+@contextmanager
+def _full_path_only() -> Iterator[None]:
+    """check() without its short path for plain French writings: the reference."""
+    saved = phone._plain_french
+    phone._plain_french = lambda text: None
+    try:
+        yield
+    finally:
+        phone._plain_french = saved
+
+
+def _same_as_check(values: Sequence[str | None], region: str = "FR") -> None:
+    """check_column (short paths, shared outlines) says what the full path says."""
     column = phone.check_column(values, region=region)
     assert len(column) == len(values)
-    for value, verdict in zip(values, column, strict=True):
-        assert verdict == phone.check(value, region=region), value
+    with _full_path_only():
+        reference = [phone.check(value, region=region) for value in values]
+    for value, verdict, expected in zip(values, column, reference, strict=True):
+        assert verdict == expected, value
 
 
 TABLE: list[str | None] = [
