@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import partial
 
-from carnet.fields import email
+from carnet.fields import email, phone
 from carnet.fields.catalog import Field, Kind
 from carnet.fields.values import checker_for
 from carnet.fields.verdict import Status, Verdict, blank
@@ -44,11 +45,15 @@ class ColumnChecker:
         self._check: Callable[[str], Verdict] = checker_for(field, country)
         if field.kind is Kind.EMAIL and email_dns_timeout is not None:
             self._check = lambda v: email.check(v, deliverability=True, timeout=email_dns_timeout)
-        pure = field.kind is Kind.PHONE or (
-            field.kind is Kind.EMAIL and email_dns_timeout is None
-        )
+        # Email (without DNS) and phone checks take any value, blanks included, and
+        # never raise: they are called as they are, without _one's guards.
+        self._total: Callable[[str | None], Verdict] | None = None
+        if field.kind is Kind.EMAIL and email_dns_timeout is None:
+            self._total = email.check
+        elif field.kind is Kind.PHONE:
+            self._total = partial(phone.check, region=country)
         self._cache: dict[str | None, Verdict] = (
-            _SHARED.setdefault((field.kind, country), {}) if pure else {}
+            _SHARED.setdefault((field.kind, country), {}) if self._total is not None else {}
         )
         self.counts: Counter[str] = Counter()
         self.checked = 0
@@ -61,9 +66,9 @@ class ColumnChecker:
         # Counting in C first leaves one step per distinct value, not per cell.
         occurrences = Counter(values)
         fresh = [v for v in occurrences if v not in cache]
-        one = self._one
+        check = self._total or self._one
         for value in fresh:
-            cache[value] = one(value)
+            cache[value] = check(value)
         self.checked += len(fresh)
         counts = self.counts
         for value, cells in occurrences.items():
