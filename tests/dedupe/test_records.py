@@ -70,6 +70,7 @@ def test_unusable_contact_points_are_left_out(carnet: Carnet, tmp_path: Path) ->
     jb = _records(carnet).filter(pl.col("last_name").str.to_lowercase() == "le goff")
     assert jb.height == 1
     assert jb["emails"].to_list() == [[]]
+    assert jb["emails_unparsed"].to_list() == [["jb.legoff@"]]  # kept for matching only
     assert jb["phones"].to_list() == [[]]
     assert jb["postcode"].to_list() == ["29200"]
 

@@ -388,6 +388,37 @@ def test_several_emails_any_agrees() -> None:
     assert con.sql(gamma_sql((EmailComparison(),), "pairs", "rec", "rec")).fetchall()[0][2] == 0
 
 
+def _levels(records: pl.DataFrame, *comps: Comparison) -> list[str]:
+    prepared = prepare_records(records)
+    con = duckdb.connect()
+    con.register("rec", prepared)
+    con.register("pairs", pl.DataFrame({"id_l": [1], "id_r": [2]}))
+    row = con.sql(gamma_sql(comps, "pairs", "rec", "rec")).fetchall()[0][2:]
+    return ["missing" if g == -1 else c.levels[g].label for c, g in zip(comps, row, strict=True)]
+
+
+def test_an_email_typed_without_its_at_is_put_back() -> None:
+    # the survey row's e-mail failed validation; the matcher still reads it
+    records = frame(
+        record(1, first_name="Gérard", last_name="Laurent", email="gerard.laurent@orange.fr"),
+        record(2, first_name="Gérard"),
+    ).with_columns(
+        pl.Series("emails_unparsed", [[], ["Gerard.Laurent orange.fr"]], dtype=pl.List(pl.String))
+    )
+    assert _levels(records, EmailComparison(), LastNameComparison()) == [
+        "email exact once its missing @ is put back",
+        "missing",  # the (restored) e-mail is shared: it already counts
+    ]
+    # no known provider's domain to tell where the "@" went: not evidence
+    unknown = records.with_columns(
+        pl.Series("emails_unparsed", [[], ["gerard.laurentacme.fr"]], dtype=pl.List(pl.String))
+    )
+    assert _levels(unknown, EmailComparison()) == ["missing"]
+    prepared = prepare_records(records)
+    assert prepared["emails"].to_list() == [["gerard.laurent@orange.fr"], None]
+    assert prepared["emails_fixed"].to_list() == [None, ["gerard.laurent@orange.fr"]]
+
+
 @pytest.mark.parametrize("comp", [c for c, *_ in CASES])
 def test_round_trip_and_docstring(comp: Comparison) -> None:
     assert comparison_from_dict(comp.to_dict()) == comp

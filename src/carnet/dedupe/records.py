@@ -3,8 +3,10 @@
 One row per active contact, in the schema :mod:`carnet.match.records`
 documents: ``record_id`` is the contact id; ``emails`` and ``phones`` hold
 every usable contact point (invalid, empty and unassigned ones are not
-evidence); the address is the primary one, else the most recently seen; the
-SIREN comes from the contact's organisation.
+evidence); ``emails_unparsed`` the e-mails as typed that failed validation
+(``gerard.laurentorange.fr``: the matcher puts back a missing ``@`` before a
+known provider's domain); the address is the primary one, else the most
+recently seen; the SIREN comes from the contact's organisation.
 
 Reading is columnar: three queries, assembled with Polars joins, so the whole
 store (a million contacts) is read without a Python loop per contact.
@@ -32,6 +34,7 @@ RECORD_SCHEMA: dict[str, pl.DataType] = {
     "last_name": pl.String(),
     "birth_date": pl.String(),
     "emails": pl.List(pl.String),
+    "emails_unparsed": pl.List(pl.String),
     "phones": pl.List(pl.String),
     "postcode": pl.String(),
     "city": pl.String(),
@@ -135,6 +138,20 @@ def store_records(conn: Connection, contact_ids: Sequence[int] | None = None) ->
         if kind not in handles.columns:
             handles = handles.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(kind))
     handles = handles.rename({"email": "emails", "phone": "phones"})
+    unparsed = _frame(
+        conn,
+        _restrict(
+            sa.select(cp.c.contact_id, cp.c.raw).where(
+                cp.c.kind == "email", cp.c.verdict == "invalid", cp.c.raw.is_not(None)
+            ),
+            cp.c.contact_id,
+            contact_ids,
+        ),
+        {"record_id": pl.Int64, "raw": pl.String},
+    )
+    unparsed = unparsed.group_by("record_id").agg(
+        pl.col("raw").unique().sort().alias("emails_unparsed")
+    )
     address = (
         points.filter(pl.col("kind") == "address")
         .group_by("record_id", maintain_order=True)
@@ -143,10 +160,11 @@ def store_records(conn: Connection, contact_ids: Sequence[int] | None = None) ->
     )
     records = (
         people.join(handles, on="record_id", how="left")
+        .join(unparsed, on="record_id", how="left")
         .join(address, on="record_id", how="left")
         .with_columns(
-            pl.col("emails").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-            pl.col("phones").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            pl.col(c).fill_null(pl.lit([], dtype=pl.List(pl.String)))
+            for c in ("emails", "emails_unparsed", "phones")
         )
         .select(list(RECORD_SCHEMA))
         .sort("record_id")

@@ -447,6 +447,8 @@ class EmailComparison(Comparison):
     * ``email exact`` — ``jean.dupont@gmail.com`` ~ ``jean.dupont@gmail.com``
       (weighing ``log2(n - 1)`` less when ``n`` records hold the primary
       e-mail: a family or company mailbox)
+    * ``email exact once its missing @ is put back`` (weighs as canonical) —
+      ``gerard.laurentorange.fr`` (invalid as typed) ~ ``gerard.laurent@orange.fr``
     * ``email canonical`` — ``jean.dupont+promo@gmail.com`` ~ ``jeandupont@googlemail.com``
     * ``email domain typo`` — ``mfernandes@orange.fr`` ~ ``mfernandes@ornage.fr``,
       ``claire.pinto@gmail.co`` (any two e-mails: same local part, the domains
@@ -462,12 +464,19 @@ class EmailComparison(Comparison):
     household: ClassVar[bool] = True
     name = "email"
     inputs = ("email",)
-    null_sql = "l.emails IS NULL OR r.emails IS NULL"
+    null_sql = "l.emails_canon IS NULL OR r.emails_canon IS NULL"
 
     def __init__(self) -> None:
         super().__init__()
         self.levels = (
             Level("email exact", "list_has_any(l.emails, r.emails)", 0.6, shared_count="email_n"),
+            Level(
+                "email exact once its missing @ is put back",
+                "list_has_any(l.emails_fixed, r.emails_canon) "
+                "OR list_has_any(r.emails_fixed, l.emails_canon)",
+                0.01,
+                mirrors=2,
+            ),
             Level("email canonical", "list_has_any(l.emails_canon, r.emails_canon)", 0.05),
             Level(
                 "email domain typo",

@@ -9,7 +9,10 @@ column          meaning (all nullable strings unless said)
 ``first_name``  as typed (case, accents, hyphens are folded here)
 ``last_name``
 ``birth_date``  ISO ``yyyy-mm-dd``; anything else is treated as missing
-``email``       one normalised e-mail, and/or ``emails``: list of e-mails
+``email``       one normalised e-mail, and/or ``emails``: list of e-mails;
+                ``emails_unparsed``: e-mails as typed that failed validation
+                (one typed without its "@" before a known provider's domain
+                is put back together: the *restored* e-mail level)
 ``phone``       one E.164 phone, and/or ``phones``: list of phones
 ``postcode``
 ``city``
@@ -51,6 +54,7 @@ from carnet.match.phonetic import fold_expr, french_phonetic_expr
 
 __all__ = [
     "BASE_COLUMNS",
+    "COMMON_EMAIL_DOMAINS",
     "GENERIC_EMAIL_LOCAL_PARTS",
     "MOBILE_PREFIXES",
     "PLUS_TAG_DOMAINS",
@@ -59,6 +63,7 @@ __all__ = [
     "canonical_email_expr",
     "is_mobile_expr",
     "prepare_records",
+    "restore_missing_at_expr",
     "term_frequency_tables",
     "to_polars",
 ]
@@ -156,6 +161,59 @@ def is_mobile_expr(expr: pl.Expr) -> pl.Expr:
     out = pl.lit(False)
     for prefix in MOBILE_PREFIXES:
         out = out | expr.str.starts_with(prefix)
+    return out
+
+
+#: Consumer e-mail providers whose domain marks where a missing "@" goes.
+COMMON_EMAIL_DOMAINS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            *PLUS_TAG_DOMAINS,
+            "googlemail.com",
+            "orange.fr",
+            "wanadoo.fr",
+            "free.fr",
+            "sfr.fr",
+            "neuf.fr",
+            "bbox.fr",
+            "numericable.fr",
+            "club-internet.fr",
+            "aliceadsl.fr",
+            "voila.fr",
+            "aol.com",
+            "aol.fr",
+            "gmx.fr",
+            "gmx.com",
+            "caramail.com",
+            "skynet.be",
+            "bluewin.ch",
+        },
+        key=lambda d: (-len(d), d),
+    )
+)
+
+
+def restore_missing_at_expr(expr: pl.Expr) -> pl.Expr:
+    """An e-mail typed without its "@" (``gerard.laurentorange.fr``) put back together.
+
+    Only before a known provider's domain (:data:`COMMON_EMAIL_DOMAINS`), the
+    longest first, and when at least two characters are left for the local
+    part (a trailing dot typed instead of the "@" is dropped); anything else
+    is None.
+    """
+    value = expr.str.to_lowercase().str.replace_all(r"\s", "")
+    out: pl.Expr = pl.lit(None, dtype=pl.String)
+    for domain in reversed(COMMON_EMAIL_DOMAINS):  # the longest domain wins: last `when`
+        local = value.str.slice(0, value.str.len_chars() - len(domain)).str.strip_chars_end(".")
+        out = (
+            pl.when(
+                ~value.str.contains("@", literal=True)
+                & value.str.ends_with(domain)
+                & (local.str.len_chars() >= 2)
+            )
+            .then(pl.concat_str([local, pl.lit("@"), pl.lit(domain)]))
+            .otherwise(out)
+        )
     return out
 
 
@@ -501,6 +559,7 @@ def _prepare_core(
         _fold_distinct(df, "last_name").alias("ln"),
         _string(df, "birth_date").str.strip_chars().alias("dob_raw"),
         contact_list(df, "email", "emails").alias("emails_raw"),
+        contact_list(df, "email_unparsed", "emails_unparsed").alias("unparsed_raw"),
         contact_list(df, "phone", "phones").alias("phones_raw"),
         _string(df, "postcode").str.replace_all(r"\s", "").str.to_uppercase().alias("postcode"),
         _fold_distinct(df, "city").alias("city"),
@@ -562,13 +621,25 @@ def _prepare_core(
             .alias(f"{col}_groups"),
             pl.col(col).is_in(known).alias(f"{col}_known"),
         )
-    # E-mails: long table, placeholders dropped, canonical forms and local parts.
+    # E-mails: long table, placeholders dropped, canonical forms and local parts;
+    # e-mails typed without their "@" put back in (flagged ``restored``).
     emails = _long_contact_points(
         base["record_id"],
         base["emails_raw"].list.eval(normalise_contact_point(pl.element(), "email")),
         max_shared_contact_point,
         None if placeholders is None else placeholders["email"],
-    ).with_columns(canonical_email_expr(pl.col("value")).alias("canon"))
+    ).with_columns(pl.lit(False).alias("restored"))
+    restored = (
+        pl.DataFrame({"record_id": base["record_id"], "value": base["unparsed_raw"]})
+        .explode("value")
+        .select("record_id", restore_missing_at_expr(pl.col("value")).alias("value"))
+        .drop_nulls("value")
+        .unique(maintain_order=True)
+        .with_columns(pl.lit(True).alias("restored"))
+    )
+    if restored.height:
+        emails = pl.concat([emails, restored])
+    emails = emails.with_columns(canonical_email_expr(pl.col("value")).alias("canon"))
     emails = emails.with_columns(pl.col("canon").str.extract(r"^(.+)@", 1).alias("local"))
     names = _email_name_keys(
         emails.select(
@@ -576,27 +647,43 @@ def _prepare_core(
         ),
         base.select("record_id", "fn", "ln"),
     )
-    email_lists = emails.group_by("record_id", maintain_order=True).agg(
-        pl.col("value").alias("emails"),
-        pl.col("canon").drop_nulls().unique(maintain_order=True).alias("emails_canon"),
-        pl.col("local")
-        .filter(
-            pl.col("local").is_not_null()
-            & (pl.col("local").str.len_chars() >= 4)
-            & pl.col("local").str.contains(r"\d")
-            & ~pl.col("local").is_in(list(GENERIC_EMAIL_LOCAL_PARTS))
+    typed = ~pl.col("restored")
+    email_lists = (
+        emails.group_by("record_id", maintain_order=True)
+        .agg(
+            pl.col("value").filter(typed).alias("emails"),
+            pl.col("canon").drop_nulls().unique(maintain_order=True).alias("emails_canon"),
+            pl.col("canon")
+            .filter(pl.col("restored"))
+            .drop_nulls()
+            .unique(maintain_order=True)
+            .alias("emails_fixed"),
+            pl.col("local")
+            .filter(
+                typed
+                & pl.col("local").is_not_null()
+                & (pl.col("local").str.len_chars() >= 4)
+                & pl.col("local").str.contains(r"\d")
+                & ~pl.col("local").is_in(list(GENERIC_EMAIL_LOCAL_PARTS))
+            )
+            .unique(maintain_order=True)
+            .alias("email_locals"),
+            pl.col("local")
+            .filter(
+                typed
+                & pl.col("local").is_not_null()
+                & (pl.col("local").str.len_chars() >= 4)
+                & ~pl.col("local").is_in(list(GENERIC_EMAIL_LOCAL_PARTS))
+            )
+            .first()
+            .alias("email1_local"),
+            pl.col("canon").filter(typed).drop_nulls().first().alias("email1"),
         )
-        .unique(maintain_order=True)
-        .alias("email_locals"),
-        pl.col("local")
-        .filter(
-            pl.col("local").is_not_null()
-            & (pl.col("local").str.len_chars() >= 4)
-            & ~pl.col("local").is_in(list(GENERIC_EMAIL_LOCAL_PARTS))
+        .with_columns(
+            # a record with no e-mail as typed, only a restored one, has none
+            pl.when(pl.col(c).list.len() > 0).then(pl.col(c)).alias(c)
+            for c in ("emails", "emails_fixed")
         )
-        .first()
-        .alias("email1_local"),
-        pl.col("canon").drop_nulls().first().alias("email1"),
     )
     phones = _long_contact_points(
         base["record_id"],
@@ -610,7 +697,7 @@ def _prepare_core(
         pl.col("value").filter(is_mobile_expr(pl.col("value"))).alias("mobiles"),
     )
     base = (
-        base.drop("emails_raw", "phones_raw")
+        base.drop("emails_raw", "unparsed_raw", "phones_raw")
         .join(email_lists, on="record_id", how="left")
         .join(phone_lists, on="record_id", how="left")
         .join(names, on="record_id", how="left")

@@ -50,6 +50,7 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     "ln_known",
     "emails",
     "emails_canon",
+    "emails_fixed",
     "email_locals",
     "email1",
     "email1_local",

@@ -519,6 +519,8 @@ def _input_frame(records: DataFrame, identifier_columns: Sequence[str]) -> DataF
     for _, many in _SINGLE_AND_MANY:
         if many in fields:
             cols.append(F.col(many).cast("array<string>"))
+    if "emails_unparsed" in fields:
+        cols.append(F.col("emails_unparsed").cast("array<string>"))
     return records.select(*cols)
 
 
@@ -629,7 +631,7 @@ def _prepared_schema(
     for name in input_columns:
         if name == "record_id":
             types[name] = pl.Int64()
-        elif name in ("emails", "phones"):
+        elif name in ("emails", "phones", "emails_unparsed"):
             types[name] = pl.List(pl.String)
         else:
             types[name] = pl.String()
