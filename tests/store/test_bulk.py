@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from carnet import Carnet
 from carnet.store import schema as s
-from carnet.store.bulk import bulk_insert
+from carnet.store.bulk import bulk_insert, insert_returning_ids
 
 
 def test_bulk_insert_round_trips_like_sqlalchemy(carnet: Carnet) -> None:
@@ -51,3 +51,26 @@ def test_bulk_insert_round_trips_like_sqlalchemy(carnet: Carnet) -> None:
     assert Decimal(price) == Decimal("19.90")
     assert bulk_contact["birth_date"] == date(1980, 2, 29)
     assert bulk_contact["attributes"] == {"k": True} and bulk_contact["interests"] == ["x"]
+
+
+def test_insert_returning_ids_gives_each_row_its_id_in_order(carnet: Carnet) -> None:
+    now = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
+
+    def contacts(names: list[str]) -> list[dict[str, object]]:
+        return [
+            {"last_name": n, "first_seen": now, "created_at": now, "updated_at": now,
+             "interests": [], "equipment": [], "tags": [], "attributes": {}, "status": "active"}
+            for n in names
+        ]
+
+    with carnet.engine.begin() as conn:
+        first = insert_returning_ids(conn, s.contacts, contacts(["A", "B"]))
+        # a row deleted at the top (SQLite hands its id out again): still one id per row
+        conn.execute(s.contacts.delete().where(s.contacts.c.id == first[1]))
+        second = insert_returning_ids(conn, s.contacts, contacts([f"N{i}" for i in range(1200)]))
+        assert insert_returning_ids(conn, s.contacts, []) == []
+    with carnet.engine.connect() as conn:
+        stored = dict(conn.execute(sa.select(s.contacts.c.id, s.contacts.c.last_name)).all())
+    assert len(set(second)) == 1200 and first[0] not in second
+    assert stored[first[0]] == "A"
+    assert [stored[i] for i in second] == [f"N{i}" for i in range(1200)]

@@ -42,6 +42,7 @@ from carnet.consent._util import write_lock as _write_lock
 from carnet.consent.purposes import ACTIONS, CHANNELS, LEGAL_BASES
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.store import schema as s
+from carnet.store.bulk import insert_returning_ids
 
 HASH_VERSION = "carnet-consent-v1"
 #: Proof keys kept when a proof is redacted: they describe the collection, not the person.
@@ -280,9 +281,8 @@ def append_events(
         )
         prev = h
     ids: list[int] = []
-    statement = t.insert().returning(t.c.id, sort_by_parameter_order=True)
     for batch in chunks(rows, 5000):
-        ids.extend(int(r[0]) for r in conn.execute(statement, batch))
+        ids.extend(insert_returning_ids(conn, t, batch))
     if any(b <= a for a, b in pairwise(ids)):  # pragma: no cover
         raise RuntimeError("consent event ids are not increasing; the chain would fork")
     _update_state(conn, rows, ids)

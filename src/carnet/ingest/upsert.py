@@ -40,7 +40,7 @@ from carnet.ingest.write_activity import ActivityWriter
 from carnet.ingest.write_consent import ConsentWriter
 from carnet.ingest.write_organisations import OrganisationWriter
 from carnet.store import schema as s
-from carnet.store.bulk import bulk_insert
+from carnet.store.bulk import bulk_insert, insert_returning_ids
 
 OUTCOMES = ("inserted", "updated", "unchanged", "merged", "suppressed", "rejected")
 
@@ -308,11 +308,10 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                     "updated_at": self.now,
                 }
             )
-        result = self.conn.execute(
-            s.contacts.insert().returning(s.contacts.c.id, sort_by_parameter_order=True), rows
-        )
-        for target, contact_id in zip(new, result.scalars(), strict=True):
-            target.contact_id = int(contact_id)
+        for target, contact_id in zip(
+            new, insert_returning_ids(self.conn, s.contacts, rows), strict=True
+        ):
+            target.contact_id = contact_id
         self._history(
             (t.contact_id, "*", None, "created", f"row {t.records[0].number}")
             for t in new

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from carnet.ingest.batch import BatchBase, Target, chunks, is_new, later, moment_key
 from carnet.ingest.rows import RowRecord
 from carnet.store import schema as s
-from carnet.store.bulk import bulk_insert
+from carnet.store.bulk import bulk_insert, insert_returning_ids
 
 
 class ActivityWriter(BatchBase):
@@ -124,11 +124,8 @@ class ActivityWriter(BatchBase):
                     "import_id": self.import_id,
                 }
         if new_orders:
-            ids = self.conn.execute(
-                o.insert().returning(o.c.id, sort_by_parameter_order=True),
-                list(new_orders.values()),
-            ).scalars()
-            orders.update(zip(new_orders, (int(i) for i in ids), strict=True))
+            ids = insert_returning_ids(self.conn, o, list(new_orders.values()))
+            orders.update(zip(new_orders, ids, strict=True))
         rows: list[dict[str, Any]] = []
         touched: set[int] = set()
         latest: dict[int, datetime] = {}
@@ -227,10 +224,7 @@ class ActivityWriter(BatchBase):
                         "updated_at": self.now,
                     }
                 )
-            created = self.conn.execute(
-                p.insert().returning(p.c.id, sort_by_parameter_order=True), rows
-            ).scalars()
-            ids.update(zip(new, (int(i) for i in created), strict=True))
+            ids.update(zip(new, insert_returning_ids(self.conn, p, rows), strict=True))
         known: dict[int, dict[Decimal, datetime]] = defaultdict(dict)
         for chunk in chunks(sorted(ids.values())):
             for price_row in self.conn.execute(

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from carnet.directory.base import _text as text_value
 from carnet.ingest.batch import BatchBase, Target, chunks, is_new
 from carnet.store import schema as s
+from carnet.store.bulk import insert_returning_ids
 
 _ORG_COLUMNS = (
     "name",
@@ -113,12 +114,7 @@ class OrganisationWriter(BatchBase):
                 }
                 for values in new.values()
             ]
-            created = [
-                int(i)
-                for i in self.conn.execute(
-                    o.insert().returning(o.c.id, sort_by_parameter_order=True), rows
-                ).scalars()
-            ]
+            created = insert_returning_ids(self.conn, o, rows)
             for values, org_id in zip(new.values(), created, strict=True):
                 for key in keys:
                     if values.get(key):

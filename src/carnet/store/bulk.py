@@ -92,3 +92,36 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
     finally:
         cursor.close()
     return len(rows)
+
+
+def insert_returning_ids(
+    conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]
+) -> list[int]:
+    """Insert ``rows`` (all with the same keys) and return their new ids, in order.
+
+    SQLAlchemy can only keep ``RETURNING`` ids in parameter order on SQLite by
+    inserting one row per statement; here SQLite gets one ``executemany`` instead,
+    and the ids are read back from ``last_insert_rowid()``: inside one write
+    transaction an ``INTEGER PRIMARY KEY`` table gives the rows consecutive ids
+    (checked, not assumed). PostgreSQL keeps SQLAlchemy's batched
+    ``INSERT ... RETURNING``, which is one statement there already.
+
+    Raises:
+        RuntimeError: if SQLite's ids were not consecutive (never seen; the
+            transaction is then rolled back by the caller rather than mis-linking).
+    """
+    if not rows:
+        return []
+    primary = table.primary_key.columns.values()[0]
+    if conn.dialect.name != "sqlite":
+        result = conn.execute(table.insert().returning(primary, sort_by_parameter_order=True), rows)
+        return [int(i) for i in result.scalars()]
+    bulk_insert(conn, table, rows)
+    last = int(conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
+    first = last - len(rows) + 1
+    count = conn.execute(
+        sa.select(sa.func.count()).select_from(table).where(primary.between(first, last))
+    ).scalar_one()
+    if count != len(rows):  # pragma: no cover - would mean a concurrent writer in our transaction
+        raise RuntimeError(f"{table.name}: the new rows' ids are not {first}..{last}")
+    return list(range(first, last + 1))
