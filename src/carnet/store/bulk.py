@@ -3,7 +3,7 @@
 SQLAlchemy's executemany builds parameters row by row through its generic
 machinery, which costs more than the database itself on wide batches. Here the
 INSERT is compiled once, each column's bind processor (dates, JSON, booleans,
-decimals, exactly as SQLAlchemy would store them) is applied in a tight loop,
+decimals, exactly as SQLAlchemy would store them) is mapped over its column,
 and the rows go straight to the driver's ``executemany``. What is stored is
 identical to what ``conn.execute(table.insert(), rows)`` would store.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,10 +55,17 @@ def _compiled(conn: Connection, table: sa.Table, columns: tuple[str, ...]) -> _C
 _MISSING = object()
 
 
-def _value(row: Mapping[str, Any], name: str, default: Any) -> Any:
+def _column(
+    rows: Sequence[Mapping[str, Any]], name: str, processor: _Processor, default: Any
+) -> list[Any]:
+    """One parameter's values for every row, bind processor applied (column at a time)."""
     if default is _MISSING:
-        return row[name]
-    return default.arg(None) if default.is_callable else default.arg
+        values = list(map(itemgetter(name), rows))
+    elif default.is_callable:
+        values = [default.arg(None) for _ in rows]
+    else:
+        values = [default.arg] * len(rows)
+    return values if processor is None else list(map(processor, values))
 
 
 def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -69,23 +77,12 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
         return 0
     columns = tuple(rows[0].keys())
     sql, params, positional = _compiled(conn, table, columns)
-    values: list[Any]
-    if positional:
-        values = [
-            tuple(
-                p(_value(row, name, d)) if p is not None else _value(row, name, d)
-                for name, p, d in params
-            )
-            for row in rows
-        ]
-    else:
-        values = [
-            {
-                name: (p(_value(row, name, d)) if p is not None else _value(row, name, d))
-                for name, p, d in params
-            }
-            for row in rows
-        ]
+    # Parameters are built a column at a time (C-level map and zip), not cell by cell.
+    columns_values = [_column(rows, name, p, d) for name, p, d in params]
+    values: list[Any] = list(zip(*columns_values, strict=True))
+    if not positional:
+        names = [name for name, _, _ in params]
+        values = [dict(zip(names, row, strict=True)) for row in values]
     cursor = conn.connection.cursor()
     try:
         cursor.executemany(sql, values)
