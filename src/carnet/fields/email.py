@@ -321,7 +321,6 @@ def suggest_domain(domain: str) -> str | None:
 _FUZZY_PROVIDERS = tuple(p for p in _PROVIDERS if len(p) >= 5 and p not in _NO_FUZZY)
 
 _LONGEST_FIRST = tuple(sorted(COMMON_DOMAINS, key=len, reverse=True))
-_ROLE_SEPARATORS = re.compile(r"[._\-]")
 
 
 def _missing_at(text: str) -> str | None:
@@ -523,7 +522,9 @@ def _plain_domain(domain: str) -> Mapping[str, str] | None:
 
 def _is_role(local: str) -> bool:
     """True for the local part of a shared mailbox (``contact``, ``compta+x`` ...)."""
-    return _ROLE_SEPARATORS.sub("", local.split("+", 1)[0]) in ROLE_ACCOUNTS
+    # three str.replace calls cost a third of one regex substitution
+    name = local.split("+", 1)[0].replace(".", "").replace("_", "").replace("-", "")
+    return name in ROLE_ACCOUNTS
 
 
 def _usable(

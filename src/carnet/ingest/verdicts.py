@@ -55,7 +55,7 @@ class ColumnChecker:
         self._cache: dict[str | None, Verdict] = (
             _SHARED.setdefault((field.kind, country), {}) if self._total is not None else {}
         )
-        self.counts: Counter[str] = Counter()
+        self.counts: Counter[Status] = Counter()
         self.checked = 0
 
     def column(self, values: Sequence[str | None]) -> list[Verdict]:
@@ -72,7 +72,7 @@ class ColumnChecker:
         self.checked += len(fresh)
         counts = self.counts
         for value, cells in occurrences.items():
-            counts[cache[value].status.value] += cells
+            counts[cache[value].status] += cells
         return list(map(cache.__getitem__, values))
 
     def _one(self, value: str | None) -> Verdict:
@@ -86,4 +86,4 @@ class ColumnChecker:
 
     def summary(self) -> dict[str, int]:
         """Cells per status, e.g. ``{"valid": 950, "warning": 30, "invalid": 20}``."""
-        return {s.value: self.counts[s.value] for s in Status if self.counts[s.value]}
+        return {s.value: self.counts[s] for s in Status if self.counts[s]}
