@@ -132,6 +132,26 @@ def test_other_sources_merge_by_email_without_overwriting(carnet: Carnet, tmp_pa
     assert jp.first_name == "Jean-Pierre"
 
 
+def test_a_household_in_one_file_stays_apart(carnet: Carnet, tmp_path: Path) -> None:
+    """Rows of one batch sharing a family mailbox and phone join only on agreeing first names."""
+    family = write_csv(
+        tmp_path / "famille.csv",
+        ["Prénom", "Nom", "E-mail", "Téléphone"],
+        [["Julien", "Tazi", "famille.tazi@free.fr", "01 42 68 53 00"],
+         ["Salima", "Tazi", "famille.tazi@free.fr", "01 42 68 53 00"],
+         ["Salima", "TAZI", "famille.tazi@free.fr", ""],
+         ["", "", "famille.tazi@free.fr", ""],
+         ["Julien", "Tazi", "", "01 42 68 53 00"]],
+        encoding="utf-8", delimiter=",",
+    )
+    report = carnet.import_file(family)
+    assert (report.counts["inserted"], report.counts["merged"]) == (2, 3)
+    people = {c.first_name: c for c in carnet.search_contacts("tazi")}
+    assert sorted(people) == ["Julien", "Salima"]
+    again = carnet.import_file(family, source="relance")
+    assert (again.counts["inserted"], again.counts["merged"]) == (0, 5)
+
+
 def test_consent_columns_become_consent_events_with_proof(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",

@@ -37,6 +37,10 @@ class Target:
     records: list[RowRecord] = field(default_factory=list)
     # True when this batch changed an existing contact (values, points, activity ...).
     changed: bool = False
+    # The person's first name as far as the batch knows it (the stored contact's, else
+    # that of its first row having one): rows sharing an email or phone join it only
+    # when their first names agree.
+    first_name: str | None = None
 
 
 class BatchBase:

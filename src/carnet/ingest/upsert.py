@@ -146,16 +146,28 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
 
         targets: list[Target] = []
         by_contact: dict[int, Target] = {}
-        by_key: dict[tuple[str, str], Target] = {}
+        # Several people of the batch may share an email or a phone (a household):
+        # each key lists them all, and a row joins the one whose first name agrees.
+        by_key: dict[tuple[str, str], list[Target]] = defaultdict(list)
         unresolved: list[tuple[RowRecord, str]] = []
 
-        def existing(contact_id: int, own: bool) -> Target:
+        def existing(contact_id: int, own: bool, first_name: str | None = None) -> Target:
             target = by_contact.get(contact_id)
             if target is None:
-                target = Target(contact_id=contact_id, own=own)
+                target = Target(contact_id=contact_id, own=own, first_name=first_name)
                 by_contact[contact_id] = target
                 targets.append(target)
             return target
+
+        def in_batch(key: tuple[str, str], first: str | None) -> Target | None:
+            return next(
+                (t for t in by_key.get(key, ()) if _same_first_name(first, t.first_name)), None
+            )
+
+        def register(key: tuple[str, str], target: Target) -> None:
+            holders = by_key[key]
+            if not any(t is target for t in holders):
+                holders.append(target)
 
         for record in records:
             first = record.columns.get("first_name")
@@ -168,13 +180,14 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                 if contact_id is not None:
                     target = existing(contact_id, own=False)
             if target is None and record.external_id:
-                target = by_key.get(("id", record.external_id))
+                same_row = by_key.get(("id", record.external_id))
+                target = same_row[0] if same_row else None
             for email in record.usable_emails:
                 if target is not None:
                     break
-                target = by_key.get(("email", email)) or next(
+                target = in_batch(("email", email), first) or next(
                     (
-                        existing(cid, own=False)
+                        existing(cid, own=False, first_name=known_first)
                         for cid, known_first, _ in email_hits.get(email, ())
                         if _same_first_name(first, known_first)
                     ),
@@ -183,9 +196,9 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             for phone in record.usable_phones:
                 if target is not None or not last:
                     break
-                target = by_key.get(("phone", f"{phone}|{_fold(last)}")) or next(
+                target = in_batch(("phone", f"{phone}|{_fold(last)}"), first) or next(
                     (
-                        existing(cid, own=False)
+                        existing(cid, own=False, first_name=known_first)
                         for cid, known_first, known_last in phone_hits.get(phone, ())
                         if known_last
                         and _fold(known_last) == _fold(last)
@@ -206,13 +219,15 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                 target = Target(slot=len(targets))
                 targets.append(target)
             target.records.append(record)
+            if target.first_name is None and first:
+                target.first_name = first
             if record.external_id:
-                by_key.setdefault(("id", record.external_id), target)
+                register(("id", record.external_id), target)
             for email in record.usable_emails:
-                by_key.setdefault(("email", email), target)
+                register(("email", email), target)
             if last:
                 for phone in record.usable_phones:
-                    by_key.setdefault(("phone", f"{phone}|{_fold(last)}"), target)
+                    register(("phone", f"{phone}|{_fold(last)}"), target)
         return targets, unresolved
 
     def _lookup_external_ids(self, ids: set[str]) -> dict[str, int]:
