@@ -30,6 +30,7 @@ from carnet.demo.dates import REFERENCE_ORDINAL
 from carnet.demo.faults import _FOLDED, FAULT_RATES, Tally, fold, strip_accents
 from carnet.demo.identifiers import new_siren, new_siret, vat_from_siren
 from carnet.demo.pools import Origin, Pools, Weighted, build_pools, pick
+from carnet.match.records import canonical_email
 
 __all__ = [
     "B2B_SHARE",
@@ -334,11 +335,13 @@ class _Builder:
     # --- e-mail ----------------------------------------------------------------
 
     def _unique_email(self, local: str, domain: str) -> str:
+        # One mailbox per person, as the provider sees it: Gmail ignores dots, so
+        # jean.dupont@gmail.com and jeandupont@gmail.com would be the same person's.
         address = f"{local}@{domain}"
         used = self.used_emails
-        while address in used:
+        while (canonical_email(address) or address) in used:
             address = f"{local}{int(self.random() * 1000)}@{domain}"
-        used.add(address)
+        used.add(canonical_email(address) or address)
         return address
 
     def personal_email(self, first: str, last: str, birth_year: int, domains: Weighted[str]) -> str:
