@@ -4,8 +4,9 @@ SQLAlchemy's executemany builds parameters row by row through its generic
 machinery, which costs more than the database itself on wide batches. Here the
 INSERT is compiled once, each column's bind processor (dates, JSON, booleans,
 decimals, exactly as SQLAlchemy would store them) is mapped over its column,
-and the rows go straight to the driver's ``executemany``. What is stored is
-identical to what ``conn.execute(table.insert(), rows)`` would store.
+and the rows go straight to the driver: SQLite's ``executemany``, PostgreSQL's
+``COPY``. What is stored is identical to what ``conn.execute(table.insert(),
+rows)`` would store.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
     # Parameters are built a column at a time (C-level map and zip), not cell by cell.
     columns_values = [_column(rows, name, p, d) for name, p, d in params]
     values: list[Any] = list(zip(*columns_values, strict=True))
+    if conn.dialect.name == "postgresql":
+        _copy(conn, table, [name for name, _, _ in params], values)
+        return len(rows)
     if not positional:
         names = [name for name, _, _ in params]
         values = [dict(zip(names, row, strict=True)) for row in values]
@@ -91,6 +95,26 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
     return len(rows)
 
 
+def _copy(
+    conn: Connection, table: sa.Table, names: list[str], values: list[tuple[Any, ...]]
+) -> None:
+    """PostgreSQL: stream the rows with ``COPY ... FROM STDIN``, its bulk-load protocol.
+
+    An ``executemany`` sends every row as its own Bind/Execute round in the
+    pipeline; ``COPY`` streams them all in one statement. The values are the
+    ones the bind processors made, adapted by psycopg exactly as for an INSERT.
+    """
+    quote = conn.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(name) for name in names)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+    finally:
+        cursor.close()
+
+
 def insert_returning_ids(
     conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]
 ) -> list[int]:
@@ -100,8 +124,9 @@ def insert_returning_ids(
     inserting one row per statement; here SQLite gets one ``executemany`` instead,
     and the ids are read back from ``last_insert_rowid()``: inside one write
     transaction an ``INTEGER PRIMARY KEY`` table gives the rows consecutive ids
-    (checked, not assumed). PostgreSQL keeps SQLAlchemy's batched
-    ``INSERT ... RETURNING``, which is one statement there already.
+    (checked, not assumed). PostgreSQL draws the ids from the column's sequence
+    first, then loads the rows with them by ``COPY`` (see :func:`bulk_insert`).
+    Other databases keep SQLAlchemy's ``INSERT ... RETURNING``.
 
     Raises:
         RuntimeError: if SQLite's ids were not consecutive (never seen; the
@@ -110,6 +135,24 @@ def insert_returning_ids(
     if not rows:
         return []
     primary = table.primary_key.columns.values()[0]
+    if conn.dialect.name == "postgresql":
+        # Ids drawn from the column's sequence first, then the rows COPYed with them.
+        sequence = conn.exec_driver_sql(
+            f"SELECT pg_get_serial_sequence('{table.name}', '{primary.name}')"
+        ).scalar_one()
+        # sorted, so that the ids grow in the rows' order (as SQLite's do)
+        ids = sorted(
+            int(i)
+            for i in conn.execute(
+                sa.select(sa.func.nextval(sequence)).select_from(
+                    sa.func.generate_series(1, len(rows))
+                )
+            ).scalars()
+        )
+        bulk_insert(
+            conn, table, [{**row, primary.name: i} for row, i in zip(rows, ids, strict=True)]
+        )
+        return ids
     if conn.dialect.name != "sqlite":
         result = conn.execute(table.insert().returning(primary, sort_by_parameter_order=True), rows)
         return [int(i) for i in result.scalars()]
