@@ -648,6 +648,13 @@ def _prepare_core(
         base.select("record_id", "fn", "ln"),
     )
     typed = ~pl.col("restored")
+    # a local part that may name its person: typed as such, long enough, not "contact"
+    personal_local = (
+        typed
+        & pl.col("local").is_not_null()
+        & (pl.col("local").str.len_chars() >= 4)
+        & ~pl.col("local").is_in(list(GENERIC_EMAIL_LOCAL_PARTS))
+    )
     email_lists = (
         emails.group_by("record_id", maintain_order=True)
         .agg(
@@ -659,24 +666,10 @@ def _prepare_core(
             .unique(maintain_order=True)
             .alias("emails_fixed"),
             pl.col("local")
-            .filter(
-                typed
-                & pl.col("local").is_not_null()
-                & (pl.col("local").str.len_chars() >= 4)
-                & pl.col("local").str.contains(r"\d")
-                & ~pl.col("local").is_in(list(GENERIC_EMAIL_LOCAL_PARTS))
-            )
+            .filter(personal_local & pl.col("local").str.contains(r"\d"))
             .unique(maintain_order=True)
             .alias("email_locals"),
-            pl.col("local")
-            .filter(
-                typed
-                & pl.col("local").is_not_null()
-                & (pl.col("local").str.len_chars() >= 4)
-                & ~pl.col("local").is_in(list(GENERIC_EMAIL_LOCAL_PARTS))
-            )
-            .first()
-            .alias("email1_local"),
+            pl.col("local").filter(personal_local).first().alias("email1_local"),
             pl.col("canon").filter(typed).drop_nulls().first().alias("email1"),
         )
         .with_columns(
