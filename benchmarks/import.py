@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -44,6 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from demo_files import FILES, email_and_phone_cells, read_rows
+from memory import peak_rss_mb
 
 #: Flags of an email verdict whose text carnet changed to make it usable. (A phone
 #: that lost its leading 0 is flagged ``repaired`` too, but phonenumbers reads
@@ -162,7 +162,7 @@ def carnet_import(workdir: Path) -> dict[str, Any]:
         "validation_seconds": spent["email"] + spent["phone"],
         "validation_cpu_seconds": spent_cpu["email"] + spent_cpu["phone"],
         "counts": counts,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -220,7 +220,7 @@ def main() -> None:
     if args.part:
         fn = {"raw": raw_baseline, "naive": naive, "carnet": carnet_import}[args.part]
         result = fn(args.workdir)
-        result.setdefault("peak_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        result.setdefault("peak_rss_mb", peak_rss_mb())
         print(json.dumps(result))
         return
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="carnet-bench-"))
