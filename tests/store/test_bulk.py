@@ -74,3 +74,27 @@ def test_insert_returning_ids_gives_each_row_its_id_in_order(carnet: Carnet) -> 
     assert len(set(second)) == 1200 and first[0] not in second
     assert stored[first[0]] == "A"
     assert [stored[i] for i in second] == [f"N{i}" for i in range(1200)]
+
+
+def test_equal_instants_in_two_offsets_are_stored_as_written(carnet: Carnet) -> None:
+    from datetime import timedelta, timezone
+
+    utc = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
+    paris = utc.astimezone(timezone(timedelta(hours=2)))
+    assert utc == paris
+    with carnet.engine.begin() as conn:
+        contact_id = conn.execute(
+            s.contacts.insert().values(first_seen=utc, created_at=utc, updated_at=utc,
+                                       interests=[], equipment=[], tags=[], attributes={})
+            .returning(s.contacts.c.id)
+        ).scalar_one()
+        rows = [
+            {"contact_id": contact_id, "type": t, "occurred_at": when, "value": None,
+             "properties": {}, "source": "x", "import_id": None}
+            for t, when in (("utc", utc), ("paris", paris))
+        ]
+        bulk_insert(conn, s.events, rows)
+        conn.execute(s.events.insert(), [{**r, "type": r["type"] + "-ref"} for r in rows])
+    with carnet.engine.connect() as conn:
+        stored = dict(conn.execute(sa.select(s.events.c.type, s.events.c.occurred_at)).all())
+    assert stored["utc"] == stored["utc-ref"] and stored["paris"] == stored["paris-ref"]

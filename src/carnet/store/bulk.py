@@ -12,6 +12,7 @@ rows)`` would store.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
@@ -42,11 +43,9 @@ def _compiled(conn: Connection, table: sa.Table, columns: tuple[str, ...]) -> _C
             # Python-side defaults (default=dict ...) that SQLAlchemy would fill in.
             assert column.default is not None, f"{table.name}.{name} needs a value"
             default = column.default
-        processor = column.type._cached_bind_processor(dialect)
+        processor: _Processor = column.type._cached_bind_processor(dialect)
         if processor is not None and isinstance(column.type, sa.DateTime | sa.Date):
-            # A batch stamps most rows with the same few instants (the import's time,
-            # first seen ...): format each once instead of once per row.
-            processor = lru_cache(maxsize=4096)(processor)
+            processor = _per_instant(processor)
         params.append((str(name), processor, default))
     compiled: _Compiled = (str(statement), params, positional)
     _CACHE[key] = compiled
@@ -54,6 +53,26 @@ def _compiled(conn: Connection, table: sa.Table, columns: tuple[str, ...]) -> _C
 
 
 _MISSING = object()
+
+
+def _per_instant(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``processor`` remembering its last few thousand dates and instants.
+
+    A batch stamps most rows with the same few instants (the import's time,
+    first seen ...): each is formatted once instead of once per row. The key
+    holds the UTC offset too, since two equal instants written in two offsets
+    are stored as written.
+    """
+
+    @lru_cache(maxsize=4096)
+    def formatted(value: Any, _offset: Any) -> Any:
+        return processor(value)
+
+    def process(value: Any) -> Any:
+        offset = value.utcoffset() if isinstance(value, datetime) else None
+        return formatted(value, offset)
+
+    return process
 
 
 def _column(
