@@ -16,6 +16,7 @@ MODULES = [
     "iban",
     "naf",
     "name",
+    "organisation",
     "phone",
     "postcodes",
     "registry",

@@ -17,7 +17,19 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from carnet.fields import dates, email, iban, naf, name, phone, postcodes, siren, siret, vat
+from carnet.fields import (
+    dates,
+    email,
+    iban,
+    naf,
+    name,
+    organisation,
+    phone,
+    postcodes,
+    siren,
+    siret,
+    vat,
+)
 from carnet.fields.catalog import Field, Kind, fold_header
 from carnet.fields.verdict import Verdict, blank
 
@@ -172,6 +184,8 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
         return check_country
     if kind is Kind.LIST:
         return _check_list
+    if field.name == "organisation_name":
+        return organisation.check_name
     return _check_text
 
 

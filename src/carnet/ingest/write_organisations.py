@@ -23,6 +23,11 @@ _ORG_COLUMNS = (
 )
 
 
+# Cache entries (_SIREN_OF, organisation id) → its SIREN, so that a name shared by two
+# companies does not link a row to the one whose SIREN differs from the row's.
+_SIREN_OF = "siren of organisation"
+
+
 class OrganisationWriter(BatchBase):
     """Finds or creates each row's organisation and links the contact to it."""
 
@@ -84,24 +89,32 @@ class OrganisationWriter(BatchBase):
             column = sa.func.lower(o.c[key]) if key == "name" else o.c[key]
             for chunk in chunks(sorted(wanted_values)):
                 for row in self.conn.execute(
-                    sa.select(o.c.id, o.c[key])
+                    sa.select(o.c.id, o.c[key], o.c.siren)
                     .where(column.in_(chunk), o.c.status == "active")
                     .order_by(o.c.id)
                 ):
                     self._org_cache.setdefault((key, str(row[1]).lower()), int(row[0]))
+                    if row.siren:
+                        self._org_cache[(_SIREN_OF, str(row.id))] = int(row.siren)
 
         def known(values: dict[str, Any]) -> int | None:
             for key in keys:
                 value = values.get(key)
-                if value and (key, str(value).lower()) in self._org_cache:
-                    return self._org_cache[(key, str(value).lower())]
+                found = self._org_cache.get((key, str(value).lower())) if value else None
+                if found is None:
+                    continue
+                # Same name, another SIREN: another company of that name.
+                theirs = self._org_cache.get((_SIREN_OF, str(found)))
+                if (
+                    key == "name"
+                    and values.get("siren")
+                    and theirs not in (None, int(values["siren"]))
+                ):
+                    continue
+                return found
             return None
 
-        new: dict[tuple[str, str], dict[str, Any]] = {}
-        for values in wanted:
-            if known(values) is None:
-                identity = next((k, str(values[k]).lower()) for k in keys if values.get(k))
-                new.setdefault(identity, values)
+        new = _new_organisations([values for values in wanted if known(values) is None], keys)
         if new:
             rows = [
                 {
@@ -112,17 +125,18 @@ class OrganisationWriter(BatchBase):
                     "created_at": self.now,
                     "updated_at": self.now,
                 }
-                for values in new.values()
+                for values, _identities in new
             ]
             created = insert_returning_ids(self.conn, o, rows)
-            for values, org_id in zip(new.values(), created, strict=True):
-                for key in keys:
-                    if values.get(key):
-                        self._org_cache.setdefault((key, str(values[key]).lower()), org_id)
+            for (values, identities), org_id in zip(new, created, strict=True):
+                for identity in identities:
+                    self._org_cache.setdefault(identity, org_id)
+                if values.get("siren"):
+                    self._org_cache[(_SIREN_OF, str(org_id))] = int(values["siren"])
             self._history(
                 (
                     (org_id, k, None, text_value(v), None)
-                    for values, org_id in zip(new.values(), created, strict=True)
+                    for (values, _identities), org_id in zip(new, created, strict=True)
                     for k, v in values.items()
                     if v is not None
                 ),
@@ -134,3 +148,44 @@ class OrganisationWriter(BatchBase):
             assert found is not None
             out.append(found)
         return out
+
+
+def _new_organisations(
+    wanted: list[dict[str, Any]], keys: tuple[str, ...]
+) -> list[tuple[dict[str, Any], list[tuple[str, str]]]]:
+    """The organisations to create for rows no stored one matched, each once.
+
+    Rows of one batch naming the same organisation join on any shared key: one
+    row with the SIRET and the name, another with the name only, make one
+    organisation, not two. Rows whose SIRENs (or SIRETs) differ stay apart.
+    Returns each organisation's values and the (key, value) pairs that find it.
+    """
+    out: list[tuple[dict[str, Any], list[tuple[str, str]]]] = []
+    owner: dict[tuple[str, str], int] = {}
+    for values in wanted:
+        identities = [(k, str(values[k]).lower()) for k in keys if values.get(k)]
+        index = next(
+            (
+                owner[i]
+                for i in identities
+                if i in owner and not _conflict(out[owner[i]][0], values)
+            ),
+            None,
+        )
+        if index is None:
+            index = len(out)
+            out.append((dict(values), []))
+        else:
+            merged = out[index][0]
+            for key, value in values.items():
+                if value is not None and merged.get(key) is None:
+                    merged[key] = value
+        for identity in identities:
+            owner.setdefault(identity, index)
+            if identity not in out[index][1]:
+                out[index][1].append(identity)
+    return out
+
+
+def _conflict(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return any(a.get(k) and b.get(k) and a[k] != b[k] for k in ("siren", "siret"))

@@ -1,0 +1,158 @@
+"""Organisation names: the check at import and the key two spellings share.
+
+A company is written many ways across files: "Dupont et Fils SARL" in the old
+CRM, "DUPONT & FILS" on an event sheet, "dupont et fils" typed by hand.
+:func:`name_key` reduces each to the same key (accents, case, punctuation,
+"&", legal forms), which duplicate detection compares.
+
+Some cells name no organisation at all: "Particulier" on an event sheet says
+the person came on their own. :func:`check_name` calls those invalid, so the
+value is kept with the row but no organisation called "Particulier" is made.
+
+>>> name_key("S.A.R.L. Dupont & Fils"), name_key("DUPONT ET FILS")
+('dupont et fils', 'dupont et fils')
+>>> check_name("Particulier").status.value
+'invalid'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Final
+
+from carnet.fields._common import fold, strip_accents
+from carnet.fields.verdict import Verdict
+
+__all__ = ["LEGAL_FORMS", "check_name", "legal_form", "name_key", "names_no_organisation"]
+
+#: Legal forms dropped from the key: French first, then the common foreign ones.
+LEGAL_FORMS: Final = frozenset(
+    """
+    sa sas sasu sarl eurl sci snc scs sca scop scp scea selarl selas selafa selca sem spl
+    gie ei eirl earl gaec sprl srl spa bv nv ag gmbh ltd limited llc llp inc corp plc
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+# Words before the name that say "company" and nothing else ("Société Dupont", "Ets Dupont").
+_LEADING: Final = frozenset({"societe", "ste", "ets", "etablissements", "the"})
+
+# "et Cie", "& Co" at the end add nothing.
+_TRAILING: Final = frozenset({"cie", "co", "compagnie"})
+
+#: Cells that say there is no organisation (the person came as a private individual).
+_NO_ORGANISATION: Final = frozenset(
+    {
+        "particulier",
+        "particuliers",
+        "particulier(e)",
+        "a titre personnel",
+        "a titre prive",
+        "titre personnel",
+        "individuel",
+        "individuelle",
+        "prive",
+        "privee",
+        "personnel",
+        "personnelle",
+        "perso",
+        "aucun",
+        "aucune",
+        "neant",
+        "sans",
+        "sans objet",
+        "sans emploi",
+        "non renseigne",
+        "non communique",
+        "inconnu",
+        "inconnue",
+        "private",
+        "private individual",
+        "individual",
+        "personal",
+        "self",
+        "unknown",
+        "not applicable",
+    }
+)
+
+# Two or more single letters each followed by a dot: S.A.R.L., S.A., S.A.S.U.
+_DOTTED = re.compile(r"\b(?:[^\W_]\.){2,}")
+_WORDS = re.compile(r"[^\W_]+")
+_MAX_LENGTH = 300
+
+
+def names_no_organisation(raw: str) -> bool:
+    """True when the cell says there is no organisation ("Particulier", "Néant", "private").
+
+    >>> names_no_organisation("PARTICULIER"), names_no_organisation("Particulier SA")
+    (True, False)
+    """
+    folded = " ".join(fold(raw).lower().replace("-", " ").split())
+    return folded.strip(" .") in _NO_ORGANISATION
+
+
+def check_name(raw: str) -> Verdict:
+    """Check an organisation name: spaces tidied, placeholders for "none" refused.
+
+    The case is kept: "SNCF", "IBM France" and "Dupont SA" are written as their
+    owners write them.
+    """
+    text = " ".join(raw.split())
+    if not text:
+        return Verdict.empty(raw)
+    if names_no_organisation(text):
+        return Verdict.invalid(
+            raw, (f"'{text}' says the person has no organisation; no organisation is made",)
+        )
+    if len(text) > _MAX_LENGTH:
+        return Verdict.invalid(raw, (f"longer than {_MAX_LENGTH} characters",))
+    if not any(char.isalnum() for char in text):
+        return Verdict.invalid(raw, ("no letter or digit: not a name",))
+    return Verdict.valid(raw, text)
+
+
+@lru_cache(maxsize=65_536)
+def legal_form(name: str | None) -> str | None:
+    """The legal form a name carries at its start or end, in lower case, or None.
+
+    >>> legal_form("Dupont S.A.R.L."), legal_form("SAS Martin"), legal_form("Martin")
+    ('sarl', 'sas', None)
+    """
+    words = _words(name)
+    for word in (words[-1:] + words[:1]) if words else []:
+        if word in LEGAL_FORMS:
+            return word
+    return None
+
+
+def _words(name: str | None) -> list[str]:
+    if not name:
+        return []
+    text = strip_accents(name).casefold().replace("&", " et ")
+    # S.A.R.L. and S.A.S.U. first lose their dots, so they read as one word.
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    return _WORDS.findall(text)
+
+
+@lru_cache(maxsize=65_536)
+def name_key(name: str | None) -> str | None:
+    """The key two spellings of one organisation name share; None when nothing is left.
+
+    Accents and case are folded, "&" reads "et", dotted abbreviations lose
+    their dots (S.A.R.L. is SARL), punctuation splits words, and legal forms,
+    "Société"/"Ets" in front and "et Cie" behind are dropped.
+
+    >>> name_key("Bureau d'études Laporte SARL"), name_key("BUREAU D'ETUDES LAPORTE")
+    ('bureau d etudes laporte', 'bureau d etudes laporte')
+    >>> name_key("Société Martin et Cie"), name_key("SAS"), name_key(None)
+    ('martin', None, None)
+    """
+    words = _words(name)
+    while words and words[-1] in LEGAL_FORMS | _TRAILING:
+        words.pop()
+        if words and words[-1] == "et":
+            words.pop()
+    while words and (words[0] in LEGAL_FORMS or words[0] in _LEADING):
+        words.pop(0)
+    return " ".join(words) or None

@@ -1,0 +1,108 @@
+"""carnet.fields.organisation: the name check and the key spellings share."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carnet.fields.organisation import check_name, legal_form, name_key, names_no_organisation
+from carnet.fields.verdict import Status
+
+DATA = Path(__file__).parents[1] / "data"
+BLNS: list[str] = json.loads((DATA / "blns" / "blns.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Dupont et Fils SARL", "DUPONT & FILS"),
+        ("Bureau d'études Laporte SARL", "BUREAU D’ETUDES LAPORTE"),
+        ("Laroche S.A.R.L.", "laroche"),
+        ("Blanchard S.A.S.", "Blanchard SAS"),
+        ("Société Martin et Cie", "Martin"),
+        ("Ets Durand", "Etablissements Durand"),
+        ("SARL Garage du Pont", "Garage du Pont"),
+        ("Crédit Agricole", "CREDIT AGRICOLE"),
+    ],
+)
+def test_spellings_of_one_name_share_a_key(left: str, right: str) -> None:
+    assert name_key(left) == name_key(right) is not None
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Dupont et Fils", "Dupont"),
+        ("Garage Martin", "Boulangerie Martin"),
+        ("A.B.C. Conseil", "Conseil"),
+        ("SA Conseil", "Conseil Santé"),
+    ],
+)
+def test_different_names_keep_different_keys(left: str, right: str) -> None:
+    assert name_key(left) != name_key(right)
+
+
+@pytest.mark.parametrize("raw", ["SARL", "S.A.S.", "& Cie", "", "  ", None])
+def test_a_legal_form_alone_has_no_key(raw: str | None) -> None:
+    assert name_key(raw) is None
+
+
+def test_non_latin_names_keep_their_letters() -> None:
+    assert name_key("ООО Ромашка") == "ооо ромашка"
+
+
+@pytest.mark.parametrize(
+    "raw", ["Particulier", "PARTICULIER", "particulier.", "Néant", "à titre personnel", "Private"]
+)
+def test_placeholders_for_no_organisation_are_refused(raw: str) -> None:
+    verdict = check_name(raw)
+    assert verdict.status is Status.INVALID
+    assert verdict.raw == raw
+    assert "no organisation" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [("  Dupont   SA ", "Dupont SA"), ("SNCF", "SNCF"), ("Particulier Services", None)],
+)
+def test_names_are_tidied_not_recased(raw: str, normalised: str | None) -> None:
+    verdict = check_name(raw)
+    assert verdict.status is Status.VALID
+    assert verdict.normalised == (normalised or raw)
+
+
+def test_a_name_without_letters_or_digits_is_refused() -> None:
+    assert check_name("***").status is Status.INVALID
+
+
+@given(st.text())
+def test_name_key_never_raises_and_is_idempotent(text: str) -> None:
+    key = name_key(text)
+    assert key is None or (key == key.strip() and name_key(key) == key)
+
+
+@given(st.text())
+def test_check_name_never_raises_and_keeps_the_raw_value(text: str) -> None:
+    verdict = check_name(text)
+    assert verdict.raw == text
+    if verdict.ok:
+        assert verdict.normalised is not None and check_name(verdict.normalised).ok
+        assert not names_no_organisation(verdict.normalised)
+
+
+@pytest.mark.parametrize("text", BLNS)
+def test_naughty_strings(text: str) -> None:
+    check_name(text)
+    name_key(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [("Dupont S.A.R.L.", "sarl"), ("SASU Martin", "sasu"), ("Martin", None), ("SA", "sa")],
+)
+def test_legal_form(name: str, form: str | None) -> None:
+    assert legal_form(name) == form

@@ -1,0 +1,61 @@
+"""Organisations made by an import: one per company, whatever each row knows of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from carnet import Carnet
+from carnet.store import schema as s
+
+SIRET = "73282932000074"
+SIREN_B = "552100554"
+SIREN_C = "356000000"
+
+
+def _organisations(ws: Carnet) -> list[tuple[str | None, str | None]]:
+    o = s.organisations
+    with ws.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.select(o.c.name, o.c.siren).order_by(o.c.id))]
+
+
+def test_rows_of_one_batch_naming_one_company_make_one_organisation(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "Prénom;Nom;Email;Raison sociale;SIRET\n"
+        f"Anne;Morel;anne@dupont.fr;Dupont SA;{SIRET}\n"
+        "Luc;Petit;luc@dupont.fr;Dupont SA;\n"
+        "Zoé;Roux;zoe@dupont.fr;dupont sa;\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(path)
+    assert _organisations(carnet) == [("Dupont SA", SIRET[:9])]
+    with carnet.engine.connect() as conn:
+        linked = conn.execute(
+            sa.select(sa.func.count(sa.distinct(s.contacts.c.organisation_id)))
+        ).scalar_one()
+    assert linked == 1
+
+
+def test_a_name_shared_by_two_companies_does_not_link_across_sirens(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    first = tmp_path / "a.csv"
+    first.write_text(
+        f"Prénom;Nom;Email;Raison sociale;SIREN\nAnne;Morel;anne@a.fr;Garage Durand;{SIREN_B}\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "b.csv"
+    second.write_text(
+        "Prénom;Nom;Email;Raison sociale;SIREN\n"
+        f"Luc;Petit;luc@b.fr;Garage Durand;{SIREN_C}\n"
+        "Zoé;Roux;zoe@c.fr;Garage Durand;\n"
+        f"Max;Blanc;max@b.fr;GARAGE DURAND;{SIREN_C}\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(first)
+    carnet.import_file(second)
+    assert _organisations(carnet) == [("Garage Durand", SIREN_B), ("Garage Durand", SIREN_C)]
