@@ -26,7 +26,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 contacts_app = typer.Typer(help="List, show, add, edit and delete contacts.", no_args_is_help=True)
-orgs_app = typer.Typer(help="List, show and add organisations (B2B).", no_args_is_help=True)
+orgs_app = typer.Typer(
+    help="List, show and add organisations (B2B); find and undo their duplicates.",
+    no_args_is_help=True,
+)
 demo_app = typer.Typer(help="Generate messy demo data to try carnet on.", no_args_is_help=True)
 app.add_typer(contacts_app, name="contacts")
 app.add_typer(orgs_app, name="organisations")
@@ -578,7 +581,7 @@ def _register_extensions() -> None:
     register_ingest(app)
     register_quality(app)
     register_consent(app)
-    register_dedupe(app)
+    register_dedupe(app, orgs_app)
 
 
 _register_extensions()

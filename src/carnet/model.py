@@ -75,6 +75,8 @@ class Organisation:
     country: str | None = None
     attributes: Mapping[str, Any] = field(default_factory=dict)
     status: str = "active"
+    #: The organisation this one was merged into (status ``merged``).
+    merged_into_id: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

@@ -28,6 +28,7 @@ from carnet.config import Settings
 from carnet.consent.facade import ConsentMixin
 from carnet.crypto import FieldCipher
 from carnet.dedupe.facade import DedupeMixin
+from carnet.dedupe.organisation_facade import OrganisationDedupeMixin
 from carnet.directory.base import HistoryEntry, _user, as_utc, utcnow
 from carnet.errors import ConfigError
 from carnet.fields.catalog import Catalog, Profile, default_catalog
@@ -55,7 +56,7 @@ class InitResult:
         return self.revision_before is None
 
 
-class Carnet(IngestMixin, ConsentMixin, PrivacyMixin, DedupeMixin):
+class Carnet(IngestMixin, ConsentMixin, PrivacyMixin, DedupeMixin, OrganisationDedupeMixin):
     """A carnet workspace on one database.
 
     Args:

@@ -66,3 +66,37 @@ def test_export_with_sources(filled: Carnet, tmp_path: Path) -> None:
     assert rows and {"source_rows", "source_ids"} <= set(rows[0])
     assert any("eshop_customers:" in r["source_rows"] for r in rows)
     assert any(r["source_ids"].startswith("eshop_customers:") for r in rows)
+
+
+def test_organisation_duplicates(filled: Carnet, tmp_path: Path) -> None:
+    # The demo CRM gives each company one organisation; a second, typed by hand:
+    siret = filled.list_organisations(filters={"siret__isnull": False}, limit=1).items[0].siret
+    assert siret is not None
+    filled.add_organisation({"name": "Ets test", "siren": siret[:9]})
+    pairs = tmp_path / "paires.csv"
+    code, out, _ = run(filled, "dedupe", "--dry-run", "--json", "--pairs-out", str(pairs))
+    assert code == 0, out
+    found = json.loads(out)["organisations"]
+    assert found["dry_run"] and found["groups"] > 0 and found["merge_ids"] == []
+    assert (tmp_path / "paires.organisations.csv").exists()
+    code, out, _ = run(filled, "organisations", "dedupe")
+    assert code == 0, out
+    assert "Duplicates among" in out and "organisations into" in out
+    code, out, _ = run(filled, "organisations", "merges", "--json")
+    merges = json.loads(out)
+    assert len(merges) == found["groups"] and merges[0]["reason"].startswith("same organisation")
+    latest = merges[0]
+    code, out, _ = run(filled, "organisations", "unmerge", str(latest["id"]))
+    assert code == 0 and f"Organisation merge {latest['id']} undone" in out
+    code, out, _ = run(
+        filled,
+        "organisations",
+        "merge",
+        str(latest["survivor_id"]),
+        *map(str, latest["merged_ids"]),
+        "--json",
+    )
+    assert code == 0, out
+    assert json.loads(out)["merged_ids"] == latest["merged_ids"]
+    code, _, err = run(filled, "organisations", "unmerge", "999999")
+    assert code != 0 and "does not exist" in err

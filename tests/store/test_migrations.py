@@ -36,6 +36,7 @@ EXPECTED_TABLES = {
     "suppressions",
     "match_pairs",
     "merges",
+    "organisation_merges",
     "users",
     "api_keys",
     "audit_log",

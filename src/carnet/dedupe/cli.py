@@ -1,4 +1,6 @@
-"""``carnet dedupe``, ``carnet review``, ``carnet merges`` and ``carnet unmerge``."""
+"""``carnet dedupe``, ``carnet review``, ``carnet merges``, ``carnet unmerge``, and the
+duplicate commands of ``carnet organisations`` (``dedupe``, ``merge``, ``merges``,
+``unmerge``)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from rich.table import Table
 
 from carnet.cli_support import JsonOption, console, errors, open_workspace, print_json
 from carnet.dedupe.facade import DedupeReport, ReviewItem, probability_text
+from carnet.dedupe.organisation_facade import OrganisationDedupeReport
 from carnet.model import Contact
 from carnet.workspace import Carnet
 
@@ -83,17 +86,32 @@ def dedupe_command(
         Path | None,
         typer.Option(help="Write every pair, its decision and explanation (CSV/XLSX/JSON)."),
     ] = None,
+    organisations: Annotated[
+        bool,
+        typer.Option(
+            "--organisations/--no-organisations",
+            help="Also merge duplicate organisations (first, so contacts see one company).",
+        ),
+    ] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Find duplicate contacts: merge the sure ones, queue the uncertain ones for review.
 
     The model learns from the file itself (no labels); every pair carries its
-    explanation. Merges can be undone with `carnet unmerge`.
+    explanation. Merges can be undone with `carnet unmerge`. Duplicate
+    organisations (same SIRET, SIREN, or name with a shared postcode or mail
+    domain) are merged first; their pairs go to ORGANISATIONS-pairs next to
+    --pairs-out, and `carnet organisations unmerge` undoes them.
 
     Example: carnet dedupe --dry-run --pairs-out paires.csv
     """
     with errors():
         ws = open_workspace(ctx)
+        org_report = None
+        if organisations:
+            org_pairs = _organisation_pairs_path(pairs_out) if pairs_out is not None else None
+            with console.status("Looking for duplicate organisations…"):
+                org_report = ws.find_duplicate_organisations(dry_run=dry_run, pairs_out=org_pairs)
         with console.status("Looking for duplicates…") as status:
             report = ws.find_duplicates(
                 auto_threshold=auto_threshold,
@@ -103,11 +121,57 @@ def dedupe_command(
                 progress=lambda message: status.update(f"Looking for duplicates: {message}…"),
             )
     if as_json:
-        print_json(report.to_dict())
+        data = report.to_dict()
+        if org_report is not None:
+            data["organisations"] = org_report.to_dict()
+        print_json(data)
         return
+    if org_report is not None:
+        _print_organisation_report(org_report)
     _print_report(report)
     if pairs_out is not None:
         console.print(f"Pairs written to {pairs_out}.")
+        if org_report is not None:
+            console.print(f"Organisation pairs written to {_organisation_pairs_path(pairs_out)}.")
+
+
+def _organisation_pairs_path(pairs_out: Path) -> Path:
+    """``paires.csv`` → ``paires.organisations.csv``."""
+    return pairs_out.with_name(f"{pairs_out.stem}.organisations{pairs_out.suffix}")
+
+
+def _print_organisation_report(report: OrganisationDedupeReport) -> None:
+    verb = "would merge" if report.dry_run else "merged"
+    summary = Table(title=f"Duplicates among {report.organisations:,} active organisations")
+    summary.add_column("evidence")
+    summary.add_column("decision")
+    summary.add_column("pairs", justify="right")
+    for evidence, count in report.evidence.items():
+        decision = "review" if evidence == "same name only" else verb
+        summary.add_row(evidence, decision, f"{count:,}")
+    for reason, count in report.kept_apart.items():
+        summary.add_row(reason, "kept apart", f"{count:,}")
+    console.print(summary)
+    console.print(
+        f"{verb.capitalize()} {report.organisations_merged:,} organisations into "
+        f"{report.groups:,}; {report.review_count:,} pairs agree on the name only."
+    )
+    if report.example:
+        names = " = ".join(f"{n!r}" for n in report.example["names"])
+        console.print(f"Example: {names}: {'; '.join(report.example['evidence'])}.")
+    if report.review:
+        review = Table(title="Same name only: merge by hand if they are one company")
+        for column in ("ids", "name", "name", "contacts"):
+            review.add_column(column)
+        for row in report.review[:10]:
+            review.add_row(
+                f"{row['organisation_id_l']} {row['organisation_id_r']}",
+                str(row["name_l"]),
+                str(row["name_r"]),
+                f"{row['contacts_l']} + {row['contacts_r']}",
+            )
+        console.print(review)
+        console.print("Merge a pair with `carnet organisations merge ID OTHER_ID`.")
 
 
 def _points(contact: Contact, kind: str) -> str:
@@ -310,9 +374,136 @@ def unmerge_command(
         )
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``dedupe``, ``review``, ``merges`` and ``unmerge`` to the CLI."""
+# -- organisations ------------------------------------------------------------------------
+
+
+def organisations_dedupe_command(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
+    ] = False,
+    pairs_out: Annotated[
+        Path | None,
+        typer.Option(help="Write every pair, its decision and evidence (CSV/XLSX/JSON)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Merge organisations that are one company (same SIRET, SIREN, or same name with a
+    shared postcode or company mail domain); list those agreeing on the name only.
+
+    Example: carnet organisations dedupe --dry-run --pairs-out orgs.csv
+    """
+    with errors():
+        report = open_workspace(ctx).find_duplicate_organisations(
+            dry_run=dry_run, pairs_out=pairs_out
+        )
+    if as_json:
+        print_json(report.to_dict())
+        return
+    _print_organisation_report(report)
+    if report.dry_run:
+        console.print("Dry run: nothing was written.")
+    if pairs_out is not None:
+        console.print(f"Pairs written to {pairs_out}.")
+
+
+def organisations_merge_command(
+    ctx: typer.Context,
+    survivor_id: Annotated[int, typer.Argument(help="The organisation that remains.")],
+    merged_ids: Annotated[list[int], typer.Argument(help="The organisations folded into it.")],
+    reason: Annotated[str | None, typer.Option(help="Why (kept in the history).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Merge organisations by hand: contacts and roles move to the survivor.
+
+    Example: carnet organisations merge 12 40 --reason "même société"
+    """
+    with errors():
+        result = open_workspace(ctx).merge_organisations(survivor_id, merged_ids, reason=reason)
+    if as_json:
+        print_json(result.__dict__)
+        return
+    console.print(
+        f"Organisation merge {result.merge_id}: {', '.join(map(str, result.merged_ids))} "
+        f"folded into {result.survivor_id} ({result.contacts_moved:,} contacts moved). "
+        f"Undo with `carnet organisations unmerge {result.merge_id}`."
+    )
+
+
+def organisations_merges_command(
+    ctx: typer.Context,
+    organisation: Annotated[
+        int | None, typer.Option(help="Only merges into this organisation.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """List organisation merges, newest first; undo one with `carnet organisations unmerge ID`.
+
+    Example: carnet organisations merges --limit 10
+    """
+    with errors():
+        merges = open_workspace(ctx).list_organisation_merges(
+            limit=limit, organisation_id=organisation
+        )
+    if as_json:
+        print_json([m.__dict__ for m in merges])
+        return
+    table = Table(title="Organisation merges")
+    for column in ("id", "survivor", "merged", "when", "by", "reason", "undone"):
+        table.add_column(column)
+    for m in merges:
+        table.add_row(
+            str(m.id),
+            str(m.survivor_id),
+            ", ".join(map(str, m.merged_ids)),
+            f"{m.created_at:%Y-%m-%d %H:%M}" if m.created_at else "",
+            m.decided_by or "",
+            m.reason or "",
+            f"{m.undone_at:%Y-%m-%d %H:%M}" if m.undone_at else "",
+        )
+    console.print(table)
+
+
+def organisations_unmerge_command(
+    ctx: typer.Context,
+    merge_id: Annotated[
+        int, typer.Argument(help="The merge to undo (`carnet organisations merges`).")
+    ],
+    reason: Annotated[str | None, typer.Option(help="Why (kept in the history).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Undo an organisation merge: organisations and their contacts come back as they were.
+
+    The organisations are then never merged automatically again.
+
+    Example: carnet organisations unmerge 3 --reason "deux sociétés distinctes"
+    """
+    with errors():
+        result = open_workspace(ctx).unmerge_organisations(merge_id, reason=reason)
+    if as_json:
+        print_json(result.__dict__)
+        return
+    console.print(
+        f"Organisation merge {result.merge_id} undone: "
+        f"{', '.join(map(str, result.restored_ids))} are back beside {result.survivor_id} "
+        f"({result.contacts_restored:,} contacts went back)."
+    )
+    if result.kept_fields:
+        console.print(
+            "Edited since the merge, kept on the survivor: " + ", ".join(result.kept_fields) + "."
+        )
+
+
+def register(app: typer.Typer, organisations: typer.Typer | None = None) -> None:
+    """Add ``dedupe``, ``review``, ``merges`` and ``unmerge`` to the CLI, and the duplicate
+    commands to ``organisations``."""
     app.command("dedupe")(dedupe_command)
     app.command("review")(review_command)
     app.command("merges")(merges_command)
     app.command("unmerge")(unmerge_command)
+    if organisations is not None:
+        organisations.command("dedupe")(organisations_dedupe_command)
+        organisations.command("merge")(organisations_merge_command)
+        organisations.command("merges")(organisations_merges_command)
+        organisations.command("unmerge")(organisations_unmerge_command)

@@ -552,6 +552,7 @@ def unmerge(
     # Merged contacts come back exactly as they were.
     for contact_id in merged:
         values = {k: v for k, v in rows[contact_id].items() if k != "id"}
+        values["organisation_id"] = _active_organisation(conn, values["organisation_id"])
         conn.execute(c.update().where(c.c.id == contact_id).values(**values))
     # The survivor gets back what the merge changed, unless it was edited since.
     current = dict(conn.execute(sa.select(c).where(c.c.id == survivor_id)).mappings().one())
@@ -563,6 +564,8 @@ def unmerge(
             restore[column] = before[column]
         else:
             kept.append(column)
+    if "organisation_id" in restore:
+        restore["organisation_id"] = _active_organisation(conn, restore["organisation_id"])
     if restore:
         conn.execute(c.update().where(c.c.id == survivor_id).values(**restore, updated_at=now))
     points = snapshot["points"]
@@ -633,6 +636,24 @@ def unmerge(
     ]
     conn.execute(s.history.insert(), history)
     return UnmergeResult(merge_id, survivor_id, tuple(merged), tuple(kept))
+
+
+def _active_organisation(conn: Connection, organisation_id: int | None) -> int | None:
+    """The organisation a contact should point to now: the one its old organisation was
+    merged into since, if any (organisation merges happen independently)."""
+    o = s.organisations
+    seen: set[int] = set()
+    while organisation_id is not None and organisation_id not in seen:
+        seen.add(organisation_id)
+        row = conn.execute(
+            sa.select(o.c.status, o.c.merged_into_id).where(o.c.id == organisation_id)
+        ).first()
+        if row is None:
+            return None
+        if row.status != "merged" or row.merged_into_id is None:
+            return organisation_id
+        organisation_id = int(row.merged_into_id)
+    return organisation_id
 
 
 def _restore_consent_state(conn: Connection, contact_id: int) -> None:

@@ -26,7 +26,8 @@ from carnet.fields.verdict import blank
 from carnet.model import Organisation, Page
 from carnet.store import schema as s
 
-_ORG_COLUMNS = {
+#: The organisation columns a person or a file may set, in display order.
+ORGANISATION_COLUMNS: tuple[str, ...] = (
     "name",
     "siren",
     "siret",
@@ -41,7 +42,8 @@ _ORG_COLUMNS = {
     "postcode",
     "city",
     "country",
-}
+)
+_ORG_COLUMNS = frozenset(ORGANISATION_COLUMNS)
 
 
 class OrganisationsMixin(WorkspaceBase):
@@ -281,6 +283,7 @@ def _organisation(row: sa.RowMapping) -> Organisation:
         country=row["country"],
         attributes=dict(row["attributes"] or {}),
         status=row["status"],
+        merged_into_id=row["merged_into_id"],
         created_at=as_utc(row["created_at"]),
         updated_at=as_utc(row["updated_at"]),
     )

@@ -405,6 +405,21 @@ merges = Table(
     _ts("undone_at"),
 )
 
+# Merges of organisations, undone like contact merges (their ids are another series).
+organisation_merges = Table(
+    "organisation_merges",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("survivor_id", Id, nullable=False, index=True),
+    Column("merged_ids", JSON, nullable=False),
+    # Everything needed to restore the merged organisations exactly.
+    Column("snapshot", JSON, nullable=False),
+    Column("reason", Text),
+    Column("decided_by", String(200)),
+    _ts("created_at", nullable=False),
+    _ts("undone_at"),
+)
+
 users = Table(
     "users",
     metadata,

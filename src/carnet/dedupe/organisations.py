@@ -1,0 +1,364 @@
+"""Duplicate organisations: which ones are the same company, and why.
+
+Organisations are few beside contacts and carry strong keys, so they are
+matched by rules a person can check, not by a learnt model. Two active
+organisations are the same company when they share:
+
+=====================  ==============================================================
+evidence               decision
+=====================  ==============================================================
+the SIRET              merge (one establishment)
+the SIREN              merge, unless both have a SIRET and they differ (two
+                       establishments of one company stay apart)
+the name and a         merge: the names give the same :func:`~carnet.fields.organisation.
+postcode               name_key` and a postcode is shared (the organisation's own, or
+                       one of its contacts' addresses)
+the name and a         merge: same name key, and a contact of each shares an e-mail
+contact in common      address or a phone number (one person, on two files)
+the name and a         merge: same name key, and their contacts write from the same
+mail domain            company mail domain (or their websites share a domain)
+the name only          review: proposed, not merged; ``merge_organisations`` by hand
+=====================  ==============================================================
+
+Contradicting evidence keeps two organisations apart whatever else agrees:
+different SIRENs, two different addresses of their own (both postcodes
+known and different), or one name under two legal forms ("Wagner SARL" and
+"Wagner EURL" are two companies). A merge that was undone is never proposed again.
+
+Pairs are joined into groups one at a time, strongest evidence first, and a
+pair that would put two different SIRENs (or SIRETs, own postcodes, legal
+forms) in one group is left out, so A = B and B = C never make A = C against
+A's and C's registration numbers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from carnet.fields.email import COMMON_DOMAINS, is_disposable_domain
+from carnet.fields.organisation import legal_form, name_key
+from carnet.store import schema as s
+
+__all__ = [
+    "EVIDENCE",
+    "OrganisationPair",
+    "OrganisationRecord",
+    "describe",
+    "group_pairs",
+    "load_records",
+    "pair_organisations",
+    "to_row",
+    "undone_pairs",
+]
+
+#: Evidence, strongest first, with the decision it leads to.
+EVIDENCE: Final[dict[str, str]] = {
+    "same SIRET": "merge",
+    "same SIREN": "merge",
+    "same name and postcode": "merge",
+    "same name and a contact in common": "merge",
+    "same name and mail domain": "merge",
+    "same name only": "review",
+}
+_RANK: Final = {evidence: rank for rank, evidence in enumerate(EVIDENCE)}
+
+# A name shared by more organisations than this is a generic word ("Mairie",
+# "Garage"), not evidence: those pairs are not proposed at all.
+MAX_NAME_GROUP: Final = 50
+
+
+@dataclass(frozen=True)
+class OrganisationRecord:
+    """What matching knows of one active organisation."""
+
+    id: int
+    name: str | None
+    key: str | None
+    siren: str | None
+    siret: str | None
+    postcode: str | None
+    contact_postcodes: frozenset[str] = frozenset()
+    domains: frozenset[str] = frozenset()
+    contacts: int = 0
+    #: The legal form its name carries ("sarl"), if any.
+    form: str | None = None
+    #: The normalised e-mails and phones of its contacts.
+    reach: frozenset[str] = frozenset()
+
+    @property
+    def postcodes(self) -> frozenset[str]:
+        """Its own postcode and its contacts'."""
+        own = frozenset({self.postcode}) if self.postcode else frozenset()
+        return own | self.contact_postcodes
+
+
+@dataclass(frozen=True)
+class OrganisationPair:
+    """Two organisations, the evidence that they are one, and the decision."""
+
+    left: int
+    right: int
+    evidence: str
+    details: tuple[str, ...] = field(default=())
+
+    @property
+    def decision(self) -> str:
+        """``merge`` or ``review``."""
+        return EVIDENCE[self.evidence]
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """The pair as (lower id, higher id)."""
+        return (min(self.left, self.right), max(self.left, self.right))
+
+
+def _domain(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = value.strip().lower()
+    host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
+    host = host.removeprefix("www.")
+    return host or None
+
+
+def _company_domain(email: str | None) -> str | None:
+    """The mail domain of an address when it belongs to a company, not to a mail provider."""
+    if not email or "@" not in email:
+        return None
+    domain = email.rsplit("@", 1)[1].lower()
+    if domain in COMMON_DOMAINS or is_disposable_domain(domain):
+        return None
+    return domain
+
+
+def load_records(conn: Connection) -> list[OrganisationRecord]:
+    """Every active organisation, with the postcodes and mail domains of its active contacts."""
+    o, c, cp = s.organisations, s.contacts, s.contact_points
+    postcodes: dict[int, set[str]] = defaultdict(set)
+    domains: dict[int, set[str]] = defaultdict(set)
+    reach: dict[int, set[str]] = defaultdict(set)
+    counts: dict[int, int] = defaultdict(int)
+    for org_id, count in conn.execute(
+        sa.select(c.c.organisation_id, sa.func.count())
+        .where(c.c.organisation_id.is_not(None), c.c.status == "active")
+        .group_by(c.c.organisation_id)
+    ):
+        counts[int(org_id)] = int(count)
+    points = (
+        sa.select(c.c.organisation_id, cp.c.kind, cp.c.normalised, cp.c.postcode)
+        .join(cp, cp.c.contact_id == c.c.id)
+        .where(
+            c.c.organisation_id.is_not(None),
+            c.c.status == "active",
+            cp.c.kind.in_(("email", "phone", "address")),
+        )
+    )
+    for org_id, kind, normalised, postcode in conn.execute(points):
+        if kind == "address" and postcode:
+            postcodes[int(org_id)].add(str(postcode))
+        elif kind == "email" and normalised:
+            reach[int(org_id)].add(str(normalised))
+            domain = _company_domain(normalised)
+            if domain:
+                domains[int(org_id)].add(domain)
+        elif kind == "phone" and normalised:
+            reach[int(org_id)].add(str(normalised))
+    out: list[OrganisationRecord] = []
+    for row in conn.execute(
+        sa.select(o.c.id, o.c.name, o.c.siren, o.c.siret, o.c.postcode, o.c.website)
+        .where(o.c.status == "active")
+        .order_by(o.c.id)
+    ):
+        org_id = int(row.id)
+        website = _domain(row.website)
+        out.append(
+            OrganisationRecord(
+                id=org_id,
+                name=row.name,
+                key=name_key(row.name),
+                form=legal_form(row.name),
+                siren=row.siren or (row.siret[:9] if row.siret else None),
+                siret=row.siret,
+                postcode=row.postcode,
+                contact_postcodes=frozenset(postcodes.get(org_id, ())),
+                domains=frozenset(domains.get(org_id, set()) | ({website} if website else set())),
+                contacts=counts.get(org_id, 0),
+                reach=frozenset(reach.get(org_id, ())),
+            )
+        )
+    return out
+
+
+def undone_pairs(conn: Connection) -> set[tuple[int, int]]:
+    """Pairs of organisations a person separated by undoing their merge."""
+    m = s.organisation_merges
+    out: set[tuple[int, int]] = set()
+    for survivor, merged in conn.execute(
+        sa.select(m.c.survivor_id, m.c.merged_ids).where(m.c.undone_at.is_not(None))
+    ):
+        for other in merged or []:
+            a, b = int(survivor), int(other)
+            out.add((min(a, b), max(a, b)))
+    return out
+
+
+def _conflict(a: OrganisationRecord, b: OrganisationRecord) -> str | None:
+    """Why two organisations cannot be one, or None."""
+    if a.siren and b.siren and a.siren != b.siren:
+        return "different SIREN"
+    if a.siret and b.siret and a.siret != b.siret:
+        return "different SIRET"
+    if a.postcode and b.postcode and a.postcode != b.postcode:
+        return "different postcodes"
+    if a.key == b.key and a.form and b.form and a.form != b.form:
+        return "different legal forms"
+    return None
+
+
+def _evidence(a: OrganisationRecord, b: OrganisationRecord) -> tuple[str, tuple[str, ...]] | None:
+    if a.siret and a.siret == b.siret:
+        return "same SIRET", (a.siret,)
+    if a.siren and a.siren == b.siren:
+        return "same SIREN", (a.siren,)
+    if a.key is None or a.key != b.key:
+        return None
+    shared = sorted(a.postcodes & b.postcodes)
+    if shared:
+        return "same name and postcode", (a.key, *shared[:3])
+    common = sorted(a.reach & b.reach)
+    if common:
+        # Not the address or number itself: reasons are kept, personal data must not be.
+        return "same name and a contact in common", (a.key,)
+    domains = sorted(a.domains & b.domains)
+    if domains:
+        return "same name and mail domain", (a.key, *domains[:3])
+    return "same name only", (a.key,)
+
+
+def pair_organisations(
+    records: Iterable[OrganisationRecord], *, separated: AbstractSet[tuple[int, int]] = frozenset()
+) -> tuple[list[OrganisationPair], dict[str, int]]:
+    """Candidate pairs with their evidence, and how many were kept apart and why.
+
+    Candidates share a SIRET, a SIREN or a name key (blocking on each), so the
+    work grows with the groups, not with the square of the file.
+    """
+    by_id = {r.id: r for r in records}
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for r in by_id.values():
+        if r.siret:
+            blocks[("siret", r.siret)].append(r.id)
+        if r.siren:
+            blocks[("siren", r.siren)].append(r.id)
+        if r.key:
+            blocks[("name", r.key)].append(r.id)
+    kept_apart: dict[str, int] = defaultdict(int)
+    seen: set[tuple[int, int]] = set()
+    pairs: list[OrganisationPair] = []
+    for (kind, _value), ids in blocks.items():
+        if len(ids) < 2:
+            continue
+        if kind == "name" and len(ids) > MAX_NAME_GROUP:
+            kept_apart["name too common to tell"] += len(ids) * (len(ids) - 1) // 2
+            continue
+        for i, left in enumerate(ids):
+            for right in ids[i + 1 :]:
+                key = (min(left, right), max(left, right))
+                if key in seen:
+                    continue
+                seen.add(key)
+                if key in separated:
+                    kept_apart["separated by an undone merge"] += 1
+                    continue
+                a, b = by_id[key[0]], by_id[key[1]]
+                conflict = _conflict(a, b)
+                if conflict is not None:
+                    kept_apart[conflict] += 1
+                    continue
+                found = _evidence(a, b)
+                if found is not None:
+                    pairs.append(OrganisationPair(key[0], key[1], found[0], found[1]))
+    pairs.sort(key=lambda p: (_RANK[p.evidence], p.key))
+    return pairs, dict(kept_apart)
+
+
+def group_pairs(
+    pairs: Iterable[OrganisationPair], records: Mapping[int, OrganisationRecord]
+) -> tuple[list[list[int]], list[OrganisationPair], list[OrganisationPair]]:
+    """Groups to merge (oldest id first), the pairs behind them, and the pairs left out.
+
+    Pairs are joined strongest first; one that would put two different SIRENs,
+    SIRETs, own postcodes or legal forms in one group is left out.
+    """
+    parent: dict[int, int] = {}
+    sirens: dict[int, set[str]] = {}
+    sirets: dict[int, set[str]] = {}
+    postcodes: dict[int, set[str]] = {}
+    forms: dict[int, set[str]] = {}
+    checked = (sirens, sirets, postcodes, forms)
+
+    def root(x: int) -> int:
+        if x not in parent:
+            parent[x] = x
+            r = records[x]
+            sirens[x] = {r.siren} if r.siren else set()
+            sirets[x] = {r.siret} if r.siret else set()
+            postcodes[x] = {r.postcode} if r.postcode else set()
+            forms[x] = {r.form} if r.form else set()
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    used: list[OrganisationPair] = []
+    left_out: list[OrganisationPair] = []
+    for pair in pairs:
+        if pair.decision != "merge":
+            continue
+        a, b = root(pair.left), root(pair.right)
+        if a == b:
+            used.append(pair)
+            continue
+        if any(len(group[a] | group[b]) > 1 for group in checked):
+            left_out.append(pair)
+            continue
+        keep, drop = min(a, b), max(a, b)
+        parent[drop] = keep
+        for group in checked:
+            group[keep] |= group.pop(drop)
+        used.append(pair)
+    members: dict[int, list[int]] = defaultdict(list)
+    for x in list(parent):
+        members[root(x)].append(x)
+    groups = sorted(sorted(ids) for ids in members.values() if len(ids) > 1)
+    return groups, used, left_out
+
+
+def describe(pair: OrganisationPair) -> str:
+    """The evidence in words: ``same SIREN (732829320)``."""
+    return f"{pair.evidence} ({', '.join(pair.details)})" if pair.details else pair.evidence
+
+
+def to_row(pair: OrganisationPair, records: Mapping[int, OrganisationRecord]) -> dict[str, Any]:
+    """One pair as a row of ``--pairs-out``."""
+    a, b = records[pair.left], records[pair.right]
+    return {
+        "organisation_id_l": a.id,
+        "organisation_id_r": b.id,
+        "decision": pair.decision,
+        "evidence": describe(pair),
+        "name_l": a.name,
+        "name_r": b.name,
+        "siren_l": a.siren,
+        "siren_r": b.siren,
+        "contacts_l": a.contacts,
+        "contacts_r": b.contacts,
+    }
