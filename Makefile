@@ -42,11 +42,12 @@ demo: $(STAMP)
 	$(CARNET) contacts show 1 --history
 	@echo "== 5. Quality of the file before cleaning (scores, problems, the fixes offered)"
 	$(CARNET) quality --snapshot
-	@echo "== 6. Duplicates the exact keys missed: sure ones merged, uncertain ones queued,"
-	@echo "==    every pair with its evidence in $(DEMO_DIR)/paires.csv"
+	@echo "== 6. Duplicates the exact keys missed (organisations, then people): sure ones merged,"
+	@echo "==    uncertain ones queued, every pair with its evidence in $(DEMO_DIR)/paires*.csv"
 	$(CARNET) dedupe --pairs-out $(DEMO_DIR)/paires.csv
 	$(CARNET) review --list --limit 5
 	$(CARNET) merges --limit 5
+	$(CARNET) organisations merges --limit 3
 	@echo "== 7. Accept the email typo suggestions, then the quality after cleaning"
 	$(CARNET) fix email-typos
 	$(CARNET) quality --snapshot --html $(DEMO_DIR)/rapport-qualite.html
