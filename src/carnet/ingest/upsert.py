@@ -41,6 +41,7 @@ from carnet.ingest.write_consent import ConsentWriter
 from carnet.ingest.write_organisations import OrganisationWriter
 from carnet.store import schema as s
 from carnet.store.bulk import bulk_insert, insert_returning_ids
+from carnet.store.lookups import one_of
 
 OUTCOMES = ("inserted", "updated", "unchanged", "merged", "suppressed", "rejected")
 
@@ -236,7 +237,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         for chunk in chunks(sorted(ids)):
             rows = self.conn.execute(
                 sa.select(t.c.external_id, t.c.contact_id).where(
-                    t.c.source_id == self.source_id, t.c.external_id.in_(chunk)
+                    t.c.source_id == self.source_id, one_of(self.conn, t.c.external_id, chunk)
                 )
             )
             found.update({r.external_id: int(r.contact_id) for r in rows})
@@ -247,7 +248,9 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         owners: dict[str, set[int]] = defaultdict(set)
         for chunk in chunks(sorted(refs)):
             for r in self.conn.execute(
-                sa.select(t.c.external_id, t.c.contact_id).where(t.c.external_id.in_(chunk))
+                sa.select(t.c.external_id, t.c.contact_id).where(
+                    one_of(self.conn, t.c.external_id, chunk)
+                )
             ):
                 owners[r.external_id].add(int(r.contact_id))
         unique = {ref: next(iter(ids)) for ref, ids in owners.items() if len(ids) == 1}
@@ -262,7 +265,11 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             rows = self.conn.execute(
                 sa.select(cp.c.normalised, c.c.id, c.c.first_name, c.c.last_name)
                 .join(c, c.c.id == cp.c.contact_id)
-                .where(cp.c.kind == kind, cp.c.normalised.in_(chunk), c.c.status == "active")
+                .where(
+                    cp.c.kind == kind,
+                    one_of(self.conn, cp.c.normalised, chunk),
+                    c.c.status == "active",
+                )
                 .order_by(c.c.id)
             )
             for r in rows:
@@ -279,7 +286,9 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                 break
             rows = self.conn.execute(
                 sa.select(c.c.id, c.c.merged_into_id).where(
-                    c.c.id.in_(pending), c.c.status == "merged", c.c.merged_into_id.is_not(None)
+                    one_of(self.conn, c.c.id, pending),
+                    c.c.status == "merged",
+                    c.c.merged_into_id.is_not(None),
                 )
             ).all()
             pending = set()
@@ -355,7 +364,9 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         columns = [c.c.id, *(c.c[key] for key in sorted(wanted))]
         current: dict[int, Any] = {}
         for chunk in chunks(ids):
-            for found in self.conn.execute(sa.select(*columns).where(c.c.id.in_(chunk))).mappings():
+            for found in self.conn.execute(
+                sa.select(*columns).where(one_of(self.conn, c.c.id, chunk))
+            ).mappings():
                 current[int(found["id"])] = found
         history: list[tuple[int, str, str | None, str | None, str | None]] = []
         for target in olds:
@@ -419,7 +430,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             for r in self.conn.execute(
                 sa.select(
                     cp.c.id, cp.c.contact_id, cp.c.kind, cp.c.normalised, cp.c.raw, cp.c.is_primary
-                ).where(cp.c.contact_id.in_(chunk))
+                ).where(one_of(self.conn, cp.c.contact_id, chunk))
             ):
                 existing[int(r.contact_id)][(r.kind, r.normalised or r.raw)] = (
                     int(r.id),
@@ -454,7 +465,9 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         if inserts:
             bulk_insert(self.conn, cp, inserts)
         for chunk in chunks(sorted(set(seen_ids))):
-            self.conn.execute(cp.update().where(cp.c.id.in_(chunk)).values(last_seen=self.now))
+            self.conn.execute(
+                cp.update().where(one_of(self.conn, cp.c.id, chunk)).values(last_seen=self.now)
+            )
         self._history(history)
 
     def _write_external_ids(self, targets: list[Target]) -> None:
@@ -471,7 +484,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             present.update(
                 self.conn.execute(
                     sa.select(t.c.external_id).where(
-                        t.c.source_id == self.source_id, t.c.external_id.in_(chunk)
+                        t.c.source_id == self.source_id, one_of(self.conn, t.c.external_id, chunk)
                     )
                 ).scalars()
             )

@@ -14,6 +14,7 @@ from carnet.ingest.batch import BatchBase, Target, chunks, is_new, later, moment
 from carnet.ingest.rows import RowRecord
 from carnet.store import schema as s
 from carnet.store.bulk import bulk_insert, insert_returning_ids
+from carnet.store.lookups import one_of
 
 
 class ActivityWriter(BatchBase):
@@ -33,7 +34,7 @@ class ActivityWriter(BatchBase):
         for chunk in chunks(contact_ids):
             for r in self.conn.execute(
                 sa.select(e.c.contact_id, e.c.type, e.c.properties).where(
-                    e.c.contact_id.in_(chunk), e.c.source == self.source
+                    one_of(self.conn, e.c.contact_id, chunk), e.c.source == self.source
                 )
             ):
                 row_key = (r.properties or {}).get("row_key")
@@ -102,7 +103,9 @@ class ActivityWriter(BatchBase):
         line_keys: set[tuple[int, str]] = set()
         for chunk in chunks(sorted(orders.values())):
             for r in self.conn.execute(
-                sa.select(ol.c.order_id, ol.c.line_ref).where(ol.c.order_id.in_(chunk))
+                sa.select(ol.c.order_id, ol.c.line_ref).where(
+                    one_of(self.conn, ol.c.order_id, chunk)
+                )
             ):
                 line_keys.add((int(r.order_id), r.line_ref))
         products = self._write_products(lines)
@@ -181,7 +184,7 @@ class ActivityWriter(BatchBase):
         for chunk in chunks(refs):
             for r in self.conn.execute(
                 sa.select(o.c.external_ref, o.c.id).where(
-                    o.c.source == self.source, o.c.external_ref.in_(chunk)
+                    o.c.source == self.source, one_of(self.conn, o.c.external_ref, chunk)
                 )
             ):
                 orders[r.external_ref] = int(r.id)
@@ -205,7 +208,9 @@ class ActivityWriter(BatchBase):
                 seen[sku][price] = when
         ids: dict[str, int] = {}
         for chunk in chunks(sorted(seen)):
-            for r in self.conn.execute(sa.select(p.c.sku, p.c.id).where(p.c.sku.in_(chunk))):
+            for r in self.conn.execute(
+                sa.select(p.c.sku, p.c.id).where(one_of(self.conn, p.c.sku, chunk))
+            ):
                 ids[r.sku] = int(r.id)
         new = [sku for sku in seen if sku not in ids]
         if new:
@@ -229,7 +234,7 @@ class ActivityWriter(BatchBase):
         for chunk in chunks(sorted(ids.values())):
             for price_row in self.conn.execute(
                 sa.select(pp.c.product_id, pp.c.price, pp.c.valid_from).where(
-                    pp.c.product_id.in_(chunk)
+                    one_of(self.conn, pp.c.product_id, chunk)
                 )
             ):
                 known[int(price_row.product_id)][Decimal(price_row.price)] = price_row.valid_from

@@ -10,6 +10,7 @@ from carnet.consent import ledger
 from carnet.ingest.batch import BatchBase, Target, chunks, is_new, moment_key
 from carnet.ingest.rows import RowRecord
 from carnet.store import schema as s
+from carnet.store.lookups import one_of
 
 
 class ConsentWriter(BatchBase):
@@ -96,7 +97,7 @@ class ConsentWriter(BatchBase):
             for r in self.conn.execute(
                 sa.select(ce.c.contact_id, ce.c.action, ce.c.occurred_at)
                 .where(
-                    ce.c.contact_id.in_(chunk),
+                    one_of(self.conn, ce.c.contact_id, chunk),
                     ce.c.purpose == "newsletter",
                     ce.c.channel == "email",
                 )

@@ -10,6 +10,7 @@ from carnet.directory.base import _text as text_value
 from carnet.ingest.batch import BatchBase, Target, chunks, is_new
 from carnet.store import schema as s
 from carnet.store.bulk import insert_returning_ids
+from carnet.store.lookups import one_of
 
 _ORG_COLUMNS = (
     "name",
@@ -56,7 +57,9 @@ class OrganisationWriter(BatchBase):
             unlinked.update(
                 int(i)
                 for i in self.conn.execute(
-                    sa.select(c.c.id).where(c.c.id.in_(chunk), c.c.organisation_id.is_(None))
+                    sa.select(c.c.id).where(
+                        one_of(self.conn, c.c.id, chunk), c.c.organisation_id.is_(None)
+                    )
                 ).scalars()
             )
         links = []
@@ -90,7 +93,7 @@ class OrganisationWriter(BatchBase):
             for chunk in chunks(sorted(wanted_values)):
                 for row in self.conn.execute(
                     sa.select(o.c.id, o.c[key], o.c.siren)
-                    .where(column.in_(chunk), o.c.status == "active")
+                    .where(one_of(self.conn, column, chunk), o.c.status == "active")
                     .order_by(o.c.id)
                 ):
                     self._org_cache.setdefault((key, str(row[1]).lower()), int(row[0]))
