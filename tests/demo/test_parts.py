@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import hashlib
 import importlib
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from random import Random
@@ -84,6 +85,22 @@ def test_xlsx_is_byte_identical_across_runs(tmp_path: Path) -> None:
 def test_xlsx_refuses_rows_longer_than_the_sheet(tmp_path: Path) -> None:
     with XlsxWriter(tmp_path / "x.xlsx", "S", ncols=1) as sheet, pytest.raises(ValueError):
         sheet.append(["a", "b"])
+
+
+def test_xlsx_declares_its_size_when_told(tmp_path: Path) -> None:
+    path = tmp_path / "sized.xlsx"
+    with XlsxWriter(path, "S", ncols=28, rows=3) as sheet:
+        sheet.extend([["h"] * 28, ["a"], ["b", 2]])
+    sheet_xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert '<dimension ref="A1:AB3"/>' in sheet_xml
+    read = openpyxl.load_workbook(path, read_only=True).active
+    assert (read.max_row, read.max_column) == (3, 28)
+
+
+def test_xlsx_refuses_another_number_of_rows_than_declared(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="2 rows written, 3 declared"):  # noqa: SIM117
+        with XlsxWriter(tmp_path / "x.xlsx", "S", ncols=1, rows=3) as sheet:
+            sheet.extend([["a"], ["b"]])
 
 
 def test_excel_serial_of_the_1900_system() -> None:

@@ -405,7 +405,7 @@ def write_events(plan: Plan, tally: Tally) -> list[str]:
     as_text = 0
     pids: list[str] = []
     path = plan.out_dir / "event_signups.xlsx"
-    with XlsxWriter(path, "Registrations", len(EVENT_HEADER)) as sheet:
+    with XlsxWriter(path, "Registrations", len(EVENT_HEADER), rows=len(keys) + 1) as sheet:
         sheet.append(EVENT_HEADER)
         for key in keys:
             day, seconds = divmod(key >> 32, 86400)

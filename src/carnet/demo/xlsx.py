@@ -73,9 +73,11 @@ _STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
-_SHEET_HEAD = (
+_SHEET_OPEN = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
+_SHEET_VIEWS = (
     '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
     'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
 )
@@ -90,6 +92,19 @@ def excel_serial(moment: datetime) -> float:
     """
     delta = moment - _EPOCH
     return delta.days + delta.seconds / 86400
+
+
+def _column_letters(number: int) -> str:
+    """Excel's name of a 1-based column number.
+
+    >>> _column_letters(1), _column_letters(9), _column_letters(28)
+    ('A', 'I', 'AB')
+    """
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _escape(value: str) -> str:
@@ -125,16 +140,26 @@ class XlsxWriter:
             sheet.append(["Léa", datetime(2024, 3, 1, 9, 30)])
     """
 
-    def __init__(self, path: Path, sheet_name: str, ncols: int) -> None:
-        """Open ``path`` for writing a workbook with one sheet called ``sheet_name``."""
+    def __init__(self, path: Path, sheet_name: str, ncols: int, *, rows: int | None = None) -> None:
+        """Open ``path`` for writing a workbook with one sheet called ``sheet_name``.
+
+        With ``rows`` (the header included), the sheet declares its size in a
+        ``<dimension>`` element, as Excel writes it: without one, openpyxl reads
+        the whole sheet once more just to look for it. Writing another number of
+        rows is then an error.
+        """
         self._path = path
         self._sheet_name = sheet_name
         self._ncols = ncols
+        self._rows = rows
         self._zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
         self._sheet: IO[bytes] = self._zip.open(
             self._member("xl/worksheets/sheet1.xml"), "w", force_zip64=True
         )
-        self._sheet.write(_SHEET_HEAD.encode())
+        dimension = ""
+        if rows is not None and rows > 0 and ncols > 0:
+            dimension = f'<dimension ref="A1:{_column_letters(ncols)}{rows}"/>'
+        self._sheet.write((_SHEET_OPEN + dimension + _SHEET_VIEWS).encode())
         self._row = 0
         self._buffer: list[str] = []
 
@@ -178,6 +203,10 @@ class XlsxWriter:
         """Finish the sheet and write the workbook parts; the file is complete after this."""
         if self._zip.fp is None:
             return
+        if self._rows is not None and self._row != self._rows:
+            self._sheet.close()
+            self._zip.close()
+            raise ValueError(f"{self._path.name}: {self._row} rows written, {self._rows} declared")
         self._flush()
         self._sheet.write(_SHEET_TAIL.encode())
         self._sheet.close()
