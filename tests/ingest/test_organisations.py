@@ -59,3 +59,45 @@ def test_a_name_shared_by_two_companies_does_not_link_across_sirens(
     carnet.import_file(first)
     carnet.import_file(second)
     assert _organisations(carnet) == [("Garage Durand", SIREN_B), ("Garage Durand", SIREN_C)]
+
+
+def test_a_later_file_fills_what_an_organisation_lacks(carnet: Carnet, tmp_path: Path) -> None:
+    """The event sheet knows the name; the CRM brings the SIRET: one organisation, completed."""
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "Prénom;Nom;Email;Société\nAnne;Morel;anne@dupont.fr;Dupont SA\n", encoding="utf-8"
+    )
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Prénom;Nom;Email;Raison sociale;SIRET;Code NAF\n"
+        f"Luc;Petit;luc@dupont.fr;DUPONT SA;{SIRET};62.01Z\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(events)
+    carnet.import_file(crm)
+    (org,) = carnet.list_organisations().items
+    assert (org.name, org.siret, org.siren, org.naf_code) == (
+        "Dupont SA",
+        SIRET,
+        SIRET[:9],
+        "62.01Z",
+    )
+    h = s.history
+    with carnet.engine.connect() as conn:
+        filled = set(
+            conn.execute(
+                sa.select(h.c.field).where(
+                    h.c.entity == "organisation", h.c.entity_id == org.id, h.c.old_value.is_(None)
+                )
+            ).scalars()
+        )
+    assert {"siret", "siren", "naf_code"} <= filled
+    # A value it holds is never replaced.
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "Prénom;Nom;Email;Raison sociale;SIRET;Code NAF\n"
+        f"Zoé;Roux;zoe@dupont.fr;Dupont SA;{SIRET};70.22Z\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(other)
+    assert carnet.get_organisation(org.id).naf_code == "62.01Z"

@@ -50,6 +50,7 @@ class OrganisationWriter(BatchBase):
         if not wanted:
             return
         org_ids = self._organisation_ids([values for _, values in wanted])
+        self._fill_blanks(list(zip(org_ids, (values for _, values in wanted), strict=True)))
         c = s.contacts
         unlinked: set[int] = set()
         ids = [t.contact_id for t, _ in wanted if t.contact_id is not None]
@@ -76,6 +77,47 @@ class OrganisationWriter(BatchBase):
                 .values(organisation_id=sa.bindparam("oid")),
                 links,
             )
+
+    def _fill_blanks(self, found: list[tuple[int, dict[str, Any]]]) -> None:
+        """Give organisations the values rows bring and they lack (a SIRET for the one an
+        event sheet made from its name alone); a value they hold is never replaced."""
+        o = s.organisations
+        offered: dict[int, dict[str, Any]] = {}
+        for org_id, values in found:
+            mine = offered.setdefault(org_id, {})
+            for key, value in values.items():
+                if key in _ORG_COLUMNS and key != "name" and value not in (None, ""):
+                    mine.setdefault(key, value)
+        offered = {k: v for k, v in offered.items() if v}
+        if not offered:
+            return
+        current: dict[int, Any] = {}
+        for chunk in chunks(sorted(offered)):
+            for stored in self.conn.execute(
+                sa.select(o).where(one_of(self.conn, o.c.id, chunk))
+            ).mappings():
+                current[int(stored["id"])] = stored
+        history: list[tuple[int | None, str, str | None, str | None, str | None]] = []
+        for org_id, values in offered.items():
+            row = current.get(org_id)
+            if row is None:
+                continue
+            blanks = {k: v for k, v in values.items() if row[k] in (None, "")}
+            # A SIRET whose SIREN is not the organisation's belongs to another company.
+            if row["siren"] and blanks.get("siret") and str(blanks["siret"])[:9] != row["siren"]:
+                blanks.pop("siret")
+            if not blanks:
+                continue
+            self.conn.execute(
+                o.update().where(o.c.id == org_id).values(**blanks, updated_at=self.now)
+            )
+            history += [(org_id, k, None, text_value(v), None) for k, v in blanks.items()]
+            if blanks.get("siren"):
+                self._org_cache.setdefault(("siren", str(blanks["siren"])), org_id)
+                self._org_cache[(_SIREN_OF, str(org_id))] = int(blanks["siren"])
+            if blanks.get("siret"):
+                self._org_cache.setdefault(("siret", str(blanks["siret"])), org_id)
+        self._history(history, entity="organisation")
 
     def _organisation_ids(self, wanted: list[dict[str, Any]]) -> list[int]:
         """The organisation of each set of values: cached, found in one query per key, or
