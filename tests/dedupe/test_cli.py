@@ -100,3 +100,11 @@ def test_organisation_duplicates(filled: Carnet, tmp_path: Path) -> None:
     assert json.loads(out)["merged_ids"] == latest["merged_ids"]
     code, _, err = run(filled, "organisations", "unmerge", "999999")
     assert code != 0 and "does not exist" in err
+    left, right = (
+        filled.add_organisation({"name": "Garage Test"}).id,
+        filled.add_organisation({"name": "GARAGE TEST"}).id,
+    )
+    code, out, _ = run(filled, "organisations", "keep-apart", str(left), str(right))
+    assert code == 0 and "kept apart" in out
+    code, out, _ = run(filled, "organisations", "dedupe", "--dry-run", "--json")
+    assert json.loads(out)["kept_apart"]["kept apart by a person"] == 1

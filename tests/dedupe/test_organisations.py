@@ -17,7 +17,7 @@ from carnet.dedupe.organisations import (
     group_pairs,
     pair_organisations,
 )
-from carnet.errors import InvalidValueError
+from carnet.errors import InvalidValueError, NotFoundError
 from carnet.store import schema as s
 
 # Valid SIRENs (Luhn) and a SIRET of the first.
@@ -338,3 +338,34 @@ def test_an_import_makes_no_organisation_of_particulier(carnet: Carnet, tmp_path
     report = carnet.find_duplicate_organisations()
     assert report.evidence == {"same name and mail domain": 1} and report.groups == 1
     assert carnet.list_organisations().total == 1
+
+
+def test_a_pair_kept_apart_is_not_proposed_again(carnet: Carnet) -> None:
+    a = _org(carnet, name="Wagner")
+    b = _org(carnet, name="WAGNER")
+    c = _org(carnet, name="Wagner SA", siren=SIREN_A)
+    d = _org(carnet, name="Wagner", siret=SIRET_A)
+    first = carnet.find_duplicate_organisations(dry_run=True)
+    assert first.review_count >= 1 and first.groups == 1
+    carnet.keep_organisations_apart(b, a, reason="deux entreprises")
+    # Said twice: one decision, the latest reason.
+    carnet.keep_organisations_apart(a, b, reason="deux garages")
+    with carnet.engine.connect() as conn:
+        rows = conn.execute(sa.select(s.organisation_pairs)).mappings().all()
+    assert [(r["organisation_id_l"], r["organisation_id_r"], r["reason"]) for r in rows] == [
+        (a, b, "deux garages")
+    ]
+    # c and d merge (same SIREN); a kept apart from b, even through d's name.
+    report = carnet.find_duplicate_organisations()
+    assert report.kept_apart.get("kept apart by a person") == 1
+    assert carnet.get_organisation(d).merged_into_id == c
+    assert carnet.get_organisation(a).merged_into_id != b
+    assert carnet.get_organisation(b).merged_into_id != a
+    # The decision follows an organisation into the one it is merged into.
+    carnet.merge_organisations(c, [a])
+    again = carnet.find_duplicate_organisations(dry_run=True)
+    assert again.kept_apart.get("kept apart by a person") == 1
+    with pytest.raises(InvalidValueError, match="itself"):
+        carnet.keep_organisations_apart(a, a)
+    with pytest.raises(NotFoundError):
+        carnet.keep_organisations_apart(a, 999_999)

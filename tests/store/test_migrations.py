@@ -37,6 +37,7 @@ EXPECTED_TABLES = {
     "match_pairs",
     "merges",
     "organisation_merges",
+    "organisation_pairs",
     "users",
     "api_keys",
     "audit_log",

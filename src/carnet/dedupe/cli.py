@@ -171,7 +171,10 @@ def _print_organisation_report(report: OrganisationDedupeReport) -> None:
                 f"{row['contacts_l']} + {row['contacts_r']}",
             )
         console.print(review)
-        console.print("Merge a pair with `carnet organisations merge ID OTHER_ID`.")
+        console.print(
+            "Merge a pair with `carnet organisations merge ID OTHER_ID`, or say they are two "
+            "companies with `carnet organisations keep-apart ID OTHER_ID`."
+        )
 
 
 def _points(contact: Contact, kind: str) -> str:
@@ -430,6 +433,21 @@ def organisations_merge_command(
     )
 
 
+def organisations_keep_apart_command(
+    ctx: typer.Context,
+    organisation_id: Annotated[int, typer.Argument(help="One organisation.")],
+    other_id: Annotated[int, typer.Argument(help="The other, a different company.")],
+    reason: Annotated[str | None, typer.Option(help="Why (kept with the decision).")] = None,
+) -> None:
+    """Say two organisations of one name are two companies: never proposed again.
+
+    Example: carnet organisations keep-apart 69 136 --reason "deux garages"
+    """
+    with errors():
+        open_workspace(ctx).keep_organisations_apart(organisation_id, other_id, reason=reason)
+    console.print(f"Organisations {organisation_id} and {other_id} are kept apart.")
+
+
 def organisations_merges_command(
     ctx: typer.Context,
     organisation: Annotated[
@@ -505,5 +523,6 @@ def register(app: typer.Typer, organisations: typer.Typer | None = None) -> None
     if organisations is not None:
         organisations.command("dedupe")(organisations_dedupe_command)
         organisations.command("merge")(organisations_merge_command)
+        organisations.command("keep-apart")(organisations_keep_apart_command)
         organisations.command("merges")(organisations_merges_command)
         organisations.command("unmerge")(organisations_unmerge_command)

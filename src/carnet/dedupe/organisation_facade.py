@@ -4,7 +4,8 @@
 of :mod:`carnet.dedupe.organisations`, merges the groups the evidence makes
 sure, and reports the pairs that agree on the name only, for a person to
 merge by hand (``merge_organisations``) or leave. Every merge can be undone
-(``unmerge_organisations``), and a pair separated that way is not merged again.
+(``unmerge_organisations``), and a pair separated that way, or kept apart by a
+person (``keep_organisations_apart``), is not proposed again.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from carnet.dedupe.organisations import (
     group_pairs,
     load_records,
     pair_organisations,
+    separated_pairs,
     to_row,
-    undone_pairs,
 )
+from carnet.errors import InvalidValueError, NotFoundError
 from carnet.store import schema as s
 
 __all__ = ["OrganisationDedupeMixin", "OrganisationDedupeReport", "OrganisationMergeInfo"]
@@ -123,7 +125,7 @@ class OrganisationDedupeMixin:
         report = OrganisationDedupeReport(dry_run=dry_run)
         with self.engine.connect() as conn:
             records = load_records(conn)
-            separated = undone_pairs(conn)
+            separated = separated_pairs(conn)
         report.organisations = len(records)
         by_id = {r.id: r for r in records}
         pairs, kept_apart = pair_organisations(records, separated=separated)
@@ -174,6 +176,43 @@ class OrganisationDedupeMixin:
                     )
                     merge_ids.append(result.merge_id)
         return merge_ids
+
+    def keep_organisations_apart(
+        self, organisation_id: int, other_id: int, *, reason: str | None = None
+    ) -> None:
+        """Say two organisations are two companies: they are never proposed for review
+        or merged automatically again (a merge by hand still can).
+
+        Raises:
+            NotFoundError: an organisation does not exist.
+            InvalidValueError: the two are one organisation.
+        """
+        if organisation_id == other_id:
+            raise InvalidValueError(
+                f"Organisation {organisation_id} cannot be kept apart from itself."
+            )
+        lo, hi = sorted((int(organisation_id), int(other_id)))
+        o, op = s.organisations, s.organisation_pairs
+        with self.engine.begin() as conn:
+            found = set(conn.execute(sa.select(o.c.id).where(o.c.id.in_((lo, hi)))).scalars())
+            for org_id in (lo, hi):
+                if org_id not in found:
+                    raise NotFoundError(f"Organisation {org_id} does not exist.")
+            values = {
+                "status": "rejected",
+                "reason": reason,
+                "decided_by": self.actor,
+                "decided_at": utcnow(),
+            }
+            updated = conn.execute(
+                op.update()
+                .where(op.c.organisation_id_l == lo, op.c.organisation_id_r == hi)
+                .values(**values)
+            )
+            if not updated.rowcount:
+                conn.execute(
+                    op.insert().values(organisation_id_l=lo, organisation_id_r=hi, **values)
+                )
 
     def merge_organisations(
         self, survivor_id: int, merged_ids: Sequence[int], *, reason: str | None = None

@@ -23,7 +23,8 @@ the name only          review: proposed, not merged; ``merge_organisations`` by 
 Contradicting evidence keeps two organisations apart whatever else agrees:
 different SIRENs, two different addresses of their own (both postcodes
 known and different), or one name under two legal forms ("Wagner SARL" and
-"Wagner EURL" are two companies). A merge that was undone is never proposed again.
+"Wagner EURL" are two companies). A merge that was undone, or a pair a person
+kept apart, is never proposed again.
 
 Pairs are joined into groups one at a time, strongest evidence first, and a
 pair that would put two different SIRENs (or SIRETs, own postcodes, legal
@@ -35,7 +36,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -55,8 +55,8 @@ __all__ = [
     "group_pairs",
     "load_records",
     "pair_organisations",
+    "separated_pairs",
     "to_row",
-    "undone_pairs",
 ]
 
 #: Evidence, strongest first, with the decision it leads to.
@@ -197,16 +197,46 @@ def load_records(conn: Connection) -> list[OrganisationRecord]:
     return out
 
 
-def undone_pairs(conn: Connection) -> set[tuple[int, int]]:
-    """Pairs of organisations a person separated by undoing their merge."""
-    m = s.organisation_merges
-    out: set[tuple[int, int]] = set()
+SEPARATED_BY_UNDO = "separated by an undone merge"
+KEPT_APART_BY_HAND = "kept apart by a person"
+
+
+def separated_pairs(conn: Connection) -> dict[tuple[int, int], str]:
+    """Pairs of organisations a person separated, and how: by undoing their merge, or by
+    saying they are two companies (``organisation_pairs``). A pair follows its members
+    into the organisations they were merged into since."""
+    m, op, o = s.organisation_merges, s.organisation_pairs, s.organisations
+    moved = {
+        int(i): int(into)
+        for i, into in conn.execute(
+            sa.select(o.c.id, o.c.merged_into_id).where(o.c.merged_into_id.is_not(None))
+        )
+    }
+
+    def current(org_id: int) -> int:
+        seen = 0
+        while org_id in moved and seen < 50:
+            org_id, seen = moved[org_id], seen + 1
+        return org_id
+
+    found: list[tuple[int, int, str]] = []
     for survivor, merged in conn.execute(
         sa.select(m.c.survivor_id, m.c.merged_ids).where(m.c.undone_at.is_not(None))
     ):
-        for other in merged or []:
-            a, b = int(survivor), int(other)
-            out.add((min(a, b), max(a, b)))
+        found += [(int(survivor), int(other), SEPARATED_BY_UNDO) for other in merged or []]
+    found += [
+        (int(left), int(right), KEPT_APART_BY_HAND)
+        for left, right in conn.execute(
+            sa.select(op.c.organisation_id_l, op.c.organisation_id_r).where(
+                op.c.status == "rejected"
+            )
+        )
+    ]
+    out: dict[tuple[int, int], str] = {}
+    for left, right, how in found:
+        a, b = current(left), current(right)
+        if a != b:
+            out.setdefault((min(a, b), max(a, b)), how)
     return out
 
 
@@ -244,12 +274,15 @@ def _evidence(a: OrganisationRecord, b: OrganisationRecord) -> tuple[str, tuple[
 
 
 def pair_organisations(
-    records: Iterable[OrganisationRecord], *, separated: AbstractSet[tuple[int, int]] = frozenset()
+    records: Iterable[OrganisationRecord],
+    *,
+    separated: Mapping[tuple[int, int], str] | None = None,
 ) -> tuple[list[OrganisationPair], dict[str, int]]:
     """Candidate pairs with their evidence, and how many were kept apart and why.
 
     Candidates share a SIRET, a SIREN or a name key (blocking on each), so the
-    work grows with the groups, not with the square of the file.
+    work grows with the groups, not with the square of the file. ``separated``
+    pairs (:func:`separated_pairs`) are kept apart, counted by how.
     """
     by_id = {r.id: r for r in records}
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -275,8 +308,9 @@ def pair_organisations(
                 if key in seen:
                     continue
                 seen.add(key)
-                if key in separated:
-                    kept_apart["separated by an undone merge"] += 1
+                how = separated.get(key) if separated else None
+                if how is not None:
+                    kept_apart[how] += 1
                     continue
                 a, b = by_id[key[0]], by_id[key[1]]
                 conflict = _conflict(a, b)

@@ -420,6 +420,21 @@ organisation_merges = Table(
     _ts("undone_at"),
 )
 
+# Organisations a person said are two companies: never proposed or merged together again.
+organisation_pairs = Table(
+    "organisation_pairs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("organisation_id_l", Id, nullable=False),
+    Column("organisation_id_r", Id, nullable=False),
+    # rejected (kept apart)
+    Column("status", String(20), nullable=False),
+    Column("reason", Text),
+    Column("decided_by", String(200)),
+    _ts("decided_at", nullable=False),
+    UniqueConstraint("organisation_id_l", "organisation_id_r", name="uq_organisation_pairs_lr"),
+)
+
 users = Table(
     "users",
     metadata,
