@@ -53,8 +53,12 @@ def test_dedupe_review_merges_unmerge(filled: Carnet, tmp_path: Path) -> None:
     assert code == 0 and f"Merge {merges[0]['id']} undone" in out
     code, _, err = run(filled, "unmerge", str(merges[0]["id"]))
     assert code != 0 and "already undone" in err
+    for name in ("Dupont SA", "Ets Dupont"):  # a duplicate it would merge
+        filled.add_organisation({"name": name, "siren": "732829320"})
+    merged_before = len(filled.list_organisation_merges())
     code, out, _ = run(filled, "dedupe", "--auto-threshold", "0.5", "--review-threshold", "0.9")
     assert code != 0
+    assert len(filled.list_organisation_merges()) == merged_before
 
 
 def test_export_with_sources(filled: Carnet, tmp_path: Path) -> None:

@@ -108,10 +108,15 @@ def dedupe_command(
     with errors():
         ws = open_workspace(ctx)
         org_report = None
+        # Bad thresholds must stop the command before it merges any organisation.
+        ws._thresholds(auto_threshold, review_threshold)
         if organisations:
             org_pairs = _organisation_pairs_path(pairs_out) if pairs_out is not None else None
             with console.status("Looking for duplicate organisations…"):
                 org_report = ws.find_duplicate_organisations(dry_run=dry_run, pairs_out=org_pairs)
+            if not as_json:
+                # Shown now: the search for people may still stop (too few contacts).
+                _print_organisation_report(org_report)
         with console.status("Looking for duplicates…") as status:
             report = ws.find_duplicates(
                 auto_threshold=auto_threshold,
@@ -126,8 +131,6 @@ def dedupe_command(
             data["organisations"] = org_report.to_dict()
         print_json(data)
         return
-    if org_report is not None:
-        _print_organisation_report(org_report)
     _print_report(report)
     if pairs_out is not None:
         console.print(f"Pairs written to {pairs_out}.")
