@@ -295,6 +295,16 @@ def test_undo_order_is_enforced(carnet: Carnet) -> None:
         carnet.merge_organisations(a, [c])
 
 
+def test_a_merge_whose_organisation_was_deleted_cannot_be_undone(carnet: Carnet) -> None:
+    a = _org(carnet, name="Dupont SA", siren=SIREN_A)
+    b = _org(carnet, name="Ets Dupont", siret=SIRET_A)
+    merge_id = carnet.merge_organisations(a, [b]).merge_id
+    carnet.delete_organisation(b)
+    with pytest.raises(InvalidValueError, match="was deleted since"):
+        carnet.unmerge_organisations(merge_id)
+    assert carnet.get_organisation(a).siret == SIRET_A
+
+
 def test_a_contact_unmerge_follows_its_organisation_merge(carnet: Carnet) -> None:
     """A contact merge undone after its organisation was merged points to the survivor."""
     a = _org(carnet, name="Dupont SA", siren=SIREN_A)

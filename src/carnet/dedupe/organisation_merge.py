@@ -371,6 +371,13 @@ def unmerge_organisations(
             )
     now = utcnow()
     merged = [int(i) for i in merge["merged_ids"]]
+    present = set(conn.execute(sa.select(o.c.id).where(o.c.id.in_(merged))).scalars())
+    gone = [i for i in merged if i not in present]
+    if gone:
+        raise InvalidValueError(
+            f"Organisation {gone[0]}, folded in by merge {merge_id}, was deleted since; "
+            "the merge cannot be undone."
+        )
     before = {int(r["id"]): _decode(o, r) for r in snapshot["organisations"]}
     for org_id in merged:
         values = {k: v for k, v in before[org_id].items() if k != "id"}
