@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from carnet.match import NICKNAMES, canonical_email, fold, french_phonetic, name_groups
 from carnet.match.phonetic import fold_expr, french_phonetic_expr
-from carnet.match.records import canonical_email_expr
+from carnet.match.records import _with_canonical_email, canonical_email_expr
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,36 @@ def test_canonical_email(email: str | None, canonical: str | None) -> None:
     if email is not None and "@" in email:
         out = pl.select(canonical_email_expr(pl.lit(email))).item()
         assert out == canonical
+
+
+_EMAIL_PARTS = st.sampled_from(
+    ["", "a", "J.Dupont", "jean..x", "+tag", "x+y", "@", " ", ".", "Ünï", "é"]
+)
+_DOMAINS = st.sampled_from(
+    ["gmail.com", "GoogleMail.com", "outlook.fr", "example.fr", "", "gmail.com@x", "b@gmail.com"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(max_size=12),
+            st.builds(
+                lambda local, domain, pad: f"{pad}{local}@{domain}{pad}",
+                _EMAIL_PARTS,
+                _DOMAINS,
+                st.sampled_from(["", " "]),
+            ),
+        ),
+        max_size=30,
+    )
+)
+def test_the_column_by_column_canonical_email_is_the_expression(emails: list[str | None]) -> None:
+    """The preparation's step-by-step version gives exactly what the expression gives."""
+    frame = pl.DataFrame({"value": emails}, schema={"value": pl.String})
+    expected = frame.select(canonical_email_expr(pl.col("value")).alias("canon"))["canon"]
+    got = _with_canonical_email(frame, "value", "canon")
+    assert got.columns == ["value", "canon"]
+    assert got["canon"].to_list() == expected.to_list()

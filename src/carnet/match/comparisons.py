@@ -137,11 +137,15 @@ def _swapped_on_one(first: str, other: str) -> str:
     ``dominiquebernard04@…``). Without that second half, (Julie, Thomas) ~
     (Thomas, -) would be a wife and her husband sharing the family mailbox.
     """
+    # The cheap test of the second half comes first: it is false for nearly
+    # every pair, so DuckDB (which evaluates AND terms on the rows still
+    # true) rarely computes the name agreement. AND is commutative, also
+    # with NULLs: the result is the same.
     return (
         f"({first}.ln IS NOT NULL AND {other}.fn IS NOT NULL "
-        f"AND {_first_names_agree(f'{first}.ln', f'{other}.fn')} "
         f"AND ({first}.fn = {other}.ln "
-        f"OR ({other}.ln IS NULL AND {_in_email(other, first, 'fn_key')})))"
+        f"OR ({other}.ln IS NULL AND {_in_email(other, first, 'fn_key')})) "
+        f"AND {_first_names_agree(f'{first}.ln', f'{other}.fn')})"
     )
 
 

@@ -265,6 +265,44 @@ def canonical_email_expr(expr: pl.Expr) -> pl.Expr:
     )
 
 
+def _with_canonical_email(frame: pl.DataFrame, col: str, out: str) -> pl.DataFrame:
+    """``frame`` with ``out`` = :func:`canonical_email_expr` of ``col``, step by step.
+
+    The same operations as the expression, but each intermediate value is a
+    column computed once: the nested ``when`` chains of the expression repeat
+    the regular-expression extractions a dozen times per e-mail (Polars does
+    not share them in an eager frame), which took a third of the preparation
+    of a million records.
+    """
+    email = pl.col(col).str.strip_chars().str.to_lowercase()
+    local, domain = pl.col("_cl"), pl.col("_cd")
+    step = frame.with_columns(
+        email.str.extract(r"^(.+)@[^@]+$", 1).alias("_cl"),
+        email.str.extract(r"@([^@]+)$", 1).alias("_cd"),
+    )
+    step = step.with_columns(
+        pl.when(domain == "googlemail.com").then(pl.lit("gmail.com")).otherwise(domain).alias("_cd")
+    )
+    step = step.with_columns(
+        pl.when(domain.is_in(list(PLUS_TAG_DOMAINS)))
+        .then(local.str.replace(r"\+.*$", ""))
+        .otherwise(local)
+        .alias("_cl")
+    )
+    step = step.with_columns(
+        pl.when(domain == "gmail.com")
+        .then(local.str.replace_all(".", "", literal=True))
+        .otherwise(local)
+        .alias("_cl")
+    )
+    return step.with_columns(
+        pl.when((local.is_null()) | (local == ""))
+        .then(None)
+        .otherwise(pl.concat_str([local, pl.lit("@"), domain]))
+        .alias(out)
+    ).drop("_cl", "_cd")
+
+
 def to_polars(records: Any) -> pl.DataFrame:
     """Accept a Polars DataFrame/LazyFrame or a DuckDB relation."""
     if isinstance(records, pl.DataFrame):
@@ -639,7 +677,7 @@ def _prepare_core(
     )
     if restored.height:
         emails = pl.concat([emails, restored])
-    emails = emails.with_columns(canonical_email_expr(pl.col("value")).alias("canon"))
+    emails = _with_canonical_email(emails, "value", "canon")
     emails = emails.with_columns(pl.col("canon").str.extract(r"^(.+)@", 1).alias("local"))
     names = _email_name_keys(
         emails.select(
