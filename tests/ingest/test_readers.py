@@ -704,3 +704,29 @@ def test_property_csv_round_trip(
         c for b in table.batches_columns(size=4) for c in zip(*b.columns.values(), strict=True)
     ]
     assert [list(c) for c in columns] == rows
+
+
+def test_xlsx_without_dimension_is_not_scanned_for_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sheet with no <dimension> is read to its last row, without openpyxl's extra pass."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    from carnet.demo.xlsx import XlsxWriter
+
+    path = tmp_path / "export.xlsx"
+    with XlsxWriter(path, "Export", ncols=2) as sheet:  # no rows=: no <dimension>
+        sheet.append(["Nom", "Email"])
+        sheet.extend([f"Martin{i}", f"m{i}@example.fr"] for i in range(250))
+
+    def no_scan(self: WorkSheetParser) -> None:
+        raise AssertionError("the whole sheet was parsed for its dimension")
+
+    size_scan = ReadOnlyWorksheet._get_size
+    monkeypatch.setattr(WorkSheetParser, "parse_dimensions", no_scan)
+    table = open_table(path)
+    rows = [row for batch in table.batches(size=100) for row in batch]
+    assert len(rows) == 250 and list(rows[-1].values.values()) == ["Martin249", "m249@example.fr"]
+    # Other code using openpyxl in the process still gets its sizes.
+    assert ReadOnlyWorksheet._get_size is size_scan

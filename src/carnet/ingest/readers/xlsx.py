@@ -31,11 +31,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from carnet.errors import InputFileError
 from carnet.ingest.readers._base import RawRow, Start, Table, trim_trailing, unique_headers
@@ -134,6 +136,27 @@ def cell_text(value: object, number_format: str | None = None) -> str | None:
     return str(value)
 
 
+@contextmanager
+def _no_size_scan() -> Iterator[None]:
+    """Open read-only sheets without openpyxl's look for their ``<dimension>``.
+
+    When a sheet has none (files from many exporters), openpyxl parses the
+    whole sheet for it on every open, keeping an element per row until the end:
+    about 1 GB for a million rows, for a size this reader never uses (it resets
+    the dimensions and reads to the last row). Only this module's loads skip it.
+    """
+    original = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = _unknown_size
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = original
+
+
+def _unknown_size(_sheet: ReadOnlyWorksheet) -> None:
+    """The size stays unknown: rows are read to the end of the sheet."""
+
+
 def _row_texts(row: Sequence[Any]) -> list[str | None]:
     out: list[str | None] = []
     for cell in row:
@@ -223,7 +246,8 @@ class XlsxTable(Table):
         except OSError as error:
             raise self._fail(f"cannot be opened ({error.strerror or error}).") from None
         try:
-            wb = load_workbook(fh, read_only=True, data_only=True)
+            with _no_size_scan():
+                wb = load_workbook(fh, read_only=True, data_only=True)
         except OSError as error:
             fh.close()
             raise self._fail(f"cannot be read ({error.strerror or error}).") from None
