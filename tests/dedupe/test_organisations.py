@@ -199,6 +199,15 @@ def test_two_legal_forms_of_one_name_are_two_companies(carnet: Carnet) -> None:
     assert carnet.get_organisation(eurl).status == "active"
 
 
+def test_one_siren_outweighs_a_new_legal_form_and_address(carnet: Carnet) -> None:
+    """A SARL that became a SAS and moved keeps its SIREN: still one company."""
+    old = _org(carnet, name="Dupont SARL", siren=SIREN_A, postcode="69003", city="Lyon")
+    new = _org(carnet, name="Dupont SAS", siret=SIRET_A, postcode="69007", city="Lyon")
+    report = carnet.find_duplicate_organisations()
+    assert report.evidence == {"same SIREN": 1} and report.kept_apart == {}
+    assert carnet.get_organisation(new).merged_into_id == old
+
+
 def test_a_generic_name_shared_by_many_is_not_evidence() -> None:
     records = [OrganisationRecord(i, "Mairie", "mairie", None, None, None) for i in range(1, 61)]
     pairs, kept_apart = pair_organisations(records)

@@ -21,9 +21,10 @@ the name only          review: proposed, not merged; ``merge_organisations`` by 
 =====================  ==============================================================
 
 Contradicting evidence keeps two organisations apart whatever else agrees:
-different SIRENs, two different addresses of their own (both postcodes
-known and different), or one name under two legal forms ("Wagner SARL" and
-"Wagner EURL" are two companies). A merge that was undone, or a pair a person
+different SIRENs; and, unless they share a SIREN (a company may change its
+name, legal form or address), two different addresses of their own (both
+postcodes known and different) or one name under two legal forms ("Wagner
+SARL" and "Wagner EURL" are two companies). A merge that was undone, or a pair a person
 kept apart, is never proposed again.
 
 Pairs are joined into groups one at a time, strongest evidence first, and a
@@ -246,6 +247,9 @@ def _conflict(a: OrganisationRecord, b: OrganisationRecord) -> str | None:
         return "different SIREN"
     if a.siret and b.siret and a.siret != b.siret:
         return "different SIRET"
+    if a.siren and a.siren == b.siren:
+        # Registered as one company: its name, legal form and address may have changed.
+        return None
     if a.postcode and b.postcode and a.postcode != b.postcode:
         return "different postcodes"
     if a.key == b.key and a.form and b.form and a.form != b.form:
@@ -361,7 +365,9 @@ def group_pairs(
         if a == b:
             used.append(pair)
             continue
-        if any(len(group[a] | group[b]) > 1 for group in checked):
+        # A shared registration number outweighs names and addresses, not other numbers.
+        registered = pair.evidence in ("same SIRET", "same SIREN")
+        if any(len(group[a] | group[b]) > 1 for group in (checked[:2] if registered else checked)):
             left_out.append(pair)
             continue
         keep, drop = min(a, b), max(a, b)
