@@ -376,6 +376,9 @@ def test_a_pair_kept_apart_is_not_proposed_again(carnet: Carnet) -> None:
     ]
     # c and d merge (same SIREN); a kept apart from b, even through d's name.
     report = carnet.find_duplicate_organisations()
+    # The pairs left for review name organisations that remain, never d (merged into c).
+    reviewed = {(r["organisation_id_l"], r["organisation_id_r"]) for r in report.review}
+    assert reviewed == {(a, c), (b, c)}
     assert report.kept_apart.get("kept apart by a person") == 1
     assert carnet.get_organisation(d).merged_into_id == c
     assert carnet.get_organisation(a).merged_into_id != b

@@ -137,12 +137,15 @@ class OrganisationDedupeMixin:
         report.groups = len(groups)
         report.organisations_merged = sum(len(g) - 1 for g in groups)
         group_of = {member: g[0] for g in groups for member in g}
-        review = [
-            p
-            for p in pairs
-            if p.decision == "review"
-            and group_of.get(p.left, p.left) != group_of.get(p.right, p.right)
-        ]
+        # Review pairs name the organisations that remain: a member merged away is
+        # replaced by its survivor, so that the ids shown can be merged by hand.
+        review_keys: dict[tuple[int, int], OrganisationPair] = {}
+        for p in pairs:
+            left, right = group_of.get(p.left, p.left), group_of.get(p.right, p.right)
+            if p.decision == "review" and left != right:
+                key = (min(left, right), max(left, right))
+                review_keys.setdefault(key, OrganisationPair(*key, p.evidence, p.details))
+        review = list(review_keys.values())
         review.sort(key=lambda p: -(by_id[p.left].contacts + by_id[p.right].contacts))
         report.review_count = len(review)
         report.review = [to_row(p, by_id) for p in review[:REVIEW_SHOWN]]
