@@ -13,8 +13,9 @@ from rich.columns import Columns
 from rich.table import Table
 
 from carnet.cli_support import JsonOption, console, errors, open_workspace, print_json
-from carnet.dedupe.facade import DedupeReport, ReviewItem, probability_text
+from carnet.dedupe.facade import DedupeReport, MergeInfo, ReviewItem, probability_text
 from carnet.dedupe.organisation_facade import OrganisationDedupeReport
+from carnet.dedupe.organisations import EVIDENCE
 from carnet.model import Contact
 from carnet.workspace import Carnet
 
@@ -150,7 +151,7 @@ def _print_organisation_report(report: OrganisationDedupeReport) -> None:
     summary.add_column("decision")
     summary.add_column("pairs", justify="right")
     for evidence, count in report.evidence.items():
-        decision = "review" if evidence == "same name only" else verb
+        decision = verb if EVIDENCE[evidence] == "merge" else "review"
         summary.add_row(evidence, decision, f"{count:,}")
     for reason, count in report.kept_apart.items():
         summary.add_row(reason, "kept apart", f"{count:,}")
@@ -321,6 +322,23 @@ def review_command(
     )
 
 
+def _merges_table(title: str, merges: list[MergeInfo]) -> Table:
+    table = Table(title=title)
+    for column in ("id", "survivor", "merged", "when", "by", "reason", "undone"):
+        table.add_column(column)
+    for m in merges:
+        table.add_row(
+            str(m.id),
+            str(m.survivor_id),
+            ", ".join(map(str, m.merged_ids)),
+            f"{m.created_at:%Y-%m-%d %H:%M}" if m.created_at else "",
+            m.decided_by or "",
+            m.reason or "",
+            f"{m.undone_at:%Y-%m-%d %H:%M}" if m.undone_at else "",
+        )
+    return table
+
+
 def merges_command(
     ctx: typer.Context,
     contact: Annotated[int | None, typer.Option(help="Only merges into this contact.")] = None,
@@ -336,20 +354,7 @@ def merges_command(
     if as_json:
         print_json([m.__dict__ for m in merges])
         return
-    table = Table(title="Merges")
-    for column in ("id", "survivor", "merged", "when", "by", "reason", "undone"):
-        table.add_column(column)
-    for m in merges:
-        table.add_row(
-            str(m.id),
-            str(m.survivor_id),
-            ", ".join(map(str, m.merged_ids)),
-            f"{m.created_at:%Y-%m-%d %H:%M}" if m.created_at else "",
-            m.decided_by or "",
-            m.reason or "",
-            f"{m.undone_at:%Y-%m-%d %H:%M}" if m.undone_at else "",
-        )
-    console.print(table)
+    console.print(_merges_table("Merges", merges))
 
 
 def unmerge_command(
@@ -470,20 +475,7 @@ def organisations_merges_command(
     if as_json:
         print_json([m.__dict__ for m in merges])
         return
-    table = Table(title="Organisation merges")
-    for column in ("id", "survivor", "merged", "when", "by", "reason", "undone"):
-        table.add_column(column)
-    for m in merges:
-        table.add_row(
-            str(m.id),
-            str(m.survivor_id),
-            ", ".join(map(str, m.merged_ids)),
-            f"{m.created_at:%Y-%m-%d %H:%M}" if m.created_at else "",
-            m.decided_by or "",
-            m.reason or "",
-            f"{m.undone_at:%Y-%m-%d %H:%M}" if m.undone_at else "",
-        )
-    console.print(table)
+    console.print(_merges_table("Organisation merges", merges))
 
 
 def organisations_unmerge_command(

@@ -65,7 +65,7 @@ class ReviewItem:
 
 @dataclass(frozen=True)
 class MergeInfo:
-    """One merge as listed by ``carnet merges``."""
+    """One merge as listed by ``carnet merges`` (or ``carnet organisations merges``)."""
 
     id: int
     survivor_id: int
@@ -142,6 +142,36 @@ class DedupeReport:
             "review_threshold": self.review_threshold,
             "seconds": round(self.seconds, 2),
         }
+
+
+def list_merges(
+    conn: Connection, table: sa.Table, *, limit: int, survivor_id: int | None = None
+) -> list[MergeInfo]:
+    """The merges recorded in ``table`` (``merges`` or ``organisation_merges``), newest
+    first; only those into ``survivor_id`` when given."""
+    query = sa.select(
+        table.c.id,
+        table.c.survivor_id,
+        table.c.merged_ids,
+        table.c.reason,
+        table.c.decided_by,
+        table.c.created_at,
+        table.c.undone_at,
+    ).order_by(table.c.id.desc())
+    if survivor_id is not None:
+        query = query.where(table.c.survivor_id == survivor_id)
+    return [
+        MergeInfo(
+            id=int(r.id),
+            survivor_id=int(r.survivor_id),
+            merged_ids=tuple(int(i) for i in r.merged_ids),
+            reason=r.reason,
+            decided_by=r.decided_by,
+            created_at=as_utc(r.created_at),
+            undone_at=as_utc(r.undone_at),
+        )
+        for r in conn.execute(query.limit(limit))
+    ]
 
 
 def _explanation(row: Mapping[str, Any], model: MatchModel) -> list[tuple[str, str, float]]:
@@ -553,31 +583,8 @@ class DedupeMixin:
 
     def list_merges(self, *, limit: int = 50, contact_id: int | None = None) -> list[MergeInfo]:
         """Merges, newest first (those of one survivor when ``contact_id`` is given)."""
-        m = s.merges
-        query = sa.select(
-            m.c.id,
-            m.c.survivor_id,
-            m.c.merged_ids,
-            m.c.reason,
-            m.c.decided_by,
-            m.c.created_at,
-            m.c.undone_at,
-        ).order_by(m.c.id.desc())
-        if contact_id is not None:
-            query = query.where(m.c.survivor_id == contact_id)
         with self.engine.connect() as conn:
-            return [
-                MergeInfo(
-                    id=int(r.id),
-                    survivor_id=int(r.survivor_id),
-                    merged_ids=tuple(int(i) for i in r.merged_ids),
-                    reason=r.reason,
-                    decided_by=r.decided_by,
-                    created_at=as_utc(r.created_at),
-                    undone_at=as_utc(r.undone_at),
-                )
-                for r in conn.execute(query.limit(limit))
-            ]
+            return list_merges(conn, s.merges, limit=limit, survivor_id=contact_id)
 
     def contact_sources(self, contact_ids: Sequence[int]) -> dict[int, ContactSources]:
         """The input rows and source ids folded into each contact (merges included)."""

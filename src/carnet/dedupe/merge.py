@@ -39,7 +39,15 @@ from carnet.directory.base import history_text
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.store import schema as s
 
-__all__ = ["MergeResult", "UnmergeResult", "merge_contacts", "unmerge"]
+__all__ = [
+    "MergeResult",
+    "UnmergeResult",
+    "history_row",
+    "merge_contacts",
+    "merge_history",
+    "unmerge",
+    "unmerge_history",
+]
 
 # Columns a merge or an unmerge never copies between contacts.
 _IDENTITY = ("id", "status", "merged_into_id", "created_at")
@@ -386,29 +394,17 @@ def merge_contacts(
             .values(status="merged", decided_by=actor, decided_at=now)
         )
     conn.execute(s.merges.update().where(s.merges.c.id == merge_id).values(snapshot=snapshot))
-    history = [
-        _history(
-            survivor_id, "merge", None, ", ".join(map(str, merged)), actor, reason, now, merge_id
-        )
-    ]
-    history += [
-        _history(
-            survivor_id,
-            k,
-            history_text(k, survivor[k]),
-            history_text(k, v),
-            actor,
-            reason,
-            now,
-            merge_id,
-        )
-        for k, v in changes.items()
-        if k != "attributes"
-    ]
-    history += [
-        _history(m, "merged_into", None, str(survivor_id), actor, reason, now, merge_id)
-        for m in merged
-    ]
+    history = merge_history(
+        "contact",
+        survivor_id,
+        merged,
+        survivor,
+        changes,
+        source=f"merge {merge_id}",
+        actor=actor,
+        reason=reason,
+        when=now,
+    )
     conn.execute(s.history.insert(), history)
     return MergeResult(
         merge_id=merge_id,
@@ -426,28 +422,131 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime | date) else value
 
 
-def _history(
-    contact_id: int,
+def history_row(
+    entity: str,
+    entity_id: int,
     field: str,
     old: str | None,
     new: str | None,
+    *,
+    source: str,
     actor: str,
     reason: str,
     when: datetime,
-    merge_id: int,
 ) -> dict[str, Any]:
+    """One ``history`` row written by a merge or an unmerge."""
     return {
-        "entity": "contact",
-        "entity_id": contact_id,
+        "entity": entity,
+        "entity_id": entity_id,
         "field": field,
         "old_value": old,
         "new_value": new,
-        "source": f"merge {merge_id}",
+        "source": source,
         "import_id": None,
         "reason": reason,
         "actor": actor,
         "changed_at": when,
     }
+
+
+def merge_history(
+    entity: str,
+    survivor_id: int,
+    merged: Sequence[int],
+    before: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    *,
+    source: str,
+    actor: str,
+    reason: str,
+    when: datetime,
+) -> list[dict[str, Any]]:
+    """A merge in the history: on the survivor (what it absorbed, each golden field
+    changed from ``before``, custom attributes aside) and on each merged record."""
+    rows = [
+        history_row(
+            entity,
+            survivor_id,
+            "merge",
+            None,
+            ", ".join(map(str, merged)),
+            source=source,
+            actor=actor,
+            reason=reason,
+            when=when,
+        )
+    ]
+    rows += [
+        history_row(
+            entity,
+            survivor_id,
+            k,
+            history_text(k, before[k]),
+            history_text(k, v),
+            source=source,
+            actor=actor,
+            reason=reason,
+            when=when,
+        )
+        for k, v in changes.items()
+        if k != "attributes"
+    ]
+    rows += [
+        history_row(
+            entity,
+            m,
+            "merged_into",
+            None,
+            str(survivor_id),
+            source=source,
+            actor=actor,
+            reason=reason,
+            when=when,
+        )
+        for m in merged
+    ]
+    return rows
+
+
+def unmerge_history(
+    entity: str,
+    survivor_id: int,
+    merged: Sequence[int],
+    *,
+    source: str,
+    actor: str,
+    reason: str,
+    when: datetime,
+) -> list[dict[str, Any]]:
+    """An undone merge in the history: on the survivor and on each record restored."""
+    rows = [
+        history_row(
+            entity,
+            survivor_id,
+            "unmerge",
+            ", ".join(map(str, merged)),
+            None,
+            source=source,
+            actor=actor,
+            reason=reason,
+            when=when,
+        )
+    ]
+    rows += [
+        history_row(
+            entity,
+            i,
+            "merged_into",
+            str(survivor_id),
+            None,
+            source=source,
+            actor=actor,
+            reason=reason,
+            when=when,
+        )
+        for i in merged
+    ]
+    return rows
 
 
 # -- unmerge ----------------------------------------------------------------------------
@@ -625,15 +724,15 @@ def unmerge(
             .values(status="rejected", decided_by=actor, decided_at=now)
         )
     why = reason or f"merge {merge_id} undone"
-    history = [
-        _history(
-            survivor_id, "unmerge", ", ".join(map(str, merged)), None, actor, why, now, merge_id
-        )
-    ]
-    history += [
-        _history(i, "merged_into", str(survivor_id), None, actor, why, now, merge_id)
-        for i in merged
-    ]
+    history = unmerge_history(
+        "contact",
+        survivor_id,
+        merged,
+        source=f"merge {merge_id}",
+        actor=actor,
+        reason=why,
+        when=now,
+    )
     conn.execute(s.history.insert(), history)
     return UnmergeResult(merge_id, survivor_id, tuple(merged), tuple(kept))
 

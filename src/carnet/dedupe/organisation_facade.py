@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from carnet.clock import as_utc, utcnow
+from carnet.clock import utcnow
+from carnet.dedupe.facade import MergeInfo, list_merges
 from carnet.dedupe.organisation_merge import (
     OrganisationMergeResult,
     OrganisationUnmergeResult,
@@ -39,25 +39,12 @@ from carnet.dedupe.organisations import (
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.store import schema as s
 
-__all__ = ["OrganisationDedupeMixin", "OrganisationDedupeReport", "OrganisationMergeInfo"]
+__all__ = ["OrganisationDedupeMixin", "OrganisationDedupeReport"]
 
 # Groups merged per transaction, as for contacts.
 MERGES_PER_TRANSACTION = 200
 # Pairs to review kept in the report (all of them go to ``pairs_out``).
 REVIEW_SHOWN = 20
-
-
-@dataclass(frozen=True)
-class OrganisationMergeInfo:
-    """One organisation merge as listed by ``carnet organisations merges``."""
-
-    id: int
-    survivor_id: int
-    merged_ids: tuple[int, ...]
-    reason: str | None
-    decided_by: str | None
-    created_at: datetime | None
-    undone_at: datetime | None
 
 
 @dataclass
@@ -235,33 +222,12 @@ class OrganisationDedupeMixin:
 
     def list_organisation_merges(
         self, *, limit: int = 50, organisation_id: int | None = None
-    ) -> list[OrganisationMergeInfo]:
+    ) -> list[MergeInfo]:
         """Organisation merges, newest first (those into one organisation when given)."""
-        m = s.organisation_merges
-        query = sa.select(
-            m.c.id,
-            m.c.survivor_id,
-            m.c.merged_ids,
-            m.c.reason,
-            m.c.decided_by,
-            m.c.created_at,
-            m.c.undone_at,
-        ).order_by(m.c.id.desc())
-        if organisation_id is not None:
-            query = query.where(m.c.survivor_id == organisation_id)
         with self.engine.connect() as conn:
-            return [
-                OrganisationMergeInfo(
-                    id=int(r.id),
-                    survivor_id=int(r.survivor_id),
-                    merged_ids=tuple(int(i) for i in r.merged_ids),
-                    reason=r.reason,
-                    decided_by=r.decided_by,
-                    created_at=as_utc(r.created_at),
-                    undone_at=as_utc(r.undone_at),
-                )
-                for r in conn.execute(query.limit(limit))
-            ]
+            return list_merges(
+                conn, s.organisation_merges, limit=limit, survivor_id=organisation_id
+            )
 
 
 def _evidence_by_group(

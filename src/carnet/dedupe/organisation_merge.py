@@ -23,15 +23,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from carnet.clock import utcnow
-from carnet.dedupe.merge import _decode, _encode, _plain, _rows
-from carnet.directory.base import history_text
+from carnet.dedupe.merge import (
+    _decode,
+    _encode,
+    _plain,
+    _rows,
+    history_row,
+    merge_history,
+    unmerge_history,
+)
 from carnet.directory.organisations import ORGANISATION_COLUMNS
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.fields.organisation import name_key
@@ -44,8 +50,6 @@ __all__ = [
     "unmerge_organisations",
 ]
 
-# Columns the golden record fills; identity and bookkeeping columns never move.
-_FIELDS = ORGANISATION_COLUMNS
 # Filled together or not at all: an address is one thing.
 _ADDRESS = ("line1", "line2", "postcode", "city", "country")
 _CHUNK = 500
@@ -106,7 +110,8 @@ def golden_organisation(
     """The survivor's columns after the merge (only those that change)."""
     ranked = sorted(members, key=_rank)
     changes: dict[str, Any] = {}
-    for column in _FIELDS:
+    # The columns a person may set; identity and bookkeeping columns never move.
+    for column in ORGANISATION_COLUMNS:
         if column in _ADDRESS or survivor[column] not in (None, ""):
             continue
         for row in ranked:
@@ -133,31 +138,6 @@ def golden_organisation(
     if attributes != (survivor["attributes"] or {}):
         changes["attributes"] = attributes
     return {k: v for k, v in changes.items() if v != survivor[k]}
-
-
-def _history(
-    entity: str,
-    entity_id: int,
-    field: str,
-    old: str | None,
-    new: str | None,
-    actor: str,
-    reason: str,
-    when: datetime,
-    merge_id: int,
-) -> dict[str, Any]:
-    return {
-        "entity": entity,
-        "entity_id": entity_id,
-        "field": field,
-        "old_value": old,
-        "new_value": new,
-        "source": f"organisation merge {merge_id}",
-        "import_id": None,
-        "reason": reason,
-        "actor": actor,
-        "changed_at": when,
-    }
 
 
 def merge_organisations(
@@ -265,43 +245,29 @@ def merge_organisations(
         .where(s.organisation_merges.c.id == merge_id)
         .values(snapshot=snapshot)
     )
-    history = [
-        _history(
-            "organisation",
-            survivor_id,
-            "merge",
-            None,
-            ", ".join(map(str, merged)),
-            actor,
-            reason,
-            now,
-            merge_id,
-        )
-    ]
+    source = f"organisation merge {merge_id}"
+    history = merge_history(
+        "organisation",
+        survivor_id,
+        merged,
+        survivor,
+        changes,
+        source=source,
+        actor=actor,
+        reason=reason,
+        when=now,
+    )
     history += [
-        _history(
-            "organisation",
-            survivor_id,
-            k,
-            history_text(k, survivor[k]),
-            history_text(k, v),
-            actor,
-            reason,
-            now,
-            merge_id,
-        )
-        for k, v in changes.items()
-        if k != "attributes"
-    ]
-    history += [
-        _history(
-            "organisation", m, "merged_into", None, str(survivor_id), actor, reason, now, merge_id
-        )
-        for m in merged
-    ]
-    history += [
-        _history(
-            "contact", cid, "organisation_id", owner, str(survivor_id), actor, reason, now, merge_id
+        history_row(
+            "contact",
+            cid,
+            "organisation_id",
+            owner,
+            str(survivor_id),
+            source=source,
+            actor=actor,
+            reason=reason,
+            when=now,
         )
         for owner, contact_ids in moved.items()
         for cid in contact_ids
@@ -393,7 +359,8 @@ def unmerge_organisations(
         conn.execute(o.update().where(o.c.id == survivor_id).values(**restore, updated_at=now))
     restored = 0
     history: list[dict[str, Any]] = []
-    why = reason or f"organisation merge {merge_id} undone"
+    source = f"organisation merge {merge_id}"
+    why = reason or f"{source} undone"
     for owner, contact_ids in snapshot.get("contacts", {}).items():
         for start in range(0, len(contact_ids), _CHUNK):
             chunk = contact_ids[start : start + _CHUNK]
@@ -408,16 +375,16 @@ def unmerge_organisations(
                 conn.execute(c.update().where(c.c.id.in_(still)).values(organisation_id=int(owner)))
                 restored += len(still)
                 history += [
-                    _history(
+                    history_row(
                         "contact",
                         cid,
                         "organisation_id",
                         str(survivor_id),
                         owner,
-                        actor,
-                        why,
-                        now,
-                        merge_id,
+                        source=source,
+                        actor=actor,
+                        reason=why,
+                        when=now,
                     )
                     for cid in still
                 ]
@@ -446,24 +413,8 @@ def unmerge_organisations(
         if not exists and contact_alive:
             conn.execute(roles.insert().values(**values))
     conn.execute(m.update().where(m.c.id == merge_id).values(undone_at=now))
-    history.append(
-        _history(
-            "organisation",
-            survivor_id,
-            "unmerge",
-            ", ".join(map(str, merged)),
-            None,
-            actor,
-            why,
-            now,
-            merge_id,
-        )
+    history += unmerge_history(
+        "organisation", survivor_id, merged, source=source, actor=actor, reason=why, when=now
     )
-    history += [
-        _history(
-            "organisation", i, "merged_into", str(survivor_id), None, actor, why, now, merge_id
-        )
-        for i in merged
-    ]
     conn.execute(s.history.insert(), history)
     return OrganisationUnmergeResult(merge_id, survivor_id, tuple(merged), tuple(kept), restored)
