@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import string
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,9 +34,23 @@ def _full_path_only() -> Iterator[None]:
         email._plain = saved
 
 
+@contextmanager
+def _columns_from(size: int) -> Iterator[None]:
+    """check_distinct's Polars path from ``size`` values on (64 by default)."""
+    saved = email.COLUMN_FROM
+    email.COLUMN_FROM = size
+    try:
+        yield
+    finally:
+        email.COLUMN_FROM = saved
+
+
 def _same_as_check(values: Sequence[str | None]) -> None:
     """check_column (short path, cached domain facts) says what the full path says."""
     column = email.check_column(values)
+    with _columns_from(1):  # the column path, however short the column
+        vectorised = email.check_column(values)
+    assert vectorised == column
     assert len(column) == len(values)
     with _full_path_only():
         reference = [email.check(value) for value in values]
@@ -68,6 +83,15 @@ TABLE: list[str | None] = [
     "Compta+2024@Entreprise.fr",
     "no-reply@service.fr",
     "serv.ice-client@x.fr",
+    "c.o.n.t.a.c.t@x.fr",
+    "-contact-@x.fr",
+    "_info_+x@x.fr",
+    "contact+@x.fr",
+    "contact++x@x.fr",
+    "con+tact@x.fr",
+    "contacts@x.fr",
+    "Kontakt@x.fr",
+    "\u212aelvin@x.fr",
     "x@mail.yopmail.com",
     "x@gmial.com ",
     "a@b.test",
@@ -203,3 +227,29 @@ def test_one_edit_is_distance_at_most_one() -> None:
     words = ["".join(w) for n in range(5) for w in itertools.product("abc", repeat=n)]
     for a, b in itertools.product(words, repeat=2):
         assert email._one_edit(a, b) == (email._distance(a, b, 1) <= 1), (a, b)
+
+
+ASCII = string.ascii_letters + string.digits + "_!#$%&'*+-/=?^`{|}~.@\\\"() ,;:<>[]\t"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=ASCII, max_size=30), max_size=40), DOMAINS)
+def test_ascii_columns(locals_: list[str], domain: str) -> None:
+    """Every ASCII character the plain shape allows or refuses, in the local part."""
+    _same_as_check([*(f"{local}@{domain}" for local in locals_), *locals_])
+
+
+def test_plain_addresses_skip_the_one_by_one_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The column path really serves plain addresses: only the others reach check()."""
+    values = [f"client.{i}@orange.fr" for i in range(200)] + ["contact@x.fr", "a@gmial.com"]
+    expected = [email.check(v) for v in values]
+    seen: list[str | None] = []
+    check = email.check
+
+    def counting(value: str | None) -> email.Verdict:
+        seen.append(value)
+        return check(value)
+
+    monkeypatch.setattr(email, "check", counting)
+    assert email.check_distinct(values) == expected
+    assert seen == ["contact@x.fr", "a@gmial.com"]

@@ -32,9 +32,23 @@ def _full_path_only() -> Iterator[None]:
         phone._plain_french = saved
 
 
+@contextmanager
+def _columns_from(size: int) -> Iterator[None]:
+    """check_distinct's Polars path from ``size`` values on (64 by default)."""
+    saved = phone.COLUMN_FROM
+    phone.COLUMN_FROM = size
+    try:
+        yield
+    finally:
+        phone.COLUMN_FROM = saved
+
+
 def _same_as_check(values: Sequence[str | None], region: str = "FR") -> None:
     """check_column (short paths, shared outlines) says what the full path says."""
     column = phone.check_column(values, region=region)
+    with _columns_from(1):  # the column path, however short the column
+        vectorised = phone.check_column(values, region=region)
+    assert vectorised == column
     assert len(column) == len(values)
     with _full_path_only():
         reference = [phone.check(value, region=region) for value in values]
@@ -227,3 +241,23 @@ def test_decided_prefix_facts_equal_the_exact_resolution() -> None:
             national = prefix + "".join(rng.choice("0123456789") for _ in range(9 - len(prefix)))
             assert phone._resolve(33, national, "FR") == phone._resolve_exact(33, national, "FR")
     assert phone._resolve(33, "612345678", "BE") == phone._resolve_exact(33, "612345678", "BE")
+
+
+def test_simple_writings_skip_the_one_by_one_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The column path really serves French writings: only the others reach check()."""
+    values = [f"06 12 34 {i // 100:02d} {i % 100:02d}" for i in range(100)]
+    values += [f"+33 7 81 23 {i:02d} 45" for i in range(50)] + [
+        f"6123456{i:02d}" for i in range(50)
+    ]
+    values += ["+44 20 7946 0958", "06 12 34 56 78 poste 12"]
+    expected = [phone.check(v) for v in values]
+    seen: list[str | None] = []
+    check = phone.check
+
+    def counting(value: str | None, *, region: str = "FR") -> phone.Verdict:
+        seen.append(value)
+        return check(value, region=region)
+
+    monkeypatch.setattr(phone, "check", counting)
+    assert phone.check_distinct(values) == expected
+    assert seen == ["+44 20 7946 0958", "06 12 34 56 78 poste 12"]

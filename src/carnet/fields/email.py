@@ -52,11 +52,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from importlib import resources
+from itertools import repeat
 from types import MappingProxyType
 
 import email_validator
+import polars as pl
 
 from carnet.fields import _common
 from carnet.fields.verdict import Status, Verdict, blank
@@ -66,6 +68,7 @@ __all__ = [
     "ROLE_ACCOUNTS",
     "check",
     "check_column",
+    "check_distinct",
     "check_many",
     "format",
     "is_disposable_domain",
@@ -306,7 +309,7 @@ def suggest_domain(domain: str) -> str | None:
     if len(sld) < 4:
         return None
     # sld is no provider (see above): the first provider at distance exactly 1
-    best = next((p for p in _FUZZY_PROVIDERS if _one_edit(sld, p)), None)
+    best = next((p for p in _fuzzy_providers(len(sld)) if _one_edit(sld, p)), None)
     if best is None:
         return None
     if tld not in _COMMON_TLDS and tld not in _PROVIDERS[best]:
@@ -321,6 +324,13 @@ def suggest_domain(domain: str) -> str | None:
 _FUZZY_PROVIDERS = tuple(p for p in _PROVIDERS if len(p) >= 5 and p not in _NO_FUZZY)
 
 _LONGEST_FIRST = tuple(sorted(COMMON_DOMAINS, key=len, reverse=True))
+
+
+@cache
+def _fuzzy_providers(length: int) -> tuple[str, ...]:
+    """The :data:`_FUZZY_PROVIDERS` one edit can reach from a name of ``length``
+    letters (one letter longer or shorter at most), in their order."""
+    return tuple(p for p in _FUZZY_PROVIDERS if abs(len(p) - length) <= 1)
 
 
 def _missing_at(text: str) -> str | None:
@@ -481,41 +491,56 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
 
 
 def _plain(text: str) -> Verdict | None:
-    """The verdict of an address written plainly and needing no remark, else None.
+    """The verdict of an address written plainly, else None.
 
-    Most addresses of a file are plain ASCII, with no blank, no display name and
-    a domain that is neither a typo nor disposable: for them :func:`_check`'s
-    steps are all no-ops but the lower-casing, and its verdict is valid with the
-    domain as its only detail. This builds that verdict directly (the domain's
-    facts cached); any other address returns None and takes the full path.
+    Most addresses of a file are plain ASCII, with no blank and no display
+    name: for them :func:`_check`'s repairs are all no-ops but the
+    lower-casing, and email-validator accepts them unchanged (when the domain
+    passes :func:`_sound_domain`). Those needing no remark get a valid verdict
+    with the domain as its only detail, built directly (the domain's facts
+    cached); those with a typo or disposable domain or a role local part get
+    :func:`_usable`'s verdict without the syntax check. Any other address
+    returns None and takes the full path.
     """
     address = text.lower()
     match = _FAST.fullmatch(address)
     if match is None:
         return None
     local, domain = match.groups()
-    details = _plain_domain(domain)
-    if details is None or len(local) > 64 or len(address) > 254 or _is_role(local):
+    if len(local) > 64 or len(address) > 254 or not _sound_domain(domain):
         return None
-    return Verdict(text, address, Status.VALID, (), (), _NO_FLAGS, details)
+    details = _plain_domain(domain)
+    role = _is_role(local)
+    if details is not None and not role:
+        return Verdict(text, address, Status.VALID, (), (), _NO_FLAGS, details)
+    fixed = suggest_domain(domain)
+    disposable = fixed is None and is_disposable_domain(domain)
+    return _usable(text, address, local, domain, set(), [], (), fixed, disposable, role)
 
 
 _NO_FLAGS: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
-def _plain_domain(domain: str) -> Mapping[str, str] | None:
-    """A plain address's details for this (``_FAST``-shaped) domain; None when the
-    domain needs a remark (typo, disposable) or fails a length or name rule."""
+def _sound_domain(domain: str) -> bool:
+    """True when a (``_FAST``-shaped) domain passes email-validator's length and
+    name rules: no label over 63 characters, no ``--``, no special-use TLD."""
     labels = domain.split(".")
-    if (
+    return not (
         len(domain) > 253
         or "--" in domain
         or labels[-1] in _SPECIAL_USE
         or any(len(label) > 63 for label in labels)
-        or suggest_domain(domain) is not None
-        or is_disposable_domain(domain)
-    ):
+    )
+
+
+@lru_cache(maxsize=65536)
+def _plain_domain(domain: str) -> Mapping[str, str] | None:
+    """A plain address's details for this sound (``_FAST``-shaped) domain; None when
+    the domain needs a remark (typo, disposable) or fails :func:`_sound_domain`."""
+    if not _sound_domain(domain) or suggest_domain(domain) is not None:
+        return None
+    if is_disposable_domain(domain):
         return None
     return MappingProxyType({"domain": domain})
 
@@ -632,10 +657,7 @@ def check_column(
     """Check a whole column: one verdict per value, in order.
 
     The result equals ``[check(v, ...) for v in values]``, computed once per
-    distinct value. Plain addresses (most of a file) take :func:`_plain`'s
-    short path, with their domain's facts cached; measured on the demo files,
-    that is faster than a Polars pipeline over the column, whose set-up and
-    conversions back to one Python verdict per value cost more than they save.
+    distinct value with :func:`check_distinct`.
 
     Args:
         values: the column's cells (None for a missing cell).
@@ -649,7 +671,91 @@ def check_column(
     >>> [v.normalised for v in check_column([" Jean@Free.FR", None, "x", "Jean@Free.FR"])]
     ['jean@free.fr', None, None, 'jean@free.fr']
     """
-    verdicts = {
-        v: check(v, deliverability=deliverability, timeout=timeout) for v in dict.fromkeys(values)
-    }
+    distinct = list(dict.fromkeys(values))
+    if deliverability:
+        found = [check(v, deliverability=True, timeout=timeout) for v in distinct]
+    else:
+        found = check_distinct(distinct)
+    verdicts = dict(zip(distinct, found, strict=True))
     return [verdicts[v] for v in values]
+
+
+#: Fewer values than this are checked one by one: Polars' set-up would cost more.
+COLUMN_FROM = 64
+
+#: :data:`_FAST` for Polars (Rust's regex): anchored, since it has no fullmatch.
+#: The pattern uses only what both engines read alike (ASCII classes, groups,
+#: repeats), and the column path only sees ASCII text.
+_FAST_ANCHORED = f"^(?:{_FAST.pattern})$"
+
+
+def check_distinct(values: Sequence[str | None]) -> list[Verdict]:
+    """``[check(v) for v in values]``, the plain addresses recognised a column at a time.
+
+    Meant for the distinct values of a column (an import checks each once).
+    :func:`_plain`'s tests (the lower-cased ASCII address has the plain shape,
+    no role local part, lengths within the limits, a domain needing no remark)
+    run as Polars expressions over all the values at once; each plain
+    address's verdict is then built in one step, and every other value takes
+    :func:`check`. On the demo files that is about three times faster than
+    :func:`check` per value, with the same verdicts (tested on random text).
+    """
+    if len(values) < COLUMN_FROM:
+        return [check(v) for v in values]
+    try:
+        texts = pl.Series(values, dtype=pl.String, strict=True)
+    except (TypeError, pl.exceptions.PolarsError):  # not all text: no short cut
+        return [check(v) for v in values]
+    low = pl.col("text").str.to_lowercase()
+    local = pl.col("parts").struct.field("field_0")
+    plain = (
+        # ASCII (one byte per character): lower-casing means the same in Rust and Python
+        (pl.col("text").str.len_bytes() == pl.col("text").str.len_chars())
+        & pl.col("low").str.contains(_FAST_ANCHORED)
+        & (local.str.len_bytes() <= 64)
+        & (pl.col("low").str.len_bytes() <= 254)
+        & ~local.str.contains(_role_pattern())
+    ).fill_null(False)
+    frame = (
+        pl.DataFrame({"text": texts})
+        .lazy()
+        .with_columns(low.alias("low"))
+        .with_columns(pl.col("low").str.split_exact("@", 1).alias("parts"))
+        .select(
+            "low",
+            pl.when(plain).then(pl.col("parts").struct.field("field_1")).alias("domain"),
+        )
+        .collect()
+    )
+    addresses = frame["low"].to_list()
+    domains = frame["domain"].to_list()
+    facts: dict[str | None, Mapping[str, str] | None] = {None: None}
+    facts.update((d, _plain_domain(d)) for d in set(domains) if d is not None)
+    details = list(map(facts.__getitem__, domains))
+    # One C-level step per address: what _plain builds, as Verdict(...) would.
+    out: list[Verdict] = list(
+        map(
+            partial(tuple.__new__, Verdict),
+            zip(
+                values,
+                addresses,
+                repeat(Status.VALID),
+                repeat(()),
+                repeat(()),
+                repeat(_NO_FLAGS),
+                details,
+            ),
+        )
+    )
+    for i in [i for i, d in enumerate(details) if d is None]:
+        out[i] = check(values[i])
+    return out
+
+
+@cache
+def _role_pattern() -> str:
+    """A regex for the local parts :func:`_is_role` accepts: a role name with any
+    ``.``, ``_`` or ``-`` inside or around it, then at most a ``+`` tag."""
+    sep = "[._-]*"
+    names = "|".join(sep.join(re.escape(c) for c in name) for name in sorted(ROLE_ACCOUNTS))
+    return f"(?s)^{sep}(?:{names}){sep}(?:\\+.*)?$"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
+from operator import itemgetter
 
 from carnet.fields import email, phone
 from carnet.fields.catalog import Field, Kind
@@ -26,6 +27,9 @@ CACHE_LIMIT = 20_000
 #: one cache per kind and country: the same address in the shop export and the
 #: newsletter list is checked once.
 _SHARED: dict[tuple[Kind, str], dict[str | None, Verdict]] = {}
+
+#: A verdict's status (``Verdict`` is a named tuple: its third item).
+_STATUS = itemgetter(2)
 
 
 class ColumnChecker:
@@ -46,12 +50,13 @@ class ColumnChecker:
         if field.kind is Kind.EMAIL and email_dns_timeout is not None:
             self._check = lambda v: email.check(v, deliverability=True, timeout=email_dns_timeout)
         # Email (without DNS) and phone checks take any value, blanks included, and
-        # never raise: they are called as they are, without _one's guards.
-        self._total: Callable[[str | None], Verdict] | None = None
+        # never raise: they are called as they are, without _one's guards, on all
+        # the new values of a batch at once (parts of them run as column operations).
+        self._total: Callable[[Sequence[str | None]], list[Verdict]] | None = None
         if field.kind is Kind.EMAIL and email_dns_timeout is None:
-            self._total = email.check
+            self._total = email.check_distinct
         elif field.kind is Kind.PHONE:
-            self._total = partial(phone.check, region=country)
+            self._total = partial(phone.check_distinct, region=country)
         self._cache: dict[str | None, Verdict] = (
             _SHARED.setdefault((field.kind, country), {}) if self._total is not None else {}
         )
@@ -63,17 +68,16 @@ class ColumnChecker:
         cache = self._cache
         if len(cache) > CACHE_LIMIT:
             cache.clear()
-        # Counting in C first leaves one step per distinct value, not per cell.
-        occurrences = Counter(values)
-        fresh = [v for v in occurrences if v not in cache]
-        check = self._total or self._one
-        for value in fresh:
-            cache[value] = check(value)
+        fresh = [v for v in dict.fromkeys(values) if v not in cache]
+        if self._total is not None:
+            cache.update(zip(fresh, self._total(fresh), strict=True))
+        else:
+            for value in fresh:
+                cache[value] = self._one(value)
         self.checked += len(fresh)
-        counts = self.counts
-        for value, cells in occurrences.items():
-            counts[cache[value].status] += cells
-        return list(map(cache.__getitem__, values))
+        verdicts = list(map(cache.__getitem__, values))
+        self.counts.update(map(_STATUS, verdicts))  # counted in C, a step per cell
+        return verdicts
 
     def _one(self, value: str | None) -> Verdict:
         if blank(value):
