@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import multiprocessing
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from random import Random
 from typing import Final
@@ -689,40 +690,61 @@ def _from_rows(rows: list[_PersonRow]) -> list[Person]:
     ]
 
 
-def _redraw(value: str, rng: Random, taken: set[str], also: set[str]) -> str:
-    """A new unique value of the same kind: e-mail with a number, phone in the same block."""
+def _mailbox(address: str) -> str:
+    """The mailbox an address reaches, as its provider sees it (Gmail ignores dots)."""
+    return canonical_email(address) or address
+
+
+def _itself(value: str) -> str:
+    return value
+
+
+def _redraw(
+    value: str, rng: Random, taken: set[str], also: set[str], key: Callable[[str], str] = _itself
+) -> str:
+    """A new unique value of the same kind: e-mail with a number, phone in the same block.
+
+    Unique means its ``key`` (the value itself, or an e-mail's mailbox) is in
+    neither ``taken`` nor ``also``.
+    """
     while True:
         if "@" in value:
             local, _, domain = value.rpartition("@")
             candidate = f"{local}{int(rng.random() * 10_000)}@{domain}"
         else:
             candidate = f"{value[:-6]}{int(rng.random() * 1_000_000):06d}"
-        if candidate not in taken and candidate not in also:
+        if key(candidate) not in taken and key(candidate) not in also:
             return candidate
 
 
 def _deduplicate(chunks: list[list[Person]], seed: int, phones: set[str]) -> None:
-    """Keep e-mails and phones unique across chunks drawn independently.
+    """Keep e-mails (as mailboxes) and phones unique across chunks drawn independently.
 
     Within a chunk the builder keeps them unique (household members share
     theirs on purpose); a value a later chunk drew again is redrawn, the same
-    way in every member of its household.
+    way in every member of its household. E-mails are compared as the
+    mailboxes they reach, as the builder does: ``jean.dupont@gmail.com`` drawn
+    in one chunk and ``jeandupont@gmail.com`` in another would be one Gmail
+    mailbox for two people.
     """
     rng = Random(f"carnet-demo:{seed}:deduplicate")
-    emails: set[str] = set()
+    mailboxes: set[str] = set()
     phones = set(phones)
     for persons in chunks:
         chunk_emails = {
             value for p in persons for value in (p.email, p.old_email, p.work_email) if value
         }
+        chunk_mailboxes = {_mailbox(value) for value in chunk_emails}
         chunk_phones = {
             value for p in persons for value in (p.mobile, p.old_mobile, p.landline) if value
         }
         renamed: dict[str, str] = {}
-        for taken, mine in ((emails, chunk_emails), (phones, chunk_phones)):
-            for value in sorted(mine & taken):
-                renamed[value] = new = _redraw(value, rng, taken, mine)
-                mine.add(new)
+        for value in sorted(v for v in chunk_emails if _mailbox(v) in mailboxes):
+            renamed[value] = new = _redraw(value, rng, mailboxes, chunk_mailboxes, _mailbox)
+            chunk_mailboxes.add(_mailbox(new))
+        for value in sorted(chunk_phones & phones):
+            renamed[value] = new = _redraw(value, rng, phones, chunk_phones)
+            chunk_phones.add(new)
         if renamed:
             get = renamed.get
             for p in persons:
@@ -734,7 +756,7 @@ def _deduplicate(chunks: list[list[Person]], seed: int, phones: set[str]) -> Non
                     get(p.mobile, p.mobile), get(p.old_mobile, p.old_mobile),
                     get(p.landline, p.landline),
                 )  # fmt: skip
-        emails |= chunk_emails
+        mailboxes |= chunk_mailboxes
         phones |= chunk_phones
 
 
