@@ -5,15 +5,40 @@ person (A=B and B=C put A, B and C together even when A and C were never
 compared). The cluster id is the smallest ``record_id`` of the component, so
 the result does not depend on the order of the pairs.
 
-Components are found with columnar min-label propagation plus pointer jumping
-(Polars joins, no Python loop over pairs); it converges in a few rounds.
+Components are found on NumPy arrays (no Python loop over pairs): record ids
+are numbered in ascending order, then rounds of *hooking* (each edge's root
+takes the smaller root of its two ends) and *pointer jumping* (each node takes
+its label's label until nothing changes) run until every edge joins one label.
+Labels only ever point to a smaller node of the same component, so the final
+label of a component is its smallest record id. It converges in a few rounds.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 __all__ = ["connected_components"]
+
+
+def _roots(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """The smallest node index of each node's component (edges ``a[i]``--``b[i]``)."""
+    label = np.arange(n, dtype=np.int64)
+    while True:
+        la, lb = label[a], label[b]
+        differ = la != lb
+        if not differ.any():
+            return label
+        la, lb = la[differ], lb[differ]
+        low = np.minimum(la, lb)
+        # hooking: the larger root of an edge points to the smaller one
+        np.minimum.at(label, np.maximum(la, lb), low)
+        # pointer jumping until every node points to a root
+        while True:
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
 
 
 def connected_components(
@@ -35,39 +60,15 @@ def connected_components(
     Returns:
         ``record_id, cluster_id`` (Int64), one row per record, sorted.
     """
-    e = edges.select(
-        pl.col(left).cast(pl.Int64).alias("a"), pl.col(right).cast(pl.Int64).alias("b")
-    )
-    both = pl.concat([e, e.select(pl.col("b").alias("a"), pl.col("a").alias("b"))])
-    nodes = pl.concat([both["a"], both["b"]]).unique()
+    a = edges[left].cast(pl.Int64).to_numpy()
+    b = edges[right].cast(pl.Int64).to_numpy()
+    parts = [a, b]
     if record_ids is not None:
-        nodes = pl.concat([nodes, record_ids.cast(pl.Int64)]).unique()
-    labels = pl.DataFrame({"record_id": nodes.alias("record_id")}).with_columns(
-        pl.col("record_id").alias("cluster_id")
+        parts.append(record_ids.cast(pl.Int64).drop_nulls().to_numpy())
+    # sorted distinct ids: a node's index orders like its record id
+    nodes, index = np.unique(np.concatenate(parts), return_inverse=True)
+    root = _roots(index[: len(a)], index[len(a) : len(a) + len(b)], len(nodes))
+    return pl.DataFrame(
+        {"record_id": nodes, "cluster_id": nodes[root]},
+        schema={"record_id": pl.Int64, "cluster_id": pl.Int64},
     )
-    if both.is_empty():
-        return labels.sort("record_id")
-    while True:
-        # each node takes the smallest label among itself and its neighbours
-        neighbour = (
-            both.join(labels, left_on="b", right_on="record_id")
-            .group_by("a")
-            .agg(pl.col("cluster_id").min().alias("nb"))
-        )
-        updated = (
-            labels.join(neighbour, left_on="record_id", right_on="a", how="left")
-            .with_columns(pl.min_horizontal("cluster_id", "nb").alias("new"))
-            .select("record_id", "cluster_id", "new")
-        )
-        # pointer jumping: take the label of your label
-        jumped = updated.join(
-            updated.select(pl.col("record_id").alias("cluster_ref"), pl.col("new").alias("jump")),
-            left_on="new",
-            right_on="cluster_ref",
-            how="left",
-        ).with_columns(pl.min_horizontal("new", "jump").alias("new"))
-        changed = jumped.filter(pl.col("new") != pl.col("cluster_id")).height
-        labels = jumped.select("record_id", pl.col("new").alias("cluster_id"))
-        if changed == 0:
-            break
-    return labels.sort("record_id")
