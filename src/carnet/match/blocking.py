@@ -34,6 +34,7 @@ __all__ = [
     "default_blocking_rules",
     "default_deterministic_rules",
     "default_training_rules",
+    "packable_ids",
 ]
 
 #: Which input column each prepared key column comes from.
@@ -219,9 +220,9 @@ def block_keys(
     for index, rule in enumerate(rules):
         cols = list(rule.keys)
         frame = prepared.select("record_id", "source", *cols)
-        for col in cols:
-            if col in _LIST_KEYS or isinstance(frame.schema[col], pl.List):
-                frame = frame.explode(col)
+        lists = [c for c in cols if c in _LIST_KEYS or isinstance(frame.schema[c], pl.List)]
+        for col in lists:
+            frame = frame.explode(col)
         frame = frame.drop_nulls(cols)
         parts = [pl.col(c).cast(pl.String) for c in cols]
         if rule.unordered:
@@ -238,7 +239,11 @@ def block_keys(
             key.hash(seed=7).alias("key"),
             "record_id",
             *(["source"] if with_source else []),
-        ).unique(["key", "record_id"])
+        )
+        if lists:
+            # only list keys give a record the same key twice (record ids
+            # are unique): the other rules skip this pass over their keys
+            frame = frame.unique(["key", "record_id"])
         sizes = frame.group_by("key").agg(pl.len().alias("n"))
         giant = sizes.filter(pl.col("n") > rule.max_block_size)
         skipped[rule.name] = giant.height
@@ -253,10 +258,43 @@ def block_keys(
     return pl.concat(frames), skipped
 
 
+#: Record ids below this bound fit twice in one BIGINT (see :func:`packable_ids`).
+_PACK_BOUND = 2**31
+
+
+def packable_ids(*keys: pl.DataFrame) -> bool:
+    """Whether every ``record_id`` of the key tables lies in ``[0, 2**31)``.
+
+    Then :func:`candidate_pairs_sql` can deduplicate a pair as one BIGINT.
+    """
+    for table in keys:
+        if table.height == 0:
+            continue
+        ids = table.get_column("record_id")
+        low, high = ids.min(), ids.max()
+        if not (isinstance(low, int) and isinstance(high, int)):
+            return False
+        if low < 0 or high >= _PACK_BOUND:
+            return False
+    return True
+
+
 def candidate_pairs_sql(
-    left_keys: str, right_keys: str, *, link_only: bool, same_table: bool
+    left_keys: str, right_keys: str, *, link_only: bool, same_table: bool, packed: bool = False
 ) -> str:
-    """SQL selecting distinct ``(id_l, id_r)`` pairs sharing a block key."""
+    """SQL selecting distinct ``(id_l, id_r)`` pairs sharing a block key.
+
+    Args:
+        left_keys: the left key table (``rule, key, record_id[, source]``).
+        right_keys: the right key table.
+        link_only: pair only records of different sources.
+        same_table: both sides are one table: each pair once, ``id_l < id_r``.
+        packed: the record ids are known to lie in ``[0, 2**31)``
+            (:func:`packable_ids`): a pair is deduplicated as the one BIGINT
+            ``id_l << 32 | id_r``, which DuckDB groups faster than two
+            columns (at 1.8 million records, 23.4 million joined rows to 16.2
+            million pairs: 5.9 -> 4.6 CPU s). The same pairs either way.
+    """
     conds = ["a.rule = b.rule", "a.key = b.key"]
     if same_table:
         conds.append("a.record_id < b.record_id")
@@ -264,10 +302,13 @@ def candidate_pairs_sql(
         conds.append("a.record_id <> b.record_id")
     if link_only:
         conds.append("a.source IS DISTINCT FROM b.source")
-    return (
-        f"SELECT DISTINCT a.record_id AS id_l, b.record_id AS id_r "
-        f"FROM {left_keys} a JOIN {right_keys} b ON {' AND '.join(conds)}"
-    )
+    join = f"FROM {left_keys} a JOIN {right_keys} b ON {' AND '.join(conds)}"
+    if packed:
+        return (
+            f"SELECT (k >> 32) AS id_l, (k & 4294967295) AS id_r FROM "
+            f"(SELECT (a.record_id << 32) | b.record_id AS k {join} GROUP BY k)"
+        )
+    return f"SELECT DISTINCT a.record_id AS id_l, b.record_id AS id_r {join}"
 
 
 def count_pairs(con: duckdb.DuckDBPyConnection, table: str) -> int:

@@ -24,7 +24,13 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from carnet.match.blocking import BlockingRule, block_keys, candidate_pairs_sql, count_pairs
+from carnet.match.blocking import (
+    BlockingRule,
+    block_keys,
+    candidate_pairs_sql,
+    count_pairs,
+    packable_ids,
+)
 from carnet.match.comparisons import Comparison
 from carnet.match.scoring import gamma_sql
 
@@ -222,7 +228,13 @@ def estimate_m(
         con.register("em_keys", keys)
         con.sql(
             "CREATE OR REPLACE TEMP TABLE em_pairs AS "
-            + candidate_pairs_sql("em_keys", "em_keys", link_only=link_only, same_table=True)
+            + candidate_pairs_sql(
+                "em_keys",
+                "em_keys",
+                link_only=link_only,
+                same_table=True,
+                packed=packable_ids(keys),
+            )
         )
         n_pairs = count_pairs(con, "em_pairs")
         if n_pairs == 0:
@@ -270,7 +282,13 @@ def estimate_prior(
         con.register("det_keys", keys)
         con.sql(
             "CREATE OR REPLACE TEMP TABLE det_pairs AS "
-            + candidate_pairs_sql("det_keys", "det_keys", link_only=link_only, same_table=True)
+            + candidate_pairs_sql(
+                "det_keys",
+                "det_keys",
+                link_only=link_only,
+                same_table=True,
+                packed=packable_ids(keys),
+            )
         )
         found = count_pairs(con, "det_pairs")
         con.sql("DROP TABLE det_pairs")
