@@ -49,6 +49,7 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     "fn_known",
     "ln_known",
     "emails",
+    "email_users",
     "emails_canon",
     "emails_fixed",
     "email_locals",

@@ -244,6 +244,8 @@ _RENAMES = {
     "list_contains": "array_contains",
     "list_has": "array_contains",
     "list_distinct": "array_distinct",
+    "list_extract": "try_element_at",
+    "len": "size",
 }
 _CAST_TYPES = {
     "TINYINT": "TINYINT",
