@@ -504,9 +504,29 @@ def test_shortcuts_give_the_levels_of_the_plain_sql(population: pl.DataFrame) ->
     # with the list shortcuts are those of plain list_has_any and lambdas
     extra = pl.DataFrame(
         {
-            "record_id": [9001, 9002, 9003, 9004, 9005, 9006],
-            "first_name": ["Cathy", "Catherine", None, "JB", "Jean-Baptiste", "Louis"],
-            "last_name": ["Martin-Dupont", "Martin", "Dupont", None, "Moreau", "Guigui"],
+            "record_id": [9001, 9002, 9003, 9004, 9005, 9006, 9007, 9008, 9009],
+            "first_name": [
+                "Cathy",
+                "Catherine",
+                None,
+                "JB",
+                "Jean-Baptiste",
+                "Louis",
+                "Dominique",
+                "Bernard",
+                None,
+            ],
+            "last_name": [
+                "Martin-Dupont",
+                "Martin",
+                "Dupont",
+                None,
+                "Moreau",
+                "Guigui",
+                None,
+                "Dom",
+                None,
+            ],
             "emails": [
                 ["c.martin@orange.fr", "cathy.md@gmail.com"],
                 ["c.martin@ornage.fr"],
@@ -514,6 +534,9 @@ def test_shortcuts_give_the_levels_of_the_plain_sql(population: pl.DataFrame) ->
                 ["jb.moreau@free.fr", "jb@fre.fr", "x@y.fr"],
                 ["jb@free.fr"],
                 None,
+                ["dominiquebernard04@free.fr", "dom.b@gmail.com"],
+                ["bernard.dom@orange.fr"],
+                ["louis.guigui@free.fr", "cathy.martin@free.fr"],
             ],
             "phones": [
                 ["+33612345678", "+33143000000"],
@@ -522,6 +545,9 @@ def test_shortcuts_give_the_levels_of_the_plain_sql(population: pl.DataFrame) ->
                 None,
                 ["+33612345678"],
                 ["+33698765432", "+33143000001"],
+                None,
+                ["+33143000001"],
+                None,
             ],
         },
         schema={

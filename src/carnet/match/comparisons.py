@@ -100,7 +100,7 @@ def _shares(left: str, right: str) -> str:
 
     ``list_has_any`` with a shortcut: most lists hold one value, and comparing
     the first values costs a third of ``list_has_any`` (at 1.8 million
-    records, a second of the scoring for each list compared). The condition
+    records, up to a second of the scoring per list compared). The condition
     is NULL, not false, when a list is NULL or empty: the same in a level.
     """
     return (
