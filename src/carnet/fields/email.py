@@ -714,7 +714,7 @@ def check_distinct(values: Sequence[str | None]) -> list[Verdict]:
         & pl.col("low").str.contains(_FAST_ANCHORED)
         & (local.str.len_bytes() <= 64)
         & (pl.col("low").str.len_bytes() <= 254)
-        & ~local.str.contains(_role_pattern())
+        & ~_role_name(local).is_in(_role_accounts())
     ).fill_null(False)
     frame = (
         pl.DataFrame({"text": texts})
@@ -752,10 +752,15 @@ def check_distinct(values: Sequence[str | None]) -> list[Verdict]:
     return out
 
 
+def _role_name(local: pl.Expr) -> pl.Expr:
+    """:func:`_is_role`'s name of a local part, as a Polars expression: the part
+    before a ``+`` tag, without ``.``, ``_`` and ``-``. (One regex of a role
+    name per letter was a tenth of the cost to run, but Polars compiles it
+    again whenever its small cache of patterns has lost it: 2 ms a batch.)"""
+    return local.str.split_exact("+", 1).struct.field("field_0").str.replace_all("[._-]", "")
+
+
 @cache
-def _role_pattern() -> str:
-    """A regex for the local parts :func:`_is_role` accepts: a role name with any
-    ``.``, ``_`` or ``-`` inside or around it, then at most a ``+`` tag."""
-    sep = "[._-]*"
-    names = "|".join(sep.join(re.escape(c) for c in name) for name in sorted(ROLE_ACCOUNTS))
-    return f"(?s)^{sep}(?:{names}){sep}(?:\\+.*)?$"
+def _role_accounts() -> pl.Series:
+    """:data:`ROLE_ACCOUNTS` as the one-row list ``is_in`` takes (built once)."""
+    return pl.Series(sorted(ROLE_ACCOUNTS), dtype=pl.String).implode()
