@@ -121,6 +121,8 @@ def test_household_members_not_merged(matcher: Matcher, model: MatchModel) -> No
     assert pairs.height == 1
     assert pairs["probability"][0] < 0.01
     assert pairs["household_guard_weight"][0] < 0
+    reasons = {name: label for name, label, _ in explain(pairs.row(0, named=True), model)}
+    assert reasons["household_guard"].startswith("first names differ")
     # the shared e-mail alone, different first names: not enough either
     a = record(3, first_name="Nicolas", email="famille.martin@orange.fr")
     b = record(4, first_name="Julie", email="famille.martin@orange.fr")
@@ -151,6 +153,55 @@ def test_paul_and_pauline_on_the_family_mailbox_not_merged(
     julie = record(3, first_name="Julie", last_name="Thomas", email="famille.thomas@free.fr")
     thomas = record(4, first_name="Thomas", email="famille.thomas@free.fr")
     assert prob(matcher, model, julie, thomas) < 0.5
+
+
+def test_colleagues_of_one_first_name_not_merged(matcher: Matcher, model: MatchModel) -> None:
+    """Same first name, same company, its address and switchboard; other last names."""
+    office = {
+        "siren": "732829320",
+        "postcode": "69003",
+        "city": "Lyon",
+        "street": "8 rue Garibaldi",
+        "phone": "+33478000000",
+    }
+    a = record(1, first_name="Marie", last_name="Dupont", **office)
+    b = record(2, first_name="Marie", last_name="Lambert", **office)
+    pairs = score(matcher, model, a, b)
+    assert pairs.height == 1
+    assert float(pairs["probability"][0]) < 0.01  # about 0.5 without the guard
+    guard = pairs["household_guard_weight"][0]
+    assert guard < 0
+    # what the guard took back is exactly what the office agreement gave
+    given = sum(max(0.0, float(pairs[f"{c}_weight"][0])) for c in ("siren", "address", "phone"))
+    assert guard == pytest.approx(-given)
+    reasons = {name: label for name, label, _ in explain(pairs.row(0, named=True), model)}
+    assert "colleagues" in reasons["household_guard"]
+
+
+def test_workplace_guard_spares_personal_evidence(matcher: Matcher, model: MatchModel) -> None:
+    """A woman who married: other last name, but her own mobile or e-mail agrees."""
+    office = {"siren": "732829320", "postcode": "69003", "street": "8 rue Garibaldi"}
+    maiden = record(1, first_name="Marie", last_name="Dupont", phone="+33612345678", **office)
+    married = record(2, first_name="Marie", last_name="Lambert", phone="+33612345678", **office)
+    pairs = score(matcher, model, maiden, married)
+    assert pairs["household_guard_weight"][0] == 0.0
+    c = record(3, first_name="Marie", last_name="Dupont", email="marie.d@gmail.com", **office)
+    d = record(4, first_name="Marie", last_name="Lambert", email="marie.d@gmail.com", **office)
+    assert score(matcher, model, c, d)["household_guard_weight"][0] == 0.0
+    # the same birth date, too
+    e = record(5, first_name="Marie", last_name="Dupont", birth_date="1980-02-03", **office)
+    f = record(6, first_name="Marie", last_name="Lambert", birth_date="1980-02-03", **office)
+    assert score(matcher, model, e, f)["household_guard_weight"][0] == 0.0
+
+
+def test_workplace_guard_can_be_turned_off(population: pl.DataFrame) -> None:
+    office = {"siren": "732829320", "postcode": "69003", "street": "8 rue Garibaldi"}
+    a = record(1, first_name="Marie", last_name="Dupont", **office)
+    b = record(2, first_name="Marie", last_name="Lambert", **office)
+    off = Matcher(MatchSettings(u_sample_pairs=200_000, workplace_guard=False))
+    pairs = off.predict(frame(a, b), off.train(population), threshold=1e-12)
+    assert pairs["household_guard_weight"][0] == 0.0
+    assert MatchSettings.from_dict(off.settings.to_dict()).workplace_guard is False
 
 
 def test_names_swapped_on_one_record_matched(matcher: Matcher, model: MatchModel) -> None:

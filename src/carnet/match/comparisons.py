@@ -12,8 +12,10 @@ Every comparison's docstring lists its levels with an example. Levels marked
 more than agreeing on a common one ("Martin").
 
 Comparisons marked *household* (last name, address, phone, e-mail) carry
-evidence that members of one household share; see the household guard in
-:mod:`carnet.match.scoring`.
+evidence that members of one household share, and those marked *workplace*
+(SIREN, address, a landline) evidence that colleagues share; levels marked
+*personal* (an e-mail, a mobile) are one person's. See the household and
+workplace guards in :mod:`carnet.match.scoring`.
 """
 
 from __future__ import annotations
@@ -66,6 +68,9 @@ class Level:
             contacts says less than one address held by a person's two
             records). Used instead of a term frequency for identifiers, whose
             frequency in the table counts the person's own duplicates.
+        personal: the level is one person's evidence, not what colleagues
+            share (an e-mail, a mobile; not the switchboard): the workplace
+            guard does not apply to a pair where such a level agrees.
     """
 
     label: str
@@ -77,6 +82,7 @@ class Level:
     mirrors: int | None = None
     partial: bool = False
     shared_count: str | None = None
+    personal: bool = False
 
 
 def _jw(col: str, threshold: float) -> str:
@@ -199,11 +205,14 @@ class Comparison:
         inputs: the input columns it reads (blocking rules on them are not
             used to estimate its m-probabilities).
         household: whether a household commonly shares what it compares.
+        workplace: whether colleagues commonly share what it compares (but
+            its *personal* levels).
     """
 
     name: str = ""
     inputs: tuple[str, ...] = ()
     household: ClassVar[bool] = False
+    workplace: ClassVar[bool] = False
     null_sql: str = "false"
 
     def __init__(self) -> None:
@@ -227,6 +236,11 @@ class Comparison:
     def weak_indexes(self) -> list[int]:
         """Indexes of the weak levels."""
         return [i for i, lvl in enumerate(self.levels) if lvl.weak]
+
+    @property
+    def personal_indexes(self) -> list[int]:
+        """Indexes of the personal levels."""
+        return [i for i, lvl in enumerate(self.levels) if lvl.personal]
 
     @property
     def disagreement_index(self) -> int:
@@ -515,7 +529,13 @@ class EmailComparison(Comparison):
     def __init__(self) -> None:
         super().__init__()
         self.levels = (
-            Level("email exact", _shares("l.emails", "r.emails"), 0.6, shared_count="email_n"),
+            Level(
+                "email exact",
+                _shares("l.emails", "r.emails"),
+                0.6,
+                shared_count="email_n",
+                personal=True,
+            ),
             Level(
                 "email exact once its missing @ is put back",
                 # nearly every record has no restored e-mail: the NULL test
@@ -524,9 +544,15 @@ class EmailComparison(Comparison):
                 "OR (r.emails_fixed IS NOT NULL AND list_has_any(r.emails_fixed, l.emails_canon))",
                 0.01,
                 mirrors=2,
+                personal=True,
             ),
-            Level("email canonical", _shares("l.emails_canon", "r.emails_canon"), 0.05),
-            Level("email domain typo", _DOMAIN_TYPO, 0.03),
+            Level(
+                "email canonical",
+                _shares("l.emails_canon", "r.emails_canon"),
+                0.05,
+                personal=True,
+            ),
+            Level("email domain typo", _DOMAIN_TYPO, 0.03, personal=True),
             Level(
                 "email same local part, other domain",
                 "list_has_any(l.email_locals, r.email_locals)",
@@ -546,9 +572,13 @@ class PhoneComparison(Comparison):
       shares: it says less than a mobile, one person's
     * ``phone last 8 digits`` — ``+33612345678`` ~ ``+33712345678``
     * ``phone different`` — ``+33612345678`` ~ ``+33698765432``
+
+    A landline is also what colleagues share (the switchboard): all levels but
+    the mobile one (personal) are workplace evidence.
     """
 
     household: ClassVar[bool] = True
+    workplace: ClassVar[bool] = True
     name = "phone"
     inputs = ("phone",)
     null_sql = "l.phones IS NULL OR r.phones IS NULL"
@@ -556,7 +586,9 @@ class PhoneComparison(Comparison):
     def __init__(self) -> None:
         super().__init__()
         self.levels = (
-            Level("phone exact, a mobile", "list_has_any(l.mobiles, r.mobiles)", 0.5),
+            Level(
+                "phone exact, a mobile", "list_has_any(l.mobiles, r.mobiles)", 0.5, personal=True
+            ),
             Level("phone exact", _shares("l.phones", "r.phones"), 0.1),
             Level("phone last 8 digits", _shares("l.phones8", "r.phones8"), 0.03),
             Level("phone different", "true", 0.35, disagreement=True),
@@ -608,9 +640,12 @@ class AddressComparison(Comparison):
     * ``address same postcode`` (tf) — 75011 ~ 75011, other street
     * ``address same city`` — Lyon 69003 ~ Lyon 69007
     * ``address different`` — Paris ~ Lille (people move: a weak signal)
+
+    For a B2B contact the address is often the company's: workplace evidence.
     """
 
     household: ClassVar[bool] = True
+    workplace: ClassVar[bool] = True
     name = "address"
     inputs = ("postcode", "city", "street")
     null_sql = "(l.postcode IS NULL AND l.city IS NULL) OR (r.postcode IS NULL AND r.city IS NULL)"
@@ -637,8 +672,11 @@ class SirenComparison(Comparison):
 
     * ``SIREN exact`` — ``732829320`` ~ ``732 829 320``
     * ``SIREN different`` — ``732829320`` ~ ``552100554``
+
+    Colleagues share it: workplace evidence.
     """
 
+    workplace: ClassVar[bool] = True
     name = "siren"
     inputs = ("siren",)
     null_sql = "l.siren IS NULL OR r.siren IS NULL"

@@ -44,7 +44,13 @@ from carnet.match.estimate import (
 )
 from carnet.match.model import MatchModel
 from carnet.match.records import prepare_records, term_frequency_tables
-from carnet.match.scoring import GUARD_COLUMN, PRIOR_COLUMN, probability_to_weight, score_sql
+from carnet.match.scoring import (
+    GUARD_COLUMN,
+    PRIOR_COLUMN,
+    guard_reason,
+    probability_to_weight,
+    score_sql,
+)
 from carnet.match.settings import MatchSettings
 
 __all__ = ["Explanation", "Matcher", "PreparedRecords", "explain"]
@@ -154,7 +160,8 @@ def explain(pair: dict[str, Any], model: MatchModel) -> Explanation:
 
     Returns:
         ``(comparison, level label, log2 Bayes factor)`` for the prior, each
-        comparison and the household guard; the weights add up to the pair's
+        comparison and the guard (household or workplace, named
+        ``household_guard``); the weights add up to the pair's
         ``match_weight``.
     """
     out: Explanation = [("prior", "prior odds of a match", float(pair[PRIOR_COLUMN]))]
@@ -162,7 +169,8 @@ def explain(pair: dict[str, Any], model: MatchModel) -> Explanation:
         out.append((comp.name, str(pair[f"{comp.name}_level"]), float(pair[f"{comp.name}_weight"])))
     guard = float(pair[GUARD_COLUMN])
     if guard != 0.0:
-        out.append(("household_guard", "first names differ: household evidence capped", guard))
+        levels = {k: str(v) for k, v in pair.items() if k.endswith("_level")}
+        out.append(("household_guard", guard_reason(levels, model.settings), guard))
     return out
 
 

@@ -15,6 +15,13 @@ A pair's **match weight** is the sum of
   address, landline and sometimes an e-mail. Without first-name agreement that
   evidence says "same household", not "same person". The guard is an explicit
   term of the explanation, so explanations still add up to the score.
+* else the **workplace guard**: when the last names are different and
+  nothing personal agrees (neither the birth dates nor a *personal* level:
+  an e-mail, a mobile), the positive weight of the *workplace* comparisons
+  (SIREN, address, a landline: what colleagues share) is capped at
+  ``household_cap`` too. Two Maries of one company, at its address, with its
+  switchboard, are two people; a woman who married and kept her mobile or
+  her e-mail is one. Both guards are the one guard term of a pair.
 
 and the **match probability** is ``2^w / (1 + 2^w)``.
 """
@@ -22,11 +29,28 @@ and the **match probability** is ``2^w / (1 + 2^w)``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from carnet.match.comparisons import BirthDateComparison, Comparison, FirstNameComparison
+from carnet.match.comparisons import (
+    BirthDateComparison,
+    Comparison,
+    FirstNameComparison,
+    LastNameComparison,
+)
 from carnet.match.model import MatchModel
 
-__all__ = ["GUARD_COLUMN", "PRIOR_COLUMN", "gamma_sql", "probability_to_weight", "score_sql"]
+if TYPE_CHECKING:
+    from carnet.match.settings import MatchSettings
+
+__all__ = [
+    "GUARD_COLUMN",
+    "PRIOR_COLUMN",
+    "gamma_sql",
+    "guard_reason",
+    "probability_to_weight",
+    "score_sql",
+]
 
 GUARD_COLUMN = "household_guard_weight"
 PRIOR_COLUMN = "prior_weight"
@@ -107,26 +131,7 @@ def score_sql(
     weights = ", ".join(f"({_weight_sql(c, model)})::DOUBLE AS w_{c.name}" for c in comps)
     gcols = ", ".join(f"g_{c.name}" for c in comps)
     scored = f"SELECT id_l, id_r, {gcols}, {weights} FROM gam"
-    guard = "0.0"
-    first = next((c for c in comps if isinstance(c, FirstNameComparison)), None)
-    household = [c for c in comps if c.household]
-    if model.settings.household_guard and first is not None and household:
-        total = " + ".join(f"w_{c.name}" for c in household)
-        cap = model.settings.household_cap
-        trigger = f"g_{first.name} = {first.disagreement_index}"
-        weak = ", ".join(str(i) for i in first.weak_indexes)
-        if weak:
-            dob = next((c for c in comps if isinstance(c, BirthDateComparison)), None)
-            dob_agrees = "false"
-            if dob is not None:
-                agree = ", ".join(
-                    str(i)
-                    for i, lvl in enumerate(dob.levels)
-                    if "same year" not in lvl.label and not lvl.disagreement
-                )
-                dob_agrees = f"g_{dob.name} IN ({agree})"
-            trigger = f"({trigger} OR (g_{first.name} IN ({weak}) AND NOT {dob_agrees}))"
-        guard = f"CASE WHEN {trigger} THEN least(0.0, {cap!r} - ({total})) ELSE 0.0 END"
+    guard = _guard_sql(model)
     prior = model.prior_weight
     weight_sum = " + ".join([f"w_{c.name}" for c in comps] + [GUARD_COLUMN, PRIOR_COLUMN])
     where = "" if min_weight is None else f"WHERE match_weight >= {min_weight!r}"
@@ -137,3 +142,78 @@ def score_sql(
         f"t AS (SELECT *, {weight_sum} AS match_weight FROM g) "
         f"SELECT * FROM t {where}"
     )
+
+
+def _dob_agrees_sql(comps: tuple[Comparison, ...]) -> str:
+    """The birth dates agree (exact, swapped, one typo; not merely the same year)."""
+    dob = next((c for c in comps if isinstance(c, BirthDateComparison)), None)
+    if dob is None:
+        return "false"
+    agree = ", ".join(str(i) for i in _dob_agreeing_levels(dob))
+    return f"g_{dob.name} IN ({agree})"
+
+
+def _dob_agreeing_levels(dob: BirthDateComparison) -> list[int]:
+    levels = enumerate(dob.levels)
+    return [i for i, lvl in levels if "same year" not in lvl.label and not lvl.disagreement]
+
+
+def _guard_sql(model: MatchModel) -> str:
+    """The guard term: the household guard, else the workplace guard, else 0."""
+    settings = model.settings
+    comps = settings.comparisons
+    cap = settings.household_cap
+    dob_agrees = _dob_agrees_sql(comps)
+    cases: list[str] = []
+    first = next((c for c in comps if isinstance(c, FirstNameComparison)), None)
+    household = [c for c in comps if c.household]
+    if settings.household_guard and first is not None and household:
+        total = " + ".join(f"w_{c.name}" for c in household)
+        trigger = f"g_{first.name} = {first.disagreement_index}"
+        weak = ", ".join(str(i) for i in first.weak_indexes)
+        if weak:
+            trigger = f"({trigger} OR (g_{first.name} IN ({weak}) AND NOT {dob_agrees}))"
+        cases.append(f"WHEN {trigger} THEN least(0.0, {cap!r} - ({total}))")
+    last = next((c for c in comps if isinstance(c, LastNameComparison)), None)
+    workplace = [c for c in comps if c.workplace]
+    if settings.workplace_guard and last is not None and workplace:
+        personal = " OR ".join(
+            f"g_{c.name} IN ({', '.join(map(str, c.personal_indexes))})"
+            for c in comps
+            if c.personal_indexes
+        )
+        trigger = f"g_{last.name} = {last.disagreement_index} AND NOT {dob_agrees}"
+        if personal:
+            trigger += f" AND NOT ({personal})"
+        # only what agrees is capped: a different SIREN still counts against
+        parts = [f"greatest(w_{c.name}, 0.0)" for c in workplace]
+        cases.append(f"WHEN {trigger} THEN least(0.0, {cap!r} - ({' + '.join(parts)}))")
+    return f"CASE {' '.join(cases)} ELSE 0.0 END" if cases else "0.0"
+
+
+def guard_reason(levels: Mapping[str, str], settings: MatchSettings) -> str:
+    """Why a pair's guard term is not 0, from its level labels (``<comparison>_level``).
+
+    Mirrors :func:`_guard_sql`: the household guard when the first names
+    disagree (or agree only weakly without the birth dates agreeing), else the
+    workplace guard.
+    """
+    comps = settings.comparisons
+    first = next((c for c in comps if isinstance(c, FirstNameComparison)), None)
+    if first is not None and settings.household_guard:
+        level = levels.get(f"{first.name}_level")
+        if level == first.levels[first.disagreement_index].label:
+            return HOUSEHOLD_REASON
+        dob = next((c for c in comps if isinstance(c, BirthDateComparison)), None)
+        agreeing = (
+            {dob.levels[i].label for i in _dob_agreeing_levels(dob)} if dob is not None else set()
+        )
+        weak = {first.levels[i].label for i in first.weak_indexes}
+        dob_level = levels.get(f"{dob.name}_level") if dob is not None else None
+        if level in weak and dob_level not in agreeing:
+            return HOUSEHOLD_REASON
+    return WORKPLACE_REASON
+
+
+HOUSEHOLD_REASON = "first names differ: household evidence capped"
+WORKPLACE_REASON = "last names differ: what colleagues share (SIREN, address, landline) capped"

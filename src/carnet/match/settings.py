@@ -101,6 +101,8 @@ class MatchSettings:
         em_max_iterations: EM iterations per session.
         household_guard: cap the evidence households share (see scoring).
         household_cap: the cap, in log2 Bayes-factor units.
+        workplace_guard: cap the evidence colleagues share when the last names
+            differ (see scoring; needs a last-name comparison, else nothing).
         max_shared_contact_point: e-mails/phones held by more records are
             placeholders.
         tf_minimum: smallest term frequency used (caps rare-value weights).
@@ -125,6 +127,7 @@ class MatchSettings:
     em_max_iterations: int = 30
     household_guard: bool = True
     household_cap: float = 0.0
+    workplace_guard: bool = True
     max_shared_contact_point: int = 50
     tf_minimum: float = 1e-6
     seed: int = 42
@@ -212,6 +215,7 @@ class MatchSettings:
             "em_max_iterations": self.em_max_iterations,
             "household_guard": self.household_guard,
             "household_cap": self.household_cap,
+            "workplace_guard": self.workplace_guard,
             "max_shared_contact_point": self.max_shared_contact_point,
             "tf_minimum": self.tf_minimum,
             "seed": self.seed,
