@@ -155,6 +155,29 @@ def test_paul_and_pauline_on_the_family_mailbox_not_merged(
     assert prob(matcher, model, julie, thomas) < 0.5
 
 
+def test_father_and_son_of_one_name_not_merged(matcher: Matcher, model: MatchModel) -> None:
+    """One name, one address and landline, birth dates 39 years apart: two people."""
+    home = {
+        "first_name": "Fryderyk",
+        "last_name": "Kerbrat",
+        "postcode": "88500",
+        "city": "Mirecourt",
+        "street": "17 rue Jean Moulin",
+        "phone": "+33329000000",
+    }
+    father = record(1, birth_date="1968-02-18", **home)
+    son = record(2, birth_date="2007-06-30", **home)
+    pairs = score(matcher, model, father, son)
+    assert float(pairs["probability"][0]) < 0.01  # above 0.99 without the guard
+    assert pairs["household_guard_weight"][0] < 0
+    reasons = {name: label for name, label, _ in explain(pairs.row(0, named=True), model)}
+    assert reasons["household_guard"].startswith("birth dates differ")
+    # one person whose birth date was mistyped keeps his own mobile: not guarded
+    a = record(3, birth_date="1968-02-18", **{**home, "phone": "+33612345678"})
+    b = record(4, birth_date="1986-12-08", **{**home, "phone": "+33612345678"})
+    assert score(matcher, model, a, b)["household_guard_weight"][0] == 0.0
+
+
 def test_colleagues_of_one_first_name_not_merged(matcher: Matcher, model: MatchModel) -> None:
     """Same first name, same company, its address and switchboard; other last names."""
     office = {

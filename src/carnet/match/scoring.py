@@ -8,7 +8,9 @@ A pair's **match weight** is the sum of
   agreeing value (at least ``tf_minimum``); a missing value weighs 0;
 * the **household guard**: when the first names disagree -- or only agree
   weakly (phonetic, Jaro-Winkler, initial: ``Jean`` ~ ``Jeanne``) while the
-  birth dates do not agree (different or missing) -- the summed weight of the
+  birth dates do not agree (different or missing), or when the birth dates
+  are different and no *personal* level agrees (an e-mail, a mobile: a father
+  and his son of one name, at one address) -- the summed weight of the
   *household* comparisons (last name, address, phone, e-mail) is capped at
   ``household_cap`` (0 by default). Fellegi-Sunter assumes comparisons are
   independent; in one household they are not: a family shares surname,
@@ -158,33 +160,41 @@ def _dob_agreeing_levels(dob: BirthDateComparison) -> list[int]:
     return [i for i, lvl in levels if "same year" not in lvl.label and not lvl.disagreement]
 
 
+def _personal_sql(comps: tuple[Comparison, ...]) -> str:
+    """A *personal* level agrees (an e-mail, a mobile: one person's evidence)."""
+    agree = " OR ".join(
+        f"g_{c.name} IN ({', '.join(map(str, c.personal_indexes))})"
+        for c in comps
+        if c.personal_indexes
+    )
+    return f"({agree})" if agree else "false"
+
+
 def _guard_sql(model: MatchModel) -> str:
     """The guard term: the household guard, else the workplace guard, else 0."""
     settings = model.settings
     comps = settings.comparisons
     cap = settings.household_cap
     dob_agrees = _dob_agrees_sql(comps)
+    personal = _personal_sql(comps)
+    dob = next((c for c in comps if isinstance(c, BirthDateComparison)), None)
     cases: list[str] = []
     first = next((c for c in comps if isinstance(c, FirstNameComparison)), None)
     household = [c for c in comps if c.household]
     if settings.household_guard and first is not None and household:
         total = " + ".join(f"w_{c.name}" for c in household)
-        trigger = f"g_{first.name} = {first.disagreement_index}"
+        triggers = [f"g_{first.name} = {first.disagreement_index}"]
         weak = ", ".join(str(i) for i in first.weak_indexes)
         if weak:
-            trigger = f"({trigger} OR (g_{first.name} IN ({weak}) AND NOT {dob_agrees}))"
-        cases.append(f"WHEN {trigger} THEN least(0.0, {cap!r} - ({total}))")
+            triggers.append(f"(g_{first.name} IN ({weak}) AND NOT {dob_agrees})")
+        if dob is not None:
+            triggers.append(f"(g_{dob.name} = {dob.disagreement_index} AND NOT {personal})")
+        cases.append(f"WHEN {' OR '.join(triggers)} THEN least(0.0, {cap!r} - ({total}))")
     last = next((c for c in comps if isinstance(c, LastNameComparison)), None)
     workplace = [c for c in comps if c.workplace]
     if settings.workplace_guard and last is not None and workplace:
-        personal = " OR ".join(
-            f"g_{c.name} IN ({', '.join(map(str, c.personal_indexes))})"
-            for c in comps
-            if c.personal_indexes
-        )
         trigger = f"g_{last.name} = {last.disagreement_index} AND NOT {dob_agrees}"
-        if personal:
-            trigger += f" AND NOT ({personal})"
+        trigger += f" AND NOT {personal}"
         # only what agrees is capped: a different SIREN still counts against
         parts = [f"greatest(w_{c.name}, 0.0)" for c in workplace]
         cases.append(f"WHEN {trigger} THEN least(0.0, {cap!r} - ({' + '.join(parts)}))")
@@ -194,26 +204,25 @@ def _guard_sql(model: MatchModel) -> str:
 def guard_reason(levels: Mapping[str, str], settings: MatchSettings) -> str:
     """Why a pair's guard term is not 0, from its level labels (``<comparison>_level``).
 
-    Mirrors :func:`_guard_sql`: the household guard when the first names
-    disagree (or agree only weakly without the birth dates agreeing), else the
-    workplace guard.
+    Mirrors :func:`_guard_sql`, whose household triggers come first.
     """
     comps = settings.comparisons
+
+    def at(comp: Comparison | None, indexes: list[int]) -> bool:
+        """The pair's level of ``comp`` is one of these."""
+        if comp is None:
+            return False
+        return levels.get(f"{comp.name}_level") in {comp.levels[i].label for i in indexes}
+
     first = next((c for c in comps if isinstance(c, FirstNameComparison)), None)
-    if first is not None and settings.household_guard:
-        level = levels.get(f"{first.name}_level")
-        if level == first.levels[first.disagreement_index].label:
-            return HOUSEHOLD_REASON
-        dob = next((c for c in comps if isinstance(c, BirthDateComparison)), None)
-        agreeing = (
-            {dob.levels[i].label for i in _dob_agreeing_levels(dob)} if dob is not None else set()
-        )
-        weak = {first.levels[i].label for i in first.weak_indexes}
-        dob_level = levels.get(f"{dob.name}_level") if dob is not None else None
-        if level in weak and dob_level not in agreeing:
-            return HOUSEHOLD_REASON
-    return WORKPLACE_REASON
-
-
-HOUSEHOLD_REASON = "first names differ: household evidence capped"
-WORKPLACE_REASON = "last names differ: what colleagues share (SIREN, address, landline) capped"
+    dob = next((c for c in comps if isinstance(c, BirthDateComparison)), None)
+    if settings.household_guard and first is not None:
+        dob_agrees = dob is not None and at(dob, _dob_agreeing_levels(dob))
+        personal = any(at(c, c.personal_indexes) for c in comps)
+        if at(first, [first.disagreement_index]):
+            return "first names differ: what a household shares capped"
+        if at(first, first.weak_indexes) and not dob_agrees:
+            return "first names only alike, other birth dates: what a household shares capped"
+        if dob is not None and at(dob, [dob.disagreement_index]) and not personal:
+            return "birth dates differ, no e-mail or mobile shared: what a family shares capped"
+    return "last names differ, no e-mail or mobile shared: what colleagues share capped"
