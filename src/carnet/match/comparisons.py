@@ -71,6 +71,11 @@ class Level:
         personal: the level is one person's evidence, not what colleagues
             share (an e-mail, a mobile; not the switchboard): the workplace
             guard does not apply to a pair where such a level agrees.
+        shared_value: prepared list column; the level means the two records
+            hold a common value of it (an e-mail, a phone). Such a level is
+            rare among random pairs, rarer than a sample of them can show at a
+            million records: its u is bounded by the exact share of all pairs
+            that hold a common value (see :func:`carnet.match.estimate.bound_u`).
     """
 
     label: str
@@ -83,6 +88,7 @@ class Level:
     partial: bool = False
     shared_count: str | None = None
     personal: bool = False
+    shared_value: str | None = None
 
 
 def _jw(col: str, threshold: float) -> str:
@@ -535,6 +541,7 @@ class EmailComparison(Comparison):
                 0.6,
                 shared_count="email_n",
                 personal=True,
+                shared_value="emails",
             ),
             Level(
                 "email exact once its missing @ is put back",
@@ -551,6 +558,7 @@ class EmailComparison(Comparison):
                 _shares("l.emails_canon", "r.emails_canon"),
                 0.05,
                 personal=True,
+                shared_value="emails_canon",
             ),
             Level("email domain typo", _DOMAIN_TYPO, 0.03, personal=True),
             Level(
@@ -587,9 +595,13 @@ class PhoneComparison(Comparison):
         super().__init__()
         self.levels = (
             Level(
-                "phone exact, a mobile", "list_has_any(l.mobiles, r.mobiles)", 0.5, personal=True
+                "phone exact, a mobile",
+                "list_has_any(l.mobiles, r.mobiles)",
+                0.5,
+                personal=True,
+                shared_value="mobiles",
             ),
-            Level("phone exact", _shares("l.phones", "r.phones"), 0.1),
+            Level("phone exact", _shares("l.phones", "r.phones"), 0.1, shared_value="phones"),
             Level("phone last 8 digits", _shares("l.phones8", "r.phones8"), 0.03),
             Level("phone different", "true", 0.35, disagreement=True),
         )

@@ -35,6 +35,7 @@ from carnet.match.clustering import connected_components
 from carnet.match.errors import MatchInputError
 from carnet.match.estimate import (
     EMResult,
+    bound_u,
     estimate_m,
     estimate_m_on_candidates,
     estimate_prior,
@@ -270,6 +271,8 @@ class Matcher:
                 link_only=link_only,
                 seed=s.seed,
             )
+            if not link_only:  # a linkage's pairs cross sources: not C(N, 2)
+                u = bound_u(u, s.comparisons, frame)
             m, sessions = estimate_m(
                 con,
                 s.comparisons,
