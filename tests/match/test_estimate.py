@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from carnet.match import Matcher, MatchSettings
-from carnet.match.comparisons import EmailComparison, PhoneComparison
+from carnet.match.comparisons import EmailComparison, PhoneComparison, SirenComparison
 from carnet.match.estimate import bound_u
 from carnet.match.records import prepare_records
 
@@ -36,8 +36,9 @@ def test_rare_levels_are_bounded_by_their_exact_share() -> None:
     assert bounded["email"][2] == pytest.approx(3 / pairs)  # and its canonical form
     assert bounded["phone"][0] == pytest.approx(3 / pairs)  # a trio: three pairs
     assert bounded["phone"][1] == pytest.approx(3 / pairs)
+    assert bounded["email"][3] == pytest.approx(3 / pairs)  # local parts shared, too
     # levels without a shared value keep the sampled u; each u still sums to 1
-    assert bounded["email"][3] == sampled["email"][3]
+    assert bounded["email"][4] == sampled["email"][4]
     assert sum(bounded["email"]) == pytest.approx(1.0)
     assert sum(bounded["phone"]) == pytest.approx(1.0)
     assert sampled["email"][0] == 1e-3  # the input is left as it was
@@ -59,3 +60,21 @@ def test_training_uses_the_bound(population: pl.DataFrame) -> None:
     shared = sum(math.comb(int(k), 2) for k in held)
     assert shared > 0
     assert model.u["email"][0] == pytest.approx(shared / math.comb(n, 2))
+
+
+def test_domain_typos_and_sirens_are_bounded_too() -> None:
+    """A domain typo keeps the local part: pairs sharing one bound it. A SIREN is one value."""
+    rows = [
+        record(1, first_name="Anne", email="anne.roux@gmail.com", siren="732829320"),
+        record(2, first_name="Anne", email="anne.roux@gmial.com", siren="732829320"),
+        record(3, first_name="Anne", email="anne.roux@orange.fr", siren="552100554"),
+        *(record(i, first_name="Paul", email=f"p{i}@free.fr") for i in range(4, 40)),
+    ]
+    prepared = prepare_records(frame(*rows))
+    comps = (EmailComparison(), SirenComparison())
+    sampled = {"email": [0.01] * 5 + [0.95], "siren": [0.2, 0.8]}
+    bounded = bound_u(sampled, comps, prepared)
+    pairs = math.comb(39, 2)
+    assert bounded["email"][3] == pytest.approx(3 / pairs)  # three share "anne.roux"
+    assert bounded["siren"][0] == pytest.approx(1 / pairs)
+    assert bounded["email"][4] == 0.01  # "same local part, other domain": names make those

@@ -71,11 +71,14 @@ class Level:
         personal: the level is one person's evidence, not what colleagues
             share (an e-mail, a mobile; not the switchboard): the workplace
             guard does not apply to a pair where such a level agrees.
-        shared_value: prepared list column; the level means the two records
-            hold a common value of it (an e-mail, a phone). Such a level is
-            rare among random pairs, rarer than a sample of them can show at a
-            million records: its u is bounded by the exact share of all pairs
-            that hold a common value (see :func:`carnet.match.estimate.bound_u`).
+        shared_value: prepared column (a list, or one value); every pair at
+            this level holds a common value of it (an e-mail, a phone, a
+            SIREN). Such a level is rare among random pairs, rarer than a
+            sample of them can show at a million records: its u is bounded by
+            the exact share of all pairs that hold a common value (see
+            :func:`carnet.match.estimate.bound_u`). Not for values made of the
+            names (an e-mail's local part alone): two Marie Martins share
+            those far more often than two random people.
     """
 
     label: str
@@ -560,7 +563,14 @@ class EmailComparison(Comparison):
                 personal=True,
                 shared_value="emails_canon",
             ),
-            Level("email domain typo", _DOMAIN_TYPO, 0.03, personal=True),
+            Level(
+                "email domain typo",
+                _DOMAIN_TYPO,
+                0.03,
+                personal=True,
+                # pairs at this level share a local part: bounded by those
+                shared_value="email_local_parts",
+            ),
             Level(
                 "email same local part, other domain",
                 "list_has_any(l.email_locals, r.email_locals)",
@@ -696,7 +706,7 @@ class SirenComparison(Comparison):
     def __init__(self) -> None:
         super().__init__()
         self.levels = (
-            Level("SIREN exact", "l.siren = r.siren", 0.8),
+            Level("SIREN exact", "l.siren = r.siren", 0.8, shared_value="siren"),
             Level("SIREN different", "true", 0.2, disagreement=True),
         )
 

@@ -17,7 +17,8 @@ seen in training does not get an infinite weight.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -392,10 +393,9 @@ def bound_u(
         if vec is None:
             continue
         for i, level in enumerate(comp.levels):
-            column = level.shared_value
-            if column is None or column not in prepared.columns:
+            if level.shared_value is None:
                 continue
-            share = max(_shared_pairs(prepared, column), 1.0) / total
+            share = max(_shared_pairs(prepared, level.shared_value), 1.0) / total
             if share < vec[i]:
                 vec[comp.disagreement_index] += vec[i] - share
                 vec[i] = share
@@ -403,14 +403,24 @@ def bound_u(
 
 
 def _shared_pairs(prepared: pl.DataFrame, column: str) -> float:
-    """Pairs of records holding a common value of the list ``column`` (a pair
-    sharing two values counts twice: an upper bound)."""
-    counts = (
-        prepared.select(pl.col(column).list.unique().alias("v"))
-        .explode("v")
-        .drop_nulls("v")
-        .group_by("v")
-        .len()
-    )
-    held = counts["len"].cast(pl.Float64)
+    """Pairs of records holding a common value of ``column`` (a list or a value;
+    a pair sharing two values counts twice: an upper bound)."""
+    if column in _DERIVED:
+        values = _DERIVED[column]()
+    elif column in prepared.columns:
+        values = pl.col(column)
+    else:
+        return math.inf
+    frame = prepared.select(values.alias("v"))
+    if isinstance(frame.schema["v"], pl.List):
+        frame = frame.select(pl.col("v").list.unique()).explode("v")
+    held = frame.drop_nulls("v").group_by("v").len()["len"].cast(pl.Float64)
     return float((held * (held - 1) / 2).sum())
+
+
+#: Columns a level's ``shared_value`` may name that are derived here.
+_DERIVED: dict[str, Callable[[], pl.Expr]] = {
+    "email_local_parts": lambda: pl.col("emails").list.eval(
+        pl.element().str.split("@").list.first()
+    ),
+}
