@@ -217,6 +217,14 @@ def test_workplace_guard_spares_personal_evidence(matcher: Matcher, model: Match
     assert score(matcher, model, e, f)["household_guard_weight"][0] == 0.0
 
 
+def test_workplace_guard_needs_one_company(matcher: Matcher, model: MatchModel) -> None:
+    """Without a common SIREN the shared address is a home: maiden and married names there."""
+    home = {"postcode": "69003", "city": "Lyon", "street": "8 rue Garibaldi"}
+    maiden = record(1, first_name="Marie", last_name="Dupont", **home)
+    married = record(2, first_name="Marie", last_name="Lambert", **home)
+    assert score(matcher, model, maiden, married)["household_guard_weight"][0] == 0.0
+
+
 def test_workplace_guard_can_be_turned_off(population: pl.DataFrame) -> None:
     office = {"siren": "732829320", "postcode": "69003", "street": "8 rue Garibaldi"}
     a = record(1, first_name="Marie", last_name="Dupont", **office)

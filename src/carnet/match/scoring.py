@@ -17,13 +17,15 @@ A pair's **match weight** is the sum of
   address, landline and sometimes an e-mail. Without first-name agreement that
   evidence says "same household", not "same person". The guard is an explicit
   term of the explanation, so explanations still add up to the score.
-* else the **workplace guard**: when the last names are different and
-  nothing personal agrees (neither the birth dates nor a *personal* level:
-  an e-mail, a mobile), the positive weight of the *workplace* comparisons
-  (SIREN, address, a landline: what colleagues share) is capped at
-  ``household_cap`` too. Two Maries of one company, at its address, with its
-  switchboard, are two people; a woman who married and kept her mobile or
-  her e-mail is one. Both guards are the one guard term of a pair.
+* else the **workplace guard**: when the SIRENs agree, the last names are
+  different and nothing personal agrees (neither the birth dates nor a
+  *personal* level: an e-mail, a mobile), the positive weight of the
+  *workplace* comparisons (SIREN, address, a landline: what colleagues
+  share) is capped at ``household_cap`` too. Two Maries of one company, at
+  its address, with its switchboard, are two people; a woman who married and
+  kept her mobile or her e-mail is one. Without a common SIREN a shared
+  address is a home, where a woman's maiden and married names are one
+  person: no guard. Both guards are the one guard term of a pair.
 
 and the **match probability** is ``2^w / (1 + 2^w)``.
 """
@@ -39,6 +41,7 @@ from carnet.match.comparisons import (
     Comparison,
     FirstNameComparison,
     LastNameComparison,
+    SirenComparison,
 )
 from carnet.match.model import MatchModel
 
@@ -191,10 +194,13 @@ def _guard_sql(model: MatchModel) -> str:
             triggers.append(f"(g_{dob.name} = {dob.disagreement_index} AND NOT {personal})")
         cases.append(f"WHEN {' OR '.join(triggers)} THEN least(0.0, {cap!r} - ({total}))")
     last = next((c for c in comps if isinstance(c, LastNameComparison)), None)
+    siren = next((c for c in comps if isinstance(c, SirenComparison)), None)
     workplace = [c for c in comps if c.workplace]
-    if settings.workplace_guard and last is not None and workplace:
-        trigger = f"g_{last.name} = {last.disagreement_index} AND NOT {dob_agrees}"
-        trigger += f" AND NOT {personal}"
+    if settings.workplace_guard and last is not None and siren is not None:
+        # one company (else a shared address is a home: a woman's maiden and
+        # married names there are one person), other last names, nothing personal
+        trigger = f"g_{siren.name} = 0 AND g_{last.name} = {last.disagreement_index}"
+        trigger += f" AND NOT {dob_agrees} AND NOT {personal}"
         # only what agrees is capped: a different SIREN still counts against
         parts = [f"greatest(w_{c.name}, 0.0)" for c in workplace]
         cases.append(f"WHEN {trigger} THEN least(0.0, {cap!r} - ({' + '.join(parts)}))")
@@ -225,4 +231,4 @@ def guard_reason(levels: Mapping[str, str], settings: MatchSettings) -> str:
             return "first names only alike, other birth dates: what a household shares capped"
         if dob is not None and at(dob, [dob.disagreement_index]) and not personal:
             return "birth dates differ, no e-mail or mobile shared: what a family shares capped"
-    return "last names differ, no e-mail or mobile shared: what colleagues share capped"
+    return "one company, other last names, no e-mail or mobile shared: what colleagues share capped"
