@@ -706,27 +706,10 @@ def check_distinct(values: Sequence[str | None]) -> list[Verdict]:
         texts = pl.Series(values, dtype=pl.String, strict=True)
     except (TypeError, pl.exceptions.PolarsError):  # not all text: no short cut
         return [check(v) for v in values]
-    low = pl.col("text").str.to_lowercase()
-    local = pl.col("parts").struct.field("field_0")
-    plain = (
-        # ASCII (one byte per character): lower-casing means the same in Rust and Python
-        (pl.col("text").str.len_bytes() == pl.col("text").str.len_chars())
-        & pl.col("low").str.contains(_FAST_ANCHORED)
-        & (local.str.len_bytes() <= 64)
-        & (pl.col("low").str.len_bytes() <= 254)
-        & ~_role_name(local).is_in(_role_accounts())
-    ).fill_null(False)
-    frame = (
-        pl.DataFrame({"text": texts})
-        .lazy()
-        .with_columns(low.alias("low"))
-        .with_columns(pl.col("low").str.split_exact("@", 1).alias("parts"))
-        .select(
-            "low",
-            pl.when(plain).then(pl.col("parts").struct.field("field_1")).alias("domain"),
-        )
-        .collect()
-    )
+    plan = pl.DataFrame({"text": texts}).lazy()
+    for stage in _column_stages():
+        plan = plan.with_columns(stage)
+    frame = plan.select("low", "domain").collect()
     addresses = frame["low"].to_list()
     domains = frame["domain"].to_list()
     facts: dict[str | None, Mapping[str, str] | None] = {None: None}
@@ -750,6 +733,26 @@ def check_distinct(values: Sequence[str | None]) -> list[Verdict]:
     for i in [i for i, d in enumerate(details) if d is None]:
         out[i] = check(values[i])
     return out
+
+
+@cache
+def _column_stages() -> tuple[list[pl.Expr], ...]:
+    """:func:`check_distinct`'s Polars expressions, stage by stage (built once:
+    building them costs more than running them on a batch)."""
+    local = pl.col("parts").struct.field("field_0")
+    plain = (
+        # ASCII (one byte per character): lower-casing means the same in Rust and Python
+        (pl.col("text").str.len_bytes() == pl.col("text").str.len_chars())
+        & pl.col("low").str.contains(_FAST_ANCHORED)
+        & (local.str.len_bytes() <= 64)
+        & (pl.col("low").str.len_bytes() <= 254)
+        & ~_role_name(local).is_in(_role_accounts())
+    ).fill_null(False)
+    return (
+        [pl.col("text").str.to_lowercase().alias("low")],
+        [pl.col("low").str.split_exact("@", 1).alias("parts")],
+        [pl.when(plain).then(pl.col("parts").struct.field("field_1")).alias("domain")],
+    )
 
 
 def _role_name(local: pl.Expr) -> pl.Expr:

@@ -498,6 +498,35 @@ def check_distinct(values: Sequence[str | None], *, region: str = "FR") -> list[
         texts = pl.Series(values, dtype=pl.String, strict=True)
     except (TypeError, pl.exceptions.PolarsError):  # not all text: no short cut
         return [check(v, region=region) for v in values]
+    frame = pl.DataFrame({"text": texts}).lazy()
+    for stage in _column_stages():
+        frame = frame.with_columns(stage)
+    found = frame.select("national", "repaired", "decided").collect()
+    out: list[Verdict] = []
+    append, new = out.append, tuple.__new__
+    for text, national, decided, repaired in zip(
+        values,
+        found["national"].to_list(),
+        found["decided"].to_list(),
+        found["repaired"].to_list(),
+        strict=True,
+    ):
+        if decided is None:  # not a simple French writing, or no decided prefix
+            append(check(text, region=region))
+            continue
+        shared = _DECIDED_OUTLINES.get((decided, repaired))
+        if shared is None:
+            shared = _DECIDED_OUTLINES[decided, repaired] = _prefix_outline(national, repaired)
+        (status, reasons, suggestions, flags, details, _), code = shared
+        e164 = code + national if code else None
+        append(new(Verdict, (text, e164, status, reasons, suggestions, flags, details)))
+    return out
+
+
+@cache
+def _column_stages() -> tuple[list[pl.Expr], ...]:
+    """:func:`check_distinct`'s Polars expressions, stage by stage (built once:
+    building them costs more than running them on a batch)."""
     digits, plus, rest = pl.col("digits"), pl.col("plus"), pl.col("rest")
     count, first = digits.str.len_bytes(), digits.str.slice(0, 1)
     lost_zero = ~plus & (count == 9) & (first != "0")
@@ -522,44 +551,22 @@ def check_distinct(values: Sequence[str | None], *, region: str = "FR") -> list[
         & ~pl.col("value").str.ends_with(".0")  # Excel's floats: check() reads them
         & (count <= 15)
     )
-    frame = (
-        pl.DataFrame({"text": texts})
-        .lazy()
-        .with_columns(pl.col("text").str.strip_chars().alias("value"))
-        .with_columns(
+    return (
+        [pl.col("text").str.strip_chars().alias("value")],
+        [
             pl.col("value").str.replace_all("[^0-9]", "").alias("digits"),
             pl.col("value").str.starts_with("+").alias("plus"),
-        )
-        .with_columns(after_33.alias("rest"))
-        .with_columns(
+        ],
+        [after_33.alias("rest")],
+        [
             pl.when((rest.str.len_bytes() == 10) & rest.str.starts_with("0"))
             .then(rest.str.slice(1))
             .otherwise(rest)
             .alias("rest")
-        )
-        .select(pl.when(simple).then(national).alias("national"), lost_zero.alias("repaired"))
-        .with_columns(_decided_prefix_expr(pl.col("national")).alias("decided"))
-        .collect()
+        ],
+        [pl.when(simple).then(national).alias("national"), lost_zero.alias("repaired")],
+        [_decided_prefix_expr(pl.col("national")).alias("decided")],
     )
-    out: list[Verdict] = []
-    append, new = out.append, tuple.__new__
-    for text, national, decided, repaired in zip(
-        values,
-        frame["national"].to_list(),
-        frame["decided"].to_list(),
-        frame["repaired"].to_list(),
-        strict=True,
-    ):
-        if decided is None:  # not a simple French writing, or no decided prefix
-            append(check(text, region=region))
-            continue
-        found = _DECIDED_OUTLINES.get((decided, repaired))
-        if found is None:
-            found = _DECIDED_OUTLINES[decided, repaired] = _prefix_outline(national, repaired)
-        (status, reasons, suggestions, flags, details, _), code = found
-        e164 = code + national if code else None
-        append(new(Verdict, (text, e164, status, reasons, suggestions, flags, details)))
-    return out
 
 
 #: (decided prefix, repaired) -> the outline its numbers share and their "+<code>".
