@@ -568,8 +568,8 @@ class EmailComparison(Comparison):
                 _DOMAIN_TYPO,
                 0.03,
                 personal=True,
-                # pairs at this level share a local part: bounded by those
-                shared_value="email_local_parts",
+                # every pair at this level shares an e-mail's user part
+                shared_value="email_users",
             ),
             Level(
                 "email same local part, other domain",

@@ -18,7 +18,7 @@ seen in training does not get an infinite weight.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -405,22 +405,11 @@ def bound_u(
 def _shared_pairs(prepared: pl.DataFrame, column: str) -> float:
     """Pairs of records holding a common value of ``column`` (a list or a value;
     a pair sharing two values counts twice: an upper bound)."""
-    if column in _DERIVED:
-        values = _DERIVED[column]()
-    elif column in prepared.columns:
-        values = pl.col(column)
-    else:
+    if column not in prepared.columns:
         return math.inf
-    frame = prepared.select(values.alias("v"))
+    frame = prepared.select(pl.col(column).alias("v"))
     if isinstance(frame.schema["v"], pl.List):
         frame = frame.select(pl.col("v").list.unique()).explode("v")
     held = frame.drop_nulls("v").group_by("v").len()["len"].cast(pl.Float64)
     return float((held * (held - 1) / 2).sum())
 
-
-#: Columns a level's ``shared_value`` may name that are derived here.
-_DERIVED: dict[str, Callable[[], pl.Expr]] = {
-    "email_local_parts": lambda: pl.col("emails").list.eval(
-        pl.element().str.split("@").list.first()
-    ),
-}

@@ -101,8 +101,9 @@ class MatchSettings:
         em_max_iterations: EM iterations per session.
         household_guard: cap the evidence households share (see scoring).
         household_cap: the cap, in log2 Bayes-factor units.
-        workplace_guard: cap the evidence colleagues share when the last names
-            differ (see scoring; needs a last-name comparison, else nothing).
+        workplace_guard: cap the evidence colleagues share when the SIRENs
+            agree and the last names differ (see scoring; needs a last-name and
+            a SIREN comparison, else nothing).
         max_shared_contact_point: e-mails/phones held by more records are
             placeholders.
         tf_minimum: smallest term frequency used (caps rare-value weights).
