@@ -85,3 +85,40 @@ def test_block_keys_hold_each_record_once_per_key(population: pl.DataFrame) -> N
     keys, _ = block_keys(prepared, rules, with_source=False)
     assert keys.height == keys.unique(["rule", "key", "record_id"]).height
     assert set(keys["rule"].unique()) == set(range(len(rules))) - {10}  # no SIREN here
+
+
+def test_narrow_lists_give_the_keys_of_the_whole_lists(population: pl.DataFrame) -> None:
+    # records with one, two or three e-mails and phones: keys read from the
+    # narrow columns (first value, then the others of the few records holding
+    # several) are those of the whole lists, exploded
+    from carnet.match import BlockingRule, MatchSettings
+    from carnet.match.records import NARROW_LISTS, list_values, prepare_records
+
+    n = pl.int_range(pl.len())
+    several = population.with_columns(
+        pl.when(n % 3 == 0)
+        .then(pl.concat_list([pl.col("email"), pl.lit("x") + pl.col("email")]))
+        .when(n % 3 == 1)
+        .then(pl.concat_list([pl.lit("y") + pl.col("email"), pl.col("email"), pl.lit("z@z.fr")]))
+        .alias("emails"),
+        pl.when(n % 2 == 0)
+        .then(pl.concat_list([pl.col("phone"), pl.lit("+33612345678")]))
+        .alias("phones"),
+    )
+    prepared = prepare_records(several)
+    assert prepared["emails_many"].drop_nulls().len() > 100  # several e-mails indeed
+    whole = prepared.with_columns(
+        pl.when(list_values(c).list.len() > 0).then(list_values(c)).alias(c)
+        for c in NARROW_LISTS
+    )
+    rules = (
+        *MatchSettings().prediction_rules,
+        BlockingRule(("emails", "phones")),
+        BlockingRule(("fn_groups", "ln_tokens")),
+        BlockingRule(("mobiles", "dob")),
+    )
+    narrow_keys, narrow_skipped = block_keys(prepared, rules)
+    whole_keys, whole_skipped = block_keys(whole, rules)
+    assert narrow_skipped == whole_skipped
+    assert narrow_keys.height > population.height
+    assert narrow_keys.sort(pl.all()).equals(whole_keys.sort(pl.all()))

@@ -284,6 +284,11 @@ def test_udfs_equal_duckdb_functions() -> None:
             "exists(transform(l.x, v -> contains(v, r.k)), carnet_b -> carnet_b)",
         ),
         ("jaro_winkler_similarity(l.fn, r.fn) >= 0.9", "carnet_jaro_winkler(l.fn, r.fn) >= 0.9"),
+        (
+            "jaro_winkler_similarity(l.fn, r.fn, 0.92) >= 0.92",
+            "carnet_jaro_winkler(l.fn, r.fn) >= 0.92",
+        ),
+        ("list_value(l.x_1)", "array(l.x_1)"),
         ("damerau_levenshtein(a, b) <= 0", "((a) = (b))"),
     ],
 )

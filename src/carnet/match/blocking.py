@@ -19,11 +19,14 @@ skipped values are reported in :attr:`BlockingStats.skipped_keys`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 import polars as pl
+
+from carnet.match.records import NARROW_LISTS
 
 __all__ = [
     "KEY_INPUTS",
@@ -203,6 +206,45 @@ def default_deterministic_rules() -> tuple[BlockingRule, ...]:
     )
 
 
+def _rule_keys(
+    prepared: pl.DataFrame, index: int, rule: BlockingRule, *, with_source: bool
+) -> tuple[pl.DataFrame, int]:
+    """One rule's ``(rule, key, record_id[, source])`` rows, giant blocks dropped,
+    and how many key values were giant."""
+    cols = list(rule.keys)
+    frame = _key_values(prepared, cols)
+    lists = [c for c in cols if c in _LIST_KEYS or isinstance(prepared.schema.get(c), pl.List)]
+    for col in lists:
+        if isinstance(frame.schema[col], pl.List):
+            frame = frame.explode(col)
+    frame = frame.drop_nulls(cols)
+    parts = [pl.col(c).cast(pl.String) for c in cols]
+    if rule.unordered:
+        a, b = parts
+        key = (
+            pl.when(a <= b)
+            .then(pl.concat_str([a, b], separator="\x1f"))
+            .otherwise(pl.concat_str([b, a], separator="\x1f"))
+        )
+    else:
+        key = pl.concat_str(parts, separator="\x1f")
+    frame = frame.select(
+        pl.lit(index, dtype=pl.Int16).alias("rule"),
+        key.hash(seed=7).alias("key"),
+        "record_id",
+        *(["source"] if with_source else []),
+    )
+    if lists:
+        # only list keys give a record the same key twice (record ids
+        # are unique): the other rules skip this pass over their keys
+        frame = frame.unique(["key", "record_id"])
+    sizes = frame.group_by("key").agg(pl.len().alias("n"))
+    giant = sizes.filter(pl.col("n") > rule.max_block_size)
+    if giant.height:
+        frame = frame.join(giant.select("key"), on="key", how="anti")
+    return frame, giant.height
+
+
 def block_keys(
     prepared: pl.DataFrame, rules: Sequence[BlockingRule], *, with_source: bool = True
 ) -> tuple[pl.DataFrame, dict[str, int]]:
@@ -215,47 +257,55 @@ def block_keys(
     Returns:
         The keys table and, per rule name, the number of key values skipped.
     """
-    frames: list[pl.DataFrame] = []
-    skipped: dict[str, int] = {}
-    for index, rule in enumerate(rules):
-        cols = list(rule.keys)
-        frame = prepared.select("record_id", "source", *cols)
-        lists = [c for c in cols if c in _LIST_KEYS or isinstance(frame.schema[c], pl.List)]
-        for col in lists:
-            frame = frame.explode(col)
-        frame = frame.drop_nulls(cols)
-        parts = [pl.col(c).cast(pl.String) for c in cols]
-        if rule.unordered:
-            a, b = parts
-            key = (
-                pl.when(a <= b)
-                .then(pl.concat_str([a, b], separator="\x1f"))
-                .otherwise(pl.concat_str([b, a], separator="\x1f"))
+    # the rules side by side: each is mostly one-column string work, which
+    # Polars runs on one thread
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        built = list(
+            pool.map(
+                lambda item: _rule_keys(prepared, item[0], item[1], with_source=with_source),
+                enumerate(rules),
             )
-        else:
-            key = pl.concat_str(parts, separator="\x1f")
-        frame = frame.select(
-            pl.lit(index, dtype=pl.Int16).alias("rule"),
-            key.hash(seed=7).alias("key"),
-            "record_id",
-            *(["source"] if with_source else []),
         )
-        if lists:
-            # only list keys give a record the same key twice (record ids
-            # are unique): the other rules skip this pass over their keys
-            frame = frame.unique(["key", "record_id"])
-        sizes = frame.group_by("key").agg(pl.len().alias("n"))
-        giant = sizes.filter(pl.col("n") > rule.max_block_size)
-        skipped[rule.name] = giant.height
-        if giant.height:
-            frame = frame.join(giant.select("key"), on="key", how="anti")
-        frames.append(frame)
+    frames = [frame for frame, _ in built]
+    skipped = {rule.name: giants for rule, (_, giants) in zip(rules, built, strict=True)}
     if not frames:
         schema: dict[str, Any] = {"rule": pl.Int16, "key": pl.UInt64, "record_id": pl.Int64}
         if with_source:
             schema["source"] = pl.String
         return pl.DataFrame(schema=schema), skipped
     return pl.concat(frames), skipped
+
+
+def _is_narrow(prepared: pl.DataFrame, column: str) -> bool:
+    """``column`` is stored as ``<column>_1`` and ``<column>_many``."""
+    return column in NARROW_LISTS and column not in prepared.columns
+
+
+def _key_values(prepared: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+    """``record_id``, ``source`` and the key columns, a narrow list's values one per row.
+
+    A narrow list gives its first value on every record, and the others
+    only on the few records that hold several: rebuilding every record's
+    list to explode it cost more than the rest of the blocking.
+    """
+    narrow = [c for c in cols if _is_narrow(prepared, c)]
+    frame = prepared.select(
+        "record_id",
+        "source",
+        *(pl.col(c) for c in cols if c not in narrow),
+        *(pl.col(f"{c}_1") for c in narrow),
+        *(pl.col(f"{c}_many") for c in narrow),
+    )
+    for c in narrow:
+        rest = [x for x in frame.columns if x not in (f"{c}_1", f"{c}_many")]
+        first = frame.select(*rest, pl.col(f"{c}_1").alias(c))
+        others = (
+            frame.filter(pl.col(f"{c}_many").is_not_null())
+            .select(*rest, pl.col(f"{c}_many").list.slice(1).alias(c))
+            .explode(c)
+        )
+        frame = pl.concat([first, others])
+    return frame.select("record_id", "source", *cols)
 
 
 #: Record ids below this bound fit twice in one BIGINT (see :func:`packable_ids`).

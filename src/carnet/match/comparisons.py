@@ -71,7 +71,8 @@ class Level:
         personal: the level is one person's evidence, not what colleagues
             share (an e-mail, a mobile; not the switchboard): the workplace
             guard does not apply to a pair where such a level agrees.
-        shared_value: prepared column (a list, or one value); every pair at
+        shared_value: prepared column (a narrow list of
+            :data:`carnet.match.records.NARROW_LISTS`, or a value); every pair at
             this level holds a common value of it (an e-mail, a phone, a
             SIREN). Such a level is rare among random pairs, rarer than a
             sample of them can show at a million records: its u is bounded by
@@ -95,14 +96,17 @@ class Level:
 
 
 def _jw(col: str, threshold: float) -> str:
-    return f"jaro_winkler_similarity(l.{col}, r.{col}) >= {threshold}"
+    # the third argument (score cutoff) lets DuckDB stop early on a pair
+    # below it and give 0: the same test, a fifth faster
+    return f"jaro_winkler_similarity(l.{col}, r.{col}, {threshold}) >= {threshold}"
 
 
 def _in_email(side: str, other: str, key: str) -> str:
     """``other``'s name key (3+ letters) is spelt in one of ``side``'s e-mail local parts."""
     return (
-        f"(length({other}.{key}) >= 3 AND "
-        f"list_bool_or(list_transform({side}.email_letters, lambda x: contains(x, {other}.{key}))))"
+        f"(length({other}.{key}) >= 3 AND (contains({side}.email_letters_1, {other}.{key}) "
+        f"OR ({side}.email_letters_many IS NOT NULL AND list_bool_or(list_transform("
+        f"{side}.email_letters_many, lambda x: contains(x, {other}.{key}))))))"
     )
 
 
@@ -110,17 +114,26 @@ def _name_in_email(key: str) -> str:
     return f"({_in_email('l', 'r', key)} OR {_in_email('r', 'l', key)})"
 
 
-def _shares(left: str, right: str) -> str:
-    """The lists ``left`` and ``right`` (of non-null values) have a value in common.
+def _values(column: str) -> str:
+    """Every value of a narrow list column (``l.emails``) as one list.
 
-    ``list_has_any`` with a shortcut: most lists hold one value, and comparing
-    the first values costs a third of ``list_has_any`` (at 1.8 million
-    records, up to a second of the scoring per list compared). The condition
-    is NULL, not false, when a list is NULL or empty: the same in a level.
+    See :data:`carnet.match.records.NARROW_LISTS`: ``<list>_1`` is the first
+    value, ``<list>_many`` the whole list when there are several.
+    """
+    return f"coalesce({column}_many, list_value({column}_1))"
+
+
+def _shares(left: str, right: str) -> str:
+    """The narrow lists ``left`` and ``right`` (``l.emails``) have a value in common.
+
+    Most records hold one value: their first values are compared, and only a
+    pair where a side holds several compares the lists (``list_has_any``
+    costs ten times an equality). The condition is NULL or false when a side
+    has no value: the same in a level.
     """
     return (
-        f"(list_extract({left}, 1) = list_extract({right}, 1) "
-        f"OR ((len({left}) > 1 OR len({right}) > 1) AND list_has_any({left}, {right})))"
+        f"(CASE WHEN {left}_many IS NULL AND {right}_many IS NULL THEN {left}_1 = {right}_1 "
+        f"ELSE list_has_any({_values(left)}, {_values(right)}) END)"
     )
 
 
@@ -132,7 +145,7 @@ _SHARED_EMAIL = f"coalesce({_shares('l.emails_canon', 'r.emails_canon')}, false)
 #: ``email_users``).
 _SHARED_USER = _shares("l.email_users", "r.email_users")
 
-_ONE_EMAIL_EACH = "len(l.emails) = 1 AND len(r.emails) = 1"
+_ONE_EMAIL_EACH = "l.emails_many IS NULL AND r.emails_many IS NULL"
 
 #: Any two e-mails: same part before the "@", lengths at most one apart, the
 #: domains at most one edit or transposition apart. Only pairs sharing that
@@ -143,12 +156,12 @@ _ONE_EMAIL_EACH = "len(l.emails) = 1 AND len(r.emails) = 1"
 _DOMAIN_TYPO = (
     f"{_SHARED_USER} AND (("
     f"{_ONE_EMAIL_EACH} "
-    "AND abs(length(list_extract(l.emails, 1)) - length(list_extract(r.emails, 1))) <= 1 "
-    "AND damerau_levenshtein(split_part(list_extract(l.emails, 1), '@', 2), "
-    "split_part(list_extract(r.emails, 1), '@', 2)) <= 1) "
+    "AND abs(length(l.emails_1) - length(r.emails_1)) <= 1 "
+    "AND damerau_levenshtein(split_part(l.emails_1, '@', 2), "
+    "split_part(r.emails_1, '@', 2)) <= 1) "
     f"OR (NOT ({_ONE_EMAIL_EACH}) AND "
-    "list_bool_or(list_transform(l.emails, lambda a: "
-    "list_bool_or(list_transform(r.emails, lambda b: "
+    f"list_bool_or(list_transform({_values('l.emails')}, lambda a: "
+    f"list_bool_or(list_transform({_values('r.emails')}, lambda b: "
     "CASE WHEN split_part(a, '@', 1) <> split_part(b, '@', 1) THEN false "
     "WHEN abs(length(a) - length(b)) > 1 THEN false "
     "ELSE damerau_levenshtein(split_part(a, '@', 2), split_part(b, '@', 2)) <= 1 "
@@ -366,8 +379,8 @@ class FirstNameComparison(NameComparison):
         self.name = "first_name"
         self.null_sql = (
             "(l.fn IS NULL AND r.fn IS NULL) "
-            "OR (l.fn IS NULL AND l.email_letters IS NULL) "
-            "OR (r.fn IS NULL AND r.email_letters IS NULL) "
+            "OR (l.fn IS NULL AND l.email_letters_1 IS NULL) "
+            "OR (r.fn IS NULL AND r.email_letters_1 IS NULL) "
             f"OR ((l.fn IS NULL OR r.fn IS NULL) AND {_SHARED_EMAIL})"
         )
 
@@ -458,8 +471,8 @@ class LastNameComparison(NameComparison):
         self.name = "last_name"
         self.null_sql = (
             "(l.ln IS NULL AND r.ln IS NULL) "
-            "OR (l.ln IS NULL AND l.email_letters IS NULL) "
-            "OR (r.ln IS NULL AND r.email_letters IS NULL) "
+            "OR (l.ln IS NULL AND l.email_letters_1 IS NULL) "
+            "OR (r.ln IS NULL AND r.email_letters_1 IS NULL) "
             f"OR ((l.ln IS NULL OR r.ln IS NULL) AND {_SHARED_EMAIL})"
         )
 
@@ -533,7 +546,7 @@ class EmailComparison(Comparison):
     household: ClassVar[bool] = True
     name = "email"
     inputs = ("email",)
-    null_sql = "l.emails_canon IS NULL OR r.emails_canon IS NULL"
+    null_sql = "l.emails_canon_1 IS NULL OR r.emails_canon_1 IS NULL"
 
     def __init__(self) -> None:
         super().__init__()
@@ -550,8 +563,10 @@ class EmailComparison(Comparison):
                 "email exact once its missing @ is put back",
                 # nearly every record has no restored e-mail: the NULL test
                 # spares list_has_any, which costs as much on a NULL list
-                "(l.emails_fixed IS NOT NULL AND list_has_any(l.emails_fixed, r.emails_canon)) "
-                "OR (r.emails_fixed IS NOT NULL AND list_has_any(r.emails_fixed, l.emails_canon))",
+                "(l.emails_fixed_1 IS NOT NULL "
+                f"AND list_has_any({_values('l.emails_fixed')}, {_values('r.emails_canon')})) "
+                "OR (r.emails_fixed_1 IS NOT NULL "
+                f"AND list_has_any({_values('r.emails_fixed')}, {_values('l.emails_canon')}))",
                 0.01,
                 mirrors=2,
                 personal=True,
@@ -573,7 +588,7 @@ class EmailComparison(Comparison):
             ),
             Level(
                 "email same local part, other domain",
-                "list_has_any(l.email_locals, r.email_locals)",
+                _shares("l.email_locals", "r.email_locals"),
                 0.05,
             ),
             Level("email different", "true", 0.3, disagreement=True),
@@ -599,14 +614,14 @@ class PhoneComparison(Comparison):
     workplace: ClassVar[bool] = True
     name = "phone"
     inputs = ("phone",)
-    null_sql = "l.phones IS NULL OR r.phones IS NULL"
+    null_sql = "l.phones_1 IS NULL OR r.phones_1 IS NULL"
 
     def __init__(self) -> None:
         super().__init__()
         self.levels = (
             Level(
                 "phone exact, a mobile",
-                "list_has_any(l.mobiles, r.mobiles)",
+                _shares("l.mobiles", "r.mobiles"),
                 0.5,
                 personal=True,
                 shared_value="mobiles",

@@ -51,6 +51,7 @@ from carnet.match.scoring import (
     guard_reason,
     probability_to_weight,
     score_sql,
+    sql_frame,
 )
 from carnet.match.settings import MatchSettings
 
@@ -262,7 +263,7 @@ class Matcher:
         link_only = s.link_type == "link"
         con = self._connect()
         try:
-            con.register("rec", frame)
+            con.register("rec", sql_frame(frame, s.comparisons))
             u, u_pairs = estimate_u(
                 con,
                 s.comparisons,
@@ -360,7 +361,7 @@ class Matcher:
             keys, _ = block_keys(sample, s.prediction_rules, with_source=s.link_type == "link")
         link_only = s.link_type == "link"
         m, prior, session = model.m, model.prior, None
-        con.register("prior_rec", sample)
+        con.register("prior_rec", sql_frame(sample, s.comparisons))
         con.register("prior_keys", keys)
         try:
             con.sql(
@@ -454,7 +455,7 @@ class Matcher:
         link_only = self.settings.link_type == "link"
         con = self._connect()
         try:
-            con.register("rec", prepared.frame)
+            con.register("rec", sql_frame(prepared.frame, self.settings.comparisons))
             con.register("keys", prepared.keys)
             con.sql(
                 "CREATE TEMP TABLE pairs AS "
@@ -536,7 +537,7 @@ class Matcher:
         link_only = self.settings.link_type == "link"
         con = self._connect()
         try:
-            con.register("new_rec", new_frame)
+            con.register("new_rec", sql_frame(new_frame, self.settings.comparisons))
             con.register("new_keys", new_keys)
             con.register("old_keys", old.keys)
             con.sql(
@@ -546,7 +547,8 @@ class Matcher:
             # Only the existing records some pair needs are handed to DuckDB:
             # scanning a million prepared rows per batch would cost seconds.
             wanted = con.sql("SELECT DISTINCT id_r AS record_id FROM pairs").pl()
-            con.register("old_rec", old.frame.join(wanted, on="record_id", how="semi"))
+            wanted_rec = old.frame.join(wanted, on="record_id", how="semi")
+            con.register("old_rec", sql_frame(wanted_rec, self.settings.comparisons))
             min_weight = self._min_weight(threshold)
             raw = con.sql(score_sql(model, "pairs", "new_rec", "old_rec", min_weight)).pl()
             if within_batch:

@@ -26,7 +26,9 @@ from carnet.match.errors import MatchSettingsError
 
 __all__ = ["PREPARED_COLUMNS", "MatchSettings"]
 
-#: Columns :func:`carnet.match.records.prepare_records` produces (besides ``id_*``).
+#: Columns :func:`carnet.match.records.prepare_records` produces (besides ``id_*``),
+#: as blocking rules name them: a narrow list (``emails``) is stored as
+#: ``emails_1`` and ``emails_many`` (:data:`carnet.match.records.NARROW_LISTS`).
 PREPARED_COLUMNS: tuple[str, ...] = (
     "record_id",
     "fn",

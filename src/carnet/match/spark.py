@@ -82,6 +82,7 @@ from carnet.match.errors import MatchInputError, MatchSettingsError
 from carnet.match.model import MatchModel
 from carnet.match.records import (
     BASE_COLUMNS,
+    NARROW_LISTS,
     TF_COLUMNS,
     contact_list,
     normalise_contact_point,
@@ -245,6 +246,7 @@ _RENAMES = {
     "list_has": "array_contains",
     "list_distinct": "array_distinct",
     "list_extract": "try_element_at",
+    "list_value": "array",
     "len": "size",
 }
 _CAST_TYPES = {
@@ -383,6 +385,16 @@ def _damerau(args: list[str], tail: str) -> tuple[str, int]:
     return expr, bound.end()
 
 
+def _jaro_winkler(args: list[str], tail: str) -> tuple[str, int]:
+    """DuckDB's third argument (a score cutoff, below which it gives 0) is
+    dropped: the levels compare the result with that same cutoff, so it only
+    saves time."""
+    if len(args) == 3:
+        args = args[:2]
+    a, b = _two_args("jaro_winkler_similarity", args)
+    return f"jaro_winkler_similarity({a}, {b})", 0
+
+
 def _hamming(args: list[str], tail: str) -> tuple[str, int]:
     a, b = _two_args("hamming", args)
     i = "carnet_i"
@@ -464,6 +476,7 @@ def to_spark_sql(sql: str, *, native_jaro_winkler: bool = False) -> str:
         'CAST((arrays_overlap(l.emails, r.emails)) AS TINYINT)'
     """
     out = _rewrite_calls(sql, "damerau_levenshtein", _damerau)
+    out = _rewrite_calls(out, "jaro_winkler_similarity", _jaro_winkler)
     out = _rewrite_calls(out, "hamming", _hamming)
     out = _rewrite_calls(out, "list_bool_or", _bool_or)
     if not native_jaro_winkler:
@@ -753,9 +766,19 @@ def block_keys_spark(prepared: DataFrame, rules: Sequence[BlockingRule]) -> Data
     frames: list[DataFrame] = []
     for index, rule in enumerate(rules):
         cols = list(rule.keys)
-        frame = prepared.select("record_id", "source", *cols)
+        frame = prepared.select(
+            "record_id",
+            "source",
+            *(
+                # a narrow list (see carnet.match.records.NARROW_LISTS) whole again
+                F.coalesce(F.col(f"{c}_many"), F.array(F.col(f"{c}_1"))).alias(c)
+                if c in NARROW_LISTS and c not in types
+                else F.col(c)
+                for c in cols
+            ),
+        )
         for col in cols:
-            if isinstance(types[col], T.ArrayType):
+            if isinstance(frame.schema[col].dataType, T.ArrayType):
                 frame = frame.withColumn(col, F.explode(col))
         frame = frame.dropna(subset=cols)
         parts = [F.col(c).cast("string") for c in cols]
