@@ -411,3 +411,26 @@ def test_shared_mailbox_weighs_less(matcher: Matcher, model: MatchModel) -> None
     w_two = matcher.predict(two, model, threshold=1e-12)["email_weight"][0]
     w_many = matcher.predict(many, model, threshold=1e-12)["email_weight"][0]
     assert w_many == pytest.approx(w_two - math.log2(5))
+
+
+def test_an_email_typed_without_its_at_weighs_as_the_same_email(
+    matcher: Matcher, model: MatchModel
+) -> None:
+    # one mailbox typed badly once: the same evidence as an exact e-mail
+    # (in the generator's 100,000 people, 40 pairs of contacts of this kind
+    # waited for review, every one of them one person)
+    base = {"first_name": "Gérard", "last_name": "Laurent"}
+    exact = score(
+        matcher,
+        model,
+        record(1, **base, email="gerard.laurent@orange.fr"),
+        record(2, **base, email="gerard.laurent@orange.fr"),
+    )
+    typed = frame(
+        record(1, **base, email="gerard.laurent@orange.fr"), record(2, **base)
+    ).with_columns(
+        pl.Series("emails_unparsed", [[], ["gerard.laurentorange.fr"]], dtype=pl.List(pl.String))
+    )
+    restored = matcher.predict(typed, model, threshold=1e-12)
+    assert str(restored["email_level"][0]) == "email exact once its missing @ is put back"
+    assert float(restored["email_weight"][0]) == pytest.approx(float(exact["email_weight"][0]))

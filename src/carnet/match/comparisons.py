@@ -529,8 +529,9 @@ class EmailComparison(Comparison):
     * ``email exact`` — ``jean.dupont@gmail.com`` ~ ``jean.dupont@gmail.com``
       (weighing ``log2(n - 1)`` less when ``n`` records hold the primary
       e-mail: a family or company mailbox)
-    * ``email exact once its missing @ is put back`` (weighs as canonical) —
-      ``gerard.laurentorange.fr`` (invalid as typed) ~ ``gerard.laurent@orange.fr``
+    * ``email exact once its missing @ is put back`` (weighs as exact: one
+      mailbox, typed badly once) — ``gerard.laurentorange.fr`` (invalid as
+      typed) ~ ``gerard.laurent@orange.fr``
     * ``email canonical`` — ``jean.dupont+promo@gmail.com`` ~ ``jeandupont@googlemail.com``
     * ``email domain typo`` — ``mfernandes@orange.fr`` ~ ``mfernandes@ornage.fr``,
       ``claire.pinto@gmail.co`` (any two e-mails: same local part, the domains
@@ -568,7 +569,7 @@ class EmailComparison(Comparison):
                 "OR (r.emails_fixed_1 IS NOT NULL "
                 f"AND list_has_any({_values('r.emails_fixed')}, {_values('l.emails_canon')}))",
                 0.01,
-                mirrors=2,
+                mirrors=0,
                 personal=True,
             ),
             Level(
