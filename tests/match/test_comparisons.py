@@ -604,7 +604,7 @@ def test_shortcuts_give_the_levels_of_the_plain_sql(population: pl.DataFrame) ->
     assert changed == 4  # the address comparison has no list
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     st.lists(
         st.tuples(st.text("abcdeéè -'", max_size=12), st.text("abcdeéè -'", max_size=12)),

@@ -54,7 +54,7 @@ _typed = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(_typed, min_size=1, max_size=30))
 def test_restoring_the_at_gives_what_the_expression_gave(values: list[str]) -> None:
     expected = pl.DataFrame({"v": values}, schema={"v": pl.String}).select(
