@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from carnet.match.records import NARROW_LISTS
+from carnet.match.records import NARROW_LISTS, STRING_WORKERS, narrow_values
 
 __all__ = [
     "KEY_INPUTS",
@@ -265,7 +265,7 @@ def block_keys(
     """
     # the rules side by side: each is mostly one-column string work, which
     # Polars runs on one thread
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=STRING_WORKERS) as pool:
         built = list(
             pool.map(
                 lambda item: _rule_keys(prepared, item[0], item[1], with_source=with_source),
@@ -288,12 +288,8 @@ def _is_narrow(prepared: pl.DataFrame, column: str) -> bool:
 
 
 def _key_values(prepared: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
-    """``record_id``, ``source`` and the key columns, a narrow list's values one per row.
-
-    A narrow list gives its first value on every record, and the others
-    only on the few records that hold several: rebuilding every record's
-    list to explode it cost more than the rest of the blocking.
-    """
+    """``record_id``, ``source`` and the key columns, a narrow list's values one
+    per row (:func:`carnet.match.records.narrow_values`)."""
     narrow = [c for c in cols if _is_narrow(prepared, c)]
     frame = prepared.select(
         "record_id",
@@ -304,13 +300,7 @@ def _key_values(prepared: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
     )
     for c in narrow:
         rest = [x for x in frame.columns if x not in (f"{c}_1", f"{c}_many")]
-        first = frame.select(*rest, pl.col(f"{c}_1").alias(c))
-        others = (
-            frame.filter(pl.col(f"{c}_many").is_not_null())
-            .select(*rest, pl.col(f"{c}_many").list.slice(1).alias(c))
-            .explode(c)
-        )
-        frame = pl.concat([first, others])
+        frame = narrow_values(frame, c, rest)
     return frame.select("record_id", "source", *cols)
 
 

@@ -33,7 +33,7 @@ from carnet.match.blocking import (
     packable_ids,
 )
 from carnet.match.comparisons import Comparison
-from carnet.match.records import NARROW_LISTS
+from carnet.match.records import NARROW_LISTS, narrow_values
 from carnet.match.scoring import gamma_sql, sql_frame
 
 __all__ = [
@@ -418,17 +418,8 @@ def _shared_pairs(columns: set[str], prepared: pl.DataFrame) -> tuple[list[str],
     lazy = prepared.lazy()
     for column in sorted(columns):
         if column in NARROW_LISTS and f"{column}_1" in prepared.columns:
-            # each record's first value, then the others of the few holding
-            # several (their values are distinct: no pair of a record with itself)
-            many = pl.col(f"{column}_many")
-            values = pl.concat(
-                [
-                    lazy.select(pl.col(f"{column}_1").alias("v")),
-                    lazy.filter(many.is_not_null())
-                    .select(many.list.slice(1).alias("v"))
-                    .explode("v"),
-                ]
-            )
+            # a record's values are distinct: no pair of a record with itself
+            values = narrow_values(lazy, column).select(pl.col(column).alias("v"))
         elif column in prepared.columns:
             values = lazy.select(pl.col(column).alias("v"))
             if isinstance(prepared.schema[column], pl.List):

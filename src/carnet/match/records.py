@@ -47,9 +47,9 @@ they are dropped before comparing and blocking.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -64,11 +64,13 @@ __all__ = [
     "MOBILE_PREFIXES",
     "NARROW_LISTS",
     "PLUS_TAG_DOMAINS",
+    "STRING_WORKERS",
     "TF_COLUMNS",
     "canonical_email",
     "canonical_email_expr",
     "is_mobile_expr",
     "list_values",
+    "narrow_values",
     "prepare_records",
     "restore_missing_at",
     "term_frequency_tables",
@@ -575,9 +577,11 @@ def _phonetic(df: pl.DataFrame, col: str, out: str) -> pl.DataFrame:
     return df.join(keyed, on=col, how="left")
 
 
-#: Chunks prepared at once by :func:`prepare_records` (each holds its own
-#: intermediate frames: memory grows with this).
-_PREPARE_WORKERS = 2
+#: Threads for Polars work that is mostly string operations on one column,
+#: which Polars runs on one thread: chunks prepared at once by
+#: :func:`prepare_records` (each holds its own intermediate frames: memory
+#: grows with this) and blocking rules keyed at once.
+STRING_WORKERS = 2
 
 
 def _narrow(frame: pl.DataFrame) -> pl.DataFrame:
@@ -598,6 +602,26 @@ def list_values(column: str) -> pl.Expr:
     many = pl.col(f"{column}_many")
     one = pl.concat_list([pl.col(f"{column}_1")]).list.drop_nulls()
     return pl.when(many.is_not_null()).then(many).otherwise(one).alias(column)
+
+
+_Frame = TypeVar("_Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def narrow_values(frame: _Frame, column: str, keep: Sequence[str] = ()) -> _Frame:
+    """``keep`` and a narrow list's values one per row (as ``column``).
+
+    Each record's first value, then the others of the few records holding
+    several: rebuilding every record's list to explode it cost more than
+    the rest of the blocking. A record without a value gives a null row.
+    """
+    many = pl.col(f"{column}_many")
+    first = frame.select(*keep, pl.col(f"{column}_1").alias(column))
+    others = (
+        frame.filter(many.is_not_null())
+        .select(*keep, many.list.slice(1).alias(column))
+        .explode(column)
+    )
+    return pl.concat([first, others])
 
 
 def prepare_records(
@@ -641,7 +665,7 @@ def prepare_records(
         # Two chunks at a time: most steps are string work on one column, which
         # Polars runs on one thread, so one chunk alone left a core idle (1.14
         # million records: 10.5 -> 7.7 s on two cores, the same frame).
-        with ThreadPoolExecutor(max_workers=_PREPARE_WORKERS) as pool:
+        with ThreadPoolExecutor(max_workers=STRING_WORKERS) as pool:
             parts = list(
                 pool.map(
                     lambda chunk: _prepare_core(

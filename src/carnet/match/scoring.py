@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import polars as pl
 
@@ -177,9 +177,17 @@ def score_sql(
     )
 
 
+_C = TypeVar("_C", bound=Comparison)
+
+
+def _first_of(comps: tuple[Comparison, ...], kind: type[_C]) -> _C | None:
+    """The first comparison of this kind, if any."""
+    return next((c for c in comps if isinstance(c, kind)), None)
+
+
 def _dob_agrees_sql(comps: tuple[Comparison, ...]) -> str:
     """The birth dates agree (exact, swapped, one typo; not merely the same year)."""
-    dob = next((c for c in comps if isinstance(c, BirthDateComparison)), None)
+    dob = _first_of(comps, BirthDateComparison)
     if dob is None:
         return "false"
     agree = ", ".join(str(i) for i in _dob_agreeing_levels(dob))
@@ -208,9 +216,9 @@ def _guard_sql(model: MatchModel) -> str:
     cap = settings.household_cap
     dob_agrees = _dob_agrees_sql(comps)
     personal = _personal_sql(comps)
-    dob = next((c for c in comps if isinstance(c, BirthDateComparison)), None)
+    dob = _first_of(comps, BirthDateComparison)
     cases: list[str] = []
-    first = next((c for c in comps if isinstance(c, FirstNameComparison)), None)
+    first = _first_of(comps, FirstNameComparison)
     household = [c for c in comps if c.household]
     if settings.household_guard and first is not None and household:
         total = " + ".join(f"w_{c.name}" for c in household)
@@ -221,8 +229,8 @@ def _guard_sql(model: MatchModel) -> str:
         if dob is not None:
             triggers.append(f"(g_{dob.name} = {dob.disagreement_index} AND NOT {personal})")
         cases.append(f"WHEN {' OR '.join(triggers)} THEN least(0.0, {cap!r} - ({total}))")
-    last = next((c for c in comps if isinstance(c, LastNameComparison)), None)
-    siren = next((c for c in comps if isinstance(c, SirenComparison)), None)
+    last = _first_of(comps, LastNameComparison)
+    siren = _first_of(comps, SirenComparison)
     workplace = [c for c in comps if c.workplace]
     if settings.workplace_guard and last is not None and siren is not None:
         # one company (else a shared address is a home: a woman's maiden and
@@ -248,8 +256,8 @@ def guard_reason(levels: Mapping[str, str], settings: MatchSettings) -> str:
             return False
         return levels.get(f"{comp.name}_level") in {comp.levels[i].label for i in indexes}
 
-    first = next((c for c in comps if isinstance(c, FirstNameComparison)), None)
-    dob = next((c for c in comps if isinstance(c, BirthDateComparison)), None)
+    first = _first_of(comps, FirstNameComparison)
+    dob = _first_of(comps, BirthDateComparison)
     if settings.household_guard and first is not None:
         dob_agrees = dob is not None and at(dob, _dob_agreeing_levels(dob))
         personal = any(at(c, c.personal_indexes) for c in comps)
