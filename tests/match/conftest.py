@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from carnet.match import Matcher, MatchModel, MatchSettings
+from carnet.match.records import NARROW_LISTS, list_values
 
 _FIRST = [
     "nicolas",
@@ -140,4 +141,12 @@ def frame(*records: dict[str, object]) -> pl.DataFrame:
     """A records frame from record dicts."""
     return pl.DataFrame(
         list(records), schema={c: (pl.Int64 if c == "record_id" else pl.String) for c in COLUMNS}
+    )
+
+
+def whole_lists(prepared: pl.DataFrame) -> pl.DataFrame:
+    """A prepared frame with each narrow list also whole (None when empty), as
+    prepared frames held them before the narrow layout."""
+    return prepared.with_columns(
+        pl.when(list_values(c).list.len() > 0).then(list_values(c)).alias(c) for c in NARROW_LISTS
     )

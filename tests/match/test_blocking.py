@@ -9,6 +9,8 @@ import pytest
 from carnet.match import Matcher, MatchModel
 from carnet.match.blocking import block_keys, candidate_pairs_sql, packable_ids
 
+from .conftest import whole_lists
+
 
 def _pairs(keys: pl.DataFrame, *, packed: bool, link_only: bool = False) -> pl.DataFrame:
     con = duckdb.connect()
@@ -92,7 +94,7 @@ def test_narrow_lists_give_the_keys_of_the_whole_lists(population: pl.DataFrame)
     # narrow columns (first value, then the others of the few records holding
     # several) are those of the whole lists, exploded
     from carnet.match import BlockingRule, MatchSettings
-    from carnet.match.records import NARROW_LISTS, list_values, prepare_records
+    from carnet.match.records import prepare_records
 
     n = pl.int_range(pl.len())
     several = population.with_columns(
@@ -107,10 +109,7 @@ def test_narrow_lists_give_the_keys_of_the_whole_lists(population: pl.DataFrame)
     )
     prepared = prepare_records(several)
     assert prepared["emails_many"].drop_nulls().len() > 100  # several e-mails indeed
-    whole = prepared.with_columns(
-        pl.when(list_values(c).list.len() > 0).then(list_values(c)).alias(c)
-        for c in NARROW_LISTS
-    )
+    whole = whole_lists(prepared)
     rules = (
         *MatchSettings().prediction_rules,
         BlockingRule(("emails", "phones")),

@@ -22,10 +22,10 @@ from carnet.match import (
     SirenComparison,
 )
 from carnet.match.comparisons import comparison_from_dict
-from carnet.match.records import NARROW_LISTS, list_values, prepare_records
+from carnet.match.records import NARROW_LISTS, prepare_records
 from carnet.match.scoring import gamma_sql
 
-from .conftest import frame, record
+from .conftest import frame, record, whole_lists
 
 
 def level_of(comp: Comparison, left: dict[str, object], right: dict[str, object]) -> str:
@@ -471,7 +471,7 @@ def test_domain_typo_prefilter_agrees_with_the_lambdas() -> None:
         {"record_id": list(range(len(lists))), "emails": lists},
         schema={"record_id": pl.Int64, "emails": pl.List(pl.String)},
     )
-    prepared = _wide(prepare_records(records))
+    prepared = whole_lists(prepare_records(records))
     typo = next(lvl for lvl in EmailComparison().levels if lvl.label == "email domain typo")
     con = duckdb.connect()
     con.register("rec", prepared)
@@ -484,16 +484,9 @@ def test_domain_typo_prefilter_agrees_with_the_lambdas() -> None:
     assert [(a, b) for a, b, new, old in rows if new != old] == []
 
 
-def _wide(prepared: pl.DataFrame) -> pl.DataFrame:
-    """The prepared frame with each narrow list also whole (None when empty), as it was."""
-    return prepared.with_columns(
-        pl.when(list_values(c).list.len() > 0).then(list_values(c)).alias(c) for c in NARROW_LISTS
-    )
-
-
 def _reference_sql(sql: str) -> str:
     """A level's SQL as written before its shortcuts: plain ``list_has_any`` and
-    lambdas over whole lists (:func:`_wide`), no first values."""
+    lambdas over whole lists (:func:`whole_lists`), no first values."""
     from carnet.match import comparisons as c
 
     out = sql.replace(c._DOMAIN_TYPO, _TYPO_LAMBDAS)
@@ -578,7 +571,7 @@ def test_shortcuts_give_the_levels_of_the_plain_sql(population: pl.DataFrame) ->
     )
     base = population.head(150)
     records = pl.concat([base, extra], how="diagonal_relaxed")
-    prepared = _wide(prepare_records(records))
+    prepared = whole_lists(prepare_records(records))
     con = duckdb.connect()
     con.register("rec", prepared)
     comps = [

@@ -28,6 +28,12 @@ def score(
     return matcher.predict(frame(a, b), model, threshold=1e-12)
 
 
+def guard_label(pairs: pl.DataFrame, model: MatchModel) -> str:
+    """The guard line of the first pair's explanation."""
+    reasons = {name: label for name, label, _ in explain(pairs.row(0, named=True), model)}
+    return reasons["household_guard"]
+
+
 def prob(matcher: Matcher, model: MatchModel, a: dict[str, object], b: dict[str, object]) -> float:
     pairs = score(matcher, model, a, b)
     return float(pairs["probability"][0]) if pairs.height else 0.0
@@ -121,8 +127,7 @@ def test_household_members_not_merged(matcher: Matcher, model: MatchModel) -> No
     assert pairs.height == 1
     assert pairs["probability"][0] < 0.01
     assert pairs["household_guard_weight"][0] < 0
-    reasons = {name: label for name, label, _ in explain(pairs.row(0, named=True), model)}
-    assert reasons["household_guard"].startswith("first names differ")
+    assert guard_label(pairs, model).startswith("first names differ")
     # the shared e-mail alone, different first names: not enough either
     a = record(3, first_name="Nicolas", email="famille.martin@orange.fr")
     b = record(4, first_name="Julie", email="famille.martin@orange.fr")
@@ -170,8 +175,7 @@ def test_father_and_son_of_one_name_not_merged(matcher: Matcher, model: MatchMod
     pairs = score(matcher, model, father, son)
     assert float(pairs["probability"][0]) < 0.01  # above 0.99 without the guard
     assert pairs["household_guard_weight"][0] < 0
-    reasons = {name: label for name, label, _ in explain(pairs.row(0, named=True), model)}
-    assert reasons["household_guard"].startswith("birth dates differ")
+    assert guard_label(pairs, model).startswith("birth dates differ")
     # one person whose birth date was mistyped keeps his own mobile: not guarded
     a = record(3, birth_date="1968-02-18", **{**home, "phone": "+33612345678"})
     b = record(4, birth_date="1986-12-08", **{**home, "phone": "+33612345678"})
@@ -197,8 +201,7 @@ def test_colleagues_of_one_first_name_not_merged(matcher: Matcher, model: MatchM
     # what the guard took back is exactly what the office agreement gave
     given = sum(max(0.0, float(pairs[f"{c}_weight"][0])) for c in ("siren", "address", "phone"))
     assert guard == pytest.approx(-given)
-    reasons = {name: label for name, label, _ in explain(pairs.row(0, named=True), model)}
-    assert "colleagues" in reasons["household_guard"]
+    assert "colleagues" in guard_label(pairs, model)
 
 
 def test_workplace_guard_spares_personal_evidence(matcher: Matcher, model: MatchModel) -> None:
