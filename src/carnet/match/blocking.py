@@ -150,7 +150,10 @@ def default_blocking_rules() -> tuple[BlockingRule, ...]:
     * a first|last name pair, the record's own or read in its e-mail
       (``lefevre.thomas@…`` without a last name ~ Thomas Lefèvre) — capped
       at 20;
-    * last-name phonetic key + birth year;
+    * last-name phonetic key + birth date (first names too far apart for
+      the name rules: ``Bob`` ~ ``Robert``, a first name typed for another);
+    * last-name phonetic key + first-name initial + birth year (a typo or a
+      day/month swap in the birth date);
     * first-name phonetic key + postcode;
     * first name (folded) + birth date (a married name and a move);
     * birth date + postcode (a first name typed beyond recognition);
@@ -171,7 +174,11 @@ def default_blocking_rules() -> tuple[BlockingRule, ...]:
     found by no other rule and 102 of those above the match threshold; with
     the three name caps at 20, 15 and 20 instead of 50, 20 and 25, 8.8
     million candidate pairs instead of 12.4 million, recall 0.8391 instead
-    of 0.8396, precision 0.9786 instead of 0.9784.
+    of 0.8396, precision 0.9786 instead of 0.9784. The last-name phonetic
+    key with the birth year alone (before the two rules on it) gave 2.7
+    million more pairs there, 2.72 million of them found by no other rule
+    and none above the match threshold: 8.8 -> 6.3 million candidate pairs,
+    the same precision and recall, a quarter less scoring time.
     """
     return (
         BlockingRule(("emails_canon",), max_block_size=50),
@@ -179,7 +186,8 @@ def default_blocking_rules() -> tuple[BlockingRule, ...]:
         BlockingRule(("email1_local",), max_block_size=50),
         BlockingRule(("email_letters",), max_block_size=15),
         BlockingRule(("name_pairs",), max_block_size=20),
-        BlockingRule(("ln_ph", "dob_year")),
+        BlockingRule(("ln_ph", "dob")),
+        BlockingRule(("ln_ph", "fn_initial", "dob_year")),
         BlockingRule(("fn_ph", "postcode")),
         BlockingRule(("fn", "dob")),
         BlockingRule(("dob", "postcode")),
