@@ -49,6 +49,7 @@ from carnet.match.scoring import (
     GUARD_COLUMN,
     PRIOR_COLUMN,
     guard_reason,
+    joins_as_written,
     probability_to_weight,
     score_sql,
     sql_frame,
@@ -136,20 +137,25 @@ def _score_in_batches(
 ) -> pl.DataFrame:
     """Score table ``pairs`` (``id_l < id_r``) against the records ``rec``.
 
-    One query over every pair joins all the records twice: at a million
-    records the two hash tables outgrow DuckDB's memory limit and spill to
-    disk, which doubled the scoring time. Scored by ranges of ``id_l``, each
-    query joins only that range's records on the left and the records from
-    its first id on the right; the output is the same pairs and weights.
+    One query over every pair builds a hash table of all the records for
+    the left-hand side: at a million records it outgrows DuckDB's memory
+    limit and spills to disk, which doubled the scoring time. Scored by
+    ranges of ``id_l``, each query builds that table of the range's records
+    only, and streams the records from its first id through a hash table of
+    the range's pairs for the right-hand side (see
+    :func:`carnet.match.scoring.joins_as_written`); the output is the same
+    pairs and weights.
     """
     parts: list[pl.DataFrame] = []
-    for lo, hi in _batch_bounds(con, frame):
-        batch = f"(SELECT * FROM pairs WHERE id_l BETWEEN {lo} AND {hi})"
-        left = f"(SELECT * FROM rec WHERE record_id BETWEEN {lo} AND {hi})"
-        right = f"(SELECT * FROM rec WHERE record_id > {lo})"
-        parts.append(con.sql(score_sql(model, batch, left, right, min_weight)).pl())
-    if not parts:  # no records: the empty result, with its columns
-        parts.append(con.sql(score_sql(model, "pairs", "rec", "rec", min_weight)).pl())
+    bounds = _batch_bounds(con, frame)
+    with joins_as_written(con):
+        for lo, hi in bounds:
+            batch = f"(SELECT * FROM pairs WHERE id_l BETWEEN {lo} AND {hi})"
+            left = f"(SELECT * FROM rec WHERE record_id BETWEEN {lo} AND {hi})"
+            right = f"(SELECT * FROM rec WHERE record_id > {lo})"
+            parts.append(con.sql(score_sql(model, batch, left, right, min_weight)).pl())
+        if not parts:  # no records: the empty result, with its columns
+            parts.append(con.sql(score_sql(model, "pairs", "rec", "rec", min_weight)).pl())
     return pl.concat(parts)
 
 

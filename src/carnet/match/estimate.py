@@ -34,7 +34,7 @@ from carnet.match.blocking import (
 )
 from carnet.match.comparisons import Comparison
 from carnet.match.records import NARROW_LISTS, narrow_values
-from carnet.match.scoring import gamma_sql, sql_frame
+from carnet.match.scoring import gamma_sql, joins_as_written, sql_frame
 
 __all__ = [
     "EMResult",
@@ -86,7 +86,8 @@ def gamma_patterns(
         f"SELECT {cols}, count(*) AS n FROM ({gamma_sql(comparisons, pairs, left, right)}) "
         f"GROUP BY ALL"
     )
-    out: pl.DataFrame = con.sql(sql).pl()
+    with joins_as_written(con):
+        out: pl.DataFrame = con.sql(sql).pl()
     return out
 
 
