@@ -61,6 +61,9 @@ def test_migrations_match_the_schema_module(settings: Settings) -> None:
     for table in metadata.sorted_tables:
         columns = {c["name"] for c in inspector.get_columns(table.name)}
         assert columns == {c.name for c in table.columns}, table.name
+        # the look-up indexes too: a missing one turns a probe into a scan
+        indexes = {i["name"] for i in inspector.get_indexes(table.name)}
+        assert {i.name for i in table.indexes} <= indexes, table.name
 
 
 def test_init_twice_is_a_no_op_and_keeps_the_profile(settings: Settings) -> None:

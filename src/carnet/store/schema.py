@@ -174,6 +174,9 @@ external_ids = Table(
         "contact_id", Id, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True
     ),
     _ts("created_at", nullable=False),
+    # order lines name their customer by another source's id: looked up across
+    # sources, which the primary key (source first) cannot serve
+    Index("ix_external_ids_external_id", "external_id"),
 )
 
 imports = Table(
