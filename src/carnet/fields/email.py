@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache, lru_cache, partial
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import repeat
 from types import MappingProxyType
@@ -706,10 +706,7 @@ def check_distinct(values: Sequence[str | None]) -> list[Verdict]:
         texts = pl.Series(values, dtype=pl.String, strict=True)
     except (TypeError, pl.exceptions.PolarsError):  # not all text: no short cut
         return [check(v) for v in values]
-    plan = pl.DataFrame({"text": texts}).lazy()
-    for stage in _column_stages():
-        plan = plan.with_columns(stage)
-    frame = plan.select("low", "domain").collect()
+    frame = _common.run_stages(texts, _column_stages(), ("low", "domain"))
     addresses = frame["low"].to_list()
     domains = frame["domain"].to_list()
     facts: dict[str | None, Mapping[str, str] | None] = {None: None}
@@ -718,7 +715,8 @@ def check_distinct(values: Sequence[str | None]) -> list[Verdict]:
     # One C-level step per address: what _plain builds, as Verdict(...) would.
     out: list[Verdict] = list(
         map(
-            partial(tuple.__new__, Verdict),
+            tuple.__new__,
+            repeat(Verdict),
             zip(
                 values,
                 addresses,

@@ -48,6 +48,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
+from itertools import repeat
 from types import MappingProxyType
 
 import phonenumbers
@@ -498,28 +499,32 @@ def check_distinct(values: Sequence[str | None], *, region: str = "FR") -> list[
         texts = pl.Series(values, dtype=pl.String, strict=True)
     except (TypeError, pl.exceptions.PolarsError):  # not all text: no short cut
         return [check(v, region=region) for v in values]
-    frame = pl.DataFrame({"text": texts}).lazy()
-    for stage in _column_stages():
-        frame = frame.with_columns(stage)
-    found = frame.select("national", "repaired", "decided").collect()
-    out: list[Verdict] = []
-    append, new = out.append, tuple.__new__
-    for text, national, decided, repaired in zip(
-        values,
-        found["national"].to_list(),
-        found["decided"].to_list(),
-        found["repaired"].to_list(),
-        strict=True,
-    ):
-        if decided is None:  # not a simple French writing, or no decided prefix
-            append(check(text, region=region))
-            continue
-        shared = _DECIDED_OUTLINES.get((decided, repaired))
-        if shared is None:
-            shared = _DECIDED_OUTLINES[decided, repaired] = _prefix_outline(national, repaired)
-        (status, reasons, suggestions, flags, details, _), code = shared
-        e164 = code + national if code else None
-        append(new(Verdict, (text, e164, status, reasons, suggestions, flags, details)))
+    found = _common.run_stages(texts, _column_stages(), ("national", "repaired", "decided"))
+    nationals = found["national"].to_list()
+    keys = list(zip(found["decided"].to_list(), found["repaired"].to_list(), strict=True))
+    # Each (decided prefix, repaired) of the batch gets its shared outline once; any
+    # of its numbers serves to make it (dict keeps one national per key).
+    known = _DECIDED_OUTLINES
+    for key, national in dict(zip(keys, nationals, strict=True)).items():
+        if key[0] is not None and key not in known:
+            known[key] = _prefix_outline(national, key[1])
+    shared = list(map(known.get, keys, repeat(_UNDECIDED)))
+    # Column at a time (C-level transposition and zip), not a Python step per number.
+    statuses, reasons, suggestions, flags, details, codes = zip(*shared, strict=True)
+    e164s = [
+        code + national if code else None
+        for code, national in zip(codes, nationals, strict=True)
+    ]
+    out: list[Verdict] = list(
+        map(
+            tuple.__new__,
+            repeat(Verdict),
+            zip(values, e164s, statuses, reasons, suggestions, flags, details, strict=True),
+        )
+    )
+    for i in [i for i, key in enumerate(keys) if key[0] is None]:
+        # not a simple French writing, or no decided prefix: the full check
+        out[i] = check(values[i], region=region)
     return out
 
 
@@ -569,16 +574,26 @@ def _column_stages() -> tuple[list[pl.Expr], ...]:
     )
 
 
-#: (decided prefix, repaired) -> the outline its numbers share and their "+<code>".
-_DECIDED_OUTLINES: dict[tuple[str, bool], tuple[_Outline, str]] = {}
+#: What numbers sharing a decided prefix share in their verdicts: status,
+#: reasons, suggestions, flags, details, and the ``+<country code>`` of their
+#: E.164 form (empty when the verdict keeps none).
+_Shared = tuple[Status, tuple[str, ...], tuple[str, ...], frozenset[str], Mapping[str, str], str]
+
+#: (decided prefix, repaired) -> what its numbers share.
+_DECIDED_OUTLINES: dict[tuple[str | None, bool | None], _Shared] = {}
+
+#: Stands in for the numbers with no decided prefix (they take :func:`check`).
+_UNDECIDED: _Shared = (Status.INVALID, (), (), frozenset(), MappingProxyType({}), "")
 
 
-def _prefix_outline(national: str, repaired: bool) -> tuple[_Outline, str]:
-    """The outline every nine-digit French number sharing ``national``'s decided
-    prefix has, and its ``+<country code>`` (empty when the verdict keeps no
-    E.164 form)."""
-    outline = _outline(*_resolve(33, national, "FR"), repaired, "FR")
-    return outline, f"+{outline[4]['country_code']}" if outline[5] else ""
+def _prefix_outline(national: str, repaired: bool | None) -> _Shared:
+    """What every nine-digit French number sharing ``national``'s decided prefix
+    has in its verdict (see :data:`_Shared`)."""
+    status, reasons, suggestions, flags, details, keeps = _outline(
+        *_resolve(33, national, "FR"), bool(repaired), "FR"
+    )
+    code = f"+{details['country_code']}" if keeps else ""
+    return status, reasons, suggestions, flags, details, code
 
 
 def _decided_prefix_expr(national: pl.Expr) -> pl.Expr:
