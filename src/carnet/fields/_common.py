@@ -47,7 +47,15 @@ def run_stages(
     plan = pl.DataFrame({"text": values}).lazy()
     for stage in stages:
         plan = plan.with_columns(stage)
-    return plan.select(*columns).collect(optimizations=pl.QueryOptFlags.none())
+    frame: pl.DataFrame = plan.select(*columns).collect(**_AS_WRITTEN)
+    return frame
+
+
+#: ``collect``'s arguments for a plan run as written (Polars' ``QueryOptFlags``
+#: is marked unstable: where it is missing, the plan is optimised as before).
+_AS_WRITTEN: dict[str, Any] = (
+    {"optimizations": pl.QueryOptFlags.none()} if hasattr(pl, "QueryOptFlags") else {}
+)
 
 
 def as_text(raw: object) -> str | None:
