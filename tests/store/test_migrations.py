@@ -102,6 +102,10 @@ def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path: object) -> None:
     with engine.connect() as conn:
         assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        assert (
+            conn.execute(sa.text("PRAGMA wal_autocheckpoint")).scalar()
+            == store_engine.SQLITE_WAL_CHECKPOINT_PAGES
+        )
 
 
 def test_unsupported_and_malformed_urls_are_clear_errors() -> None:
