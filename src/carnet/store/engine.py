@@ -44,8 +44,8 @@ def normalise_url(url: str) -> str:
 #: (its default is 1,000, 4 MB). An import writes a dozen indexed tables per
 #: batch: with the default, the same index pages were copied back, and the file
 #: synced, every few batches. 10,000 pages (40 MB of WAL) took the import of
-#: 100,000 people from 67 to 63 CPU seconds (73 to 67 s wall), measured twice each
-#: while another import shared the disk.
+#: 1,000,000 people from 902 to 785 CPU seconds (1,079 to 916 s wall), and of
+#: 100,000 from 67 to 63 (while another import shared the disk).
 #: A killed process loses nothing either way: what is committed is in the WAL.
 SQLITE_WAL_CHECKPOINT_PAGES = 10_000
 
