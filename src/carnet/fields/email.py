@@ -61,7 +61,7 @@ import email_validator
 import polars as pl
 
 from carnet.fields import _common
-from carnet.fields.verdict import Status, Verdict, blank
+from carnet.fields.verdict import Status, Verdict, blank, verdicts_from_rows
 
 __all__ = [
     "COMMON_DOMAINS",
@@ -712,20 +712,16 @@ def check_distinct(values: Sequence[str | None]) -> list[Verdict]:
     facts: dict[str | None, Mapping[str, str] | None] = {None: None}
     facts.update((d, _plain_domain(d)) for d in set(domains) if d is not None)
     details = list(map(facts.__getitem__, domains))
-    # One C-level step per address: what _plain builds, as Verdict(...) would.
-    out: list[Verdict] = list(
-        map(
-            tuple.__new__,
-            repeat(Verdict),
-            zip(
-                values,
-                addresses,
-                repeat(Status.VALID),
-                repeat(()),
-                repeat(()),
-                repeat(_NO_FLAGS),
-                details,
-            ),
+    # What _plain builds for each address, a column at a time.
+    out = verdicts_from_rows(
+        zip(
+            values,
+            addresses,
+            repeat(Status.VALID),
+            repeat(()),
+            repeat(()),
+            repeat(_NO_FLAGS),
+            details,
         )
     )
     for i in [i for i, d in enumerate(details) if d is None]:

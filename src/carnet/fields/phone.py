@@ -62,7 +62,7 @@ from phonenumbers import (
 )
 
 from carnet.fields import _common
-from carnet.fields.verdict import Status, Verdict, blank
+from carnet.fields.verdict import Status, Verdict, blank, verdicts_from_rows
 
 __all__ = [
     "TYPES",
@@ -515,12 +515,8 @@ def check_distinct(values: Sequence[str | None], *, region: str = "FR") -> list[
         code + national if code else None
         for code, national in zip(codes, nationals, strict=True)
     ]
-    out: list[Verdict] = list(
-        map(
-            tuple.__new__,
-            repeat(Verdict),
-            zip(values, e164s, statuses, reasons, suggestions, flags, details, strict=True),
-        )
+    out = verdicts_from_rows(
+        zip(values, e164s, statuses, reasons, suggestions, flags, details, strict=True)
     )
     for i in [i for i, key in enumerate(keys) if key[0] is None]:
         # not a simple French writing, or no decided prefix: the full check

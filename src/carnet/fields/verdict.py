@@ -12,8 +12,9 @@ whether it is usable, and why. Checks never raise; they explain.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from itertools import repeat
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -137,6 +138,17 @@ class Verdict(NamedTuple):
 _PLACEHOLDERS = frozenset(
     {"", "-", "--", "n/a", "na", "nc", "n.c.", "null", "none", "nan", "?", "."}
 )
+
+
+def verdicts_from_rows(rows: Iterable[tuple[object, ...]]) -> list[Verdict]:
+    """One :class:`Verdict` per row of its seven fields in order, as ``Verdict(*row)``
+    would make it, built in one C-level step each (no Python call per value):
+    what the column checks use for a whole batch. The rows are not checked.
+
+    >>> verdicts_from_rows([("x", "x", Status.VALID, (), (), frozenset(), {})])[0].status
+    <Status.VALID: 'valid'>
+    """
+    return list(map(tuple.__new__, repeat(Verdict), rows))
 
 
 def blank(raw: object) -> bool:
