@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -106,6 +108,25 @@ def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path: object) -> None:
             conn.execute(sa.text("PRAGMA wal_autocheckpoint")).scalar()
             == store_engine.SQLITE_WAL_CHECKPOINT_PAGES
         )
+
+
+def test_import_page_cache_is_large_for_the_block_then_restored(tmp_path: Path) -> None:
+    engine = store_engine.make_engine(f"sqlite:///{tmp_path}/x.db")
+    with engine.connect() as conn:
+        default = conn.execute(sa.text("PRAGMA cache_size")).scalar()
+        conn.commit()
+        with store_engine.import_page_cache(conn):
+            assert (
+                conn.execute(sa.text("PRAGMA cache_size")).scalar()
+                == -store_engine.IMPORT_PAGE_CACHE_KIB
+            )
+            conn.commit()
+            # Transactions still begin and commit on the connection inside the block.
+            with conn.begin():
+                conn.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+                conn.execute(sa.text("INSERT INTO t VALUES (1)"))
+        assert conn.execute(sa.text("PRAGMA cache_size")).scalar() == default
+        assert conn.execute(sa.text("SELECT count(*) FROM t")).scalar() == 1
 
 
 def test_unsupported_and_malformed_urls_are_clear_errors() -> None:

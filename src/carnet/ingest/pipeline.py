@@ -31,6 +31,7 @@ from carnet.ingest.readers import Table, open_table
 from carnet.ingest.rows import RowBuilder, RowRecord
 from carnet.ingest.upsert import OUTCOMES, BatchWriter, Outcome
 from carnet.store import schema as s
+from carnet.store.engine import import_page_cache
 
 if TYPE_CHECKING:
     from carnet.ingest.facade import IngestMixin as Carnet
@@ -218,25 +219,31 @@ class ImportRun:
         total = Counter(counts)
         cache: dict[tuple[str, str], int] = {}
         now = _now()
-        for batch in self.table.batches_columns(
+        batches = self.table.batches_columns(
             size=self.options.batch_size, start=last_row + 1 if last_row else None
-        ):
-            records = self.builder.build(batch.numbers, batch.columns, batch.extra, batch.errors)
-            with self.ws.engine.begin() as conn:
-                writer = self._writer(conn, import_id, now, cache)
-                outcomes = writer.write(records)
-                total.update(o.outcome for o in outcomes)
-                conn.execute(
-                    s.imports.update()
-                    .where(s.imports.c.id == import_id)
-                    .values(
-                        last_row=batch.numbers[-1],
-                        rows_total=sum(total.values()),
-                        counts=dict(total),
-                    )
+        )
+        # One connection for the whole run (a transaction per batch), so that its
+        # page cache carries the indexes' hot pages from one batch to the next.
+        with self.ws.engine.connect() as conn, import_page_cache(conn):
+            for batch in batches:
+                records = self.builder.build(
+                    batch.numbers, batch.columns, batch.extra, batch.errors
                 )
-            if progress:
-                progress(len(records), None)
+                with conn.begin():
+                    writer = self._writer(conn, import_id, now, cache)
+                    outcomes = writer.write(records)
+                    total.update(o.outcome for o in outcomes)
+                    conn.execute(
+                        s.imports.update()
+                        .where(s.imports.c.id == import_id)
+                        .values(
+                            last_row=batch.numbers[-1],
+                            rows_total=sum(total.values()),
+                            counts=dict(total),
+                        )
+                    )
+                if progress:
+                    progress(len(records), None)
         report.warnings.extend(self.table.stats.warnings)
         report.rows = sum(total.values())
         report.counts = {k: total.get(k, 0) for k in OUTCOMES}
@@ -389,7 +396,7 @@ class ImportRun:
         report.preview = True
         total: Counter[str] = Counter()
         cache: dict[tuple[str, str], int] = {}
-        with self.ws.engine.connect() as conn:
+        with self.ws.engine.connect() as conn, import_page_cache(conn):
             transaction = conn.begin()
             try:
                 source_id = self.ws._source_id(conn, self.source)

@@ -8,6 +8,8 @@ that is copied back into the database less often (see
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from carnet.errors import DatabaseError, SchemaOutdatedError
 
@@ -48,6 +50,34 @@ def normalise_url(url: str) -> str:
 #: 100,000 from 67 to 63 (while another import shared the disk).
 #: A killed process loses nothing either way: what is committed is in the WAL.
 SQLITE_WAL_CHECKPOINT_PAGES = 10_000
+
+
+#: Page cache of the connection an import writes through, in KiB (SQLite's default
+#: is 2,000 KiB). A batch updates a dozen indexes spread over the whole file; with
+#: 2 MB the same pages were read again from the operating system, and spilled,
+#: many times per batch. 128 MB took the import of 100,000 people from 94-107 to
+#: 79-80 CPU seconds, and halved its system time. Only the import's connection
+#: gets it, for the import's duration, so a pool of idle connections does not
+#: hold several such caches.
+IMPORT_PAGE_CACHE_KIB = 131_072
+
+
+@contextmanager
+def import_page_cache(conn: Connection) -> Iterator[None]:
+    """Give ``conn`` a large SQLite page cache while the block runs (no-op elsewhere)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver's cursor: through SQLAlchemy a PRAGMA would begin a transaction.
+    cursor = conn.connection.cursor()
+    try:
+        before = int(cursor.execute("PRAGMA cache_size").fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size=-{IMPORT_PAGE_CACHE_KIB}")
+        yield
+    finally:
+        # Shrinking the cache frees its pages: the pooled connection goes back small.
+        cursor.execute(f"PRAGMA cache_size={before}")
+        cursor.close()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
