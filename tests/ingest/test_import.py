@@ -178,6 +178,69 @@ def test_consent_columns_become_consent_events_with_proof(carnet: Carnet, tmp_pa
     assert count(carnet, s.consent_events) == 4
 
 
+def test_consent_flags_per_channel_become_events_for_their_purpose_and_channel(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["E-mail", "Prénom", "Optin newsletter", "Opt-in SMS", "Opt-in courrier",
+         "Accepte le démarchage téléphonique", "Offres partenaires", "Date optin"],
+        [["anna@free.fr", "Anna", "oui", "oui", "non", "1", "0", "05/01/2024"],
+         ["bob@sfr.fr", "Bob", "", "Y", "", "", "oui", ""]],
+    )
+    report = carnet.import_file(path)
+    assert [c.target for c in report.mapping.columns][2:7] == [
+        "optin_newsletter", "optin_sms", "optin_post", "optin_phone", "optin_partners"
+    ]
+    anna, bob = (carnet.search_contacts(name)[0] for name in ("anna", "bob"))
+    history = carnet.consent_history(anna.id)
+    granted = {(e["purpose"], e["channel"]): e for e in history if e["action"] == "granted"}
+    assert sorted(granted) == [("newsletter", "email"), ("offers", "phone"), ("offers", "sms")]
+    # The date column dates the newsletter flag only; the others are as of the import.
+    assert granted["newsletter", "email"]["occurred_at"].date().isoformat() == "2024-01-05"
+    assert granted["offers", "sms"]["occurred_at"].date() != granted[
+        "newsletter", "email"
+    ]["occurred_at"].date()
+    assert granted["offers", "sms"]["proof"]["field"] == "optin_sms"
+    assert granted["offers", "sms"]["proof"]["source_file"] == "clients.csv"
+    # "non" for someone who never consented records nothing: nothing to withdraw.
+    assert len(history) == 3
+    assert sorted((e["purpose"], e["channel"], e["action"])
+                  for e in carnet.consent_history(bob.id)) == [
+        ("offers", "sms", "granted"), ("partners", "email", "granted")
+    ]
+    assert carnet.may_contact(anna.id, "offers", "sms").allowed
+    assert not carnet.may_contact(anna.id, "offers", "post").allowed
+    # Re-importing says nothing new; withdrawing a channel in an updated file is recorded.
+    assert carnet.import_file(path).counts["unchanged"] == 2
+    assert count(carnet, s.consent_events) == 5
+    write_csv(
+        path,
+        ["E-mail", "Prénom", "Optin newsletter", "Opt-in SMS", "Opt-in courrier",
+         "Accepte le démarchage téléphonique", "Offres partenaires", "Date optin"],
+        [["anna@free.fr", "Anna", "oui", "non", "non", "1", "0", "05/01/2024"]],
+    )
+    # No id column: the changed row is joined to Anna by her e-mail.
+    assert carnet.import_file(path).counts["merged"] == 1
+    assert not carnet.may_contact(anna.id, "offers", "sms").allowed
+    assert carnet.may_contact(anna.id, "newsletter", "email").allowed
+
+
+def test_consent_dates_belong_to_the_files_only_flag(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "sms.csv",
+        ["Téléphone", "Nom", "Prénom", "Opt-in SMS", "Date de consentement"],
+        [["06 12 34 56 78", "Martin", "Anna", "oui", "05/01/2024"]],
+    )
+    carnet.import_file(path)
+    anna = carnet.search_contacts("anna")[0]
+    [event] = carnet.consent_history(anna.id)
+    # An SMS list with dates: the dates are the SMS consent's, and no newsletter
+    # consent is made up from them.
+    assert (event["purpose"], event["channel"], event["action"]) == ("offers", "sms", "granted")
+    assert event["occurred_at"].date().isoformat() == "2024-01-05"
+
+
 def test_orders_attach_to_customers_by_number_and_survey_becomes_events(
     carnet: Carnet, eshop_csv: Path, tmp_path: Path
 ) -> None:

@@ -59,6 +59,7 @@ class BatchBase:
         actor: str,
         file_name: str,
         org_cache: dict[tuple[str, str], int] | None = None,
+        dated_consent: str | None = "optin_newsletter",
     ) -> None:
         self.conn = conn
         self.import_id = import_id
@@ -69,6 +70,9 @@ class BatchBase:
         self.cipher = cipher
         self.actor = actor
         self.file_name = file_name
+        # The consent flag the file's opt-in and opt-out dates belong to (see
+        # carnet.ingest.write_consent.dated_flag); None: they date no flag.
+        self.dated_consent = dated_consent
         # (key, lower-cased value) → organisation id, shared by the batches of one run.
         self._org_cache: dict[tuple[str, str], int] = {} if org_cache is None else org_cache
 

@@ -245,7 +245,9 @@ def _content_wins(by_name: Field, by_content: Field) -> bool:
 def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
     fields = {p.field.name for p in plans if p.field is not None}
     is_order_file = bool(fields & {"order_ref", "sku", "order_date"})
-    is_consent_list = bool(fields & {"optin_date", "optin_newsletter", "optin_confirmed"})
+    is_consent_list = any(
+        p.field is not None and p.field.storage is Storage.CONSENT for p in plans
+    )
     out = []
     for plan in plans:
         folded = fold_header(plan.header)

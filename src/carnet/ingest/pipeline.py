@@ -30,6 +30,7 @@ from carnet.ingest.mapping import ColumnMapping, build_mapping, load_mapping_fil
 from carnet.ingest.readers import Table, open_table
 from carnet.ingest.rows import RowBuilder, RowRecord
 from carnet.ingest.upsert import OUTCOMES, BatchWriter, Outcome
+from carnet.ingest.write_consent import dated_flag
 from carnet.store import schema as s
 from carnet.store.engine import import_page_cache
 
@@ -342,6 +343,9 @@ class ImportRun:
             actor=self.ws.actor,
             file_name=self.path.name,
             org_cache=cache,
+            dated_consent=dated_flag(
+                plan.field.name for plan in self.mapping.columns if plan.field is not None
+            ),
         )
         return writer
 

@@ -59,6 +59,8 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         actor: who runs the import.
         file_name: the input file's name, for consent proof.
         org_cache: organisation ids already resolved by earlier batches of the run.
+        dated_consent: the consent flag the file's opt-in and opt-out dates belong to
+            (:func:`carnet.ingest.write_consent.dated_flag`).
     """
 
     def write(self, records: Sequence[RowRecord]) -> list[Outcome]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,6 +12,38 @@ from carnet.ingest.batch import BatchBase, Target, chunks, is_new, moment_key
 from carnet.ingest.rows import RowRecord
 from carnet.store import schema as s
 from carnet.store.lookups import one_of
+
+#: Consent flag columns (catalog fields) and the purpose and channel each one records.
+CONSENT_FLAGS: dict[str, tuple[str, str]] = {
+    "optin_newsletter": ("newsletter", "email"),
+    "optin_offers": ("offers", "email"),
+    "optin_sms": ("offers", "sms"),
+    "optin_phone": ("offers", "phone"),
+    "optin_post": ("offers", "post"),
+    "optin_partners": ("partners", "email"),
+}
+
+
+def dated_flag(fields: Iterable[str]) -> str | None:
+    """The flag a file's consent dates belong to, from the fields its columns map to.
+
+    The newsletter flag when the file has it, or when it has no flag at all (a list
+    of opt-in dates is a newsletter list); the file's only flag otherwise. With
+    several flags and no newsletter one, nothing says which the dates belong to:
+    None, and the flags are recorded as of the import.
+
+    >>> dated_flag(["email", "optin_sms", "optin_date"])
+    'optin_sms'
+    >>> dated_flag(["email", "optin_date"])
+    'optin_newsletter'
+    >>> dated_flag(["optin_sms", "optin_post", "optin_date"]) is None
+    True
+    """
+    present = set(fields)
+    flags = [f for f in CONSENT_FLAGS if f in present]
+    if "optin_newsletter" in flags or not flags:
+        return "optin_newsletter"
+    return flags[0] if len(flags) == 1 else None
 
 
 class ConsentWriter(BatchBase):
@@ -54,29 +87,39 @@ class ConsentWriter(BatchBase):
             proof["ip"] = consent["optin_ip"]
         out: list[tuple[ledger.ConsentEventIn, bool]] = []
 
-        def add(action: str, when: datetime | None) -> None:
+        def add(flag: str, action: str, when: datetime | None) -> None:
+            purpose, channel = CONSENT_FLAGS[flag]
             event = ledger.ConsentEventIn(
                 contact_id=contact_id,
-                purpose="newsletter",
-                channel="email",
+                purpose=purpose,
+                channel=channel,
                 action=action,
                 legal_basis="consent",
                 occurred_at=when or self.now,
-                proof=dict(proof),
+                proof={**proof, "field": flag},
             )
             out.append((event, when is not None))
 
-        granted = consent.get("optin_newsletter")
-        if granted is None and (consent.get("optin_date") or consent.get("optin_confirmed")):
-            granted = True
-        if granted:
-            add("granted", consent.get("optin_date"))
-            if consent.get("optin_confirmed"):
-                add("confirmed", consent.get("optin_confirmed_at") or consent.get("optin_date"))
-        if consent.get("optout_date"):
-            add("withdrawn", consent["optout_date"])
-        elif granted is False:
-            add("withdrawn", None)
+        for flag in CONSENT_FLAGS:
+            granted = consent.get(flag)
+            if flag != self.dated_consent:
+                if granted is not None:
+                    add(flag, "granted" if granted else "withdrawn", None)
+                continue
+            if granted is None and (consent.get("optin_date") or consent.get("optin_confirmed")):
+                granted = True
+            if granted:
+                add(flag, "granted", consent.get("optin_date"))
+                if consent.get("optin_confirmed"):
+                    add(
+                        flag,
+                        "confirmed",
+                        consent.get("optin_confirmed_at") or consent.get("optin_date"),
+                    )
+            if consent.get("optout_date"):
+                add(flag, "withdrawn", consent["optout_date"])
+            elif granted is False:
+                add(flag, "withdrawn", None)
         return out
 
     def _new_consent_only(
@@ -88,28 +131,35 @@ class ConsentWriter(BatchBase):
         undated one ("Optin: oui" in a shop export) is new only when it changes the
         current state. An undated "no" for someone who never consented records nothing:
         there is nothing to withdraw; a dated opt-out is always evidence worth keeping.
+        Each purpose and channel has its own state.
         """
         ce = s.consent_events
         ids = sorted({e.contact_id for e, _ in proposed if e.contact_id is not None})
-        known: set[tuple[int, str, str]] = set()
-        state: dict[int, str] = {}
+        purposes = sorted({e.purpose for e, _ in proposed})
+        channels = sorted({e.channel for e, _ in proposed})
+        known: set[tuple[int, str, str, str, str]] = set()
+        state: dict[tuple[int, str, str], str] = {}
         for chunk in chunks(ids):
             for r in self.conn.execute(
-                sa.select(ce.c.contact_id, ce.c.action, ce.c.occurred_at)
+                sa.select(
+                    ce.c.contact_id, ce.c.purpose, ce.c.channel, ce.c.action, ce.c.occurred_at
+                )
                 .where(
                     one_of(self.conn, ce.c.contact_id, chunk),
-                    ce.c.purpose == "newsletter",
-                    ce.c.channel == "email",
+                    ce.c.purpose.in_(purposes),
+                    ce.c.channel.in_(channels),
                 )
                 .order_by(ce.c.occurred_at, ce.c.id)
             ):
-                known.add((int(r.contact_id), r.action, moment_key(r.occurred_at)))
-                state[int(r.contact_id)] = r.action
+                subject = (int(r.contact_id), r.purpose, r.channel)
+                known.add((*subject, r.action, moment_key(r.occurred_at)))
+                state[subject] = r.action
         out = []
         for event, dated in proposed:
             assert event.contact_id is not None
-            key = (event.contact_id, event.action, moment_key(event.occurred_at))
-            current = state.get(event.contact_id)
+            subject = (event.contact_id, event.purpose, event.channel)
+            key = (*subject, event.action, moment_key(event.occurred_at))
+            current = state.get(subject)
             if key in known:
                 continue
             if (
@@ -123,6 +173,6 @@ class ConsentWriter(BatchBase):
             if not dated and event.action == "confirmed" and current == "confirmed":
                 continue
             known.add(key)
-            state[event.contact_id] = event.action
+            state[subject] = event.action
             out.append(event)
         return out
