@@ -157,6 +157,10 @@ def test_gender_hint(civility: str | None, gender: str | None) -> None:
         ("", (None, "", "")),
         ("M. et Mme Jean DUPONT", ("M. et Mme", "Jean", "Dupont")),
         ("Kevin De Bruyne", (None, "Kevin", "De Bruyne")),
+        ("Ahmed Ben Ali", (None, "Ahmed", "Ben Ali")),
+        ("Mohamed El Amrani", (None, "Mohamed", "El Amrani")),
+        ("Fatima ait ahmed", (None, "Fatima", "Ait Ahmed")),
+        ("Ben Dupont", (None, "Ben", "Dupont")),
     ],
 )
 def test_split_full_name(raw: str, expected: tuple[str | None, str, str]) -> None:

@@ -132,6 +132,40 @@ def test_other_sources_merge_by_email_without_overwriting(carnet: Carnet, tmp_pa
     assert jp.first_name == "Jean-Pierre"
 
 
+def test_tags_office_phones_and_lists_another_source_fills(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    first = write_csv(
+        tmp_path / "crm.csv",
+        ["Full Name", "Work Email", "Office Phone", "Tags", "Created"],
+        [["Ahmed Ben Ali", "ahmed@acme.fr", "01 42 68 53 00", "vip, salon 2024",
+          "2021-05-04 10:22"]],
+        encoding="utf-8", delimiter=",",
+    )
+    report = carnet.import_file(first)
+    assert {c.header: c.target for c in report.mapping.columns} == {
+        "Full Name": "full_name", "Work Email": "email", "Office Phone": "phone",
+        "Tags": "tags", "Created": "signup_date",
+    }
+    ahmed = carnet.search_contacts("ahmed")[0]
+    assert (ahmed.first_name, ahmed.last_name) == ("Ahmed", "Ben Ali")
+    assert list(ahmed.tags) == ["vip", "salon 2024"]
+    assert [p.normalised for p in ahmed.phones] == ["+33142685300"]
+    assert ahmed.first_seen is not None and ahmed.first_seen.year == 2021
+    # Another source fills the interests Ahmed has none of (an empty list is a blank),
+    # and does not overwrite his tags.
+    survey = write_csv(
+        tmp_path / "survey.csv",
+        ["E-mail", "Prénom", "Centres d'intérêt", "Tags"],
+        [["ahmed@acme.fr", "Ahmed", "vélo; jardinage", "newsletter"]],
+        encoding="utf-8", delimiter=",",
+    )
+    assert carnet.import_file(survey).counts["merged"] == 1
+    ahmed = carnet.get_contact(ahmed.id)
+    assert list(ahmed.interests) == ["vélo", "jardinage"]
+    assert list(ahmed.tags) == ["vip", "salon 2024"]
+
+
 def test_a_household_in_one_file_stays_apart(carnet: Carnet, tmp_path: Path) -> None:
     """Rows of one batch sharing a family mailbox and phone join only on agreeing first names."""
     family = write_csv(

@@ -170,7 +170,15 @@ _FOREIGN_PARTICLES = frozenset(
         "et",
     }
 )
-_SPLIT_PARTICLES = _FRENCH_PARTICLES | _ARTICLES | {"d'", "van", "von", "da", "di", "del", "dos"}
+#: Words that start an Arabic or Berber family name (Ben Ali, El Amrani, Ait Ahmed, Ould
+#: Daddah). "Ben" is also a first name, so only after the first word.
+_ARABIC_PARTICLES = frozenset({"ben", "bin", "ibn", "el", "al", "ait", "ould", "abou", "bou"})
+_SPLIT_PARTICLES = (
+    _FRENCH_PARTICLES
+    | _ARTICLES
+    | _ARABIC_PARTICLES
+    | {"d'", "van", "von", "da", "di", "del", "dos"}
+)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _PLACEHOLDERS = frozenset(
     """

@@ -327,7 +327,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                     "first_seen": values.get("first_seen") or self.now,
                     "interests": values.get("interests") or [],
                     "equipment": values.get("equipment") or [],
-                    "tags": [],
+                    "tags": values.get("tags") or [],
                     "attributes": attributes,
                     "status": "active",
                     "created_at": self.now,
@@ -392,7 +392,8 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                         if old is None or later(old, value):
                             changes[key] = value
                         continue
-                    if old is None or target.own:
+                    # Another source fills blanks only (an empty list is a blank too).
+                    if old is None or old == [] or target.own:
                         changes[key] = value
                         history.append(
                             (
