@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carnet.errors import InvalidComponent, InvalidFormat
 from carnet.fields import dates
@@ -172,6 +174,59 @@ def test_flags_for_serials_and_times() -> None:
     assert dates.check("44927.75").flags == {"excel_serial", "time_dropped"}
     assert dates.check("1980-01-03 10:00").flags == {"time_dropped"}
     assert dates.check("1980-01-03 00:00").flags == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("05/01/2024 14:02:11", "2024-01-05T14:02:11"),
+        ("05/01/2024 14h02", "2024-01-05T14:02:00"),
+        ("2024-01-05 10:00", "2024-01-05T10:00:00"),
+        ("2023-02-01T10:00:00+01:00", "2023-02-01T10:00:00+01:00"),
+        ("2023-02-01T10:00:00.5-0500", "2023-02-01T10:00:00.500000-05:00"),
+        ("2023-02-01T10:00:00Z", "2023-02-01T10:00:00+00:00"),
+        ("2023-02-01 10:00 UTC", "2023-02-01T10:00:00+00:00"),
+        ("44927.75", "2023-01-01T18:00:00"),
+        ("03/01/1980", "1980-01-03"),
+        (datetime(2024, 1, 5, 10, 30), "2024-01-05T10:30:00"),
+        (datetime(2024, 1, 5, 10, 30, tzinfo=UTC), "2024-01-05T10:30:00+00:00"),
+    ],
+)
+def test_moments_keep_their_time_of_day(raw: object, expected: str) -> None:
+    verdict = dates.check(raw, kind="datetime")
+    assert verdict.normalised == expected
+    assert verdict.status is Status.VALID and "time_dropped" not in verdict.flags
+    # A date field still drops the time.
+    assert dates.check(raw).normalised == expected[:10]
+
+
+def test_an_impossible_time_keeps_the_date_with_a_warning() -> None:
+    verdict = dates.check("05/01/2024 25:70", kind="datetime")
+    assert verdict.normalised == "2024-01-05" and verdict.status is Status.WARNING
+    assert "not a time of day" in verdict.reasons[0]
+
+
+@settings(max_examples=300)
+@given(
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.sampled_from(["%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S.%f", "%d.%m.%Y"]),
+    st.sampled_from(["", "Z", "+01:00", "-0530"]),
+)
+def test_moments_are_read_back_as_written_and_normalising_is_idempotent(
+    moment: datetime, layout: str, offset: str
+) -> None:
+    text = moment.strftime(layout) + (offset if "%H" in layout else "")
+    verdict = dates.check(text, kind="datetime")
+    assert verdict.ok
+    assert verdict.normalised is not None
+    again = dates.check(verdict.normalised, kind="datetime")
+    assert again.normalised == verdict.normalised
+    if "%H" in layout:
+        read = datetime.fromisoformat(verdict.normalised)
+        assert read.replace(tzinfo=None) == moment.replace(
+            second=moment.second if "%S" in layout else 0,
+            microsecond=moment.microsecond if "%f" in layout else 0,
+        )
 
 
 def test_validate_format_normalise_and_check_many() -> None:

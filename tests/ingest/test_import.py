@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -273,6 +274,23 @@ def test_consent_dates_belong_to_the_files_only_flag(carnet: Carnet, tmp_path: P
     # consent is made up from them.
     assert (event["purpose"], event["channel"], event["action"]) == ("offers", "sms", "granted")
     assert event["occurred_at"].date().isoformat() == "2024-01-05"
+
+
+def test_consent_and_sign_up_moments_keep_their_time(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "newsletter.csv",
+        ["email", "first_name", "opt_in_at", "created_at"],
+        [["anna@free.fr", "Anna", "2023-02-01T10:00:00+01:00", "05/01/2022 14:02:11"]],
+        encoding="utf-8", delimiter=",",
+    )
+    carnet.import_file(path)
+    anna = carnet.search_contacts("anna")[0]
+    [event] = carnet.consent_history(anna.id)
+    # The offset is honoured (10:00 in Paris is 09:00 UTC); a time without one is kept.
+    assert event["occurred_at"] == datetime(2023, 2, 1, 9, 0, tzinfo=UTC)
+    assert anna.first_seen == datetime(2022, 1, 5, 14, 2, 11, tzinfo=UTC)
+    assert carnet.import_file(path).counts["unchanged"] == 1
+    assert count(carnet, s.consent_events) == 1
 
 
 def test_orders_attach_to_customers_by_number_and_survey_becomes_events(

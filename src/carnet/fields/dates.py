@@ -5,7 +5,7 @@ Accepted writings (normalised to ISO ``yyyy-mm-dd``; display ``dd/mm/yyyy``):
 - day first, the French way: ``03/01/1980``, ``3-1-1980``, ``03.01.1980``,
   with two-digit years (``03/01/80``) and an optional time (``03/01/1980 14:30``);
 - ISO ``1980-01-03``, also ``1980/01/03`` and with a time
-  (``1980-01-03T14:30:00Z``, ``1980-01-03 14:30``); the time is dropped;
+  (``1980-01-03T14:30:00Z``, ``1980-01-03 14:30``);
 - compact ``19800103`` (``yyyymmdd`` when the first four digits are a year
   1800–2199, else ``ddmmyyyy``) and ``030180`` (``ddmmyy``);
 - month names in French or English, full or abbreviated, with or without a
@@ -38,6 +38,13 @@ age of digital consent, RGPD art. 8 and loi Informatique et Libertés art. 45)
 gives the ``minor`` warning. ``details["age"]`` holds the age in whole years.
 Other flags: ``excel_serial``, ``time_dropped``.
 
+Dates drop the time of day (flag ``time_dropped``). Moments (``kind="datetime"``:
+sign-up, opt-in, order and activity dates) keep it: ``05/01/2024 14:02:11`` is
+normalised to ``2024-01-05T14:02:11``, with its UTC offset when the value has
+one (``Z`` or ``+01:00``), and an Excel serial's fraction is its time of day. A
+moment without a time stays a date. A time that cannot be (``25:70``) is dropped,
+with a warning.
+
 >>> check("03/01/1980").normalised, check("1980-01-03T10:00:00").normalised
 ('1980-01-03', '1980-01-03')
 >>> check("3 janvier 1980").normalised, check("29223").normalised
@@ -50,6 +57,10 @@ Other flags: ``excel_serial``, ``time_dropped``.
 >>> v = check("03/01/2030", kind="birth_date", today=today)
 >>> v.status.value, sorted(v.flags)
 ('invalid', ['implausible'])
+>>> check("05/01/2024 14:02:11", kind="datetime").normalised
+'2024-01-05T14:02:11'
+>>> check("2023-02-01T10:00:00+01:00", kind="datetime").normalised
+'2023-02-01T10:00:00+01:00'
 >>> sorted(check("03/04/1980", dayfirst=False).flags)
 ['ambiguous']
 >>> parse_date("31/02/1980") is None
@@ -98,7 +109,9 @@ _WEEKDAYS = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
 )
 _WEEKDAY = re.compile(rf"^{_WEEKDAYS}\.?,?\s+")
-_TIME = r"(?:[ t,]+(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(?:z|[+-]\d{2}:?\d{2}|utc)?)?"
+_TIME = (
+    r"(?:[ t,]+(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(z|[+-]\d{2}:?\d{2}|utc)?)?"
+)
 _ISO = re.compile(rf"(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){_TIME}")
 _NUMERIC = re.compile(rf"(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*(\d{{4}}|\d{{2}}){_TIME}")
 _COMPACT = re.compile(r"\d{6}|\d{8}")
@@ -115,6 +128,10 @@ class _Parsed:
     error: str = ""
     kind: str = "format"
     flags: set[str] = field(default_factory=set)
+    #: The time of day the value gave (hour, minute, second, microsecond), if any.
+    time: tuple[int, int, int, int] | None = None
+    #: Its UTC offset as written: ``+01:00``, ``+00:00`` for Z or UTC; None when naive.
+    offset: str | None = None
 
 
 def _year(text: str, birth: bool, today: date, flags: set[str]) -> int:
@@ -146,6 +163,9 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
     if isinstance(raw, datetime):
         if raw.time() != datetime.min.time():
             result.flags.add("time_dropped")
+            result.time = (raw.hour, raw.minute, raw.second, raw.microsecond)
+        if raw.tzinfo is not None:
+            result.offset = raw.isoformat()[-6:]
         result.value = raw.date()
         return result
     if isinstance(raw, date):
@@ -203,7 +223,24 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
 
 def _time(match: re.Match[str], first_group: int, result: _Parsed) -> None:
     hour = match.group(first_group)
-    if hour is not None and (int(hour) or int(match.group(first_group + 1) or 0)):
+    if hour is None:
+        return
+    minute, second, fraction, offset = match.group(
+        first_group + 1, first_group + 2, first_group + 3, first_group + 4
+    )
+    result.time = (
+        int(hour),
+        int(minute),
+        int(second or 0),
+        int((fraction or "0")[:6].ljust(6, "0")),
+    )
+    if offset:
+        if offset in ("z", "utc"):
+            result.offset = "+00:00"
+        else:
+            digits = offset[1:].replace(":", "")
+            result.offset = f"{offset[0]}{digits[:2]}:{digits[2:]}"
+    if int(hour) or int(minute) or offset:
         result.flags.add("time_dropped")
 
 
@@ -232,6 +269,9 @@ def _serial(number: float, result: _Parsed) -> _Parsed:
     result.flags.add("excel_serial")
     if number != int(number):
         result.flags.add("time_dropped")
+        seconds = round((number - int(number)) * 86_400)
+        if seconds < 86_400:
+            result.time = (seconds // 3600, seconds // 60 % 60, seconds % 60, 0)
     result.value = _EXCEL_EPOCH + timedelta(days=int(number))
     return result
 
@@ -273,7 +313,8 @@ def check(
 
     Args:
         raw: the value as found in the file (text, number, date or datetime).
-        kind: ``date`` (any date) or ``birth_date`` (plausibility checks).
+        kind: ``date`` (any date), ``birth_date`` (plausibility checks) or
+            ``datetime`` (a moment: the time of day is kept).
         today: the reference date (default: today), for ages and two-digit years.
         dayfirst: see the module documentation.
     """
@@ -302,6 +343,14 @@ def _check(raw: object, kind: str, today: date, dayfirst: bool) -> Verdict:
     flags = parsed.flags
     reasons: list[str] = []
     details: dict[str, str] = {}
+    if kind == "datetime" and parsed.time is not None:
+        moment = _moment(value, parsed.time, parsed.offset)
+        if moment is None:
+            hour, minute = parsed.time[:2]
+            reasons.append(f"{hour:02d}:{minute:02d} is not a time of day; only the date is kept.")
+            return Verdict.warning(text, normalised, tuple(reasons), flags=flags)
+        normalised = moment
+        flags.discard("time_dropped")
     if "day_month_swapped" in flags:
         reasons.append("The date was read month first (mm/dd/yyyy).")
     if "ambiguous" in flags:
@@ -331,6 +380,17 @@ def _check(raw: object, kind: str, today: date, dayfirst: bool) -> Verdict:
     if flags & {"day_month_swapped", "ambiguous", "minor"}:
         return Verdict.warning(text, normalised, tuple(reasons), flags=flags, details=details)
     return Verdict.valid(text, normalised, flags=flags, details=details, reasons=tuple(reasons))
+
+
+def _moment(day: date, time: tuple[int, int, int, int], offset: str | None) -> str | None:
+    """``day`` at ``time`` in ISO form (with ``offset`` when given), or None if no such time."""
+    hour, minute, second, micro = time
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    if offset is not None and (int(offset[1:3]) > 23 or int(offset[4:6]) > 59):
+        return None
+    text = datetime(day.year, day.month, day.day, hour, minute, second, micro).isoformat()
+    return text + (offset or "")
 
 
 def normalise(raw: str, *, kind: str = "date", dayfirst: bool = True) -> str | None:

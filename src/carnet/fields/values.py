@@ -154,7 +154,9 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
         return lambda v: name.check(v, part=part)
     if kind is Kind.BIRTH_DATE:
         return lambda v: dates.check(v, kind="birth_date")
-    if kind in (Kind.DATE, Kind.DATETIME):
+    if kind is Kind.DATETIME:
+        return lambda v: dates.check(v, kind="datetime")
+    if kind is Kind.DATE:
         return dates.check
     if kind is Kind.POSTCODE:
         return lambda v: postcodes.check_postcode(v, country=country)

@@ -358,7 +358,9 @@ def typed(f: Field, value: str | None) -> Any:
         moment = datetime.fromisoformat(value) if "T" in value or " " in value else None
         if moment is None:
             moment = datetime.combine(date.fromisoformat(value[:10]), datetime.min.time())
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+        # A time written without an offset is kept as written; one with an offset is
+        # brought to UTC, the one convention of the store (carnet.clock).
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     if kind is Kind.LIST:
         return [v for v in value.split(";") if v]
     if kind is Kind.BOOLEAN:
