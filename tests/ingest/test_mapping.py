@@ -30,10 +30,34 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Code NAF", "naf_code"), ("Horodateur", "activity_date"), ("SIRET", "siret"),
         ("Sur une échelle de 0 à 10, recommanderiez-vous notre boutique ?", "nps"),
         ("Je participe au jeu concours", "contest_entry"), ("Nom complet", "full_name"),
+        ("Opt-in SMS", "optin_sms"), ("Offres partenaires", "optin_partners"),
+        ("Opt-in courrier", "optin_post"), ("Accepte le démarchage téléphonique", "optin_phone"),
+        ("Offres commerciales", "optin_offers"), ("Optin e-mail", "optin_newsletter"),
+        ("accepts_marketing", "optin_newsletter"), ("Office Phone", "phone"),
+        ("Étiquettes", "tags"), ("address1", "address_line1"), ("Created", "signup_date"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:
     assert targets([header])[header] == field
+
+
+def test_nested_json_keys_map_by_their_last_part() -> None:
+    mapping = build_mapping(
+        ["default_address.zip", "default_address.city", "customer.email",
+         "default_address.favourite", "N. client", "notes.N. client"],
+        {}, CATALOG,
+    )
+    assert mapping.to_json() == {
+        "default_address.zip": "postcode",
+        "default_address.city": "city",
+        "customer.email": "email",
+        "default_address.favourite": "attribute:default_address_favourite",
+        # A header with a full stop and spaces is a header, not a nested key.
+        "N. client": "external_id",
+        "notes.N. client": "attribute:notes_n_client",
+    }
+    zip_plan = next(c for c in mapping.columns if c.header == "default_address.zip")
+    assert zip_plan.note == "the last part of a nested key"
 
 
 def test_unmapped_columns_become_attributes_never_dropped() -> None:

@@ -180,6 +180,11 @@ def build_mapping(
         values = [v for v in sample.get(header, ()) if not blank(v)][:_SAMPLE]
         by_content = _sniff(values, catalog)
         named = catalog.header_match(_strip_suffix(header))
+        note = ""
+        if named is None and "." in header.strip(".") and _is_nested_key(header):
+            # A nested JSON key ("default_address.zip"): its last part names the field.
+            named = catalog.header_match(header.rstrip(".").rsplit(".", 1)[1])
+            note = "the last part of a nested key"
         by_name, how = named if named else (None, "unmapped")
         if by_content is not None and (by_name is None or _content_wins(by_name, by_content[0])):
             field, share = by_content
@@ -187,13 +192,18 @@ def build_mapping(
                 header, field, None, "content", f"{share:.0%} of sampled values look like it"
             )
         elif by_name is not None:
-            plans[header] = ColumnPlan(header, by_name, None, how)
+            plans[header] = ColumnPlan(header, by_name, None, how, note)
         else:
             plans[header] = ColumnPlan(header, None, attribute_key(header), "unmapped")
 
     ordered = [plans[h] for h in headers]
     ordered = _apply_context(ordered, catalog)
     return _resolve_duplicates(ordered, catalog)
+
+
+def _is_nested_key(header: str) -> bool:
+    """``customer.address.zip``, as the JSON reader flattens objects; not ``N. client``."""
+    return all(part and " " not in part for part in header.split("."))
 
 
 def _strip_suffix(header: str) -> str:
