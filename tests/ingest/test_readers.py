@@ -232,6 +232,54 @@ def test_header_with_quoted_newline(tmp_path: Path) -> None:
     assert next(iter(table.rows())).line == 3
 
 
+def test_title_block_above_the_header_is_skipped_and_named(tmp_path: Path) -> None:
+    text = (
+        "Export clients - Boutique Dupont;;;\nGénéré le 01/12/2026;;;\n;;;\n"
+        "Nom;Prénom;Email;Téléphone\nMartin;Anne;anne@free.fr;0612345678\n"
+        "Durand;Luc;luc@sfr.fr;0698765432\n"
+    )
+    table = open_table(write(tmp_path / "f.csv", text))
+    assert table.headers == ["Nom", "Prénom", "Email", "Téléphone"]
+    rows = list(table.rows())
+    assert [(r.number, r.values["Nom"], r.line) for r in rows] == [
+        (1, "Martin", 5), (2, "Durand", 6)
+    ]
+    assert any("Export clients - Boutique Dupont / Généré le 01/12/2026" in w
+               for w in table.stats.warnings)
+    # Columns, resuming, and a re-read give the same rows.
+    assert [b.columns["Nom"] for b in table.batches_columns()] == [["Martin", "Durand"]]
+    assert [r.values["Nom"] for r in table.rows(start=2)] == ["Durand"]
+
+
+def test_one_column_files_and_stray_wide_rows_keep_the_first_record_as_header(
+    tmp_path: Path,
+) -> None:
+    text = "email\nanne@free.fr\nluc@sfr.fr;note\nzoe@orange.fr\nbob@gmail.com\n"
+    table = open_table(write(tmp_path / "f.csv", text), delimiter=";")
+    assert table.headers == ["email"]
+    assert [r.values["email"] for r in table.rows()] == [
+        "anne@free.fr", "luc@sfr.fr", "zoe@orange.fr", "bob@gmail.com"
+    ]
+
+
+def test_xlsx_title_rows_above_the_header(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Liste des inscrits - Salon 2026"])
+    ws.append([])
+    ws.append(["Nom", "Email"])
+    ws.append(["Martin", "anne@free.fr"])
+    ws.append(["Durand", "luc@sfr.fr"])
+    wb.save(tmp_path / "salon.xlsx")
+    table = open_table(tmp_path / "salon.xlsx")
+    assert table.headers == ["Nom", "Email"]
+    assert values(table) == [
+        {"Nom": "Martin", "Email": "anne@free.fr"}, {"Nom": "Durand", "Email": "luc@sfr.fr"}
+    ]
+    assert [r.line for r in table.rows()] == [4, 5]
+    assert any("Liste des inscrits - Salon 2026" in w for w in table.stats.warnings)
+
+
 def test_only_a_header_gives_no_rows(tmp_path: Path) -> None:
     table = open_table(write(tmp_path / "f.csv", "nom;prenom\r\n"))
     assert table.headers == ["nom", "prenom"]

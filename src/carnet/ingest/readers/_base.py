@@ -207,6 +207,47 @@ def unique_headers(cells: Sequence[object]) -> list[str]:
     return out
 
 
+#: Non-blank records looked at to find the header below a title block.
+HEADER_SEARCH_RECORDS = 30
+
+
+def _filled(cells: Sequence[object]) -> int:
+    return sum(1 for cell in cells if cell is not None and str(cell).strip())
+
+
+def header_position(records: Sequence[Sequence[object]]) -> int:
+    """Which of a file's first non-blank records is its header: 0 unless titles stand above.
+
+    Office exports often put a title block above the table ("Export clients",
+    "Généré le 01/12/2026"): records with one filled cell. The header is then the
+    first record with two filled cells or more, provided that it comes within the
+    records looked at and that most records after it have two or more too (a
+    table); otherwise the first record is the header, as before, so a one-column
+    file or a stray wide row never makes rows disappear.
+
+    >>> header_position([["Export clients"], ["Généré le 01/12"], ["Nom", "Email"],
+    ...                  ["Martin", "a@b.fr"], ["Durand", "c@d.fr"]])
+    2
+    >>> header_position([["email"], ["a@b.fr"], ["x", "y"], ["c@d.fr"], ["e@f.fr"]])
+    0
+    """
+    counts = [_filled(cells) for cells in records]
+    first_wide = next((i for i, n in enumerate(counts) if n >= 2), None)
+    if not first_wide:  # None, or the first record is already wide
+        return 0
+    after = counts[first_wide + 1 :]
+    wide = sum(1 for n in after if n >= 2)
+    return first_wide if after and wide * 2 > len(after) else 0
+
+
+def title_text(records: Sequence[Sequence[object]]) -> str:
+    """The title rows skipped above a header, for the warning that names them."""
+    return " / ".join(
+        " ".join(str(c).strip() for c in cells if c is not None and str(c).strip())
+        for cells in records
+    )
+
+
 def trim_trailing(cells: Sequence[_T]) -> list[_T]:
     """Drop trailing empty cells (None or '') of a row."""
     end = len(cells)

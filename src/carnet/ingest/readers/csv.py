@@ -9,9 +9,12 @@ quoted fields may hold delimiters and line breaks; lines end in CRLF, LF or CR
 
 Choices made here (see :class:`~carnet.ingest.readers.RawRow`):
 
-- the header is the first non-blank record; its cells are trimmed (BOM,
-  surrounding and repeated whitespace), trailing empty cells dropped, empty
-  ones named ``column_N`` and repeats renamed ``Name (2)``;
+- the header is the first non-blank record, or the first one below a title
+  block (records of one cell above a table, see
+  :func:`~carnet.ingest.readers._base.header_position`; the titles skipped are
+  named in a warning); its cells are trimmed (BOM, surrounding and repeated
+  whitespace), trailing empty cells dropped, empty ones named ``column_N`` and
+  repeats renamed ``Name (2)``;
 - a blank record (empty line, or only empty cells such as ``;;;``) is skipped,
   counted in ``stats.blank_lines`` and gets no row number;
 - an empty field is ``""`` (CSV cannot tell empty from missing), a field
@@ -31,12 +34,15 @@ from itertools import zip_longest
 from pathlib import Path
 
 from carnet.ingest.readers._base import (
+    HEADER_SEARCH_RECORDS,
     ColumnBatch,
     RawRow,
     Start,
     Table,
     TableStats,
     gc_paused,
+    header_position,
+    title_text,
     trim_trailing,
     unique_headers,
 )
@@ -112,15 +118,24 @@ class CsvTable(Table):
             text = head[:_SNIFF_CHARS]
             self.delimiter = sniff_delimiter(text, at_eof=at_eof and len(head) <= _SNIFF_CHARS)
         with self._reader() as (reader, _):
+            records: list[list[str]] = []
             try:
-                header = next(r for r in reader if any(r))
-            except StopIteration:
-                raise self._fail(
-                    "has no header row (it holds only blank lines); export it again "
-                    "with its column names on the first line."
-                ) from None
+                for record in reader:
+                    if any(record):
+                        records.append(record)
+                        if len(records) >= HEADER_SEARCH_RECORDS:
+                            break
             except csv.Error as error:
                 raise self._csv_error(error, reader.line_num) from None
+        if not records:
+            raise self._fail(
+                "has no header row (it holds only blank lines); export it again "
+                "with its column names on the first line."
+            )
+        #: Non-blank records above the header (a title block), skipped on every read.
+        self._title_records = header_position(records)
+        self.title = title_text(records[: self._title_records]) or None
+        header = records[self._title_records]
         cells = trim_trailing(header)
         self.original_headers = [str(cell) for cell in cells]
         self.headers = unique_headers(cells)
@@ -142,6 +157,10 @@ class CsvTable(Table):
             )
 
     def _finish(self, state: DecodeState, stats: TableStats) -> None:
+        if self.title:
+            stats.warnings.append(
+                f"{self._title_records} title line(s) above the header skipped: {self.title}."
+            )
         self.encoding = state.encoding
         stats.nul_chars = state.nul_chars
         stats.fallback_bytes = state.fallback_bytes
@@ -154,9 +173,12 @@ class CsvTable(Table):
         Returns:
             ``(rows skipped, blank records skipped)``.
         """
+        to_skip = self._title_records + 1  # the title block, then the header
         for header in reader:
             if any(header):
-                break
+                to_skip -= 1
+                if not to_skip:
+                    break
         number = blank = 0
         if start > 1:
             for fields in reader:

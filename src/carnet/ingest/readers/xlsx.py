@@ -1,7 +1,9 @@
 """XLSX reading with openpyxl's streaming (read-only) mode.
 
 One sheet (by name or 0-based index; the first by default) or every visible
-sheet (``sheet="*"``). In each sheet the header is the first non-empty row;
+sheet (``sheet="*"``). In each sheet the header is the first non-empty row
+(below a title block, if any: see
+:func:`~carnet.ingest.readers._base.header_position`);
 rows of empty cells are skipped (``stats.blank_lines``). Formulas give their
 cached result (what Excel last showed).
 
@@ -40,7 +42,16 @@ from openpyxl import load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from carnet.errors import InputFileError
-from carnet.ingest.readers._base import RawRow, Start, Table, trim_trailing, unique_headers
+from carnet.ingest.readers._base import (
+    HEADER_SEARCH_RECORDS,
+    RawRow,
+    Start,
+    Table,
+    header_position,
+    title_text,
+    trim_trailing,
+    unique_headers,
+)
 
 __all__ = ["XlsxTable", "cell_text"]
 
@@ -292,12 +303,25 @@ class XlsxTable(Table):
 
     def _read_header(self, ws: Any) -> _Sheet | None:
         ws.reset_dimensions()  # a wrong <dimension> must not cut rows short
+        found: list[tuple[int, list[str | None]]] = []
         for index, row in enumerate(ws.iter_rows(), 1):
             cells = trim_trailing(_row_texts(row))
             if any(cell not in (None, "") for cell in cells):
-                original = [cell or "" for cell in cells]
-                return _Sheet(ws.title, index, unique_headers(cells), original)
-        return None
+                found.append((index, cells))
+                if len(found) >= HEADER_SEARCH_RECORDS:
+                    break
+        if not found:
+            return None
+        # A title block above the table (see header_position) is skipped, and named.
+        at = header_position([cells for _, cells in found])
+        if at:
+            titles = title_text([cells for _, cells in found[:at]])
+            self.stats.warnings.append(
+                f"Sheet {ws.title}: {at} title row(s) above the header skipped: {titles}."
+            )
+        index, cells = found[at]
+        original = [cell or "" for cell in cells]
+        return _Sheet(ws.title, index, unique_headers(cells), original)
 
     def _iter_rows(self, start: Start) -> Iterator[RawRow]:
         stats = self.stats
