@@ -35,6 +35,9 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Offres commerciales", "optin_offers"), ("Optin e-mail", "optin_newsletter"),
         ("accepts_marketing", "optin_newsletter"), ("Office Phone", "phone"),
         ("Étiquettes", "tags"), ("address1", "address_line1"), ("Created", "signup_date"),
+        ("Date de naissance (jj/mm/aaaa)", "birth_date"), ("Né(e) le", "birth_date"),
+        ("E-mail pro", "email"), ("N° de téléphone", "phone"), ("Email [obligatoire]", "email"),
+        ("Dernière connexion", "last_activity"), ("Interlocuteur", "full_name"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:

@@ -178,6 +178,10 @@ class Field:
         return self.column or self.name
 
 
+#: A hint in brackets inside a header: "(jj/mm/aaaa)", "[obligatoire]".
+_HINT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
 def fold_header(header: str) -> str:
     """Fold a header for synonym matching: no accents, case, punctuation or extra spaces.
 
@@ -247,10 +251,12 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'last', 'nom usage', 'nom d usage'], weight=3.0, half_life_days=20 * YEAR),
     _f('full_name', Kind.FULL_NAME, P, 'Nom complet', 'Full name',
        ['nom complet', 'nom et prenom', 'nom prenom', 'prenom nom', 'full name', 'fullname', 'name',
-       'contact', 'nom du contact', 'client', 'destinataire'], storage=Storage.INPUT),
+       'contact', 'nom du contact', 'client', 'destinataire', 'interlocuteur'],
+       storage=Storage.INPUT),
     _f('birth_date', Kind.BIRTH_DATE, P, 'Date de naissance', 'Birth date',
        ['date de naissance', 'date naissance', 'naissance', 'ne le', 'nee le', 'ddn', 'birth date',
-       'birthdate', 'date of birth', 'dob', 'birthday', 'anniversaire'], weight=2.0, profiles=B2C),
+       'birthdate', 'date of birth', 'dob', 'birthday', 'anniversaire', 'ne e le', 'ne e'],
+       weight=2.0, profiles=B2C),
     _f('gender', Kind.CHOICE, SD, 'Genre', 'Gender',
        ['genre', 'sexe', 'gender', 'sex'], weight=0.5, profiles=B2C, choices=GENDERS),
     _f('language', Kind.CHOICE, T, 'Langue', 'Language',
@@ -259,10 +265,12 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('email', Kind.EMAIL, P, 'E-mail', 'Email',
        ['email', 'e mail', 'mail', 'courriel', 'adresse email', 'adresse e mail', 'adresse mail',
        'email address', 'e mail address', 'mel', 'adresse electronique', 'email perso', 'email pro',
-       'email professionnel', 'work email'], weight=4.0, half_life_days=3 * YEAR,
+       'email professionnel', 'work email', 'e mail pro', 'mail pro', 'e mail perso', 'mail perso',
+       'e mail professionnel'], weight=4.0, half_life_days=3 * YEAR,
        storage=Storage.EMAIL, many=True),
     _f('phone', Kind.PHONE, P, 'Téléphone', 'Phone',
        ['telephone', 'tel', 'phone', 'phone number', 'numero de telephone', 'num tel', 'tel fixe',
+       'n de telephone', 'n telephone', 'no de telephone', 'numero de tel', 'n tel',
        'telephone fixe', 'fixe', 'landline', 'tel domicile', 'home phone', 'tel bureau',
        'telephone professionnel', 'work phone', 'tel pro', 'office phone', 'business phone',
        'telephone bureau', 'ligne directe', 'direct line', 'tel standard', 'switchboard'],
@@ -355,7 +363,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        column='first_seen'),
     _f('last_activity', Kind.DATETIME, BE, 'Dernière activité', 'Last activity',
        ['dernier contact', 'date dernier contact', 'derniere activite', 'date derniere activite',
-       'last contact', 'last contacted', 'last activity', 'last seen']),
+       'last contact', 'last contacted', 'last activity', 'last seen', 'derniere connexion',
+       'date derniere connexion', 'last login']),
     _f('customer_since', Kind.DATE, TR, 'Client depuis', 'Customer since',
        ['client depuis', 'date premier achat', 'date de premiere commande', 'customer since',
        'first order date', 'date client'], weight=0.5),
@@ -530,6 +539,9 @@ class Catalog(Mapping[str, Field]):
         """The field a header names and how: ``"synonym"`` or ``"keyword"``."""
         folded = fold_header(header)
         found = self._headers.get(folded)
+        if found is None and _HINT.search(header):
+            # "Date de naissance (jj/mm/aaaa)": the words outside the brackets name it.
+            found = self._headers.get(fold_header(_HINT.sub(" ", header)))
         if found is not None:
             return found, "synonym"
         # Long headers (survey questions) name their field with a keyword inside.
