@@ -84,7 +84,8 @@ def address_point(
 
     Args:
         postcode_field: the catalog's postcode field (the point's field).
-        parts: verdicts keyed by catalog field name (address_line1, postcode, city ...).
+        parts: verdicts keyed by catalog field name (address_line1, postcode, city ...;
+            ``postcode_city`` for one "CP Ville" cell).
         default_country: country when the address gives none.
         table: La Poste reference table for postcode ↔ city checks, when loaded.
 
@@ -93,6 +94,16 @@ def address_point(
     postcode check's (with the city cross-check when a table is given), and
     invalid when neither a postcode nor a city is present.
     """
+    combined = parts.get("postcode_city")
+    if combined is not None and combined.raw and not ("postcode" in parts and "city" in parts):
+        # One "CP Ville" cell: its parts fill what the address lacks (the postcode is
+        # checked below like any other).
+        code, city = postcodes.split_postcode_city(str(combined.raw))
+        parts = dict(parts)
+        if code and "postcode" not in parts:
+            parts["postcode"] = Verdict.valid(code, code)
+        if city and "city" not in parts:
+            parts["city"] = Verdict.valid(city, city)
     values: dict[str, Any] = {}
     for name, column in _ADDRESS_COLUMNS.items():
         verdict = parts.get(name)

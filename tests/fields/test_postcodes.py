@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carnet.errors import InputFileError, InvalidComponent, InvalidFormat, InvalidLength
 from carnet.fields import postcodes
@@ -274,3 +276,29 @@ def test_check_many() -> None:
     result = postcodes.check_many(["75015", "75015", "1400", None])
     assert [v.normalised for v in result.values()] == ["75015", "01400", None]
     assert postcodes.format("sw1a1aa", country="GB") == "SW1A 1AA"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("75002 Paris", ("75002", "Paris")),
+        ("PARIS (75002)", ("75002", "PARIS")),
+        ("Saint-Denis - 93200", ("93200", "Saint-Denis")),
+        ("6000 - NICE", ("6000", "NICE")),
+        ("75008 PARIS CEDEX 08", ("75008", "PARIS CEDEX 08")),
+        ("1000 Bruxelles", ("1000", "Bruxelles")),
+        ("Lyon", (None, "Lyon")),
+        ("13001", ("13001", None)),
+        ("   ", (None, None)),
+    ],
+)
+def test_split_postcode_city(text: str, expected: tuple[str | None, str | None]) -> None:
+    assert postcodes.split_postcode_city(text) == expected
+
+
+@given(st.text(max_size=60))
+def test_split_postcode_city_never_raises_and_invents_nothing(text: str) -> None:
+    code, city = postcodes.split_postcode_city(text)
+    tidy = " ".join(text.split())
+    for part in (code, city):
+        assert part is None or (part and part in tidy)

@@ -167,6 +167,23 @@ def test_tags_office_phones_and_lists_another_source_fills(
     assert list(ahmed.tags) == ["vip", "salon 2024"]
 
 
+def test_one_postcode_and_city_cell_fills_both(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "salon.csv",
+        ["Nom", "Prénom", "Email", "Adresse", "CP / Ville"],
+        [["Martin", "Anne", "anne@free.fr", "12 rue de la Paix", "75002 PARIS"],
+         ["Roux", "Léa", "lea@orange.fr", "", "Nice (6000)"]],
+    )
+    report = carnet.import_file(path)
+    assert report.mapping.to_json()["CP / Ville"] == "postcode_city"
+    anne = carnet.search_contacts("anne")[0]
+    [address] = anne.addresses
+    assert (address.postcode, address.city, address.verdict) == ("75002", "PARIS", "valid")
+    lea = carnet.search_contacts("léa")[0]
+    # The lost leading zero is repaired as for a postcode column.
+    assert (lea.addresses[0].postcode, lea.addresses[0].city) == ("06000", "Nice")
+
+
 def test_a_household_in_one_file_stays_apart(carnet: Carnet, tmp_path: Path) -> None:
     """Rows of one batch sharing a family mailbox and phone join only on agreeing first names."""
     family = write_csv(

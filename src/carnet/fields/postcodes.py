@@ -68,6 +68,7 @@ __all__ = [
     "department",
     "format",
     "normalise",
+    "split_postcode_city",
     "validate",
 ]
 
@@ -135,6 +136,32 @@ for _country, _pattern, _fmt, _example in [
 _FRENCH = frozenset({"FR", "MC", *_FR_OVERSEAS})
 _PREFIX = re.compile(r"^(?:[A-Z]{1,2})\s*-\s*(?=\d)")
 _TRAILING_TEXT = re.compile(r"^(\d{4,5})\s+([^\d].*)$")
+
+
+_CODE_FIRST = re.compile(r"(\d{4,5}|\d{2} \d{3})\s*[-–,/]?\s*(\D.*)")
+_CODE_LAST = re.compile(r"(.*?\D)\s*[-–,/]?\s*\(?(\d{4,5}|\d{2} \d{3})\)?")
+
+
+def split_postcode_city(text: str) -> tuple[str | None, str | None]:
+    """A "CP Ville" cell split into (postcode, city); either may be None.
+
+    >>> split_postcode_city("75002 Paris"), split_postcode_city("PARIS (75002)")
+    (('75002', 'Paris'), ('75002', 'PARIS'))
+    >>> split_postcode_city("6000 - NICE"), split_postcode_city("Lyon")
+    (('6000', 'NICE'), (None, 'Lyon'))
+    >>> split_postcode_city("75008 PARIS CEDEX 08"), split_postcode_city("13001")
+    (('75008', 'PARIS CEDEX 08'), ('13001', None))
+    """
+    value = " ".join(text.split())
+    if not value:
+        return None, None
+    if match := _CODE_FIRST.fullmatch(value):
+        return match.group(1), match.group(2).strip() or None
+    if match := _CODE_LAST.fullmatch(value):
+        return match.group(2), match.group(1).strip(" -–,/(") or None
+    if value.replace(" ", "").isdigit():
+        return value, None
+    return None, value
 
 
 def department(postcode: str) -> str | None:
