@@ -12,7 +12,7 @@ from dataclasses import field as dc_field
 from datetime import datetime
 from typing import Any
 
-from carnet.fields import postcodes
+from carnet.fields import address, postcodes
 from carnet.fields.catalog import Field
 from carnet.fields.verdict import Status, Verdict
 
@@ -140,8 +140,21 @@ def address_point(
         status = Status.WARNING
         reasons.append("address has no street line")
         flags.add("no_street")
-    key = "|".join(
-        str(values.get(c) or "").upper() for c in ("line1", "postcode", "city", "country")
-    )
+    key = address_key(values.get("line1"), values.get("postcode"), values.get("city"), country)
     verdict = Verdict(raw or None, key, status, tuple(reasons), suggestions, frozenset(flags), {})
     return PendingPoint(postcode_field, verdict, values)
+
+
+def address_key(line1: Any, postcode: Any, city: Any, country: Any) -> str:
+    """The key that recognises an address again: ``LINE1|POSTCODE|CITY|COUNTRY``.
+
+    The street line is in its AFNOR form, so the spellings of one address
+    (``12 r. de la Paix``, ``12 RUE DE LA PAIX``) give one key; the line itself
+    is stored as written.
+
+    >>> address_key("12 r. de la Paix", "75002", "Paris", "FR")
+    '12 RUE DE LA PAIX|75002|PARIS|FR'
+    """
+    text = str(line1 or "")
+    street = (address.normalise(text) if text.strip() else None) or text.upper()
+    return "|".join((street, *(str(v or "").upper() for v in (postcode, city, country))))

@@ -161,6 +161,7 @@ def test_gender_hint(civility: str | None, gender: str | None) -> None:
         ("Mohamed El Amrani", (None, "Mohamed", "El Amrani")),
         ("Fatima ait ahmed", (None, "Fatima", "Ait Ahmed")),
         ("Ben Dupont", (None, "Ben", "Dupont")),
+        ("HAMEL BEN", (None, "Ben", "Hamel")),
     ],
 )
 def test_split_full_name(raw: str, expected: tuple[str | None, str, str]) -> None:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from carnet import Carnet, DatabaseError, SchemaOutdatedError
 from carnet.config import Settings
 from carnet.store import engine as store_engine
+from carnet.store import schema as s
 from carnet.store.schema import metadata
 
 EXPECTED_TABLES = {
@@ -142,3 +143,30 @@ def test_unreachable_postgres_is_a_clear_error() -> None:
     engine = store_engine.make_engine("postgresql://nobody@127.0.0.1:1/nothing")
     with pytest.raises(DatabaseError, match="Cannot connect"):
         store_engine.current_revision(engine)
+
+
+def test_address_keys_are_migrated_to_the_afnor_street_form(settings: Settings) -> None:
+    from alembic import command
+
+    ws = Carnet.init(settings=settings)
+    contact = ws.add_contact(
+        {"last_name": "Martin", "address_line1": "12 r. de la Paix", "postcode": "75002",
+         "city": "Paris"}
+    )
+    cp = s.contact_points
+
+    def key() -> str:
+        with ws.engine.connect() as conn:
+            return str(
+                conn.execute(
+                    sa.select(cp.c.normalised).where(
+                        cp.c.contact_id == contact.id, cp.c.kind == "address"
+                    )
+                ).scalar_one()
+            )
+
+    assert key() == "12 RUE DE LA PAIX|75002|PARIS|FR"
+    command.downgrade(store_engine._alembic_config(ws.engine), "0005")
+    assert key() == "12 R. DE LA PAIX|75002|PARIS|FR"  # the key before 0006
+    Carnet.init(settings=settings)
+    assert key() == "12 RUE DE LA PAIX|75002|PARIS|FR"

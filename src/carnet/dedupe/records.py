@@ -152,10 +152,16 @@ def store_records(conn: Connection, contact_ids: Sequence[int] | None = None) ->
     unparsed = unparsed.group_by("record_id").agg(
         pl.col("raw").unique().sort().alias("emails_unparsed")
     )
+    street_key = pl.col("normalised").str.split_exact("|", 1).struct.field("field_0")
     address = (
         points.filter(pl.col("kind") == "address")
         .group_by("record_id", maintain_order=True)
         .first()
+        .with_columns(
+            # The key's street: the AFNOR form, so "12 r. de la Paix" and "12 RUE DE LA
+            # PAIX" compare equal (contact_points.address_key).
+            pl.when(street_key != "").then(street_key).otherwise(pl.col("street")).alias("street")
+        )
         .select("record_id", "street", "postcode", "city")
     )
     records = (

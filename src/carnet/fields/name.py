@@ -509,7 +509,11 @@ def split_full_name(raw: str) -> tuple[str | None, str, str]:
             return done(first, last)
     for i in range(1, len(tokens)):
         low = tokens[i].lower()
-        if low in _SPLIT_PARTICLES or low.startswith("d'"):
+        # "Ben" ends "HAMEL BEN" as a first name, not as the start of a family name.
+        last_word = i == len(tokens) - 1
+        if (low in _SPLIT_PARTICLES and not (last_word and low in _ARABIC_PARTICLES)) or (
+            low.startswith("d'")
+        ):
             return done(" ".join(tokens[:i]), " ".join(tokens[i:]))
     if len(tokens) == 2 and looks_swapped(tokens[0], tokens[1]):
         return done(tokens[1], tokens[0])
