@@ -63,6 +63,20 @@ def test_nested_json_keys_map_by_their_last_part() -> None:
     assert zip_plan.note == "the last part of a nested key"
 
 
+def test_an_amount_in_a_customer_list_is_not_an_order() -> None:
+    assert targets(["Nom", "Email", "Montant", "Quantité"]) == {
+        "Nom": "last_name", "Email": "email",
+        "Montant": "attribute:montant", "Quantité": "attribute:quantite",
+    }
+    # With an order number, a date or a product, the same columns are order lines.
+    assert targets(["Email", "N° commande", "Montant"])["Montant"] == "line_total"
+    assert targets(["Email", "Produit", "Quantité"])["Quantité"] == "quantity"
+    # A mapping file is obeyed.
+    assert targets(["Email", "Montant"], explicit={"Montant": "line_total"})["Montant"] == (
+        "line_total"
+    )
+
+
 def test_unmapped_columns_become_attributes_never_dropped() -> None:
     assert targets(["Couleur préférée"]) == {"Couleur préférée": "attribute:couleur_preferee"}
 

@@ -255,6 +255,9 @@ def _content_wins(by_name: Field, by_content: Field) -> bool:
 def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
     fields = {p.field.name for p in plans if p.field is not None}
     is_order_file = bool(fields & {"order_ref", "sku", "order_date"})
+    # An order line needs something that says what or when was bought; an amount or a
+    # quantity alone in a customer list ("Montant", "Quantité") is not an order.
+    describes_orders = is_order_file or "product_name" in fields
     is_consent_list = any(
         p.field is not None and p.field.storage is Storage.CONSENT for p in plans
     )
@@ -262,6 +265,19 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
     for plan in plans:
         folded = fold_header(plan.header)
         if (
+            not describes_orders
+            and plan.field is not None
+            and plan.field.storage is Storage.ORDER
+            and plan.how not in ("mapping file", "id column")
+        ):
+            plan = ColumnPlan(
+                plan.header,
+                None,
+                attribute_key(plan.header),
+                "context",
+                "no order number, date or product in this file: kept as a custom attribute",
+            )
+        elif (
             is_order_file
             and plan.field is not None
             and plan.field.name == "external_id"
