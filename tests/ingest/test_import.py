@@ -278,6 +278,34 @@ def test_consent_flags_per_channel_become_events_for_their_purpose_and_channel(
     assert carnet.may_contact(anna.id, "newsletter", "email").allowed
 
 
+def test_an_unsubscribed_flag_withdraws_the_newsletter(carnet: Carnet, tmp_path: Path) -> None:
+    shop = write_csv(
+        tmp_path / "shop.csv",
+        ["Email", "Prénom", "Newsletter", "Date optin"],
+        [["anna@free.fr", "Anna", "oui", "05/01/2024"], ["bob@sfr.fr", "Bob", "oui", ""]],
+    )
+    carnet.import_file(shop)
+    tool = write_csv(
+        tmp_path / "emailing.csv",
+        ["Email", "Prénom", "Désabonné"],
+        [["anna@free.fr", "Anna", "oui"], ["bob@sfr.fr", "Bob", "non"],
+         ["zoe@orange.fr", "Zoé", "oui"]],
+    )
+    report = carnet.import_file(tool)
+    assert report.mapping.to_json()["Désabonné"] == "optout_newsletter"
+    anna, bob, zoe = (carnet.search_contacts(n)[0] for n in ("anna", "bob", "zoé"))
+    assert not carnet.may_contact(anna.id, "newsletter", "email").allowed
+    assert carnet.may_contact(bob.id, "newsletter", "email").allowed
+    # Zoé never subscribed: there is nothing to withdraw, nothing is recorded.
+    assert carnet.consent_history(zoe.id) == []
+    before = count(carnet, s.consent_events)
+    carnet.import_file(tool)
+    carnet.import_file(shop)  # an older "oui" without a date does not re-subscribe Anna
+    assert not carnet.may_contact(anna.id, "newsletter", "email").allowed
+    carnet.import_file(tool)
+    assert count(carnet, s.consent_events) == before
+
+
 def test_consent_dates_belong_to_the_files_only_flag(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "sms.csv",

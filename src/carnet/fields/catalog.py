@@ -454,6 +454,12 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('optin_confirmed_at', Kind.DATETIME, R, 'Date de confirmation', 'Confirmation date',
        ['date de confirmation', 'confirme le', 'confirmed at', 'confirmation date', 'doi date'],
        storage=Storage.CONSENT),
+    _f('optout_newsletter', Kind.BOOLEAN, R, 'Désabonné de la newsletter',
+       'Unsubscribed from the newsletter',
+       ['desabonne', 'desabonnee', 'desinscrit', 'desinscrite', 'desinscrit newsletter',
+       'desabonne newsletter', 'opt out', 'optout', 'opted out', 'blacklisted',
+       'email blacklisted', 'blacklist', 'liste noire', 'unsubscribed flag', 'is unsubscribed'],
+       storage=Storage.CONSENT),
     # Consent flags for other purposes and channels (carnet.ingest.write_consent.CONSENT_FLAGS
     # says which purpose and channel each one records).
     _f('optin_offers', Kind.BOOLEAN, R, 'Accepte les offres commerciales par e-mail',

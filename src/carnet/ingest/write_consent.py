@@ -102,12 +102,19 @@ class ConsentWriter(BatchBase):
 
         for flag in CONSENT_FLAGS:
             granted = consent.get(flag)
+            # "Désabonné: oui" says the opposite of the newsletter opt-in, and says it last.
+            unsubscribed = flag == "optin_newsletter" and bool(consent.get("optout_newsletter"))
             if flag != self.dated_consent:
+                if unsubscribed:
+                    granted = False
                 if granted is not None:
                     add(flag, "granted" if granted else "withdrawn", None)
                 continue
             if granted is None and (consent.get("optin_date") or consent.get("optin_confirmed")):
                 granted = True
+            if unsubscribed and not consent.get("optin_date"):
+                # An undated grant and an undated withdrawal in one row: only the latter.
+                granted = False
             if granted:
                 add(flag, "granted", consent.get("optin_date"))
                 if consent.get("optin_confirmed"):
@@ -118,7 +125,7 @@ class ConsentWriter(BatchBase):
                     )
             if consent.get("optout_date"):
                 add(flag, "withdrawn", consent["optout_date"])
-            elif granted is False:
+            elif granted is False or unsubscribed:
                 add(flag, "withdrawn", None)
         return out
 
