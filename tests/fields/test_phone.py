@@ -150,6 +150,29 @@ def test_extension(raw: str, extension: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("Tél. : 06 12 34 56 78", "+33612345678"),
+        ("tel: 0612345678", "+33612345678"),
+        ("06 12 34 56 78 (perso)", "+33612345678"),
+        ("Portable 06 12 34 56 78", "+33612345678"),
+        ("Mobile: +32 470 12 34 56", "+32470123456"),
+        ("01 42 68 53 00 (bureau) poste 12", "+33142685300"),
+    ],
+)
+def test_words_around_the_number_are_removed(raw: str, e164: str) -> None:
+    verdict = phone.check(raw)
+    assert verdict.ok and verdict.normalised == e164
+    assert "cleaned" in verdict.flags
+    assert "Words around the number were removed." in verdict.reasons
+
+
+def test_words_alone_are_not_a_number() -> None:
+    assert not phone.check("fax").ok
+    assert not phone.check("portable (perso)").ok
+
+
+@pytest.mark.parametrize(
     "raw", ["06 12 34 56 78 / 01 23 45 67 89", "0612345678 ou 0123456789", "0612345678;0123456789"]
 )
 def test_several_numbers_keep_the_first(raw: str) -> None:

@@ -102,6 +102,13 @@ _EXTENSION = re.compile(
     r"\s*(?:ext\.?|extension|poste|post\.?|p\.|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE
 )
 _ALLOWED = frozenset("0123456789+()-./ \u00a0\u202f\u2009\t")
+#: Words written beside a number to say what it is: "Tél. :", "(perso)", "portable".
+_LABEL = re.compile(
+    r"\(\s*[^\W\d_][^()\d]*\)"
+    r"|\b(?:t[ée]l[ée]?(?:phone)?|tel|mobile|portable|port|gsm|cell|fixe|domicile|dom"
+    r"|bureau|bur|pro|perso|fax|standard|ligne\s+directe|phone|home|work|office)\b\.?\s*:?",
+    re.IGNORECASE,
+)
 _MULTI = re.compile(r"\s*(?:[;,|/]|\bou\b|\bor\b|\bet\b)\s*", re.IGNORECASE)
 _DIGITS = str.maketrans("", "", "+()-./ \u00a0\u202f\u2009\t")
 
@@ -196,6 +203,13 @@ def _check(raw: object, region: str) -> Verdict:
     # Fast path: only digits and separators, at most one number's worth of digits.
     digits = value.translate(_DIGITS) if _ALLOWED.issuperset(value) else None
     if digits is None or len(digits) > 15:
+        if not _ALLOWED.issuperset(value):
+            # "Tél. : 06 …", "06 … (perso)": the words say what the number is for.
+            unlabelled = " ".join(_LABEL.sub(" ", value).split())
+            if unlabelled != value and unlabelled and any(c.isdigit() for c in unlabelled):
+                flags.add("cleaned")
+                reasons.append("Words around the number were removed.")
+                value = unlabelled
         match = _EXTENSION.search(value)
         if match is not None and match.start() > 0:
             details["extension"] = match.group(1)
