@@ -8,8 +8,9 @@ that is copied back into the database less often (see
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +56,9 @@ SQLITE_WAL_CHECKPOINT_PAGES = 10_000
 #: Page cache of the connection an import writes through, in KiB (SQLite's default
 #: is 2,000 KiB). A batch updates a dozen indexes spread over the whole file; with
 #: 2 MB the same pages were read again from the operating system, and spilled,
-#: many times per batch. 128 MB took the import of 100,000 people from 94-107 to
-#: 79-80 CPU seconds, and halved its system time. Only the import's connection
+#: many times per batch. 128 MB took the import of 100,000 people from 96-110 to
+#: 86-87 CPU seconds (alternating runs), and halved its system time; peak RSS
+#: grows by the cache (376 -> 490 MB there). Only the import's connection
 #: gets it, for the import's duration, so a pool of idle connections does not
 #: hold several such caches.
 IMPORT_PAGE_CACHE_KIB = 131_072
@@ -70,13 +72,16 @@ def import_page_cache(conn: Connection) -> Iterator[None]:
         return
     # On the driver's cursor: through SQLAlchemy a PRAGMA would begin a transaction.
     cursor = conn.connection.cursor()
+    before = int(cursor.execute("PRAGMA cache_size").fetchone()[0])
+    cursor.execute(f"PRAGMA cache_size=-{IMPORT_PAGE_CACHE_KIB}")
     try:
-        before = int(cursor.execute("PRAGMA cache_size").fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size=-{IMPORT_PAGE_CACHE_KIB}")
         yield
     finally:
         # Shrinking the cache frees its pages: the pooled connection goes back small.
-        cursor.execute(f"PRAGMA cache_size={before}")
+        # A connection broken by the error being raised is discarded by the pool anyway:
+        # failing to shrink it must not hide that error.
+        with suppress(sqlite3.Error):
+            cursor.execute(f"PRAGMA cache_size={before}")
         cursor.close()
 
 
