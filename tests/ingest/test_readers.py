@@ -260,6 +260,14 @@ def test_one_column_files_and_stray_wide_rows_keep_the_first_record_as_header(
     assert [r.values["email"] for r in table.rows()] == [
         "anne@free.fr", "luc@sfr.fr", "zoe@orange.fr", "bob@gmail.com"
     ]
+    # A header with one named column over rows of two cells is still the header.
+    table = open_table(write(tmp_path / "g.csv", "email;\nanne@free.fr;note\nluc@sfr.fr;x\n"))
+    assert table.headers == ["email"]
+    assert [(r.values["email"], r.extra) for r in table.rows()] == [
+        ("anne@free.fr", ("note",)), ("luc@sfr.fr", ("x",))
+    ]
+    table = open_table(write(tmp_path / "h.csv", "Nom;\nMartin;06 12 34 56 78\nDurand;0698\n"))
+    assert table.headers == ["Nom"]
 
 
 def test_xlsx_title_rows_above_the_header(tmp_path: Path) -> None:

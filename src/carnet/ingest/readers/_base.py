@@ -221,14 +221,17 @@ def header_position(records: Sequence[Sequence[object]]) -> int:
     Office exports often put a title block above the table ("Export clients",
     "Généré le 01/12/2026"): records with one filled cell. The header is then the
     first record with two filled cells or more, provided that it comes within the
-    records looked at and that most records after it have two or more too (a
-    table); otherwise the first record is the header, as before, so a one-column
-    file or a stray wide row never makes rows disappear.
+    records looked at, that it reads like column names (no e-mail, mostly no
+    digits) and that most records after it have two or more cells too (a table);
+    otherwise the first record is the header, as before, so a one-column file, a
+    header with one named column or a stray wide row never makes rows disappear.
 
     >>> header_position([["Export clients"], ["Généré le 01/12"], ["Nom", "Email"],
     ...                  ["Martin", "a@b.fr"], ["Durand", "c@d.fr"]])
     2
     >>> header_position([["email"], ["a@b.fr"], ["x", "y"], ["c@d.fr"], ["e@f.fr"]])
+    0
+    >>> header_position([["email", ""], ["a@b.fr", "x"], ["c@d.fr", "y"]])
     0
     """
     counts = [_filled(cells) for cells in records]
@@ -237,7 +240,22 @@ def header_position(records: Sequence[Sequence[object]]) -> int:
         return 0
     after = counts[first_wide + 1 :]
     wide = sum(1 for n in after if n >= 2)
-    return first_wide if after and wide * 2 > len(after) else 0
+    if not after or wide * 2 <= len(after):
+        return 0
+    return first_wide if _looks_like_header(records[first_wide]) else 0
+
+
+def _looks_like_header(cells: Sequence[object]) -> bool:
+    """Column names, not values: no e-mail, and most cells without digits.
+
+    A file whose real header has one named column ("email;") over rows of two
+    cells must keep that header: its first row ("a@b.fr;x") is not one.
+    """
+    texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+    if any("@" in text for text in texts):
+        return False
+    with_digits = sum(1 for text in texts if any(ch.isdigit() for ch in text))
+    return with_digits * 2 < len(texts)
 
 
 def title_text(records: Sequence[Sequence[object]]) -> str:
