@@ -203,7 +203,7 @@ def _check(raw: object, region: str) -> Verdict:
     # Fast path: only digits and separators, at most one number's worth of digits.
     digits = value.translate(_DIGITS) if _ALLOWED.issuperset(value) else None
     if digits is None or len(digits) > 15:
-        if not _ALLOWED.issuperset(value):
+        if digits is None:
             # "Tél. : 06 …", "06 … (perso)": the words say what the number is for.
             unlabelled = " ".join(_LABEL.sub(" ", value).split())
             if unlabelled != value and unlabelled and any(c.isdigit() for c in unlabelled):

@@ -190,6 +190,10 @@ class ImportRun:
             postcodes=_postcode_table(ws),
             email_dns_timeout=_email_dns_timeout(ws.settings.extra),
         )
+        # The consent flag the file's consent dates belong to: one answer per file.
+        self.dated_consent = dated_flag(
+            plan.field.name for plan in self.mapping.columns if plan.field is not None
+        )
 
     def report(self) -> ImportReport:
         """An empty report for this file."""
@@ -343,9 +347,7 @@ class ImportRun:
             actor=self.ws.actor,
             file_name=self.path.name,
             org_cache=cache,
-            dated_consent=dated_flag(
-                plan.field.name for plan in self.mapping.columns if plan.field is not None
-            ),
+            dated_consent=self.dated_consent,
         )
         return writer
 
