@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carnet.errors import InvalidFormat, InvalidLength
 from carnet.fields import name
@@ -238,3 +240,31 @@ def test_check_many_and_format() -> None:
     result = name.check_many(["DUPONT", "DUPONT", "dupont", None])
     assert len(result) == 3
     assert name.format("DUPONT") == "Dupont"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "typo"),
+    [
+        ("Thiery", "Thierry", True),
+        ("Isabele", "ISABELLE", True),
+        ("Nathlaie", "Nathalie", True),  # two letters swapped
+        ("Chrisitne", "Christine", True),
+        ("Thierry", "Thierry", False),  # the same spelling is no typo
+        ("Louis", "Louise", False),  # relatives' names differ at their end
+        ("Jean", "Jeanne", False),
+        ("Pascal", "Pascale", False),
+        ("Élise", "Éloïse", False),  # two first names in their own right
+        ("Malo", "Milo", False),
+        ("Léo", "Lée", False),  # too short to tell
+        ("Thiery", "Thyerry", False),  # two edits
+    ],
+)
+def test_first_name_typo(a: str, b: str, typo: bool) -> None:
+    assert name.is_first_name_typo(a, b) is typo
+    assert name.is_first_name_typo(b, a) is typo
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_first_name_typo_is_symmetric_and_never_raises(a: str, b: str) -> None:
+    assert name.is_first_name_typo(a, b) == name.is_first_name_typo(b, a)
+    assert not name.is_first_name_typo(a, a)

@@ -204,6 +204,88 @@ def test_a_household_in_one_file_stays_apart(carnet: Carnet, tmp_path: Path) -> 
     assert (again.counts["inserted"], again.counts["merged"]) == (0, 5)
 
 
+def test_spellings_of_one_person_join_on_their_email_or_phone(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A mistyped first name still joins its e-mail; a last name written with or
+    without spaces still joins its phone; a relative's name does not."""
+    carnet.import_file(
+        write_csv(
+            tmp_path / "crm.csv",
+            ["Prénom", "Nom", "E-mail", "Téléphone"],
+            [
+                ["Thierry", "Moreau", "thierry.moreau@orange.fr", ""],
+                ["Mohamed", "Ben Ali", "", "06 11 22 33 44"],
+                ["Anne-Sophie", "de La Fontaine", "", "06 98 76 54 32"],
+                ["Louis", "Girard", "famille.girard@free.fr", ""],
+            ],
+            encoding="utf-8",
+            delimiter=",",
+        )
+    )
+    report = carnet.import_file(
+        write_csv(
+            tmp_path / "salon.csv",
+            ["PRENOM", "NOM", "MAIL", "PORTABLE"],
+            [
+                ["Thiery", "MOREAU", "thierry.moreau@orange.fr", ""],
+                ["Mohamed", "BENALI", "", "+33611223344"],
+                ["Anne-Sophie", "DELAFONTAINE", "", "0698765432"],
+                ["Louise", "Girard", "famille.girard@free.fr", ""],
+            ],
+            encoding="utf-8",
+            delimiter=";",
+        ),
+        source="salon",
+    )
+    assert (report.counts["merged"], report.counts["inserted"]) == (3, 1)
+    assert [c.first_name for c in carnet.search_contacts("moreau")] == ["Thierry"]
+    assert len(carnet.search_contacts("mohamed")) == 1
+    assert sorted(c.first_name for c in carnet.search_contacts("girard")) == ["Louis", "Louise"]
+
+
+def test_married_names_keep_the_name_used_and_the_birth_name(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "adherents.csv",
+        ["Nom", "Prénom", "Nom de jeune fille", "E-mail"],
+        [
+            ["MARTIN épouse DURAND", "Marie", "", "marie.durand@free.fr"],
+            ["Lefort née Garnier", "Claire", "", "claire.lefort@free.fr"],
+            ["Veuve Roussel", "Odette", "", "odette.roussel@free.fr"],
+            ["Perrin ép. Blanc", "Lucie", "Perrin-Vidal", "lucie.blanc@free.fr"],
+            ["Le Nee", "Yann", "", "yann.lenee@free.fr"],
+        ],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 5
+    names = {
+        c.first_name: (c.last_name, c.attributes.get("birth_name"))
+        for c in carnet.search_contacts("free.fr")
+    }
+    assert names == {
+        "Marie": ("Durand", "Martin"),
+        "Claire": ("Lefort", "Garnier"),
+        "Odette": ("Roussel", None),
+        # the file's own birth-name column wins over the one read in the cell
+        "Lucie": ("Blanc", "Perrin-Vidal"),
+        "Yann": ("Le Nee", None),
+    }
+    full = write_csv(
+        tmp_path / "salon.csv",
+        ["Nom complet", "E-mail"],
+        [["Mme Marie DURAND née MARTIN", "marie.durand@free.fr"]],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    again = carnet.import_file(full)
+    assert again.counts["merged"] == 1
+    assert [c.last_name for c in carnet.search_contacts("marie")] == ["Durand"]
+
+
 def test_consent_columns_become_consent_events_with_proof(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",

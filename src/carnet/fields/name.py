@@ -78,11 +78,13 @@ __all__ = [
     "format",
     "gender_hint",
     "is_first_name",
+    "is_first_name_typo",
     "looks_swapped",
     "nickname_of",
     "normalise",
     "split_civility",
     "split_full_name",
+    "split_married_name",
     "validate",
 ]
 
@@ -447,6 +449,89 @@ def is_first_name(name: str) -> bool:
         return False
     names = _first_names()
     return key in names or all(part in names for part in key.split())
+
+
+def is_first_name_typo(a: str, b: str) -> bool:
+    """One first name, one of its two spellings mistyped.
+
+    The rule of the matcher's ``first name typo`` level: one letter added,
+    dropped, changed or swapped inside the name, the first letter and the
+    last two kept (relatives' names differ at their end: ``Louis`` ~
+    ``Louise``), four letters at least, and one spelling that is no first
+    name in its own right (``Élise`` ~ ``Éloïse`` are sisters' names).
+
+    >>> is_first_name_typo("Thiery", "THIERRY"), is_first_name_typo("Nathlaie", "Nathalie")
+    (True, True)
+    >>> is_first_name_typo("Louis", "Louise"), is_first_name_typo("Élise", "Éloïse")
+    (False, False)
+    """
+    fa, fb = fold(a), fold(b)
+    if fa == fb or min(len(fa), len(fb)) < 4 or fa[0] != fb[0] or fa[-2:] != fb[-2:]:
+        return False
+    names = _first_names()
+    if fa in names and fb in names:
+        return False
+    return _one_edit_apart(fa, fb)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance of exactly one (``a != b``)."""
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and (a[diff[0]], a[diff[1]]) == (b[diff[1]], b[diff[0]])
+        )
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
+
+
+# "MARTIN épouse DURAND", "Durand née Martin", "Martin ép. Durand", "Veuve Durand":
+# how administrations and older customer files write a married woman's names.
+_MARRIED = re.compile(
+    r"^(?P<a>.+?)\s+(?P<word>[ée]pouse|epse|[ée]p|n[ée]e|veuve|vve)\.?\s+(?P<b>.+)$",
+    re.IGNORECASE,
+)
+_WIDOW = re.compile(r"^(?:veuve|vve)\.?\s+(?P<b>.+)$", re.IGNORECASE)
+
+
+def split_married_name(last: str) -> tuple[str, str | None]:
+    """The name used and the birth name held by one last-name cell.
+
+    ``A épouse B`` (also ``ép.``, ``epse``) and ``A veuve B`` are the birth
+    name ``A`` and the name used ``B``; ``B née A`` says it the other way
+    round; ``Veuve B`` is the name used alone. Anything else is returned as
+    it is, with no birth name.
+
+    >>> split_married_name("Martin Épouse Durand"), split_married_name("DURAND née MARTIN")
+    (('Durand', 'Martin'), ('DURAND', 'MARTIN'))
+    >>> split_married_name("Martin ép. Durand"), split_married_name("Veuve Durand")
+    (('Durand', 'Martin'), ('Durand', None))
+    >>> split_married_name("Le Gall"), split_married_name("Née")
+    (('Le Gall', None), ('Née', None))
+    """
+    text = " ".join(last.split())
+    married = _MARRIED.match(text)
+    if married:
+        a, b = married["a"].strip(" ,-"), married["b"].strip(" ,-")
+        if _letters(a) >= 2 and _letters(b) >= 2:
+            if fold(married["word"]) in ("nee",):
+                return a, b
+            return b, a
+    widow = _WIDOW.match(text)
+    if widow and _letters(widow["b"]) >= 2:
+        return widow["b"].strip(" ,-"), None
+    return last, None
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
 
 
 def looks_swapped(first: str, last: str) -> bool:

@@ -150,7 +150,9 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
     if kind is Kind.PHONE:
         return lambda v: phone.check(v, region=country)
     if kind is Kind.NAME:
-        part = {"first_name": "first", "last_name": "last"}.get(field.name, "name")
+        part = {"first_name": "first", "last_name": "last", "birth_name": "last"}.get(
+            field.name, "name"
+        )
         return lambda v: name.check(v, part=part)
     if kind is Kind.BIRTH_DATE:
         return lambda v: dates.check(v, kind="birth_date")

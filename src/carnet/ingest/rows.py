@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from carnet.contact_points import PendingPoint, address_point
@@ -270,6 +271,7 @@ class RowBuilder:
         if address:
             record.address = self._address(address)
         self._fix_swapped_names(record)
+        self._split_married_name(record)
         if record.invalid_values:
             record.attributes["invalid_values"] = record.invalid_values
         if record.external_id is None and self.hash_rows and not record.is_order_line:
@@ -320,6 +322,26 @@ class RowBuilder:
         if last:
             record.columns.setdefault("last_name", last)
 
+    def _split_married_name(self, record: RowRecord) -> None:
+        """``MARTIN épouse DURAND`` in the last name: Durand, born Martin.
+
+        The name used stays the last name (the one to write to, and the
+        import's phone key); the birth name goes to the ``birth_name``
+        attribute, unless the file has a birth-name column of its own.
+        """
+        last = record.columns.get("last_name")
+        if not last:
+            return
+        used, birth = _married_name(last)
+        if used == last:
+            return
+        record.columns["last_name"] = used
+        if birth:
+            record.attributes.setdefault("birth_name", birth)
+        record.notes.append(
+            f"last name '{last}' read as '{used}'" + (f", born {birth}" if birth else "")
+        )
+
     def _fix_swapped_names(self, record: RowRecord) -> None:
         first = record.columns.get("first_name")
         last = record.columns.get("last_name")
@@ -331,6 +353,9 @@ class RowBuilder:
 
 _EMPTY, _VALID, _WARNING = Status.EMPTY, Status.VALID, Status.WARNING
 #: The record dictionary each by-name storage fills (field name → typed value).
+# One call per distinct last name: names repeat a lot within a file.
+_married_name = lru_cache(maxsize=65_536)(name_field.split_married_name)
+
 _BY_NAME = {
     Storage.CONSENT: "consent",
     Storage.EVENT: "events",

@@ -6,7 +6,8 @@ against the database:
 1. its own source id (``--id-column``, or a content hash when there is none);
 2. a normalised email, when the first names agree (household members share an
    email; "Marie" and "Paul" at one address are two people);
-3. an E.164 phone with the same last name, again when the first names agree;
+3. an E.164 phone with the same last name (spaces and hyphens aside), again
+   when the first names agree;
 4. for order lines, the buyer's customer number (any source) or email.
 
 A row is then ``inserted`` (a new contact), ``updated`` (its own source id
@@ -33,7 +34,7 @@ from carnet.consent import suppression
 from carnet.contact_points import point_row
 from carnet.directory.base import _text as text_value
 from carnet.directory.base import history_text
-from carnet.fields.name import first_name_variants, fold
+from carnet.fields.name import first_name_variants, fold, is_first_name_typo
 from carnet.ingest.batch import Outcome, Target, chunks, is_new, later
 from carnet.ingest.rows import RowRecord
 from carnet.ingest.write_activity import ActivityWriter
@@ -199,12 +200,12 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             for phone in record.usable_phones:
                 if target is not None or not last:
                     break
-                target = in_batch(("phone", f"{phone}|{_fold(last)}"), first) or next(
+                target = in_batch(("phone", f"{phone}|{_last_name_key(last)}"), first) or next(
                     (
                         existing(cid, own=False, first_name=known_first)
                         for cid, known_first, known_last in phone_hits.get(phone, ())
                         if known_last
-                        and _fold(known_last) == _fold(last)
+                        and _last_name_key(known_last) == _last_name_key(last)
                         and _same_first_name(first, known_first)
                     ),
                     None,
@@ -230,7 +231,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                 register(("email", email), target)
             if last:
                 for phone in record.usable_phones:
-                    register(("phone", f"{phone}|{_fold(last)}"), target)
+                    register(("phone", f"{phone}|{_last_name_key(last)}"), target)
         return targets, unresolved
 
     def _lookup_external_ids(self, ids: set[str]) -> dict[str, int]:
@@ -538,7 +539,8 @@ def _outcome(target: Target, index: int, record: RowRecord) -> str:
 
 
 def _same_first_name(a: str | None, b: str | None) -> bool:
-    """Compatible first names: one missing, equal once folded, an initial, or a nickname."""
+    """Compatible first names: one missing, equal once folded, an initial, a
+    nickname, or a typo (:func:`carnet.fields.name.is_first_name_typo`)."""
     if not a or not b:
         return True
     return _compatible_first_names(a, b)
@@ -549,11 +551,19 @@ _fold = lru_cache(maxsize=65_536)(fold)
 
 
 @lru_cache(maxsize=65_536)
+def _last_name_key(name: str) -> str:
+    """The last name as the phone key compares it: folded, without spaces,
+    hyphens or apostrophes (``Ben Ali`` ~ ``BENALI``, ``de La Fontaine`` ~
+    ``Delafontaine``, ``D'Almeida`` ~ ``Dalmeida``)."""
+    return fold(name).replace(" ", "")
+
+
+@lru_cache(maxsize=65_536)
 def _compatible_first_names(a: str, b: str) -> bool:
     fa, fb = _fold(a), _fold(b)
     if fa == fb or (len(fa) == 1 and fb.startswith(fa)) or (len(fb) == 1 and fa.startswith(fb)):
         return True
-    return bool(first_name_variants(a) & first_name_variants(b))
+    return bool(first_name_variants(a) & first_name_variants(b)) or is_first_name_typo(a, b)
 
 
 def _same_moment(a: Any, b: Any) -> bool:

@@ -169,6 +169,25 @@ _DOMAIN_TYPO = (
 )
 
 
+def _first_name_typo(a: str, b: str) -> str:
+    """``a`` and ``b`` (``<side>.fn``) are one first name, one of them mistyped.
+
+    Not weak, unlike the phonetic and Jaro-Winkler levels: a typo does not
+    make another person's name. Relatives' names differ at their end
+    (``Jean`` ~ ``Jeanne``, ``Louis`` ~ ``Louise``, ``Pascal`` ~ ``Pascale``), so
+    the first letter and the last two must agree and one edit (Damerau-
+    Levenshtein) lies between them; and one of the two must be no first name
+    in its own right (``<col>_known``): ``Élise`` ~ ``Éloïse``, ``Malo`` ~ ``Milo``
+    or ``Carine`` ~ ``Corine`` are sisters' and brothers' names, ``Thiery``
+    is Thierry mistyped. Four letters at least on both sides.
+    """
+    return (
+        f"((NOT {a}_known OR NOT {b}_known) AND length({a}) >= 4 AND length({b}) >= 4 "
+        f"AND left({a}, 1) = left({b}, 1) AND right({a}, 2) = right({b}, 2) "
+        f"AND damerau_levenshtein({a}, {b}) <= 1)"
+    )
+
+
 def _shortened(short: str, long: str) -> str:
     """``short`` (``<side>.<fn|ln>``) is ``long`` cut short: ``cam`` ~ ``camille``.
 
@@ -354,8 +373,12 @@ class FirstNameComparison(NameComparison):
     * ``first name in the other's last-name field`` (weighs as a nickname) —
       names swapped on one record only: (Louis, Guigui) ~ (Guillaume, Louis),
       (Bernard, Dom) ~ (Dominique, no last name, ``dominiquebernard04@…``)
+    * ``first name typo`` — ``Thiery`` ~ ``Thierry``, ``Isabele`` ~
+      ``Isabelle``: one letter added, dropped, changed or swapped inside the
+      name, where one of the two is no first name at all (see
+      :func:`_first_name_typo`)
     * ``first name phonetic`` (weak) — ``Mathieu`` ~ ``Matthieu``
-    * ``first name Jaro-Winkler >= 0.92`` (weak) — ``Nicolas`` ~ ``Nicloas``
+    * ``first name Jaro-Winkler >= 0.92`` (weak) — ``Christelle`` ~ ``Christel``
     * ``first name Jaro-Winkler >= 0.88`` (weak) — ``Christophe`` ~ ``Christopher``
     * ``first name initial`` (weak) — ``J`` ~ ``Jean``
     * ``first name found in the other's e-mail`` (tf, partial) — no first
@@ -411,6 +434,7 @@ class FirstNameComparison(NameComparison):
                 0.01,
                 mirrors=2,
             ),
+            Level("first name typo", _first_name_typo("l.fn", "r.fn"), 0.02),
             *(replace(lvl, weak=True) for lvl in self._fuzzy()),
             Level(
                 "first name initial",
