@@ -91,8 +91,9 @@ def address_point(
 
     The point's normalised value is a stable key ``line1|postcode|city|country``
     (upper case) used to recognise the same address again; its verdict is the
-    postcode check's (with the city cross-check when a table is given), and
-    invalid when neither a postcode nor a city is present.
+    postcode check's (with the city cross-check when a table is given),
+    invalid when a street line has neither a postcode nor a city, and a
+    warning flagged ``country_only`` when a country is all there is.
     """
     combined = parts.get("postcode_city")
     if combined is not None and combined.raw and not ("postcode" in parts and "city" in parts):
@@ -129,6 +130,12 @@ def address_point(
         suggestions = check.suggestions
         if check.ok and check.normalised:
             values["postcode"] = check.normalised
+    elif not values.get("city") and not any(values.get(f"line{i}") for i in (1, 2, 3)):
+        # A "Pays" column with no address: the country is worth keeping (targeting),
+        # and nothing is wrong with it; it is no postal address either.
+        status = Status.WARNING
+        reasons.append("only a country: no postal address")
+        flags.add("country_only")
     elif not values.get("city"):
         status = Status.INVALID
         reasons.append("address has neither a postcode nor a city")

@@ -286,6 +286,34 @@ def test_married_names_keep_the_name_used_and_the_birth_name(
     assert [c.last_name for c in carnet.search_contacts("marie")] == ["Durand"]
 
 
+def test_a_country_alone_is_kept_and_is_no_invalid_address(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    from carnet.dedupe.records import store_records
+
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Email", "Prénom", "Pays"],
+        [["anne.b@free.fr", "Anne", "France"], ["carl.d@free.fr", "Carl", "Belgique"]],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    points = {
+        c.first_name: [(a.country, a.verdict, sorted(a.flags)) for a in c.addresses]
+        for c in carnet.search_contacts("free.fr")
+    }
+    assert points == {
+        "Anne": [("FR", "warning", ["country_only"])],
+        "Carl": [("BE", "warning", ["country_only"])],
+    }
+    with carnet.engine.connect() as conn:
+        records = store_records(conn)
+    # nothing for the matcher to compare: no address, not an address "|||FR" for all
+    assert records.select("street", "postcode", "city").null_count().row(0) == (2, 2, 2)
+
+
 def test_consent_columns_become_consent_events_with_proof(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",

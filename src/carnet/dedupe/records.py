@@ -154,7 +154,11 @@ def store_records(conn: Connection, contact_ids: Sequence[int] | None = None) ->
     )
     street_key = pl.col("normalised").str.split_exact("|", 1).struct.field("field_0")
     address = (
-        points.filter(pl.col("kind") == "address")
+        # a country alone (flagged country_only) says nothing the matcher compares
+        points.filter(
+            (pl.col("kind") == "address")
+            & (pl.col("postcode").is_not_null() | pl.col("city").is_not_null())
+        )
         .group_by("record_id", maintain_order=True)
         .first()
         .with_columns(
