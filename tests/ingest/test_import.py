@@ -314,6 +314,36 @@ def test_a_country_alone_is_kept_and_is_no_invalid_address(
     assert records.select("street", "postcode", "city").null_count().row(0) == (2, 2, 2)
 
 
+def test_every_number_of_a_cell_is_kept_and_a_civility_in_a_name_is_used(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        ["Prénom", "Nom", "Tél", "Civilité"],
+        [
+            ["Mme Marie", "Dubois", "06 12 34 56 78 / 01 45 67 89 10", ""],
+            ["Mme Claude", "Leroy", "06 98 76 54 32", "M."],
+            ["Paul", "Robert", "06 11 22 33 44 / 09 99 99 99 99 99", ""],
+        ],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 3
+    marie = carnet.search_contacts("dubois")[0]
+    assert (marie.civility, marie.first_name) == ("Mme", "Marie")
+    assert [(p.normalised, p.verdict) for p in marie.phones] == [
+        ("+33612345678", "warning"),
+        ("+33145678910", "valid"),
+    ]
+    # the file's civility column wins over the one found in the name
+    assert carnet.search_contacts("leroy")[0].civility == "M."
+    # a second number that is no number is kept too, as invalid: nothing lost
+    paul = carnet.search_contacts("robert")[0]
+    assert [p.verdict for p in paul.phones] == ["warning", "invalid"]
+    assert paul.phones[1].raw == "09 99 99 99 99 99"
+
+
 def test_consent_columns_become_consent_events_with_proof(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",

@@ -22,7 +22,9 @@ Verdict:
     code); ``details["sms"]`` ``yes`` for mobiles only, else ``no``.
     Flags ``foreign`` (region outside the default region; French overseas
     regions count as France), ``repaired``, ``extension``, ``multiple`` (several
-    numbers in one cell, the first is kept, warning).
+    numbers in one cell: the verdict is the first one's, a warning, and
+    ``details["others"]`` holds the others as written, one per line, for
+    the caller to check and keep).
     Invalid with flag ``unassigned``: the number has a possible length but lies
     in no allocated range (an offline stand-in for an HLR look-up); its E.164
     form is kept as a best effort.
@@ -222,7 +224,8 @@ def _check(raw: object, region: str) -> Verdict:
             and all(len(p.translate(_DIGITS)) >= 8 for p in parts)
         ):
             flags.add("multiple")
-            reasons.append("Several numbers were found; the first one was kept.")
+            reasons.append("Several numbers were found; each is kept, this one first.")
+            details["others"] = "\n".join(p.strip() for p in parts[1:])
             value = parts[0]
         if not _ALLOWED.issuperset(value):
             return _common.invalid(text, "The phone number contains letters or symbols.")

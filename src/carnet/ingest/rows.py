@@ -17,6 +17,7 @@ from typing import Any
 
 from carnet.contact_points import PendingPoint, address_point
 from carnet.fields import name as name_field
+from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Storage
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.verdict import Status, Verdict
@@ -184,6 +185,10 @@ class RowBuilder:
                     self._full_name(record, raw_value)
             else:
                 self._fill_field(live_records, f, cells(checked[plan.header]), addresses)
+        for plan in self.mapping.columns:
+            # after every column: the file's own civility column wins
+            if plan.field is not None and plan.field.kind is Kind.NAME and plan.header in checked:
+                self._civility_from_names(live_records, cells(checked[plan.header]))
         for record, parts in zip(live_records, addresses, strict=True):
             self._finish(record, parts)
         return records
@@ -220,13 +225,23 @@ class RowBuilder:
             # Rows with the same value share one pending point (points are read-only).
             points: dict[int, PendingPoint] = {}
             attribute = "emails" if storage is Storage.EMAIL else "phones"
+            extra: dict[int, list[PendingPoint]] = {}
             for record, verdict in zip(records, verdicts, strict=True):
                 if verdict.status is _EMPTY:
                     continue
                 point = points.get(id(verdict))
                 if point is None:
                     point = points[id(verdict)] = PendingPoint(f, verdict)
-                getattr(record, attribute).append(point)
+                    others = verdict.details.get("others")
+                    if others:
+                        # "06 12 34 56 78 / 01 45 67 89 10": every number of the cell is kept
+                        extra[id(verdict)] = [
+                            PendingPoint(f, phone_field.check(other, region=self.country))
+                            for other in others.splitlines()
+                        ]
+                held = getattr(record, attribute)
+                held.append(point)
+                held.extend(extra.get(id(verdict), ()))
             return
         if storage is Storage.ADDRESS:
             for i, verdict in enumerate(verdicts):
@@ -264,6 +279,18 @@ class RowBuilder:
             attribute = _BY_NAME[storage]
             for record, value in usable:
                 getattr(record, attribute)[name] = self._typed(f, value)
+
+    @staticmethod
+    def _civility_from_names(records: list[RowRecord], verdicts: list[Verdict]) -> None:
+        """"Mme Marie" in a first-name cell: the name check removed the civility;
+        it fills the row's civility (and gender) when the row has none."""
+        for record, verdict in zip(records, verdicts, strict=True):
+            civility = verdict.details.get("civility") if verdict.details else None
+            if civility:
+                record.columns.setdefault("civility", civility)
+                hint = name_field.gender_hint(civility)
+                if hint:
+                    record.columns.setdefault("gender", hint)
 
     # -- one row --------------------------------------------------------------------------
 
