@@ -521,7 +521,7 @@ def split_married_name(last: str) -> tuple[str, str | None]:
     if married:
         a, b = married["a"].strip(" ,-"), married["b"].strip(" ,-")
         if _letters(a) >= 2 and _letters(b) >= 2:
-            if fold(married["word"]) in ("nee",):
+            if fold(married["word"]) == "nee":
                 return a, b
             return b, a
     widow = _WIDOW.match(text)

@@ -379,10 +379,9 @@ class RowBuilder:
 
 
 _EMPTY, _VALID, _WARNING = Status.EMPTY, Status.VALID, Status.WARNING
-#: The record dictionary each by-name storage fills (field name → typed value).
 # One call per distinct last name: names repeat a lot within a file.
 _married_name = lru_cache(maxsize=65_536)(name_field.split_married_name)
-
+#: The record dictionary each by-name storage fills (field name → typed value).
 _BY_NAME = {
     Storage.CONSENT: "consent",
     Storage.EVENT: "events",
