@@ -101,3 +101,22 @@ def test_a_later_file_fills_what_an_organisation_lacks(carnet: Carnet, tmp_path:
     )
     carnet.import_file(other)
     assert carnet.get_organisation(org.id).naf_code == "62.01Z"
+
+
+def test_a_siren_in_the_siret_column_still_names_the_organisation(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "prospects.csv"
+    path.write_text(
+        "Prénom;Nom;Email;Raison sociale;SIRET\n"
+        f"Paul;Lenoir;p.lenoir@acme.fr;ACME S.A.S.;{SIREN_B}00005\n"
+        f"Léa;Morin;lea.morin@acme.fr;ACME;{SIREN_B[:3]} {SIREN_B[3:6]} {SIREN_B[6:]}\n"
+        "Max;Blanc;max@blanc.fr;Blanc SARL;123456789\n",
+        encoding="utf-8",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 3
+    # Léa's SIREN joins Paul's company; a 9-digit number that is no SIREN names nothing
+    assert _organisations(carnet) == [("ACME S.A.S.", SIREN_B), ("Blanc SARL", None)]
+    lea = carnet.search_contacts("morin")[0]
+    assert lea.attributes["invalid_values"] == {"siret": "552 100 554"}

@@ -13,8 +13,12 @@ VAT number. See https://www.insee.fr/fr/metadonnees/definition/c1841.
 ('73282932000074', '732829320', '00074')
 >>> check("73282932000075").status.value
 'invalid'
->>> check("732829320").reasons
-('This is a SIREN (9 digits); a SIRET has 14 (SIREN + 5-digit establishment number).',)
+>>> v = check("732829320")
+>>> v.status.value, v.details["siren"]
+('invalid', '732829320')
+
+A valid SIREN in a SIRET column is named in ``details["siren"]`` of the
+invalid verdict: the import keeps it as the organisation's SIREN.
 >>> format("73282932000074")
 '732 829 320 00074'
 """
@@ -25,6 +29,7 @@ import re
 from collections.abc import Iterable
 
 from stdnum.exceptions import ValidationError
+from stdnum.fr import siren as _siren
 from stdnum.fr import siret as _siret
 
 from carnet.fields import _common
@@ -45,10 +50,14 @@ def check(raw: str | None) -> Verdict:
     if not value.isdigit() or not value.isascii():
         return _common.invalid(text, "A SIRET has only digits (14 of them).")
     if len(value) == 9:
+        # a SIREN in a SIRET column: a valid one is the organisation's (details["siren"])
+        is_siren = _siren.is_valid(value)
         return _common.invalid(
             text,
-            "This is a SIREN (9 digits); a SIRET has 14 (SIREN + 5-digit establishment number).",
+            "This is a SIREN (9 digits); a SIRET has 14 (SIREN + 5-digit establishment number)."
+            + (" It is kept as the organisation's SIREN." if is_siren else ""),
             error="length",
+            details={"siren": value} if is_siren else None,
         )
     if len(value) != 14:
         return _common.invalid(text, f"A SIRET has 14 digits, not {len(value)}.", error="length")

@@ -259,6 +259,9 @@ class RowBuilder:
                 usable.append((record, verdict.normalised))
             elif status is not _EMPTY:
                 record.invalid_values[name] = str(verdict.raw)
+                if storage is Storage.ORGANISATION and verdict.details.get("siren"):
+                    # a SIREN typed in the SIRET column still names the organisation
+                    record.organisation.setdefault("siren", verdict.details["siren"])
         if storage is Storage.CONTACT and f.kind is Kind.IBAN:
             # Sensitive: kept only where it will be encrypted.
             for record, value in usable:
