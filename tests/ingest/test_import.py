@@ -344,6 +344,46 @@ def test_every_number_of_a_cell_is_kept_and_a_civility_in_a_name_is_used(
     assert paul.phones[1].raw == "09 99 99 99 99 99"
 
 
+def test_a_shop_export_maps_its_address_and_reads_excel_text_markers(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Shopify's customer export: "Default Address ..." columns, and postcodes, phones
+    and ids written with Excel's leading apostrophe."""
+    path = write_csv(
+        tmp_path / "customers_export.csv",
+        ["Customer ID", "First Name", "Last Name", "Email", "Default Address Company",
+         "Default Address Address1", "Default Address Address2", "Default Address City",
+         "Default Address Country Code", "Default Address Zip", "Default Address Phone",
+         "Phone", "Total Spent"],
+        [["'7012345678901", "Camille", "Dupuis", "camille.dupuis@gmail.com", "",
+          "14 Rue de Rennes", "", "Paris", "FR", "'75006", "'+33612345678", "'+33612345678",
+          "245.90"],
+         ["'7012345678902", "Hugo", "Lambert", "hugo.lambert@yahoo.fr", "Lambert SARL",
+          "2 Place du Capitole", "Bât. B", "Toulouse", "FR", "'31000", "", "'0561000000",
+          "0.00"]],
+        encoding="utf-8",
+        delimiter=",",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    assert report.verdicts["postcode"] == {"valid": 2}
+    camille = carnet.search_contacts("dupuis")[0]
+    [address] = camille.addresses
+    assert (address.line1, address.postcode, address.city, address.verdict) == (
+        "14 Rue de Rennes", "75006", "Paris", "valid"
+    )
+    [phone] = camille.phones
+    assert (phone.normalised, phone.verdict) == ("+33612345678", "valid")
+    hugo = carnet.search_contacts("lambert")[0]
+    assert hugo.addresses[0].line2 == "Bât. B"
+    assert [p.normalised for p in hugo.phones] == ["+33561000000"]
+    assert hugo.attributes["total_spent"] == "0.00"
+    with carnet.engine.connect() as conn:
+        ids = conn.execute(sa.select(s.external_ids.c.external_id)).scalars().all()
+    assert sorted(ids) == ["7012345678901", "7012345678902"]
+    assert carnet.import_file(path).counts["unchanged"] == 2
+
+
 def test_consent_columns_become_consent_events_with_proof(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",

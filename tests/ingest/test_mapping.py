@@ -38,6 +38,9 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Date de naissance (jj/mm/aaaa)", "birth_date"), ("Né(e) le", "birth_date"),
         ("E-mail pro", "email"), ("N° de téléphone", "phone"), ("Email [obligatoire]", "email"),
         ("Dernière connexion", "last_activity"), ("Interlocuteur", "full_name"),
+        ("Nom de jeune fille", "birth_name"), ("Inscription", "signup_date"),
+        ("Dernière visite", "last_activity"), ("OPTIN_TIME", "optin_date"),
+        ("CONFIRM_TIME", "optin_confirmed_at"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:
@@ -61,6 +64,28 @@ def test_nested_json_keys_map_by_their_last_part() -> None:
     }
     zip_plan = next(c for c in mapping.columns if c.header == "default_address.zip")
     assert zip_plan.note == "the last part of a nested key"
+
+
+def test_address_parts_of_shop_exports_map_by_what_follows_their_prefix() -> None:
+    mapping = build_mapping(
+        ["Default Address Zip", "Default Address Address1", "Default Address Company",
+         "Billing City", "Shipping Postcode", "Adresse de livraison - Code postal",
+         "Default Address Province Code", "Livraison"],
+        {}, CATALOG,
+    )
+    assert mapping.to_json() == {
+        "Default Address Zip": "postcode",
+        "Default Address Address1": "address_line1",
+        "Default Address Company": "organisation_name",
+        "Billing City": "city",
+        # one postcode per contact: the second address's is kept as an attribute
+        "Shipping Postcode": "attribute:shipping_postcode",
+        "Adresse de livraison - Code postal": "attribute:adresse_de_livraison_code_postal",
+        "Default Address Province Code": "attribute:default_address_province_code",
+        "Livraison": "attribute:livraison",
+    }
+    zip_plan = next(c for c in mapping.columns if c.header == "Default Address Zip")
+    assert zip_plan.note == "'zip' of an address"
 
 
 def test_an_amount_in_a_customer_list_is_not_an_order() -> None:

@@ -185,6 +185,12 @@ def build_mapping(
             # A nested JSON key ("default_address.zip"): its last part names the field.
             named = catalog.header_match(header.rstrip(".").rsplit(".", 1)[1])
             note = "the last part of a nested key"
+        if named is None:
+            # Shop exports: "Default Address Zip", "Billing City", "Adresse de livraison - CP"
+            address_part = _ADDRESS_PREFIX.match(fold_header(header))
+            if address_part is not None:
+                named = catalog.header_match(address_part["rest"])
+                note = f"'{address_part['rest']}' of an address"
         by_name, how = named if named else (None, "unmapped")
         if by_content is not None and (by_name is None or _content_wins(by_name, by_content[0])):
             field, share = by_content
@@ -199,6 +205,14 @@ def build_mapping(
     ordered = [plans[h] for h in headers]
     ordered = _apply_context(ordered, catalog)
     return _resolve_duplicates(ordered, catalog)
+
+
+#: Words before an address part in shop exports (folded): Shopify's "Default Address",
+#: WooCommerce's "Billing" / "Shipping", French "Adresse de facturation / livraison".
+_ADDRESS_PREFIX = re.compile(
+    r"^(?:default|billing|shipping|bill to|ship to|adresse de facturation|adresse de livraison"
+    r"|adresse facturation|adresse livraison|facturation|livraison)\s+(?:address\s+)?(?P<rest>.+)$"
+)
 
 
 def _is_nested_key(header: str) -> bool:

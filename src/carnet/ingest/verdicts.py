@@ -32,6 +32,22 @@ _SHARED: dict[tuple[Kind, str], dict[str | None, Verdict]] = {}
 _STATUS = itemgetter(2)
 
 
+def _without_text_marker(value: str | None) -> str | None:
+    """A cell without the apostrophe spreadsheets read as "this is text".
+
+    Shopify's customer exports write ``'75006``, ``'+33612345678``,
+    ``'7012345678901`` so that Excel keeps the leading zero or plus, and so do
+    sheets typed by hand; the value is what follows. Only before a digit or
+    a ``+``: ``'t Hooft`` is a name.
+
+    >>> _without_text_marker("'+33612345678"), _without_text_marker("'t Hooft")
+    ('+33612345678', "'t Hooft")
+    """
+    if value and value[0] == "'" and len(value) > 1 and (value[1].isdigit() or value[1] == "+"):
+        return value[1:]
+    return value
+
+
 class ColumnChecker:
     """Checks the values of one field, caching verdicts by raw value.
 
@@ -69,11 +85,14 @@ class ColumnChecker:
         if len(cache) > CACHE_LIMIT:
             cache.clear()
         fresh = list(set(values).difference(cache))  # in C; the order does not matter
+        inputs = [_without_text_marker(v) for v in fresh]
         if self._total is not None:
-            cache.update(zip(fresh, self._total(fresh), strict=True))
+            found = self._total(inputs)
         else:
-            for value in fresh:
-                cache[value] = self._one(value)
+            found = [self._one(value) for value in inputs]
+        # a value with Excel's text marker gets the verdict of the value after it (whose
+        # raw is that value: the file's own cell stays in the import's row record)
+        cache.update(zip(fresh, found, strict=True))
         self.checked += len(fresh)
         verdicts = list(map(cache.__getitem__, values))
         self.counts.update(map(_STATUS, verdicts))  # counted in C, a step per cell
