@@ -541,6 +541,11 @@ def test_xlsx_first_sheet(workbook: Path) -> None:
     assert rows[2].values["Montant"] == "-1.25"
     assert rows[2].extra == ("", "en trop")  # positions kept
     assert table.stats.blank_lines == 3
+    # the other visible sheets are named, the hidden one is not
+    assert table.stats.warnings == [
+        "Only the first sheet (Clients) is imported; the workbook also has Prospects, Vide: "
+        "import one with --sheet NAME, or every sheet with --sheet '*'."
+    ]
 
 
 @pytest.mark.parametrize("choice", ["Prospects", 1, "prospects "])

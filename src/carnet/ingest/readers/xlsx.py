@@ -209,6 +209,18 @@ class XlsxTable(Table):
                     self.stats.warnings.append(f"Hidden sheets skipped: {', '.join(hidden)}.")
             else:
                 chosen = [self._pick(sheets, names, sheet)]
+                others = [
+                    ws.title
+                    for ws in sheets
+                    if ws is not chosen[0] and getattr(ws, "sheet_state", "visible") == "visible"
+                ]
+                if sheet is None and others:
+                    # the first sheet by default: say what else the workbook holds
+                    self.stats.warnings.append(
+                        f"Only the first sheet ({chosen[0].title}) is imported; the workbook "
+                        f"also has {', '.join(others)}: import one with --sheet NAME, or "
+                        "every sheet with --sheet '*'."
+                    )
             self._sheets: list[_Sheet] = []
             for ws in chosen:
                 info = self._read_header(ws)
