@@ -33,8 +33,21 @@ from carnet.fields import (
 from carnet.fields.catalog import Field, Kind, fold_header
 from carnet.fields.verdict import Verdict, blank
 
-_TRUE = {"1", "true", "vrai", "oui", "o", "yes", "y", "x", "ok", "opt in", "optin", "inscrit"}
-_FALSE = {"0", "false", "faux", "non", "n", "no", "opt out", "optout", "desinscrit"}
+# Folded: "Abonnée" -> "abonnee", "Désabonné(e)" -> "desabonne e". An unknown word stays
+# invalid (raw kept): it must never read as a consent.
+_TRUE = {
+    "1", "true", "vrai", "oui", "o", "yes", "y", "x", "ok", "opt in", "optin", "inscrit",
+    "inscrite", "inscrit e", "abonne", "abonnee", "abonne e", "accepte", "acceptee",
+    "accepte e", "subscribed", "coche", "checked",
+}
+_FALSE = {
+    "0", "false", "faux", "non", "n", "no", "opt out", "optout", "desinscrit", "desinscrite",
+    "desinscrit e", "desabonne", "desabonnee", "desabonne e", "non inscrit", "non inscrite",
+    "non abonne", "non abonnee", "refuse", "refusee", "refuse e", "unsubscribed",
+}
+#: Check marks of spreadsheets, read before folding (folding drops symbols).
+_MARKS = {"✓": "true", "✔": "true", "☑": "true", "✅": "true", "✗": "false", "✘": "false",
+          "☐": "false", "❌": "false"}
 _GENDERS = {
     "f": "female",
     "femme": "female",
@@ -253,6 +266,9 @@ def check_size_band(raw: str) -> Verdict:
 
 
 def _check_boolean(raw: str) -> Verdict:
+    mark = _MARKS.get(raw.strip())
+    if mark is not None:
+        return Verdict.valid(raw, mark)
     key = fold_header(raw)
     if key in _TRUE:
         return Verdict.valid(raw, "true")

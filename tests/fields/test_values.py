@@ -1,0 +1,41 @@
+"""Checks of the simple kinds (carnet.fields.values): yes/no values of consent flags."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carnet.fields.catalog import default_catalog
+from carnet.fields.values import checker_for
+from carnet.fields.verdict import Status
+
+CHECK_FLAG = checker_for(default_catalog()["optin_newsletter"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("Oui", "true"), ("non", "false"), ("X", "true"), ("1", "true"), ("0", "false"),
+        ("Abonnée", "true"), ("abonné(e)", "true"), ("Inscrite", "true"), ("Accepté", "true"),
+        ("subscribed", "true"), ("✓", "true"), (" ✔ ", "true"), ("☑", "true"),
+        ("Désabonné", "false"), ("désinscrite", "false"), ("Non inscrit", "false"),
+        ("Non-abonnée", "false"), ("Refusé", "false"), ("unsubscribed", "false"),
+        ("✗", "false"), ("☐", "false"),
+    ],
+)
+def test_yes_no_values(raw: str, value: str) -> None:
+    verdict = CHECK_FLAG(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, value)
+
+
+@pytest.mark.parametrize("raw", ["pending", "cleaned", "-", "peut-être", "?", "abonnement"])
+def test_an_unknown_word_is_never_read_as_a_consent(raw: str) -> None:
+    verdict = CHECK_FLAG(raw)
+    assert verdict.status is Status.INVALID and verdict.normalised is None
+
+
+@given(st.text(max_size=20))
+def test_a_flag_check_never_raises(raw: str) -> None:
+    verdict = CHECK_FLAG(raw)
+    assert verdict.normalised in (None, "true", "false")
