@@ -108,9 +108,11 @@ _WEEKDAYS = (
     r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
 )
-_WEEKDAY = re.compile(rf"^{_WEEKDAYS}\.?,?\s+")
+# "le lundi 12 mars 1965", "05/01/2024 à 10h30" (accents folded before matching)
+_WEEKDAY = re.compile(rf"^(?:le\s+)?{_WEEKDAYS}\.?,?\s+|^le\s+")
 _TIME = (
-    r"(?:[ t,]+(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(z|[+-]\d{2}:?\d{2}|utc)?)?"
+    r"(?:(?:\s+a\s+|[ t,]+)(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*"
+    r"(z|[+-]\d{2}:?\d{2}|utc)?)?"
 )
 _ISO = re.compile(rf"(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){_TIME}")
 _NUMERIC = re.compile(rf"(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*(\d{{4}}|\d{{2}}){_TIME}")
