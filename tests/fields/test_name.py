@@ -268,3 +268,17 @@ def test_first_name_typo(a: str, b: str, typo: bool) -> None:
 def test_first_name_typo_is_symmetric_and_never_raises(a: str, b: str) -> None:
     assert name.is_first_name_typo(a, b) == name.is_first_name_typo(b, a)
     assert not name.is_first_name_typo(a, a)
+
+
+@pytest.mark.parametrize(
+    ("raw", "civility"), [("Madame", "Mme"), ("Mme.", "Mme"), ("Mr", "M."), ("MONSIEUR", "M.")]
+)
+def test_a_name_cell_holding_only_a_civility(raw: str, civility: str) -> None:
+    verdict = name.check(raw, part="first")
+    assert not verdict.ok and "civility_only" in verdict.flags
+    assert verdict.details["civility"] == civility
+
+
+@pytest.mark.parametrize("raw", ["M", "M.", "Me", "Marie", "Madeleine"])
+def test_an_initial_or_a_name_is_no_civility(raw: str) -> None:
+    assert "civility_only" not in name.check(raw, part="first").flags

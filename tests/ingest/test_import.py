@@ -324,12 +324,13 @@ def test_every_number_of_a_cell_is_kept_and_a_civility_in_a_name_is_used(
             ["Mme Marie", "Dubois", "06 12 34 56 78 / 01 45 67 89 10", ""],
             ["Mme Claude", "Leroy", "06 98 76 54 32", "M."],
             ["Paul", "Robert", "06 11 22 33 44 / 09 99 99 99 99 99", ""],
+            ["Madame", "Roux", "06 55 44 33 22", ""],
         ],
         encoding="utf-8",
         delimiter=";",
     )
     report = carnet.import_file(path)
-    assert report.counts["inserted"] == 3
+    assert report.counts["inserted"] == 4
     marie = carnet.search_contacts("dubois")[0]
     assert (marie.civility, marie.first_name) == ("Mme", "Marie")
     assert [(p.normalised, p.verdict) for p in marie.phones] == [
@@ -342,6 +343,10 @@ def test_every_number_of_a_cell_is_kept_and_a_civility_in_a_name_is_used(
     paul = carnet.search_contacts("robert")[0]
     assert [p.verdict for p in paul.phones] == ["warning", "invalid"]
     assert paul.phones[1].raw == "09 99 99 99 99 99"
+    # "Madame" in the first-name column: a civility, no first name (the cell is kept)
+    roux = carnet.search_contacts("roux")[0]
+    assert (roux.civility, roux.first_name) == ("Mme", None)
+    assert roux.attributes["invalid_values"] == {"first_name": "Madame"}
 
 
 def test_a_shop_export_maps_its_address_and_reads_excel_text_markers(

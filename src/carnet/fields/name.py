@@ -294,6 +294,16 @@ def _case(text: str) -> str:
     )
 
 
+def _civility_alone(text: str) -> str | None:
+    """The canonical civility when ``text`` is one and nothing else (``Madame``,
+    ``Mme.``, ``Mr``); not ``M`` nor ``M.`` (an initial: Michel, Marie) nor ``Me``
+    (also a word)."""
+    key = " ".join(_clean(text).lower().split())
+    if key in ("m", "m.", "me", "me.") or key[:1] not in "mdp":
+        return None
+    return _CIVILITY_FORMS.get(key) or _CIVILITY_FORMS.get(key.rstrip(".").replace(".", ""))
+
+
 def _strip_civilities(text: str) -> tuple[str, str | None]:
     civility: str | None = None
     while True:
@@ -341,6 +351,19 @@ def _check(raw: object, part: str) -> Verdict:
         return Verdict.empty(text)
     label = {"first": "first name", "last": "last name"}.get(part, "name")
     cleaned, normalised, civility = _normalise(text)
+    # what is left once leading civilities are gone ("M. Mme" leaves "Mme")
+    alone = _civility_alone(cleaned) if cleaned else None
+    if alone is not None:
+        # "Madame" in the first-name column, "Mme." in the last name: a civility
+        # (the import uses it), no name
+        found = civility or alone
+        hint = CIVILITIES.get(found)
+        return _common.invalid(
+            text,
+            f"The {label} holds only a civility ({found}).",
+            flags={"civility_only"},
+            details={"civility": found, **({"gender_hint": hint} if hint else {})},
+        )
     if not normalised:
         return _common.invalid(text, f"The {label} holds only a civility.")
     plain = normalised.translate(_PUNCTUATION_OUT)
