@@ -40,7 +40,11 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Dernière connexion", "last_activity"), ("Interlocuteur", "full_name"),
         ("Nom de jeune fille", "birth_name"), ("Inscription", "signup_date"),
         ("Dernière visite", "last_activity"), ("OPTIN_TIME", "optin_date"),
-        ("CONFIRM_TIME", "optin_confirmed_at"),
+        ("CONFIRM_TIME", "optin_confirmed_at"), ("Date naiss.", "birth_date"),
+        ("Courriel pro", "email"), ("Numéro de mobile", "mobile"), ("Tel dom", "phone"),
+        ("C.P.", "postcode"), ("N° et rue", "address_line1"), ("Raison soc.", "organisation_name"),
+        ("Enseigne", "organisation_name"), ("Siret établissement", "siret"),
+        ("Pays de résidence", "country"), ("Nom usuel", "last_name"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:
@@ -86,6 +90,26 @@ def test_address_parts_of_shop_exports_map_by_what_follows_their_prefix() -> Non
     }
     zip_plan = next(c for c in mapping.columns if c.header == "Default Address Zip")
     assert zip_plan.note == "'zip' of an address"
+
+
+def test_numbered_columns_of_a_field_with_several_values_map_to_it() -> None:
+    mapping = build_mapping(
+        ["Téléphone", "Téléphone 2", "Tél. 3", "Email", "email2", "Mobile 2", "Adresse 2",
+         "Nom 2", "Option 1"],
+        {}, CATALOG,
+    )
+    assert mapping.to_json() == {
+        "Téléphone": "phone",
+        "Téléphone 2": "phone",
+        "Tél. 3": "phone",
+        "Email": "email",
+        "email2": "email",
+        "Mobile 2": "mobile",
+        "Adresse 2": "address_line2",  # a synonym of its own
+        # a field with one value takes no second column by number
+        "Nom 2": "attribute:nom_2",
+        "Option 1": "attribute:option_1",
+    }
 
 
 def test_an_amount_in_a_customer_list_is_not_an_order() -> None:

@@ -185,6 +185,11 @@ def build_mapping(
             # A nested JSON key ("default_address.zip"): its last part names the field.
             named = catalog.header_match(header.rstrip(".").rsplit(".", 1)[1])
             note = "the last part of a nested key"
+        if named is None and (numbered := _NUMBERED.match(header)) is not None:
+            # "Téléphone 2", "Email 3": one more value of a field that holds several
+            found = catalog.header_match(numbered["name"])
+            if found is not None and found[0].many:
+                named, note = found, "a numbered column of a field with several values"
         if named is None:
             # Shop exports: "Default Address Zip", "Billing City", "Adresse de livraison - CP"
             address_part = _ADDRESS_PREFIX.match(fold_header(header))
@@ -206,6 +211,9 @@ def build_mapping(
     ordered = _apply_context(ordered, catalog)
     return _resolve_duplicates(ordered, catalog)
 
+
+#: A header with a trailing number: "Téléphone 2", "Tél. 2", "email3".
+_NUMBERED = re.compile(r"^(?P<name>.*?\D)\s*\d{1,2}$")
 
 #: Words before an address part in shop exports (folded): Shopify's "Default Address",
 #: WooCommerce's "Billing" / "Shipping", French "Adresse de facturation / livraison".
