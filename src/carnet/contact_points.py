@@ -93,7 +93,9 @@ def address_point(
     (upper case) used to recognise the same address again; its verdict is the
     postcode check's (with the city cross-check when a table is given),
     invalid when a street line has neither a postcode nor a city, and a
-    warning flagged ``country_only`` when a country is all there is.
+    warning flagged ``country_only`` when a country is all there is. A yes in
+    an NPAI column (``npai``: mail came back) makes a valid address a warning
+    flagged ``npai``.
     """
     combined = parts.get("postcode_city")
     if combined is not None and combined.raw and not ("postcode" in parts and "city" in parts):
@@ -147,6 +149,14 @@ def address_point(
         status = Status.WARNING
         reasons.append("address has no street line")
         flags.add("no_street")
+    returned = parts.get("npai")  # X, Oui, NPAI, or the date it came back: a yes
+    if returned is not None and returned.ok and returned.normalised == "true":
+        # Mail came back ("N'habite pas à l'adresse indiquée"): the address still tells
+        # who the person is (the matcher reads it), but no letter should go there.
+        if status is Status.VALID:
+            status = Status.WARNING
+        reasons.append("mail sent to this address came back (NPAI)")
+        flags.add("npai")
     key = address_key(values.get("line1"), values.get("postcode"), values.get("city"), country)
     verdict = Verdict(raw or None, key, status, tuple(reasons), suggestions, frozenset(flags), {})
     return PendingPoint(postcode_field, verdict, values)

@@ -39,3 +39,21 @@ def test_an_unknown_word_is_never_read_as_a_consent(raw: str) -> None:
 def test_a_flag_check_never_raises(raw: str) -> None:
     verdict = CHECK_FLAG(raw)
     assert verdict.normalised in (None, "true", "false")
+
+
+CHECK_NPAI = checker_for(default_catalog()["npai"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("X", "true"), ("oui", "true"), ("NPAI", "true"), ("P.N.D.", "true"),
+     ("12/03/2024", "true"), ("non", "false"), ("0", "false")],
+)
+def test_an_npai_cell_says_whether_mail_came_back(raw: str, value: str) -> None:
+    verdict = CHECK_NPAI(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, value)
+
+
+def test_an_npai_date_is_kept() -> None:
+    assert CHECK_NPAI("12/03/2024").details["date"] == "2024-03-12"
+    assert CHECK_NPAI("peut-être").status is Status.INVALID

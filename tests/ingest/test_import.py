@@ -389,6 +389,43 @@ def test_a_shop_export_maps_its_address_and_reads_excel_text_markers(
     assert carnet.import_file(path).counts["unchanged"] == 2
 
 
+def test_an_npai_column_marks_the_address_mail_came_back_from(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "fichier_courrier.csv",
+        ["Nom", "Prénom", "Email", "Adresse", "CP", "Ville", "NPAI"],
+        [
+            ["Roy", "Léon", "leon.roy@free.fr", "3 rue Haute", "45000", "Orléans", "X"],
+            ["Caron", "Inès", "ines.caron@free.fr", "8 rue Basse", "45000", "Orléans", ""],
+            ["Giraud", "Max", "max.giraud@free.fr", "1 quai Neuf", "45000", "Orléans",
+             "12/03/2024"],
+            ["Perret", "Lola", "lola.perret@free.fr", "", "", "", "NPAI"],
+        ],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 4
+    assert report.verdicts["npai"] == {"valid": 3, "empty": 1}
+    found = {
+        c.first_name: [(a.verdict, sorted(a.flags)) for a in c.addresses]
+        for c in carnet.search_contacts("free.fr")
+    }
+    assert found == {
+        "Léon": [("warning", ["npai"])],
+        "Inès": [("valid", [])],
+        "Max": [("warning", ["npai"])],  # the date the mail came back
+        "Lola": [],  # an NPAI cell and no address: no address point
+    }
+    with carnet.engine.connect() as conn:
+        from carnet.dedupe.records import store_records
+
+        records = store_records(conn)
+    # the matcher still reads the address: it says who the person is
+    assert records["postcode"].drop_nulls().to_list() == ["45000", "45000", "45000"]
+
+
 def test_consent_columns_become_consent_events_with_proof(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",

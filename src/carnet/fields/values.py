@@ -167,6 +167,8 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
             field.name, "name"
         )
         return lambda v: name.check(v, part=part)
+    if field.name == "npai":
+        return _check_returned_mail
     if kind is Kind.BIRTH_DATE:
         return lambda v: dates.check(v, kind="birth_date")
     if kind is Kind.DATETIME:
@@ -275,6 +277,20 @@ def _check_boolean(raw: str) -> Verdict:
     if key in _FALSE:
         return Verdict.valid(raw, "false")
     return Verdict.invalid(raw, ("not a yes/no value (oui, non, 1, 0, true, false)",))
+
+
+def _check_returned_mail(raw: str) -> Verdict:
+    """An NPAI cell: a yes or no, the word ``NPAI`` itself, or the date the mail
+    came back (a yes, the date kept in ``details["date"]``)."""
+    verdict = _check_boolean(raw)
+    if verdict.ok:
+        return verdict
+    if raw.strip().lower().replace(".", "") in ("npai", "pnd"):
+        return Verdict.valid(raw, "true")
+    returned = dates.check(raw)
+    if returned.ok and returned.normalised:
+        return Verdict.valid(raw, "true", details={"date": returned.normalised})
+    return Verdict.invalid(raw, ("not a yes/no value, 'NPAI' or the date the mail came back",))
 
 
 def _check_integer(raw: str) -> Verdict:

@@ -298,7 +298,7 @@ class RowBuilder:
     # -- one row --------------------------------------------------------------------------
 
     def _finish(self, record: RowRecord, address: dict[str, Verdict] | None) -> None:
-        if address:
+        if address and not (len(address) == 1 and "npai" in address):
             record.address = self._address(address)
         self._fix_swapped_names(record)
         self._split_married_name(record)
