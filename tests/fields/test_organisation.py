@@ -56,7 +56,11 @@ def test_non_latin_names_keep_their_letters() -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["Particulier", "PARTICULIER", "particulier.", "Néant", "à titre personnel", "Private"]
+    "raw",
+    [
+        "Particulier", "PARTICULIER", "particulier.", "Néant", "à titre personnel", "Private",
+        "N/A", "n.a.", "NC", "xxx", "Retraité(e)", "Étudiante",
+    ],
 )
 def test_placeholders_for_no_organisation_are_refused(raw: str) -> None:
     verdict = check_name(raw)
@@ -67,7 +71,10 @@ def test_placeholders_for_no_organisation_are_refused(raw: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "normalised"),
-    [("  Dupont   SA ", "Dupont SA"), ("SNCF", "SNCF"), ("Particulier Services", None)],
+    [
+        ("  Dupont   SA ", "Dupont SA"), ("SNCF", "SNCF"), ("Particulier Services", None),
+        ("NA Conseil", None), ("Retraite Plus SA", None),
+    ],
 )
 def test_names_are_tidied_not_recased(raw: str, normalised: str | None) -> None:
     verdict = check_name(raw)
