@@ -107,6 +107,9 @@ def address_point(
             parts["postcode"] = Verdict.valid(code, code)
         if city and "city" not in parts:
             parts["city"] = Verdict.valid(city, city)
+    whole = _whole_address(parts, default_country)
+    if whole is not None:
+        parts = whole
     values: dict[str, Any] = {}
     for name, column in _ADDRESS_COLUMNS.items():
         verdict = parts.get(name)
@@ -149,6 +152,9 @@ def address_point(
         status = Status.WARNING
         reasons.append("address has no street line")
         flags.add("no_street")
+    if whole is not None:
+        reasons.append("postcode and city read from the address line")
+        flags.add("split")
     returned = parts.get("npai")  # X, Oui, NPAI, or the date it came back: a yes
     if returned is not None and returned.ok and returned.normalised == "true":
         # Mail came back ("N'habite pas à l'adresse indiquée"): the address still tells
@@ -160,6 +166,35 @@ def address_point(
     key = address_key(values.get("line1"), values.get("postcode"), values.get("city"), country)
     verdict = Verdict(raw or None, key, status, tuple(reasons), suggestions, frozenset(flags), {})
     return PendingPoint(postcode_field, verdict, values)
+
+
+def _whole_address(parts: Mapping[str, Verdict], default_country: str) -> dict[str, Verdict] | None:
+    """The parts with postcode and city taken out of a street line that holds the whole
+    address ("12 rue de la Paix 75002 Paris" in an "Adresse" column), when the row has
+    no postcode or city of its own; None when there is nothing to take."""
+    line = parts.get("address_line1")
+    if line is None or line.raw is None or line.status is Status.EMPTY:
+        return None
+    if any(
+        parts[name].status is not Status.EMPTY
+        for name in ("postcode", "city", "postcode_city")
+        if name in parts
+    ):
+        return None
+    country = parts.get("country")
+    code = str(country.normalised or "") if country is not None and country.ok else ""
+    if (code or default_country).upper() not in postcodes.FRENCH_COUNTRIES:
+        return None
+    found = postcodes.split_address_line(str(line.raw))
+    if found is None:
+        return None
+    street, postcode, city = found
+    return {
+        **parts,
+        "address_line1": Verdict.valid(street, street),
+        "postcode": Verdict.valid(postcode, postcode),
+        "city": Verdict.valid(city, city),
+    }
 
 
 def address_key(line1: Any, postcode: Any, city: Any, country: Any) -> str:

@@ -302,3 +302,29 @@ def test_split_postcode_city_never_raises_and_invents_nothing(text: str) -> None
     tidy = " ".join(text.split())
     for part in (code, city):
         assert part is None or (part and part in tidy)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12 rue de la Paix 75002 Paris", ("12 rue de la Paix", "75002", "Paris")),
+        ("8 rue Basse, 45000 ORLEANS", ("8 rue Basse", "45000", "ORLEANS")),
+        ("1 quai Neuf\n45000 Orléans", ("1 quai Neuf", "45000", "Orléans")),
+        ("3 rue Pasteur  Lyon  69007 FR", ("3 rue Pasteur", "69007", "Lyon")),
+        ("3 rue Pasteur, Lyon, 69007, France", ("3 rue Pasteur", "69007", "Lyon")),
+        ("BP 12, 75001 PARIS CEDEX 01", ("BP 12", "75001", "PARIS CEDEX 01")),
+        ("12 rue du 8 Mai 1945", None),
+        ("12 rue de la Paix 75002", None),
+        ("75002 Paris", None),
+    ],
+)
+def test_split_address_line(text: str, expected: tuple[str, str, str] | None) -> None:
+    assert postcodes.split_address_line(text) == expected
+
+
+@given(st.text(max_size=60))
+def test_split_address_line_never_raises_and_finds_french_codes(text: str) -> None:
+    found = postcodes.split_address_line(text)
+    if found is not None:
+        street, code, city = found
+        assert len(code) == 5 and code.isdigit() and city and street

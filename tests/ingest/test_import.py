@@ -426,6 +426,46 @@ def test_an_npai_column_marks_the_address_mail_came_back_from(
     assert records["postcode"].drop_nulls().to_list() == ["45000", "45000", "45000"]
 
 
+def test_a_whole_address_in_one_cell_gives_its_postcode_and_city(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "inscrits.csv",
+        ["Nom", "Prénom", "Email", "Adresse"],
+        [
+            ["Roy", "Léon", "leon.roy@free.fr", "12 rue de la Paix 75002 Paris"],
+            ["Caron", "Inès", "ines.caron@free.fr", "8 rue Basse\n45000 ORLEANS"],
+            ["Perret", "Lola", "lola.perret@free.fr", "3 rue Pasteur  Lyon  69007 FR"],
+            ["Blanc", "Max", "max.blanc@free.fr", "12 rue du 8 Mai 1945"],
+        ],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    carnet.import_file(path)
+    found = {
+        c.first_name: [(a.line1, a.postcode, a.city, a.verdict) for a in c.addresses]
+        for c in carnet.search_contacts("free.fr")
+    }
+    assert found == {
+        "Léon": [("12 rue de la Paix", "75002", "Paris", "valid")],
+        "Inès": [("8 rue Basse", "45000", "ORLEANS", "valid")],
+        "Lola": [("3 rue Pasteur", "69007", "Lyon", "valid")],
+        # no postcode in it: the line stays as it is, invalid as before
+        "Max": [("12 rue du 8 Mai 1945", None, None, "invalid")],
+    }
+    # a file with its own postcode column is read as it is
+    other = write_csv(
+        tmp_path / "autre.csv",
+        ["Email", "Adresse", "CP"],
+        [["zoe.petit@free.fr", "5 rue Neuve 69001 Lyon", "69002"]],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    carnet.import_file(other)
+    [address] = carnet.search_contacts("zoe.petit")[0].addresses
+    assert (address.line1, address.postcode) == ("5 rue Neuve 69001 Lyon", "69002")
+
+
 def test_consent_columns_become_consent_events_with_proof(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",

@@ -59,6 +59,7 @@ from carnet.fields.verdict import Verdict, blank
 
 __all__ = [
     "FORMATS",
+    "FRENCH_COUNTRIES",
     "PostcodeRow",
     "PostcodeTable",
     "check",
@@ -68,6 +69,7 @@ __all__ = [
     "department",
     "format",
     "normalise",
+    "split_address_line",
     "split_postcode_city",
     "validate",
 ]
@@ -134,6 +136,8 @@ for _country, _pattern, _fmt, _example in [
     FORMATS[_country] = (re.compile(_pattern), _fmt, _example)
 
 _FRENCH = frozenset({"FR", "MC", *_FR_OVERSEAS})
+#: Countries with French five-digit postcodes (France, Monaco, overseas departments).
+FRENCH_COUNTRIES = _FRENCH
 _PREFIX = re.compile(r"^(?:[A-Z]{1,2})\s*-\s*(?=\d)")
 _TRAILING_TEXT = re.compile(r"^(\d{4,5})\s+([^\d].*)$")
 
@@ -162,6 +166,38 @@ def split_postcode_city(text: str) -> tuple[str | None, str | None]:
     if value.replace(" ", "").isdigit():
         return value, None
     return None, value
+
+
+_SEGMENTS = re.compile(r"\n|,|;|\s{2,}")
+_COUNTRY_AT_END = re.compile(r"[\s,;]+(?:FR|FRA|FRANCE)\.?\s*$", re.IGNORECASE)
+_TRAILING_CODE_CITY = re.compile(r"(?P<street>.*?[^\W\d_].*?)\s+(?P<code>[0-9]{5})\s+(?P<city>\D+)")
+
+
+def split_address_line(text: str) -> tuple[str, str, str] | None:
+    """A whole French address in one cell, as (street, postcode, city); None when
+    no five-digit postcode with a city can be told apart.
+
+    >>> split_address_line("12 rue de la Paix 75002 Paris")
+    ('12 rue de la Paix', '75002', 'Paris')
+    >>> split_address_line("8 rue Basse, 45000 ORLEANS")
+    ('8 rue Basse', '45000', 'ORLEANS')
+    >>> split_address_line("3 rue Pasteur  Lyon  69007 FR")  # Mailchimp's layout
+    ('3 rue Pasteur', '69007', 'Lyon')
+    >>> split_address_line("12 rue du 8 Mai 1945") is None
+    True
+    """
+    text = _COUNTRY_AT_END.sub("", text)
+    segments = [part.strip(" ,;") for part in _SEGMENTS.split(text) if part.strip(" ,;")]
+    if len(segments) >= 2:
+        code, city = split_postcode_city(segments[-1])
+        if code and len(code) == 5 and city:
+            return ", ".join(segments[:-1]), code, city
+        if code and len(code) == 5 and city is None and len(segments) >= 3:
+            return ", ".join(segments[:-2]), code, segments[-2]
+    match = _TRAILING_CODE_CITY.fullmatch(" ".join(segments))
+    if match is None:
+        return None
+    return match["street"].strip(" ,"), match["code"], match["city"].strip()
 
 
 def department(postcode: str) -> str | None:
