@@ -424,6 +424,16 @@ def test_an_npai_column_marks_the_address_mail_came_back_from(
         records = store_records(conn)
     # the matcher still reads the address: it says who the person is
     assert records["postcode"].drop_nulls().to_list() == ["45000", "45000", "45000"]
+    out = tmp_path / "export.csv"
+    carnet.export_contacts(out, fields=["email", "npai"])
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        exported = {r["email"]: r["npai"] for r in csv.DictReader(handle, delimiter=";")}
+    assert exported == {
+        "leon.roy@free.fr": "true",
+        "ines.caron@free.fr": "false",
+        "max.giraud@free.fr": "true",
+        "lola.perret@free.fr": "",
+    }
 
 
 def test_a_whole_address_in_one_cell_gives_its_postcode_and_city(

@@ -153,6 +153,9 @@ def _row(contact: Contact, headers: Sequence[str]) -> dict[str, Any]:
             out[header] = getattr(address, "line" + header[-1], None) if address else None
         elif header in ("postcode", "city", "country"):
             out[header] = getattr(address, header, None) if address else None
+        elif header == "npai":
+            # kept as the address's flag, not a column: mail sent there came back
+            out[header] = None if address is None else "npai" in address.flags
         elif header in _CONTACT_ATTRS:
             value = getattr(contact, header)
             out[header] = ";".join(value) if isinstance(value, tuple) else value
