@@ -52,6 +52,17 @@ def test_lenient_add_keeps_invalid_contact_points_with_their_verdict(carnet: Car
     assert c.emails[0].raw == "martin.gmail.com"
 
 
+def test_an_npai_flag_marks_the_address_given_with_it(carnet: Carnet) -> None:
+    flagged = carnet.add_contact(
+        {"last_name": "Roy", "address_line1": "3 rue Haute", "postcode": "45000",
+         "city": "Orléans", "npai": "oui"}
+    )
+    assert [(a.verdict, a.flags) for a in flagged.addresses] == [("warning", ("npai",))]
+    # with no address to flag, no address point is made up
+    alone = carnet.add_contact({"last_name": "Caron", "npai": "oui"})
+    assert list(alone.addresses) == []
+
+
 def test_unknown_field_is_an_actionable_error(carnet: Carnet) -> None:
     with pytest.raises(InvalidValueError, match="Unknown field 'favourite_colour'"):
         carnet.add_contact({"favourite_colour": "blue"})

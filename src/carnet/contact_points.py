@@ -74,6 +74,12 @@ def point_row(
     }
 
 
+def has_address(parts: Mapping[str, Verdict]) -> bool:
+    """Whether the parts say something of where the person lives: an NPAI flag
+    alone (mail came back from an address the row does not give) makes no point."""
+    return any(name != "npai" for name in parts)
+
+
 def address_point(
     postcode_field: Field,
     parts: Mapping[str, Verdict],

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from carnet.contact_points import PendingPoint, address_point, point_row
+from carnet.contact_points import PendingPoint, address_point, has_address, point_row
 from carnet.crypto import mask
 from carnet.directory.base import (
     _as_input_text,
@@ -398,7 +398,7 @@ class ContactsMixin(OrganisationsMixin):
             raise InvalidValueError("Invalid values: " + "; ".join(problems) + ".")
         if out.invalid_values:
             out.attributes["invalid_values"] = out.invalid_values
-        if address:
+        if address and has_address(address):
             out.points.append(address_point(self.catalog["postcode"], address, self.country))
         return out
 

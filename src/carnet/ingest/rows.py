@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from carnet.contact_points import PendingPoint, address_point
+from carnet.contact_points import PendingPoint, address_point, has_address
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Storage
@@ -298,7 +298,7 @@ class RowBuilder:
     # -- one row --------------------------------------------------------------------------
 
     def _finish(self, record: RowRecord, address: dict[str, Verdict] | None) -> None:
-        if address and not (len(address) == 1 and "npai" in address):
+        if address and has_address(address):
             record.address = self._address(address)
         self._fix_swapped_names(record)
         self._split_married_name(record)
