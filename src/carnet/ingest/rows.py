@@ -290,10 +290,7 @@ class RowBuilder:
         for record, verdict in zip(records, verdicts, strict=True):
             civility = verdict.details.get("civility") if verdict.details else None
             if civility:
-                record.columns.setdefault("civility", civility)
-                hint = name_field.gender_hint(civility)
-                if hint:
-                    record.columns.setdefault("gender", hint)
+                _fill_civility(record, civility)
 
     # -- one row --------------------------------------------------------------------------
 
@@ -343,10 +340,7 @@ class RowBuilder:
             self._full_names[raw_value] = parts
         civility, first, last = parts
         if civility:
-            record.columns.setdefault("civility", civility)
-            hint = name_field.gender_hint(civility)
-            if hint:
-                record.columns.setdefault("gender", hint)
+            _fill_civility(record, civility)
         if first:
             record.columns.setdefault("first_name", first)
         if last:
@@ -379,6 +373,15 @@ class RowBuilder:
             record.columns["first_name"], record.columns["last_name"] = last, first
             record.notes.append(f"first and last names swapped back ({first} / {last})")
             self.swapped += 1
+
+
+def _fill_civility(record: RowRecord, civility: str) -> None:
+    """A civility found inside a name fills the row's civility and gender, unless the
+    file gave them."""
+    record.columns.setdefault("civility", civility)
+    hint = name_field.gender_hint(civility)
+    if hint:
+        record.columns.setdefault("gender", hint)
 
 
 _EMPTY, _VALID, _WARNING = Status.EMPTY, Status.VALID, Status.WARNING
