@@ -18,6 +18,9 @@ Datasets:
   scored over the **input rows**: every row is mapped to its final contact,
   so the import's own merges count as predictions, right or wrong. Both tools
   get the same contact records (Splink the first e-mail and phone of each);
+* ``gen10k`` ... ``gen30`` — the same at 10,000, 1,000, 300 and 30 people:
+  small files, where the file's own pairs are too few to measure u (Splink
+  stops with an error at 1,000 people and below);
 * ``gen100k-simple`` / ``gen1m-simple`` — the same files standardised by the
   simple code in this script, one record per input row, no import (quick to
   build: the import of a million people takes hours on a small machine).
@@ -52,7 +55,15 @@ import polars as pl
 
 CACHE = Path(os.environ.get("CARNET_BENCH_CACHE", Path(tempfile.gettempdir()) / "carnet-bench"))
 DATASETS = ("febrl3", "febrl4", "gen100k", "gen1m")
-GEN_SIZES = {"gen100k": 100_000, "gen1m": 1_000_000, "gen10k": 10_000, "gen20k": 20_000}
+GEN_SIZES = {
+    "gen100k": 100_000,
+    "gen1m": 1_000_000,
+    "gen10k": 10_000,
+    "gen20k": 20_000,
+    "gen1k": 1_000,
+    "gen300": 300,
+    "gen30": 30,
+}
 PERSON_FILES = ("eshop_customers", "newsletter", "old_crm", "survey_answers", "event_signups")
 
 

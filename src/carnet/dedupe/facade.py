@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,8 +43,9 @@ __all__ = [
 ]
 
 MODEL_KEY = "match_model"
-# Fewer contacts than this give EM too little to learn from.
-MIN_RECORDS = 50
+# An import matching its new contacts re-learns the model once the file has
+# grown past this many times the contacts it was learnt on.
+MODEL_GROWTH = 2.0
 # Clusters merged per transaction: big enough to be quick, small enough to keep
 # locks short and a crash cheap.
 MERGES_PER_TRANSACTION = 200
@@ -347,11 +348,8 @@ class DedupeMixin:
         return report
 
     def _train(self, matcher: Matcher, records: pl.DataFrame) -> MatchModel:
-        if records.height < MIN_RECORDS:
-            raise InvalidValueError(
-                f"Duplicate search learns from the file itself and needs at least "
-                f"{MIN_RECORDS} active contacts; this workspace has {records.height}."
-            )
+        # a small file is scored with reference u-probabilities where its own
+        # pairs are too few (MatchSettings.reference_u_pairs)
         try:
             return matcher.train(records)
         except MatchModelError as exc:
@@ -539,6 +537,7 @@ class DedupeMixin:
         report.contacts = new.height
         if not new.height:
             return report
+        model = self._fitted_model(model, records, auto, review)
         matcher = Matcher(
             MatchSettings(
                 comparisons=model.settings.comparisons,
@@ -556,6 +555,30 @@ class DedupeMixin:
         report.merge_ids = self._apply(decisions, model, save_model=False)
         report.seconds = (utcnow() - started).total_seconds()
         return report
+
+    def _fitted_model(
+        self, model: MatchModel, records: pl.DataFrame, auto: float, review: float
+    ) -> MatchModel:
+        """The saved model, fitted to the file as it is now.
+
+        The prior (lambda) is the chance that two records are one person:
+        with a few records per person, about ``d / N``, so it shrinks as the
+        file grows; it is rescaled to the records' number. A file grown to
+        more than ``MODEL_GROWTH`` times the records the model learnt on is
+        learnt again, and the new model saved: its frequencies changed too,
+        and a model learnt on a dozen contacts would weigh a surname as a
+        dozen contacts do.
+        """
+        n = records.height
+        if n > MODEL_GROWTH * max(model.n_records, 1):
+            model = self._train(self._matcher(auto, review), records)
+            with self.engine.begin() as conn:
+                self._save_model(conn, model)
+            return model
+        if model.n_records > 1 and n > 1 and n != model.n_records:
+            prior = min(model.prior * (model.n_records - 1) / (n - 1), 0.5)
+            model = replace(model, prior=prior)
+        return model
 
     # -- merges by hand and undo -------------------------------------------------------
     def merge_contacts(

@@ -45,6 +45,7 @@ from carnet.match.estimate import (
 )
 from carnet.match.model import MatchModel
 from carnet.match.records import prepare_records, term_frequency_tables
+from carnet.match.reference import reference_u
 from carnet.match.scoring import (
     GUARD_COLUMN,
     PRIOR_COLUMN,
@@ -277,6 +278,8 @@ class Matcher:
                 max_pairs=s.u_sample_pairs,
                 link_only=link_only,
                 seed=s.seed,
+                reference=reference_u() if s.reference_u_pairs else None,
+                reference_pairs=s.reference_u_pairs,
             )
             if not link_only:  # a linkage's pairs cross sources: not C(N, 2)
                 u = bound_u(u, s.comparisons, frame)

@@ -18,7 +18,7 @@ seen in training does not get an infinite weight.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -34,6 +34,7 @@ from carnet.match.blocking import (
 )
 from carnet.match.comparisons import Comparison
 from carnet.match.records import NARROW_LISTS, narrow_values
+from carnet.match.reference import reference_vector
 from carnet.match.scoring import gamma_sql, joins_as_written, sql_frame
 
 __all__ = [
@@ -99,8 +100,15 @@ def estimate_u(
     max_pairs: int,
     link_only: bool,
     seed: int,
+    reference: Mapping[str, Mapping[str, float]] | None = None,
+    reference_pairs: int = 0,
 ) -> tuple[dict[str, list[float]], int]:
     """u-probabilities from random pairs of the table ``rec``.
+
+    Each comparison's level counts are smoothed towards its reference u
+    (:mod:`carnet.match.reference`) as if ``reference_pairs`` more pairs had
+    been drawn from the reference; a comparison the reference does not know,
+    or no reference, gets one pair spread evenly over its levels.
 
     Returns:
         u per comparison, and the number of pairs sampled.
@@ -139,7 +147,11 @@ def estimate_u(
         vec = np.zeros(k)
         for g, c in counts.iter_rows():
             vec[int(g)] += float(c)
-        vec = (vec + 1.0 / k) / (vec.sum() + 1.0)
+        prior = reference_vector(comp, reference) if reference and reference_pairs else None
+        if prior is None:
+            vec = (vec + 1.0 / k) / (vec.sum() + 1.0)
+        else:
+            vec = (vec + reference_pairs * prior) / (vec.sum() + reference_pairs)
         u[comp.name] = [float(x) for x in vec]
     return u, int(pairs.height)
 

@@ -43,6 +43,15 @@ class MatchModel:
         """log2 prior odds: the match weight of a pair with no evidence."""
         return math.log2(self.prior / (1.0 - self.prior))
 
+    @property
+    def tf_confidence(self) -> float:
+        """Share of the term-frequency adjustment applied: ``n / (n + n0)``.
+
+        ``n0`` is ``settings.tf_confidence_records``; 0 applies it whole.
+        """
+        n0 = self.settings.tf_confidence_records
+        return 1.0 if n0 == 0 else self.n_records / (self.n_records + n0)
+
     def level_weights(self, comparison: Comparison) -> list[float]:
         """log2(m/u) of each level of a comparison (before tf adjustment)."""
         m, u = self.m[comparison.name], self.u[comparison.name]

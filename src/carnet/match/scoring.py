@@ -5,7 +5,9 @@ A pair's **match weight** is the sum of
 * the prior weight ``log2(lambda / (1 - lambda))``;
 * per comparison, the weight of the pair's level, ``log2(m / u)``; for a
   term-frequency level, ``log2(m / tf)`` where ``tf`` is the frequency of the
-  agreeing value (at least ``tf_minimum``); a missing value weighs 0;
+  agreeing value (at least ``tf_minimum``), the adjustment ``log2(u / tf)``
+  scaled by the model's ``tf_confidence`` (less than 1 in a small file); a
+  missing value weighs 0;
 * the **household guard**: when the first names disagree -- or only agree
   weakly (phonetic, Jaro-Winkler, initial: ``Jean`` ~ ``Jeanne``) while the
   birth dates do not agree (different or missing), or when the birth dates
@@ -156,6 +158,7 @@ def _weight_sql(comp: Comparison, model: MatchModel) -> str:
     weights = model.level_weights(comp)
     u = model.u[comp.name]
     tf_min = model.settings.tf_minimum
+    tf_scale = model.tf_confidence
     tf_levels = _tf_levels(comp)
     whens = ["WHEN -1 THEN 0.0"]
     for i in range(len(weights)):
@@ -164,7 +167,10 @@ def _weight_sql(comp: Comparison, model: MatchModel) -> str:
         expr = repr(weights[source])
         if i in tf_levels:
             u_exact = u[tf_levels[0]]
-            expr = f"{weights[source]!r} + log2({u_exact!r} / greatest(tf_{comp.name}, {tf_min!r}))"
+            expr = (
+                f"{weights[source]!r} + {tf_scale!r} * "
+                f"log2({u_exact!r} / greatest(tf_{comp.name}, {tf_min!r}))"
+            )
         elif comp.levels[i].shared_count is not None:
             expr = f"{weights[source]!r} - log2(greatest(coalesce(sc_{comp.name}, 1) - 1, 1))"
         whens.append(f"WHEN {i} THEN {expr}")

@@ -109,6 +109,14 @@ class MatchSettings:
         max_shared_contact_point: e-mails/phones held by more records are
             placeholders.
         tf_minimum: smallest term frequency used (caps rare-value weights).
+        reference_u_pairs: weight, in random pairs, of the reference
+            u-probabilities each u count is smoothed towards
+            (:mod:`carnet.match.reference`): a small file is scored with the
+            reference, a large one with its own counts; 0 uses the file alone.
+        tf_confidence_records: how far the term-frequency adjustment is
+            trusted: a file of ``n`` records gets ``n / (n + this)`` of it.
+            Frequencies counted in a dozen records are noise, and the
+            duplicates themselves make a name look common.
         seed: random seed (sampling).
     """
 
@@ -133,6 +141,8 @@ class MatchSettings:
     workplace_guard: bool = True
     max_shared_contact_point: int = 50
     tf_minimum: float = 1e-6
+    reference_u_pairs: int = 1000
+    tf_confidence_records: int = 50
     seed: int = 42
 
     def __post_init__(self) -> None:
@@ -173,6 +183,10 @@ class MatchSettings:
             problems.append("max_shared_contact_point must be at least 2")
         if not 0.0 < self.tf_minimum < 1.0:
             problems.append("tf_minimum must be in (0, 1)")
+        if self.reference_u_pairs < 0:
+            problems.append("reference_u_pairs must be 0 or more")
+        if self.tf_confidence_records < 0:
+            problems.append("tf_confidence_records must be 0 or more")
         if self.household_guard and not any(isinstance(c, FirstNameComparison) for c in comps):
             problems.append("the household guard needs a FirstNameComparison")
         available = (*PREPARED_COLUMNS, *(f"id_{c}" for c in self.identifier_columns))
@@ -221,6 +235,8 @@ class MatchSettings:
             "workplace_guard": self.workplace_guard,
             "max_shared_contact_point": self.max_shared_contact_point,
             "tf_minimum": self.tf_minimum,
+            "reference_u_pairs": self.reference_u_pairs,
+            "tf_confidence_records": self.tf_confidence_records,
             "seed": self.seed,
         }
 
