@@ -46,7 +46,11 @@ def test_normalise(raw: str, normalised: str) -> None:
         ("a@b.fr\r\n", "trimmed"),
         ("jean dupont@b.fr", "spaces_removed"),
         ("mailto:a@b.fr", "cleaned"),
+        ("jean@free.fr (pro)", "cleaned"),
+        ("(perso) jean@free.fr", "cleaned"),
         ("a@b.fr; c@d.fr", "multiple"),
+        ("a@b.fr et c@d.fr", "multiple"),
+        ("a@b.fr ou c@d.fr", "multiple"),
     ],
 )
 def test_repairs_are_warnings(raw: str, flag: str) -> None:
@@ -146,6 +150,15 @@ def test_missing_at_is_invalid_with_a_suggestion(raw: str, suggestion: str) -> N
         ("jean@gmail", "jean@gmail.com"),
         ("jean@gmailcom", "jean@gmail.com"),
         ("jean@@free.fr", "jean@free.fr"),
+        # a comma or semicolon typed for a dot, a doubled or stray dot
+        ("jean@free,fr", "jean@free.fr"),
+        ("jean.dupont@gmail;com", "jean.dupont@gmail.com"),
+        ("jean.dupont@gmial,com", "jean.dupont@gmail.com"),
+        ("jean,dupont@free.fr", "jean.dupont@free.fr"),
+        ("jean..dupont@gmail.com", "jean.dupont@gmail.com"),
+        ("jean.dupont.@orange.fr", "jean.dupont@orange.fr"),
+        (".jean@laposte.net", "jean@laposte.net"),
+        ("jean..dupont@gmail..con", "jean.dupont@gmail.com"),
     ],
 )
 def test_invalid_addresses_get_suggestions(raw: str, suggestion: str) -> None:
@@ -360,3 +373,10 @@ def test_fast_path_agrees_with_email_validator(address: str) -> None:
     else:
         assert not isinstance(ours, str)
         assert ours[0] == valid.normalized.lower()
+
+
+@given(st.text(alphabet="abcé.,;@ (at)-_gmail", max_size=30))
+def test_every_suggestion_is_a_valid_address(raw: str) -> None:
+    """A suggestion is offered to be accepted as is: it must pass the check itself."""
+    for suggestion in email.check(raw).suggestions:
+        assert email.check(suggestion).ok, (raw, suggestion)

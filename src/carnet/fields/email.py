@@ -182,6 +182,10 @@ _AT_WORDS = re.compile(
     r"\s*[(\[{<]\s*(?:at|arobase|arobas)\s*[)\]}>]\s*|\s+(?:at|arobase|arobas)\s+", re.IGNORECASE
 )
 _SEPARATORS = re.compile(r"[;,\s|/]+")
+# Words between two addresses of one cell ("a@x.fr et b@y.fr").
+_CONNECTORS = frozenset({"et", "ou", "and", "or", "&", "+"})
+# A comment after or before the address: "jean@free.fr (pro)", "(perso) jean@free.fr".
+_COMMENT = re.compile(r"^\s*\([^()@]*\)\s*|\s*\([^()@]*\)\s*$")
 _DISPLAY_NAME = re.compile(r"^[^<>@]*<([^<>]+)>$")
 # ``\s`` matches exactly the characters ``str.isspace()`` accepts, in one C call.
 _WHITESPACE = re.compile(r"\s")
@@ -347,6 +351,26 @@ def _missing_at(text: str) -> str | None:
     return None
 
 
+def _repaired(local: str, domain: str) -> str | None:
+    """A valid address for one spoilt by stray punctuation, else None.
+
+    A comma or semicolon typed for a dot (``jean@free,fr``, ``jean,dupont@…``),
+    a doubled dot (``jean..dupont@``, ``gmail..com``) or a dot at either end
+    of the part before the @ (``jean.@``).
+    """
+    if not local or not domain:
+        return None
+    local = re.sub(r"[.,]+", ".", local).strip(".")
+    domain = re.sub(r"[.,;]+", ".", domain).strip(".")
+    if not local or not domain:
+        return None
+    result = _syntax(f"{local}@{domain}")
+    if isinstance(result, str):
+        return None
+    _, local, domain = result
+    return f"{local}@{suggest_domain(domain) or domain}"
+
+
 def _error_kind(message: str) -> str:
     if "too long" in message or "too many" in message:
         return "length"
@@ -434,7 +458,7 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
         value = cleaned
     others: tuple[str, ...] = ()
     if value.count("@") > 1:
-        parts = [p for p in _SEPARATORS.split(value) if p]
+        parts = [p for p in _SEPARATORS.split(value) if p and p.lower() not in _CONNECTORS]
         if len(parts) > 1 and all(p.count("@") == 1 for p in parts):
             flags.add("multiple")
             reasons.append("Several addresses were found; the first one was kept.")
@@ -469,6 +493,11 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
         local, _, domain = value.rpartition("@")
         fixed = suggest_domain(domain)
         proposed = (f"{local}@{fixed}",) if fixed and local else ()
+        if proposed and isinstance(_syntax(proposed[0]), str):
+            proposed = ()  # the domain was not all that was wrong
+        if not proposed:
+            repaired = _repaired(local, domain)
+            proposed = (repaired,) if repaired is not None else ()
         return _common.invalid(
             text,
             message,
@@ -596,9 +625,14 @@ def _usable(
 
 
 def _clean(value: str) -> str:
-    """Remove mailto:, a display name, angle brackets, wrapping quotes, trailing punctuation."""
+    """Remove mailto:, a display name, angle brackets, wrapping quotes, a comment in
+    brackets, trailing punctuation."""
     if value[:7].lower() == "mailto:":
         value = value[7:].split("?", 1)[0].strip()
+    if "(" in value:
+        uncommented = _COMMENT.sub("", value)
+        if "@" in uncommented:
+            value = uncommented
     match = _DISPLAY_NAME.match(value)
     if match is not None:
         value = match.group(1).strip()
