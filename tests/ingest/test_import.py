@@ -578,6 +578,62 @@ def test_an_unsubscribed_flag_withdraws_the_newsletter(carnet: Carnet, tmp_path:
     assert count(carnet, s.consent_events) == before
 
 
+def test_opposition_columns_close_their_channels(carnet: Carnet, tmp_path: Path) -> None:
+    header = ["Email", "Prénom", "Mobile", "Optin SMS", "STOP SMS", "Bloctel", "Ne pas contacter"]
+    path = write_csv(
+        tmp_path / "crm.csv",
+        header,
+        [["anna@free.fr", "Anna", "06 12 34 56 78", "oui", "oui", "non", ""],
+         ["bob@sfr.fr", "Bob", "06 22 33 44 55", "", "", "oui", ""],
+         ["zoe@orange.fr", "Zoé", "06 33 44 55 66", "oui", "", "", "oui"],
+         ["eve@laposte.net", "Eve", "06 44 55 66 77", "oui", "non", "non", "non"]],
+    )
+    report = carnet.import_file(path)
+    assert [c.target for c in report.mapping.columns][4:] == [
+        "optout_sms", "optout_phone", "optout_all"
+    ]
+    anna, bob, zoe, eve = (carnet.search_contacts(n)[0] for n in ("anna", "bob", "zoé", "eve"))
+
+    def history(contact_id: int) -> list[tuple[str, str, str, str]]:
+        return sorted(
+            (e["purpose"], e["channel"], e["action"], e["proof"]["field"])
+            for e in carnet.consent_history(contact_id)
+        )
+
+    # STOP SMS is the row's last word on SMS, over its own opt-in.
+    assert history(anna.id) == [("offers", "sms", "withdrawn", "optout_sms")]
+    # Bob never consented to calls: his Bloctel registration is recorded all the same.
+    assert history(bob.id) == [("offers", "phone", "withdrawn", "optout_phone")]
+    # "Ne pas contacter" closes every channel of every purpose.
+    assert {(p, c) for p, c, a, f in history(zoe.id) if a == "withdrawn" and f == "optout_all"} == {
+        ("newsletter", "email"), ("offers", "email"), ("partners", "email"),
+        ("offers", "sms"), ("offers", "phone"), ("offers", "post"),
+    }
+    # "non" in an opposition column opposes nothing.
+    assert history(eve.id) == [("offers", "sms", "granted", "optin_sms")]
+    assert not carnet.may_contact(anna.id, "offers", "sms").allowed
+    assert carnet.may_contact(eve.id, "offers", "sms").allowed
+    # Re-importing adds nothing, and an older shop export's undated "oui" does not
+    # reopen what an opposition closed.
+    before = count(carnet, s.consent_events)
+    carnet.import_file(path)
+    shop = write_csv(
+        tmp_path / "shop.csv", ["Email", "Prénom", "Optin SMS"], [["anna@free.fr", "Anna", "oui"]]
+    )
+    carnet.import_file(shop)
+    assert count(carnet, s.consent_events) == before
+    assert not carnet.may_contact(anna.id, "offers", "sms").allowed
+    # Nor does a dated opt-in older than the opposition.
+    dated = write_csv(
+        tmp_path / "form.csv",
+        ["Email", "Prénom", "Optin SMS", "Date optin"],
+        [["anna@free.fr", "Anna", "oui", "05/01/2024"]],
+    )
+    carnet.import_file(dated)
+    assert count(carnet, s.consent_events) == before + 1
+    assert not carnet.may_contact(anna.id, "offers", "sms").allowed
+
+
 def test_consent_dates_belong_to_the_files_only_flag(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "sms.csv",

@@ -45,6 +45,12 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("C.P.", "postcode"), ("N° et rue", "address_line1"), ("Raison soc.", "organisation_name"),
         ("Enseigne", "organisation_name"), ("Siret établissement", "siret"),
         ("Pays de résidence", "country"), ("Nom usuel", "last_name"),
+        ("Consentement RGPD", "optin_newsletter"), ("Date consentement", "optin_date"),
+        ("Source consentement", "optin_source"), ("IP opt-in", "optin_ip"),
+        ("STOP SMS", "optout_sms"), ("Bloctel", "optout_phone"),
+        ("Inscrit Bloctel", "optout_phone"), ("Ne pas appeler", "optout_phone"),
+        ("Opt-out email", "optout_email"), ("Liste Robinson", "optout_post"),
+        ("Ne pas contacter", "optout_all"), ("Refus prospection", "optout_all"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -21,6 +23,18 @@ CONSENT_FLAGS: dict[str, tuple[str, str]] = {
     "optin_phone": ("offers", "phone"),
     "optin_post": ("offers", "post"),
     "optin_partners": ("partners", "email"),
+}
+
+#: Opposition columns ("STOP SMS", "Bloctel", "Ne pas contacter") and the channels
+#: each one closes: every purpose of :data:`CONSENT_FLAGS` on those channels is
+#: withdrawn, whether or not the person had consented (an objection is evidence;
+#: the "non" of an opt-in column for someone who never consented is not).
+CHANNEL_OPT_OUTS: dict[str, tuple[str, ...]] = {
+    "optout_email": ("email",),
+    "optout_sms": ("sms",),
+    "optout_phone": ("phone",),
+    "optout_post": ("post",),
+    "optout_all": ("email", "sms", "phone", "post"),
 }
 
 
@@ -46,11 +60,19 @@ def dated_flag(fields: Iterable[str]) -> str | None:
     return flags[0] if len(flags) == 1 else None
 
 
+class Proposed(NamedTuple):
+    """A consent event a row proposes, before the ledger is read."""
+
+    event: ledger.ConsentEventIn
+    dated: bool  # the file gives its moment
+    opposes: bool = False  # from an opposition column (CHANNEL_OPT_OUTS)
+
+
 class ConsentWriter(BatchBase):
     """Turns a batch's consent columns into ledger events, skipping what is known."""
 
     def _write_consent(self, targets: list[Target]) -> None:
-        proposed: list[tuple[ledger.ConsentEventIn, bool]] = []
+        proposed: list[Proposed] = []
         for target in targets:
             if target.contact_id is None:
                 continue
@@ -67,9 +89,7 @@ class ConsentWriter(BatchBase):
                 if target.contact_id in changed and not is_new(target):
                     target.changed = True
 
-    def _consent_events(
-        self, record: RowRecord, contact_id: int
-    ) -> list[tuple[ledger.ConsentEventIn, bool]]:
+    def _consent_events(self, record: RowRecord, contact_id: int) -> list[Proposed]:
         """The row's consent facts, each with whether the file dated it."""
         consent = record.consent
         proof = {
@@ -85,9 +105,11 @@ class ConsentWriter(BatchBase):
             proof["form"] = consent["optin_source"]
         if consent.get("optin_ip"):
             proof["ip"] = consent["optin_ip"]
-        out: list[tuple[ledger.ConsentEventIn, bool]] = []
+        out: list[Proposed] = []
 
-        def add(flag: str, action: str, when: datetime | None) -> None:
+        def add(
+            flag: str, action: str, when: datetime | None, opposed: str | None = None
+        ) -> None:
             purpose, channel = CONSENT_FLAGS[flag]
             event = ledger.ConsentEventIn(
                 contact_id=contact_id,
@@ -96,11 +118,20 @@ class ConsentWriter(BatchBase):
                 action=action,
                 legal_basis="consent",
                 occurred_at=when or self.now,
-                proof={**proof, "field": flag},
+                proof={**proof, "field": opposed or flag},
             )
-            out.append((event, when is not None))
+            out.append(Proposed(event, when is not None, opposed is not None))
 
-        for flag in CONSENT_FLAGS:
+        closed: dict[str, str] = {}  # channel -> the opposition column that closes it
+        for column, channels in CHANNEL_OPT_OUTS.items():
+            if consent.get(column):
+                for channel in channels:
+                    closed.setdefault(channel, column)
+        for flag, (_, channel) in CONSENT_FLAGS.items():
+            if channel in closed:
+                # The row's opposition is its last word on the channel.
+                add(flag, "withdrawn", consent.get("optout_date"), closed[channel])
+                continue
             granted = consent.get(flag)
             # "Désabonné: oui" says the opposite of the newsletter opt-in, and says it last.
             unsubscribed = flag == "optin_newsletter" and bool(consent.get("optout_newsletter"))
@@ -129,27 +160,34 @@ class ConsentWriter(BatchBase):
                 add(flag, "withdrawn", None)
         return out
 
-    def _new_consent_only(
-        self, proposed: list[tuple[ledger.ConsentEventIn, bool]]
-    ) -> list[ledger.ConsentEventIn]:
+    def _new_consent_only(self, proposed: list[Proposed]) -> list[ledger.ConsentEventIn]:
         """Keep only what the ledger does not already say, so re-imports add nothing.
 
         A dated fact is new unless the same action at the same moment is recorded; an
         undated one ("Optin: oui" in a shop export) is new only when it changes the
         current state. An undated "no" for someone who never consented records nothing:
-        there is nothing to withdraw; a dated opt-out is always evidence worth keeping.
-        Each purpose and channel has its own state.
+        there is nothing to withdraw; a dated opt-out is always evidence worth keeping,
+        and so is an opposition ("STOP SMS: oui"), unless the channel is already
+        withdrawn. Each purpose and channel has its own state.
         """
         ce = s.consent_events
-        ids = sorted({e.contact_id for e, _ in proposed if e.contact_id is not None})
-        purposes = sorted({e.purpose for e, _ in proposed})
-        channels = sorted({e.channel for e, _ in proposed})
+        ids = sorted({p.event.contact_id for p in proposed if p.event.contact_id is not None})
+        purposes = sorted({p.event.purpose for p in proposed})
+        channels = sorted({p.event.channel for p in proposed})
         known: set[tuple[int, str, str, str, str]] = set()
         state: dict[tuple[int, str, str], str] = {}
+        # subjects whose last word is an opposition: an undated "oui" (a shop export
+        # of unknown age) does not reopen them
+        opposed: set[tuple[int, str, str]] = set()
         for chunk in chunks(ids):
             for r in self.conn.execute(
                 sa.select(
-                    ce.c.contact_id, ce.c.purpose, ce.c.channel, ce.c.action, ce.c.occurred_at
+                    ce.c.contact_id,
+                    ce.c.purpose,
+                    ce.c.channel,
+                    ce.c.action,
+                    ce.c.occurred_at,
+                    sa.case((ce.c.action == "withdrawn", ce.c.proof), else_=None).label("proof"),
                 )
                 .where(
                     one_of(self.conn, ce.c.contact_id, chunk),
@@ -161,25 +199,50 @@ class ConsentWriter(BatchBase):
                 subject = (int(r.contact_id), r.purpose, r.channel)
                 known.add((*subject, r.action, moment_key(r.occurred_at)))
                 state[subject] = r.action
+                if _is_opposition(r.proof):
+                    opposed.add(subject)
+                elif r.action != "withdrawn":
+                    opposed.discard(subject)
         out = []
-        for event, dated in proposed:
+        for event, dated, opposes in proposed:
             assert event.contact_id is not None
             subject = (event.contact_id, event.purpose, event.channel)
             key = (*subject, event.action, moment_key(event.occurred_at))
             current = state.get(subject)
             if key in known:
                 continue
+            if opposes and not dated and current in ("withdrawn", "expired"):
+                continue
             if (
                 event.action == "withdrawn"
                 and not dated
+                and not opposes
                 and current in (None, "withdrawn", "expired")
             ):
                 continue
-            if not dated and event.action == "granted" and current in ("granted", "confirmed"):
+            if (
+                not dated
+                and event.action == "granted"
+                and (current in ("granted", "confirmed") or subject in opposed)
+            ):
                 continue
             if not dated and event.action == "confirmed" and current == "confirmed":
                 continue
             known.add(key)
             state[subject] = event.action
+            if opposes:
+                opposed.add(subject)
+            elif event.action != "withdrawn":
+                opposed.discard(subject)
             out.append(event)
         return out
+
+
+def _is_opposition(proof: object) -> bool:
+    """The ledger proof of a withdrawal an opposition column recorded."""
+    if isinstance(proof, str):  # a JSON column read raw by some drivers
+        try:
+            proof = json.loads(proof)
+        except ValueError:
+            return False
+    return isinstance(proof, dict) and proof.get("field") in CHANNEL_OPT_OUTS
