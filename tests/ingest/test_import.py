@@ -349,6 +349,31 @@ def test_every_number_of_a_cell_is_kept_and_a_civility_in_a_name_is_used(
     assert roux.attributes["invalid_values"] == {"first_name": "Madame"}
 
 
+def test_a_file_whose_accents_were_decoded_twice_is_read_as_meant(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """UTF-8 saved through Windows-1252 ("FranÃ§ois"): names were invalid, cities unknown."""
+    path = write_csv(
+        tmp_path / "vieux_crm.csv",
+        ["Prénom", "Nom", "Ville", "Email", "Métier"],
+        [["FranÃ§ois", "LEFÃˆVRE", "OrlÃ©ans", "f.lefevre@free.fr", "IngÃ©nieur"],
+         ["João", "Silva", "Besançon", "joao@free.fr", ""]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    assert report.verdicts["first_name"] == {"warning": 1, "valid": 1}
+    francois, joao = (carnet.search_contacts(n)[0] for n in ("f.lefevre", "joao@"))
+    assert (francois.first_name, francois.last_name) == ("François", "Lefèvre")
+    assert francois.addresses[0].city == "Orléans"
+    assert (joao.first_name, joao.addresses[0].city) == ("João", "Besançon")
+    # the file's own cells are kept as they were, in the import's row record
+    with carnet.engine.connect() as conn:
+        raw = conn.execute(
+            sa.select(s.import_rows.c.raw).where(s.import_rows.c.contact_id == francois.id)
+        ).scalar_one()
+    assert "OrlÃ©ans" in json.dumps(raw, ensure_ascii=False)
+
+
 def test_a_shop_export_maps_its_address_and_reads_excel_text_markers(
     carnet: Carnet, tmp_path: Path
 ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carnet.fields import email
 from carnet.fields.catalog import default_catalog
@@ -97,3 +99,39 @@ def test_column_gives_every_cell_the_verdict_of_its_check() -> None:
     for field, check in checks.items():
         verdicts = ColumnChecker(CATALOG[field], "FR").column(values)
         assert verdicts == [check(v) for v in values]
+
+
+@pytest.mark.parametrize(
+    ("field", "cell", "normalised"),
+    [
+        ("first_name", "FranÃ§ois", "François"),
+        ("last_name", "LEFÃˆVRE", "Lefèvre"),
+        ("city", "OrlÃ©ans", "Orléans"),
+        ("address_line1", "12 rue de lâ€™Ã‰glise", "12 rue de l’Église"),
+        ("email", "hÃ©lene@free.fr", "hélene@free.fr"),
+    ],
+)
+def test_accents_decoded_with_the_wrong_encoding_are_repaired(
+    field: str, cell: str, normalised: str
+) -> None:
+    """UTF-8 read as Windows-1252 and saved again: the text meant is checked."""
+    [verdict] = ColumnChecker(CATALOG[field], "FR").column([cell])
+    assert verdict.ok and verdict.normalised == normalised
+    assert "encoding" in verdict.flags
+    assert any("Accents repaired" in r and cell in r for r in verdict.reasons)
+
+
+@pytest.mark.parametrize("cell", ["João", "SÃO PAULO", "Ãlvaro", "Besançon"])
+def test_text_that_only_looks_double_decoded_is_left_alone(cell: str) -> None:
+    [verdict] = ColumnChecker(CATALOG["city"], "FR").column([cell])
+    assert "encoding" not in verdict.flags
+
+
+@given(st.one_of(st.text(max_size=20), st.text(alphabet="ÃÂâÅÄ©¨§‰™€\x80 éa", max_size=12)))
+def test_repairing_never_raises_and_repairs_once(text: str) -> None:
+    from carnet.ingest.verdicts import _repaired_encoding
+
+    fixed = _repaired_encoding(text)
+    if fixed is not None:
+        assert fixed != text
+        assert _repaired_encoding(fixed) is None

@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from operator import itemgetter
 
+import ftfy
+
 from carnet.fields import email, phone
 from carnet.fields.catalog import Field, Kind
 from carnet.fields.values import checker_for
@@ -30,6 +32,39 @@ _SHARED: dict[tuple[Kind, str], dict[str | None, Verdict]] = {}
 
 #: A verdict's status (``Verdict`` is a named tuple: its third item).
 _STATUS = itemgetter(2)
+
+
+#: First characters of UTF-8 accents read as Windows-1252 ("Ã©" for "é", "â€™" for "’").
+_MOJIBAKE_LEADS = frozenset("ÃÂâÅÄ")
+
+
+def _repaired_encoding(value: str | None) -> str | None:
+    """The text a cell meant when its UTF-8 was decoded as Windows-1252, else None.
+
+    A file saved as UTF-8, opened as Windows-1252 and saved again (Excel, an old
+    CRM) holds "FranÃ§ois", "HÃ©lÃ¨ne", "rue de lâ€™Ã‰glise": every name of it
+    was invalid and every city unknown. ftfy undoes the double decoding; it
+    leaves alone text that only looks like it ("SÃO PAULO", "João").
+
+    >>> _repaired_encoding("FranÃ§ois"), _repaired_encoding("João")
+    ('François', None)
+    """
+    if not value or value.isascii() or _MOJIBAKE_LEADS.isdisjoint(value):
+        return None
+    fixed = ftfy.fix_encoding(value)
+    return fixed if fixed != value else None
+
+
+def _with_repair_noted(verdict: Verdict, raw: str) -> Verdict:
+    """``verdict`` (of the repaired text) as the verdict of the cell ``raw``."""
+    reason = (
+        f"Accents repaired: the file had been decoded with the wrong encoding "
+        f"({raw!r} read for {verdict.raw!r})."
+    )
+    status = Status.WARNING if verdict.status is Status.VALID else verdict.status
+    return verdict._replace(
+        status=status, flags=verdict.flags | {"encoding"}, reasons=(*verdict.reasons, reason)
+    )
 
 
 def _without_text_marker(value: str | None) -> str | None:
@@ -86,10 +121,15 @@ class ColumnChecker:
             cache.clear()
         fresh = list(set(values).difference(cache))  # in C; the order does not matter
         inputs = [_without_text_marker(v) for v in fresh]
+        repaired = {i: r for i, v in enumerate(inputs) if (r := _repaired_encoding(v)) is not None}
+        for i, text in repaired.items():
+            inputs[i] = text
         if self._total is not None:
             found = self._total(inputs)
         else:
             found = [self._one(value) for value in inputs]
+        for i in repaired:
+            found[i] = _with_repair_noted(found[i], fresh[i] or "")
         # a value with Excel's text marker gets the verdict of the value after it (whose
         # raw is that value: the file's own cell stays in the import's row record)
         cache.update(zip(fresh, found, strict=True))
