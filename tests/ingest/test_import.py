@@ -256,12 +256,13 @@ def test_married_names_keep_the_name_used_and_the_birth_name(
             ["Veuve Roussel", "Odette", "", "odette.roussel@free.fr"],
             ["Perrin ép. Blanc", "Lucie", "Perrin-Vidal", "lucie.blanc@free.fr"],
             ["Le Nee", "Yann", "", "yann.lenee@free.fr"],
+            ["BONNET (née FAURE)", "Agnès", "", "agnes.bonnet@free.fr"],
         ],
         encoding="utf-8",
         delimiter=";",
     )
     report = carnet.import_file(path)
-    assert report.counts["inserted"] == 5
+    assert report.counts["inserted"] == 6
     names = {
         c.first_name: (c.last_name, c.attributes.get("birth_name"))
         for c in carnet.search_contacts("free.fr")
@@ -273,6 +274,8 @@ def test_married_names_keep_the_name_used_and_the_birth_name(
         # the file's own birth-name column wins over the one read in the cell
         "Lucie": ("Blanc", "Perrin-Vidal"),
         "Yann": ("Le Nee", None),
+        # in brackets too; it was an invalid name ("characters not used in names")
+        "Agnès": ("Bonnet", "Faure"),
     }
     full = write_csv(
         tmp_path / "salon.csv",

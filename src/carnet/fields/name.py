@@ -209,6 +209,8 @@ def _clean(text: str) -> str:
         text = _HYPHEN_SPACES.sub("-", text)
     if "'" in text:
         text = _APOSTROPHE_SPACES.sub("'", text)
+    if "(" in text:  # "Dupont (née Martin)": the brackets say nothing more
+        text = " ".join(_BRACKETED.sub(r" \1 ", text).split())
     return text.strip(" -")
 
 
@@ -518,8 +520,12 @@ def _one_edit_apart(a: str, b: str) -> bool:
 # "MARTIN épouse DURAND", "Durand née Martin", "Martin ép. Durand", "Veuve Durand":
 # how administrations and older customer files write a married woman's names.
 _MARRIED = re.compile(
-    r"^(?P<a>.+?)\s+(?P<word>[ée]pouse|epse|[ée]p|n[ée]e|veuve|vve)\.?\s+(?P<b>.+)$",
+    r"^(?P<a>.+?)\s+(?P<word>[ée]pouse|[ée]pse|[ée]p|n[ée]e|veuve|vve)\.?\s+(?P<b>.+)$",
     re.IGNORECASE,
+)
+# "Dupont (née Martin)": the same words in brackets.
+_BRACKETED = re.compile(
+    r"\(\s*((?:[ée]pouse|[ée]pse|[ée]p|n[ée]e|veuve|vve)\.?\s+[^()]+?)\s*\)", re.IGNORECASE
 )
 _WIDOW = re.compile(r"^(?:veuve|vve)\.?\s+(?P<b>.+)$", re.IGNORECASE)
 
@@ -538,8 +544,10 @@ def split_married_name(last: str) -> tuple[str, str | None]:
     (('Durand', 'Martin'), ('Durand', None))
     >>> split_married_name("Le Gall"), split_married_name("Née")
     (('Le Gall', None), ('Née', None))
+    >>> split_married_name("Dupont (née Martin)")
+    ('Dupont', 'Martin')
     """
-    text = " ".join(last.split())
+    text = " ".join(_BRACKETED.sub(r" \1 ", last).split())
     married = _MARRIED.match(text)
     if married:
         a, b = married["a"].strip(" ,-"), married["b"].strip(" ,-")
