@@ -130,3 +130,40 @@ def test_a_model_learnt_on_a_small_file_is_fitted_to_the_grown_file(
 def _records(ws: Carnet) -> pl.DataFrame:
     with ws.engine.connect() as conn:
         return store_records(conn)
+
+
+def test_a_maiden_name_in_one_file_meets_the_married_name_in_another(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    _import(carnet, tmp_path, SHEET)
+    # an old membership file knew Nathalie Bernard's sister by her birth name
+    _import(
+        carnet,
+        tmp_path,
+        "Prénom;Nom;Email;Date de naissance;CP;Ville\n"
+        "Agnès;FAURE;agnes.faure@wanadoo.fr;02/05/1968;13001;Marseille\n"
+        "Marc;Faure;marc.faure@free.fr;11/11/1966;13001;Marseille\n",
+        "adherents_1995.csv",
+    )
+    _import(
+        carnet,
+        tmp_path,
+        "Prénom;Nom;Email;Date de naissance;CP;Ville\n"
+        "Agnès;BONNET (née FAURE);agnes.bonnet@gmail.com;02/05/1968;75011;Paris\n",
+        "boutique.csv",
+    )
+    report = carnet.find_duplicates()
+    assert report.contacts_merged == 4  # the sheet's three, and Agnès
+    contacts = carnet.list_contacts(limit=100, include_merged=True).items
+    agnes = [c for c in contacts if c.first_name == "Agnès"]
+    assert len(agnes) == 2 and len({c.merged_into_id or c.id for c in agnes}) == 1
+    [survivor] = [c for c in agnes if c.merged_into_id is None]
+    assert survivor.attributes.get("birth_name") == "Faure"
+    # her brother shares her birth name, not her first name: apart
+    [marc] = [c for c in contacts if (c.first_name, c.last_name) == ("Marc", "Faure")]
+    assert (marc.status, marc.merged_into_id) == ("active", None)
+    # the pair's evidence: her last name is the other's birth name
+    [pair] = [
+        m for m in carnet.list_merges() if {*m.merged_ids, m.survivor_id} == {c.id for c in agnes}
+    ]
+    assert "birth name" in (pair.reason or "")

@@ -32,6 +32,7 @@ RECORD_SCHEMA: dict[str, pl.DataType] = {
     "record_id": pl.Int64(),
     "first_name": pl.String(),
     "last_name": pl.String(),
+    "birth_name": pl.String(),
     "birth_date": pl.String(),
     "emails": pl.List(pl.String),
     "emails_unparsed": pl.List(pl.String),
@@ -80,7 +81,15 @@ def store_records(conn: Connection, contact_ids: Sequence[int] | None = None) ->
     people = _frame(
         conn,
         _restrict(
-            sa.select(c.c.id, c.c.first_name, c.c.last_name, c.c.birth_date, o.c.siren)
+            sa.select(
+                c.c.id,
+                c.c.first_name,
+                c.c.last_name,
+                # kept in the attributes (the import's "née" / "Nom de jeune fille")
+                c.c.attributes["birth_name"].as_string(),
+                c.c.birth_date,
+                o.c.siren,
+            )
             .select_from(c.outerjoin(o, o.c.id == c.c.organisation_id))
             .where(c.c.status == "active"),
             c.c.id,
@@ -90,6 +99,7 @@ def store_records(conn: Connection, contact_ids: Sequence[int] | None = None) ->
             "record_id": pl.Int64,
             "first_name": pl.String,
             "last_name": pl.String,
+            "birth_name": pl.String,
             "birth_date": pl.Date,
             "siren": pl.String,
         },

@@ -468,6 +468,9 @@ class LastNameComparison(NameComparison):
     * ``last name swapped with first name`` — (Martin, Nicolas) ~ (Nicolas, Martin)
     * ``last name in the other's first-name field`` (tf) — names swapped on
       one record only: (Louis, Guigui) ~ (Guillaume, Louis)
+    * ``last name is the other's birth name`` (tf; weighs as exact) —
+      ``Martin`` ~ ``Durand`` born ``Martin`` (a maiden name in one file, the
+      married name and the birth name in another)
     * ``last name phonetic`` — ``Lefebvre`` ~ ``Lefèvre``
     * ``last name Jaro-Winkler >= 0.92`` — ``Bertrand`` ~ ``Bertarnd``
     * ``last name Jaro-Winkler >= 0.88`` — ``Girard`` ~ ``Girardot``
@@ -491,7 +494,7 @@ class LastNameComparison(NameComparison):
 
     def __init__(self) -> None:
         super().__init__("ln", "last name")
-        self.inputs = ("last_name", "first_name", "email")
+        self.inputs = ("last_name", "first_name", "email", "birth_name")
         self.name = "last_name"
         self.null_sql = (
             "(l.ln IS NULL AND r.ln IS NULL) "
@@ -518,6 +521,13 @@ class LastNameComparison(NameComparison):
                 "last name in the other's first-name field",
                 f"(r.ln IS NOT NULL AND {_swapped_on_one('l', 'r')}) "
                 f"OR (l.ln IS NOT NULL AND {_swapped_on_one('r', 'l')})",
+                0.01,
+                tf_column="ln",
+                mirrors=0,
+            ),
+            Level(
+                "last name is the other's birth name",
+                "l.ln = r.bn OR r.ln = l.bn",
                 0.01,
                 tf_column="ln",
                 mirrors=0,

@@ -8,6 +8,8 @@ column          meaning (all nullable strings unless said)
 ``record_id``   int64, unique, required
 ``first_name``  as typed (case, accents, hyphens are folded here)
 ``last_name``
+``birth_name``  a married woman's birth name (``Martin`` for Marie Durand née
+                Martin), compared with the other record's last name
 ``birth_date``  ISO ``yyyy-mm-dd``; anything else is treated as missing
 ``email``       one normalised e-mail, and/or ``emails``: list of e-mails;
                 ``emails_unparsed``: e-mails as typed that failed validation
@@ -80,6 +82,7 @@ __all__ = [
 BASE_COLUMNS: tuple[str, ...] = (
     "first_name",
     "last_name",
+    "birth_name",
     "birth_date",
     "email",
     "phone",
@@ -488,8 +491,9 @@ def _email_name_keys(emails: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame
     * ``email_letters`` -- each personal local part, letters only
       (``thomaslefevre``), so that a name can be looked for in it;
     * ``name_pairs`` -- ``first|last`` name guesses: the record's own folded
-      names, the two words of a ``word.word`` local part in both orders, and,
-      when the first name is known, what is left of the local part once the
+      names (and its first and birth names: a maiden name elsewhere), the
+      two words of a ``word.word`` local part in both orders, and, when the
+      first name is known, what is left of the local part once the
       first name (or its initial) is taken off its start or end. Blocking on
       them pairs a record without a last name with the named records whose
       e-mail or name spells the same person.
@@ -542,10 +546,16 @@ def _email_name_keys(emails: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame
         "record_id",
         pl.concat_str([_letters(pl.col("fn")), pl.lit("|"), _letters(pl.col("ln"))]).alias("g"),
     )
+    # a married woman is also her first name and birth name (the maiden record's pair)
+    born = people.select(
+        "record_id",
+        pl.concat_str([_letters(pl.col("fn")), pl.lit("|"), _letters(pl.col("bn"))]).alias("g"),
+    )
     pairs = (
         pl.concat(
             [
                 own,
+                born,
                 *(guesses.select("record_id", pl.col(f"g{i}").alias("g")) for i in range(5)),
             ]
         )
@@ -693,6 +703,7 @@ def _prepare_core(
         pl.col("record_id").cast(pl.Int64),
         _fold_distinct(df, "first_name").alias("fn"),
         _fold_distinct(df, "last_name").alias("ln"),
+        _fold_distinct(df, "birth_name").alias("bn"),
         _string(df, "birth_date").str.strip_chars().alias("dob_raw"),
         contact_list(df, "email", "emails").alias("emails_raw"),
         contact_list(df, "email_unparsed", "emails_unparsed").alias("unparsed_raw"),
@@ -788,7 +799,7 @@ def _prepare_core(
         emails.select(
             "record_id", pl.col("value").str.extract(r"^([^+@]+)[^@]*@", 1).alias("local")
         ),
-        base.select("record_id", "fn", "ln"),
+        base.select("record_id", "fn", "ln", "bn"),
     )
     typed = ~pl.col("restored")
     # a local part that may name its person: typed as such, long enough, not "contact"

@@ -33,6 +33,7 @@ PREPARED_COLUMNS: tuple[str, ...] = (
     "record_id",
     "fn",
     "ln",
+    "bn",
     "postcode",
     "city",
     "street",
