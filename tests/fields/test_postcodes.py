@@ -63,6 +63,41 @@ def test_formats(raw: str, country: str, normalised: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "country", "normalised"),
+    [("B-1000", "BE", "1000"), ("CH-1200", "CH", "1200"), ("L-1234", "LU", "1234"),
+     ("D-10115", "DE", "10115"), ("E-28001", "ES", "28001")],
+)
+def test_a_foreign_prefix_names_the_country(raw: str, country: str, normalised: str) -> None:
+    """Checked with the default country (FR), "B-1000" is Brussels, not 01000."""
+    verdict = check_postcode(raw, country="FR")
+    assert verdict.ok and verdict.normalised == normalised
+    assert "country_from_prefix" in verdict.flags and "repaired" not in verdict.flags
+    assert verdict.details["country"] == country
+    # a French sign on a French code, or Monaco's, changes nothing
+    assert check_postcode("F-75015").flags == frozenset()
+    assert "country_from_prefix" not in check_postcode("MC-98000").flags
+
+
+def test_an_address_takes_the_country_of_its_postcode_prefix() -> None:
+    from carnet.contact_points import address_point
+    from carnet.fields.catalog import default_catalog
+    from carnet.fields.verdict import Verdict
+
+    def parts(**values: str) -> dict[str, Verdict]:
+        return {k: Verdict.valid(v, v) for k, v in values.items()}
+
+    field = default_catalog()["postcode"]
+    brussels = address_point(
+        field, parts(address_line1="Rue Neuve 12", postcode="B-1000", city="Bruxelles"), "FR"
+    )
+    assert brussels.parts["country"] == "BE" and brussels.parts["postcode"] == "1000"
+    assert brussels.verdict.normalised == "RUE NEUVE 12|1000|BRUXELLES|BE"
+    # a country column of the file is kept as given
+    given = address_point(field, parts(postcode="B-1000", city="Bruxelles", country="BE"), "FR")
+    assert given.parts["country"] == "BE"
+
+
+@pytest.mark.parametrize(
     ("raw", "country", "error"),
     [
         ("00123", "FR", InvalidComponent),

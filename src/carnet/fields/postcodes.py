@@ -11,7 +11,10 @@ Eircode ``D02 X285``; Canada ``K1A 0B1``; Andorra ``AD500``. French overseas
 territories given with their own ISO code (GP, MQ, GF, RE, YT, PM, BL, MF, WF,
 PF, NC) use the French format with their 97x/98x prefix. Other countries: 2 to
 10 letters and digits, accepted without a format check (flag ``unchecked``).
-A country prefix (``F-75015``, ``L-1234``, ``B-1000``) is dropped.
+A country prefix (``F-75015``, ``L-1234``, ``B-1000``) is dropped; one naming
+another country than the one given makes the code that country's (``B-1000``
+checked with FR is Brussels, flag ``country_from_prefix``, the country in
+``details``), not a French code that lost its leading zero.
 
 French repairs: a 4-digit code lost its leading zero in a spreadsheet
 (``1400`` → ``01400``, flag ``repaired``); ``75 015`` → ``75015``.
@@ -138,7 +141,16 @@ for _country, _pattern, _fmt, _example in [
 _FRENCH = frozenset({"FR", "MC", *_FR_OVERSEAS})
 #: Countries with French five-digit postcodes (France, Monaco, overseas departments).
 FRENCH_COUNTRIES = _FRENCH
-_PREFIX = re.compile(r"^(?:[A-Z]{1,2})\s*-\s*(?=\d)")
+_PREFIX = re.compile(r"^(?P<cc>[A-Z]{1,3})\s*-\s*(?=\d)")
+#: Country prefixes of postcodes as letters are addressed across Europe
+#: (``B-1000``, ``CH-1200``, ``L-1234``): the distinguishing sign of the country.
+_PREFIX_COUNTRIES = {
+    "F": "FR", "FR": "FR", "MC": "MC", "B": "BE", "BE": "BE", "CH": "CH", "L": "LU",
+    "LU": "LU", "D": "DE", "DE": "DE", "E": "ES", "ES": "ES", "I": "IT", "IT": "IT",
+    "NL": "NL", "A": "AT", "AT": "AT", "P": "PT", "PT": "PT", "AND": "AD", "AD": "AD",
+    "DK": "DK", "S": "SE", "SE": "SE", "N": "NO", "NO": "NO", "FIN": "FI", "FI": "FI",
+    "PL": "PL", "CZ": "CZ", "SK": "SK", "H": "HU", "HU": "HU", "GR": "GR", "IRL": "IE",
+}  # fmt: skip
 _TRAILING_TEXT = re.compile(r"^(\d{4,5})\s+([^\d].*)$")
 
 
@@ -458,6 +470,14 @@ def _check(raw: object, country: str, city: str | None, table: PostcodeTable | N
         reasons.append(f"The city {found_city} was written in the postcode field.")
         details["city"] = found_city
         city = city or found_city
+    prefix = _PREFIX.match(value.upper())
+    sign = prefix["cc"] if prefix else ""
+    named = _PREFIX_COUNTRIES.get(sign)
+    if named is not None and named != country and not {named, country} <= _FRENCH:
+        # "B-1000" is Brussels, not 01000 with its leading zero lost
+        flags.add("country_from_prefix")
+        reasons.append(f"The prefix {sign}- says the country is {named}.")
+        country = details["country"] = named
     compact, repaired = _compact(value, country)
     spec = FORMATS.get(country)
     if spec is None:
