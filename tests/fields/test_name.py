@@ -164,6 +164,16 @@ def test_gender_hint(civility: str | None, gender: str | None) -> None:
         ("Fatima ait ahmed", (None, "Fatima", "Ait Ahmed")),
         ("Ben Dupont", (None, "Ben", "Dupont")),
         ("HAMEL BEN", (None, "Ben", "Hamel")),
+        # the last name first, starting with its particle
+        ("Le Goff Yann", (None, "Yann", "Le Goff")),
+        ("Le Goff", (None, "", "Le Goff")),
+        ("de la Fontaine Jean-Pierre", (None, "Jean-Pierre", "de La Fontaine")),
+        ("Da Silva Maria", (None, "Maria", "Da Silva")),
+        ("El Amrani Mohamed", (None, "Mohamed", "El Amrani")),
+        ("Mme Le Goff Anne", ("Mme", "Anne", "Le Goff")),
+        # a household, a remark in brackets
+        ("Famille Martin", (None, "", "Martin")),
+        ("Dupont Jean (Direction)", (None, "Jean", "Dupont")),
     ],
 )
 def test_split_full_name(raw: str, expected: tuple[str | None, str, str]) -> None:

@@ -181,6 +181,12 @@ _SPLIT_PARTICLES = (
     | _ARABIC_PARTICLES
     | {"d'", "van", "von", "da", "di", "del", "dos"}
 )
+#: A name that starts with one of these starts with its last name ("Le Goff Yann");
+#: not the Arabic particles: "Ben Dupont" is Ben.
+_LEADING_PARTICLES = _FRENCH_PARTICLES | _ARTICLES | {"van", "von", "da", "di", "del", "dos"}
+#: Words naming a household before its name.
+_HOUSEHOLD_WORDS = frozenset({"famille", "fam", "foyer"})
+_REMARK = re.compile(r"\s*\([^()]*\)")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _PLACEHOLDERS = frozenset(
     """
@@ -600,7 +606,8 @@ def split_full_name(raw: str) -> tuple[str | None, str, str]:
     ('M.', '', 'Martin')
     """
     rest, civility = _strip_civilities(_clean(raw))
-    rest = _clean(rest)
+    # a remark in brackets is no part of the name: "Dupont Jean (Direction)"
+    rest = _clean(_REMARK.sub(" ", rest)) if "(" in rest else _clean(rest)
 
     def done(first: str, last: str) -> tuple[str | None, str, str]:
         return civility, _case(_clean(first)) if first else "", _case(_clean(last)) if last else ""
@@ -609,10 +616,25 @@ def split_full_name(raw: str) -> tuple[str | None, str, str]:
         last, _, first = rest.partition(",")
         return done(first.replace(",", " "), last)
     tokens = rest.split()
+    if len(tokens) > 1 and tokens[0].lower().rstrip(".") in _HOUSEHOLD_WORDS:
+        tokens = tokens[1:]  # "Famille Martin": a household, known by its name
     if not tokens:
         return civility, "", ""
     if len(tokens) == 1:
         return done("", tokens[0])
+    lead = tokens[0].lower()
+    if (
+        lead in _LEADING_PARTICLES
+        or lead.startswith("d'")
+        or (lead in _ARABIC_PARTICLES and len(tokens) > 2 and is_first_name(tokens[-1]))
+    ):
+        # "Le Goff Yann", "DE LA FONTAINE Jean", "El Amrani Mohamed": the name starts
+        # with its particle; the first names, if any, are the known ones at the end
+        # ("Ben Dupont" is Ben: two words after an Arabic particle are needed)
+        k = len(tokens)
+        while k > 1 and is_first_name(tokens[k - 1]):
+            k -= 1
+        return done(" ".join(tokens[k:]), " ".join(tokens[:k]))
     upper = [_is_upper_token(t) for t in tokens]
     if any(upper) and not all(upper):
         start = upper.index(True)
