@@ -351,6 +351,11 @@ def _missing_at(text: str) -> str | None:
     return None
 
 
+def _is_valid(address: str) -> bool:
+    """True when ``address`` (lower-case, no blanks) passes the syntax check."""
+    return not isinstance(_syntax(address), str)
+
+
 def _repaired(local: str, domain: str) -> str | None:
     """A valid address for one spoilt by stray punctuation, else None.
 
@@ -465,7 +470,7 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
             value, others = parts[0], tuple(p.lower() for p in parts)
     if "@" not in value:
         suggestion = _missing_at(value)
-        if suggestion is not None:
+        if suggestion is not None and _is_valid(suggestion):
             return _common.invalid(
                 text,
                 "The email address has no @-sign.",
@@ -474,11 +479,11 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
             )
         return _common.invalid(text, "The email address has no @-sign.")
     if value.count("@") > 1 and "@@" in value and value.count("@") == 2:
-        single = value.replace("@@", "@")
+        single = "".join(value.replace("@@", "@").split()).lower()
         return _common.invalid(
             text,
             "The email address is not valid. It must have exactly one @-sign.",
-            suggestions=("".join(single.split()).lower(),),
+            suggestions=(single,) if _is_valid(single) else (),
         )
     if _WHITESPACE.search(value):
         value = "".join(value.split())
@@ -493,7 +498,7 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
         local, _, domain = value.rpartition("@")
         fixed = suggest_domain(domain)
         proposed = (f"{local}@{fixed}",) if fixed and local else ()
-        if proposed and isinstance(_syntax(proposed[0]), str):
+        if proposed and not _is_valid(proposed[0]):
             proposed = ()  # the domain was not all that was wrong
         if not proposed:
             repaired = _repaired(local, domain)
@@ -601,7 +606,8 @@ def _usable(
     looked at when there is no typo.
     """
     details = {"domain": normalised.rpartition("@")[2]}
-    suggestions: tuple[str, ...] = others[1:] if others else ()
+    # the cell's other addresses, those that are addresses
+    suggestions: tuple[str, ...] = tuple(o for o in others[1:] if _is_valid(o))
     if fixed is not None:
         flags.add("typo")
         reasons.append(f"The domain {domain} looks like a typo of {fixed}.")
