@@ -107,8 +107,11 @@ def estimate_u(
 
     Each comparison's level counts are smoothed towards its reference u
     (:mod:`carnet.match.reference`) as if ``reference_pairs`` more pairs had
-    been drawn from the reference; a comparison the reference does not know,
-    or no reference, gets one pair spread evenly over its levels.
+    been drawn from the reference, but no level goes below one pair spread
+    evenly over the levels (the file's own resolution: a level never seen
+    among a million pairs keeps about 1e-7, as without a reference). A
+    comparison the reference does not know, or no reference, gets that pair
+    spread evenly.
 
     Returns:
         u per comparison, and the number of pairs sampled.
@@ -148,10 +151,16 @@ def estimate_u(
         for g, c in counts.iter_rows():
             vec[int(g)] += float(c)
         prior = reference_vector(comp, reference) if reference and reference_pairs else None
+        drawn = vec.sum()
+        floor = 1.0 / k / (drawn + 1.0)  # one pair spread over the levels
         if prior is None:
-            vec = (vec + 1.0 / k) / (vec.sum() + 1.0)
+            vec = vec / (drawn + 1.0) + floor
         else:
-            vec = (vec + reference_pairs * prior) / (vec.sum() + reference_pairs)
+            # never below the file's own resolution: a level its pairs never show
+            # keeps the one-pair floor (a million pairs: about 1e-7), not a
+            # thousandth of the reference's own floor
+            vec = np.maximum((vec + reference_pairs * prior) / (drawn + reference_pairs), floor)
+            vec = vec / vec.sum()
         u[comp.name] = [float(x) for x in vec]
     return u, int(pairs.height)
 
