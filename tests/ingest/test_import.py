@@ -365,6 +365,10 @@ def test_a_file_whose_accents_were_decoded_twice_is_read_as_meant(
     report = carnet.import_file(path)
     assert report.counts["inserted"] == 2
     assert report.verdicts["first_name"] == {"warning": 1, "valid": 1}
+    # the import says so once, with an example
+    [warning] = [w for w in report.warnings if "wrong encoding" in w]
+    assert warning.startswith("4 distinct values (city, first_name, job_title, last_name)")
+    assert "'FranÃ§ois' for 'François'" in warning
     francois, joao = (carnet.search_contacts(n)[0] for n in ("f.lefevre", "joao@"))
     assert (francois.first_name, francois.last_name) == ("François", "Lefèvre")
     assert francois.addresses[0].city == "Orléans"

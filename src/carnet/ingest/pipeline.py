@@ -250,6 +250,7 @@ class ImportRun:
                 if progress:
                     progress(len(records), None)
         report.warnings.extend(self.table.stats.warnings)
+        self._warn_encoding(report)
         report.rows = sum(total.values())
         report.counts = {k: total.get(k, 0) for k in OUTCOMES}
         report.verdicts = self.builder.summary()
@@ -441,8 +442,14 @@ class ImportRun:
         report.verdicts = self.builder.summary()
         report.swapped_names = self.builder.swapped
         report.warnings.extend(self.table.stats.warnings)
+        self._warn_encoding(report)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _warn_encoding(self, report: ImportReport) -> None:
+        warning = self.builder.encoding_warning()
+        if warning is not None:
+            report.warnings.append(warning)
 
 
 def _sample(record: RowRecord, outcome: Outcome) -> dict[str, Any]:

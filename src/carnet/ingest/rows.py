@@ -202,6 +202,21 @@ class RowBuilder:
                 counts[status] = counts.get(status, 0) + n
         return out
 
+    def encoding_warning(self) -> str | None:
+        """What to tell the user when cells had their accents repaired, else None."""
+        fixed = [c for c in self.checkers.values() if c.repaired_count]
+        if not fixed:
+            return None
+        count = sum(c.repaired_count for c in fixed)
+        fields = ", ".join(sorted({c.field.name for c in fixed}))
+        raw, meant = next(pair for c in fixed for pair in c.repaired)
+        return (
+            f"{count:,} distinct values ({fields}) had accents decoded with the wrong "
+            f"encoding, e.g. {raw!r} for {meant!r}: the file was saved as UTF-8 after being "
+            f"opened as Windows-1252. They were repaired (flag 'encoding'); the cells are "
+            f"kept as written in the import's rows."
+        )
+
     # -- one column -----------------------------------------------------------------------
 
     @staticmethod

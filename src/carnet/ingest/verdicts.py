@@ -113,6 +113,9 @@ class ColumnChecker:
         )
         self.counts: Counter[Status] = Counter()
         self.checked = 0
+        # distinct values whose accents were repaired (see _repaired_encoding)
+        self.repaired: list[tuple[str, str]] = []
+        self.repaired_count = 0
 
     def column(self, values: Sequence[str | None]) -> list[Verdict]:
         """One verdict per value, in order; counts each cell's status."""
@@ -128,8 +131,11 @@ class ColumnChecker:
             found = self._total(inputs)
         else:
             found = [self._one(value) for value in inputs]
-        for i in repaired:
+        for i, text in repaired.items():
             found[i] = _with_repair_noted(found[i], fresh[i] or "")
+            if len(self.repaired) < 3:  # examples for the import's warning
+                self.repaired.append((fresh[i] or "", text))
+        self.repaired_count += len(repaired)
         # a value with Excel's text marker gets the verdict of the value after it (whose
         # raw is that value: the file's own cell stays in the import's row record)
         cache.update(zip(fresh, found, strict=True))
