@@ -41,6 +41,10 @@ def table() -> PostcodeTable:
         ("BP 123", "BP 123"),
         ("Rue Neuve 5", "RUE NEUVE 5"),
         ("12 rue Ste-Catherine", "12 RUE SAINTE CATHERINE"),
+        # "N°" with punctuation or a control character after it (hypothesis found
+        # "NO\x080": "NO 0" once, "0" the second time)
+        ("NO.12 rue X", "12 RUE X"),
+        ("NO\x080", "0"),
     ],
 )
 def test_normalise(raw: str, normalised: str) -> None:

@@ -225,6 +225,8 @@ def afnor_text(text: str) -> str:
     value = value.replace("’", " ").replace("'", " ")
     value = _NUMERO.sub(" ", value)
     value = _PUNCTUATION.sub(" ", value)
+    # again: punctuation gone, "NO.12" is "NO 12" (and the result stays as it is)
+    value = _NUMERO.sub(" ", value)
     return " ".join(value.split())
 
 
