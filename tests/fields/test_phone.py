@@ -201,3 +201,12 @@ def test_check_many_computes_each_number_once() -> None:
     assert len(result) == 4
     assert result["junk"].status is Status.INVALID
     assert result[None].status is Status.EMPTY
+
+
+def test_a_phone_excel_wrote_in_scientific_notation() -> None:
+    lost = phone.check("6,12346E+08")
+    assert lost.status is Status.INVALID and "scientific_notation" in lost.flags
+    assert "last digits are lost" in lost.reasons[0]
+    # every digit still there: read (a French mobile that lost its 0 as a number)
+    assert phone.check("6.12345678E+08").normalised == "+33612345678"
+    assert phone.check("3.3612345678E+10").normalised == "+33612345678"

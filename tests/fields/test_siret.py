@@ -45,3 +45,14 @@ def test_invalid(raw: str, error: type[Exception]) -> None:
 def test_format_and_check_many() -> None:
     assert siret.format("73282932000074") == "732 829 320 00074"
     assert len(siret.check_many(["73282932000074", None, None])) == 2
+
+
+@pytest.mark.parametrize("cell", ["5,52101E+13", "5.52100554E+13", "5,5210055E+13"])
+def test_a_siret_excel_wrote_in_scientific_notation_says_what_to_do(cell: str) -> None:
+    verdict = siret.check(cell)
+    assert verdict.status is Status.INVALID and "scientific_notation" in verdict.flags
+    assert "Format the column as text" in verdict.reasons[0]
+
+
+def test_a_siret_in_scientific_notation_with_every_digit_is_read() -> None:
+    assert siret.check("5.5210055400013E+13").normalised == "55210055400013"

@@ -10,6 +10,7 @@ or ``component``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -68,6 +69,51 @@ def as_text(raw: object) -> str | None:
         return str(raw)
     except Exception:  # a hostile __str__ must not break a check
         return None
+
+
+_SCIENTIFIC = re.compile(r"^\s*\+?(\d+)(?:[.,](\d+))?\s*[eE]\s*\+?\s*(\d{1,3})\s*$")
+
+
+def from_scientific(raw: str) -> str:
+    """The digits of a number Excel wrote in scientific notation when none is lost.
+
+    ``5.5210055400013E+13`` holds all 14 digits of a SIRET; ``5,52101E+13``
+    does not (see :func:`scientific_notation`). Anything else is returned as
+    it is.
+
+    >>> from_scientific("5.5210055400013E+13"), from_scientific("5,52101E+13")
+    ('55210055400013', '5,52101E+13')
+    """
+    match = _SCIENTIFIC.match(raw) if ("E" in raw or "e" in raw) else None
+    if match is None:
+        return raw
+    whole, fraction, exponent = match[1], match[2] or "", int(match[3])
+    if len(fraction) != exponent:  # digits missing (or a fraction left)
+        return raw
+    return (whole + fraction).lstrip("0") or "0"
+
+
+def scientific_notation(raw: str | None, what: str) -> Verdict | None:
+    """The invalid verdict of a number Excel wrote in scientific notation, else None.
+
+    A SIRET, a SIREN or a phone in a cell formatted as a number is shown and
+    exported as ``5,52101E+13``: its last digits are gone, and only the file
+    the data came from can give them back.
+
+    >>> scientific_notation("5,52101E+13", "SIRET").reasons[0][:38]
+    'Excel wrote this SIRET as 5,52101E+13:'
+    >>> scientific_notation("55210055400013", "SIRET") is None
+    True
+    """
+    if raw is None or ("E" not in raw and "e" not in raw) or not _SCIENTIFIC.match(raw):
+        return None
+    return invalid(
+        raw,
+        f"Excel wrote this {what} as {raw.strip()}: its last digits are lost. Format the "
+        f"column as text in the spreadsheet (or export it from the source again) and "
+        f"re-import the file.",
+        flags={"scientific_notation"},
+    )
 
 
 def invalid(

@@ -196,7 +196,7 @@ def _check(raw: object, region: str) -> Verdict:
             return plain
     if text is None or blank(text):
         return Verdict.empty(text)
-    value = text.strip()
+    value = _common.from_scientific(text.strip())
     if value.endswith(".0") and value[:-2].isdigit():  # a number read as a float by Excel
         value = value[:-2]
     flags: set[str] = set()
@@ -228,7 +228,9 @@ def _check(raw: object, region: str) -> Verdict:
             details["others"] = "\n".join(p.strip() for p in parts[1:])
             value = parts[0]
         if not _ALLOWED.issuperset(value):
-            return _common.invalid(text, "The phone number contains letters or symbols.")
+            return _common.scientific_notation(text, "phone number") or _common.invalid(
+                text, "The phone number contains letters or symbols."
+            )
         digits = value.translate(_DIGITS)
     digit_count = len(digits)
     if digit_count < 6:

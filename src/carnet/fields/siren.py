@@ -55,9 +55,11 @@ def check(raw: str | None) -> Verdict:
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
-    value = _compact(text)
+    value = _compact(_common.from_scientific(text))
     if not value.isdigit() or not value.isascii():
-        return _common.invalid(text, "A SIREN has only digits (9 of them).")
+        return _common.scientific_notation(text, "SIREN") or _common.invalid(
+            text, "A SIREN has only digits (9 of them)."
+        )
     if len(value) == 14:
         suggestion = (value[:9],) if _siret.is_valid(value) else ()
         return _common.invalid(

@@ -46,9 +46,11 @@ def check(raw: str | None) -> Verdict:
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
-    value = re.sub(r"[\s.\-/]", "", _PREFIX.sub("", text))
+    value = re.sub(r"[\s.\-/]", "", _PREFIX.sub("", _common.from_scientific(text)))
     if not value.isdigit() or not value.isascii():
-        return _common.invalid(text, "A SIRET has only digits (14 of them).")
+        return _common.scientific_notation(text, "SIRET") or _common.invalid(
+            text, "A SIRET has only digits (14 of them)."
+        )
     if len(value) == 9:
         # a SIREN in a SIRET column: a valid one is the organisation's (details["siren"])
         is_siren = _siren.is_valid(value)
