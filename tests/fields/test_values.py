@@ -11,6 +11,7 @@ from carnet.fields.values import checker_for
 from carnet.fields.verdict import Status
 
 CHECK_FLAG = checker_for(default_catalog()["optin_newsletter"], "FR")
+CHECK_GENDER = checker_for(default_catalog()["gender"], "FR")
 
 
 @pytest.mark.parametrize(
@@ -57,3 +58,18 @@ def test_an_npai_cell_says_whether_mail_came_back(raw: str, value: str) -> None:
 def test_an_npai_date_is_kept() -> None:
     assert CHECK_NPAI("12/03/2024").details["date"] == "2024-03-12"
     assert CHECK_NPAI("peut-être").status is Status.INVALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("F", "female"), ("Homme", "male"), ("Mme", "female"), ("X", "other"),
+     # INSEE's sex code (the first digit of a social security number)
+     ("1", "male"), ("2", "female")],
+)
+def test_gender_values(raw: str, value: str) -> None:
+    assert CHECK_GENDER(raw).normalised == value
+
+
+@pytest.mark.parametrize("raw", ["NC", "N.C.", "Non communiqué", "?", "Ne se prononce pas"])
+def test_a_gender_not_given_is_no_value_rather_than_an_invalid_one(raw: str) -> None:
+    assert CHECK_GENDER(raw).status is Status.EMPTY

@@ -71,7 +71,12 @@ _GENDERS = {
     "x": "other",
     "nb": "other",
     "non binaire": "other",
+    # INSEE's sex code, the first digit of a French social security number
+    "1": "male",
+    "2": "female",
 }
+#: Gender cells that say the person did not answer: no value, not an invalid one.
+_NO_GENDER = {"nc", "n c", "non communique", "inconnu", "ne se prononce pas", "nsp", "?"}
 _LANGUAGES = {
     "francais": "fr",
     "french": "fr",
@@ -228,6 +233,8 @@ def _check_choice(field: Field, raw: str) -> Verdict:
         found = _GENDERS.get(key)
         if found:
             return Verdict.valid(raw, found)
+        if key in _NO_GENDER or raw.strip() == "?":
+            return Verdict.empty(raw)
     if field.name == "language":
         found = _LANGUAGES.get(key, key if len(key) == 2 else None)
         if found and (not field.choices or found in field.choices):
