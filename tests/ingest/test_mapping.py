@@ -51,6 +51,9 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Inscrit Bloctel", "optout_phone"), ("Ne pas appeler", "optout_phone"),
         ("Opt-out email", "optout_email"), ("Liste Robinson", "optout_post"),
         ("Ne pas contacter", "optout_all"), ("Refus prospection", "optout_all"),
+        ("Appartement", "address_line2"), ("Poste occupé", "job_title"),
+        ("Id client", "external_id"), ("N° adhérent", "loyalty_id"), ("Mobile perso", "mobile"),
+        ("Tél perso", "phone"), ("Date du dernier achat", "last_activity"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:
