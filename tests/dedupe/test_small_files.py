@@ -45,14 +45,17 @@ def _import(ws: Carnet, tmp_path: Path, text: str, name: str = "salon.csv") -> N
     ws.import_file(path)
 
 
-def _groups(ws: Carnet) -> set[frozenset[str]]:
-    """Each active contact's name, with the names of the contacts merged into it."""
+def _names(ws: Carnet) -> dict[int, str]:
+    """Each contact's name as imported (taken before the merges rewrite survivors)."""
+    return {c.id: f"{c.first_name} {c.last_name}" for c in ws.list_contacts(limit=1000).items}
+
+
+def _groups(ws: Carnet, names: dict[int, str]) -> set[frozenset[str]]:
+    """Each active contact's imported name, with those of the contacts merged into it."""
     contacts = ws.list_contacts(limit=1000, sort="id", include_merged=True).items
-    names = {c.id: f"{c.first_name} {c.last_name}" for c in contacts}
     groups: dict[int, set[str]] = {}
     for c in contacts:
-        root = c.merged_into_id or c.id
-        groups.setdefault(root, set()).add(names[c.id])
+        groups.setdefault(c.merged_into_id or c.id, set()).add(names[c.id])
     return {frozenset(g) for g in groups.values()}
 
 
@@ -60,10 +63,11 @@ def test_a_trade_show_sheet_merges_its_duplicates_and_not_its_households(
     carnet: Carnet, tmp_path: Path
 ) -> None:
     _import(carnet, tmp_path, SHEET)
+    names = _names(carnet)
     report = carnet.find_duplicates()
     assert report.contacts == 13
     assert (report.clusters, report.contacts_merged) == (3, 3)
-    merged = {g for g in _groups(carnet) if len(g) > 1}
+    merged = {g for g in _groups(carnet, names) if len(g) > 1}
     assert merged == {
         frozenset({"Sophie Lefèvre", "Sophie Lefevre"}),
         frozenset({"Nathalie Bernard", "Nathalie Bernard-Petit"}),
