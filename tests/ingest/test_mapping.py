@@ -54,6 +54,9 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Appartement", "address_line2"), ("Poste occupé", "job_title"),
         ("Id client", "external_id"), ("N° adhérent", "loyalty_id"), ("Mobile perso", "mobile"),
         ("Tél perso", "phone"), ("Date du dernier achat", "last_activity"),
+        ("Adresse complète", "address_line1"), ("Pays / Région", "country"),
+        ("N° de portable", "mobile"), ("Date anniversaire", "birth_date"),
+        ("Nom marital", "last_name"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:
