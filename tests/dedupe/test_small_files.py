@@ -171,3 +171,23 @@ def test_a_maiden_name_in_one_file_meets_the_married_name_in_another(
         m for m in carnet.list_merges() if {*m.merged_ids, m.survivor_id} == {c.id for c in agnes}
     ]
     assert "birth name" in (pair.reason or "")
+
+
+def test_an_import_keeps_the_saved_model_when_it_cannot_learn_again(
+    carnet: Carnet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows are written by then: a model that fails to train must not fail the import."""
+    from carnet.match import Matcher, MatchModelError
+
+    _import(carnet, tmp_path, SHEET)
+    carnet.find_duplicates()
+    small = carnet.match_model()
+    assert small is not None
+
+    def cannot(self: Matcher, records: object) -> None:
+        raise MatchModelError("no pairs to learn from")
+
+    monkeypatch.setattr(Matcher, "train", cannot)
+    _import(carnet, tmp_path, _people(0, 30), "b.csv")  # past twice the model's 13 contacts
+    assert carnet.match_model() == small  # kept as saved (refitted for the run only)
+    assert len(carnet.list_contacts(limit=100).items) == 10 + 30

@@ -571,10 +571,14 @@ class DedupeMixin:
         """
         n = records.height
         if n > MODEL_GROWTH * max(model.n_records, 1):
-            model = self._train(self._matcher(auto, review), records)
-            with self.engine.begin() as conn:
-                self._save_model(conn, model)
-            return model
+            try:
+                learnt = self._train(self._matcher(auto, review), records)
+            except InvalidValueError:
+                learnt = None  # the import's rows are written: keep the saved model, refitted
+            if learnt is not None:
+                with self.engine.begin() as conn:
+                    self._save_model(conn, learnt)
+                return learnt
         if model.n_records > 1 and n > 1 and n != model.n_records:
             prior = min(model.prior * (model.n_records - 1) / (n - 1), 0.5)
             model = replace(model, prior=prior)
