@@ -281,7 +281,10 @@ def test_first_name_typo_is_symmetric_and_never_raises(a: str, b: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "civility"), [("Madame", "Mme"), ("Mme.", "Mme"), ("Mr", "M."), ("MONSIEUR", "M.")]
+    ("raw", "civility"),
+    [("Madame", "Mme"), ("Mme.", "Mme"), ("Mr", "M."), ("MONSIEUR", "M."),
+     # a civility and a placeholder (hypothesis found "M.NA": "Na" once, nothing after)
+     ("M.NA", "M."), ("Mme N/A", "Mme")],
 )
 def test_a_name_cell_holding_only_a_civility(raw: str, civility: str) -> None:
     verdict = name.check(raw, part="first")

@@ -210,3 +210,19 @@ def test_a_phone_excel_wrote_in_scientific_notation() -> None:
     # every digit still there: read (a French mobile that lost its 0 as a number)
     assert phone.check("6.12345678E+08").normalised == "+33612345678"
     assert phone.check("3.3612345678E+10").normalised == "+33612345678"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["06 12 34 56 78 - M. Dupont", "Dupont : 06 12 34 56 78", "06 12 34 56 78 (après 18h)",
+     "+33 6 12 34 56 78 chez sa mère"],
+)
+def test_one_number_among_words_is_read(cell: str) -> None:
+    verdict = phone.check(cell)
+    assert verdict.normalised == "+33612345678" and "cleaned" in verdict.flags
+
+
+def test_a_letter_glued_to_the_digits_is_no_word_around_them() -> None:
+    assert phone.check("06 12 34 56 7A").status is Status.INVALID
+    # two numbers among words: which one is meant is not said
+    assert phone.check("Tel 06 12 34 56 78 ou 01 45 67 89 10 le soir").status is Status.INVALID

@@ -361,6 +361,8 @@ def _check(raw: object, part: str) -> Verdict:
     cleaned, normalised, civility = _normalise(text)
     # what is left once leading civilities are gone ("M. Mme" leaves "Mme")
     alone = _civility_alone(cleaned) if cleaned else None
+    if alone is None and civility is not None and normalised and blank(normalised):
+        alone = civility  # "M. NA": a civility and a placeholder, no name
     if alone is not None:
         # "Madame" in the first-name column, "Mme." in the last name: a civility
         # (the import uses it), no name

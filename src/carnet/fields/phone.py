@@ -111,6 +111,22 @@ _LABEL = re.compile(
     r"|bureau|bur|pro|perso|fax|standard|ligne\s+directe|phone|home|work|office)\b\.?\s*:?",
     re.IGNORECASE,
 )
+#: A run of digits and separators that may be one phone number.
+_NUMBER_RUN = re.compile(r"\+?[0-9][0-9 .\-/\u00a0]*[0-9]")
+def _number_runs(text: str) -> list[str]:
+    """The runs of digits and separators in ``text`` that may each be a phone number:
+    eight digits or more, not glued to a letter ("7A" is a typo, not a word after)."""
+    runs = []
+    for match in _NUMBER_RUN.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        if before.isalpha() or after.isalpha():
+            continue
+        if len(match.group(0).translate(_DIGITS)) >= 8:
+            runs.append(match.group(0))
+    return runs
+
+
 _MULTI = re.compile(r"\s*(?:[;,|/]|\bou\b|\bor\b|\bet\b)\s*", re.IGNORECASE)
 _DIGITS = str.maketrans("", "", "+()-./ \u00a0\u202f\u2009\t")
 
@@ -228,9 +244,17 @@ def _check(raw: object, region: str) -> Verdict:
             details["others"] = "\n".join(p.strip() for p in parts[1:])
             value = parts[0]
         if not _ALLOWED.issuperset(value):
-            return _common.scientific_notation(text, "phone number") or _common.invalid(
-                text, "The phone number contains letters or symbols."
-            )
+            found = _common.scientific_notation(text, "phone number")
+            if found is not None:
+                return found
+            # "06 12 34 56 78 - M. Dupont", "06 … (après 18h)": one number among words
+            runs = _number_runs(value)
+            if len(runs) != 1:
+                return _common.invalid(text, "The phone number contains letters or symbols.")
+            value = runs[0]
+            if "cleaned" not in flags:
+                flags.add("cleaned")
+                reasons.append("Words around the number were removed.")
         digits = value.translate(_DIGITS)
     digit_count = len(digits)
     if digit_count < 6:
