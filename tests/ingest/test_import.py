@@ -352,6 +352,37 @@ def test_every_number_of_a_cell_is_kept_and_a_civility_in_a_name_is_used(
     assert roux.attributes["invalid_values"] == {"first_name": "Madame"}
 
 
+def test_a_whole_name_in_one_name_cell_is_split_when_plain(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "adherents.csv",
+        ["Nom", "Prénom", "Email"],
+        [["DUPONT Jean", "", "jd@free.fr"], ["LE GOFF Yann", "", "ylg@free.fr"],
+         ["", "Jean-Pierre Durand", "jpd@free.fr"],
+         # not plain: both are first names, a family name, a compound first name, an initial
+         ["Bernard Marie", "", "mb@free.fr"], ["Ben Ali", "", "ba@free.fr"],
+         ["Le Gall", "", "lg@free.fr"], ["", "Marie Claire", "mc@free.fr"],
+         ["", "Jean D.", "jdd@free.fr"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 8
+    names = {
+        c.emails[0].normalised: (c.first_name, c.last_name)
+        for c in carnet.list_contacts(limit=20).items
+    }
+    assert names == {
+        "jd@free.fr": ("Jean", "Dupont"),
+        "ylg@free.fr": ("Yann", "Le Goff"),
+        "jpd@free.fr": ("Jean-Pierre", "Durand"),
+        "mb@free.fr": (None, "Bernard Marie"),
+        "ba@free.fr": (None, "Ben Ali"),
+        "lg@free.fr": (None, "Le Gall"),
+        "mc@free.fr": ("Marie Claire", None),
+        "jdd@free.fr": ("Jean D.", None),
+    }
+
+
 def test_a_file_whose_accents_were_decoded_twice_is_read_as_meant(
     carnet: Carnet, tmp_path: Path
 ) -> None:

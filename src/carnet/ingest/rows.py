@@ -9,6 +9,7 @@ nothing is lost. It also says whether the row can be used at all and why not.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -134,6 +135,7 @@ class RowBuilder:
                     ColumnChecker(plan.field, country, email_dns_timeout=email_dns_timeout),
                 )
         self._full_names: dict[str, tuple[str | None, str, str]] = {}
+        self._one_cell_names: dict[str, tuple[str, str] | None] = {}
         self._addresses: dict[tuple[tuple[str, str | None], ...], PendingPoint] = {}
         self._typed_cache: dict[str, dict[str | None, Any]] = {}
         self.swapped = 0
@@ -312,6 +314,7 @@ class RowBuilder:
     def _finish(self, record: RowRecord, address: dict[str, Verdict] | None) -> None:
         if address and has_address(address):
             record.address = self._address(address)
+        self._split_name_in_one_cell(record)
         self._fix_swapped_names(record)
         self._split_married_name(record)
         if record.invalid_values:
@@ -361,6 +364,34 @@ class RowBuilder:
         if last:
             record.columns.setdefault("last_name", last)
 
+    def _split_name_in_one_cell(self, record: RowRecord) -> None:
+        """"Dupont Jean" in the last-name column and nothing in the first-name one (or
+        "Jean Dupont" the other way round): the whole name in one cell.
+
+        Split only when the file says nothing else and the names make it plain: the
+        first name found is a first name in its own right and the rest holds none
+        ("Bernard Marie" and "Ben Ali" stay as written).
+        """
+        first = record.columns.get("first_name")
+        last = record.columns.get("last_name")
+        if bool(first) == bool(last):
+            return
+        cell = str(first or last)
+        if " " not in cell:
+            return
+        if cell in self._one_cell_names:
+            split = self._one_cell_names[cell]
+        else:
+            split = _names_in_one_cell(cell)
+            if len(self._one_cell_names) > CACHE_LIMIT:
+                self._one_cell_names.clear()
+            self._one_cell_names[cell] = split
+        if split is None:
+            return
+        record.columns["first_name"], record.columns["last_name"] = split
+        column = "first" if first else "last"
+        record.notes.append(f"the {column}-name cell '{cell}' held the whole name")
+
     def _split_married_name(self, record: RowRecord) -> None:
         """``MARTIN épouse DURAND`` in the last name: Durand, born Martin.
 
@@ -388,6 +419,19 @@ class RowBuilder:
             record.columns["first_name"], record.columns["last_name"] = last, first
             record.notes.append(f"first and last names swapped back ({first} / {last})")
             self.swapped += 1
+
+
+def _names_in_one_cell(cell: str) -> tuple[str, str] | None:
+    """(first, last) of a whole name written in one name cell, when it is plain."""
+    _, first, last = name_field.split_full_name(cell)
+    if not first or not last:
+        return None
+    words = [w for w in re.split(r"[\s-]+", last) if w]
+    if not name_field.is_first_name(first) or any(name_field.is_first_name(w) for w in words):
+        return None
+    if any(len(w.strip(".")) < 2 for w in words):
+        return None  # "Jean D.": an initial is no last name to compare
+    return first, last
 
 
 def _fill_civility(record: RowRecord, civility: str) -> None:
