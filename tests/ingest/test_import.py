@@ -363,10 +363,12 @@ def test_a_whole_name_in_one_name_cell_is_split_when_plain(
          # not plain: both are first names, a family name, a compound first name, an initial
          ["Bernard Marie", "", "mb@free.fr"], ["Ben Ali", "", "ba@free.fr"],
          ["Le Gall", "", "lg@free.fr"], ["", "Marie Claire", "mc@free.fr"],
-         ["", "Jean D.", "jdd@free.fr"]],
+         ["", "Jean D.", "jdd@free.fr"],
+         # a married name is no first name and last name
+         ["MARTIN épouse DURAND", "", "md@free.fr"]],
     )
     report = carnet.import_file(path)
-    assert report.counts["inserted"] == 8
+    assert report.counts["inserted"] == 9
     names = {
         c.emails[0].normalised: (c.first_name, c.last_name)
         for c in carnet.list_contacts(limit=20).items
@@ -380,6 +382,7 @@ def test_a_whole_name_in_one_name_cell_is_split_when_plain(
         "lg@free.fr": (None, "Le Gall"),
         "mc@free.fr": ("Marie Claire", None),
         "jdd@free.fr": ("Jean D.", None),
+        "md@free.fr": (None, "Durand"),
     }
 
 

@@ -314,9 +314,11 @@ class RowBuilder:
     def _finish(self, record: RowRecord, address: dict[str, Verdict] | None) -> None:
         if address and has_address(address):
             record.address = self._address(address)
+        # the married name first: "MARTIN épouse DURAND" alone in the last-name cell is
+        # Durand born Martin, not a first name Martin
+        self._split_married_name(record)
         self._split_name_in_one_cell(record)
         self._fix_swapped_names(record)
-        self._split_married_name(record)
         if record.invalid_values:
             record.attributes["invalid_values"] = record.invalid_values
         if record.external_id is None and self.hash_rows and not record.is_order_line:
