@@ -113,6 +113,10 @@ _LABEL = re.compile(
 )
 #: A run of digits and separators that may be one phone number.
 _NUMBER_RUN = re.compile(r"\+?[0-9][0-9 .\-/\u00a0]*[0-9]")
+_MULTI = re.compile(r"\s*(?:[;,|/]|\bou\b|\bor\b|\bet\b)\s*", re.IGNORECASE)
+_DIGITS = str.maketrans("", "", "+()-./ \u00a0\u202f\u2009\t")
+
+
 def _number_runs(text: str) -> list[str]:
     """The runs of digits and separators in ``text`` that may each be a phone number:
     eight digits or more, not glued to a letter ("7A" is a typo, not a word after)."""
@@ -125,10 +129,6 @@ def _number_runs(text: str) -> list[str]:
         if len(match.group(0).translate(_DIGITS)) >= 8:
             runs.append(match.group(0))
     return runs
-
-
-_MULTI = re.compile(r"\s*(?:[;,|/]|\bou\b|\bor\b|\bet\b)\s*", re.IGNORECASE)
-_DIGITS = str.maketrans("", "", "+()-./ \u00a0\u202f\u2009\t")
 
 
 def _parse_error(error: NumberParseException) -> tuple[str, str]:
