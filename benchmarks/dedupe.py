@@ -717,6 +717,7 @@ def _import_demo(out_dir: Path, people: int, seed: int) -> Path:  # pragma: no c
     """Generate the demo files and import them (once; cached)."""
     from carnet import Carnet
     from carnet.demo import generate
+    from carnet.demo.loading import import_person_files
 
     out_dir.mkdir(parents=True, exist_ok=True)
     if not (out_dir / "truth.csv").exists():
@@ -729,13 +730,7 @@ def _import_demo(out_dir: Path, people: int, seed: int) -> Path:  # pragma: no c
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     started = time.perf_counter()
     ws = Carnet.init(f"sqlite:///{db}", profile="b2c", actor="benchmark")
-    ws.import_file(out_dir / "eshop_customers.csv", id_column="N° client")
-    ws.import_files(
-        [
-            out_dir / f
-            for f in ("event_signups.xlsx", "old_crm.csv", "survey_answers.csv", "newsletter.csv")
-        ]
-    )
+    import_person_files(ws, out_dir)
     ws.engine.dispose()
     done.write_text(f"{time.perf_counter() - started:.1f} s\n")
     return db

@@ -34,6 +34,7 @@ from carnet import Carnet
 from carnet.config import Settings
 from carnet.demo.faults import Tally
 from carnet.demo.generator import generate
+from carnet.demo.loading import import_person_files
 from carnet.demo.people import build_population
 from carnet.store import schema as s
 
@@ -63,8 +64,7 @@ def main() -> None:
         secret_key="benchmark",
     )
     ws = Carnet.init(settings=settings, profile="b2b", actor="benchmark")
-    ws.import_file(data / FILES[0], id_column="N° client")
-    ws.import_files([data / name for name in FILES[1:]])
+    import_person_files(ws, data, FILES)
 
     persons = build_population(args.people, SEED, Tally(), workers=1).persons
     company_of = {p.pid: p.company for p in persons if p.company >= 0}

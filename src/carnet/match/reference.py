@@ -80,6 +80,7 @@ def build_reference_u(people: int = 100_000, seed: int = 7) -> dict[str, object]
     from carnet import Carnet
     from carnet.dedupe.records import store_records
     from carnet.demo import generate
+    from carnet.demo.loading import import_person_files
     from carnet.match import Matcher, MatchSettings
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,18 +88,7 @@ def build_reference_u(people: int = 100_000, seed: int = 7) -> dict[str, object]
         generate(out, people=people, seed=seed)
         url = f"sqlite:///{out / 'carnet.db'}"
         ws = Carnet.init(url, profile="b2c", actor="reference")
-        ws.import_file(out / "eshop_customers.csv", id_column="N° client")
-        ws.import_files(
-            [
-                out / name
-                for name in (
-                    "event_signups.xlsx",
-                    "old_crm.csv",
-                    "survey_answers.csv",
-                    "newsletter.csv",
-                )
-            ]
-        )
+        import_person_files(ws, out)
         ws.engine.dispose()
         engine = sa.create_engine(url)
         with engine.connect() as conn:
