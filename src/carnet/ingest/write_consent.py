@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
@@ -239,10 +238,6 @@ class ConsentWriter(BatchBase):
 
 
 def _is_opposition(proof: object) -> bool:
-    """The ledger proof of a withdrawal an opposition column recorded."""
-    if isinstance(proof, str):  # a JSON column read raw by some drivers
-        try:
-            proof = json.loads(proof)
-        except ValueError:
-            return False
+    """The ledger proof (a dict on SQLite and PostgreSQL) of a withdrawal an opposition
+    column recorded."""
     return isinstance(proof, dict) and proof.get("field") in CHANNEL_OPT_OUTS
