@@ -104,6 +104,9 @@ def test_unparseable(raw: str | None) -> None:
         ("janv. 1980", "The day is missing (only a month and year)."),
         ("1980", "Only a year was given; the day and month are missing."),
         ("hello", "This is not a date (expected dd/mm/yyyy)."),
+        # Mailchimp's "Birthday" merge field, a French "14/03": no year to store
+        ("03/14", "Only a day and month were given (a birthday?); the year is missing."),
+        ("14-03", "Only a day and month were given (a birthday?); the year is missing."),
     ],
 )
 def test_reasons(raw: str, reason: str) -> None:
@@ -189,6 +192,13 @@ def test_flags_for_serials_and_times() -> None:
         ("2023-02-01T10:00:00.5-0500", "2023-02-01T10:00:00.500000-05:00"),
         ("2023-02-01T10:00:00Z", "2023-02-01T10:00:00+00:00"),
         ("2023-02-01 10:00 UTC", "2023-02-01T10:00:00+00:00"),
+        # Google Forms' download ("Horodateur") and US tools: a 12-hour clock, "UTC+2"
+        ("2024/05/02 10:11:12 PM UTC+2", "2024-05-02T22:11:12+02:00"),
+        ("2024/05/02 8:51:37 AM GMT+2", "2024-05-02T08:51:37+02:00"),
+        ("2024/05/02 12:05:00 AM GMT", "2024-05-02T00:05:00+00:00"),
+        ("2024/05/02 12:05:00 PM", "2024-05-02T12:05:00"),
+        ("02/05/2024 10:11 UTC-05:30", "2024-05-02T10:11:00-05:30"),
+        ("02/05/2024 10:11 gmt +0530", "2024-05-02T10:11:00+05:30"),
         ("44927.75", "2023-01-01T18:00:00"),
         ("03/01/1980", "1980-01-03"),
         (datetime(2024, 1, 5, 10, 30), "2024-01-05T10:30:00"),
@@ -213,7 +223,7 @@ def test_an_impossible_time_keeps_the_date_with_a_warning() -> None:
 @given(
     st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)),
     st.sampled_from(["%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S.%f", "%d.%m.%Y"]),
-    st.sampled_from(["", "Z", "+01:00", "-0530"]),
+    st.sampled_from(["", "Z", "+01:00", "-0530", " UTC+2", " GMT-05:30"]),
 )
 def test_moments_are_read_back_as_written_and_normalising_is_idempotent(
     moment: datetime, layout: str, offset: str

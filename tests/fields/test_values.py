@@ -42,6 +42,25 @@ def test_a_flag_check_never_raises(raw: str) -> None:
     assert verdict.normalised in (None, "true", "false")
 
 
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        # a ticked form box exports its own label; an answer in words opens with it
+        ("J'accepte de recevoir la newsletter", "true"),
+        ("Oui, je souhaite recevoir vos offres", "true"),
+        ("I agree to receive marketing emails", "true"),
+        ("yes please", "true"),
+        ("Non merci", "false"),
+        ("No thanks", "false"),
+        ("Je ne souhaite pas recevoir d'offres", "false"),
+        ("Non, je n'accepte pas", "false"),
+    ],
+)
+def test_a_flag_answered_in_words(raw: str, value: str) -> None:
+    assert (CHECK_FLAG(raw).status, CHECK_FLAG(raw).normalised) == (Status.VALID, value)
+    assert CHECK_FLAG("Peut-être").status is Status.INVALID
+
+
 CHECK_NPAI = checker_for(default_catalog()["npai"], "FR")
 
 

@@ -700,6 +700,61 @@ def test_opposition_columns_close_their_channels(carnet: Carnet, tmp_path: Path)
     assert not carnet.may_contact(anna.id, "offers", "sms").allowed
 
 
+def test_a_forms_consent_questions_and_answers_in_words(carnet: Carnet, tmp_path: Path) -> None:
+    """A Google Forms download: questions for headers, a ticked box's label for a yes,
+    a 12-hour "UTC+2" timestamp."""
+    path = write_csv(
+        tmp_path / "formulaire.csv",
+        ["Horodateur", "Quelle est votre adresse e-mail ?", "Votre prénom",
+         "Acceptez-vous de recevoir nos offres par SMS ?", "Numéro de mobile", "Consentement",
+         "Je ne souhaite pas recevoir de courrier"],
+        [["2024/05/02 10:11:12 PM UTC+2", "julie.blanc@yahoo.fr", "Julie", "Oui, avec plaisir",
+          "06 12 34 56 78", "J'accepte de recevoir la newsletter", "Oui"],
+         ["2024/05/03 9:00:00 AM UTC+2", "marc.noir@yahoo.fr", "Marc", "Non merci",
+          "06 22 33 44 55", "", ""]],
+        encoding="utf-8", delimiter=",",
+    )
+    report = carnet.import_file(path)
+    assert [c.target for c in report.mapping.columns] == [
+        "activity_date", "email", "first_name", "optin_sms", "mobile", "optin_newsletter",
+        "optout_post",
+    ]
+    assert report.counts["inserted"] == 2 and report.counts.get("rejected", 0) == 0
+    julie, marc = (carnet.search_contacts(n)[0] for n in ("julie", "marc"))
+    history = sorted(
+        (e["purpose"], e["channel"], e["action"]) for e in carnet.consent_history(julie.id)
+    )
+    assert history == [
+        ("newsletter", "email", "granted"),
+        ("offers", "post", "withdrawn"),
+        ("offers", "sms", "granted"),
+    ]
+    assert carnet.may_contact(julie.id, "offers", "sms").allowed
+    assert not carnet.may_contact(julie.id, "offers", "post").allowed
+    # "Non merci" from someone who never consented records nothing
+    assert carnet.consent_history(marc.id) == []
+    assert not carnet.may_contact(marc.id, "offers", "sms").allowed
+
+
+def test_a_membership_export_keeps_the_payer_apart(carnet: Carnet, tmp_path: Path) -> None:
+    """HelloAsso: a parent pays a child's membership; the member is the contact."""
+    path = write_csv(
+        tmp_path / "adhesions.csv",
+        ["Référence commande", "Date de la commande", "Nom adhérent", "Prénom adhérent",
+         "Nom payeur", "Prénom payeur", "Email payeur", "Email", "Montant tarif"],
+        [["1001", "12/09/2024", "Garnier", "Louise", "Garnier", "Paul", "paul.garnier@free.fr",
+          "louise.garnier@gmail.com", "120,00"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 1
+    [louise] = carnet.search_contacts("louise")
+    assert (louise.first_name, louise.last_name) == ("Louise", "Garnier")
+    assert louise.attributes["prenom_payeur"] == "Paul"
+    assert louise.attributes["email_payeur"] == "paul.garnier@free.fr"
+    emails = carnet.get_contact(louise.id).points_of("email")
+    assert [p.normalised for p in emails] == ["louise.garnier@gmail.com"]
+
+
 def test_consent_dates_belong_to_the_files_only_flag(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "sms.csv",

@@ -57,6 +57,16 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Adresse complète", "address_line1"), ("Pays / Région", "country"),
         ("N° de portable", "mobile"), ("Date anniversaire", "birth_date"),
         ("Nom marital", "last_name"),
+        # CRM and e-mailing tools' exports
+        ("Mobile Phone Number", "mobile"), ("Account Name", "organisation_name"),
+        ("Create Date", "signup_date"), ("Created Date", "signup_date"),
+        ("Date Registered", "signup_date"), ("Last Activity Date", "last_activity"),
+        ("BLACKLISTED", "optout_email"), ("BLACKLISTED_SMS", "optout_sms"),
+        ("UNSUB_TIME", "optout_date"), ("Mailing Zip/Postal Code", "postcode"),
+        # API names (Salesforce, HubSpot)
+        ("FirstName", "first_name"), ("MobilePhone", "mobile"),
+        ("HasOptedOutOfEmail", "optout_email"), ("DoNotCall", "optout_phone"),
+        ("CreatedDate", "signup_date"), ("jobtitle", "job_title"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:
@@ -102,6 +112,181 @@ def test_address_parts_of_shop_exports_map_by_what_follows_their_prefix() -> Non
     }
     zip_plan = next(c for c in mapping.columns if c.header == "Default Address Zip")
     assert zip_plan.note == "'zip' of an address"
+
+
+def test_address_parts_of_crm_and_ticketing_exports() -> None:
+    """Salesforce's "Mailing …" (also as API names), WooCommerce's "Billing Address 1",
+    Eventbrite's "Home …"; a second address is kept whole as attributes, never mixed
+    into the first one's lines."""
+    salesforce = build_mapping(
+        ["MailingStreet", "MailingPostalCode", "Mailing City", "MailingState", "Work Phone",
+         "Business Name", "Primary Contact"],
+        {}, CATALOG,
+    )
+    assert salesforce.to_json() == {
+        "MailingStreet": "address_line1",
+        "MailingPostalCode": "postcode",
+        "Mailing City": "city",
+        "MailingState": "attribute:mailingstate",
+        "Work Phone": "phone",
+        # a prefix of a person's addresses names nothing but address parts and phones
+        "Business Name": "attribute:business_name",
+        "Primary Contact": "attribute:primary_contact",
+    }
+    street = next(c for c in salesforce.columns if c.header == "MailingPostalCode")
+    assert street.note == "'postal code' of an address"
+    woocommerce = build_mapping(
+        ["Billing Address 1", "Billing Address 2", "Billing City", "Shipping Address 1",
+         "Shipping Address 2", "Shipping City", "Home Country"],
+        {}, CATALOG,
+    )
+    assert woocommerce.to_json() == {
+        "Billing Address 1": "address_line1",
+        "Billing Address 2": "address_line2",
+        "Billing City": "city",
+        "Shipping Address 1": "attribute:shipping_address_1",
+        "Shipping Address 2": "attribute:shipping_address_2",
+        "Shipping City": "attribute:shipping_city",
+        "Home Country": "country",
+    }
+    # one address's lines written twice still move on to the next line
+    assert targets(["Adresse", "Adresse (2)", "Adresse (3)"]) == {
+        "Adresse": "address_line1", "Adresse (2)": "address_line2",
+        "Adresse (3)": "address_line3",
+    }
+
+
+def test_exports_of_crm_tools_name_their_fields_with_a_role_number_or_qualifier() -> None:
+    # Pipedrive ("Person - …"), Google Contacts ("E-mail 1 - Value"), Outlook
+    pipedrive = build_mapping(
+        ["Person - Name", "Person - Email - Work", "Person - Email - Home",
+         "Person - Phone - Mobile", "Personne - Téléphone - Travail", "Person - Organization",
+         "Person - Owner", "Organization - Address"],
+        {}, CATALOG,
+    )
+    assert pipedrive.to_json() == {
+        "Person - Name": "full_name",
+        "Person - Email - Work": "email",
+        "Person - Email - Home": "email",
+        "Person - Phone - Mobile": "mobile",
+        "Personne - Téléphone - Travail": "phone",
+        "Person - Organization": "organisation_name",
+        "Person - Owner": "attribute:person_owner",
+        # an organisation's address is no part of a name
+        "Organization - Address": "attribute:organization_address",
+    }
+    google = build_mapping(
+        ["Given Name", "Family Name", "E-mail 1 - Type", "E-mail 1 - Value", "E-mail 2 - Value",
+         "Phone 1 - Value", "Address 1 - Street", "Address 1 - City", "Address 1 - Postal Code",
+         "Organization 1 - Name", "Organization 1 - Title", "E-mail 3 Address"],
+        {}, CATALOG,
+    )
+    assert google.to_json() == {
+        "Given Name": "first_name",
+        "Family Name": "last_name",
+        "E-mail 1 - Type": "attribute:e_mail_1_type",
+        "E-mail 1 - Value": "email",
+        "E-mail 2 - Value": "email",
+        "Phone 1 - Value": "phone",
+        "Address 1 - Street": "address_line1",
+        "Address 1 - City": "city",
+        "Address 1 - Postal Code": "postcode",
+        "Organization 1 - Name": "organisation_name",
+        "Organization 1 - Title": "job_title",
+        "E-mail 3 Address": "email",
+    }
+
+
+def test_a_payers_columns_give_way_to_the_members_own() -> None:
+    # HelloAsso: a parent pays a child's membership
+    assert targets(
+        ["Nom adhérent", "Prénom adhérent", "Nom payeur", "Prénom payeur", "Email payeur",
+         "Email", "Téléphone payeur"]
+    ) == {
+        "Nom adhérent": "last_name",
+        "Prénom adhérent": "first_name",
+        "Nom payeur": "attribute:nom_payeur",
+        "Prénom payeur": "attribute:prenom_payeur",
+        "Email payeur": "attribute:email_payeur",
+        "Email": "email",
+        # the member has no phone of their own: the payer's is the way to reach them
+        "Téléphone payeur": "phone",
+    }
+    # the payer is the person when the file names no one else
+    assert targets(["Nom de l'acheteur", "Email acheteur", "Billet"]) == {
+        "Nom de l'acheteur": "last_name", "Email acheteur": "email", "Billet": "attribute:billet",
+    }
+    assert targets(["Email du participant", "Prénom du participant"]) == {
+        "Email du participant": "email", "Prénom du participant": "first_name",
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Quel est votre prénom ?", "first_name"),
+        ("Quelle est votre adresse e-mail ?", "email"),
+        ("Votre numéro de téléphone", "phone"),
+        ("Please enter your email", "email"),
+        ("What is your date of birth?", "birth_date"),
+        ("Id. prof. 2 (SIRET)", "siret"),  # Dolibarr
+        ("Poste/fonction", "job_title"),
+        ("Nom du tiers", "organisation_name"),
+        ("Rue 2", "address_line2"),
+        ("Created Time", "signup_date"),
+        ("is_excluded_from_campaigns", "optout_email"),  # Mailjet
+    ],
+)
+def test_questions_brackets_and_alternatives_name_their_field(header: str, field: str) -> None:
+    assert targets([header])[header] == field
+
+
+def test_a_title_column_of_job_titles_is_the_job_title() -> None:
+    # Salesforce: "Salutation" is the civility and "Title" the job title
+    assert targets(["Salutation", "Prénom", "Title"]) == {
+        "Salutation": "civility", "Prénom": "first_name", "Title": "job_title",
+    }
+    # alone, "Title" is read by its values
+    jobs = {"Title": ["CEO", "Directrice marketing", "Acheteur", "Mr", "CTO"]}
+    civilities = {"Title": ["Mr", "Mrs", "Ms", "Dr", "CEO"]}
+    assert targets(["Title"], jobs) == {"Title": "job_title"}
+    assert targets(["Title"], civilities) == {"Title": "civility"}
+    assert targets(["Title"]) == {"Title": "civility"}
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Acceptez-vous de recevoir nos offres ?", "optin_offers"),
+        ("J'accepte de recevoir la newsletter", "optin_newsletter"),
+        ("Souhaitez-vous recevoir nos actualités par e-mail ?", "optin_newsletter"),
+        ("Je souhaite recevoir des offres par SMS", "optin_sms"),
+        ("Je souhaite être contacté par téléphone", "optin_phone"),
+        ("J'accepte que mes données soient transmises à des partenaires", "optin_partners"),
+        ("I agree to receive marketing emails", "optin_offers"),
+        # a refusal is the channel's opposition
+        ("Je ne souhaite pas recevoir de courrier", "optout_post"),
+        ("Je ne souhaite pas recevoir d'offres par e-mail", "optout_email"),
+        ("I do not want to receive SMS", "optout_sms"),
+    ],
+)
+def test_a_consent_question_of_a_form_maps_to_its_channel(header: str, field: str) -> None:
+    mapping = build_mapping([header], {}, CATALOG)
+    assert mapping.to_json() == {header: field}
+    assert mapping.columns[0].how == "consent question"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "J'accepte le règlement du jeu concours",  # a contest, not a consent
+        "Je ne souhaite pas que mes données soient transmises aux partenaires",
+        "Acceptez-vous les cookies ?",
+        "Nom du partenaire",
+    ],
+)
+def test_questions_that_are_no_consent_to_a_channel_stay_as_they_are(header: str) -> None:
+    assert not targets([header])[header].startswith(("optin", "optout"))
 
 
 def test_numbered_columns_of_a_field_with_several_values_map_to_it() -> None:

@@ -180,6 +180,75 @@ class Field:
 
 #: A hint in brackets inside a header: "(jj/mm/aaaa)", "[obligatoire]".
 _HINT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+#: The opening of a form's question (folded), before the words that name the field.
+_QUESTION = re.compile(
+    r"^(?:quel(?:le)? (?:est|sont) (?:votre|vos|ton|ta|tes)|(?:merci d |veuillez )?"
+    r"(?:indiquer|indiquez|saisir|saisissez|entrer|entrez|renseigner|renseignez|donner|donnez)"
+    r" (?:votre|vos)|(?:please )?(?:enter|type|give|provide)(?: us)? your|what s your"
+    r"|what is your|votre|vos|your|ton|ta|tes)\s+(?P<rest>.+)$"
+)
+#: Where a camelCase name has a word boundary: "mailing|Postal|Code".
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+# Words of a consent question, folded ("Acceptez-vous de recevoir nos offres ?"). A word
+# matches at the start of a word of the header: "accept" matches "acceptez".
+_ASKS = ("accept", "recevoir", "receive", "inscri", "abonn", "subscribe", "consent",
+         "agree", "souhait", "autoris", "etre contacte", "etre rappele", "be contacted",
+         "opt in", "optin", "ok pour", "d accord")
+_REFUSES = ("ne", "n", "pas", "don t", "do not", "not", "refus", "oppos")
+_CHANNEL_WORDS = (
+    ("sms", ("sms", "texto")),
+    ("phone", ("telephon", "appel", "phone call", "by phone", "par tel", "rappele")),
+    ("post", ("courrier", "postal", "voie postale", "by post", "by mail")),
+    ("partners", ("partenaire", "partner", "tiers", "third part")),
+    ("newsletter", ("newsletter", "lettre d info", "infolettre", "actualite", "news",
+                    "nouveaute", "informations")),
+    ("offers", ("offre", "promo", "marketing", "commercia", "bon plan", "avantage",
+                "reduction", "communication", "offer", "deal")),
+    # e-mails with no other word: the newsletter, as "Opt-in e-mail" is
+    ("newsletter", ("e mail", "email", "mail", "courriel")),
+)
+_GRANTS = {"sms": "optin_sms", "phone": "optin_phone", "post": "optin_post",
+           "partners": "optin_partners", "newsletter": "optin_newsletter",
+           "offers": "optin_offers"}
+# A refusal ("Je ne souhaite pas recevoir de SMS") is the channel's opposition; a refusal
+# of partners' offers closes no channel of ours, so it is left for the user to map.
+_REFUSALS = {"sms": "optout_sms", "phone": "optout_phone", "post": "optout_post",
+             "newsletter": "optout_email", "offers": "optout_email"}
+
+
+def consent_question(folded: str) -> str | None:
+    """The consent field a question asks for, from its folded wording, or None.
+
+    A form's question ("Acceptez-vous de recevoir nos offres par SMS ?") names no
+    field by a synonym; it asks for consent and names a channel or purpose. A
+    negative question ("Je ne souhaite pas recevoir de courrier") is an opposition.
+
+    >>> consent_question("acceptez vous de recevoir nos offres")
+    'optin_offers'
+    >>> consent_question("j accepte de recevoir la newsletter")
+    'optin_newsletter'
+    >>> consent_question("je souhaite recevoir des offres par sms")
+    'optin_sms'
+    >>> consent_question("je ne souhaite pas recevoir de courrier")
+    'optout_post'
+    >>> consent_question("j accepte le reglement du jeu concours") is None
+    True
+    """
+    padded = f" {folded} "
+    if not any(f" {word}" in padded for word in _ASKS):
+        return None
+    purpose = next(
+        (name for name, words in _CHANNEL_WORDS if any(f" {w}" in padded for w in words)),
+        None,
+    )
+    if purpose is None:
+        return None
+    if any(f" {word} " in padded for word in _REFUSES[:5]) or any(
+        f" {word}" in padded for word in _REFUSES[5:]
+    ):
+        return _REFUSALS.get(purpose)
+    return _GRANTS[purpose]
 
 
 def fold_header(header: str) -> str:
@@ -293,7 +362,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'telephone mobile', 'gsm', 'cell', 'cellphone', 'cell phone', 'mobile phone',
        'mobile number', 'numero de portable', 'sms', 'numero de mobile', 'numero mobile',
        'numero portable', 'n mobile', 'n portable', 'tel port', 'tel gsm', 'mobile perso',
-       'n de portable', 'n de mobile', 'no de portable',
+       'n de portable', 'n de mobile', 'no de portable', 'mobile phone number', 'mobilephone',
+       'cell phone number', 'numero de telephone portable', 'numero de telephone mobile',
        'portable perso', 'mobile pro', 'portable pro', 'mobile professionnel'], weight=2.0,
        half_life_days=4 * YEAR,
        storage=Storage.PHONE, many=True, hint='mobile'),
@@ -308,15 +378,17 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['adresse 2', 'adresse ligne 2', 'complement', 'complement d adresse', 'complement adresse',
        'batiment', 'residence', 'address 2', 'address line 2', 'apartment', 'suite', 'address2',
        'adresse2', 'addr2', 'street2', 'address line2', 'appartement', 'appt', 'escalier',
-       'etage', 'porte', 'complement de l adresse'],
+       'etage', 'porte', 'complement de l adresse', 'rue 2', 'rue2', 'street 2'],
        half_life_days=5 * YEAR, storage=Storage.ADDRESS, column='line2'),
     _f('address_line3', Kind.ADDRESS_LINE, P, 'Lieu-dit / BP', 'Locality / PO box',
        ['adresse 3', 'adresse ligne 3', 'lieu dit', 'bp', 'boite postale', 'address 3',
-       'address line 3', 'po box', 'address3', 'adresse3', 'addr3'], half_life_days=5 * YEAR,
+       'address line 3', 'po box', 'address3', 'adresse3', 'addr3', 'rue 3', 'rue3',
+       'street 3', 'street3'], half_life_days=5 * YEAR,
        storage=Storage.ADDRESS, column='line3'),
     _f('postcode', Kind.POSTCODE, P, 'Code postal', 'Postcode',
        ['code postal', 'cp', 'code post', 'postcode', 'post code', 'postal code', 'zip', 'zip code',
-       'zipcode', 'cedex', 'c p'], weight=2.0, half_life_days=5 * YEAR, storage=Storage.ADDRESS),
+       'zipcode', 'cedex', 'c p', 'zip postal code', 'postal code zip', 'postalcode'],
+       weight=2.0, half_life_days=5 * YEAR, storage=Storage.ADDRESS),
     _f('city', Kind.CITY, P, 'Ville', 'City',
        ['ville', 'commune', 'localite', 'city', 'town', 'locality', 'bureau distributeur'],
        weight=1.5, half_life_days=5 * YEAR, storage=Storage.ADDRESS),
@@ -338,7 +410,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('job_title', Kind.TEXT, SD, 'Fonction', 'Job title',
        ['fonction', 'poste', 'intitule de poste', 'metier', 'profession', 'job title', 'job',
        'title role', 'position', 'role', 'poste occupe', 'fonction occupee', 'titre du poste',
-       'intitule du poste'], weight=1.5, half_life_days=3 * YEAR, profiles=B2B),
+       'intitule du poste', 'jobtitle', 'job position', 'organization title',
+       'organisation title', 'organization job title'], weight=1.5, half_life_days=3 * YEAR,
+       profiles=B2B),
     _f('pcs', Kind.CHOICE, SD, 'Catégorie socio-professionnelle (PCS)',
        'Socio-professional category (INSEE PCS)',
        ['csp', 'pcs', 'categorie socio professionnelle', 'categorie socioprofessionnelle',
@@ -347,7 +421,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('organisation_name', Kind.TEXT, FI, 'Raison sociale', 'Organisation',
        ['raison sociale', 'societe', 'entreprise', 'organisation', 'organisme', 'etablissement',
        'company', 'company name', 'organization', 'organisation name', 'employer', 'employeur',
-       'nom de l entreprise', 'denomination', 'raison soc', 'enseigne', 'nom commercial'],
+       'nom de l entreprise', 'denomination', 'raison soc', 'enseigne', 'nom commercial',
+       'account name', 'nom du compte', 'nom de la societe', 'nom societe', 'nom entreprise',
+       'organization name', 'nom du tiers', 'tiers', 'nom de l organisme'],
        weight=2.0, half_life_days=5 * YEAR, profiles=B2B,
        storage=Storage.ORGANISATION, column='name'),
     _f('siren', Kind.SIREN, FI, 'SIREN', 'SIREN',
@@ -368,7 +444,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['secteur', 'secteur d activite', 'activite', 'sector', 'industry'], weight=1.0,
        sensitivity=_PUBLIC, profiles=B2B, storage=Storage.ORGANISATION),
     _f('size_band', Kind.CHOICE, FI, "Tranche d'effectif", 'Size band',
-       ['effectif', 'tranche effectif', 'tranche d effectif', 'taille', 'nombre de salaries',
+       ['effectif', 'effectifs', 'tranche effectif', 'tranche d effectif', 'taille',
+       'nombre de salaries',
        'size', 'company size', 'employees', 'headcount'], weight=1.0, sensitivity=_PUBLIC,
        profiles=B2B, storage=Storage.ORGANISATION, choices=SIZE_BANDS),
     _f('website', Kind.URL, FI, 'Site web', 'Website',
@@ -393,14 +470,18 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['date d inscription', 'date inscription', 'inscrit le', 'date de creation',
        'date creation compte', 'created at', 'signup date', 'sign up date', 'account created',
        'created', 'created on', 'date created', 'creation date', 'date de creation du compte',
-       'cree le', 'inscription', 'date de creation client'],
+       'cree le', 'inscription', 'date de creation client', 'create date', 'created date',
+       'createdate', 'date registered', 'registration date', 'registered on', 'date added',
+       'date d ajout', 'ajoute le', 'customer created at', 'created time', 'creation time',
+       'added time', 'added at', 'added on'],
        column='first_seen'),
     _f('last_activity', Kind.DATETIME, BE, 'Dernière activité', 'Last activity',
        ['dernier contact', 'date dernier contact', 'derniere activite', 'date derniere activite',
        'last contact', 'last contacted', 'last activity', 'last seen', 'derniere connexion',
        'date derniere connexion', 'last login', 'derniere visite', 'date derniere visite',
        'last visit', 'date dernier achat', 'date du dernier achat', 'date derniere commande',
-       'date de la derniere commande', 'last order date', 'last purchase date']),
+       'date de la derniere commande', 'last order date', 'last purchase date',
+       'last activity date', 'date de derniere activite', 'last engagement date']),
     _f('customer_since', Kind.DATE, TR, 'Client depuis', 'Customer since',
        ['client depuis', 'date premier achat', 'date de premiere commande', 'customer since',
        'first order date', 'date client'], weight=0.5),
@@ -427,7 +508,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        storage=Storage.CONSENT),
     _f('optin_date', Kind.DATETIME, R, 'Date de consentement', 'Opt-in date',
        ['date optin', 'date opt in', 'date d optin', 'date inscription newsletter', 'optin date',
-       'opt in date', 'subscribed at', 'consent date', 'opt in at',
+       'opt in date', 'subscribed at', 'consent date', 'subscription date', 'opt in at',
        'optin at', 'date d opt in', 'optin time', 'opt in time', 'date abonnement',
        'date d abonnement', 'date consentement', 'date du consentement',
        'date consentement rgpd', 'date rgpd', 'consenti le'], storage=Storage.CONSENT),
@@ -437,7 +518,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'origine consentement', 'origine du consentement'], storage=Storage.CONSENT),
     _f('optout_date', Kind.DATETIME, R, 'Date de désinscription', 'Opt-out date',
        ['date desinscription', 'desinscrit le', 'date optout', 'date opt out', 'unsubscribed at',
-       'optout date', 'opt out date', 'unsubscribe date', 'unsubscribed', 'date de desabonnement'],
+       'optout date', 'opt out date', 'unsubscribe date', 'unsubscribed', 'date de desabonnement',
+       'unsub time', 'unsubscribe time', 'unsubscribed on'],
        storage=Storage.CONSENT),
     _f('activity_date', Kind.DATETIME, BE, "Date de l'activité", 'Activity date',
        ['horodateur', 'horodatage', 'date de reponse', 'repondu le', 'date', 'timestamp',
@@ -464,9 +546,11 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'call notes', 'crm notes'], storage=Storage.EVENT),
     _f('order_ref', Kind.IDENTIFIER, TR, 'N° de commande', 'Order number',
        ['n commande', 'numero de commande', 'num commande', 'commande', 'ref commande', 'order id',
-       'order number', 'order ref', 'order'], sensitivity=_PUBLIC, storage=Storage.ORDER),
+       'order number', 'order ref', 'order', 'reference commande', 'reference de commande',
+       'n de commande', 'numero commande'], sensitivity=_PUBLIC, storage=Storage.ORDER),
     _f('order_date', Kind.DATETIME, TR, 'Date de commande', 'Order date',
        ['date de commande', 'date commande', 'date achat', 'date d achat', 'order date',
+       'date de la commande',
        'ordered at', 'purchase date'], storage=Storage.ORDER),
     _f('customer_ref', Kind.IDENTIFIER, TR, 'Référence client (commande)', 'Customer reference',
        ['client commande', 'customer number', 'customer ref', 'customer', 'buyer id'],
@@ -499,8 +583,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('optout_newsletter', Kind.BOOLEAN, R, 'Désabonné de la newsletter',
        'Unsubscribed from the newsletter',
        ['desabonne', 'desabonnee', 'desinscrit', 'desinscrite', 'desinscrit newsletter',
-       'desabonne newsletter', 'opt out', 'optout', 'opted out', 'blacklisted',
-       'email blacklisted', 'blacklist', 'liste noire', 'unsubscribed flag', 'is unsubscribed'],
+       'desabonne newsletter', 'opt out', 'optout', 'opted out', 'unsubscribed flag',
+       'is unsubscribed'],
        storage=Storage.CONSENT),
     # Consent flags for other purposes and channels (carnet.ingest.write_consent.CONSENT_FLAGS
     # says which purpose and channel each one records).
@@ -544,11 +628,14 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'opt out e mail', 'desinscrit email', 'desinscrit e mail', 'desabonne email',
        'desabonne e mail', 'refus email', 'refus e mail', 'refus emailing', 'stop email',
        'stop mail', 'pas d email', 'pas de mail', 'ne plus recevoir d email',
-       'email unsubscribed', 'unsubscribed from email'], storage=Storage.CONSENT),
+       'email unsubscribed', 'unsubscribed from email', 'blacklisted', 'email blacklisted',
+       'blacklisted email', 'blacklist', 'liste noire', 'has opted out of email',
+       'email opted out', 'is excluded from campaigns', 'excluded from campaigns'],
+       storage=Storage.CONSENT),
     _f('optout_sms', Kind.BOOLEAN, R, 'Opposé aux SMS (STOP SMS)', 'SMS opt-out',
        ['stop sms', 'sms stop', 'optout sms', 'opt out sms', 'sms optout', 'sms opt out',
        'desinscrit sms', 'desabonne sms', 'refus sms', 'pas de sms', 'sms unsubscribed',
-       'unsubscribed from sms'], storage=Storage.CONSENT),
+       'unsubscribed from sms', 'blacklisted sms', 'sms blacklisted'], storage=Storage.CONSENT),
     _f('optout_phone', Kind.BOOLEAN, R, 'Opposé au démarchage téléphonique (Bloctel)',
        'Phone opt-out (do not call)',
        ['bloctel', 'inscrit bloctel', 'inscrite bloctel', 'liste bloctel', 'sur bloctel',
@@ -620,14 +707,40 @@ class Catalog(Mapping[str, Field]):
         return found[0] if found else None
 
     def header_match(self, header: str) -> tuple[Field, str] | None:
-        """The field a header names and how: ``"synonym"`` or ``"keyword"``."""
+        """The field a header names and how: ``"synonym"``, ``"consent question"`` or
+        ``"keyword"``.
+
+        >>> default_catalog().header_match("MailingPostalCode")
+        (Field(name='postcode', ...), 'synonym')
+        >>> default_catalog().header_match("Acceptez-vous de recevoir nos offres par SMS ?")
+        (Field(name='optin_sms', ...), 'consent question')
+        """
         folded = fold_header(header)
         found = self._headers.get(folded)
         if found is None and _HINT.search(header):
             # "Date de naissance (jj/mm/aaaa)": the words outside the brackets name it.
             found = self._headers.get(fold_header(_HINT.sub(" ", header)))
+        if found is None and _CAMEL.search(header):
+            # API names of CRM exports: "MailingPostalCode", "HasOptedOutOfEmail"
+            found = self._headers.get(fold_header(_CAMEL.sub(" ", header)))
+        if found is None and (asked := _QUESTION.match(folded)):
+            # A form's question: "Quel est votre prénom ?", "Please enter your email"
+            found = self._headers.get(asked["rest"])
+        if found is None and _HINT.search(header):
+            # Dolibarr's "Id. prof. 1 (SIREN)": the bracket names it
+            hints = {fold_header(h) for h in _HINT.findall(header)}
+            named = {self._headers[h] for h in hints if h in self._headers}
+            found = named.pop() if len(named) == 1 else None
+        if found is None and "/" in header:
+            # "Poste/fonction", "Ville / Commune": alternatives that name one field
+            sides = {self._headers.get(fold_header(side)) for side in header.split("/")}
+            sides.discard(None)
+            found = sides.pop() if len(sides) == 1 else None
         if found is not None:
             return found, "synonym"
+        question = consent_question(folded)
+        if question is not None and question in self._fields:
+            return self._fields[question], "consent question"
         # Long headers (survey questions) name their field with a keyword inside.
         padded = f" {folded} "
         for f in self._fields.values():

@@ -110,9 +110,12 @@ _WEEKDAYS = (
 )
 # "le lundi 12 mars 1965", "05/01/2024 à 10h30" (accents folded before matching)
 _WEEKDAY = re.compile(rf"^(?:le\s+)?{_WEEKDAYS}\.?,?\s+|^le\s+")
+# A time of day: "14:30", "10h30", "8:51:37 PM", with an offset as written ("Z", "+01:00",
+# "UTC", or "UTC+2" / "GMT+2" as Google Forms and US tools write it).
 _TIME = (
-    r"(?:(?:\s+a\s+|[ t,]+)(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*"
-    r"(z|[+-]\d{2}:?\d{2}|utc)?)?"
+    r"(?:(?:\s+a\s+|[ t,]+)(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"\s*(am|pm|a\.m\.|p\.m\.)?"
+    r"\s*(z|(?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|utc|gmt)?)?"
 )
 _ISO = re.compile(rf"(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){_TIME}")
 _NUMERIC = re.compile(rf"(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*(\d{{4}}|\d{{2}}){_TIME}")
@@ -121,6 +124,7 @@ _SERIAL = re.compile(r"(\d{1,5})(?:[.,](\d+))?")
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:er|re|st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4}|\d{2})")
 _MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _MONTH_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{4})")
+_DAY_MONTH = re.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}")
 _ZERO_DATES = frozenset({"00/00/0000", "0000-00-00", "00/00/00", "00-00-0000", "00.00.0000"})
 
 
@@ -216,6 +220,10 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
         named = _MONTHS.get(match.group(1))
         if named is not None:
             return _make(int(match.group(3)), named, int(match.group(2)), result)
+    if _DAY_MONTH.fullmatch(value):
+        result.error = "Only a day and month were given (a birthday?); the year is missing."
+        result.kind = "component"
+        return result
     if (match := _MONTH_YEAR.fullmatch(value)) and match.group(1) in _MONTHS:
         result.error, result.kind = "The day is missing (only a month and year).", "component"
         return result
@@ -227,23 +235,38 @@ def _time(match: re.Match[str], first_group: int, result: _Parsed) -> None:
     hour = match.group(first_group)
     if hour is None:
         return
-    minute, second, fraction, offset = match.group(
-        first_group + 1, first_group + 2, first_group + 3, first_group + 4
+    minute, second, fraction, meridiem, offset = match.group(
+        first_group + 1, first_group + 2, first_group + 3, first_group + 4, first_group + 5
     )
+    hours = int(hour)
+    if meridiem and 1 <= hours <= 12:
+        # 12:05 AM is five past midnight, 12:05 PM five past noon
+        hours = hours % 12 + (12 if meridiem.startswith("p") else 0)
     result.time = (
-        int(hour),
+        hours,
         int(minute),
         int(second or 0),
         int((fraction or "0")[:6].ljust(6, "0")),
     )
     if offset:
-        if offset in ("z", "utc"):
-            result.offset = "+00:00"
-        else:
-            digits = offset[1:].replace(":", "")
-            result.offset = f"{offset[0]}{digits[:2]}:{digits[2:]}"
+        result.offset = _offset(offset)
     if int(hour) or int(minute) or offset:
         result.flags.add("time_dropped")
+
+
+def _offset(written: str) -> str:
+    """``+hh:mm`` from "z", "utc", "+0100", "+01:00", "utc+2", "gmt-05:30"."""
+    text = written.replace(" ", "").removeprefix("utc").removeprefix("gmt")
+    if text in ("", "z"):
+        return "+00:00"
+    sign, digits = text[0], text[1:]
+    if ":" in digits:
+        hours, minutes = digits.split(":")
+    elif len(digits) <= 2:
+        hours, minutes = digits, "00"
+    else:
+        hours, minutes = digits[:-2], digits[-2:]
+    return f"{sign}{int(hours):02d}:{minutes}"
 
 
 def _compact(value: str, dayfirst: bool, birth: bool, today: date, result: _Parsed) -> _Parsed:

@@ -45,6 +45,12 @@ _FALSE = {
     "desinscrit e", "desabonne", "desabonnee", "desabonne e", "non inscrit", "non inscrite",
     "non abonne", "non abonnee", "refuse", "refusee", "refuse e", "unsubscribed",
 }
+#: How an answer in words opens (folded), and the words that make it a refusal.
+_TRUE_OPENINGS = ("oui ", "yes ", "j accepte", "i accept", "i agree", "je souhaite", "je veux",
+                  "i would like", "i want", "d accord", "ok pour")
+_FALSE_OPENINGS = ("non ", "no ", "je refuse", "i refuse", "i decline")
+_SENTENCE_OPENINGS = (*_TRUE_OPENINGS, "je ", "j ", "i ", "nous ", "we ")
+_REFUSING_WORDS = ("ne", "n", "pas", "not", "don t", "refuse")
 #: Check marks of spreadsheets, read before folding (folding drops symbols).
 _MARKS = {"✓": "true", "✔": "true", "☑": "true", "✅": "true", "✗": "false", "✘": "false",
           "☐": "false", "❌": "false"}
@@ -283,6 +289,16 @@ def _check_boolean(raw: str) -> Verdict:
         return Verdict.valid(raw, "true")
     if key in _FALSE:
         return Verdict.valid(raw, "false")
+    # A form's answer in words: "Oui, je souhaite recevoir les offres", "Non merci",
+    # "J'accepte de recevoir la newsletter" (a ticked box exports its own label).
+    if key.startswith(_FALSE_OPENINGS):
+        return Verdict.valid(raw, "false")
+    if key.startswith(_SENTENCE_OPENINGS):
+        padded = f" {key} "
+        if any(f" {w} " in padded for w in _REFUSING_WORDS):
+            return Verdict.valid(raw, "false")
+        if key.startswith(_TRUE_OPENINGS):
+            return Verdict.valid(raw, "true")
     return Verdict.invalid(raw, ("not a yes/no value (oui, non, 1, 0, true, false)",))
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from carnet.errors import MappingError
+from carnet.fields import name
 from carnet.fields.catalog import Catalog, Field, Kind, Storage, fold_header
 from carnet.fields.verdict import blank
 
@@ -191,11 +192,14 @@ def build_mapping(
             if found is not None and found[0].many:
                 named, note = found, "a numbered column of a field with several values"
         if named is None:
-            # Shop exports: "Default Address Zip", "Billing City", "Adresse de livraison - CP"
-            address_part = _ADDRESS_PREFIX.match(fold_header(header))
-            if address_part is not None:
-                named = catalog.header_match(address_part["rest"])
-                note = f"'{address_part['rest']}' of an address"
+            # Shop and CRM exports: "Default Address Zip", "Billing City", "Billing Address 1",
+            # "Mailing Zip/Postal Code", "MailingStreet", "Adresse de livraison - CP"
+            named, note = _address_part(header, catalog)
+        if named is None:
+            # "Person - Email - Work", "Nom adhérent", "E-mail 1 - Value"
+            named, note = _compound(header, catalog)
+        if named is not None and named[0].name == "civility" and _is_job_title(header, values):
+            named, note = (catalog["job_title"], "synonym"), "its values are job titles"
         by_name, how = named if named else (None, "unmapped")
         if by_content is not None and (by_name is None or _content_wins(by_name, by_content[0])):
             field, share = by_content
@@ -215,12 +219,123 @@ def build_mapping(
 #: A header with a trailing number: "Téléphone 2", "Tél. 2", "email3".
 _NUMBERED = re.compile(r"^(?P<name>.*?\D)\s*\d{1,2}$")
 
-#: Words before an address part in shop exports (folded): Shopify's "Default Address",
-#: WooCommerce's "Billing" / "Shipping", French "Adresse de facturation / livraison".
+#: Words before an address part in exports (folded): Shopify's "Default Address",
+#: WooCommerce's "Billing" / "Shipping", Salesforce's "Mailing" / "Other", Eventbrite's
+#: "Home" / "Work", French "Adresse de facturation / livraison".
 _ADDRESS_PREFIX = re.compile(
-    r"^(?:default|billing|shipping|bill to|ship to|adresse de facturation|adresse de livraison"
-    r"|adresse facturation|adresse livraison|facturation|livraison)\s+(?:address\s+)?(?P<rest>.+)$"
+    r"^(?P<prefix>default|billing|shipping|bill to|ship to|mailing|home|work|business|other"
+    r"|postal|primary|adresse de facturation|adresse de livraison|adresse facturation"
+    r"|adresse livraison|facturation|livraison|address|adresse)\s+(?P<address>address\s+)?"
+    r"(?P<rest>.+)$"
 )
+#: Prefixes of a person's other addresses and phones, which name nothing else.
+_CONTACT_PREFIXES = frozenset({"mailing", "home", "work", "business", "other", "postal",
+                               "primary", "address", "adresse"})
+
+
+def _address_part(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | None, str]:
+    """The field an address column of an export names after its prefix, and a note."""
+    for written in (header, _CAMEL.sub(" ", header)):
+        part = _ADDRESS_PREFIX.match(fold_header(written))
+        if part is None:
+            continue
+        rest = part["rest"]
+        named = catalog.header_match(rest)
+        if named is None and part["address"]:
+            # "Billing Address 1" is the first line, "address 1", not "1"
+            rest = f"address {rest}"
+            named = catalog.header_match(rest)
+        if named is None:
+            continue
+        if part["prefix"] in _CONTACT_PREFIXES and named[0].storage not in (
+            Storage.ADDRESS,
+            Storage.PHONE,
+        ):
+            # "Business Name", "Primary Contact" are not parts of an address
+            continue
+        return named, f"'{rest}' of an address"
+    return None, ""
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+#: Words of a header that say whose value it is, not what it is: Pipedrive's "Person -
+#: Email - Work", HelloAsso's "Nom adhérent", "Email du participant" (folded).
+_PERSON_ROLES = frozenset({
+    "person", "personne", "contact", "participant", "participante", "adherent", "adherente",
+    "membre", "member", "attendee", "beneficiaire", "inscrit", "inscrite", "client", "cliente",
+    "customer", "eleve", "student", "licencie", "licenciee", "benevole", "volunteer", "guest",
+    "invite", "invitee",
+})
+#: Roles of someone else on the row: who paid a membership or bought a ticket.
+_PAYER_ROLES = frozenset({
+    "payeur", "payeuse", "payer", "acheteur", "acheteuse", "buyer", "purchaser", "commanditaire",
+})
+#: Words that say which of a person's values a column holds, not what it holds.
+_QUALIFIERS = frozenset({
+    "value", "valeur", "work", "home", "other", "travail", "domicile", "perso", "pro",
+    "personnel", "professionnel", "principal", "primary", "main", "autre", "bureau", "office",
+})
+_LINKS = frozenset({"du", "de", "la", "le", "l", "d", "des", "the", "of"})
+_PARTS = re.compile(r"\s+[-\u2013\u2014|]\s+|\s*[|:]\s*")
+#: The note of a payer's column, which gives way to the person's own.
+PAYER_NOTE = "the payer's"
+
+
+def _compound(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | None, str]:
+    """The field a header names once its role, number and qualifier words are set aside.
+
+    "Person - Phone - Mobile" is the mobile, "Prénom adhérent" the first name,
+    "E-mail 1 - Value" an e-mail, "Organization 1 - Name" the organisation.
+    """
+    parts: list[list[str]] = []
+    role: str | None = None
+    dropped_digits = False
+    for part in _PARTS.split(header):
+        words = fold_header(part).split()
+        roles = [w for w in words if w in _PERSON_ROLES or w in _PAYER_ROLES]
+        if roles and len(roles) < len(words):
+            role = "payer" if any(w in _PAYER_ROLES for w in roles) else role or "person"
+            words = [w for w in words if w not in roles and w not in _LINKS]
+        elif roles:
+            role = "payer" if any(w in _PAYER_ROLES for w in roles) else role or "person"
+            words = []
+        kept = [w for w in words if not (w.isdigit() and len(w) <= 2)]
+        dropped_digits = dropped_digits or len(kept) < len(words)
+        if kept:
+            parts.append(kept)
+    if not parts or (role is None and not dropped_digits):
+        return None, ""
+    words = [w for part in parts for w in part]
+    candidates = [" ".join(words), " ".join(w for part in reversed(parts) for w in part)]
+    plain = [w for w in words if w not in _QUALIFIERS]
+    if plain and len(plain) < len(words):
+        candidates.append(" ".join(plain))
+    for candidate in candidates:
+        found = catalog.header_match(candidate)
+        if found is None or found[1] != "synonym":
+            found, _ = _address_part(candidate, catalog)
+        if found is None:
+            continue
+        if role is None and len(parts) == 1 and not found[0].many:
+            # "Nom 2": a field with one value takes no second column by number
+            continue
+        if role == "payer":
+            return found, PAYER_NOTE
+        return found, f"'{candidate}' of a {'person' if role else 'numbered column'}"
+    return None, ""
+
+
+def _is_job_title(header: str, values: Sequence[str | None]) -> bool:
+    """A "Title" column of job titles ("CEO", "Directrice"), as Salesforce and
+    LinkedIn exports write them, rather than civilities ("Mr", "Mme")."""
+    if fold_header(header) not in ("title", "titre"):
+        return False
+    texts = [str(v) for v in values if not blank(v)]
+    if not texts:
+        return False
+    civilities = sum(1 for v in texts if name.split_civility(f"{v} x")[1].strip() == "x")
+    return civilities < len(texts) / 2
 
 
 def _is_nested_key(header: str) -> bool:
@@ -283,6 +398,9 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
     is_consent_list = any(
         p.field is not None and p.field.storage is Storage.CONSENT for p in plans
     )
+    civility_columns = sum(1 for p in plans if p.field is not None and p.field.name == "civility")
+    # Fields the row's person has a column of their own for: the payer's give way.
+    own = {p.field.name for p in plans if p.field is not None and p.note != PAYER_NOTE}
     out = []
     for plan in plans:
         folded = fold_header(plan.header)
@@ -313,6 +431,29 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
                 "context",
                 "in an order file the customer number names the buyer",
             )
+        elif (
+            plan.field is not None
+            and plan.field.name == "civility"
+            and folded in ("title", "titre")
+            and plan.how not in ("mapping file", "id column")
+            and civility_columns > 1
+            and "job_title" not in fields
+        ):
+            plan = ColumnPlan(
+                plan.header,
+                catalog["job_title"],
+                None,
+                "context",
+                "beside a salutation column, the title is the job title",
+            )
+        elif plan.note == PAYER_NOTE and plan.field is not None and _payer_gives_way(plan, own):
+            plan = ColumnPlan(
+                plan.header,
+                None,
+                attribute_key(plan.header),
+                "context",
+                "the payer's, kept apart: the file names the person's own",
+            )
         elif is_consent_list and plan.field is None and folded in ("source", "origine", "canal"):
             plan = ColumnPlan(
                 plan.header,
@@ -323,6 +464,19 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
             )
         out.append(plan)
     return out
+
+
+def _payer_gives_way(plan: ColumnPlan, own: set[str]) -> bool:
+    """Whether the payer's column yields to the person's own columns.
+
+    The payer's name is not the member's when the file names the member; the payer's
+    e-mail or phone is the member's only way in when the file has none of its own (a
+    child's club membership paid by a parent).
+    """
+    assert plan.field is not None
+    person_named = bool(own & {"first_name", "last_name", "full_name"})
+    identity = plan.field.kind in (Kind.NAME, Kind.FULL_NAME, Kind.CIVILITY, Kind.BIRTH_DATE)
+    return plan.field.name in own or (person_named and identity)
 
 
 _NEXT_LINE = {"address_line1": "address_line2", "address_line2": "address_line3"}
@@ -336,7 +490,9 @@ def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapp
     for plan in plans:
         field = plan.field
         while field is not None and not field.many and field.name in taken:
-            if field.name in _NEXT_LINE:
+            if field.name in _NEXT_LINE and _prefix(taken[field.name]) == _prefix(plan.header):
+                # "Adresse", "Adresse (2)": the next line of one address; but "Shipping
+                # Address 1" after "Billing Address 1" is another address
                 field = catalog[_NEXT_LINE[field.name]]
                 continue
             warnings.append(
@@ -364,6 +520,13 @@ def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapp
             "(use --mapping to map them)."
         )
     return ColumnMapping(tuple(out), tuple(warnings))
+
+
+def _prefix(header: str) -> str | None:
+    """The address prefix of a column ("billing" of "Billing Address 1"), if any."""
+    part = _ADDRESS_PREFIX.match(fold_header(_CAMEL.sub(" ", _strip_suffix(header))))
+    # "Adresse 2", "Address 1 - City": the address itself, not whose or which one
+    return part["prefix"] if part and part["prefix"] not in ("address", "adresse") else None
 
 
 def _luhn(digits: str) -> bool:
