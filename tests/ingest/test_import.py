@@ -736,6 +736,30 @@ def test_a_forms_consent_questions_and_answers_in_words(carnet: Carnet, tmp_path
     assert not carnet.may_contact(marc.id, "offers", "sms").allowed
 
 
+def test_a_national_number_on_a_row_abroad_is_that_countrys(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Nom", "Prénom", "Téléphone", "CP", "Ville", "Pays"],
+        [["Peeters", "Jan", "0470 12 34 56", "1000", "Bruxelles", "Belgique"],
+         ["Dubois", "Luc", "06 12 34 56 78", "1000", "Bruxelles", "Belgique"],
+         ["Keller", "Anna", "079 123 45 67", "8001", "Zürich", "Suisse"],
+         ["Durand", "Paul", "04 70 12 34 56", "03100", "Montluçon", "France"]],
+    )
+    carnet.import_file(path)
+
+    def phone(name: str) -> str | None:
+        [contact] = carnet.search_contacts(name)
+        [point] = carnet.get_contact(contact.id).points_of("phone")
+        return point.normalised
+
+    # a Belgian mobile, not a landline of the Allier (+33 4 70 …)
+    assert phone("Peeters") == "+32470123456"
+    # a French mobile the row's country does not know stays French
+    assert phone("Dubois") == "+33612345678"
+    assert phone("Keller") == "+41791234567"
+    assert phone("Durand") == "+33470123456"
+
+
 def test_a_membership_export_keeps_the_payer_apart(carnet: Carnet, tmp_path: Path) -> None:
     """HelloAsso: a parent pays a child's membership; the member is the contact."""
     path = write_csv(

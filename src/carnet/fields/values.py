@@ -18,6 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from carnet.fields import (
+    countries,
     dates,
     email,
     iban,
@@ -365,9 +366,7 @@ def check_country(raw: str) -> Verdict:
     'BE'
     """
     key = fold_header(raw)
-    code = _COUNTRIES.get(key)
-    if code is None and len(key) == 2 and key.isalpha():
-        code = key.upper()
+    code = _COUNTRIES.get(key) or countries.country_code(key)
     if code is None:
         return Verdict.invalid(raw, ("not a known country; use an ISO code such as FR",))
     return Verdict.valid(raw, code)

@@ -16,6 +16,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+import phonenumbers
+
 from carnet.contact_points import PendingPoint, address_point, has_address
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
@@ -24,6 +26,9 @@ from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.verdict import Status, Verdict
 from carnet.ingest.mapping import ColumnMapping
 from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker
+
+#: Countries with a numbering plan of their own, whose national numbers phonenumbers reads.
+_PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
 @dataclass(slots=True)
@@ -137,6 +142,7 @@ class RowBuilder:
         self._full_names: dict[str, tuple[str | None, str, str]] = {}
         self._one_cell_names: dict[str, tuple[str, str] | None] = {}
         self._addresses: dict[tuple[tuple[str, str | None], ...], PendingPoint] = {}
+        self._foreign_phones: dict[tuple[str, str, str], PendingPoint] = {}
         self._typed_cache: dict[str, dict[str | None, Any]] = {}
         self.swapped = 0
 
@@ -314,6 +320,8 @@ class RowBuilder:
     def _finish(self, record: RowRecord, address: dict[str, Verdict] | None) -> None:
         if address and has_address(address):
             record.address = self._address(address)
+            if record.phones:
+                self._phones_of_the_rows_country(record)
         # the married name first: "MARTIN épouse DURAND" alone in the last-name cell is
         # Durand born Martin, not a first name Martin
         self._split_married_name(record)
@@ -323,6 +331,31 @@ class RowBuilder:
             record.attributes["invalid_values"] = record.invalid_values
         if record.external_id is None and self.hash_rows and not record.is_order_line:
             record.external_id = _row_hash(record.raw)
+
+    def _phones_of_the_rows_country(self, record: RowRecord) -> None:
+        """A number written the national way on a row whose address is abroad is that
+        country's: "0470 12 34 56" beside a Brussels address is a Belgian mobile, not a
+        landline of the Loire. A number the row's country does not know stays as read."""
+        assert record.address is not None
+        country = record.address.parts.get("country")
+        if not country or country == self.country or country not in _PHONE_REGIONS:
+            return
+        record.phones = [self._phone_in(point, country) for point in record.phones]
+
+    def _phone_in(self, point: PendingPoint, country: str) -> PendingPoint:
+        raw = str(point.verdict.raw or "").strip()
+        if raw.startswith(("+", "00")):
+            return point  # written with its country code
+        key = (point.field.name, raw, country)
+        found = self._foreign_phones.get(key)
+        if found is None:
+            if len(self._foreign_phones) > CACHE_LIMIT:
+                self._foreign_phones.clear()
+            verdict = phone_field.check(raw, region=country)
+            found = self._foreign_phones[key] = (
+                PendingPoint(point.field, verdict) if verdict.ok else point
+            )
+        return found
 
     def _address(self, parts: dict[str, Verdict]) -> PendingPoint:
         """The address point of these parts, built once per distinct address."""
