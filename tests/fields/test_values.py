@@ -22,7 +22,7 @@ CHECK_GENDER = checker_for(default_catalog()["gender"], "FR")
         ("subscribed", "true"), ("✓", "true"), (" ✔ ", "true"), ("☑", "true"),
         ("Désabonné", "false"), ("désinscrite", "false"), ("Non inscrit", "false"),
         ("Non-abonnée", "false"), ("Refusé", "false"), ("unsubscribed", "false"),
-        ("✗", "false"), ("☐", "false"),
+        ("✗", "false"), ("☐", "false"), ("not_subscribed", "false"),
     ],
 )
 def test_yes_no_values(raw: str, value: str) -> None:

@@ -289,6 +289,20 @@ def test_questions_that_are_no_consent_to_a_channel_stay_as_they_are(header: str
     assert not targets([header])[header].startswith(("optin", "optout"))
 
 
+def test_keys_of_a_consent_object_are_no_questions() -> None:
+    # Shopify's customer JSON: only the state is the consent
+    assert targets(
+        ["email_marketing_consent.state", "email_marketing_consent.opt_in_level",
+         "sms_marketing_consent.state", "sms_marketing_consent.consent_updated_at"]
+    ) == {
+        "email_marketing_consent.state": "optin_newsletter",
+        "email_marketing_consent.opt_in_level": "attribute:email_marketing_consent_opt_in_level",
+        "sms_marketing_consent.state": "optin_sms",
+        "sms_marketing_consent.consent_updated_at":
+            "attribute:sms_marketing_consent_consent_updated_at",
+    }
+
+
 def test_numbered_columns_of_a_field_with_several_values_map_to_it() -> None:
     mapping = build_mapping(
         ["Téléphone", "Téléphone 2", "Tél. 3", "Email", "email2", "Mobile 2", "Adresse 2",

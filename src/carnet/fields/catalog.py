@@ -504,7 +504,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'email marketing consent', 'marketing opt in', 'accepte email',
        'accepte les emails', 'email consent', 'consentement email', 'consentement e mail',
        'consentement rgpd', 'accord rgpd', 'optin rgpd', 'opt in rgpd', 'rgpd',
-       'abonne newsletter', 'abonnee newsletter', 'abonnement newsletter'],
+       'abonne newsletter', 'abonnee newsletter', 'abonnement newsletter',
+       'email marketing consent state', 'email marketing consent'],
        storage=Storage.CONSENT),
     _f('optin_date', Kind.DATETIME, R, 'Date de consentement', 'Opt-in date',
        ['date optin', 'date opt in', 'date d optin', 'date inscription newsletter', 'optin date',
@@ -599,7 +600,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['optin sms', 'opt in sms', 'sms optin', 'sms opt in', 'accepte sms', 'accepte les sms',
        'accord sms', 'consentement sms', 'inscrit sms', 'offres par sms', 'offres sms',
        'sms marketing', 'marketing sms', 'sms consent', 'consent sms', 'sms opt in consent',
-       'accepts sms marketing', 'sms marketing consent'],
+       'accepts sms marketing', 'sms marketing consent', 'sms marketing consent state'],
        storage=Storage.CONSENT),
     _f('optin_phone', Kind.BOOLEAN, R, 'Accepte le démarchage téléphonique', 'Phone opt-in',
        ['optin telephone', 'opt in telephone', 'optin tel', 'opt in tel', 'accepte appels',
@@ -738,7 +739,8 @@ class Catalog(Mapping[str, Field]):
             found = sides.pop() if len(sides) == 1 else None
         if found is not None:
             return found, "synonym"
-        question = consent_question(folded)
+        # Only a sentence is a question; "email_marketing_consent.opt_in_level" is a key.
+        question = consent_question(folded) if len(header.split()) >= 3 else None
         if question is not None and question in self._fields:
             return self._fields[question], "consent question"
         # Long headers (survey questions) name their field with a keyword inside.

@@ -45,6 +45,7 @@ _FALSE = {
     "0", "false", "faux", "non", "n", "no", "opt out", "optout", "desinscrit", "desinscrite",
     "desinscrit e", "desabonne", "desabonnee", "desabonne e", "non inscrit", "non inscrite",
     "non abonne", "non abonnee", "refuse", "refusee", "refuse e", "unsubscribed",
+    "not subscribed", "never subscribed",
 }
 #: How an answer in words opens (folded), and the words that make it a refusal.
 _TRUE_OPENINGS = ("oui ", "yes ", "j accepte", "i accept", "i agree", "je souhaite", "je veux",
