@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from carnet.fields import email
 from carnet.fields.catalog import default_catalog
 from carnet.fields.verdict import Verdict
+from carnet.ingest import verdicts as verdicts_module
 from carnet.ingest.pipeline import _email_dns_timeout
 from carnet.ingest.verdicts import ColumnChecker
 
@@ -99,6 +100,21 @@ def test_column_gives_every_cell_the_verdict_of_its_check() -> None:
     for field, check in checks.items():
         verdicts = ColumnChecker(CATALOG[field], "FR").column(values)
         assert verdicts == [check(v) for v in values]
+
+
+@pytest.mark.parametrize("field", ["email", "phone", "last_name", "postcode"])
+def test_a_few_odd_values_among_plain_ones_get_their_own_verdicts(field: str) -> None:
+    """Text markers and double-decoded accents are found in a batch of plain values."""
+    plain = [f"user{i}@free.fr" if field == "email" else f"06 12 34 {i // 100:02d} {i % 100:02d}"
+             for i in range(300)]
+    odd = ["'+33612345678", "'75006", "hÃ©lene@free.fr", "FranÃ§ois", "'t Hooft", "'", "é"]
+    batch = [*plain[:150], *odd, None, "", *plain[150:]]
+    alone = []
+    for value in batch:
+        verdicts_module._SHARED.clear()  # each value checked on its own, no cache
+        alone.append(ColumnChecker(CATALOG[field], "FR").column([value])[0])
+    verdicts_module._SHARED.clear()
+    assert ColumnChecker(CATALOG[field], "FR").column(batch) == alone
 
 
 @pytest.mark.parametrize(
