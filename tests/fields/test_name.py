@@ -174,6 +174,17 @@ def test_gender_hint(civility: str | None, gender: str | None) -> None:
         # a household, a remark in brackets
         ("Famille Martin", (None, "", "Martin")),
         ("Dupont Jean (Direction)", (None, "Jean", "Dupont")),
+        # a remark after a spaced dash or slash (a CRM's "contact - company")
+        ("Jean Dupont - Acme", (None, "Jean", "Dupont")),
+        ("DUPONT Jean - Acme SAS", (None, "Jean", "Dupont")),
+        ("M. Jean Dupont / DG", ("M.", "Jean", "Dupont")),
+        ("Jean DUPONT – Directeur", (None, "Jean", "Dupont")),
+        # ... but a compound name typed with spaces stays whole
+        ("Jean - Pierre Dupont", (None, "Jean-Pierre", "Dupont")),
+        ("Mme Marie - Claire Durand", ("Mme", "Marie-Claire", "Durand")),
+        # a couple keeps both first names
+        ("Jean et Marie Dupont", (None, "Jean et Marie", "Dupont")),
+        ("JEAN & MARIE DUPONT", (None, "Jean & Marie", "Dupont")),
     ],
 )
 def test_split_full_name(raw: str, expected: tuple[str | None, str, str]) -> None:

@@ -187,6 +187,11 @@ _LEADING_PARTICLES = _FRENCH_PARTICLES | _ARTICLES | {"van", "von", "da", "di", 
 #: Words naming a household before its name.
 _HOUSEHOLD_WORDS = frozenset({"famille", "fam", "foyer"})
 _REMARK = re.compile(r"\s*\([^()]*\)")
+#: A dash or slash between spaces ends the name: "Jean Dupont - Acme", "DUPONT Jean / DG"
+#: (a compound name is written without spaces: "Dupont-Moretti").
+_TRAILING_REMARK = re.compile(r"\s+[-\u2013\u2014/|]\s+")
+#: Words joining two first names of a couple: "Jean et Marie Dupont".
+_COUPLE_WORDS = frozenset({"et", "&", "and"})
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _PLACEHOLDERS = frozenset(
     """
@@ -607,6 +612,10 @@ def split_full_name(raw: str) -> tuple[str | None, str, str]:
     >>> split_full_name("M. Martin")
     ('M.', '', 'Martin')
     """
+    before_remark = _TRAILING_REMARK.split(raw, 1)[0]
+    if before_remark != raw and len(split_civility(before_remark)[1].split()) >= 2:
+        # "Jean Dupont - Acme": a remark after a whole name ("Jean - Pierre" is a name)
+        raw = before_remark
     rest, civility = _strip_civilities(_clean(raw))
     # a remark in brackets is no part of the name: "Dupont Jean (Direction)"
     rest = _clean(_REMARK.sub(" ", rest)) if "(" in rest else _clean(rest)
@@ -624,6 +633,16 @@ def split_full_name(raw: str) -> tuple[str | None, str, str]:
         return civility, "", ""
     if len(tokens) == 1:
         return done("", tokens[0])
+    if (
+        len(tokens) >= 4
+        and tokens[1].lower() in _COUPLE_WORDS
+        and is_first_name(tokens[0])
+        and is_first_name(tokens[2])
+    ):
+        # "Jean et Marie Dupont": a couple, both first names kept
+        return civility, f"{_case(tokens[0])} {tokens[1].lower()} {_case(tokens[2])}", _case(
+            _clean(" ".join(tokens[3:]))
+        )
     lead = tokens[0].lower()
     if (
         lead in _LEADING_PARTICLES
