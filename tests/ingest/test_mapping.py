@@ -219,6 +219,12 @@ def test_a_payers_columns_give_way_to_the_members_own() -> None:
     assert targets(["Email du participant", "Prénom du participant"]) == {
         "Email du participant": "email", "Prénom du participant": "first_name",
     }
+    # a role word leads to who the person is, never to what a row says happened
+    assert targets(["Origine client", "Commentaire client", "Total client"]) == {
+        "Origine client": "attribute:origine_client",
+        "Commentaire client": "attribute:commentaire_client",
+        "Total client": "attribute:total_client",
+    }
 
 
 @pytest.mark.parametrize(
@@ -261,6 +267,7 @@ def test_a_title_column_of_job_titles_is_the_job_title() -> None:
         ("J'accepte de recevoir la newsletter", "optin_newsletter"),
         ("Souhaitez-vous recevoir nos actualités par e-mail ?", "optin_newsletter"),
         ("Je souhaite recevoir des offres par SMS", "optin_sms"),
+        ("Je souhaite recevoir le catalogue par courrier", "optin_post"),
         ("Je souhaite être contacté par téléphone", "optin_phone"),
         ("J'accepte que mes données soient transmises à des partenaires", "optin_partners"),
         ("I agree to receive marketing emails", "optin_offers"),
@@ -283,6 +290,9 @@ def test_a_consent_question_of_a_form_maps_to_its_channel(header: str, field: st
         "Je ne souhaite pas que mes données soient transmises aux partenaires",
         "Acceptez-vous les cookies ?",
         "Nom du partenaire",
+        # about a consent, not the consent itself
+        "Date de consentement SMS",
+        "IP d'inscription à la newsletter",
     ],
 )
 def test_questions_that_are_no_consent_to_a_channel_stay_as_they_are(header: str) -> None:

@@ -196,6 +196,10 @@ _ASKS = ("accept", "recevoir", "receive", "inscri", "abonn", "subscribe", "conse
          "agree", "souhait", "autoris", "etre contacte", "etre rappele", "be contacted",
          "opt in", "optin", "ok pour", "d accord")
 _REFUSES = ("ne", "n", "pas", "don t", "do not", "not", "refus", "oppos")
+# Words of a column about a consent rather than the consent itself: "Date de consentement
+# SMS", "IP d'inscription à la newsletter", "Source de l'abonnement".
+_ABOUT_A_CONSENT = ("date", "heure", "time", "ip", "source", "origine", "canal", "formulaire",
+                    "form")
 _CHANNEL_WORDS = (
     ("sms", ("sms", "texto")),
     ("phone", ("telephon", "appel", "phone call", "by phone", "par tel", "rappele")),
@@ -234,9 +238,13 @@ def consent_question(folded: str) -> str | None:
     'optout_post'
     >>> consent_question("j accepte le reglement du jeu concours") is None
     True
+    >>> consent_question("date de consentement sms") is None
+    True
     """
     padded = f" {folded} "
-    if not any(f" {word}" in padded for word in _ASKS):
+    if not any(f" {word}" in padded for word in _ASKS) or any(
+        f" {word} " in padded for word in _ABOUT_A_CONSENT
+    ):
         return None
     purpose = next(
         (name for name, words in _CHANNEL_WORDS if any(f" {w}" in padded for w in words)),

@@ -278,6 +278,8 @@ _QUALIFIERS = frozenset({
 })
 _LINKS = frozenset({"du", "de", "la", "le", "l", "d", "des", "the", "of"})
 _PARTS = re.compile(r"\s+[-\u2013\u2014|]\s+|\s*[|:]\s*")
+#: Fields a role word does not lead to: what a row says happened, not who the person is.
+_NOT_OF_A_PERSON = frozenset({Storage.CONSENT, Storage.EVENT, Storage.ORDER})
 #: The note of a payer's column, which gives way to the person's own.
 PAYER_NOTE = "the payer's"
 
@@ -315,7 +317,8 @@ def _compound(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | None, 
         found = catalog.header_match(candidate)
         if found is None or found[1] != "synonym":
             found, _ = _address_part(candidate, catalog)
-        if found is None:
+        if found is None or found[0].storage in _NOT_OF_A_PERSON:
+            # "Origine client" is where the customer came from, not a consent's source
             continue
         if role is None and len(parts) == 1 and not found[0].many:
             # "Nom 2": a field with one value takes no second column by number
