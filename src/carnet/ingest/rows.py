@@ -335,7 +335,7 @@ class RowBuilder:
     def _phones_of_the_rows_country(self, record: RowRecord) -> None:
         """A number written the national way on a row whose address is abroad is that
         country's: "0470 12 34 56" beside a Brussels address is a Belgian mobile, not a
-        landline of the Loire. A number the row's country does not know stays as read."""
+        landline of the Allier. A number the row's country does not know stays as read."""
         assert record.address is not None
         country = record.address.parts.get("country")
         if not country or country == self.country or country not in _PHONE_REGIONS:
