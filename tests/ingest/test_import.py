@@ -6,6 +6,7 @@ import csv
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -758,6 +759,42 @@ def test_a_national_number_on_a_row_abroad_is_that_countrys(carnet: Carnet, tmp_
     assert phone("Dubois") == "+33612345678"
     assert phone("Keller") == "+41791234567"
     assert phone("Durand") == "+33470123456"
+
+
+def test_a_company_in_the_civility_column_is_an_organisation(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Accounting and old CRM exports write "Société" or the legal form as the civility
+    and the company's name in the name columns."""
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Civilité", "Nom", "Prénom", "Email", "Ville"],
+        [["Société", "ACME SARL", "", "contact@acme.fr", "Paris"],
+         ["Mairie", "de Villeurbanne", "", "accueil@mairie-villeurbanne.fr", "Villeurbanne"],
+         ["M.", "Dupont", "Jean", "jean.dupont@free.fr", "Lyon"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 3
+
+    def contact_of(email: str) -> Any:
+        with carnet.engine.connect() as conn:
+            contact_id = conn.execute(
+                sa.select(s.contact_points.c.contact_id).where(
+                    s.contact_points.c.normalised == email
+                )
+            ).scalar_one()
+        return carnet.get_contact(contact_id)
+
+    acme = contact_of("contact@acme.fr")
+    assert (acme.first_name, acme.last_name, acme.civility) == (None, None, None)
+    assert acme.organisation_id is not None
+    assert carnet.get_organisation(acme.organisation_id).name == "ACME SARL"
+    assert acme.attributes["legal_form"] == "Société"
+    town = contact_of("accueil@mairie-villeurbanne.fr")
+    assert town.organisation_id is not None
+    assert carnet.get_organisation(town.organisation_id).name == "Mairie de Villeurbanne"
+    jean = contact_of("jean.dupont@free.fr")
+    assert (jean.civility, jean.last_name, jean.organisation_id) == ("M.", "Dupont", None)
 
 
 def test_a_membership_export_keeps_the_payer_apart(carnet: Carnet, tmp_path: Path) -> None:

@@ -21,12 +21,20 @@ import phonenumbers
 from carnet.contact_points import PendingPoint, address_point, has_address
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
-from carnet.fields.catalog import Catalog, Field, Kind, Storage
+from carnet.fields.catalog import Catalog, Field, Kind, Storage, fold_header
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.verdict import Status, Verdict
 from carnet.ingest.mapping import ColumnMapping
 from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker
 
+#: What a civility column says of a row that is a company (folded): "Société", a legal form.
+COMPANY_CIVILITIES = frozenset({
+    "societe", "ste", "sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "scp", "selarl",
+    "scop", "gaec", "earl", "entreprise", "ets", "etablissement", "etablissements",
+    "association", "asso", "mairie", "commune", "collectivite", "cabinet", "company", "ltd",
+    "gmbh", "organisme", "organisation", "personne morale",
+})
+_PERSON_NAME_FIELDS = ("last_name", "first_name", "full_name")
 #: Countries with a numbering plan of their own, whose national numbers phonenumbers reads.
 _PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
@@ -322,6 +330,8 @@ class RowBuilder:
             record.address = self._address(address)
             if record.phones:
                 self._phones_of_the_rows_country(record)
+        if "civility" in record.invalid_values:
+            self._company_named_as_a_person(record)
         # the married name first: "MARTIN épouse DURAND" alone in the last-name cell is
         # Durand born Martin, not a first name Martin
         self._split_married_name(record)
@@ -398,6 +408,31 @@ class RowBuilder:
             record.columns.setdefault("first_name", first)
         if last:
             record.columns.setdefault("last_name", last)
+
+    def _company_named_as_a_person(self, record: RowRecord) -> None:
+        """"Société" or "SARL" as the civility (accounting and old CRM exports): the
+        row is a company, and what its name columns hold is the company's name. The
+        contact keeps no person's name; the organisation takes it, unless the file
+        names one in a column of its own."""
+        civility = record.invalid_values["civility"]
+        if fold_header(civility) not in COMPANY_CIVILITIES:
+            return
+        cells = [
+            str(record.raw.get(plan.header) or "").strip()
+            for plan in self.mapping.columns
+            if plan.field is not None and plan.field.name in _PERSON_NAME_FIELDS
+        ]
+        company = " ".join(cell for cell in cells if cell)
+        if not company:
+            return
+        if re.match(r"(?i)(?:de|du|des|la|le|les)\s|[dl]['’]", company):
+            # "Mairie" + "de Villeurbanne": the civility word begins the name
+            company = f"{civility.strip()} {company}"
+        record.organisation.setdefault("name", company)
+        for column in ("first_name", "last_name", "civility", "gender"):
+            record.columns.pop(column, None)
+        del record.invalid_values["civility"]
+        record.attributes["legal_form"] = civility.strip()
 
     def _split_name_in_one_cell(self, record: RowRecord) -> None:
         """"Dupont Jean" in the last-name column and nothing in the first-name one (or
