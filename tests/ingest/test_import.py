@@ -771,10 +771,12 @@ def test_a_company_in_the_civility_column_is_an_organisation(
         ["Civilité", "Nom", "Prénom", "Email", "Ville"],
         [["Société", "ACME SARL", "", "contact@acme.fr", "Paris"],
          ["Mairie", "de Villeurbanne", "", "accueil@mairie-villeurbanne.fr", "Villeurbanne"],
-         ["M.", "Dupont", "Jean", "jean.dupont@free.fr", "Lyon"]],
+         ["M.", "Dupont", "Jean", "jean.dupont@free.fr", "Lyon"],
+         # no civility, no first name: a legal form ends the name
+         ["", "Dupont et Fils SAS", "", "compta@dupont-fils.fr", "Lyon"]],
     )
     report = carnet.import_file(path)
-    assert report.counts["inserted"] == 3
+    assert report.counts["inserted"] == 4
 
     def contact_of(email: str) -> Any:
         with carnet.engine.connect() as conn:
@@ -795,6 +797,10 @@ def test_a_company_in_the_civility_column_is_an_organisation(
     assert carnet.get_organisation(town.organisation_id).name == "Mairie de Villeurbanne"
     jean = contact_of("jean.dupont@free.fr")
     assert (jean.civility, jean.last_name, jean.organisation_id) == ("M.", "Dupont", None)
+    firm = contact_of("compta@dupont-fils.fr")
+    assert firm.last_name is None and firm.organisation_id is not None
+    assert carnet.get_organisation(firm.organisation_id).name == "Dupont et Fils SAS"
+    assert "legal_form" not in firm.attributes
 
 
 def test_a_membership_export_keeps_the_payer_apart(carnet: Carnet, tmp_path: Path) -> None:

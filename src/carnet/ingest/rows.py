@@ -35,6 +35,36 @@ COMPANY_CIVILITIES = frozenset({
     "gmbh", "organisme", "organisation", "personne morale",
 })
 _PERSON_NAME_FIELDS = ("last_name", "first_name", "full_name")
+#: Legal forms that end a company's name ("Dupont et Fils SARL"), folded.
+_LEGAL_FORMS = frozenset({
+    "sarl", "sas", "sasu", "eurl", "sci", "snc", "scp", "selarl", "scop", "gaec", "earl",
+    "s a r l", "s a s", "s a s u", "e u r l", "gmbh", "ltd", "inc",
+})
+#: Words that begin a company's name ("Ets Martin", "Société Générale"), folded.
+_COMPANY_OPENINGS = frozenset({
+    "ste", "societe", "ets", "etablissement", "etablissements", "entreprise", "cabinet",
+    "sarl", "sas", "eurl", "sci", "mairie", "association",
+})
+
+
+def _names_a_company(last_name: str | None) -> bool:
+    """A last name that is a company's name: a legal form ends it or a company word
+    begins it ("ACME SARL", "Ets Martin"), with another word beside it.
+
+    >>> _names_a_company("Acme Sarl"), _names_a_company("Ets Martin"), _names_a_company("Sas")
+    (True, True, False)
+    """
+    if not last_name:
+        return False
+    words = fold_header(last_name).split()
+    if len(words) < 2:
+        return False
+    tail = " ".join(words[-4:])
+    return (
+        words[0] in _COMPANY_OPENINGS
+        or words[-1] in _LEGAL_FORMS
+        or any(tail.endswith(form) and " " in form for form in _LEGAL_FORMS)
+    )
 #: Countries with a numbering plan of their own, whose national numbers phonenumbers reads.
 _PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
@@ -330,7 +360,10 @@ class RowBuilder:
             record.address = self._address(address)
             if record.phones:
                 self._phones_of_the_rows_country(record)
-        if "civility" in record.invalid_values:
+        if "civility" in record.invalid_values or (
+            not record.columns.get("first_name")
+            and _names_a_company(record.columns.get("last_name"))
+        ):
             self._company_named_as_a_person(record)
         # the married name first: "MARTIN épouse DURAND" alone in the last-name cell is
         # Durand born Martin, not a first name Martin
@@ -414,8 +447,11 @@ class RowBuilder:
         row is a company, and what its name columns hold is the company's name. The
         contact keeps no person's name; the organisation takes it, unless the file
         names one in a column of its own."""
-        civility = record.invalid_values["civility"]
-        if fold_header(civility) not in COMPANY_CIVILITIES:
+        civility = record.invalid_values.get("civility", "")
+        if fold_header(civility) not in COMPANY_CIVILITIES and not (
+            not record.columns.get("first_name")
+            and _names_a_company(record.columns.get("last_name"))
+        ):
             return
         cells = [
             str(record.raw.get(plan.header) or "").strip()
@@ -431,8 +467,9 @@ class RowBuilder:
         record.organisation.setdefault("name", company)
         for column in ("first_name", "last_name", "civility", "gender"):
             record.columns.pop(column, None)
-        del record.invalid_values["civility"]
-        record.attributes["legal_form"] = civility.strip()
+        if civility:
+            del record.invalid_values["civility"]
+            record.attributes["legal_form"] = civility.strip()
 
     def _split_name_in_one_cell(self, record: RowRecord) -> None:
         """"Dupont Jean" in the last-name column and nothing in the first-name one (or
