@@ -197,6 +197,39 @@ def test_exports_of_crm_tools_name_their_fields_with_a_role_number_or_qualifier(
     }
 
 
+def test_a_shops_order_export() -> None:
+    """Shopify's order export: "Name" holds the order ("#1001"), "Billing Name" the
+    buyer, "Lineitem …" the line, "Created at" the order's date."""
+    headers = ["Name", "Email", "Created at", "Lineitem quantity", "Lineitem name",
+               "Lineitem price", "Lineitem sku", "Billing Name", "Billing Street", "Billing City",
+               "Shipping Name", "Shipping City"]
+    sample: dict[str, list[str | None]] = {
+        "Name": ["#1001", "#1002", "#1002", "#1003", "#1004"],
+        "Billing Name": ["Jean Dupont"] * 5,
+    }
+    assert targets(headers, sample) == {
+        "Name": "order_ref",
+        "Email": "email",
+        "Created at": "order_date",
+        "Lineitem quantity": "quantity",
+        "Lineitem name": "product_name",
+        "Lineitem price": "unit_price",
+        "Lineitem sku": "sku",
+        "Billing Name": "full_name",
+        "Billing Street": "address_line1",
+        "Billing City": "city",
+        "Shipping Name": "attribute:shipping_name",
+        "Shipping City": "attribute:shipping_city",
+    }
+    # Square, WooCommerce
+    assert targets(["Street Address 1", "Street Address 2", "Email Subscription Status",
+                    "Item Name", "Item SKU", "Item Cost", "Order ID"]) == {
+        "Street Address 1": "address_line1", "Street Address 2": "address_line2",
+        "Email Subscription Status": "optin_newsletter", "Item Name": "product_name",
+        "Item SKU": "sku", "Item Cost": "unit_price", "Order ID": "order_ref",
+    }
+
+
 def test_a_payers_columns_give_way_to_the_members_own() -> None:
     # HelloAsso: a parent pays a child's membership
     assert targets(
@@ -241,6 +274,9 @@ def test_a_payers_columns_give_way_to_the_members_own() -> None:
         ("Rue 2", "address_line2"),
         ("Created Time", "signup_date"),
         ("is_excluded_from_campaigns", "optout_email"),  # Mailjet
+        ("Contact principal", "full_name"),
+        ("Tél. direct", "phone"),
+        ("First Visit", "customer_since"),
     ],
 )
 def test_questions_brackets_and_alternatives_name_their_field(header: str, field: str) -> None:

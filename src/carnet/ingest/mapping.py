@@ -43,6 +43,8 @@ _EMAIL_LIKE = re.compile(r"^\s*[^@\s]+@[^@\s]+\.[a-z]{2,}\s*$", re.IGNORECASE)
 _PHONE_LIKE = re.compile(r"^\s*(\+|00)?[\d\s().\-/]{8,20}\s*$")
 _IPV4_LIKE = re.compile(r"^\s*\d{1,3}(\.\d{1,3}){3}\s*$")
 _IBAN_LIKE = re.compile(r"^\s*[A-Z]{2}\d{2}[A-Z0-9 ]{10,32}\s*$", re.IGNORECASE)
+#: Shops' order names: Shopify's order export calls "#1001" the order's "Name".
+_ORDER_NAME_LIKE = re.compile(r"^\s*#\s?\d{3,}\s*$")
 _SAMPLE = 200
 
 
@@ -362,6 +364,9 @@ def _sniff(values: Sequence[str | None], catalog: Catalog) -> tuple[Field, float
     ibans = sum(1 for v in texts if _IBAN_LIKE.match(v)) / n
     if ibans >= 0.8:
         return catalog["iban"], ibans
+    orders = sum(1 for v in texts if _ORDER_NAME_LIKE.match(v)) / n
+    if orders >= 0.8:
+        return catalog["order_ref"], orders
     digits = [re.sub(r"\D", "", v) for v in texts]
     sirets = sum(1 for d in digits if len(d) == 14 and _luhn(d)) / n
     if sirets >= 0.8:
@@ -433,6 +438,20 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
                 None,
                 "context",
                 "in an order file the customer number names the buyer",
+            )
+        elif (
+            is_order_file
+            and plan.field is not None
+            and plan.field.name == "signup_date"
+            and plan.how not in ("mapping file", "id column")
+            and "order_date" not in fields
+        ):
+            plan = ColumnPlan(
+                plan.header,
+                catalog["order_date"],
+                None,
+                "context",
+                "in an order file with no order date, the line's creation is the order's date",
             )
         elif (
             plan.field is not None
