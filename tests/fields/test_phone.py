@@ -121,6 +121,18 @@ def test_unassigned_range_is_invalid_with_best_effort() -> None:
 
 
 @pytest.mark.parametrize(
+    "raw", ["06 00 00 00 00", "0611111111", "+33 1 11 11 11 11", "06 06 06 06 06", "600000000"]
+)
+def test_a_placeholder_in_an_allocated_range_is_no_number(raw: str) -> None:
+    """What files hold for "no number": valid to phonenumbers, nobody's line."""
+    verdict = phone.check(raw)
+    assert verdict.status is Status.INVALID and verdict.flags == {"placeholder"}
+    assert "placeholder" in verdict.reasons[0]
+    # a number that only starts like one is a number
+    assert phone.check("06 00 00 00 01").ok
+
+
+@pytest.mark.parametrize(
     ("raw", "error"),
     [
         ("06 12", InvalidLength),

@@ -27,7 +27,10 @@ Verdict:
     the caller to check and keep).
     Invalid with flag ``unassigned``: the number has a possible length but lies
     in no allocated range (an offline stand-in for an HLR look-up); its E.164
-    form is kept as a best effort.
+    form is kept as a best effort. Invalid with flag ``placeholder``: a French
+    number of one digit repeated after its prefix (``06 00 00 00 00``,
+    ``01 11 11 11 11``) or one pair repeated (``06 06 06 06 06``) in an
+    allocated range, which files hold for "no number".
 
 >>> v = check("06 12 34 56 78")
 >>> v.normalised, v.details["type"], v.details["region"], v.details["sms"]
@@ -41,6 +44,8 @@ Verdict:
 ['foreign', 'landline']
 >>> check("07 00 00 00 00").flags
 frozenset({'unassigned'})
+>>> check("06 00 00 00 00").flags
+frozenset({'placeholder'})
 >>> format("+33612345678"), format("+442079460958")
 ('06 12 34 56 78', '+44 20 7946 0958')
 """
@@ -115,6 +120,14 @@ _LABEL = re.compile(
 _NUMBER_RUN = re.compile(r"\+?[0-9][0-9 .\-/\u00a0]*[0-9]")
 _MULTI = re.compile(r"\s*(?:[;,|/]|\bou\b|\bor\b|\bet\b)\s*", re.IGNORECASE)
 _DIGITS = str.maketrans("", "", "+()-./ \u00a0\u202f\u2009\t")
+
+#: French national numbers (nine digits) that forms and files hold instead of a number:
+#: one digit eight times after the prefix (06 00 00 00 00, 01 11 11 11 11) and one pair
+#: five times (06 06 06 06 06).
+PLACEHOLDERS = frozenset(
+    {f"{prefix}{digit * 8}" for prefix in "123456789" for digit in "0123456789"}
+    | {f"{pair[1]}{pair * 4}" for pair in (f"0{d}" for d in "123456789")}
+)
 
 
 def _number_runs(text: str) -> list[str]:
@@ -267,6 +280,14 @@ def _check(raw: object, region: str) -> Verdict:
         return _common.invalid(text, message, error=kind)
     country_code, national, repaired = split
     resolved = _resolve(country_code, national, region)
+    if country_code == 33 and national in PLACEHOLDERS and resolved[1] != "unknown":
+        # in an allocated range, but no one's number: 06 00 00 00 00
+        return _common.invalid(
+            text,
+            "This looks like a placeholder (the same digits over and over), not a number.",
+            error="component",
+            flags={"placeholder"},
+        )
     if flags or details:
         return _verdict(text, flags, reasons, details, *resolved, national, repaired, region)
     return _from_outline(text, _outline(*resolved, repaired, region), national)
@@ -291,6 +312,8 @@ def _plain_french(text: str) -> Verdict | None:
     if _PLAIN_FRENCH.fullmatch(text) is None:
         return None
     national = text[1:].translate(_DIGITS)
+    if national in PLACEHOLDERS:
+        return None
     outline = _PLAIN_OUTLINES.get(national[:6])
     if outline is None:
         if _decided_prefix(national) is None:
@@ -609,7 +632,12 @@ def _column_stages() -> tuple[list[pl.Expr], ...]:
             .alias("rest")
         ],
         [pl.when(simple).then(national).alias("national"), lost_zero.alias("repaired")],
-        [_decided_prefix_expr(pl.col("national")).alias("decided")],
+        [
+            pl.when(pl.col("national").is_in(sorted(PLACEHOLDERS)))
+            .then(None)
+            .otherwise(_decided_prefix_expr(pl.col("national")))
+            .alias("decided")
+        ],
     )
 
 
