@@ -257,6 +257,24 @@ def test_format_and_check_many() -> None:
     assert list(result) == ["a@b.fr", "A@B.FR", None]
 
 
+@pytest.mark.parametrize(
+    "raw",
+    ["pasdemail@gmail.com", "pas.de.mail@free.fr", "noemail@orange.fr", "aucun@aucun.fr",
+     "test@test.com", "TOTO@TOTO.FR", "xxx@xxx.fr", "a@a.fr", "x@x.x", "sans-mail@laposte.net"],
+)
+def test_a_placeholder_for_no_address_is_invalid(raw: str) -> None:
+    verdict = email.check(raw)
+    assert verdict.status is Status.INVALID and verdict.flags == {"placeholder"}
+    assert "placeholder" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "raw", ["test@iana.org", "jean@jean.fr", "toto.dupont@free.fr", "a@a.b.c.d", "na@free.fr"]
+)
+def test_words_that_only_look_like_placeholders_are_addresses(raw: str) -> None:
+    assert email.check(raw).ok
+
+
 # --- the is_email test vectors ------------------------------------------------------------
 
 #: Rows labelled valid that carnet refuses on purpose, with the reason.
@@ -264,6 +282,9 @@ ISEMAIL_EXCEPTIONS = {
     # A domain without a dot (a bare TLD) is valid per RFC 5321 but email-validator
     # refuses it and no customer mailbox lives on a TLD.
     "test@io": "dotless domain",
+    # Valid syntax, but the textbook placeholder a form gets when someone has no address
+    # (or will not give it): a customer file must not mail it nor join people on it.
+    "test@test.com": "placeholder",
 }
 #: carnet accepts "ordinary" addresses: these categories labelled valid must be ok.
 ORDINARY = {"ISEMAIL_VALID_CATEGORY", "ISEMAIL_DNSWARN"}

@@ -162,6 +162,47 @@ _KNOWN_TYPOS: dict[str, str] = {
 #: (grange.fr, orage.fr are real domains, not typos of orange.fr).
 _NO_FUZZY = frozenset({"orange"})
 
+#: Local parts that stand for "no address" (compared like role accounts): what a shop's
+#: staff or a form's visitor types when an e-mail is required and there is none.
+PLACEHOLDER_LOCALS: frozenset[str] = frozenset(
+    """
+    pasdemail pasdemails pasdemel pasdeemail pasdadresse pasdadressemail sansmail sansemail
+    sansadresse noemail nomail nemail noaddress aucunmail aucunemail aucuneadresse
+    nepasutiliser pasdecourriel
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+#: Words that are a placeholder when they are the domain's name too: "test@test.com",
+#: "aucun@aucun.fr" (alone, "test@iana.org" is an ordinary address).
+_PLACEHOLDER_WORDS = frozenset(
+    """
+    aucun aucune neant rien vide null none nil inconnu inconnue test tests essai dummy fake
+    faux exemple example sample azerty qwerty toto titi tata tutu foo foobar email mail
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def is_placeholder(local: str, domain: str) -> bool:
+    """True for an address that stands for "no address": ``pasdemail@gmail.com``,
+    ``aucun@aucun.fr``, ``test@test.com``, ``a@a.fr``, ``x@x.x``.
+
+    >>> is_placeholder("pas.de.mail", "free.fr"), is_placeholder("toto", "toto.fr")
+    (True, True)
+    >>> is_placeholder("jean", "jean.fr"), is_placeholder("test", "iana.org")
+    (False, False)
+    """
+    name = local.split("+", 1)[0].replace(".", "").replace("_", "").replace("-", "")
+    labels = domain.split(".")
+    return (
+        name in PLACEHOLDER_LOCALS
+        # the same word twice: "abc@abc.com", "zz@zz.fr", "test@test.com", "x@x.x"
+        or (
+            len(labels) == 2
+            and name == labels[0]
+            and (len(name) <= 3 or len(set(name)) == 1 or name in _PLACEHOLDER_WORDS)
+        )
+    )
+
+
 #: Local parts of shared mailboxes (compared without dots, dashes, underscores).
 ROLE_ACCOUNTS: frozenset[str] = frozenset(
     """
@@ -545,7 +586,7 @@ def _plain(text: str) -> Verdict | None:
         return None
     details = _plain_domain(domain)
     role = _is_role(local)
-    if details is not None and not role:
+    if details is not None and not role and not is_placeholder(local, domain):
         return Verdict(text, address, Status.VALID, (), (), _NO_FLAGS, details)
     fixed = suggest_domain(domain)
     disposable = fixed is None and is_disposable_domain(domain)
@@ -606,6 +647,13 @@ def _usable(
     looked at when there is no typo.
     """
     details = {"domain": normalised.rpartition("@")[2]}
+    if is_placeholder(local, details["domain"]):
+        return _common.invalid(
+            text,
+            f"{normalised} looks like a placeholder for 'no address', not an address.",
+            error="component",
+            flags={"placeholder"},
+        )
     # the cell's other addresses, those that are addresses
     suggestions: tuple[str, ...] = tuple(o for o in others[1:] if _is_valid(o))
     if fixed is not None:
@@ -781,6 +829,7 @@ def _column_stages() -> tuple[list[pl.Expr], ...]:
         & (local.str.len_bytes() <= 64)
         & (pl.col("low").str.len_bytes() <= 254)
         & ~_role_name(local).is_in(_role_accounts())
+        & ~_maybe_placeholder(local, pl.col("parts").struct.field("field_1"))
     ).fill_null(False)
     return (
         [pl.col("text").str.to_lowercase().alias("low")],
@@ -795,6 +844,23 @@ def _role_name(local: pl.Expr) -> pl.Expr:
     name per letter was a tenth of the cost to run, but Polars compiles it
     again whenever its small cache of patterns has lost it: 2 ms a batch.)"""
     return local.str.split_exact("+", 1).struct.field("field_0").str.replace_all("[._-]", "")
+
+
+def _maybe_placeholder(local: pl.Expr, domain: pl.Expr) -> pl.Expr:
+    """Every address :func:`is_placeholder` may call a placeholder (and a few more),
+    as a Polars expression: those take :func:`check`."""
+    labels = domain.str.split(".")
+    name = _role_name(local)
+    return (
+        name.is_in(_placeholder_locals())
+        | (name == labels.list.first())
+    )
+
+
+@cache
+def _placeholder_locals() -> pl.Series:
+    """:data:`PLACEHOLDER_LOCALS` as the one-row list ``is_in`` takes (built once)."""
+    return pl.Series(sorted(PLACEHOLDER_LOCALS), dtype=pl.String).implode()
 
 
 @cache
