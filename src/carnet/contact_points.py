@@ -119,8 +119,9 @@ def address_point(
     values: dict[str, Any] = {}
     for name, column in _ADDRESS_COLUMNS.items():
         verdict = parts.get(name)
-        if verdict is not None and verdict.status is not Status.EMPTY:
-            values[column] = verdict.normalised if verdict.ok else verdict.raw
+        if verdict is None or verdict.status is Status.EMPTY or "npai" in verdict.flags:
+            continue  # "NPAI" written in the street line: no street, and mail came back
+        values[column] = verdict.normalised if verdict.ok else verdict.raw
     country = values.get("country") or default_country
     values["country"] = country
     raw = ", ".join(
@@ -165,7 +166,9 @@ def address_point(
         reasons.append("postcode and city read from the address line")
         flags.add("split")
     returned = parts.get("npai")  # X, Oui, NPAI, or the date it came back: a yes
-    if returned is not None and returned.ok and returned.normalised == "true":
+    if (returned is not None and returned.ok and returned.normalised == "true") or any(
+        "npai" in verdict.flags for verdict in parts.values()
+    ):
         # Mail came back ("N'habite pas à l'adresse indiquée"): the address still tells
         # who the person is (the matcher reads it), but no letter should go there.
         if status is Status.VALID:

@@ -245,3 +245,16 @@ def test_check_many_and_format() -> None:
     assert len(result) == 3
     assert {v.normalised for v in result.values()} == {"12 RUE X", None}
     assert address.format("12 rue x") == "12 RUE X"
+
+
+@pytest.mark.parametrize("raw", ["Adresse inconnue", "à compléter", "xxx", "Sans adresse", "NÀ"])
+def test_a_line_that_says_there_is_no_street_is_empty(raw: str) -> None:
+    # "NÀ" is "NA" once normalised, the "n/a" of files
+    assert address.check(raw).status is Status.EMPTY
+    assert address.normalise(raw) is None
+
+
+@pytest.mark.parametrize("raw", ["NPAI", "N.P.A.I.", "pnd"])
+def test_a_line_that_says_mail_came_back_is_flagged(raw: str) -> None:
+    verdict = address.check(raw)
+    assert verdict.status is Status.INVALID and verdict.flags == {"npai"}

@@ -503,6 +503,33 @@ def test_an_npai_column_marks_the_address_mail_came_back_from(
     }
 
 
+def test_a_street_line_that_says_there_is_none_or_that_mail_came_back(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "fichier.csv",
+        ["Nom", "Prénom", "Email", "Adresse", "CP", "Ville"],
+        [
+            ["Roy", "Léon", "leon.roy@free.fr", "Adresse inconnue", "", ""],
+            ["Caron", "Inès", "ines.caron@free.fr", "NPAI", "45000", "Orléans"],
+            ["Giraud", "Max", "max.giraud@free.fr", "xxx", "45000", "Orléans"],
+        ],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    report = carnet.import_file(path)
+    assert report.verdicts["address_line1"] == {"invalid": 1, "empty": 2}
+    found = {
+        c.first_name: [(a.line1, sorted(a.flags)) for a in c.addresses]
+        for c in carnet.search_contacts("free.fr")
+    }
+    assert found == {
+        "Léon": [],  # nothing but "Adresse inconnue": no address
+        "Inès": [(None, ["no_street", "npai"])],  # the town, and mail came back
+        "Max": [(None, ["no_street"])],
+    }
+
+
 def test_a_whole_address_in_one_cell_gives_its_postcode_and_city(
     carnet: Carnet, tmp_path: Path
 ) -> None:

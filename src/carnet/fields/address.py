@@ -294,6 +294,39 @@ def check(raw: str | None) -> Verdict:
         )
 
 
+#: What files write in a street line for "no address" (folded): no line at all.
+_NO_LINE = frozenset({
+    "inconnu", "inconnue", "adresse inconnue", "a completer", "a renseigner", "non renseigne",
+    "non renseignee", "non communique", "non communiquee", "neant", "aucune", "aucun",
+    "sans adresse", "pas d adresse", "sdf", "xxx", "xxxx", "test",
+})
+#: What files write in a street line when mail came back (folded).
+_RETURNED = frozenset({"npai", "n p a i", "pnd", "retour npai", "courrier retourne"})
+
+
+def no_line(text: str) -> Verdict | None:
+    """The verdict of a street line that says there is no street ("Adresse inconnue",
+    "xxx": empty) or that mail came back ("NPAI": invalid, flagged ``npai``), else None.
+
+    >>> no_line("Adresse inconnue").status.value, sorted(no_line("N.P.A.I.").flags)
+    ('empty', ['npai'])
+    >>> no_line("12 rue de la Paix") is None
+    True
+    """
+    folded = " ".join(re.sub(r"[^a-z0-9]+", " ", strip_accents(text).lower()).split())
+    if folded in _NO_LINE:
+        return Verdict.empty(text)
+    if folded in _RETURNED:
+        # "NPAI" instead of the street: the address is one mail came back from
+        return _common.invalid(
+            text,
+            "The line says mail came back (NPAI), not where the person lives.",
+            error="component",
+            flags={"npai"},
+        )
+    return None
+
+
 def _check(raw: object) -> Verdict:
     text = _common.as_text(raw)
     if text is None or blank(text):
@@ -313,6 +346,12 @@ def _check(raw: object) -> Verdict:
     line, abbreviated = _street(value)
     if not any(c.isalnum() for c in line):
         return _common.invalid(text, "The address line has no letters or digits.")
+    # read on the line as normalised, so that normalising stays idempotent ("NÀ" is "NA")
+    if blank(line):
+        return Verdict.empty(text)
+    said = no_line(line)
+    if said is not None:
+        return said._replace(raw=text)
     if _PO_BOX.match(line):
         flags.add("po_box")
         details["kind"] = "po_box"

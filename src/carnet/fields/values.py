@@ -18,6 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from carnet.fields import (
+    address,
     countries,
     dates,
     email,
@@ -214,11 +215,19 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
         return _check_url
     if kind is Kind.COUNTRY:
         return check_country
+    if kind is Kind.ADDRESS_LINE:
+        return _check_address_line
     if kind is Kind.LIST:
         return _check_list
     if field.name == "organisation_name":
         return organisation.check_name
     return _check_text
+
+
+def _check_address_line(raw: str) -> Verdict:
+    """A street line as written (the address point puts it in AFNOR form), unless it
+    says there is none ("Adresse inconnue") or that mail came back ("NPAI")."""
+    return address.no_line(raw) or _check_text(raw)
 
 
 def _check_text(raw: str) -> Verdict:
