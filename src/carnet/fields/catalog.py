@@ -188,7 +188,7 @@ _QUESTION = re.compile(
     r"|what is your|votre|vos|your|ton|ta|tes)\s+(?P<rest>.+)$"
 )
 #: Where a camelCase name has a word boundary: "mailing|Postal|Code".
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 # Words of a consent question, folded ("Acceptez-vous de recevoir nos offres ?"). A word
 # matches at the start of a word of the header: "accept" matches "acceptez".
@@ -738,9 +738,9 @@ class Catalog(Mapping[str, Field]):
         if found is None and _HINT.search(header):
             # "Date de naissance (jj/mm/aaaa)": the words outside the brackets name it.
             found = self._headers.get(fold_header(_HINT.sub(" ", header)))
-        if found is None and _CAMEL.search(header):
+        if found is None and CAMEL.search(header):
             # API names of CRM exports: "MailingPostalCode", "HasOptedOutOfEmail"
-            found = self._headers.get(fold_header(_CAMEL.sub(" ", header)))
+            found = self._headers.get(fold_header(CAMEL.sub(" ", header)))
         if found is None and (asked := _QUESTION.match(folded)):
             # A form's question: "Quel est votre prénom ?", "Please enter your email"
             found = self._headers.get(asked["rest"])

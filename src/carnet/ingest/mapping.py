@@ -36,7 +36,7 @@ from typing import Any
 
 from carnet.errors import MappingError
 from carnet.fields import name
-from carnet.fields.catalog import Catalog, Field, Kind, Storage, fold_header
+from carnet.fields.catalog import CAMEL, Catalog, Field, Kind, Storage, fold_header
 from carnet.fields.verdict import blank
 
 _EMAIL_LIKE = re.compile(r"^\s*[^@\s]+@[^@\s]+\.[a-z]{2,}\s*$", re.IGNORECASE)
@@ -237,7 +237,7 @@ _CONTACT_PREFIXES = frozenset({"mailing", "home", "work", "business", "other", "
 
 def _address_part(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | None, str]:
     """The field an address column of an export names after its prefix, and a note."""
-    for written in (header, _CAMEL.sub(" ", header)):
+    for written in (header, CAMEL.sub(" ", header)):
         part = _ADDRESS_PREFIX.match(fold_header(written))
         if part is None:
             continue
@@ -258,8 +258,6 @@ def _address_part(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | No
         return named, f"'{rest}' of an address"
     return None, ""
 
-
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 #: Words of a header that say whose value it is, not what it is: Pipedrive's "Person -
 #: Email - Work", HelloAsso's "Nom adhérent", "Email du participant" (folded).
@@ -412,80 +410,75 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
     out = []
     for plan in plans:
         folded = fold_header(plan.header)
+        chosen = plan.how in ("mapping file", "id column")  # the user's choice stands
         if (
             not describes_orders
             and plan.field is not None
             and plan.field.storage is Storage.ORDER
-            and plan.how not in ("mapping file", "id column")
+            and not chosen
         ):
-            plan = ColumnPlan(
-                plan.header,
+            plan = _by_context(
+                plan,
                 None,
-                attribute_key(plan.header),
-                "context",
                 "no order number, date or product in this file: kept as a custom attribute",
             )
         elif (
             is_order_file
             and plan.field is not None
             and plan.field.name == "external_id"
-            and plan.how not in ("mapping file", "id column")
+            and not chosen
             and "customer_ref" not in fields
         ):
-            plan = ColumnPlan(
-                plan.header,
+            plan = _by_context(
+                plan,
                 catalog["customer_ref"],
-                None,
-                "context",
                 "in an order file the customer number names the buyer",
             )
         elif (
             is_order_file
             and plan.field is not None
             and plan.field.name == "signup_date"
-            and plan.how not in ("mapping file", "id column")
+            and not chosen
             and "order_date" not in fields
         ):
-            plan = ColumnPlan(
-                plan.header,
+            plan = _by_context(
+                plan,
                 catalog["order_date"],
-                None,
-                "context",
                 "in an order file with no order date, the line's creation is the order's date",
             )
         elif (
             plan.field is not None
             and plan.field.name == "civility"
             and folded in ("title", "titre")
-            and plan.how not in ("mapping file", "id column")
+            and not chosen
             and civility_columns > 1
             and "job_title" not in fields
         ):
-            plan = ColumnPlan(
-                plan.header,
+            plan = _by_context(
+                plan,
                 catalog["job_title"],
-                None,
-                "context",
                 "beside a salutation column, the title is the job title",
             )
         elif plan.note == PAYER_NOTE and plan.field is not None and _payer_gives_way(plan, own):
-            plan = ColumnPlan(
-                plan.header,
+            plan = _by_context(
+                plan,
                 None,
-                attribute_key(plan.header),
-                "context",
                 "the payer's, kept apart: the file names the person's own",
             )
         elif is_consent_list and plan.field is None and folded in ("source", "origine", "canal"):
-            plan = ColumnPlan(
-                plan.header,
+            plan = _by_context(
+                plan,
                 catalog["optin_source"],
-                None,
-                "context",
                 "in a consent list the source is where consent was collected",
             )
         out.append(plan)
     return out
+
+
+def _by_context(plan: ColumnPlan, field: Field | None, note: str) -> ColumnPlan:
+    """``plan`` sent to ``field`` (a custom attribute when None) by the file's context."""
+    attribute = None if field is not None else attribute_key(plan.header)
+    return ColumnPlan(plan.header, field, attribute, "context", note)
 
 
 def _payer_gives_way(plan: ColumnPlan, own: set[str]) -> bool:
@@ -546,7 +539,7 @@ def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapp
 
 def _prefix(header: str) -> str | None:
     """The address prefix of a column ("billing" of "Billing Address 1"), if any."""
-    part = _ADDRESS_PREFIX.match(fold_header(_CAMEL.sub(" ", _strip_suffix(header))))
+    part = _ADDRESS_PREFIX.match(fold_header(CAMEL.sub(" ", _strip_suffix(header))))
     # "Adresse 2", "Address 1 - City": the address itself, not whose or which one
     return part["prefix"] if part and part["prefix"] not in ("address", "adresse") else None
 
