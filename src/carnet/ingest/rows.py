@@ -360,11 +360,12 @@ class RowBuilder:
             record.address = self._address(address)
             if record.phones:
                 self._phones_of_the_rows_country(record)
-        if "civility" in record.invalid_values or (
+        civility = record.invalid_values.get("civility", "")
+        if fold_header(civility) in COMPANY_CIVILITIES or (
             not record.columns.get("first_name")
             and _names_a_company(record.columns.get("last_name"))
         ):
-            self._company_named_as_a_person(record)
+            self._company_named_as_a_person(record, civility)
         # the married name first: "MARTIN épouse DURAND" alone in the last-name cell is
         # Durand born Martin, not a first name Martin
         self._split_married_name(record)
@@ -442,17 +443,11 @@ class RowBuilder:
         if last:
             record.columns.setdefault("last_name", last)
 
-    def _company_named_as_a_person(self, record: RowRecord) -> None:
+    def _company_named_as_a_person(self, record: RowRecord, civility: str) -> None:
         """"Société" or "SARL" as the civility (accounting and old CRM exports): the
         row is a company, and what its name columns hold is the company's name. The
         contact keeps no person's name; the organisation takes it, unless the file
         names one in a column of its own."""
-        civility = record.invalid_values.get("civility", "")
-        if fold_header(civility) not in COMPANY_CIVILITIES and not (
-            not record.columns.get("first_name")
-            and _names_a_company(record.columns.get("last_name"))
-        ):
-            return
         cells = [
             str(record.raw.get(plan.header) or "").strip()
             for plan in self.mapping.columns
