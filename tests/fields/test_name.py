@@ -200,6 +200,15 @@ def test_split_full_name(raw: str, expected: tuple[str | None, str, str]) -> Non
         ("Martin", "Thomas", False),  # both first names: no evidence
         ("Xyzzy", "Qwerty", False),
         ("", "Jean", False),
+        # a mistyped or short first name beside a last name that is also a first
+        # name: the first name was typed badly, not put in the wrong column
+        ("Sopphie", "LEROY", False),
+        ("Roain", "Hubert", False),
+        ("Élodei", "Vincent", False),
+        ("Pat", "Richard", False),
+        # a family name one letter from a first name at its end is still a family name
+        ("Perrin", "Sophie", True),
+        ("Rodrigues", "Paul", True),
     ],
 )
 def test_looks_swapped(first: str, last: str, swapped: bool) -> None:
@@ -278,6 +287,17 @@ def test_check_many_and_format() -> None:
         ("Malo", "Milo", False),
         ("Léo", "Lée", False),  # too short to tell
         ("Thiery", "Thyerry", False),  # two edits
+        # a slip at the end of a name that is no relative's name
+        ("Sophiee", "Sophie", True),
+        ("Élodei", "Élodie", True),
+        ("Juile", "Julie", True),
+        ("Danil", "Daniel", True),
+        ("Béatrie", "Béatrice", True),
+        # a man's and a woman's ending, even where one of them is no listed name
+        ("Marin", "Marine", False),
+        ("Gabriel", "Gabriele", False),
+        ("Brun", "Bruno", False),
+        ("Mario", "Maria", False),
     ],
 )
 def test_first_name_typo(a: str, b: str, typo: bool) -> None:

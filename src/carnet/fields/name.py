@@ -493,23 +493,48 @@ def is_first_name_typo(a: str, b: str) -> bool:
     """One first name, one of its two spellings mistyped.
 
     The rule of the matcher's ``first name typo`` level: one letter added,
-    dropped, changed or swapped inside the name, the first letter and the
-    last two kept (relatives' names differ at their end: ``Louis`` ~
-    ``Louise``), four letters at least, and one spelling that is no first
-    name in its own right (``Élise`` ~ ``Éloïse`` are sisters' names).
+    dropped, changed or two swapped, the first letter kept, four letters at
+    least, and one spelling that is no first name in its own right (``Élise``
+    ~ ``Éloïse`` are sisters' names). The end of a name is where relatives'
+    names differ (``Louis`` ~ ``Louise``, ``Marin`` ~ ``Marine``, ``Mario`` ~
+    ``Maria``): a letter added at the end, or a last vowel changed, is no typo
+    -- unless it repeats the name's last letter (``Sophiee``).
 
     >>> is_first_name_typo("Thiery", "THIERRY"), is_first_name_typo("Nathlaie", "Nathalie")
     (True, True)
+    >>> is_first_name_typo("Sophiee", "Sophie"), is_first_name_typo("Élodei", "Élodie")
+    (True, True)
     >>> is_first_name_typo("Louis", "Louise"), is_first_name_typo("Élise", "Éloïse")
+    (False, False)
+    >>> is_first_name_typo("Marin", "Marine"), is_first_name_typo("Gabriel", "Gabriele")
     (False, False)
     """
     fa, fb = fold(a), fold(b)
-    if fa == fb or min(len(fa), len(fb)) < 4 or fa[0] != fb[0] or fa[-2:] != fb[-2:]:
+    if fa == fb or min(len(fa), len(fb)) < 4 or fa[0] != fb[0]:
         return False
     names = _first_names()
     if fa in names and fb in names:
         return False
-    return _one_edit_apart(fa, fb)
+    return _one_edit_apart(fa, fb) and not _gendered_ending(fa, fb)
+
+
+_ENDING_VOWELS = frozenset("aeio")
+
+
+def _gendered_ending(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ the way a man's and a woman's names do: a letter ``e``,
+    ``a`` or ``o`` added at the end that the name did not already end with
+    (``Marin`` ~ ``Marine``, ``Brun`` ~ ``Bruno``), or the last vowel changed
+    (``Mario`` ~ ``Maria``)."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(long) == len(short) + 1:
+        return long.startswith(short) and long[-1] in "eao" and short[-1] != long[-1]
+    return (
+        len(long) == len(short)
+        and long[:-1] == short[:-1]
+        and long[-1] in _ENDING_VOWELS
+        and short[-1] in _ENDING_VOWELS
+    )
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -581,12 +606,49 @@ def _letters(text: str) -> int:
 def looks_swapped(first: str, last: str) -> bool:
     """True when the first name is not a known first name and the last name is one.
 
+    A first name that is a diminutive (``Pat``) or one letter away from a
+    known first name (``Sopphie``, ``Roain``) is that name, written badly: no
+    evidence of a swap, however first-name-like the last name (``Leroy``,
+    ``Vincent``, ``Hubert`` are both).
+
     >>> looks_swapped("Dupont", "Marie"), looks_swapped("Marie", "Dupont")
     (True, False)
     >>> looks_swapped("Martin", "Thomas")  # both are first names: no evidence
     False
+    >>> looks_swapped("Sopphie", "Leroy"), looks_swapped("Pat", "Vincent")
+    (False, False)
     """
-    return bool(first and last) and not is_first_name(first) and is_first_name(last)
+    return (
+        bool(first and last)
+        and not is_first_name(first)
+        and is_first_name(last)
+        and not nickname_of(first)
+        and not _mistyped_first_name(first)
+    )
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=65536)
+def _mistyped_first_name(name: str) -> bool:
+    """One letter added, dropped or changed inside ``name``, or two letters swapped,
+    make it a known first name (``Sopphie``, ``Roain``, ``Élodei``); four letters
+    at least. The first and last letters stay: a name's end is where relatives'
+    and family names differ from first names (``Perrin`` ~ ``Perrine``,
+    ``Rodrigues`` ~ ``Rodrigue``), not where typing slips."""
+    key = fold(name)
+    if len(key) < 4:
+        return False
+    names = _first_names()
+    inner = [(key[:i], key[i:]) for i in range(1, len(key))]
+    candidates = (
+        [a + b[1:] for a, b in inner if len(b) > 1]
+        + [a + b[1] + b[0] + b[2:] for a, b in inner if len(b) > 1]
+        + [a + c + b[1:] for a, b in inner if len(b) > 1 for c in _LETTERS]
+        + [a + c + b for a, b in inner for c in _LETTERS]
+    )
+    return any(c in names for c in candidates if c != key)
 
 
 def _is_upper_token(token: str) -> bool:
@@ -674,7 +736,10 @@ def split_full_name(raw: str) -> tuple[str | None, str, str]:
             low.startswith("d'")
         ):
             return done(" ".join(tokens[:i]), " ".join(tokens[i:]))
-    if len(tokens) == 2 and looks_swapped(tokens[0], tokens[1]):
+    # One cell's two words have no columns to say their order: a known first name
+    # second is the only clue, so a near miss of a first name first ("HAMEL BEN",
+    # Hamel ~ Hazel) does not outweigh it, unlike in two columns (looks_swapped).
+    if len(tokens) == 2 and not is_first_name(tokens[0]) and is_first_name(tokens[1]):
         return done(tokens[1], tokens[0])
     k = 1
     while k < len(tokens) - 1 and is_first_name(tokens[k]):
