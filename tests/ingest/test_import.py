@@ -245,6 +245,44 @@ def test_spellings_of_one_person_join_on_their_email_or_phone(
     assert sorted(c.first_name for c in carnet.search_contacts("girard")) == ["Louis", "Louise"]
 
 
+def test_a_shared_home_phone_joins_one_person_not_a_father_and_his_son(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """The phone key (phone, last name, first name) holds for a person written twice,
+    and not for two people of one name born years apart who share the home line."""
+    carnet.import_file(
+        write_csv(
+            tmp_path / "crm.csv",
+            ["Nom", "Prénom", "Date de naissance", "Tél. fixe", "Portable"],
+            [
+                ["MARTIN", "Jean", "13/09/1952", "03 33 67 67 99", "06 45 55 14 82"],
+                ["MARTIN", "Jean", "29/10/1997", "03 33 67 67 99", "06 48 48 38 36"],
+                ["ROUX", "Anne", "02/03/1970", "04 72 00 11 22", ""],
+            ],
+            encoding="cp1252",
+            delimiter=";",
+        )
+    )
+    report = carnet.import_file(
+        write_csv(
+            tmp_path / "salon.csv",
+            ["Surname", "Given name", "Birth date", "Phone"],
+            [
+                ["Martin", "Jean", "1952-09-13", "0333676799"],  # the father again
+                ["Roux", "Anne", "1970-02-03", "+33 4 72 00 11 22"],  # day and month swapped
+                ["Roux", "Anne", "", "04 72 00 11 22"],  # no birth date: nothing against
+            ],
+            encoding="utf-8",
+            delimiter=",",
+        ),
+        source="salon",
+    )
+    assert report.counts["merged"] == 3
+    born = sorted(str(c.birth_date) for c in carnet.search_contacts("martin"))
+    assert born == ["1952-09-13", "1997-10-29"]
+    assert len(carnet.search_contacts("roux")) == 1
+
+
 def test_married_names_keep_the_name_used_and_the_birth_name(
     carnet: Carnet, tmp_path: Path
 ) -> None:

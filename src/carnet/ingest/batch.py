@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,6 +41,9 @@ class Target:
     # that of its first row having one): rows sharing an email or phone join it only
     # when their first names agree.
     first_name: str | None = None
+    # Likewise its birth date: a phone shared with a row born another day is a
+    # household's line (a father and his son of the same name), not the same person.
+    birth_date: date | None = None
 
 
 class BatchBase:

@@ -7,7 +7,8 @@ against the database:
 2. a normalised email, when the first names agree (household members share an
    email; "Marie" and "Paul" at one address are two people);
 3. an E.164 phone with the same last name (spaces and hyphens aside), again
-   when the first names agree;
+   when the first names agree, and the birth dates do not tell two people
+   apart (a father and his son of one name share the home line);
 4. for order lines, the buyer's customer number (any source) or email.
 
 A row is then ``inserted`` (a new contact), ``updated`` (its own source id
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -155,17 +156,32 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         by_key: dict[tuple[str, str], list[Target]] = defaultdict(list)
         unresolved: list[tuple[RowRecord, str]] = []
 
-        def existing(contact_id: int, own: bool, first_name: str | None = None) -> Target:
+        def existing(
+            contact_id: int,
+            own: bool,
+            first_name: str | None = None,
+            birth_date: date | None = None,
+        ) -> Target:
             target = by_contact.get(contact_id)
             if target is None:
-                target = Target(contact_id=contact_id, own=own, first_name=first_name)
+                target = Target(
+                    contact_id=contact_id, own=own, first_name=first_name, birth_date=birth_date
+                )
                 by_contact[contact_id] = target
                 targets.append(target)
             return target
 
-        def in_batch(key: tuple[str, str], first: str | None) -> Target | None:
+        def in_batch(
+            key: tuple[str, str], first: str | None, born: date | None = None
+        ) -> Target | None:
             return next(
-                (t for t in by_key.get(key, ()) if _same_first_name(first, t.first_name)), None
+                (
+                    t
+                    for t in by_key.get(key, ())
+                    if _same_first_name(first, t.first_name)
+                    and not _born_apart(born, t.birth_date)
+                ),
+                None,
             )
 
         def register(key: tuple[str, str], target: Target) -> None:
@@ -176,6 +192,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         for record in records:
             first = record.columns.get("first_name")
             last = record.columns.get("last_name")
+            born = record.columns.get("birth_date")
             target: Target | None = None
             if record.external_id and record.external_id in own_ids:
                 target = existing(own_ids[record.external_id], own=True)
@@ -191,8 +208,8 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                     break
                 target = in_batch(("email", email), first) or next(
                     (
-                        existing(cid, own=False, first_name=known_first)
-                        for cid, known_first, _ in email_hits.get(email, ())
+                        existing(cid, own=False, first_name=known_first, birth_date=known_born)
+                        for cid, known_first, _, known_born in email_hits.get(email, ())
                         if _same_first_name(first, known_first)
                     ),
                     None,
@@ -200,13 +217,15 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             for phone in record.usable_phones:
                 if target is not None or not last:
                     break
-                target = in_batch(("phone", f"{phone}|{_last_name_key(last)}"), first) or next(
+                key = ("phone", f"{phone}|{_last_name_key(last)}")
+                target = in_batch(key, first, born) or next(
                     (
-                        existing(cid, own=False, first_name=known_first)
-                        for cid, known_first, known_last in phone_hits.get(phone, ())
+                        existing(cid, own=False, first_name=known_first, birth_date=known_born)
+                        for cid, known_first, known_last, known_born in phone_hits.get(phone, ())
                         if known_last
                         and _last_name_key(known_last) == _last_name_key(last)
                         and _same_first_name(first, known_first)
+                        and not _born_apart(born, known_born)
                     ),
                     None,
                 )
@@ -225,6 +244,8 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             target.records.append(record)
             if target.first_name is None and first:
                 target.first_name = first
+            if target.birth_date is None and isinstance(born, date):
+                target.birth_date = born
             if record.external_id:
                 register(("id", record.external_id), target)
             for email in record.usable_emails:
@@ -261,12 +282,15 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
 
     def _lookup_points(
         self, kind: str, values: set[str]
-    ) -> dict[str, list[tuple[int, str | None, str | None]]]:
+    ) -> dict[str, list[tuple[int, str | None, str | None, date | None]]]:
         cp, c = s.contact_points, s.contacts
-        found: dict[str, list[tuple[int, str | None, str | None]]] = defaultdict(list)
+        found: dict[str, list[tuple[int, str | None, str | None, date | None]]]
+        found = defaultdict(list)
         for chunk in chunks(sorted(values)):
             rows = self.conn.execute(
-                sa.select(cp.c.normalised, c.c.id, c.c.first_name, c.c.last_name)
+                sa.select(
+                    cp.c.normalised, c.c.id, c.c.first_name, c.c.last_name, c.c.birth_date
+                )
                 .join(c, c.c.id == cp.c.contact_id)
                 .where(
                     cp.c.kind == kind,
@@ -276,7 +300,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                 .order_by(c.c.id)
             )
             for r in rows:
-                found[r.normalised].append((int(r.id), r.first_name, r.last_name))
+                found[r.normalised].append((int(r.id), r.first_name, r.last_name, r.birth_date))
         return found
 
     def _follow_merges(self, found: dict[str, int]) -> dict[str, int]:
@@ -564,6 +588,24 @@ def _compatible_first_names(a: str, b: str) -> bool:
     if fa == fb or (len(fa) == 1 and fb.startswith(fa)) or (len(fb) == 1 and fa.startswith(fb)):
         return True
     return bool(first_name_variants(a) & first_name_variants(b)) or is_first_name_typo(a, b)
+
+
+def _born_apart(a: Any, b: Any) -> bool:
+    """Two birth dates of two people: both known, and neither the same day, nor its
+    day and month swapped, nor one digit mistyped (``1962-05-01`` ~ ``1962-01-05``,
+    ``1962-05-11``).
+
+    >>> _born_apart(date(1952, 9, 13), date(1997, 10, 29)), _born_apart(date(1962, 5, 1), None)
+    (True, False)
+    >>> may = date(1962, 5, 1)
+    >>> _born_apart(may, date(1962, 1, 5)), _born_apart(may, date(1962, 5, 11))
+    (False, False)
+    """
+    if not isinstance(a, date) or not isinstance(b, date) or a == b:
+        return False
+    if (a.year, a.month, a.day) == (b.year, b.day, b.month):
+        return False
+    return sum(x != y for x, y in zip(a.isoformat(), b.isoformat(), strict=True)) > 1
 
 
 def _same_moment(a: Any, b: Any) -> bool:
