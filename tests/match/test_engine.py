@@ -134,6 +134,52 @@ def test_household_members_not_merged(matcher: Matcher, model: MatchModel) -> No
     assert prob(matcher, model, a, b) < 0.01
 
 
+def test_one_person_whose_first_name_no_rule_reads_is_not_guarded(
+    matcher: Matcher, model: MatchModel
+) -> None:
+    """Other first names, but the birth date, the mobile and the e-mail agree: one
+    person written two ways ("Fanny" is no listed nickname), not a household."""
+    same = {**PERSON, "first_name": None}
+    a = record(1, **{**same, "first_name": "Stéphanie"})
+    b = record(2, **{**same, "first_name": "Fanny"})
+    pairs = score(matcher, model, a, b)
+    assert pairs["household_guard_weight"][0] == 0.0
+    assert float(pairs["probability"][0]) > 0.99
+    # the same two without the birth date stay guarded: a couple may share both
+    c = record(3, **{**same, "first_name": "Stéphanie", "birth_date": None})
+    d = record(4, **{**same, "first_name": "Fanny", "birth_date": None})
+    assert guard_label(score(matcher, model, c, d), model).startswith("first names differ")
+
+
+def test_twins_louis_and_louise_not_merged(matcher: Matcher, model: MatchModel) -> None:
+    """Born the same day at one address, a man's and a woman's form of one name,
+    each with an own mobile and e-mail: twins, not one person."""
+    home = {
+        "last_name": "Girard",
+        "birth_date": "1988-12-06",
+        "postcode": "45000",
+        "city": "Orléans",
+        "street": "11 rue de la République",
+    }
+    louis = record(
+        1, first_name="Louis", phone="+33774882936", email="louisgirard@hotmail.fr", **home
+    )
+    louise = record(
+        2, first_name="Louise", phone="+33621287796", email="louise.girard@free.fr", **home
+    )
+    pairs = score(matcher, model, louis, louise)
+    assert float(pairs["probability"][0]) < 0.01
+    # two names in their own right weigh as different names
+    assert pairs["first_name_weight"][0] == pytest.approx(
+        score(matcher, model, louis, {**louise, "first_name": "Nadia"})["first_name_weight"][0]
+    )
+    # the same pair sharing a family landline: what the household shares is capped
+    home_phone = {"phone": "+33238000000"}
+    pairs = score(matcher, model, {**louis, **home_phone}, {**louise, **home_phone})
+    assert float(pairs["probability"][0]) < 0.01
+    assert guard_label(pairs, model).startswith("a man's and a woman's first names")
+
+
 def test_jean_and_jeanne_at_one_address_not_merged(matcher: Matcher, model: MatchModel) -> None:
     home = {
         "last_name": "Martin",

@@ -54,6 +54,9 @@ class Level:
         disagreement: this is the comparison's "everything else" level.
         weak: a similarity too loose to tell a person from a relative
             (``Jean`` ~ ``Jeanne``); see the household guard.
+        relatives: two names of their own that a family gives its members,
+            such as a man's and a woman's form (``Louis`` ~ ``Louise``): the
+            household guard treats them as different names.
         mirrors: index of the level whose weight this level takes (swapped
             names carry the same evidence as exact names, counted once each).
         partial: the level holds when one side lacks the value and other data
@@ -88,6 +91,7 @@ class Level:
     tf_column: str | None = None
     disagreement: bool = False
     weak: bool = False
+    relatives: bool = False
     mirrors: int | None = None
     partial: bool = False
     shared_count: str | None = None
@@ -173,18 +177,55 @@ def _first_name_typo(a: str, b: str) -> str:
     """``a`` and ``b`` (``<side>.fn``) are one first name, one of them mistyped.
 
     Not weak, unlike the phonetic and Jaro-Winkler levels: a typo does not
-    make another person's name. Relatives' names differ at their end
-    (``Jean`` ~ ``Jeanne``, ``Louis`` ~ ``Louise``, ``Pascal`` ~ ``Pascale``), so
-    the first letter and the last two must agree and one edit (Damerau-
-    Levenshtein) lies between them; and one of the two must be no first name
-    in its own right (``<col>_known``): ``Élise`` ~ ``Éloïse``, ``Malo`` ~ ``Milo``
-    or ``Carine`` ~ ``Corine`` are sisters' and brothers' names, ``Thiery``
-    is Thierry mistyped. Four letters at least on both sides.
+    make another person's name. One edit (Damerau-Levenshtein) lies between
+    them, the first letter kept, four letters at least on both sides; one of
+    the two must be no first name in its own right (``<col>_known``):
+    ``Élise`` ~ ``Éloïse``, ``Malo`` ~ ``Milo`` or ``Carine`` ~ ``Corine`` are
+    sisters' and brothers' names, ``Thiery`` is Thierry mistyped. Relatives'
+    names differ at their end: an ``e``, ``a`` or ``o`` added there that the
+    name did not end with (``Marin`` ~ ``Marine``, ``Brun`` ~ ``Bruno``) or a
+    last vowel changed (``Mario`` ~ ``Maria``) is no typo; ``Sophiee`` and
+    ``Élodei`` are. The rule of :func:`carnet.fields.name.is_first_name_typo`.
     """
     return (
         f"((NOT {a}_known OR NOT {b}_known) AND length({a}) >= 4 AND length({b}) >= 4 "
-        f"AND left({a}, 1) = left({b}, 1) AND right({a}, 2) = right({b}, 2) "
-        f"AND damerau_levenshtein({a}, {b}) <= 1)"
+        f"AND left({a}, 1) = left({b}, 1) "
+        f"AND damerau_levenshtein({a}, {b}) <= 1 "
+        f"AND NOT {_gendered_ending(a, b)} AND NOT {_gendered_ending(b, a)})"
+    )
+
+
+def _gendered_ending(short: str, long: str) -> str:
+    """``long`` is ``short`` with a man's or woman's ending (see :func:`_first_name_typo`)."""
+    return (
+        f"((length({long}) = length({short}) + 1 AND left({long}, length({short})) = {short} "
+        f"AND right({long}, 1) IN ('e', 'a', 'o') AND right({short}, 1) <> right({long}, 1)) "
+        f"OR (length({long}) = length({short}) "
+        f"AND substr({long}, 1, length({long}) - 1) = substr({short}, 1, length({short}) - 1) "
+        f"AND right({long}, 1) IN ('a', 'e', 'i', 'o') "
+        f"AND right({short}, 1) IN ('a', 'e', 'i', 'o')))"
+    )
+
+
+def _relatives_names(a: str, b: str) -> str:
+    """``a`` and ``b`` (``<side>.fn``) are two first names in their own right, a
+    man's and a woman's form of one name: one is the other with one to three
+    letters added (``Louis`` ~ ``Louise``, ``Julie`` ~ ``Julien``, ``Jean`` ~
+    ``Jeanne``, ``Paul`` ~ ``Pauline``) or with another last vowel (``Mario`` ~
+    ``Maria``). Twins are born the same day: the birth date does not tell them
+    apart, only their own e-mail or mobile would join them."""
+
+    def longer(short: str, long: str) -> str:
+        return (
+            f"(length({short}) >= 3 AND length({long}) - length({short}) BETWEEN 1 AND 3 "
+            f"AND left({long}, length({short})) = {short})"
+        )
+
+    return (
+        f"({a}_known AND {b}_known AND {a} <> {b} AND ({longer(a, b)} OR {longer(b, a)} "
+        f"OR (length({a}) = length({b}) AND length({a}) >= 4 "
+        f"AND substr({a}, 1, length({a}) - 1) = substr({b}, 1, length({b}) - 1) "
+        f"AND right({a}, 1) IN ('a', 'e', 'i', 'o') AND right({b}, 1) IN ('a', 'e', 'i', 'o'))))"
     )
 
 
@@ -277,6 +318,11 @@ class Comparison:
     def weak_indexes(self) -> list[int]:
         """Indexes of the weak levels."""
         return [i for i, lvl in enumerate(self.levels) if lvl.weak]
+
+    @property
+    def relatives_indexes(self) -> list[int]:
+        """Indexes of the levels of relatives' names."""
+        return [i for i, lvl in enumerate(self.levels) if lvl.relatives]
 
     @property
     def personal_indexes(self) -> list[int]:
@@ -377,6 +423,10 @@ class FirstNameComparison(NameComparison):
       ``Isabelle``: one letter added, dropped, changed or swapped inside the
       name, where one of the two is no first name at all (see
       :func:`_first_name_typo`)
+    * ``first name a relative's (a man's and a woman's form)`` — ``Louis`` ~
+      ``Louise``, ``Julie`` ~ ``Julien``: two names in their own right (see
+      :func:`_relatives_names`), weighing as different names; the household
+      guard treats them as different too
     * ``first name phonetic`` (weak) — ``Mathieu`` ~ ``Matthieu``
     * ``first name Jaro-Winkler >= 0.92`` (weak) — ``Christelle`` ~ ``Christel``
     * ``first name Jaro-Winkler >= 0.88`` (weak) — ``Christophe`` ~ ``Christopher``
@@ -412,6 +462,13 @@ class FirstNameComparison(NameComparison):
         return {}
 
     def _levels(self) -> tuple[Level, ...]:
+        levels = self._first_name_levels()
+        # relatives' names weigh as different names: each is a name in its own right
+        # (EM, which sees twins and typos alike, would make Louis ~ Louise count for)
+        different = len(levels) - 1
+        return tuple(replace(lvl, mirrors=different) if lvl.relatives else lvl for lvl in levels)
+
+    def _first_name_levels(self) -> tuple[Level, ...]:
         return (
             *self._exact(),
             Level(
@@ -435,6 +492,12 @@ class FirstNameComparison(NameComparison):
                 mirrors=2,
             ),
             Level("first name typo", _first_name_typo("l.fn", "r.fn"), 0.02),
+            Level(
+                "first name a relative's (a man's and a woman's form)",
+                _relatives_names("l.fn", "r.fn"),
+                0.005,
+                relatives=True,
+            ),
             *(replace(lvl, weak=True) for lvl in self._fuzzy()),
             Level(
                 "first name initial",
@@ -566,7 +629,8 @@ class EmailComparison(Comparison):
     * ``email exact once its missing @ is put back`` (weighs as exact: one
       mailbox, typed badly once) — ``gerard.laurentorange.fr`` (invalid as
       typed) ~ ``gerard.laurent@orange.fr``
-    * ``email canonical`` — ``jean.dupont+promo@gmail.com`` ~ ``jeandupont@googlemail.com``
+    * ``email canonical`` (weighs as exact: one mailbox) —
+      ``jean.dupont+promo@gmail.com`` ~ ``jeandupont@googlemail.com``
     * ``email domain typo`` — ``mfernandes@orange.fr`` ~ ``mfernandes@ornage.fr``,
       ``claire.pinto@gmail.co`` (any two e-mails: same local part, the domains
       one edit or transposition apart; a one-character difference in the local
@@ -610,6 +674,9 @@ class EmailComparison(Comparison):
                 "email canonical",
                 _shares("l.emails_canon", "r.emails_canon"),
                 0.05,
+                # Gmail ignores dots and everyone the "+tag": the same mailbox, though
+                # rarer among matches than an exact address, which EM reads as weaker
+                mirrors=0,
                 personal=True,
                 shared_value="emails_canon",
             ),

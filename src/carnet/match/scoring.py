@@ -257,7 +257,11 @@ def _guard_sql(model: MatchModel) -> str:
     household = [c for c in comps if c.household]
     if settings.household_guard and first is not None and household:
         total = " + ".join(f"w_{c.name}" for c in household)
-        triggers = [f"g_{first.name} = {first.disagreement_index}"]
+        # other first names, unless the birth date and an e-mail or mobile agree: one
+        # person's first name written two ways no rule knows ("Sopphie", "Mika")
+        one_person = f"({dob_agrees} AND {personal})"
+        other = ", ".join(map(str, [first.disagreement_index, *first.relatives_indexes]))
+        triggers = [f"(g_{first.name} IN ({other}) AND NOT {one_person})"]
         weak = ", ".join(str(i) for i in first.weak_indexes)
         if weak:
             triggers.append(f"(g_{first.name} IN ({weak}) AND NOT {dob_agrees})")
@@ -296,8 +300,10 @@ def guard_reason(levels: Mapping[str, str], settings: MatchSettings) -> str:
     if settings.household_guard and first is not None:
         dob_agrees = dob is not None and at(dob, _dob_agreeing_levels(dob))
         personal = any(at(c, c.personal_indexes) for c in comps)
-        if at(first, [first.disagreement_index]):
+        if at(first, [first.disagreement_index]) and not (dob_agrees and personal):
             return "first names differ: what a household shares capped"
+        if at(first, first.relatives_indexes) and not (dob_agrees and personal):
+            return "a man's and a woman's first names: what a household shares capped"
         if at(first, first.weak_indexes) and not dob_agrees:
             return "first names only alike, other birth dates: what a household shares capped"
         if dob is not None and at(dob, [dob.disagreement_index]) and not personal:
