@@ -62,7 +62,7 @@ def test_normalise(raw: str, normalised: str) -> None:
         ("Dupont & Fils", {"bad_characters"}, Status.INVALID),
         ("jean@dupont", {"bad_characters"}, Status.INVALID),
         ("xxx", {"placeholder"}, Status.INVALID),
-        ("Inconnu", {"placeholder"}, Status.INVALID),
+        ("Inconnu", set(), Status.EMPTY),  # says "no name": nothing to check
         ("aaaa", {"placeholder"}, Status.INVALID),
         ("A" * 81, {"too_long"}, Status.INVALID),
         ("M.", {"initial"}, Status.WARNING),

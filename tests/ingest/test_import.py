@@ -966,3 +966,50 @@ def test_export_is_formula_safe_with_raw_values_and_afnor_lines(
     assert evil["job_title"] == "'=HYPERLINK(1)"
     audit = carnet.audit_entries(action="export")
     assert audit and audit[0].count == 6
+
+
+def test_cells_saying_no_value_and_excel_errors_give_no_point(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Nom", "Prénom", "Email", "Téléphone", "CP", "Ville"],
+        [
+            ["Roy", "Léon", "néant", "0", "#VALUE!", "néant"],
+            ["Caron", "Inès", "pas d'email", "non communiqué", '="01000"', "#N/A"],
+            ["Giraud", "Max", "x", "RAS", "x", "Bourg-en-Bresse"],
+        ],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 3
+    for field in ("email", "phone", "city"):
+        assert "invalid" not in report.verdicts[field], field
+    found = {
+        c.first_name: (
+            [e.raw for e in c.emails],
+            [p.raw for p in c.phones],
+            [(a.postcode, a.city) for a in c.addresses],
+            c.attributes.get("invalid_values"),
+        )
+        for c in carnet.search_contacts("")
+    }
+    assert found == {
+        "Léon": ([], [], [], None),
+        "Inès": ([], [], [("01000", None)], None),
+        "Max": ([], [], [(None, "Bourg-en-Bresse")], None),
+    }
+    with carnet.engine.connect() as conn:
+        rows = dict(
+            conn.execute(
+                sa.select(s.import_rows.c.row_number, s.import_rows.c.reason)
+            ).all()
+        )
+        raw = conn.execute(
+            sa.select(s.import_rows.c.raw).where(s.import_rows.c.row_number == 1)
+        ).scalar_one()
+    assert "'CP': the spreadsheet's error #VALUE! read as no value" in rows[1]
+    assert "'Ville': the spreadsheet's error #N/A read as no value" in rows[2]
+    # the cells are kept as the file wrote them
+    assert raw["Email"] == "néant" and raw["CP"] == "#VALUE!"

@@ -61,7 +61,7 @@ import email_validator
 import polars as pl
 
 from carnet.fields import _common
-from carnet.fields.verdict import Status, Verdict, blank, verdicts_from_rows
+from carnet.fields.verdict import Status, Verdict, no_value, verdicts_from_rows
 
 __all__ = [
     "COMMON_DOMAINS",
@@ -489,8 +489,10 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
         plain = _plain(text)
         if plain is not None:
             return plain
-    if text is None or blank(text):
-        return Verdict.empty(text)
+    nothing = no_value(text)
+    if nothing is not None:
+        return nothing
+    assert text is not None
     flags: set[str] = set()
     reasons: list[str] = []
     value = text.strip()

@@ -33,7 +33,7 @@ from carnet.fields import (
     vat,
 )
 from carnet.fields.catalog import Field, Kind, fold_header
-from carnet.fields.verdict import Verdict, blank
+from carnet.fields.verdict import Verdict, no_value, without_text_marker
 
 # Folded: "Abonnée" -> "abonnee", "Désabonné(e)" -> "desabonne e". An unknown word stays
 # invalid (raw kept): it must never read as a consent.
@@ -159,14 +159,34 @@ def check_value(field: Field, raw: str | None, *, country: str = "FR") -> Verdic
         raw: the value as received.
         country: default country for phones and postcodes.
     """
-    if blank(raw):
-        return Verdict.empty(raw)
-    assert raw is not None
+    # '01000 or ="01000" (Excel's ways of keeping a zero) is checked as 01000
+    text = None if raw is None else without_text_marker(str(raw))
+    nothing = no_value(text, text_like=is_text_like(field))
+    if nothing is not None:
+        return nothing
+    assert text is not None
     try:
         # Checkers trim for themselves, so the verdict keeps the raw value exactly.
-        return checker_for(field, country)(str(raw))
+        return checker_for(field, country)(text)
     except Exception as exc:  # a checker bug must not lose the value
         return Verdict.invalid(raw, (f"could not be checked ({type(exc).__name__})",))
+
+
+#: Kinds where "0" and "X" are values (a count, an amount, a ticked box, gender X).
+_COUNTED_KINDS = frozenset(
+    {Kind.BOOLEAN, Kind.INTEGER, Kind.DECIMAL, Kind.CHOICE, Kind.IDENTIFIER}
+)
+
+
+def is_text_like(field: Field) -> bool:
+    """True when "0", "x" or "/" alone in ``field``'s cell mean "no value".
+
+    >>> from carnet.fields.catalog import default_catalog
+    >>> catalog = default_catalog()
+    >>> is_text_like(catalog["city"]), is_text_like(catalog["optin_newsletter"])
+    (True, False)
+    """
+    return field.kind not in _COUNTED_KINDS
 
 
 def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:

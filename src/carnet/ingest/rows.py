@@ -23,7 +23,7 @@ from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Storage, fold_header
 from carnet.fields.postcodes import PostcodeTable
-from carnet.fields.verdict import Status, Verdict
+from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
 from carnet.ingest.mapping import ColumnMapping
 from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker
 
@@ -237,6 +237,10 @@ class RowBuilder:
                 self._civility_from_names(live_records, cells(checked[plan.header]))
         for record, parts in zip(live_records, addresses, strict=True):
             self._finish(record, parts)
+        for header, verdicts in checked.items():
+            # one pass in C finds the batches with an error cell as Excel writes it
+            if not SPREADSHEET_ERRORS.isdisjoint(columns[header]):
+                _note_spreadsheet_errors(records, header, verdicts)
         return records
 
     def summary(self) -> dict[str, dict[str, int]]:
@@ -534,6 +538,18 @@ def _names_in_one_cell(cell: str) -> tuple[str, str] | None:
     if any(len(w.strip(".")) < 2 for w in words):
         return None  # "Jean D.": an initial is no last name to compare
     return first, last
+
+
+def _note_spreadsheet_errors(
+    records: list[RowRecord], header: str, verdicts: list[Verdict]
+) -> None:
+    """An Excel error cell ("#VALUE!") is read as no value: the row says so, so
+    that the user can mend the sheet's formula."""
+    for record, verdict in zip(records, verdicts, strict=True):
+        if "spreadsheet_error" in verdict.flags:
+            record.notes.append(
+                f"column '{header}': the spreadsheet's error {verdict.raw} read as no value"
+            )
 
 
 def _fill_civility(record: RowRecord, civility: str) -> None:
