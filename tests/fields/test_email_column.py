@@ -130,6 +130,18 @@ TABLE: list[str | None] = [
     "a@b",
     "a@b.fr\n",
     "a\n@b.fr",
+    # invisible characters, stray brackets, accents before the @, cells saying "none"
+    "jean.dupont@orange.fr\u200b",
+    "\ufeffjean@free.fr",
+    "jean\u200c@free.fr",
+    "x@orange.fr>",
+    "<x@orange.fr",
+    "jéan.dupont@orange.fr",
+    "néant",
+    "pas d'email",
+    "0",
+    "x",
+    "#N/A",
 ]
 
 

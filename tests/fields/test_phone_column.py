@@ -109,6 +109,14 @@ TABLE: list[str | None] = [
     "-",
     "",
     None,
+    # cells saying "none" and Excel errors: empty, the same way in both paths
+    "néant",
+    "non communiqué",
+    "0",
+    "x",
+    "RAS",
+    "#VALUE!",
+    '="0612345678"',
     "0612345678" + "1" * 10,
 ]
 

@@ -228,6 +228,9 @@ _CONNECTORS = frozenset({"et", "ou", "and", "or", "&", "+"})
 # A comment after or before the address: "jean@free.fr (pro)", "(perso) jean@free.fr".
 _COMMENT = re.compile(r"^\s*\([^()@]*\)\s*|\s*\([^()@]*\)\s*$")
 _DISPLAY_NAME = re.compile(r"^[^<>@]*<([^<>]+)>$")
+#: Characters that show nothing (zero-width space, non-joiner and joiner, word joiner,
+#: byte-order mark, soft hyphen): a copy from a web page or a Word file leaves them.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 # ``\s`` matches exactly the characters ``str.isspace()`` accepts, in one C call.
 _WHITESPACE = re.compile(r"\s")
 # The fast path: plain ASCII addresses that email-validator would accept unchanged.
@@ -499,6 +502,11 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
     if value != text:
         flags.add("trimmed")
         reasons.append("Blanks around the address were removed.")
+    if not value.isascii() and not _INVISIBLE.isdisjoint(value):
+        # a zero-width space or a byte-order mark pasted from a web page or a Word file
+        value = "".join(c for c in value if c not in _INVISIBLE).strip()
+        flags.add("cleaned")
+        reasons.append("Invisible characters (zero-width spaces) were removed.")
     cleaned = _clean(value)
     if cleaned != value:
         flags.add("cleaned")
@@ -668,6 +676,17 @@ def _usable(
     if role:
         flags.add("role")
         reasons.append(f"{local}@ is a shared role mailbox, not a person.")
+    if not local.isascii():
+        # legal (SMTPUTF8), but Orange, Free, SFR and most French providers refuse
+        # accents before the @: the address was probably typed with them by mistake
+        flags.add("non_ascii_local")
+        reasons.append(
+            f"{local}@ has accents or other non-ASCII letters, which most mail providers "
+            "refuse."
+        )
+        plain = f"{_common.strip_accents(local).lower()}@{domain}"
+        if plain.isascii() and _is_valid(plain):
+            suggestions = (plain, *suggestions)
     if flags:
         return Verdict.warning(
             text,
@@ -692,6 +711,11 @@ def _clean(value: str) -> str:
     match = _DISPLAY_NAME.match(value)
     if match is not None:
         value = match.group(1).strip()
+    # a bracket left over from "Name <address>" cut in two: "x@orange.fr>", "<x@orange.fr"
+    if value.endswith(">") and "<" not in value:
+        value = value[:-1].strip()
+    if value.startswith("<") and ">" not in value:
+        value = value[1:].strip()
     if (
         len(value) > 2
         and value[0] == value[-1]
