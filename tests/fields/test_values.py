@@ -170,3 +170,14 @@ def test_a_real_formula_is_not_taken_for_text() -> None:
     assert without_text_marker("=A1&B1") == "=A1&B1"
     assert without_text_marker('="a"&"b"') == '="a"&"b"'
     assert check_value(CATALOG["postcode"], "=A1").status is Status.INVALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "flags"),
+    [("10452.0", "10452", {"repaired"}), ("C-10452", "C-10452", set()), ("12.5", "12.5", set())],
+)
+def test_identifiers_lose_the_float_tail_a_spreadsheet_adds(
+    raw: str, normalised: str, flags: set[str]
+) -> None:
+    verdict = check_value(CATALOG["external_id"], raw)
+    assert (verdict.status, verdict.normalised, verdict.flags) == (Status.VALID, normalised, flags)

@@ -93,6 +93,28 @@ def from_scientific(raw: str) -> str:
     return (whole + fraction).lstrip("0") or "0"
 
 
+_FLOAT_TAIL = re.compile(r"^\s*(\d+)\.0+\s*$")
+
+
+def without_float_tail(raw: str) -> str | None:
+    """The digits of a whole number that pandas or Excel wrote as a decimal, else None.
+
+    A column of numbers with one empty cell becomes floats in pandas, and its
+    CSV says ``73282932000074.0``; the ``.0`` is no part of the identifier.
+
+    >>> without_float_tail("73282932000074.0"), without_float_tail("12.5")
+    ('73282932000074', None)
+    """
+    if ".0" not in raw:
+        return None
+    match = _FLOAT_TAIL.match(raw)
+    return match[1] if match else None
+
+
+#: What a verdict says when :func:`without_float_tail` repaired the value.
+FLOAT_TAIL_REASON = "A trailing .0 (a whole number saved as a decimal) was removed."
+
+
 def scientific_notation(raw: str | None, what: str) -> Verdict | None:
     """The invalid verdict of a number Excel wrote in scientific notation, else None.
 

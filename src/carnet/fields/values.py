@@ -18,6 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from carnet.fields import (
+    _common,
     address,
     countries,
     dates,
@@ -241,6 +242,8 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
         return _check_list
     if field.name == "organisation_name":
         return organisation.check_name
+    if kind is Kind.IDENTIFIER:
+        return _check_identifier
     return _check_text
 
 
@@ -255,6 +258,18 @@ def _check_text(raw: str) -> Verdict:
     if len(text) > 500:
         return Verdict.invalid(raw, ("longer than 500 characters",))
     return Verdict.valid(raw, text)
+
+
+def _check_identifier(raw: str) -> Verdict:
+    """A customer number, an order number, a loyalty id: as written, but without the
+    ``.0`` a spreadsheet or pandas adds to a number (``10452.0`` is customer 10452,
+    and must find that customer again on the next import)."""
+    whole = _common.without_float_tail(raw)
+    if whole is not None:
+        return Verdict.valid(
+            raw, whole, flags={"repaired"}, reasons=(_common.FLOAT_TAIL_REASON,)
+        )
+    return _check_text(raw)
 
 
 def _check_civility(raw: str) -> Verdict:
