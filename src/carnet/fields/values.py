@@ -204,12 +204,13 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
         return lambda v: name.check(v, part=part)
     if field.name == "npai":
         return _check_returned_mail
+    zone = dates.zone_of(country)
     if kind is Kind.BIRTH_DATE:
-        return lambda v: dates.check(v, kind="birth_date")
+        return lambda v: dates.check(v, kind="birth_date", zone=zone)
     if kind is Kind.DATETIME:
         return lambda v: dates.check(v, kind="datetime")
     if kind is Kind.DATE:
-        return dates.check
+        return lambda v: dates.check(v, zone=zone)
     if kind is Kind.POSTCODE:
         return lambda v: postcodes.check_postcode(v, country=country)
     if kind is Kind.SIREN:
