@@ -373,6 +373,7 @@ class RowBuilder:
         # the married name first: "MARTIN épouse DURAND" alone in the last-name cell is
         # Durand born Martin, not a first name Martin
         self._split_married_name(record)
+        _drop_first_name_from_last(record)
         self._split_name_in_one_cell(record)
         self._fix_swapped_names(record)
         if record.invalid_values:
@@ -525,6 +526,41 @@ class RowBuilder:
             record.columns["first_name"], record.columns["last_name"] = last, first
             record.notes.append(f"first and last names swapped back ({first} / {last})")
             self.swapped += 1
+
+
+#: Words that begin a last name and are no last name alone: "Saint Pierre" with the
+#: first name Pierre is a last name, not "Saint" + the first name again.
+_NAME_PARTICLES = frozenset({
+    "de", "d", "du", "des", "le", "la", "les", "saint", "sainte", "st", "ste", "van", "von",
+    "der", "den", "di", "da", "del", "della", "dos", "ben", "el", "al", "mac", "mc", "o",
+})
+
+
+def _drop_first_name_from_last(record: RowRecord) -> None:
+    """Nom "Dupont Jean" and Prénom "Jean": the last-name cell repeats the first name
+    (at its end or its start); the last name is what is left ("Dupont")."""
+    first = record.columns.get("first_name")
+    last = record.columns.get("last_name")
+    if not first or not last or " " not in str(last):
+        return
+    first_words = fold_header(str(first)).split()
+    words = str(last).split()
+    folded = [fold_header(w) for w in words]
+    n = len(first_words)
+    if not first_words or len(words) <= n:
+        return
+    if folded[-n:] == first_words:
+        rest = words[:-n]
+    elif folded[:n] == first_words:
+        rest = words[n:]
+    else:
+        return
+    if len(rest) == 1 and (fold_header(rest[0]) in _NAME_PARTICLES or len(rest[0]) < 2):
+        return
+    record.columns["last_name"] = " ".join(rest)
+    record.notes.append(
+        f"last name '{last}' read as '{record.columns['last_name']}': it repeated the first name"
+    )
 
 
 def _names_in_one_cell(cell: str) -> tuple[str, str] | None:
