@@ -1013,3 +1013,51 @@ def test_cells_saying_no_value_and_excel_errors_give_no_point(
     assert "'Ville': the spreadsheet's error #N/A read as no value" in rows[2]
     # the cells are kept as the file wrote them
     assert raw["Email"] == "néant" and raw["CP"] == "#VALUE!"
+
+
+def test_totals_and_footer_rows_are_rejected_not_contacts(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "export.csv",
+        ["Nom", "Prénom", "Email", "Montant"],
+        [
+            ["Martin", "Paul", "paul.martin@orange.fr", "12"],
+            ["Durand", "Claire", "claire.durand@free.fr", "30"],
+            ["TOTAL", "", "", "42"],
+            ["Total général", "", "", "42"],
+            ["Sous-total", "", "", "42"],
+            ["Fin de liste", "", "", ""],
+            ["Nombre de clients", "", "", "2"],
+        ],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    report = carnet.import_file(path)
+    assert (report.counts["inserted"], report.counts["rejected"]) == (2, 5)
+    assert sorted(c.last_name for c in carnet.search_contacts("")) == ["Durand", "Martin"]
+    with carnet.engine.connect() as conn:
+        reasons = dict(
+            conn.execute(
+                sa.select(s.import_rows.c.row_number, s.import_rows.c.reason).where(
+                    s.import_rows.c.outcome == "rejected"
+                )
+            ).all()
+        )
+    assert sorted(reasons) == [3, 4, 5, 6, 7]
+    assert all("a totals, footer or section row" in str(r) for r in reasons.values())
+
+
+def test_a_group_heading_of_a_workbook_is_no_contact(carnet: Carnet, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nom", "Prénom", "Email"])
+    sheet.append(["Agence de Lyon"])
+    sheet.append(["Martin", "Paul", "paul.martin@orange.fr"])
+    sheet.append(["Agence de Nice"])
+    sheet.append(["Durand", "Claire", "claire.durand@free.fr"])
+    path = tmp_path / "clients.xlsx"
+    book.save(path)
+    report = carnet.import_file(path)
+    assert (report.counts["inserted"], report.counts["rejected"]) == (2, 2)

@@ -69,6 +69,20 @@ def _names_a_company(last_name: str | None) -> bool:
 _PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
+#: What a spreadsheet writes under or between its rows, folded (see fold_header).
+_FOOTER = re.compile(
+    r"(?:sous )?(?:total|totaux)(?: .*)?|(?:somme|cumul|moyenne|recap|"
+    r"recapitulatif|nombre|nb)(?: .*)?|fin (?:de (?:la )?|du )?(?:liste|fichier|tableau|export|"
+    r"extraction|document)"
+)
+#: A group heading ("Agence de Lyon" in column A only): a footer only on an otherwise
+#: empty row, as "Agence" or "Service" may begin a company's name on a real one.
+_SECTION = re.compile(
+    r"(?:agence|site|region|secteur|groupe|service|magasin|boutique|departement|zone)"
+    r" (?:de |d |du |des )?\S.*"
+)
+
+
 @dataclass(slots=True)
 class RowRecord:
     """Everything one input row says, checked and sorted."""
@@ -111,6 +125,26 @@ class RowRecord:
             self._usable_phones = _usable(self.phones)
         return self._usable_phones
 
+    def _footer_words(self) -> str | None:
+        """The row's name when it is a totals, footer or section row, else None.
+
+        Only a row whose one identity is a single name cell of such words: a
+        usable e-mail or phone, a customer reference or a second name makes it
+        a person's row (someone may be called Total).
+        """
+        names = [n for n in (self.columns.get("first_name"), self.columns.get("last_name")) if n]
+        if len(names) != 1 or self.usable_emails or self.usable_phones:
+            return None
+        if self.order.get("customer_ref") or self.organisation.get("name"):
+            return None
+        key = fold_header(str(names[0]))
+        if _FOOTER.fullmatch(key):
+            return str(names[0])
+        filled = [v for v in self.raw.values() if v is not None and str(v).strip()]
+        if len(filled) == 1 and _SECTION.fullmatch(key):
+            return str(names[0])
+        return None
+
     @property
     def is_order_line(self) -> bool:
         """True when the row describes an order line."""
@@ -120,6 +154,12 @@ class RowRecord:
         """Why the row cannot be tied to a person, or None when it can."""
         if self.error:
             return f"unreadable row: {self.error}"
+        footer = self._footer_words()
+        if footer is not None:
+            return (
+                f"a totals, footer or section row ('{footer}'), not a person: its only "
+                "name is a word such as Total, Sous-total, Fin de liste or Agence de …"
+            )
         if (
             self.columns.get("first_name")
             or self.columns.get("last_name")
