@@ -439,3 +439,30 @@ def test_an_accented_local_part_is_usable_but_flagged_with_the_plain_address() -
 @pytest.mark.parametrize("raw", ["néant", "pas d'email", "Pas d’e-mail", "0", "x", "/", "aucun"])
 def test_a_cell_saying_there_is_no_address_is_empty(raw: str) -> None:
     assert email.check(raw).status is Status.EMPTY
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "others"),
+    [
+        ('["claire.durand@free.fr"]', "claire.durand@free.fr", None),
+        ('[{"label":"work","value":"paul.martin@orange.fr","primary":true}]',
+         "paul.martin@orange.fr", None),
+        ('[{"value":"b@orange.fr"},{"value":"a@free.fr","primary":true}]', "a@free.fr",
+         "b@orange.fr"),
+        ('["a@free.fr","b@orange.fr"]', "a@free.fr", "b@orange.fr"),
+        ("a@free.fr; b@orange.fr", "a@free.fr", "b@orange.fr"),
+        ("a@free.fr / b@orange.fr", "a@free.fr", "b@orange.fr"),
+        ("a@free.fr ou b@orange.fr", "a@free.fr", "b@orange.fr"),
+    ],
+)
+def test_lists_and_several_addresses_give_every_address(
+    raw: str, normalised: str, others: str | None
+) -> None:
+    verdict = email.check(raw)
+    assert verdict.ok and verdict.normalised == normalised
+    assert verdict.details.get("others") == others
+
+
+@pytest.mark.parametrize("raw", ["[]", '[{"label":"","value":"","primary":true}]'])
+def test_an_empty_list_is_empty(raw: str) -> None:
+    assert email.check(raw).status is Status.EMPTY

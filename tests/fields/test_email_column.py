@@ -142,6 +142,13 @@ TABLE: list[str | None] = [
     "0",
     "x",
     "#N/A",
+    # JSON lists from API exports, several addresses in a cell
+    '["claire.durand@free.fr"]',
+    "[]",
+    '[{"label":"work","value":"paul.martin@orange.fr","primary":true}]',
+    '["a@free.fr","b@orange.fr"]',
+    "a@free.fr / b@orange.fr",
+    "a@free.fr ou b@orange.fr",
 ]
 
 

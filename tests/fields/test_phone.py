@@ -248,3 +248,13 @@ def test_a_cell_saying_there_is_no_number_is_empty(raw: str) -> None:
 def test_an_excel_error_is_empty_and_flagged() -> None:
     verdict = phone.check("#VALUE!")
     assert (verdict.status, verdict.flags) == (Status.EMPTY, {"spreadsheet_error"})
+
+
+def test_a_json_list_gives_every_number() -> None:
+    verdict = phone.check(
+        '[{"label":"work","value":"01 45 67 89 10"},'
+        '{"label":"mobile","value":"06 12 34 56 78","primary":true}]'
+    )
+    assert (verdict.normalised, verdict.details["others"]) == ("+33612345678", "01 45 67 89 10")
+    assert phone.check('["06 12 34 56 78"]').normalised == "+33612345678"
+    assert phone.check("[]").status is Status.EMPTY

@@ -181,3 +181,20 @@ def test_identifiers_lose_the_float_tail_a_spreadsheet_adds(
 ) -> None:
     verdict = check_value(CATALOG["external_id"], raw)
     assert (verdict.status, verdict.normalised, verdict.flags) == (Status.VALID, normalised, flags)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ('["vip","newsletter"]', "vip;newsletter"),
+        ('["vélo, VTT","cuisine"]', "vélo, VTT;cuisine"),
+        ("vip, b2b", "vip;b2b"),
+    ],
+)
+def test_tags_from_a_json_list_are_its_items(raw: str, normalised: str) -> None:
+    verdict = check_value(CATALOG["tags"], raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, normalised)
+
+
+def test_an_empty_json_list_is_no_tag() -> None:
+    assert check_value(CATALOG["tags"], "[]").status is Status.EMPTY

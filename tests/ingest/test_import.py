@@ -1061,3 +1061,36 @@ def test_a_group_heading_of_a_workbook_is_no_contact(carnet: Carnet, tmp_path: P
     book.save(path)
     report = carnet.import_file(path)
     assert (report.counts["inserted"], report.counts["rejected"]) == (2, 2)
+
+
+def test_json_lists_give_one_point_per_item_and_tags_as_a_list(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "api.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"first_name": "Paul", "last_name": "Martin",
+                 "email": [{"label": "work", "value": "paul.martin@orange.fr", "primary": True}],
+                 "phone": [{"label": "mobile", "value": "06 12 34 56 78", "primary": True},
+                           {"label": "work", "value": "01 45 67 89 10", "primary": False}],
+                 "tags": ["vip", "newsletter"]},
+                {"first_name": "Claire", "last_name": "Durand",
+                 "email": ["claire.durand@free.fr", "c.durand@orange.fr"], "phone": [],
+                 "tags": []},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    assert "invalid" not in report.verdicts["email"] and "invalid" not in report.verdicts["phone"]
+    paul, claire = (carnet.search_contacts(n)[0] for n in ("paul", "claire"))
+    assert [e.normalised for e in paul.emails] == ["paul.martin@orange.fr"]
+    assert sorted(p.normalised for p in paul.phones) == ["+33145678910", "+33612345678"]
+    assert sorted(paul.tags) == ["newsletter", "vip"]
+    assert sorted(e.normalised for e in claire.emails) == [
+        "c.durand@orange.fr",
+        "claire.durand@free.fr",
+    ]
+    assert (claire.phones, list(claire.tags)) == ([], [])

@@ -19,7 +19,9 @@ Repairs (the value stays usable, ``Status.WARNING``, so a person can look):
     ``trimmed`` surrounding blanks removed; ``spaces_removed`` inner blanks
     removed (``jean .dupont@ gmail.com``); ``cleaned`` a ``mailto:`` prefix,
     ``<...>`` brackets, a display name or trailing punctuation removed;
-    ``multiple`` several addresses in one cell (the first is kept).
+    ``multiple`` several addresses in one cell (the first is the verdict's,
+    ``details["others"]`` holds the others, one per line, for the import to
+    check each); a JSON list (``["a@free.fr"]``) is read as its items.
 
 Other flags: ``typo`` the domain looks like a misspelt common provider
 (``gmial.com``, ``hotmial.fr``, ``gmail.con``; also ``gmail.fr``, which is not a
@@ -507,6 +509,13 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
         value = "".join(c for c in value if c not in _INVISIBLE).strip()
         flags.add("cleaned")
         reasons.append("Invisible characters (zero-width spaces) were removed.")
+    if value[:1] == "[":
+        # a JSON list from an API export: ["a@free.fr"], [], [{"value": "a@free.fr"}]
+        items = _common.list_items(value)
+        if items is not None:
+            if not items:
+                return Verdict.empty(text)
+            value = " ; ".join(items)
     cleaned = _clean(value)
     if cleaned != value:
         flags.add("cleaned")
@@ -517,7 +526,7 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
         parts = [p for p in _SEPARATORS.split(value) if p and p.lower() not in _CONNECTORS]
         if len(parts) > 1 and all(p.count("@") == 1 for p in parts):
             flags.add("multiple")
-            reasons.append("Several addresses were found; the first one was kept.")
+            reasons.append("Several addresses were found; each is kept, this one first.")
             value, others = parts[0], tuple(p.lower() for p in parts)
     if "@" not in value:
         suggestion = _missing_at(value)
@@ -657,6 +666,9 @@ def _usable(
     looked at when there is no typo.
     """
     details = {"domain": normalised.rpartition("@")[2]}
+    if len(others) > 1:
+        # the cell's other addresses, as written, one per line: the import checks each
+        details["others"] = "\n".join(others[1:])
     if is_placeholder(local, details["domain"]):
         return _common.invalid(
             text,

@@ -228,6 +228,13 @@ def _check(raw: object, region: str) -> Verdict:
         return nothing
     assert text is not None
     value = _common.from_scientific(text.strip())
+    if value[:1] == "[":
+        # a JSON list from an API export: ["06 …"], [], [{"label": "mobile", "value": "06 …"}]
+        items = _common.list_items(value)
+        if items is not None:
+            if not items:
+                return Verdict.empty(text)
+            value = " / ".join(items)
     if value.endswith(".0") and value[:-2].isdigit():  # a number read as a float by Excel
         value = value[:-2]
     flags: set[str] = set()

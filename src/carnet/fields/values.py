@@ -419,6 +419,15 @@ def check_country(raw: str) -> Verdict:
 
 
 def _check_list(raw: str) -> Verdict:
+    """Tags or interests: a JSON list from an API export (``["vip","newsletter"]``),
+    or words separated by ``;``, ``,``, ``|`` or ``/``."""
+    listed = _common.list_items(raw)
+    if listed is not None:
+        # an item keeps its commas; ";" separates the stored items
+        items = [" ".join(p.replace(";", ",").split()) for p in listed]
+        if not any(items):
+            return Verdict.empty(raw)
+        return Verdict.valid(raw, ";".join(dict.fromkeys(p for p in items if p)))
     items = [" ".join(p.split()) for p in re.split(r"[;,|/]", raw)]
     items = [p for p in items if p]
     return Verdict.valid(raw, ";".join(dict.fromkeys(items)))

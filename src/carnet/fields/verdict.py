@@ -138,6 +138,8 @@ class Verdict(NamedTuple):
 
 _PLACEHOLDERS = frozenset(
     {"", "-", "--", "n/a", "na", "nc", "n.c.", "null", "none", "nan", "?", "."}
+    # an empty JSON list, as the JSON reader hands over "emails": []
+    | {"[]"}
     # French words for "nothing here", without accents (see _placeholder_key)
     | {
         "neant", "aucun", "aucune", "inconnu", "inconnue", "ras", "r.a.s.", "r.a.s",

@@ -19,6 +19,7 @@ from typing import Any
 import phonenumbers
 
 from carnet.contact_points import PendingPoint, address_point, has_address
+from carnet.fields import email as email_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Storage, fold_header
@@ -339,9 +340,10 @@ class RowBuilder:
                     point = points[id(verdict)] = PendingPoint(f, verdict)
                     others = verdict.details.get("others")
                     if others:
-                        # "06 12 34 56 78 / 01 45 67 89 10": every number of the cell is kept
+                        # "06 12 34 56 78 / 01 45 67 89 10", "a@x.fr; b@y.fr": every
+                        # number or address of the cell is kept
                         extra[id(verdict)] = [
-                            PendingPoint(f, phone_field.check(other, region=self.country))
+                            PendingPoint(f, self._other_point(storage, other))
                             for other in others.splitlines()
                         ]
                 held = getattr(record, attribute)
@@ -387,6 +389,12 @@ class RowBuilder:
             attribute = _BY_NAME[storage]
             for record, value in usable:
                 getattr(record, attribute)[name] = self._typed(f, value)
+
+    def _other_point(self, storage: Storage, other: str) -> Verdict:
+        """The verdict of one more number or address found in a cell beside the first."""
+        if storage is Storage.EMAIL:
+            return email_field.check(other)
+        return phone_field.check(other, region=self.country)
 
     @staticmethod
     def _civility_from_names(records: list[RowRecord], verdicts: list[Verdict]) -> None:
