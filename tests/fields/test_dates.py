@@ -256,3 +256,49 @@ def test_validate_format_normalise_and_check_many() -> None:
     result = dates.check_many(["03/01/80", "03/01/80", None], kind="birth_date", today=TODAY)
     assert len(result) == 2
     assert result["03/01/80"].normalised == "1980-01-03"
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("12-mars-85", "1985-03-12"),
+        ("12-mars-1985", "1985-03-12"),
+        ("12-janv.-85", "1985-01-12"),
+        ("12-févr.-85", "1985-02-12"),
+        ("1-déc.-1999", "1999-12-01"),
+        ("3-Jan-1980", "1980-01-03"),
+    ],
+)
+def test_day_month_year_with_dashes_as_french_excel_writes_them(raw: str, normalised: str) -> None:
+    verdict = dates.check(raw, kind="birth_date", today=date(2025, 6, 1))
+    assert (verdict.status, verdict.normalised) == (Status.VALID, normalised)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("1985-03-11T23:00:00.000Z", "1985-03-12"),  # winter: Paris is UTC+1
+        ("2001-07-14T22:00:00.000Z", "2001-07-15"),  # summer: UTC+2
+        ("1985-03-11T22:00:00Z", "1985-03-11"),  # 23:00 in Paris: still the 11th
+        ("1985-03-11T10:00:00+01:00", "1985-03-11"),
+        ("1985-03-11", "1985-03-11"),
+    ],
+)
+def test_a_date_written_as_an_instant_is_its_day_in_the_workspace_zone(
+    raw: str, normalised: str
+) -> None:
+    verdict = dates.check(raw, kind="birth_date", zone="Europe/Paris", today=date(2025, 6, 1))
+    assert (verdict.status, verdict.normalised) == (Status.VALID, normalised)
+    # without a zone the instant's UTC day is kept, as before
+    assert dates.check(raw, kind="birth_date", today=date(2025, 6, 1)).normalised == raw[:10]
+
+
+def test_the_import_reads_a_birth_date_instant_in_the_country_zone() -> None:
+    from carnet.fields.catalog import default_catalog
+    from carnet.fields.values import check_value
+
+    field = default_catalog()["birth_date"]
+    assert check_value(field, "1985-03-11T23:00:00.000Z").normalised == "1985-03-12"
+    # a moment keeps its instant
+    moment = check_value(default_catalog()["signup_date"], "1985-03-11T23:00:00.000Z")
+    assert moment.normalised == "1985-03-11T23:00:00+00:00"

@@ -401,3 +401,68 @@ def test_every_suggestion_is_a_valid_address(raw: str) -> None:
     """A suggestion is offered to be accepted as is: it must pass the check itself."""
     for suggestion in email.check(raw).suggestions:
         assert email.check(suggestion).ok, (raw, suggestion)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "jean.dupont@orange.fr\u200b",
+        "\ufeffjean.dupont@orange.fr",
+        "jean.dupont\u200c@orange.fr",
+        "jean.dupont@orange.fr\u2060 ",
+        "jean.dupont@orange\u200d.fr",
+    ],
+)
+def test_invisible_characters_are_removed(raw: str) -> None:
+    verdict = email.check(raw)
+    assert (verdict.status, verdict.normalised) == (Status.WARNING, "jean.dupont@orange.fr")
+    assert "cleaned" in verdict.flags
+    assert any("Invisible" in reason for reason in verdict.reasons)
+
+
+@pytest.mark.parametrize("raw", ["x@orange.fr>", "<x@orange.fr", " <x@orange.fr", "x@orange.fr >"])
+def test_a_stray_angle_bracket_is_removed(raw: str) -> None:
+    verdict = email.check(raw)
+    assert (verdict.status, verdict.normalised) == (Status.WARNING, "x@orange.fr")
+    assert "cleaned" in verdict.flags
+
+
+def test_an_accented_local_part_is_usable_but_flagged_with_the_plain_address() -> None:
+    verdict = email.check("jéan.dupont@orange.fr")
+    assert (verdict.status, verdict.normalised) == (Status.WARNING, "jéan.dupont@orange.fr")
+    assert verdict.flags == {"non_ascii_local"}
+    assert verdict.suggestions == ("jean.dupont@orange.fr",)
+    # an accented domain is an IDN, common and fine: no flag
+    assert "non_ascii_local" not in email.check("jean@société.fr").flags
+
+
+@pytest.mark.parametrize("raw", ["néant", "pas d'email", "Pas d’e-mail", "0", "x", "/", "aucun"])
+def test_a_cell_saying_there_is_no_address_is_empty(raw: str) -> None:
+    assert email.check(raw).status is Status.EMPTY
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "others"),
+    [
+        ('["claire.durand@free.fr"]', "claire.durand@free.fr", None),
+        ('[{"label":"work","value":"paul.martin@orange.fr","primary":true}]',
+         "paul.martin@orange.fr", None),
+        ('[{"value":"b@orange.fr"},{"value":"a@free.fr","primary":true}]', "a@free.fr",
+         "b@orange.fr"),
+        ('["a@free.fr","b@orange.fr"]', "a@free.fr", "b@orange.fr"),
+        ("a@free.fr; b@orange.fr", "a@free.fr", "b@orange.fr"),
+        ("a@free.fr / b@orange.fr", "a@free.fr", "b@orange.fr"),
+        ("a@free.fr ou b@orange.fr", "a@free.fr", "b@orange.fr"),
+    ],
+)
+def test_lists_and_several_addresses_give_every_address(
+    raw: str, normalised: str, others: str | None
+) -> None:
+    verdict = email.check(raw)
+    assert verdict.ok and verdict.normalised == normalised
+    assert verdict.details.get("others") == others
+
+
+@pytest.mark.parametrize("raw", ["[]", '[{"label":"","value":"","primary":true}]'])
+def test_an_empty_list_is_empty(raw: str) -> None:
+    assert email.check(raw).status is Status.EMPTY

@@ -130,6 +130,25 @@ TABLE: list[str | None] = [
     "a@b",
     "a@b.fr\n",
     "a\n@b.fr",
+    # invisible characters, stray brackets, accents before the @, cells saying "none"
+    "jean.dupont@orange.fr\u200b",
+    "\ufeffjean@free.fr",
+    "jean\u200c@free.fr",
+    "x@orange.fr>",
+    "<x@orange.fr",
+    "jéan.dupont@orange.fr",
+    "néant",
+    "pas d'email",
+    "0",
+    "x",
+    "#N/A",
+    # JSON lists from API exports, several addresses in a cell
+    '["claire.durand@free.fr"]',
+    "[]",
+    '[{"label":"work","value":"paul.martin@orange.fr","primary":true}]',
+    '["a@free.fr","b@orange.fr"]',
+    "a@free.fr / b@orange.fr",
+    "a@free.fr ou b@orange.fr",
 ]
 
 

@@ -62,7 +62,7 @@ def test_normalise(raw: str, normalised: str) -> None:
         ("Dupont & Fils", {"bad_characters"}, Status.INVALID),
         ("jean@dupont", {"bad_characters"}, Status.INVALID),
         ("xxx", {"placeholder"}, Status.INVALID),
-        ("Inconnu", {"placeholder"}, Status.INVALID),
+        ("Inconnu", set(), Status.EMPTY),  # says "no name": nothing to check
         ("aaaa", {"placeholder"}, Status.INVALID),
         ("A" * 81, {"too_long"}, Status.INVALID),
         ("M.", {"initial"}, Status.WARNING),
@@ -326,3 +326,24 @@ def test_a_name_cell_holding_only_a_civility(raw: str, civility: str) -> None:
 @pytest.mark.parametrize("raw", ["M", "M.", "Me", "Marie", "Madeleine"])
 def test_an_initial_or_a_name_is_no_civility(raw: str) -> None:
     assert "civility_only" not in name.check(raw, part="first").flags
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "civility"),
+    [
+        ("Dupont (Mme)", "Dupont", "Mme"),
+        ("DUPONT (Mr)", "Dupont", "M."),
+        ("Dupont (M.)", "Dupont", "M."),
+        ("(Mme) Dupont", "Dupont", "Mme"),
+        ("Dupont ( Madame )", "Dupont", "Mme"),
+    ],
+)
+def test_a_civility_in_brackets_is_taken_out(raw: str, normalised: str, civility: str) -> None:
+    verdict = name.check(raw, part="last")
+    assert (verdict.status, verdict.normalised) == (Status.VALID, normalised)
+    assert verdict.details["civility"] == civility and "civility_removed" in verdict.flags
+
+
+def test_other_words_in_brackets_are_no_civility() -> None:
+    assert name.check("Dupont (Jean)").status is Status.INVALID
+    assert name.check("(Mme)").status is Status.INVALID

@@ -238,3 +238,23 @@ def test_a_letter_glued_to_the_digits_is_no_word_around_them() -> None:
     assert phone.check("06 12 34 56 7A").status is Status.INVALID
     # two numbers among words: which one is meant is not said
     assert phone.check("Tel 06 12 34 56 78 ou 01 45 67 89 10 le soir").status is Status.INVALID
+
+
+@pytest.mark.parametrize("raw", ["néant", "non communiqué", "0", "x", "/", "RAS", "pas de tél"])
+def test_a_cell_saying_there_is_no_number_is_empty(raw: str) -> None:
+    assert phone.check(raw).status is Status.EMPTY
+
+
+def test_an_excel_error_is_empty_and_flagged() -> None:
+    verdict = phone.check("#VALUE!")
+    assert (verdict.status, verdict.flags) == (Status.EMPTY, {"spreadsheet_error"})
+
+
+def test_a_json_list_gives_every_number() -> None:
+    verdict = phone.check(
+        '[{"label":"work","value":"01 45 67 89 10"},'
+        '{"label":"mobile","value":"06 12 34 56 78","primary":true}]'
+    )
+    assert (verdict.normalised, verdict.details["others"]) == ("+33612345678", "01 45 67 89 10")
+    assert phone.check('["06 12 34 56 78"]').normalised == "+33612345678"
+    assert phone.check("[]").status is Status.EMPTY

@@ -109,6 +109,17 @@ TABLE: list[str | None] = [
     "-",
     "",
     None,
+    # cells saying "none" and Excel errors: empty, the same way in both paths
+    "néant",
+    "non communiqué",
+    "0",
+    "x",
+    "RAS",
+    "#VALUE!",
+    '="0612345678"',
+    '["06 12 34 56 78"]',
+    "[]",
+    '[{"label":"mobile","value":"06 12 34 56 78","primary":true},{"value":"01 45 67 89 10"}]',
     "0612345678" + "1" * 10,
 ]
 

@@ -55,3 +55,12 @@ def test_vat_key_and_format() -> None:
     assert siren.format("732829320") == "732 829 320"
     assert siren.format("junk") == "junk"
     assert len(siren.check_many(["732829320", "732 829 320", "732829320"])) == 2
+
+
+def test_a_trailing_float_zero_is_removed() -> None:
+    verdict = siren.check("732829320.0")
+    assert (verdict.status, verdict.normalised, verdict.flags) == (
+        Status.VALID,
+        "732829320",
+        {"repaired"},
+    )

@@ -56,3 +56,14 @@ def test_a_siret_excel_wrote_in_scientific_notation_says_what_to_do(cell: str) -
 
 def test_a_siret_in_scientific_notation_with_every_digit_is_read() -> None:
     assert siret.check("5.5210055400013E+13").normalised == "55210055400013"
+
+
+@pytest.mark.parametrize("raw", ["73282932000074.0", " 73282932000074.00 "])
+def test_a_trailing_float_zero_is_removed(raw: str) -> None:
+    verdict = siret.check(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, "73282932000074")
+    assert verdict.flags == {"repaired"} and verdict.details["siren"] == "732829320"
+
+
+def test_a_real_fraction_is_no_siret() -> None:
+    assert siret.check("73282932000074.5").status is Status.INVALID

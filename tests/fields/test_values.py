@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carnet.fields.catalog import default_catalog
-from carnet.fields.values import checker_for
-from carnet.fields.verdict import Status
+from carnet.fields.values import check_value, checker_for
+from carnet.fields.verdict import Status, without_text_marker
+from carnet.ingest.verdicts import ColumnChecker
 
 CHECK_FLAG = checker_for(default_catalog()["optin_newsletter"], "FR")
 CHECK_GENDER = checker_for(default_catalog()["gender"], "FR")
@@ -92,3 +93,108 @@ def test_gender_values(raw: str, value: str) -> None:
 @pytest.mark.parametrize("raw", ["NC", "N.C.", "Non communiqué", "?", "Ne se prononce pas"])
 def test_a_gender_not_given_is_no_value_rather_than_an_invalid_one(raw: str) -> None:
     assert CHECK_GENDER(raw).status is Status.EMPTY
+
+
+# -- cells that say there is no value ------------------------------------------------------
+
+CATALOG = default_catalog()
+_NO_VALUE_WORDS = [
+    "néant", "NEANT", "aucun", "Inconnu", "RAS", "non communiqué", "Non renseigné", "NC",
+    "pas d'email", "pas d’e-mail", "à compléter", "A COMPLETER", "n/a",
+]
+
+
+@pytest.mark.parametrize("field", ["email", "phone", "postcode", "city", "last_name", "siret"])
+@pytest.mark.parametrize("raw", [*_NO_VALUE_WORDS, "0", "x", "XX", "/"])
+def test_a_cell_saying_no_value_is_empty_in_text_like_fields(field: str, raw: str) -> None:
+    verdict = check_value(CATALOG[field], raw)
+    assert (verdict.status, verdict.normalised, verdict.raw) == (Status.EMPTY, None, raw)
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "normalised"),
+    [
+        ("optin_newsletter", "0", "false"),
+        ("optin_newsletter", "X", "true"),
+        ("gender", "X", "other"),
+        ("size_band", "0", "0"),
+    ],
+)
+def test_zero_and_x_stay_values_where_they_mean_something(
+    field: str, raw: str, normalised: str
+) -> None:
+    verdict = check_value(CATALOG[field], raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, normalised)
+
+
+@pytest.mark.parametrize("field", ["email", "phone", "postcode", "city", "optin_newsletter"])
+@pytest.mark.parametrize(
+    "raw", ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#n/a"]
+)
+def test_an_excel_error_is_empty_and_flagged(field: str, raw: str) -> None:
+    verdict = check_value(CATALOG[field], raw)
+    assert (verdict.status, verdict.normalised) == (Status.EMPTY, None)
+    assert verdict.flags == {"spreadsheet_error"}
+    assert raw.upper() in verdict.reasons[0]
+
+
+@pytest.mark.parametrize("field", ["email", "phone", "postcode", "city", "optin_newsletter"])
+def test_the_column_check_says_no_value_as_the_one_by_one_check(field: str) -> None:
+    values = [*_NO_VALUE_WORDS, "0", "x", "/", "#VALUE!", "#N/A", "Lyon", "1"]
+    column = ColumnChecker(CATALOG[field], "FR").column(values)
+    assert column == [check_value(CATALOG[field], v) for v in values]
+
+
+# -- Excel's ways of keeping a leading zero -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "normalised"),
+    [
+        ("postcode", '="01000"', "01000"),
+        ("postcode", "'01000", "01000"),
+        ("phone", '="0612345678"', "+33612345678"),
+        ("siret", '="73282932000074"', "73282932000074"),
+        ("last_name", '="Dupont"', "Dupont"),
+    ],
+)
+def test_excel_text_formula_is_undone_for_every_kind(
+    field: str, raw: str, normalised: str
+) -> None:
+    verdict = check_value(CATALOG[field], raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, normalised)
+    assert ColumnChecker(CATALOG[field], "FR").column([raw]) == [verdict]
+
+
+def test_a_real_formula_is_not_taken_for_text() -> None:
+    assert without_text_marker("=A1&B1") == "=A1&B1"
+    assert without_text_marker('="a"&"b"') == '="a"&"b"'
+    assert check_value(CATALOG["postcode"], "=A1").status is Status.INVALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "flags"),
+    [("10452.0", "10452", {"repaired"}), ("C-10452", "C-10452", set()), ("12.5", "12.5", set())],
+)
+def test_identifiers_lose_the_float_tail_a_spreadsheet_adds(
+    raw: str, normalised: str, flags: set[str]
+) -> None:
+    verdict = check_value(CATALOG["external_id"], raw)
+    assert (verdict.status, verdict.normalised, verdict.flags) == (Status.VALID, normalised, flags)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ('["vip","newsletter"]', "vip;newsletter"),
+        ('["vélo, VTT","cuisine"]', "vélo, VTT;cuisine"),
+        ("vip, b2b", "vip;b2b"),
+    ],
+)
+def test_tags_from_a_json_list_are_its_items(raw: str, normalised: str) -> None:
+    verdict = check_value(CATALOG["tags"], raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, normalised)
+
+
+def test_an_empty_json_list_is_no_tag() -> None:
+    assert check_value(CATALOG["tags"], "[]").status is Status.EMPTY

@@ -1004,3 +1004,131 @@ def test_export_is_formula_safe_with_raw_values_and_afnor_lines(
     assert evil["job_title"] == "'=HYPERLINK(1)"
     audit = carnet.audit_entries(action="export")
     assert audit and audit[0].count == 6
+
+
+def test_cells_saying_no_value_and_excel_errors_give_no_point(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Nom", "Prénom", "Email", "Téléphone", "CP", "Ville"],
+        [
+            ["Roy", "Léon", "néant", "0", "#VALUE!", "néant"],
+            ["Caron", "Inès", "pas d'email", "non communiqué", '="01000"', "#N/A"],
+            ["Giraud", "Max", "x", "RAS", "x", "Bourg-en-Bresse"],
+        ],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 3
+    for field in ("email", "phone", "city"):
+        assert "invalid" not in report.verdicts[field], field
+    found = {
+        c.first_name: (
+            [e.raw for e in c.emails],
+            [p.raw for p in c.phones],
+            [(a.postcode, a.city) for a in c.addresses],
+            c.attributes.get("invalid_values"),
+        )
+        for c in carnet.search_contacts("")
+    }
+    assert found == {
+        "Léon": ([], [], [], None),
+        "Inès": ([], [], [("01000", None)], None),
+        "Max": ([], [], [(None, "Bourg-en-Bresse")], None),
+    }
+    with carnet.engine.connect() as conn:
+        rows = dict(
+            conn.execute(
+                sa.select(s.import_rows.c.row_number, s.import_rows.c.reason)
+            ).all()
+        )
+        raw = conn.execute(
+            sa.select(s.import_rows.c.raw).where(s.import_rows.c.row_number == 1)
+        ).scalar_one()
+    assert "'CP': the spreadsheet's error #VALUE! read as no value" in rows[1]
+    assert "'Ville': the spreadsheet's error #N/A read as no value" in rows[2]
+    # the cells are kept as the file wrote them
+    assert raw["Email"] == "néant" and raw["CP"] == "#VALUE!"
+
+
+def test_totals_and_footer_rows_are_rejected_not_contacts(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "export.csv",
+        ["Nom", "Prénom", "Email", "Montant"],
+        [
+            ["Martin", "Paul", "paul.martin@orange.fr", "12"],
+            ["Durand", "Claire", "claire.durand@free.fr", "30"],
+            ["TOTAL", "", "", "42"],
+            ["Total général", "", "", "42"],
+            ["Sous-total", "", "", "42"],
+            ["Fin de liste", "", "", ""],
+            ["Nombre de clients", "", "", "2"],
+        ],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    report = carnet.import_file(path)
+    assert (report.counts["inserted"], report.counts["rejected"]) == (2, 5)
+    assert sorted(c.last_name for c in carnet.search_contacts("")) == ["Durand", "Martin"]
+    with carnet.engine.connect() as conn:
+        reasons = dict(
+            conn.execute(
+                sa.select(s.import_rows.c.row_number, s.import_rows.c.reason).where(
+                    s.import_rows.c.outcome == "rejected"
+                )
+            ).all()
+        )
+    assert sorted(reasons) == [3, 4, 5, 6, 7]
+    assert all("a totals, footer or section row" in str(r) for r in reasons.values())
+
+
+def test_a_group_heading_of_a_workbook_is_no_contact(carnet: Carnet, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nom", "Prénom", "Email"])
+    sheet.append(["Agence de Lyon"])
+    sheet.append(["Martin", "Paul", "paul.martin@orange.fr"])
+    sheet.append(["Agence de Nice"])
+    sheet.append(["Durand", "Claire", "claire.durand@free.fr"])
+    path = tmp_path / "clients.xlsx"
+    book.save(path)
+    report = carnet.import_file(path)
+    assert (report.counts["inserted"], report.counts["rejected"]) == (2, 2)
+
+
+def test_json_lists_give_one_point_per_item_and_tags_as_a_list(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "api.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"first_name": "Paul", "last_name": "Martin",
+                 "email": [{"label": "work", "value": "paul.martin@orange.fr", "primary": True}],
+                 "phone": [{"label": "mobile", "value": "06 12 34 56 78", "primary": True},
+                           {"label": "work", "value": "01 45 67 89 10", "primary": False}],
+                 "tags": ["vip", "newsletter"]},
+                {"first_name": "Claire", "last_name": "Durand",
+                 "email": ["claire.durand@free.fr", "c.durand@orange.fr"], "phone": [],
+                 "tags": []},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    assert "invalid" not in report.verdicts["email"] and "invalid" not in report.verdicts["phone"]
+    paul, claire = (carnet.search_contacts(n)[0] for n in ("paul", "claire"))
+    assert [e.normalised for e in paul.emails] == ["paul.martin@orange.fr"]
+    assert sorted(p.normalised for p in paul.phones) == ["+33145678910", "+33612345678"]
+    assert sorted(paul.tags) == ["newsletter", "vip"]
+    assert sorted(e.normalised for e in claire.emails) == [
+        "c.durand@orange.fr",
+        "claire.durand@free.fr",
+    ]
+    assert (claire.phones, list(claire.tags)) == ([], [])

@@ -84,3 +84,65 @@ def test_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     records = row_builder.build(list(range(1, 51)), columns, {}, {})
     assert len(row_builder._addresses) <= 11
     assert {r.address.parts["line1"] for r in records if r.address} == set(values)
+
+
+def test_a_civility_in_brackets_after_the_last_name_is_the_civility() -> None:
+    columns: dict[str, list[str | None]] = {
+        "Nom": ["Dupont (Mme)", "(M.) Durand"],
+        "Prénom": ["Claire", "Paul"],
+        "Email": ["c.dupont@free.fr", "p.durand@free.fr"],
+    }
+    records = builder(columns).build([1, 2], columns, {}, {})
+    assert [
+        (r.columns.get("civility"), r.columns.get("first_name"), r.columns.get("last_name"))
+        for r in records
+    ] == [("Mme", "Claire", "Dupont"), ("M.", "Paul", "Durand")]
+    assert all(not r.invalid_values for r in records)
+
+
+def test_a_last_name_repeating_the_first_name_loses_it() -> None:
+    columns: dict[str, list[str | None]] = {
+        "Nom": ["Dupont Jean", "JEAN DUPONT", "Saint Pierre", "Martin Marie Claire", "Dupont"],
+        "Prénom": ["Jean", "Jean", "Pierre", "Marie Claire", "Jean"],
+        "Email": ["a@free.fr", "b@free.fr", "c@free.fr", "d@free.fr", "e@free.fr"],
+    }
+    records = builder(columns).build([1, 2, 3, 4, 5], columns, {}, {})
+    assert [(r.columns["first_name"], r.columns["last_name"]) for r in records] == [
+        ("Jean", "Dupont"),
+        ("Jean", "Dupont"),
+        ("Pierre", "Saint Pierre"),  # a particle alone is no last name
+        ("Marie Claire", "Martin"),
+        ("Jean", "Dupont"),
+    ]
+    assert records[0].notes == [
+        "last name 'Dupont Jean' read as 'Dupont': it repeated the first name"
+    ]
+    assert records[4].notes == []
+
+
+def test_totals_footer_and_section_rows_are_no_person() -> None:
+    columns: dict[str, list[str | None]] = {
+        "Nom": ["Martin", "TOTAL", "Total général", "Sous-total", "Fin de liste",
+                "Nombre de clients", "TOTAL CLIENTS", "Agence de Lyon", "Total", "Agence de Lyon"],
+        "Prénom": ["Paul", None, None, None, None, None, "2", None, "Marc", None],
+        "Email": ["paul.martin@orange.fr", None, None, None, None, None, None, None, None,
+                  "lyon@agence.fr"],
+        "Montant": ["12", "42", "42", "42", None, "2", None, None, None, None],
+    }
+    records = builder(columns).build(list(range(1, 11)), columns, {}, {})
+    problems = [r.identity_problem() for r in records]
+    assert problems[0] is None
+    for problem in problems[1:8]:
+        assert problem is not None and "a totals, footer or section row" in problem
+    assert str(problems[7]).startswith("a totals, footer or section row ('Agence de Lyon')")
+    # a first name or an e-mail makes it a person's row (or an agency's contact)
+    assert problems[8] is None and problems[9] is None
+
+
+def test_a_section_word_with_other_cells_is_left_alone() -> None:
+    columns: dict[str, list[str | None]] = {
+        "Nom": ["Agence de Lyon"],
+        "Ville": ["Lyon"],
+    }
+    record = builder(columns).build([1], columns, {}, {})[0]
+    assert record.identity_problem() is None

@@ -10,6 +10,7 @@ or ``component``).
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -91,6 +92,68 @@ def from_scientific(raw: str) -> str:
     if len(fraction) != exponent:  # digits missing (or a fraction left)
         return raw
     return (whole + fraction).lstrip("0") or "0"
+
+
+#: The keys under which an API's list of objects holds each item's value: Pipedrive's
+#: ``{"label": "work", "value": "…", "primary": true}``, HubSpot's and others'.
+_ITEM_KEYS = ("value", "email", "address", "phone", "number")
+
+
+def list_items(text: str) -> list[str] | None:
+    """The values of a JSON list, as the JSON reader hands one over, else None.
+
+    Items are texts or numbers, or objects whose ``value`` (``email``,
+    ``phone`` ...) holds it; the primary one first, empty ones dropped.
+
+    >>> list_items('["vip","newsletter"]'), list_items("[]"), list_items("[vip]")
+    (['vip', 'newsletter'], [], None)
+    >>> list_items('[{"label":"work","value":"a@free.fr","primary":true}]')
+    ['a@free.fr']
+    """
+    text = text.strip()
+    if text[:1] != "[" or text[-1:] != "]":
+        return None
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(parsed, list):
+        return None
+    primary: list[str] = []
+    others: list[str] = []
+    for item in parsed:
+        value: Any = item
+        if isinstance(item, dict):
+            value = next((item[k] for k in _ITEM_KEYS if item.get(k) not in (None, "")), None)
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            continue
+        written = str(value).strip()
+        if written:
+            held = primary if isinstance(item, dict) and item.get("primary") is True else others
+            held.append(written)
+    return [*primary, *others]
+
+
+_FLOAT_TAIL = re.compile(r"^\s*(\d+)\.0+\s*$")
+
+
+def without_float_tail(raw: str) -> str | None:
+    """The digits of a whole number that pandas or Excel wrote as a decimal, else None.
+
+    A column of numbers with one empty cell becomes floats in pandas, and its
+    CSV says ``73282932000074.0``; the ``.0`` is no part of the identifier.
+
+    >>> without_float_tail("73282932000074.0"), without_float_tail("12.5")
+    ('73282932000074', None)
+    """
+    if ".0" not in raw:
+        return None
+    match = _FLOAT_TAIL.match(raw)
+    return match[1] if match else None
+
+
+#: What a verdict says when :func:`without_float_tail` repaired the value.
+FLOAT_TAIL_REASON = "A trailing .0 (a whole number saved as a decimal) was removed."
 
 
 def scientific_notation(raw: str | None, what: str) -> Verdict | None:

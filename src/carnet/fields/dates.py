@@ -74,7 +74,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from carnet.fields import _common
 from carnet.fields._common import strip_accents
@@ -121,10 +122,20 @@ _ISO = re.compile(rf"(\d{{4}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}){_TIME}")
 _NUMERIC = re.compile(rf"(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*(\d{{4}}|\d{{2}}){_TIME}")
 _COMPACT = re.compile(r"\d{6}|\d{8}")
 _SERIAL = re.compile(r"(\d{1,5})(?:[.,](\d+))?")
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:er|re|st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4}|\d{2})")
+# "3 janvier 1980", and "12-mars-85", "12-janv.-85" as French Excel writes a date in a CSV
+_DAY_MONTH_YEAR = re.compile(
+    r"(\d{1,2})(?:er|re|st|nd|rd|th)?(?:\s+|\s*-\s*)([a-z]+)\.?(?:,?\s+|\s*-\s*)(\d{4}|\d{2})"
+)
 _MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _MONTH_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{4})")
 _DAY_MONTH = re.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}")
+#: The time zone of a workspace's country, in which a moment of a date-only field is a day.
+_ZONES = {
+    "FR": "Europe/Paris", "BE": "Europe/Brussels", "CH": "Europe/Zurich",
+    "LU": "Europe/Luxembourg", "MC": "Europe/Monaco", "DE": "Europe/Berlin",
+    "ES": "Europe/Madrid", "IT": "Europe/Rome", "NL": "Europe/Amsterdam",
+    "PT": "Europe/Lisbon", "GB": "Europe/London", "IE": "Europe/Dublin",
+}
 _ZERO_DATES = frozenset({"00/00/0000", "0000-00-00", "00/00/00", "00-00-0000", "00.00.0000"})
 
 
@@ -327,12 +338,22 @@ def _age(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+def zone_of(country: str) -> str | None:
+    """The time zone of ``country`` (its capital's), for :func:`check`'s ``zone``.
+
+    >>> zone_of("FR"), zone_of("ZZ")
+    ('Europe/Paris', None)
+    """
+    return _ZONES.get(country.upper())
+
+
 def check(
     raw: object,
     *,
     kind: str = "date",
     today: date | None = None,
     dayfirst: bool = True,
+    zone: str | None = None,
 ) -> Verdict:
     """Check a date; never raises.
 
@@ -342,9 +363,16 @@ def check(
             ``datetime`` (a moment: the time of day is kept).
         today: the reference date (default: today), for ages and two-digit years.
         dayfirst: see the module documentation.
+        zone: the workspace's time zone (``Europe/Paris``). A date (not a
+            moment) written as an instant with an offset is that instant's day
+            there: JavaScript writes a birth date picked in Paris, local
+            midnight, as ``1985-03-11T23:00:00.000Z``, which is 12 March.
+
+    >>> check("1985-03-11T23:00:00.000Z", kind="birth_date", zone="Europe/Paris").normalised
+    '1985-03-12'
     """
     try:
-        return _check(raw, kind, today or date.today(), dayfirst)
+        return _check(raw, kind, today or date.today(), dayfirst, zone)
     except Exception as error:  # pragma: no cover - a bug must not stop an import
         return _common.invalid(_text(raw), f"The date could not be checked ({error}).")
 
@@ -355,7 +383,7 @@ def _text(raw: object) -> str | None:
     return _common.as_text(raw)
 
 
-def _check(raw: object, kind: str, today: date, dayfirst: bool) -> Verdict:
+def _check(raw: object, kind: str, today: date, dayfirst: bool, zone: str | None) -> Verdict:
     text = _text(raw)
     if text is None or blank(text) or text.strip() in _ZERO_DATES:
         return Verdict.empty(text)
@@ -364,9 +392,14 @@ def _check(raw: object, kind: str, today: date, dayfirst: bool) -> Verdict:
     if parsed.value is None:
         return _common.invalid(text, parsed.error, error=parsed.kind)
     value = parsed.value
-    normalised = value.isoformat()
     flags = parsed.flags
     reasons: list[str] = []
+    if kind != "datetime" and zone and parsed.offset and parsed.time is not None:
+        local = _local_day(value, parsed.time, parsed.offset, zone)
+        if local is not None and local != value:
+            reasons.append(f"The moment {text.strip()} is {local.isoformat()} in {zone} time.")
+            value = parsed.value = local
+    normalised = value.isoformat()
     details: dict[str, str] = {}
     if kind == "datetime" and parsed.time is not None:
         moment = _moment(value, parsed.time, parsed.offset)
@@ -405,6 +438,20 @@ def _check(raw: object, kind: str, today: date, dayfirst: bool) -> Verdict:
     if flags & {"day_month_swapped", "ambiguous", "minor"}:
         return Verdict.warning(text, normalised, tuple(reasons), flags=flags, details=details)
     return Verdict.valid(text, normalised, flags=flags, details=details, reasons=tuple(reasons))
+
+
+def _local_day(
+    day: date, time: tuple[int, int, int, int], offset: str, zone: str
+) -> date | None:
+    """The day in ``zone`` of ``day`` at ``time`` with UTC ``offset`` (``+hh:mm``), or None."""
+    hour, minute, second, micro = time
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    sign = -1 if offset[0] == "-" else 1
+    shift = timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+    written = timezone(sign * shift)
+    moment = datetime(day.year, day.month, day.day, hour, minute, second, micro, written)
+    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 def _moment(day: date, time: tuple[int, int, int, int], offset: str | None) -> str | None:

@@ -19,7 +19,9 @@ Repairs (the value stays usable, ``Status.WARNING``, so a person can look):
     ``trimmed`` surrounding blanks removed; ``spaces_removed`` inner blanks
     removed (``jean .dupont@ gmail.com``); ``cleaned`` a ``mailto:`` prefix,
     ``<...>`` brackets, a display name or trailing punctuation removed;
-    ``multiple`` several addresses in one cell (the first is kept).
+    ``multiple`` several addresses in one cell (the first is the verdict's,
+    ``details["others"]`` holds the others, one per line, for the import to
+    check each); a JSON list (``["a@free.fr"]``) is read as its items.
 
 Other flags: ``typo`` the domain looks like a misspelt common provider
 (``gmial.com``, ``hotmial.fr``, ``gmail.con``; also ``gmail.fr``, which is not a
@@ -61,7 +63,7 @@ import email_validator
 import polars as pl
 
 from carnet.fields import _common
-from carnet.fields.verdict import Status, Verdict, blank, verdicts_from_rows
+from carnet.fields.verdict import Status, Verdict, no_value, verdicts_from_rows
 
 __all__ = [
     "COMMON_DOMAINS",
@@ -228,6 +230,9 @@ _CONNECTORS = frozenset({"et", "ou", "and", "or", "&", "+"})
 # A comment after or before the address: "jean@free.fr (pro)", "(perso) jean@free.fr".
 _COMMENT = re.compile(r"^\s*\([^()@]*\)\s*|\s*\([^()@]*\)\s*$")
 _DISPLAY_NAME = re.compile(r"^[^<>@]*<([^<>]+)>$")
+#: Characters that show nothing (zero-width space, non-joiner and joiner, word joiner,
+#: byte-order mark, soft hyphen): a copy from a web page or a Word file leaves them.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 # ``\s`` matches exactly the characters ``str.isspace()`` accepts, in one C call.
 _WHITESPACE = re.compile(r"\s")
 # The fast path: plain ASCII addresses that email-validator would accept unchanged.
@@ -489,14 +494,28 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
         plain = _plain(text)
         if plain is not None:
             return plain
-    if text is None or blank(text):
-        return Verdict.empty(text)
+    nothing = no_value(text)
+    if nothing is not None:
+        return nothing
+    assert text is not None
     flags: set[str] = set()
     reasons: list[str] = []
     value = text.strip()
     if value != text:
         flags.add("trimmed")
         reasons.append("Blanks around the address were removed.")
+    if not value.isascii() and not _INVISIBLE.isdisjoint(value):
+        # a zero-width space or a byte-order mark pasted from a web page or a Word file
+        value = "".join(c for c in value if c not in _INVISIBLE).strip()
+        flags.add("cleaned")
+        reasons.append("Invisible characters (zero-width spaces) were removed.")
+    if value[:1] == "[":
+        # a JSON list from an API export: ["a@free.fr"], [], [{"value": "a@free.fr"}]
+        items = _common.list_items(value)
+        if items is not None:
+            if not items:
+                return Verdict.empty(text)
+            value = " ; ".join(items)
     cleaned = _clean(value)
     if cleaned != value:
         flags.add("cleaned")
@@ -507,7 +526,7 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
         parts = [p for p in _SEPARATORS.split(value) if p and p.lower() not in _CONNECTORS]
         if len(parts) > 1 and all(p.count("@") == 1 for p in parts):
             flags.add("multiple")
-            reasons.append("Several addresses were found; the first one was kept.")
+            reasons.append("Several addresses were found; each is kept, this one first.")
             value, others = parts[0], tuple(p.lower() for p in parts)
     if "@" not in value:
         suggestion = _missing_at(value)
@@ -647,6 +666,9 @@ def _usable(
     looked at when there is no typo.
     """
     details = {"domain": normalised.rpartition("@")[2]}
+    if len(others) > 1:
+        # the cell's other addresses, as written, one per line: the import checks each
+        details["others"] = "\n".join(others[1:])
     if is_placeholder(local, details["domain"]):
         return _common.invalid(
             text,
@@ -666,6 +688,17 @@ def _usable(
     if role:
         flags.add("role")
         reasons.append(f"{local}@ is a shared role mailbox, not a person.")
+    if not local.isascii():
+        # legal (SMTPUTF8), but Orange, Free, SFR and most French providers refuse
+        # accents before the @: the address was probably typed with them by mistake
+        flags.add("non_ascii_local")
+        reasons.append(
+            f"{local}@ has accents or other non-ASCII letters, which most mail providers "
+            "refuse."
+        )
+        plain = f"{_common.strip_accents(local).lower()}@{domain}"
+        if plain.isascii() and _is_valid(plain):
+            suggestions = (plain, *suggestions)
     if flags:
         return Verdict.warning(
             text,
@@ -690,6 +723,11 @@ def _clean(value: str) -> str:
     match = _DISPLAY_NAME.match(value)
     if match is not None:
         value = match.group(1).strip()
+    # a bracket left over from "Name <address>" cut in two: "x@orange.fr>", "<x@orange.fr"
+    if value.endswith(">") and "<" not in value:
+        value = value[:-1].strip()
+    if value.startswith("<") and ">" not in value:
+        value = value[1:].strip()
     if (
         len(value) > 2
         and value[0] == value[-1]

@@ -327,8 +327,33 @@ def _strip_civilities(text: str) -> tuple[str, str | None]:
         text = rest
 
 
+#: A civility in brackets after or before the name: "Dupont (Mme)", "(M.) Durand".
+_CIVILITY_IN_BRACKETS = re.compile(
+    r"^(?:(.*?)\s*\(\s*([^()]{1,12}?)\s*\)|\(\s*([^()]{1,12}?)\s*\)\s*(.*?))$"
+)
+
+
+def _bracketed_civility(text: str) -> tuple[str, str] | None:
+    """(name, civility) of a name written with its civility in brackets, else None."""
+    if "(" not in text:
+        return None
+    match = _CIVILITY_IN_BRACKETS.match(text.strip())
+    if match is None:
+        return None
+    rest, inside = (match[1], match[2]) if match[2] is not None else (match[4], match[3])
+    key = inside.lower()
+    civility = _CIVILITY_FORMS.get(key) or _CIVILITY_FORMS.get(key.rstrip(".").replace(".", ""))
+    if civility is None or not rest:
+        return None
+    return rest, civility
+
+
 def _normalise(text: str) -> tuple[str, str, str | None]:
     """(cleaned text without civility, normalised, civility)."""
+    bracketed = _bracketed_civility(text)
+    if bracketed is not None:
+        cleaned, civility = _strip_civilities(_clean(bracketed[0]))
+        return cleaned, _case(cleaned), civility or bracketed[1]
     cleaned, civility = _strip_civilities(_clean(text))
     if civility is not None:
         cleaned = _clean(cleaned)

@@ -69,7 +69,7 @@ from phonenumbers import (
 )
 
 from carnet.fields import _common
-from carnet.fields.verdict import Status, Verdict, blank, verdicts_from_rows
+from carnet.fields.verdict import Status, Verdict, no_value, verdicts_from_rows
 
 __all__ = [
     "TYPES",
@@ -223,9 +223,18 @@ def _check(raw: object, region: str) -> Verdict:
         plain = _plain_french(text)
         if plain is not None:
             return plain
-    if text is None or blank(text):
-        return Verdict.empty(text)
+    nothing = no_value(text)
+    if nothing is not None:
+        return nothing
+    assert text is not None
     value = _common.from_scientific(text.strip())
+    if value[:1] == "[":
+        # a JSON list from an API export: ["06 …"], [], [{"label": "mobile", "value": "06 …"}]
+        items = _common.list_items(value)
+        if items is not None:
+            if not items:
+                return Verdict.empty(text)
+            value = " / ".join(items)
     if value.endswith(".0") and value[:-2].isdigit():  # a number read as a float by Excel
         value = value[:-2]
     flags: set[str] = set()

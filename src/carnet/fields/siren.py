@@ -55,7 +55,8 @@ def check(raw: str | None) -> Verdict:
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
-    value = _compact(_common.from_scientific(text))
+    whole = _common.without_float_tail(text)
+    value = _compact(whole or _common.from_scientific(text))
     if not value.isdigit() or not value.isascii():
         return _common.scientific_notation(text, "SIREN") or _common.invalid(
             text, "A SIREN has only digits (9 of them)."
@@ -77,6 +78,11 @@ def check(raw: str | None) -> Verdict:
             text,
             "The SIREN's check digit does not match; check for a mistyped digit.",
             error=_common.stdnum_error_kind(error),
+        )
+    if whole is not None:
+        return Verdict.valid(
+            text, value, details={"vat": to_vat(value)}, flags={"repaired"},
+            reasons=(_common.FLOAT_TAIL_REASON,),
         )
     return Verdict.valid(text, value, details={"vat": to_vat(value)})
 

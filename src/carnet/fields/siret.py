@@ -46,7 +46,8 @@ def check(raw: str | None) -> Verdict:
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
-    value = re.sub(r"[\s.\-/]", "", _PREFIX.sub("", _common.from_scientific(text)))
+    whole = _common.without_float_tail(text)
+    value = re.sub(r"[\s.\-/]", "", _PREFIX.sub("", whole or _common.from_scientific(text)))
     if not value.isdigit() or not value.isascii():
         return _common.scientific_notation(text, "SIRET") or _common.invalid(
             text, "A SIRET has only digits (14 of them)."
@@ -72,6 +73,11 @@ def check(raw: str | None) -> Verdict:
             error=_common.stdnum_error_kind(error),
         )
     details = {"siren": value[:9], "nic": value[9:], "vat": to_vat(value[:9])}
+    if whole is not None:
+        return Verdict.valid(
+            text, value, details=details, flags={"repaired"},
+            reasons=(_common.FLOAT_TAIL_REASON,),
+        )
     return Verdict.valid(text, value, details=details)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from carnet.fields import (
+    _common,
     address,
     countries,
     dates,
@@ -33,7 +34,7 @@ from carnet.fields import (
     vat,
 )
 from carnet.fields.catalog import Field, Kind, fold_header
-from carnet.fields.verdict import Verdict, blank
+from carnet.fields.verdict import Verdict, no_value, without_text_marker
 
 # Folded: "Abonnée" -> "abonnee", "Désabonné(e)" -> "desabonne e". An unknown word stays
 # invalid (raw kept): it must never read as a consent.
@@ -159,14 +160,34 @@ def check_value(field: Field, raw: str | None, *, country: str = "FR") -> Verdic
         raw: the value as received.
         country: default country for phones and postcodes.
     """
-    if blank(raw):
-        return Verdict.empty(raw)
-    assert raw is not None
+    # '01000 or ="01000" (Excel's ways of keeping a zero) is checked as 01000
+    text = None if raw is None else without_text_marker(str(raw))
+    nothing = no_value(text, text_like=is_text_like(field))
+    if nothing is not None:
+        return nothing
+    assert text is not None
     try:
         # Checkers trim for themselves, so the verdict keeps the raw value exactly.
-        return checker_for(field, country)(str(raw))
+        return checker_for(field, country)(text)
     except Exception as exc:  # a checker bug must not lose the value
         return Verdict.invalid(raw, (f"could not be checked ({type(exc).__name__})",))
+
+
+#: Kinds where "0" and "X" are values (a count, an amount, a ticked box, gender X).
+_COUNTED_KINDS = frozenset(
+    {Kind.BOOLEAN, Kind.INTEGER, Kind.DECIMAL, Kind.CHOICE, Kind.IDENTIFIER}
+)
+
+
+def is_text_like(field: Field) -> bool:
+    """True when "0", "x" or "/" alone in ``field``'s cell mean "no value".
+
+    >>> from carnet.fields.catalog import default_catalog
+    >>> catalog = default_catalog()
+    >>> is_text_like(catalog["city"]), is_text_like(catalog["optin_newsletter"])
+    (True, False)
+    """
+    return field.kind not in _COUNTED_KINDS
 
 
 def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
@@ -183,12 +204,13 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
         return lambda v: name.check(v, part=part)
     if field.name == "npai":
         return _check_returned_mail
+    zone = dates.zone_of(country)
     if kind is Kind.BIRTH_DATE:
-        return lambda v: dates.check(v, kind="birth_date")
+        return lambda v: dates.check(v, kind="birth_date", zone=zone)
     if kind is Kind.DATETIME:
         return lambda v: dates.check(v, kind="datetime")
     if kind is Kind.DATE:
-        return dates.check
+        return lambda v: dates.check(v, zone=zone)
     if kind is Kind.POSTCODE:
         return lambda v: postcodes.check_postcode(v, country=country)
     if kind is Kind.SIREN:
@@ -221,6 +243,8 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
         return _check_list
     if field.name == "organisation_name":
         return organisation.check_name
+    if kind is Kind.IDENTIFIER:
+        return _check_identifier
     return _check_text
 
 
@@ -235,6 +259,18 @@ def _check_text(raw: str) -> Verdict:
     if len(text) > 500:
         return Verdict.invalid(raw, ("longer than 500 characters",))
     return Verdict.valid(raw, text)
+
+
+def _check_identifier(raw: str) -> Verdict:
+    """A customer number, an order number, a loyalty id: as written, but without the
+    ``.0`` a spreadsheet or pandas adds to a number (``10452.0`` is customer 10452,
+    and must find that customer again on the next import)."""
+    whole = _common.without_float_tail(raw)
+    if whole is not None:
+        return Verdict.valid(
+            raw, whole, flags={"repaired"}, reasons=(_common.FLOAT_TAIL_REASON,)
+        )
+    return _check_text(raw)
 
 
 def _check_civility(raw: str) -> Verdict:
@@ -383,6 +419,15 @@ def check_country(raw: str) -> Verdict:
 
 
 def _check_list(raw: str) -> Verdict:
+    """Tags or interests: a JSON list from an API export (``["vip","newsletter"]``),
+    or words separated by ``;``, ``,``, ``|`` or ``/``."""
+    listed = _common.list_items(raw)
+    if listed is not None:
+        # an item keeps its commas; ";" separates the stored items
+        items = [" ".join(p.replace(";", ",").split()) for p in listed]
+        if not any(items):
+            return Verdict.empty(raw)
+        return Verdict.valid(raw, ";".join(dict.fromkeys(p for p in items if p)))
     items = [" ".join(p.split()) for p in re.split(r"[;,|/]", raw)]
     items = [p for p in items if p]
     return Verdict.valid(raw, ";".join(dict.fromkeys(items)))

@@ -19,11 +19,12 @@ from typing import Any
 import phonenumbers
 
 from carnet.contact_points import PendingPoint, address_point, has_address
+from carnet.fields import email as email_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Storage, fold_header
 from carnet.fields.postcodes import PostcodeTable
-from carnet.fields.verdict import Status, Verdict
+from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
 from carnet.ingest.mapping import ColumnMapping
 from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker
 
@@ -69,6 +70,20 @@ def _names_a_company(last_name: str | None) -> bool:
 _PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
+#: What a spreadsheet writes under or between its rows, folded (see fold_header).
+_FOOTER = re.compile(
+    r"(?:sous )?(?:total|totaux)(?: .*)?|(?:somme|cumul|moyenne|recap|"
+    r"recapitulatif|nombre|nb)(?: .*)?|fin (?:de (?:la )?|du )?(?:liste|fichier|tableau|export|"
+    r"extraction|document)"
+)
+#: A group heading ("Agence de Lyon" in column A only): a footer only on an otherwise
+#: empty row, as "Agence" or "Service" may begin a company's name on a real one.
+_SECTION = re.compile(
+    r"(?:agence|site|region|secteur|groupe|service|magasin|boutique|departement|zone)"
+    r" (?:de |d |du |des )?\S.*"
+)
+
+
 @dataclass(slots=True)
 class RowRecord:
     """Everything one input row says, checked and sorted."""
@@ -111,6 +126,26 @@ class RowRecord:
             self._usable_phones = _usable(self.phones)
         return self._usable_phones
 
+    def _footer_words(self) -> str | None:
+        """The row's name when it is a totals, footer or section row, else None.
+
+        Only a row whose one identity is a single name cell of such words: a
+        usable e-mail or phone, a customer reference or a second name makes it
+        a person's row (someone may be called Total).
+        """
+        names = [n for n in (self.columns.get("first_name"), self.columns.get("last_name")) if n]
+        if len(names) != 1 or self.usable_emails or self.usable_phones:
+            return None
+        if self.order.get("customer_ref") or self.organisation.get("name"):
+            return None
+        key = fold_header(str(names[0]))
+        if _FOOTER.fullmatch(key):
+            return str(names[0])
+        filled = [v for v in self.raw.values() if v is not None and str(v).strip()]
+        if len(filled) == 1 and _SECTION.fullmatch(key):
+            return str(names[0])
+        return None
+
     @property
     def is_order_line(self) -> bool:
         """True when the row describes an order line."""
@@ -120,6 +155,12 @@ class RowRecord:
         """Why the row cannot be tied to a person, or None when it can."""
         if self.error:
             return f"unreadable row: {self.error}"
+        footer = self._footer_words()
+        if footer is not None:
+            return (
+                f"a totals, footer or section row ('{footer}'), not a person: its only "
+                "name is a word such as Total, Sous-total, Fin de liste or Agence de …"
+            )
         if (
             self.columns.get("first_name")
             or self.columns.get("last_name")
@@ -237,6 +278,10 @@ class RowBuilder:
                 self._civility_from_names(live_records, cells(checked[plan.header]))
         for record, parts in zip(live_records, addresses, strict=True):
             self._finish(record, parts)
+        for header, verdicts in checked.items():
+            # one pass in C finds the batches with an error cell as Excel writes it
+            if not SPREADSHEET_ERRORS.isdisjoint(columns[header]):
+                _note_spreadsheet_errors(records, header, verdicts)
         return records
 
     def summary(self) -> dict[str, dict[str, int]]:
@@ -295,9 +340,10 @@ class RowBuilder:
                     point = points[id(verdict)] = PendingPoint(f, verdict)
                     others = verdict.details.get("others")
                     if others:
-                        # "06 12 34 56 78 / 01 45 67 89 10": every number of the cell is kept
+                        # "06 12 34 56 78 / 01 45 67 89 10", "a@x.fr; b@y.fr": every
+                        # number or address of the cell is kept
                         extra[id(verdict)] = [
-                            PendingPoint(f, phone_field.check(other, region=self.country))
+                            PendingPoint(f, self._other_point(storage, other))
                             for other in others.splitlines()
                         ]
                 held = getattr(record, attribute)
@@ -344,6 +390,12 @@ class RowBuilder:
             for record, value in usable:
                 getattr(record, attribute)[name] = self._typed(f, value)
 
+    def _other_point(self, storage: Storage, other: str) -> Verdict:
+        """The verdict of one more number or address found in a cell beside the first."""
+        if storage is Storage.EMAIL:
+            return email_field.check(other)
+        return phone_field.check(other, region=self.country)
+
     @staticmethod
     def _civility_from_names(records: list[RowRecord], verdicts: list[Verdict]) -> None:
         """"Mme Marie" in a first-name cell: the name check removed the civility;
@@ -369,6 +421,7 @@ class RowBuilder:
         # the married name first: "MARTIN épouse DURAND" alone in the last-name cell is
         # Durand born Martin, not a first name Martin
         self._split_married_name(record)
+        _drop_first_name_from_last(record)
         self._split_name_in_one_cell(record)
         self._fix_swapped_names(record)
         if record.invalid_values:
@@ -523,6 +576,41 @@ class RowBuilder:
             self.swapped += 1
 
 
+#: Words that begin a last name and are no last name alone: "Saint Pierre" with the
+#: first name Pierre is a last name, not "Saint" + the first name again.
+_NAME_PARTICLES = frozenset({
+    "de", "d", "du", "des", "le", "la", "les", "saint", "sainte", "st", "ste", "van", "von",
+    "der", "den", "di", "da", "del", "della", "dos", "ben", "el", "al", "mac", "mc", "o",
+})
+
+
+def _drop_first_name_from_last(record: RowRecord) -> None:
+    """Nom "Dupont Jean" and Prénom "Jean": the last-name cell repeats the first name
+    (at its end or its start); the last name is what is left ("Dupont")."""
+    first = record.columns.get("first_name")
+    last = record.columns.get("last_name")
+    if not first or not last or " " not in str(last):
+        return
+    first_words = fold_header(str(first)).split()
+    words = str(last).split()
+    folded = [fold_header(w) for w in words]
+    n = len(first_words)
+    if not first_words or len(words) <= n:
+        return
+    if folded[-n:] == first_words:
+        rest = words[:-n]
+    elif folded[:n] == first_words:
+        rest = words[n:]
+    else:
+        return
+    if len(rest) == 1 and (fold_header(rest[0]) in _NAME_PARTICLES or len(rest[0]) < 2):
+        return
+    record.columns["last_name"] = " ".join(rest)
+    record.notes.append(
+        f"last name '{last}' read as '{record.columns['last_name']}': it repeated the first name"
+    )
+
+
 def _names_in_one_cell(cell: str) -> tuple[str, str] | None:
     """(first, last) of a whole name written in one name cell, when it is plain."""
     _, first, last = name_field.split_full_name(cell)
@@ -534,6 +622,18 @@ def _names_in_one_cell(cell: str) -> tuple[str, str] | None:
     if any(len(w.strip(".")) < 2 for w in words):
         return None  # "Jean D.": an initial is no last name to compare
     return first, last
+
+
+def _note_spreadsheet_errors(
+    records: list[RowRecord], header: str, verdicts: list[Verdict]
+) -> None:
+    """An Excel error cell ("#VALUE!") is read as no value: the row says so, so
+    that the user can mend the sheet's formula."""
+    for record, verdict in zip(records, verdicts, strict=True):
+        if "spreadsheet_error" in verdict.flags:
+            record.notes.append(
+                f"column '{header}': the spreadsheet's error {verdict.raw} read as no value"
+            )
 
 
 def _fill_civility(record: RowRecord, civility: str) -> None:

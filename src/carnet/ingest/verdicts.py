@@ -16,8 +16,8 @@ import ftfy
 
 from carnet.fields import email, phone
 from carnet.fields.catalog import Field, Kind
-from carnet.fields.values import checker_for
-from carnet.fields.verdict import Status, Verdict, blank
+from carnet.fields.values import checker_for, is_text_like
+from carnet.fields.verdict import Status, Verdict, no_value, without_text_marker
 
 #: Distinct values remembered per column before the cache is cleared. A verdict
 #: with its strings weighs about half a kilobyte, and a file may check twenty
@@ -67,22 +67,6 @@ def _with_repair_noted(verdict: Verdict, raw: str) -> Verdict:
     )
 
 
-def _without_text_marker(value: str | None) -> str | None:
-    """A cell without the apostrophe spreadsheets read as "this is text".
-
-    Shopify's customer exports write ``'75006``, ``'+33612345678``,
-    ``'7012345678901`` so that Excel keeps the leading zero or plus, and so do
-    sheets typed by hand; the value is what follows. Only before a digit or
-    a ``+``: ``'t Hooft`` is a name.
-
-    >>> _without_text_marker("'+33612345678"), _without_text_marker("'t Hooft")
-    ('+33612345678', "'t Hooft")
-    """
-    if value and value[0] == "'" and len(value) > 1 and (value[1].isdigit() or value[1] == "+"):
-        return value[1:]
-    return value
-
-
 class ColumnChecker:
     """Checks the values of one field, caching verdicts by raw value.
 
@@ -98,6 +82,7 @@ class ColumnChecker:
     ) -> None:
         self.field = field
         self._check: Callable[[str], Verdict] = checker_for(field, country)
+        self._text_like = is_text_like(field)
         if field.kind is Kind.EMAIL and email_dns_timeout is not None:
             self._check = lambda v: email.check(v, deliverability=True, timeout=email_dns_timeout)
         # Email (without DNS) and phone checks take any value, blanks included, and
@@ -127,14 +112,14 @@ class ColumnChecker:
         # and a batch of such values is told apart in C, in one pass over them all.
         joined = "\n" + "\n".join(filter(None, fresh))
         odd = (
-            [i for i, v in enumerate(fresh) if v and (v[0] == "'" or not v.isascii())]
-            if "\n'" in joined or not joined.isascii()
+            [i for i, v in enumerate(fresh) if v and (v[0] in "'=" or not v.isascii())]
+            if "\n'" in joined or '\n="' in joined or not joined.isascii()
             else []
         )
         inputs = fresh.copy() if odd else fresh
         repaired: dict[int, str] = {}
         for i in odd:
-            text = _without_text_marker(fresh[i])
+            text = without_text_marker(fresh[i])
             meant = _repaired_encoding(text)
             if meant is not None:
                 repaired[i] = meant
@@ -157,8 +142,9 @@ class ColumnChecker:
         return verdicts
 
     def _one(self, value: str | None) -> Verdict:
-        if blank(value):
-            return Verdict.empty(value)
+        nothing = no_value(value, text_like=self._text_like)
+        if nothing is not None:
+            return nothing
         assert value is not None
         try:
             return self._check(value)
