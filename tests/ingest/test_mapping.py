@@ -67,6 +67,10 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("FirstName", "first_name"), ("MobilePhone", "mobile"),
         ("HasOptedOutOfEmail", "optout_email"), ("DoNotCall", "optout_phone"),
         ("CreatedDate", "signup_date"), ("jobtitle", "job_title"),
+        # terse and plural headers
+        ("Date création", "signup_date"), ("Emails", "email"), ("Téléphones", "phone"),
+        ("Portables", "mobile"), ("Dates de naissance", "birth_date"),
+        ("N° fidélité", "loyalty_id"), ("Numéro de fidélité", "loyalty_id"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:
@@ -393,6 +397,43 @@ def test_a_column_full_of_emails_is_an_email_column_whatever_its_name() -> None:
     result = build_mapping(["Contact", "Divers"], sample, CATALOG)
     assert result.to_json() == {"Contact": "email", "Divers": "phone"}
     assert result.columns[0].how == "content"
+
+
+def test_another_persons_columns_stay_attributes_whatever_their_values() -> None:
+    """A guardian's, an emergency contact's or an adviser's e-mail and phone are not the
+    person's to write to, however much the values look like e-mails and phones."""
+    headers = ["Nom", "Prénom", "Email du responsable légal", "Tél. personne à prévenir",
+               "Email conseiller", "Portable du conjoint", "Email"]
+    sample = {
+        "Email du responsable légal": [f"parent{i}@free.fr" for i in range(6)],
+        "Tél. personne à prévenir": [f"06 12 34 56 {i:02d}" for i in range(6)],
+        "Email conseiller": [f"conseiller{i % 2}@banque.fr" for i in range(6)],
+        "Portable du conjoint": [f"07 12 34 56 {i:02d}" for i in range(6)],
+    }
+    result = build_mapping(headers, sample, CATALOG)
+    assert result.to_json() == {
+        "Nom": "last_name",
+        "Prénom": "first_name",
+        "Email du responsable légal": "attribute:email_du_responsable_legal",
+        "Tél. personne à prévenir": "attribute:tel_personne_a_prevenir",
+        "Email conseiller": "attribute:email_conseiller",
+        "Portable du conjoint": "attribute:portable_du_conjoint",
+        "Email": "email",
+    }
+    assert result.columns[2].note == "the legal guardian's"
+
+
+def test_one_value_on_every_row_is_nobodys_own() -> None:
+    """The salesperson's address on every row ("Email commercial") is not sniffed as the
+    person's e-mail; a short file's column of distinct e-mails is."""
+    sample = {
+        "Email commercial": ["j.vendeur@monclub.fr"] * 6,
+        "Contact": ["a@free.fr", "b@orange.fr", "c@sfr.fr"],
+    }
+    assert targets(["Email commercial", "Contact"], sample) == {
+        "Email commercial": "attribute:email_commercial",
+        "Contact": "email",
+    }
 
 
 def test_explicit_mapping_and_id_column_win(tmp_path: Path) -> None:

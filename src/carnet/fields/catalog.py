@@ -498,6 +498,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'first order date', 'date client'], weight=0.5),
     _f('loyalty_id', Kind.IDENTIFIER, TR, 'N° de fidélité', 'Loyalty id',
        ['carte fidelite', 'n carte fidelite', 'numero de carte', 'numero fidelite', 'loyalty id',
+        'n fidelite', 'no fidelite', 'num fidelite', 'code fidelite', 'id fidelite',
        'loyalty card', 'loyalty number', 'membership number', 'n adherent', 'numero adherent',
        'numero d adherent', 'n d adherent', 'n de carte', 'carte adherent', 'member id'],
        weight=0.5),
@@ -677,6 +678,20 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
 # fmt: on
 
 
+#: Little words a terse header leaves out: "Date création" is "Date de création".
+_LITTLE_WORDS = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "of", "the"})
+
+
+def _loose(folded: str) -> str:
+    """A folded header without its little words, each word in the singular.
+
+    >>> _loose("date de creation"), _loose("emails"), _loose("numeros de telephones")
+    ('date creation', 'email', 'numero telephone')
+    """
+    words = [w for w in folded.split() if w not in _LITTLE_WORDS]
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and w[-2] != "s" else w for w in words)
+
+
 class Catalog(Mapping[str, Field]):
     """An ordered, read-only set of fields with header matching.
 
@@ -701,6 +716,14 @@ class Catalog(Mapping[str, Field]):
             for spelling in (f.name, f.label_fr, f.label_en, *f.synonyms):
                 # First declaration wins, so built-in meanings cannot be hijacked silently.
                 self._headers.setdefault(fold_header(spelling), f)
+        # The same spellings without their little words and in the singular, for headers
+        # written more tersely or in the plural: "Date création", "Emails", "Téléphones".
+        loose: dict[str, set[str]] = {}
+        for key, f in self._headers.items():
+            loose.setdefault(_loose(key), set()).add(f.name)
+        self._loose = {
+            key: self._fields[next(iter(names))] for key, names in loose.items() if len(names) == 1
+        }
 
     def __getitem__(self, name: str) -> Field:
         return self._fields[name]
@@ -754,6 +777,9 @@ class Catalog(Mapping[str, Field]):
             sides = {self._headers.get(fold_header(side)) for side in header.split("/")}
             sides.discard(None)
             found = sides.pop() if len(sides) == 1 else None
+        if found is None:
+            # "Date création" (Date de création), "Emails", "Téléphones", "Commentaires"
+            found = self._loose.get(_loose(folded))
         if found is not None:
             return found, "synonym"
         # Only a sentence is a question; "email_marketing_consent.opt_in_level" is a key.

@@ -180,6 +180,12 @@ def build_mapping(
     for header in headers:
         if header in plans:
             continue
+        whose = _someone_elses(header)
+        if whose is not None:
+            # "Email du responsable légal", "Tél. personne à prévenir": never the person's
+            # own, whatever the values look like; kept whole as an attribute
+            plans[header] = ColumnPlan(header, None, attribute_key(header), "unmapped", whose)
+            continue
         values = [v for v in sample.get(header, ()) if not blank(v)][:_SAMPLE]
         by_content = _sniff(values, catalog)
         named = catalog.header_match(_strip_suffix(header))
@@ -216,6 +222,44 @@ def build_mapping(
     ordered = [plans[h] for h in headers]
     ordered = _apply_context(ordered, catalog)
     return _resolve_duplicates(ordered, catalog)
+
+
+#: Words of a header (folded) naming someone other than the row's person: a minor's
+#: guardian, whom to call in an emergency, a spouse, the salesperson or adviser in
+#: charge, a sponsor. Their e-mail or phone is not the person's to write to.
+_SOMEONE_ELSE = {
+    "responsable legal": "the legal guardian's", "responsable legale": "the legal guardian's",
+    "representant legal": "the legal guardian's", "representante legale": "the legal guardian's",
+    "tuteur": "the legal guardian's", "tutrice": "the legal guardian's",
+    "guardian": "the legal guardian's", "parent": "a parent's", "parents": "a parent's",
+    "pere": "a parent's", "mere": "a parent's", "father": "a parent's", "mother": "a parent's",
+    "a prevenir": "the emergency contact's", "urgence": "the emergency contact's",
+    "emergency": "the emergency contact's", "conjoint": "the spouse's",
+    "conjointe": "the spouse's", "spouse": "the spouse's", "vendeur": "the salesperson's",
+    "vendeuse": "the salesperson's", "salesperson": "the salesperson's",
+    "sales rep": "the salesperson's", "account manager": "the salesperson's",
+    "owner": "the record owner's", "proprietaire": "the record owner's",
+    "conseiller": "the adviser's", "conseillere": "the adviser's",
+    "charge de clientele": "the adviser's", "parrain": "the sponsor's",
+    "marraine": "the sponsor's", "referrer": "the sponsor's", "filleul": "the godchild's",
+    "assistant": "the assistant's", "assistante": "the assistant's",
+    "secretaire": "the assistant's",
+}
+_SOMEONE_ELSE_WORDS = re.compile(
+    r"(?:^| )(" + "|".join(sorted(_SOMEONE_ELSE, key=len, reverse=True)) + r")(?: |$)"
+)
+
+
+def _someone_elses(header: str) -> str | None:
+    """Whose value a column holds, when its header names someone else than the person.
+
+    >>> _someone_elses("Email du responsable légal"), _someone_elses("Tél. personne à prévenir")
+    ("the legal guardian's", "the emergency contact's")
+    >>> _someone_elses("Email"), _someone_elses("Nom de jeune fille")
+    (None, None)
+    """
+    found = _SOMEONE_ELSE_WORDS.search(fold_header(header))
+    return _SOMEONE_ELSE[found[1]] if found else None
 
 
 #: A header with a trailing number: "Téléphone 2", "Tél. 2", "email3".
@@ -352,10 +396,14 @@ def _strip_suffix(header: str) -> str:
 
 
 def _sniff(values: Sequence[str | None], catalog: Catalog) -> tuple[Field, float] | None:
-    if len(values) < 5:
+    if len(values) < 3:
         return None
     texts = [str(v) for v in values]
     n = len(texts)
+    if len(set(texts)) == 1:
+        # one address or number on every row is the shop's, the club's or the
+        # salesperson's ("Email commercial"), not each person's own
+        return None
     emails = sum(1 for v in texts if _EMAIL_LIKE.match(v)) / n
     if emails >= 0.8:
         return catalog["email"], emails
