@@ -136,6 +136,24 @@ def test_four_digits_are_not_repaired_abroad() -> None:
     assert check_postcode("1400", country="DE").status is Status.INVALID
 
 
+@pytest.mark.parametrize(
+    ("raw", "city", "country"),
+    [("1050", "Bruxelles", "BE"), ("1204", "GENÈVE", "CH"), ("4000", "Liège", "BE"),
+     ("1234", "Luxembourg", "LU"), ("1003", "Lausanne CEDEX", "CH")],
+)
+def test_four_digits_beside_a_belgian_or_swiss_city_are_not_french(
+    raw: str, city: str, country: str
+) -> None:
+    verdict = check_postcode(raw, city=city)
+    assert verdict.ok
+    assert verdict.normalised == raw
+    assert verdict.details["country"] == country
+    assert "country_from_city" in verdict.flags
+    # a French city keeps the repair; a five-digit code beside Bruxelles stays French
+    assert check_postcode(raw, city="Bourg-en-Bresse").normalised == "0" + raw
+    assert check_postcode("75001", city="Bruxelles").details["country"] == "FR"
+
+
 def test_unknown_country_is_accepted_unchecked() -> None:
     verdict = check_postcode("ab 12", country="ZZ")
     assert verdict.ok and verdict.normalised == "AB12" and "unchecked" in verdict.flags
@@ -322,6 +340,9 @@ def test_check_many() -> None:
         ("6000 - NICE", ("6000", "NICE")),
         ("75008 PARIS CEDEX 08", ("75008", "PARIS CEDEX 08")),
         ("1000 Bruxelles", ("1000", "Bruxelles")),
+        ("B-1000 Bruxelles", ("B-1000", "Bruxelles")),
+        ("F-75002 PARIS CEDEX 02", ("F-75002", "PARIS CEDEX 02")),
+        ("CH-1204 Genève", ("CH-1204", "Genève")),
         ("Lyon", (None, "Lyon")),
         ("13001", ("13001", None)),
         ("   ", (None, None)),

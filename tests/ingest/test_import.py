@@ -826,6 +826,34 @@ def test_a_national_number_on_a_row_abroad_is_that_countrys(carnet: Carnet, tmp_
     assert phone("Durand") == "+33470123456"
 
 
+def test_a_four_digit_postcode_beside_a_belgian_or_swiss_city_is_not_french(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """No country column: "1050 Bruxelles" is Ixelles, not 01050 with its 0 lost, and the
+    row's phone is read as a Belgian one; "1000 Bourg-en-Bresse" is French."""
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Nom", "Prénom", "Adresse", "CP", "Ville", "Téléphone"],
+        [["Peeters", "Jan", "15 avenue Louise", "1050", "Bruxelles", "02 512 34 56"],
+         ["Keller", "Anna", "3 rue du Rhône", "1204", "Genève", "022 310 12 34"],
+         ["Martin", "Luc", "2 rue Bichat", "1000", "Bourg-en-Bresse", "04 74 12 34 56"]],
+    )
+    carnet.import_file(path)
+
+    def point(name: str, kind: str) -> tuple[str | None, str | None]:
+        [contact] = carnet.search_contacts(name)
+        [found] = carnet.get_contact(contact.id).points_of(kind)
+        return found.normalised, found.country
+
+    assert point("Peeters", "address")[1] == "BE"
+    assert point("Peeters", "phone")[0] == "+3225123456"
+    assert point("Keller", "address")[1] == "CH"
+    assert point("Keller", "phone")[0] == "+41223101234"
+    key, country = point("Martin", "address")
+    assert country == "FR"
+    assert "01000" in str(key)
+
+
 def test_a_company_in_the_civility_column_is_an_organisation(
     carnet: Carnet, tmp_path: Path
 ) -> None:

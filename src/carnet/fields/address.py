@@ -553,6 +553,8 @@ def _check_address(
         if postcode_verdict.status is Status.WARNING:
             status = Status.WARNING
         details.update({k: v for k, v in postcode_verdict.details.items() if k != "error"})
+        # "B-1000", or "1050" beside Bruxelles: the postcode told the country
+        country = details.get("country", country)
     if not city_text:
         found = table.city_for(code) if table is not None and code else None
         if found is None:

@@ -151,10 +151,52 @@ _PREFIX_COUNTRIES = {
     "DK": "DK", "S": "SE", "SE": "SE", "N": "NO", "NO": "NO", "FIN": "FI", "FI": "FI",
     "PL": "PL", "CZ": "CZ", "SK": "SK", "H": "HU", "HU": "HU", "GR": "GR", "IRL": "IE",
 }  # fmt: skip
+#: Cities of the French-speaking neighbours whose customers French files hold, by the
+#: names written in them (folded), with their four-digit postcodes' country: "1050
+#: Bruxelles" is Ixelles, not 01050 with its leading zero lost.
+_FOREIGN_CITIES = {
+    **dict.fromkeys((
+        "bruxelles", "brussel", "brussels", "ixelles", "uccle", "schaerbeek", "anderlecht",
+        "etterbeek", "forest", "jette", "molenbeek", "saint gilles", "woluwe saint lambert",
+        "woluwe saint pierre", "auderghem", "watermael boitsfort", "evere", "laeken",
+        "liege", "luik", "namur", "namen", "charleroi", "mons", "bergen", "tournai",
+        "doornik", "anvers", "antwerpen", "gand", "gent", "bruges", "brugge", "louvain",
+        "leuven", "louvain la neuve", "ottignies", "wavre", "waterloo", "nivelles",
+        "braine l alleud", "arlon", "verviers", "mouscron", "seraing", "la louviere",
+        "spa", "dinant", "bastogne", "malmedy", "eupen", "ostende", "oostende", "courtrai",
+        "kortrijk", "malines", "mechelen", "hasselt",
+    ), "BE"),
+    **dict.fromkeys((
+        "geneve", "genf", "geneva", "ginevra", "lausanne", "berne", "bern", "zurich",
+        "bale", "basel", "fribourg", "freiburg", "neuchatel", "sion", "sitten", "lugano",
+        "montreux", "vevey", "nyon", "morges", "yverdon", "yverdon les bains",
+        "la chaux de fonds", "delemont", "bienne", "biel", "carouge", "meyrin", "vernier",
+        "lancy", "onex", "renens", "pully", "martigny", "monthey", "porrentruy", "le locle",
+        "lucerne", "luzern", "saint gall", "st gallen", "winterthur", "zoug", "zug",
+    ), "CH"),
+    **dict.fromkeys((
+        "luxembourg", "esch sur alzette", "differdange", "dudelange", "ettelbruck",
+        "diekirch", "wiltz", "echternach", "remich", "mersch", "strassen", "bertrange",
+        "hesperange", "petange", "sanem", "schifflange", "kayl", "mamer",
+    ), "LU"),
+}  # fmt: skip
+
+
+def _foreign_city(city: str | None) -> str | None:
+    """The country of a well-known Belgian, Swiss or Luxembourg city, else None.
+
+    >>> _foreign_city("BRUXELLES"), _foreign_city("Genève"), _foreign_city("Lyon")
+    ('BE', 'CH', None)
+    """
+    if not city:
+        return None
+    key = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(city)).split())
+    key = re.sub(r"\s+(?:cedex|\d+)$", "", key)
+    return _FOREIGN_CITIES.get(key)
 _TRAILING_TEXT = re.compile(r"^(\d{4,5})\s+([^\d].*)$")
 
 
-_CODE_FIRST = re.compile(r"(\d{4,5}|\d{2} \d{3})\s*[-–,/]?\s*(\D.*)")
+_CODE_FIRST = re.compile(r"((?:[A-Z]{1,3}\s*-\s*)?(?:\d{4,5}|\d{2} \d{3}))\s*[-–,/]?\s*(\D.*)")
 _CODE_LAST = re.compile(r"(.*?\D)\s*[-–,/]?\s*\(?(\d{4,5}|\d{2} \d{3})\)?")
 
 
@@ -167,6 +209,8 @@ def split_postcode_city(text: str) -> tuple[str | None, str | None]:
     (('6000', 'NICE'), (None, 'Lyon'))
     >>> split_postcode_city("75008 PARIS CEDEX 08"), split_postcode_city("13001")
     (('75008', 'PARIS CEDEX 08'), ('13001', None))
+    >>> split_postcode_city("B-1000 Bruxelles")  # the country's sign stays with the code
+    ('B-1000', 'Bruxelles')
     """
     value = " ".join(text.split())
     if not value:
@@ -478,6 +522,12 @@ def _check(raw: object, country: str, city: str | None, table: PostcodeTable | N
         flags.add("country_from_prefix")
         reasons.append(f"The prefix {sign}- says the country is {named}.")
         country = details["country"] = named
+    abroad = _foreign_city(city) if country in _FRENCH and named is None else None
+    if abroad is not None and re.fullmatch(r"\s*\d{4}\s*", value):
+        # a four-digit code beside Bruxelles or Genève is Belgian or Swiss, not French
+        flags.add("country_from_city")
+        reasons.append(f"{city} is no French city: {value.strip()} is a postcode of {abroad}.")
+        country = details["country"] = abroad
     compact, repaired = _compact(value, country)
     spec = FORMATS.get(country)
     if spec is None:
