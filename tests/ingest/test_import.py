@@ -966,3 +966,35 @@ def test_export_is_formula_safe_with_raw_values_and_afnor_lines(
     assert evil["job_title"] == "'=HYPERLINK(1)"
     audit = carnet.audit_entries(action="export")
     assert audit and audit[0].count == 6
+
+
+def test_a_title_block_above_the_header_is_skipped_and_reported(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Fichier prospects salon 2024"])
+    sheet.append([])
+    sheet.append(["Nom", "Prénom", "CP", "Ville", "Tél 1", "Tél 2", "Email 1", "Email 2"])
+    sheet.append(["Martin", "Paul", "75002", "Paris", "06 12 34 56 78", "01 45 67 89 10",
+                  "paul.martin@orange.fr", None])
+    sheet.append(["Durand", "Claire", "06000", "Nice", "06 12 34 56 79", None,
+                  "claire.durand@free.fr", "c.durand@gmail.com"])
+    path = tmp_path / "salon.xlsx"
+    book.save(path)
+    preview = carnet.preview_import(path)
+    assert any("the header is row 3" in w for w in preview.warnings)
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2 and report.counts["rejected"] == 0
+    assert any("Fichier prospects salon 2024" in w and "the header is row 3" in w
+               for w in report.warnings)
+    emails = {
+        p.normalised
+        for item in carnet.list_contacts().items
+        for p in carnet.get_contact(item.id).points
+        if p.kind == "email"
+    }
+    assert emails == {"paul.martin@orange.fr", "claire.durand@free.fr", "c.durand@gmail.com"}

@@ -288,6 +288,88 @@ def test_xlsx_title_rows_above_the_header(tmp_path: Path) -> None:
     assert any("Liste des inscrits - Salon 2026" in w for w in table.stats.warnings)
 
 
+CLIENTS_HEADER = ["Nom", "Prénom", "Email", "Téléphone", "Code postal", "Ville"]
+CLIENTS = [
+    ["Martin", "Paul", "paul.martin@orange.fr", "06 12 34 56 78", "69003", "Lyon"],
+    ["Durand", "Claire", "claire.durand@free.fr", "06 12 34 56 79", "13001", "Marseille"],
+]
+
+
+@pytest.mark.parametrize(
+    ("above", "header", "rows", "header_row"),
+    [
+        # a title, an export date in the next cell, a blank row
+        ([["Liste des clients"], ["Date d'export :", dt.datetime(2024, 3, 12)], []],
+         CLIENTS_HEADER, CLIENTS, 4),
+        # a title and a date on one row
+        ([["Export clients", "12/03/2024"]], CLIENTS_HEADER, CLIENTS, 2),
+        # group names over merged cells (merged below)
+        ([["Identité", None, None, "Coordonnées", None, None]], CLIENTS_HEADER, CLIENTS, 2),
+        # numbered columns, whose digits made the header look like values
+        ([["Fichier prospects salon 2024"], []],
+         ["Nom", "Prénom", "Adresse 1", "Adresse 2", "CP", "Ville", "Tél 1", "Tél 2",
+          "Email 1", "Email 2"],
+         [["Martin", "Paul", "12 rue de la Paix", "Bât B", "75002", "Paris",
+           "06 12 34 56 78", "01 45 67 89 10", "paul.martin@orange.fr", None]], 3),
+        # a newsletter list: most rows hold only an e-mail
+        ([["Inscrits newsletter - export du 12/03/2024"]],
+         ["Email", "Nom", "Prénom", "Date d'inscription"],
+         [["paul.martin@orange.fr", "Martin", "Paul", "2024-01-02"],
+          ["claire.durand@free.fr"], ["anne.leroy@gmail.com"], ["marc.petit@sfr.fr"]], 2),
+    ],
+    ids=["title-and-date-rows", "title-and-date-cells", "merged-groups", "numbered-columns",
+         "sparse-newsletter"],
+)
+def test_xlsx_header_under_a_title_block_is_the_row_naming_fields(
+    tmp_path: Path, above: list[list[object]], header: list[str], rows: list[list[object]],
+    header_row: int,
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    for cells in above:
+        ws.append(cells)
+    if above[0][0] == "Identité":
+        ws.merge_cells("A1:C1")
+        ws.merge_cells("D1:F1")
+    ws.append(header)
+    for cells in rows:
+        ws.append(cells)
+    wb.save(tmp_path / "export.xlsx")
+    table = open_table(tmp_path / "export.xlsx")
+    assert table.headers == header
+    read = list(table.rows())
+    assert [r.values[header[0]] for r in read] == [cells[0] for cells in rows]
+    assert read[0].line == header_row + 1
+    assert any(f"the header is row {header_row}." in w for w in table.stats.warnings)
+
+
+def test_csv_header_under_a_title_with_a_date_cell(tmp_path: Path) -> None:
+    text = (
+        "Export du;12/03/2024\nNom;Prénom;Email;Téléphone\n"
+        "Martin;Paul;paul.martin@orange.fr;0612345678\n"
+        "Durand;Claire;claire.durand@free.fr;0612345679\n"
+    )
+    table = open_table(write(tmp_path / "f.csv", text))
+    assert table.headers == ["Nom", "Prénom", "Email", "Téléphone"]
+    assert [(r.values["Nom"], r.line) for r in table.rows()] == [("Martin", 3), ("Durand", 4)]
+    assert table.stats.warnings == [
+        "1 title line(s) above the header skipped: Export du 12/03/2024; the header is line 2."
+    ]
+
+
+def test_unknown_headers_keep_the_first_row_and_data_naming_fields_is_no_header(
+    tmp_path: Path,
+) -> None:
+    # Nothing names a field: the first row stays the header, as before.
+    table = open_table(write(tmp_path / "f.csv", "Code;Statut\nC1;Date\nC2;Ville\n"))
+    assert table.headers == ["Code", "Statut"]
+    assert len(list(table.rows())) == 2
+    # A data row holding two field names among many cells is no header.
+    text = "a;b;c;d;e;f;g\n1;2;3;4;5;6;7\nx;Ville;Date;q;r;s;t\n8;9;10;11;12;13;14\n"
+    table = open_table(write(tmp_path / "g.csv", text))
+    assert table.headers == ["a", "b", "c", "d", "e", "f", "g"]
+
+
 def test_only_a_header_gives_no_rows(tmp_path: Path) -> None:
     table = open_table(write(tmp_path / "f.csv", "nom;prenom\r\n"))
     assert table.headers == ["nom", "prenom"]

@@ -119,12 +119,16 @@ class CsvTable(Table):
             self.delimiter = sniff_delimiter(text, at_eof=at_eof and len(head) <= _SNIFF_CHARS)
         with self._reader() as (reader, _):
             records: list[list[str]] = []
+            starts: list[int] = []  # the line each record starts on
+            prev = 0
             try:
                 for record in reader:
                     if any(record):
                         records.append(record)
-                        if len(records) >= HEADER_SEARCH_RECORDS:
-                            break
+                        starts.append(prev + self._skip_lines + 1)
+                    prev = reader.line_num
+                    if len(records) >= HEADER_SEARCH_RECORDS:
+                        break
             except csv.Error as error:
                 raise self._csv_error(error, reader.line_num) from None
         if not records:
@@ -135,6 +139,7 @@ class CsvTable(Table):
         #: Non-blank records above the header (a title block), skipped on every read.
         self._title_records = header_position(records)
         self.title = title_text(records[: self._title_records]) or None
+        self._header_line = starts[self._title_records]
         header = records[self._title_records]
         cells = trim_trailing(header)
         self.original_headers = [str(cell) for cell in cells]
@@ -159,7 +164,8 @@ class CsvTable(Table):
     def _finish(self, state: DecodeState, stats: TableStats) -> None:
         if self.title:
             stats.warnings.append(
-                f"{self._title_records} title line(s) above the header skipped: {self.title}."
+                f"{self._title_records} title line(s) above the header skipped: {self.title}; "
+                f"the header is line {self._header_line}."
             )
         self.encoding = state.encoding
         stats.nul_chars = state.nul_chars

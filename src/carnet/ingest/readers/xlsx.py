@@ -329,7 +329,8 @@ class XlsxTable(Table):
         if at:
             titles = title_text([cells for _, cells in found[:at]])
             self.stats.warnings.append(
-                f"Sheet {ws.title}: {at} title row(s) above the header skipped: {titles}."
+                f"Sheet {ws.title}: {at} title row(s) above the header skipped: {titles}; "
+                f"the header is row {found[at][0]}."
             )
         index, cells = found[at]
         original = [cell or "" for cell in cells]
