@@ -181,6 +181,28 @@ def test_single_column_is_not_split(tmp_path: Path) -> None:
     assert [r.extra for r in table.rows()] == [(), ()]
 
 
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_delimiter_sniffed_below_a_title_line_without_one(tmp_path: Path, delimiter: str) -> None:
+    rows = ["Nom", "Prénom", "Email"], ["Martin", "Paul", "paul.martin@orange.fr"], [
+        "Durand", "Claire", "claire.durand@free.fr"]
+    text = "Export clients du 12/03/2024\n\n" + "".join(delimiter.join(r) + "\n" for r in rows)
+    table = open_table(write(tmp_path / "f.csv", text))
+    assert table.delimiter == delimiter
+    assert table.headers == ["Nom", "Prénom", "Email"]
+    assert [r.values["Email"] for r in table.rows()] == [
+        "paul.martin@orange.fr", "claire.durand@free.fr"
+    ]
+    assert any("the header is line 3" in w for w in table.stats.warnings)
+
+
+def test_a_one_column_list_with_commas_in_its_values_stays_one_column() -> None:
+    text = "Adresse\n12, rue de la Paix\n3, place Bellecour\n5, allée des Roses\n"
+    assert sniff_delimiter(text, at_eof=True) == ";"
+    # Title lines over a table of two columns whose values may hold commas: not split either.
+    text = "Liste\nNom, prénom\nMartin, Paul\nDurand, Claire\n"
+    assert sniff_delimiter(text, at_eof=True) == ";"
+
+
 def test_excel_sep_line_and_explicit_delimiter(tmp_path: Path) -> None:
     table = open_table(write(tmp_path / "f.csv", "sep=|\r\na|b;c\r\n1|2;3\r\n"))
     assert table.delimiter == "|"
