@@ -645,11 +645,67 @@ def test_xlsx_first_sheet(workbook: Path) -> None:
     assert rows[2].values["Montant"] == "-1.25"
     assert rows[2].extra == ("", "en trop")  # positions kept
     assert table.stats.blank_lines == 3
-    # the other visible sheets are named, the hidden one is not
+    # the sheet read and the others are named, the hidden one as such
     assert table.stats.warnings == [
-        "Only the first sheet (Clients) is imported; the workbook also has Prospects, Vide: "
-        "import one with --sheet NAME, or every sheet with --sheet '*'."
+        "Only the sheet Clients is imported; the workbook also has Prospects, Vide; hidden "
+        "sheets not read: Listes. Import one with --sheet NAME, or every visible sheet with "
+        "--sheet '*'."
     ]
+
+
+def test_xlsx_a_hidden_first_sheet_is_not_the_default(tmp_path: Path) -> None:
+    wb = Workbook()
+    lists = wb.active
+    lists.title = "Listes"
+    lists.append(["Civilités"])
+    lists.append(["M."])
+    lists.append(["Mme"])
+    lists.sheet_state = "hidden"
+    clients = wb.create_sheet("Clients")
+    clients.append(["Nom", "Email"])
+    clients.append(["Martin", "paul.martin@orange.fr"])
+    wb.active = 1
+    wb.save(tmp_path / "f.xlsx")
+    table = open_table(tmp_path / "f.xlsx")
+    assert table.sheet == "Clients"
+    assert values(table) == [{"Nom": "Martin", "Email": "paul.martin@orange.fr"}]
+    assert table.stats.warnings == [
+        "Only the sheet Clients is imported; hidden sheets not read: Listes. Import one with "
+        "--sheet NAME, or every visible sheet with --sheet '*'."
+    ]
+    # Named, a hidden sheet is still read.
+    assert open_table(tmp_path / "f.xlsx", sheet="Listes").headers == ["Civilités"]
+
+
+def test_xlsx_a_summary_sheet_before_the_customers_is_passed_over(tmp_path: Path) -> None:
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Synthèse"
+    summary.append(["Nombre de clients", 2])
+    summary.append(["Dont newsletter", 1])
+    summary.append(["CA total", 1234.5])
+    clients = wb.create_sheet("Clients")
+    clients.append(CLIENTS_HEADER)
+    for cells in CLIENTS:
+        clients.append(cells)
+    notes = wb.create_sheet("Notes")
+    notes.append(["À rappeler en janvier"])
+    wb.save(tmp_path / "f.xlsx")
+    table = open_table(tmp_path / "f.xlsx")
+    assert table.sheet == "Clients"
+    assert [r.values["Nom"] for r in table.rows()] == ["Martin", "Durand"]
+    assert table.stats.warnings == [
+        "Only the sheet Clients is imported (its columns name customer fields, those of "
+        "Synthèse do not); the workbook also has Synthèse, Notes. Import one with --sheet "
+        "NAME, or every visible sheet with --sheet '*'."
+    ]
+    # A first sheet with columns of its own is kept: nothing names fields elsewhere either.
+    wb = Workbook()
+    wb.active.append(["Code", "Statut"])
+    wb.active.append(["C1", "actif"])
+    wb.create_sheet("Autre").append(["x", "y"])
+    wb.save(tmp_path / "g.xlsx")
+    assert open_table(tmp_path / "g.xlsx").headers == ["Code", "Statut"]
 
 
 @pytest.mark.parametrize("choice", ["Prospects", 1, "prospects "])

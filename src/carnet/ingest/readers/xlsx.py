@@ -1,11 +1,14 @@
 """XLSX reading with openpyxl's streaming (read-only) mode.
 
-One sheet (by name or 0-based index; the first by default) or every visible
-sheet (``sheet="*"``). In each sheet the header is the first non-empty row
-(below a title block, if any: see
-:func:`~carnet.ingest.readers._base.header_position`);
-rows of empty cells are skipped (``stats.blank_lines``). Formulas give their
-cached result (what Excel last showed).
+One sheet (by name or 0-based index) or every visible sheet (``sheet="*"``).
+By default the first visible sheet is read, unless its header names no field
+of the catalog while another visible sheet's does (a summary sheet before the
+customers); a warning names the sheet read and the others.
+
+In each sheet the header is the first non-empty row (below a title block, if
+any: see :func:`~carnet.ingest.readers._base.header_position`); rows of
+empty cells are skipped (``stats.blank_lines``). Formulas give their cached
+result (what Excel last showed).
 
 Cells become text so that every reader yields the same thing:
 
@@ -48,6 +51,7 @@ from carnet.ingest.readers._base import (
     Start,
     Table,
     header_position,
+    known_fields,
     title_text,
     trim_trailing,
     unique_headers,
@@ -65,6 +69,12 @@ class _Sheet:
     header_row: int  # Excel row number of the header
     headers: list[str]
     original: list[str]
+    note: str | None = None  # the title block skipped above the header, if any
+
+
+def _fields_named(info: _Sheet | None) -> int:
+    """How many columns of a sheet's header name a catalog field (0 for an empty sheet)."""
+    return 0 if info is None else known_fields(info.original)
 
 
 def _format_digits(value: int, pattern: str) -> str | None:
@@ -187,7 +197,7 @@ class XlsxTable(Table):
     Args:
         path: the file.
         sheet: a sheet name, a 0-based index, ``"*"`` for every visible
-            sheet, or None for the first sheet.
+            sheet, or None for the first visible sheet (see the module docstring).
 
     Raises:
         InputFileError: the workbook is corrupt, the sheet does not exist or
@@ -207,25 +217,17 @@ class XlsxTable(Table):
                 hidden = [ws.title for ws in sheets if ws not in chosen]
                 if hidden:
                     self.stats.warnings.append(f"Hidden sheets skipped: {', '.join(hidden)}.")
+            elif sheet is None:
+                chosen = [self._default_sheet(sheets)]
             else:
                 chosen = [self._pick(sheets, names, sheet)]
-                others = [
-                    ws.title
-                    for ws in sheets
-                    if ws is not chosen[0] and getattr(ws, "sheet_state", "visible") == "visible"
-                ]
-                if sheet is None and others:
-                    # the first sheet by default: say what else the workbook holds
-                    self.stats.warnings.append(
-                        f"Only the first sheet ({chosen[0].title}) is imported; the workbook "
-                        f"also has {', '.join(others)}: import one with --sheet NAME, or "
-                        "every sheet with --sheet '*'."
-                    )
             self._sheets: list[_Sheet] = []
             for ws in chosen:
                 info = self._read_header(ws)
                 if info is not None:
                     self._sheets.append(info)
+                    if info.note:
+                        self.stats.warnings.append(info.note)
                 elif sheet != "*":
                     raise self._fail(
                         f"has an empty sheet {ws.title!r}; choose another sheet with "
@@ -291,12 +293,43 @@ class XlsxTable(Table):
             "Excel or LibreOffice and save it again as .xlsx, or export it as CSV."
         )
 
+    def _default_sheet(self, sheets: list[Any]) -> Any:
+        """The sheet read when none is named, and a warning naming the others.
+
+        The first visible sheet (a hidden one holds lookups or old data), unless
+        its header names no catalog field while another visible sheet's does: a
+        summary sheet ("Synthèse") placed before the customers is passed over.
+        """
+        if not sheets:
+            raise self._fail("has no worksheet; export the data again.")
+        visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        hidden = [ws.title for ws in sheets if ws not in visible]
+        if not visible:
+            visible, hidden = sheets, []  # all hidden: read the first anyway
+        chosen, why = visible[0], ""
+        if len(visible) > 1 and _fields_named(self._read_header(chosen)) == 0:
+            named = [(_fields_named(self._read_header(ws)), -i) for i, ws in enumerate(visible)]
+            best = max(named)
+            if best[0] >= 2:
+                chosen = visible[-best[1]]
+                why = f" (its columns name customer fields, those of {visible[0].title} do not)"
+        others = [ws.title for ws in visible if ws is not chosen]
+        if others or hidden:
+            listing = []
+            if others:
+                listing.append(f"the workbook also has {', '.join(others)}")
+            if hidden:
+                listing.append(f"hidden sheets not read: {', '.join(hidden)}")
+            self.stats.warnings.append(
+                f"Only the sheet {chosen.title} is imported{why}; {'; '.join(listing)}. Import "
+                "one with --sheet NAME, or every visible sheet with --sheet '*'."
+            )
+        return chosen
+
     def _pick(self, sheets: list[Any], names: list[str], sheet: str | int | None) -> Any:
         listing = ", ".join(repr(n) for n in names)
         if sheet is None:
-            if not sheets:
-                raise self._fail("has no worksheet; export the data again.")
-            return sheets[0]
+            return self._default_sheet(sheets)
         if isinstance(sheet, int):
             if 0 <= sheet < len(sheets):
                 return sheets[sheet]
@@ -326,15 +359,16 @@ class XlsxTable(Table):
             return None
         # A title block above the table (see header_position) is skipped, and named.
         at = header_position([cells for _, cells in found])
+        note = None
         if at:
             titles = title_text([cells for _, cells in found[:at]])
-            self.stats.warnings.append(
+            note = (
                 f"Sheet {ws.title}: {at} title row(s) above the header skipped: {titles}; "
                 f"the header is row {found[at][0]}."
             )
         index, cells = found[at]
         original = [cell or "" for cell in cells]
-        return _Sheet(ws.title, index, unique_headers(cells), original)
+        return _Sheet(ws.title, index, unique_headers(cells), original, note)
 
     def _iter_rows(self, start: Start) -> Iterator[RawRow]:
         stats = self.stats
