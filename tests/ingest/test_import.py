@@ -998,3 +998,38 @@ def test_a_title_block_above_the_header_is_skipped_and_reported(
         if p.kind == "email"
     }
     assert emails == {"paul.martin@orange.fr", "claire.durand@free.fr", "c.durand@gmail.com"}
+
+
+def test_json_arrays_of_rows_or_of_emails_import_and_preview(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    rows = tmp_path / "sheet_values.json"
+    table = [["Nom", "Prénom", "Email"], ["Martin", "Paul", "p.martin@orange.fr"],
+             ["Durand", "Claire", "c.durand@free.fr"]]
+    rows.write_text(json.dumps(table), encoding="utf-8")
+    emails = tmp_path / "newsletter.json"
+    emails.write_text(json.dumps(["anne.leroy@gmail.com", "marc.petit@sfr.fr", 42]),
+                      encoding="utf-8")
+    preview = carnet.preview_import(rows)
+    assert preview.counts["inserted"] == 2
+    report = carnet.import_file(rows)
+    assert report.counts["inserted"] == 2 and report.rows == 2
+    report = carnet.import_file(emails)
+    # A number in a list of e-mails is a row like the others: rejected with its reason.
+    assert (report.counts["inserted"], report.counts["rejected"]) == (2, 1)
+    with carnet.engine.connect() as conn:
+        reasons = conn.execute(
+            sa.select(s.import_rows.c.reason)
+            .where(s.import_rows.c.import_id == report.import_id)
+            .where(s.import_rows.c.outcome == "rejected")
+        ).scalars().all()
+    assert len(reasons) == 1 and reasons[0]
+
+
+def test_a_file_with_no_column_at_all_is_rejected_row_by_row(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "empty_objects.json"
+    path.write_text("[{}, {}]", encoding="utf-8")
+    report = carnet.import_file(path)
+    assert report.rows == 2 and report.counts["rejected"] == 2
