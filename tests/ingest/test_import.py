@@ -1033,3 +1033,26 @@ def test_a_file_with_no_column_at_all_is_rejected_row_by_row(
     path.write_text("[{}, {}]", encoding="utf-8")
     report = carnet.import_file(path)
     assert report.rows == 2 and report.counts["rejected"] == 2
+
+
+def test_an_unquoted_delimiter_inside_an_address_is_reported_and_its_cells_kept(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "adresses.csv"
+    path.write_text(
+        "Nom;Prénom;Adresse;Code postal;Ville;Email\n"
+        "Martin;Paul;12 rue de la Paix;75002;Paris;paul.martin@orange.fr\n"
+        "Durand;Claire;Résidence Les Pins; Bât B;13100;Aix-en-Provence;claire.durand@free.fr\n",
+        encoding="utf-8",
+    )
+    report = carnet.import_file(path)
+    assert report.rows == 2
+    assert any(w.startswith("1 row has more cells than the header (line 3)")
+               for w in report.warnings)
+    with carnet.engine.connect() as conn:
+        raw = conn.execute(
+            sa.select(s.import_rows.c.raw).where(s.import_rows.c.row_number == 2)
+        ).scalar_one()
+    raw = json.loads(raw) if isinstance(raw, str) else raw
+    assert raw["_extra"] == ["claire.durand@free.fr"]
+    assert raw["Code postal"] == " Bât B"

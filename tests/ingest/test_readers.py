@@ -203,6 +203,27 @@ def test_a_one_column_list_with_commas_in_its_values_stays_one_column() -> None:
     assert sniff_delimiter(text, at_eof=True) == ";"
 
 
+def test_rows_with_more_cells_than_the_header_are_named_in_a_warning(tmp_path: Path) -> None:
+    lines = ["Nom;Prénom;Adresse;Code postal;Ville"]
+    for i in range(8):
+        street = f"Résidence Les Pins; Bât {i}" if i % 2 else f"{i} rue de la Paix"
+        lines.append(f"Nom{i};Prénom{i};{street};13100;Aix-en-Provence")
+    lines.append("Petit;Marc;5 place Bernard;33000;Bordeaux;;")  # empty cells past: no harm
+    table = open_table(write(tmp_path / "f.csv", "\n".join(lines) + "\n"))
+    rows = list(table.rows())
+    assert rows[1].values["Code postal"] == " Bât 1" and rows[1].extra == ("Aix-en-Provence",)
+    assert table.stats.long_rows == 4
+    assert table.stats.warnings == [
+        "4 rows have more cells than the header (lines 3, 5, 7, 9): a ';' inside a value that "
+        "is not quoted shifts the cells after it. Their extra cells are kept (under _extra in "
+        "the rows' raw values); check these rows."
+    ]
+    # The column read warns the same, with the same cells kept.
+    batch = next(iter(table.batches_columns()))
+    assert batch.extra[2] == ("Aix-en-Provence",)
+    assert table.stats.warnings[0].startswith("4 rows have more cells than the header (lines 3,")
+
+
 def test_excel_sep_line_and_explicit_delimiter(tmp_path: Path) -> None:
     table = open_table(write(tmp_path / "f.csv", "sep=|\r\na|b;c\r\n1|2;3\r\n"))
     assert table.delimiter == "|"
@@ -649,7 +670,10 @@ def test_xlsx_first_sheet(workbook: Path) -> None:
     assert table.stats.warnings == [
         "Only the sheet Clients is imported; the workbook also has Prospects, Vide; hidden "
         "sheets not read: Listes. Import one with --sheet NAME, or every visible sheet with "
-        "--sheet '*'."
+        "--sheet '*'.",
+        "1 row has more cells than the header (row 6): cells stand in columns with no name in "
+        "the header. Their extra cells are kept (under _extra in the rows' raw values); check "
+        "these rows.",
     ]
 
 

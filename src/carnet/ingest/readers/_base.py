@@ -316,6 +316,27 @@ def title_text(records: Sequence[Sequence[object]]) -> str:
     )
 
 
+#: Line numbers a warning names before "…".
+WARNING_LINES = 5
+
+
+def long_rows_warning(count: int, lines: Sequence[int | str], where: str, why: str) -> str:
+    """The warning on rows with more cells than the header, naming the first few.
+
+    >>> long_rows_warning(7, [3, 9], "line", "a ';' inside an unquoted value?")
+    "7 rows have more cells than the header (lines 3, 9, …): a ';' inside an unquoted value? \
+Their extra cells are kept (under _extra in the rows' raw values); check these rows."
+    """
+    shown = ", ".join(str(n) for n in lines[:WARNING_LINES])
+    more = ", …" if count > len(lines[:WARNING_LINES]) else ""
+    rows = "1 row has" if count == 1 else f"{count} rows have"
+    places = where if count == 1 else f"{where}s"
+    return (
+        f"{rows} more cells than the header ({places} {shown}{more}): {why} Their extra "
+        "cells are kept (under _extra in the rows' raw values); check these rows."
+    )
+
+
 def trim_trailing(cells: Sequence[_T]) -> list[_T]:
     """Drop trailing empty cells (None or '') of a row."""
     end = len(cells)

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from carnet.ingest.readers._base import (
     HEADER_SEARCH_RECORDS,
+    WARNING_LINES,
     ColumnBatch,
     RawRow,
     Start,
@@ -42,6 +43,7 @@ from carnet.ingest.readers._base import (
     TableStats,
     gc_paused,
     header_position,
+    long_rows_warning,
     title_text,
     trim_trailing,
     unique_headers,
@@ -161,7 +163,13 @@ class CsvTable(Table):
                 state,
             )
 
-    def _finish(self, state: DecodeState, stats: TableStats) -> None:
+    def _finish(self, state: DecodeState, stats: TableStats, long_lines: list[int]) -> None:
+        if stats.long_rows:
+            why = (
+                f"a {self.delimiter!r} inside a value that is not quoted shifts the cells "
+                "after it."
+            )
+            stats.warnings.append(long_rows_warning(stats.long_rows, long_lines, "line", why))
         if self.title:
             stats.warnings.append(
                 f"{self._title_records} title line(s) above the header skipped: {self.title}; "
@@ -209,6 +217,7 @@ class CsvTable(Table):
         width = len(headers)
         offset = self._skip_lines + 1
         short = long = 0
+        long_lines: list[int] = []
         with self._reader() as (reader, state):
             try:
                 number, blank = self._scan(reader, start)
@@ -244,7 +253,10 @@ class CsvTable(Table):
                             else:
                                 number += 1
                                 extra = tuple(trim_trailing(fields[width:]))
-                                long += 1 if extra else 0
+                                if extra:
+                                    long += 1
+                                    if len(long_lines) < WARNING_LINES:
+                                        long_lines.append(line)
                                 values = dict(zip(headers, fields, strict=False))
                                 append(RawRow(number, values, extra, fields, line))
                             if len(out) >= size:
@@ -259,7 +271,7 @@ class CsvTable(Table):
                 stats.blank_lines = blank
                 stats.short_rows = short
                 stats.long_rows = long
-                self._finish(state, stats)
+                self._finish(state, stats, long_lines)
 
     def _column_batches(self, size: int, start: Start) -> Iterator[ColumnBatch]:
         # Like _batches, but no dict nor RawRow per row: cells are transposed
@@ -271,6 +283,7 @@ class CsvTable(Table):
         offset = self._skip_lines + 1
         pad: list[str | None] = [None] * width
         short = long = 0
+        long_lines: list[int] = []
         with self._reader() as (reader, state):
             try:
                 number, blank = self._scan(reader, start)
@@ -299,6 +312,8 @@ class CsvTable(Table):
                                 if more:
                                     long += 1
                                     extra[number + 1] = more
+                                    if len(long_lines) < WARNING_LINES:
+                                        long_lines.append(line)
                                 cells.append(fields[:width])
                             number += 1
                             numbers.append(number)
@@ -318,7 +333,7 @@ class CsvTable(Table):
                 stats.blank_lines = blank
                 stats.short_rows = short
                 stats.long_rows = long
-                self._finish(state, stats)
+                self._finish(state, stats, long_lines)
 
     def _csv_error(self, error: csv.Error, line: int) -> Exception:
         message = str(error)

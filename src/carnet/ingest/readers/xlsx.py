@@ -47,11 +47,13 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from carnet.errors import InputFileError
 from carnet.ingest.readers._base import (
     HEADER_SEARCH_RECORDS,
+    WARNING_LINES,
     RawRow,
     Start,
     Table,
     header_position,
     known_fields,
+    long_rows_warning,
     title_text,
     trim_trailing,
     unique_headers,
@@ -386,6 +388,7 @@ class XlsxTable(Table):
             first = start
         wb = self._load()
         blank = rows = short = long = 0
+        long_rows: list[int | str] = []  # where the first of them are
         try:
             for k, info in enumerate(sheets):
                 begin = first if k == 0 else 1
@@ -415,6 +418,8 @@ class XlsxTable(Table):
                             extra = tuple(c or "" for c in trim_trailing(cells[width:]))
                             if extra:
                                 long += 1
+                                if len(long_rows) < WARNING_LINES:
+                                    long_rows.append(f"{info.name}!{line}" if multi else line)
                     if multi:
                         values = dict.fromkeys(union)
                         values.update(zip(headers, cells_in, strict=False))
@@ -435,3 +440,6 @@ class XlsxTable(Table):
             stats.blank_lines = blank
             stats.short_rows = short
             stats.long_rows = long
+            if long:
+                why = "cells stand in columns with no name in the header."
+                stats.warnings.append(long_rows_warning(long, long_rows, "row", why))
