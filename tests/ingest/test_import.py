@@ -1056,3 +1056,20 @@ def test_an_unquoted_delimiter_inside_an_address_is_reported_and_its_cells_kept(
     raw = json.loads(raw) if isinstance(raw, str) else raw
     assert raw["_extra"] == ["claire.durand@free.fr"]
     assert raw["Code postal"] == " Bât B"
+
+
+def test_customers_after_a_quote_never_closed_are_imported_and_the_line_named(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "commentaires.csv"
+    path.write_text(
+        "Nom;Prénom;Email;Commentaire\n"
+        'Martin;Paul;paul.martin@orange.fr;"Très bon client\n'
+        "Durand;Claire;claire.durand@free.fr;RAS\n"
+        "Leroy;Anne;anne.leroy@gmail.com;RAS\n",
+        encoding="utf-8",
+    )
+    report = carnet.import_file(path)
+    assert report.rows == 3 and report.counts["inserted"] == 3
+    assert any(w.startswith('Line 2 opens a quote (") that is not closed')
+               for w in report.warnings)

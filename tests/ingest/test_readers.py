@@ -224,6 +224,62 @@ def test_rows_with_more_cells_than_the_header_are_named_in_a_warning(tmp_path: P
     assert table.stats.warnings[0].startswith("4 rows have more cells than the header (lines 3,")
 
 
+UNCLOSED = (
+    "Nom;Prénom;Email;Commentaire\n"
+    'Martin;Paul;paul.martin@orange.fr;"Très bon client\n'
+    "Durand;Claire;claire.durand@free.fr;RAS\n\n"
+    "Leroy;Anne;anne.leroy@gmail.com;RAS\n"
+    "Petit;Marc;marc.petit@sfr.fr;ok\n"
+)
+
+
+def test_rows_swallowed_by_a_quote_never_closed_are_read_again(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path / "f.csv", UNCLOSED))
+    rows = list(table.rows())
+    assert [(r.number, r.line, r.values["Nom"], r.values["Commentaire"]) for r in rows] == [
+        (1, 2, "Martin", "Très bon client"), (2, 3, "Durand", "RAS"),
+        (3, 5, "Leroy", "RAS"), (4, 6, "Petit", "ok"),
+    ]
+    assert table.stats.rows == 4
+    assert table.stats.warnings == [
+        'Line 2 opens a quote (") that is not closed on that line: the 3 line(s) after it were '
+        "read as part of the value of 'Commentaire' of that row; they look like rows of their "
+        "own and were read again as rows. Check line 2 (close or remove that quote) and the "
+        "rows after it."
+    ]
+    batch = next(iter(table.batches_columns()))
+    assert (batch.numbers, batch.lines) == ([1, 2, 3, 4], [2, 3, 5, 6])
+    assert batch.columns["Commentaire"] == ["Très bon client", "RAS", "RAS", "ok"]
+    # A resumed read numbers them alike, even starting among them.
+    for start in (2, 3, 4):
+        assert [(r.number, r.line) for r in table.rows(start=start)] == [
+            (r.number, r.line) for r in rows[start - 1 :]
+        ]
+        assert [b.numbers for b in table.batches_columns(start=start)] == [
+            list(range(start, 5))
+        ]
+
+
+def test_a_quote_closed_rows_later_is_reported_and_real_line_breaks_are_not(
+    tmp_path: Path,
+) -> None:
+    text = UNCLOSED.replace("Leroy;Anne;anne.leroy@gmail.com;RAS", 'Leroy;Anne;a@b.fr;"VIP"')
+    table = open_table(write(tmp_path / "f.csv", text))
+    rows = list(table.rows())
+    assert [r.values["Nom"] for r in rows] == ["Martin", "Petit"]
+    assert rows[0].values["Commentaire"].startswith("Très bon client\nDurand;Claire;")
+    assert table.stats.warnings == [
+        'Line 2 opens a quote (") that is not closed on that line: the 2 line(s) after it, '
+        "which look like rows of their own, were read as part of the value of 'Commentaire' "
+        "of that row. Close or remove that quote on line 2 and import the file again."
+    ]
+    # An address on several lines, even with a ';', is a value: no warning.
+    text = 'Nom;Adresse;Ville\nMartin;"12 rue de la Paix\nBât. B; 2e étage";Paris\n'
+    table = open_table(write(tmp_path / "g.csv", text))
+    assert [r.values["Adresse"] for r in table.rows()] == ["12 rue de la Paix\nBât. B; 2e étage"]
+    assert table.stats.warnings == []
+
+
 def test_excel_sep_line_and_explicit_delimiter(tmp_path: Path) -> None:
     table = open_table(write(tmp_path / "f.csv", "sep=|\r\na|b;c\r\n1|2;3\r\n"))
     assert table.delimiter == "|"
