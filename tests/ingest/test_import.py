@@ -1073,3 +1073,30 @@ def test_customers_after_a_quote_never_closed_are_imported_and_the_line_named(
     assert report.rows == 3 and report.counts["inserted"] == 3
     assert any(w.startswith('Line 2 opens a quote (") that is not closed')
                for w in report.warnings)
+
+
+def test_the_text_of_an_unreadable_record_is_kept_with_its_rejection(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "contacts.ndjson"
+    path.write_text(
+        '{"nom": "Martin", "email": "paul.martin@orange.fr"}\n{"nom": "Durand",\n"oops"\n42\n',
+        encoding="utf-8",
+    )
+    report = carnet.import_file(path)
+    assert (report.counts["inserted"], report.counts["rejected"]) == (1, 3)
+    with carnet.engine.connect() as conn:
+        raws = conn.execute(
+            sa.select(s.import_rows.c.raw)
+            .where(s.import_rows.c.outcome == "rejected")
+            .order_by(s.import_rows.c.row_number)
+        ).scalars().all()
+    kept = [(json.loads(raw) if isinstance(raw, str) else raw)["_extra"] for raw in raws]
+    assert kept == [['{"nom": "Durand",'], ['"oops"'], ["42"]]
+    assert report.rejected_file is not None
+    with report.rejected_file.open(encoding="utf-8-sig", newline="") as handle:
+        rejected = list(csv.DictReader(handle, delimiter=";"))
+    assert [(r["extra_1"], r["carnet_row"]) for r in rejected] == [
+        ('{"nom": "Durand",', "2"), ('"oops"', "3"), ("42", "4")
+    ]
+    assert all(r[REASON_COLUMN].startswith("unreadable row") for r in rejected)

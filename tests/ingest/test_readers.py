@@ -857,6 +857,7 @@ def test_json_object_with_records_member(tmp_path: Path) -> None:
     rows = list(table.rows())
     assert [r.values for r in rows] == [{"nom": "A"}, {"nom": None}, {"nom": "B"}]
     assert rows[1].error == "not a JSON object" and rows[1].raw == "7"
+    assert rows[1].extra == ("7",)
     assert table.stats.row_errors == 1
 
 
@@ -978,6 +979,8 @@ def test_ndjson_with_bad_lines(tmp_path: Path) -> None:
     assert rows[1].error is not None and rows[1].error.startswith("invalid JSON")
     assert rows[1].raw == '{"a": "2"'
     assert rows[2].error == "not a JSON object"
+    # The text of an unreadable record is kept beside it, as an extra cell.
+    assert [r.extra for r in rows] == [(), ('{"a": "2"',), ("[1, 2]",), ()]
     assert rows[3].values == {"a": "3", "b.c": None, "d": "true"}
     assert (table.stats.row_errors, table.stats.blank_lines) == (2, 1)
     batch = next(iter(table.batches_columns()))

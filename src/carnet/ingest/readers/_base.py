@@ -37,7 +37,9 @@ class RawRow:
         values: header (de-duplicated) → text, or None when the cell is
             missing (short row, empty XLSX cell, JSON null or absent key).
         extra: cells beyond the header's width (ragged rows), trailing empty
-            cells trimmed; never dropped. Empty tuple for most rows.
+            cells trimmed; never dropped. Empty tuple for most rows. For a
+            record that could not be read (``error`` set), its text, so that
+            the rejected row keeps it.
         raw: the record as read: the list of cells for CSV (strings) and
             XLSX (text or None), the line for NDJSON, None for the objects of
             a JSON array (the JSON text for an item that is not an object).

@@ -19,8 +19,10 @@ Accepted shapes:
   array of records is refused;
 - NDJSON / JSON Lines: one object per line. A line that is not valid JSON, or
   not an object, is yielded as a row with ``error`` set (values all None,
-  ``raw`` the line): one bad line never stops an import. A ``.json`` file whose
-  first line is a whole object followed by another object is read as NDJSON.
+  ``raw`` the line, and ``extra`` too so that the rejected row keeps it): one
+  bad line never stops an import. So is an array's item that is not an object.
+  A ``.json`` file whose first line is a whole object followed by another
+  object is read as NDJSON.
 
 Arrays are parsed item by item with the C ``json`` scanner on a sliding
 text buffer (``JSONDecoder.raw_decode``), so only one chunk and one record are
@@ -283,7 +285,10 @@ class NdjsonTable(_TextTable):
                 stats.rows += 1
                 if record is None:
                     stats.row_errors += 1
-                    yield RawRow(number, dict.fromkeys(self.headers), (), text, line, error=error)
+                    # The line goes to extra too, so that the rejected row keeps it.
+                    yield RawRow(
+                        number, dict.fromkeys(self.headers), (text,), text, line, error=error
+                    )
                 else:
                     yield RawRow(number, self._values(record), (), text, line)
         finally:
@@ -386,11 +391,12 @@ class JsonTable(_TextTable):
                         yield RawRow(number, {headers[0]: _cells([item])[0]}, (), None, line)
                     else:
                         stats.row_errors += 1
+                        text = _json_text(item)
                         yield RawRow(
                             number,
                             dict.fromkeys(headers),
-                            (),
-                            _json_text(item),
+                            (text,),  # kept with the rejected row
+                            text,
                             line,
                             error="not a JSON object" if shape == "objects" else "not a row",
                         )
