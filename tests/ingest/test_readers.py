@@ -788,6 +788,34 @@ def test_xlsx_a_summary_sheet_before_the_customers_is_passed_over(tmp_path: Path
     assert open_table(tmp_path / "g.xlsx").headers == ["Code", "Statut"]
 
 
+def test_xlsx_formulas_without_a_saved_result_are_named(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Nom", "Prénom", "Email", "Nom complet"])
+    ws.append(["Martin", "Paul", '=LOWER("Paul.Martin@Orange.fr")', '=B2&" "&A2'])
+    ws.append(["Durand", "Claire", "claire.durand@free.fr", '=B3&" "&A3'])
+    wb.save(tmp_path / "script.xlsx")
+    table = open_table(tmp_path / "script.xlsx")
+    assert [r.values["Nom complet"] for r in table.rows()] == [None, None]
+    assert table.stats.warnings == [
+        "Sheet Sheet: 3 formula cell(s) have no saved result (C2, D2, D3): the file was "
+        "written by a program and never calculated, so they are read as empty; open it in "
+        "Excel or LibreOffice, save it, and import it again."
+    ]
+    # Saved by Excel, the same formulas carry their result: read, no warning.
+    with zipfile.ZipFile(tmp_path / "script.xlsx") as source, zipfile.ZipFile(
+        tmp_path / "saved.xlsx", "w"
+    ) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v />", b"<v>7</v>").replace(b"<v/>", b"<v>7</v>")
+            target.writestr(item, data)
+    table = open_table(tmp_path / "saved.xlsx")
+    assert [r.values["Nom complet"] for r in table.rows()] == ["7", "7"]
+    assert table.stats.warnings == []
+
+
 @pytest.mark.parametrize("choice", ["Prospects", 1, "prospects "])
 def test_xlsx_sheet_by_name_or_index(workbook: Path, choice: str | int) -> None:
     table = open_table(workbook, sheet=choice)

@@ -29,6 +29,9 @@ With ``sheet="*"``, :attr:`Table.headers` is the union of the sheets' headers
 sheet lacks the column), ``row.sheet`` names its sheet and row numbers restart
 at 1 on each sheet: a row's id is ``(sheet, number)``. Hidden sheets and
 sheets without any non-empty row are skipped (a warning says so).
+
+A formula whose result was never saved (a file written by a program and never
+opened in Excel) reads as empty: a warning names the first such cells.
 """
 
 from __future__ import annotations
@@ -180,6 +183,37 @@ def _unknown_size(_sheet: ReadOnlyWorksheet) -> None:
     """The size stays unknown: rows are read to the end of the sheet."""
 
 
+#: Bytes of a sheet's XML looked at for formulas without a saved result.
+FORMULA_SCAN_BYTES = 4 << 20
+#: A cell holding a formula and no saved result: ``<f>...</f><v/>`` or no ``<v>``.
+_UNSAVED_FORMULA = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)'
+    rb"\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+
+
+def _formulas_without_result(ws: Any) -> str | None:
+    """The warning on formula cells whose result was never saved, if the sheet has some.
+
+    Reading gives what Excel last computed; a file written by a program (a
+    script, an ERP) and never opened in Excel has formulas and no results, so
+    those cells read as empty. Only the start of the sheet is looked at: such
+    files put their formulas on every row.
+    """
+    with ws._get_source() as source:
+        head = source.read(FORMULA_SCAN_BYTES)
+    cells = [m.decode() for m in _UNSAVED_FORMULA.findall(head)]
+    if not cells:
+        return None
+    shown = ", ".join(cells[:5]) + (", …" if len(cells) > 5 else "")
+    count = f"at least {len(cells)}" if len(head) == FORMULA_SCAN_BYTES else str(len(cells))
+    return (
+        f"Sheet {ws.title}: {count} formula cell(s) have no saved result ({shown}): the file "
+        "was written by a program and never calculated, so they are read as empty; open it "
+        "in Excel or LibreOffice, save it, and import it again."
+    )
+
+
 def _row_texts(row: Sequence[Any]) -> list[str | None]:
     out: list[str | None] = []
     for cell in row:
@@ -230,6 +264,8 @@ class XlsxTable(Table):
                     self._sheets.append(info)
                     if info.note:
                         self.stats.warnings.append(info.note)
+                    if (unsaved := _formulas_without_result(ws)) is not None:
+                        self.stats.warnings.append(unsaved)
                 elif sheet != "*":
                     raise self._fail(
                         f"has an empty sheet {ws.title!r}; choose another sheet with "
