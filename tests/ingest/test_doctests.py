@@ -10,6 +10,8 @@ import pytest
 MODULES = [
     "carnet.contact_points",
     "carnet.ingest.readers._base",
+    "carnet.ingest.readers.json",
+    "carnet.ingest.readers.sniff",
     "carnet.ingest.verdicts",
     "carnet.ingest.write_consent",
 ]

@@ -1160,3 +1160,137 @@ def test_json_lists_give_one_point_per_item_and_tags_as_a_list(
         "claire.durand@free.fr",
     ]
     assert (claire.phones, list(claire.tags)) == ([], [])
+
+
+def test_a_title_block_above_the_header_is_skipped_and_reported(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Fichier prospects salon 2024"])
+    sheet.append([])
+    sheet.append(["Nom", "Prénom", "CP", "Ville", "Tél 1", "Tél 2", "Email 1", "Email 2"])
+    sheet.append(["Martin", "Paul", "75002", "Paris", "06 12 34 56 78", "01 45 67 89 10",
+                  "paul.martin@orange.fr", None])
+    sheet.append(["Durand", "Claire", "06000", "Nice", "06 12 34 56 79", None,
+                  "claire.durand@free.fr", "c.durand@gmail.com"])
+    path = tmp_path / "salon.xlsx"
+    book.save(path)
+    preview = carnet.preview_import(path)
+    assert any("the header is row 3" in w for w in preview.warnings)
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2 and report.counts["rejected"] == 0
+    assert any("Fichier prospects salon 2024" in w and "the header is row 3" in w
+               for w in report.warnings)
+    emails = {
+        p.normalised
+        for item in carnet.list_contacts().items
+        for p in carnet.get_contact(item.id).points
+        if p.kind == "email"
+    }
+    assert emails == {"paul.martin@orange.fr", "claire.durand@free.fr", "c.durand@gmail.com"}
+
+
+def test_json_arrays_of_rows_or_of_emails_import_and_preview(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    rows = tmp_path / "sheet_values.json"
+    table = [["Nom", "Prénom", "Email"], ["Martin", "Paul", "p.martin@orange.fr"],
+             ["Durand", "Claire", "c.durand@free.fr"]]
+    rows.write_text(json.dumps(table), encoding="utf-8")
+    emails = tmp_path / "newsletter.json"
+    emails.write_text(json.dumps(["anne.leroy@gmail.com", "marc.petit@sfr.fr", 42]),
+                      encoding="utf-8")
+    preview = carnet.preview_import(rows)
+    assert preview.counts["inserted"] == 2
+    report = carnet.import_file(rows)
+    assert report.counts["inserted"] == 2 and report.rows == 2
+    report = carnet.import_file(emails)
+    # A number in a list of e-mails is a row like the others: rejected with its reason.
+    assert (report.counts["inserted"], report.counts["rejected"]) == (2, 1)
+    with carnet.engine.connect() as conn:
+        reasons = conn.execute(
+            sa.select(s.import_rows.c.reason)
+            .where(s.import_rows.c.import_id == report.import_id)
+            .where(s.import_rows.c.outcome == "rejected")
+        ).scalars().all()
+    assert len(reasons) == 1 and reasons[0]
+
+
+def test_a_file_with_no_column_at_all_is_rejected_row_by_row(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "empty_objects.json"
+    path.write_text("[{}, {}]", encoding="utf-8")
+    report = carnet.import_file(path)
+    assert report.rows == 2 and report.counts["rejected"] == 2
+
+
+def test_an_unquoted_delimiter_inside_an_address_is_reported_and_its_cells_kept(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "adresses.csv"
+    path.write_text(
+        "Nom;Prénom;Adresse;Code postal;Ville;Email\n"
+        "Martin;Paul;12 rue de la Paix;75002;Paris;paul.martin@orange.fr\n"
+        "Durand;Claire;Résidence Les Pins; Bât B;13100;Aix-en-Provence;claire.durand@free.fr\n",
+        encoding="utf-8",
+    )
+    report = carnet.import_file(path)
+    assert report.rows == 2
+    assert any(w.startswith("1 row has more cells than the header (line 3)")
+               for w in report.warnings)
+    with carnet.engine.connect() as conn:
+        raw = conn.execute(
+            sa.select(s.import_rows.c.raw).where(s.import_rows.c.row_number == 2)
+        ).scalar_one()
+    raw = json.loads(raw) if isinstance(raw, str) else raw
+    assert raw["_extra"] == ["claire.durand@free.fr"]
+    assert raw["Code postal"] == " Bât B"
+
+
+def test_customers_after_a_quote_never_closed_are_imported_and_the_line_named(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "commentaires.csv"
+    path.write_text(
+        "Nom;Prénom;Email;Commentaire\n"
+        'Martin;Paul;paul.martin@orange.fr;"Très bon client\n'
+        "Durand;Claire;claire.durand@free.fr;RAS\n"
+        "Leroy;Anne;anne.leroy@gmail.com;RAS\n",
+        encoding="utf-8",
+    )
+    report = carnet.import_file(path)
+    assert report.rows == 3 and report.counts["inserted"] == 3
+    assert any(w.startswith('Line 2 opens a quote (") that is not closed')
+               for w in report.warnings)
+
+
+def test_the_text_of_an_unreadable_record_is_kept_with_its_rejection(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "contacts.ndjson"
+    path.write_text(
+        '{"nom": "Martin", "email": "paul.martin@orange.fr"}\n{"nom": "Durand",\n"oops"\n42\n',
+        encoding="utf-8",
+    )
+    report = carnet.import_file(path)
+    assert (report.counts["inserted"], report.counts["rejected"]) == (1, 3)
+    with carnet.engine.connect() as conn:
+        raws = conn.execute(
+            sa.select(s.import_rows.c.raw)
+            .where(s.import_rows.c.outcome == "rejected")
+            .order_by(s.import_rows.c.row_number)
+        ).scalars().all()
+    kept = [(json.loads(raw) if isinstance(raw, str) else raw)["_extra"] for raw in raws]
+    assert kept == [['{"nom": "Durand",'], ['"oops"'], ["42"]]
+    assert report.rejected_file is not None
+    with report.rejected_file.open(encoding="utf-8-sig", newline="") as handle:
+        rejected = list(csv.DictReader(handle, delimiter=";"))
+    assert [(r["extra_1"], r["carnet_row"]) for r in rejected] == [
+        ('{"nom": "Durand",', "2"), ('"oops"', "3"), ("42", "4")
+    ]
+    assert all(r[REASON_COLUMN].startswith("unreadable row") for r in rejected)

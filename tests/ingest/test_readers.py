@@ -181,6 +181,105 @@ def test_single_column_is_not_split(tmp_path: Path) -> None:
     assert [r.extra for r in table.rows()] == [(), ()]
 
 
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_delimiter_sniffed_below_a_title_line_without_one(tmp_path: Path, delimiter: str) -> None:
+    rows = ["Nom", "Prénom", "Email"], ["Martin", "Paul", "paul.martin@orange.fr"], [
+        "Durand", "Claire", "claire.durand@free.fr"]
+    text = "Export clients du 12/03/2024\n\n" + "".join(delimiter.join(r) + "\n" for r in rows)
+    table = open_table(write(tmp_path / "f.csv", text))
+    assert table.delimiter == delimiter
+    assert table.headers == ["Nom", "Prénom", "Email"]
+    assert [r.values["Email"] for r in table.rows()] == [
+        "paul.martin@orange.fr", "claire.durand@free.fr"
+    ]
+    assert any("the header is line 3" in w for w in table.stats.warnings)
+
+
+def test_a_one_column_list_with_commas_in_its_values_stays_one_column() -> None:
+    text = "Adresse\n12, rue de la Paix\n3, place Bellecour\n5, allée des Roses\n"
+    assert sniff_delimiter(text, at_eof=True) == ";"
+    # Title lines over a table of two columns whose values may hold commas: not split either.
+    text = "Liste\nNom, prénom\nMartin, Paul\nDurand, Claire\n"
+    assert sniff_delimiter(text, at_eof=True) == ";"
+
+
+def test_rows_with_more_cells_than_the_header_are_named_in_a_warning(tmp_path: Path) -> None:
+    lines = ["Nom;Prénom;Adresse;Code postal;Ville"]
+    for i in range(8):
+        street = f"Résidence Les Pins; Bât {i}" if i % 2 else f"{i} rue de la Paix"
+        lines.append(f"Nom{i};Prénom{i};{street};13100;Aix-en-Provence")
+    lines.append("Petit;Marc;5 place Bernard;33000;Bordeaux;;")  # empty cells past: no harm
+    table = open_table(write(tmp_path / "f.csv", "\n".join(lines) + "\n"))
+    rows = list(table.rows())
+    assert rows[1].values["Code postal"] == " Bât 1" and rows[1].extra == ("Aix-en-Provence",)
+    assert table.stats.long_rows == 4
+    assert table.stats.warnings == [
+        "4 rows have more cells than the header (lines 3, 5, 7, 9): a ';' inside a value that "
+        "is not quoted shifts the cells after it. Their extra cells are kept (under _extra in "
+        "the rows' raw values); check these rows."
+    ]
+    # The column read warns the same, with the same cells kept.
+    batch = next(iter(table.batches_columns()))
+    assert batch.extra[2] == ("Aix-en-Provence",)
+    assert table.stats.warnings[0].startswith("4 rows have more cells than the header (lines 3,")
+
+
+UNCLOSED = (
+    "Nom;Prénom;Email;Commentaire\n"
+    'Martin;Paul;paul.martin@orange.fr;"Très bon client\n'
+    "Durand;Claire;claire.durand@free.fr;RAS\n\n"
+    "Leroy;Anne;anne.leroy@gmail.com;RAS\n"
+    "Petit;Marc;marc.petit@sfr.fr;ok\n"
+)
+
+
+def test_rows_swallowed_by_a_quote_never_closed_are_read_again(tmp_path: Path) -> None:
+    table = open_table(write(tmp_path / "f.csv", UNCLOSED))
+    rows = list(table.rows())
+    assert [(r.number, r.line, r.values["Nom"], r.values["Commentaire"]) for r in rows] == [
+        (1, 2, "Martin", "Très bon client"), (2, 3, "Durand", "RAS"),
+        (3, 5, "Leroy", "RAS"), (4, 6, "Petit", "ok"),
+    ]
+    assert table.stats.rows == 4
+    assert table.stats.warnings == [
+        'Line 2 opens a quote (") that is not closed on that line: the 3 line(s) after it were '
+        "read as part of the value of 'Commentaire' of that row; they look like rows of their "
+        "own and were read again as rows. Check line 2 (close or remove that quote) and the "
+        "rows after it."
+    ]
+    batch = next(iter(table.batches_columns()))
+    assert (batch.numbers, batch.lines) == ([1, 2, 3, 4], [2, 3, 5, 6])
+    assert batch.columns["Commentaire"] == ["Très bon client", "RAS", "RAS", "ok"]
+    # A resumed read numbers them alike, even starting among them.
+    for start in (2, 3, 4):
+        assert [(r.number, r.line) for r in table.rows(start=start)] == [
+            (r.number, r.line) for r in rows[start - 1 :]
+        ]
+        assert [b.numbers for b in table.batches_columns(start=start)] == [
+            list(range(start, 5))
+        ]
+
+
+def test_a_quote_closed_rows_later_is_reported_and_real_line_breaks_are_not(
+    tmp_path: Path,
+) -> None:
+    text = UNCLOSED.replace("Leroy;Anne;anne.leroy@gmail.com;RAS", 'Leroy;Anne;a@b.fr;"VIP"')
+    table = open_table(write(tmp_path / "f.csv", text))
+    rows = list(table.rows())
+    assert [r.values["Nom"] for r in rows] == ["Martin", "Petit"]
+    assert rows[0].values["Commentaire"].startswith("Très bon client\nDurand;Claire;")
+    assert table.stats.warnings == [
+        'Line 2 opens a quote (") that is not closed on that line: the 2 line(s) after it, '
+        "which look like rows of their own, were read as part of the value of 'Commentaire' "
+        "of that row. Close or remove that quote on line 2 and import the file again."
+    ]
+    # An address on several lines, even with a ';', is a value: no warning.
+    text = 'Nom;Adresse;Ville\nMartin;"12 rue de la Paix\nBât. B; 2e étage";Paris\n'
+    table = open_table(write(tmp_path / "g.csv", text))
+    assert [r.values["Adresse"] for r in table.rows()] == ["12 rue de la Paix\nBât. B; 2e étage"]
+    assert table.stats.warnings == []
+
+
 def test_excel_sep_line_and_explicit_delimiter(tmp_path: Path) -> None:
     table = open_table(write(tmp_path / "f.csv", "sep=|\r\na|b;c\r\n1|2;3\r\n"))
     assert table.delimiter == "|"
@@ -286,6 +385,88 @@ def test_xlsx_title_rows_above_the_header(tmp_path: Path) -> None:
     ]
     assert [r.line for r in table.rows()] == [4, 5]
     assert any("Liste des inscrits - Salon 2026" in w for w in table.stats.warnings)
+
+
+CLIENTS_HEADER = ["Nom", "Prénom", "Email", "Téléphone", "Code postal", "Ville"]
+CLIENTS = [
+    ["Martin", "Paul", "paul.martin@orange.fr", "06 12 34 56 78", "69003", "Lyon"],
+    ["Durand", "Claire", "claire.durand@free.fr", "06 12 34 56 79", "13001", "Marseille"],
+]
+
+
+@pytest.mark.parametrize(
+    ("above", "header", "rows", "header_row"),
+    [
+        # a title, an export date in the next cell, a blank row
+        ([["Liste des clients"], ["Date d'export :", dt.datetime(2024, 3, 12)], []],
+         CLIENTS_HEADER, CLIENTS, 4),
+        # a title and a date on one row
+        ([["Export clients", "12/03/2024"]], CLIENTS_HEADER, CLIENTS, 2),
+        # group names over merged cells (merged below)
+        ([["Identité", None, None, "Coordonnées", None, None]], CLIENTS_HEADER, CLIENTS, 2),
+        # numbered columns, whose digits made the header look like values
+        ([["Fichier prospects salon 2024"], []],
+         ["Nom", "Prénom", "Adresse 1", "Adresse 2", "CP", "Ville", "Tél 1", "Tél 2",
+          "Email 1", "Email 2"],
+         [["Martin", "Paul", "12 rue de la Paix", "Bât B", "75002", "Paris",
+           "06 12 34 56 78", "01 45 67 89 10", "paul.martin@orange.fr", None]], 3),
+        # a newsletter list: most rows hold only an e-mail
+        ([["Inscrits newsletter - export du 12/03/2024"]],
+         ["Email", "Nom", "Prénom", "Date d'inscription"],
+         [["paul.martin@orange.fr", "Martin", "Paul", "2024-01-02"],
+          ["claire.durand@free.fr"], ["anne.leroy@gmail.com"], ["marc.petit@sfr.fr"]], 2),
+    ],
+    ids=["title-and-date-rows", "title-and-date-cells", "merged-groups", "numbered-columns",
+         "sparse-newsletter"],
+)
+def test_xlsx_header_under_a_title_block_is_the_row_naming_fields(
+    tmp_path: Path, above: list[list[object]], header: list[str], rows: list[list[object]],
+    header_row: int,
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    for cells in above:
+        ws.append(cells)
+    if above[0][0] == "Identité":
+        ws.merge_cells("A1:C1")
+        ws.merge_cells("D1:F1")
+    ws.append(header)
+    for cells in rows:
+        ws.append(cells)
+    wb.save(tmp_path / "export.xlsx")
+    table = open_table(tmp_path / "export.xlsx")
+    assert table.headers == header
+    read = list(table.rows())
+    assert [r.values[header[0]] for r in read] == [cells[0] for cells in rows]
+    assert read[0].line == header_row + 1
+    assert any(f"the header is row {header_row}." in w for w in table.stats.warnings)
+
+
+def test_csv_header_under_a_title_with_a_date_cell(tmp_path: Path) -> None:
+    text = (
+        "Export du;12/03/2024\nNom;Prénom;Email;Téléphone\n"
+        "Martin;Paul;paul.martin@orange.fr;0612345678\n"
+        "Durand;Claire;claire.durand@free.fr;0612345679\n"
+    )
+    table = open_table(write(tmp_path / "f.csv", text))
+    assert table.headers == ["Nom", "Prénom", "Email", "Téléphone"]
+    assert [(r.values["Nom"], r.line) for r in table.rows()] == [("Martin", 3), ("Durand", 4)]
+    assert table.stats.warnings == [
+        "1 title line(s) above the header skipped: Export du 12/03/2024; the header is line 2."
+    ]
+
+
+def test_unknown_headers_keep_the_first_row_and_data_naming_fields_is_no_header(
+    tmp_path: Path,
+) -> None:
+    # Nothing names a field: the first row stays the header, as before.
+    table = open_table(write(tmp_path / "f.csv", "Code;Statut\nC1;Date\nC2;Ville\n"))
+    assert table.headers == ["Code", "Statut"]
+    assert len(list(table.rows())) == 2
+    # A data row holding two field names among many cells is no header.
+    text = "a;b;c;d;e;f;g\n1;2;3;4;5;6;7\nx;Ville;Date;q;r;s;t\n8;9;10;11;12;13;14\n"
+    table = open_table(write(tmp_path / "g.csv", text))
+    assert table.headers == ["a", "b", "c", "d", "e", "f", "g"]
 
 
 def test_only_a_header_gives_no_rows(tmp_path: Path) -> None:
@@ -541,11 +722,98 @@ def test_xlsx_first_sheet(workbook: Path) -> None:
     assert rows[2].values["Montant"] == "-1.25"
     assert rows[2].extra == ("", "en trop")  # positions kept
     assert table.stats.blank_lines == 3
-    # the other visible sheets are named, the hidden one is not
+    # the sheet read and the others are named, the hidden one as such
     assert table.stats.warnings == [
-        "Only the first sheet (Clients) is imported; the workbook also has Prospects, Vide: "
-        "import one with --sheet NAME, or every sheet with --sheet '*'."
+        "Only the sheet Clients is imported; the workbook also has Prospects, Vide; hidden "
+        "sheets not read: Listes. Import one with --sheet NAME, or every visible sheet with "
+        "--sheet '*'.",
+        "1 row has more cells than the header (row 6): cells stand in columns with no name in "
+        "the header. Their extra cells are kept (under _extra in the rows' raw values); check "
+        "these rows.",
     ]
+
+
+def test_xlsx_a_hidden_first_sheet_is_not_the_default(tmp_path: Path) -> None:
+    wb = Workbook()
+    lists = wb.active
+    lists.title = "Listes"
+    lists.append(["Civilités"])
+    lists.append(["M."])
+    lists.append(["Mme"])
+    lists.sheet_state = "hidden"
+    clients = wb.create_sheet("Clients")
+    clients.append(["Nom", "Email"])
+    clients.append(["Martin", "paul.martin@orange.fr"])
+    wb.active = 1
+    wb.save(tmp_path / "f.xlsx")
+    table = open_table(tmp_path / "f.xlsx")
+    assert table.sheet == "Clients"
+    assert values(table) == [{"Nom": "Martin", "Email": "paul.martin@orange.fr"}]
+    assert table.stats.warnings == [
+        "Only the sheet Clients is imported; hidden sheets not read: Listes. Import one with "
+        "--sheet NAME, or every visible sheet with --sheet '*'."
+    ]
+    # Named, a hidden sheet is still read.
+    assert open_table(tmp_path / "f.xlsx", sheet="Listes").headers == ["Civilités"]
+
+
+def test_xlsx_a_summary_sheet_before_the_customers_is_passed_over(tmp_path: Path) -> None:
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Synthèse"
+    summary.append(["Nombre de clients", 2])
+    summary.append(["Dont newsletter", 1])
+    summary.append(["CA total", 1234.5])
+    clients = wb.create_sheet("Clients")
+    clients.append(CLIENTS_HEADER)
+    for cells in CLIENTS:
+        clients.append(cells)
+    notes = wb.create_sheet("Notes")
+    notes.append(["À rappeler en janvier"])
+    wb.save(tmp_path / "f.xlsx")
+    table = open_table(tmp_path / "f.xlsx")
+    assert table.sheet == "Clients"
+    assert [r.values["Nom"] for r in table.rows()] == ["Martin", "Durand"]
+    assert table.stats.warnings == [
+        "Only the sheet Clients is imported (its columns name customer fields, those of "
+        "Synthèse do not); the workbook also has Synthèse, Notes. Import one with --sheet "
+        "NAME, or every visible sheet with --sheet '*'."
+    ]
+    # A first sheet with columns of its own is kept: nothing names fields elsewhere either.
+    wb = Workbook()
+    wb.active.append(["Code", "Statut"])
+    wb.active.append(["C1", "actif"])
+    wb.create_sheet("Autre").append(["x", "y"])
+    wb.save(tmp_path / "g.xlsx")
+    assert open_table(tmp_path / "g.xlsx").headers == ["Code", "Statut"]
+
+
+def test_xlsx_formulas_without_a_saved_result_are_named(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Nom", "Prénom", "Email", "Nom complet"])
+    ws.append(["Martin", "Paul", '=LOWER("Paul.Martin@Orange.fr")', '=B2&" "&A2'])
+    ws.append(["Durand", "Claire", "claire.durand@free.fr", '=B3&" "&A3'])
+    wb.save(tmp_path / "script.xlsx")
+    table = open_table(tmp_path / "script.xlsx")
+    assert [r.values["Nom complet"] for r in table.rows()] == [None, None]
+    assert table.stats.warnings == [
+        "Sheet Sheet: 3 formula cell(s) have no saved result (C2, D2, D3): the file was "
+        "written by a program and never calculated, so they are read as empty; open it in "
+        "Excel or LibreOffice, save it, and import it again."
+    ]
+    # Saved by Excel, the same formulas carry their result: read, no warning.
+    with zipfile.ZipFile(tmp_path / "script.xlsx") as source, zipfile.ZipFile(
+        tmp_path / "saved.xlsx", "w"
+    ) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v />", b"<v>7</v>").replace(b"<v/>", b"<v>7</v>")
+            target.writestr(item, data)
+    table = open_table(tmp_path / "saved.xlsx")
+    assert [r.values["Nom complet"] for r in table.rows()] == ["7", "7"]
+    assert table.stats.warnings == []
 
 
 @pytest.mark.parametrize("choice", ["Prospects", 1, "prospects "])
@@ -617,6 +885,7 @@ def test_json_object_with_records_member(tmp_path: Path) -> None:
     rows = list(table.rows())
     assert [r.values for r in rows] == [{"nom": "A"}, {"nom": None}, {"nom": "B"}]
     assert rows[1].error == "not a JSON object" and rows[1].raw == "7"
+    assert rows[1].extra == ("7",)
     assert table.stats.row_errors == 1
 
 
@@ -625,7 +894,7 @@ def test_json_path_given_with_sheet(tmp_path: Path) -> None:
     path = write(tmp_path / "f.json", json.dumps(doc))
     assert values(open_table(path, sheet="data.people")) == [{"x": "1"}]
     assert values(open_table(path)) == [{"y": "2"}]
-    with pytest.raises(InputFileError, match=r"has no an array 'nope'|has no an|has no"):
+    with pytest.raises(InputFileError, match=r"has no array named 'nope'"):
         open_table(path, sheet="nope")
 
 
@@ -634,6 +903,78 @@ def test_json_object_without_records(tmp_path: Path) -> None:
         open_table(write(tmp_path / "f.json", '{"a": 1, "b": [1, 2]}'))
     empty = open_table(write(tmp_path / "g.json", '{"a": 1, "contacts": []}'))
     assert (empty.sheet, list(empty.rows())) == ("contacts", [])
+
+
+def test_json_rows_of_cells_under_a_row_of_names(tmp_path: Path) -> None:
+    doc = [["Nom", "Prénom", "Email"], ["Martin", "Paul", "p.martin@orange.fr"],
+           ["Durand", None, "c.durand@free.fr", "en trop"], ["Leroy"], {"nom": "x"}]
+    table = open_table(write(tmp_path / "f.json", json.dumps(doc)))
+    assert table.headers == ["Nom", "Prénom", "Email"]
+    rows = list(table.rows())
+    assert [r.values for r in rows[:3]] == [
+        {"Nom": "Martin", "Prénom": "Paul", "Email": "p.martin@orange.fr"},
+        {"Nom": "Durand", "Prénom": None, "Email": "c.durand@free.fr"},
+        {"Nom": "Leroy", "Prénom": None, "Email": None},
+    ]
+    assert rows[1].extra == ("en trop",)
+    assert [r.line for r in rows] == [2, 3, 4, 5]  # the names are item 1
+    assert (rows[3].error, rows[3].raw) == ("not a row", '{"nom":"x"}')
+    # Google Sheets' API wraps them in an object: found by the survey.
+    wrapped = {"range": "Clients!A1:C2", "majorDimension": "ROWS", "values": doc[:2]}
+    table = open_table(write(tmp_path / "g.json", json.dumps(wrapped)))
+    assert table.sheet == "values"
+    assert [r.values["Nom"] for r in table.rows()] == ["Martin"]
+
+
+@pytest.mark.parametrize(
+    ("doc", "column", "expected"),
+    [
+        (["a@b.fr", "c@d.fr"], "email", ["a@b.fr", "c@d.fr"]),
+        ([101, "C102", None, True], "value", ["101", "C102", None, "true"]),
+        ({"exported": "2024-03-12", "ids": ["a b", "c"]}, None, None),
+    ],
+)
+def test_json_array_of_plain_values_is_one_column(
+    tmp_path: Path, doc: object, column: str | None, expected: list[str | None] | None
+) -> None:
+    path = write(tmp_path / "f.json", json.dumps(doc))
+    if column is None:  # nested plain values are no records
+        with pytest.raises(InputFileError, match="holds no array of records, only an object"):
+            open_table(path)
+        return
+    table = open_table(path)
+    assert table.headers == [column]
+    assert [r.values[column] for r in table.rows()] == expected
+    assert all(r.error is None for r in table.rows())
+
+
+def test_json_records_nested_deep_are_found_and_named(tmp_path: Path) -> None:
+    doc = {
+        "meta": {"count": 3, "links": [{"rel": "next", "href": "?page=2"}]},
+        "results": {"customers": [
+            {"nom": "Martin", "commandes": [{"ref": "C1"}, {"ref": "C2"}, {"ref": "C3"}]},
+            {"nom": "Durand"}, {"nom": "Leroy"},
+        ]},
+    }
+    table = open_table(write(tmp_path / "f.json", json.dumps(doc)))
+    assert table.sheet == "results.customers"
+    assert [r.values["nom"] for r in table.rows()] == ["Martin", "Durand", "Leroy"]
+    assert table.stats.warnings == [
+        "Records read from the array results.customers; not read: meta.links "
+        "(choose another with --sheet PATH)."
+    ]
+
+
+def test_json_errors_say_where_and_read_well(tmp_path: Path) -> None:
+    text = '[{"nom": "Martin"},\n {"nom": "Durand"},\n]\n'
+    with pytest.raises(InputFileError, match=r"at line 3 .*a comma after the last item") as info:
+        open_table(write(tmp_path / "f.json", text))
+    assert info.value.context["line"] == 3
+    with pytest.raises(InputFileError, match=r"holds no array of records, only an object "
+                       r"\(top-level keys: nom, email\)"):
+        open_table(write(tmp_path / "g.json", '{"nom": "Martin", "email": "p@x.fr"}'))
+    with pytest.raises(InputFileError, match=r"has no array named 'data.people' \(top-level"):
+        open_table(write(tmp_path / "h.json", '{"data": {"x": []}}'), sheet="data.people")
 
 
 def test_json_streams_across_chunks_and_late_keys(
@@ -666,6 +1007,8 @@ def test_ndjson_with_bad_lines(tmp_path: Path) -> None:
     assert rows[1].error is not None and rows[1].error.startswith("invalid JSON")
     assert rows[1].raw == '{"a": "2"'
     assert rows[2].error == "not a JSON object"
+    # The text of an unreadable record is kept beside it, as an extra cell.
+    assert [r.extra for r in rows] == [(), ('{"a": "2"',), ("[1, 2]",), ()]
     assert rows[3].values == {"a": "3", "b.c": None, "d": "true"}
     assert (table.stats.row_errors, table.stats.blank_lines) == (2, 1)
     batch = next(iter(table.batches_columns()))

@@ -237,12 +237,15 @@ class RowBuilder:
             header: checker.column(columns[header]) for header, checker in self.checkers.items()
         }
         headers = list(columns)
-        records = [
-            RowRecord(number=number, raw=dict(zip(headers, cells, strict=True)))
-            for number, cells in zip(
-                numbers, zip(*(columns[h] for h in headers), strict=True), strict=True
-            )
-        ]
+        if headers:
+            records = [
+                RowRecord(number=number, raw=dict(zip(headers, cells, strict=True)))
+                for number, cells in zip(
+                    numbers, zip(*(columns[h] for h in headers), strict=True), strict=True
+                )
+            ]
+        else:  # a file with no column at all (a JSON array of empty objects)
+            records = [RowRecord(number=number, raw={}) for number in numbers]
         for record in records:
             if record.number in extra:
                 record.raw["_extra"] = list(extra[record.number])

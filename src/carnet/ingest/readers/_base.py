@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import ClassVar, Literal, TypeVar
 
 from carnet.errors import InputFileError
+from carnet.fields.catalog import default_catalog
 
 Format = Literal["csv", "xlsx", "json", "ndjson"]
 #: Where to start reading: a 1-based row number, or ``(sheet, number)`` when
@@ -36,7 +37,9 @@ class RawRow:
         values: header (de-duplicated) → text, or None when the cell is
             missing (short row, empty XLSX cell, JSON null or absent key).
         extra: cells beyond the header's width (ragged rows), trailing empty
-            cells trimmed; never dropped. Empty tuple for most rows.
+            cells trimmed; never dropped. Empty tuple for most rows. For a
+            record that could not be read (``error`` set), its text, so that
+            the rejected row keeps it.
         raw: the record as read: the list of cells for CSV (strings) and
             XLSX (text or None), the line for NDJSON, None for the objects of
             a JSON array (the JSON text for an item that is not an object).
@@ -209,31 +212,80 @@ def unique_headers(cells: Sequence[object]) -> list[str]:
 
 #: Non-blank records looked at to find the header below a title block.
 HEADER_SEARCH_RECORDS = 30
+#: Of those, the first ones whose cells are compared with the field catalog.
+HEADER_CATALOG_RECORDS = 20
+
+#: "Tél 1", "Email (2)": a column numbered after a field's name.
+_NUMBER_SUFFIX = re.compile(r"\s*(?:\(\d{1,2}\)|\d{1,2})$")
 
 
 def _filled(cells: Sequence[object]) -> int:
     return sum(1 for cell in cells if cell is not None and str(cell).strip())
 
 
+def known_fields(cells: Sequence[object]) -> int:
+    """How many cells of a record name a field of the catalog, as a header would.
+
+    A trailing number ("Tél 1", "Email 2") is looked through. Only the built-in
+    catalog is read: the reader does not know the workspace's custom fields.
+
+    >>> known_fields(["Nom", "Prénom", "Tél 1", "Email 2", "Couleur préférée"])
+    4
+    >>> known_fields(["Export clients", "12/03/2024"]), known_fields(["Martin", "a@b.fr"])
+    (0, 0)
+    """
+    catalog = default_catalog()
+    count = 0
+    for cell in cells:
+        text = clean_header(cell)
+        if not text or "@" in text or len(text) > 60:
+            continue
+        if catalog.header_match(text) is not None:
+            count += 1
+        elif (bare := _NUMBER_SUFFIX.sub("", text)) != text and bare:
+            count += catalog.header_match(bare) is not None
+    return count
+
+
 def header_position(records: Sequence[Sequence[object]]) -> int:
     """Which of a file's first non-blank records is its header: 0 unless titles stand above.
 
     Office exports often put a title block above the table ("Export clients",
-    "Généré le 01/12/2026"): records with one filled cell. The header is then the
-    first record with two filled cells or more, provided that it comes within the
-    records looked at, that it reads like column names (no e-mail, mostly no
-    digits) and that most records after it have two or more cells too (a table);
-    otherwise the first record is the header, as before, so a one-column file, a
-    header with one named column or a stray wide row never makes rows disappear.
+    "Date d'export : 12/03/2024", a row of group names over merged cells). The
+    header is the record among the first :data:`HEADER_CATALOG_RECORDS` whose
+    cells name the most catalog fields ("Nom", "Tél 1", "Code postal"),
+    provided that it names two or more, more than the first record does, and
+    that they make a third of its cells at least (a data row that happens to
+    hold a field's name is no header).
 
-    >>> header_position([["Export clients"], ["Généré le 01/12"], ["Nom", "Email"],
-    ...                  ["Martin", "a@b.fr"], ["Durand", "c@d.fr"]])
+    When no record names fields (files with their own column names), the header
+    is the first record with two filled cells or more, provided that it comes
+    within the records looked at, that it reads like column names (no e-mail,
+    mostly no digits) and that most records after it have two or more cells too
+    (a table); otherwise the first record is the header, as before, so a
+    one-column file, a header with one named column or a stray wide row never
+    makes rows disappear.
+
+    >>> header_position([["Liste des clients"], ["Date d'export :", "12/03/2024"],
+    ...                  ["Nom", "Prénom", "Email"], ["Martin", "Paul", "p@x.fr"]])
+    2
+    >>> header_position([["Inscrits - export du 12/03"], ["Email", "Nom", "Prénom"],
+    ...                  ["a@b.fr", "Martin", "Paul"], ["c@d.fr"], ["e@f.fr"]])
+    1
+    >>> header_position([["Export clients"], ["Généré le 01/12"], ["Code", "Statut"],
+    ...                  ["C1", "actif"], ["C2", "inactif"]])
     2
     >>> header_position([["email"], ["a@b.fr"], ["x", "y"], ["c@d.fr"], ["e@f.fr"]])
     0
     >>> header_position([["email", ""], ["a@b.fr", "x"], ["c@d.fr", "y"]])
     0
     """
+    by_catalog = [known_fields(cells) for cells in records[:HEADER_CATALOG_RECORDS]]
+    if by_catalog:
+        best = max(range(len(by_catalog)), key=lambda i: (by_catalog[i], -i))
+        named = by_catalog[best]
+        if named >= 2 and named > by_catalog[0] and named * 3 >= _filled(records[best]):
+            return best
     counts = [_filled(cells) for cells in records]
     first_wide = next((i for i, n in enumerate(counts) if n >= 2), None)
     if not first_wide:  # None, or the first record is already wide
@@ -263,6 +315,27 @@ def title_text(records: Sequence[Sequence[object]]) -> str:
     return " / ".join(
         " ".join(str(c).strip() for c in cells if c is not None and str(c).strip())
         for cells in records
+    )
+
+
+#: Line numbers a warning names before "…".
+WARNING_LINES = 5
+
+
+def long_rows_warning(count: int, lines: Sequence[int | str], where: str, why: str) -> str:
+    """The warning on rows with more cells than the header, naming the first few.
+
+    >>> long_rows_warning(7, [3, 9], "line", "a ';' inside an unquoted value?")
+    "7 rows have more cells than the header (lines 3, 9, …): a ';' inside an unquoted value? \
+Their extra cells are kept (under _extra in the rows' raw values); check these rows."
+    """
+    shown = ", ".join(str(n) for n in lines[:WARNING_LINES])
+    more = ", …" if count > len(lines[:WARNING_LINES]) else ""
+    rows = "1 row has" if count == 1 else f"{count} rows have"
+    places = where if count == 1 else f"{where}s"
+    return (
+        f"{rows} more cells than the header ({places} {shown}{more}): {why} Their extra "
+        "cells are kept (under _extra in the rows' raw values); check these rows."
     )
 
 

@@ -57,8 +57,8 @@ def open_table(
             by default it is detected (CSV, JSON, NDJSON).
         delimiter: force the CSV delimiter; by default it is sniffed.
         sheet: XLSX: a sheet name, a 0-based index, or ``"*"`` for every
-            visible sheet (default: the first sheet). JSON: the dotted path of
-            the records array inside a top-level object. Ignored for CSV.
+            visible sheet (default: the first visible one, see :mod:`.xlsx`).
+            JSON: the dotted path of the records array inside a top-level object. Ignored for CSV.
         format: force the format (``csv``, ``xlsx``, ``json``, ``ndjson``)
             when the extension is missing or misleading.
 

@@ -20,7 +20,15 @@ Choices made here (see :class:`~carnet.ingest.readers.RawRow`):
 - an empty field is ``""`` (CSV cannot tell empty from missing), a field
   missing from a short row is None, cells past the header go to ``extra``;
 - NUL characters are removed (and counted in ``stats.nul_chars``);
-- a first line ``sep=;`` (Excel's hint) sets the delimiter and is skipped.
+- a first line ``sep=;`` (Excel's hint) sets the delimiter and is skipped;
+- rows with cells past the header are named in a warning (an unquoted ``;``
+  inside an address shifts the cells after it);
+- a quote left open (``;"Très bon client`` and no closing quote) swallows the
+  lines after it into one value: when those lines look like rows (the header's
+  number of delimiters), a warning names the line where the quote opened and,
+  if the value is the record's last and holds no other quote, it is cut at its
+  first line break and the lines after it are read again as rows (see
+  :meth:`CsvTable._check_quotes`).
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from pathlib import Path
 
 from carnet.ingest.readers._base import (
     HEADER_SEARCH_RECORDS,
+    WARNING_LINES,
     ColumnBatch,
     RawRow,
     Start,
@@ -42,6 +51,7 @@ from carnet.ingest.readers._base import (
     TableStats,
     gc_paused,
     header_position,
+    long_rows_warning,
     title_text,
     trim_trailing,
     unique_headers,
@@ -100,6 +110,9 @@ class CsvTable(Table):
                 "choose the CSV, XLSX or JSON export of your data."
             )
         self._skip_lines = 0
+        #: The file's line count (after a ``sep=`` line) and whether its last line
+        #: ends with a quote; counted when a quote may have been left open.
+        self._file_end: tuple[int, bool] | None = None
         first_line = head.split("\n", 1)[0]
         match = _SEP_LINE.match(first_line)
         if delimiter is not None:
@@ -119,12 +132,16 @@ class CsvTable(Table):
             self.delimiter = sniff_delimiter(text, at_eof=at_eof and len(head) <= _SNIFF_CHARS)
         with self._reader() as (reader, _):
             records: list[list[str]] = []
+            starts: list[int] = []  # the line each record starts on
+            prev = 0
             try:
                 for record in reader:
                     if any(record):
                         records.append(record)
-                        if len(records) >= HEADER_SEARCH_RECORDS:
-                            break
+                        starts.append(prev + self._skip_lines + 1)
+                    prev = reader.line_num
+                    if len(records) >= HEADER_SEARCH_RECORDS:
+                        break
             except csv.Error as error:
                 raise self._csv_error(error, reader.line_num) from None
         if not records:
@@ -135,6 +152,7 @@ class CsvTable(Table):
         #: Non-blank records above the header (a title block), skipped on every read.
         self._title_records = header_position(records)
         self.title = title_text(records[: self._title_records]) or None
+        self._header_line = starts[self._title_records]
         header = records[self._title_records]
         cells = trim_trailing(header)
         self.original_headers = [str(cell) for cell in cells]
@@ -156,10 +174,104 @@ class CsvTable(Table):
                 state,
             )
 
-    def _finish(self, state: DecodeState, stats: TableStats) -> None:
+    def _check_quotes(
+        self, fields: list[str], line: int, read_to: int, swallowed: list[str]
+    ) -> list[tuple[int, list[str]]]:
+        """Find the rows a quote left open swallowed, and read them again.
+
+        Such a record has ``"Très bon client`` with no closing quote, so every
+        following line up to the next quote (or the end of the file) was read as
+        part of that value. A value that really spans lines (an address) does
+        not hold lines with a delimiter between each of the header's cells.
+
+        When the quote was surely never closed (the record's last value, holding
+        no other quote, runs to the end of the file, whose last line does not end
+        with a quote), that value is cut at its first line break (in ``fields``)
+        and the lines after it are returned as rows, ``(line, cells)``, so that
+        none is lost; otherwise only the warning (added to ``swallowed``) tells.
+
+        Args:
+            fields: the record's cells.
+            line: the line the record starts on.
+            read_to: the reader's ``line_num`` after the record.
+            swallowed: where the warning goes.
+        """
+        seps = len(self.headers) - 1
+        delimiter = self.delimiter or ";"
+        if not seps:
+            return []
+        for index, value in enumerate(fields):
+            if "\n" not in value and "\r" not in value:
+                continue
+            lines = value.splitlines()
+            inner = [text for text in lines[1:] if text.strip()]
+            rows = sum(1 for text in inner if text.count(delimiter) == seps)
+            if not rows or rows * 2 < len(inner):
+                continue
+            where = f"the value of '{self.headers[index]}'" if index <= seps else "an extra cell"
+            opened = f'Line {line} opens a quote (") that is not closed on that line'
+            if index == len(fields) - 1 and '"' not in value and self._open_at_end(read_to):
+                fields[index] = lines[0]
+                again = [
+                    (line + k, cells)
+                    for k, cells in enumerate(csv.reader(lines[1:], delimiter=delimiter), 1)
+                    if any(cells)
+                ]
+                swallowed.append(
+                    f"{opened}: the {len(inner)} line(s) after it were read as part of {where} "
+                    "of that row; they look like rows of their own and were read again as "
+                    f"rows. Check line {line} (close or remove that quote) and the rows after it."
+                )
+                return again
+            swallowed.append(
+                f"{opened}: the {len(inner)} line(s) after it, which look like rows of their "
+                f"own, were read as part of {where} of that row. Close or remove that quote "
+                f"on line {line} and import the file again."
+            )
+            return []
+        return []
+
+    def _open_at_end(self, read_to: int) -> bool:
+        """Whether a record read up to line ``read_to`` ran to the end of the file in a quote.
+
+        It did when it reaches the file's last line and that line does not end
+        with the quote that would have closed its last value. The file's lines
+        are counted once (only files with such a record get here).
+        """
+        if self._file_end is None:
+            state = DecodeState(encoding=self._detected)
+            total, last = 0, ""
+            with self.path.open("rb") as fh:
+                decoder = TextDecoder(
+                    fh, self._detected, auto=self._auto, path=str(self.path), state=state
+                )
+                for text in iter_lines(decoder.chunks()):
+                    total += 1
+                    last = text
+            self._file_end = (total - self._skip_lines, last.rstrip("\r\n").endswith('"'))
+        lines, closed = self._file_end
+        return read_to == lines and not closed
+
+    def _again(self, number: int, line: int, cells: list[str]) -> RawRow:
+        """A row read again after a quote left open had swallowed it."""
+        width = len(self.headers)
+        values = dict(zip_longest(self.headers, cells[:width]))
+        return RawRow(number, values, tuple(trim_trailing(cells[width:])), cells, line)
+
+    def _finish(
+        self, state: DecodeState, stats: TableStats, long_lines: list[int], swallowed: list[str]
+    ) -> None:
+        stats.warnings.extend(swallowed)
+        if stats.long_rows:
+            why = (
+                f"a {self.delimiter!r} inside a value that is not quoted shifts the cells "
+                "after it."
+            )
+            stats.warnings.append(long_rows_warning(stats.long_rows, long_lines, "line", why))
         if self.title:
             stats.warnings.append(
-                f"{self._title_records} title line(s) above the header skipped: {self.title}."
+                f"{self._title_records} title line(s) above the header skipped: {self.title}; "
+                f"the header is line {self._header_line}."
             )
         self.encoding = state.encoding
         stats.nul_chars = state.nul_chars
@@ -167,11 +279,16 @@ class CsvTable(Table):
         stats.switched_at = state.switched_at
         stats.warnings.extend(state.warnings)
 
-    def _scan(self, reader: _csv.Reader, start: int) -> tuple[int, int]:
+    def _scan(
+        self, reader: _csv.Reader, start: int
+    ) -> tuple[int, int, list[tuple[int, list[str]]]]:
         """Skip the header and the data rows before ``start``.
 
+        Rows a quote left open had swallowed count as rows (see
+        :meth:`_check_quotes`), so that a resumed read numbers them alike.
+
         Returns:
-            ``(rows skipped, blank records skipped)``.
+            ``(rows skipped, blank records skipped, swallowed rows from start on)``.
         """
         to_skip = self._title_records + 1  # the title block, then the header
         for header in reader:
@@ -181,14 +298,22 @@ class CsvTable(Table):
                     break
         number = blank = 0
         if start > 1:
+            prev = reader.line_num
             for fields in reader:
+                again: list[tuple[int, list[str]]] = []
+                if reader.line_num - prev > 1:
+                    again = self._check_quotes(
+                        fields, prev + self._skip_lines + 1, reader.line_num, []
+                    )
+                prev = reader.line_num
                 if any(fields):
                     number += 1
-                    if number >= start - 1:
-                        break
+                    if number + len(again) >= start - 1:
+                        skipped = max(0, start - 1 - number)
+                        return number + skipped, blank, again[skipped:]
                 else:
                     blank += 1
-        return number, blank
+        return number, blank, []
 
     def _iter_rows(self, start: Start) -> Iterator[RawRow]:
         for batch in self._batches(10_000, start):
@@ -203,10 +328,16 @@ class CsvTable(Table):
         width = len(headers)
         offset = self._skip_lines + 1
         short = long = 0
+        long_lines: list[int] = []
+        swallowed: list[str] = []  # warnings on quotes never closed
         with self._reader() as (reader, state):
             try:
-                number, blank = self._scan(reader, start)
+                number, blank, pending = self._scan(reader, start)
                 first = number
+                if pending:  # a resumed read starting among swallowed rows
+                    yield [self._again(number + k, *row) for k, row in enumerate(pending, 1)]
+                    number += len(pending)
+                    pending = []
                 prev = reader.line_num
                 while True:
                     out: list[RawRow] = []
@@ -214,6 +345,10 @@ class CsvTable(Table):
                     with gc_paused():
                         for fields in reader:
                             line = prev + offset
+                            if reader.line_num - prev > 1:  # a value holds line breaks
+                                pending += self._check_quotes(
+                                    fields, line, reader.line_num, swallowed
+                                )
                             prev = reader.line_num
                             n = len(fields)
                             if n == width and (fields[0] or any(fields)):
@@ -238,9 +373,18 @@ class CsvTable(Table):
                             else:
                                 number += 1
                                 extra = tuple(trim_trailing(fields[width:]))
-                                long += 1 if extra else 0
+                                if extra:
+                                    long += 1
+                                    if len(long_lines) < WARNING_LINES:
+                                        long_lines.append(line)
                                 values = dict(zip(headers, fields, strict=False))
                                 append(RawRow(number, values, extra, fields, line))
+                            while pending:  # rows a quote left open had swallowed
+                                number += 1
+                                again = self._again(number, *pending.pop(0))
+                                short += len(again.raw or ()) < width
+                                long += bool(again.extra)
+                                append(again)
                             if len(out) >= size:
                                 break
                     if not out:
@@ -253,7 +397,7 @@ class CsvTable(Table):
                 stats.blank_lines = blank
                 stats.short_rows = short
                 stats.long_rows = long
-                self._finish(state, stats)
+                self._finish(state, stats, long_lines, swallowed)
 
     def _column_batches(self, size: int, start: Start) -> Iterator[ColumnBatch]:
         # Like _batches, but no dict nor RawRow per row: cells are transposed
@@ -265,10 +409,17 @@ class CsvTable(Table):
         offset = self._skip_lines + 1
         pad: list[str | None] = [None] * width
         short = long = 0
+        long_lines: list[int] = []
+        swallowed: list[str] = []  # warnings on quotes never closed
         with self._reader() as (reader, state):
             try:
-                number, blank = self._scan(reader, start)
+                number, blank, pending = self._scan(reader, start)
                 first = number
+                if pending:  # a resumed read starting among swallowed rows
+                    rows = [self._again(number + k, *row) for k, row in enumerate(pending, 1)]
+                    yield self._to_columns(rows)
+                    number += len(pending)
+                    pending = []
                 prev = reader.line_num
                 while True:
                     numbers: list[int] = []
@@ -278,6 +429,10 @@ class CsvTable(Table):
                     with gc_paused():
                         for fields in reader:
                             line = prev + offset
+                            if reader.line_num - prev > 1:  # a value holds line breaks
+                                pending += self._check_quotes(
+                                    fields, line, reader.line_num, swallowed
+                                )
                             prev = reader.line_num
                             n = len(fields)
                             if n == width and (fields[0] or any(fields)):
@@ -293,10 +448,23 @@ class CsvTable(Table):
                                 if more:
                                     long += 1
                                     extra[number + 1] = more
+                                    if len(long_lines) < WARNING_LINES:
+                                        long_lines.append(line)
                                 cells.append(fields[:width])
                             number += 1
                             numbers.append(number)
                             lines.append(line)
+                            while pending:  # rows a quote left open had swallowed
+                                again_line, again = pending.pop(0)
+                                number += 1
+                                more = tuple(trim_trailing(again[width:]))
+                                if more:
+                                    long += 1
+                                    extra[number] = more
+                                short += len(again) < width
+                                cells.append((again + pad)[:width])
+                                numbers.append(number)
+                                lines.append(again_line)
                             if len(numbers) >= size:
                                 break
                         if not numbers:
@@ -312,7 +480,7 @@ class CsvTable(Table):
                 stats.blank_lines = blank
                 stats.short_rows = short
                 stats.long_rows = long
-                self._finish(state, stats)
+                self._finish(state, stats, long_lines, swallowed)
 
     def _csv_error(self, error: csv.Error, line: int) -> Exception:
         message = str(error)

@@ -3,15 +3,26 @@
 Accepted shapes:
 
 - a top-level array of objects: ``[{...}, {...}]``;
+- an array of rows whose first row names the columns, as the Google Sheets
+  API gives them: ``[["Nom", "Email"], ["Martin", "p@x.fr"]]`` (cells past the
+  names go to ``extra``; an item that is not a row is an error row);
+- an array of plain values, one column: ``["a@b.fr", "c@d.fr"]`` (named
+  ``email`` when most are e-mail addresses, else after the array's key, else
+  ``value``);
 - an object holding the array: ``{"count": 2, "contacts": [{...}, ...]}``.
-  The array is the member named by ``sheet=`` (a dotted path such as
-  ``"data.contacts"`` reaches into nested objects), else the first member
-  whose value is a non-empty array of objects (else the first empty array).
-  Members after the array are not read;
+  The array is the one named by ``sheet=`` (a dotted path such as
+  ``"data.contacts"`` reaches into nested objects), else the largest array of
+  objects (or of rows) at any depth, ``{"meta": {...}, "results": {"customers":
+  [...]}}``: the shallowest, then the first, on ties; else the first empty
+  array. Finding it reads the document once more; a warning names the array
+  read when it is nested or others were passed over. An object holding no
+  array of records is refused;
 - NDJSON / JSON Lines: one object per line. A line that is not valid JSON, or
   not an object, is yielded as a row with ``error`` set (values all None,
-  ``raw`` the line): one bad line never stops an import. A ``.json`` file whose
-  first line is a whole object followed by another object is read as NDJSON.
+  ``raw`` the line, and ``extra`` too so that the rejected row keeps it): one
+  bad line never stops an import. So is an array's item that is not an object.
+  A ``.json`` file whose first line is a whole object followed by another
+  object is read as NDJSON.
 
 Arrays are parsed item by item with the C ``json`` scanner on a sliding
 text buffer (``JSONDecoder.raw_decode``), so only one chunk and one record are
@@ -38,11 +49,20 @@ import itertools
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import zip_longest
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from carnet.errors import InputFileError
-from carnet.ingest.readers._base import RawRow, Start, Table, TableStats
+from carnet.ingest.readers._base import (
+    RawRow,
+    Start,
+    Table,
+    TableStats,
+    trim_trailing,
+    unique_headers,
+)
 from carnet.ingest.readers.sniff import (
     SAMPLE_SIZE,
     DecodeState,
@@ -265,7 +285,10 @@ class NdjsonTable(_TextTable):
                 stats.rows += 1
                 if record is None:
                     stats.row_errors += 1
-                    yield RawRow(number, dict.fromkeys(self.headers), (), text, line, error=error)
+                    # The line goes to extra too, so that the rejected row keeps it.
+                    yield RawRow(
+                        number, dict.fromkeys(self.headers), (text,), text, line, error=error
+                    )
                 else:
                     yield RawRow(number, self._values(record), (), text, line)
         finally:
@@ -273,7 +296,7 @@ class NdjsonTable(_TextTable):
 
 
 class JsonTable(_TextTable):
-    """A JSON file holding an array of objects (see the module docstring).
+    """A JSON file holding an array of records (see the module docstring).
 
     Args:
         path: the file.
@@ -291,45 +314,124 @@ class JsonTable(_TextTable):
         self, path: Path, size: int, *, encoding: str | None, path_in_file: str | None
     ) -> None:
         super().__init__(path, size, encoding=encoding)
-        self._path_in_file = path_in_file
-        state = DecodeState(encoding=self._detected)
-        with self.path.open("rb") as fh:
-            stream = _JsonStream(self._chunks(fh, state), self)
-            self.sheet = stream.find_array(path_in_file)
-            self._set_headers(
-                flatten(item) if isinstance(item, dict) else None
-                for item in itertools.islice(stream.items(), HEADER_SAMPLE)
-            )
+        self._parts = path_in_file.split(".") if path_in_file else None
+        self._notes: list[str] = []
+        if path_in_file is None:
+            with self._stream() as stream:
+                if stream.peek() == "{":
+                    # No path given: the largest array of records at any depth.
+                    self._parts, others = stream.survey()
+                    if others or len(self._parts) > 1:
+                        left = f"; not read: {', '.join(others)}" if others else ""
+                        self._notes.append(
+                            f"Records read from the array {'.'.join(self._parts)}{left} "
+                            "(choose another with --sheet PATH)."
+                        )
+        #: What the array's items are: objects, rows of cells under a first row of
+        #: names (Google Sheets' "values"), or plain values (a list of e-mails).
+        self._shape: Literal["objects", "rows", "values"] = "objects"
+        with self._stream() as stream:
+            self.sheet = stream.find_array(self._parts)
+            first = stream.peek()
+            sample = itertools.islice(stream.items(), HEADER_SAMPLE)
+            if first == "[":
+                self._shape = "rows"
+                names = next(sample)
+                cells = trim_trailing(_cells(names if isinstance(names, list) else [names]))
+                self.headers = unique_headers(cells)
+                self.original_headers = [cell or "" for cell in cells]
+            elif first not in ("{", "]"):
+                self._shape = "values"
+                column = _value_column(self._parts, list(sample))
+                self.headers, self.original_headers = [column], [column]
+            else:
+                self._set_headers(
+                    flatten(item) if isinstance(item, dict) else None for item in sample
+                )
         self.stats = TableStats()
+
+    @contextmanager
+    def _stream(self, state: DecodeState | None = None) -> Iterator[_JsonStream]:
+        state = state or DecodeState(encoding=self._detected)
+        with self.path.open("rb") as fh:
+            yield _JsonStream(self._chunks(fh, state), self)
 
     def _iter_rows(self, start: Start) -> Iterator[RawRow]:
         assert isinstance(start, int)
         state = DecodeState(encoding=self._detected)
         stats = self.stats
+        headers = self.headers
+        shape = self._shape
         number = 0
         try:
-            with self.path.open("rb") as fh:
-                stream = _JsonStream(self._chunks(fh, state), self)
-                stream.find_array(self._path_in_file)
-                for item in stream.items():
+            with self._stream(state) as stream:
+                stream.find_array(self._parts)
+                items = stream.items()
+                if shape == "rows":
+                    next(items, None)  # the column names
+                for item in items:
                     number += 1
                     if number < start:
                         continue
                     stats.rows += 1
-                    if isinstance(item, dict):
-                        yield RawRow(number, self._values(flatten(item)), (), None, number)
+                    line = number + 1 if shape == "rows" else number
+                    if shape == "objects" and isinstance(item, dict):
+                        yield RawRow(number, self._values(flatten(item)), (), None, line)
+                    elif shape == "rows" and isinstance(item, list):
+                        cells = _cells(item)
+                        width = len(headers)
+                        extra = tuple(c or "" for c in trim_trailing(cells[width:]))
+                        if extra:
+                            stats.long_rows += 1
+                        elif len(cells) < width:
+                            stats.short_rows += 1
+                        values = dict(zip_longest(headers, cells[:width]))
+                        yield RawRow(number, values, extra, cells, line)
+                    elif shape == "values":
+                        yield RawRow(number, {headers[0]: _cells([item])[0]}, (), None, line)
                     else:
                         stats.row_errors += 1
+                        text = _json_text(item)
                         yield RawRow(
                             number,
-                            dict.fromkeys(self.headers),
-                            (),
-                            _json_text(item),
-                            number,
-                            error="not a JSON object",
+                            dict.fromkeys(headers),
+                            (text,),  # kept with the rejected row
+                            text,
+                            line,
+                            error="not a JSON object" if shape == "objects" else "not a row",
                         )
         finally:
+            stats.warnings.extend(self._notes)
             self._finish(state)
+
+
+def _cells(items: list[Any]) -> list[str | None]:
+    """The cells of a row given as a JSON array, as text (nested values as JSON)."""
+    out: list[str | None] = []
+    for value in items:
+        if value is None:
+            out.append(None)
+        elif isinstance(value, str):
+            out.append(str.__str__(value))
+        else:
+            out.append(_json_text(value))
+    return out
+
+
+def _value_column(parts: list[str] | None, sample: list[Any]) -> str:
+    """Name the one column of an array of plain values.
+
+    Such a list has no column name: ``email`` when most of its values are
+    e-mail addresses (a newsletter list), else the array's key, else ``value``.
+
+    >>> _value_column(None, ["a@b.fr", "c@d.fr", 42]), _value_column(["ids"], ["1"])
+    ('email', 'ids')
+    """
+    texts = [text for text in _cells(sample) if text]
+    emails = sum(1 for text in texts if "@" in text and " " not in text.strip())
+    if emails * 2 > len(texts):
+        return "email"
+    return parts[-1] if parts else "value"
 
 
 class _JsonStream:
@@ -343,6 +445,7 @@ class _JsonStream:
         self._base = 0  # characters dropped before the buffer
         self._eof = False
         self._keys: list[str] = []
+        self._lines = 0  # line breaks in the text dropped before the buffer
 
     def _fill(self) -> bool:
         if self._eof:
@@ -352,6 +455,7 @@ class _JsonStream:
             self._eof = True
             return False
         self._base += self._pos
+        self._lines += self._buf.count("\n", 0, self._pos)
         self._buf = self._buf[self._pos :] + chunk
         self._pos = 0
         return True
@@ -393,14 +497,92 @@ class _JsonStream:
 
     def _error(self, what: str, at: int | None = None) -> InputFileError:
         where = self._base + self._pos if at is None else at
+        local = max(0, min(where - self._base, len(self._buf)))
+        line = self._lines + self._buf.count("\n", 0, local) + 1
+        before = self._buf[:local].rstrip(" \t\r\n")
+        if before.endswith(",") and self._buf[local : local + 1] in ("]", "}"):
+            what = "a comma after the last item"
         return self._table._fail(
-            f"is not valid JSON near character {where} ({what}); fix the file or "
+            f"is not valid JSON at line {line} (character {where}: {what}); fix the file or "
             "export it again (NDJSON, one object per line, survives bad records).",
             offset=where,
+            line=line,
         )
 
-    def find_array(self, path: str | None) -> str | None:
-        """Position the stream inside the records array; return its path."""
+    def peek(self) -> str:
+        """The next non-blank character, or ``""`` at the end of the file."""
+        return self._peek()
+
+    def survey(self) -> tuple[list[str], list[str]]:
+        """Walk a top-level object and find its array of records.
+
+        The array is the largest one whose items are objects (or rows of cells)
+        at any depth, the shallowest and then the first on ties; else the first
+        empty array. Reads the whole document, one record at a time.
+
+        Returns:
+            The keys leading to the array, and the dotted paths of the other
+            arrays of records, which are not read.
+
+        Raises:
+            InputFileError: the document holds no array of records.
+        """
+        found: list[tuple[int, int, int, list[str]]] = []  # (items, -depth, -order, path)
+        empty: list[list[str]] = []
+        self._survey_object([], found, empty)
+        if found:
+            best = max(found)
+            return best[3], [".".join(item[3]) for item in found if item is not best]
+        if empty:
+            return empty[0], []
+        raise self._table._fail(
+            "holds no array of records, only an object (top-level keys: "
+            f"{', '.join(self._keys) or 'none'}); export a list of records, or give the "
+            "path of the array with --sheet (e.g. data.contacts)."
+        )
+
+    def _survey_object(
+        self,
+        path: list[str],
+        found: list[tuple[int, int, int, list[str]]],
+        empty: list[list[str]],
+    ) -> None:
+        self._expect("{")
+        if self._peek() == "}":
+            self._pos += 1
+            return
+        while True:
+            key = self._value()
+            if not isinstance(key, str):
+                raise self._error("expected a key")
+            if not path:
+                self._keys.append(key)
+            self._expect(":")
+            char = self._peek()
+            here = [*path, key]
+            if char == "{":
+                self._survey_object(here, found, empty)
+            elif char == "[":
+                self._pos += 1
+                inner = self._peek()
+                count = sum(1 for _ in self.items())
+                if inner in ("{", "["):
+                    found.append((count, -len(here), -len(found), here))
+                elif inner == "]":
+                    empty.append(here)
+            else:
+                self._value()
+            if self._expect(",}") == "}":
+                return
+
+    def find_array(self, parts: list[str] | None) -> str | None:
+        """Position the stream inside the records array; return its path.
+
+        Args:
+            parts: the keys leading to the array inside a top-level object
+                (see :meth:`survey`); None for a top-level array.
+        """
+        path = ".".join(parts) if parts else None
         first = self._peek()
         if first == "[":
             if path:
@@ -413,19 +595,18 @@ class _JsonStream:
             raise self._table._fail(
                 'does not hold a list of records; expected [{...}, ...] or {"contacts": [...]}.'
             )
-        parts = path.split(".") if path else None
-        found = self._find_in_object(parts, prefix="")
+        # A top-level object was surveyed first (see survey()): its array has a path.
+        found = self._find_in_object(parts, prefix="") if parts else None
         if found is None:
-            wanted = f"an array {path!r}" if path else "an array of records"
+            wanted = f"array named {path!r}" if path else "array of records"
             raise self._table._fail(
                 f"has no {wanted} (top-level keys: {', '.join(self._keys) or 'none'}); "
-                "name the array with --sheet."
+                "give the path of the array with --sheet (e.g. data.contacts)."
             )
         return found
 
-    def _find_in_object(self, parts: list[str] | None, prefix: str) -> str | None:
+    def _find_in_object(self, parts: list[str], prefix: str) -> str | None:
         self._expect("{")
-        empty: str | None = None
         if self._peek() == "}":
             self._pos += 1
             return None
@@ -438,29 +619,16 @@ class _JsonStream:
             self._expect(":")
             char = self._peek()
             name = prefix + key
-            if parts is not None and key == parts[0]:
+            if key == parts[0]:
                 if len(parts) == 1 and char == "[":
                     self._pos += 1
                     return name
                 if len(parts) > 1 and char == "{":
                     return self._find_in_object(parts[1:], name + ".")
-                raise self._table._fail(f"has {name!r} but it is not an array of records.")
-            if parts is None and char == "[":
-                self._pos += 1
-                inner = self._peek()
-                if inner == "{":
-                    return name
-                if inner == "]" and empty is None:
-                    empty = name
-                for _ in self.items():  # skip an array of scalars
-                    pass
-            else:
-                self._value()  # skip this member
+                raise self._table._fail(f"has {name!r}, but it is not an array of records.")
+            self._value()  # skip this member
             if self._expect(",}") == "}":
-                if empty is not None:
-                    # Re-reading is not possible on a stream: an empty array has no rows.
-                    self._buf, self._pos, self._eof = "]", 0, True
-                return empty
+                return None
 
     def items(self) -> Iterator[Any]:
         """Yield the array's items, the stream being just after ``[``."""

@@ -37,7 +37,11 @@ of the first records. The candidate present in the header whose count is the
 same on most records wins; ties go to the larger count, then to the order
 ``;`` ``,`` tab ``|`` (French Excel first). A file whose header holds no
 candidate has one column; the candidate least seen in the data is chosen so
-that its values are not split. An Excel ``sep=;`` first line is honoured.
+that its values are not split, unless it is a title line ("Export clients du
+12/03/2024"): when the first records hold no candidate and the records after
+them agree on one that splits them in three columns or more, those records are
+a title block and the delimiter is sniffed below it. An Excel ``sep=;`` first
+line is honoured.
 """
 
 from __future__ import annotations
@@ -448,6 +452,9 @@ def sniff_delimiter(text: str, *, at_eof: bool, max_records: int = 200) -> str:
     ';'
     >>> sniff_delimiter('a,b\\n1,"x;y"\\n', at_eof=True)
     ','
+    >>> sniff_delimiter('Export clients du 12/03/2024\\n\\nNom;Prénom;Email\\nMartin;Paul;x\\n',
+    ...                 at_eof=True)
+    ';'
     """
     stripped = _QUOTED.sub("", text)
     lines = _BREAK.split(stripped)
@@ -456,6 +463,36 @@ def sniff_delimiter(text: str, *, at_eof: bool, max_records: int = 200) -> str:
     records = [line for line in lines if line.strip(" ")][:max_records]
     if not records:
         return DELIMITERS[0]
+    below_title = _below_title(records)
+    if below_title is not None:
+        return below_title
+    return _choose(records)
+
+
+#: Title lines looked through above a header.
+_TITLE_LINES = 5
+
+
+def _below_title(records: list[str]) -> str | None:
+    """The delimiter of the table under title lines that hold no candidate, if any."""
+    if any(c in records[0] for c in DELIMITERS):
+        return None
+    titles = 1
+    while titles < min(_TITLE_LINES, len(records)) and not any(
+        c in records[titles] for c in DELIMITERS
+    ):
+        titles += 1
+    table = records[titles:]
+    if len(table) < 2:
+        return None
+    choice = _choose(table)
+    expected = table[0].count(choice)
+    same = sum(1 for line in table[1:] if line.count(choice) == expected)
+    # Three columns or more, on most records: a table, not values with a comma.
+    return choice if expected >= 2 and same * 5 >= len(table[1:]) * 4 else None
+
+
+def _choose(records: list[str]) -> str:
     header, body = records[0], records[1:]
     best: tuple[float, int, int] | None = None
     choice = None

@@ -1,11 +1,14 @@
 """XLSX reading with openpyxl's streaming (read-only) mode.
 
-One sheet (by name or 0-based index; the first by default) or every visible
-sheet (``sheet="*"``). In each sheet the header is the first non-empty row
-(below a title block, if any: see
-:func:`~carnet.ingest.readers._base.header_position`);
-rows of empty cells are skipped (``stats.blank_lines``). Formulas give their
-cached result (what Excel last showed).
+One sheet (by name or 0-based index) or every visible sheet (``sheet="*"``).
+By default the first visible sheet is read, unless its header names no field
+of the catalog while another visible sheet's does (a summary sheet before the
+customers); a warning names the sheet read and the others.
+
+In each sheet the header is the first non-empty row (below a title block, if
+any: see :func:`~carnet.ingest.readers._base.header_position`); rows of
+empty cells are skipped (``stats.blank_lines``). Formulas give their cached
+result (what Excel last showed).
 
 Cells become text so that every reader yields the same thing:
 
@@ -26,6 +29,9 @@ With ``sheet="*"``, :attr:`Table.headers` is the union of the sheets' headers
 sheet lacks the column), ``row.sheet`` names its sheet and row numbers restart
 at 1 on each sheet: a row's id is ``(sheet, number)``. Hidden sheets and
 sheets without any non-empty row are skipped (a warning says so).
+
+A formula whose result was never saved (a file written by a program and never
+opened in Excel) reads as empty: a warning names the first such cells.
 """
 
 from __future__ import annotations
@@ -44,10 +50,13 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from carnet.errors import InputFileError
 from carnet.ingest.readers._base import (
     HEADER_SEARCH_RECORDS,
+    WARNING_LINES,
     RawRow,
     Start,
     Table,
     header_position,
+    known_fields,
+    long_rows_warning,
     title_text,
     trim_trailing,
     unique_headers,
@@ -65,6 +74,12 @@ class _Sheet:
     header_row: int  # Excel row number of the header
     headers: list[str]
     original: list[str]
+    note: str | None = None  # the title block skipped above the header, if any
+
+
+def _fields_named(info: _Sheet | None) -> int:
+    """How many columns of a sheet's header name a catalog field (0 for an empty sheet)."""
+    return 0 if info is None else known_fields(info.original)
 
 
 def _format_digits(value: int, pattern: str) -> str | None:
@@ -168,6 +183,37 @@ def _unknown_size(_sheet: ReadOnlyWorksheet) -> None:
     """The size stays unknown: rows are read to the end of the sheet."""
 
 
+#: Bytes of a sheet's XML looked at for formulas without a saved result.
+FORMULA_SCAN_BYTES = 4 << 20
+#: A cell holding a formula and no saved result: ``<f>...</f><v/>`` or no ``<v>``.
+_UNSAVED_FORMULA = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)'
+    rb"\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+
+
+def _formulas_without_result(ws: Any) -> str | None:
+    """The warning on formula cells whose result was never saved, if the sheet has some.
+
+    Reading gives what Excel last computed; a file written by a program (a
+    script, an ERP) and never opened in Excel has formulas and no results, so
+    those cells read as empty. Only the start of the sheet is looked at: such
+    files put their formulas on every row.
+    """
+    with ws._get_source() as source:
+        head = source.read(FORMULA_SCAN_BYTES)
+    cells = [m.decode() for m in _UNSAVED_FORMULA.findall(head)]
+    if not cells:
+        return None
+    shown = ", ".join(cells[:5]) + (", …" if len(cells) > 5 else "")
+    count = f"at least {len(cells)}" if len(head) == FORMULA_SCAN_BYTES else str(len(cells))
+    return (
+        f"Sheet {ws.title}: {count} formula cell(s) have no saved result ({shown}): the file "
+        "was written by a program and never calculated, so they are read as empty; open it "
+        "in Excel or LibreOffice, save it, and import it again."
+    )
+
+
 def _row_texts(row: Sequence[Any]) -> list[str | None]:
     out: list[str | None] = []
     for cell in row:
@@ -187,7 +233,7 @@ class XlsxTable(Table):
     Args:
         path: the file.
         sheet: a sheet name, a 0-based index, ``"*"`` for every visible
-            sheet, or None for the first sheet.
+            sheet, or None for the first visible sheet (see the module docstring).
 
     Raises:
         InputFileError: the workbook is corrupt, the sheet does not exist or
@@ -207,25 +253,19 @@ class XlsxTable(Table):
                 hidden = [ws.title for ws in sheets if ws not in chosen]
                 if hidden:
                     self.stats.warnings.append(f"Hidden sheets skipped: {', '.join(hidden)}.")
+            elif sheet is None:
+                chosen = [self._default_sheet(sheets)]
             else:
                 chosen = [self._pick(sheets, names, sheet)]
-                others = [
-                    ws.title
-                    for ws in sheets
-                    if ws is not chosen[0] and getattr(ws, "sheet_state", "visible") == "visible"
-                ]
-                if sheet is None and others:
-                    # the first sheet by default: say what else the workbook holds
-                    self.stats.warnings.append(
-                        f"Only the first sheet ({chosen[0].title}) is imported; the workbook "
-                        f"also has {', '.join(others)}: import one with --sheet NAME, or "
-                        "every sheet with --sheet '*'."
-                    )
             self._sheets: list[_Sheet] = []
             for ws in chosen:
                 info = self._read_header(ws)
                 if info is not None:
                     self._sheets.append(info)
+                    if info.note:
+                        self.stats.warnings.append(info.note)
+                    if (unsaved := _formulas_without_result(ws)) is not None:
+                        self.stats.warnings.append(unsaved)
                 elif sheet != "*":
                     raise self._fail(
                         f"has an empty sheet {ws.title!r}; choose another sheet with "
@@ -291,12 +331,43 @@ class XlsxTable(Table):
             "Excel or LibreOffice and save it again as .xlsx, or export it as CSV."
         )
 
+    def _default_sheet(self, sheets: list[Any]) -> Any:
+        """The sheet read when none is named, and a warning naming the others.
+
+        The first visible sheet (a hidden one holds lookups or old data), unless
+        its header names no catalog field while another visible sheet's does: a
+        summary sheet ("Synthèse") placed before the customers is passed over.
+        """
+        if not sheets:
+            raise self._fail("has no worksheet; export the data again.")
+        visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        hidden = [ws.title for ws in sheets if ws not in visible]
+        if not visible:
+            visible, hidden = sheets, []  # all hidden: read the first anyway
+        chosen, why = visible[0], ""
+        if len(visible) > 1 and _fields_named(self._read_header(chosen)) == 0:
+            named = [(_fields_named(self._read_header(ws)), -i) for i, ws in enumerate(visible)]
+            best = max(named)
+            if best[0] >= 2:
+                chosen = visible[-best[1]]
+                why = f" (its columns name customer fields, those of {visible[0].title} do not)"
+        others = [ws.title for ws in visible if ws is not chosen]
+        if others or hidden:
+            listing = []
+            if others:
+                listing.append(f"the workbook also has {', '.join(others)}")
+            if hidden:
+                listing.append(f"hidden sheets not read: {', '.join(hidden)}")
+            self.stats.warnings.append(
+                f"Only the sheet {chosen.title} is imported{why}; {'; '.join(listing)}. Import "
+                "one with --sheet NAME, or every visible sheet with --sheet '*'."
+            )
+        return chosen
+
     def _pick(self, sheets: list[Any], names: list[str], sheet: str | int | None) -> Any:
         listing = ", ".join(repr(n) for n in names)
         if sheet is None:
-            if not sheets:
-                raise self._fail("has no worksheet; export the data again.")
-            return sheets[0]
+            return self._default_sheet(sheets)
         if isinstance(sheet, int):
             if 0 <= sheet < len(sheets):
                 return sheets[sheet]
@@ -326,14 +397,16 @@ class XlsxTable(Table):
             return None
         # A title block above the table (see header_position) is skipped, and named.
         at = header_position([cells for _, cells in found])
+        note = None
         if at:
             titles = title_text([cells for _, cells in found[:at]])
-            self.stats.warnings.append(
-                f"Sheet {ws.title}: {at} title row(s) above the header skipped: {titles}."
+            note = (
+                f"Sheet {ws.title}: {at} title row(s) above the header skipped: {titles}; "
+                f"the header is row {found[at][0]}."
             )
         index, cells = found[at]
         original = [cell or "" for cell in cells]
-        return _Sheet(ws.title, index, unique_headers(cells), original)
+        return _Sheet(ws.title, index, unique_headers(cells), original, note)
 
     def _iter_rows(self, start: Start) -> Iterator[RawRow]:
         stats = self.stats
@@ -351,6 +424,7 @@ class XlsxTable(Table):
             first = start
         wb = self._load()
         blank = rows = short = long = 0
+        long_rows: list[int | str] = []  # where the first of them are
         try:
             for k, info in enumerate(sheets):
                 begin = first if k == 0 else 1
@@ -380,6 +454,8 @@ class XlsxTable(Table):
                             extra = tuple(c or "" for c in trim_trailing(cells[width:]))
                             if extra:
                                 long += 1
+                                if len(long_rows) < WARNING_LINES:
+                                    long_rows.append(f"{info.name}!{line}" if multi else line)
                     if multi:
                         values = dict.fromkeys(union)
                         values.update(zip(headers, cells_in, strict=False))
@@ -400,3 +476,6 @@ class XlsxTable(Table):
             stats.blank_lines = blank
             stats.short_rows = short
             stats.long_rows = long
+            if long:
+                why = "cells stand in columns with no name in the header."
+                stats.warnings.append(long_rows_warning(long, long_rows, "row", why))
