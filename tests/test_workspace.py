@@ -103,7 +103,7 @@ def test_get_update_delete_unknown_contact(carnet: Carnet) -> None:
     with pytest.raises(NotFoundError, match="Contact 999"):
         carnet.get_contact(999)
     with pytest.raises(NotFoundError):
-        carnet.update_contact(999, {"first_name": "X"})
+        carnet.update_contact(999, {"first_name": "Xavier"})
     with pytest.raises(NotFoundError):
         carnet.delete_contact(999)
 
