@@ -142,7 +142,8 @@ def address_point(
         suggestions = check.suggestions
         if check.ok and check.normalised:
             values["postcode"] = check.normalised
-        if {"country_from_prefix", "country_from_city"} & check.flags and "country" not in parts:
+        told = {"country_from_prefix", "country_from_city", "country_from_postcode"}
+        if told & check.flags and "country" not in parts:
             # "B-1000 Bruxelles", "1050 Bruxelles" in a file without a country column
             country = values["country"] = check.details["country"]
     elif not values.get("city") and not any(values.get(f"line{i}") for i in (1, 2, 3)):

@@ -185,13 +185,27 @@ def test_words_alone_are_not_a_number() -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["06 12 34 56 78 / 01 23 45 67 89", "0612345678 ou 0123456789", "0612345678;0123456789"]
+    "raw",
+    [
+        "06 12 34 56 78 / 01 23 45 67 89",
+        "0612345678 ou 0123456789",
+        "0612345678;0123456789",
+        # two French numbers one after the other, with no word between them
+        "0612345678 0123456789",
+        "06 12 34 56 78 - 01 23 45 67 89",
+    ],
 )
 def test_several_numbers_keep_the_first(raw: str) -> None:
     verdict = phone.check(raw)
     assert verdict.status is Status.WARNING
     assert verdict.normalised == "+33612345678"
     assert "multiple" in verdict.flags
+    assert phone.check(verdict.details["others"]).normalised == "+33123456789"
+
+
+def test_twenty_digits_are_two_numbers_only_when_each_is_one() -> None:
+    assert not phone.check("06 12 34 56 78 90 12 34 56 78").ok
+    assert "multiple" not in phone.check("00 12 34 56 78 06 12 34 56 78").flags
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,8 @@ def _same_as_check(values: Sequence[str | None], region: str = "FR") -> None:
 
 
 TABLE: list[str | None] = [
+    "0612345678 0145678910",
+    "01 23 45 67 89 - 06 12 34 56 78",
     "06 12 34 56 78",
     "0612345678",
     "06.12.34.56.78",

@@ -154,6 +154,13 @@ def test_four_digits_beside_a_belgian_or_swiss_city_are_not_french(
     assert check_postcode("75001", city="Bruxelles").details["country"] == "FR"
 
 
+def test_a_postcode_of_monaco_puts_the_address_in_monaco() -> None:
+    verdict = check_postcode("98000", city="Monaco")
+    assert (verdict.ok, verdict.normalised, verdict.details["country"]) == (True, "98000", "MC")
+    assert "country_from_postcode" in verdict.flags
+    assert check_postcode("98000", country="MC").flags.isdisjoint({"country_from_postcode"})
+
+
 def test_unknown_country_is_accepted_unchecked() -> None:
     verdict = check_postcode("ab 12", country="ZZ")
     assert verdict.ok and verdict.normalised == "AB12" and "unchecked" in verdict.flags

@@ -217,6 +217,17 @@ def check(raw: str | None, *, region: str = "FR") -> Verdict:
         )
 
 
+def _two_french_numbers(value: str) -> list[str] | None:
+    """Two French numbers written one after the other with no word between them
+    ("0612345678 0145678910", "01 23 45 67 89 - 06 12 34 56 78"), else None."""
+    if not _ALLOWED.issuperset(value):
+        return None
+    digits = value.translate(_DIGITS)
+    if len(digits) != 20 or digits[0] != "0" or digits[10] != "0" or "0" in (digits[1], digits[11]):
+        return None
+    return [digits[:10], digits[10:]]
+
+
 def _check(raw: object, region: str) -> Verdict:
     text = _common.as_text(raw)
     if text is not None and region == "FR":
@@ -255,7 +266,9 @@ def _check(raw: object, region: str) -> Verdict:
             details["extension"] = match.group(1)
             flags.add("extension")
             value = value[: match.start()]
-        parts = [p for p in _MULTI.split(value) if p.strip()]
+        parts = [p for p in _MULTI.split(value) if p.strip()] or [value]
+        if len(parts) == 1:
+            parts = _two_french_numbers(value) or parts
         if (
             len(parts) > 1
             and all(_ALLOWED.issuperset(p) for p in parts)

@@ -224,9 +224,12 @@ def split_postcode_city(text: str) -> tuple[str | None, str | None]:
     return None, value
 
 
-_SEGMENTS = re.compile(r"\n|,|;|\s{2,}")
-_COUNTRY_AT_END = re.compile(r"[\s,;]+(?:FR|FRA|FRANCE)\.?\s*$", re.IGNORECASE)
-_TRAILING_CODE_CITY = re.compile(r"(?P<street>.*?[^\W\d_].*?)\s+(?P<code>[0-9]{5})\s+(?P<city>\D+)")
+_SEGMENTS = re.compile(r"\n|,|;|\s{2,}|\s+[-\u2013]\s+")
+_COUNTRY_AT_END = re.compile(r"[\s,;\-\u2013]+(?:FR|FRA|FRANCE)\.?\s*$", re.IGNORECASE)
+_TRAILING_CODE_CITY = re.compile(
+    r"(?P<street>.*?[^\W\d_].*?)\s+(?P<code>[0-9]{5})\s+(?P<city>\D+?(?:\s+cedex(?:\s+\d{1,2})?)?)",
+    re.IGNORECASE,
+)
 
 
 def split_address_line(text: str) -> tuple[str, str, str] | None:
@@ -241,6 +244,10 @@ def split_address_line(text: str) -> tuple[str, str, str] | None:
     ('3 rue Pasteur', '69007', 'Lyon')
     >>> split_address_line("12 rue du 8 Mai 1945") is None
     True
+    >>> split_address_line("12, rue de la Paix - 75002 - Paris - France")
+    ('12 rue de la Paix', '75002', 'Paris')
+    >>> split_address_line("3 rue Pasteur 75002 PARIS CEDEX 02")
+    ('3 rue Pasteur', '75002', 'PARIS CEDEX 02')
     """
     text = _COUNTRY_AT_END.sub("", text)
     segments = [part.strip(" ,;") for part in _SEGMENTS.split(text) if part.strip(" ,;")]
@@ -558,6 +565,11 @@ def _check(raw: object, country: str, city: str | None, table: PostcodeTable | N
     if repaired:
         flags.add("repaired")
         reasons.append("The leading 0 was missing and has been restored.")
+    if country == "FR" and normalised.startswith("980"):
+        # La Poste's codes of Monaco: the address is in Monaco, not in France
+        flags.add("country_from_postcode")
+        reasons.append(f"{normalised} is a postcode of Monaco.")
+        country = details["country"] = "MC"
     if country in _FRENCH:
         dept = department(normalised)
         if dept:
@@ -569,7 +581,7 @@ def _check(raw: object, country: str, city: str | None, table: PostcodeTable | N
         suggestions = tuple(table.postcodes_for(city)) if table is not None else ()
         if len(suggestions) != 1:
             suggestions = ()
-    if flags - {"repaired"}:
+    if flags - {"repaired", "country_from_postcode"}:
         return Verdict.warning(
             text, normalised, tuple(reasons), suggestions=suggestions, flags=flags, details=details
         )
