@@ -128,6 +128,24 @@ CASES = [
         {"first_name": "Marine"},
         "first name phonetic",
     ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Sophie", "last_name": "Joly"},
+        {"first_name": "Joyl", "last_name": "Sophie"},
+        "first name swapped with last name",
+    ),
+    (
+        LastNameComparison(),
+        {"first_name": "Sophie", "last_name": "Joly"},
+        {"first_name": "Sophie", "last_name": "Jolly"},
+        "last name phonetic",
+    ),
+    (
+        LastNameComparison(),
+        {"first_name": "Sophie", "last_name": "Joly"},
+        {"first_name": "Joyl", "last_name": "Sophie"},
+        "last name swapped with first name",
+    ),
     (FirstNameComparison(), {"first_name": "J"}, {"first_name": "Jean"}, "first name initial"),
     (FirstNameComparison(), {"first_name": "Bob"}, {"first_name": "Robert"}, "first name nickname"),
     (

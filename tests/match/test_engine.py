@@ -151,6 +151,22 @@ def test_one_person_whose_first_name_no_rule_reads_is_not_guarded(
     assert guard_label(score(matcher, model, c, d), model).startswith("first names differ")
 
 
+def test_alike_first_names_with_the_email_and_the_mobile_in_common_are_one_person(
+    matcher: Matcher, model: MatchModel
+) -> None:
+    """Samira ~ Samia (two names, only alike): with no birth date, the e-mail and the
+    mobile in common make one person; the e-mail alone, a family mailbox, does not."""
+    same = {"last_name": "Bernard", "email": "samiraber90@wanadoo.fr", "phone": "+33612345678"}
+    a = record(1, first_name="Samira", **same)
+    b = record(2, first_name="Samia", **same)
+    pairs = score(matcher, model, a, b)
+    assert pairs["household_guard_weight"][0] == 0.0
+    assert float(pairs["probability"][0]) > 0.9
+    c = record(3, first_name="Élise", last_name="Martin", email="famille.martin@orange.fr")
+    d = record(4, first_name="Éloïse", last_name="Martin", email="famille.martin@orange.fr")
+    assert guard_label(score(matcher, model, c, d), model).startswith("first names only alike")
+
+
 def test_twins_louis_and_louise_not_merged(matcher: Matcher, model: MatchModel) -> None:
     """Born the same day at one address, a man's and a woman's form of one name,
     each with an own mobile and e-mail: twins, not one person."""

@@ -173,6 +173,24 @@ _DOMAIN_TYPO = (
 )
 
 
+def _one_slip(a: str, b: str) -> str:
+    """``a`` and ``b`` differ by one letter added, dropped, changed or two swapped;
+    four letters at least on both sides."""
+    return f"(length({a}) >= 4 AND length({b}) >= 4 AND damerau_levenshtein({a}, {b}) <= 1)"
+
+
+#: Names swapped between the two fields, as written or with one slip in one of the
+#: two names: (Sophie, Joly) ~ (Joyl, Sophie). The file that swapped them was typed
+#: by hand, where slips go too; both names must still cross over.
+_SWAPPED = (
+    "(l.fn = r.ln AND (l.ln = r.fn OR "
+    + _one_slip("l.ln", "r.fn")
+    + ")) OR (l.ln = r.fn AND "
+    + _one_slip("l.fn", "r.ln")
+    + ")"
+)
+
+
 def _first_name_typo(a: str, b: str) -> str:
     """``a`` and ``b`` (``<side>.fn``) are one first name, one of them mistyped.
 
@@ -410,7 +428,8 @@ class FirstNameComparison(NameComparison):
     Levels:
 
     * ``first name exact`` (tf) — ``Éloïse`` ~ ``ELOISE``
-    * ``first name swapped with last name`` — (Martin, Nicolas) ~ (Nicolas, Martin)
+    * ``first name swapped with last name`` — (Martin, Nicolas) ~ (Nicolas, Martin),
+      also with one slip in one of the names: (Sophie, Joly) ~ (Joyl, Sophie)
     * ``first name nickname`` — ``Cathy`` ~ ``Catherine``, ``JB`` ~ ``Jean-Baptiste``
     * ``first name shortened`` (weighs as a nickname) — ``Cam`` ~ ``Camille``,
       ``Anne-So`` ~ ``Anne-Sophie``; not when the short form is a first name
@@ -473,7 +492,7 @@ class FirstNameComparison(NameComparison):
             *self._exact(),
             Level(
                 "first name swapped with last name",
-                "l.fn = r.ln AND l.ln = r.fn",
+                _SWAPPED,
                 0.01,
                 tf_column="fn",
                 mirrors=0,
@@ -528,7 +547,8 @@ class LastNameComparison(NameComparison):
     Levels:
 
     * ``last name exact`` (tf) — ``Le Gall`` ~ ``LE GALL``
-    * ``last name swapped with first name`` — (Martin, Nicolas) ~ (Nicolas, Martin)
+    * ``last name swapped with first name`` — (Martin, Nicolas) ~ (Nicolas, Martin),
+      also with one slip in one of the names (see ``first name swapped with last name``)
     * ``last name in the other's first-name field`` (tf) — names swapped on
       one record only: (Louis, Guigui) ~ (Guillaume, Louis)
     * ``last name is the other's birth name`` (tf; weighs as exact) —
@@ -575,7 +595,7 @@ class LastNameComparison(NameComparison):
             *self._exact(),
             Level(
                 "last name swapped with first name",
-                "l.fn = r.ln AND l.ln = r.fn",
+                _SWAPPED,
                 0.01,
                 tf_column="ln",
                 mirrors=0,

@@ -389,6 +389,10 @@ def _string(df: pl.DataFrame, col: str) -> pl.Expr:
     return pl.lit(None, dtype=pl.String)
 
 
+#: What follows a folded city name in an address: CEDEX and its number, a district.
+_CITY_SUFFIX = r"(?:\s+cedex(?:\s+\d{1,3})?|\s+\d{1,2}\s*(?:e|er|eme|em)?)$"
+
+
 def _fold_distinct(df: pl.DataFrame, col: str) -> pl.Series:
     """:func:`fold_expr` of a column, computed once per distinct value."""
     if col not in df.columns:
@@ -709,7 +713,9 @@ def _prepare_core(
         contact_list(df, "email_unparsed", "emails_unparsed").alias("unparsed_raw"),
         contact_list(df, "phone", "phones").alias("phones_raw"),
         _string(df, "postcode").str.replace_all(r"\s", "").str.to_uppercase().alias("postcode"),
-        _fold_distinct(df, "city").alias("city"),
+        # "PARIS CEDEX 08", "Paris 11e", "Lyon 3ème": the city, without the sorting office
+        # or the district (the postcode says those)
+        _fold_distinct(df, "city").str.replace(_CITY_SUFFIX, "").alias("city"),
         _fold_distinct(df, "street").alias("street"),
         _string(df, "siren").str.replace_all(r"\D", "").alias("siren"),
         _string(df, "source").alias("source"),

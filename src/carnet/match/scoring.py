@@ -244,6 +244,16 @@ def _personal_sql(comps: tuple[Comparison, ...]) -> str:
     return f"({agree})" if agree else "false"
 
 
+def _personal_count_sql(comps: tuple[Comparison, ...]) -> str:
+    """How many comparisons agree at a personal level (an e-mail, a mobile)."""
+    terms = [
+        f"(CASE WHEN g_{c.name} IN ({', '.join(map(str, c.personal_indexes))}) THEN 1 ELSE 0 END)"
+        for c in comps
+        if c.personal_indexes
+    ]
+    return f"({' + '.join(terms)})" if terms else "0"
+
+
 def _guard_sql(model: MatchModel) -> str:
     """The guard term: the household guard, else the workplace guard, else 0."""
     settings = model.settings
@@ -264,7 +274,10 @@ def _guard_sql(model: MatchModel) -> str:
         triggers = [f"(g_{first.name} IN ({other}) AND NOT {one_person})"]
         weak = ", ".join(str(i) for i in first.weak_indexes)
         if weak:
-            triggers.append(f"(g_{first.name} IN ({weak}) AND NOT {dob_agrees})")
+            # alike first names (Mohamed ~ Mohammed, Samira ~ Samia) with both the e-mail
+            # and the mobile in common are one person, birth dates or not
+            both = f"{_personal_count_sql(comps)} >= 2"
+            triggers.append(f"(g_{first.name} IN ({weak}) AND NOT {dob_agrees} AND NOT {both})")
         if dob is not None:
             triggers.append(f"(g_{dob.name} = {dob.disagreement_index} AND NOT {personal})")
         cases.append(f"WHEN {' OR '.join(triggers)} THEN least(0.0, {cap!r} - ({total}))")
@@ -300,11 +313,12 @@ def guard_reason(levels: Mapping[str, str], settings: MatchSettings) -> str:
     if settings.household_guard and first is not None:
         dob_agrees = dob is not None and at(dob, _dob_agreeing_levels(dob))
         personal = any(at(c, c.personal_indexes) for c in comps)
+        both = sum(at(c, c.personal_indexes) for c in comps) >= 2
         if at(first, [first.disagreement_index]) and not (dob_agrees and personal):
             return "first names differ: what a household shares capped"
         if at(first, first.relatives_indexes) and not (dob_agrees and personal):
             return "a man's and a woman's first names: what a household shares capped"
-        if at(first, first.weak_indexes) and not dob_agrees:
+        if at(first, first.weak_indexes) and not dob_agrees and not both:
             return "first names only alike, other birth dates: what a household shares capped"
         if dob is not None and at(dob, [dob.disagreement_index]) and not personal:
             return "birth dates differ, no e-mail or mobile shared: what a family shares capped"
