@@ -283,6 +283,44 @@ def test_a_shared_home_phone_joins_one_person_not_a_father_and_his_son(
     assert len(carnet.search_contacts("roux")) == 1
 
 
+def test_a_family_or_company_mailbox_does_not_join_two_people_of_one_first_name(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """The e-mail key holds for a person written twice, not for a mother and her
+    daughter of one first name on the family mailbox, nor for two Brunos of one
+    company on its reception mailbox."""
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Nom", "Prénom", "Date de naissance", "Email"],
+        [["Dos Santos", "Claire", "12/12/1973", "famille.dossantos@orange.fr"],
+         ["Dos Santos", "Claire", "16/08/2002", "famille.dossantos@orange.fr"],
+         ["Dos Santos", "Claire", "", "famille.dossantos@orange.fr"],
+         ["Laurent", "Bruno", "", "accueil@bernardfreres.fr"],
+         ["Hamidi", "Bruno", "", "accueil@bernardfreres.fr"],
+         ["LAURENT", "Bruno", "", "accueil@bernardfreres.fr"]],
+    )
+    report = carnet.import_file(path)
+    assert (report.counts["inserted"], report.counts["merged"]) == (4, 2)
+    born = sorted(str(c.birth_date) for c in carnet.search_contacts("dos santos"))
+    assert born == ["1973-12-12", "2002-08-16"]
+    assert sorted(c.last_name for c in carnet.search_contacts("bruno")) == ["Hamidi", "Laurent"]
+
+
+def test_a_nom_prenom_column_in_capitals_is_read_last_name_first(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "salon.csv",
+        ["NOM PRENOM", "EMAIL"],
+        [["SIMON ANNE-SOPHIE", "as.simon@free.fr"],
+         ["ROUSSEAU JOÃO", "joao.rousseau@free.fr"],
+         ["BEN ALI Valérie", "v.benali@free.fr"]],
+    )
+    carnet.import_file(path)
+    names = sorted((c.first_name, c.last_name) for c in carnet.search_contacts("free.fr"))
+    assert names == [("Anne-Sophie", "Simon"), ("João", "Rousseau"), ("Valérie", "Ben Ali")]
+
+
 def test_married_names_keep_the_name_used_and_the_birth_name(
     carnet: Carnet, tmp_path: Path
 ) -> None:

@@ -5,7 +5,9 @@ against the database:
 
 1. its own source id (``--id-column``, or a content hash when there is none);
 2. a normalised email, when the first names agree (household members share an
-   email; "Marie" and "Paul" at one address are two people);
+   email; "Marie" and "Paul" at one address are two people) and the birth dates do
+   not tell two people apart; a role mailbox (``accueil@``, ``contact@``) only with
+   the last name too (colleagues share it);
 3. an E.164 phone with the same last name (spaces and hyphens aside), again
    when the first names agree, and the birth dates do not tell two people
    apart (a father and his son of one name share the home line);
@@ -203,14 +205,29 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             if target is None and record.external_id:
                 same_row = by_key.get(("id", record.external_id))
                 target = same_row[0] if same_row else None
+            shared = _shared_mailboxes(record) if last else frozenset()
             for email in record.usable_emails:
                 if target is not None:
                     break
-                target = in_batch(("email", email), first) or next(
+                if email in shared:
+                    # accueil@, contact@: a company's or a team's mailbox, which colleagues
+                    # of one first name share; the last name must agree too
+                    key = ("email", f"{email}|{_last_name_key(last or '')}")
+                else:
+                    key = ("email", email)
+                target = in_batch(key, first, born) or next(
                     (
                         existing(cid, own=False, first_name=known_first, birth_date=known_born)
-                        for cid, known_first, _, known_born in email_hits.get(email, ())
+                        for cid, known_first, known_last, known_born in email_hits.get(email, ())
                         if _same_first_name(first, known_first)
+                        and not _born_apart(born, known_born)
+                        and (
+                            email not in shared
+                            or (
+                                known_last is not None
+                                and _last_name_key(known_last) == _last_name_key(last or "")
+                            )
+                        )
                     ),
                     None,
                 )
@@ -249,7 +266,10 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             if record.external_id:
                 register(("id", record.external_id), target)
             for email in record.usable_emails:
-                register(("email", email), target)
+                if email in shared:
+                    register(("email", f"{email}|{_last_name_key(last or '')}"), target)
+                else:
+                    register(("email", email), target)
             if last:
                 for phone in record.usable_phones:
                     register(("phone", f"{phone}|{_last_name_key(last)}"), target)
@@ -588,6 +608,15 @@ def _compatible_first_names(a: str, b: str) -> bool:
     if fa == fb or (len(fa) == 1 and fb.startswith(fa)) or (len(fb) == 1 and fa.startswith(fb)):
         return True
     return bool(first_name_variants(a) & first_name_variants(b)) or is_first_name_typo(a, b)
+
+
+def _shared_mailboxes(record: RowRecord) -> frozenset[str]:
+    """The row's usable e-mails that are role mailboxes (``accueil@``, ``contact@``)."""
+    return frozenset(
+        p.verdict.normalised
+        for p in record.emails
+        if p.verdict.normalised and "role" in p.verdict.flags
+    )
 
 
 def _born_apart(a: Any, b: Any) -> bool:
