@@ -164,6 +164,10 @@ def test_gender_hint(civility: str | None, gender: str | None) -> None:
         ("Fatima ait ahmed", (None, "Fatima", "Ait Ahmed")),
         ("Ben Dupont", (None, "Ben", "Dupont")),
         ("HAMEL BEN", (None, "Ben", "Hamel")),
+        # the words in capitals are the last name, particles and first names included
+        ("BEN ALI Valérie", (None, "Valérie", "Ben Ali")),
+        ("Mme Linh BEN AHMED", ("Mme", "Linh", "Ben Ahmed")),
+        ("THI LAN FERREIRA", (None, "Thi Lan", "Ferreira")),
         # the last name first, starting with its particle
         ("Le Goff Yann", (None, "Yann", "Le Goff")),
         ("Le Goff", (None, "", "Le Goff")),
@@ -213,6 +217,23 @@ def test_split_full_name(raw: str, expected: tuple[str | None, str, str]) -> Non
 )
 def test_looks_swapped(first: str, last: str, swapped: bool) -> None:
     assert name.looks_swapped(first, last) is swapped
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("SIMON ANNE-SOPHIE", (None, "Anne-Sophie", "Simon")),
+        ("NOËL CATHERINE", (None, "Catherine", "Noël")),
+        ("ROUSSEAU JOÃO", (None, "João", "Rousseau")),
+        ("LE GOFF YANN", (None, "Yann", "Le Goff")),
+        ("DUPONT JEAN PIERRE", (None, "Jean Pierre", "Dupont")),
+        # the cell's own evidence still wins: capitals, or a first name typed first
+        ("DUPONT Jean", (None, "Jean", "Dupont")),
+        ("Jean Dupont", (None, "Jean", "Dupont")),
+    ],
+)
+def test_a_column_headed_last_name_first(raw: str, expected: tuple[str | None, str, str]) -> None:
+    assert name.split_full_name(raw, last_first=True) == expected
 
 
 def test_first_name_list_is_shipped_with_its_source() -> None:

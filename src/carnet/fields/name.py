@@ -681,7 +681,7 @@ def _is_upper_token(token: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-def split_full_name(raw: str) -> tuple[str | None, str, str]:
+def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, str, str]:
     """Split a full name into (civility, first name, last name), all normalised.
 
     Rules, in order: a leading civility is taken off; ``Last, First`` (comma);
@@ -698,6 +698,12 @@ def split_full_name(raw: str) -> tuple[str | None, str, str]:
     ((None, 'Marie Claire', 'Martin'), (None, 'Jean', 'Dupont'))
     >>> split_full_name("M. Martin")
     ('M.', '', 'Martin')
+
+    ``last_first``: the column's header says the last name comes first ("NOM
+    PRENOM"); it decides where nothing in the cell does (words all in capitals):
+
+    >>> split_full_name("SIMON ANNE-SOPHIE"), split_full_name("SIMON ANNE-SOPHIE", last_first=True)
+    ((None, 'Simon', 'Anne-Sophie'), (None, 'Anne-Sophie', 'Simon'))
     """
     before_remark = _TRAILING_REMARK.split(raw, 1)[0]
     if before_remark != raw and len(split_civility(before_remark)[1].split()) >= 2:
@@ -730,6 +736,28 @@ def split_full_name(raw: str) -> tuple[str | None, str, str]:
         return civility, f"{_case(tokens[0])} {tokens[1].lower()} {_case(tokens[2])}", _case(
             _clean(" ".join(tokens[3:]))
         )
+    # The words in capitals are the last name ("BEN ALI Valérie", "Linh BEN AHMED"),
+    # whatever particles or first names they hold.
+    upper = [_is_upper_token(t) for t in tokens]
+    if any(upper) and not all(upper):
+        start = upper.index(True)
+        end = len(upper) - 1 - upper[::-1].index(True)
+        while start > 0 and tokens[start - 1].lower().rstrip("'") in {"de", "du", "des", "d"}:
+            start -= 1
+        last = " ".join(tokens[start : end + 1])
+        first = " ".join(tokens[:start] + tokens[end + 1 :])
+        if first:
+            return done(first, last)
+    if last_first:
+        # the column says "NOM PRENOM": the known first names at the end are the first
+        # name, else the last word ("SIMON ANNE-SOPHIE", "ROUSSEAU JOÃO"), unless the
+        # cell plainly starts with its first name ("Jean Dupont", typed the usual way)
+        k = len(tokens)
+        while k > 1 and is_first_name(tokens[k - 1]):
+            k -= 1
+        if k < len(tokens) or not is_first_name(tokens[0]):
+            k = min(k, len(tokens) - 1)
+            return done(" ".join(tokens[k:]), " ".join(tokens[:k]))
     lead = tokens[0].lower()
     if (
         lead in _LEADING_PARTICLES
@@ -743,16 +771,6 @@ def split_full_name(raw: str) -> tuple[str | None, str, str]:
         while k > 1 and is_first_name(tokens[k - 1]):
             k -= 1
         return done(" ".join(tokens[k:]), " ".join(tokens[:k]))
-    upper = [_is_upper_token(t) for t in tokens]
-    if any(upper) and not all(upper):
-        start = upper.index(True)
-        end = len(upper) - 1 - upper[::-1].index(True)
-        while start > 0 and tokens[start - 1].lower().rstrip("'") in {"de", "du", "des", "d"}:
-            start -= 1
-        last = " ".join(tokens[start : end + 1])
-        first = " ".join(tokens[:start] + tokens[end + 1 :])
-        if first:
-            return done(first, last)
     for i in range(1, len(tokens)):
         low = tokens[i].lower()
         # "Ben" ends "HAMEL BEN" as a first name, not as the start of a family name.

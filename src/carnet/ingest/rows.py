@@ -218,7 +218,7 @@ class RowBuilder:
                     plan.header,
                     ColumnChecker(plan.field, country, email_dns_timeout=email_dns_timeout),
                 )
-        self._full_names: dict[str, tuple[str | None, str, str]] = {}
+        self._full_names: dict[tuple[str, bool], tuple[str | None, str, str]] = {}
         self._one_cell_names: dict[str, tuple[str, str] | None] = {}
         self._addresses: dict[tuple[tuple[str, str | None], ...], PendingPoint] = {}
         self._foreign_phones: dict[tuple[str, str, str], PendingPoint] = {}
@@ -271,8 +271,9 @@ class RowBuilder:
                 self._fill_attribute(live_records, attribute, cells(columns[plan.header]))
             elif plan.header not in checked:
                 full_names = cells(columns[plan.header])
+                last_first = _LAST_FIRST.match(fold_header(plan.header)) is not None
                 for record, raw_value in zip(live_records, full_names, strict=True):
-                    self._full_name(record, raw_value)
+                    self._full_name(record, raw_value, last_first)
             else:
                 self._fill_field(live_records, f, cells(checked[plan.header]), addresses)
         for plan in self.mapping.columns:
@@ -482,15 +483,16 @@ class RowBuilder:
             cache[value] = result
         return result
 
-    def _full_name(self, record: RowRecord, raw_value: str | None) -> None:
+    def _full_name(self, record: RowRecord, raw_value: str | None, last_first: bool) -> None:
         if not raw_value or not raw_value.strip():
             return
-        parts = self._full_names.get(raw_value)
+        key = (raw_value, last_first)
+        parts = self._full_names.get(key)
         if parts is None:
             if len(self._full_names) > CACHE_LIMIT:
                 self._full_names.clear()
-            parts = name_field.split_full_name(raw_value)
-            self._full_names[raw_value] = parts
+            parts = name_field.split_full_name(raw_value, last_first=last_first)
+            self._full_names[key] = parts
         civility, first, last = parts
         if civility:
             _fill_civility(record, civility)
@@ -658,6 +660,14 @@ _BY_NAME = {
     Storage.ORDER: "order",
     Storage.ATTRIBUTE: "attributes",
 }
+
+
+#: A full-name column whose header puts the last name first: "NOM PRENOM", "Nom et
+#: prénom", "Last name, first name" (folded).
+_LAST_FIRST = re.compile(
+    r"^(?:nom|last ?name|surname|family name)(?: de famille)?\s+(?:et |and |& )?"
+    r"(?:prenom|first ?name|given name)s?$"
+)
 
 
 def _usable(points: list[PendingPoint]) -> list[str]:
