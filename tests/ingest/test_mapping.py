@@ -423,6 +423,19 @@ def test_another_persons_columns_stay_attributes_whatever_their_values() -> None
     assert result.columns[2].note == "the legal guardian's"
 
 
+def test_a_general_consent_column_gives_way_to_the_one_that_names_it() -> None:
+    """"RGPD" beside "Newsletter (O/N)": the newsletter column says the newsletter consent;
+    "RGPD" alone still maps to it."""
+    result = build_mapping(["Email", "RGPD", "Newsletter (O/N)"], {}, CATALOG)
+    assert result.to_json() == {
+        "Email": "email",
+        "RGPD": "attribute:rgpd",
+        "Newsletter (O/N)": "optin_newsletter",
+    }
+    assert any("'RGPD' names a consent in general" in w for w in result.warnings)
+    assert targets(["Email", "RGPD"]) == {"Email": "email", "RGPD": "optin_newsletter"}
+
+
 def test_one_value_on_every_row_is_nobodys_own() -> None:
     """The salesperson's address on every row ("Email commercial") is not sniffed as the
     person's e-mail; a short file's column of distinct e-mails is."""

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -545,10 +546,45 @@ def _payer_gives_way(plan: ColumnPlan, own: set[str]) -> bool:
 _NEXT_LINE = {"address_line1": "address_line2", "address_line2": "address_line3"}
 
 
+#: Headers that name a consent in general (folded): beside a column that names the
+#: channel or purpose ("Newsletter (O/N)"), they give way to it.
+_GENERAL_CONSENT = frozenset({
+    "rgpd", "gdpr", "consentement", "consent", "consentement rgpd", "consent rgpd",
+    "accord rgpd", "gdpr consent", "rgpd ok", "accord",
+})
+
+
+def _general_consents_give_way(plans: list[ColumnPlan]) -> tuple[list[ColumnPlan], list[str]]:
+    """A general consent column ("RGPD") yields to one that names its consent."""
+    by_field: dict[str, list[ColumnPlan]] = defaultdict(list)
+    for plan in plans:
+        if plan.field is not None and plan.field.storage is Storage.CONSENT:
+            by_field[plan.field.name].append(plan)
+    general = {
+        plan.header
+        for same in by_field.values()
+        if len(same) > 1 and any(fold_header(p.header) not in _GENERAL_CONSENT for p in same)
+        for plan in same
+        if fold_header(plan.header) in _GENERAL_CONSENT
+    }
+    warnings = [
+        f"Column '{header}' names a consent in general and another column names "
+        "it precisely; the precise one is used and this one kept as a custom attribute."
+        for header in sorted(general)
+    ]
+    out = [
+        ColumnPlan(p.header, None, attribute_key(p.header), "unmapped", p.note)
+        if p.header in general
+        else p
+        for p in plans
+    ]
+    return out, warnings
+
+
 def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapping:
     """Single-valued fields take one column; a second one moves on or becomes an attribute."""
     taken: dict[str, str] = {}
-    warnings: list[str] = []
+    plans, warnings = _general_consents_give_way(plans)
     out: list[ColumnPlan] = []
     for plan in plans:
         field = plan.field
