@@ -168,6 +168,11 @@ def test_gender_hint(civility: str | None, gender: str | None) -> None:
         ("BEN ALI Valérie", (None, "Valérie", "Ben Ali")),
         ("Mme Linh BEN AHMED", ("Mme", "Linh", "Ben Ahmed")),
         ("THI LAN FERREIRA", (None, "Thi Lan", "Ferreira")),
+        # an initial first is the first name; a compound of first names is one
+        ("P. Martin", (None, "P.", "Martin")),
+        ("J.-P. Durand", (None, "J.-P.", "Durand")),
+        ("Martin Paul-Henri", (None, "Paul-Henri", "Martin")),
+        ("Jean Martin-Dupont", (None, "Jean", "Martin-Dupont")),
         # the last name first, starting with its particle
         ("Le Goff Yann", (None, "Yann", "Le Goff")),
         ("Le Goff", (None, "", "Le Goff")),

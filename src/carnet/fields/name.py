@@ -681,6 +681,10 @@ def _is_upper_token(token: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+#: A first name's initials: "P.", "J.-P.", "J".
+_INITIAL = re.compile(r"[^\W\d_]\.?(?:-?[^\W\d_]\.)*")
+
+
 def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, str, str]:
     """Split a full name into (civility, first name, last name), all normalised.
 
@@ -702,8 +706,8 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
     ``last_first``: the column's header says the last name comes first ("NOM
     PRENOM"); it decides where nothing in the cell does (words all in capitals):
 
-    >>> split_full_name("SIMON ANNE-SOPHIE"), split_full_name("SIMON ANNE-SOPHIE", last_first=True)
-    ((None, 'Simon', 'Anne-Sophie'), (None, 'Anne-Sophie', 'Simon'))
+    >>> split_full_name("NOËL CATHERINE"), split_full_name("NOËL CATHERINE", last_first=True)
+    ((None, 'Noël', 'Catherine'), (None, 'Catherine', 'Noël'))
     """
     before_remark = _TRAILING_REMARK.split(raw, 1)[0]
     if before_remark != raw and len(split_civility(before_remark)[1].split()) >= 2:
@@ -738,7 +742,7 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
         )
     # The words in capitals are the last name ("BEN ALI Valérie", "Linh BEN AHMED"),
     # whatever particles or first names they hold.
-    upper = [_is_upper_token(t) for t in tokens]
+    upper = [_is_upper_token(t) and not _INITIAL.fullmatch(t) for t in tokens]
     if any(upper) and not all(upper):
         start = upper.index(True)
         end = len(upper) - 1 - upper[::-1].index(True)
@@ -782,6 +786,13 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
     # One cell's two words have no columns to say their order: a known first name
     # second is the only clue, so a near miss of a first name first ("HAMEL BEN",
     # Hamel ~ Hazel) does not outweigh it, unlike in two columns (looks_swapped).
+    if len(tokens) == 2:
+        # an initial before the name is a first name ("P. Martin"; after it, "Jean D.",
+        # it is the last name's); so is a compound of first names ("Martin Paul-Henri")
+        if _INITIAL.fullmatch(tokens[0]) and not _INITIAL.fullmatch(tokens[1]):
+            return done(tokens[0], tokens[1])
+        if "-" in tokens[1] and "-" not in tokens[0] and is_first_name(tokens[1]):
+            return done(tokens[1], tokens[0])
     if len(tokens) == 2 and not is_first_name(tokens[0]) and is_first_name(tokens[1]):
         return done(tokens[1], tokens[0])
     k = 1
