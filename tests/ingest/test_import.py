@@ -835,9 +835,34 @@ def test_a_forms_consent_questions_and_answers_in_words(carnet: Carnet, tmp_path
     ]
     assert carnet.may_contact(julie.id, "offers", "sms").allowed
     assert not carnet.may_contact(julie.id, "offers", "post").allowed
-    # "Non merci" from someone who never consented records nothing
-    assert carnet.consent_history(marc.id) == []
+    # "Non merci", dated by the form's answer time, is kept as the refusal it is
+    assert [
+        (e["channel"], e["action"], str(e["occurred_at"])) for e in carnet.consent_history(marc.id)
+    ] == [("sms", "withdrawn", "2024-05-03 07:00:00+00:00")]
     assert not carnet.may_contact(marc.id, "offers", "sms").allowed
+
+
+def test_a_forms_answer_time_dates_its_consent(carnet: Carnet, tmp_path: Path) -> None:
+    """A form's "Horodateur" dates the consent its row gives (it was the import's time),
+    so a later "Non" of the same person wins over an earlier "Oui", in any row order,
+    and importing the file again adds nothing."""
+    path = write_csv(
+        tmp_path / "reponses.csv",
+        ["Horodateur", "Adresse e-mail", "Prénom", "J'accepte de recevoir la newsletter"],
+        [["2024/05/02 10:11:12 PM UTC+2", "anne@free.fr", "Anne", "Oui"],
+         ["01/03/2024 10:00", "bea@free.fr", "Bea", "Non"],
+         ["01/01/2024 10:00", "bea@free.fr", "Bea", "Oui"]],
+    )
+    carnet.import_file(path)
+    [anne] = carnet.search_contacts("anne@free.fr")
+    [bea] = carnet.search_contacts("bea@free.fr")
+    assert [str(e["occurred_at"]) for e in carnet.consent_history(anne.id)] == [
+        "2024-05-02 20:11:12+00:00"
+    ]
+    assert [e["action"] for e in carnet.consent_history(bea.id)] == ["granted", "withdrawn"]
+    assert not carnet.may_contact(bea.id, "newsletter", "email").allowed
+    carnet.import_file(path)
+    assert len(carnet.consent_history(bea.id)) == 2
 
 
 def test_a_national_number_on_a_row_abroad_is_that_countrys(carnet: Carnet, tmp_path: Path) -> None:

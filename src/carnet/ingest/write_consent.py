@@ -105,10 +105,15 @@ class ConsentWriter(BatchBase):
         if consent.get("optin_ip"):
             proof["ip"] = consent["optin_ip"]
         out: list[Proposed] = []
+        # The row's own moment (a form's "Horodateur", the answer's date) dates what the
+        # row says when no consent column gives a date of its own.
+        moment = record.events.get("activity_date")
+        row_moment = moment if isinstance(moment, datetime) else None
 
         def add(
             flag: str, action: str, when: datetime | None, opposed: str | None = None
         ) -> None:
+            when = when or row_moment
             purpose, channel = CONSENT_FLAGS[flag]
             event = ledger.ConsentEventIn(
                 contact_id=contact_id,
