@@ -198,3 +198,46 @@ def test_tags_from_a_json_list_are_its_items(raw: str, normalised: str) -> None:
 
 def test_an_empty_json_list_is_no_tag() -> None:
     assert check_value(CATALOG["tags"], "[]").status is Status.EMPTY
+
+
+CHECK_NPS = checker_for(default_catalog()["nps"], "FR")
+CHECK_QUANTITY = checker_for(default_catalog()["quantity"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("9", "9"), ("9/10", "9"), ("9 / 10", "9"), ("9.0", "9"), ("0", "0"),
+     ("10 - Extrêmement probable", "10"), ("0 : Pas du tout probable", "0"),
+     ("7 (Plutôt probable)", "7")],
+)
+def test_an_nps_score_in_the_forms_of_survey_exports(raw: str, value: str) -> None:
+    verdict = CHECK_NPS(raw)
+    assert (verdict.ok, verdict.normalised) == (True, value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [("7,5", "decimal part"), ("Très probable", "from 0 to 10"), ("11", "from 0 to 10"),
+     ("9/5", "out of 5"), ("-1", "from 0 to 10")],
+)
+def test_an_nps_that_is_no_score_from_0_to_10_is_invalid_and_says_why(
+    raw: str, reason: str
+) -> None:
+    verdict = CHECK_NPS(raw)
+    assert verdict.status is Status.INVALID and verdict.normalised is None
+    assert reason in verdict.reasons[0]
+
+
+def test_a_quantity_is_a_whole_number_without_a_scale() -> None:
+    assert CHECK_QUANTITY("3.0").normalised == "3"
+    assert CHECK_QUANTITY("1 200").normalised == "1200"
+    assert "decimal part" in CHECK_QUANTITY("2,5").reasons[0]
+    assert CHECK_QUANTITY("9/10").status is Status.INVALID  # a fraction is no quantity
+
+
+@given(st.text(max_size=20))
+def test_an_nps_check_never_raises_and_keeps_its_value(raw: str) -> None:
+    verdict = CHECK_NPS(raw)
+    if verdict.ok:
+        assert verdict.normalised is not None
+        assert CHECK_NPS(verdict.normalised).normalised == verdict.normalised

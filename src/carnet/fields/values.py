@@ -230,7 +230,8 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
     if kind is Kind.BOOLEAN:
         return _check_boolean
     if kind is Kind.INTEGER:
-        return _check_integer
+        scale = _SCALES.get(field.name)
+        return lambda v: check_integer(v, scale=scale)
     if kind is Kind.DECIMAL:
         return check_decimal
     if kind is Kind.URL:
@@ -363,11 +364,59 @@ def _check_returned_mail(raw: str) -> Verdict:
     return Verdict.invalid(raw, ("not a yes/no value, 'NPAI' or the date the mail came back",))
 
 
-def _check_integer(raw: str) -> Verdict:
-    text = raw.replace(" ", "").replace("\u00a0", "")
+#: Fields holding a score out of a scale (0 to the scale): NPS is 0 to 10.
+_SCALES = {"nps": 10}
+#: A score followed by its label: "10 - Extrêmement probable", "0 : Pas du tout".
+_SCORE_WITH_LABEL = re.compile(r"^\s*(\d{1,3})\s*(?:[-–—:=)]|\()\s*[^\W\d_].*$", re.DOTALL)
+_OUT_OF = re.compile(r"^\s*(\d{1,3})\s*/\s*(\d{1,3})\s*$")
+
+
+def check_integer(raw: str, *, scale: int | None = None) -> Verdict:
+    """A whole number; for a score out of ``scale`` (NPS: 10), also its forms of
+    survey exports: ``9/10``, ``10 - Extrêmement probable`` (the score and its label),
+    and a number in ``0 .. scale`` only.
+
+    A ``.0`` a spreadsheet or pandas added is dropped (``9.0`` is 9); a decimal
+    such as ``7,5`` is not rounded: it is invalid, as are words alone.
+
+    >>> check_integer("9.0").normalised, check_integer("1 200").normalised
+    ('9', '1200')
+    >>> check_integer("9 / 10", scale=10).normalised
+    '9'
+    >>> check_integer("10 - Extrêmement probable", scale=10).normalised
+    '10'
+    >>> check_integer("7,5").reasons
+    ('not a whole number (7,5 has a decimal part)',)
+    """
+    text = raw.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
     if re.fullmatch(r"[+-]?\d+", text):
-        return Verdict.valid(raw, str(int(text)))
+        return _in_scale(raw, int(text), scale)
+    whole = _common.without_float_tail(text)
+    if whole is not None:
+        return _in_scale(raw, int(whole), scale, repaired=True)
+    if re.fullmatch(r"[+-]?\d+[.,]\d+", text):
+        return Verdict.invalid(raw, (f"not a whole number ({raw.strip()} has a decimal part)",))
+    if scale is not None:
+        out_of = _OUT_OF.match(raw)
+        if out_of and int(out_of[2]) == scale:
+            return _in_scale(raw, int(out_of[1]), scale)
+        if out_of:
+            return Verdict.invalid(raw, (f"a score out of {out_of[2]}, not out of {scale}",))
+        labelled = _SCORE_WITH_LABEL.match(raw)
+        if labelled:
+            return _in_scale(raw, int(labelled[1]), scale)
+        return Verdict.invalid(raw, (f"not a score: a whole number from 0 to {scale} is expected",))
     return Verdict.invalid(raw, ("not a whole number",))
+
+
+def _in_scale(raw: str, value: int, scale: int | None, *, repaired: bool = False) -> Verdict:
+    if scale is not None and not 0 <= value <= scale:
+        return Verdict.invalid(raw, (f"not a score from 0 to {scale}",))
+    if repaired:
+        return Verdict.valid(
+            raw, str(value), flags={"repaired"}, reasons=(_common.FLOAT_TAIL_REASON,)
+        )
+    return Verdict.valid(raw, str(value))
 
 
 def check_decimal(raw: str) -> Verdict:
