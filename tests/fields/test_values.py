@@ -241,3 +241,45 @@ def test_an_nps_check_never_raises_and_keeps_its_value(raw: str) -> None:
     if verdict.ok:
         assert verdict.normalised is not None
         assert CHECK_NPS(verdict.normalised).normalised == verdict.normalised
+
+
+CHECK_NOTE = checker_for(default_catalog()["call_note"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("Ligne 1\nLigne 2", "Ligne 1\nLigne 2"),
+     ("Rappeler  \r\nlundi\r\n", "Rappeler\nlundi"),
+     ("A\n\nB", "A\n\nB"),
+     ("A\n\n\n\n\n\nB", "A\n\nB"),
+     ("\n  Retour client  \n", "Retour client")],
+)
+def test_a_note_keeps_its_lines(raw: str, value: str) -> None:
+    verdict = CHECK_NOTE(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, value)
+
+
+def test_a_long_note_is_kept_and_a_too_long_one_keeps_its_start_flagged() -> None:
+    note = "Client rappelé au sujet de sa commande. " * 17  # 680 characters
+    assert CHECK_NOTE(note).status is Status.VALID
+    assert CHECK_NOTE(note).normalised == note.strip()
+    huge = "mot " * 3000
+    verdict = check_value(default_catalog()["survey_comment"], huge)
+    assert verdict.status is Status.WARNING and "truncated" in verdict.flags
+    assert verdict.normalised == huge[:10_000].rstrip() and verdict.raw == huge
+    assert CHECK_NOTE(verdict.normalised).normalised == verdict.normalised
+
+
+def test_names_and_titles_stay_on_one_line() -> None:
+    assert check_value(default_catalog()["job_title"], "Chef\nde projet").normalised == (
+        "Chef de projet"
+    )
+    assert check_value(default_catalog()["event_name"], "x" * 600).status is Status.INVALID
+
+
+@given(st.text(max_size=40))
+def test_a_note_check_is_idempotent(raw: str) -> None:
+    verdict = CHECK_NOTE(raw)
+    if verdict.ok:
+        assert verdict.normalised is not None
+        assert CHECK_NOTE(verdict.normalised).normalised == verdict.normalised

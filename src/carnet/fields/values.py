@@ -246,6 +246,8 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
         return organisation.check_name
     if kind is Kind.IDENTIFIER:
         return _check_identifier
+    if is_free_text(field):
+        return check_free_text
     return _check_text
 
 
@@ -259,6 +261,51 @@ def _check_text(raw: str) -> Verdict:
     text = " ".join(raw.split())
     if len(text) > 500:
         return Verdict.invalid(raw, ("longer than 500 characters",))
+    return Verdict.valid(raw, text)
+
+
+#: The last word of a free-text field's name: a call note, a survey comment.
+_FREE_TEXT_WORDS = frozenset(
+    {"note", "notes", "comment", "comments", "commentaire", "commentaires", "remarque",
+     "remarques", "observation", "observations", "message"}
+)
+#: How long a note or a comment may be; beyond, its start is kept and flagged.
+FREE_TEXT_LIMIT = 10_000
+
+
+def is_free_text(field: Field) -> bool:
+    """True for a text field of notes or comments, which keep their lines and may be long:
+    a text field whose name ends in ``_note``, ``_comment`` (``notes``, ``remarque`` ...).
+
+    >>> from carnet.fields.catalog import default_catalog
+    >>> catalog = default_catalog()
+    >>> is_free_text(catalog["call_note"]), is_free_text(catalog["event_name"])
+    (True, False)
+    """
+    return field.kind is Kind.TEXT and field.name.rsplit("_", 1)[-1] in _FREE_TEXT_WORDS
+
+
+def check_free_text(raw: str) -> Verdict:
+    """A note or a comment: its line breaks kept (``\\r\\n`` made ``\\n``), spaces at
+    line ends and blank lines around it dropped, three or more blank lines in a row
+    made one; a text over 10,000 characters keeps its first 10,000, flagged
+    ``truncated`` (the raw value keeps the whole).
+
+    >>> check_free_text("Rappeler lundi  \\r\\nLigne 2\\n\\n\\n\\n\\nFin").normalised
+    'Rappeler lundi\\nLigne 2\\n\\nFin'
+    """
+    lines = [line.rstrip() for line in raw.splitlines()]
+    text = re.sub(r"\n{4,}", "\n\n", "\n".join(lines)).strip()
+    if not text:
+        return Verdict.empty(raw)
+    if len(text) > FREE_TEXT_LIMIT:
+        return Verdict.warning(
+            raw,
+            text[:FREE_TEXT_LIMIT].rstrip(),
+            reasons=(f"longer than {FREE_TEXT_LIMIT:,} characters: the first "
+                     f"{FREE_TEXT_LIMIT:,} are kept",),
+            flags={"truncated"},
+        )
     return Verdict.valid(raw, text)
 
 
