@@ -283,3 +283,28 @@ def test_a_note_check_is_idempotent(raw: str) -> None:
     if verdict.ok:
         assert verdict.normalised is not None
         assert CHECK_NOTE(verdict.normalised).normalised == verdict.normalised
+
+
+CHECK_TAGS = checker_for(default_catalog()["tags"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [('"VIP","Salon 2023"', "VIP;Salon 2023"),  # Mailchimp's TAGS
+     ('"VIP", "Salon 2023/2024"', "VIP;Salon 2023/2024"),
+     ("Salon 2023/2024", "Salon 2023/2024"),
+     ("VIP; Salon 2023/2024", "VIP;Salon 2023/2024"),
+     ("VIP; promo/soldes", "VIP;promo/soldes"),
+     ("sport/musique", "sport;musique"),
+     ("sport / musique / 2024", "sport;musique;2024"),
+     ("vip, newsletter | promo", "vip;newsletter;promo"),
+     ('"Paris; Lyon",VIP', "Paris, Lyon;VIP"),
+     ('"ouvert, VIP', '"ouvert;VIP')],  # a quote never closed is a character
+)
+def test_tags_split_on_their_separators_and_lose_their_quotes(raw: str, value: str) -> None:
+    verdict = CHECK_TAGS(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, value)
+
+
+def test_quoted_empty_tags_are_no_tag() -> None:
+    assert CHECK_TAGS('"",""').status is Status.EMPTY

@@ -516,7 +516,7 @@ def check_country(raw: str) -> Verdict:
 
 def _check_list(raw: str) -> Verdict:
     """Tags or interests: a JSON list from an API export (``["vip","newsletter"]``),
-    or words separated by ``;``, ``,``, ``|`` or ``/``."""
+    or words separated by ``;``, ``,`` or ``|`` (see :func:`list_words`)."""
     listed = _common.list_items(raw)
     if listed is not None:
         # an item keeps its commas; ";" separates the stored items
@@ -524,6 +524,56 @@ def _check_list(raw: str) -> Verdict:
         if not any(items):
             return Verdict.empty(raw)
         return Verdict.valid(raw, ";".join(dict.fromkeys(p for p in items if p)))
-    items = [" ".join(p.split()) for p in re.split(r"[;,|/]", raw)]
+    items = [" ".join(p.split()) for p in list_words(raw)]
     items = [p for p in items if p]
+    if not items:
+        return Verdict.empty(raw)
     return Verdict.valid(raw, ";".join(dict.fromkeys(items)))
+
+
+_LIST_SEPARATORS = frozenset(";,|")
+_QUOTES = {'"': '"', "“": "”", "«": "»"}
+
+
+def list_words(raw: str) -> list[str]:
+    """The items of a list cell, their quotes taken off.
+
+    ``;``, ``,`` and ``|`` separate items. A ``/`` separates them only in a cell
+    without any of those, and never between two digits (``Salon 2023/2024``). An
+    item in quotes (Mailchimp's ``"VIP","Salon 2023"``) is one item whatever it
+    holds (a ``;`` in it becomes a ``,``); its quotes are no part of it.
+
+    >>> list_words('"VIP","Salon 2023"'), list_words("sport / musique")
+    (['VIP', 'Salon 2023'], ['sport ', ' musique'])
+    >>> list_words("Salon 2023/2024"), list_words("VIP; Salon 2023/2024")
+    (['Salon 2023/2024'], ['VIP', ' Salon 2023/2024'])
+    """
+    slash = not _LIST_SEPARATORS.intersection(_unquoted(raw))
+    items: list[str] = []
+    current: list[str] = []
+    closing: str | None = None
+    for i, char in enumerate(raw):
+        if closing is not None:
+            if char == closing:
+                closing = None
+            else:
+                # ";" separates the stored items: a quoted one keeps a comma instead
+                current.append("," if char == ";" else char)
+        elif char in _QUOTES and _QUOTES[char] in raw[i + 1 :] and not "".join(current).strip():
+            closing = _QUOTES[char]
+            current = []
+        elif char in _LIST_SEPARATORS or (
+            char == "/" and slash
+            and not (raw[i - 1 : i].isdigit() and raw[i + 1 : i + 2].isdigit())
+        ):
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current))
+    return items
+
+
+def _unquoted(raw: str) -> str:
+    """``raw`` without the items in quotes."""
+    return re.sub(r'"[^"]*"|“[^”]*”|«[^»]*»', "", raw)
