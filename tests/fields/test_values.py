@@ -308,3 +308,38 @@ def test_tags_split_on_their_separators_and_lose_their_quotes(raw: str, value: s
 
 def test_quoted_empty_tags_are_no_tag() -> None:
     assert CHECK_TAGS('"",""').status is Status.EMPTY
+
+
+CHECK_PCS = checker_for(default_catalog()["pcs"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "group"),
+    [("Agriculteur", "1"), ("agricultrice", "1"), ("Artisan", "2"), ("Commerçante", "2"),
+     ("Chef d'entreprise", "2"), ("Cheffes d’entreprise", "2"), ("Cadre", "3"),
+     ("CADRES", "3"), ("Profession libérale", "3"), ("Technicien", "4"), ("Employé", "5"),
+     ("employée", "5"), ("Employé(e)s", "5"), ("Ouvrier", "6"), ("ouvrières", "6"),
+     ("Retraité", "7"), ("RETRAITÉES", "7"), ("Étudiant", "8"), ("étudiantes", "8"),
+     ("Sans emploi", "8"), ("Demandeur d'emploi", "8"), ("demandeuse d’emploi", "8"),
+     ("Au foyer", "8"),
+     # the catalog's labels without their code, the codes with or without their label
+     ("Cadres et professions intellectuelles supérieures", "3"),
+     ("Artisans, commerçants et chefs d'entreprise", "2"), ("professions intermédiaires", "4"),
+     ("5", "5"), ("37", "3"), ("5 Employés", "5")],
+)
+def test_a_pcs_group_from_its_code_its_label_or_a_common_word(raw: str, group: str) -> None:
+    verdict = CHECK_PCS(raw)
+    assert verdict.status is Status.VALID and verdict.normalised is not None
+    assert verdict.normalised[0] == group
+    assert verdict.normalised in default_catalog()["pcs"].choices
+    assert CHECK_PCS(verdict.normalised).normalised == verdict.normalised
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [("Fonctionnaire", "no single"), ("Salariée", "no single"), ("Astronaute", "PCS code"),
+     ("9", "PCS code")],
+)
+def test_a_word_naming_no_pcs_group_is_invalid_and_says_why(raw: str, reason: str) -> None:
+    verdict = CHECK_PCS(raw)
+    assert verdict.status is Status.INVALID and reason in verdict.reasons[0]

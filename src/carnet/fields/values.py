@@ -345,12 +345,79 @@ def _check_choice(field: Field, raw: str) -> Verdict:
     for choice in field.choices:
         if fold_header(choice) == key or (field.name == "pcs" and key[:1] == choice[:1] == key):
             return Verdict.valid(raw, choice)
-    if field.name == "pcs" and key[:1].isdigit():
-        for choice in field.choices:
-            if choice[0] == key[0]:
-                return Verdict.valid(raw, choice)
+    if field.name == "pcs":
+        return _check_pcs(field, raw, key)
     allowed = ", ".join(field.choices) or "see the catalog"
     return Verdict.invalid(raw, (f"not one of the allowed values ({allowed})",))
+
+
+#: Words of a profession or situation → the INSEE PCS 2020 group (its digit).
+_PCS_GROUPS = {
+    "1": ("agriculteur", "exploitant agricole", "agriculteur exploitant"),
+    "2": ("artisan", "commercant", "chef d entreprise", "artisan commercant",
+          "commercant artisan", "entrepreneur"),
+    "3": ("cadre", "cadre superieur", "profession liberale", "liberal",
+          "profession intellectuelle superieure"),
+    "4": ("profession intermediaire", "technicien", "agent de maitrise", "cadre moyen"),
+    "5": ("employe",),
+    "6": ("ouvrier",),
+    "7": ("retraite", "pensionne"),
+    "8": ("etudiant", "sans emploi", "demandeur d emploi", "chomeur", "au foyer",
+          "homme au foyer", "femme au foyer", "sans activite", "inactif",
+          "sans activite professionnelle", "sans profession", "eleve", "lyceen"),
+}
+#: Feminine words whose masculine is not the word without its last "e".
+_MASCULINE = {"agricultrice": "agriculteur", "chomeuse": "chomeur", "demandeuse": "demandeur",
+              "entrepreneuse": "entrepreneur", "cheffe": "chef", "technicienne": "technicien",
+              "lyceenne": "lyceen", "inactive": "inactif"}
+
+
+def _pcs_key(folded: str) -> str:
+    """A folded profession in one form for every gender and number: "employées",
+    "employé(e)s" and "employé" alike (the catalog's words go through it too)."""
+    words = []
+    for word in folded.split():
+        if word in ("e", "s", "es"):  # "employé(e)s"
+            continue
+        if word.endswith("s") and len(word) > 3 and word != "sans":
+            word = word[:-1]
+        word = _MASCULINE.get(word, word)
+        if word.endswith(("ee", "ere", "ante", "ane", "ale", "eure", "ie")):
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)
+
+
+_PCS_WORDS = {_pcs_key(w): group for group, words in _PCS_GROUPS.items() for w in words}
+#: Words that name no single PCS group: a civil servant is a cadre, an intermediate
+#: profession or an employee by grade.
+_PCS_AMBIGUOUS = {"fonctionnaire": "3, 4 or 5 by grade", "salarie": "3, 4, 5 or 6",
+                  "actif": "1 to 6", "active": "1 to 6"}
+
+
+def _check_pcs(field: Field, raw: str, key: str) -> Verdict:
+    """A PCS group from its code ("5", "37", "5 Employés"), its label without the
+    code ("Cadres et professions intellectuelles supérieures") or a common word
+    ("Employée", "Retraités", "Profession libérale", "Étudiant", "Demandeur d'emploi")."""
+    group = key[0] if key[:1].isdigit() else None
+    if group is None:
+        group = _PCS_WORDS.get(_pcs_key(key))
+    if group is None:
+        for choice in field.choices:
+            if _pcs_key(fold_header(choice.lstrip("0123456789 "))) == _pcs_key(key):
+                group = choice[0]
+    for choice in field.choices:
+        if group is not None and choice[0] == group:
+            return Verdict.valid(raw, choice)
+    ambiguous = _PCS_AMBIGUOUS.get(_pcs_key(key))
+    if ambiguous:
+        return Verdict.invalid(
+            raw, (f"names no single socio-professional group (PCS {ambiguous})",)
+        )
+    return Verdict.invalid(
+        raw, ("not a socio-professional group: a PCS code 1 to 8 or its label, such as "
+              "'5 Employés', 'Cadre' or 'Retraité'",)
+    )
 
 
 def check_size_band(raw: str) -> Verdict:
