@@ -343,3 +343,32 @@ def test_a_pcs_group_from_its_code_its_label_or_a_common_word(raw: str, group: s
 def test_a_word_naming_no_pcs_group_is_invalid_and_says_why(raw: str, reason: str) -> None:
     verdict = CHECK_PCS(raw)
     assert verdict.status is Status.INVALID and reason in verdict.reasons[0]
+
+
+CHECK_SIZE = checker_for(default_catalog()["size_band"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "band", "range_"),
+    [("10 à 19 salariés", "10-49", "10-19"), ("1 000 à 1 999", "250-4999", "1000-1999"),
+     ("5 000 et plus", "5000+", None), ("Non employeuse", "0", None), ("NN", "0", None),
+     ("0 salarié", "0", None), ("ETI", "250-4999", None), ("12.0", "10-49", "12"),
+     ("de 1 à 9", "1-9", None), ("250 - 4 999", "250-4999", None)],
+)
+def test_a_size_band_only_when_the_range_fits_inside_one(
+    raw: str, band: str, range_: str | None
+) -> None:
+    verdict = CHECK_SIZE(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, band)
+    assert verdict.details.get("range") == range_
+    assert CHECK_SIZE(band).normalised == band and not CHECK_SIZE(band).details
+
+
+@pytest.mark.parametrize(
+    ("raw", "spans"),
+    [("50 et plus", "50-249, 250-4999, 5000+"), ("TPE", "0, 1-9"), ("moins de 50", "0, 1-9, 10-49"),
+     ("plus de 200", "50-249, 250-4999, 5000+")],
+)
+def test_a_size_range_across_bands_is_invalid_and_names_them(raw: str, spans: str) -> None:
+    verdict = CHECK_SIZE(raw)
+    assert verdict.status is Status.INVALID and verdict.reasons[0].endswith(spans)

@@ -420,26 +420,69 @@ def _check_pcs(field: Field, raw: str, key: str) -> Verdict:
     )
 
 
-def check_size_band(raw: str) -> Verdict:
-    """A head-count band from a range ("20 à 49 salariés") or a head count.
+#: The catalog's head-count bands: (lowest, highest or None when open, band).
+_SIZE_BANDS = ((0, 0, "0"), (1, 9, "1-9"), (10, 49, "10-49"), (50, 249, "50-249"),
+               (250, 4999, "250-4999"), (5000, None, "5000+"))
+#: Words for a head count (folded): INSEE's "NN" is a unit without employees.
+_SIZE_WORDS: dict[str, tuple[int, int | None]] = {
+    "nn": (0, 0), "non employeuse": (0, 0), "non employeur": (0, 0),
+    "unite non employeuse": (0, 0), "unites non employeuses": (0, 0), "sans salarie": (0, 0),
+    "aucun salarie": (0, 0), "pas de salarie": (0, 0),
+    # categories of the 2008 law: a TPE or a PME may have no employee at all
+    "tpe": (0, 9), "micro entreprise": (0, 9), "pme": (0, 249),
+    "eti": (250, 4999), "ge": (5000, None), "grande entreprise": (5000, None),
+}
+_HEAD_COUNT = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?!\d)|\d+")
+_OPEN_ABOVE = re.compile(r"\bet plus\b|\bou plus\b|\+|\bplus de\b|>|\bau moins\b|\bau dela\b"
+                         r"|\bmore than\b|\bover\b|\band more\b|\bor more\b")
+_OPEN_BELOW = re.compile(r"\bmoins de\b|<|\bjusqu\b|\bless than\b|\bunder\b|\bup to\b")
 
-    The lower bound decides the band. Bare two-digit INSEE tranche codes ("21" =
-    50 to 99) are read as head counts, as a person typing them would mean.
+
+def check_size_band(raw: str) -> Verdict:
+    """A head-count band from a range ("20 à 49 salariés"), a head count or a word.
+
+    A range gives a band only when it fits inside one; a range narrower than its
+    band is kept in ``details["range"]``. An open range ("50 et plus") or one
+    across bands (a TPE: 0 to 9) is invalid, and says which bands it spans. Bare
+    two-digit INSEE tranche codes ("21" = 50 to 99) are read as head counts, as a
+    person typing them would mean.
 
     >>> check_size_band("20 à 49").normalised, check_size_band("0 salarié").normalised
     ('10-49', '0')
     >>> check_size_band("12").normalised, check_size_band("5 000 et plus").normalised
     ('10-49', '5000+')
+    >>> check_size_band("1 000 à 1 999 salariés").details["range"]
+    '1000-1999'
+    >>> check_size_band("50 et plus").reasons
+    ('the range 50 and more spans the bands 50-249, 250-4999, 5000+',)
     """
-    found = re.findall(r"\d[\d \u00a0\u202f]*", raw)
-    if not found:
-        return Verdict.invalid(raw, ("not a head count or a range such as '10 à 49'",))
-    low = int(re.sub(r"\D", "", found[0]))
-    for bound, band in ((5000, "5000+"), (250, "250-4999"), (50, "50-249"), (10, "10-49"),
-                        (1, "1-9")):
-        if low >= bound:
-            return Verdict.valid(raw, band)
-    return Verdict.valid(raw, "0")
+    key = fold_header(raw)
+    text = _common.without_float_tail(raw) or raw
+    if key in _SIZE_WORDS:
+        low, high = _SIZE_WORDS[key]
+    else:
+        found = [int(re.sub(r"\D", "", n)) for n in _HEAD_COUNT.findall(text)]
+        if not found or len(found) > 2:
+            return Verdict.invalid(raw, ("not a head count or a range such as '10 à 49'",))
+        low, high = found[0], found[-1]
+        if len(found) == 1 and _OPEN_ABOVE.search(text.lower()):
+            high = None
+            if re.search(r"plus de|>|more than|over|au dela", text.lower()):
+                low += 1
+        elif len(found) == 1 and _OPEN_BELOW.search(text.lower()):
+            low, high = 0, found[0] - (0 if re.search(r"jusqu|up to", text.lower()) else 1)
+        if high is not None and (high < low or high < 0):
+            return Verdict.invalid(raw, ("not a head count or a range such as '10 à 49'",))
+    for bottom, top, band in _SIZE_BANDS:
+        if bottom <= low and (top is None or (high is not None and high <= top)):
+            if (low, high) == (bottom, top):
+                return Verdict.valid(raw, band)
+            written = f"{low}+" if high is None else str(low) if low == high else f"{low}-{high}"
+            return Verdict.valid(raw, band, details={"range": written})
+    spanned = [band for bottom, top, band in _SIZE_BANDS
+               if (top is None or low <= top) and (high is None or bottom <= high)]
+    what = f"{low} and more" if high is None else f"{low} to {high}"
+    return Verdict.invalid(raw, (f"the range {what} spans the bands {', '.join(spanned)}",))
 
 
 def _check_boolean(raw: str) -> Verdict:
