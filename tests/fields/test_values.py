@@ -372,3 +372,31 @@ def test_a_size_band_only_when_the_range_fits_inside_one(
 def test_a_size_range_across_bands_is_invalid_and_names_them(raw: str, spans: str) -> None:
     verdict = CHECK_SIZE(raw)
     assert verdict.status is Status.INVALID and verdict.reasons[0].endswith(spans)
+
+
+CHECK_COUNTRY = checker_for(default_catalog()["country"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("F", "FR"), ("France (FR)", "FR"), ("Belgique [BE]", "BE"), ("FR - France", "FR"),
+     ("Allemagne (DEU)", "DE"), ("DOM", "FR"), ("DOM-TOM", "FR"), ("Dom Tom", "FR"),
+     ("TOM", "FR"), ("Outre-mer", "FR"), ("République dominicaine", "DO"), ("DO", "DO")],
+)
+def test_a_country_as_french_files_write_it(raw: str, code: str) -> None:
+    verdict = CHECK_COUNTRY(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, code)
+
+
+def test_the_french_overseas_as_a_whole_are_france_and_say_so() -> None:
+    assert "overseas" in CHECK_COUNTRY("DOM-TOM").reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [("France (BE)", "the name says FR and the code BE"), ("Atlantide (AT)", "not a known"),
+     ("B", "not a known"), ("E", "not a known"), ("Xx (FR)", "not a known")],
+)
+def test_a_country_stays_strict_otherwise(raw: str, reason: str) -> None:
+    verdict = CHECK_COUNTRY(raw)
+    assert verdict.status is Status.INVALID and reason in verdict.reasons[0]

@@ -105,6 +105,7 @@ _LANGUAGES = {
 }
 _COUNTRIES = {
     "france": "FR",
+    "f": "FR",  # France's distinguishing sign (on cars), as in "F-75001 Paris"
     "fr": "FR",
     "fra": "FR",
     "belgique": "BE",
@@ -611,16 +612,46 @@ def _check_url(raw: str) -> Verdict:
     return Verdict.valid(raw, text.lower() if "/" not in text[8:] else text)
 
 
+#: A country with its code beside it: "France (FR)", "Belgique [BE]", "FR - France".
+_NAME_AND_CODE = (
+    re.compile(r"^\s*(?P<name>[^()\[\]]+?)\s*[(\[]\s*(?P<code>[A-Za-z]{2,3})\s*[)\]]\s*$"),
+    re.compile(r"^\s*(?P<code>[A-Za-z]{2,3})\s*[-\u2013:]\s*(?P<name>[^()\[\]]+?)\s*$"),
+)
+
+
 def check_country(raw: str) -> Verdict:
     """Check a country name or code and give its ISO 3166 alpha-2 code.
 
-    >>> check_country("Belgique").normalised
-    'BE'
+    A name with its code ("France (FR)") is that country when both agree; ``F``
+    (France's sign on cars) is France, as are the overseas as a whole ("DOM-TOM").
+
+    >>> check_country("Belgique").normalised, check_country("France (FR)").normalised
+    ('BE', 'FR')
+    >>> check_country("DOM").normalised, check_country("F").normalised
+    ('FR', 'FR')
     """
     key = fold_header(raw)
     code = _COUNTRIES.get(key) or countries.country_code(key)
     if code is None:
+        for pattern in _NAME_AND_CODE:
+            both = pattern.match(raw)
+            if both is None:
+                continue
+            by_name = _COUNTRIES.get(fold_header(both["name"])) or countries.country_code(
+                fold_header(both["name"])
+            )
+            by_code = countries.country_code(fold_header(both["code"]))
+            if by_name and by_code and by_name != by_code:
+                return Verdict.invalid(
+                    raw, (f"the name says {by_name} and the code {by_code}",)
+                )
+            code = by_name if by_name == by_code else None
+            break
+    if code is None:
         return Verdict.invalid(raw, ("not a known country; use an ISO code such as FR",))
+    if key in countries.OVERSEAS:
+        overseas = "the French overseas as a whole: France (the postcode tells where)"
+        return Verdict.valid(raw, code, reasons=(overseas,))
     return Verdict.valid(raw, code)
 
 
