@@ -198,3 +198,205 @@ def test_tags_from_a_json_list_are_its_items(raw: str, normalised: str) -> None:
 
 def test_an_empty_json_list_is_no_tag() -> None:
     assert check_value(CATALOG["tags"], "[]").status is Status.EMPTY
+
+
+CHECK_NPS = checker_for(default_catalog()["nps"], "FR")
+CHECK_QUANTITY = checker_for(default_catalog()["quantity"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("9", "9"), ("9/10", "9"), ("9 / 10", "9"), ("9.0", "9"), ("0", "0"),
+     ("10 - Extrêmement probable", "10"), ("0 : Pas du tout probable", "0"),
+     ("7 (Plutôt probable)", "7")],
+)
+def test_an_nps_score_in_the_forms_of_survey_exports(raw: str, value: str) -> None:
+    verdict = CHECK_NPS(raw)
+    assert (verdict.ok, verdict.normalised) == (True, value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [("7,5", "decimal part"), ("Très probable", "from 0 to 10"), ("11", "from 0 to 10"),
+     ("9/5", "out of 5"), ("-1", "from 0 to 10")],
+)
+def test_an_nps_that_is_no_score_from_0_to_10_is_invalid_and_says_why(
+    raw: str, reason: str
+) -> None:
+    verdict = CHECK_NPS(raw)
+    assert verdict.status is Status.INVALID and verdict.normalised is None
+    assert reason in verdict.reasons[0]
+
+
+def test_a_quantity_is_a_whole_number_without_a_scale() -> None:
+    assert CHECK_QUANTITY("3.0").normalised == "3"
+    assert CHECK_QUANTITY("1 200").normalised == "1200"
+    assert "decimal part" in CHECK_QUANTITY("2,5").reasons[0]
+    assert CHECK_QUANTITY("9/10").status is Status.INVALID  # a fraction is no quantity
+
+
+@given(st.text(max_size=20))
+def test_an_nps_check_never_raises_and_keeps_its_value(raw: str) -> None:
+    verdict = CHECK_NPS(raw)
+    if verdict.ok:
+        assert verdict.normalised is not None
+        assert CHECK_NPS(verdict.normalised).normalised == verdict.normalised
+
+
+CHECK_NOTE = checker_for(default_catalog()["call_note"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("Ligne 1\nLigne 2", "Ligne 1\nLigne 2"),
+     ("Rappeler  \r\nlundi\r\n", "Rappeler\nlundi"),
+     ("A\n\nB", "A\n\nB"),
+     ("A\n\n\n\n\n\nB", "A\n\nB"),
+     ("\n  Retour client  \n", "Retour client")],
+)
+def test_a_note_keeps_its_lines(raw: str, value: str) -> None:
+    verdict = CHECK_NOTE(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, value)
+
+
+def test_a_long_note_is_kept_and_a_too_long_one_keeps_its_start_flagged() -> None:
+    note = "Client rappelé au sujet de sa commande. " * 17  # 680 characters
+    assert CHECK_NOTE(note).status is Status.VALID
+    assert CHECK_NOTE(note).normalised == note.strip()
+    huge = "mot " * 3000
+    verdict = check_value(default_catalog()["survey_comment"], huge)
+    assert verdict.status is Status.WARNING and "truncated" in verdict.flags
+    assert verdict.normalised == huge[:10_000].rstrip() and verdict.raw == huge
+    assert CHECK_NOTE(verdict.normalised).normalised == verdict.normalised
+
+
+def test_names_and_titles_stay_on_one_line() -> None:
+    assert check_value(default_catalog()["job_title"], "Chef\nde projet").normalised == (
+        "Chef de projet"
+    )
+    assert check_value(default_catalog()["event_name"], "x" * 600).status is Status.INVALID
+
+
+@given(st.text(max_size=40))
+def test_a_note_check_is_idempotent(raw: str) -> None:
+    verdict = CHECK_NOTE(raw)
+    if verdict.ok:
+        assert verdict.normalised is not None
+        assert CHECK_NOTE(verdict.normalised).normalised == verdict.normalised
+
+
+CHECK_TAGS = checker_for(default_catalog()["tags"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [('"VIP","Salon 2023"', "VIP;Salon 2023"),  # Mailchimp's TAGS
+     ('"VIP", "Salon 2023/2024"', "VIP;Salon 2023/2024"),
+     ("Salon 2023/2024", "Salon 2023/2024"),
+     ("VIP; Salon 2023/2024", "VIP;Salon 2023/2024"),
+     ("VIP; promo/soldes", "VIP;promo/soldes"),
+     ("sport/musique", "sport;musique"),
+     ("sport / musique / 2024", "sport;musique;2024"),
+     ("vip, newsletter | promo", "vip;newsletter;promo"),
+     ('"Paris; Lyon",VIP', "Paris, Lyon;VIP"),
+     ('"ouvert, VIP', '"ouvert;VIP')],  # a quote never closed is a character
+)
+def test_tags_split_on_their_separators_and_lose_their_quotes(raw: str, value: str) -> None:
+    verdict = CHECK_TAGS(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, value)
+
+
+def test_quoted_empty_tags_are_no_tag() -> None:
+    assert CHECK_TAGS('"",""').status is Status.EMPTY
+
+
+CHECK_PCS = checker_for(default_catalog()["pcs"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "group"),
+    [("Agriculteur", "1"), ("agricultrice", "1"), ("Artisan", "2"), ("Commerçante", "2"),
+     ("Chef d'entreprise", "2"), ("Cheffes d’entreprise", "2"), ("Cadre", "3"),
+     ("CADRES", "3"), ("Profession libérale", "3"), ("Technicien", "4"), ("Employé", "5"),
+     ("employée", "5"), ("Employé(e)s", "5"), ("Ouvrier", "6"), ("ouvrières", "6"),
+     ("Retraité", "7"), ("RETRAITÉES", "7"), ("Étudiant", "8"), ("étudiantes", "8"),
+     ("Sans emploi", "8"), ("Demandeur d'emploi", "8"), ("demandeuse d’emploi", "8"),
+     ("Au foyer", "8"),
+     # the catalog's labels without their code, the codes with or without their label
+     ("Cadres et professions intellectuelles supérieures", "3"),
+     ("Artisans, commerçants et chefs d'entreprise", "2"), ("professions intermédiaires", "4"),
+     ("5", "5"), ("37", "3"), ("5 Employés", "5")],
+)
+def test_a_pcs_group_from_its_code_its_label_or_a_common_word(raw: str, group: str) -> None:
+    verdict = CHECK_PCS(raw)
+    assert verdict.status is Status.VALID and verdict.normalised is not None
+    assert verdict.normalised[0] == group
+    assert verdict.normalised in default_catalog()["pcs"].choices
+    assert CHECK_PCS(verdict.normalised).normalised == verdict.normalised
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [("Fonctionnaire", "no single"), ("Salariée", "no single"), ("Astronaute", "PCS code"),
+     ("9", "PCS code")],
+)
+def test_a_word_naming_no_pcs_group_is_invalid_and_says_why(raw: str, reason: str) -> None:
+    verdict = CHECK_PCS(raw)
+    assert verdict.status is Status.INVALID and reason in verdict.reasons[0]
+
+
+CHECK_SIZE = checker_for(default_catalog()["size_band"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "band", "range_"),
+    [("10 à 19 salariés", "10-49", "10-19"), ("1 000 à 1 999", "250-4999", "1000-1999"),
+     ("5 000 et plus", "5000+", None), ("Non employeuse", "0", None), ("NN", "0", None),
+     ("0 salarié", "0", None), ("ETI", "250-4999", None), ("12.0", "10-49", "12"),
+     ("de 1 à 9", "1-9", None), ("250 - 4 999", "250-4999", None)],
+)
+def test_a_size_band_only_when_the_range_fits_inside_one(
+    raw: str, band: str, range_: str | None
+) -> None:
+    verdict = CHECK_SIZE(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, band)
+    assert verdict.details.get("range") == range_
+    assert CHECK_SIZE(band).normalised == band and not CHECK_SIZE(band).details
+
+
+@pytest.mark.parametrize(
+    ("raw", "spans"),
+    [("50 et plus", "50-249, 250-4999, 5000+"), ("TPE", "0, 1-9"), ("moins de 50", "0, 1-9, 10-49"),
+     ("plus de 200", "50-249, 250-4999, 5000+")],
+)
+def test_a_size_range_across_bands_is_invalid_and_names_them(raw: str, spans: str) -> None:
+    verdict = CHECK_SIZE(raw)
+    assert verdict.status is Status.INVALID and verdict.reasons[0].endswith(spans)
+
+
+CHECK_COUNTRY = checker_for(default_catalog()["country"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("F", "FR"), ("France (FR)", "FR"), ("Belgique [BE]", "BE"), ("FR - France", "FR"),
+     ("Allemagne (DEU)", "DE"), ("DOM", "FR"), ("DOM-TOM", "FR"), ("Dom Tom", "FR"),
+     ("TOM", "FR"), ("Outre-mer", "FR"), ("République dominicaine", "DO"), ("DO", "DO")],
+)
+def test_a_country_as_french_files_write_it(raw: str, code: str) -> None:
+    verdict = CHECK_COUNTRY(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, code)
+
+
+def test_the_french_overseas_as_a_whole_are_france_and_say_so() -> None:
+    assert "overseas" in CHECK_COUNTRY("DOM-TOM").reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [("France (BE)", "the name says FR and the code BE"), ("Atlantide (AT)", "not a known"),
+     ("B", "not a known"), ("E", "not a known"), ("Xx (FR)", "not a known")],
+)
+def test_a_country_stays_strict_otherwise(raw: str, reason: str) -> None:
+    verdict = CHECK_COUNTRY(raw)
+    assert verdict.status is Status.INVALID and reason in verdict.reasons[0]

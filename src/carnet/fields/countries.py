@@ -11,6 +11,8 @@ gives are added by hand ("Angleterre", "Hollande", "USA", "La Réunion").
 ('BE', 'DE', 'DE')
 >>> country_code("La Réunion"), country_code("Angleterre"), country_code("Atlantide") is None
 ('RE', 'GB', True)
+>>> country_code("DOM-TOM"), country_code("DOM")
+('FR', 'FR')
 """
 
 from __future__ import annotations
@@ -22,10 +24,14 @@ import pycountry
 
 from carnet.fields.catalog import fold_header
 
-__all__ = ["country_code"]
+__all__ = ["OVERSEAS", "country_code"]
 
 #: Languages whose country names are read (pycountry's translations of ISO 3166-1).
 LANGUAGES = ("fr", "de", "nl", "es", "it", "pt")
+
+#: Folded words for the French overseas as a whole: France, the postcode telling where.
+OVERSEAS = frozenset({"dom", "tom", "dom tom", "drom", "drom com", "outre mer",
+                      "france d outre mer", "france outre mer"})
 
 #: Names and codes no ISO table gives, as people write them (folded).
 _BY_HAND = {
@@ -38,6 +44,8 @@ _BY_HAND = {
     "la reunion": "RE", "reunion": "RE", "ile de la reunion": "RE",
     "guyane": "GF", "la guyane": "GF",
     "corse": "FR", "france metropolitaine": "FR", "metropole": "FR",
+    # the French overseas, never the Dominican Republic (whose ISO alpha-3 code is DOM)
+    **dict.fromkeys(OVERSEAS, "FR"),
     "vietnam": "VN", "russie": "RU", "coree du sud": "KR", "south korea": "KR",
     "coree du nord": "KP", "north korea": "KP", "tchequie": "CZ", "republique tcheque": "CZ",
     "czech republic": "CZ", "suisse": "CH", "schweiz": "CH", "svizzera": "CH",

@@ -105,6 +105,7 @@ _LANGUAGES = {
 }
 _COUNTRIES = {
     "france": "FR",
+    "f": "FR",  # France's distinguishing sign (on cars), as in "F-75001 Paris"
     "fr": "FR",
     "fra": "FR",
     "belgique": "BE",
@@ -230,7 +231,8 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
     if kind is Kind.BOOLEAN:
         return _check_boolean
     if kind is Kind.INTEGER:
-        return _check_integer
+        scale = _SCALES.get(field.name)
+        return lambda v: check_integer(v, scale=scale)
     if kind is Kind.DECIMAL:
         return check_decimal
     if kind is Kind.URL:
@@ -245,6 +247,8 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
         return organisation.check_name
     if kind is Kind.IDENTIFIER:
         return _check_identifier
+    if is_free_text(field):
+        return check_free_text
     return _check_text
 
 
@@ -258,6 +262,51 @@ def _check_text(raw: str) -> Verdict:
     text = " ".join(raw.split())
     if len(text) > 500:
         return Verdict.invalid(raw, ("longer than 500 characters",))
+    return Verdict.valid(raw, text)
+
+
+#: The last word of a free-text field's name: a call note, a survey comment.
+_FREE_TEXT_WORDS = frozenset(
+    {"note", "notes", "comment", "comments", "commentaire", "commentaires", "remarque",
+     "remarques", "observation", "observations", "message"}
+)
+#: How long a note or a comment may be; beyond, its start is kept and flagged.
+FREE_TEXT_LIMIT = 10_000
+
+
+def is_free_text(field: Field) -> bool:
+    """True for a text field of notes or comments, which keep their lines and may be long:
+    a text field whose name ends in ``_note``, ``_comment`` (``notes``, ``remarque`` ...).
+
+    >>> from carnet.fields.catalog import default_catalog
+    >>> catalog = default_catalog()
+    >>> is_free_text(catalog["call_note"]), is_free_text(catalog["event_name"])
+    (True, False)
+    """
+    return field.kind is Kind.TEXT and field.name.rsplit("_", 1)[-1] in _FREE_TEXT_WORDS
+
+
+def check_free_text(raw: str) -> Verdict:
+    """A note or a comment: its line breaks kept (``\\r\\n`` made ``\\n``), spaces at
+    line ends and blank lines around it dropped, three or more blank lines in a row
+    made one; a text over 10,000 characters keeps its first 10,000, flagged
+    ``truncated`` (the raw value keeps the whole).
+
+    >>> check_free_text("Rappeler lundi  \\r\\nLigne 2\\n\\n\\n\\n\\nFin").normalised
+    'Rappeler lundi\\nLigne 2\\n\\nFin'
+    """
+    lines = [line.rstrip() for line in raw.splitlines()]
+    text = re.sub(r"\n{4,}", "\n\n", "\n".join(lines)).strip()
+    if not text:
+        return Verdict.empty(raw)
+    if len(text) > FREE_TEXT_LIMIT:
+        return Verdict.warning(
+            raw,
+            text[:FREE_TEXT_LIMIT].rstrip(),
+            reasons=(f"longer than {FREE_TEXT_LIMIT:,} characters: the first "
+                     f"{FREE_TEXT_LIMIT:,} are kept",),
+            flags={"truncated"},
+        )
     return Verdict.valid(raw, text)
 
 
@@ -297,34 +346,144 @@ def _check_choice(field: Field, raw: str) -> Verdict:
     for choice in field.choices:
         if fold_header(choice) == key or (field.name == "pcs" and key[:1] == choice[:1] == key):
             return Verdict.valid(raw, choice)
-    if field.name == "pcs" and key[:1].isdigit():
-        for choice in field.choices:
-            if choice[0] == key[0]:
-                return Verdict.valid(raw, choice)
+    if field.name == "pcs":
+        return _check_pcs(field, raw, key)
     allowed = ", ".join(field.choices) or "see the catalog"
     return Verdict.invalid(raw, (f"not one of the allowed values ({allowed})",))
 
 
-def check_size_band(raw: str) -> Verdict:
-    """A head-count band from a range ("20 à 49 salariés") or a head count.
+#: Words of a profession or situation → the INSEE PCS 2020 group (its digit).
+_PCS_GROUPS = {
+    "1": ("agriculteur", "exploitant agricole", "agriculteur exploitant"),
+    "2": ("artisan", "commercant", "chef d entreprise", "artisan commercant",
+          "commercant artisan", "entrepreneur"),
+    "3": ("cadre", "cadre superieur", "profession liberale", "liberal",
+          "profession intellectuelle superieure"),
+    "4": ("profession intermediaire", "technicien", "agent de maitrise", "cadre moyen"),
+    "5": ("employe",),
+    "6": ("ouvrier",),
+    "7": ("retraite", "pensionne"),
+    "8": ("etudiant", "sans emploi", "demandeur d emploi", "chomeur", "au foyer",
+          "homme au foyer", "femme au foyer", "sans activite", "inactif",
+          "sans activite professionnelle", "sans profession", "eleve", "lyceen"),
+}
+#: Feminine words whose masculine is not the word without its last "e".
+_MASCULINE = {"agricultrice": "agriculteur", "chomeuse": "chomeur", "demandeuse": "demandeur",
+              "entrepreneuse": "entrepreneur", "cheffe": "chef", "technicienne": "technicien",
+              "lyceenne": "lyceen", "inactive": "inactif"}
 
-    The lower bound decides the band. Bare two-digit INSEE tranche codes ("21" =
-    50 to 99) are read as head counts, as a person typing them would mean.
+
+def _pcs_key(folded: str) -> str:
+    """A folded profession in one form for every gender and number: "employées",
+    "employé(e)s" and "employé" alike (the catalog's words go through it too)."""
+    words = []
+    for word in folded.split():
+        if word in ("e", "s", "es"):  # "employé(e)s"
+            continue
+        if word.endswith("s") and len(word) > 3 and word != "sans":
+            word = word[:-1]
+        word = _MASCULINE.get(word, word)
+        if word.endswith(("ee", "ere", "ante", "ane", "ale", "eure", "ie")):
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)
+
+
+_PCS_WORDS = {_pcs_key(w): group for group, words in _PCS_GROUPS.items() for w in words}
+#: Words that name no single PCS group: a civil servant is a cadre, an intermediate
+#: profession or an employee by grade.
+_PCS_AMBIGUOUS = {"fonctionnaire": "3, 4 or 5 by grade", "salarie": "3, 4, 5 or 6",
+                  "actif": "1 to 6", "active": "1 to 6"}
+
+
+def _check_pcs(field: Field, raw: str, key: str) -> Verdict:
+    """A PCS group from its code ("5", "37", "5 Employés"), its label without the
+    code ("Cadres et professions intellectuelles supérieures") or a common word
+    ("Employée", "Retraités", "Profession libérale", "Étudiant", "Demandeur d'emploi")."""
+    group = key[0] if key[:1].isdigit() else None
+    if group is None:
+        group = _PCS_WORDS.get(_pcs_key(key))
+    if group is None:
+        for choice in field.choices:
+            if _pcs_key(fold_header(choice.lstrip("0123456789 "))) == _pcs_key(key):
+                group = choice[0]
+    for choice in field.choices:
+        if group is not None and choice[0] == group:
+            return Verdict.valid(raw, choice)
+    ambiguous = _PCS_AMBIGUOUS.get(_pcs_key(key))
+    if ambiguous:
+        return Verdict.invalid(
+            raw, (f"names no single socio-professional group (PCS {ambiguous})",)
+        )
+    return Verdict.invalid(
+        raw, ("not a socio-professional group: a PCS code 1 to 8 or its label, such as "
+              "'5 Employés', 'Cadre' or 'Retraité'",)
+    )
+
+
+#: The catalog's head-count bands: (lowest, highest or None when open, band).
+_SIZE_BANDS = ((0, 0, "0"), (1, 9, "1-9"), (10, 49, "10-49"), (50, 249, "50-249"),
+               (250, 4999, "250-4999"), (5000, None, "5000+"))
+#: Words for a head count (folded): INSEE's "NN" is a unit without employees.
+_SIZE_WORDS: dict[str, tuple[int, int | None]] = {
+    "nn": (0, 0), "non employeuse": (0, 0), "non employeur": (0, 0),
+    "unite non employeuse": (0, 0), "unites non employeuses": (0, 0), "sans salarie": (0, 0),
+    "aucun salarie": (0, 0), "pas de salarie": (0, 0),
+    # categories of the 2008 law: a TPE or a PME may have no employee at all
+    "tpe": (0, 9), "micro entreprise": (0, 9), "pme": (0, 249),
+    "eti": (250, 4999), "ge": (5000, None), "grande entreprise": (5000, None),
+}
+_HEAD_COUNT = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?!\d)|\d+")
+_OPEN_ABOVE = re.compile(r"\bet plus\b|\bou plus\b|\+|\bplus de\b|>|\bau moins\b|\bau dela\b"
+                         r"|\bmore than\b|\bover\b|\band more\b|\bor more\b")
+_OPEN_BELOW = re.compile(r"\bmoins de\b|<|\bjusqu\b|\bless than\b|\bunder\b|\bup to\b")
+
+
+def check_size_band(raw: str) -> Verdict:
+    """A head-count band from a range ("20 à 49 salariés"), a head count or a word.
+
+    A range gives a band only when it fits inside one; a range narrower than its
+    band is kept in ``details["range"]``. An open range ("50 et plus") or one
+    across bands (a TPE: 0 to 9) is invalid, and says which bands it spans. Bare
+    two-digit INSEE tranche codes ("21" = 50 to 99) are read as head counts, as a
+    person typing them would mean.
 
     >>> check_size_band("20 à 49").normalised, check_size_band("0 salarié").normalised
     ('10-49', '0')
     >>> check_size_band("12").normalised, check_size_band("5 000 et plus").normalised
     ('10-49', '5000+')
+    >>> check_size_band("1 000 à 1 999 salariés").details["range"]
+    '1000-1999'
+    >>> check_size_band("50 et plus").reasons
+    ('the range 50 and more spans the bands 50-249, 250-4999, 5000+',)
     """
-    found = re.findall(r"\d[\d \u00a0\u202f]*", raw)
-    if not found:
-        return Verdict.invalid(raw, ("not a head count or a range such as '10 à 49'",))
-    low = int(re.sub(r"\D", "", found[0]))
-    for bound, band in ((5000, "5000+"), (250, "250-4999"), (50, "50-249"), (10, "10-49"),
-                        (1, "1-9")):
-        if low >= bound:
-            return Verdict.valid(raw, band)
-    return Verdict.valid(raw, "0")
+    key = fold_header(raw)
+    text = _common.without_float_tail(raw) or raw
+    if key in _SIZE_WORDS:
+        low, high = _SIZE_WORDS[key]
+    else:
+        found = [int(re.sub(r"\D", "", n)) for n in _HEAD_COUNT.findall(text)]
+        if not found or len(found) > 2:
+            return Verdict.invalid(raw, ("not a head count or a range such as '10 à 49'",))
+        low, high = found[0], found[-1]
+        if len(found) == 1 and _OPEN_ABOVE.search(text.lower()):
+            high = None
+            if re.search(r"plus de|>|more than|over|au dela", text.lower()):
+                low += 1
+        elif len(found) == 1 and _OPEN_BELOW.search(text.lower()):
+            low, high = 0, found[0] - (0 if re.search(r"jusqu|up to", text.lower()) else 1)
+        if high is not None and (high < low or high < 0):
+            return Verdict.invalid(raw, ("not a head count or a range such as '10 à 49'",))
+    for bottom, top, band in _SIZE_BANDS:
+        if bottom <= low and (top is None or (high is not None and high <= top)):
+            if (low, high) == (bottom, top):
+                return Verdict.valid(raw, band)
+            written = f"{low}+" if high is None else str(low) if low == high else f"{low}-{high}"
+            return Verdict.valid(raw, band, details={"range": written})
+    spanned = [band for bottom, top, band in _SIZE_BANDS
+               if (top is None or low <= top) and (high is None or bottom <= high)]
+    what = f"{low} and more" if high is None else f"{low} to {high}"
+    return Verdict.invalid(raw, (f"the range {what} spans the bands {', '.join(spanned)}",))
 
 
 def _check_boolean(raw: str) -> Verdict:
@@ -363,11 +522,59 @@ def _check_returned_mail(raw: str) -> Verdict:
     return Verdict.invalid(raw, ("not a yes/no value, 'NPAI' or the date the mail came back",))
 
 
-def _check_integer(raw: str) -> Verdict:
-    text = raw.replace(" ", "").replace("\u00a0", "")
+#: Fields holding a score out of a scale (0 to the scale): NPS is 0 to 10.
+_SCALES = {"nps": 10}
+#: A score followed by its label: "10 - Extrêmement probable", "0 : Pas du tout".
+_SCORE_WITH_LABEL = re.compile(r"^\s*(\d{1,3})\s*(?:[-–—:=)]|\()\s*[^\W\d_].*$", re.DOTALL)
+_OUT_OF = re.compile(r"^\s*(\d{1,3})\s*/\s*(\d{1,3})\s*$")
+
+
+def check_integer(raw: str, *, scale: int | None = None) -> Verdict:
+    """A whole number; for a score out of ``scale`` (NPS: 10), also its forms of
+    survey exports: ``9/10``, ``10 - Extrêmement probable`` (the score and its label),
+    and a number in ``0 .. scale`` only.
+
+    A ``.0`` a spreadsheet or pandas added is dropped (``9.0`` is 9); a decimal
+    such as ``7,5`` is not rounded: it is invalid, as are words alone.
+
+    >>> check_integer("9.0").normalised, check_integer("1 200").normalised
+    ('9', '1200')
+    >>> check_integer("9 / 10", scale=10).normalised
+    '9'
+    >>> check_integer("10 - Extrêmement probable", scale=10).normalised
+    '10'
+    >>> check_integer("7,5").reasons
+    ('not a whole number (7,5 has a decimal part)',)
+    """
+    text = raw.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
     if re.fullmatch(r"[+-]?\d+", text):
-        return Verdict.valid(raw, str(int(text)))
+        return _in_scale(raw, int(text), scale)
+    whole = _common.without_float_tail(text)
+    if whole is not None:
+        return _in_scale(raw, int(whole), scale, repaired=True)
+    if re.fullmatch(r"[+-]?\d+[.,]\d+", text):
+        return Verdict.invalid(raw, (f"not a whole number ({raw.strip()} has a decimal part)",))
+    if scale is not None:
+        out_of = _OUT_OF.match(raw)
+        if out_of and int(out_of[2]) == scale:
+            return _in_scale(raw, int(out_of[1]), scale)
+        if out_of:
+            return Verdict.invalid(raw, (f"a score out of {out_of[2]}, not out of {scale}",))
+        labelled = _SCORE_WITH_LABEL.match(raw)
+        if labelled:
+            return _in_scale(raw, int(labelled[1]), scale)
+        return Verdict.invalid(raw, (f"not a score: a whole number from 0 to {scale} is expected",))
     return Verdict.invalid(raw, ("not a whole number",))
+
+
+def _in_scale(raw: str, value: int, scale: int | None, *, repaired: bool = False) -> Verdict:
+    if scale is not None and not 0 <= value <= scale:
+        return Verdict.invalid(raw, (f"not a score from 0 to {scale}",))
+    if repaired:
+        return Verdict.valid(
+            raw, str(value), flags={"repaired"}, reasons=(_common.FLOAT_TAIL_REASON,)
+        )
+    return Verdict.valid(raw, str(value))
 
 
 def check_decimal(raw: str) -> Verdict:
@@ -405,22 +612,52 @@ def _check_url(raw: str) -> Verdict:
     return Verdict.valid(raw, text.lower() if "/" not in text[8:] else text)
 
 
+#: A country with its code beside it: "France (FR)", "Belgique [BE]", "FR - France".
+_NAME_AND_CODE = (
+    re.compile(r"^\s*(?P<name>[^()\[\]]+?)\s*[(\[]\s*(?P<code>[A-Za-z]{2,3})\s*[)\]]\s*$"),
+    re.compile(r"^\s*(?P<code>[A-Za-z]{2,3})\s*[-\u2013:]\s*(?P<name>[^()\[\]]+?)\s*$"),
+)
+
+
 def check_country(raw: str) -> Verdict:
     """Check a country name or code and give its ISO 3166 alpha-2 code.
 
-    >>> check_country("Belgique").normalised
-    'BE'
+    A name with its code ("France (FR)") is that country when both agree; ``F``
+    (France's sign on cars) is France, as are the overseas as a whole ("DOM-TOM").
+
+    >>> check_country("Belgique").normalised, check_country("France (FR)").normalised
+    ('BE', 'FR')
+    >>> check_country("DOM").normalised, check_country("F").normalised
+    ('FR', 'FR')
     """
     key = fold_header(raw)
     code = _COUNTRIES.get(key) or countries.country_code(key)
     if code is None:
+        for pattern in _NAME_AND_CODE:
+            both = pattern.match(raw)
+            if both is None:
+                continue
+            by_name = _COUNTRIES.get(fold_header(both["name"])) or countries.country_code(
+                fold_header(both["name"])
+            )
+            by_code = countries.country_code(fold_header(both["code"]))
+            if by_name and by_code and by_name != by_code:
+                return Verdict.invalid(
+                    raw, (f"the name says {by_name} and the code {by_code}",)
+                )
+            code = by_name if by_name == by_code else None
+            break
+    if code is None:
         return Verdict.invalid(raw, ("not a known country; use an ISO code such as FR",))
+    if key in countries.OVERSEAS:
+        overseas = "the French overseas as a whole: France (the postcode tells where)"
+        return Verdict.valid(raw, code, reasons=(overseas,))
     return Verdict.valid(raw, code)
 
 
 def _check_list(raw: str) -> Verdict:
     """Tags or interests: a JSON list from an API export (``["vip","newsletter"]``),
-    or words separated by ``;``, ``,``, ``|`` or ``/``."""
+    or words separated by ``;``, ``,`` or ``|`` (see :func:`list_words`)."""
     listed = _common.list_items(raw)
     if listed is not None:
         # an item keeps its commas; ";" separates the stored items
@@ -428,6 +665,56 @@ def _check_list(raw: str) -> Verdict:
         if not any(items):
             return Verdict.empty(raw)
         return Verdict.valid(raw, ";".join(dict.fromkeys(p for p in items if p)))
-    items = [" ".join(p.split()) for p in re.split(r"[;,|/]", raw)]
+    items = [" ".join(p.split()) for p in list_words(raw)]
     items = [p for p in items if p]
+    if not items:
+        return Verdict.empty(raw)
     return Verdict.valid(raw, ";".join(dict.fromkeys(items)))
+
+
+_LIST_SEPARATORS = frozenset(";,|")
+_QUOTES = {'"': '"', "“": "”", "«": "»"}
+
+
+def list_words(raw: str) -> list[str]:
+    """The items of a list cell, their quotes taken off.
+
+    ``;``, ``,`` and ``|`` separate items. A ``/`` separates them only in a cell
+    without any of those, and never between two digits (``Salon 2023/2024``). An
+    item in quotes (Mailchimp's ``"VIP","Salon 2023"``) is one item whatever it
+    holds (a ``;`` in it becomes a ``,``); its quotes are no part of it.
+
+    >>> list_words('"VIP","Salon 2023"'), list_words("sport / musique")
+    (['VIP', 'Salon 2023'], ['sport ', ' musique'])
+    >>> list_words("Salon 2023/2024"), list_words("VIP; Salon 2023/2024")
+    (['Salon 2023/2024'], ['VIP', ' Salon 2023/2024'])
+    """
+    slash = not _LIST_SEPARATORS.intersection(_unquoted(raw))
+    items: list[str] = []
+    current: list[str] = []
+    closing: str | None = None
+    for i, char in enumerate(raw):
+        if closing is not None:
+            if char == closing:
+                closing = None
+            else:
+                # ";" separates the stored items: a quoted one keeps a comma instead
+                current.append("," if char == ";" else char)
+        elif char in _QUOTES and _QUOTES[char] in raw[i + 1 :] and not "".join(current).strip():
+            closing = _QUOTES[char]
+            current = []
+        elif char in _LIST_SEPARATORS or (
+            char == "/" and slash
+            and not (raw[i - 1 : i].isdigit() and raw[i + 1 : i + 2].isdigit())
+        ):
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current))
+    return items
+
+
+def _unquoted(raw: str) -> str:
+    """``raw`` without the items in quotes."""
+    return re.sub(r'"[^"]*"|“[^”]*”|«[^»]*»', "", raw)
