@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -1015,6 +1016,69 @@ def test_orders_attach_to_customers_by_number_and_survey_becomes_events(
     carnet.import_file(survey)
     events = carnet.list_events(jp.id, type="nps")
     assert events[0]["value"] == 9 and events[0]["properties"]["comment"] == "Top"
+
+
+def _orders(ws: Carnet) -> dict[str, Any]:
+    """external_ref → (status, currency, total, line amounts) of every order."""
+    with ws.engine.connect() as conn:
+        orders = conn.execute(
+            sa.select(s.orders.c.id, s.orders.c.external_ref, s.orders.c.status,
+                      s.orders.c.currency, s.orders.c.total_amount)
+        ).all()
+        lines = conn.execute(
+            sa.select(s.order_lines.c.order_id, s.order_lines.c.amount)
+            .order_by(s.order_lines.c.id)
+        ).all()
+    return {
+        o.external_ref: (o.status, o.currency, str(Decimal(o.total_amount).quantize(CENT)),
+                         [str(Decimal(a).quantize(CENT)) for oid, a in lines if oid == o.id])
+        for o in orders
+    }
+
+
+CENT = Decimal("0.01")
+
+
+def test_an_orders_status_and_currency_are_the_files(carnet: Carnet, tmp_path: Path) -> None:
+    header = ["Order ID", "Order Date", "Order Status", "Billing Email Address", "Order Currency",
+              "Item Name", "SKU", "Quantity", "Item Cost", "Order Total Amount"]
+    rows = [
+        ["101", "2024-03-12 10:11", "wc-completed", "paul.martin@orange.fr", "EUR",
+         "T-shirt", "TS-B", "2", "12.50", "40.00"],
+        ["101", "2024-03-12 10:11", "wc-completed", "paul.martin@orange.fr", "EUR",
+         "Casquette", "CAP-1", "1", "15.00", "40.00"],
+        ["102", "2024-03-13 11:00", "wc-refunded", "claire.durand@free.fr", "€",
+         "Manteau", "MT-1", "1", "120.00", "120.00"],
+        ["103", "2024-03-14 09:00", "wc-processing", "john.smith@example.com", "usd",
+         "T-shirt", "TS-B", "1", "14.00", "14.00"],
+        ["104", "2024-03-15 09:00", "Annulée", "anne.leroy@gmail.com", "Zorglub",
+         "Chaise", "CH-1", "1", "80.00", "80.00"],
+        ["105", "2024-03-16 09:00", "Quelque chose", "anne.leroy@gmail.com", "£",
+         "Chaise", "CH-1", "1", "80.00", "80.00"],
+    ]
+    path = write_csv(tmp_path / "woo.csv", header, rows, encoding="utf-8", delimiter=",")
+    report = carnet.import_file(path)
+    assert report.counts["rejected"] == 0
+    assert _orders(carnet) == {
+        "101": ("shipped", "EUR", "40.00", ["25.00", "15.00"]),
+        "102": ("refunded", "EUR", "120.00", ["120.00"]),
+        "103": ("paid", "USD", "14.00", ["14.00"]),
+        "104": ("cancelled", "EUR", "80.00", ["80.00"]),
+        "105": ("placed", "GBP", "80.00", ["80.00"]),
+    }
+    with carnet.engine.connect() as conn:
+        reasons = {
+            r.row_number: r.reason
+            for r in conn.execute(sa.select(s.import_rows.c.row_number, s.import_rows.c.reason))
+        }
+    assert "currency 'Zorglub' not understood" in reasons[5]
+    assert "order status 'Quelque chose' not understood" in reasons[6]
+    # The shop's later export says order 103 was refunded: the order is.
+    rows[3][2] = "wc-refunded"
+    carnet.import_file(write_csv(tmp_path / "woo.csv", header, rows, encoding="utf-8",
+                                 delimiter=","))
+    assert _orders(carnet)["103"] == ("refunded", "USD", "14.00", ["14.00"])
+    assert count(carnet, s.order_lines) == 6
 
 
 def test_preview_writes_nothing_and_gives_the_counts(carnet: Carnet, eshop_csv: Path) -> None:

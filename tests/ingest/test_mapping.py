@@ -387,6 +387,27 @@ def test_an_amount_in_a_customer_list_is_not_an_order() -> None:
     )
 
 
+def test_an_orders_status_and_currency() -> None:
+    assert targets(["N° commande", "Email", "Statut", "Devise"]) == {
+        "N° commande": "order_ref", "Email": "email",
+        "Statut": "order_status", "Devise": "order_currency",
+    }
+    # WooCommerce, Shopify
+    assert targets(["Order ID", "Order Status", "Order Currency", "Order Total Amount"]) == {
+        "Order ID": "order_ref", "Order Status": "order_status",
+        "Order Currency": "order_currency", "Order Total Amount": "order_total",
+    }
+    shop = {"Name": ["#1001", "#1002", "#1003", "#1004"]}
+    assert targets(["Name", "Financial Status", "Currency"], shop) == {
+        "Name": "order_ref", "Financial Status": "order_status", "Currency": "order_currency",
+    }
+    # In a customer file a status is not an order's.
+    assert targets(["Nom", "Email", "Statut", "Devise"]) == {
+        "Nom": "last_name", "Email": "email",
+        "Statut": "attribute:statut", "Devise": "attribute:devise",
+    }
+
+
 def test_unmapped_columns_become_attributes_never_dropped() -> None:
     assert targets(["Couleur préférée"]) == {"Couleur préférée": "attribute:couleur_preferee"}
 
