@@ -1081,6 +1081,88 @@ def test_an_orders_status_and_currency_are_the_files(carnet: Carnet, tmp_path: P
     assert count(carnet, s.order_lines) == 6
 
 
+def test_a_shops_order_total_is_the_orders_and_lines_are_price_times_quantity(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    # Shopify: "Total" (shipping, taxes and discount included) on the order's first line.
+    path = write_csv(
+        tmp_path / "shopify.csv",
+        ["Name", "Email", "Financial Status", "Currency", "Total", "Created at",
+         "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem sku"],
+        [["#1001", "paul.martin@orange.fr", "paid", "EUR", "42.50", "2024-03-12 10:11:12 +0100",
+          "2", "T-shirt bleu", "12.50", "TS-B"],
+         ["#1001", "paul.martin@orange.fr", "", "", "", "2024-03-12 10:11:12 +0100",
+          "1", "Casquette", "15.00", "CAP-1"],
+         ["#1002", "claire.durand@free.fr", "refunded", "EUR", "120.00",
+          "2024-03-13 11:00:00 +0100", "1", "Manteau", "120.00", "MT-1"],
+         ["#1003", "john.smith@example.com", "voided", "USD", "14.00",
+          "2024-03-14 09:00:00 -0500", "1", "T-shirt bleu", "14.00", "TS-B"]],
+        encoding="utf-8", delimiter=",",
+    )
+    # In batches of one line: the order's second line does not undo its given total.
+    carnet.import_file(path, batch_size=1)
+    expected = {
+        "#1001": ("paid", "EUR", "42.50", ["25.00", "15.00"]),
+        "#1002": ("refunded", "EUR", "120.00", ["120.00"]),
+        "#1003": ("cancelled", "USD", "14.00", ["14.00"]),
+    }
+    assert _orders(carnet) == expected
+    carnet.import_file(path)
+    assert _orders(carnet) == expected
+
+
+def test_a_french_order_file_reads_its_ttc_amounts(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "commandes.csv",
+        ["N° commande", "Date commande", "Email", "Nom", "Prénom", "Produit", "Quantité",
+         "Prix unitaire TTC", "Total HT", "Total TTC", "Devise", "Statut"],
+        [["C1", "12/03/2024", "paul.martin@orange.fr", "Martin", "Paul", "T-shirt", "2",
+          "12,00", "20,00", "24,00", "EUR", "Livrée"],
+         ["C2", "13/03/2024", "claire.durand@free.fr", "Durand", "Claire", "Manteau", "1",
+          "120,00", "100,00", "120,00", "EUR", "Annulée"],
+         ["C3", "14/03/2024", "claire.durand@free.fr", "Durand", "Claire", "Manteau", "1",
+          "120,00", "100,00", "120,00", "EUR", "Remboursée"],
+         ["C4", "15/03/2024", "john@example.com", "Smith", "John", "Mug", "1",
+          "10,00", "10,00", "10,00", "USD", "Payée"]],
+        encoding="utf-8",
+    )
+    carnet.import_file(path)
+    assert _orders(carnet) == {
+        "C1": ("shipped", "EUR", "24.00", ["24.00"]),
+        "C2": ("cancelled", "EUR", "120.00", ["120.00"]),
+        "C3": ("refunded", "EUR", "120.00", ["120.00"]),
+        "C4": ("paid", "USD", "10.00", ["10.00"]),
+    }
+    paul = carnet.search_contacts("paul.martin@orange.fr")[0]
+    assert paul.attributes["total_ht"] == "20,00"
+    assert "statut" not in paul.attributes and "devise" not in paul.attributes
+
+
+def test_a_prestashop_order_list_gives_orders(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "prestashop.csv",
+        ["ID", "Référence", "Nouveau client", "Client", "Total", "Paiement", "État", "Date",
+         "Total HT", "Email"],
+        [["12", "XKBKNABJK", "1", "P. Martin", "42,50 €", "Carte bancaire", "Livré",
+          "12/03/2024 10:11:12", "35,42", "paul.martin@orange.fr"],
+         ["13", "OHSATSERP", "0", "C. Durand", "120,00 €", "Chèque", "Remboursé",
+          "13/03/2024 11:00", "100,00", "claire.durand@free.fr"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    assert _orders(carnet) == {
+        "XKBKNABJK": ("shipped", "EUR", "42.50", ["42.50"]),
+        "OHSATSERP": ("refunded", "EUR", "120.00", ["120.00"]),
+    }
+    paul = carnet.search_contacts("paul.martin@orange.fr")[0]
+    # The order's id is no customer number.
+    assert paul.attributes["id"] == "12"
+    with carnet.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(s.external_ids)).scalar() == 0
+    [order] = carnet.list_orders(paul.id)
+    assert order.ordered_at == datetime(2024, 3, 12, 10, 11, 12, tzinfo=UTC)
+
+
 def test_preview_writes_nothing_and_gives_the_counts(carnet: Carnet, eshop_csv: Path) -> None:
     report = carnet.preview_import(eshop_csv, id_column="N° client")
     assert report.preview and report.counts["inserted"] == 5 and report.counts["rejected"] == 1
