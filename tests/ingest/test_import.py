@@ -1163,6 +1163,33 @@ def test_a_prestashop_order_list_gives_orders(carnet: Carnet, tmp_path: Path) ->
     assert order.ordered_at == datetime(2024, 3, 12, 10, 11, 12, tzinfo=UTC)
 
 
+def test_abandoned_carts_are_carts_not_orders(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "paniers.csv",
+        ["Date", "Client", "Email", "Panier abandonné", "Montant panier", "Produits", "Relancé"],
+        [["12/03/2024 10:11", "Paul Martin", "paul.martin@orange.fr", "Oui", "59,90 €",
+          "T-shirt bleu x2, Casquette", "Non"],
+         ["13/03/2024 21:05", "Claire Durand", "claire.durand@free.fr", "Oui", "120 €",
+          "Manteau", "Oui"]],
+        encoding="utf-8",
+    )
+    carnet.import_file(path)
+    assert count(carnet, s.orders) == 0
+    with carnet.engine.connect() as conn:
+        carts = conn.execute(
+            sa.select(s.carts.c.status, s.carts.c.total_amount, s.carts.c.lines,
+                      s.carts.c.created_at).order_by(s.carts.c.id)
+        ).all()
+    assert [(c.status, str(Decimal(c.total_amount).quantize(CENT))) for c in carts] == [
+        ("abandoned", "59.90"), ("abandoned", "120.00"),
+    ]
+    assert carts[0].lines == [{"product_name": "T-shirt bleu x2, Casquette"}]
+    paul = carnet.search_contacts("paul.martin@orange.fr")[0]
+    assert paul.last_activity == datetime(2024, 3, 12, 10, 11, tzinfo=UTC)
+    carnet.import_file(path)
+    assert count(carnet, s.carts) == 2
+
+
 def test_preview_writes_nothing_and_gives_the_counts(carnet: Carnet, eshop_csv: Path) -> None:
     report = carnet.preview_import(eshop_csv, id_column="N° client")
     assert report.preview and report.counts["inserted"] == 5 and report.counts["rejected"] == 1

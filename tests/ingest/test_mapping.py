@@ -449,6 +449,15 @@ def test_a_reference_in_a_file_of_orders_is_the_orders() -> None:
     }
 
 
+def test_a_list_of_abandoned_carts() -> None:
+    headers = ["Date", "Client", "Email", "Panier abandonné", "Montant panier", "Produits"]
+    assert targets(headers) == {
+        "Date": "order_date", "Client": "full_name", "Email": "email",
+        "Panier abandonné": "cart_abandoned", "Montant panier": "cart_total",
+        "Produits": "product_name",
+    }
+
+
 def test_unmapped_columns_become_attributes_never_dropped() -> None:
     assert targets(["Couleur préférée"]) == {"Couleur préférée": "attribute:couleur_preferee"}
 

@@ -495,6 +495,8 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
     plans = _order_context(plans, catalog)
     fields = {p.field.name for p in plans if p.field is not None}
     is_order_file = bool(fields & {"order_ref", "sku", "order_date"})
+    # A list of shopping carts (abandoned or not): its date is the cart's.
+    is_cart_file = bool(fields & {"cart_abandoned", "cart_total"})
     # Amounts paid (TTC, or untold) win over the same amounts before tax (HT).
     paid_amounts = {
         p.field.name
@@ -505,7 +507,7 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
     }
     # An order line needs something that says what or when was bought; an amount or a
     # quantity alone in a customer list ("Montant", "Quantité") is not an order.
-    describes_orders = is_order_file or "product_name" in fields
+    describes_orders = is_order_file or is_cart_file or "product_name" in fields
     is_consent_list = any(
         p.field is not None and p.field.storage is Storage.CONSENT for p in plans
     )
@@ -566,7 +568,7 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
                 "beside the lines' prices, the total is the order's",
             )
         elif (
-            is_order_file
+            (is_order_file or is_cart_file)
             and plan.field is not None
             and plan.field.name == "activity_date"
             and folded == "date"
@@ -576,7 +578,7 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
             plan = _by_context(
                 plan,
                 catalog["order_date"],
-                "in an order file with no order date, the date is the order's",
+                "in a file of orders or carts with no other date, the date is theirs",
             )
         elif (
             is_order_file

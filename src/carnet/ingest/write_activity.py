@@ -95,6 +95,11 @@ class ActivityWriter(BatchBase):
         lines: list[tuple[Target, RowRecord]] = [
             (t, r) for t in targets for r in t.records if r.order and t.contact_id is not None
         ]
+        # A shopping cart is no order: it brought in no money.
+        carts = [(t, r) for t, r in lines if _is_cart(r)]
+        if carts:
+            self._write_carts(carts)
+            lines = [(t, r) for t, r in lines if not _is_cart(r)]
         if not lines:
             return
         o, ol = s.orders, s.order_lines
@@ -214,6 +219,65 @@ class ActivityWriter(BatchBase):
                 params,
             )
 
+    def _write_carts(self, carts: list[tuple[Target, RowRecord]]) -> None:
+        """One cart per row (abandoned unless the row says it was not), once per source,
+        contact, date and amount: a re-import adds none."""
+        c = s.carts
+        present: set[tuple[int, str, Decimal | None]] = set()
+        contact_ids = sorted({t.contact_id for t, _ in carts if t.contact_id is not None})
+        for chunk in chunks(contact_ids):
+            for r in self.conn.execute(
+                sa.select(c.c.contact_id, c.c.created_at, c.c.total_amount).where(
+                    one_of(self.conn, c.c.contact_id, chunk), c.c.source == self.source
+                )
+            ):
+                amount = None if r.total_amount is None else _money(r.total_amount)
+                present.add((int(r.contact_id), moment_key(r.created_at), amount))
+        rows: list[dict[str, Any]] = []
+        latest: dict[int, datetime] = {}
+        for target, record in carts:
+            assert target.contact_id is not None
+            order = record.order
+            when = order.get("order_date") or self.now
+            quantity = int(order.get("quantity") or 1)
+            priced = order.get("line_total") is not None or order.get("unit_price") is not None
+            line = {
+                "sku": str(order["sku"]) if order.get("sku") else None,
+                "product_name": order.get("product_name"),
+                "quantity": order.get("quantity"),
+                "unit_price": str(_unit_price(order)) if priced else None,
+            }
+            if order.get("cart_total") is not None:
+                total: Decimal | None = _money(order["cart_total"])
+            elif priced:
+                total = _money(_unit_price(order) * quantity)
+            else:
+                total = None
+            key = (target.contact_id, moment_key(when), total)
+            if key in present:
+                continue
+            present.add(key)
+            has_line = line["sku"] or line["product_name"]
+            rows.append(
+                {
+                    "contact_id": target.contact_id,
+                    "status": "converted" if order.get("cart_abandoned") is False else "abandoned",
+                    "total_amount": total,
+                    "lines": [{k: v for k, v in line.items() if v is not None}] if has_line else [],
+                    "order_id": None,
+                    "source": self.source,
+                    "created_at": when,
+                    "updated_at": self.now,
+                }
+            )
+            if not is_new(target):
+                target.changed = True
+            if target.contact_id not in latest or later(when, latest[target.contact_id]):
+                latest[target.contact_id] = when
+        if rows:
+            bulk_insert(self.conn, c, rows)
+        self._touch_activity(latest)
+
     def _existing_orders(self, refs: list[str]) -> dict[str, int]:
         o = s.orders
         orders: dict[str, int] = {}
@@ -328,6 +392,14 @@ def _line_ref(record: RowRecord) -> str:
     return f"{record.number}:" + hashlib.sha1(basis.encode()).hexdigest()[:12]
 
 
+def _is_cart(record: RowRecord) -> bool:
+    """True when the row is a shopping cart rather than an order line."""
+    order = record.order
+    return (
+        order.get("cart_abandoned") is not None or order.get("cart_total") is not None
+    ) and not order.get("order_ref")
+
+
 def _money(value: Any) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
@@ -422,4 +494,7 @@ def _order_values(record: RowRecord) -> dict[str, Any]:
             out["currency"] = currency
     if order.get("order_total") is not None:
         out["total_amount"] = Decimal(order["order_total"])
+    if order.get("cart_abandoned") is True:
+        # An order number on an abandoned cart: the order was never paid for.
+        out["status"] = "abandoned"
     return out
