@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -1040,6 +1041,178 @@ def test_orders_attach_to_customers_by_number_and_survey_becomes_events(
     carnet.import_file(survey)
     events = carnet.list_events(jp.id, type="nps")
     assert events[0]["value"] == 9 and events[0]["properties"]["comment"] == "Top"
+
+
+def _orders(ws: Carnet) -> dict[str, Any]:
+    """external_ref → (status, currency, total, line amounts) of every order."""
+    with ws.engine.connect() as conn:
+        orders = conn.execute(
+            sa.select(s.orders.c.id, s.orders.c.external_ref, s.orders.c.status,
+                      s.orders.c.currency, s.orders.c.total_amount)
+        ).all()
+        lines = conn.execute(
+            sa.select(s.order_lines.c.order_id, s.order_lines.c.amount)
+            .order_by(s.order_lines.c.id)
+        ).all()
+    return {
+        o.external_ref: (o.status, o.currency, str(Decimal(o.total_amount).quantize(CENT)),
+                         [str(Decimal(a).quantize(CENT)) for oid, a in lines if oid == o.id])
+        for o in orders
+    }
+
+
+CENT = Decimal("0.01")
+
+
+def test_an_orders_status_and_currency_are_the_files(carnet: Carnet, tmp_path: Path) -> None:
+    header = ["Order ID", "Order Date", "Order Status", "Billing Email Address", "Order Currency",
+              "Item Name", "SKU", "Quantity", "Item Cost", "Order Total Amount"]
+    rows = [
+        ["101", "2024-03-12 10:11", "wc-completed", "paul.martin@orange.fr", "EUR",
+         "T-shirt", "TS-B", "2", "12.50", "40.00"],
+        ["101", "2024-03-12 10:11", "wc-completed", "paul.martin@orange.fr", "EUR",
+         "Casquette", "CAP-1", "1", "15.00", "40.00"],
+        ["102", "2024-03-13 11:00", "wc-refunded", "claire.durand@free.fr", "€",
+         "Manteau", "MT-1", "1", "120.00", "120.00"],
+        ["103", "2024-03-14 09:00", "wc-processing", "john.smith@example.com", "usd",
+         "T-shirt", "TS-B", "1", "14.00", "14.00"],
+        ["104", "2024-03-15 09:00", "Annulée", "anne.leroy@gmail.com", "Zorglub",
+         "Chaise", "CH-1", "1", "80.00", "80.00"],
+        ["105", "2024-03-16 09:00", "Quelque chose", "anne.leroy@gmail.com", "£",
+         "Chaise", "CH-1", "1", "80.00", "80.00"],
+    ]
+    path = write_csv(tmp_path / "woo.csv", header, rows, encoding="utf-8", delimiter=",")
+    report = carnet.import_file(path)
+    assert report.counts["rejected"] == 0
+    assert _orders(carnet) == {
+        "101": ("shipped", "EUR", "40.00", ["25.00", "15.00"]),
+        "102": ("refunded", "EUR", "120.00", ["120.00"]),
+        "103": ("paid", "USD", "14.00", ["14.00"]),
+        "104": ("cancelled", "EUR", "80.00", ["80.00"]),
+        "105": ("placed", "GBP", "80.00", ["80.00"]),
+    }
+    with carnet.engine.connect() as conn:
+        reasons = {
+            r.row_number: r.reason
+            for r in conn.execute(sa.select(s.import_rows.c.row_number, s.import_rows.c.reason))
+        }
+    assert "currency 'Zorglub' not understood" in reasons[5]
+    assert "order status 'Quelque chose' not understood" in reasons[6]
+    # The shop's later export says order 103 was refunded: the order is.
+    rows[3][2] = "wc-refunded"
+    carnet.import_file(write_csv(tmp_path / "woo.csv", header, rows, encoding="utf-8",
+                                 delimiter=","))
+    assert _orders(carnet)["103"] == ("refunded", "USD", "14.00", ["14.00"])
+    assert count(carnet, s.order_lines) == 6
+
+
+def test_a_shops_order_total_is_the_orders_and_lines_are_price_times_quantity(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    # Shopify: "Total" (shipping, taxes and discount included) on the order's first line.
+    path = write_csv(
+        tmp_path / "shopify.csv",
+        ["Name", "Email", "Financial Status", "Currency", "Total", "Created at",
+         "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem sku"],
+        [["#1001", "paul.martin@orange.fr", "paid", "EUR", "42.50", "2024-03-12 10:11:12 +0100",
+          "2", "T-shirt bleu", "12.50", "TS-B"],
+         ["#1001", "paul.martin@orange.fr", "", "", "", "2024-03-12 10:11:12 +0100",
+          "1", "Casquette", "15.00", "CAP-1"],
+         ["#1002", "claire.durand@free.fr", "refunded", "EUR", "120.00",
+          "2024-03-13 11:00:00 +0100", "1", "Manteau", "120.00", "MT-1"],
+         ["#1003", "john.smith@example.com", "voided", "USD", "14.00",
+          "2024-03-14 09:00:00 -0500", "1", "T-shirt bleu", "14.00", "TS-B"]],
+        encoding="utf-8", delimiter=",",
+    )
+    # In batches of one line: the order's second line does not undo its given total.
+    carnet.import_file(path, batch_size=1)
+    expected = {
+        "#1001": ("paid", "EUR", "42.50", ["25.00", "15.00"]),
+        "#1002": ("refunded", "EUR", "120.00", ["120.00"]),
+        "#1003": ("cancelled", "USD", "14.00", ["14.00"]),
+    }
+    assert _orders(carnet) == expected
+    carnet.import_file(path)
+    assert _orders(carnet) == expected
+
+
+def test_a_french_order_file_reads_its_ttc_amounts(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "commandes.csv",
+        ["N° commande", "Date commande", "Email", "Nom", "Prénom", "Produit", "Quantité",
+         "Prix unitaire TTC", "Total HT", "Total TTC", "Devise", "Statut"],
+        [["C1", "12/03/2024", "paul.martin@orange.fr", "Martin", "Paul", "T-shirt", "2",
+          "12,00", "20,00", "24,00", "EUR", "Livrée"],
+         ["C2", "13/03/2024", "claire.durand@free.fr", "Durand", "Claire", "Manteau", "1",
+          "120,00", "100,00", "120,00", "EUR", "Annulée"],
+         ["C3", "14/03/2024", "claire.durand@free.fr", "Durand", "Claire", "Manteau", "1",
+          "120,00", "100,00", "120,00", "EUR", "Remboursée"],
+         ["C4", "15/03/2024", "john@example.com", "Smith", "John", "Mug", "1",
+          "10,00", "10,00", "10,00", "USD", "Payée"]],
+        encoding="utf-8",
+    )
+    carnet.import_file(path)
+    assert _orders(carnet) == {
+        "C1": ("shipped", "EUR", "24.00", ["24.00"]),
+        "C2": ("cancelled", "EUR", "120.00", ["120.00"]),
+        "C3": ("refunded", "EUR", "120.00", ["120.00"]),
+        "C4": ("paid", "USD", "10.00", ["10.00"]),
+    }
+    paul = carnet.search_contacts("paul.martin@orange.fr")[0]
+    assert paul.attributes["total_ht"] == "20,00"
+    assert "statut" not in paul.attributes and "devise" not in paul.attributes
+
+
+def test_a_prestashop_order_list_gives_orders(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "prestashop.csv",
+        ["ID", "Référence", "Nouveau client", "Client", "Total", "Paiement", "État", "Date",
+         "Total HT", "Email"],
+        [["12", "XKBKNABJK", "1", "P. Martin", "42,50 €", "Carte bancaire", "Livré",
+          "12/03/2024 10:11:12", "35,42", "paul.martin@orange.fr"],
+         ["13", "OHSATSERP", "0", "C. Durand", "120,00 €", "Chèque", "Remboursé",
+          "13/03/2024 11:00", "100,00", "claire.durand@free.fr"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    assert _orders(carnet) == {
+        "XKBKNABJK": ("shipped", "EUR", "42.50", ["42.50"]),
+        "OHSATSERP": ("refunded", "EUR", "120.00", ["120.00"]),
+    }
+    paul = carnet.search_contacts("paul.martin@orange.fr")[0]
+    # The order's id is no customer number.
+    assert paul.attributes["id"] == "12"
+    with carnet.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(s.external_ids)).scalar() == 0
+    [order] = carnet.list_orders(paul.id)
+    assert order.ordered_at == datetime(2024, 3, 12, 10, 11, 12, tzinfo=UTC)
+
+
+def test_abandoned_carts_are_carts_not_orders(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "paniers.csv",
+        ["Date", "Client", "Email", "Panier abandonné", "Montant panier", "Produits", "Relancé"],
+        [["12/03/2024 10:11", "Paul Martin", "paul.martin@orange.fr", "Oui", "59,90 €",
+          "T-shirt bleu x2, Casquette", "Non"],
+         ["13/03/2024 21:05", "Claire Durand", "claire.durand@free.fr", "Oui", "120 €",
+          "Manteau", "Oui"]],
+        encoding="utf-8",
+    )
+    carnet.import_file(path)
+    assert count(carnet, s.orders) == 0
+    with carnet.engine.connect() as conn:
+        carts = conn.execute(
+            sa.select(s.carts.c.status, s.carts.c.total_amount, s.carts.c.lines,
+                      s.carts.c.created_at).order_by(s.carts.c.id)
+        ).all()
+    assert [(c.status, str(Decimal(c.total_amount).quantize(CENT))) for c in carts] == [
+        ("abandoned", "59.90"), ("abandoned", "120.00"),
+    ]
+    assert carts[0].lines == [{"product_name": "T-shirt bleu x2, Casquette"}]
+    paul = carnet.search_contacts("paul.martin@orange.fr")[0]
+    assert paul.last_activity == datetime(2024, 3, 12, 10, 11, tzinfo=UTC)
+    carnet.import_file(path)
+    assert count(carnet, s.carts) == 2
 
 
 def test_preview_writes_nothing_and_gives_the_counts(carnet: Carnet, eshop_csv: Path) -> None:

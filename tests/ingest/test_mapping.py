@@ -387,6 +387,77 @@ def test_an_amount_in_a_customer_list_is_not_an_order() -> None:
     )
 
 
+def test_an_orders_status_and_currency() -> None:
+    assert targets(["N° commande", "Email", "Statut", "Devise"]) == {
+        "N° commande": "order_ref", "Email": "email",
+        "Statut": "order_status", "Devise": "order_currency",
+    }
+    # WooCommerce, Shopify
+    assert targets(["Order ID", "Order Status", "Order Currency", "Order Total Amount"]) == {
+        "Order ID": "order_ref", "Order Status": "order_status",
+        "Order Currency": "order_currency", "Order Total Amount": "order_total",
+    }
+    shop = {"Name": ["#1001", "#1002", "#1003", "#1004"]}
+    assert targets(["Name", "Financial Status", "Currency"], shop) == {
+        "Name": "order_ref", "Financial Status": "order_status", "Currency": "order_currency",
+    }
+    # In a customer file a status is not an order's.
+    assert targets(["Nom", "Email", "Statut", "Devise"]) == {
+        "Nom": "last_name", "Email": "email",
+        "Statut": "attribute:statut", "Devise": "attribute:devise",
+    }
+
+
+def test_a_shops_total_beside_line_prices_is_the_orders() -> None:
+    mapping = targets(
+        ["Name", "Email", "Financial Status", "Total", "Lineitem quantity", "Lineitem price"],
+        {"Name": ["#1001", "#1001", "#1002", "#1003"]},
+    )
+    assert mapping["Total"] == "order_total"
+    assert mapping["Lineitem price"] == "unit_price"
+    # Without line prices the total is the line's.
+    assert targets(["Email", "N° commande", "Total"])["Total"] == "line_total"
+
+
+def test_french_amounts_prefer_the_amount_paid_to_the_amount_before_tax() -> None:
+    assert targets(
+        ["N° commande", "Produit", "Quantité", "Prix unitaire TTC", "Total HT", "Total TTC"]
+    ) == {
+        "N° commande": "order_ref", "Produit": "product_name", "Quantité": "quantity",
+        "Prix unitaire TTC": "unit_price", "Total HT": "attribute:total_ht",
+        "Total TTC": "line_total",
+    }
+    # An amount before tax alone is the file's amount.
+    assert targets(["N° commande", "Prix HT", "Montant HT"]) == {
+        "N° commande": "order_ref", "Prix HT": "unit_price", "Montant HT": "line_total",
+    }
+
+
+def test_a_reference_in_a_file_of_orders_is_the_orders() -> None:
+    # PrestaShop's order list: "ID" and "Référence" are the order's.
+    mapping = targets(["ID", "Référence", "Client", "Total", "Paiement", "État", "Date",
+                       "Total HT", "Email"])
+    assert mapping == {
+        "ID": "attribute:id", "Référence": "order_ref", "Client": "full_name",
+        "Total": "line_total", "Paiement": "attribute:paiement", "État": "order_status",
+        "Date": "order_date", "Total HT": "attribute:total_ht", "Email": "email",
+    }
+    # In a customer file the id is the customer's and a reference an attribute.
+    assert targets(["ID", "Référence", "Nom", "Email", "Date"]) == {
+        "ID": "external_id", "Référence": "attribute:reference", "Nom": "last_name",
+        "Email": "email", "Date": "activity_date",
+    }
+
+
+def test_a_list_of_abandoned_carts() -> None:
+    headers = ["Date", "Client", "Email", "Panier abandonné", "Montant panier", "Produits"]
+    assert targets(headers) == {
+        "Date": "order_date", "Client": "full_name", "Email": "email",
+        "Panier abandonné": "cart_abandoned", "Montant panier": "cart_total",
+        "Produits": "product_name",
+    }
+
+
 def test_unmapped_columns_become_attributes_never_dropped() -> None:
     assert targets(["Couleur préférée"]) == {"Couleur préférée": "attribute:couleur_preferee"}
 

@@ -444,12 +444,71 @@ def _content_wins(by_name: Field, by_content: Field) -> bool:
     return True
 
 
+#: Folded headers of a shop's order reference, read as one only in a file about orders
+#: (PrestaShop's "Référence" beside "Total", "Paiement", "État").
+_REFERENCE = frozenset({"reference", "ref"})
+#: Folded headers saying how an order was paid: a sign that a file lists orders.
+_PAYMENT = frozenset({"paiement", "mode de paiement", "moyen de paiement", "payment",
+                      "payment method", "reglement", "mode de reglement"})
+#: Order amounts, of which a file may give the price before tax (HT) beside the one paid.
+_AMOUNTS = frozenset({"unit_price", "line_total", "order_total"})
+_BEFORE_TAX = re.compile(r"(?:^| )(?:ht|hors taxes?|excl(?:uding)? tax|before tax)(?: |$)")
+
+
+def _order_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
+    """A bare "Référence" is the order's reference in a file that gives amounts and an
+    order's state, date or payment, and then the "ID" beside it is the order's id, not
+    the customer's."""
+    fields = {p.field.name for p in plans if p.field is not None}
+    headers = {fold_header(p.header) for p in plans}
+    if "order_ref" in fields or not fields & _AMOUNTS:
+        return plans
+    if not (fields & {"order_status", "order_date"} or headers & _PAYMENT):
+        return plans
+    reference = next(
+        (p for p in plans if p.field is None and p.how == "unmapped"
+         and fold_header(p.header) in _REFERENCE),
+        None,
+    )
+    if reference is None:
+        return plans
+    out = []
+    for plan in plans:
+        if plan is reference:
+            plan = _by_context(
+                plan, catalog["order_ref"], "in a file of orders the reference is the order's"
+            )
+        elif (
+            plan.field is not None
+            and plan.field.name == "external_id"
+            and plan.how == "synonym"
+            and fold_header(plan.header) == "id"
+        ):
+            plan = _by_context(
+                plan, None, "beside the order's reference, the id is the order's: kept as a "
+                "custom attribute"
+            )
+        out.append(plan)
+    return out
+
+
 def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
+    plans = _order_context(plans, catalog)
     fields = {p.field.name for p in plans if p.field is not None}
     is_order_file = bool(fields & {"order_ref", "sku", "order_date"})
+    # A list of shopping carts (abandoned or not): its date is the cart's.
+    is_cart_file = bool(fields & {"cart_abandoned", "cart_total"})
+    # Amounts paid (TTC, or untold) win over the same amounts before tax (HT).
+    paid_amounts = {
+        p.field.name
+        for p in plans
+        if p.field is not None
+        and p.field.name in _AMOUNTS
+        and not _BEFORE_TAX.search(fold_header(p.header))
+    }
     # An order line needs something that says what or when was bought; an amount or a
     # quantity alone in a customer list ("Montant", "Quantité") is not an order.
-    describes_orders = is_order_file or "product_name" in fields
+    describes_orders = is_order_file or is_cart_file or "product_name" in fields
     is_consent_list = any(
         p.field is not None and p.field.storage is Storage.CONSENT for p in plans
     )
@@ -482,6 +541,45 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
                 plan,
                 catalog["customer_ref"],
                 "in an order file the customer number names the buyer",
+            )
+        elif (
+            is_order_file
+            and plan.field is not None
+            and plan.field.name in _AMOUNTS
+            and plan.field.name in paid_amounts
+            and not chosen
+            and _BEFORE_TAX.search(folded)
+        ):
+            plan = _by_context(
+                plan, None, "the amount before tax: the file gives the amount paid (TTC)"
+            )
+        elif (
+            is_order_file
+            and plan.field is not None
+            and plan.field.name == "line_total"
+            and folded == "total"
+            and not chosen
+            and "unit_price" in fields
+            and "order_total" not in fields
+        ):
+            # Shopify: "Total" is the order's, on its first line; lines have their prices.
+            plan = _by_context(
+                plan,
+                catalog["order_total"],
+                "beside the lines' prices, the total is the order's",
+            )
+        elif (
+            (is_order_file or is_cart_file)
+            and plan.field is not None
+            and plan.field.name == "activity_date"
+            and folded == "date"
+            and not chosen
+            and "order_date" not in fields
+        ):
+            plan = _by_context(
+                plan,
+                catalog["order_date"],
+                "in a file of orders or carts with no other date, the date is theirs",
             )
         elif (
             is_order_file

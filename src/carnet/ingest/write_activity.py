@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from carnet.fields.catalog import fold_header
 from carnet.ingest.batch import BatchBase, Target, chunks, is_new, later, moment_key
 from carnet.ingest.rows import RowRecord
 from carnet.store import schema as s
@@ -94,6 +95,11 @@ class ActivityWriter(BatchBase):
         lines: list[tuple[Target, RowRecord]] = [
             (t, r) for t in targets for r in t.records if r.order and t.contact_id is not None
         ]
+        # A shopping cart is no order: it brought in no money.
+        carts = [(t, r) for t, r in lines if _is_cart(r)]
+        if carts:
+            self._write_carts(carts)
+            lines = [(t, r) for t, r in lines if not _is_cart(r)]
         if not lines:
             return
         o, ol = s.orders, s.order_lines
@@ -109,6 +115,13 @@ class ActivityWriter(BatchBase):
             ):
                 line_keys.add((int(r.order_id), r.line_ref))
         products = self._write_products(lines)
+        # What the file says of a whole order (status, currency, total), from the first of
+        # its lines that says it: a shop writes them on the order's first line only.
+        given: dict[str, dict[str, Any]] = defaultdict(dict)
+        for _, record in lines:
+            said = given[refs[id(record)]]
+            for key, value in _order_values(record).items():
+                said.setdefault(key, value)
         # New orders first, in one statement.
         new_orders: dict[str, dict[str, Any]] = {}
         for target, record in lines:
@@ -119,9 +132,9 @@ class ActivityWriter(BatchBase):
                     "source": self.source,
                     "external_ref": ref,
                     "ordered_at": record.order.get("order_date") or self.now,
-                    "status": "placed",
-                    "total_amount": Decimal(0),
-                    "currency": "EUR",
+                    "status": given[ref].get("status", "placed"),
+                    "total_amount": given[ref].get("total_amount", Decimal(0)),
+                    "currency": given[ref].get("currency", "EUR"),
                     "channel": None,
                     "is_renewal": False,
                     "import_id": self.import_id,
@@ -131,6 +144,7 @@ class ActivityWriter(BatchBase):
             orders.update(zip(new_orders, ids, strict=True))
         rows: list[dict[str, Any]] = []
         touched: set[int] = set()
+        added: dict[int, Decimal] = defaultdict(Decimal)
         latest: dict[int, datetime] = {}
         for target, record in lines:
             assert target.contact_id is not None
@@ -160,22 +174,108 @@ class ActivityWriter(BatchBase):
             )
             line_keys.add((order_id, line_ref))
             touched.add(order_id)
+            added[order_id] += rows[-1]["amount"]
             if not is_new(target):
                 target.changed = True
             if target.contact_id not in latest or later(when, latest[target.contact_id]):
                 latest[target.contact_id] = when
         if rows:
             bulk_insert(self.conn, ol, rows)
-        total = (
-            sa.select(sa.func.coalesce(sa.func.sum(ol.c.amount), 0))
-            .where(ol.c.order_id == sa.bindparam("oid"))
-            .scalar_subquery()
+        self._update_orders(
+            {orders[ref]: said for ref, said in given.items() if said}, touched, added
         )
-        if touched:
-            self.conn.execute(
-                o.update().where(o.c.id == sa.bindparam("oid")).values(total_amount=total),
-                [{"oid": order_id} for order_id in sorted(touched)],
+        self._touch_activity(latest)
+
+    def _update_orders(
+        self, given: dict[int, dict[str, Any]], touched: set[int], added: dict[int, Decimal]
+    ) -> None:
+        """Orders take the status, currency and total the file gives (a re-import of a
+        refunded order refunds it); an order without a given total is the sum of its
+        lines, unless an earlier batch gave it one (the sum of its lines before this
+        batch then differs from it)."""
+        o, ol = s.orders, s.order_lines
+        updates: dict[int, dict[str, Any]] = {oid: dict(said) for oid, said in given.items()}
+        summed = sorted(oid for oid in touched if "total_amount" not in updates.get(oid, {}))
+        for chunk in chunks(summed):
+            for r in self.conn.execute(
+                sa.select(o.c.id, o.c.total_amount, sa.func.coalesce(sa.func.sum(ol.c.amount), 0))
+                .select_from(o.outerjoin(ol, ol.c.order_id == o.c.id))
+                .where(one_of(self.conn, o.c.id, chunk))
+                .group_by(o.c.id, o.c.total_amount)
+            ):
+                oid, stored, lines_sum = int(r[0]), _money(r[1]), _money(r[2])
+                if stored == lines_sum - added[oid]:
+                    updates.setdefault(oid, {})["total_amount"] = lines_sum
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for oid, values in updates.items():
+            by_columns[tuple(sorted(values))].append(
+                {"oid": oid, **{f"new_{k}": v for k, v in values.items()}}
             )
+        for columns, params in by_columns.items():
+            self.conn.execute(
+                o.update()
+                .where(o.c.id == sa.bindparam("oid"))
+                .values({c: sa.bindparam(f"new_{c}") for c in columns}),
+                params,
+            )
+
+    def _write_carts(self, carts: list[tuple[Target, RowRecord]]) -> None:
+        """One cart per row (abandoned unless the row says it was not), once per source,
+        contact, date and amount: a re-import adds none."""
+        c = s.carts
+        present: set[tuple[int, str, Decimal | None]] = set()
+        contact_ids = sorted({t.contact_id for t, _ in carts if t.contact_id is not None})
+        for chunk in chunks(contact_ids):
+            for r in self.conn.execute(
+                sa.select(c.c.contact_id, c.c.created_at, c.c.total_amount).where(
+                    one_of(self.conn, c.c.contact_id, chunk), c.c.source == self.source
+                )
+            ):
+                amount = None if r.total_amount is None else _money(r.total_amount)
+                present.add((int(r.contact_id), moment_key(r.created_at), amount))
+        rows: list[dict[str, Any]] = []
+        latest: dict[int, datetime] = {}
+        for target, record in carts:
+            assert target.contact_id is not None
+            order = record.order
+            when = order.get("order_date") or self.now
+            quantity = int(order.get("quantity") or 1)
+            priced = order.get("line_total") is not None or order.get("unit_price") is not None
+            line = {
+                "sku": str(order["sku"]) if order.get("sku") else None,
+                "product_name": order.get("product_name"),
+                "quantity": order.get("quantity"),
+                "unit_price": str(_unit_price(order)) if priced else None,
+            }
+            if order.get("cart_total") is not None:
+                total: Decimal | None = _money(order["cart_total"])
+            elif priced:
+                total = _money(_unit_price(order) * quantity)
+            else:
+                total = None
+            key = (target.contact_id, moment_key(when), total)
+            if key in present:
+                continue
+            present.add(key)
+            has_line = line["sku"] or line["product_name"]
+            rows.append(
+                {
+                    "contact_id": target.contact_id,
+                    "status": "converted" if order.get("cart_abandoned") is False else "abandoned",
+                    "total_amount": total,
+                    "lines": [{k: v for k, v in line.items() if v is not None}] if has_line else [],
+                    "order_id": None,
+                    "source": self.source,
+                    "created_at": when,
+                    "updated_at": self.now,
+                }
+            )
+            if not is_new(target):
+                target.changed = True
+            if target.contact_id not in latest or later(when, latest[target.contact_id]):
+                latest[target.contact_id] = when
+        if rows:
+            bulk_insert(self.conn, c, rows)
         self._touch_activity(latest)
 
     def _existing_orders(self, refs: list[str]) -> dict[str, int]:
@@ -290,3 +390,111 @@ def _line_ref(record: RowRecord) -> str:
         str(order.get(k)) for k in ("sku", "product_name", "quantity", "unit_price", "line_total")
     )
     return f"{record.number}:" + hashlib.sha1(basis.encode()).hexdigest()[:12]
+
+
+def _is_cart(record: RowRecord) -> bool:
+    """True when the row is a shopping cart rather than an order line."""
+    order = record.order
+    return (
+        order.get("cart_abandoned") is not None or order.get("cart_total") is not None
+    ) and not order.get("order_ref")
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+#: Order statuses: what shops write (folded, WooCommerce's "wc-" left off) → carnet's.
+#: Cancelled, refunded, returned and abandoned orders bring in no money.
+ORDER_STATUSES: dict[str, str] = {
+    **dict.fromkeys(("placed", "new", "nouvelle", "nouveau", "open", "ouverte", "received",
+                     "recue", "enregistree", "commande passee", "passee"), "placed"),
+    **dict.fromkeys(("pending", "en attente", "en attente de paiement", "on hold",
+                     "awaiting payment", "pending payment", "unpaid", "non payee", "impayee",
+                     "authorized", "autorisee", "en attente de virement bancaire",
+                     "en attente du paiement par cheque", "en attente de paiement par cheque",
+                     "partially paid"), "pending"),
+    **dict.fromkeys(("paid", "payee", "paye", "reglee", "paiement accepte", "payment accepted",
+                     "processing", "en cours", "en cours de preparation",
+                     "preparation en cours", "en preparation"), "paid"),
+    **dict.fromkeys(("shipped", "expediee", "expedie", "en cours de livraison", "livree",
+                     "livre", "delivered", "fulfilled", "completed", "complete", "terminee",
+                     "termine"), "shipped"),
+    **dict.fromkeys(("returned", "retour", "retournee", "retourne", "retour produit"),
+                    "returned"),
+    **dict.fromkeys(("cancelled", "canceled", "annulee", "annule", "annulation", "voided",
+                     "void", "failed", "echec", "echec de paiement", "erreur de paiement",
+                     "payment error", "expired", "expiree"), "cancelled"),
+    **dict.fromkeys(("refunded", "remboursee", "rembourse", "remboursement"), "refunded"),
+    **dict.fromkeys(("abandoned", "abandonne", "abandonnee", "panier abandonne"),
+                    "abandoned"),
+}
+
+#: Currency names and symbols (upper-cased) → ISO 4217 code.
+_CURRENCIES = {
+    **dict.fromkeys(("€", "EUR", "EURO", "EUROS"), "EUR"),
+    **dict.fromkeys(("$", "US$", "$US", "USD", "DOLLAR", "DOLLARS", "US DOLLAR"), "USD"),
+    **dict.fromkeys(("£", "GBP", "LIVRE", "LIVRES", "LIVRE STERLING", "POUND", "STERLING"),
+                    "GBP"),
+    **dict.fromkeys(("CHF", "FRANC SUISSE", "FRANCS SUISSES", "SFR", "FS"), "CHF"),
+    **dict.fromkeys(("CAD", "CA$", "$CA", "C$", "DOLLAR CANADIEN"), "CAD"),
+    **dict.fromkeys(("¥", "JPY", "YEN"), "JPY"),
+}
+_ISO_CODE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def order_status(text: str) -> str | None:
+    """carnet's status of an order for what a shop wrote, or None when not understood.
+
+    >>> order_status("wc-refunded"), order_status("Annulée"), order_status("voided")
+    ('refunded', 'cancelled', 'cancelled')
+    """
+    folded = fold_header(text)
+    if folded.startswith("wc "):
+        folded = folded[3:]
+    return ORDER_STATUSES.get(folded)
+
+
+def currency_code(text: str) -> str | None:
+    """The ISO 4217 code of a currency as written, or None when not understood.
+
+    >>> currency_code("€"), currency_code("usd"), currency_code("Livre sterling")
+    ('EUR', 'USD', 'GBP')
+    """
+    written = " ".join(text.upper().split())
+    if written in _CURRENCIES:
+        return _CURRENCIES[written]
+    if len(written) == 3 and set(written) <= _ISO_CODE:
+        return written
+    return None
+
+
+def _order_values(record: RowRecord) -> dict[str, Any]:
+    """The order's own status, currency and total the row gives; a value not understood
+    is noted on the row and left out."""
+    order = record.order
+    out: dict[str, Any] = {}
+    if order.get("order_status"):
+        status = order_status(str(order["order_status"]))
+        if status is None:
+            record.notes.append(
+                f"order status '{order['order_status']}' not understood: the order keeps "
+                "its status (placed when new)"
+            )
+        else:
+            out["status"] = status
+    if order.get("order_currency"):
+        currency = currency_code(str(order["order_currency"]))
+        if currency is None:
+            record.notes.append(
+                f"currency '{order['order_currency']}' not understood: the order keeps "
+                "the default, EUR"
+            )
+        else:
+            out["currency"] = currency
+    if order.get("order_total") is not None:
+        out["total_amount"] = Decimal(order["order_total"])
+    if order.get("cart_abandoned") is True:
+        # An order number on an abandoned cart: the order was never paid for.
+        out["status"] = "abandoned"
+    return out
