@@ -46,6 +46,18 @@ def test_json_export_in_french_and_english(ws: Carnet, tmp_path: Path) -> None:
     assert "orange" not in json.dumps([e.to_dict() for e in exports])
 
 
+def test_an_imported_abandoned_cart_is_in_the_export(ws: Carnet, tmp_path: Path) -> None:
+    path = tmp_path / "paniers.csv"
+    path.write_text(
+        "Email;Date;Panier abandonné;Montant panier\nzoe@free.fr;12/03/2024;oui;42,50\n",
+        encoding="utf-8",
+    )
+    ws.import_file(path)
+    [contact] = ws.search_contacts("zoe@free.fr")
+    [cart] = ws.export_personal_data(contact.id, lang="fr")["carts"]
+    assert (cart["status"], str(cart["total"])) == ("abandoned", "42.50")
+
+
 def test_zip_export(ws: Carnet, tmp_path: Path) -> None:
     cid = _person(ws)
     path = ws.write_personal_data(cid, tmp_path / "jeanne.zip")

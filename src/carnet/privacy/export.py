@@ -37,6 +37,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "history": ("Historique des modifications", "Change history"),
     "events": ("Événements et réactions", "Events and reactions"),
     "orders": ("Commandes", "Orders"),
+    "carts": ("Paniers", "Carts"),
     "sources": ("Identifiants dans nos sources", "Identifiers in our sources"),
     "imports": ("Lignes de fichiers importés", "Imported file rows"),
     "matching": ("Rapprochements et fusions de doublons", "Duplicate matching and merges"),
@@ -227,6 +228,14 @@ def collect(
                        "total": o["total_amount"], "currency": o["currency"],
                        "channel": o["channel"], "lines": lines})
     doc["orders"] = orders
+    ca = s.carts
+    doc["carts"] = [
+        {"status": r["status"], "at": r["created_at"], "total": r["total_amount"],
+         "lines": r["lines"], "source": r["source"]}
+        for r in conn.execute(
+            sa.select(ca).where(ca.c.contact_id == contact_id).order_by(ca.c.created_at, ca.c.id)
+        ).mappings()
+    ]
     x = s.external_ids
     doc["sources"] = [
         {"source": r.name, "id": r.external_id, "since": r.created_at}
