@@ -816,6 +816,13 @@ def test_xlsx_formulas_without_a_saved_result_are_named(tmp_path: Path) -> None:
     assert table.stats.warnings == []
 
 
+def test_the_formula_scan_gives_way_when_it_cannot_look() -> None:
+    """The scan uses a private openpyxl method; were it gone, no warning, and no failure."""
+    from carnet.ingest.readers.xlsx import _formulas_without_result
+
+    assert _formulas_without_result(object()) is None
+
+
 @pytest.mark.parametrize("choice", ["Prospects", 1, "prospects "])
 def test_xlsx_sheet_by_name_or_index(workbook: Path, choice: str | int) -> None:
     table = open_table(workbook, sheet=choice)

@@ -200,8 +200,13 @@ def _formulas_without_result(ws: Any) -> str | None:
     those cells read as empty. Only the start of the sheet is looked at: such
     files put their formulas on every row.
     """
-    with ws._get_source() as source:
-        head = source.read(FORMULA_SCAN_BYTES)
+    try:
+        # openpyxl's own handle on the sheet's XML (a private method: a warning is not
+        # worth an import that fails when a later openpyxl renames it)
+        with ws._get_source() as source:
+            head = source.read(FORMULA_SCAN_BYTES)
+    except (AttributeError, OSError, KeyError):
+        return None
     cells = [m.decode() for m in _UNSAVED_FORMULA.findall(head)]
     if not cells:
         return None
