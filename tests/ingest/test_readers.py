@@ -61,6 +61,8 @@ FRENCH = "Prénom;Nom;Ville\nÉloïse;Lefèvre;Saint-Étienne\nChloé;Dœuf;Besa
         ("cp1252", FRENCH.encode("cp1252"), "cp1252"),
         ("utf-16", FRENCH.replace(";", "\t").encode("utf-16"), "utf-16"),
         ("utf-16-le", FRENCH.replace(";", "\t").encode("utf-16-le"), "utf-16-le"),
+        # Excel for Mac's "CSV (Macintosh)": é is 0x8E, which cp1252 reads as Ž
+        ("mac_roman", FRENCH.encode("mac_roman"), "mac_roman"),
     ],
 )
 def test_encoding_detected(tmp_path: Path, encoding: str, data: bytes, detected: str) -> None:

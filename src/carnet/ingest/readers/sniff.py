@@ -10,6 +10,9 @@ Encoding policy (what a French office produces)
 3. Otherwise the first :data:`SAMPLE_SIZE` bytes are decoded as strict UTF-8;
    if they pass, the file is read as ``utf-8`` *adaptively* (see below), if
    they fail it is read as ``cp1252``.
+   A sample whose non-ASCII bytes are Mac Roman's accented letters (``é`` is
+   0x8E there, ``è`` 0x8F, ``ç`` 0x8D: Ž, ˆ and undefined bytes in cp1252;
+   Excel for Mac's "CSV (Macintosh)") is read as ``mac_roman``.
 4. ``cp1252`` is a superset of latin-1 for printable characters; its five
    undefined bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) are decoded as latin-1, so
    decoding never fails and no byte is lost.
@@ -193,7 +196,7 @@ def detect_encoding(sample: bytes, *, at_eof: bool) -> str:
 
     Returns:
         ``utf-8-sig``, ``utf-16``, ``utf-32``, ``utf-16-le``, ``utf-16-be``,
-        ``utf-8`` or ``cp1252``. See the module docstring for the policy.
+        ``utf-8``, ``cp1252`` or ``mac_roman``. See the module docstring for the policy.
 
     >>> detect_encoding("prénom;nom\\n".encode("utf-8"), at_eof=True)
     'utf-8'
@@ -217,8 +220,42 @@ def detect_encoding(sample: bytes, *, at_eof: bool) -> str:
     try:
         codecs.utf_8_decode(sample, "strict", at_eof)
     except UnicodeDecodeError:
-        return "cp1252"
+        return "mac_roman" if _looks_mac_roman(sample) else "cp1252"
     return "utf-8"
+
+
+#: Mac Roman's bytes for the lower-case accented letters of French (é è à â ç ê ï ô ù û
+#: ü œ): Ž, ˆ, ‰, •, ™, ž, Ÿ, Ï and undefined bytes in cp1252. Not ë and î, which are
+#: cp1252's curly quotes (‘ ”), found beside letters in any French text.
+_MAC_LOWER = frozenset(b"\x8e\x8f\x88\x89\x8d\x90\x95\x99\x9d\x9e\x9f\xcf")
+
+
+def _looks_mac_roman(sample: bytes) -> bool:
+    """French text written in Mac Roman rather than Windows-1252.
+
+    Accented letters sit among lower-case letters: "H\x8el\x8fne" is Hélène in
+    Mac Roman, where cp1252 writes é as 0xE9. The encoding whose accents sit
+    there more often wins; cp1252 on a tie.
+
+    >>> _looks_mac_roman("Hélène Dupré, Besançon".encode("mac_roman"))
+    True
+    >>> _looks_mac_roman("Hélène Dupré, Besançon".encode("cp1252"))
+    False
+    """
+    mac = cp1252 = 0
+    last = len(sample) - 1
+    for i, byte in enumerate(sample):
+        if byte < 0x80:
+            continue
+        before = sample[i - 1] if i else 0
+        after = sample[i + 1] if i < last else 0
+        if not (0x61 <= before <= 0x7A or 0x61 <= after <= 0x7A):
+            continue
+        if byte in _MAC_LOWER:
+            mac += 1
+        elif byte >= 0xE0:
+            cp1252 += 1
+    return mac >= 2 and mac > cp1252
 
 
 @dataclass
