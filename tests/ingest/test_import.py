@@ -866,6 +866,26 @@ def test_a_forms_answer_time_dates_its_consent(carnet: Carnet, tmp_path: Path) -
     assert len(carnet.consent_history(bea.id)) == 2
 
 
+def test_mailchimps_confirmation_time_records_the_double_opt_in(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Mailchimp's subscribed export: OPTIN_TIME dates the grant, CONFIRM_TIME the
+    confirmation of the double opt-in (it was dropped: no yes/no column said so)."""
+    path = write_csv(
+        tmp_path / "subscribed_members_export.csv",
+        ["Email Address", "First Name", "OPTIN_TIME", "OPTIN_IP", "CONFIRM_TIME"],
+        [["lea.petit@free.fr", "Léa", "2024-03-01 10:00:00", "81.2.3.4", "2024-03-01 10:05:00"]],
+        encoding="utf-8", delimiter=",",
+    )
+    carnet.import_file(path)
+    [lea] = carnet.search_contacts("lea.petit@free.fr")
+    history = [(e["action"], str(e["occurred_at"])) for e in carnet.consent_history(lea.id)]
+    assert history == [
+        ("granted", "2024-03-01 10:00:00+00:00"),
+        ("confirmed", "2024-03-01 10:05:00+00:00"),
+    ]
+
+
 def test_a_national_number_on_a_row_abroad_is_that_countrys(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "clients.csv",

@@ -145,14 +145,19 @@ class ConsentWriter(BatchBase):
                 if granted is not None:
                     add(flag, "granted" if granted else "withdrawn", None)
                 continue
-            if granted is None and (consent.get("optin_date") or consent.get("optin_confirmed")):
+            # a confirmation time with no yes/no column of its own (Mailchimp's CONFIRM_TIME)
+            # says the double opt-in was confirmed then
+            confirmed = consent.get("optin_confirmed")
+            if confirmed is None and consent.get("optin_confirmed_at"):
+                confirmed = True
+            if granted is None and (consent.get("optin_date") or confirmed):
                 granted = True
             if unsubscribed and not consent.get("optin_date"):
                 # An undated grant and an undated withdrawal in one row: only the latter.
                 granted = False
             if granted:
                 add(flag, "granted", consent.get("optin_date"))
-                if consent.get("optin_confirmed"):
+                if confirmed:
                     add(
                         flag,
                         "confirmed",
