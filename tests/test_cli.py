@@ -59,6 +59,18 @@ def test_init_add_show_edit_list_stats(db_url: str) -> None:
     assert code == 0 and "Contacts" in out
 
 
+def test_import_reads_a_file_in_the_format_given(db_url: str, tmp_path: Path) -> None:
+    """A CSV named .xlsx: the error says to pass --format csv, and --format csv reads it."""
+    path = tmp_path / "export.xlsx"
+    path.write_text("Nom;Prénom;Email\nDupont;Jean;jean.dupont@free.fr\n", encoding="utf-8")
+    assert run(db_url, "init")[0] == 0
+    code, out, err = run(db_url, "import", str(path))
+    assert code != 0 and "--format csv" in out + err
+    code, out, _ = run(db_url, "import", str(path), "--format", "csv", "--json")
+    assert code == 0, out
+    assert json.loads(out)[0]["counts"]["inserted"] == 1
+
+
 def test_database_url_from_environment(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'env.db'}"
     result = runner.invoke(app, ["init"], env={"CARNET_DATABASE_URL": url})

@@ -615,6 +615,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
         ("blank.csv", b"\r\n\r\n;;\r\n", "no header row"),
         ("broken.xlsx", b"PK\x03\x04 this is not a real zip", "not a valid XLSX workbook"),
         ("text.xlsx", b"nom;prenom\nDupont;Jean\n", "pass --format csv"),
+        ("web.xls", b"<html><body><table><tr><td>Nom</td></tr></table>", "HTML table"),
         ("broken.json", b'[{"a": 1}, {"a": ', "not valid JSON"),
         ("scalar.json", b"42", "does not hold a list of records"),
     ],
@@ -642,6 +643,14 @@ def test_format_can_be_forced(tmp_path: Path) -> None:
         open_table(path, format="parquet")
     ndjson = write(tmp_path / "lines.txt", '{"a": 1}\n')
     assert open_table(ndjson, format="jsonl").format == "ndjson"
+
+
+def test_a_text_table_named_xls_is_read_as_text(tmp_path: Path) -> None:
+    """Some tools write a tab-separated file and name it .xls."""
+    path = write(tmp_path / "export.xls", "Nom\tPrénom\nDupont\tJean\n".encode("cp1252"))
+    table = open_table(path)
+    assert (table.format, table.delimiter) == ("csv", "\t")
+    assert values(table) == [{"Nom": "Dupont", "Prénom": "Jean"}]
 
 
 def test_xlsx_saved_as_csv_is_read_as_xlsx(tmp_path: Path) -> None:

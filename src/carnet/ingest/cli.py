@@ -38,6 +38,12 @@ def import_command(
     sheet: Annotated[
         str | None, typer.Option(help="XLSX sheet name or index; '*' for every sheet.")
     ] = None,
+    file_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="Read as csv, xlsx, json or ndjson whatever the extension."
+        ),
+    ] = None,
     rejected_dir: Annotated[
         Path | None, typer.Option(help="Folder for <name>.rejected.csv (default: beside).")
     ] = None,
@@ -62,6 +68,7 @@ def import_command(
             encoding=encoding,
             delimiter=delimiter,
             sheet=sheet_value,
+            format=file_format,
             rejected_dir=rejected_dir,
         )
         reports: list[ImportReport] = []

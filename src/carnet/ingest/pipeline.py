@@ -70,6 +70,8 @@ class ImportOptions:
         encoding: force an encoding instead of detecting it.
         delimiter: force a CSV delimiter instead of sniffing it.
         sheet: XLSX sheet name or index (default: the first).
+        format: read the file as ``csv``, ``xlsx``, ``json`` or ``ndjson`` whatever its
+            extension (a CSV named ``.xls`` by the tool that wrote it).
         batch_size: rows per transaction.
         rejected_dir: where to write ``<name>.rejected.csv`` (default: beside the file).
         match_duplicates: once a duplicate search has trained a model, match the
@@ -85,6 +87,7 @@ class ImportOptions:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | int | None = None
+    format: str | None = None
     batch_size: int = 5000
     rejected_dir: Path | None = None
     match_duplicates: bool = True
@@ -171,6 +174,7 @@ class ImportRun:
             encoding=options.encoding,
             delimiter=options.delimiter,
             sheet=options.sheet,
+            format=options.format,
         )
         explicit = dict(options.mapping or {})
         if options.mapping_file is not None:

@@ -151,6 +151,16 @@ def _choose_format(p: Path, name: str, head: bytes, forced: str | None) -> Forma
     ext = p.suffix.lower()
     if kind == "zip":
         return "xlsx"  # an XLSX under another name: openpyxl will tell if it is not
+    if ext == ".xls" and not looks_binary(head.decode("cp1252", "replace")):
+        # Some tools write a text table and name it .xls: a TSV or CSV is read as one; an
+        # HTML table is not read
+        if b"<table" in head.lower() or b"<html" in head.lower():
+            raise InputFileError(
+                f"File '{name}' is a web page (an HTML table) named .xls; open it in Excel "
+                "and save it as .xlsx or as CSV UTF-8, then import that.",
+                path=name,
+            )
+        return "csv"
     if ext in _OTHER_OFFICE:
         raise InputFileError(
             f"File '{name}' is {_OTHER_OFFICE[ext]}, which carnet does not read; save it "
