@@ -304,6 +304,8 @@ CHECK_TAGS = checker_for(default_catalog()["tags"], "FR")
 def test_tags_split_on_their_separators_and_lose_their_quotes(raw: str, value: str) -> None:
     verdict = CHECK_TAGS(raw)
     assert (verdict.status, verdict.normalised) == (Status.VALID, value)
+    # checked again, the stored form is the same list: a ";" cell keeps its commas
+    assert CHECK_TAGS(value).normalised == value
 
 
 def test_quoted_empty_tags_are_no_tag() -> None:

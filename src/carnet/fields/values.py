@@ -679,7 +679,9 @@ _QUOTES = {'"': '"', "“": "”", "«": "»"}
 def list_words(raw: str) -> list[str]:
     """The items of a list cell, their quotes taken off.
 
-    ``;``, ``,`` and ``|`` separate items. A ``/`` separates them only in a cell
+    ``;`` and ``|`` separate items, and ``,`` too in a cell with no ``;`` (a cell
+    that uses ``;`` keeps its commas inside items: "VIP;Paris, France", which is
+    also how a checked list is stored). A ``/`` separates them only in a cell
     without any of those, and never between two digits (``Salon 2023/2024``). An
     item in quotes (Mailchimp's ``"VIP","Salon 2023"``) is one item whatever it
     holds (a ``;`` in it becomes a ``,``); its quotes are no part of it.
@@ -688,8 +690,12 @@ def list_words(raw: str) -> list[str]:
     (['VIP', 'Salon 2023'], ['sport ', ' musique'])
     >>> list_words("Salon 2023/2024"), list_words("VIP; Salon 2023/2024")
     (['Salon 2023/2024'], ['VIP', ' Salon 2023/2024'])
+    >>> list_words('"Paris, France",VIP'), list_words("Paris, France;VIP")
+    (['Paris, France', 'VIP'], ['Paris, France', 'VIP'])
     """
-    slash = not _LIST_SEPARATORS.intersection(_unquoted(raw))
+    unquoted = _unquoted(raw)
+    slash = not _LIST_SEPARATORS.intersection(unquoted)
+    separators = _LIST_SEPARATORS - {","} if ";" in unquoted else _LIST_SEPARATORS
     items: list[str] = []
     current: list[str] = []
     closing: str | None = None
@@ -703,7 +709,7 @@ def list_words(raw: str) -> list[str]:
         elif char in _QUOTES and _QUOTES[char] in raw[i + 1 :] and not "".join(current).strip():
             closing = _QUOTES[char]
             current = []
-        elif char in _LIST_SEPARATORS or (
+        elif char in separators or (
             char == "/" and slash
             and not (raw[i - 1 : i].isdigit() and raw[i + 1 : i + 2].isdigit())
         ):
