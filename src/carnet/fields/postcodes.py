@@ -152,8 +152,8 @@ _PREFIX_COUNTRIES = {
     "PL": "PL", "CZ": "CZ", "SK": "SK", "H": "HU", "HU": "HU", "GR": "GR", "IRL": "IE",
 }  # fmt: skip
 #: Cities of the French-speaking neighbours whose customers French files hold, by the
-#: names written in them (folded), with their four-digit postcodes' country: "1050
-#: Bruxelles" is Ixelles, not 01050 with its leading zero lost.
+#: names written in them (as :func:`city_key` gives them), with their four-digit
+#: postcodes' country: "1050 Bruxelles" is Ixelles, not 01050 with its 0 lost.
 _FOREIGN_CITIES = {
     **dict.fromkeys((
         "bruxelles", "brussel", "brussels", "ixelles", "uccle", "schaerbeek", "anderlecht",
@@ -172,7 +172,7 @@ _FOREIGN_CITIES = {
         "montreux", "vevey", "nyon", "morges", "yverdon", "yverdon les bains",
         "la chaux de fonds", "delemont", "bienne", "biel", "carouge", "meyrin", "vernier",
         "lancy", "onex", "renens", "pully", "martigny", "monthey", "porrentruy", "le locle",
-        "lucerne", "luzern", "saint gall", "st gallen", "winterthur", "zoug", "zug",
+        "lucerne", "luzern", "saint gall", "saint gallen", "winterthur", "zoug", "zug",
     ), "CH"),
     **dict.fromkeys((
         "luxembourg", "esch sur alzette", "differdange", "dudelange", "ettelbruck",
@@ -190,9 +190,9 @@ def _foreign_city(city: str | None) -> str | None:
     """
     if not city:
         return None
-    key = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(city)).split())
-    key = re.sub(r"\s+(?:cedex|\d+)$", "", key)
-    return _FOREIGN_CITIES.get(key)
+    return _FOREIGN_CITIES.get(_base_key(city_key(city)))
+
+
 _TRAILING_TEXT = re.compile(r"^(\d{4,5})\s+([^\d].*)$")
 
 
