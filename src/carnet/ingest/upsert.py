@@ -209,25 +209,13 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             for email in record.usable_emails:
                 if target is not None:
                     break
-                if email in shared:
-                    # accueil@, contact@: a company's or a team's mailbox, which colleagues
-                    # of one first name share; the last name must agree too
-                    key = ("email", f"{email}|{_last_name_key(last or '')}")
-                else:
-                    key = ("email", email)
-                target = in_batch(key, first, born) or next(
+                target = in_batch(_email_key(email, shared, last), first, born) or next(
                     (
                         existing(cid, own=False, first_name=known_first, birth_date=known_born)
                         for cid, known_first, known_last, known_born in email_hits.get(email, ())
                         if _same_first_name(first, known_first)
                         and not _born_apart(born, known_born)
-                        and (
-                            email not in shared
-                            or (
-                                known_last is not None
-                                and _last_name_key(known_last) == _last_name_key(last or "")
-                            )
-                        )
+                        and (email not in shared or _same_last_name(known_last, last))
                     ),
                     None,
                 )
@@ -239,8 +227,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
                     (
                         existing(cid, own=False, first_name=known_first, birth_date=known_born)
                         for cid, known_first, known_last, known_born in phone_hits.get(phone, ())
-                        if known_last
-                        and _last_name_key(known_last) == _last_name_key(last)
+                        if _same_last_name(known_last, last)
                         and _same_first_name(first, known_first)
                         and not _born_apart(born, known_born)
                     ),
@@ -266,10 +253,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
             if record.external_id:
                 register(("id", record.external_id), target)
             for email in record.usable_emails:
-                if email in shared:
-                    register(("email", f"{email}|{_last_name_key(last or '')}"), target)
-                else:
-                    register(("email", email), target)
+                register(_email_key(email, shared, last), target)
             if last:
                 for phone in record.usable_phones:
                     register(("phone", f"{phone}|{_last_name_key(last)}"), target)
@@ -608,6 +592,19 @@ def _compatible_first_names(a: str, b: str) -> bool:
     if fa == fb or (len(fa) == 1 and fb.startswith(fa)) or (len(fb) == 1 and fa.startswith(fb)):
         return True
     return bool(first_name_variants(a) & first_name_variants(b)) or is_first_name_typo(a, b)
+
+
+def _email_key(email: str, shared: frozenset[str], last: str | None) -> tuple[str, str]:
+    """The batch key of an e-mail. A role mailbox (accueil@, contact@) is a company's or a
+    team's, which colleagues of one first name share: its key holds the last name too."""
+    if email in shared:
+        return ("email", f"{email}|{_last_name_key(last or '')}")
+    return ("email", email)
+
+
+def _same_last_name(a: str | None, b: str | None) -> bool:
+    """Both last names known and equal as the keys compare them (:func:`_last_name_key`)."""
+    return bool(a) and bool(b) and _last_name_key(a or "") == _last_name_key(b or "")
 
 
 def _shared_mailboxes(record: RowRecord) -> frozenset[str]:
