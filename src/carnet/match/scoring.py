@@ -234,23 +234,24 @@ def _dob_agreeing_levels(dob: BirthDateComparison) -> list[int]:
     return [i for i, lvl in levels if "same year" not in lvl.label and not lvl.disagreement]
 
 
-def _personal_sql(comps: tuple[Comparison, ...]) -> str:
-    """A *personal* level agrees (an e-mail, a mobile: one person's evidence)."""
-    agree = " OR ".join(
+def _personal_levels(comps: tuple[Comparison, ...]) -> list[str]:
+    """Per comparison with personal levels: its level is one of them."""
+    return [
         f"g_{c.name} IN ({', '.join(map(str, c.personal_indexes))})"
         for c in comps
         if c.personal_indexes
-    )
+    ]
+
+
+def _personal_sql(comps: tuple[Comparison, ...]) -> str:
+    """A *personal* level agrees (an e-mail, a mobile: one person's evidence)."""
+    agree = " OR ".join(_personal_levels(comps))
     return f"({agree})" if agree else "false"
 
 
 def _personal_count_sql(comps: tuple[Comparison, ...]) -> str:
     """How many comparisons agree at a personal level (an e-mail, a mobile)."""
-    terms = [
-        f"(CASE WHEN g_{c.name} IN ({', '.join(map(str, c.personal_indexes))}) THEN 1 ELSE 0 END)"
-        for c in comps
-        if c.personal_indexes
-    ]
+    terms = [f"(CASE WHEN {level} THEN 1 ELSE 0 END)" for level in _personal_levels(comps)]
     return f"({' + '.join(terms)})" if terms else "0"
 
 
