@@ -76,11 +76,8 @@ class ActivityWriter(BatchBase):
             out.append({**base, "type": kind, "value": value, "properties": properties})
 
         if ev.get("nps") is not None:
-            nps = int(ev["nps"])
-            if 0 <= nps <= 10:
-                add("nps", float(nps), comment=ev.get("survey_comment"))
-            else:
-                record.notes.append(f"NPS {nps} ignored: not between 0 and 10")
+            # a score out of 0-10 never gets here: the field's check refuses it (kept raw)
+            add("nps", float(int(ev["nps"])), comment=ev.get("survey_comment"))
         elif ev.get("survey_comment"):
             add("survey_answer", comment=ev["survey_comment"])
         if ev.get("contest_entry"):
