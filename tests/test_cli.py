@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
+from carnet import Carnet
 from carnet.cli import app
 
 runner = CliRunner()
@@ -69,6 +71,23 @@ def test_import_reads_a_file_in_the_format_given(db_url: str, tmp_path: Path) ->
     code, out, _ = run(db_url, "import", str(path), "--format", "csv", "--json")
     assert code == 0, out
     assert json.loads(out)[0]["counts"]["inserted"] == 1
+
+
+def test_import_reads_times_in_the_time_zone_given(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "inscrits.csv"
+    path.write_text("Email;Date d'inscription\nline@orange.mq;12/01/2024 14:32\n", "utf-8")
+    assert run(db_url, "init")[0] == 0
+    code, out, err = run(db_url, "import", str(path), "--timezone", "Martinique")
+    assert code != 0 and "America/Martinique" in out + err
+    code, out, _ = run(
+        db_url, "import", str(path), "--timezone", "America/Martinique", "--json"
+    )
+    assert code == 0, out
+    assert json.loads(out)[0]["timezone"] == "America/Martinique"
+    ws = Carnet(db_url)
+    [contact] = ws.search_contacts("line@orange.mq")
+    ws.engine.dispose()
+    assert contact.first_seen == datetime(2024, 1, 12, 18, 32, tzinfo=UTC)
 
 
 def test_database_url_from_environment(tmp_path: Path) -> None:

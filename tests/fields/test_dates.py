@@ -213,6 +213,36 @@ def test_moments_keep_their_time_of_day(raw: object, expected: str) -> None:
     assert dates.check(raw).normalised == expected[:10]
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # a time without an offset is the zone's, winter and summer
+        ("05/01/2024 14:02:11", "2024-01-05T14:02:11+01:00"),
+        ("05/07/2024 14:02", "2024-07-05T14:02:00+02:00"),
+        (datetime(2024, 7, 5, 14, 2), "2024-07-05T14:02:00+02:00"),  # an Excel cell
+        ("45478.5", "2024-07-05T12:00:00+02:00"),  # an Excel serial
+        # the hour read twice on the autumn change is its first (summer) pass
+        ("27/10/2024 02:30", "2024-10-27T02:30:00+02:00"),
+        # a written offset wins; a date stays a date
+        ("2024-07-05T14:02:00Z", "2024-07-05T14:02:00+00:00"),
+        ("05/07/2024 14:02 UTC+4", "2024-07-05T14:02:00+04:00"),
+        ("05/07/2024", "2024-07-05"),
+    ],
+)
+def test_a_moment_without_an_offset_is_a_time_in_the_zone(raw: object, expected: str) -> None:
+    verdict = dates.check(raw, kind="datetime", zone="Europe/Paris")
+    assert verdict.normalised == expected and verdict.status is Status.VALID
+    assert dates.check(expected, kind="datetime", zone="Europe/Paris").normalised == expected
+
+
+def test_moments_in_an_overseas_zone() -> None:
+    def moment(zone: str) -> str | None:
+        return dates.check("05/07/2024 14:02", kind="datetime", zone=zone).normalised
+
+    assert moment("America/Martinique") == "2024-07-05T14:02:00-04:00"
+    assert moment("Asia/Kolkata") == "2024-07-05T14:02:00+05:30"
+
+
 def test_an_impossible_time_keeps_the_date_with_a_warning() -> None:
     verdict = dates.check("05/01/2024 25:70", kind="datetime")
     assert verdict.normalised == "2024-01-05" and verdict.status is Status.WARNING

@@ -11,6 +11,7 @@ MODULES = [
     "carnet.contact_points",
     "carnet.ingest.readers._base",
     "carnet.ingest.readers.json",
+    "carnet.ingest.pipeline",
     "carnet.ingest.readers.sniff",
     "carnet.ingest.verdicts",
     "carnet.ingest.write_consent",

@@ -9,9 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from carnet import Carnet
+from carnet.errors import InvalidValueError
 from carnet.ingest.pipeline import REASON_COLUMN
 from carnet.store import schema as s
 from tests.ingest.conftest import ESHOP_HEADER, ESHOP_ROWS, write_csv
@@ -880,10 +882,47 @@ def test_mailchimps_confirmation_time_records_the_double_opt_in(
     carnet.import_file(path)
     [lea] = carnet.search_contacts("lea.petit@free.fr")
     history = [(e["action"], str(e["occurred_at"])) for e in carnet.consent_history(lea.id)]
+    # Mailchimp writes its times in UTC, not in the workspace's zone
     assert history == [
         ("granted", "2024-03-01 10:00:00+00:00"),
         ("confirmed", "2024-03-01 10:05:00+00:00"),
     ]
+
+
+def test_times_without_an_offset_are_read_in_the_chosen_time_zone(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A French export's "14:32" is Paris time, summer or winter; --timezone says
+    otherwise for a file written elsewhere, and a zone nobody knows is refused."""
+    path = write_csv(
+        tmp_path / "inscriptions.csv",
+        ["Email", "Prénom", "Date d'inscription", "Date opt-in"],
+        [["hiver@free.fr", "Anne", "12/01/2024 14:32", "12/01/2024 14:33:05"],
+         ["ete@free.fr", "Marc", "12/07/2024 14:32", "2024-07-12T14:33:05Z"]],
+    )
+    report = carnet.import_file(path)
+    assert report.timezone == "Europe/Paris"
+    winter = carnet.search_contacts("hiver@free.fr")[0]
+    summer = carnet.search_contacts("ete@free.fr")[0]
+    assert winter.first_seen == datetime(2024, 1, 12, 13, 32, tzinfo=UTC)
+    assert summer.first_seen == datetime(2024, 7, 12, 12, 32, tzinfo=UTC)
+    # a written offset wins over the zone
+    [event] = carnet.consent_history(summer.id)
+    assert event["occurred_at"] == datetime(2024, 7, 12, 14, 33, 5, tzinfo=UTC)
+    assert carnet.import_file(path).counts["unchanged"] == 2
+
+    martinique = write_csv(
+        tmp_path / "boutique_fdf.csv",
+        ["Email", "Prénom", "Date d'inscription"],
+        [["fdf@orange.mq", "Line", "12/01/2024 14:32"]],
+    )
+    assert carnet.import_file(martinique, timezone="America/Martinique").timezone == (
+        "America/Martinique"
+    )
+    line = carnet.search_contacts("fdf@orange.mq")[0]
+    assert line.first_seen == datetime(2024, 1, 12, 18, 32, tzinfo=UTC)
+    with pytest.raises(InvalidValueError, match=r"Unknown time zone 'Paris'.*Europe/Paris"):
+        carnet.import_file(martinique, timezone="Paris")
 
 
 def test_a_national_number_on_a_row_abroad_is_that_countrys(carnet: Carnet, tmp_path: Path) -> None:
@@ -1024,9 +1063,10 @@ def test_consent_and_sign_up_moments_keep_their_time(carnet: Carnet, tmp_path: P
     carnet.import_file(path)
     anna = carnet.search_contacts("anna")[0]
     [event] = carnet.consent_history(anna.id)
-    # The offset is honoured (10:00 in Paris is 09:00 UTC); a time without one is kept.
+    # The offset is honoured (10:00 in Paris is 09:00 UTC); a time without one is the
+    # workspace's (France: 14:02 in Paris in January is 13:02 UTC).
     assert event["occurred_at"] == datetime(2023, 2, 1, 9, 0, tzinfo=UTC)
-    assert anna.first_seen == datetime(2022, 1, 5, 14, 2, 11, tzinfo=UTC)
+    assert anna.first_seen == datetime(2022, 1, 5, 13, 2, 11, tzinfo=UTC)
     assert carnet.import_file(path).counts["unchanged"] == 1
     assert count(carnet, s.consent_events) == 1
 
@@ -1205,7 +1245,7 @@ def test_a_prestashop_order_list_gives_orders(carnet: Carnet, tmp_path: Path) ->
     with carnet.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(s.external_ids)).scalar() == 0
     [order] = carnet.list_orders(paul.id)
-    assert order.ordered_at == datetime(2024, 3, 12, 10, 11, 12, tzinfo=UTC)
+    assert order.ordered_at == datetime(2024, 3, 12, 9, 11, 12, tzinfo=UTC)  # 10:11 in Paris
 
 
 def test_abandoned_carts_are_carts_not_orders(carnet: Carnet, tmp_path: Path) -> None:
@@ -1230,7 +1270,7 @@ def test_abandoned_carts_are_carts_not_orders(carnet: Carnet, tmp_path: Path) ->
     ]
     assert carts[0].lines == [{"product_name": "T-shirt bleu x2, Casquette"}]
     paul = carnet.search_contacts("paul.martin@orange.fr")[0]
-    assert paul.last_activity == datetime(2024, 3, 12, 10, 11, tzinfo=UTC)
+    assert paul.last_activity == datetime(2024, 3, 12, 9, 11, tzinfo=UTC)  # 10:11 in Paris
     carnet.import_file(path)
     assert count(carnet, s.carts) == 2
 

@@ -41,7 +41,9 @@ Other flags: ``excel_serial``, ``time_dropped``.
 Dates drop the time of day (flag ``time_dropped``). Moments (``kind="datetime"``:
 sign-up, opt-in, order and activity dates) keep it: ``05/01/2024 14:02:11`` is
 normalised to ``2024-01-05T14:02:11``, with its UTC offset when the value has
-one (``Z`` or ``+01:00``), and an Excel serial's fraction is its time of day. A
+one (``Z`` or ``+01:00``) and, when it has none, the offset of ``zone`` (the
+workspace's time zone) at that moment: ``2024-01-05T14:02:11+01:00`` in
+Paris. An Excel serial's fraction is its time of day. A
 moment without a time stays a date. A time that cannot be (``25:70``) is dropped,
 with a warning.
 
@@ -59,6 +61,8 @@ with a warning.
 ('invalid', ['implausible'])
 >>> check("05/01/2024 14:02:11", kind="datetime").normalised
 '2024-01-05T14:02:11'
+>>> check("05/07/2024 14:02", kind="datetime", zone="Europe/Paris").normalised
+'2024-07-05T14:02:00+02:00'
 >>> check("2023-02-01T10:00:00+01:00", kind="datetime").normalised
 '2023-02-01T10:00:00+01:00'
 >>> sorted(check("03/04/1980", dayfirst=False).flags)
@@ -366,7 +370,9 @@ def check(
         zone: the workspace's time zone (``Europe/Paris``). A date (not a
             moment) written as an instant with an offset is that instant's day
             there: JavaScript writes a birth date picked in Paris, local
-            midnight, as ``1985-03-11T23:00:00.000Z``, which is 12 March.
+            midnight, as ``1985-03-11T23:00:00.000Z``, which is 12 March. A
+            moment written without an offset is a time there (its offset is
+            added).
 
     >>> check("1985-03-11T23:00:00.000Z", kind="birth_date", zone="Europe/Paris").normalised
     '1985-03-12'
@@ -402,7 +408,10 @@ def _check(raw: object, kind: str, today: date, dayfirst: bool, zone: str | None
     normalised = value.isoformat()
     details: dict[str, str] = {}
     if kind == "datetime" and parsed.time is not None:
-        moment = _moment(value, parsed.time, parsed.offset)
+        # A moment written without an offset is the workspace's local time: an export
+        # made in Paris says 14:02 for 13:02 UTC in winter, 12:02 UTC in summer.
+        offset = parsed.offset or (zone and _offset_in(zone, value, parsed.time))
+        moment = _moment(value, parsed.time, offset or None)
         if moment is None:
             hour, minute = parsed.time[:2]
             reasons.append(f"{hour:02d}:{minute:02d} is not a time of day; only the date is kept.")
@@ -452,6 +461,28 @@ def _local_day(
     written = timezone(sign * shift)
     moment = datetime(day.year, day.month, day.day, hour, minute, second, micro, written)
     return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def _offset_in(zone: str, day: date, time: tuple[int, int, int, int]) -> str | None:
+    """``zone``'s UTC offset (``+hh:mm``) at local ``time`` on ``day``, or None if no such time.
+
+    At the autumn change, an hour read twice is taken at its first (summer) pass.
+
+    >>> _offset_in("Europe/Paris", date(2024, 1, 5), (14, 2, 0, 0))
+    '+01:00'
+    >>> _offset_in("Europe/Paris", date(2024, 7, 5), (14, 2, 0, 0))
+    '+02:00'
+    """
+    hour, minute, second, micro = time
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    local = datetime(day.year, day.month, day.day, hour, minute, second, micro, ZoneInfo(zone))
+    shift = local.utcoffset()
+    if shift is None:  # pragma: no cover - a ZoneInfo always has an offset
+        return None
+    minutes = int(shift.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _moment(day: date, time: tuple[int, int, int, int], offset: str | None) -> str | None:

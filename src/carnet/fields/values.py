@@ -191,8 +191,14 @@ def is_text_like(field: Field) -> bool:
     return field.kind not in _COUNTED_KINDS
 
 
-def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
-    """The function checking one non-blank raw value of ``field``."""
+def checker_for(
+    field: Field, country: str, *, zone: str | None = None
+) -> Callable[[str], Verdict]:
+    """The function checking one non-blank raw value of ``field``.
+
+    ``zone`` is the time zone the file's times were written in (default:
+    ``country``'s, see :func:`carnet.fields.dates.zone_of`).
+    """
     kind = field.kind
     if kind is Kind.EMAIL:
         return email.check
@@ -205,11 +211,11 @@ def checker_for(field: Field, country: str) -> Callable[[str], Verdict]:
         return lambda v: name.check(v, part=part)
     if field.name == "npai":
         return _check_returned_mail
-    zone = dates.zone_of(country)
+    zone = zone or dates.zone_of(country)
     if kind is Kind.BIRTH_DATE:
         return lambda v: dates.check(v, kind="birth_date", zone=zone)
     if kind is Kind.DATETIME:
-        return lambda v: dates.check(v, kind="datetime")
+        return lambda v: dates.check(v, kind="datetime", zone=zone)
     if kind is Kind.DATE:
         return lambda v: dates.check(v, zone=zone)
     if kind is Kind.POSTCODE:

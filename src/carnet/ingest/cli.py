@@ -30,6 +30,13 @@ def import_command(
         Path | None, typer.Option(help="Mapping file (JSON/TOML: header = field).")
     ] = None,
     country: Annotated[str | None, typer.Option(help="Default country (ISO code).")] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            help="Time zone of times written without an offset (Europe/Paris, UTC; "
+            "default: the country's)."
+        ),
+    ] = None,
     id_column: Annotated[
         str | None, typer.Option("--id-column", help="Column holding the source's own id.")
     ] = None,
@@ -64,6 +71,7 @@ def import_command(
             source=source,
             mapping_file=mapping,
             country=country,
+            timezone=timezone,
             id_column=id_column,
             encoding=encoding,
             delimiter=delimiter,

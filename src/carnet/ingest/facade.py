@@ -56,7 +56,7 @@ class IngestMixin(ActivityMixin, QualityMixin):
         Args:
             path: the file.
             options: how to read and map it (or pass the same names as keywords:
-                ``source``, ``mapping``, ``mapping_file``, ``country``, ``id_column``,
+                ``source``, ``mapping``, ``mapping_file``, ``country``, ``timezone``, ``id_column``,
                 ``encoding``, ``delimiter``, ``sheet``, ``batch_size``, ``rejected_dir``).
             progress: called with the number of rows done after each batch.
 

@@ -14,17 +14,19 @@ from __future__ import annotations
 import gc
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from carnet.errors import ConfigError, InputFileError
+from carnet.errors import ConfigError, InputFileError, InvalidValueError
+from carnet.fields.dates import zone_of
 from carnet.fields.postcodes import PostcodeTable
 from carnet.ingest.mapping import ColumnMapping, build_mapping, load_mapping_file
 from carnet.ingest.readers import Table, open_table
@@ -66,6 +68,9 @@ class ImportOptions:
         mapping: header → field (or ``attribute:key``) pairs that override guessing.
         mapping_file: a JSON/TOML file of such pairs.
         country: default country for phones and addresses (default: the workspace's).
+        timezone: the time zone (IANA name: ``Europe/Paris``, ``UTC``) of the file's
+            times written without an offset (default: the country's, except for
+            exports of tools that write UTC, see :func:`written_zone`).
         id_column: the column holding the source's own id.
         encoding: force an encoding instead of detecting it.
         delimiter: force a CSV delimiter instead of sniffing it.
@@ -83,6 +88,7 @@ class ImportOptions:
     mapping: Mapping[str, str] | None = None
     mapping_file: Path | None = None
     country: str | None = None
+    timezone: str | None = None
     id_column: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
@@ -115,6 +121,8 @@ class ImportReport:
     counts: dict[str, int] = field(default_factory=dict)
     verdicts: dict[str, dict[str, int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The time zone the file's times without an offset were read in.
+    timezone: str | None = None
     rejected_file: Path | None = None
     resumed_from: int = 0
     seconds: float = 0.0
@@ -147,6 +155,7 @@ class ImportReport:
                 for c in self.mapping.columns
             ],
             "warnings": self.warnings,
+            "timezone": self.timezone,
             "rejected_file": str(self.rejected_file) if self.rejected_file else None,
             "resumed_from": self.resumed_from,
             "swapped_names": self.swapped_names,
@@ -187,10 +196,16 @@ class ImportRun:
             explicit=explicit,
             id_column=options.id_column,
         )
+        self.zone = (
+            _valid_zone(options.timezone)
+            or written_zone(self.table.headers)
+            or zone_of(self.country)
+        )
         self.builder = RowBuilder(
             self.mapping,
             ws.catalog,
             self.country,
+            zone=self.zone,
             postcodes=_postcode_table(ws),
             email_dns_timeout=_email_dns_timeout(ws.settings.extra),
         )
@@ -209,6 +224,7 @@ class ImportRun:
             delimiter=getattr(self.table, "delimiter", None),
             mapping=self.mapping,
             warnings=list(self.mapping.warnings),
+            timezone=self.zone,
         )
 
     # -- the real run ---------------------------------------------------------------------
@@ -475,6 +491,40 @@ def _sample(record: RowRecord, outcome: Outcome) -> dict[str, Any]:
         ],
         "invalid": record.invalid_values,
     }
+
+
+#: Headers only Mailchimp's audience exports have; their times are in UTC.
+_MAILCHIMP_HEADERS = frozenset(
+    {"member_rating", "optin_time", "confirm_time", "last_changed", "leid", "euid",
+     "unsub_time", "clean_time"}
+)
+
+
+def written_zone(headers: Iterable[str]) -> str | None:
+    """The time zone of a file's times when the tool that wrote it is known to use
+    one whatever the user's (None: the workspace's zone).
+
+    >>> written_zone(["Email Address", "MEMBER_RATING", "OPTIN_TIME", "CONFIRM_TIME"])
+    'UTC'
+    >>> written_zone(["Email", "Date d'inscription"]) is None
+    True
+    """
+    names = {header.strip().lower() for header in headers}
+    return "UTC" if len(names & _MAILCHIMP_HEADERS) >= 2 else None
+
+
+def _valid_zone(name: str | None) -> str | None:
+    """``name`` if it is a time zone this machine knows, else a clear error."""
+    if not name:
+        return None
+    try:
+        ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidValueError(
+            f"Unknown time zone {name!r}; use an IANA name such as Europe/Paris, "
+            "America/Martinique or UTC."
+        ) from None
+    return name.strip()
 
 
 def _email_dns_timeout(extra: Mapping[str, Any]) -> float | None:

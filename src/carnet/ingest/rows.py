@@ -189,6 +189,7 @@ class RowBuilder:
         mapping: the file's column mapping.
         catalog: the workspace's catalog.
         country: default country for phones and addresses.
+        zone: the time zone the file's times were written in (default: the country's).
         postcodes: La Poste table for postcode ↔ city checks, when loaded.
         hash_rows: give rows without a source id a content hash as id, so that
             re-importing the same file finds the same contacts again.
@@ -202,6 +203,7 @@ class RowBuilder:
         catalog: Catalog,
         country: str,
         *,
+        zone: str | None = None,
         postcodes: PostcodeTable | None = None,
         hash_rows: bool = True,
         email_dns_timeout: float | None = None,
@@ -216,7 +218,9 @@ class RowBuilder:
             if plan.field is not None and plan.field.kind is not Kind.FULL_NAME:
                 self.checkers.setdefault(
                     plan.header,
-                    ColumnChecker(plan.field, country, email_dns_timeout=email_dns_timeout),
+                    ColumnChecker(
+                        plan.field, country, zone=zone, email_dns_timeout=email_dns_timeout
+                    ),
                 )
         self._full_names: dict[tuple[str, bool], tuple[str | None, str, str]] = {}
         self._one_cell_names: dict[str, tuple[str, str] | None] = {}
@@ -689,8 +693,9 @@ def typed(f: Field, value: str | None) -> Any:
         moment = datetime.fromisoformat(value) if "T" in value or " " in value else None
         if moment is None:
             moment = datetime.combine(date.fromisoformat(value[:10]), datetime.min.time())
-        # A time written without an offset is kept as written; one with an offset is
-        # brought to UTC, the one convention of the store (carnet.clock).
+        # The check gave a time written without an offset the workspace zone's (a
+        # country without one keeps it as written); it is brought to UTC, the one
+        # convention of the store (carnet.clock).
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     if kind is Kind.LIST:
         return [v for v in value.split(";") if v]

@@ -73,15 +73,21 @@ class ColumnChecker:
     Args:
         field: the catalog field of the column.
         country: default country for phones and postcodes.
+        zone: the time zone the file's times were written in (default: the country's).
         email_dns_timeout: when set, emails are also checked for deliverability
             (their domain's mail servers in DNS) with this timeout in seconds.
     """
 
     def __init__(
-        self, field: Field, country: str, *, email_dns_timeout: float | None = None
+        self,
+        field: Field,
+        country: str,
+        *,
+        zone: str | None = None,
+        email_dns_timeout: float | None = None,
     ) -> None:
         self.field = field
-        self._check: Callable[[str], Verdict] = checker_for(field, country)
+        self._check: Callable[[str], Verdict] = checker_for(field, country, zone=zone)
         self._text_like = is_text_like(field)
         if field.kind is Kind.EMAIL and email_dns_timeout is not None:
             self._check = lambda v: email.check(v, deliverability=True, timeout=email_dns_timeout)
