@@ -11,6 +11,7 @@ MODULES = [
     "_common",
     "address",
     "bic",
+    "currency",
     "dates",
     "email",
     "iban",

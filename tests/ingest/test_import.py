@@ -1166,6 +1166,31 @@ def test_an_orders_status_and_currency_are_the_files(carnet: Carnet, tmp_path: P
     assert count(carnet, s.order_lines) == 6
 
 
+def test_an_amount_written_with_its_currency_gives_the_orders_currency(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A Swiss shop writes "15,00 CHF": the order is 15.00 in CHF, not a rejected amount
+    in EUR. A currency column of the row says more than the amount's sign."""
+    path = write_csv(
+        tmp_path / "commandes.csv",
+        ["N° commande", "Date", "Email", "Produit", "Quantité", "Prix unitaire", "Devise"],
+        [["CH-1", "12/03/2024", "anna.keller@bluewin.ch", "Montre", "1", "15,00 CHF", ""],
+         ["CH-2", "13/03/2024", "anna.keller@bluewin.ch", "Bracelet", "2", "CHF 1'234.50", ""],
+         ["US-1", "14/03/2024", "john.smith@example.com", "T-shirt", "1", "$14.00", ""],
+         ["EU-1", "15/03/2024", "paul.martin@orange.fr", "Chaise", "1", "80,00", ""],
+         ["GB-1", "16/03/2024", "paul.martin@orange.fr", "Chaise", "1", "80,00 €", "GBP"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["rejected"] == 0
+    assert _orders(carnet) == {
+        "CH-1": ("placed", "CHF", "15.00", ["15.00"]),
+        "CH-2": ("placed", "CHF", "2469.00", ["2469.00"]),
+        "US-1": ("placed", "USD", "14.00", ["14.00"]),
+        "EU-1": ("placed", "EUR", "80.00", ["80.00"]),
+        "GB-1": ("placed", "GBP", "80.00", ["80.00"]),
+    }
+
+
 def test_a_shops_order_total_is_the_orders_and_lines_are_price_times_quantity(
     carnet: Carnet, tmp_path: Path
 ) -> None:

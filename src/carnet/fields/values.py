@@ -21,6 +21,7 @@ from carnet.fields import (
     _common,
     address,
     countries,
+    currency,
     dates,
     email,
     iban,
@@ -584,14 +585,22 @@ def _in_scale(raw: str, value: int, scale: int | None, *, repaired: bool = False
 
 
 def check_decimal(raw: str) -> Verdict:
-    """Check a number written the French way (``1 234,56``) or the English way (``1,234.56``).
+    """Check a number written the French way (``1 234,56``), the English way
+    (``1,234.56``) or the Swiss way (``1'234.56``), with its currency beside it or not.
+
+    The currency written beside the number (``15,00 CHF``, ``$12.50``) is in
+    ``details["currency"]`` (ISO 4217, see :mod:`carnet.fields.currency`).
 
     >>> check_decimal("1 234,50 €").normalised
     '1234.50'
     >>> check_decimal("12.5").normalised
     '12.5'
+    >>> v = check_decimal("CHF 1'234.50")
+    >>> v.normalised, v.details["currency"]
+    ('1234.50', 'CHF')
     """
-    text = re.sub(r"[\s\u00a0\u202f€$£]", "", raw)
+    number, code = currency.split_amount(raw)
+    text = re.sub(r"[\s\u00a0\u202f€$£'’]", "", number)
     if "," in text and "." in text:
         # The last separator is the decimal one.
         if text.rfind(",") > text.rfind("."):
@@ -606,7 +615,7 @@ def check_decimal(raw: str) -> Verdict:
         return Verdict.invalid(raw, ("not a number",))
     if not value.is_finite():
         return Verdict.invalid(raw, ("not a finite number",))
-    return Verdict.valid(raw, str(value))
+    return Verdict.valid(raw, str(value), details={"currency": code} if code else None)
 
 
 def _check_url(raw: str) -> Verdict:

@@ -397,6 +397,13 @@ class RowBuilder:
             attribute = _BY_NAME[storage]
             for record, value in usable:
                 getattr(record, attribute)[name] = self._typed(f, value)
+            if storage is Storage.ORDER and f.kind is Kind.DECIMAL:
+                # "15,00 CHF": the amount's currency is the order's, unless a currency
+                # column of the row says otherwise
+                for record, verdict in zip(records, verdicts, strict=True):
+                    written = verdict.details.get("currency")
+                    if written:
+                        record.order.setdefault("order_currency", written)
 
     def _other_point(self, storage: Storage, other: str) -> Verdict:
         """The verdict of one more number or address found in a cell beside the first."""

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from carnet.fields.catalog import fold_header
+from carnet.fields.currency import currency_code
 from carnet.ingest.batch import BatchBase, Target, chunks, is_new, later, moment_key
 from carnet.ingest.rows import RowRecord
 from carnet.store import schema as s
@@ -427,18 +428,6 @@ ORDER_STATUSES: dict[str, str] = {
                     "abandoned"),
 }
 
-#: Currency names and symbols (upper-cased) → ISO 4217 code.
-_CURRENCIES = {
-    **dict.fromkeys(("€", "EUR", "EURO", "EUROS"), "EUR"),
-    **dict.fromkeys(("$", "US$", "$US", "USD", "DOLLAR", "DOLLARS", "US DOLLAR"), "USD"),
-    **dict.fromkeys(("£", "GBP", "LIVRE", "LIVRES", "LIVRE STERLING", "POUND", "STERLING"),
-                    "GBP"),
-    **dict.fromkeys(("CHF", "FRANC SUISSE", "FRANCS SUISSES", "SFR", "FS"), "CHF"),
-    **dict.fromkeys(("CAD", "CA$", "$CA", "C$", "DOLLAR CANADIEN"), "CAD"),
-    **dict.fromkeys(("¥", "JPY", "YEN"), "JPY"),
-}
-_ISO_CODE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
 
 def order_status(text: str) -> str | None:
     """carnet's status of an order for what a shop wrote, or None when not understood.
@@ -450,20 +439,6 @@ def order_status(text: str) -> str | None:
     if folded.startswith("wc "):
         folded = folded[3:]
     return ORDER_STATUSES.get(folded)
-
-
-def currency_code(text: str) -> str | None:
-    """The ISO 4217 code of a currency as written, or None when not understood.
-
-    >>> currency_code("€"), currency_code("usd"), currency_code("Livre sterling")
-    ('EUR', 'USD', 'GBP')
-    """
-    written = " ".join(text.upper().split())
-    if written in _CURRENCIES:
-        return _CURRENCIES[written]
-    if len(written) == 3 and set(written) <= _ISO_CODE:
-        return written
-    return None
 
 
 def _order_values(record: RowRecord) -> dict[str, Any]:
