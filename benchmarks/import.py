@@ -20,9 +20,9 @@ its email and phone columns), validation_speedup (b / that), verdict_agreement
 (share of distinct email/phone values where carnet and the naive loop agree on
 valid/invalid *as written* and on the normalised phone), peak_rss_mb (carnet's
 import) and the per-part details. "As written": the naive loop judges the text
-it is given, so an address carnet had to repair to use (blanks inside it, a
-display name around it: flags in ``REPAIRS``) counts as invalid as
-written on carnet's side too; ``repaired_values`` says how many there were and
+it is given, so a value carnet had to repair or re-read to use (an address's
+blanks or display name, a Mayotte number written 06 39 ...: flags in ``REPAIRS``)
+counts as invalid as written on carnet's side too; ``repaired_values`` says how many there were and
 ``usable_agreement`` gives the agreement on usable/unusable after repairs.
 Every time is also given in CPU seconds of its process
 (``time.process_time``, all threads: ``*_cpu_seconds`` and the ratios over
@@ -48,10 +48,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 from demo_files import FILES, email_and_phone_cells, read_rows
 from memory import peak_rss_mb
 
-#: Flags of an email verdict whose text carnet changed to make it usable. (A phone
-#: that lost its leading 0 is flagged ``repaired`` too, but phonenumbers reads
-#: "612345678" as the same French number: valid as written on both sides.)
-REPAIRS = frozenset({"trimmed", "cleaned", "spaces_removed", "multiple"})
+#: Flags of a verdict whose text carnet changed or re-read to make it usable: an
+#: e-mail's blanks or display name removed; a phone of an overseas region written the
+#: metropolitan way ("06 39 ..." is Mayotte's +262 639 ..., which phonenumbers with
+#: region FR calls an invalid French number). (A phone that lost its leading 0 is
+#: flagged ``repaired`` too, but phonenumbers reads "612345678" as the same French
+#: number: valid as written on both sides.)
+REPAIRS = frozenset({"trimmed", "cleaned", "spaces_removed", "multiple", "overseas"})
 
 
 def raw_baseline(workdir: Path) -> dict[str, Any]:

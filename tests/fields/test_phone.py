@@ -93,6 +93,7 @@ def test_foreign_numbers_are_valid_and_flagged(raw: str, region: str, e164: str)
         ("0692 12 34 56", "RE", "+262692123456"),
         ("0696 12 34 56", "MQ", "+596696123456"),
         ("0694 12 34 56", "GF", "+594694123456"),
+        ("06 39 20 44 38", "YT", "+262639204438"),
         ("+262 692 12 34 56", "RE", "+262692123456"),
     ],
 )
@@ -102,6 +103,14 @@ def test_overseas_numbers_written_the_french_way(raw: str, region: str, e164: st
     assert verdict.normalised == e164
     assert verdict.details["region"] == region
     assert "foreign" not in verdict.flags
+    # phonenumbers alone calls "06 39 ..." an invalid French number: the verdict says
+    # where carnet found it; a number written with its own code needs no such note
+    if raw.startswith("+"):
+        assert "overseas" not in verdict.flags and not verdict.reasons
+    else:
+        assert "overseas" in verdict.flags
+        assert "written the metropolitan way" in verdict.reasons[0]
+    assert phone.check_distinct([raw] * phone.COLUMN_FROM)[0] == verdict
 
 
 def test_default_region_other_than_france() -> None:

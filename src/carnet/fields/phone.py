@@ -21,10 +21,12 @@ Verdict:
     do not tell them apart) or ``unknown``; ``details["region"]`` (ISO 3166
     code); ``details["sms"]`` ``yes`` for mobiles only, else ``no``.
     Flags ``foreign`` (region outside the default region; French overseas
-    regions count as France), ``repaired``, ``extension``, ``multiple`` (several
-    numbers in one cell: the verdict is the first one's, a warning, and
-    ``details["others"]`` holds the others as written, one per line, for
-    the caller to check and keep).
+    regions count as France), ``overseas`` (a number of an overseas region
+    written the metropolitan way, ``06 39 ...`` for Mayotte's ``+262 639 ...``:
+    phonenumbers alone calls it an invalid French number), ``repaired``,
+    ``extension``, ``multiple`` (several numbers in one cell: the verdict is
+    the first one's, a warning, and ``details["others"]`` holds the others as
+    written, one per line, for the caller to check and keep).
     Invalid with flag ``unassigned``: the number has a possible length but lies
     in no allocated range (an offline stand-in for an HLR look-up); its E.164
     form is kept as a best effort. Invalid with flag ``placeholder``: a French
@@ -104,6 +106,12 @@ _FAMILIES: dict[str, frozenset[str]] = {
 }
 #: Overseas regions whose numbers are often written the metropolitan way (0690 ...).
 _OVERSEAS = ("GP", "MQ", "GF", "RE", "YT", "PM")
+#: Their names, and those of the regions sharing their calling codes, for reasons.
+_OVERSEAS_NAMES = {
+    "GP": "Guadeloupe", "MQ": "Martinique", "GF": "Guyane", "RE": "La Réunion",
+    "YT": "Mayotte", "PM": "Saint-Pierre-et-Miquelon", "BL": "Saint-Barthélemy",
+    "MF": "Saint-Martin",
+}
 
 _EXTENSION = re.compile(
     r"\s*(?:ext\.?|extension|poste|post\.?|p\.|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE
@@ -347,8 +355,15 @@ def _plain_french(text: str) -> Verdict | None:
     return _from_outline(text, outline, national)
 
 
-def _resolve(country_code: int, national: str, region: str) -> tuple[int, str, str | None, bool]:
-    """(country code, type name, region, possible) of a number, overseas writings included.
+#: What :func:`_resolve` tells of a number: country code, type name, region, possible
+#: (a length some range allows), and whether it is an overseas number written the
+#: metropolitan way (a French national number in no metropolitan range: 0639 ... is
+#: Mayotte's +262 639 ...).
+_Facts = tuple[int, str, str | None, bool, bool]
+
+
+def _resolve(country_code: int, national: str, region: str) -> _Facts:
+    """The :data:`_Facts` of a number, overseas writings included.
 
     A nine-digit French number is resolved once per *decided prefix* (see
     :func:`_decided_prefixes`): every number sharing that prefix has the same
@@ -365,7 +380,7 @@ def _resolve(country_code: int, national: str, region: str) -> tuple[int, str, s
 
 
 #: Decided prefix → the :func:`_resolve_exact` facts every number with it shares.
-_PREFIX_FACTS: dict[str, tuple[int, str, str | None, bool]] = {}
+_PREFIX_FACTS: dict[str, _Facts] = {}
 
 
 def _decided_prefix(national: str) -> str | None:
@@ -382,9 +397,7 @@ def _prefix_lengths() -> tuple[int, ...]:
     return tuple(sorted({len(p) for p in _decided_prefixes()}))
 
 
-def _resolve_exact(
-    country_code: int, national: str, region: str
-) -> tuple[int, str, str | None, bool]:
+def _resolve_exact(country_code: int, national: str, region: str) -> _Facts:
     """:func:`_resolve` asking phonenumbers about this very number.
 
     A nine-digit French national number in no French range is tried as a
@@ -396,8 +409,8 @@ def _resolve_exact(
             code = phonenumbers.country_code_for_region(overseas)
             candidate = _classify(code, national)
             if candidate[0] != "unknown":
-                return code, *candidate
-    return country_code, kind, number_region, possible
+                return code, *candidate, True
+    return country_code, kind, number_region, possible, False
 
 
 #: What a simply written number's verdict holds but for its text and number:
@@ -411,6 +424,7 @@ def _outline(
     kind: str,
     number_region: str | None,
     possible: bool,
+    overseas_written: bool,
     repaired: bool,
     region: str,
 ) -> _Outline:
@@ -421,7 +435,18 @@ def _outline(
     details mapping) instead of building their own.
     """
     v = _verdict(
-        "", set(), [], {}, country_code, kind, number_region, possible, "", repaired, region
+        "",
+        set(),
+        [],
+        {},
+        country_code,
+        kind,
+        number_region,
+        possible,
+        overseas_written,
+        "",
+        repaired,
+        region,
     )
     details = MappingProxyType(dict(v.details))
     return v.status, v.reasons, v.suggestions, v.flags, details, v.normalised is not None
@@ -443,6 +468,7 @@ def _verdict(
     kind: str,
     number_region: str | None,
     possible: bool,
+    overseas_written: bool,
     national: str,
     repaired: bool,
     region: str,
@@ -477,6 +503,12 @@ def _verdict(
     if repaired:
         flags.add("repaired")
         reasons.append("The leading 0 was missing and has been restored.")
+    if overseas_written:
+        # phonenumbers reads 06 39 ... as a French number in no range: the overseas
+        # range it is in says where it belongs
+        flags.add("overseas")
+        place = _OVERSEAS_NAMES.get(details["region"], details["region"])
+        reasons.append(f"A number of {place} (+{country_code}) written the metropolitan way.")
     home = _FAMILIES.get(region)
     if details["region"] not in (home if home is not None else (region,)):
         flags.add("foreign")
