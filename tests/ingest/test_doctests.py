@@ -12,6 +12,7 @@ MODULES = [
     "carnet.ingest.readers._base",
     "carnet.ingest.readers.json",
     "carnet.ingest.pipeline",
+    "carnet.ingest.realign",
     "carnet.ingest.readers.sniff",
     "carnet.ingest.verdicts",
     "carnet.ingest.write_consent",

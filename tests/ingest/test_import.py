@@ -1550,27 +1550,57 @@ def test_a_file_with_no_column_at_all_is_rejected_row_by_row(
     assert report.rows == 2 and report.counts["rejected"] == 2
 
 
-def test_an_unquoted_delimiter_inside_an_address_is_reported_and_its_cells_kept(
+def _raw_row(ws: Carnet, number: int) -> dict[str, Any]:
+    with ws.engine.connect() as conn:
+        raw = conn.execute(
+            sa.select(s.import_rows.c.raw).where(s.import_rows.c.row_number == number)
+        ).scalar_one()
+    return json.loads(raw) if isinstance(raw, str) else dict(raw)
+
+
+def test_an_unquoted_delimiter_inside_an_address_is_joined_back(
     carnet: Carnet, tmp_path: Path
 ) -> None:
+    """"Résidence Les Pins; Bât B" unquoted shifts the postcode into the city and the
+    e-mail out of the table: the row is read again with the address joined back, the
+    reading every column's check prefers. A row whose extra cells are data of their own
+    (nothing reads better joined) keeps them; a row that reads as well two ways stays as
+    read."""
     path = tmp_path / "adresses.csv"
     path.write_text(
-        "Nom;Prénom;Adresse;Code postal;Ville;Email\n"
-        "Martin;Paul;12 rue de la Paix;75002;Paris;paul.martin@orange.fr\n"
-        "Durand;Claire;Résidence Les Pins; Bât B;13100;Aix-en-Provence;claire.durand@free.fr\n",
+        "Nom;Prénom;Adresse;Code postal;Ville;Email;Téléphone\n"
+        "Martin;Paul;12 rue de la Paix;75002;Paris;paul.martin@orange.fr;0612345678\n"
+        "Durand;Claire;Résidence Les Pins; Bât B;13100;Aix-en-Provence;claire.durand@free.fr;"
+        "0611223344\n"
+        "Leroy;Luc;Les Lilas; Bât C; Appt 12;13001;Marseille;luc.leroy@sfr.fr;0491000000\n"
+        "Petit;Léa;5 allée des Pins;33000;Bordeaux;lea.petit@gmail.com;0622334455;VIP;fidèle\n"
+        "Morel;Jean;3 rue Haute;69001;Lyon;jean.morel@free.fr;0633445566;\n",
         encoding="utf-8",
     )
     report = carnet.import_file(path)
-    assert report.rows == 2
-    assert any(w.startswith("1 row has more cells than the header (line 3)")
+    assert report.rows == 5 and report.counts["inserted"] == 5
+    assert any(w.startswith("3 rows have more cells than the header (lines 3, 4, 5)")
                for w in report.warnings)
-    with carnet.engine.connect() as conn:
-        raw = conn.execute(
-            sa.select(s.import_rows.c.raw).where(s.import_rows.c.row_number == 2)
-        ).scalar_one()
-    raw = json.loads(raw) if isinstance(raw, str) else raw
-    assert raw["_extra"] == ["claire.durand@free.fr"]
-    assert raw["Code postal"] == " Bât B"
+    assert any(w.startswith("Of the rows with more cells than the header, 2 of them were read "
+                            "again") and "data rows 2, 3" in w for w in report.warnings)
+
+    def points(name: str) -> dict[str, str | None]:
+        [contact] = carnet.search_contacts(name)
+        return {p.kind: p.normalised for p in carnet.get_contact(contact.id).points}
+
+    assert points("Durand") == {
+        "email": "claire.durand@free.fr", "phone": "+33611223344",
+        "address": "RESIDENCE LES PINS BATIMENT B|13100|AIX-EN-PROVENCE|FR",
+    }
+    assert points("Leroy")["address"] == "LES LILAS BATIMENT C APPT 12|13001|MARSEILLE|FR"
+    # the file's text is all there: the joined cell holds it as written
+    durand = _raw_row(carnet, 2)
+    assert durand["Adresse"] == "Résidence Les Pins; Bât B" and "_extra" not in durand
+    assert durand["Téléphone"] == "0611223344"
+    # extra cells that are data of their own stay extra
+    assert _raw_row(carnet, 4)["_extra"] == ["VIP", "fidèle"]
+    assert points("Petit")["email"] == "lea.petit@gmail.com"
+    assert carnet.import_file(path).counts["unchanged"] == 5
 
 
 def test_customers_after_a_quote_never_closed_are_imported_and_the_line_named(

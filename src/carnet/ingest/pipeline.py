@@ -206,6 +206,7 @@ class ImportRun:
             ws.catalog,
             self.country,
             zone=self.zone,
+            delimiter=getattr(self.table, "delimiter", None),
             postcodes=_postcode_table(ws),
             email_dns_timeout=_email_dns_timeout(ws.settings.extra),
         )
@@ -270,7 +271,7 @@ class ImportRun:
                 if progress:
                     progress(len(records), None)
         report.warnings.extend(self.table.stats.warnings)
-        self._warn_encoding(report)
+        self._warn_of_repairs(report)
         report.rows = sum(total.values())
         report.counts = {k: total.get(k, 0) for k in OUTCOMES}
         report.verdicts = self.builder.summary()
@@ -462,14 +463,14 @@ class ImportRun:
         report.verdicts = self.builder.summary()
         report.swapped_names = self.builder.swapped
         report.warnings.extend(self.table.stats.warnings)
-        self._warn_encoding(report)
+        self._warn_of_repairs(report)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _warn_encoding(self, report: ImportReport) -> None:
-        warning = self.builder.encoding_warning()
-        if warning is not None:
-            report.warnings.append(warning)
+    def _warn_of_repairs(self, report: ImportReport) -> None:
+        for warning in (self.builder.realigned_warning(), self.builder.encoding_warning()):
+            if warning is not None:
+                report.warnings.append(warning)
 
 
 def _sample(record: RowRecord, outcome: Outcome) -> dict[str, Any]:

@@ -26,6 +26,8 @@ from carnet.fields.catalog import Catalog, Field, Kind, Storage, fold_header
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
 from carnet.ingest.mapping import ColumnMapping
+from carnet.ingest.readers._base import WARNING_LINES
+from carnet.ingest.realign import realign
 from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker
 
 #: What a civility column says of a row that is a company (folded): "Société", a legal form.
@@ -190,6 +192,9 @@ class RowBuilder:
         catalog: the workspace's catalog.
         country: default country for phones and addresses.
         zone: the time zone the file's times were written in (default: the country's).
+        delimiter: the CSV file's delimiter: a row with more cells than the header is
+            read again with the delimiter that split a value put back (see
+            :mod:`.realign`). None (other formats): rows stay as read.
         postcodes: La Poste table for postcode ↔ city checks, when loaded.
         hash_rows: give rows without a source id a content hash as id, so that
             re-importing the same file finds the same contacts again.
@@ -204,6 +209,7 @@ class RowBuilder:
         country: str,
         *,
         zone: str | None = None,
+        delimiter: str | None = None,
         postcodes: PostcodeTable | None = None,
         hash_rows: bool = True,
         email_dns_timeout: float | None = None,
@@ -211,6 +217,7 @@ class RowBuilder:
         self.mapping = mapping
         self.catalog = catalog
         self.country = country
+        self.delimiter = delimiter
         self.postcodes = postcodes
         self.hash_rows = hash_rows
         self.checkers: dict[str, ColumnChecker] = {}
@@ -228,6 +235,9 @@ class RowBuilder:
         self._foreign_phones: dict[tuple[str, str, str], PendingPoint] = {}
         self._typed_cache: dict[str, dict[str | None, Any]] = {}
         self.swapped = 0
+        #: rows read again with a split value joined back: how many, the first numbers
+        self.realigned = 0
+        self.realigned_rows: list[int] = []
 
     def build(
         self,
@@ -237,6 +247,10 @@ class RowBuilder:
         errors: dict[int, str],
     ) -> list[RowRecord]:
         """One record per row of the batch."""
+        joined: dict[int, str] = {}
+        if extra and self.delimiter:
+            extra = dict(extra)
+            joined = self._realign(numbers, columns, extra)
         checked: dict[str, list[Verdict]] = {
             header: checker.column(columns[header]) for header, checker in self.checkers.items()
         }
@@ -253,6 +267,8 @@ class RowBuilder:
         for record in records:
             if record.number in extra:
                 record.raw["_extra"] = list(extra[record.number])
+            if record.number in joined:
+                record.notes.append(joined[record.number])
             if record.number in errors:
                 record.error = errors[record.number]
         live = [i for i, record in enumerate(records) if record.error is None]
@@ -300,6 +316,65 @@ class RowBuilder:
             for status, n in checker.summary().items():
                 counts[status] = counts.get(status, 0) + n
         return out
+
+    def _realign(
+        self,
+        numbers: list[int],
+        columns: dict[str, list[str | None]],
+        extra: dict[int, tuple[str, ...]],
+    ) -> dict[int, str]:
+        """Rows with more cells than the header read again where joining a split value
+        back is clearly right (see :mod:`.realign`): ``columns`` and ``extra`` are
+        updated; returns each such row's note."""
+        assert self.delimiter is not None
+        headers = list(columns)
+        index = {number: i for i, number in enumerate(numbers)}
+        notes: dict[int, str] = {}
+        for number, cells in list(extra.items()):
+            i = index.get(number)
+            if i is None:
+                continue
+            found = realign(
+                headers, [columns[h][i] for h in headers], cells, self.delimiter, self._score
+            )
+            if found is None:
+                continue
+            reading, where = found
+            for header, value in zip(headers, reading, strict=True):
+                columns[header][i] = value
+            del extra[number]
+            named = " and ".join(f"'{headers[j]}'" for j in where)
+            notes[number] = (
+                f"a {self.delimiter!r} inside the value of {named} had split it: "
+                "the row was read again with it joined back"
+            )
+            self.realigned += 1
+            if len(self.realigned_rows) < WARNING_LINES:
+                self.realigned_rows.append(number)
+        return notes
+
+    def _score(self, header: str, value: str) -> int:
+        """+1 when ``value`` is usable in ``header``'s column, -1 when invalid, else 0."""
+        checker = self.checkers.get(header)
+        if checker is None:
+            return 0
+        status = checker.verdict(value).status
+        if status is _VALID or status is _WARNING:
+            return 1
+        return -1 if status is Status.INVALID else 0
+
+    def realigned_warning(self) -> str | None:
+        """What to tell the user of the rows read again, else None."""
+        if not self.realigned:
+            return None
+        rows = ", ".join(map(str, self.realigned_rows))
+        more = ", …" if self.realigned > len(self.realigned_rows) else ""
+        count = "1 of them was" if self.realigned == 1 else f"{self.realigned:,} of them were"
+        return (
+            f"Of the rows with more cells than the header, {count} read again with the "
+            f"{self.delimiter!r} that split a value joined back, the reading every column's "
+            f"check preferred (data rows {rows}{more}; each row's note says where)."
+        )
 
     def encoding_warning(self) -> str | None:
         """What to tell the user when cells had their accents repaired, else None."""

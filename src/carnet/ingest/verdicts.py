@@ -147,6 +147,12 @@ class ColumnChecker:
         self.counts.update(map(_STATUS, verdicts))  # counted in C, a step per cell
         return verdicts
 
+    def verdict(self, value: str | None) -> Verdict:
+        """One value's verdict, not counted in :meth:`summary` (to weigh two readings
+        of a row)."""
+        found = self._cache.get(value)
+        return found if found is not None else self._one(without_text_marker(value))
+
     def _one(self, value: str | None) -> Verdict:
         nothing = no_value(value, text_like=self._text_like)
         if nothing is not None:
