@@ -402,3 +402,34 @@ def test_the_french_overseas_as_a_whole_are_france_and_say_so() -> None:
 def test_a_country_stays_strict_otherwise(raw: str, reason: str) -> None:
     verdict = CHECK_COUNTRY(raw)
     assert verdict.status is Status.INVALID and reason in verdict.reasons[0]
+
+
+CHECK_BIRTH_YEAR = checker_for(default_catalog()["birth_year"], "FR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "year"),
+    [("1985", "1985"), (" 1985 ", "1985"), ("1985.0", "1985"), ("85", "1985"),
+     ("12/03/1985", "1985"), ("1985-03-12", "1985")],
+)
+def test_a_birth_year_in_the_forms_files_give(raw: str, year: str) -> None:
+    verdict = CHECK_BIRTH_YEAR(raw)
+    assert (verdict.ok, verdict.normalised) == (True, year)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [("1850", "over 120"), ("2999", "ahead"), ("environ 1980", "four digits"),
+     ("5", "four digits"), ("19850", "four digits")],
+)
+def test_what_is_no_plausible_birth_year_is_invalid_and_says_why(raw: str, reason: str) -> None:
+    verdict = CHECK_BIRTH_YEAR(raw)
+    assert verdict.status is Status.INVALID and reason in verdict.reasons[0]
+
+
+@given(st.text(max_size=12))
+def test_a_birth_year_check_never_raises_and_is_idempotent(raw: str) -> None:
+    verdict = check_value(CATALOG["birth_year"], raw, country="FR")
+    if verdict.ok:
+        assert verdict.normalised is not None
+        assert CHECK_BIRTH_YEAR(verdict.normalised).normalised == verdict.normalised

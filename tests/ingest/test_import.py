@@ -1550,6 +1550,43 @@ def test_a_file_with_no_column_at_all_is_rejected_row_by_row(
     assert report.rows == 2 and report.counts["rejected"] == 2
 
 
+def test_a_crm_dumps_purchase_totals_and_birth_years_are_kept_typed(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """An old CRM gives each customer's purchases as a whole ("CA total", "Nb commandes",
+    "Dernier achat") and sometimes a year of birth only: they are checked and kept typed
+    for segments (they were text attributes), and a birth-date cell holding only a year
+    ("1985", "03/1979") gives the birth year instead of an invalid date."""
+    path = write_csv(
+        tmp_path / "crm.csv",
+        ["Nom", "Prénom", "Date de naissance", "Année de naissance", "CA total",
+         "Nb commandes", "Dernier achat", "Email"],
+        [["Dupont", "Marie", "1985", "", "1 234,50 €", "12", "15/10/2024", "marie.d@gmail.com"],
+         ["Martin", "Paul", "03/1979", "", "0", "0", "", "paul.martin@free.fr"],
+         ["Durand", "Luc", "", "1992", "99,9", "3", "2024-01-02", "luc.durand@free.fr"],
+         ["Petit", "Léa", "12/03/1990", "", "beaucoup", "2,5", "hier", "lea.petit@free.fr"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 4
+    assert report.verdicts["total_spent"] == {"valid": 3, "invalid": 1}
+    people = {c.last_name: c for c in carnet.search_contacts("")}
+    assert people["Dupont"].attributes == {
+        "birth_year": 1985, "total_spent": "1234.50", "order_count": 12,
+    }
+    assert people["Dupont"].birth_date is None
+    assert people["Dupont"].last_activity == datetime(2024, 10, 15, tzinfo=UTC)
+    assert people["Martin"].attributes["birth_year"] == 1979
+    assert people["Durand"].attributes == {
+        "birth_year": 1992, "total_spent": "99.9", "order_count": 3,
+    }
+    # what cannot be read is kept as written, never dropped
+    assert people["Petit"].attributes["invalid_values"] == {
+        "total_spent": "beaucoup", "order_count": "2,5", "last_activity": "hier",
+    }
+    assert "birth_year" not in people["Petit"].attributes
+    assert carnet.import_file(path).counts["unchanged"] == 4
+
+
 def _raw_row(ws: Carnet, number: int) -> dict[str, Any]:
     with ws.engine.connect() as conn:
         raw = conn.execute(

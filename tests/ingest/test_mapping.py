@@ -71,6 +71,10 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Date création", "signup_date"), ("Emails", "email"), ("Téléphones", "phone"),
         ("Portables", "mobile"), ("Dates de naissance", "birth_date"),
         ("N° fidélité", "loyalty_id"), ("Numéro de fidélité", "loyalty_id"),
+        # a customer list's purchases as a whole, and a year of birth
+        ("CA total", "total_spent"), ("Total Spent", "total_spent"),
+        ("Nb commandes", "order_count"), ("Total Orders", "order_count"),
+        ("Dernier achat", "last_activity"), ("Année de naissance", "birth_year"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from carnet.fields import (
@@ -212,6 +213,8 @@ def checker_for(
         return lambda v: name.check(v, part=part)
     if field.name == "npai":
         return _check_returned_mail
+    if field.name == "birth_year":
+        return check_birth_year
     zone = zone or dates.zone_of(country)
     if kind is Kind.BIRTH_DATE:
         return lambda v: dates.check(v, kind="birth_date", zone=zone)
@@ -572,6 +575,45 @@ def check_integer(raw: str, *, scale: int | None = None) -> Verdict:
             return _in_scale(raw, int(labelled[1]), scale)
         return Verdict.invalid(raw, (f"not a score: a whole number from 0 to {scale} is expected",))
     return Verdict.invalid(raw, ("not a whole number",))
+
+
+def check_birth_year(raw: str, *, today: date | None = None) -> Verdict:
+    """A year of birth: four digits (``1985``, ``1985.0``), two (``85``, read as
+    for birth dates: 1985, and ``05`` 2005 in 2025), or a whole birth date, whose
+    year it keeps. Plausible as a birth date is: not ahead, an age under 120.
+
+    >>> check_birth_year("1985").normalised, check_birth_year("85").normalised
+    ('1985', '1985')
+    >>> check_birth_year("12/03/1985").normalised
+    '1985'
+    >>> check_birth_year("1850").reasons
+    ('a birth in 1850 gives an age over 120, which is not plausible',)
+    """
+    today = today or date.today()
+    text = raw.strip()
+    whole = check_integer(text)
+    two_digits = re.fullmatch(r"\d\d", text) is not None
+    if whole.ok and whole.normalised is not None and (two_digits or len(whole.normalised) == 4):
+        year = int(whole.normalised)
+        flags = set(whole.flags)
+        if two_digits:
+            pivot = today.year % 100
+            year += 1900 if year > pivot else 2000
+            flags.add("two_digit_year")
+        if year > today.year:
+            return Verdict.invalid(raw, (f"{year} is ahead: not a year of birth",))
+        if today.year - year >= 120:
+            return Verdict.invalid(
+                raw, (f"a birth in {year} gives an age over 120, which is not plausible",)
+            )
+        return Verdict.valid(raw, str(year), flags=flags, reasons=whole.reasons)
+    # a date written as one (not a bare number: "19850" is no Excel serial here)
+    born = dates.check(text, kind="birth_date", today=today) if not text.isdigit() else None
+    if born is not None and born.ok and born.normalised:
+        return Verdict.valid(
+            raw, born.normalised[:4], reasons=("a whole birth date: its year is kept",)
+        )
+    return Verdict.invalid(raw, ("not a year of birth (four digits: 1985)",))
 
 
 def _in_scale(raw: str, value: int, scale: int | None, *, repaired: bool = False) -> Verdict:

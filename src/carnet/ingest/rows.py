@@ -24,6 +24,7 @@ from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Storage, fold_header
 from carnet.fields.postcodes import PostcodeTable
+from carnet.fields.values import check_birth_year
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
 from carnet.ingest.mapping import ColumnMapping
 from carnet.ingest.readers._base import WARNING_LINES
@@ -448,6 +449,15 @@ class RowBuilder:
             if status is _VALID or status is _WARNING:
                 usable.append((record, verdict.normalised))
             elif status is not _EMPTY:
+                year = _year_of_birth_alone(f, verdict)
+                if year is not None:
+                    # "1985" or "03/1985" in the birth-date column: no date, but a year
+                    record.attributes.setdefault("birth_year", year)
+                    record.notes.append(
+                        f"the birth date '{verdict.raw}' gives only a year: kept as the "
+                        "birth year"
+                    )
+                    continue
                 record.invalid_values[name] = str(verdict.raw)
                 if storage is Storage.ORGANISATION and verdict.details.get("siren"):
                     # a SIREN typed in the SIRET column still names the organisation
@@ -468,6 +478,12 @@ class RowBuilder:
         elif storage is Storage.EXTERNAL_ID:
             for record, value in usable:
                 record.external_id = value
+        elif storage is Storage.ATTRIBUTE:
+            # JSON holds numbers and text: an amount or a date stays the normalised text
+            # (as it reads back, so that a re-import finds it unchanged)
+            native = f.kind in (Kind.INTEGER, Kind.BOOLEAN, Kind.LIST)
+            for record, value in usable:
+                record.attributes[name] = self._typed(f, value) if native else value
         elif storage in _BY_NAME:
             attribute = _BY_NAME[storage]
             for record, value in usable:
@@ -754,6 +770,21 @@ _LAST_FIRST = re.compile(
     r"^(?:nom|last ?name|surname|family name)(?: de famille)?\s+(?:et |and |& )?"
     r"(?:prenom|first ?name|given name)s?$"
 )
+
+
+#: A year alone, or a month and a year: "1985", "03/1985", "3-1985".
+_YEAR_ALONE = re.compile(r"\s*(?:(?:0?[1-9]|1[0-2])\s*[/.-]\s*)?(\d{4})(?:\.0)?\s*")
+
+
+def _year_of_birth_alone(f: Field, verdict: Verdict) -> int | None:
+    """The year of an invalid birth date that gives only a year (or a month and a year)."""
+    if f.kind is not Kind.BIRTH_DATE or not isinstance(verdict.raw, str):
+        return None
+    alone = _YEAR_ALONE.fullmatch(verdict.raw)
+    if alone is None:
+        return None
+    year = check_birth_year(alone[1])
+    return int(year.normalised) if year.ok and year.normalised else None
 
 
 def _usable(points: list[PendingPoint]) -> list[str]:
