@@ -845,6 +845,24 @@ def test_a_forms_consent_questions_and_answers_in_words(carnet: Carnet, tmp_path
     assert not carnet.may_contact(marc.id, "offers", "sms").allowed
 
 
+def test_a_yes_to_our_newsletter_question_grants_it(carnet: Carnet, tmp_path: Path) -> None:
+    """"Acceptez-vous de recevoir notre newsletter ?": the "not" that starts "notre" made
+    the question a refusal, and every "Oui" an opposition to e-mail."""
+    path = write_csv(
+        tmp_path / "inscriptions.csv",
+        ["Adresse e-mail", "Votre prénom", "Acceptez-vous de recevoir notre newsletter ?"],
+        [["julie.blanc@yahoo.fr", "Julie", "Oui"], ["marc.noir@yahoo.fr", "Marc", "Non"]],
+    )
+    carnet.import_file(path)
+    julie, marc = (carnet.search_contacts(n)[0] for n in ("julie", "marc"))
+    assert [(e["purpose"], e["action"]) for e in carnet.consent_history(julie.id)] == [
+        ("newsletter", "granted")
+    ]
+    assert carnet.may_contact(julie.id, "newsletter", "email").allowed
+    assert carnet.consent_history(marc.id) == []  # a "non" to a consent never given
+    assert not carnet.may_contact(marc.id, "newsletter", "email").allowed
+
+
 def test_a_forms_answer_time_dates_its_consent(carnet: Carnet, tmp_path: Path) -> None:
     """A form's "Horodateur" dates the consent its row gives (it was the import's time),
     so a later "Non" of the same person wins over an earlier "Oui", in any row order,

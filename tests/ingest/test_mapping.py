@@ -75,6 +75,7 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("CA total", "total_spent"), ("Total Spent", "total_spent"),
         ("Nb commandes", "order_count"), ("Total Orders", "order_count"),
         ("Dernier achat", "last_activity"), ("Année de naissance", "birth_year"),
+        ("accepts_sms", "optin_sms"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:
@@ -315,10 +316,15 @@ def test_a_title_column_of_job_titles_is_the_job_title() -> None:
         ("Je souhaite être contacté par téléphone", "optin_phone"),
         ("J'accepte que mes données soient transmises à des partenaires", "optin_partners"),
         ("I agree to receive marketing emails", "optin_offers"),
+        # "notre" is no "not": these are grants, not refusals
+        ("Acceptez-vous de recevoir notre newsletter ?", "optin_newsletter"),
+        ("Souhaitez-vous recevoir nos notifications par SMS ?", "optin_sms"),
         # a refusal is the channel's opposition
         ("Je ne souhaite pas recevoir de courrier", "optout_post"),
         ("Je ne souhaite pas recevoir d'offres par e-mail", "optout_email"),
         ("I do not want to receive SMS", "optout_sms"),
+        ("Je refuse de recevoir vos offres", "optout_email"),
+        ("Je m'oppose à recevoir des SMS", "optout_sms"),
     ],
 )
 def test_a_consent_question_of_a_form_maps_to_its_channel(header: str, field: str) -> None:

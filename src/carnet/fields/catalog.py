@@ -195,7 +195,10 @@ CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _ASKS = ("accept", "recevoir", "receive", "inscri", "abonn", "subscribe", "consent",
          "agree", "souhait", "autoris", "etre contacte", "etre rappele", "be contacted",
          "opt in", "optin", "ok pour", "d accord")
-_REFUSES = ("ne", "n", "pas", "don t", "do not", "not", "refus", "oppos")
+# Whole words of a refusal, and stems ("refusez", "opposition"); "not" is a whole word,
+# or "notre newsletter" would read as a refusal.
+_REFUSES = ("ne", "n", "pas", "don t", "do not", "not")
+_REFUSING_STEMS = ("refus", "oppos")
 # Words of a column about a consent rather than the consent itself: "Date de consentement
 # SMS", "IP d'inscription à la newsletter", "Source de l'abonnement".
 _ABOUT_A_CONSENT = ("date", "heure", "time", "ip", "source", "origine", "canal", "formulaire",
@@ -236,6 +239,8 @@ def consent_question(folded: str) -> str | None:
     'optin_sms'
     >>> consent_question("je ne souhaite pas recevoir de courrier")
     'optout_post'
+    >>> consent_question("acceptez vous de recevoir notre newsletter")
+    'optin_newsletter'
     >>> consent_question("j accepte le reglement du jeu concours") is None
     True
     >>> consent_question("date de consentement sms") is None
@@ -252,8 +257,8 @@ def consent_question(folded: str) -> str | None:
     )
     if purpose is None:
         return None
-    if any(f" {word} " in padded for word in _REFUSES[:5]) or any(
-        f" {word}" in padded for word in _REFUSES[5:]
+    if any(f" {word} " in padded for word in _REFUSES) or any(
+        f" {word}" in padded for word in _REFUSING_STEMS
     ):
         return _REFUSALS.get(purpose)
     return _GRANTS[purpose]
@@ -657,7 +662,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['optin sms', 'opt in sms', 'sms optin', 'sms opt in', 'accepte sms', 'accepte les sms',
        'accord sms', 'consentement sms', 'inscrit sms', 'offres par sms', 'offres sms',
        'sms marketing', 'marketing sms', 'sms consent', 'consent sms', 'sms opt in consent',
-       'accepts sms marketing', 'sms marketing consent', 'sms marketing consent state',
+       'accepts sms marketing', 'accepts sms', 'sms marketing consent',
+       'sms marketing consent state',
        'sms subscription status', 'sms subscriber status'],
        storage=Storage.CONSENT),
     _f('optin_phone', Kind.BOOLEAN, R, 'Accepte le démarchage téléphonique', 'Phone opt-in',
