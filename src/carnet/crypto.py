@@ -54,6 +54,30 @@ class FieldCipher:
             ) from exc
 
 
+#: How an import's row record keeps a sensitive cell: this prefix, then its token.
+SEALED = "encrypted:"
+
+
+def seal(value: str, cipher: FieldCipher | None) -> str:
+    """A sensitive cell as an import's row record keeps it: encrypted with a key,
+    masked without one (it is never stored in clear).
+
+    >>> seal("FR7630006000011234567890189", None)
+    '***********************0189'
+    >>> cipher = FieldCipher("correct horse battery staple")
+    >>> unseal(seal("FR76 3000", cipher), cipher)
+    'FR76 3000'
+    """
+    return SEALED + cipher.encrypt(value) if cipher is not None else mask(value)
+
+
+def unseal(value: str, cipher: FieldCipher | None) -> str:
+    """The cell :func:`seal` kept, in clear when it was encrypted and the key is there."""
+    if cipher is not None and value.startswith(SEALED):
+        return cipher.decrypt(value.removeprefix(SEALED))
+    return value
+
+
 def mask(value: str, keep: int = 4) -> str:
     """Hide all but the last ``keep`` characters.
 

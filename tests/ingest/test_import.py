@@ -1605,6 +1605,54 @@ def test_a_crm_dumps_purchase_totals_and_birth_years_are_kept_typed(
     assert carnet.import_file(path).counts["unchanged"] == 4
 
 
+def test_bank_details_are_never_kept_in_clear(carnet: Carnet, tmp_path: Path) -> None:
+    """A SEPA mandate list: the IBAN is encrypted on the contact (as before), and now also
+    in the import's row record (it was kept there in clear) and masked when invalid (it
+    was in clear in the contact's invalid values). The BIC is checked and kept. A
+    re-import changes nothing (a new encryption of the same IBAN is no change); the
+    rejected file gives the user back the IBAN to fix; without a key, nothing is stored
+    but a mask."""
+    iban, typo = "FR76 3000 6000 0112 3456 7890 189", "FR76 3000 6000 0112 3456 7890 188"
+    path = write_csv(
+        tmp_path / "mandats.csv",
+        ["Nom", "Prénom", "Email", "IBAN", "BIC", "Titulaire du compte"],
+        [["Dupont", "Marie", "marie.dupont@gmail.com", iban, "BNPAFRPPXXX", "Marie Dupont"],
+         ["Martin", "Paul", "paul.martin@free.fr", typo, "BNPA1RPP", "Paul Martin"],
+         ["", "", "", iban, "", "Personne"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2 and report.counts["rejected"] == 1
+    assert report.verdicts["bic"] == {"valid": 1, "invalid": 1, "empty": 1}
+    people = {c.last_name: c for c in carnet.search_contacts("")}
+    assert people["Dupont"].has_iban and people["Dupont"].attributes["bic"] == "BNPAFRPP"
+    assert carnet.reveal_iban(people["Dupont"].id) == iban.replace(" ", "")
+    assert not people["Martin"].has_iban
+    assert people["Martin"].attributes["invalid_values"]["iban"].endswith(" 188")
+    digits = iban.replace(" ", "")[4:20]
+    with carnet.engine.connect() as conn:
+        rows = conn.execute(sa.select(s.import_rows.c.raw)).scalars().all()
+        attributes = conn.execute(sa.select(s.contacts.c.attributes)).scalars().all()
+    stored = json.dumps([*rows, *attributes], default=str)
+    assert "3000 6000 0112" not in stored and digits not in stored
+    # the rejected file holds what the user's file held, to fix and import again
+    rejected = (tmp_path / "mandats.rejected.csv").read_text("utf-8-sig")
+    assert iban in rejected
+    assert carnet.import_file(path).counts["unchanged"] == 2
+    # the access export shows that an IBAN came, never its digits
+    document = carnet.export_personal_data(people["Dupont"].id)
+    assert digits not in json.dumps(document, default=str)
+
+    # no key: the valid IBAN's row is refused, and its row record keeps a mask only
+    bare = Carnet.init(f"sqlite:///{tmp_path / 'no_key.db'}", profile="b2c", actor="test")
+    try:
+        assert bare.import_file(path).counts["rejected"] == 2
+        with bare.engine.connect() as conn:
+            kept = json.dumps(conn.execute(sa.select(s.import_rows.c.raw)).scalars().all())
+        assert "0112" not in kept and "*** 189" in kept
+    finally:
+        bare.close()
+
+
 def _raw_row(ws: Carnet, number: int) -> dict[str, Any]:
     with ws.engine.connect() as conn:
         raw = conn.execute(

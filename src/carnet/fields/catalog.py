@@ -53,6 +53,7 @@ class Kind(StrEnum):
     VAT = "vat"
     NAF = "naf"
     IBAN = "iban"
+    BIC = "bic"
     IDENTIFIER = "identifier"
 
 
@@ -473,6 +474,10 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('iban', Kind.IBAN, OF, 'IBAN', 'IBAN',
        ['iban', 'rib', 'coordonnees bancaires', 'bank account'], sensitivity=Sensitivity.SENSITIVE,
        column='iban_ciphertext'),
+    # the bank's code, not the account's: it says which bank, not whose money
+    _f('bic', Kind.BIC, OF, 'BIC', 'BIC',
+       ['bic', 'code bic', 'swift', 'code swift', 'bic swift', 'swift bic', 'bic code',
+       'swift code'], storage=Storage.ATTRIBUTE),
     _f('interests', Kind.LIST, T, "Centres d'intérêt", 'Interests',
        ['centres d interet', 'centre d interet', 'interets', 'interests', 'hobbies', 'loisirs'],
        weight=1.0, half_life_days=2 * YEAR, profiles=B2C),

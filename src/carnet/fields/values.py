@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from carnet.fields import (
     _common,
     address,
+    bic,
     countries,
     currency,
     dates,
@@ -230,6 +231,8 @@ def checker_for(
         return siret.check
     if kind is Kind.VAT:
         return vat.check
+    if kind is Kind.BIC:
+        return bic.check
     if kind is Kind.IBAN:
         return iban.check
     if kind is Kind.NAF:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from carnet.crypto import SEALED, seal, unseal
 from carnet.errors import ConfigError, InputFileError, InvalidValueError
 from carnet.fields.dates import zone_of
 from carnet.fields.postcodes import PostcodeTable
@@ -207,6 +209,7 @@ class ImportRun:
             self.country,
             zone=self.zone,
             delimiter=getattr(self.table, "delimiter", None),
+            seal=partial(seal, cipher=ws._cipher),
             postcodes=_postcode_table(ws),
             email_dns_timeout=_email_dns_timeout(ws.settings.extra),
         )
@@ -398,6 +401,10 @@ class ImportRun:
             for row in rejected:
                 raw = dict(row.raw or {})
                 cells = list(raw.pop("_extra", None) or [])
+                for header, value in raw.items():
+                    if isinstance(value, str) and value.startswith(SEALED):
+                        # the user's own file to fix: the sealed cell as the file had it
+                        raw[header] = unseal(value, self.ws._cipher)
                 out = {h: raw.get(h) for h in self.table.headers}
                 out.update({f"extra_{i + 1}": v for i, v in enumerate(cells)})
                 out["carnet_row"] = row.row_number

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,10 +20,11 @@ from typing import Any
 import phonenumbers
 
 from carnet.contact_points import PendingPoint, address_point, has_address
+from carnet.crypto import mask
 from carnet.fields import email as email_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
-from carnet.fields.catalog import Catalog, Field, Kind, Storage, fold_header
+from carnet.fields.catalog import Catalog, Field, Kind, Sensitivity, Storage, fold_header
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.values import check_birth_year
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
@@ -193,6 +195,8 @@ class RowBuilder:
         catalog: the workspace's catalog.
         country: default country for phones and addresses.
         zone: the time zone the file's times were written in (default: the country's).
+        seal: what a sensitive cell (an IBAN) becomes in the row's raw values, which the
+            import keeps: encrypted (see :func:`carnet.crypto.seal`), masked by default.
         delimiter: the CSV file's delimiter: a row with more cells than the header is
             read again with the delimiter that split a value put back (see
             :mod:`.realign`). None (other formats): rows stay as read.
@@ -211,6 +215,7 @@ class RowBuilder:
         *,
         zone: str | None = None,
         delimiter: str | None = None,
+        seal: Callable[[str], str] = mask,
         postcodes: PostcodeTable | None = None,
         hash_rows: bool = True,
         email_dns_timeout: float | None = None,
@@ -219,6 +224,13 @@ class RowBuilder:
         self.catalog = catalog
         self.country = country
         self.delimiter = delimiter
+        self.seal = seal
+        # the columns of sensitive fields, never kept in clear in the row's raw values
+        self._sensitive = [
+            plan.header
+            for plan in mapping.columns
+            if plan.field is not None and plan.field.sensitivity is Sensitivity.SENSITIVE
+        ]
         self.postcodes = postcodes
         self.hash_rows = hash_rows
         self.checkers: dict[str, ColumnChecker] = {}
@@ -307,6 +319,11 @@ class RowBuilder:
             # one pass in C finds the batches with an error cell as Excel writes it
             if not SPREADSHEET_ERRORS.isdisjoint(columns[header]):
                 _note_spreadsheet_errors(records, header, verdicts)
+        for header in self._sensitive:
+            for record in records:  # after _finish, whose row hash reads them in clear
+                value = record.raw.get(header)
+                if isinstance(value, str) and value.strip():
+                    record.raw[header] = self.seal(value)
         return records
 
     def summary(self) -> dict[str, dict[str, int]]:
@@ -458,7 +475,13 @@ class RowBuilder:
                         "birth year"
                     )
                     continue
-                record.invalid_values[name] = str(verdict.raw)
+                # an invalid IBAN is still someone's bank details: masked on the contact
+                # (the row's raw values keep it sealed)
+                record.invalid_values[name] = (
+                    mask(str(verdict.raw))
+                    if f.sensitivity is Sensitivity.SENSITIVE
+                    else str(verdict.raw)
+                )
                 if storage is Storage.ORGANISATION and verdict.details.get("siren"):
                     # a SIREN typed in the SIRET column still names the organisation
                     record.organisation.setdefault("siren", verdict.details["siren"])

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from carnet.consent import ledger, rules, suppression
 from carnet.consent._util import as_utc, utcnow
 from carnet.consent.purposes import Purpose, action_label, basis_label, channel_label
+from carnet.crypto import SEALED
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.fields.catalog import Catalog, Storage
 from carnet.store import schema as s
@@ -57,6 +58,17 @@ _EXTRA_LABELS = {
     "tags": ("Étiquettes", "Tags"),
 }
 _POINT_KINDS = {"email": "email", "phone": "phone", "address": "address_line1"}
+
+
+def _unsealed(raw: Any) -> Any:
+    """An import's row record with its sealed (encrypted) cells shown as the profile
+    shows an IBAN."""
+    if not isinstance(raw, Mapping):
+        return raw
+    return {
+        k: "(chiffré / encrypted)" if isinstance(v, str) and v.startswith(SEALED) else v
+        for k, v in raw.items()
+    }
 
 
 def _jsonable(value: Any) -> Any:
@@ -248,7 +260,7 @@ def collect(
     ir, im = s.import_rows, s.imports
     doc["imports"] = [
         {"file": r.file_name, "row": r.row_number, "outcome": r.outcome, "reason": r.reason,
-         "values": r.raw, "imported_at": r.started_at}
+         "values": _unsealed(r.raw), "imported_at": r.started_at}
         for r in conn.execute(
             sa.select(im.c.file_name, ir.c.row_number, ir.c.outcome, ir.c.reason, ir.c.raw,
                       im.c.started_at)
