@@ -281,3 +281,12 @@ def test_a_json_list_gives_every_number() -> None:
     assert (verdict.normalised, verdict.details["others"]) == ("+33612345678", "01 45 67 89 10")
     assert phone.check('["06 12 34 56 78"]').normalised == "+33612345678"
     assert phone.check("[]").status is Status.EMPTY
+
+
+@pytest.mark.parametrize("raw", ["06 12 34 56 7", "01 23 45 67", "0612345 67"])
+def test_a_french_number_that_lost_a_digit_is_too_short(raw: str) -> None:
+    """It was "the right length but in no allocated range", with a made-up E.164 form."""
+    verdict = phone.check(raw)
+    assert verdict.status is Status.INVALID and verdict.normalised is None
+    assert verdict.reasons == ("The number is too short: a French number has ten digits.",)
+    assert phone.check_distinct([raw] * phone.COLUMN_FROM)[0] == verdict

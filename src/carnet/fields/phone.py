@@ -190,6 +190,9 @@ def _split(digits_text: str, region: str, digits: str) -> tuple[int, str, bool] 
             return 33, digits[1:], False
         if len(digits) == 9 and digits[0] != "0":
             return 33, digits, True
+        if len(digits) in (8, 9) and digits[0] == "0" and digits[1] != "0":
+            # "06 12 34 56 7": a digit lost, not a number of another range
+            return "length:The number is too short: a French number has ten digits."
         if digits.startswith("0033"):
             digits, plus = digits[2:], True
     if plus and digits.startswith("33"):
