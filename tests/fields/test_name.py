@@ -24,6 +24,9 @@ from carnet.fields.verdict import Status
         ("o'neil", "O'Neil"),
         ("O’NEIL", "O'Neil"),
         ("DE LA FONTAINE", "de La Fontaine"),
+        ("j.-p.", "J.-P."),  # initials keep their capitals
+        ("J.P.", "J.P."),
+        ("st. john", "St. John"),
         ("de gaulle", "de Gaulle"),
         ("du bellay", "du Bellay"),
         ("DES ESSEINTES", "des Esseintes"),

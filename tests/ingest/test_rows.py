@@ -120,6 +120,25 @@ def test_a_last_name_repeating_the_first_name_loses_it() -> None:
     assert records[4].notes == []
 
 
+def test_a_whole_name_in_the_last_name_cell_is_split_by_its_capitals() -> None:
+    """"Mme LEROY Sophie" with no first name: the capitals say Leroy is the last name,
+    though Leroy is a first name too (a list of first names left it whole)."""
+    columns: dict[str, list[str | None]] = {
+        "Nom": ["Mme LEROY Sophie", "BEN ALI Valérie", "Leroy Sophie", "LEROY SOPHIE"],
+        "Prénom": [None, None, None, None],
+        "Email": ["a@free.fr", "b@free.fr", "c@free.fr", "d@free.fr"],
+    }
+    records = builder(columns).build([1, 2, 3, 4], columns, {}, {})
+    assert [(r.columns.get("first_name"), r.columns["last_name"]) for r in records] == [
+        ("Sophie", "Leroy"),
+        ("Valérie", "Ben Ali"),
+        (None, "Leroy Sophie"),  # nothing tells which is which: left as written
+        (None, "Leroy Sophie"),
+    ]
+    assert records[0].notes == ["the last-name cell 'Mme LEROY Sophie' held the whole name"]
+    assert records[0].columns["civility"] == "Mme"
+
+
 def test_totals_footer_and_section_rows_are_no_person() -> None:
     columns: dict[str, list[str | None]] = {
         "Nom": ["Martin", "TOTAL", "Total général", "Sous-total", "Fin de liste",

@@ -277,7 +277,13 @@ def _recase_part(part: str, *, followed: bool, first: bool) -> str:
     return (head if len(head) == 1 else low[:1]) + low[1:]
 
 
+#: Initials, each letter with its dot: "J.P.", "j.-p.", "P." (not "St." nor "Jr.").
+_DOTTED_INITIALS = re.compile(r"(?:[^\W\d_]\.-?)+")
+
+
 def _recase_word(word: str, *, followed: bool, first: bool) -> str:
+    if "." in word and _DOTTED_INITIALS.fullmatch(word):
+        return word.upper()  # initials: "j.p." is J.P., "j.-p." J.-P.
     if "-" not in word and "'" not in word:
         low = word.lower()
         return _recase_part(word, followed=followed and low not in _ARTICLES, first=first)
@@ -683,6 +689,25 @@ def _is_upper_token(token: str) -> bool:
 
 #: A first name's initials: "P.", "J.-P.", "J".
 _INITIAL = re.compile(r"[^\W\d_]\.?(?:-?[^\W\d_]\.)*")
+
+
+def split_by_capitals(raw: str) -> tuple[str | None, str, str] | None:
+    """:func:`split_full_name` of a cell whose words in capitals are the last name and
+    whose other words are not (the French way: "LEROY Sophie", "Mme BEN ALI Valérie"),
+    else None: there the case of the letters, not a list of first names, decides.
+
+    >>> split_by_capitals("Mme LEROY Sophie")
+    ('Mme', 'Sophie', 'Leroy')
+    >>> split_by_capitals("Leroy Sophie") is None, split_by_capitals("LEROY SOPHIE") is None
+    (True, True)
+    """
+    tokens = raw.split()
+    if not any(_is_upper_token(t) and not _INITIAL.fullmatch(t) for t in tokens):
+        return None
+    if not any(c.islower() for t in tokens for c in t):
+        return None
+    civility, first, last = split_full_name(raw)
+    return (civility, first, last) if first and last else None
 
 
 def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, str, str]:

@@ -664,6 +664,15 @@ class RowBuilder:
         cell = str(first or last)
         if " " not in cell:
             return
+        column = "first" if first else "last"
+        # "LEROY Sophie" as typed: the capitals say which is the last name (its case is
+        # gone from the checked cell, and Leroy is a first name too)
+        written = self._raw_cell(record, f"{column}_name")
+        by_capitals = name_field.split_by_capitals(written) if written else None
+        if by_capitals is not None:
+            _, record.columns["first_name"], record.columns["last_name"] = by_capitals
+            record.notes.append(f"the {column}-name cell '{written}' held the whole name")
+            return
         if cell in self._one_cell_names:
             split = self._one_cell_names[cell]
         else:
@@ -674,8 +683,15 @@ class RowBuilder:
         if split is None:
             return
         record.columns["first_name"], record.columns["last_name"] = split
-        column = "first" if first else "last"
         record.notes.append(f"the {column}-name cell '{cell}' held the whole name")
+
+    def _raw_cell(self, record: RowRecord, field_name: str) -> str | None:
+        """The row's cell, as the file wrote it, of the column mapped to ``field_name``."""
+        for plan in self.mapping.columns:
+            if plan.field is not None and plan.field.name == field_name:
+                value = record.raw.get(plan.header)
+                return value.strip() if isinstance(value, str) else None
+        return None
 
     def _split_married_name(self, record: RowRecord) -> None:
         """``MARTIN épouse DURAND`` in the last name: Durand, born Martin.
