@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import struct
 import zipfile
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -96,6 +97,82 @@ def write_ods(path: Path, sheets: dict[str, list[list[object]]], hidden: tuple[s
         )
         archive.writestr("META-INF/manifest.xml", manifest)
         archive.writestr("content.xml", content)
+    return path
+
+
+# -- an Excel binary workbook written by hand ---------------------------------------------
+# The MS-XLSB records a reader needs, as Excel writes them: a record is its type and
+# its size (7-bit groups), then its bytes; strings are UTF-16 with their length first.
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _record(kind: int, payload: bytes = b"") -> bytes:
+    return _varint(kind) + _varint(len(payload)) + payload
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def _xlsb_cell(column: int, value: object) -> bytes:
+    def head(style: int) -> bytes:  # the column, then the cell format (1: a date)
+        return struct.pack("<II", column, style)
+
+    if isinstance(value, bool):
+        return _record(0x04, head(0) + bytes([value]))  # BrtCellBool
+    if isinstance(value, dt.date):
+        moment = value if isinstance(value, dt.datetime) else datetime.combine(value, dt.time())
+        serial = (moment - datetime(1899, 12, 30)) / dt.timedelta(days=1)
+        return _record(0x05, head(1) + struct.pack("<d", serial))  # BrtCellReal
+    if isinstance(value, int | float):
+        return _record(0x05, head(0) + struct.pack("<d", float(value)))
+    return _record(0x06, head(0) + _wide(str(value)))  # BrtCellSt
+
+
+def write_xlsb(path: Path, sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()
+               ) -> Path:
+    bundles, relations = b"", ""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i, (name, rows) in enumerate(sheets.items(), 1):
+            bundles += _record(  # BrtBundleSh: visibility, id, relation, name
+                0x9C, struct.pack("<II", name in hidden, i) + _wide(f"rId{i}") + _wide(name)
+            )
+            relations += f'<Relationship Id="rId{i}" Target="worksheets/sheet{i}.bin"/>'
+            cells = b"".join(
+                _record(0x00, struct.pack("<I", r) + bytes(13))  # BrtRowHdr
+                + b"".join(_xlsb_cell(c, v) for c, v in enumerate(row) if v is not None)
+                for r, row in enumerate(rows)
+            )
+            size = struct.pack("<IIII", 0, max(len(rows) - 1, 0), 0,
+                               max((len(r) for r in rows), default=1) - 1)
+            archive.writestr(
+                f"xl/worksheets/sheet{i}.bin",
+                _record(0x81) + _record(0x94, size) + _record(0x91) + cells + _record(0x92)
+                + _record(0x82),
+            )
+        archive.writestr(
+            "xl/workbook.bin",
+            _record(0x83) + _record(0x8F) + bundles + _record(0x90) + _record(0x9D)
+            + _record(0x84),
+        )
+        archive.writestr(
+            "xl/_rels/workbook.bin.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            f'openxmlformats.org/package/2006/relationships">{relations}</Relationships>',
+        )
+        # two cell formats: General, and Excel's built-in date format (14)
+        xf = [_record(0x2F, struct.pack("<HH", 0, fmt) + bytes(12)) for fmt in (0, 14)]
+        archive.writestr(
+            "xl/styles.bin", _record(0x269, struct.pack("<I", 2)) + b"".join(xf) + _record(0x26A)
+        )
     return path
 
 
@@ -218,6 +295,45 @@ def test_ods_cells_become_the_text_the_xlsx_reader_gives(tmp_path: Path) -> None
     batch = next(iter(table.batches_columns()))
     assert batch.numbers == [1, 2, 3] and batch.columns["Nom"] == ["Hélène", "Œuvre", None]
     assert batch.extra == {3: ("", "en trop")}
+
+
+def test_an_xlsb_reads_like_the_same_xlsx(tmp_path: Path) -> None:
+    sheets: dict[str, list[list[object]]] = {
+        "Listes": [["Civilités"], ["M."]],
+        "Clients": [
+            ["Export clients - Société Générale"],
+            [],
+            ["Nom", "Prénom", "Email", "Date de naissance", "Tél", "Montant", "Payé", "Commande"],
+            ["Œillet", "Zoé", "zoe@free.fr", dt.date(1990, 11, 5), 612345678, 12.5, True,
+             dt.datetime(2024, 3, 1, 8, 30)],
+            [],
+            ["Lefèvre", "Hélène", None, None, None, -3.0, False, None],
+        ],
+    }
+    path = write_xlsb(tmp_path / "clients.xlsb", sheets, hidden=("Listes",))
+    book = Workbook()
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        sheet.sheet_state = "hidden" if name == "Listes" else "visible"
+    del book["Sheet"]
+    book.active = 1
+    book.save(tmp_path / "clients.xlsx")
+    xlsx, table = open_table(tmp_path / "clients.xlsx"), open_table(path)
+    assert (table.format, table.sheet) == ("xlsb", "Clients")
+    assert table.headers == xlsx.headers
+    rows = list(table.rows())
+    assert [(r.line, r.values) for r in rows] == [(r.line, r.values) for r in xlsx.rows()]
+    assert rows[0].values["Date de naissance"] == "1990-11-05"
+    assert rows[0].values["Commande"] == "2024-03-01T08:30:00"
+    assert table.stats.warnings == xlsx.stats.warnings and table.stats.blank_lines == 1
+    # known by its content under another name, or named .xlsb and damaged
+    renamed = shutil.copy(path, tmp_path / "clients.xlsx")
+    assert open_table(renamed).format == "xlsb"
+    (tmp_path / "cut.xlsb").write_bytes(path.read_bytes()[:200])
+    with pytest.raises(InputFileError, match=r"not a readable Excel binary workbook \(\.xlsb\)"):
+        open_table(tmp_path / "cut.xlsb")
 
 
 _WORD = st.text(

@@ -148,7 +148,12 @@ def _choose_format(p: Path, name: str, head: bytes, forced: str | None) -> Forma
         # A workbook is what its bytes say, whatever its name: an .xls renamed .csv, an
         # .ods saved as .xlsx. An OLE2 file that holds no workbook (encrypted XLSX, a
         # Word .doc) is told apart by the reader, which names it.
-        found: Format = "xls" if kind == "ole2" else zip_workbook(p, head) or "xlsx"
+        named = EXTENSIONS.get(p.suffix.lower())
+        found: Format = (
+            "xls" if kind == "ole2"
+            # a damaged archive whose members cannot be listed is what its name says
+            else zip_workbook(p, head) or (named if named in ("xlsb", "ods") else "xlsx")
+        )
         if fmt is not None and fmt not in _WORKBOOKS:
             described = (
                 "a ZIP archive (an XLSX workbook?)" if kind == "zip" and found == "xlsx"
