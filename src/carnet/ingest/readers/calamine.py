@@ -53,11 +53,16 @@ _OLE2_STREAMS = {
     "PowerPoint Document".encode("utf-16-le"): "a PowerPoint presentation (.ppt)",
 }
 
-_PROTECTED = (
-    "is protected by a password (it is encrypted), so it cannot be read; open it in Excel or "
-    "LibreOffice, save a copy without the password (Excel: File > Info > Protect Workbook; "
-    "a workbook that opens without asking is encrypted by its protected structure: Review > "
-    "Protect Workbook), and import that copy."
+_PROTECTED = "is protected by a password (it is encrypted), so it cannot be read; "
+#: How to save a copy without the password, by the program that wrote the file.
+_EXCEL_UNLOCK = (
+    "open it in Excel with its password and save a copy without it (File > Info > Protect "
+    "Workbook > Encrypt with Password, emptied; a workbook that opens without asking is "
+    "encrypted by its protected structure: Review > Protect Workbook), then import that copy."
+)
+_LIBREOFFICE_UNLOCK = (
+    "open it in LibreOffice with its password and save a copy without it (File > Save As, "
+    "'Save with password' unticked), then import that copy."
 )
 
 
@@ -108,6 +113,8 @@ class CalamineTable(WorkbookTable):
     #: Extensions calamine recognises the format by; other names are opened
     #: from their bytes, whose format calamine then finds itself.
     extensions: ClassVar[tuple[str, ...]]
+    #: How to save a copy without a password, in the program that wrote the format.
+    unlock: ClassVar[str] = _EXCEL_UNLOCK
 
     def _load(self) -> CalamineWorkbook:
         try:
@@ -133,13 +140,13 @@ class CalamineTable(WorkbookTable):
 
     def _corrupt(self, error: BaseException) -> InputFileError:
         if isinstance(error, PasswordError):
-            return self._fail(_PROTECTED)
+            return self._fail(_PROTECTED + self.unlock)
         if self.format == "xls":  # an OLE2 file: Word, PowerPoint and encrypted XLSX are too
             stream = _ole2_stream(self.path)
             if stream is not None:
                 other = _OLE2_STREAMS[stream]
-                if other is None:
-                    return self._fail(_PROTECTED)
+                if other is None:  # an encrypted XLSX (or XLSB)
+                    return self._fail(_PROTECTED + _EXCEL_UNLOCK)
                 return self._fail(
                     f"is {other}, not a workbook; choose the Excel, LibreOffice or CSV "
                     "export of your data."
@@ -193,3 +200,4 @@ class OdsTable(CalamineTable):
     format = "ods"
     label = "an OpenDocument spreadsheet (.ods)"
     extensions = (".ods",)
+    unlock = _LIBREOFFICE_UNLOCK
