@@ -17,8 +17,13 @@ What calamine does not pass on, unlike the XLSX reader:
 
 Memory: calamine reads a whole sheet before its first row comes out (an
 ``.xls`` file is read whole when opened), then rows are turned into text one
-at a time. An ``.xls`` sheet holds at most 65,536 rows, so that is bounded;
-an ``.ods`` or ``.xlsb`` sheet of a million rows is not: export those as CSV.
+at a time; each read (the header, the mapping's sample, the import) reads the
+sheet again. An ``.xls`` sheet holds at most 65,536 rows, so that is bounded;
+an ``.ods`` or ``.xlsb`` sheet is not. Measured on the demo's event sheet (9
+columns), over the process's size before reading: 65,535 rows of ``.xls``
++110 MB; 217,519 rows of ``.xlsb`` +200 MB, of ``.ods`` +270 MB (the same rows
+as XLSX, streamed by openpyxl: +40 MB). A sheet of a million rows is better
+exported as CSV.
 
 A workbook protected by a password cannot be read: the error says how to save
 a copy without one.
