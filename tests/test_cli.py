@@ -148,3 +148,14 @@ def test_every_command_has_help_with_an_example() -> None:
         doc = getattr(callback, "__doc__", None) or ""
         assert doc.strip(), f"`carnet {name}` has no help"
         assert "Example:" in doc, f"`carnet {name}` help has no Example:"
+
+
+def test_import_previews_an_old_excel_file_and_refuses_a_protected_one(db_url: str) -> None:
+    workbooks = Path(__file__).parent / "data" / "workbooks"  # a preview writes no file
+    assert run(db_url, "init")[0] == 0
+    code, out, err = run(db_url, "import", "--preview", str(workbooks / "clients.xls"))
+    assert code == 0, out + err
+    assert "Preview of clients.xls" in out and "(xls)" in out and "Date de naissance" in out
+    code, out, err = run(db_url, "import", str(workbooks / "protected.xls"), "--quiet")
+    assert code == 6 and "is protected by a password" in err
+    assert "Traceback" not in out + err

@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "carnet.contact_points",
     "carnet.ingest.readers._base",
+    "carnet.ingest.readers._workbook",
     "carnet.ingest.readers.json",
     "carnet.ingest.pipeline",
     "carnet.ingest.realign",

@@ -599,6 +599,7 @@ def test_raw_row_key_and_repr() -> None:
 # -- errors -------------------------------------------------------------------------------
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+OLE2_HEAD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600  # an Office file's start, no more
 
 
 @pytest.mark.parametrize(
@@ -607,9 +608,10 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
         ("empty.csv", b"", "is empty"),
         ("image.csv", PNG, "is a PNG image, not a customer file"),
         ("noise.csv", bytes(range(256)) * 64, "contains binary data"),
-        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "Excel 97-2003"),
-        ("old.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "Excel 97-2003"),
-        ("sheet.ods", b"a;b\n", "OpenDocument spreadsheet"),
+        ("old.xls", OLE2_HEAD, r"not a readable Excel 97-2003 workbook \(\.xls\).*damaged"),
+        ("old.csv", OLE2_HEAD, r"not a readable Excel 97-2003 workbook \(\.xls\).*damaged"),
+        ("sheet.ods", b"a;b\n", r"not a valid OpenDocument spreadsheet.*pass --format csv"),
+        ("sheet.fods", b"<?xml", "is a flat OpenDocument spreadsheet.*save it as .xlsx, .ods"),
         ("contacts.docx2", b"a;b\n", r"extension '\.docx2'.*--format csv"),
         ("noext", b"a;b\n", "no extension"),
         ("blank.csv", b"\r\n\r\n;;\r\n", "no header row"),

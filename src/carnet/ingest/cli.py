@@ -22,7 +22,9 @@ refdata_app.add_typer(refdata_load_app, name="load")
 
 def import_command(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, JSON or NDJSON files.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="CSV, Excel (XLSX, XLS, XLSB), ODS, JSON or NDJSON files.")
+    ],
     source: Annotated[
         str | None, typer.Option(help="Source name (default: each file's name).")
     ] = None,
@@ -43,12 +45,13 @@ def import_command(
     encoding: Annotated[str | None, typer.Option(help="Force an encoding (cp1252...).")] = None,
     delimiter: Annotated[str | None, typer.Option(help="Force a CSV delimiter.")] = None,
     sheet: Annotated[
-        str | None, typer.Option(help="XLSX sheet name or index; '*' for every sheet.")
+        str | None, typer.Option(help="Workbook sheet name or index; '*' for every sheet.")
     ] = None,
     file_format: Annotated[
         str | None,
         typer.Option(
-            "--format", help="Read as csv, xlsx, json or ndjson whatever the extension."
+            "--format",
+            help="Read as csv, xlsx, xls, xlsb, ods, json or ndjson whatever the extension.",
         ),
     ] = None,
     rejected_dir: Annotated[

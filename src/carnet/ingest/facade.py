@@ -47,7 +47,7 @@ class IngestMixin(ActivityMixin, QualityMixin):
         progress: Progress | None = None,
         **kwargs: Any,
     ) -> ImportReport:
-        """Import one CSV, XLSX, JSON or NDJSON file.
+        """Import one CSV, Excel (XLSX, XLS, XLSB), ODS, JSON or NDJSON file.
 
         Every row ends as inserted, updated, unchanged, merged, suppressed or rejected
         with a reason; the counts add up and are stored with the import. Re-importing
@@ -117,10 +117,13 @@ class IngestMixin(ActivityMixin, QualityMixin):
         """The import runs a file needs: one, or one per sheet for ``sheet="*"``."""
         if options.sheet != "*":
             return [options]
-        table = open_table(path, sheet="*")
+        table = open_table(path, sheet="*", format=options.format)
         names = list(getattr(table, "sheet_headers", {}) or [])
         if not names:
-            raise InvalidValueError(f"'{path.name}' has no sheets to read; sheet='*' is for XLSX.")
+            raise InvalidValueError(
+                f"'{path.name}' has no sheets to read; sheet='*' is for workbooks "
+                "(XLSX, XLS, XLSB, ODS)."
+            )
         return [
             replace(options, sheet=name, source=f"{options.source or path.stem}:{name}")
             for name in names

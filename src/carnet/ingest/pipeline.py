@@ -76,9 +76,10 @@ class ImportOptions:
         id_column: the column holding the source's own id.
         encoding: force an encoding instead of detecting it.
         delimiter: force a CSV delimiter instead of sniffing it.
-        sheet: XLSX sheet name or index (default: the first).
-        format: read the file as ``csv``, ``xlsx``, ``json`` or ``ndjson`` whatever its
-            extension (a CSV named ``.xls`` by the tool that wrote it).
+        sheet: a workbook's sheet name or index (default: the first visible one).
+        format: read the file as ``csv``, ``xlsx``, ``xls``, ``xlsb``, ``ods``, ``json`` or
+            ``ndjson`` whatever its extension (a CSV named ``.txt`` by the tool that wrote
+            it); a workbook is known by its content anyway.
         batch_size: rows per transaction.
         rejected_dir: where to write ``<name>.rejected.csv`` (default: beside the file).
         match_duplicates: once a duplicate search has trained a model, match the

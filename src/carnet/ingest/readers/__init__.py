@@ -1,4 +1,4 @@
-"""Readers of customer files: CSV, XLSX, JSON and NDJSON, streamed in batches.
+"""Readers of customer files: CSV, workbooks (XLSX, XLS, XLSB, ODS), JSON and NDJSON, in batches.
 
 >>> from carnet.ingest.readers import open_table
 >>> table = open_table("contacts.csv")  # doctest: +SKIP
@@ -12,8 +12,9 @@ Every reader yields the same thing: :class:`RawRow` objects whose values are
 text (or None when missing) keyed by de-duplicated headers, numbered from 1
 among the data rows; or, for columnar validation, :class:`ColumnBatch`
 objects from ``Table.batches_columns()``. How each format becomes text is
-documented in :mod:`.csv`, :mod:`.xlsx` and :mod:`.json`; how encodings and
-delimiters are guessed in :mod:`.sniff`.
+documented in :mod:`.csv`, :mod:`._workbook` (every workbook), :mod:`.xlsx`,
+:mod:`.calamine` (XLS, XLSB, ODS) and :mod:`.json`; how encodings, delimiters
+and a workbook's kind are guessed in :mod:`.sniff`.
 
 Resuming an interrupted import: ``table.batches(start=n)`` (or
 ``table.skip_to(n)`` before reading) parses the rows before ``n`` without
@@ -23,6 +24,7 @@ file is still the same one.
 
 from carnet.ingest.readers._base import ColumnBatch, Format, RawRow, Start, Table, TableStats
 from carnet.ingest.readers._open import EXTENSIONS, FORMATS, open_table
+from carnet.ingest.readers.calamine import OdsTable, XlsbTable, XlsTable
 from carnet.ingest.readers.csv import CsvTable
 from carnet.ingest.readers.json import JsonTable, NdjsonTable
 from carnet.ingest.readers.xlsx import XlsxTable
@@ -35,10 +37,13 @@ __all__ = [
     "Format",
     "JsonTable",
     "NdjsonTable",
+    "OdsTable",
     "RawRow",
     "Start",
     "Table",
     "TableStats",
+    "XlsTable",
+    "XlsbTable",
     "XlsxTable",
     "open_table",
 ]

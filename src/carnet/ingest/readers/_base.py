@@ -16,7 +16,7 @@ from typing import ClassVar, Literal, TypeVar
 from carnet.errors import InputFileError
 from carnet.fields.catalog import default_catalog
 
-Format = Literal["csv", "xlsx", "json", "ndjson"]
+Format = Literal["csv", "xlsx", "xls", "xlsb", "ods", "json", "ndjson"]
 #: Where to start reading: a 1-based row number, or ``(sheet, number)`` when
 #: all the sheets of a workbook are read.
 Start = int | tuple[str, int]
@@ -35,17 +35,17 @@ class RawRow:
             with ``sheet="*"`` the id is the pair ``(sheet, number)`` and
             numbering restarts at 1 on every sheet.
         values: header (de-duplicated) → text, or None when the cell is
-            missing (short row, empty XLSX cell, JSON null or absent key).
+            missing (short row, empty workbook cell, JSON null or absent key).
         extra: cells beyond the header's width (ragged rows), trailing empty
             cells trimmed; never dropped. Empty tuple for most rows. For a
             record that could not be read (``error`` set), its text, so that
             the rejected row keeps it.
         raw: the record as read: the list of cells for CSV (strings) and
-            XLSX (text or None), the line for NDJSON, None for the objects of
+            workbooks (text or None), the line for NDJSON, None for the objects of
             a JSON array (the JSON text for an item that is not an object).
         line: where the record starts, 1-based, as a person would look for
-            it: the physical line of a CSV/NDJSON file, the Excel row number
-            of an XLSX sheet, the item's index (from 1) in a JSON array.
+            it: the physical line of a CSV/NDJSON file, the row number of a
+            workbook's sheet, the item's index (from 1) in a JSON array.
         sheet: the worksheet's name when all sheets are read (``sheet="*"``),
             else None (``Table.sheet`` names the one sheet read).
         error: why the record could not be read (a bad NDJSON line, a JSON
@@ -357,8 +357,9 @@ class Table:
 
     Attributes:
         path: the file.
-        format: ``"csv"``, ``"xlsx"``, ``"json"`` or ``"ndjson"``.
-        encoding: the text encoding (None for XLSX). May change during a read
+        format: ``"csv"``, ``"xlsx"``, ``"xls"``, ``"xlsb"``, ``"ods"``, ``"json"``
+            or ``"ndjson"``.
+        encoding: the text encoding (None for workbooks). May change during a read
             from ``utf-8`` to ``cp1252`` (see :mod:`.sniff`).
         delimiter: the CSV delimiter (None for other formats).
         headers: the column names, de-duplicated; rows' ``values`` use them.

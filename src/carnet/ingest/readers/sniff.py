@@ -52,9 +52,12 @@ from __future__ import annotations
 import codecs
 import itertools
 import re
+import struct
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from pathlib import Path
+from typing import BinaryIO, Literal
 
 from carnet.errors import InputFileError
 
@@ -70,6 +73,7 @@ __all__ = [
     "looks_binary",
     "normalise_encoding",
     "sniff_delimiter",
+    "zip_workbook",
 ]
 
 #: Bytes read to guess the encoding (and to check the file is text).
@@ -126,9 +130,10 @@ def binary_kind(head: bytes) -> str | None:
         head: the first bytes of the file (16 are enough).
 
     Returns:
-        ``"zip"`` (which includes XLSX), ``"ole2"`` (old ``.xls`` or an
-        encrypted Office file), a description such as ``"a PNG image"``, or
-        None when the bytes match no known binary format.
+        ``"zip"`` (XLSX, XLSB, ODS: see :func:`zip_workbook`), ``"ole2"``
+        (an Excel 97-2003 ``.xls``, or an Office file protected by a password),
+        a description such as ``"a PNG image"``, or None when the bytes match no
+        known binary format.
     """
     if head.startswith(_ZIP):
         return "zip"
@@ -140,6 +145,48 @@ def binary_kind(head: bytes) -> str | None:
             if magic in (b"MZ", b"BZh") and not looks_binary(head[:4096].decode("latin-1")):
                 continue
             return kind
+    return None
+
+
+#: The ``mimetype`` an OpenDocument spreadsheet (or its template) stores first.
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def zip_workbook(path: Path, head: bytes) -> Literal["xlsx", "xlsb", "ods"] | None:
+    """Which workbook a ZIP archive holds.
+
+    An OpenDocument spreadsheet names itself in a ``mimetype`` member, stored
+    first and uncompressed so that its first bytes tell (even when the rest of
+    the file is damaged or cut short); otherwise the members decide: an Excel
+    binary workbook has ``xl/workbook.bin``, an XLSX ``xl/workbook.xml``.
+
+    Args:
+        path: the file (its list of members is read, not its contents).
+        head: the file's first bytes.
+
+    Returns:
+        ``"ods"``, ``"xlsb"`` or ``"xlsx"``, or None for another archive or
+        one whose list of members cannot be read.
+    """
+    if head.startswith(_ZIP) and len(head) >= 30:
+        name_size, extra_size = struct.unpack_from("<HH", head, 26)
+        if head[30 : 30 + name_size] == b"mimetype":
+            data = 30 + name_size + extra_size
+            if head[data : data + len(_ODS_MIMETYPE)] == _ODS_MIMETYPE:
+                return "ods"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    if member.read(len(_ODS_MIMETYPE)) == _ODS_MIMETYPE:
+                        return "ods"
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+        return None
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
     return None
 
 
