@@ -489,7 +489,8 @@ def test_an_old_excel_or_libreoffice_customer_file_imports_end_to_end(
     assert (helene.addresses[0].city or "").upper() == "BOURG-EN-BRESSE"
     [order] = carnet.list_orders(helene.id)
     assert order.external_ref == "CMD-1001" and order.total_amount == Decimal("129.90")
-    assert order.ordered_at.astimezone(UTC) == datetime(2024, 2, 3, 10, 15, tzinfo=UTC)
+    # 10:15 in the sheet is Paris time: 09:15 UTC
+    assert order.ordered_at.astimezone(UTC) == datetime(2024, 2, 3, 9, 15, tzinfo=UTC)
     zoe = carnet.search_contacts("zoe.oeillet@free.fr")[0]
     assert (zoe.last_name, zoe.birth_date) == ("Œillet", dt.date(1990, 11, 5))
     assert zoe.phone == "+33781234567" and zoe.addresses[0].postcode == "69003"
