@@ -75,7 +75,7 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("CA total", "total_spent"), ("Total Spent", "total_spent"),
         ("Nb commandes", "order_count"), ("Total Orders", "order_count"),
         ("Dernier achat", "last_activity"), ("Année de naissance", "birth_year"),
-        ("accepts_sms", "optin_sms"),
+        ("accepts_sms", "optin_sms"), ("properties.hs_email_optout", "optout_email"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:
