@@ -24,6 +24,7 @@ CHECK_GENDER = checker_for(default_catalog()["gender"], "FR")
         ("Désabonné", "false"), ("désinscrite", "false"), ("Non inscrit", "false"),
         ("Non-abonnée", "false"), ("Refusé", "false"), ("unsubscribed", "false"),
         ("✗", "false"), ("☐", "false"), ("not_subscribed", "false"),
+        ("Opted in", "true"), ("opted_out", "false"), ("No consent", "false"),
     ],
 )
 def test_yes_no_values(raw: str, value: str) -> None:

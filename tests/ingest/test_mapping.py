@@ -76,10 +76,25 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Nb commandes", "order_count"), ("Total Orders", "order_count"),
         ("Dernier achat", "last_activity"), ("Année de naissance", "birth_year"),
         ("accepts_sms", "optin_sms"), ("properties.hs_email_optout", "optout_email"),
+        # opt-outs and subscription statuses of CRMs and e-mailing tools
+        ("Do Not Email", "optout_email"), ("DoNotEmail", "optout_email"),
+        ("Statut newsletter", "optin_newsletter"), ("Subscription status", "optin_newsletter"),
+        ("Marketing status", "optin_newsletter"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:
     assert targets([header])[header] == field
+
+
+def test_a_consent_date_column_of_yes_and_no_is_the_consent_itself() -> None:
+    """Mailjet's "Unsubscribed" holds true/false: the opt-out, not its date (as a date
+    every "true" was invalid and the opt-out lost); with dates it stays the date."""
+    flags = {"Unsubscribed": ["true", "false", "false", "true"]}
+    moments = {"Unsubscribed": ["2024-01-02", "", "2023-05-06 10:00", "2023-05-07"]}
+    assert targets(["Email", "Unsubscribed"], flags)["Unsubscribed"] == "optout_newsletter"
+    assert targets(["Email", "Unsubscribed"], moments)["Unsubscribed"] == "optout_date"
+    answers = {"Date opt-in": ["oui", "non", "oui"]}
+    assert targets(["Email", "Date opt-in"], answers)["Date opt-in"] == "optin_newsletter"
 
 
 def test_nested_json_keys_map_by_their_last_part() -> None:

@@ -44,13 +44,13 @@ from carnet.fields.verdict import Verdict, no_value, without_text_marker
 _TRUE = {
     "1", "true", "vrai", "oui", "o", "yes", "y", "x", "ok", "opt in", "optin", "inscrit",
     "inscrite", "inscrit e", "abonne", "abonnee", "abonne e", "accepte", "acceptee",
-    "accepte e", "subscribed", "coche", "checked",
+    "accepte e", "subscribed", "coche", "checked", "opted in",
 }
 _FALSE = {
     "0", "false", "faux", "non", "n", "no", "opt out", "optout", "desinscrit", "desinscrite",
     "desinscrit e", "desabonne", "desabonnee", "desabonne e", "non inscrit", "non inscrite",
     "non abonne", "non abonnee", "refuse", "refusee", "refuse e", "unsubscribed",
-    "not subscribed", "never subscribed",
+    "not subscribed", "never subscribed", "opted out", "no consent", "sans consentement",
 }
 #: How an answer in words opens (folded), and the words that make it a refusal.
 _TRUE_OPENINGS = ("oui ", "yes ", "j accepte", "i accept", "i agree", "je souhaite", "je veux",
@@ -242,7 +242,7 @@ def checker_for(
     if kind is Kind.CHOICE:
         return lambda v: _check_choice(field, v)
     if kind is Kind.BOOLEAN:
-        return _check_boolean
+        return check_boolean
     if kind is Kind.INTEGER:
         scale = _SCALES.get(field.name)
         return lambda v: check_integer(v, scale=scale)
@@ -499,7 +499,12 @@ def check_size_band(raw: str) -> Verdict:
     return Verdict.invalid(raw, (f"the range {what} spans the bands {', '.join(spanned)}",))
 
 
-def _check_boolean(raw: str) -> Verdict:
+def check_boolean(raw: str) -> Verdict:
+    """A yes/no value: "oui", "Non merci", "X", "1", "true", "Abonné", "unsubscribed"...
+
+    >>> check_boolean("Oui").normalised, check_boolean("unsubscribed").normalised
+    ('true', 'false')
+    """
     mark = _MARKS.get(raw.strip())
     if mark is not None:
         return Verdict.valid(raw, mark)
@@ -524,7 +529,7 @@ def _check_boolean(raw: str) -> Verdict:
 def _check_returned_mail(raw: str) -> Verdict:
     """An NPAI cell: a yes or no, the word ``NPAI`` itself, or the date the mail
     came back (a yes, the date kept in ``details["date"]``)."""
-    verdict = _check_boolean(raw)
+    verdict = check_boolean(raw)
     if verdict.ok:
         return verdict
     if raw.strip().lower().replace(".", "") in ("npai", "pnd"):

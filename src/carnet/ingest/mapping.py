@@ -209,6 +209,14 @@ def build_mapping(
             named, note = _compound(header, catalog)
         if named is not None and named[0].name == "civility" and _is_job_title(header, values):
             named, note = (catalog["job_title"], "synonym"), "its values are job titles"
+        if (
+            named is not None
+            and named[0].name in _FLAG_OF_DATE
+            and _yes_no_not_dates(values)
+        ):
+            # "Unsubscribed: true" (Mailjet) is the opt-out itself, not its date
+            named = catalog[_FLAG_OF_DATE[named[0].name]], "synonym"
+            note = "its values are yes/no, not dates"
         by_name, how = named if named else (None, "unmapped")
         if by_content is not None and (by_name is None or _content_wins(by_name, by_content[0])):
             field, share = by_content
@@ -372,6 +380,23 @@ def _compound(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | None, 
             return found, PAYER_NOTE
         return found, f"'{candidate}' of a {'person' if role else 'numbered column'}"
     return None, ""
+
+
+#: A consent's date field → the flag a column of yes/no values under its name is.
+_FLAG_OF_DATE = {"optout_date": "optout_newsletter", "optin_date": "optin_newsletter"}
+
+
+def _yes_no_not_dates(values: Sequence[str | None]) -> bool:
+    """Most sampled values are yes/no ("true", "Oui", "1") and few are dates."""
+    from carnet.fields import dates
+    from carnet.fields.values import check_boolean
+
+    texts = [str(v) for v in values if not blank(v)]
+    if not texts:
+        return False
+    flags = sum(1 for v in texts if check_boolean(v).ok)
+    moments = sum(1 for v in texts if dates.check(v, kind="datetime").ok)
+    return flags > len(texts) / 2 and moments < len(texts) / 2
 
 
 def _is_job_title(header: str, values: Sequence[str | None]) -> bool:
