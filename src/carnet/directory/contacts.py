@@ -30,6 +30,7 @@ from carnet.fields.catalog import Field, Kind, Storage
 from carnet.fields.values import check_value
 from carnet.fields.verdict import Verdict, blank
 from carnet.model import Contact, ContactPoint, Page
+from carnet.organisation_links import Place, contact_places, place
 from carnet.store import schema as s
 
 _CONTACT_SORTS = {
@@ -112,7 +113,9 @@ class ContactsMixin(OrganisationsMixin):
         now = utcnow()
         with self.engine.begin() as conn:
             source_id = self._source_id(conn, source)
-            org_id = self._link_organisation(conn, prepared.organisation, source, now)
+            org_id = self._link_organisation(
+                conn, prepared.organisation, source, now, places=_places(prepared.points)
+            )
             row = {
                 **prepared.columns,
                 "organisation_id": org_id,
@@ -200,7 +203,15 @@ class ContactsMixin(OrganisationsMixin):
                         merged[key] = value
                 updates["attributes"] = merged
             if prepared.organisation:
-                org_id = self._link_organisation(conn, prepared.organisation, source, now)
+                org_id = self._link_organisation(
+                    conn,
+                    prepared.organisation,
+                    source,
+                    now,
+                    places=_places(prepared.points)
+                    | contact_places(conn, [contact_id]).get(contact_id, set()),
+                    current=current["organisation_id"],
+                )
                 if org_id != current["organisation_id"]:
                     updates["organisation_id"] = org_id
                     history.append(
@@ -618,6 +629,15 @@ class ContactsMixin(OrganisationsMixin):
             )
         return out
 
+
+def _places(points: Sequence[PendingPoint]) -> set[Place]:
+    """The places of the postal addresses among ``points``."""
+    found = (
+        place(p.parts.get("postcode"), p.parts.get("city"), p.parts.get("country"))
+        for p in points
+        if p.kind == "address"
+    )
+    return {p for p in found if p is not None}
 
 
 def _stored_value(field: Field, verdict: Verdict) -> Any:
