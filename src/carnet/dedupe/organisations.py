@@ -17,7 +17,10 @@ the name and a         merge: same name key, and a contact of each shares an e-m
 contact in common      address or a phone number (one person, on two files)
 the name and a         merge: same name key, and their contacts write from the same
 mail domain            company mail domain (or their websites share a domain)
-the name only          review: proposed, not merged; ``merge_organisations`` by hand
+the name only          review: proposed, not merged; ``merge_organisations`` by hand;
+                       not even proposed when the name is generic ("Mairie",
+                       "Garage du Centre": :func:`~carnet.fields.organisation.
+                       is_generic_name`), as every town has one
 =====================  ==============================================================
 
 Contradicting evidence keeps two organisations apart whatever else agrees:
@@ -45,7 +48,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from carnet.fields.email import COMMON_DOMAINS, is_disposable_domain
-from carnet.fields.organisation import legal_form, name_key
+from carnet.fields.organisation import is_generic_name, legal_form, name_key
 from carnet.store import schema as s
 
 __all__ = [
@@ -74,6 +77,8 @@ _RANK: Final = {evidence: rank for rank, evidence in enumerate(EVIDENCE)}
 # A name shared by more organisations than this is a generic word ("Mairie",
 # "Garage"), not evidence: those pairs are not proposed at all.
 MAX_NAME_GROUP: Final = 50
+
+GENERIC_NAME_ONLY = "generic name, nothing else in common"
 
 
 @dataclass(frozen=True)
@@ -322,8 +327,13 @@ def pair_organisations(
                     kept_apart[conflict] += 1
                     continue
                 found = _evidence(a, b)
-                if found is not None:
-                    pairs.append(OrganisationPair(key[0], key[1], found[0], found[1]))
+                if found is None:
+                    continue
+                if found[0] == "same name only" and is_generic_name(a.name):
+                    # Two "Mairie" with nothing else in common are two towns' town halls.
+                    kept_apart[GENERIC_NAME_ONLY] += 1
+                    continue
+                pairs.append(OrganisationPair(key[0], key[1], found[0], found[1]))
     pairs.sort(key=lambda p: (_RANK[p.evidence], p.key))
     return pairs, dict(kept_apart)
 
