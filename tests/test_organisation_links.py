@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carnet import organisation_links
-from carnet.organisation_links import Candidate, Place, choose_by_name, place, places_agree
+from carnet.organisation_links import (
+    Candidate,
+    Place,
+    choose_by_name,
+    company_domain,
+    place,
+    places_agree,
+)
 
 LYON_3 = Place("FR", "69003", "lyon")
 LYON_7 = Place("FR", "69007", "lyon")
@@ -69,9 +76,13 @@ def test_places_agree(a: list[Place], b: list[Place], generic: bool, agree: bool
 
 
 def _org(
-    org_id: int, *places: Place, siren: str | None = None, form: str | None = None
+    org_id: int,
+    *places: Place,
+    siren: str | None = None,
+    form: str | None = None,
+    domains: tuple[str, ...] = (),
 ) -> Candidate:
-    return Candidate(org_id, siren, form, set(places))
+    return Candidate(org_id, siren, form, set(places), set(domains))
 
 
 def _choose(
@@ -81,8 +92,11 @@ def _choose(
     siren: str | None = None,
     form: str | None = None,
     generic: bool = False,
+    domains: tuple[str, ...] = (),
 ) -> tuple[int | None, str | None]:
-    chosen, why = choose_by_name(candidates, places, siren=siren, form=form, generic=generic)
+    chosen, why = choose_by_name(
+        candidates, places, domains=domains, siren=siren, form=form, generic=generic
+    )
     return (chosen.id if chosen else None), why
 
 
@@ -125,10 +139,44 @@ def test_two_companies_of_that_name_in_one_place_are_not_told_apart_by_it() -> N
 
 def test_another_siren_or_legal_form_is_another_company() -> None:
     sarl = _org(1, LYON_3, siren="515084911", form="sarl")
-    assert _choose([sarl], [LYON_3], siren="636568891") == (None, "another SIREN or legal form")
+    assert _choose([sarl], [LYON_3], siren="636568891") == (
+        None,
+        "another SIREN, legal form or mail domain",
+    )
     assert _choose([sarl], [LYON_3], form="eurl")[0] is None
     assert _choose([sarl], [LYON_3], form="sarl", siren="515084911")[0] == 1
     assert _choose([], [LYON_3]) == (None, None)
+
+
+def test_a_company_mail_domain_tells_which_company() -> None:
+    """The same domain links wherever the row is (a branch); another domain is another
+    company, even with no place to compare."""
+    lille = _org(1, Place("FR", "59000", "lille"), domains=("optique-moreau.fr",))
+    roubaix = Place("FR", "59100", "roubaix")
+    assert _choose([lille], [roubaix], domains=("optique-moreau.fr",)) == (1, None)
+    assert _choose([lille], [], domains=("optique-martin.fr",))[0] is None
+    mairies = [
+        _org(1, domains=("ville-villeurbanne.fr",)),
+        _org(2, domains=("venissieux.fr",)),
+    ]
+    assert _choose(mairies, [], domains=("venissieux.fr",), generic=True) == (2, None)
+    # an organisation whose contacts write from no company domain contradicts nothing
+    assert _choose([_org(3)], [], domains=("laporte-ingenierie.fr",)) == (3, None)
+
+
+@pytest.mark.parametrize(
+    ("email", "domain"),
+    [
+        ("j.martin@Boulangerie-Martin.fr", "boulangerie-martin.fr"),
+        ("jean@gmail.com", None),
+        ("jean@orange.fr", None),
+        ("jean@yopmail.com", None),
+        ("not an e-mail", None),
+        (None, None),
+    ],
+)
+def test_company_domain(email: str | None, domain: str | None) -> None:
+    assert company_domain(email) == domain
 
 
 def test_the_examples_run() -> None:

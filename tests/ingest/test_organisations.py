@@ -291,3 +291,23 @@ def test_importing_again_makes_no_organisation_more(carnet: Carnet, tmp_path: Pa
     assert len(before) == 2
     carnet.import_file(path)
     assert _organisations(carnet) == before
+
+
+def test_a_company_mail_domain_tells_namesakes_apart(carnet: Carnet, tmp_path: Path) -> None:
+    """An event sheet gives only the name and a work e-mail: the domain says which Camus."""
+    sheet = tmp_path / "evenement.csv"
+    sheet.write_text(
+        "Prénom;Nom;Email;Société\n"
+        "Anne;Morel;anne.morel@camus-batiment.fr;Camus\n"
+        "Luc;Petit;luc.petit@camus-conseil.fr;Camus\n"
+        "Zoé;Roux;zoe.roux@camus-batiment.fr;CAMUS\n"
+        "Max;Blanc;max.blanc@gmail.com;Camus\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(sheet)
+    anne = _organisation_of(carnet, "anne.morel@camus-batiment.fr")
+    luc = _organisation_of(carnet, "luc.petit@camus-conseil.fr")
+    assert anne is not None and luc is not None and anne != luc
+    assert _organisation_of(carnet, "zoe.roux@camus-batiment.fr") == anne
+    # a personal mailbox says nothing, and two companies bear the name: neither
+    assert _organisation_of(carnet, "max.blanc@gmail.com") not in (anne, luc, None)

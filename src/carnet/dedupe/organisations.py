@@ -42,13 +42,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from carnet.fields.email import COMMON_DOMAINS, is_disposable_domain
 from carnet.fields.organisation import is_generic_name, legal_form, name_key
+from carnet.organisation_links import company_domain, website_domain
 from carnet.store import schema as s
 
 __all__ = [
@@ -126,25 +125,6 @@ class OrganisationPair:
         return (min(self.left, self.right), max(self.left, self.right))
 
 
-def _domain(value: str | None) -> str | None:
-    if not value:
-        return None
-    text = value.strip().lower()
-    host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
-    host = host.removeprefix("www.")
-    return host or None
-
-
-def _company_domain(email: str | None) -> str | None:
-    """The mail domain of an address when it belongs to a company, not to a mail provider."""
-    if not email or "@" not in email:
-        return None
-    domain = email.rsplit("@", 1)[1].lower()
-    if domain in COMMON_DOMAINS or is_disposable_domain(domain):
-        return None
-    return domain
-
-
 def load_records(conn: Connection) -> list[OrganisationRecord]:
     """Every active organisation, with the postcodes and mail domains of its active contacts."""
     o, c, cp = s.organisations, s.contacts, s.contact_points
@@ -172,7 +152,7 @@ def load_records(conn: Connection) -> list[OrganisationRecord]:
             postcodes[int(org_id)].add(str(postcode))
         elif kind == "email" and normalised:
             reach[int(org_id)].add(str(normalised))
-            domain = _company_domain(normalised)
+            domain = company_domain(normalised)
             if domain:
                 domains[int(org_id)].add(domain)
         elif kind == "phone" and normalised:
@@ -184,7 +164,7 @@ def load_records(conn: Connection) -> list[OrganisationRecord]:
         .order_by(o.c.id)
     ):
         org_id = int(row.id)
-        website = _domain(row.website)
+        website = website_domain(row.website)
         out.append(
             OrganisationRecord(
                 id=org_id,

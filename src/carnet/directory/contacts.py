@@ -30,7 +30,7 @@ from carnet.fields.catalog import Field, Kind, Storage
 from carnet.fields.values import check_value
 from carnet.fields.verdict import Verdict, blank
 from carnet.model import Contact, ContactPoint, Page
-from carnet.organisation_links import Place, contact_places, place
+from carnet.organisation_links import Evidence, company_domain, contact_evidence, place
 from carnet.store import schema as s
 
 _CONTACT_SORTS = {
@@ -114,7 +114,7 @@ class ContactsMixin(OrganisationsMixin):
         with self.engine.begin() as conn:
             source_id = self._source_id(conn, source)
             org_id = self._link_organisation(
-                conn, prepared.organisation, source, now, places=_places(prepared.points)
+                conn, prepared.organisation, source, now, evidence=_evidence(prepared.points)
             )
             row = {
                 **prepared.columns,
@@ -208,8 +208,9 @@ class ContactsMixin(OrganisationsMixin):
                     prepared.organisation,
                     source,
                     now,
-                    places=_places(prepared.points)
-                    | contact_places(conn, [contact_id]).get(contact_id, set()),
+                    evidence=_evidence(
+                        prepared.points, contact_evidence(conn, [contact_id]).get(contact_id)
+                    ),
                     current=current["organisation_id"],
                 )
                 if org_id != current["organisation_id"]:
@@ -630,14 +631,19 @@ class ContactsMixin(OrganisationsMixin):
         return out
 
 
-def _places(points: Sequence[PendingPoint]) -> set[Place]:
-    """The places of the postal addresses among ``points``."""
-    found = (
-        place(p.parts.get("postcode"), p.parts.get("city"), p.parts.get("country"))
-        for p in points
-        if p.kind == "address"
-    )
-    return {p for p in found if p is not None}
+def _evidence(points: Sequence[PendingPoint], stored: Evidence | None = None) -> Evidence:
+    """The places and company mail domains of ``points`` (and of those ``stored``)."""
+    out = Evidence(set(stored.places), set(stored.domains)) if stored else Evidence()
+    for p in points:
+        if p.kind == "address":
+            found = place(p.parts.get("postcode"), p.parts.get("city"), p.parts.get("country"))
+            if found is not None:
+                out.places.add(found)
+        elif p.kind == "email":
+            domain = company_domain(p.verdict.normalised)
+            if domain:
+                out.domains.add(domain)
+    return out
 
 
 def _stored_value(field: Field, verdict: Verdict) -> Any:

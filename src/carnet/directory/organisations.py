@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from carnet.fields.organisation import is_generic_name, legal_form
 from carnet.fields.values import check_value
 from carnet.fields.verdict import blank
 from carnet.model import Organisation, Page
-from carnet.organisation_links import Candidate, Place, choose_by_name, organisation_places
+from carnet.organisation_links import Candidate, Evidence, choose_by_name, organisation_evidence
 from carnet.store import schema as s
 
 #: The organisation columns a person or a file may set, in display order.
@@ -230,14 +230,15 @@ class OrganisationsMixin(WorkspaceBase):
         source: str,
         now: datetime,
         *,
-        places: Iterable[Place] = (),
+        evidence: Evidence | None = None,
         current: int | None = None,
     ) -> int | None:
         """The organisation ``values`` name, found by SIRET, SIREN, then name, or made.
 
         A name alone links only where nothing contradicts it
-        (:func:`carnet.organisation_links.choose_by_name`, on the contact's
-        ``places``); the contact's ``current`` organisation is kept when it bears the name.
+        (:func:`carnet.organisation_links.choose_by_name`, on the contact's places and
+        mail domains, ``evidence``); the contact's ``current`` organisation is kept when
+        it bears the name.
         """
         if not values:
             return None
@@ -268,12 +269,15 @@ class OrganisationsMixin(WorkspaceBase):
             if any(c.id == current for c in candidates):
                 return current
             if candidates:
-                found_places = organisation_places(conn, [c.id for c in candidates])
+                theirs = organisation_evidence(conn, [c.id for c in candidates])
                 for candidate in candidates:
-                    candidate.places = found_places.get(candidate.id, set())
+                    found = theirs.get(candidate.id) or Evidence()
+                    candidate.places, candidate.domains = found.places, found.domains
+                mine = evidence or Evidence()
                 chosen, _why_not = choose_by_name(
                     candidates,
-                    places,
+                    mine.places,
+                    domains=mine.domains,
                     siren=values.get("siren"),
                     form=legal_form(name),
                     generic=is_generic_name(name),

@@ -52,7 +52,8 @@ class OrganisationIndex:
 
     Ids by SIRET and by SIREN (the first found), ids by name key (every active
     organisation, read once, on the first name to look up), and for the
-    organisations a name-only match weighed: SIREN, legal form and places.
+    organisations a name-only match weighed: SIREN, legal form, places and mail
+    domains.
     """
 
     def __init__(self) -> None:

@@ -19,10 +19,10 @@ from carnet.ingest.batch import BatchBase, Target, chunks, is_new
 from carnet.ingest.rows import RowRecord
 from carnet.organisation_links import (
     Candidate,
-    Place,
+    Evidence,
     choose_by_name,
-    contact_places,
-    organisation_places,
+    contact_evidence,
+    organisation_evidence,
 )
 from carnet.store import schema as s
 from carnet.store.bulk import insert_returning_ids
@@ -45,7 +45,7 @@ class _Wanted:
     """One contact's organisation as its rows give it."""
 
     values: dict[str, Any]
-    places: set[Place]
+    evidence: Evidence
     # False for a contact already linked: its rows may complete an organisation
     # found, never make one.
     may_create: bool
@@ -89,14 +89,14 @@ class OrganisationWriter(BatchBase):
                 ).scalars()
             )
         named = [t.contact_id for t, v in given if v.get("name") and t.contact_id is not None]
-        places = contact_places(self.conn, named) if named else {}
+        evidence = contact_evidence(self.conn, named) if named else {}
         wanted: list[_Wanted] = []
         for target, values in given:
             assert target.contact_id is not None
             wanted.append(
                 _Wanted(
                     values,
-                    places.get(target.contact_id, set()),
+                    evidence.get(target.contact_id) or Evidence(),
                     may_create=target.contact_id in unlinked,
                     record=next((r for r in target.records if r.organisation.get("name")), None),
                 )
@@ -198,7 +198,8 @@ class OrganisationWriter(BatchBase):
                 if w.may_create:
                     candidate = index.known.get(org_id)
                     if candidate is not None:
-                        candidate.places |= w.places
+                        candidate.places |= w.evidence.places
+                        candidate.domains |= w.evidence.domains
             found.append(org_id)
         if made:
             created = self._create(made)
@@ -231,7 +232,8 @@ class OrganisationWriter(BatchBase):
         name = str(w.values.get("name"))
         chosen, why = choose_by_name(
             candidates,
-            w.places,
+            w.evidence.places,
+            domains=w.evidence.domains,
             siren=str(w.values["siren"]) if w.values.get("siren") else None,
             form=legal_form(name),
             generic=is_generic_name(name),
@@ -264,7 +266,7 @@ class OrganisationWriter(BatchBase):
 
     def _look_up_names(self, keys: set[str]) -> None:
         """Know every active organisation's name key (read once per run), and the SIREN,
-        legal form and places of those bearing one of ``keys``."""
+        legal form, places and mail domains of those bearing one of ``keys``."""
         o = s.organisations
         index = self._orgs
         if not keys:
@@ -285,18 +287,20 @@ class OrganisationWriter(BatchBase):
         )
         if not wanted:
             return
-        places = organisation_places(self.conn, wanted)
+        evidence = organisation_evidence(self.conn, wanted)
         for chunk in chunks(wanted):
             for org_id, name, siren, siret in self.conn.execute(
                 sa.select(o.c.id, o.c.name, o.c.siren, o.c.siret).where(
                     one_of(self.conn, o.c.id, chunk)
                 )
             ):
+                found = evidence.get(int(org_id)) or Evidence()
                 index.known[int(org_id)] = Candidate(
                     int(org_id),
                     siren or (str(siret)[:9] if siret else None),
                     legal_form(name),
-                    places.get(int(org_id), set()),
+                    found.places,
+                    found.domains,
                 )
 
     def _create(self, made: list[dict[str, Any]]) -> list[int]:
