@@ -13,8 +13,10 @@ true company (precision), two of one true company should end in one group
 
 Prints one JSON object with ``organisations_before``, ``organisations_after``,
 ``true_companies``, ``organisations_mixing_companies`` (made so by the import's
-exact-name links, before any merge), ``precision``, ``recall``, ``f1``, ``review_pairs``,
-``review_precision``, ``seconds``.
+name links, before any merge), ``precision``, ``recall``, ``f1`` (of the merges, over the
+organisations the import made), ``review_pairs``, ``review_precision``, ``rows_precision``
+and ``rows_recall`` (end to end, over the input rows of B2B persons: two rows of one
+company at one organisation after import and merges, two of two companies never), ``seconds``.
 """
 
 from __future__ import annotations
@@ -76,22 +78,26 @@ def main() -> None:
             rows[(source, int(row))] = pid
     c, ir, im, src = s.contacts, s.import_rows, s.imports, s.sources
     votes: dict[int, Counter[int]] = defaultdict(Counter)
+    # Each input row of a B2B person: its true company and its contact's organisation.
+    row_orgs: list[tuple[int, int | None]] = []
     with ws.engine.connect() as conn:
         for source, row, org_id in conn.execute(
-            sa.select(src.c.name, ir.c.row_number, c.c.organisation_id)
-            .select_from(
+            sa.select(src.c.name, ir.c.row_number, c.c.organisation_id).select_from(
                 ir.join(im, im.c.id == ir.c.import_id)
                 .join(src, src.c.id == im.c.source_id)
                 .join(c, c.c.id == ir.c.contact_id)
             )
-            .where(c.c.organisation_id.is_not(None))
         ):
             company = company_of.get(rows.get((source, int(row)), ""))
-            if company is not None:
+            if company is None:
+                continue
+            row_orgs.append((company, None if org_id is None else int(org_id)))
+            if org_id is not None:
                 votes[int(org_id)][company] += 1
     label = {org: counter.most_common(1)[0][0] for org, counter in votes.items()}
-    # The import links rows by exact SIRET, SIREN or name: two companies of one name
-    # on a sheet that gives nothing else end in one organisation, which no merge undoes.
+    # The import links rows by SIRET, SIREN or name (where the places do not contradict
+    # it): two companies of one name linked so end in one organisation, which no merge
+    # undoes.
     mixing = sum(len(counter) > 1 for counter in votes.values())
 
     started = time.perf_counter()
@@ -133,6 +139,17 @@ def main() -> None:
             by_evidence[evidence][0] += label[a] == label[b]
             by_evidence[evidence][1] += 1
     right = sum(label[a] == label[b] for a, b in review)
+    # End to end, over the input rows of B2B persons: two rows of one company should end
+    # at one organisation (a row with none is alone), two of two companies never.
+    final = [
+        (company, survivor(org) if org is not None else -1 - i)
+        for i, (company, org) in enumerate(row_orgs)
+    ]
+    rows_true = _pairs(Counter(company for company, _ in final))
+    rows_predicted = _pairs(Counter(org for _, org in final))
+    rows_correct = _pairs(Counter(final))
+    rows_precision = rows_correct / rows_predicted if rows_predicted else 1.0
+    rows_recall = rows_correct / rows_true if rows_true else 1.0
     print(
         json.dumps(
             {
@@ -151,6 +168,8 @@ def main() -> None:
                 "kept_apart": report.kept_apart,
                 "review_pairs": report.review_count,
                 "review_precision": round(right / len(review), 4) if review else None,
+                "rows_precision": round(rows_precision, 4),
+                "rows_recall": round(rows_recall, 4),
                 "seconds": round(seconds, 2),
             }
         )

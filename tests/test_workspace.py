@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from carnet import Carnet, ConfigError, InvalidValueError, NotFoundError
 from carnet.config import Settings
+from carnet.model import Contact
 from carnet.store import schema as s
 
 
@@ -181,6 +182,28 @@ def test_organisation_is_linked_by_siret_then_reused(carnet: Carnet) -> None:
     org = carnet.get_organisation(a.organisation_id)
     assert (org.name, org.siren, org.siret) == ("Dupont SA", "732829320", "73282932000074")
     assert {c.first_name for c in carnet.organisation_contacts(org.id)} == {"Anne", "Bruno"}
+
+
+def test_a_name_alone_links_a_new_contact_only_in_the_organisations_place(
+    carnet: Carnet,
+) -> None:
+    def baker(first: str, **values: str) -> Contact:
+        return carnet.add_contact(
+            {"first_name": first, "organisation_name": "Boulangerie Martin", **values}
+        )
+
+    lyon = {"address_line1": "12 rue Paul Bert", "postcode": "69003", "city": "Lyon"}
+    owner = baker("Jean", last_name="Martin", siret="51508491100012", **lyon)
+    colleague = baker("Luc", **lyon)
+    homonym = baker("Jean", last_name="Martin", postcode="33000", city="Bordeaux")
+    assert colleague.organisation_id == owner.organisation_id is not None
+    assert homonym.organisation_id not in (None, owner.organisation_id)
+    assert homonym.organisation_id is not None
+    assert carnet.get_organisation(homonym.organisation_id).siren is None
+    # Changing something else keeps the organisation the contact has, even a generic one.
+    clerk = carnet.add_contact({"first_name": "Léa", "organisation_name": "Mairie"})
+    again = carnet.update_contact(clerk.id, {"organisation_name": "Mairie", "last_name": "Roux"})
+    assert again.organisation_id == clerk.organisation_id is not None
 
 
 def test_organisation_crud_and_search(carnet: Carnet) -> None:

@@ -18,6 +18,7 @@ from carnet.dedupe.organisations import (
     pair_organisations,
 )
 from carnet.errors import InvalidValueError, NotFoundError
+from carnet.fields.organisation import name_key
 from carnet.store import schema as s
 
 # Valid SIRENs (Luhn) and a SIRET of the first.
@@ -214,6 +215,31 @@ def test_a_generic_name_shared_by_many_is_not_evidence() -> None:
     assert pairs == [] and kept_apart == {"name too common to tell": 60 * 59 // 2}
 
 
+def test_a_generic_name_alone_is_not_even_proposed() -> None:
+    """Two "Mairie" with nothing else in common are two towns' town halls; two "Garage
+    Martin" may be one garage (a person looks); two "Mairie" at one postcode are one."""
+
+    def record(i: int, name: str, postcodes: set[str]) -> OrganisationRecord:
+        return OrganisationRecord(
+            i, name, name_key(name), None, None, None, contact_postcodes=frozenset(postcodes)
+        )
+
+    records = [
+        record(1, "Mairie", {"69100"}),
+        record(2, "MAIRIE", {"69200"}),
+        record(3, "Garage Martin", {"37000"}),
+        record(4, "Garage Martin", {"49000"}),
+        record(5, "Pharmacie de la Gare", {"75010"}),
+        record(6, "Pharmacie de la gare", {"75010"}),
+    ]
+    pairs, kept_apart = pair_organisations(records)
+    assert [(p.key, p.evidence) for p in pairs] == [
+        ((5, 6), "same name and postcode"),
+        ((3, 4), "same name only"),
+    ]
+    assert kept_apart == {"generic name, nothing else in common": 1}
+
+
 def test_unmerge_restores_exactly_and_is_not_redone(carnet: Carnet) -> None:
     a = _org(carnet, name="Dupont SA", siren=SIREN_A)
     b = _org(carnet, name="Ets Dupont", siret=SIRET_A, website="https://www.dupont.fr")
@@ -353,10 +379,10 @@ def test_an_import_makes_no_organisation_of_particulier(carnet: Carnet, tmp_path
     carnet.import_file(path)
     with carnet.engine.connect() as conn:
         names = sorted(conn.execute(sa.select(s.organisations.c.name)).scalars())
-    assert names == ["DUPONT ET FILS", "Dupont & Fils"]
+    # One company spelt two ways (one name key), nothing telling two apart: one already.
+    assert names == ["Dupont & Fils"]
     report = carnet.find_duplicate_organisations()
-    assert report.evidence == {"same name and mail domain": 1} and report.groups == 1
-    assert carnet.list_organisations().total == 1
+    assert report.evidence == {} and report.groups == 0
 
 
 def test_a_pair_kept_apart_is_not_proposed_again(carnet: Carnet) -> None:

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carnet.fields.organisation import check_name, legal_form, name_key, names_no_organisation
+from carnet.fields.organisation import (
+    check_name,
+    is_generic_name,
+    legal_form,
+    name_key,
+    names_no_organisation,
+)
 from carnet.fields.verdict import Status
 
 DATA = Path(__file__).parents[1] / "data"
@@ -59,7 +65,9 @@ def test_non_latin_names_keep_their_letters() -> None:
     "raw",
     [
         "Particulier", "PARTICULIER", "particulier.", "Néant", "à titre personnel", "Private",
-        "N/A", "n.a.", "NC", "xxx", "Retraité(e)", "Étudiante",
+        "N/A", "n.a.", "NC", "xxx", "Retraité(e)", "Étudiante", "Sans emploi",
+        "Auto-entrepreneur", "AUTO ENTREPRENEUR", "Micro-entrepreneur", "Indépendant",
+        "Freelance",
     ],
 )
 def test_placeholders_for_no_organisation_are_refused(raw: str) -> None:
@@ -113,3 +121,31 @@ def test_naughty_strings(text: str) -> None:
 )
 def test_legal_form(name: str, form: str | None) -> None:
     assert legal_form(name) == form
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Mairie", "MAIRIE", "Pharmacie", "Pharmacie de la Gare", "Garage du Centre SARL",
+        "Boulangerie", "Cabinet médical", "École maternelle", "Hôtel de Ville", "Café de la Place",
+        "Auto-école du Centre", "Ets Boulangerie",
+    ],
+)
+def test_names_every_town_has_are_generic(name: str) -> None:
+    assert is_generic_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Mairie de Villeurbanne", "Boulangerie Martin", "SARL Dupont", "Pharmacie Lemoine",
+        "Garage du Centre Renault Villeurbanne", "Laporte Ingénierie", "ACME", "", None,
+    ],
+)
+def test_a_word_of_its_own_makes_a_name_distinctive(name: str | None) -> None:
+    assert not is_generic_name(name)
+
+
+@given(st.text())
+def test_is_generic_name_never_raises(text: str) -> None:
+    assert is_generic_name(text) in (True, False)

@@ -20,6 +20,17 @@ def _organisations(ws: Carnet) -> list[tuple[str | None, str | None]]:
         return [tuple(r) for r in conn.execute(sa.select(o.c.name, o.c.siren).order_by(o.c.id))]
 
 
+def _siren_of(ws: Carnet, last_name: str) -> str | None:
+    c, o = s.contacts, s.organisations
+    with ws.engine.connect() as conn:
+        value = conn.execute(
+            sa.select(o.c.siren)
+            .select_from(c.join(o, o.c.id == c.c.organisation_id))
+            .where(c.c.last_name == last_name)
+        ).scalar()
+    return None if value is None else str(value)
+
+
 def test_rows_of_one_batch_naming_one_company_make_one_organisation(
     carnet: Carnet, tmp_path: Path
 ) -> None:
@@ -58,7 +69,15 @@ def test_a_name_shared_by_two_companies_does_not_link_across_sirens(
     )
     carnet.import_file(first)
     carnet.import_file(second)
-    assert _organisations(carnet) == [("Garage Durand", SIREN_B), ("Garage Durand", SIREN_C)]
+    # Zoé's row names neither SIREN nor place: either garage may be hers, so she takes
+    # neither SIREN (a third organisation, for the duplicate search to weigh).
+    assert _organisations(carnet) == [
+        ("Garage Durand", SIREN_B),
+        ("Garage Durand", SIREN_C),
+        ("Garage Durand", None),
+    ]
+    assert _siren_of(carnet, "Roux") is None
+    assert _siren_of(carnet, "Blanc") == SIREN_C
 
 
 def test_a_later_file_fills_what_an_organisation_lacks(carnet: Carnet, tmp_path: Path) -> None:
@@ -120,3 +139,175 @@ def test_a_siren_in_the_siret_column_still_names_the_organisation(
     assert _organisations(carnet) == [("ACME S.A.S.", SIREN_B), ("Blanc SARL", None)]
     lea = carnet.search_contacts("morin")[0]
     assert lea.attributes["invalid_values"] == {"siret": "552 100 554"}
+
+
+SIRET_LYON = "51508491100012"
+SIRET_VILLEURBANNE = "58268521000012"
+
+
+def _crm(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "Prénom;Nom;Email;Raison sociale;SIRET;Adresse;Code postal;Ville\n" + rows,
+        encoding="utf-8",
+    )
+    return path
+
+
+def _leads(tmp_path: Path, rows: str, name: str = "salon.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("Prénom;Nom;Email;Société;Code postal;Ville\n" + rows, encoding="utf-8")
+    return path
+
+
+def _organisation_of(ws: Carnet, email: str) -> tuple[int, str | None, str | None] | None:
+    c, o, cp = s.contacts, s.organisations, s.contact_points
+    with ws.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(o.c.id, o.c.name, o.c.siren)
+            .select_from(
+                c.join(o, o.c.id == c.c.organisation_id).join(cp, cp.c.contact_id == c.c.id)
+            )
+            .where(cp.c.normalised == email)
+        ).first()
+    return None if row is None else (int(row[0]), row[1], row[2])
+
+
+def test_a_company_of_the_same_name_in_another_town_is_another_company(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """The Boulangerie Martin of Bordeaux is not the one of Lyon: no link, no SIREN."""
+    carnet.import_file(
+        _crm(
+            tmp_path,
+            f"Jean;Martin;jean@boulangerie-martin.fr;Boulangerie Martin;{SIRET_LYON};"
+            "12 rue Paul Bert;69003;Lyon\n",
+        )
+    )
+    lyon = _organisation_of(carnet, "jean@boulangerie-martin.fr")
+    assert lyon is not None and lyon[2] == SIRET_LYON[:9]
+    report = carnet.import_file(
+        _leads(
+            tmp_path,
+            "Jean;Martin;jmartin33@gmail.com;Boulangerie Martin;33000;Bordeaux\n"
+            "Luc;Petit;luc.petit@gmail.com;BOULANGERIE MARTIN;69003;LYON\n"
+            "Marc;Roy;marc.roy@gmail.com;Boulangerie Martin SARL;69003;Lyon 3e\n",
+        )
+    )
+    bordeaux = _organisation_of(carnet, "jmartin33@gmail.com")
+    assert bordeaux is not None and bordeaux[0] != lyon[0] and bordeaux[2] is None
+    # The Lyon rows join the Lyon bakery, whatever the case, arrondissement or legal form.
+    assert _organisation_of(carnet, "luc.petit@gmail.com") == lyon
+    assert _organisation_of(carnet, "marc.roy@gmail.com") == lyon
+    # The row says why it was not linked.
+    with carnet.engine.connect() as conn:
+        reasons = list(
+            conn.execute(
+                sa.select(s.import_rows.c.reason)
+                .where(s.import_rows.c.import_id == report.import_id)
+                .order_by(s.import_rows.c.row_number)
+            ).scalars()
+        )
+    assert reasons[0] is not None and "not linked" in reasons[0] and "elsewhere" in reasons[0]
+    assert reasons[1] is None
+
+
+def test_a_generic_name_links_only_in_its_own_town(carnet: Carnet, tmp_path: Path) -> None:
+    carnet.import_file(
+        _crm(
+            tmp_path,
+            f"Nathalie;Petit;n.petit@mairie-villeurbanne.fr;Mairie;{SIRET_VILLEURBANNE};"
+            "Place Lazare Goujon;69100;Villeurbanne\n",
+        )
+    )
+    carnet.import_file(
+        _leads(
+            tmp_path,
+            "Anne;Morel;anne.morel@gmail.com;Mairie;69200;Vénissieux\n"
+            "Paul;Girard;paul.girard@gmail.com;MAIRIE;69100;Villeurbanne\n"
+            "Léa;Roux;lea.roux@gmail.com;Mairie;;\n"
+            "Max;Blanc;max.blanc@gmail.com;Mairie;;\n"
+            "Eve;Noir;eve.noir@gmail.com;Mairie;69200;Vénissieux\n",
+        )
+    )
+    villeurbanne = _organisation_of(carnet, "n.petit@mairie-villeurbanne.fr")
+    assert villeurbanne is not None
+    assert _organisation_of(carnet, "paul.girard@gmail.com") == villeurbanne
+    venissieux = _organisation_of(carnet, "anne.morel@gmail.com")
+    assert venissieux is not None and venissieux[2] is None
+    assert _organisation_of(carnet, "eve.noir@gmail.com") == venissieux
+    # No place: which town hall is unknown, so each row has its own, with no SIREN.
+    nowhere = {_organisation_of(carnet, e) for e in ("lea.roux@gmail.com", "max.blanc@gmail.com")}
+    assert len(nowhere) == 2 and all(org is not None and org[2] is None for org in nowhere)
+    assert len({villeurbanne, venissieux, *nowhere}) == 4
+
+
+def test_a_distinctive_name_links_where_nothing_contradicts_it(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    carnet.import_file(
+        _crm(
+            tmp_path,
+            f"Marc;Laporte;m.laporte@laporte-ingenierie.fr;SARL Laporte Ingénierie & Fils;"
+            f"{SIRET};5 allées Jean Jaurès;31000;Toulouse\n",
+        )
+    )
+    newsletter = tmp_path / "newsletter.csv"
+    newsletter.write_text(
+        "Email;Prénom;Nom;Entreprise\nmarc.laporte31@gmail.com;Marc;Laporte;"
+        "Laporte ingenierie et fils\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(newsletter)
+    # spelt another way, with no place: the one company of that name
+    found = _organisation_of(carnet, "marc.laporte31@gmail.com")
+    assert found is not None and found[2] == SIRET[:9]
+
+
+def test_no_organisation_for_a_way_of_working(carnet: Carnet, tmp_path: Path) -> None:
+    carnet.import_file(
+        _leads(
+            tmp_path,
+            "Sylvie;Garnier;sylvie.garnier@gmail.com;Auto-entrepreneur;13001;Marseille\n"
+            "Paul;Garnier;paul.garnier@gmail.com;Auto-entrepreneur;59000;Lille\n"
+            "Zoé;Roux;zoe.roux@gmail.com;Retraitée;59000;Lille\n",
+        )
+    )
+    assert _organisations(carnet) == []
+    (sylvie,) = carnet.search_contacts("sylvie.garnier")
+    assert sylvie.attributes["invalid_values"] == {"organisation_name": "Auto-entrepreneur"}
+
+
+def test_importing_again_makes_no_organisation_more(carnet: Carnet, tmp_path: Path) -> None:
+    """Rows whose organisation cannot be found by name (a generic name, no place) made one
+    each the first time; their contacts are linked, so a second import makes none."""
+    path = _leads(
+        tmp_path,
+        "Léa;Roux;lea.roux@gmail.com;Mairie;;\n"
+        "Jean;Martin;jmartin33@gmail.com;Boulangerie Martin;33000;Bordeaux\n",
+    )
+    carnet.import_file(path)
+    before = _organisations(carnet)
+    assert len(before) == 2
+    carnet.import_file(path)
+    assert _organisations(carnet) == before
+
+
+def test_a_company_mail_domain_tells_namesakes_apart(carnet: Carnet, tmp_path: Path) -> None:
+    """An event sheet gives only the name and a work e-mail: the domain says which Camus."""
+    sheet = tmp_path / "evenement.csv"
+    sheet.write_text(
+        "Prénom;Nom;Email;Société\n"
+        "Anne;Morel;anne.morel@camus-batiment.fr;Camus\n"
+        "Luc;Petit;luc.petit@camus-conseil.fr;Camus\n"
+        "Zoé;Roux;zoe.roux@camus-batiment.fr;CAMUS\n"
+        "Max;Blanc;max.blanc@gmail.com;Camus\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(sheet)
+    anne = _organisation_of(carnet, "anne.morel@camus-batiment.fr")
+    luc = _organisation_of(carnet, "luc.petit@camus-conseil.fr")
+    assert anne is not None and luc is not None and anne != luc
+    assert _organisation_of(carnet, "zoe.roux@camus-batiment.fr") == anne
+    # a personal mailbox says nothing, and two companies bear the name: neither
+    assert _organisation_of(carnet, "max.blanc@gmail.com") not in (anne, luc, None)

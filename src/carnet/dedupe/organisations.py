@@ -17,7 +17,10 @@ the name and a         merge: same name key, and a contact of each shares an e-m
 contact in common      address or a phone number (one person, on two files)
 the name and a         merge: same name key, and their contacts write from the same
 mail domain            company mail domain (or their websites share a domain)
-the name only          review: proposed, not merged; ``merge_organisations`` by hand
+the name only          review: proposed, not merged; ``merge_organisations`` by hand;
+                       not even proposed when the name is generic ("Mairie",
+                       "Garage du Centre": :func:`~carnet.fields.organisation.
+                       is_generic_name`), as every town has one
 =====================  ==============================================================
 
 Contradicting evidence keeps two organisations apart whatever else agrees:
@@ -39,13 +42,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from carnet.fields.email import COMMON_DOMAINS, is_disposable_domain
-from carnet.fields.organisation import legal_form, name_key
+from carnet.fields.organisation import is_generic_name, legal_form, name_key
+from carnet.organisation_links import company_domain, website_domain
 from carnet.store import schema as s
 
 __all__ = [
@@ -74,6 +76,8 @@ _RANK: Final = {evidence: rank for rank, evidence in enumerate(EVIDENCE)}
 # A name shared by more organisations than this is a generic word ("Mairie",
 # "Garage"), not evidence: those pairs are not proposed at all.
 MAX_NAME_GROUP: Final = 50
+
+GENERIC_NAME_ONLY = "generic name, nothing else in common"
 
 
 @dataclass(frozen=True)
@@ -121,25 +125,6 @@ class OrganisationPair:
         return (min(self.left, self.right), max(self.left, self.right))
 
 
-def _domain(value: str | None) -> str | None:
-    if not value:
-        return None
-    text = value.strip().lower()
-    host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
-    host = host.removeprefix("www.")
-    return host or None
-
-
-def _company_domain(email: str | None) -> str | None:
-    """The mail domain of an address when it belongs to a company, not to a mail provider."""
-    if not email or "@" not in email:
-        return None
-    domain = email.rsplit("@", 1)[1].lower()
-    if domain in COMMON_DOMAINS or is_disposable_domain(domain):
-        return None
-    return domain
-
-
 def load_records(conn: Connection) -> list[OrganisationRecord]:
     """Every active organisation, with the postcodes and mail domains of its active contacts."""
     o, c, cp = s.organisations, s.contacts, s.contact_points
@@ -167,7 +152,7 @@ def load_records(conn: Connection) -> list[OrganisationRecord]:
             postcodes[int(org_id)].add(str(postcode))
         elif kind == "email" and normalised:
             reach[int(org_id)].add(str(normalised))
-            domain = _company_domain(normalised)
+            domain = company_domain(normalised)
             if domain:
                 domains[int(org_id)].add(domain)
         elif kind == "phone" and normalised:
@@ -179,7 +164,7 @@ def load_records(conn: Connection) -> list[OrganisationRecord]:
         .order_by(o.c.id)
     ):
         org_id = int(row.id)
-        website = _domain(row.website)
+        website = website_domain(row.website)
         out.append(
             OrganisationRecord(
                 id=org_id,
@@ -322,8 +307,13 @@ def pair_organisations(
                     kept_apart[conflict] += 1
                     continue
                 found = _evidence(a, b)
-                if found is not None:
-                    pairs.append(OrganisationPair(key[0], key[1], found[0], found[1]))
+                if found is None:
+                    continue
+                if found[0] == "same name only" and is_generic_name(a.name):
+                    # Two "Mairie" with nothing else in common are two towns' town halls.
+                    kept_apart[GENERIC_NAME_ONLY] += 1
+                    continue
+                pairs.append(OrganisationPair(key[0], key[1], found[0], found[1]))
     pairs.sort(key=lambda p: (_RANK[p.evidence], p.key))
     return pairs, dict(kept_apart)
 

@@ -30,6 +30,7 @@ from carnet.fields.catalog import Field, Kind, Storage
 from carnet.fields.values import check_value
 from carnet.fields.verdict import Verdict, blank
 from carnet.model import Contact, ContactPoint, Page
+from carnet.organisation_links import Evidence, company_domain, contact_evidence, place
 from carnet.store import schema as s
 
 _CONTACT_SORTS = {
@@ -112,7 +113,9 @@ class ContactsMixin(OrganisationsMixin):
         now = utcnow()
         with self.engine.begin() as conn:
             source_id = self._source_id(conn, source)
-            org_id = self._link_organisation(conn, prepared.organisation, source, now)
+            org_id = self._link_organisation(
+                conn, prepared.organisation, source, now, evidence=_evidence(prepared.points)
+            )
             row = {
                 **prepared.columns,
                 "organisation_id": org_id,
@@ -200,7 +203,16 @@ class ContactsMixin(OrganisationsMixin):
                         merged[key] = value
                 updates["attributes"] = merged
             if prepared.organisation:
-                org_id = self._link_organisation(conn, prepared.organisation, source, now)
+                org_id = self._link_organisation(
+                    conn,
+                    prepared.organisation,
+                    source,
+                    now,
+                    evidence=_evidence(
+                        prepared.points, contact_evidence(conn, [contact_id]).get(contact_id)
+                    ),
+                    current=current["organisation_id"],
+                )
                 if org_id != current["organisation_id"]:
                     updates["organisation_id"] = org_id
                     history.append(
@@ -618,6 +630,20 @@ class ContactsMixin(OrganisationsMixin):
             )
         return out
 
+
+def _evidence(points: Sequence[PendingPoint], stored: Evidence | None = None) -> Evidence:
+    """The places and company mail domains of ``points`` (and of those ``stored``)."""
+    out = Evidence(set(stored.places), set(stored.domains)) if stored else Evidence()
+    for p in points:
+        if p.kind == "address":
+            found = place(p.parts.get("postcode"), p.parts.get("city"), p.parts.get("country"))
+            if found is not None:
+                out.places.add(found)
+        elif p.kind == "email":
+            domain = company_domain(p.verdict.normalised)
+            if domain:
+                out.domains.add(domain)
+    return out
 
 
 def _stored_value(field: Field, verdict: Verdict) -> Any:

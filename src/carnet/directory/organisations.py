@@ -21,9 +21,11 @@ from carnet.directory.base import (
 from carnet.directory.filters import _apply_operator, _split_filter
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.fields.catalog import Storage
+from carnet.fields.organisation import is_generic_name, legal_form
 from carnet.fields.values import check_value
 from carnet.fields.verdict import blank
 from carnet.model import Organisation, Page
+from carnet.organisation_links import Candidate, Evidence, choose_by_name, organisation_evidence
 from carnet.store import schema as s
 
 #: The organisation columns a person or a file may set, in display order.
@@ -222,26 +224,66 @@ class OrganisationsMixin(WorkspaceBase):
         return out
 
     def _link_organisation(
-        self, conn: Connection, values: dict[str, Any], source: str, now: datetime
+        self,
+        conn: Connection,
+        values: dict[str, Any],
+        source: str,
+        now: datetime,
+        *,
+        evidence: Evidence | None = None,
+        current: int | None = None,
     ) -> int | None:
+        """The organisation ``values`` name, found by SIRET, SIREN, then name, or made.
+
+        A name alone links only where nothing contradicts it
+        (:func:`carnet.organisation_links.choose_by_name`, on the contact's places and
+        mail domains, ``evidence``); the contact's ``current`` organisation is kept when
+        it bears the name.
+        """
         if not values:
             return None
         t = s.organisations
-        for key in ("siret", "siren", "name"):
+        for key in ("siret", "siren"):
             value = values.get(key)
             if not value:
                 continue
-            column = t.c[key]
-            condition = (
-                sa.func.lower(column) == str(value).lower() if key == "name" else column == value
-            )
             found = conn.execute(
-                sa.select(t.c.id).where(condition, t.c.status == "active").limit(1)
+                sa.select(t.c.id).where(t.c[key] == value, t.c.status == "active").limit(1)
             ).scalar_one_or_none()
             if found is not None:
                 return int(found)
         if values.get("siret") and not values.get("siren"):
             values = {**values, "siren": str(values["siret"])[:9]}
+        name = values.get("name")
+        if name:
+            candidates = [
+                Candidate(
+                    int(r.id), r.siren or (r.siret[:9] if r.siret else None), legal_form(r.name)
+                )
+                for r in conn.execute(
+                    sa.select(t.c.id, t.c.name, t.c.siren, t.c.siret)
+                    .where(sa.func.lower(t.c.name) == str(name).lower(), t.c.status == "active")
+                    .order_by(t.c.id)
+                )
+            ]
+            if any(c.id == current for c in candidates):
+                return current
+            if candidates:
+                theirs = organisation_evidence(conn, [c.id for c in candidates])
+                for candidate in candidates:
+                    found = theirs.get(candidate.id) or Evidence()
+                    candidate.places, candidate.domains = found.places, found.domains
+                mine = evidence or Evidence()
+                chosen, _why_not = choose_by_name(
+                    candidates,
+                    mine.places,
+                    domains=mine.domains,
+                    siren=values.get("siren"),
+                    form=legal_form(name),
+                    generic=is_generic_name(name),
+                )
+                if chosen is not None:
+                    return chosen.id
         return self._insert_organisation(conn, values, source, now)
 
     def _insert_organisation(

@@ -6,13 +6,20 @@ CRM, "DUPONT & FILS" on an event sheet, "dupont et fils" typed by hand.
 "&", legal forms), which duplicate detection compares.
 
 Some cells name no organisation at all: "Particulier" on an event sheet says
-the person came on their own. :func:`check_name` calls those invalid, so the
-value is kept with the row but no organisation called "Particulier" is made.
+the person came on their own, "Auto-entrepreneur" says how they work, not for
+whom. :func:`check_name` calls those invalid, so the value is kept with the
+row but no organisation called "Particulier" is made.
+
+Other names are real but say only what kind of place it is: every town has a
+"Mairie", a "Pharmacie de la Gare", a "Garage du Centre". :func:`is_generic_name`
+tells those apart, so that such a name alone never makes two places one.
 
 >>> name_key("S.A.R.L. Dupont & Fils"), name_key("DUPONT ET FILS")
 ('dupont et fils', 'dupont et fils')
 >>> check_name("Particulier").status.value
 'invalid'
+>>> is_generic_name("Pharmacie de la Gare"), is_generic_name("Pharmacie Lemoine")
+(True, False)
 """
 
 from __future__ import annotations
@@ -24,7 +31,14 @@ from typing import Final
 from carnet.fields._common import fold, strip_accents
 from carnet.fields.verdict import Verdict
 
-__all__ = ["LEGAL_FORMS", "check_name", "legal_form", "name_key", "names_no_organisation"]
+__all__ = [
+    "LEGAL_FORMS",
+    "check_name",
+    "is_generic_name",
+    "legal_form",
+    "name_key",
+    "names_no_organisation",
+]
 
 #: Legal forms dropped from the key: French first, then the common foreign ones.
 LEGAL_FORMS: Final = frozenset(
@@ -106,7 +120,46 @@ _NO_ORGANISATION: Final = frozenset(
         "retired",
         "student",
         "unemployed",
+        # a way of working, not an employer
+        "auto entrepreneur",
+        "auto entrepreneuse",
+        "autoentrepreneur",
+        "micro entrepreneur",
+        "micro entreprise",
+        "independant",
+        "independante",
+        "travailleur independant",
+        "freelance",
+        "free lance",
+        "freelancer",
+        "self employed",
     }
+)
+
+#: Words that say what kind of place an organisation is, or where in town it stands,
+#: and not which one: a name made of them alone is borne in every town.
+_GENERIC_WORDS: Final = frozenset(
+    """
+    mairie commune ville hotel prefecture sous conseil departemental departement regional
+    region metropole communaute agglomeration municipal municipale communal communale ccas
+    syndicat office tourisme gendarmerie police pompiers caserne tresorerie poste
+    ecole maternelle primaire elementaire college lycee universite faculte creche
+    hopital clinique ehpad maison retraite sante medical medicale dentaire cabinet
+    medecin medecins infirmier infirmiers infirmiere kine kinesitherapie veterinaire
+    pharmacie laboratoire analyses opticien optique
+    boulangerie patisserie boucherie charcuterie epicerie superette supermarche marche
+    tabac presse librairie fleuriste fleurs coiffure coiffeur salon beaute institut
+    garage carrosserie auto ecole taxi taxis ambulance ambulances transports
+    restaurant brasserie cafe bar camping pizzeria traiteur pressing quincaillerie
+    plomberie electricite menuiserie maconnerie peinture batiment immobilier agence
+    notaire notaires etude avocat avocats expert comptable banque assurance assurances
+    mutuelle magasin boutique atelier ferme cave club association amicale comite paroisse
+    eglise entreprise societe services service commerce
+    gare centre place port halles plage pont village bourg quartier nord sud est ouest
+    haut bas grand grande petit petite nouveau nouvelle vieux central centrale
+    principal principale public publique
+    de du des la le les l d et a au aux en sur sous chez the of
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
 # Two or more single letters each followed by a dot: S.A.R.L., S.A., S.A.S.U.
@@ -123,6 +176,22 @@ def names_no_organisation(raw: str) -> bool:
     """
     folded = " ".join(fold(raw).lower().replace("-", " ").split())
     return folded.strip(" .") in _NO_ORGANISATION
+
+
+def is_generic_name(name: str | None) -> bool:
+    """True when the name says only what kind of place it is ("Mairie", "Garage du
+    Centre", "Pharmacie de la Gare"): many organisations in many towns bear it.
+
+    A word of its own makes it one organisation's name: "Mairie de Villeurbanne",
+    "Boulangerie Martin" (though homonyms still need a place to be told apart).
+
+    >>> is_generic_name("MAIRIE"), is_generic_name("Garage du Centre SARL")
+    (True, True)
+    >>> is_generic_name("Mairie de Villeurbanne"), is_generic_name(None)
+    (False, False)
+    """
+    key = name_key(name)
+    return key is not None and all(word in _GENERIC_WORDS for word in key.split())
 
 
 def check_name(raw: str) -> Verdict:

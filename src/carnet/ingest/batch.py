@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from carnet.clock import as_utc
 from carnet.crypto import FieldCipher
 from carnet.ingest.rows import RowRecord
+from carnet.organisation_links import Candidate
 from carnet.store import schema as s
 from carnet.store.bulk import bulk_insert
 
@@ -46,6 +47,22 @@ class Target:
     birth_date: date | None = None
 
 
+class OrganisationIndex:
+    """The organisations one import run has looked up or made, shared by its batches.
+
+    Ids by SIRET and by SIREN (the first found), ids by name key (every active
+    organisation, read once, on the first name to look up), and for the
+    organisations a name-only match weighed: SIREN, legal form, places and mail
+    domains.
+    """
+
+    def __init__(self) -> None:
+        self.by_siret: dict[str, int] = {}
+        self.by_siren: dict[str, int] = {}
+        self.by_name: dict[str, list[int]] | None = None
+        self.known: dict[int, Candidate] = {}
+
+
 class BatchBase:
     """The context of one import run's batch writes (see :class:`BatchWriter`)."""
 
@@ -61,7 +78,7 @@ class BatchBase:
         cipher: FieldCipher | None,
         actor: str,
         file_name: str,
-        org_cache: dict[tuple[str, str], int] | None = None,
+        organisations: OrganisationIndex | None = None,
         dated_consent: str | None = "optin_newsletter",
     ) -> None:
         self.conn = conn
@@ -76,8 +93,8 @@ class BatchBase:
         # The consent flag the file's opt-in and opt-out dates belong to (see
         # carnet.ingest.write_consent.dated_flag); None: they date no flag.
         self.dated_consent = dated_consent
-        # (key, lower-cased value) → organisation id, shared by the batches of one run.
-        self._org_cache: dict[tuple[str, str], int] = {} if org_cache is None else org_cache
+        # The organisations the run has looked up or made, shared by its batches.
+        self._orgs = OrganisationIndex() if organisations is None else organisations
 
     def _history(
         self,

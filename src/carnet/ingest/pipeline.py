@@ -30,6 +30,7 @@ from carnet.crypto import SEALED, seal, unseal
 from carnet.errors import ConfigError, InputFileError, InvalidValueError
 from carnet.fields.dates import zone_of
 from carnet.fields.postcodes import PostcodeTable
+from carnet.ingest.batch import OrganisationIndex
 from carnet.ingest.mapping import ColumnMapping, build_mapping, load_mapping_file
 from carnet.ingest.readers import Table, open_table
 from carnet.ingest.rows import RowBuilder, RowRecord
@@ -247,7 +248,7 @@ class ImportRun:
         report.import_id = import_id
         report.resumed_from = last_row
         total = Counter(counts)
-        cache: dict[tuple[str, str], int] = {}
+        organisations = OrganisationIndex()
         now = _now()
         batches = self.table.batches_columns(
             size=self.options.batch_size, start=last_row + 1 if last_row else None
@@ -260,7 +261,7 @@ class ImportRun:
                     batch.numbers, batch.columns, batch.extra, batch.errors
                 )
                 with conn.begin():
-                    writer = self._writer(conn, import_id, now, cache)
+                    writer = self._writer(conn, import_id, now, organisations)
                     outcomes = writer.write(records)
                     total.update(o.outcome for o in outcomes)
                     conn.execute(
@@ -360,7 +361,7 @@ class ImportRun:
             return import_id, 0, {}
 
     def _writer(
-        self, conn: Connection, import_id: int, now: datetime, cache: dict[tuple[str, str], int]
+        self, conn: Connection, import_id: int, now: datetime, organisations: OrganisationIndex
     ) -> BatchWriter:
         writer = BatchWriter(
             conn,
@@ -372,7 +373,7 @@ class ImportRun:
             cipher=self.ws._cipher,
             actor=self.ws.actor,
             file_name=self.path.name,
-            org_cache=cache,
+            organisations=organisations,
             dated_consent=self.dated_consent,
         )
         return writer
@@ -431,7 +432,7 @@ class ImportRun:
         report = self.report()
         report.preview = True
         total: Counter[str] = Counter()
-        cache: dict[tuple[str, str], int] = {}
+        organisations = OrganisationIndex()
         with self.ws.engine.connect() as conn, import_page_cache(conn):
             transaction = conn.begin()
             try:
@@ -452,7 +453,7 @@ class ImportRun:
                         .returning(s.imports.c.id)
                     ).scalar_one()
                 )
-                writer = self._writer(conn, import_id, _now(), cache)
+                writer = self._writer(conn, import_id, _now(), organisations)
                 for batch in self.table.batches_columns(size=self.options.batch_size):
                     records = self.builder.build(
                         batch.numbers, batch.columns, batch.extra, batch.errors

@@ -62,7 +62,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         cipher: encryption for sensitive fields (None: they are refused).
         actor: who runs the import.
         file_name: the input file's name, for consent proof.
-        org_cache: organisation ids already resolved by earlier batches of the run.
+        organisations: the organisations earlier batches of the run looked up or made.
         dated_consent: the consent flag the file's opt-in and opt-out dates belong to
             (:func:`carnet.ingest.write_consent.dated_flag`).
     """

@@ -1,13 +1,29 @@
-"""Organisations from imported firmographic columns, linked to their contacts."""
+"""Organisations from imported firmographic columns, linked to their contacts.
+
+A row's organisation is found by its SIRET, then its SIREN, then its name, or
+made. The name alone links only where nothing contradicts it (the places agree,
+the name is not a generic "Mairie" ...): see :mod:`carnet.organisation_links`.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
 from carnet.directory.base import _text as text_value
+from carnet.fields.organisation import is_generic_name, legal_form, name_key
 from carnet.ingest.batch import BatchBase, Target, chunks, is_new
+from carnet.ingest.rows import RowRecord
+from carnet.organisation_links import (
+    Candidate,
+    Evidence,
+    choose_by_name,
+    contact_evidence,
+    organisation_evidence,
+)
 from carnet.store import schema as s
 from carnet.store.bulk import insert_returning_ids
 from carnet.store.lookups import one_of
@@ -24,9 +40,20 @@ _ORG_COLUMNS = (
 )
 
 
-# Cache entries (_SIREN_OF, organisation id) → its SIREN, so that a name shared by two
-# companies does not link a row to the one whose SIREN differs from the row's.
-_SIREN_OF = "siren of organisation"
+@dataclass
+class _Wanted:
+    """One contact's organisation as its rows give it."""
+
+    values: dict[str, Any]
+    evidence: Evidence
+    # False for a contact already linked: its rows may complete an organisation
+    # found, never make one.
+    may_create: bool
+    record: RowRecord | None = None
+    key: str | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.key = name_key(self.values.get("name"))
 
 
 class OrganisationWriter(BatchBase):
@@ -35,7 +62,7 @@ class OrganisationWriter(BatchBase):
     def _write_organisations(self, targets: list[Target]) -> None:
         """Link each contact to its organisation (found by SIRET, SIREN, then name, or
         created), when the contact has none yet."""
-        wanted: list[tuple[Target, dict[str, Any]]] = []
+        given: list[tuple[Target, dict[str, Any]]] = []
         for target in targets:
             values: dict[str, Any] = {}
             for record in target.records:
@@ -46,14 +73,12 @@ class OrganisationWriter(BatchBase):
             if target.contact_id is not None and any(
                 values.get(k) for k in ("siret", "siren", "name")
             ):
-                wanted.append((target, values))
-        if not wanted:
+                given.append((target, values))
+        if not given:
             return
-        org_ids = self._organisation_ids([values for _, values in wanted])
-        self._fill_blanks(list(zip(org_ids, (values for _, values in wanted), strict=True)))
         c = s.contacts
         unlinked: set[int] = set()
-        ids = [t.contact_id for t, _ in wanted if t.contact_id is not None]
+        ids = [t.contact_id for t, _ in given if t.contact_id is not None]
         for chunk in chunks(ids):
             unlinked.update(
                 int(i)
@@ -63,9 +88,26 @@ class OrganisationWriter(BatchBase):
                     )
                 ).scalars()
             )
+        named = [t.contact_id for t, v in given if v.get("name") and t.contact_id is not None]
+        evidence = contact_evidence(self.conn, named) if named else {}
+        wanted: list[_Wanted] = []
+        for target, values in given:
+            assert target.contact_id is not None
+            wanted.append(
+                _Wanted(
+                    values,
+                    evidence.get(target.contact_id) or Evidence(),
+                    may_create=target.contact_id in unlinked,
+                    record=next((r for r in target.records if r.organisation.get("name")), None),
+                )
+            )
+        org_ids = self._organisation_ids(wanted)
+        self._fill_blanks(
+            [(org_id, w.values) for org_id, w in zip(org_ids, wanted, strict=True) if org_id]
+        )
         links = []
-        for (target, _), org_id in zip(wanted, org_ids, strict=True):
-            if target.contact_id in unlinked:
+        for (target, _), org_id in zip(given, org_ids, strict=True):
+            if org_id is not None and target.contact_id in unlinked:
                 links.append({"cid": target.contact_id, "oid": org_id})
                 unlinked.discard(target.contact_id)
                 if not is_new(target):
@@ -113,124 +155,175 @@ class OrganisationWriter(BatchBase):
             )
             history += [(org_id, k, None, text_value(v), None) for k, v in blanks.items()]
             if blanks.get("siren"):
-                self._org_cache.setdefault(("siren", str(blanks["siren"])), org_id)
-                self._org_cache[(_SIREN_OF, str(org_id))] = int(blanks["siren"])
+                self._orgs.by_siren.setdefault(str(blanks["siren"]), org_id)
+                if org_id in self._orgs.known:
+                    self._orgs.known[org_id].siren = str(blanks["siren"])
             if blanks.get("siret"):
-                self._org_cache.setdefault(("siret", str(blanks["siret"])), org_id)
+                self._orgs.by_siret.setdefault(str(blanks["siret"]), org_id)
         self._history(history, entity="organisation")
 
-    def _organisation_ids(self, wanted: list[dict[str, Any]]) -> list[int]:
-        """The organisation of each set of values: cached, found in one query per key, or
-        created in one statement."""
+    def _organisation_ids(self, wanted: list[_Wanted]) -> list[int | None]:
+        """The organisation of each contact: found, or made (in one statement) for a
+        contact not linked yet; None for a linked contact whose rows name none known."""
+        index = self._orgs
+        self._look_up_numbers(wanted)
+        self._look_up_names({w.key for w in wanted if w.key})
+        # Organisations to make get negative ids until they are inserted, so that the
+        # batch's later rows find them like stored ones.
+        made: list[dict[str, Any]] = []
+        found: list[int | None] = []
+        for w in wanted:
+            org_id = self._find(w)
+            if org_id is None and w.may_create:
+                org_id = -1 - len(made)
+                made.append(dict(w.values))
+                index.known[org_id] = Candidate(
+                    org_id, w.values.get("siren"), legal_form(w.values.get("name"))
+                )
+                if w.key:
+                    assert index.by_name is not None
+                    index.by_name.setdefault(w.key, []).append(org_id)
+            elif org_id is not None and org_id < 0:
+                # Another row of the organisation being made completes it.
+                mine = made[-1 - org_id]
+                for key, value in w.values.items():
+                    if value is not None and mine.get(key) is None:
+                        mine[key] = value
+                index.known[org_id].siren = mine.get("siren")
+            if org_id is not None:
+                for key in ("siret", "siren"):
+                    value = w.values.get(key)
+                    if value:
+                        getattr(index, f"by_{key}").setdefault(str(value), org_id)
+                if w.may_create:
+                    candidate = index.known.get(org_id)
+                    if candidate is not None:
+                        candidate.places |= w.evidence.places
+                        candidate.domains |= w.evidence.domains
+            found.append(org_id)
+        if made:
+            created = self._create(made)
+            real = dict(zip(range(-1, -1 - len(made), -1), created, strict=True))
+            for table in (index.by_siret, index.by_siren):
+                for value, org_id in table.items():
+                    if org_id < 0:
+                        table[value] = real[org_id]
+            for key in {w.key for w in wanted if w.key}:
+                assert index.by_name is not None
+                index.by_name[key] = [real.get(i, i) for i in index.by_name.get(key, [])]
+            for temporary, org_id in real.items():
+                candidate = index.known.pop(temporary)
+                candidate.id = org_id
+                index.known[org_id] = candidate
+            found = [real.get(i, i) if i is not None else None for i in found]
+        return found
+
+    def _find(self, w: _Wanted) -> int | None:
+        """The organisation a contact's rows name: by SIRET, SIREN, then name."""
+        index = self._orgs
+        for key in ("siret", "siren"):
+            value = w.values.get(key)
+            if value and str(value) in getattr(index, f"by_{key}"):
+                return int(getattr(index, f"by_{key}")[str(value)])
+        if not w.key:
+            return None
+        assert index.by_name is not None
+        candidates = [index.known[i] for i in index.by_name.get(w.key, ())]
+        name = str(w.values.get("name"))
+        chosen, why = choose_by_name(
+            candidates,
+            w.evidence.places,
+            domains=w.evidence.domains,
+            siren=str(w.values["siren"]) if w.values.get("siren") else None,
+            form=legal_form(name),
+            generic=is_generic_name(name),
+        )
+        if chosen is None and why and w.may_create and w.record is not None:
+            w.record.notes.append(
+                f"organisation '{name}' not linked to the one of that name already known "
+                f"({why}): a new one is made"
+            )
+        return chosen.id if chosen is not None else None
+
+    def _look_up_numbers(self, wanted: list[_Wanted]) -> None:
+        """Read the stored organisations of the batch's SIRETs and SIRENs not known yet."""
         o = s.organisations
-        keys = ("siret", "siren", "name")
-        lookups: dict[str, set[str]] = {k: set() for k in keys}
-        for values in wanted:
-            for key in keys:
-                value = values.get(key)
-                if value and (key, str(value).lower()) not in self._org_cache:
-                    lookups[key].add(str(value).lower() if key == "name" else str(value))
-        for key, wanted_values in lookups.items():
-            column = sa.func.lower(o.c[key]) if key == "name" else o.c[key]
-            for chunk in chunks(sorted(wanted_values)):
-                for row in self.conn.execute(
-                    sa.select(o.c.id, o.c[key], o.c.siren)
-                    .where(one_of(self.conn, column, chunk), o.c.status == "active")
+        index = self._orgs
+        for key in ("siret", "siren"):
+            known: dict[str, int] = getattr(index, f"by_{key}")
+            values = {
+                str(w.values[key])
+                for w in wanted
+                if w.values.get(key) and str(w.values[key]) not in known
+            }
+            for chunk in chunks(sorted(values)):
+                for org_id, value in self.conn.execute(
+                    sa.select(o.c.id, o.c[key])
+                    .where(one_of(self.conn, o.c[key], chunk), o.c.status == "active")
                     .order_by(o.c.id)
                 ):
-                    self._org_cache.setdefault((key, str(row[1]).lower()), int(row[0]))
-                    if row.siren:
-                        self._org_cache[(_SIREN_OF, str(row.id))] = int(row.siren)
+                    known.setdefault(str(value), int(org_id))
 
-        def known(values: dict[str, Any]) -> int | None:
-            for key in keys:
-                value = values.get(key)
-                found = self._org_cache.get((key, str(value).lower())) if value else None
-                if found is None:
-                    continue
-                # Same name, another SIREN: another company of that name.
-                theirs = self._org_cache.get((_SIREN_OF, str(found)))
-                if (
-                    key == "name"
-                    and values.get("siren")
-                    and theirs not in (None, int(values["siren"]))
-                ):
-                    continue
-                return found
-            return None
-
-        new = _new_organisations([values for values in wanted if known(values) is None], keys)
-        if new:
-            rows = [
-                {
-                    **{c: None for c in _ORG_COLUMNS},
-                    **values,
-                    "attributes": {},
-                    "status": "active",
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
-                for values, _identities in new
-            ]
-            created = insert_returning_ids(self.conn, o, rows)
-            for (values, identities), org_id in zip(new, created, strict=True):
-                for identity in identities:
-                    self._org_cache.setdefault(identity, org_id)
-                if values.get("siren"):
-                    self._org_cache[(_SIREN_OF, str(org_id))] = int(values["siren"])
-            self._history(
-                (
-                    (org_id, k, None, text_value(v), None)
-                    for (values, _identities), org_id in zip(new, created, strict=True)
-                    for k, v in values.items()
-                    if v is not None
-                ),
-                entity="organisation",
-            )
-        out: list[int] = []
-        for values in wanted:
-            found = known(values)
-            assert found is not None
-            out.append(found)
-        return out
-
-
-def _new_organisations(
-    wanted: list[dict[str, Any]], keys: tuple[str, ...]
-) -> list[tuple[dict[str, Any], list[tuple[str, str]]]]:
-    """The organisations to create for rows no stored one matched, each once.
-
-    Rows of one batch naming the same organisation join on any shared key: one
-    row with the SIRET and the name, another with the name only, make one
-    organisation, not two. Rows whose SIRENs (or SIRETs) differ stay apart.
-    Returns each organisation's values and the (key, value) pairs that find it.
-    """
-    out: list[tuple[dict[str, Any], list[tuple[str, str]]]] = []
-    owner: dict[tuple[str, str], int] = {}
-    for values in wanted:
-        identities = [(k, str(values[k]).lower()) for k in keys if values.get(k)]
-        index = next(
-            (
-                owner[i]
-                for i in identities
-                if i in owner and not _conflict(out[owner[i]][0], values)
-            ),
-            None,
+    def _look_up_names(self, keys: set[str]) -> None:
+        """Know every active organisation's name key (read once per run), and the SIREN,
+        legal form, places and mail domains of those bearing one of ``keys``."""
+        o = s.organisations
+        index = self._orgs
+        if not keys:
+            return
+        if index.by_name is None:
+            by_name: dict[str, list[int]] = defaultdict(list)
+            for org_id, name in self.conn.execute(
+                sa.select(o.c.id, o.c.name)
+                .where(o.c.status == "active", o.c.name.is_not(None))
+                .order_by(o.c.id)
+            ):
+                key = name_key(name)
+                if key:
+                    by_name[key].append(int(org_id))
+            index.by_name = dict(by_name)
+        wanted = sorted(
+            {i for k in keys for i in index.by_name.get(k, ()) if i > 0 and i not in index.known}
         )
-        if index is None:
-            index = len(out)
-            out.append((dict(values), []))
-        else:
-            merged = out[index][0]
-            for key, value in values.items():
-                if value is not None and merged.get(key) is None:
-                    merged[key] = value
-        for identity in identities:
-            owner.setdefault(identity, index)
-            if identity not in out[index][1]:
-                out[index][1].append(identity)
-    return out
+        if not wanted:
+            return
+        evidence = organisation_evidence(self.conn, wanted)
+        for chunk in chunks(wanted):
+            for org_id, name, siren, siret in self.conn.execute(
+                sa.select(o.c.id, o.c.name, o.c.siren, o.c.siret).where(
+                    one_of(self.conn, o.c.id, chunk)
+                )
+            ):
+                found = evidence.get(int(org_id)) or Evidence()
+                index.known[int(org_id)] = Candidate(
+                    int(org_id),
+                    siren or (str(siret)[:9] if siret else None),
+                    legal_form(name),
+                    found.places,
+                    found.domains,
+                )
 
-
-def _conflict(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return any(a.get(k) and b.get(k) and a[k] != b[k] for k in ("siren", "siret"))
+    def _create(self, made: list[dict[str, Any]]) -> list[int]:
+        """Insert new organisations in one statement; returns their ids, in order."""
+        rows = [
+            {
+                **{c: None for c in _ORG_COLUMNS},
+                **values,
+                "attributes": {},
+                "status": "active",
+                "created_at": self.now,
+                "updated_at": self.now,
+            }
+            for values in made
+        ]
+        created = insert_returning_ids(self.conn, s.organisations, rows)
+        self._history(
+            (
+                (org_id, k, None, text_value(v), None)
+                for values, org_id in zip(made, created, strict=True)
+                for k, v in values.items()
+                if v is not None
+            ),
+            entity="organisation",
+        )
+        return created
