@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -80,6 +80,7 @@ class BatchBase:
         file_name: str,
         organisations: OrganisationIndex | None = None,
         dated_consent: str | None = "optin_newsletter",
+        channel_purposes: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.conn = conn
         self.import_id = import_id
@@ -93,6 +94,9 @@ class BatchBase:
         # The consent flag the file's opt-in and opt-out dates belong to (see
         # carnet.ingest.write_consent.dated_flag); None: they date no flag.
         self.dated_consent = dated_consent
+        # The purposes a channel-wide opt-out withdraws, per channel (see
+        # carnet.ingest.write_consent.channel_purposes); None: the default purposes'.
+        self.channel_purposes = channel_purposes
         # The organisations the run has looked up or made, shared by its batches.
         self._orgs = OrganisationIndex() if organisations is None else organisations
 
@@ -121,6 +125,11 @@ class BatchBase:
         if rows:
             bulk_insert(self.conn, s.history, rows)
 
+    @property
+    def suppression_source(self) -> str:
+        """The ``source`` of the suppression entries this import adds."""
+        return suppression_source(self.import_id, self.file_name)
+
     def _touch_activity(self, latest: dict[int, datetime]) -> None:
         """Move each contact's last activity forward to ``latest[contact]`` (never back)."""
         if not latest:
@@ -136,6 +145,16 @@ class BatchBase:
             .values(last_activity=when),
             [{"cid": cid, "when": moment} for cid, moment in latest.items()],
         )
+
+
+def suppression_source(import_id: int, file_name: str) -> str:
+    """The ``source`` of the suppression entries an import adds: it names the import, so
+    that the run can count them and a reader see where an entry came from.
+
+    >>> suppression_source(12, "desinscrits.csv")
+    'import 12: desinscrits.csv'
+    """
+    return f"import {import_id}: {file_name}"[:200]
 
 
 def is_new(target: Target) -> bool:

@@ -174,6 +174,11 @@ def render_report(report: ImportReport) -> None:
             f"Duplicates of contacts already in the file: {report.duplicates['contacts_merged']:,}"
             f" merged, {report.duplicates['review']:,} pairs to review (`carnet review`)."
         )
+    if report.suppressions:
+        reasons = ", ".join(
+            f"{reason.replace('_', ' ')} {count:,}" for reason, count in report.suppressions.items()
+        )
+        console.print(f"Added to the suppression list: {reasons}.")
     if report.rejected_file:
         console.print(f"Rejected rows, with the reason: [bold]{report.rejected_file}[/]")
     if report.resumed_from:

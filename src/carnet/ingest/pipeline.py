@@ -26,16 +26,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from carnet.consent.purposes import load_purposes
 from carnet.crypto import SEALED, seal, unseal
 from carnet.errors import ConfigError, InputFileError, InvalidValueError
 from carnet.fields.dates import zone_of
 from carnet.fields.postcodes import PostcodeTable
-from carnet.ingest.batch import OrganisationIndex
+from carnet.ingest.batch import OrganisationIndex, suppression_source
 from carnet.ingest.mapping import ColumnMapping, build_mapping, load_mapping_file
 from carnet.ingest.readers import Table, open_table
 from carnet.ingest.rows import RowBuilder, RowRecord
 from carnet.ingest.upsert import OUTCOMES, BatchWriter, Outcome
-from carnet.ingest.write_consent import dated_flag
+from carnet.ingest.write_consent import channel_purposes, dated_flag
+from carnet.privacy import audit
 from carnet.store import schema as s
 from carnet.store.engine import import_page_cache
 
@@ -112,6 +114,9 @@ class ImportReport:
             rejected); they add up to ``rows``.
         verdicts: per field, cells per verdict status.
         sample: for previews, the first rows with their verdicts.
+        suppressions: entries the import added to the suppression list, per reason
+            (the addresses of people a column withdrew from a whole channel, hard
+            bounces).
     """
 
     path: Path
@@ -135,6 +140,7 @@ class ImportReport:
     sample: list[dict[str, Any]] = field(default_factory=list)
     #: Probabilistic matching of the new contacts: contacts merged, pairs to review.
     duplicates: dict[str, int] | None = None
+    suppressions: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows_per_second(self) -> float:
@@ -164,6 +170,7 @@ class ImportReport:
             "resumed_from": self.resumed_from,
             "swapped_names": self.swapped_names,
             "duplicates": self.duplicates,
+            "suppressions": self.suppressions,
             "seconds": round(self.seconds, 3),
             "rows_per_second": round(self.rows_per_second, 1),
             **({"sample": self.sample} if self.preview else {}),
@@ -219,6 +226,7 @@ class ImportRun:
         self.dated_consent = dated_flag(
             plan.field.name for plan in self.mapping.columns if plan.field is not None
         )
+        self.channel_purposes = channel_purposes(load_purposes(ws.settings.extra))
 
     def report(self) -> ImportReport:
         """An empty report for this file."""
@@ -283,19 +291,41 @@ class ImportRun:
         report.swapped_names = self.builder.swapped
         report.rejected_file = self._write_rejected(import_id)
         with self.ws.engine.begin() as conn:
+            report.suppressions = self._suppressions_added(conn, import_id)
+            if report.suppressions:
+                audit.write(
+                    conn, actor=self.ws.actor, action="suppress", entity="import",
+                    entity_id=import_id, count=sum(report.suppressions.values()),
+                    details={"reasons": report.suppressions, "file": self.path.name},
+                )
             conn.execute(
                 s.imports.update()
                 .where(s.imports.c.id == import_id)
                 .values(
                     status="completed",
                     finished_at=_now(),
-                    counts={**report.counts, "verdicts": report.verdicts},
+                    counts={**report.counts, "verdicts": report.verdicts,
+                            "suppressions": report.suppressions},
                     rows_total=report.rows,
                 )
             )
         self._refresh_quality(import_id)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _suppressions_added(self, conn: Connection, import_id: int) -> dict[str, int]:
+        """The entries this import put on the suppression list, per reason (each entry's
+        source names the import that added it)."""
+        t = s.suppressions
+        return {
+            str(reason): int(n)
+            for reason, n in conn.execute(
+                sa.select(t.c.reason, sa.func.count())
+                .where(t.c.source == suppression_source(import_id, self.path.name))
+                .group_by(t.c.reason)
+                .order_by(t.c.reason)
+            ).all()
+        }
 
     def _refresh_quality(self, import_id: int) -> None:
         """Rescore the contacts this import touched, in chunks."""
@@ -375,6 +405,7 @@ class ImportRun:
             file_name=self.path.name,
             organisations=organisations,
             dated_consent=self.dated_consent,
+            channel_purposes=self.channel_purposes,
         )
         return writer
 
@@ -465,6 +496,7 @@ class ImportRun:
                             _sample(r, o) for r, o in zip(records, outcomes, strict=True)
                         )
                         del report.sample[sample_rows:]
+                report.suppressions = self._suppressions_added(conn, import_id)
             finally:
                 transaction.rollback()
         report.rows = sum(total.values())
