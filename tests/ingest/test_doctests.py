@@ -18,6 +18,7 @@ MODULES = [
     "carnet.ingest.readers.sniff",
     "carnet.ingest.verdicts",
     "carnet.ingest.write_consent",
+    "carnet.ingest.write_suppressions",
 ]
 
 

@@ -511,25 +511,6 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
         if rows:
             bulk_insert(self.conn, t, rows)
 
-    def _write_row_outcomes(
-        self, records: Sequence[RowRecord], outcomes: dict[int, Outcome]
-    ) -> None:
-        rows = []
-        for r in records:
-            outcome = outcomes[r.number]
-            rows.append(
-                {
-                    "import_id": self.import_id,
-                    "row_number": r.number,
-                    "outcome": outcome.outcome,
-                    "contact_id": outcome.contact_id,
-                    "reason": outcome.reason,
-                    "raw": _jsonable(r.raw),
-                }
-            )
-        if rows:
-            bulk_insert(self.conn, s.import_rows, rows)
-
 
 # Every nullable value column of contacts, so a new contact row names them all.
 _CONTACT_COLUMNS = tuple(c.name for c in s.contacts.columns if c.nullable and not c.primary_key)
@@ -619,16 +600,6 @@ def _same_moment(a: Any, b: Any) -> bool:
         and not later(a, b)
         and not (later(b, a))
     )
-
-
-def _jsonable(raw: dict[str, Any]) -> dict[str, Any]:
-    # Readers give text, None and the list of extra cells: most rows need no copy.
-    if _PLAIN_TYPES.issuperset(map(type, raw.values())):
-        return raw
-    return {k: (v if v is None or isinstance(v, str | list) else str(v)) for k, v in raw.items()}
-
-
-_PLAIN_TYPES = frozenset({str, type(None), list})
 
 
 __all__ = ["OUTCOMES", "BatchWriter", "Outcome"]
