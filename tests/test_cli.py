@@ -90,6 +90,32 @@ def test_import_reads_times_in_the_time_zone_given(db_url: str, tmp_path: Path) 
     assert contact.first_seen == datetime(2024, 1, 12, 18, 32, tzinfo=UTC)
 
 
+def test_import_as_a_list_to_suppress(db_url: str, tmp_path: Path) -> None:
+    """`--as bounces`: every address on the suppression list, no contact created, the
+    invalid one reported; an unknown kind of list is one sentence."""
+    path = tmp_path / "bounces.csv"
+    path.write_text(
+        "Email;Date du bounce\n Jean.Dupont@Free.fr ;02/03/2024\nmarie@;02/03/2024\n"
+        "paul.martin@orange.fr;\n",
+        encoding="utf-8",
+    )
+    env = {"CARNET_SECRET_KEY": "cli-test-secret"}
+    assert run(db_url, "init", env=env)[0] == 0
+    code, out, err = run(db_url, "import", str(path), "--as", "bounces", env=env)
+    assert code == 0, out + err
+    assert "a list of bounces" in out and "Added to the suppression list: hard bounce 2." in out
+    code, out, _ = run(db_url, "import", str(path), "--as", "bounces", "--json", env=env)
+    report = json.loads(out)[0]
+    assert report["counts"]["suppressed"] == 2 and report["counts"]["rejected"] == 1
+    assert report["suppression_list"] == "bounces" and report["suppressions"] == {}
+    code, out, _ = run(db_url, "stats", "--json", env=env)
+    assert json.loads(out)["contacts_total"] == 0
+    code, out, _ = run(db_url, "consent", "summary", "--json", env=env)
+    assert json.loads(out)["suppressions"] == {"hard_bounce": 2}
+    code, out, err = run(db_url, "import", str(path), "--as", "optouts", env=env)
+    assert code != 0 and "not 'optouts'" in err and "Traceback" not in out + err
+
+
 def test_database_url_from_environment(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'env.db'}"
     result = runner.invoke(app, ["init"], env={"CARNET_DATABASE_URL": url})

@@ -9,6 +9,7 @@ import pytest
 
 MODULES = [
     "carnet.contact_points",
+    "carnet.ingest.batch",
     "carnet.ingest.readers._base",
     "carnet.ingest.readers._workbook",
     "carnet.ingest.readers.json",
@@ -17,6 +18,7 @@ MODULES = [
     "carnet.ingest.readers.sniff",
     "carnet.ingest.verdicts",
     "carnet.ingest.write_consent",
+    "carnet.ingest.write_suppressions",
 ]
 
 

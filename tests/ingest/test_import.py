@@ -773,14 +773,19 @@ def test_opposition_columns_close_their_channels(carnet: Carnet, tmp_path: Path)
             for e in carnet.consent_history(contact_id)
         )
 
-    # STOP SMS is the row's last word on SMS, over its own opt-in.
-    assert history(anna.id) == [("offers", "sms", "withdrawn", "optout_sms")]
+    # STOP SMS is the row's last word on SMS, over its own opt-in, for every purpose
+    # the workspace offers by SMS.
+    assert history(anna.id) == [
+        ("offers", "sms", "withdrawn", "optout_sms"),
+        ("sms_alerts", "sms", "withdrawn", "optout_sms"),
+    ]
     # Bob never consented to calls: his Bloctel registration is recorded all the same.
     assert history(bob.id) == [("offers", "phone", "withdrawn", "optout_phone")]
     # "Ne pas contacter" closes every channel of every purpose.
     assert {(p, c) for p, c, a, f in history(zoe.id) if a == "withdrawn" and f == "optout_all"} == {
         ("newsletter", "email"), ("offers", "email"), ("partners", "email"),
-        ("offers", "sms"), ("offers", "phone"), ("offers", "post"),
+        ("profiling", "email"), ("offers", "sms"), ("sms_alerts", "sms"), ("offers", "phone"),
+        ("offers", "post"), ("partners", "post"),
     }
     # "non" in an opposition column opposes nothing.
     assert history(eve.id) == [("offers", "sms", "granted", "optin_sms")]
@@ -831,10 +836,12 @@ def test_a_forms_consent_questions_and_answers_in_words(carnet: Carnet, tmp_path
     history = sorted(
         (e["purpose"], e["channel"], e["action"]) for e in carnet.consent_history(julie.id)
     )
+    # "no mail" refuses every purpose offered by post, partners' offers included
     assert history == [
         ("newsletter", "email", "granted"),
         ("offers", "post", "withdrawn"),
         ("offers", "sms", "granted"),
+        ("partners", "post", "withdrawn"),
     ]
     assert carnet.may_contact(julie.id, "offers", "sms").allowed
     assert not carnet.may_contact(julie.id, "offers", "post").allowed

@@ -63,9 +63,11 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Date Registered", "signup_date"), ("Last Activity Date", "last_activity"),
         ("BLACKLISTED", "optout_email"), ("BLACKLISTED_SMS", "optout_sms"),
         ("UNSUB_TIME", "optout_date"), ("Mailing Zip/Postal Code", "postcode"),
+        ("CLEAN_TIME", "bounced_at"), ("Date du bounce", "bounced_at"),
         # API names (Salesforce, HubSpot)
         ("FirstName", "first_name"), ("MobilePhone", "mobile"),
         ("HasOptedOutOfEmail", "optout_email"), ("DoNotCall", "optout_phone"),
+        ("EmailBouncedDate", "bounced_at"),
         ("CreatedDate", "signup_date"), ("jobtitle", "job_title"),
         # terse and plural headers
         ("Date création", "signup_date"), ("Emails", "email"), ("Téléphones", "phone"),

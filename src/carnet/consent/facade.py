@@ -264,7 +264,8 @@ class ConsentMixin:
         ]
         with self.engine.begin() as conn:
             ids = ledger.append_events(conn, events)
-            self._suppress_if_nothing_left(conn, contact_id, channel, f"withdrawal via {via}")
+            self._suppress_if_nothing_left(conn, contact_id, channel, f"withdrawal via {via}",
+                                           purposes, when)
             audit.write(conn, actor=self.actor, action="consent", entity="contact",
                         entity_id=contact_id, count=len(ids),
                         details={"withdrawn": purposes, "channel": channel})
@@ -274,30 +275,19 @@ class ConsentMixin:
         return [p.name for p in self.consent_purposes if channel in p.channels]
 
     def _suppress_if_nothing_left(
-        self, conn: Connection, contact_id: int, channel: str, source: str
+        self,
+        conn: Connection,
+        contact_id: int,
+        channel: str,
+        source: str,
+        purposes: Sequence[str],
+        when: datetime | None = None,
     ) -> bool:
-        channels = ("email",) if channel == "email" else ("sms", "phone")
-        if channel not in CHANNELS or channel == "post":
-            return False
-        states = ledger.read_state(conn, [contact_id])
-        if any(
-            row.status in ALLOWING for key, row in states.items() if key[2] in channels
-        ):
-            return False
-        kind = "email" if channel == "email" else "phone"
-        values = [
-            v for v in conn.execute(
-                sa.select(s.contact_points.c.normalised).where(
-                    s.contact_points.c.contact_id == contact_id,
-                    s.contact_points.c.kind == kind,
-                    s.contact_points.c.normalised.is_not(None),
-                )
-            ).scalars()
-        ]
-        if not values:
-            return False
-        suppression.suppress_many(conn, kind, values, "unsubscribed", self._secret(), source)
-        return True
+        """Apply the rule of every withdrawal (:func:`suppression.suppress_closed_channels`)
+        to ``purposes`` withdrawn on ``channel`` at ``when`` (default now)."""
+        return contact_id in suppression.suppress_closed_channels(
+            conn, {contact_id: when}, channel, self.settings.secret_key, source, purposes
+        )
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -448,24 +438,23 @@ class ConsentMixin:
     def record_bounce(
         self, value: str, *, kind: str = "email", hard: bool = True, complaint: bool = False
     ) -> bool:
-        """Record a hard bounce or a complaint: suppress the value, mark its contact points.
+        """Record a hard bounce or a complaint (:func:`suppression.record_bounces`): the
+        value is suppressed, and a hard bounce marks its contact points ``bounced``.
 
-        Soft bounces (``hard=False`` and no complaint) only mark the points.
+        Soft bounces (``hard=False`` and no complaint) change nothing.
+
+        Returns:
+            True when the value was not suppressed yet.
         """
         kind, normalised = self._normalise_for_suppression(value, kind)
         reason = "complaint" if complaint else "hard_bounce"
         with self.engine.begin() as conn:
+            added = False
             if hard or complaint:
-                conn.execute(
-                    s.contact_points.update()
-                    .where(s.contact_points.c.kind == kind,
-                           s.contact_points.c.normalised == normalised)
-                    .values(verdict="bounced")
-                )
-                added = suppression.suppress(conn, kind, normalised, reason, self._secret(),
-                                             "bounce processing")
-            else:
-                added = False
+                added = bool(suppression.record_bounces(
+                    conn, kind, {normalised: None}, self._secret(), "bounce processing",
+                    complaint=complaint,
+                ))
             audit.write(conn, actor=self.actor, action="suppress", entity=kind,
                         details={"reason": reason if hard or complaint else "soft_bounce"})
         return added
@@ -718,7 +707,8 @@ class ConsentMixin:
             source = "unsubscribe link" + (
                 f", campaign {link.data['cmp']}" if link.data.get("cmp") is not None else ""
             )
-            suppressed = self._suppress_if_nothing_left(conn, link.contact_id, channel, source)
+            suppressed = self._suppress_if_nothing_left(conn, link.contact_id, channel, source,
+                                                        targets)
             if ids or suppressed:
                 audit.write(conn, actor="public", action="consent", entity="contact",
                             entity_id=link.contact_id, count=len(ids),
@@ -839,7 +829,10 @@ class ConsentMixin:
             ledger.append_events(conn, events)
             changed += [f"{e.action}:{e.purpose}/{e.channel}" for e in events]
             for ch in {e.channel for e in events if e.action == "withdrawn"}:
-                self._suppress_if_nothing_left(conn, contact_id, ch, "preference centre")
+                withdrawn = [e.purpose for e in events if e.channel == ch
+                             and e.action == "withdrawn"]
+                self._suppress_if_nothing_left(conn, contact_id, ch, "preference centre",
+                                               withdrawn)
             for ch in {e.channel for e in events if e.action == "granted"}:
                 kind = "email" if ch == "email" else "phone" if ch in ("sms", "phone") else None
                 if kind is None:

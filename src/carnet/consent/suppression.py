@@ -7,6 +7,12 @@ it survives the erasure of the person; the import checks it before re-enabling
 marketing, and :func:`carnet.consent.rules.decide` refuses any contact holding a
 suppressed value.
 
+Two rules feed it whoever records the fact (an operator, an unsubscribe link, the
+preference centre, an import): :func:`suppress_closed_channels`, what a withdrawal
+does once no purpose is left allowed on a channel, and :func:`record_bounces`, what
+a hard bounce or a complaint does. An entry is dated by when it took effect (the
+withdrawal's or the bounce's date), never later than now.
+
 Reasons: ``unsubscribed``, ``erased``, ``hard_bounce``, ``complaint``,
 ``expired`` (retention), ``manual``.
 
@@ -17,7 +23,7 @@ Reasons: ``unsubscribed``, ``erased``, ``hard_bounce``, ``complaint``,
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from hashlib import sha256
@@ -26,7 +32,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from carnet.consent import ledger
 from carnet.consent._util import as_utc, chunks, utcnow
+from carnet.consent.purposes import ALLOWING
 from carnet.errors import ConfigError, InvalidValueError
 from carnet.store import schema as s
 
@@ -38,6 +46,10 @@ REASONS: tuple[str, ...] = (
 PERSON_WIDE: frozenset[str] = frozenset({"erased", "complaint", "manual", "expired"})
 #: Reasons a confirmed double opt-in by the address's owner lifts.
 LIFTED_BY_REOPTIN: frozenset[str] = frozenset({"unsubscribed", "erased", "expired"})
+#: The kind of value each channel reaches a person by (post has none to suppress).
+KIND_OF_CHANNEL: dict[str, str] = {"email": "email", "sms": "phone", "phone": "phone"}
+#: The channels one entry of a kind blocks (a suppressed phone blocks SMS and calls).
+CHANNELS_OF_KIND: dict[str, tuple[str, ...]] = {"email": ("email",), "phone": ("sms", "phone")}
 
 
 @dataclass(frozen=True)
@@ -138,35 +150,72 @@ def suppress_many(
     reason: str,
     secret: str,
     source: str | None = None,
+    *,
+    since: datetime | None = None,
 ) -> int:
-    """Add many values at once; returns how many were new."""
+    """Add many values at once, dated ``since`` (default now); returns how many were new."""
+    return len(suppress_dated(conn, kind, dict.fromkeys(normalised_values, since), reason,
+                              secret, source))
+
+
+def suppress_dated(
+    conn: Connection,
+    kind: str,
+    dated_values: Mapping[str, datetime | None],
+    reason: str,
+    secret: str,
+    source: str | None = None,
+) -> set[str]:
+    """Add values, each dated by when its suppression took effect.
+
+    A date in the future (a typo in a file) is brought back to now: an entry that
+    only begins later would not block until then. An entry already there keeps its
+    first reason and date.
+
+    Args:
+        dated_values: normalised value → when it was withdrawn, bounced ... (None: now).
+
+    Returns:
+        The values (as given) that were not on the list yet.
+
+    Raises:
+        InvalidValueError: on an unknown kind or reason, or an empty value.
+        ConfigError: when no secret is configured.
+    """
     if reason not in REASONS:
         raise InvalidValueError(
             f"Suppression reason '{reason}' is not one of {', '.join(REASONS)}."
         )
-    values = {_canon(kind, v) for v in normalised_values}
-    if "" in values:
-        raise InvalidValueError("Cannot suppress an empty value.")
     now = utcnow()
-    added = 0
-    for batch in chunks(sorted(values)):
-        hashes = {key_hash(kind, v, secret) for v in batch}
+    hash_of: dict[str, str] = {}
+    since: dict[str, datetime] = {}
+    for value, when in dated_values.items():
+        canon = _canon(kind, value)
+        if not canon:
+            raise InvalidValueError("Cannot suppress an empty value.")
+        h = hash_of[value] = key_hash(kind, canon, secret)
+        moment = min(as_utc(when) or now, now)
+        # the same address written twice: its earliest date
+        since[h] = min(since.get(h, moment), moment)
+    new: set[str] = set()
+    for batch in chunks(sorted(since)):
         present = set(
             conn.execute(
                 sa.select(s.suppressions.c.key_hash).where(
-                    s.suppressions.c.kind == kind, s.suppressions.c.key_hash.in_(hashes)
+                    s.suppressions.c.kind == kind, s.suppressions.c.key_hash.in_(batch)
                 )
             ).scalars()
         )
-        rows = [
-            {"kind": kind, "key_hash": h, "reason": reason,
-             "source": (source or "")[:200] or None, "created_at": now}
-            for h in sorted(hashes - present)
-        ]
-        if rows:
-            conn.execute(_insert_ignore(conn), rows)
-        added += len(rows)
-    return added
+        missing = [h for h in batch if h not in present]
+        if missing:
+            conn.execute(
+                _insert_ignore(conn),
+                [{"kind": kind, "key_hash": h, "reason": reason,
+                  "source": (source or "")[:200] or None, "created_at": since[h]}
+                 for h in missing],
+            )
+        new.update(missing)
+    return {value for value, h in hash_of.items() if h in new}
 
 
 def suppression_records(
@@ -230,6 +279,116 @@ def lift(
     return Suppression(kind, row.reason, row.source, created)
 
 
+# -- what puts a value on the list ---------------------------------------------------------
+
+
+def suppress_closed_channels(
+    conn: Connection,
+    closed: Mapping[int, datetime | None],
+    channel: str,
+    secret: str | None,
+    source: str | None = None,
+    purposes: Collection[str] | None = None,
+) -> set[int]:
+    """Suppress, as ``unsubscribed``, the values of contacts a withdrawal left with no
+    purpose allowed on a channel.
+
+    The rule of every withdrawal, whoever records it (an operator, an unsubscribe
+    link, the preference centre, an import): when the contact has no purpose left
+    allowed on the channel, its emails (for ``email``) or its phones (for ``sms`` and
+    ``phone``: one entry blocks both, so both must be closed) go on the list. Post
+    has no value to suppress.
+
+    The ledger's state decides, in the order events happened: had the withdrawal been
+    recorded on its day, its entry would have been made then, and only the person's
+    confirmed double opt-in would have lifted it since. So a purpose the withdrawal
+    covered counts as allowed again only if its latest event, dated after the
+    withdrawal, is a ``confirmed`` one; a plain grant after it (an undated "oui" an
+    import recorded on its own day) does not reopen the channel. A purpose the
+    withdrawal did not cover counts as it stands.
+
+    Args:
+        conn: connection (inside the caller's transaction), the withdrawals appended.
+        closed: contact id → when the withdrawal happened, which dates the entries
+            (None: now).
+        channel: the channel withdrawn.
+        secret: the workspace secret (needed only when there is a value to suppress).
+        source: where the withdrawal comes from ("unsubscribe link, campaign 12").
+        purposes: the purposes withdrawn (None: every purpose of the channel).
+
+    Returns:
+        The contacts whose values are on the list now (new entries or already there).
+
+    Raises:
+        ConfigError: when a value must be suppressed and no secret is configured.
+    """
+    kind = KIND_OF_CHANNEL.get(channel)
+    if kind is None or not closed:
+        return set()
+    channels = CHANNELS_OF_KIND[kind]
+    now = utcnow()
+    since = {contact_id: min(as_utc(when) or now, now) for contact_id, when in closed.items()}
+
+    def still_allowed(row: ledger.StateRow) -> bool:
+        if row.channel not in channels or row.status not in ALLOWING:
+            return False
+        covered = row.channel == channel and (purposes is None or row.purpose in purposes)
+        return not covered or row.since <= since[row.contact_id] or row.status == "confirmed"
+
+    still_open = {
+        row.contact_id for row in ledger.read_state(conn, closed).values() if still_allowed(row)
+    }
+    dated: dict[str, datetime] = {}
+    holders: set[int] = set()
+    cp = s.contact_points
+    for batch in chunks(sorted(set(closed) - still_open)):
+        for contact_id, value in conn.execute(
+            sa.select(cp.c.contact_id, cp.c.normalised).where(
+                cp.c.contact_id.in_(batch), cp.c.kind == kind, cp.c.normalised.is_not(None)
+            )
+        ):
+            holders.add(int(contact_id))
+            when = since[int(contact_id)]
+            # a value two closed contacts share: suppressed since the first closed
+            dated[value] = min(dated.get(value, when), when)
+    if dated:
+        suppress_dated(conn, kind, dict(dated), "unsubscribed", require_secret(secret), source)
+    return holders
+
+
+def record_bounces(
+    conn: Connection,
+    kind: str,
+    dated_values: Mapping[str, datetime | None],
+    secret: str | None,
+    source: str | None = None,
+    *,
+    complaint: bool = False,
+) -> set[str]:
+    """Record hard bounces, or complaints, of normalised values.
+
+    Both put the values on the list (``hard_bounce`` or ``complaint``). A hard bounce
+    also marks every contact point holding the value ``bounced``; a complaint does
+    not: the message was delivered, the address works.
+
+    Args:
+        dated_values: normalised value → when it bounced or was reported (None: now).
+
+    Returns:
+        The values that were not on the list yet.
+    """
+    if not complaint:
+        cp = s.contact_points
+        for batch in chunks(sorted(dated_values)):
+            conn.execute(
+                cp.update()
+                .where(cp.c.kind == kind, cp.c.normalised.in_(batch))
+                .values(verdict="bounced")
+            )
+    reason = "complaint" if complaint else "hard_bounce"
+    return suppress_dated(conn, kind, dated_values, reason, require_secret(secret), source)
+
+
 def counts(conn: Connection) -> Mapping[str, int]:
     """How many entries per reason."""
     t = s.suppressions
@@ -242,7 +401,9 @@ def counts(conn: Connection) -> Mapping[str, int]:
 
 
 __all__ = [
+    "CHANNELS_OF_KIND",
     "KINDS",
+    "KIND_OF_CHANNEL",
     "LIFTED_BY_REOPTIN",
     "PERSON_WIDE",
     "REASONS",
@@ -251,8 +412,11 @@ __all__ = [
     "key_hash",
     "lift",
     "normalise",
+    "record_bounces",
     "require_secret",
     "suppress",
+    "suppress_closed_channels",
+    "suppress_dated",
     "suppress_many",
     "suppressed_values",
     "suppression_records",

@@ -565,6 +565,15 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'optout date', 'opt out date', 'unsubscribe date', 'unsubscribed', 'date de desabonnement',
        'unsub time', 'unsubscribe time', 'unsubscribed on'],
        storage=Storage.CONSENT),
+    # An address that hard bounced (Mailchimp's "cleaned" export): the import marks the
+    # row's e-mail bounced and suppresses it (carnet.ingest.write_suppressions).
+    _f('bounced_at', Kind.DATETIME, R, 'Date du rejet définitif (hard bounce)',
+       'Hard bounce date',
+       ['clean time', 'cleaned at', 'cleaned on', 'date nettoyage', 'bounced at', 'bounce date',
+       'date bounce', 'date de bounce', 'date du bounce', 'hard bounce date',
+       'date hard bounce', 'date du hard bounce', 'hard bounced at', 'email bounced date',
+       'date de rejet', 'date du rejet', 'rejete le'],
+       storage=Storage.CONSENT),
     _f('activity_date', Kind.DATETIME, BE, "Date de l'activité", 'Activity date',
        ['horodateur', 'horodatage', 'date de reponse', 'repondu le', 'date', 'timestamp',
        'answered at', 'submitted at', 'registered at', 'date d enregistrement',

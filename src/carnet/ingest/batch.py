@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -80,6 +80,8 @@ class BatchBase:
         file_name: str,
         organisations: OrganisationIndex | None = None,
         dated_consent: str | None = "optin_newsletter",
+        channel_purposes: Mapping[str, tuple[str, ...]] | None = None,
+        suppression_list: str | None = None,
     ) -> None:
         self.conn = conn
         self.import_id = import_id
@@ -93,6 +95,12 @@ class BatchBase:
         # The consent flag the file's opt-in and opt-out dates belong to (see
         # carnet.ingest.write_consent.dated_flag); None: they date no flag.
         self.dated_consent = dated_consent
+        # The purposes a channel-wide opt-out withdraws, per channel (see
+        # carnet.ingest.write_consent.channel_purposes); None: the default purposes'.
+        self.channel_purposes = channel_purposes
+        # What the file is when it is a list to suppress rather than customers
+        # (carnet.ingest.write_suppressions.LISTS), else None.
+        self.suppression_list = suppression_list
         # The organisations the run has looked up or made, shared by its batches.
         self._orgs = OrganisationIndex() if organisations is None else organisations
 
@@ -121,6 +129,35 @@ class BatchBase:
         if rows:
             bulk_insert(self.conn, s.history, rows)
 
+    @property
+    def suppression_source(self) -> str:
+        """The ``source`` of the suppression entries this import adds."""
+        return suppression_source(self.import_id, self.file_name)
+
+    def _write_row_outcomes(
+        self,
+        records: Sequence[RowRecord],
+        outcomes: Mapping[int, Outcome],
+        *,
+        without_raw: Collection[int] = (),
+    ) -> None:
+        """Store each row's outcome with its raw values (except rows in ``without_raw``)."""
+        rows = []
+        for r in records:
+            outcome = outcomes[r.number]
+            rows.append(
+                {
+                    "import_id": self.import_id,
+                    "row_number": r.number,
+                    "outcome": outcome.outcome,
+                    "contact_id": outcome.contact_id,
+                    "reason": outcome.reason,
+                    "raw": None if r.number in without_raw else _jsonable(r.raw),
+                }
+            )
+        if rows:
+            bulk_insert(self.conn, s.import_rows, rows)
+
     def _touch_activity(self, latest: dict[int, datetime]) -> None:
         """Move each contact's last activity forward to ``latest[contact]`` (never back)."""
         if not latest:
@@ -136,6 +173,26 @@ class BatchBase:
             .values(last_activity=when),
             [{"cid": cid, "when": moment} for cid, moment in latest.items()],
         )
+
+
+def _jsonable(raw: dict[str, Any]) -> dict[str, Any]:
+    # Readers give text, None and the list of extra cells: most rows need no copy.
+    if _PLAIN_TYPES.issuperset(map(type, raw.values())):
+        return raw
+    return {k: (v if v is None or isinstance(v, str | list) else str(v)) for k, v in raw.items()}
+
+
+_PLAIN_TYPES = frozenset({str, type(None), list})
+
+
+def suppression_source(import_id: int, file_name: str) -> str:
+    """The ``source`` of the suppression entries an import adds: it names the import, so
+    that the run can count them and a reader see where an entry came from.
+
+    >>> suppression_source(12, "desinscrits.csv")
+    'import 12: desinscrits.csv'
+    """
+    return f"import {import_id}: {file_name}"[:200]
 
 
 def is_new(target: Target) -> bool:

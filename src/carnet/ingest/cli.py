@@ -57,6 +57,15 @@ def import_command(
     rejected_dir: Annotated[
         Path | None, typer.Option(help="Folder for <name>.rejected.csv (default: beside).")
     ] = None,
+    as_list: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="The file is a list to suppress, not customers: unsubscribes, bounces or "
+            "complaints. Its e-mails and phones go on the suppression list, dated by its date "
+            "column; no contact is created.",
+        ),
+    ] = None,
     preview: Annotated[
         bool, typer.Option("--preview", help="Show mapping, sample and counts; write nothing.")
     ] = False,
@@ -66,6 +75,8 @@ def import_command(
     """Import customer files: map headers, check every value, upsert, account for every row.
 
     Example: carnet import eshop_customers.csv --id-column "N° client" --preview
+
+    Example: carnet import desinscrits.csv --as unsubscribes
     """
     with errors():
         ws = open_workspace(ctx)
@@ -81,6 +92,7 @@ def import_command(
             sheet=sheet_value,
             format=file_format,
             rejected_dir=rejected_dir,
+            suppression_list=as_list,
         )
         reports: list[ImportReport] = []
         runs = [(path, o) for path in files for o in ws.sheet_runs(path, options)]
@@ -123,6 +135,7 @@ def render_report(report: ImportReport) -> None:
     """Print an import report: mapping, outcomes, verdicts per field, warnings."""
     title = (
         f"{'Preview of ' if report.preview else ''}{report.path.name} → source '{report.source}'"
+        + (f", a list of {report.suppression_list}" if report.suppression_list else "")
     )
     details = [report.format]
     if report.encoding:
@@ -174,6 +187,11 @@ def render_report(report: ImportReport) -> None:
             f"Duplicates of contacts already in the file: {report.duplicates['contacts_merged']:,}"
             f" merged, {report.duplicates['review']:,} pairs to review (`carnet review`)."
         )
+    if report.suppressions:
+        reasons = ", ".join(
+            f"{reason.replace('_', ' ')} {count:,}" for reason, count in report.suppressions.items()
+        )
+        console.print(f"Added to the suppression list: {reasons}.")
     if report.rejected_file:
         console.print(f"Rejected rows, with the reason: [bold]{report.rejected_file}[/]")
     if report.resumed_from:

@@ -57,12 +57,22 @@ class IngestMixin(ActivityMixin, QualityMixin):
             path: the file.
             options: how to read and map it (or pass the same names as keywords:
                 ``source``, ``mapping``, ``mapping_file``, ``country``, ``timezone``, ``id_column``,
-                ``encoding``, ``delimiter``, ``sheet``, ``batch_size``, ``rejected_dir``).
+                ``encoding``, ``delimiter``, ``sheet``, ``batch_size``, ``rejected_dir``,
+                ``suppression_list``: ``"unsubscribes"``, ``"bounces"`` or
+                ``"complaints"`` for a file that lists addresses to suppress).
             progress: called with the number of rows done after each batch.
 
         Raises:
-            InputFileError: when the file cannot be read.
-            MappingError: when a mapping names unknown columns or fields.
+            InputFileError: when the file cannot be read (or a list to suppress has no
+                header row).
+            MappingError: when a mapping names unknown columns or fields (or a list to
+                suppress has no e-mail or phone column).
+            ConfigError: when the file puts addresses on the suppression list and
+                CARNET_SECRET_KEY is not set.
+
+        Example:
+            >>> ws.import_file("desinscrits.csv", suppression_list="unsubscribes")
+            ... # doctest: +SKIP
         """
         opts = options or ImportOptions(**kwargs)
         if opts.sheet == "*":

@@ -26,16 +26,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from carnet.consent.purposes import load_purposes
 from carnet.crypto import SEALED, seal, unseal
-from carnet.errors import ConfigError, InputFileError, InvalidValueError
+from carnet.errors import ConfigError, InputFileError, InvalidValueError, MappingError
+from carnet.fields import email as email_field
+from carnet.fields import phone as phone_field
+from carnet.fields.catalog import Storage
 from carnet.fields.dates import zone_of
 from carnet.fields.postcodes import PostcodeTable
-from carnet.ingest.batch import OrganisationIndex
+from carnet.ingest.batch import OrganisationIndex, suppression_source
 from carnet.ingest.mapping import ColumnMapping, build_mapping, load_mapping_file
 from carnet.ingest.readers import Table, open_table
 from carnet.ingest.rows import RowBuilder, RowRecord
 from carnet.ingest.upsert import OUTCOMES, BatchWriter, Outcome
-from carnet.ingest.write_consent import dated_flag
+from carnet.ingest.write_consent import channel_purposes, dated_flag
+from carnet.ingest.write_suppressions import SuppressionListWriter, list_reason
+from carnet.privacy import audit
 from carnet.store import schema as s
 from carnet.store.engine import import_page_cache
 
@@ -86,6 +92,13 @@ class ImportOptions:
         match_duplicates: once a duplicate search has trained a model, match the
             contacts this import creates against the file (sure ones merged,
             uncertain ones queued for review).
+        suppression_list: the file is not customers but a list to suppress, as the
+            user knows and says (never guessed): ``unsubscribes``, ``bounces`` or
+            ``complaints``. Every e-mail and phone in it goes on the suppression
+            list with that reason, dated by the row's date column; the contacts
+            holding one have the channel withdrawn (a bounced address is marked
+            bounced instead); no contact is created
+            (:class:`carnet.ingest.write_suppressions.SuppressionListWriter`).
     """
 
     source: str | None = None
@@ -101,6 +114,7 @@ class ImportOptions:
     batch_size: int = 5000
     rejected_dir: Path | None = None
     match_duplicates: bool = True
+    suppression_list: str | None = None
 
 
 @dataclass
@@ -112,6 +126,9 @@ class ImportReport:
             rejected); they add up to ``rows``.
         verdicts: per field, cells per verdict status.
         sample: for previews, the first rows with their verdicts.
+        suppressions: entries the import added to the suppression list, per reason
+            (a declared list's values, the addresses of people a column withdrew from
+            a whole channel, hard bounces).
     """
 
     path: Path
@@ -135,6 +152,8 @@ class ImportReport:
     sample: list[dict[str, Any]] = field(default_factory=list)
     #: Probabilistic matching of the new contacts: contacts merged, pairs to review.
     duplicates: dict[str, int] | None = None
+    suppression_list: str | None = None
+    suppressions: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows_per_second(self) -> float:
@@ -164,6 +183,8 @@ class ImportReport:
             "resumed_from": self.resumed_from,
             "swapped_names": self.swapped_names,
             "duplicates": self.duplicates,
+            "suppression_list": self.suppression_list,
+            "suppressions": self.suppressions,
             "seconds": round(self.seconds, 3),
             "rows_per_second": round(self.rows_per_second, 1),
             **({"sample": self.sample} if self.preview else {}),
@@ -219,6 +240,30 @@ class ImportRun:
         self.dated_consent = dated_flag(
             plan.field.name for plan in self.mapping.columns if plan.field is not None
         )
+        self.channel_purposes = channel_purposes(load_purposes(ws.settings.extra))
+        if options.suppression_list is not None:
+            list_reason(options.suppression_list)
+            self._check_list_columns()
+
+    def _check_list_columns(self) -> None:
+        """A list to suppress needs an e-mail or phone column, under a header row."""
+        name = self.path.name
+        for header in self.table.headers:
+            if email_field.check(header).ok or phone_field.check(header, region=self.country).ok:
+                raise InputFileError(
+                    f"'{name}' has no header row: its first line holds an e-mail address or "
+                    "a phone number where a column name is expected, and would be lost. Add a "
+                    "first line naming the column ('email' or 'telephone') and import again."
+                )
+        if not any(
+            plan.field is not None and plan.field.storage in (Storage.EMAIL, Storage.PHONE)
+            for plan in self.mapping.columns
+        ):
+            raise MappingError(
+                f"'{name}' has no e-mail or phone column to suppress (columns: "
+                f"{', '.join(self.table.headers)}); name it in a mapping file "
+                "(--mapping, e.g. Adresse = \"email\")."
+            )
 
     def report(self) -> ImportReport:
         """An empty report for this file."""
@@ -231,6 +276,7 @@ class ImportRun:
             mapping=self.mapping,
             warnings=list(self.mapping.warnings),
             timezone=self.zone,
+            suppression_list=self.options.suppression_list,
         )
 
     # -- the real run ---------------------------------------------------------------------
@@ -283,19 +329,57 @@ class ImportRun:
         report.swapped_names = self.builder.swapped
         report.rejected_file = self._write_rejected(import_id)
         with self.ws.engine.begin() as conn:
+            if self.options.suppression_list is not None:
+                self._forget_rejected_values(conn, import_id)
+            report.suppressions = self._suppressions_added(conn, import_id)
+            if report.suppressions:
+                audit.write(
+                    conn, actor=self.ws.actor, action="suppress", entity="import",
+                    entity_id=import_id, count=sum(report.suppressions.values()),
+                    details={"reasons": report.suppressions, "file": self.path.name,
+                             **({"list": self.options.suppression_list}
+                                if self.options.suppression_list else {})},
+                )
             conn.execute(
                 s.imports.update()
                 .where(s.imports.c.id == import_id)
                 .values(
                     status="completed",
                     finished_at=_now(),
-                    counts={**report.counts, "verdicts": report.verdicts},
+                    counts={**report.counts, "verdicts": report.verdicts,
+                            "suppressions": report.suppressions},
                     rows_total=report.rows,
                 )
             )
         self._refresh_quality(import_id)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _suppressions_added(self, conn: Connection, import_id: int) -> dict[str, int]:
+        """The entries this import put on the suppression list, per reason (each entry's
+        source names the import that added it)."""
+        t = s.suppressions
+        return {
+            str(reason): int(n)
+            for reason, n in conn.execute(
+                sa.select(t.c.reason, sa.func.count())
+                .where(t.c.source == suppression_source(import_id, self.path.name))
+                .group_by(t.c.reason)
+                .order_by(t.c.reason)
+            ).all()
+        }
+
+    @staticmethod
+    def _forget_rejected_values(conn: Connection, import_id: int) -> None:
+        """A list's rejected rows are in the rejected file for the user to mend: the
+        workspace keeps no copy of them (only of rows a contact already holds)."""
+        r = s.import_rows
+        conn.execute(
+            r.update()
+            .where(r.c.import_id == import_id, r.c.outcome == "rejected",
+                   r.c.contact_id.is_(None))
+            .values(raw=sa.null())
+        )
 
     def _refresh_quality(self, import_id: int) -> None:
         """Rescore the contacts this import touched, in chunks."""
@@ -315,15 +399,24 @@ class ImportRun:
     def _start(self, fingerprint: str) -> tuple[int, int, dict[str, int]]:
         with self.ws.engine.begin() as conn:
             source_id = self.ws._source_id(conn, self.source)
-            running = conn.execute(
-                sa.select(s.imports.c.id, s.imports.c.last_row)
-                .where(
-                    s.imports.c.source_id == source_id,
-                    s.imports.c.fingerprint == fingerprint,
-                    s.imports.c.status == "running",
-                )
-                .order_by(s.imports.c.id.desc())
-            ).first()
+            # an interrupted run of the same file read the same way (a list or not)
+            running = next(
+                (
+                    run
+                    for run in conn.execute(
+                        sa.select(s.imports.c.id, s.imports.c.last_row, s.imports.c.options)
+                        .where(
+                            s.imports.c.source_id == source_id,
+                            s.imports.c.fingerprint == fingerprint,
+                            s.imports.c.status == "running",
+                        )
+                        .order_by(s.imports.c.id.desc())
+                    ).all()
+                    if (run.options or {}).get("suppression_list")
+                    == self.options.suppression_list
+                ),
+                None,
+            )
             if running is not None:
                 counts: dict[str, int] = dict(
                     conn.execute(
@@ -350,6 +443,7 @@ class ImportRun:
                             "id_column": self.options.id_column,
                             "encoding": getattr(self.table, "encoding", None),
                             "delimiter": getattr(self.table, "delimiter", None),
+                            "suppression_list": self.options.suppression_list,
                         },
                         status="running",
                         counts={},
@@ -362,8 +456,9 @@ class ImportRun:
 
     def _writer(
         self, conn: Connection, import_id: int, now: datetime, organisations: OrganisationIndex
-    ) -> BatchWriter:
-        writer = BatchWriter(
+    ) -> BatchWriter | SuppressionListWriter:
+        kind = BatchWriter if self.options.suppression_list is None else SuppressionListWriter
+        writer = kind(
             conn,
             import_id=import_id,
             source=self.source,
@@ -375,6 +470,8 @@ class ImportRun:
             file_name=self.path.name,
             organisations=organisations,
             dated_consent=self.dated_consent,
+            channel_purposes=self.channel_purposes,
+            suppression_list=self.options.suppression_list,
         )
         return writer
 
@@ -465,6 +562,7 @@ class ImportRun:
                             _sample(r, o) for r, o in zip(records, outcomes, strict=True)
                         )
                         del report.sample[sample_rows:]
+                report.suppressions = self._suppressions_added(conn, import_id)
             finally:
                 transaction.rollback()
         report.rows = sum(total.values())

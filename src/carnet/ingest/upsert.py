@@ -16,7 +16,8 @@ against the database:
 A row is then ``inserted`` (a new contact), ``updated`` (its own source id
 found, values changed), ``unchanged`` (its own id found, nothing new),
 ``merged`` (folded into a contact another row or source created),
-``suppressed`` (its email or phone is on the suppression list) or ``rejected``
+``suppressed`` (its email or phone is on the suppression list: see
+:mod:`carnet.ingest.write_suppressions`) or ``rejected``
 with a reason. Rows from the same source overwrite what they said before;
 rows from another source only fill blanks (survivorship proper comes with
 fuzzy matching). Fuzzy duplicates are the matcher's job: :meth:`BatchWriter.resolve`
@@ -33,7 +34,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from carnet.consent import suppression
 from carnet.contact_points import point_row
 from carnet.directory.base import _text as text_value
 from carnet.directory.base import history_text
@@ -43,6 +43,7 @@ from carnet.ingest.rows import RowRecord
 from carnet.ingest.write_activity import ActivityWriter
 from carnet.ingest.write_consent import ConsentWriter
 from carnet.ingest.write_organisations import OrganisationWriter
+from carnet.ingest.write_suppressions import SuppressionWriter
 from carnet.store import schema as s
 from carnet.store.bulk import bulk_insert, insert_returning_ids
 from carnet.store.lookups import one_of
@@ -50,7 +51,7 @@ from carnet.store.lookups import one_of
 OUTCOMES = ("inserted", "updated", "unchanged", "merged", "suppressed", "rejected")
 
 
-class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
+class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, SuppressionWriter):
     """Writes batches of :class:`RowRecord` for one import run.
 
     Args:
@@ -65,6 +66,8 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         organisations: the organisations earlier batches of the run looked up or made.
         dated_consent: the consent flag the file's opt-in and opt-out dates belong to
             (:func:`carnet.ingest.write_consent.dated_flag`).
+        channel_purposes: the purposes a column closing a channel withdraws there
+            (:func:`carnet.ingest.write_consent.channel_purposes`).
     """
 
     def write(self, records: Sequence[RowRecord]) -> list[Outcome]:
@@ -95,6 +98,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         self._write_events(targets)
         self._write_orders(targets)
         self._write_consent(targets)
+        self._write_bounces(targets)
         for target in targets:
             for k, record in enumerate(target.records):
                 outcomes[record.number] = Outcome(
@@ -112,41 +116,6 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         if self.cipher is None or not isinstance(old, str) or not isinstance(new, str):
             return False
         return self.cipher.decrypt(old) == self.cipher.decrypt(new)
-
-    def _drop_suppressed(
-        self, records: list[RowRecord], outcomes: dict[int, Outcome]
-    ) -> list[RowRecord]:
-        emails = {e for r in records for e in r.usable_emails}
-        phones = {p for r in records for p in r.usable_phones}
-        if not emails and not phones:
-            return records
-        # An empty list blocks nothing: skip hashing every email and phone of the batch.
-        if self.conn.execute(sa.select(s.suppressions.c.id).limit(1)).first() is None:
-            return records
-        if self.secret is None:
-            from carnet.errors import ConfigError
-
-            raise ConfigError(
-                "The suppression list cannot be checked without CARNET_SECRET_KEY; set it to "
-                "the workspace's key before importing."
-            )
-        blocked = suppression.suppressed_values(self.conn, "email", emails, self.secret)
-        blocked |= suppression.suppressed_values(self.conn, "phone", phones, self.secret)
-        if not blocked:
-            return records
-        kept = []
-        for record in records:
-            hit = [v for v in (*record.usable_emails, *record.usable_phones) if v in blocked]
-            if hit:
-                outcomes[record.number] = Outcome(
-                    record.number,
-                    "suppressed",
-                    reason="on the suppression list (unsubscribed, erased or bounced); "
-                    "not imported for marketing",
-                )
-            else:
-                kept.append(record)
-        return kept
 
     def resolve(
         self, records: Sequence[RowRecord]
@@ -542,25 +511,6 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter):
         if rows:
             bulk_insert(self.conn, t, rows)
 
-    def _write_row_outcomes(
-        self, records: Sequence[RowRecord], outcomes: dict[int, Outcome]
-    ) -> None:
-        rows = []
-        for r in records:
-            outcome = outcomes[r.number]
-            rows.append(
-                {
-                    "import_id": self.import_id,
-                    "row_number": r.number,
-                    "outcome": outcome.outcome,
-                    "contact_id": outcome.contact_id,
-                    "reason": outcome.reason,
-                    "raw": _jsonable(r.raw),
-                }
-            )
-        if rows:
-            bulk_insert(self.conn, s.import_rows, rows)
-
 
 # Every nullable value column of contacts, so a new contact row names them all.
 _CONTACT_COLUMNS = tuple(c.name for c in s.contacts.columns if c.nullable and not c.primary_key)
@@ -650,16 +600,6 @@ def _same_moment(a: Any, b: Any) -> bool:
         and not later(a, b)
         and not (later(b, a))
     )
-
-
-def _jsonable(raw: dict[str, Any]) -> dict[str, Any]:
-    # Readers give text, None and the list of extra cells: most rows need no copy.
-    if _PLAIN_TYPES.issuperset(map(type, raw.values())):
-        return raw
-    return {k: (v if v is None or isinstance(v, str | list) else str(v)) for k, v in raw.items()}
-
-
-_PLAIN_TYPES = frozenset({str, type(None), list})
 
 
 __all__ = ["OUTCOMES", "BatchWriter", "Outcome"]

@@ -1,15 +1,23 @@
-"""Consent events from imported consent columns, with the file and row as proof."""
+"""Consent events from imported consent columns, with the file and row as proof.
+
+A column that closes a channel ("BLACKLISTED", "STOP SMS", "Ne pas contacter")
+withdraws every purpose of the channel and then does what any such withdrawal does
+(:func:`carnet.consent.suppression.suppress_closed_channels`): when the ledger
+allows the person nothing more on the channel, their e-mails or phones go on the
+suppression list. A withdrawal of one purpose ("Newsletter: non") suppresses nothing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from carnet.consent import ledger
-from carnet.ingest.batch import BatchBase, Target, chunks, is_new, moment_key
+from carnet.consent import ledger, suppression
+from carnet.consent.purposes import DEFAULT_PURPOSES, Purpose
+from carnet.ingest.batch import BatchBase, Target, chunks, is_new, later, moment_key
 from carnet.ingest.rows import RowRecord
 from carnet.store import schema as s
 from carnet.store.lookups import one_of
@@ -35,6 +43,27 @@ CHANNEL_OPT_OUTS: dict[str, tuple[str, ...]] = {
     "optout_post": ("post",),
     "optout_all": ("email", "sms", "phone", "post"),
 }
+
+
+def channel_purposes(purposes: Iterable[Purpose] = DEFAULT_PURPOSES) -> dict[str, tuple[str, ...]]:
+    """The purposes a channel-wide opt-out withdraws, per channel: every purpose the
+    workspace offers on it (as :meth:`carnet.Carnet.withdraw_consent` does for "every
+    purpose"), and those the consent columns record there.
+
+    >>> channel_purposes()["sms"]
+    ('offers', 'sms_alerts')
+    >>> channel_purposes()["email"]
+    ('newsletter', 'offers', 'partners', 'profiling')
+    """
+    out: dict[str, list[str]] = {}
+    for purpose in purposes:
+        for channel in purpose.channels:
+            out.setdefault(channel, []).append(purpose.name)
+    for purpose_name, channel in CONSENT_FLAGS.values():
+        names = out.setdefault(channel, [])
+        if purpose_name not in names:
+            names.append(purpose_name)
+    return {channel: tuple(names) for channel, names in out.items()}
 
 
 def dated_flag(fields: Iterable[str]) -> str | None:
@@ -87,6 +116,28 @@ class ConsentWriter(BatchBase):
             for target in targets:
                 if target.contact_id in changed and not is_new(target):
                     target.changed = True
+        # Every closing the file says, recorded now or by an earlier import: the list
+        # follows the ledger, so an entry missing from an older import is made now.
+        self._suppress_closed_channels(p.event for p in proposed if p.opposes)
+
+    def _purposes_on(self, channel: str) -> tuple[str, ...]:
+        """The purposes a channel-wide opt-out withdraws on ``channel``."""
+        return (self.channel_purposes or _DEFAULT_CHANNEL_PURPOSES).get(channel, ())
+
+    def _suppress_closed_channels(self, withdrawals: Iterable[ledger.ConsentEventIn]) -> None:
+        """Apply the rule of every withdrawal to the channels the rows closed."""
+        closed: dict[str, dict[int, datetime]] = {}
+        for event in withdrawals:
+            assert event.contact_id is not None
+            contacts = closed.setdefault(event.channel, {})
+            when = contacts.get(event.contact_id)
+            # closed since its latest closing: a re-consent between two would reopen it
+            if when is None or later(event.occurred_at, when):
+                contacts[event.contact_id] = event.occurred_at
+        for channel, contacts in closed.items():
+            suppression.suppress_closed_channels(
+                self.conn, contacts, channel, self.secret, self.suppression_source
+            )
 
     def _consent_events(self, record: RowRecord, contact_id: int) -> list[Proposed]:
         """The row's consent facts, each with whether the file dated it."""
@@ -110,11 +161,11 @@ class ConsentWriter(BatchBase):
         moment = record.events.get("activity_date")
         row_moment = moment if isinstance(moment, datetime) else None
 
-        def add(
-            flag: str, action: str, when: datetime | None, opposed: str | None = None
+        def propose(
+            purpose: str, channel: str, action: str, when: datetime | None, field: str,
+            opposes: bool = False,
         ) -> None:
             when = when or row_moment
-            purpose, channel = CONSENT_FLAGS[flag]
             event = ledger.ConsentEventIn(
                 contact_id=contact_id,
                 purpose=purpose,
@@ -122,19 +173,25 @@ class ConsentWriter(BatchBase):
                 action=action,
                 legal_basis="consent",
                 occurred_at=when or self.now,
-                proof={**proof, "field": opposed or flag},
+                proof={**proof, "field": field},
             )
-            out.append(Proposed(event, when is not None, opposed is not None))
+            out.append(Proposed(event, when is not None, opposes))
+
+        def add(flag: str, action: str, when: datetime | None) -> None:
+            purpose, channel = CONSENT_FLAGS[flag]
+            propose(purpose, channel, action, when, flag)
 
         closed: dict[str, str] = {}  # channel -> the opposition column that closes it
         for column, channels in CHANNEL_OPT_OUTS.items():
             if consent.get(column):
                 for channel in channels:
                     closed.setdefault(channel, column)
+        for channel, column in closed.items():
+            # The row's opposition is its last word on the channel, for every purpose.
+            for purpose in self._purposes_on(channel):
+                propose(purpose, channel, "withdrawn", consent.get("optout_date"), column, True)
         for flag, (_, channel) in CONSENT_FLAGS.items():
             if channel in closed:
-                # The row's opposition is its last word on the channel.
-                add(flag, "withdrawn", consent.get("optout_date"), closed[channel])
                 continue
             granted = consent.get(flag)
             # "Désabonné: oui" says the opposite of the newsletter opt-in, and says it last.
@@ -245,6 +302,9 @@ class ConsentWriter(BatchBase):
                 opposed.discard(subject)
             out.append(event)
         return out
+
+
+_DEFAULT_CHANNEL_PURPOSES: Mapping[str, tuple[str, ...]] = channel_purposes()
 
 
 def _is_opposition(proof: object) -> bool:
