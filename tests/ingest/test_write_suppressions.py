@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from carnet import Carnet
 from carnet.config import Settings
-from carnet.errors import ConfigError, InputFileError, InvalidValueError, MappingError
+from carnet.errors import InputFileError, InvalidValueError, MappingError
 from carnet.ingest.write_suppressions import SuppressionListWriter
 from carnet.store import schema as s
 from tests.conftest import TEST_KEY
@@ -155,19 +155,43 @@ def test_a_later_confirmed_opt_in_in_the_ledger_keeps_the_channel_open(
     assert not carnet.may_contact(lea, "offers", "email")  # withdrawn 2024-06-01, as filed
 
 
-def test_without_a_secret_key_a_closed_channel_stops_the_import(
+def test_without_a_secret_key_a_closed_channel_is_recorded_and_the_key_asked_for(
     db_url: str, tmp_path: Path
 ) -> None:
-    ws = Carnet.init(settings=Settings(database_url=db_url, encryption_key=TEST_KEY),
-                     profile="b2c", actor="test")
+    """A first import of a Brevo export on a workspace with no CARNET_SECRET_KEY: the
+    opt-out and the bounce are recorded (no campaign reaches them) and the report says
+    the suppression list needs the key; imported again with it, the entries are made."""
+    settings = Settings(database_url=db_url, encryption_key=TEST_KEY)
+    ws = Carnet.init(settings=settings, profile="b2c", actor="test")
+    path = write_csv(
+        tmp_path / "brevo.csv", ["EMAIL", "PRENOM", "BLACKLISTED", "Date du bounce"],
+        [["anna.martin@free.fr", "Anna", "true", ""],
+         ["paul.durand@free.fr", "Paul", "false", "02/03/2024"],
+         ["lea.petit@free.fr", "Léa", "false", ""]],
+    )
     try:
-        path = write_csv(tmp_path / "brevo.csv", ["EMAIL", "BLACKLISTED"],
-                         [["anna.martin@free.fr", "true"]])
-        with pytest.raises(ConfigError, match="CARNET_SECRET_KEY"):
-            ws.import_file(path)
-        assert count(ws, s.consent_events) == 0  # the batch is rolled back whole
+        report = ws.import_file(path)
+        assert report.counts["inserted"] == 3 and report.suppressions == {}
+        [warning] = [w for w in report.warnings if "CARNET_SECRET_KEY" in w]
+        assert warning.startswith("2 contacts closed a channel")
+        anna, paul, lea = (ws.search_contacts(n)[0].id for n in ("anna", "paul", "lea"))
+        assert {e["action"] for e in ws.consent_history(anna)} == {"withdrawn"}
+        assert [p.verdict for p in ws.get_contact(paul).points_of("email")] == ["bounced"]
+        assert count(ws, s.suppressions) == 0
     finally:
         ws.close()
+    keyed = Carnet(settings=Settings(database_url=db_url, encryption_key=TEST_KEY,
+                                     secret_key="test-secret"))
+    try:
+        again = keyed.import_file(path)
+        assert again.suppressions == {"hard_bounce": 1, "unsubscribed": 1}
+        assert not [w for w in again.warnings if "CARNET_SECRET_KEY" in w]
+        assert keyed.is_suppressed("anna.martin@free.fr") is not None
+        assert keyed.is_suppressed("lea.petit@free.fr") is None
+        assert not keyed.may_contact(anna, "newsletter", "email").allowed
+        assert keyed.may_contact(lea, "newsletter", "email").allowed is False  # never asked
+    finally:
+        keyed.close()
 
 
 # -- Mailchimp's audience exports -----------------------------------------------------------

@@ -356,6 +356,17 @@ def suppress_closed_channels(
     return holders
 
 
+def mark_bounced(conn: Connection, kind: str, values: Iterable[str]) -> None:
+    """Mark every contact point holding one of these normalised values ``bounced``."""
+    cp = s.contact_points
+    for batch in chunks(sorted(values)):
+        conn.execute(
+            cp.update()
+            .where(cp.c.kind == kind, cp.c.normalised.in_(batch))
+            .values(verdict="bounced")
+        )
+
+
 def record_bounces(
     conn: Connection,
     kind: str,
@@ -378,13 +389,7 @@ def record_bounces(
         The values that were not on the list yet.
     """
     if not complaint:
-        cp = s.contact_points
-        for batch in chunks(sorted(dated_values)):
-            conn.execute(
-                cp.update()
-                .where(cp.c.kind == kind, cp.c.normalised.in_(batch))
-                .values(verdict="bounced")
-            )
+        mark_bounced(conn, kind, dated_values)
     reason = "complaint" if complaint else "hard_bounce"
     return suppress_dated(conn, kind, dated_values, reason, require_secret(secret), source)
 

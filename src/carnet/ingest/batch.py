@@ -82,6 +82,7 @@ class BatchBase:
         dated_consent: str | None = "optin_newsletter",
         channel_purposes: Mapping[str, tuple[str, ...]] | None = None,
         suppression_list: str | None = None,
+        unsuppressed: set[int] | None = None,
     ) -> None:
         self.conn = conn
         self.import_id = import_id
@@ -101,6 +102,9 @@ class BatchBase:
         # What the file is when it is a list to suppress rather than customers
         # (carnet.ingest.write_suppressions.LISTS), else None.
         self.suppression_list = suppression_list
+        # Contacts whose closed channel could not be suppressed for want of a secret (the
+        # run warns of them), shared by its batches.
+        self.unsuppressed = set() if unsuppressed is None else unsuppressed
         # The organisations the run has looked up or made, shared by its batches.
         self._orgs = OrganisationIndex() if organisations is None else organisations
 

@@ -226,6 +226,8 @@ class ImportRun:
             or written_zone(self.table.headers)
             or zone_of(self.country)
         )
+        # contacts whose closed channel could not go on the suppression list (no secret)
+        self.unsuppressed: set[int] = set()
         self.builder = RowBuilder(
             self.mapping,
             ws.catalog,
@@ -472,6 +474,7 @@ class ImportRun:
             dated_consent=self.dated_consent,
             channel_purposes=self.channel_purposes,
             suppression_list=self.options.suppression_list,
+            unsuppressed=self.unsuppressed,
         )
         return writer
 
@@ -578,6 +581,15 @@ class ImportRun:
         for warning in (self.builder.realigned_warning(), self.builder.encoding_warning()):
             if warning is not None:
                 report.warnings.append(warning)
+        if self.unsuppressed:
+            report.warnings.append(
+                f"{len(self.unsuppressed):,} contacts closed a channel (an opt-out column) "
+                "or had an e-mail bounce: their withdrawals and bounces are recorded, so no "
+                "campaign reaches them, but their e-mails and phones are not on the "
+                "suppression list, which keeps them out of later imports and lists, because "
+                "CARNET_SECRET_KEY is not set: set it (a long random string, kept stable) "
+                "and import the file again."
+            )
 
 
 def _sample(record: RowRecord, outcome: Outcome) -> dict[str, Any]:

@@ -135,6 +135,12 @@ class ConsentWriter(BatchBase):
             if when is None or later(event.occurred_at, when):
                 contacts[event.contact_id] = event.occurred_at
         for channel, contacts in closed.items():
+            if self.secret is None:
+                # without the list's key the withdrawals still stand (the ledger keeps
+                # every campaign away); the run tells the user to set the key
+                if channel in suppression.KIND_OF_CHANNEL:
+                    self.unsuppressed.update(contacts)
+                continue
             suppression.suppress_closed_channels(
                 self.conn, contacts, channel, self.secret, self.suppression_source
             )

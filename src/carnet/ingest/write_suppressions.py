@@ -183,7 +183,15 @@ class SuppressionWriter(BatchBase):
                     f"e-mail hard bounced {when.date().isoformat()}: marked bounced, suppressed"
                 )
                 target.changed = True
-        if dated:
+        if dated and self.secret is None:
+            # no key for the list: the addresses are marked bounced (no campaign is sent
+            # to them) and the run tells the user to set the key
+            suppression.mark_bounced(self.conn, "email", dated)
+            self.unsuppressed.update(
+                t.contact_id for t in targets if t.contact_id is not None
+                and any(e in dated for r in t.records for e in r.usable_emails)
+            )
+        elif dated:
             suppression.record_bounces(
                 self.conn, "email", dated, self.secret, self.suppression_source
             )
