@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from carnet.errors import MappingError
-from carnet.fields import name
+from carnet.fields import dates, name
 from carnet.fields.catalog import CAMEL, Catalog, Field, Kind, Storage, fold_header
+from carnet.fields.values import check_boolean
 from carnet.fields.verdict import blank
 
 _EMAIL_LIKE = re.compile(r"^\s*[^@\s]+@[^@\s]+\.[a-z]{2,}\s*$", re.IGNORECASE)
@@ -388,9 +389,6 @@ _FLAG_OF_DATE = {"optout_date": "optout_newsletter", "optin_date": "optin_newsle
 
 def _yes_no_not_dates(values: Sequence[str | None]) -> bool:
     """Most sampled values are yes/no ("true", "Oui", "1") and few are dates."""
-    from carnet.fields import dates
-    from carnet.fields.values import check_boolean
-
     texts = [str(v) for v in values if not blank(v)]
     if not texts:
         return False

@@ -231,6 +231,11 @@ class RowBuilder:
             for plan in mapping.columns
             if plan.field is not None and plan.field.sensitivity is Sensitivity.SENSITIVE
         ]
+        # field name -> the first column mapped to it, to read a cell as the file wrote it
+        self._header_of: dict[str, str] = {}
+        for plan in mapping.columns:
+            if plan.field is not None:
+                self._header_of.setdefault(plan.field.name, plan.header)
         self.postcodes = postcodes
         self.hash_rows = hash_rows
         self.checkers: dict[str, ColumnChecker] = {}
@@ -687,11 +692,9 @@ class RowBuilder:
 
     def _raw_cell(self, record: RowRecord, field_name: str) -> str | None:
         """The row's cell, as the file wrote it, of the column mapped to ``field_name``."""
-        for plan in self.mapping.columns:
-            if plan.field is not None and plan.field.name == field_name:
-                value = record.raw.get(plan.header)
-                return value.strip() if isinstance(value, str) else None
-        return None
+        header = self._header_of.get(field_name)
+        value = record.raw.get(header) if header is not None else None
+        return value.strip() if isinstance(value, str) else None
 
     def _split_married_name(self, record: RowRecord) -> None:
         """``MARTIN épouse DURAND`` in the last name: Durand, born Martin.
