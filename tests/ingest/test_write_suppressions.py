@@ -100,16 +100,22 @@ def test_a_blacklisted_column_suppresses_like_an_unsubscribe_link(
     [logged] = carnet.audit_entries(action="suppress", entity="import")
     assert logged.entity_id == str(report.import_id) and logged.count == 3
     assert logged.details["reasons"] == {"unsubscribed": 3}
-    # Re-importing the file changes nothing; the rows of Anna, Bob and Eve are suppressed.
+    # Re-importing the file changes nothing: the listed people are the workspace's
+    # contacts, whose rows are read again (unchanged), with a note.
     events, entries = count(carnet, s.consent_events), count(carnet, s.suppressions)
     again = carnet.import_file(brevo)
-    assert (again.counts["suppressed"], again.suppressions) == (3, {})
+    assert (again.counts["unchanged"], again.counts["suppressed"], again.suppressions) == (5, 0, {})
     assert (count(carnet, s.consent_events), count(carnet, s.suppressions)) == (events, entries)
-    # A later shop export of Anna's address, written otherwise, is not imported for
-    # marketing, and her older undated "oui" does not make her contactable again.
+    since = entry.created_at.date().isoformat()
+    assert import_rows(carnet, again.import_id)[1].reason == (
+        f"e-mail on the suppression list (unsubscribed) since {since}: never contacted there"
+    )
+    # A later shop export of Anna's address, written otherwise, is imported into her
+    # profile, but her older undated "oui" does not make her contactable again.
     later = write_csv(tmp_path / "boutique_2.csv", ["Email", "Prénom", "Newsletter"],
                       [[" ANNA.MARTIN@free.fr", "Anna", "oui"]])
-    assert carnet.import_file(later).counts["suppressed"] == 1
+    assert carnet.import_file(later).counts["suppressed"] == 0
+    assert the(carnet, "anna.martin@free.fr") == anna
     decision = carnet.may_contact(anna, "offers", "email")
     assert not decision and "brevo_export.csv" in decision.reason
 
@@ -228,9 +234,9 @@ def test_mailchimps_cleaned_export_records_hard_bounces(carnet: Carnet, tmp_path
     assert "withdrawn" not in {e["action"] for e in carnet.consent_history(jean)}
     notes = import_rows(carnet, report.import_id)[1].reason
     assert "e-mail hard bounced 2024-03-02: marked bounced, suppressed" in notes
-    # again: nothing new; the rows are suppressed
+    # again: nothing new; both people are contacts now, their rows read again unchanged
     entries, events = count(carnet, s.suppressions), count(carnet, s.consent_events)
-    assert carnet.import_file(cleaned).counts["suppressed"] == 2
+    assert carnet.import_file(cleaned).counts["unchanged"] == 2
     assert (count(carnet, s.suppressions), count(carnet, s.consent_events)) == (entries, events)
 
 
@@ -366,11 +372,25 @@ def test_an_unsubscribe_list_imported_again_changes_nothing(
     assert import_rows(carnet, again.import_id)[2].reason == (
         "e-mail already on the suppression list (unsubscribed since 2024-01-12)"
     )
-    # a shop export of the unknown address later: not imported, no contact made
-    later = write_csv(tmp_path / "commandes.csv", ["Email", "Prénom", "Nom", "N° commande"],
-                      [["INCONNU.TOTAL@GMAIL.COM", "Inès", "Connu", "A-1001"]])
-    assert carnet.import_file(later).counts["suppressed"] == 1
+    # a newsletter export of the unknown address later: a prospect who asked not to be
+    # written to, not imported, no contact made
+    newsletter = write_csv(tmp_path / "newsletter.csv", ["Email", "Prénom", "Newsletter"],
+                           [["INCONNU.TOTAL@GMAIL.COM", "Inès", "oui"]])
+    report = carnet.import_file(newsletter)
+    assert report.counts["suppressed"] == 1
+    assert import_rows(carnet, report.import_id)[1].reason == (
+        "a new prospect whose e-mail is on the suppression list (unsubscribed) and who "
+        "brings no order: not imported"
+    )
     assert count(carnet, s.contacts) == before["contacts"]
+    # her order, later: she is a customer, kept with her order, never e-mailed
+    orders = write_csv(tmp_path / "commandes.csv", ["Email", "Prénom", "Nom", "N° commande"],
+                       [["INCONNU.TOTAL@GMAIL.COM", "Inès", "Connu", "A-1001"]])
+    report = carnet.import_file(orders)
+    assert report.counts["inserted"] == 1
+    ines = the(carnet, "inconnu.total@gmail.com")
+    assert [o.external_ref for o in carnet.list_orders(ines)] == ["A-1001"]
+    assert not carnet.may_contact(ines, "newsletter", "email")
 
 
 def test_an_unsubscribe_older_than_a_confirmed_opt_in_is_recorded_not_suppressed(
@@ -412,7 +432,8 @@ def test_a_double_opt_in_confirmed_after_the_unsubscribe_lifts_it(
         encoding="utf-8", delimiter=",",
     )
     report = carnet.import_file(subscribed)
-    assert (report.counts["merged"], report.counts["suppressed"]) == (1, 1)
+    # both rows are read into their contacts; Marc's e-mail stays listed
+    assert (report.counts["merged"], report.counts["suppressed"]) == (2, 0)
     lea = the(carnet, "lea.petit@free.fr")
     assert carnet.is_suppressed("lea.petit@free.fr") is None
     assert carnet.may_contact(lea, "newsletter", "email")
@@ -425,8 +446,9 @@ def test_a_double_opt_in_confirmed_after_the_unsubscribe_lifts_it(
     assert logged.details["lifted"] == "unsubscribed" and logged.count == 1
     plain = write_csv(tmp_path / "formulaire.csv", ["Email", "Prénom", "Newsletter", "Date optin"],
                       [["nina.vert@free.fr", "Nina", "oui", "01/10/2024"]])
-    assert carnet.import_file(plain).counts["suppressed"] == 1
+    assert carnet.import_file(plain).counts["suppressed"] == 0
     assert carnet.is_suppressed("nina.vert@free.fr") is not None
+    assert not carnet.may_contact(the(carnet, "nina.vert@free.fr"), "newsletter", "email")
 
 
 def test_a_bounce_list_marks_the_addresses_bounced(carnet: Carnet, tmp_path: Path) -> None:
@@ -535,3 +557,44 @@ def test_an_interrupted_list_resumes_as_a_list(
     resumed = carnet.import_file(path, suppression_list="unsubscribes", batch_size=2)
     assert resumed.resumed_from == 2 and resumed.import_id != customers.import_id
     assert sum(resumed.counts.values()) == 6
+
+
+def test_a_listed_customer_keeps_coming_in_but_an_erased_person_does_not(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """The list closes channels, not the customer file: the shop's next export still
+    brings the orders of a customer who unsubscribed or complained; an erased person
+    never comes back."""
+    shop(carnet, tmp_path, [
+        ["anna.martin@free.fr", "Anna", "06 12 34 56 78", "oui", "oui", "oui"],
+        ["bob.petit@sfr.fr", "Bob", "06 22 33 44 55", "oui", "", "oui"],
+        ["chloe.roux@orange.fr", "Chloé", "", "oui", "", ""],
+    ])
+    anna, bob, chloe = (the(carnet, e) for e in (
+        "anna.martin@free.fr", "bob.petit@sfr.fr", "chloe.roux@orange.fr"
+    ))
+    carnet.withdraw_consent(anna, None, "email", via="unsubscribe link")
+    carnet.suppress("bob.petit@sfr.fr", reason="complaint", source="postmaster")
+    carnet.erase_contact(chloe, reason="request by e-mail")
+    orders = write_csv(
+        tmp_path / "commandes_mars.csv",
+        ["N° commande", "Date", "Email", "Prénom", "Total TTC"],
+        [["C-2001", "02/03/2025", "Anna.Martin@free.fr", "Anna", "49,90 €"],
+         ["C-2002", "03/03/2025", "bob.petit@sfr.fr", "Bob", "12,00 €"],
+         ["C-2003", "04/03/2025", "chloe.roux@orange.fr", "Chloé", "80,00 €"]],
+    )
+    report = carnet.import_file(orders)
+    assert (report.counts["merged"], report.counts["suppressed"]) == (2, 1)
+    assert [o.external_ref for o in carnet.list_orders(anna)] == ["C-2001"]
+    assert [o.external_ref for o in carnet.list_orders(bob)] == ["C-2002"]
+    rows = import_rows(carnet, report.import_id)
+    assert rows[1].reason.startswith("e-mail on the suppression list (unsubscribed) since ")
+    assert rows[2].reason.startswith("e-mail on the suppression list (complaint) since ")
+    assert rows[3].reason == (
+        "on the suppression list (erased): the person was removed from the workspace and "
+        "is not imported again"
+    )
+    assert carnet.search_contacts("chloe.roux@orange.fr") == []
+    # nothing the orders said reopens a channel
+    assert not carnet.may_contact(anna, "newsletter", "email")
+    assert not carnet.may_contact(bob, "offers", "sms")  # a complaint blocks every channel

@@ -1,12 +1,18 @@
 """What an import does with the suppression list.
 
-- **Rows already on the list.** A row holding a suppressed e-mail or phone is not
-  imported (``suppressed``), unless it carries the person's own double opt-in,
-  confirmed after an unsubscribe (Mailchimp's ``CONFIRM_TIME`` later than the
-  entry's date): that lifts the unsubscribe, as a confirmation through carnet's
-  own form does (:meth:`carnet.Carnet.confirm_signup`), and the row is imported. A
-  later plain "oui" does not lift it; nothing in a file lifts a bounce, a
-  complaint, an erasure or a retention expiry.
+- **Rows already on the list.** The list closes channels, not the customer file:
+  :func:`carnet.consent.rules.may_contact` refuses every listed address whatever a
+  file says, so the row of a customer who unsubscribed, bounced or complained is
+  imported (the shop's next export still brings their orders), with a note. Left
+  out (``suppressed``) are the rows of a person who was erased or whom the
+  retention rule removed (``erased``, ``expired``: they must not come back), and
+  those of an unknown prospect whose address is listed and who brings no order:
+  the workspace has no reason to keep what they were asked to stop receiving.
+  A row carrying the person's own double opt-in, confirmed after an unsubscribe
+  (Mailchimp's ``CONFIRM_TIME`` later than the entry's date), lifts the
+  unsubscribe, as a confirmation through carnet's own form does
+  (:meth:`carnet.Carnet.confirm_signup`). A later plain "oui" does not lift it;
+  nothing in a file lifts a bounce, a complaint, an erasure or a retention expiry.
 - **Bounces in a file.** A hard-bounce date (Mailchimp's ``CLEAN_TIME``) marks the
   row's e-mail ``bounced`` and suppresses it as ``hard_bounce``, dated then, as
   bounce processing does (:func:`carnet.consent.suppression.record_bounces`).
@@ -59,6 +65,17 @@ _OPT_OUT_OF = {
     for channel in channels
 }
 _LABELS = {"email": "e-mail", "phone": "phone"}
+#: Reasons whose people an import leaves out: they asked to be forgotten, or the
+#: retention rule removed them.
+LEFT_OUT: frozenset[str] = frozenset({"erased", "expired"})
+
+
+def _listed_note(entry: suppression.Suppression) -> str:
+    """What a row's note says of one of its listed values."""
+    return (
+        f"{_LABELS[entry.kind]} on the suppression list ({entry.reason.replace('_', ' ')}) "
+        f"since {entry.created_at.date().isoformat()}: never contacted there"
+    )
 
 
 class _Withdrawals(NamedTuple):
@@ -109,6 +126,15 @@ class SuppressionWriter(BatchBase):
         }
         if not found:
             return records
+        # A listed value is a customer's when an active contact holds it or a row of
+        # the batch brings an order with it.
+        customers = self._held_by_contacts(found) | {
+            v
+            for r in records
+            if r.order
+            for v in (*r.usable_emails, *r.usable_phones)
+            if v in found
+        }
         kept = []
         lifted = 0
         for record in records:
@@ -118,21 +144,54 @@ class SuppressionWriter(BatchBase):
             if hits and self._lift_for_reoptin(record, hits):
                 lifted += len(hits)
                 hits = {}
-            if hits:
-                outcomes[record.number] = Outcome(
-                    record.number,
-                    "suppressed",
-                    reason="on the suppression list (unsubscribed, erased or bounced); "
-                    "not imported for marketing",
-                )
-            else:
+            if not hits:
                 kept.append(record)
+                continue
+            gone = sorted({entry.reason for entry in hits.values()} & LEFT_OUT)
+            if gone:
+                reason = (
+                    f"on the suppression list ({', '.join(gone)}): the person was removed "
+                    "from the workspace and is not imported again"
+                )
+            elif any(v in customers for v in hits):
+                record.notes.extend(_listed_note(entry) for entry in hits.values())
+                kept.append(record)
+                continue
+            else:
+                labels = " and ".join(sorted({_LABELS[e.kind] for e in hits.values()}))
+                why = ", ".join(sorted({e.reason.replace("_", " ") for e in hits.values()}))
+                reason = (
+                    f"a new prospect whose {labels} is on the suppression list ({why}) "
+                    "and who brings no order: not imported"
+                )
+            outcomes[record.number] = Outcome(record.number, "suppressed", reason=reason)
         if lifted:
             audit.write(self.conn, actor=self.actor, action="suppress", entity="import",
                         entity_id=self.import_id, count=lifted,
                         details={"lifted": "unsubscribed", "file": self.file_name,
                                  "why": "double opt-in confirmed after the unsubscribe"})
         return kept
+
+    def _held_by_contacts(self, found: Mapping[str, suppression.Suppression]) -> set[str]:
+        """The listed values an active contact of the workspace holds."""
+        cp, c = s.contact_points, s.contacts
+        held: set[str] = set()
+        for kind in suppression.KINDS:
+            values = sorted(v for v, entry in found.items() if entry.kind == kind)
+            for chunk in chunks(values):
+                held.update(
+                    r.normalised
+                    for r in self.conn.execute(
+                        sa.select(cp.c.normalised)
+                        .join(c, c.c.id == cp.c.contact_id)
+                        .where(
+                            cp.c.kind == kind,
+                            one_of(self.conn, cp.c.normalised, chunk),
+                            c.c.status == "active",
+                        )
+                    )
+                )
+        return held
 
     def _lift_for_reoptin(
         self, record: RowRecord, hits: Mapping[str, suppression.Suppression]
@@ -162,6 +221,19 @@ class SuppressionWriter(BatchBase):
     def _write_bounces(self, targets: list[Target]) -> None:
         """A row's hard-bounce date marks its e-mail bounced and suppresses it."""
         dated: dict[str, datetime] = {}
+        bouncing = [
+            r for t in targets if t.contact_id is not None for r in t.records
+            if isinstance(r.consent.get("bounced_at"), datetime)
+        ]
+        # A bounce already listed (the same file imported again) is no news.
+        listed = (
+            suppression.suppression_records(
+                self.conn, "email", {e for r in bouncing for e in r.usable_emails}, self.secret
+            )
+            if bouncing and self.secret is not None
+            else {}
+        )
+        known_bounces: set[str] = set()
         for target in targets:
             if target.contact_id is None:
                 continue
@@ -170,6 +242,11 @@ class SuppressionWriter(BatchBase):
                 if not isinstance(when, datetime):
                     continue
                 emails = record.usable_emails
+                if len(emails) == 1 and getattr(listed.get(emails[0]), "reason", None) == (
+                    "hard_bounce"
+                ):
+                    known_bounces.add(emails[0])
+                    continue
                 if len(emails) != 1:
                     record.notes.append(
                         "a hard-bounce date, but "
@@ -183,6 +260,8 @@ class SuppressionWriter(BatchBase):
                     f"e-mail hard bounced {when.date().isoformat()}: marked bounced, suppressed"
                 )
                 target.changed = True
+        # (a point new to the workspace that holds a listed bounce is marked too)
+        suppression.mark_bounced(self.conn, "email", known_bounces)
         if dated and self.secret is None:
             # no key for the list: the addresses are marked bounced (no campaign is sent
             # to them) and the run tells the user to set the key
