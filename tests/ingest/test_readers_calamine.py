@@ -513,3 +513,52 @@ def test_every_sheet_of_an_ods_is_its_own_source_and_a_preview_writes_nothing(
     assert [r.source for r in reports] == ["clients:Clients", "clients:Prospects"]
     assert [r.counts["inserted"] for r in reports] == [3, 2]
     assert carnet.search_contacts("noel.duval@sfr.fr")[0].first_name == "Noël"
+
+
+# -- merged cells ------------------------------------------------------------------------
+
+SIGNED_UP = [  # (company, first name, day) of each person, as the sheet shows them
+    ("ACME SARL", "Jean", "2024-05-22"),
+    ("ACME SARL", "Marie", "2024-05-22"),
+    ("ACME SARL", "Paul", "2024-05-22"),
+    ("Boulangerie Martin", "Luc", "2024-05-23"),
+    ("Boulangerie Martin", "Léa", "2024-05-23"),
+    ("Indépendant", "Zoé", "2024-05-23"),
+]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls"])
+def test_a_cell_merged_down_gives_its_value_to_every_row_it_covers(fmt: str) -> None:
+    table = open_table(WORKBOOKS / f"merged.{fmt}")
+    rows = list(table.rows())
+    assert [(r.values["Société"], r.values["Prénom"], r.values["Date"]) for r in rows] == (
+        SIGNED_UP
+    )
+    # a merge across columns fills nothing: Zoé's phone stays empty
+    assert rows[-1].values["Téléphone"] is None
+    assert [r.line for r in rows] == [4, 5, 6, 7, 8, 10]  # the blank row 9 stays blank
+    assert table.stats.warnings[-1] == (
+        "Sheet Inscrits: 4 cell(s) merged down over several rows (A4:A6, F4:F6, A7:A8, "
+        "F7:F8); their value was given to the 3 row(s) below them that the merges cover, "
+        "as the spreadsheet shows it."
+    )
+
+
+def test_an_ods_has_no_merged_cells_to_give(tmp_path: Path) -> None:
+    """calamine does not read an .ods sheet's merges: the first row alone holds the value
+    (said in the reader's docstring and the README)."""
+    rows = list(open_table(WORKBOOKS / "merged.ods").rows())
+    assert [r.values["Société"] for r in rows[:3]] == ["ACME SARL", None, None]
+
+
+def test_a_merged_sign_up_sheet_links_everyone_to_their_company(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    report = carnet.import_file(copied(tmp_path, "merged.xlsx"))
+    assert report.counts["inserted"] == 6
+    marie = carnet.search_contacts("marie.durand@acme.fr")[0]
+    lea = carnet.search_contacts("lea@boulangerie-martin.fr")[0]
+    assert marie.organisation_name == "ACME SARL"
+    assert lea.organisation_name == "Boulangerie Martin"
+    assert marie.organisation_id == carnet.search_contacts("jean.dupont@acme.fr")[0].organisation_id
+    assert any("merged down" in w for w in report.warnings)

@@ -72,11 +72,48 @@ def write_xlsx(path: Path) -> None:
     book.save(path)
 
 
+#: A trade-fair sign-up sheet typed by hand: the company and the day merged down over
+#: the people who came together (A4:A6, F4:F6, A7:A8, F7:F8), a blank row, and an
+#: e-mail merged across two columns (D10:E10), which must fill nothing.
+SIGNUPS_HEADER = ["Société", "Prénom", "Nom", "E-mail", "Téléphone", "Date"]
+SIGNUPS: list[list[object]] = [
+    ["ACME SARL", "Jean", "Dupont", "jean.dupont@acme.fr", "06 12 34 56 78",
+     dt.date(2024, 5, 22)],
+    [None, "Marie", "Durand", "marie.durand@acme.fr", None, None],
+    [None, "Paul", "Petit", "paul.petit@acme.fr", None, None],
+    ["Boulangerie Martin", "Luc", "Martin", "luc@boulangerie-martin.fr", "04 78 12 34 56",
+     dt.date(2024, 5, 23)],
+    [None, "Léa", "Martin", "lea@boulangerie-martin.fr", None, None],
+    [],
+    ["Indépendant", "Zoé", "Roux", "zoe.roux@gmail.com", None, dt.date(2024, 5, 23)],
+]
+
+
+def write_merged_xlsx(path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Inscrits"
+    sheet.append(["Salon Vivatech 2024 — inscrits"])
+    sheet.merge_cells("A1:F1")
+    sheet.append([])
+    sheet.append(SIGNUPS_HEADER)
+    for row in SIGNUPS:
+        sheet.append(row)
+    for cells in ("A4:A6", "F4:F6", "A7:A8", "F7:F8", "D10:E10"):
+        sheet.merge_cells(cells)
+    for row in sheet.iter_rows(min_row=4, min_col=6, max_col=6):
+        row[0].number_format = "DD/MM/YYYY"
+    book.save(path)
+
+
 if __name__ == "__main__":
-    source = HERE / "clients.xlsx"
-    write_xlsx(source)
-    for target in ("xls", "ods"):
-        subprocess.run(
-            ["soffice", "--headless", "--convert-to", target, "--outdir", str(HERE), str(source)],
-            check=True,
-        )
+    for source, write in ((HERE / "clients.xlsx", write_xlsx),
+                          (HERE / "merged.xlsx", write_merged_xlsx)):
+        write(source)
+        for target in ("xls", "ods"):
+            subprocess.run(
+                ["soffice", "--headless", "--convert-to", target, "--outdir", str(HERE),
+                 str(source)],
+                check=True,
+            )

@@ -14,6 +14,12 @@ any: see :func:`~carnet.ingest.readers._base.header_position`); rows of
 empty cells are skipped (``stats.blank_lines``). Formulas give their cached
 result (what the spreadsheet last showed).
 
+A cell merged down over several rows below the header (a company or an event
+date typed once for the group of people under it) gives its value to each of
+those rows, in its own column: the spreadsheet shows it on every row, and the
+file holds it on the first only. A warning says which cells were filled. A
+merge across columns fills nothing (the other columns are other fields).
+
 Cells become text so that every reader yields the same thing
 (:func:`cell_text`):
 
@@ -150,6 +156,83 @@ def cell_text(value: object, number_format: str | None = None) -> str | None:
 
 
 @dataclass(frozen=True)
+class MergedRange:
+    """A range of merged cells, 1-based and inclusive, as the spreadsheet numbers them."""
+
+    first_row: int
+    first_column: int
+    last_row: int
+    last_column: int
+
+    @property
+    def label(self) -> str:
+        """The range as Excel writes it (``D4:D6``)."""
+        return f"{_column_letters(self.first_column)}{self.first_row}:" + (
+            f"{_column_letters(self.last_column)}{self.last_row}"
+        )
+
+
+def _column_letters(column: int) -> str:
+    """Excel's letters of a 1-based column number (28 → ``AB``)."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class _MergedDown:
+    """The cells merged down below a sheet's header, filled in as its rows are read."""
+
+    def __init__(self, ranges: list[MergedRange], header_row: int) -> None:
+        self._starting: dict[int, list[MergedRange]] = {}
+        for merged in ranges:
+            if merged.last_row > merged.first_row and merged.first_row > header_row:
+                self._starting.setdefault(merged.first_row, []).append(merged)
+        self._open: list[tuple[MergedRange, str]] = []
+        self.filled: list[MergedRange] = []
+        self.rows = 0  # rows given at least one merged value
+
+    def __bool__(self) -> bool:
+        """Whether a merge is still to come or still open (rows to fill)."""
+        return bool(self._starting or self._open)
+
+    def fill(self, line: int, cells: list[str | None]) -> list[str | None]:
+        """The row at spreadsheet ``line``, with the merged values it shows but lacks."""
+        self._open = [(m, v) for m, v in self._open if m.last_row >= line]
+        out = cells
+        for merged, value in self._open:
+            at = merged.first_column - 1
+            if at >= len(out) or out[at] in (None, ""):
+                if out is cells:
+                    out = list(cells)
+                    self.rows += 1
+                out.extend([None] * (at + 1 - len(out)))
+                out[at] = value
+        for merged in self._starting.pop(line, ()):
+            at = merged.first_column - 1
+            top = cells[at] if at < len(cells) else None
+            if top:
+                self._open.append((merged, top))
+                self.filled.append(merged)
+        return out
+
+    def warning(self, sheet: str) -> str | None:
+        """What was filled, for the import's warnings (None when nothing was)."""
+        if not self.rows:
+            return None
+        shown = ", ".join(m.label for m in self.filled[:WARNING_LINES])
+        more = f" and {len(self.filled) - WARNING_LINES} more" if len(self.filled) > (
+            WARNING_LINES
+        ) else ""
+        return (
+            f"Sheet {sheet}: {len(self.filled)} cell(s) merged down over several rows "
+            f"({shown}{more}); their value was given to the {self.rows} row(s) below "
+            "them that the merges cover, as the spreadsheet shows it."
+        )
+
+
+@dataclass(frozen=True)
 class SheetEntry:
     """A worksheet as the workbook lists it (chart sheets and macros are not listed)."""
 
@@ -282,6 +365,10 @@ class WorkbookTable(Table):
         """Warnings on a sheet read, beyond the title block (none by default)."""
         return []
 
+    def _sheet_merges(self, book: Any, name: str) -> list[MergedRange]:
+        """The sheet's merged cell ranges (none when the reader cannot tell)."""
+        return []
+
     def _corrupt(self, error: BaseException) -> InputFileError:  # pragma: no cover - abstract
         """The error for a workbook the library could not read."""
         raise NotImplementedError
@@ -386,11 +473,14 @@ class WorkbookTable(Table):
                 width = len(headers)
                 number = 0
                 line = info.header_row
+                merged = _MergedDown(self._sheet_merges(book, info.name), info.header_row)
                 for cells in self._sheet_rows(book, info.name, info.header_row + 1):
                     line += 1
                     if not any(cell not in (None, "") for cell in cells):
                         blank += 1
                         continue
+                    if merged:
+                        cells = merged.fill(line, cells)
                     number += 1
                     if number < begin:
                         continue
@@ -417,6 +507,9 @@ class WorkbookTable(Table):
                         yield RawRow(
                             number, dict(zip(headers, cells_in, strict=False)), extra, cells, line
                         )
+                filled = merged.warning(info.name)
+                if filled:
+                    stats.warnings.append(filled)
         except InputFileError:
             raise
         except Exception as error:

@@ -13,7 +13,9 @@ What calamine does not pass on, unlike the XLSX reader:
   phone 612345678 shown as ``06 12 34 56 78`` reads ``"612345678"`` (the
   postcode and phone fields put the lost zero back, and say so);
 - error cells (``#N/A``, ``#DIV/0!``) read as empty;
-- a formula never calculated reads as empty, with no warning naming it.
+- a formula never calculated reads as empty, with no warning naming it;
+- merged cells are known in ``.xls`` only: a cell merged down over several rows
+  of an ``.ods`` or ``.xlsb`` sheet gives its value to its first row alone.
 
 Memory: calamine reads a whole sheet before its first row comes out (an
 ``.xls`` file is read whole when opened), then rows are turned into text one
@@ -46,7 +48,7 @@ from python_calamine import (
 
 from carnet.errors import InputFileError
 from carnet.ingest.readers._base import Format
-from carnet.ingest.readers._workbook import SheetEntry, WorkbookTable, cell_text
+from carnet.ingest.readers._workbook import MergedRange, SheetEntry, WorkbookTable, cell_text
 
 __all__ = ["CalamineTable", "OdsTable", "XlsTable", "XlsbTable"]
 
@@ -181,6 +183,12 @@ class CalamineTable(WorkbookTable):
         pad: list[str | None] = [None] * start[1]
         for row in itertools.islice(sheet.iter_rows(), first - 1, None):
             yield _row_texts(row, pad)
+
+    def _sheet_merges(self, book: CalamineWorkbook, name: str) -> list[MergedRange]:
+        # 0-based ((row, column), (row, column)) pairs; None where the format has
+        # none to give (.ods, .xlsb)
+        ranges = book.get_sheet_by_name(name).merged_cell_ranges or []
+        return [MergedRange(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
 
 
 class XlsTable(CalamineTable):

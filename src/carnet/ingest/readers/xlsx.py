@@ -7,7 +7,10 @@ for every workbook: see :mod:`._workbook`. What is XLSX's own:
   ``"01000"``, ``0# ## ## ## ##`` makes 612345678 ``"06 12 34 56 78"``);
 - error cells (``#N/A``) read as their text;
 - a formula whose result was never saved (a file written by a program and
-  never opened in Excel) reads as empty: a warning names the first such cells.
+  never opened in Excel) reads as empty: a warning names the first such cells;
+- merged cells are read from the sheet's ``<mergeCells>``, which openpyxl's
+  streaming mode does not give (it comes after the cells: the sheet's XML is
+  scanned, not parsed, for it).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from carnet.errors import InputFileError
-from carnet.ingest.readers._workbook import SheetEntry, WorkbookTable, cell_text
+from carnet.ingest.readers._workbook import MergedRange, SheetEntry, WorkbookTable, cell_text
 
 __all__ = ["XlsxTable", "cell_text"]
 
@@ -54,6 +57,38 @@ _UNSAVED_FORMULA = re.compile(
     rb'<c r="([A-Z]{1,3}[0-9]+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)'
     rb"\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
 )
+
+
+#: A merged range of a sheet's ``<mergeCells>``, with or without a namespace prefix.
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"')
+#: Bytes kept from one read to the next, so that no element is cut between two reads.
+_OVERLAP = 256
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _merged_ranges(ws: Any) -> list[MergedRange]:
+    """The sheet's merged ranges, scanned from its XML in chunks (bounded memory)."""
+    found: list[MergedRange] = []
+    tail = b""
+    with ws._get_source() as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            end = 0
+            if b"mergeCell" in data:
+                for match in _MERGE_CELL.finditer(data):
+                    a, r1, b, r2 = match.groups()
+                    found.append(
+                        MergedRange(int(r1), _column_number(a), int(r2), _column_number(b))
+                    )
+                    end = match.end()
+            tail = data[max(end, len(data) - _OVERLAP) :]
+    return found
 
 
 def _formulas_without_result(ws: Any) -> str | None:
@@ -155,3 +190,6 @@ class XlsxTable(WorkbookTable):
     def _sheet_notes(self, book: Any, name: str) -> list[str]:
         unsaved = _formulas_without_result(book[name])
         return [] if unsaved is None else [unsaved]
+
+    def _sheet_merges(self, book: Any, name: str) -> list[MergedRange]:
+        return _merged_ranges(book[name])
