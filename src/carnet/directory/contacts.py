@@ -400,6 +400,8 @@ class ContactsMixin(OrganisationsMixin):
                     out.organisation[field.db_column] = verdict.normalised
                 elif field.storage is Storage.EXTERNAL_ID:
                     out.external_ids.append(verdict.normalised or text)
+                elif field.storage is Storage.CONTACT_ID:
+                    continue  # the workspace gives ids; an export's carnet_id is not kept
                 elif field.kind is Kind.IBAN:
                     token = self._require_cipher().encrypt(verdict.normalised or text)
                     out.columns["iban_ciphertext"] = token

@@ -97,6 +97,8 @@ class Storage(StrEnum):
     - ``email`` / ``phone`` / ``address``: a contact point (many per contact).
     - ``organisation``: a column of the organisation the contact belongs to.
     - ``external_id``: the (source, id) table, for upserts and merge reports.
+    - ``contact_id``: the workspace's own contact id (``carnet_id`` of an export),
+      which ties a row straight to its contact when the file comes back.
     - ``consent``: turned into consent events by the import.
     - ``event``: turned into behavioural/reaction events (NPS, event sign-up, call note).
     - ``order``: turned into orders and order lines.
@@ -110,6 +112,7 @@ class Storage(StrEnum):
     ADDRESS = "address"
     ORGANISATION = "organisation"
     EXTERNAL_ID = "external_id"
+    CONTACT_ID = "contact_id"
     CONSENT = "consent"
     EVENT = "event"
     ORDER = "order"
@@ -535,6 +538,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'reference client', 'customer id', 'client id', 'contact id', 'record id',
        'crm id', 'id client', 'id contact', 'identifiant client', 'n de client',
        'numero de client'], storage=Storage.EXTERNAL_ID),
+    _f('carnet_id', Kind.INTEGER, P, 'Identifiant carnet', 'carnet id',
+       ['carnet id', 'id carnet', 'identifiant carnet', 'n carnet'],
+       sensitivity=_PUBLIC, storage=Storage.CONTACT_ID),
     _f('optin_newsletter', Kind.BOOLEAN, R, 'Inscrit à la newsletter', 'Newsletter opt-in',
        ['optin', 'opt in', 'optin newsletter', 'opt in newsletter', 'newsletter',
        'inscrit newsletter', 'accepte newsletter', 'abonne', 'subscribed', 'consent',

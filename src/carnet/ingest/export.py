@@ -21,8 +21,10 @@ from carnet.model import Contact, ContactPoint
 if TYPE_CHECKING:
     from carnet.directory.contacts import ContactsMixin as Carnet
 
+#: ``carnet_id`` (the contact's id) first: a file exported, mended in a spreadsheet and
+#: imported again updates its contacts, whichever of their e-mails or names changed.
 DEFAULT_FIELDS = (
-    "id",
+    "carnet_id",
     "civility",
     "first_name",
     "last_name",
@@ -40,7 +42,6 @@ DEFAULT_FIELDS = (
     "lifecycle_stage",
     "customer_since",
     "loyalty_id",
-    "status",
     "last_activity",
 )
 #: The six lines of a French postal label (AFNOR NF Z10-011), ready for a mail merge.
@@ -153,6 +154,8 @@ def _row(contact: Contact, headers: Sequence[str]) -> dict[str, Any]:
             out[header] = getattr(address, "line" + header[-1], None) if address else None
         elif header in ("postcode", "city", "country"):
             out[header] = getattr(address, header, None) if address else None
+        elif header == "carnet_id":
+            out[header] = contact.id
         elif header == "npai":
             # kept as the address's flag, not a column: mail sent there came back
             out[header] = None if address is None else "npai" in address.flags

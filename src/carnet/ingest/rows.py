@@ -103,6 +103,8 @@ class RowRecord:
     address: PendingPoint | None = None
     organisation: dict[str, Any] = field(default_factory=dict)
     external_id: str | None = None
+    #: The workspace's own id of the contact (a carnet export's ``carnet_id``).
+    contact_id: int | None = None
     consent: dict[str, Any] = field(default_factory=dict)
     events: dict[str, Any] = field(default_factory=dict)
     order: dict[str, Any] = field(default_factory=dict)
@@ -506,6 +508,9 @@ class RowBuilder:
         elif storage is Storage.EXTERNAL_ID:
             for record, value in usable:
                 record.external_id = value
+        elif storage is Storage.CONTACT_ID:
+            for record, value in usable:
+                record.contact_id = int(typed(f, value))
         elif storage is Storage.ATTRIBUTE:
             # JSON holds numbers and text: an amount or a date stays the normalised text
             # (as it reads back, so that a re-import finds it unchanged)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -122,6 +123,9 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
     ) -> tuple[list[Target], list[tuple[RowRecord, str]]]:
         """Tie each row to an existing contact or a new one, by exact keys."""
         own_ids = self._lookup_external_ids({r.external_id for r in records if r.external_id})
+        carnet_ids = self._lookup_contact_ids(
+            {r.contact_id for r in records if r.contact_id is not None}
+        )
         email_hits = self._lookup_points("email", {e for r in records for e in r.usable_emails})
         phone_hits = self._lookup_points("phone", {p for r in records for p in r.usable_phones})
         refs = {str(r.order["customer_ref"]) for r in records if r.order.get("customer_ref")}
@@ -172,7 +176,18 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             last = record.columns.get("last_name")
             born = record.columns.get("birth_date")
             target: Target | None = None
-            if record.external_id and record.external_id in own_ids:
+            if record.contact_id is not None:
+                known = carnet_ids.get(record.contact_id)
+                if known is not None and known.is_the_person_of(record):
+                    target = existing(known.contact_id, own=True)
+                else:
+                    record.notes.append(
+                        f"carnet_id {record.contact_id} "
+                        + ("is no active contact here" if known is None else
+                           "is a contact with other names, e-mails and phones here")
+                        + ": the row was matched by its other keys"
+                    )
+            if target is None and record.external_id and record.external_id in own_ids:
                 target = existing(own_ids[record.external_id], own=True)
             if target is None and record.order.get("customer_ref"):
                 contact_id = customer_refs.get(str(record.order["customer_ref"]))
@@ -246,6 +261,36 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             )
             found.update({r.external_id: int(r.contact_id) for r in rows})
         return self._follow_merges(found)
+
+    def _lookup_contact_ids(self, ids: set[int]) -> dict[int, _KnownContact]:
+        """The active contacts (or the survivors of merged ones) of a file's carnet ids."""
+        if not ids:
+            return {}
+        survivors = self._follow_merges({str(i): i for i in ids})
+        c, cp = s.contacts, s.contact_points
+        wanted = sorted(set(survivors.values()))
+        known: dict[int, _KnownContact] = {}
+        for chunk in chunks(wanted):
+            for r in self.conn.execute(
+                sa.select(c.c.id, c.c.first_name, c.c.last_name).where(
+                    one_of(self.conn, c.c.id, chunk), c.c.status == "active"
+                )
+            ):
+                known[int(r.id)] = _KnownContact(int(r.id), r.first_name, r.last_name, set())
+            for owner, value in self.conn.execute(
+                sa.select(cp.c.contact_id, cp.c.normalised).where(
+                    one_of(self.conn, cp.c.contact_id, chunk),
+                    cp.c.kind.in_(("email", "phone")),
+                    cp.c.normalised.is_not(None),
+                )
+            ):
+                if int(owner) in known:
+                    known[int(owner)].points.add(value)
+        return {
+            int(given): known[survivor]
+            for given, survivor in survivors.items()
+            if survivor in known
+        }
 
     def _lookup_customer_refs(self, refs: set[str]) -> dict[str, int]:
         t = s.external_ids
@@ -433,27 +478,37 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
         self._history(history)
 
     def _write_points(self, targets: list[Target]) -> None:
+        """Add the rows' new contact points. The first point of a kind is the primary
+        one; a usable point takes over from an unusable primary (the e-mail a user
+        mended in an export, beside the invalid one it had)."""
         cp = s.contact_points
         ids = [t.contact_id for t in targets if t.contact_id is not None and not is_new(t)]
         existing: dict[int, dict[tuple[str, str | None], tuple[int, bool]]] = defaultdict(dict)
+        # each contact's primary point of each kind: its id (or, when this batch adds
+        # it, its row) and whether it is usable
+        primaries: dict[int, dict[str, tuple[int | dict[str, Any], bool]]] = defaultdict(dict)
         for chunk in chunks(ids):
             for r in self.conn.execute(
                 sa.select(
-                    cp.c.id, cp.c.contact_id, cp.c.kind, cp.c.normalised, cp.c.raw, cp.c.is_primary
+                    cp.c.id, cp.c.contact_id, cp.c.kind, cp.c.normalised, cp.c.raw,
+                    cp.c.is_primary, cp.c.verdict,
                 ).where(one_of(self.conn, cp.c.contact_id, chunk))
             ):
                 existing[int(r.contact_id)][(r.kind, r.normalised or r.raw)] = (
                     int(r.id),
                     bool(r.is_primary),
                 )
+                if r.is_primary:
+                    primaries[int(r.contact_id)][r.kind] = (int(r.id), r.verdict in _USABLE)
         inserts: list[dict[str, Any]] = []
+        demoted: list[int] = []
         seen_ids: list[int] = []
         history: list[tuple[int, str, str | None, str | None, str | None]] = []
         for target in targets:
             if target.contact_id is None:
                 continue
             known = existing[target.contact_id]
-            has_primary = {kind for (kind, _), (_, primary) in known.items() if primary}
+            primary_of = primaries[target.contact_id]
             new_contact = is_new(target)
             for record in target.records:
                 for pending in record.points:
@@ -461,17 +516,29 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                     if key in known:
                         seen_ids.append(known[key][0])
                         continue
-                    primary = pending.kind not in has_primary
-                    has_primary.add(pending.kind)
+                    usable = pending.verdict.status.value in _USABLE
+                    held = primary_of.get(pending.kind)
+                    primary = held is None or (usable and not held[1])
+                    if primary and held is not None:
+                        if isinstance(held[0], dict):
+                            held[0]["is_primary"] = False
+                        else:
+                            demoted.append(held[0])
                     row = point_row(
                         pending, contact_id=target.contact_id, primary=primary, now=self.now
                     )
                     row.update(source_id=self.source_id, import_id=self.import_id)
                     inserts.append(row)
+                    if primary:
+                        primary_of[pending.kind] = (row, usable)
                     known[key] = (0, primary)
                     if not new_contact:
                         history.append((target.contact_id, pending.kind, None, pending.key, None))
                         target.changed = True
+        for chunk in chunks(demoted):
+            self.conn.execute(
+                cp.update().where(one_of(self.conn, cp.c.id, chunk)).values(is_primary=False)
+            )
         if inserts:
             bulk_insert(self.conn, cp, inserts)
         for chunk in chunks(sorted(set(seen_ids))):
@@ -523,6 +590,32 @@ def _outcome(target: Target, index: int, record: RowRecord) -> str:
     if target.own and record.external_id:
         return "updated" if target.changed else "unchanged"
     return "merged"
+
+
+#: Verdicts of a contact point that can be used (a primary e-mail should be one).
+_USABLE = frozenset({"valid", "warning"})
+
+
+@dataclass
+class _KnownContact:
+    """A contact a row names by its carnet id, and what tells it is the same person."""
+
+    contact_id: int
+    first_name: str | None
+    last_name: str | None
+    points: set[str]  # normalised e-mails and phones
+
+    def is_the_person_of(self, record: RowRecord) -> bool:
+        """Whether the row is this contact's: its first name, last name, an e-mail or a
+        phone agrees. An id alone is not trusted: a file exported from another
+        workspace holds ids that name other people here."""
+        first, last = record.columns.get("first_name"), record.columns.get("last_name")
+        return (
+            bool(first and self.first_name and _compatible_first_names(first, self.first_name))
+            or _same_last_name(last, self.last_name)
+            or any(v in self.points for v in (*record.usable_emails, *record.usable_phones))
+            or not (first or last or record.usable_emails or record.usable_phones)
+        )
 
 
 def _same_first_name(a: str | None, b: str | None) -> bool:
