@@ -186,7 +186,7 @@ class Field:
 _HINT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 #: The opening of a form's question (folded), before the words that name the field.
 _QUESTION = re.compile(
-    r"^(?:quel(?:le)? (?:est|sont) (?:votre|vos|ton|ta|tes)|(?:merci d |veuillez )?"
+    r"^(?:et )?(?:quel(?:le)? (?:est|sont) (?:votre|vos|ton|ta|tes)|(?:merci d |veuillez )?"
     r"(?:indiquer|indiquez|saisir|saisissez|entrer|entrez|renseigner|renseignez|donner|donnez)"
     r" (?:votre|vos)|(?:please )?(?:enter|type|give|provide)(?: us)? your|what s your"
     r"|what is your|votre|vos|your|ton|ta|tes)\s+(?P<rest>.+)$"
@@ -446,7 +446,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'company', 'company name', 'organization', 'organisation name', 'employer', 'employeur',
        'nom de l entreprise', 'denomination', 'raison soc', 'enseigne', 'nom commercial',
        'account name', 'nom du compte', 'nom de la societe', 'nom societe', 'nom entreprise',
-       'organization name', 'nom du tiers', 'tiers', 'nom de l organisme'],
+       'organization name', 'nom du tiers', 'tiers', 'nom de l organisme',
+       'societe liee', 'related company', 'societe mere', 'parent company'],
        weight=2.0, half_life_days=5 * YEAR, profiles=B2B,
        storage=Storage.ORGANISATION, column='name'),
     _f('siren', Kind.SIREN, FI, 'SIREN', 'SIREN',
@@ -521,7 +522,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['ca total', 'ca cumule', 'ca client', 'chiffre d affaires client', 'total achats',
        'total des achats', 'montant total des achats', 'montant des achats', 'total depense',
        'montant depense', 'total spent', 'amount spent', 'total revenue', 'lifetime value',
-       'ltv', 'clv', 'valeur client'], storage=Storage.ATTRIBUTE),
+       'ltv', 'clv', 'valeur client',
+       # PrestaShop's customer list: what the customer bought in all ("1 234,50 €")
+       'ventes'], storage=Storage.ATTRIBUTE),
     _f('order_count', Kind.INTEGER, TR, 'Nombre de commandes', 'Number of orders',
        ['nb commandes', 'nombre de commandes', 'nombre commandes', 'nbre commandes',
        'nbre de commandes', 'nb de commandes', 'nb achats', 'nombre d achats',
@@ -554,7 +557,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'email marketing consent state', 'email marketing consent', 'email subscription status',
        'email subscriber status', 'statut abonnement newsletter', 'statut newsletter',
        'newsletter status', 'subscription status', 'email marketing status',
-       'statut d abonnement', 'statut abonnement', 'marketing status', 'statut marketing'],
+       'statut d abonnement', 'statut abonnement', 'marketing status', 'statut marketing',
+       'lettre d informations', 'lettre d information', 'lettre d info'],
        storage=Storage.CONSENT),
     _f('optin_date', Kind.DATETIME, R, 'Date de consentement', 'Opt-in date',
        ['date optin', 'date opt in', 'date d optin', 'date inscription newsletter', 'optin date',
@@ -583,6 +587,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('activity_date', Kind.DATETIME, BE, "Date de l'activité", 'Activity date',
        ['horodateur', 'horodatage', 'date de reponse', 'repondu le', 'date', 'timestamp',
        'answered at', 'submitted at', 'registered at', 'date d enregistrement',
+       'submit date', 'submission date', 'date de soumission', 'date d envoi',
        'date de participation'], storage=Storage.EVENT),
     _f('event_name', Kind.TEXT, BE, 'Événement', 'Event',
        ['evenement', 'salon', 'webinaire', 'nom de l evenement', 'event', 'event name', 'webinar'],
@@ -633,7 +638,13 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        storage=Storage.ORDER),
     _f('line_total', Kind.DECIMAL, TR, 'Montant de la ligne', 'Line total',
        ['montant', 'total ligne', 'montant ligne', 'montant ttc', 'total', 'total ttc',
-       'total ligne ttc', 'montant ht', 'total ht', 'total ligne ht', 'line total', 'amount'],
+       'total ligne ttc', 'montant ht', 'total ht', 'total ligne ht', 'line total', 'amount',
+       # what a row's ticket, membership or donation cost: Eventbrite's "Total Paid",
+       # HelloAsso's "Montant tarif", "Montant adhésion", "Montant du don"
+       'total paid', 'total paye', 'montant paye', 'amount paid', 'montant regle',
+       'montant tarif', 'montant adhesion', 'montant de l adhesion', 'montant cotisation',
+       'montant de la cotisation', 'montant du don', 'montant don', 'montant billet',
+       'prix paye', 'price paid'],
        sensitivity=_PUBLIC, storage=Storage.ORDER),
     _f('order_total', Kind.DECIMAL, TR, 'Montant de la commande', 'Order total',
        ['total commande', 'total de la commande', 'montant commande', 'montant de la commande',
@@ -643,7 +654,10 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('order_status', Kind.TEXT, TR, 'Statut de la commande', 'Order status',
        ['statut', 'statut commande', 'statut de la commande', 'etat', 'etat commande',
        'etat de la commande', 'statut paiement', 'statut du paiement', 'status',
-       'order status', 'financial status', 'payment status'], sensitivity=_PUBLIC,
+       'order status', 'financial status', 'payment status',
+       # a ticket's: Eventbrite's "Attending", "Refunded", "Not Attending"
+       'attendee status', 'statut du participant', 'statut participant',
+       'statut du billet', 'ticket status'], sensitivity=_PUBLIC,
        storage=Storage.ORDER),
     _f('order_currency', Kind.TEXT, TR, 'Devise', 'Currency',
        ['devise', 'monnaie', 'devise commande', 'currency', 'order currency', 'currency code'],
@@ -846,6 +860,9 @@ class Catalog(Mapping[str, Field]):
             # "Poste/fonction", "Ville / Commune": alternatives that name one field
             sides = {self._headers.get(fold_header(side)) for side in header.split("/")}
             sides.discard(None)
+            if len(sides) > 1 and all(f.storage is Storage.PHONE for f in sides if f):
+                # "Tel fixe / portable": one column of numbers, landline or mobile
+                sides = {self._fields.get("phone")}
             found = sides.pop() if len(sides) == 1 else None
         if found is None:
             # "Date création" (Date de création), "Emails", "Téléphones", "Commentaires"

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -190,7 +191,7 @@ def build_mapping(
             continue
         values = [v for v in sample.get(header, ()) if not blank(v)][:_SAMPLE]
         by_content = _sniff(values, catalog)
-        named = catalog.header_match(_strip_suffix(header))
+        named = catalog.header_match(_strip_form_prefix(_strip_suffix(header)))
         note = ""
         if named is None and "." in header.strip(".") and _is_nested_key(header):
             # A nested JSON key ("default_address.zip"): its last part names the field.
@@ -230,6 +231,7 @@ def build_mapping(
             plans[header] = ColumnPlan(header, None, attribute_key(header), "unmapped")
 
     ordered = [plans[h] for h in headers]
+    ordered = _whole_names(ordered, sample, catalog)
     ordered = _apply_context(ordered, catalog)
     return _resolve_duplicates(ordered, catalog)
 
@@ -284,6 +286,11 @@ _ADDRESS_PREFIX = re.compile(
     r"|adresse livraison|facturation|livraison|address|adresse)\s+(?P<address>address\s+)?"
     r"(?P<rest>.+)$"
 )
+#: The same words after the part, as French tools write them: Axonaut's "Ville de
+#: facturation", "Code postal de livraison" (folded).
+_ADDRESS_SUFFIX = re.compile(
+    r"^(?P<rest>.+?)\s+(?:de |d )?(?:l )?(?P<prefix>facturation|livraison)$"
+)
 #: Prefixes of a person's other addresses and phones, which name nothing else.
 _CONTACT_PREFIXES = frozenset({"mailing", "home", "work", "business", "other", "postal",
                                "primary", "address", "adresse"})
@@ -303,6 +310,9 @@ def _address_part(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | No
             named = catalog.header_match(rest)
         if named is None:
             continue
+        if named[0].storage in _NOT_OF_A_PERSON:
+            # "shipping_total", "Billing Status": the order's, not a part of an address
+            continue
         if part["prefix"] in _CONTACT_PREFIXES and named[0].storage not in (
             Storage.ADDRESS,
             Storage.PHONE,
@@ -310,6 +320,12 @@ def _address_part(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | No
             # "Business Name", "Primary Contact" are not parts of an address
             continue
         return named, f"'{rest}' of an address"
+    suffixed = _ADDRESS_SUFFIX.match(fold_header(header))
+    if suffixed is not None:
+        named = catalog.header_match(suffixed["rest"])
+        if named is not None and named[0].storage in (Storage.ADDRESS, Storage.PHONE,
+                                                      Storage.EMAIL):
+            return named, f"'{suffixed['rest']}' of an address"
     return None, ""
 
 
@@ -414,6 +430,34 @@ def _is_nested_key(header: str) -> bool:
     return all(part and " " not in part for part in header.split("."))
 
 
+#: What form builders write before a question of the organiser's own: HelloAsso's
+#: "Champ additionnel: Téléphone", "Custom field - Company", "Question : Ville".
+_FORM_PREFIX = re.compile(
+    r"^\s*(?:champs? (?:additionnels?|complementaires?|personnalises?|supplementaires?"
+    r"|libres?)|custom (?:field|question)|additional (?:field|information)|question)"
+    r"\s*(?:\d+\s*)?[:\-\u2013]\s*(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _strip_form_prefix(header: str) -> str:
+    """The question without the form builder's prefix.
+
+    >>> _strip_form_prefix("Champ additionnel: Téléphone portable")
+    'Téléphone portable'
+    >>> _strip_form_prefix("Champ complémentaire 2 - Ville"), _strip_form_prefix("Email")
+    ('Ville', 'Email')
+    """
+    folded_start = fold_header(header[:40])
+    if not folded_start.startswith(("champ", "custom", "additional", "question")):
+        return header
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", header) if not unicodedata.combining(c)
+    )
+    found = _FORM_PREFIX.match(plain)
+    return header[len(header) - len(plain[found.end():]):] if found else header
+
+
 def _strip_suffix(header: str) -> str:
     # De-duplicated headers carry " (2)"; map them like the first one.
     return re.sub(r"\s*\(\d+\)$", "", header)
@@ -445,13 +489,40 @@ def _sniff(values: Sequence[str | None], catalog: Catalog) -> tuple[Field, float
         sum(
             1
             for v, d in zip(texts, digits, strict=True)
-            if _PHONE_LIKE.match(v) and 9 <= len(d) <= 15
+            if _PHONE_LIKE.match(v) and 9 <= len(d) <= 15 and _dialable(v, d)
         )
         / n
     )
     if phones >= 0.8:
         return catalog["phone"], phones
     return None
+
+
+def _dialable(text: str, digits: str) -> bool:
+    """Whether a run of digits written with nothing else could be a phone number.
+
+    Numbers written with spaces, dots or a "+" look like phones whatever their
+    length; a bare run of digits does only in a French shape: ten digits from a 0,
+    nine from the spreadsheet that dropped the 0, or an international prefix
+    (00, 33). Ticket barcodes, EAN codes and order numbers ("112233440011",
+    "5123456789") are bare runs of other lengths and starts.
+
+    >>> _dialable("0612345678", "0612345678"), _dialable("612345678", "612345678")
+    (True, True)
+    >>> _dialable("112233440011", "112233440011"), _dialable("5123456789", "5123456789")
+    (False, False)
+    >>> _dialable("+1 415 555 0100", "14155550100")
+    True
+    """
+    if text.strip() != digits:
+        return True
+    n = len(digits)
+    return (
+        (n == 10 and digits[0] == "0" and digits[1] != "0")
+        or (n == 9 and digits[0] != "0")
+        or (n == 11 and digits.startswith("33"))
+        or (digits.startswith("00") and 11 <= n <= 15)
+    )
 
 
 def _content_wins(by_name: Field, by_content: Field) -> bool:
@@ -470,6 +541,10 @@ def _content_wins(by_name: Field, by_content: Field) -> bool:
 #: Folded headers of a shop's order reference, read as one only in a file about orders
 #: (PrestaShop's "Référence" beside "Total", "Paiement", "État").
 _REFERENCE = frozenset({"reference", "ref"})
+#: A bare number, the payment's in a list of payments (HelloAsso's "Numéro" beside
+#: "Montant", "Statut" and "Moyen de paiement"), read as one only beside a payment method.
+_NUMBER = frozenset({"numero", "n", "no", "num", "numero de paiement", "n de paiement",
+                     "numero de transaction", "n transaction", "id paiement"})
 #: Folded headers saying how an order was paid: a sign that a file lists orders.
 _PAYMENT = frozenset({"paiement", "mode de paiement", "moyen de paiement", "payment",
                       "payment method", "reglement", "mode de reglement"})
@@ -481,16 +556,18 @@ _BEFORE_TAX = re.compile(r"(?:^| )(?:ht|hors taxes?|excl(?:uding)? tax|before ta
 def _order_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
     """A bare "Référence" is the order's reference in a file that gives amounts and an
     order's state, date or payment, and then the "ID" beside it is the order's id, not
-    the customer's."""
+    the customer's. A bare "Numéro" is the payment's where the file says how each row
+    was paid (a list of memberships or donations)."""
     fields = {p.field.name for p in plans if p.field is not None}
     headers = {fold_header(p.header) for p in plans}
     if "order_ref" in fields or not fields & _AMOUNTS:
         return plans
     if not (fields & {"order_status", "order_date"} or headers & _PAYMENT):
         return plans
+    references = _REFERENCE | (_NUMBER if headers & _PAYMENT else frozenset())
     reference = next(
         (p for p in plans if p.field is None and p.how == "unmapped"
-         and fold_header(p.header) in _REFERENCE),
+         and fold_header(p.header) in references),
         None,
     )
     if reference is None:
@@ -645,6 +722,41 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
     return out
 
 
+#: Bare headers of a last name that some tools fill with the whole name: Odoo's "Nom"
+#: of a contact is "Jean-Pierre Martin", and its export has no first-name column.
+_BARE_NAME = frozenset({"nom", "name", "noms"})
+
+
+def _whole_names(
+    plans: list[ColumnPlan], sample: Mapping[str, Sequence[str | None]], catalog: Catalog
+) -> list[ColumnPlan]:
+    """A bare "Nom" holding whole names, in a file with no first-name column, is the
+    full name: most of its sampled values have two words or more ("Sophie Leroy",
+    "LEROY Sophie"), where a column of last names has mostly one ("Leroy", "Le Gall")."""
+    if "full_name" not in catalog or any(
+        p.field is not None and p.field.name in ("first_name", "full_name") for p in plans
+    ):
+        return plans
+    out = []
+    for plan in plans:
+        if (
+            plan.field is not None
+            and plan.field.name == "last_name"
+            and plan.how == "synonym"
+            and fold_header(plan.header) in _BARE_NAME
+        ):
+            texts = [str(v).strip() for v in sample.get(plan.header, ()) if not blank(v)]
+            texts = texts[:_SAMPLE]
+            several = sum(1 for v in texts if len(v.split()) >= 2)
+            if len(texts) >= 2 and several > len(texts) / 2:
+                plan = _by_context(
+                    plan, catalog["full_name"],
+                    "no first-name column and most names have several words: whole names",
+                )
+        out.append(plan)
+    return out
+
+
 def _by_context(plan: ColumnPlan, field: Field | None, note: str) -> ColumnPlan:
     """``plan`` sent to ``field`` (a custom attribute when None) by the file's context."""
     attribute = None if field is not None else attribute_key(plan.header)
@@ -744,7 +856,9 @@ def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapp
 
 def _prefix(header: str) -> str | None:
     """The address prefix of a column ("billing" of "Billing Address 1"), if any."""
-    part = _ADDRESS_PREFIX.match(fold_header(CAMEL.sub(" ", _strip_suffix(header))))
+    folded = fold_header(CAMEL.sub(" ", _strip_suffix(header)))
+    # "Adresse de livraison": the suffix says whose, before "adresse" is read as a prefix
+    part = _ADDRESS_SUFFIX.match(folded) or _ADDRESS_PREFIX.match(folded)
     # "Adresse 2", "Address 1 - City": the address itself, not whose or which one
     return part["prefix"] if part and part["prefix"] not in ("address", "adresse") else None
 

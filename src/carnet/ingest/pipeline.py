@@ -12,6 +12,7 @@ fix and re-import.
 from __future__ import annotations
 
 import gc
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -620,6 +621,10 @@ _MAILCHIMP_HEADERS = frozenset(
 )
 
 
+#: A header that names UTC as its zone: "Submit Date (UTC)", "Created at [GMT]".
+_SAYS_UTC = re.compile(r"[(\[]\s*(?:utc|gmt)\s*[)\]]")
+
+
 def written_zone(headers: Iterable[str]) -> str | None:
     """The time zone of a file's times when the tool that wrote it is known to use
     one whatever the user's (None: the workspace's zone).
@@ -628,9 +633,16 @@ def written_zone(headers: Iterable[str]) -> str | None:
     'UTC'
     >>> written_zone(["Email", "Date d'inscription"]) is None
     True
+
+    A header that says so is believed too: Typeform's "Submit Date (UTC)".
+
+    >>> written_zone(["#", "Email", "Start Date (UTC)", "Submit Date (UTC)"])
+    'UTC'
     """
     names = {header.strip().lower() for header in headers}
-    return "UTC" if len(names & _MAILCHIMP_HEADERS) >= 2 else None
+    if len(names & _MAILCHIMP_HEADERS) >= 2 or any(_SAYS_UTC.search(n) for n in names):
+        return "UTC"
+    return None
 
 
 def _valid_zone(name: str | None) -> str | None:

@@ -403,7 +403,10 @@ def _money(value: Any) -> Decimal:
 
 
 #: Order statuses: what shops write (folded, WooCommerce's "wc-" left off) → carnet's.
-#: Cancelled, refunded, returned and abandoned orders bring in no money.
+#: Cancelled, refunded, returned and abandoned orders bring in no money. A payment
+#: "Validé" (HelloAsso, Weezevent, Yurplan) went through; a ticket "Attending" or
+#: "Checked In" (Eventbrite) was paid for, "Not Attending" was cancelled; a partial
+#: refund leaves the rest paid; a checkout draft was never finished.
 ORDER_STATUSES: dict[str, str] = {
     **dict.fromkeys(("placed", "new", "nouvelle", "nouveau", "open", "ouverte", "received",
                      "recue", "enregistree", "commande passee", "passee"), "placed"),
@@ -411,10 +414,18 @@ ORDER_STATUSES: dict[str, str] = {
                      "awaiting payment", "pending payment", "unpaid", "non payee", "impayee",
                      "authorized", "autorisee", "en attente de virement bancaire",
                      "en attente du paiement par cheque", "en attente de paiement par cheque",
-                     "partially paid"), "pending"),
-    **dict.fromkeys(("paid", "payee", "paye", "reglee", "paiement accepte", "payment accepted",
+                     "partially paid", "en attente de paiement a la livraison",
+                     "en attente de reapprovisionnement non paye", "holded", "payment review",
+                     "partiellement payee", "partiellement paye", "a regler", "a payer"),
+                    "pending"),
+    **dict.fromkeys(("paid", "payee", "paye", "reglee", "regle", "paiement accepte",
+                     "payment accepted", "paiement a distance accepte",
+                     "remote payment accepted", "en attente de reapprovisionnement paye",
                      "processing", "en cours", "en cours de preparation",
-                     "preparation en cours", "en preparation"), "paid"),
+                     "preparation en cours", "en preparation", "valide", "validee",
+                     "attending", "checked in", "partially refunded",
+                     "partiellement remboursee", "partiellement rembourse",
+                     "remboursement partiel"), "paid"),
     **dict.fromkeys(("shipped", "expediee", "expedie", "en cours de livraison", "livree",
                      "livre", "delivered", "fulfilled", "completed", "complete", "terminee",
                      "termine"), "shipped"),
@@ -422,10 +433,11 @@ ORDER_STATUSES: dict[str, str] = {
                     "returned"),
     **dict.fromkeys(("cancelled", "canceled", "annulee", "annule", "annulation", "voided",
                      "void", "failed", "echec", "echec de paiement", "erreur de paiement",
-                     "payment error", "expired", "expiree"), "cancelled"),
+                     "payment error", "expired", "expiree", "echouee", "echoue", "refusee",
+                     "refuse", "not attending", "declined"), "cancelled"),
     **dict.fromkeys(("refunded", "remboursee", "rembourse", "remboursement"), "refunded"),
-    **dict.fromkeys(("abandoned", "abandonne", "abandonnee", "panier abandonne"),
-                    "abandoned"),
+    **dict.fromkeys(("abandoned", "abandonne", "abandonnee", "panier abandonne",
+                     "checkout draft", "brouillon", "draft"), "abandoned"),
 }
 
 

@@ -1,0 +1,228 @@
+"""Exports of the tools small French companies and associations use (HelloAsso,
+Eventbrite, WooCommerce, Odoo, Axonaut, PrestaShop, Typeform, hand-typed sheets):
+which field each column feeds, and what the import makes of them on both databases.
+
+The files under tests/data/tools/ and their shapes are described in SOURCE.md there.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from carnet import Carnet
+from carnet.fields.catalog import default_catalog
+from carnet.ingest.mapping import build_mapping
+from carnet.ingest.readers import open_table
+from carnet.ingest.write_activity import order_status
+from carnet.store import schema as s
+from tests.ingest.conftest import write_csv
+
+DATA = Path(__file__).parent.parent / "data" / "tools"
+CATALOG = default_catalog()
+
+
+def file_targets(path: Path) -> dict[str, str]:
+    """header → target as the import maps the file (from its first rows)."""
+    table = open_table(path)
+    sample = next(iter(table.batches_columns(size=200)))
+    return build_mapping(table.headers, sample.columns, CATALOG).to_json()
+
+
+def orders(ws: Carnet) -> dict[str, tuple[str, str]]:
+    """external_ref → (status, total) of every order."""
+    with ws.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(s.orders.c.external_ref, s.orders.c.status, s.orders.c.total_amount)
+        ).all()
+    return {r.external_ref: (r.status, str(Decimal(r.total_amount).quantize(Decimal("0.01"))))
+            for r in rows}
+
+
+def test_eventbrite_barcodes_are_no_phones_and_tickets_are_paid_or_refunded() -> None:
+    mapping = file_targets(DATA / "eventbrite_attendees.csv")
+    # 12-digit ticket barcodes looked like phone numbers to the content sniffer
+    assert mapping["Barcode #"] == "attribute:barcode"
+    assert mapping["Attendee #"] == "attribute:attendee"
+    assert mapping["Total Paid"] == "line_total"
+    assert mapping["Attendee Status"] == "order_status"
+    assert mapping["Cell Phone"] == "mobile"
+
+
+def test_an_eventbrite_import_keeps_phones_real_and_counts_refunds(carnet: Carnet) -> None:
+    report = carnet.import_file(DATA / "eventbrite_attendees.csv")
+    assert report.counts["rejected"] == 0
+    with carnet.engine.connect() as conn:
+        phones = conn.execute(
+            sa.select(s.contact_points.c.normalised).where(s.contact_points.c.kind == "phone")
+        ).scalars().all()
+    assert sorted(phones) == ["+33601020304", "+33612345678"]
+    assert orders(carnet) == {
+        "5123456789": ("paid", "25.50"),
+        "5123456790": ("paid", "40.00"),
+        "5123456791": ("cancelled", "0.00"),
+        "5123456792": ("refunded", "25.50"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("digits", "sniffed"),
+    [
+        (["112233440011", "112233450011", "112233460011"], None),  # ticket barcodes
+        (["3760123456789", "3760123456796", "3760123456802"], None),  # EAN-13
+        (["5123456789", "5123456790", "5123456791"], None),  # order numbers
+        (["0612345678", "0698765432", "0145678910"], "phone"),
+        (["612345678", "698765432", "145678910"], "phone"),  # Excel dropped the 0
+        (["33612345678", "33698765432", "33145678910"], "phone"),
+        (["06 12 34 56 78", "+32 475 12 34 56", "0033 6 98 76 54 32"], "phone"),
+    ],
+)
+def test_only_dialable_digit_runs_make_an_unnamed_column_phones(
+    digits: list[str], sniffed: str | None
+) -> None:
+    mapping = build_mapping(["Code"], {"Code": digits}, CATALOG).to_json()
+    assert mapping["Code"] == (sniffed or "attribute:code")
+
+
+def test_woocommerce_shipping_cost_is_no_order_line(carnet: Carnet) -> None:
+    mapping = file_targets(DATA / "woocommerce_orders.csv")
+    assert mapping["shipping_total"] == "attribute:shipping_total"
+    assert mapping["order_total"] == "order_total"
+    assert mapping["billing_phone"] == "phone"
+    carnet.import_file(DATA / "woocommerce_orders.csv")
+    assert orders(carnet) == {
+        "1450": ("shipped", "54.80"),
+        "1451": ("refunded", "19.90"),
+        "1452": ("cancelled", "30.00"),
+        "1453": ("abandoned", "12.00"),
+    }
+    with carnet.engine.connect() as conn:
+        amounts = conn.execute(sa.select(s.order_lines.c.amount)).scalars().all()
+    # the 4,90 of shipping was an order line of its own
+    assert Decimal("4.90") not in {Decimal(a).quantize(Decimal("0.01")) for a in amounts}
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [
+        ("Validé", "paid"), ("Validée", "paid"), ("Refusé", "cancelled"),
+        ("wc-failed", "cancelled"), ("Échouée", "cancelled"), ("wc-checkout-draft", "abandoned"),
+        ("Paiement à distance accepté", "paid"),
+        ("En attente de paiement à la livraison", "pending"),
+        ("partially_refunded", "paid"), ("Remboursement partiel", "paid"),
+        ("Attending", "paid"), ("Checked In", "paid"), ("Not Attending", "cancelled"),
+        ("holded", "pending"), ("Brouillon", "abandoned"),
+    ],
+)
+def test_statuses_of_french_tools_are_understood(written: str, status: str) -> None:
+    assert order_status(written) == status
+
+
+def test_helloasso_donations_are_payments_with_their_refunds(carnet: Carnet) -> None:
+    mapping = file_targets(DATA / "helloasso_dons.csv")
+    assert (mapping["Numéro"], mapping["Date"], mapping["Montant"], mapping["Statut"]) == (
+        "order_ref", "order_date", "line_total", "order_status")
+    report = carnet.import_file(DATA / "helloasso_dons.csv")
+    assert report.counts["inserted"] == 2 and report.counts["merged"] == 1
+    assert orders(carnet) == {
+        "7701": ("paid", "50.00"), "7702": ("paid", "120.00"), "7703": ("refunded", "20.00"),
+    }
+
+
+def test_helloasso_memberships_and_their_additional_fields() -> None:
+    mapping = file_targets(DATA / "helloasso_adhesions.csv")
+    assert mapping["Montant adhésion"] == "line_total"
+    assert mapping["Numéro"] == "order_ref" and mapping["Date"] == "order_date"
+    # the form builder's prefix hid the field: a mobile, not any phone found by content
+    assert mapping["Champ additionnel: Téléphone portable"] == "mobile"
+    assert mapping["Champ additionnel: Droit à l'image"].startswith("attribute:")
+
+
+def test_a_number_is_a_payments_only_beside_a_payment_method() -> None:
+    headers = ["Numéro", "Nom", "Prénom", "Statut", "Montant"]
+    assert build_mapping(headers, {}, CATALOG).to_json()["Numéro"] == "attribute:numero"
+
+
+def test_odoo_whole_names_are_split_and_the_linked_company_kept(carnet: Carnet) -> None:
+    mapping = file_targets(DATA / "odoo_contacts.csv")
+    assert mapping["Nom"] == "full_name"
+    assert mapping["Société liée"] == "organisation_name"
+    carnet.import_file(DATA / "odoo_contacts.csv")
+    jp = carnet.search_contacts("jp.martin@orange.fr")[0]
+    assert (jp.civility, jp.first_name, jp.last_name) == ("M.", "Jean-Pierre", "Martin")
+    sophie = carnet.search_contacts("sophie.leroy@gmail.com")[0]
+    assert (sophie.first_name, sophie.last_name) == ("Sophie", "Leroy")
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["Leroy", "Martin", "Le Gall", "Dupont"],  # last names, some of two words
+        ["Leroy", "Martin", "Da Silva"],
+    ],
+)
+def test_a_column_of_last_names_stays_last_names(names: list[str]) -> None:
+    mapping = build_mapping(["Nom", "Email"], {"Nom": names}, CATALOG).to_json()
+    assert mapping["Nom"] == "last_name"
+
+
+def test_a_bare_name_beside_a_first_name_stays_the_last_name() -> None:
+    sample = {"Nom": ["Jean Dupont", "Marie Curie"], "Prénom": ["Jean", "Marie"]}
+    assert build_mapping(["Nom", "Prénom"], sample, CATALOG).to_json()["Nom"] == "last_name"
+
+
+def test_axonaut_billing_address_parts_named_after_the_part(tmp_path: Path) -> None:
+    header = ["Nom de l'entreprise", "Prénom du contact", "Nom du contact",
+              "Email du contact", "Adresse de facturation", "Code postal de facturation",
+              "Ville de facturation", "Pays de facturation", "Adresse de livraison",
+              "Ville de livraison"]
+    mapping = build_mapping(header, {}, CATALOG)
+    assert mapping.to_json() == {
+        "Nom de l'entreprise": "organisation_name", "Prénom du contact": "first_name",
+        "Nom du contact": "full_name", "Email du contact": "email",
+        "Adresse de facturation": "address_line1", "Code postal de facturation": "postcode",
+        "Ville de facturation": "city", "Pays de facturation": "country",
+        # a second address is kept whole, never mixed into the first one
+        "Adresse de livraison": "attribute:adresse_de_livraison",
+        "Ville de livraison": "attribute:ville_de_livraison",
+    }
+
+
+def test_form_and_hand_typed_headers() -> None:
+    headers = ["Et votre nom de famille ?", "Submit Date (UTC)", "Tel fixe / portable",
+               "Lettre d'informations", "Ventes", "Champ complémentaire 2 - Ville"]
+    assert build_mapping(headers, {}, CATALOG).to_json() == {
+        "Et votre nom de famille ?": "last_name",  # Typeform's conversational question
+        "Submit Date (UTC)": "activity_date",  # Typeform: when the answer was sent
+        "Tel fixe / portable": "phone",  # either kind of number, in one column
+        "Lettre d'informations": "optin_newsletter",  # PrestaShop's French back office
+        "Ventes": "total_spent",  # PrestaShop's customer list
+        "Champ complémentaire 2 - Ville": "city",
+    }
+
+
+def test_a_typeform_answer_dates_its_consent(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "typeform.csv",
+        ["#", "Quel est votre prénom ?", "Et votre nom de famille ?",
+         "Quelle est votre adresse e-mail ?", "Acceptez-vous de recevoir nos offres par e-mail ?",
+         "Start Date (UTC)", "Submit Date (UTC)"],
+        [["a1b2c3d4e5", "Julien", "Robin", "julien.robin@gmail.com", "1",
+          "2024-03-05 09:00:12", "2024-03-05 09:02:47"]],
+        encoding="utf-8", delimiter=",",
+    )
+    carnet.import_file(path)
+    julien = carnet.search_contacts("julien.robin@gmail.com")[0]
+    assert julien.last_name == "Robin"
+    with carnet.engine.connect() as conn:
+        granted = conn.execute(
+            sa.select(s.consent_events.c.occurred_at).where(
+                s.consent_events.c.contact_id == julien.id,
+                s.consent_events.c.action == "granted",
+            )
+        ).scalar_one()
+    assert (granted.year, granted.month, granted.day, granted.hour, granted.minute) == (
+        2024, 3, 5, 9, 2)
