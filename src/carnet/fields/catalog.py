@@ -447,7 +447,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'nom de l entreprise', 'denomination', 'raison soc', 'enseigne', 'nom commercial',
        'account name', 'nom du compte', 'nom de la societe', 'nom societe', 'nom entreprise',
        'organization name', 'nom du tiers', 'tiers', 'nom de l organisme',
-       'societe liee', 'related company', 'societe mere', 'parent company'],
+       'societe liee', 'related company'],
        weight=2.0, half_life_days=5 * YEAR, profiles=B2B,
        storage=Storage.ORGANISATION, column='name'),
     _f('siren', Kind.SIREN, FI, 'SIREN', 'SIREN',
