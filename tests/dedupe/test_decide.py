@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carnet.dedupe.decide import decide, describe_evidence, top_reasons
+from carnet.dedupe.decide import born_apart, decide, describe_evidence, top_reasons
 
 
 def _pairs(rows: list[tuple[int, int, float]]) -> pl.DataFrame:
@@ -33,6 +35,44 @@ def test_a_rejected_pair_is_never_proposed_and_never_chained() -> None:
     assert d.review.select("lo", "hi").rows() == [(2, 3)]
     assert d.skipped_rejected == 2
     assert d.demoted == 1
+
+
+def test_a_contact_as_like_a_father_as_his_son_waits_for_review() -> None:
+    """Jean Dupont born 1952 (1) and his son Jean born 1983 (2), one address: a third
+    Jean Dupont there without a birth date (3), from a trade-show sheet, is as like the
+    one as the other. Neither pair merges: both wait for a person."""
+    dates = {1: "1952-03-03", 2: "1983-10-25", 4: "1990-01-01"}
+    pairs = _pairs([(1, 3, 0.998), (2, 3, 0.998), (4, 5, 0.99)])
+    d = decide(pairs, auto_threshold=0.9, review_threshold=0.5, birth_dates=dates)
+    assert d.clusters == [[4, 5]]
+    assert d.review.select("lo", "hi").rows() == [(1, 3), (2, 3)]
+    assert d.demoted == 2
+    # a longer chain cannot join them either: 1=3, 3=6, then 6=2 would
+    chain = _pairs([(1, 3, 0.99), (3, 6, 0.98), (2, 6, 0.97)])
+    d = decide(chain, auto_threshold=0.9, review_threshold=0.5, birth_dates=dates)
+    assert d.clusters == [[1, 3, 6]]
+    assert d.review.select("lo", "hi").rows() == [(2, 6)]
+
+
+def test_a_pair_merged_despite_its_birth_dates_still_merges() -> None:
+    # the model put (1, 2) above the threshold (one e-mail, one mobile: a birth date
+    # mistyped): the third contact may join them
+    dates = {1: "1952-03-03", 2: "1983-10-25"}
+    pairs = _pairs([(1, 2, 0.99), (1, 3, 0.98), (2, 3, 0.97)])
+    d = decide(pairs, auto_threshold=0.9, review_threshold=0.5, birth_dates=dates)
+    assert d.clusters == [[1, 2, 3]]
+    assert d.review.height == 0
+
+
+@given(st.dates(), st.dates())
+def test_born_apart_is_symmetric_and_never_for_one_day(a: date, b: date) -> None:
+    x, y = a.isoformat(), b.isoformat()
+    assert born_apart(x, y) == born_apart(y, x)
+    assert not born_apart(x, x)
+    assert not born_apart(x, None)
+    # a day and month swapped is one birth date typed the other way round
+    if a.day <= 12:
+        assert not born_apart(x, f"{a.year:04d}-{a.day:02d}-{a.month:02d}")
 
 
 @settings(max_examples=200, deadline=None)

@@ -69,6 +69,37 @@ CASES = [
         {"first_name": "Sébastien"},
         "first name nickname",
     ),
+    # a trade-show badge shortens a compound first name to an initial
+    (
+        FirstNameComparison(),
+        {"first_name": "J.-Pierre"},
+        {"first_name": "Jean Pierre"},
+        "first name nickname",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Jean-Pierre"},
+        {"first_name": "J.-P."},
+        "first name nickname",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "Marie-C."},
+        {"first_name": "MARIE CLAIRE"},
+        "first name nickname",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "J.-Pierre"},
+        {"first_name": "Jean-Paul"},
+        "first name different",
+    ),
+    (
+        FirstNameComparison(),
+        {"first_name": "J.-Pierre"},
+        {"first_name": "Pierre"},
+        "first name Jaro-Winkler >= 0.88",  # weak: no more than alike
+    ),
     (
         FirstNameComparison(),
         {"first_name": "Mathieu"},
@@ -281,6 +312,13 @@ CASES = [
         {"email": "jean.dupont@gmail.com"},
         "email exact",
     ),
+    # a role mailbox is the company's: as strong a link, but no one person's
+    (
+        EmailComparison(),
+        {"email": "contact@acme.fr"},
+        {"email": "Contact@ACME.fr"},
+        "email exact, a shared mailbox",
+    ),
     (
         EmailComparison(),
         {"email": "jean.dupont+promo@gmail.com"},
@@ -455,6 +493,36 @@ def test_several_emails_any_agrees() -> None:
     con.register("rec", prepared)
     con.register("pairs", pl.DataFrame({"id_l": [1], "id_r": [2]}))
     assert con.sql(gamma_sql((EmailComparison(),), "pairs", "rec", "rec")).fetchall()[0][2] == 0
+
+
+def test_a_shared_mailbox_is_no_one_persons_email() -> None:
+    """Marie Leroy gave her own e-mail and the company's contact@; Marie Lambert, her
+    colleague, the contact@ alone. Three Dupont contacts of one family hold
+    famille.dupont@: a family's mailbox. Marie Leroy's own e-mail is hers."""
+    emails = [
+        ["m.leroy@acme.fr", "contact@acme.fr"],
+        ["contact@acme.fr"],
+        ["contact@acme.fr", "m.leroy@acme.fr"],
+        ["famille.dupont@free.fr"],
+        ["famille.dupont@free.fr"],
+        ["famille.dupont@free.fr", "jean.dupont.52@free.fr"],
+        ["jean.dupont.52@free.fr"],
+    ]
+    records = frame(*(record(i) for i in range(1, 8))).with_columns(pl.Series("emails", emails))
+    prepared = prepare_records(records)
+    con = duckdb.connect()
+    con.register("rec", prepared)
+    pairs = [(1, 2), (1, 3), (4, 5), (4, 6), (6, 7)]
+    con.register("pairs", pl.DataFrame(pairs, schema=["id_l", "id_r"], orient="row"))
+    comp = EmailComparison()
+    rows = con.sql(gamma_sql((comp,), "pairs", "rec", "rec") + " ORDER BY 1, 2").fetchall()
+    assert [comp.levels[g].label for _l, _r, g in rows] == [
+        "email exact, a shared mailbox",
+        "email exact",
+        "email exact, a shared mailbox",
+        "email exact, a shared mailbox",
+        "email exact",
+    ]
 
 
 def _levels(records: pl.DataFrame, *comps: Comparison) -> list[str]:

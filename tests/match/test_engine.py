@@ -196,6 +196,88 @@ def test_twins_louis_and_louise_not_merged(matcher: Matcher, model: MatchModel) 
     assert guard_label(pairs, model).startswith("a man's and a woman's first names")
 
 
+def test_twins_given_their_mothers_mobile_not_merged(matcher: Matcher, model: MatchModel) -> None:
+    """Camille and Clément Petit, born the same day at one address, both given their
+    mother's mobile: two names of their own, twins. Stéphanie called Fanny, with her
+    e-mail and her mobile, stays one person (test above)."""
+    home = {
+        "last_name": "Petit",
+        "birth_date": "2004-10-10",
+        "postcode": "21000",
+        "city": "Dijon",
+        "street": "14 rue Saint-Jean",
+        "phone": "+33611223344",
+    }
+    camille = record(1, first_name="Camille", **home)
+    clement = record(2, first_name="Clément", **home)
+    pairs = score(matcher, model, camille, clement)
+    assert float(pairs["probability"][0]) < 0.01  # 1.0 before the guard knew twins
+    assert guard_label(pairs, model).startswith("two first names of their own")
+    # a first name no list knows (Sopphie) with the mobile and the birth date: one person
+    sophie = record(3, first_name="Sophie", **home)
+    sopphie = record(4, first_name="Sopphie", **home)
+    assert prob(matcher, model, sophie, sopphie) > 0.9
+
+
+def test_a_family_mailbox_is_not_one_persons(matcher: Matcher, model: MatchModel) -> None:
+    """Jean Dupont, his son Jean and his wife Marie all hold famille.dupont@free.fr, with
+    the home landline: the father and the son, born 31 years apart, are two people, and
+    so are the twins of the Moreau family on their mailbox."""
+    home = {
+        "last_name": "Dupont",
+        "email": "famille.dupont@free.fr",
+        "phone": "+33143551290",
+        "postcode": "75011",
+        "city": "Paris",
+        "street": "8 rue Oberkampf",
+    }
+    father = record(1, first_name="Jean", birth_date="1952-03-03", **home)
+    son = record(2, first_name="Jean", birth_date="1983-10-25", **home)
+    mother = record(3, first_name="Marie", birth_date="1955-08-19", **home)
+    pairs = matcher.predict(frame(father, son, mother), model, threshold=1e-12)
+    fs = pairs.filter((pl.col("record_id_l") == 1) & (pl.col("record_id_r") == 2))
+    assert str(fs["email_level"][0]) == "email exact, a shared mailbox"
+    assert float(fs["probability"][0]) < 0.01  # 1.0 when the mailbox counted as his
+    assert guard_label(fs, model).startswith("birth dates differ")
+    assert pairs["probability"].max() < 0.01  # type: ignore[operator]
+    tribe = {**home, "last_name": "Moreau", "email": "moreau.tribu@orange.fr"}
+    twins = [
+        record(i, first_name=name, birth_date="2008-06-02", **tribe)
+        for i, name in enumerate(("Lucas", "Léa", "Théo"), start=1)
+    ]
+    assert matcher.predict(frame(*twins), model, threshold=0.5).height == 0
+
+
+def test_a_role_mailbox_is_what_colleagues_share(matcher: Matcher, model: MatchModel) -> None:
+    """Acme's contact@ and switchboard: Marie Leroy (who also gave her own e-mail) and
+    Marie Lambert are colleagues, and so are Marie and Marc Leroy of the family firm."""
+    office = {
+        "siren": "732829320",
+        "phone": "+33472001122",
+        "postcode": "69002",
+        "city": "Lyon",
+        "street": "1 rue de la Bourse",
+    }
+    leroy = record(1, first_name="Marie", last_name="Leroy", **office)
+    lambert = record(2, first_name="Marie", last_name="Lambert", **office)
+    marc = record(3, first_name="Marc", last_name="Leroy", **office)
+    records = frame(leroy, lambert, marc).with_columns(
+        pl.Series(
+            "emails",
+            [["m.leroy@acme.fr", "contact@acme.fr"], ["contact@acme.fr"], ["contact@acme.fr"]],
+        )
+    )
+    pairs = matcher.predict(records, model, threshold=1e-12)
+    assert pairs.height == 3
+    assert pairs["probability"].max() < 0.5  # type: ignore[operator]
+    leroy_lambert = pairs.filter(pl.col("record_id_r") == 2)
+    assert "colleagues" in guard_label(leroy_lambert, model)
+    # Marie Leroy's own e-mail on both records is hers: the workplace guard spares it
+    own = frame(leroy, record(4, first_name="Marie", last_name="Lambert", **office))
+    own = own.with_columns(pl.Series("emails", [["m.leroy@acme.fr"], ["m.leroy@acme.fr"]]))
+    assert float(matcher.predict(own, model, threshold=1e-12)["probability"][0]) > 0.9
+
+
 def test_jean_and_jeanne_at_one_address_not_merged(matcher: Matcher, model: MatchModel) -> None:
     home = {
         "last_name": "Martin",

@@ -29,16 +29,17 @@ def _prepared(n: int) -> pl.DataFrame:
 def test_rare_levels_are_bounded_by_their_exact_share() -> None:
     prepared = _prepared(200)
     comps = (EmailComparison(), PhoneComparison())
-    sampled = {"email": [1e-3, 1e-3, 1e-3, 1e-3, 1e-3, 0.995], "phone": [1e-3, 1e-3, 1e-3, 0.997]}
+    sampled = {"email": [1e-3] * 6 + [0.994], "phone": [1e-3, 1e-3, 1e-3, 0.997]}
     bounded = bound_u(sampled, comps, prepared)
     pairs = math.comb(200, 2)
     assert bounded["email"][0] == pytest.approx(3 / pairs)  # three pairs share an e-mail
-    assert bounded["email"][2] == pytest.approx(3 / pairs)  # and its canonical form
+    assert bounded["email"][1] == pytest.approx(3 / pairs)  # a shared mailbox, too
+    assert bounded["email"][3] == pytest.approx(3 / pairs)  # and its canonical form
     assert bounded["phone"][0] == pytest.approx(3 / pairs)  # a trio: three pairs
     assert bounded["phone"][1] == pytest.approx(3 / pairs)
-    assert bounded["email"][3] == pytest.approx(3 / pairs)  # local parts shared, too
+    assert bounded["email"][4] == pytest.approx(3 / pairs)  # local parts shared, too
     # levels without a shared value keep the sampled u; each u still sums to 1
-    assert bounded["email"][4] == sampled["email"][4]
+    assert bounded["email"][5] == sampled["email"][5]
     assert sum(bounded["email"]) == pytest.approx(1.0)
     assert sum(bounded["phone"]) == pytest.approx(1.0)
     assert sampled["email"][0] == 1e-3  # the input is left as it was
@@ -46,7 +47,7 @@ def test_rare_levels_are_bounded_by_their_exact_share() -> None:
 
 def test_a_sampled_u_smaller_than_the_share_is_kept() -> None:
     prepared = _prepared(20)
-    u = {"email": [1e-9, 1e-3, 1e-9, 1e-3, 1e-3, 1 - 3e-3 - 2e-9]}
+    u = {"email": [1e-9, 1e-9, 1e-3, 1e-9, 1e-3, 1e-3, 1 - 3e-3 - 3e-9]}
     assert bound_u(u, (EmailComparison(),), prepared)["email"] == u["email"]
 
 
@@ -72,9 +73,9 @@ def test_domain_typos_and_sirens_are_bounded_too() -> None:
     ]
     prepared = prepare_records(frame(*rows))
     comps = (EmailComparison(), SirenComparison())
-    sampled = {"email": [0.01] * 5 + [0.95], "siren": [0.2, 0.8]}
+    sampled = {"email": [0.01] * 6 + [0.94], "siren": [0.2, 0.8]}
     bounded = bound_u(sampled, comps, prepared)
     pairs = math.comb(39, 2)
-    assert bounded["email"][3] == pytest.approx(3 / pairs)  # three share "anne.roux"
+    assert bounded["email"][4] == pytest.approx(3 / pairs)  # three share "anne.roux"
     assert bounded["siren"][0] == pytest.approx(1 / pairs)
-    assert bounded["email"][4] == 0.01  # "same local part, other domain": names make those
+    assert bounded["email"][5] == 0.01  # "same local part, other domain": names make those

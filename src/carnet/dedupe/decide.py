@@ -7,18 +7,23 @@ Pure functions over Polars frames, so the rules are tested without a database:
   to review instead (so A=B, B=C never drags in a rejected A≠C);
 - pairs between the thresholds go to review, unless their two contacts end up
   in the same cluster anyway;
-- pairs a person rejected are never proposed again.
+- pairs a person rejected are never proposed again;
+- two contacts whose birth dates tell them apart (a father and his son of one
+  name, at one address) are never put in one cluster through a third contact
+  that has no birth date: that contact, as like the one as the other, goes to
+  review with both. A pair scored above the auto threshold despite its birth
+  dates (one e-mail, one mobile: a birth date mistyped) still merges.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
 
-__all__ = ["Decisions", "decide", "describe_evidence", "top_reasons"]
+__all__ = ["Decisions", "born_apart", "decide", "describe_evidence", "top_reasons"]
 
 Pair = tuple[int, int]
 
@@ -42,16 +47,69 @@ class Decisions:
     demoted: int = 0
 
 
-class _Groups:
-    """Union-find that refuses to join groups holding a rejected pair."""
+def born_apart(a: str | None, b: str | None) -> bool:
+    """Two ISO birth dates of two people: both known, and neither the same day, nor
+    its day and month swapped, nor one character mistyped.
 
-    def __init__(self, rejected: Iterable[Pair]) -> None:
+    >>> born_apart("1952-03-03", "1983-10-25"), born_apart("1952-03-03", None)
+    (True, False)
+    >>> born_apart("1962-05-01", "1962-01-05"), born_apart("1962-05-01", "1962-05-11")
+    (False, False)
+    """
+    if not a or not b or a == b or len(a) != len(b):
+        return False
+    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=True)) > 1
+
+
+def _bridges(strong: pl.DataFrame, birth_dates: Mapping[int, str]) -> set[Pair]:
+    """The auto pairs that join a contact to two others whose birth dates tell them
+    apart, where the two were not paired above the threshold themselves."""
+    partners: dict[int, set[int]] = defaultdict(set)
+    keys = set(zip(strong["lo"].to_list(), strong["hi"].to_list(), strict=True))
+    for lo, hi in keys:
+        partners[lo].add(hi)
+        partners[hi].add(lo)
+    out: set[Pair] = set()
+    for middle, others in partners.items():
+        dated = [o for o in others if birth_dates.get(o)]
+        for i, a in enumerate(dated):
+            for b in dated[i + 1 :]:
+                pair = (min(a, b), max(a, b))
+                if pair not in keys and born_apart(birth_dates[a], birth_dates[b]):
+                    out.add((min(middle, a), max(middle, a)))
+                    out.add((min(middle, b), max(middle, b)))
+    return out
+
+
+class _Groups:
+    """Union-find that refuses to join groups holding a rejected pair, or two
+    contacts born apart that were not paired themselves."""
+
+    def __init__(
+        self,
+        rejected: Iterable[Pair],
+        birth_dates: Mapping[int, str] | None = None,
+        strong: set[Pair] | None = None,
+    ) -> None:
         self.parent: dict[int, int] = {}
         self.members: dict[int, list[int]] = {}
         self.apart: dict[int, set[int]] = defaultdict(set)
+        self.birth_dates = birth_dates or {}
+        self.strong = strong or set()
         for a, b in rejected:
             self.apart[a].add(b)
             self.apart[b].add(a)
+
+    def _born_apart(self, ga: list[int], gb: list[int]) -> bool:
+        dates = self.birth_dates
+        return any(
+            born_apart(dates.get(x), dates.get(y)) and (min(x, y), max(x, y)) not in self.strong
+            for x in ga
+            if dates.get(x)
+            for y in gb
+        )
 
     def find(self, x: int) -> int:
         root = self.parent.setdefault(x, x)
@@ -67,6 +125,8 @@ class _Groups:
         if len(ga) > len(gb):
             ra, rb, ga, gb = rb, ra, gb, ga
         if any(self.find(other) == rb for x in ga for other in self.apart.get(x, ())):
+            return False
+        if self.birth_dates and self._born_apart(ga, gb):
             return False
         self.parent[ra] = rb
         self.members[rb] = gb + ga
@@ -90,6 +150,7 @@ def decide(
     auto_threshold: float,
     review_threshold: float,
     rejected: Iterable[Pair] = (),
+    birth_dates: Mapping[int, str] | None = None,
 ) -> Decisions:
     """Decide what to do with scored pairs.
 
@@ -98,6 +159,8 @@ def decide(
         auto_threshold: merge from this probability.
         review_threshold: ask a person from this probability.
         rejected: ``(low id, high id)`` pairs a person said are different people.
+        birth_dates: contact id -> ISO birth date (the known ones): a cluster never
+            joins two contacts born apart unless they were paired themselves.
     """
     rejected_set = {(min(a, b), max(a, b)) for a, b in rejected}
     scored = _pair_keys(pairs).filter(pl.col("probability") >= review_threshold)
@@ -112,9 +175,11 @@ def decide(
         skipped = 0
     scored = scored.sort("probability", "lo", "hi", descending=[True, False, False])
     strong = scored.filter(pl.col("probability") >= auto_threshold)
-    groups = _Groups(rejected_set)
+    strong_keys = set(zip(strong["lo"].to_list(), strong["hi"].to_list(), strict=True))
+    bridges = _bridges(strong, birth_dates) if birth_dates else set()
+    groups = _Groups(rejected_set, birth_dates, strong_keys)
     joined: list[bool] = [
-        groups.join(lo, hi)
+        (lo, hi) not in bridges and groups.join(lo, hi)
         for lo, hi in zip(strong["lo"].to_list(), strong["hi"].to_list(), strict=True)
     ]
     accepted = pl.Series("accepted", joined, dtype=pl.Boolean)

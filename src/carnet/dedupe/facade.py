@@ -322,7 +322,13 @@ class DedupeMixin:
         model = self._train(matcher, records)
         say("scoring candidate pairs")
         pairs = matcher.predict(records, model, threshold=review)
-        decisions = decide(pairs, auto_threshold=auto, review_threshold=review, rejected=rejected)
+        decisions = decide(
+            pairs,
+            auto_threshold=auto,
+            review_threshold=review,
+            rejected=rejected,
+            birth_dates=_birth_dates(records),
+        )
         report.count(pairs, decisions)
         names = [c.name for c in model.settings.comparisons]
         report.top_reasons = top_reasons(
@@ -550,7 +556,13 @@ class DedupeMixin:
             if old.height
             else matcher.predict(new, model, threshold=review)
         )
-        decisions = decide(pairs, auto_threshold=auto, review_threshold=review, rejected=rejected)
+        decisions = decide(
+            pairs,
+            auto_threshold=auto,
+            review_threshold=review,
+            rejected=rejected,
+            birth_dates=_birth_dates(records),
+        )
         report.count(pairs, decisions)
         report.merge_ids = self._apply(decisions, model, save_model=False)
         report.seconds = (utcnow() - started).total_seconds()
@@ -729,3 +741,9 @@ def probability_text(probability: float) -> str:
         return "100 %"
     digits = max(1, min(4, int(-math.log10(max(1e-9, 1.0 - probability)))))
     return f"{100 * probability:.{digits}f} %"
+
+
+def _birth_dates(records: pl.DataFrame) -> dict[int, str]:
+    """Contact id -> ISO birth date, for the contacts that have one."""
+    dated = records.select("record_id", "birth_date").drop_nulls()
+    return dict(zip(dated["record_id"].to_list(), dated["birth_date"].to_list(), strict=True))

@@ -13,7 +13,7 @@ more than agreeing on a common one ("Martin").
 
 Comparisons marked *household* (last name, address, phone, e-mail) carry
 evidence that members of one household share, and those marked *workplace*
-(SIREN, address, a landline) evidence that colleagues share; levels marked
+(SIREN, address, a landline, a role mailbox) evidence that colleagues share; levels marked
 *personal* (an e-mail, a mobile) are one person's. See the household and
 workplace guards in :mod:`carnet.match.scoring`.
 """
@@ -151,6 +151,18 @@ _SHARED_USER = _shares("l.email_users", "r.email_users")
 
 _ONE_EMAIL_EACH = "l.emails_many IS NULL AND r.emails_many IS NULL"
 
+#: Every e-mail the two records share (canonical) is a shared mailbox of one
+#: side or the other (prepared ``emails_shared``: a role mailbox, ``contact@``,
+#: or a primary e-mail several contacts hold, ``famille.dupont@``). Nearly every
+#: record has none: the NULL test spares the lambda.
+_ONLY_SHARED_MAILBOXES = (
+    "((l.emails_shared IS NOT NULL OR r.emails_shared IS NOT NULL) AND NOT list_has_any("
+    f"list_filter({_values('l.emails_canon')}, lambda x: "
+    "(l.emails_shared IS NULL OR NOT list_contains(l.emails_shared, x)) "
+    "AND (r.emails_shared IS NULL OR NOT list_contains(r.emails_shared, x))), "
+    f"{_values('r.emails_canon')}))"
+)
+
 #: Any two e-mails: same part before the "@", lengths at most one apart, the
 #: domains at most one edit or transposition apart. Only pairs sharing that
 #: part (:data:`_SHARED_USER`) are compared: most pairs fail it, and the
@@ -188,6 +200,15 @@ _SWAPPED = (
     + ")) OR (l.ln = r.fn AND "
     + _one_slip("l.fn", "r.ln")
     + ")"
+)
+
+
+#: A compound first name with an initial, the prepared ``fn_abbrev`` pattern (anchored), is the
+#: other's: ``J.-Pierre`` ~ ``Jean-Pierre``, ``Jean-P.`` ~ ``Jean-Paul`` (nearly every
+#: record has no pattern: the NULL test spares the regular expression).
+_ABBREVIATED = (
+    "((l.fn_abbrev IS NOT NULL AND regexp_matches(r.fn, l.fn_abbrev)) "
+    "OR (r.fn_abbrev IS NOT NULL AND regexp_matches(l.fn, r.fn_abbrev)))"
 )
 
 
@@ -430,7 +451,8 @@ class FirstNameComparison(NameComparison):
     * ``first name exact`` (tf) — ``Éloïse`` ~ ``ELOISE``
     * ``first name swapped with last name`` — (Martin, Nicolas) ~ (Nicolas, Martin),
       also with one slip in one of the names: (Sophie, Joly) ~ (Joyl, Sophie)
-    * ``first name nickname`` — ``Cathy`` ~ ``Catherine``, ``JB`` ~ ``Jean-Baptiste``
+    * ``first name nickname`` — ``Cathy`` ~ ``Catherine``, ``JB`` ~ ``Jean-Baptiste``;
+      a compound name with an initial, ``J.-Pierre`` or ``J.-P.`` ~ ``Jean-Pierre``
     * ``first name shortened`` (weighs as a nickname) — ``Cam`` ~ ``Camille``,
       ``Anne-So`` ~ ``Anne-Sophie``; not when the short form is a first name
       in its own right (``Paul`` ~ ``Pauline``, ``Jean`` ~ ``Jeannine``) or a
@@ -497,7 +519,11 @@ class FirstNameComparison(NameComparison):
                 tf_column="fn",
                 mirrors=0,
             ),
-            Level("first name nickname", _shares("l.fn_groups", "r.fn_groups"), 0.02),
+            Level(
+                "first name nickname",
+                f"{_shares('l.fn_groups', 'r.fn_groups')} OR {_ABBREVIATED}",
+                0.02,
+            ),
             Level(
                 "first name shortened",
                 f"{_shortened('l.fn', 'r.fn')} OR {_shortened('r.fn', 'l.fn')}",
@@ -645,7 +671,11 @@ class EmailComparison(Comparison):
 
     * ``email exact`` — ``jean.dupont@gmail.com`` ~ ``jean.dupont@gmail.com``
       (weighing ``log2(n - 1)`` less when ``n`` records hold the primary
-      e-mail: a family or company mailbox)
+      e-mail); not when every e-mail they share is a shared mailbox (next level)
+    * ``email exact, a shared mailbox`` (weighs as exact, but is not one
+      person's: household and workplace evidence) — ``contact@acme.fr`` ~
+      ``contact@acme.fr`` (a role mailbox), ``famille.dupont@free.fr`` held by
+      three contacts or more (a family's)
     * ``email exact once its missing @ is put back`` (weighs as exact: one
       mailbox, typed badly once) — ``gerard.laurentorange.fr`` (invalid as
       typed) ~ ``gerard.laurent@orange.fr``
@@ -663,6 +693,9 @@ class EmailComparison(Comparison):
     """
 
     household: ClassVar[bool] = True
+    # a shared mailbox (contact@) is what colleagues share; the other levels that
+    # agree are personal, which the workplace guard leaves alone
+    workplace: ClassVar[bool] = True
     name = "email"
     inputs = ("email",)
     null_sql = "l.emails_canon_1 IS NULL OR r.emails_canon_1 IS NULL"
@@ -672,10 +705,20 @@ class EmailComparison(Comparison):
         self.levels = (
             Level(
                 "email exact",
-                _shares("l.emails", "r.emails"),
+                f"{_shares('l.emails', 'r.emails')} AND NOT {_ONLY_SHARED_MAILBOXES}",
                 0.6,
                 shared_count="email_n",
                 personal=True,
+                shared_value="emails",
+            ),
+            Level(
+                # the e-mails they share are a team's or a family's (contact@,
+                # famille.dupont@): as strong a link, but not one person's
+                "email exact, a shared mailbox",
+                _shares("l.emails", "r.emails"),
+                0.02,
+                mirrors=0,
+                shared_count="email_n",
                 shared_value="emails",
             ),
             Level(

@@ -55,6 +55,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from carnet.fields.email import ROLE_ACCOUNTS
 from carnet.match.errors import MatchInputError
 from carnet.match.nicknames import NICKNAMES, known_first_names
 from carnet.match.phonetic import fold_expr, french_phonetic_expr
@@ -167,6 +168,20 @@ GENERIC_EMAIL_LOCAL_PARTS: tuple[str, ...] = (
     "factures",
     "facturation",
 )
+
+
+#: Contacts holding one primary e-mail from which it is a shared mailbox (a
+#: family's ``famille.dupont@…``) rather than one person's: the import joins a
+#: person's rows by e-mail, so three contacts left apart on one address are
+#: three people (a couple and their son, twins).
+SHARED_MAILBOX_HOLDERS = 3
+
+
+def _is_role_mailbox(local: pl.Expr) -> pl.Expr:
+    """The local part (canonical) is a role mailbox's (``contact``, ``info``, ``accueil``):
+    a company's or a team's, which colleagues share (:data:`carnet.fields.email.ROLE_ACCOUNTS`)."""
+    name = local.str.split("+").list.first().str.replace_all(r"[._-]", "")
+    return name.is_in(list(ROLE_ACCOUNTS))
 
 
 #: E.164 prefixes of mobile numbers (France and its neighbours). A mobile is
@@ -579,10 +594,31 @@ def _email_name_keys(emails: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame
 
 
 def _name_groups_frame() -> pl.DataFrame:
+    # initials typed apart ("J.-P.", folded "j p") are the diminutive "jp"
+    table = dict(NICKNAMES)
+    table.update({" ".join(k): v for k, v in NICKNAMES.items() if len(k) == 2})
     return pl.DataFrame(
-        {"fn": list(NICKNAMES), "fn_groups": [list(v) for v in NICKNAMES.values()]},
+        {"fn": list(table), "fn_groups": [list(v) for v in table.values()]},
         schema={"fn": pl.String, "fn_groups": pl.List(pl.String)},
     )
+
+
+def abbreviated_name_pattern(folded: str | None) -> str | None:
+    """A regular expression of the compound first names a name with an initial stands for.
+
+    ``J.-Pierre``, ``Jean-P.`` and ``J.-P.`` (folded ``j pierre``, ``jean p``, ``j p``) are
+    Jean-Pierre written short; None for a name without an initial among two words or more.
+
+    >>> abbreviated_name_pattern("j pierre"), abbreviated_name_pattern("jean pierre")
+    ('^j[a-z]* pierre$', None)
+    """
+    if not folded:
+        return None
+    words = folded.split()
+    if len(words) < 2 or not any(len(w) == 1 for w in words):
+        return None
+    parts = [re.escape(w) + "[a-z]*" if len(w) == 1 else re.escape(w) for w in words]
+    return "^" + " ".join(parts) + "$"
 
 
 def _phonetic(df: pl.DataFrame, col: str, out: str) -> pl.DataFrame:
@@ -764,6 +800,19 @@ def _prepare_core(
     # there); whether the name is a first name in its own right.
     base = _phonetic(base, "fn", "fn_ph")
     base = _phonetic(base, "ln", "ln_ph")
+    first_names = base["fn"].drop_nulls().unique()
+    base = base.with_columns(
+        pl.col("fn")
+        .replace_strict(
+            first_names,
+            pl.Series(
+                [abbreviated_name_pattern(v) for v in first_names.to_list()], dtype=pl.String
+            ),
+            default=None,
+            return_dtype=pl.String,
+        )
+        .alias("fn_abbrev")
+    )
     known = pl.Series(sorted(known_first_names()), dtype=pl.String).implode()
     for col in ("fn", "ln"):
         groups = _name_groups_frame().rename({"fn": col, "fn_groups": f"{col}_groups"})
@@ -840,11 +889,16 @@ def _prepare_core(
             .alias("email_locals"),
             pl.col("local").filter(personal_local).first().alias("email1_local"),
             pl.col("canon").filter(typed).drop_nulls().first().alias("email1"),
+            pl.col("canon")
+            .filter(typed & _is_role_mailbox(pl.col("local")))
+            .drop_nulls()
+            .unique(maintain_order=True)
+            .alias("emails_shared"),
         )
         .with_columns(
             # a record with no e-mail as typed, only a restored one, has none
             pl.when(pl.col(c).list.len() > 0).then(pl.col(c)).alias(c)
-            for c in ("emails", "email_users", "emails_fixed")
+            for c in ("emails", "email_users", "emails_fixed", "emails_shared")
         )
     )
     phones = _long_contact_points(
@@ -898,6 +952,18 @@ def _add_frequencies(
         total += float(email_counts["email_n"].sum() or 0)
     base = base.join(counts, on="email1", how="left").with_columns(
         (pl.col("email_n").fill_null(1) / max(total, 1.0)).alias("tf_email")
+    )
+    # A primary e-mail held by several contacts the import kept apart (other first
+    # names, other birth dates) is a family's mailbox: shared, like a role mailbox.
+    family = pl.col("email_n") >= SHARED_MAILBOX_HOLDERS
+    shared = pl.col("emails_shared")
+    base = base.with_columns(
+        pl.when(family & shared.is_null())
+        .then(pl.concat_list([pl.col("email1")]))
+        .when(family & ~shared.list.contains(pl.col("email1")))
+        .then(shared.list.concat(pl.concat_list([pl.col("email1")])))
+        .otherwise(shared)
+        .alias("emails_shared")
     )
     # records given in id order keep it through the joins: no sort needed
     return base if base.get_column("record_id").is_sorted() else base.sort("record_id")

@@ -13,16 +13,17 @@ A pair's **match weight** is the sum of
   birth dates do not agree (different or missing), or when the birth dates
   are different and no *personal* level agrees (an e-mail, a mobile: a father
   and his son of one name, at one address) -- the summed weight of the
-  *household* comparisons (last name, address, phone, e-mail) is capped at
-  ``household_cap`` (0 by default). Fellegi-Sunter assumes comparisons are
-  independent; in one household they are not: a family shares surname,
-  address, landline and sometimes an e-mail. Without first-name agreement that
-  evidence says "same household", not "same person". The guard is an explicit
-  term of the explanation, so explanations still add up to the score.
+  *household* comparisons (last name, address, phone, e-mail), and a common
+  employer's SIREN, is capped at ``household_cap`` (0 by default).
+  Fellegi-Sunter assumes comparisons are independent; in one household they
+  are not: a family shares surname, address, landline and sometimes an
+  e-mail. Without first-name agreement that evidence says "same household",
+  not "same person". The guard is an explicit term of the explanation, so
+  explanations still add up to the score.
 * else the **workplace guard**: when the SIRENs agree, the last names are
   different and nothing personal agrees (neither the birth dates nor a
   *personal* level: an e-mail, a mobile), the positive weight of the
-  *workplace* comparisons (SIREN, address, a landline: what colleagues
+  *workplace* comparisons (SIREN, address, a landline, contact@: what colleagues
   share) is capped at ``household_cap`` too. Two Maries of one company, at
   its address, with its switchboard, are two people; a woman who married and
   kept her mobile or her e-mail is one. Without a common SIREN a shared
@@ -195,24 +196,36 @@ def score_sql(
         shared = next((lvl.shared_count for lvl in c.levels if lvl.shared_count), None)
         if shared is not None:
             cols.append(f"greatest(l.{shared}, r.{shared}) AS sc_{c.name}")
+    gcols = ", ".join(f"g_{c.name}" for c in comps)
+    if _first_of(comps, FirstNameComparison) is not None:
+        # read by the household guard: two names of their own are two people
+        cols.append(f"coalesce(l.fn_known AND r.fn_known, false) AS {_NAMES_OF_THEIR_OWN}")
+        gcols += f", {_NAMES_OF_THEIR_OWN}"
     gammas = f"SELECT p.id_l, p.id_r, {', '.join(cols)} {_pairs_join(pairs, left, right)}"
     weights = ", ".join(f"({_weight_sql(c, model)})::DOUBLE AS w_{c.name}" for c in comps)
-    gcols = ", ".join(f"g_{c.name}" for c in comps)
     scored = f"SELECT id_l, id_r, {gcols}, {weights} FROM gam"
     guard = _guard_sql(model)
     prior = model.prior_weight
     weight_sum = " + ".join([f"w_{c.name}" for c in comps] + [GUARD_COLUMN, PRIOR_COLUMN])
     where = "" if min_weight is None else f"WHERE match_weight >= {min_weight!r}"
+    weight_cols = ", ".join(
+        [f"id_l, id_r, {', '.join(f'g_{c.name}' for c in comps)}"]
+        + [f"w_{c.name}" for c in comps]
+        + [GUARD_COLUMN, PRIOR_COLUMN, "match_weight"]
+    )
     return (
         f"WITH gam AS ({gammas}), s AS ({scored}), "
         f"g AS (SELECT *, ({guard})::DOUBLE AS {GUARD_COLUMN}, "
         f"{prior!r}::DOUBLE AS {PRIOR_COLUMN} FROM s), "
         f"t AS (SELECT *, {weight_sum} AS match_weight FROM g) "
-        f"SELECT * FROM t {where}"
+        f"SELECT {weight_cols} FROM t {where}"
     )
 
 
 _C = TypeVar("_C", bound=Comparison)
+
+#: Scoring column: both first names are names in their own right (prepared ``fn_known``).
+_NAMES_OF_THEIR_OWN = "fn_names_of_their_own"
 
 
 def _first_of(comps: tuple[Comparison, ...], kind: type[_C]) -> _C | None:
@@ -267,17 +280,24 @@ def _guard_sql(model: MatchModel) -> str:
     first = _first_of(comps, FirstNameComparison)
     household = [c for c in comps if c.household]
     if settings.household_guard and first is not None and household:
-        total = " + ".join(f"w_{c.name}" for c in household)
+        # a common employer (SIREN) says no more than a common home: two Leroys of
+        # one family firm, Marie and Marc, are two people
+        colleagues = [c for c in comps if c.workplace and not c.household]
+        total = " + ".join(
+            [f"w_{c.name}" for c in household] + [f"greatest(w_{c.name}, 0.0)" for c in colleagues]
+        )
         # other first names, unless the birth date and an e-mail or mobile agree: one
-        # person's first name written two ways no rule knows ("Sopphie", "Mika")
-        one_person = f"({dob_agrees} AND {personal})"
+        # person's first name written two ways no rule knows ("Sopphie", "Mika").
+        # Two names of their own (Camille and Clément) need the e-mail and the mobile
+        # (Stéphanie, called Fanny): twins born the same day share their mother's mobile
+        both = f"{_personal_count_sql(comps)} >= 2"
+        one_person = f"({dob_agrees} AND {personal} AND (NOT {_NAMES_OF_THEIR_OWN} OR {both}))"
         other = ", ".join(map(str, [first.disagreement_index, *first.relatives_indexes]))
         triggers = [f"(g_{first.name} IN ({other}) AND NOT {one_person})"]
         weak = ", ".join(str(i) for i in first.weak_indexes)
         if weak:
             # alike first names (Mohamed ~ Mohammed, Samira ~ Samia) with both the e-mail
             # and the mobile in common are one person, birth dates or not
-            both = f"{_personal_count_sql(comps)} >= 2"
             triggers.append(f"(g_{first.name} IN ({weak}) AND NOT {dob_agrees} AND NOT {both})")
         if dob is not None:
             triggers.append(f"(g_{dob.name} = {dob.disagreement_index} AND NOT {personal})")
@@ -319,6 +339,10 @@ def guard_reason(levels: Mapping[str, str], settings: MatchSettings) -> str:
             return "first names differ: what a household shares capped"
         if at(first, first.relatives_indexes) and not (dob_agrees and personal):
             return "a man's and a woman's first names: what a household shares capped"
+        if at(first, [first.disagreement_index, *first.relatives_indexes]):
+            # the birth date and an e-mail or a mobile agree: only names of their own
+            # with one of the two (twins given their mother's mobile) make the guard act
+            return "two first names of their own, born the same day: what twins share capped"
         if at(first, first.weak_indexes) and not dob_agrees and not both:
             return "first names only alike, other birth dates: what a household shares capped"
         if dob is not None and at(dob, [dob.disagreement_index]) and not personal:

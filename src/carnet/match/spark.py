@@ -247,6 +247,7 @@ _RENAMES = {
     "list_distinct": "array_distinct",
     "list_extract": "try_element_at",
     "list_value": "array",
+    "regexp_matches": "regexp_like",
     "len": "size",
 }
 _CAST_TYPES = {
