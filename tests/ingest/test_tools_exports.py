@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -155,6 +156,111 @@ def test_odoo_whole_names_are_split_and_the_linked_company_kept(carnet: Carnet) 
     assert (jp.civility, jp.first_name, jp.last_name) == ("M.", "Jean-Pierre", "Martin")
     sophie = carnet.search_contacts("sophie.leroy@gmail.com")[0]
     assert (sophie.first_name, sophie.last_name) == ("Sophie", "Leroy")
+
+
+def contact_by_email(ws: Carnet, email: str) -> Any:
+    with ws.engine.connect() as conn:
+        contact_id = conn.execute(
+            sa.select(s.contact_points.c.contact_id).where(s.contact_points.c.normalised == email)
+        ).scalar_one()
+    return ws.get_contact(contact_id)
+
+
+def test_odoo_companies_become_organisations_their_people_linked(carnet: Carnet) -> None:
+    """Odoo exports companies and people in one list; "Est une société" tells them apart."""
+    assert file_targets(DATA / "odoo_contacts.csv")["Est une société"] == "is_company"
+    report = carnet.import_file(DATA / "odoo_contacts.csv")
+    assert report.counts["inserted"] == 4 and report.counts["rejected"] == 0
+    bakery = contact_by_email(carnet, "contact@boulangerie-martin.fr")
+    # was a person called Martin Boulangerie
+    assert (bakery.civility, bakery.first_name, bakery.last_name) == (None, None, None)
+    organisation = carnet.get_organisation(bakery.organisation_id)
+    assert (organisation.name, organisation.vat_number) == ("Boulangerie Martin", "FR40303265045")
+    jp = contact_by_email(carnet, "jp.martin@orange.fr")
+    assert (jp.first_name, jp.last_name, jp.organisation_id) == (
+        "Jean-Pierre", "Martin", bakery.organisation_id)
+    assert contact_by_email(carnet, "sophie.leroy@gmail.com").last_name == "Leroy"
+    # a company's "Société liée" is its parent company, not its name
+    shop = contact_by_email(carnet, "croixrousse@boulangerie-martin.fr")
+    assert shop.last_name is None and shop.attributes["parent_company"] == "Boulangerie Martin"
+    assert carnet.get_organisation(shop.organisation_id).name == "Boulangerie Martin Croix-Rousse"
+
+
+def test_a_type_of_company_or_person_splits_a_crm_list(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "tiers.csv",
+        ["Type", "Nom", "Prénom", "Email", "Ville"],
+        [["Société", "Garage Leroy", "", "contact@garage-leroy.fr", "Lyon"],
+         ["Particulier", "LEROY", "Sophie", "sophie.leroy@gmail.com", "Lyon"],
+         # the file says a person: a name that looks like a company's stays hers
+         ["Particulier", "Ets Martin", "", "ets.martin@free.fr", "Lyon"]],
+    )
+    carnet.import_file(path)
+    garage = contact_by_email(carnet, "contact@garage-leroy.fr")
+    assert garage.last_name is None
+    assert carnet.get_organisation(garage.organisation_id).name == "Garage Leroy"
+    sophie = contact_by_email(carnet, "sophie.leroy@gmail.com")
+    assert (sophie.first_name, sophie.last_name, sophie.organisation_id) == (
+        "Sophie", "Leroy", None)
+    assert contact_by_email(carnet, "ets.martin@free.fr").organisation_id is None
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "target"),
+    [
+        ("Est une société", ["True", "False", "False"], "is_company"),  # Odoo, French UI
+        ("Is a Company", ["True", "False"], "is_company"),  # Odoo, English UI
+        ("Type", ["Société", "Particulier", "Particulier"], "is_company"),
+        ("Personne morale", ["Oui", "Non"], "is_company"),
+        ("Type de contact", ["Entreprise", "Contact", "Contact"], "is_company"),
+        ("Type", ["Company", "Person"], "is_company"),
+        ("Account type", ["Business", "Personal"], "is_company"),
+        ("Type", ["Client", "Prospect", "Fournisseur"], "lifecycle_stage"),  # Sellsy
+        ("Statut", ["Client", "Prospect", "Ancien client"], "lifecycle_stage"),  # Axonaut
+        ("Lifecycle Stage", ["Customer", "Lead", "Opportunity", "Subscriber"],
+         "lifecycle_stage"),  # HubSpot
+        ("Phase du cycle de vie", ["Client", "Abonné"], "lifecycle_stage"),
+        # neither: the values say what the column is not
+        ("Type", ["Adhésion", "Don", "Billetterie"], "attribute:type"),
+        ("Type de contact", ["Contact", "Contact"], "attribute:type_de_contact"),
+        ("Statut", ["Actif", "Inactif"], "attribute:statut"),
+    ],
+)
+def test_a_type_column_is_read_by_its_values(
+    header: str, values: list[str], target: str
+) -> None:
+    headers = ["Nom", "Prénom", "Email", header]
+    assert build_mapping(headers, {header: values}, CATALOG).to_json()[header] == target
+
+
+def test_a_status_beside_order_amounts_stays_the_orders() -> None:
+    headers = ["Numéro", "Date", "Montant", "Statut", "Moyen de paiement", "Nom"]
+    sample = {"Statut": ["Validé", "Remboursé", "Validé"]}
+    assert build_mapping(headers, sample, CATALOG).to_json()["Statut"] == "order_status"
+
+
+def test_crm_lifecycle_stages_are_imported(carnet: Carnet) -> None:
+    """Axonaut's "Statut" and HubSpot's "Phase du cycle de vie" (French UI)."""
+    carnet.import_file(DATA / "axonaut_contacts.csv")
+    carnet.import_file(DATA / "hubspot_contacts.csv")
+    stages = {
+        email: contact_by_email(carnet, email).lifecycle_stage
+        for email in ("jp.martin@orange.fr", "sophie@garage-leroy.fr",
+                      "thomas.roux@imprimerie-roux.fr", "elise@papeterie-moreau.fr",
+                      "camille.petit@gmail.com", "hugo.lambert@outlook.fr",
+                      "ines.garcia@free.fr", "nathan.faure@gmail.com", "lea.noel@icloud.com")
+    }
+    assert stages == {
+        "jp.martin@orange.fr": "customer", "sophie@garage-leroy.fr": "prospect",
+        "thomas.roux@imprimerie-roux.fr": "former_customer",
+        "elise@papeterie-moreau.fr": None,  # a supplier has no stage
+        "camille.petit@gmail.com": "customer", "hugo.lambert@outlook.fr": "lead",
+        "ines.garcia@free.fr": "prospect", "nathan.faure@gmail.com": "lead",
+        "lea.noel@icloud.com": None,  # HubSpot's "Autre"
+    }
+    # kept as written, never lost
+    supplier = contact_by_email(carnet, "elise@papeterie-moreau.fr")
+    assert supplier.attributes["invalid_values"]["lifecycle_stage"] == "Fournisseur"
 
 
 @pytest.mark.parametrize(

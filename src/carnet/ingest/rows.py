@@ -25,6 +25,7 @@ from carnet.fields import email as email_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Sensitivity, Storage, fold_header
+from carnet.fields.organisation import name_key
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.values import check_birth_year
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
@@ -105,6 +106,8 @@ class RowRecord:
     external_id: str | None = None
     #: The workspace's own id of the contact (a carnet export's ``carnet_id``).
     contact_id: int | None = None
+    #: What the file says of the row: a company's record (True), a person's (False).
+    is_company: bool | None = None
     consent: dict[str, Any] = field(default_factory=dict)
     events: dict[str, Any] = field(default_factory=dict)
     order: dict[str, Any] = field(default_factory=dict)
@@ -511,6 +514,9 @@ class RowBuilder:
         elif storage is Storage.CONTACT_ID:
             for record, value in usable:
                 record.contact_id = int(typed(f, value))
+        elif name == "is_company":
+            for record, value in usable:
+                record.is_company = value == "true"
         elif storage is Storage.ATTRIBUTE:
             # JSON holds numbers and text: an amount or a date stays the normalised text
             # (as it reads back, so that a re-import finds it unchanged)
@@ -552,8 +558,11 @@ class RowBuilder:
             if record.phones:
                 self._phones_of_the_rows_country(record)
         civility = record.invalid_values.get("civility", "")
-        if fold_header(civility) in COMPANY_CIVILITIES or (
-            not record.columns.get("first_name")
+        if record.is_company:
+            self._company_record(record)
+        elif fold_header(civility) in COMPANY_CIVILITIES or (
+            record.is_company is None  # the file says it is a person: its name stands
+            and not record.columns.get("first_name")
             and _names_a_company(record.columns.get("last_name"))
         ):
             self._company_named_as_a_person(record, civility)
@@ -649,7 +658,7 @@ class RowBuilder:
         company = " ".join(cell for cell in cells if cell)
         if not company:
             return
-        if re.match(r"(?i)(?:de|du|des|la|le|les)\s|[dl]['’]", company):
+        if civility and re.match(r"(?i)(?:de|du|des|la|le|les)\s|[dl]['’]", company):
             # "Mairie" + "de Villeurbanne": the civility word begins the name
             company = f"{civility.strip()} {company}"
         record.organisation.setdefault("name", company)
@@ -658,6 +667,20 @@ class RowBuilder:
         if civility:
             del record.invalid_values["civility"]
             record.attributes["legal_form"] = civility.strip()
+
+    def _company_record(self, record: RowRecord) -> None:
+        """A row the file says is a company's ("Est une société: True", "Type: Société"):
+        its name columns hold the company's name, as with a company in the civility
+        column. A company named in a column of its own beside it is its parent (Odoo's
+        "Société liée" of a company), kept as the ``parent_company`` attribute."""
+        linked = record.organisation.pop("name", None)
+        self._company_named_as_a_person(record, "")
+        if "name" not in record.organisation:
+            if linked is not None:  # no name of its own: the company named beside it
+                record.organisation["name"] = linked
+            return
+        if linked is not None and name_key(linked) != name_key(record.organisation["name"]):
+            record.attributes.setdefault("parent_company", linked)
 
     def _split_name_in_one_cell(self, record: RowRecord) -> None:
         """"Dupont Jean" in the last-name column and nothing in the first-name one (or
