@@ -106,6 +106,50 @@ def test_woocommerce_shipping_cost_is_no_order_line(carnet: Carnet) -> None:
     assert Decimal("4.90") not in {Decimal(a).quantize(Decimal("0.01")) for a in amounts}
 
 
+def phones_of(ws: Carnet, email: str) -> list[str]:
+    contact = contact_by_email(ws, email)
+    with ws.engine.connect() as conn:
+        return sorted(conn.execute(
+            sa.select(s.contact_points.c.normalised).where(
+                s.contact_points.c.contact_id == contact.id, s.contact_points.c.kind == "phone")
+        ).scalars())
+
+
+def test_a_gifts_shipping_phone_is_the_recipients(carnet: Carnet) -> None:
+    """Order 1451 is Marc's, shipped to Julie: her phone is not his. Claire ships to
+    herself: her shipping phone is hers."""
+    carnet.import_file(DATA / "woocommerce_orders.csv")
+    assert phones_of(carnet, "marc.vidal@hotmail.fr") == ["+33698765432"]
+    marc = contact_by_email(carnet, "marc.vidal@hotmail.fr")
+    assert marc.attributes["shipping_phone"] == "07 81 23 45 67"  # kept, not lost
+    assert phones_of(carnet, "claire.bonnet@gmail.com") == ["+33612345678", "+33711223344"]
+
+
+@pytest.mark.parametrize(
+    ("shipped_to", "buyers"),
+    [
+        (["", ""], True),  # no shipping name: the buyer's address
+        (["Claire", "Bonnet"], True),
+        (["BONNET", "Claire"], True),  # typed the other way round
+        (["Julie", "Bonnet"], False),  # her daughter
+        (["Paul", "Martin"], False),
+    ],
+)
+def test_a_shipping_phone_is_the_buyers_only_under_the_buyers_name(
+    tmp_path: Path, carnet: Carnet, shipped_to: list[str], buyers: bool
+) -> None:
+    path = write_csv(
+        tmp_path / "orders.csv",
+        ["order_id", "order_date", "order_total", "billing_first_name", "billing_last_name",
+         "billing_email", "shipping_first_name", "shipping_last_name", "shipping_phone"],
+        [["1460", "2024-02-01 10:00:00", "30.00", "Claire", "Bonnet",
+          "claire.bonnet@gmail.com", *shipped_to, "07 11 22 33 44"]],
+        encoding="utf-8", delimiter=",",
+    )
+    carnet.import_file(path)
+    assert phones_of(carnet, "claire.bonnet@gmail.com") == (["+33711223344"] if buyers else [])
+
+
 @pytest.mark.parametrize(
     ("written", "status"),
     [

@@ -904,6 +904,23 @@ def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapp
     return ColumnMapping(tuple(out), tuple(warnings))
 
 
+def prefixed_field(header: str, catalog: Catalog) -> tuple[str, Field] | None:
+    """The prefix and the field of an export's prefixed column, whatever the column was
+    mapped to: ``("shipping", last_name)`` for WooCommerce's "shipping_last_name",
+    ``("livraison", phone)`` for "Téléphone de livraison"; None for a bare column.
+
+    >>> from carnet.fields.catalog import default_catalog
+    >>> prefix, field = prefixed_field("shipping_phone", default_catalog())
+    >>> prefix, field.name
+    ('shipping', 'phone')
+    """
+    prefix = _prefix(header)
+    if prefix is None:
+        return None
+    named, _ = _address_part(_strip_suffix(header), catalog)
+    return (prefix, named[0]) if named is not None else None
+
+
 def _prefix(header: str) -> str | None:
     """The address prefix of a column ("billing" of "Billing Address 1"), if any."""
     folded = fold_header(CAMEL.sub(" ", _strip_suffix(header)))

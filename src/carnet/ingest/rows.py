@@ -29,9 +29,10 @@ from carnet.fields.organisation import name_key
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.values import check_birth_year
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
-from carnet.ingest.mapping import ColumnMapping
+from carnet.ingest.mapping import ColumnMapping, ColumnPlan, attribute_key
 from carnet.ingest.readers._base import WARNING_LINES
 from carnet.ingest.realign import realign
+from carnet.ingest.recipients import recipient_columns
 from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker
 
 #: What a civility column says of a row that is a company (folded): "Société", a legal form.
@@ -243,6 +244,7 @@ class RowBuilder:
                 self._header_of.setdefault(plan.field.name, plan.header)
         self.postcodes = postcodes
         self.hash_rows = hash_rows
+        self._recipients = {r.point: r for r in recipient_columns(mapping, catalog)}
         self.checkers: dict[str, ColumnChecker] = {}
         for plan in mapping.columns:
             if plan.field is not None and plan.field.kind is not Kind.FULL_NAME:
@@ -318,7 +320,10 @@ class RowBuilder:
                 for record, raw_value in zip(live_records, full_names, strict=True):
                     self._full_name(record, raw_value, last_first)
             else:
-                self._fill_field(live_records, f, cells(checked[plan.header]), addresses)
+                verdicts = cells(checked[plan.header])
+                if plan.header in self._recipients:
+                    verdicts = self._buyers_only(live_records, plan, verdicts)
+                self._fill_field(live_records, f, verdicts, addresses)
         for plan in self.mapping.columns:
             # after every column: the file's own civility column wins
             if plan.field is not None and plan.field.kind is Kind.NAME and plan.header in checked:
@@ -420,6 +425,28 @@ class RowBuilder:
         )
 
     # -- one column -----------------------------------------------------------------------
+
+    def _buyers_only(
+        self, records: list[RowRecord], plan: ColumnPlan, verdicts: list[Verdict]
+    ) -> list[Verdict]:
+        """A shipping phone or e-mail of a row shipped to someone else (a gift) is the
+        recipient's: kept as a custom attribute, not made the buyer's."""
+        recipient_of = self._recipients[plan.header].recipient
+        out = list(verdicts)
+        key = attribute_key(plan.header)
+        for i, (record, verdict) in enumerate(zip(records, verdicts, strict=True)):
+            if verdict.status is _EMPTY:
+                continue
+            recipient = recipient_of(record.raw)
+            if recipient is None:
+                continue
+            out[i] = Verdict.empty(verdict.raw)
+            record.attributes[key] = verdict.raw
+            record.notes.append(
+                f"'{plan.header}' is the recipient's ({recipient}), not the buyer's: kept "
+                f"as the custom attribute {key}"
+            )
+        return out
 
     @staticmethod
     def _fill_attribute(records: list[RowRecord], attribute: str, values: list[Any]) -> None:
