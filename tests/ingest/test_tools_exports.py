@@ -7,6 +7,7 @@ The files under tests/data/tools/ and their shapes are described in SOURCE.md th
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -352,6 +353,61 @@ def test_form_and_hand_typed_headers() -> None:
         "Ventes": "total_spent",  # PrestaShop's customer list
         "Champ complémentaire 2 - Ville": "city",
     }
+
+
+def newsletter_events(ws: Carnet, email: str) -> list[tuple[str, datetime, Any]]:
+    """(action, when, proof) of a contact's newsletter consent events, in order."""
+    contact = contact_by_email(ws, email)
+    ce = s.consent_events
+    with ws.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(ce.c.action, ce.c.occurred_at, ce.c.proof)
+            .where(ce.c.contact_id == contact.id, ce.c.purpose == "newsletter")
+            .order_by(ce.c.occurred_at, ce.c.id)
+        ).all()
+    return [(r.action, r.occurred_at.replace(tzinfo=None), r.proof) for r in rows]
+
+
+def test_a_ticket_buyers_newsletter_answer_is_dated_by_the_order(carnet: Carnet) -> None:
+    carnet.import_file(DATA / "eventbrite_attendees.csv")
+    [(action, when, proof)] = newsletter_events(carnet, "camille.petit@gmail.com")
+    # "Order Date" 2023-10-05 18:22:31+02:00, when the box was ticked: not the import's day
+    assert (action, when) == ("granted", datetime(2023, 10, 5, 16, 22, 31))
+    assert proof["dated_by"] == "order_date" and proof["row"] == 1
+
+
+def test_a_members_answers_are_dated_by_each_membership(carnet: Carnet) -> None:
+    """HelloAsso: Marie said yes with her membership of 15/09 and no with the one of
+    19/09 (the "Date" of each row); the later answer stands."""
+    carnet.import_file(DATA / "helloasso_adhesions.csv")
+    events = newsletter_events(carnet, "marie.dupont@gmail.com")
+    assert [(a, w) for a, w, _ in events] == [
+        ("granted", datetime(2023, 9, 15, 12, 32, 10)),
+        ("withdrawn", datetime(2023, 9, 19, 8, 0)),
+    ]
+    marie = contact_by_email(carnet, "marie.dupont@gmail.com")
+    assert not carnet.may_contact(marie.id, "newsletter", "email").allowed
+
+
+def test_an_older_orders_yes_does_not_reopen_a_later_opposition(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    carnet.import_file(DATA / "eventbrite_attendees.csv")
+    camille = contact_by_email(carnet, "camille.petit@gmail.com")
+    carnet.withdraw_consent(camille.id, None, "email")
+    # the export of another event, whose order was placed before she withdrew
+    path = write_csv(
+        tmp_path / "eventbrite_gala.csv",
+        ["Order #", "Order Date", "First Name", "Last Name", "Email", "Total Paid",
+         "Attendee Status", "Would you like to receive our newsletter?"],
+        [["5123456800", "2023-12-01 20:00:00+01:00", "Camille", "Petit",
+          "camille.petit@gmail.com", "30.00", "Attending", "Yes"]],
+        encoding="utf-8", delimiter=",",
+    )
+    carnet.import_file(path)
+    assert ("granted", datetime(2023, 12, 1, 19, 0)) in [
+        (a, w) for a, w, _ in newsletter_events(carnet, "camille.petit@gmail.com")]
+    assert not carnet.may_contact(camille.id, "newsletter", "email").allowed
 
 
 def test_a_typeform_answer_dates_its_consent(carnet: Carnet, tmp_path: Path) -> None:

@@ -162,16 +162,18 @@ class ConsentWriter(BatchBase):
         if consent.get("optin_ip"):
             proof["ip"] = consent["optin_ip"]
         out: list[Proposed] = []
-        # The row's own moment (a form's "Horodateur", the answer's date) dates what the
-        # row says when no consent column gives a date of its own.
-        moment = record.events.get("activity_date")
-        row_moment = moment if isinstance(moment, datetime) else None
+        # The row's own moment (a form's "Horodateur", the answer's date, the date of the
+        # order or registration whose form held the box) dates what the row says when no
+        # consent column gives a date of its own: the proof of when it was given.
+        row_field, row_moment = _row_moment(record)
 
         def propose(
             purpose: str, channel: str, action: str, when: datetime | None, field: str,
             opposes: bool = False,
         ) -> None:
-            when = when or row_moment
+            dated_by = {}
+            if when is None and row_moment is not None:
+                when, dated_by = row_moment, {"dated_by": row_field}
             event = ledger.ConsentEventIn(
                 contact_id=contact_id,
                 purpose=purpose,
@@ -179,7 +181,7 @@ class ConsentWriter(BatchBase):
                 action=action,
                 legal_basis="consent",
                 occurred_at=when or self.now,
-                proof={**proof, "field": field},
+                proof={**proof, "field": field, **dated_by},
             )
             out.append(Proposed(event, when is not None, opposes))
 
@@ -311,6 +313,20 @@ class ConsentWriter(BatchBase):
 
 
 _DEFAULT_CHANNEL_PURPOSES: Mapping[str, tuple[str, ...]] = channel_purposes()
+
+
+#: Where a row's own moment is read, in order: an answer's or a registration's date,
+#: then the order's (Eventbrite's "Order Date", HelloAsso's "Date").
+_ROW_MOMENTS = (("events", "activity_date"), ("order", "order_date"))
+
+
+def _row_moment(record: RowRecord) -> tuple[str | None, datetime | None]:
+    """The row's own date and the field it came from, or (None, None)."""
+    for where, name in _ROW_MOMENTS:
+        moment = getattr(record, where).get(name)
+        if isinstance(moment, datetime):
+            return name, moment
+    return None, None
 
 
 def _is_opposition(proof: object) -> bool:
