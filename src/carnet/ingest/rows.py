@@ -21,6 +21,7 @@ import phonenumbers
 
 from carnet.contact_points import PendingPoint, address_point, has_address
 from carnet.crypto import mask
+from carnet.fields import dates
 from carnet.fields import email as email_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
@@ -869,8 +870,12 @@ _LAST_FIRST = re.compile(
 )
 
 
-#: A year alone, or a month and a year: "1985", "03/1985", "3-1985".
-_YEAR_ALONE = re.compile(r"\s*(?:(?:0?[1-9]|1[0-2])\s*[/.-]\s*)?(\d{4})(?:\.0)?\s*")
+#: A year alone, or a month and a year: "1985", "03/1985", "3-1985", "1985-03" (ISO),
+#: "mars 1985", "Sept. 1985" (a month's name, checked apart).
+_YEAR_ALONE = re.compile(
+    r"\s*(?:(?:0?[1-9]|1[0-2])\s*[/.-]\s*(?P<after>\d{4})|(?P<before>\d{4})\s*[/.-]\s*"
+    r"(?:0?[1-9]|1[0-2])|(?:(?P<month>[^\W\d_]+)\.?\s+)?(?P<year>\d{4})(?:\.0)?)\s*"
+)
 
 
 def _year_of_birth_alone(f: Field, verdict: Verdict) -> int | None:
@@ -878,9 +883,9 @@ def _year_of_birth_alone(f: Field, verdict: Verdict) -> int | None:
     if f.kind is not Kind.BIRTH_DATE or not isinstance(verdict.raw, str):
         return None
     alone = _YEAR_ALONE.fullmatch(verdict.raw)
-    if alone is None:
+    if alone is None or (alone["month"] and not dates.is_month_name(alone["month"])):
         return None
-    year = check_birth_year(alone[1])
+    year = check_birth_year(alone["after"] or alone["before"] or alone["year"])
     return int(year.normalised) if year.ok and year.normalised else None
 
 
