@@ -215,7 +215,7 @@ def test_odoo_companies_become_organisations_their_people_linked(carnet: Carnet)
     """Odoo exports companies and people in one list; "Est une société" tells them apart."""
     assert file_targets(DATA / "odoo_contacts.csv")["Est une société"] == "is_company"
     report = carnet.import_file(DATA / "odoo_contacts.csv")
-    assert report.counts["inserted"] == 4 and report.counts["rejected"] == 0
+    assert report.counts["inserted"] == 5 and report.counts["rejected"] == 0
     bakery = contact_by_email(carnet, "contact@boulangerie-martin.fr")
     # was a person called Martin Boulangerie
     assert (bakery.civility, bakery.first_name, bakery.last_name) == (None, None, None)
@@ -229,6 +229,10 @@ def test_odoo_companies_become_organisations_their_people_linked(carnet: Carnet)
     shop = contact_by_email(carnet, "croixrousse@boulangerie-martin.fr")
     assert shop.last_name is None and shop.attributes["parent_company"] == "Boulangerie Martin"
     assert carnet.get_organisation(shop.organisation_id).name == "Boulangerie Martin Croix-Rousse"
+    # a company with no e-mail or phone of its own is named by its company: kept, not rejected
+    names = {o.name for o in carnet.list_organisations().items}
+    assert "Mairie de Caluire-et-Cuire" in names
+    assert carnet.import_file(DATA / "odoo_contacts.csv").counts["unchanged"] == 5
 
 
 def test_a_type_of_company_or_person_splits_a_crm_list(carnet: Carnet, tmp_path: Path) -> None:
@@ -248,6 +252,21 @@ def test_a_type_of_company_or_person_splits_a_crm_list(carnet: Carnet, tmp_path:
     assert (sophie.first_name, sophie.last_name, sophie.organisation_id) == (
         "Sophie", "Leroy", None)
     assert contact_by_email(carnet, "ets.martin@free.fr").organisation_id is None
+
+
+def test_a_professional_customer_named_beside_the_company_is_a_person(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Type de client", "Société", "Prénom", "Nom", "Email"],
+        [["Professionnel", "Garage Leroy", "Sophie", "Leroy", "sophie@garage-leroy.fr"],
+         ["Particulier", "", "Marc", "Petit", "marc.petit@free.fr"]],
+    )
+    carnet.import_file(path)
+    sophie = contact_by_email(carnet, "sophie@garage-leroy.fr")
+    assert (sophie.first_name, sophie.last_name) == ("Sophie", "Leroy")
+    assert carnet.get_organisation(sophie.organisation_id).name == "Garage Leroy"
 
 
 @pytest.mark.parametrize(

@@ -179,6 +179,8 @@ class RowRecord:
             or self.usable_emails
             or self.usable_phones
             or self.order.get("customer_ref")
+            # a company's own record (Odoo's "Est une société") is named by its company
+            or (self.is_company and self.organisation.get("name"))
         ):
             return None
         bad = [
@@ -586,7 +588,11 @@ class RowBuilder:
             if record.phones:
                 self._phones_of_the_rows_country(record)
         civility = record.invalid_values.get("civility", "")
-        if record.is_company:
+        if record.is_company and not (
+            self._raw_cell(record, "first_name") and record.organisation.get("name")
+        ):
+            # (a first name beside the company's own column: the company's contact person,
+            # a "Professionnel" customer, not the company's record)
             self._company_record(record)
         elif fold_header(civility) in COMPANY_CIVILITIES or (
             record.is_company is None  # the file says it is a person: its name stands
