@@ -451,3 +451,26 @@ def test_a_typeform_answer_dates_its_consent(carnet: Carnet, tmp_path: Path) -> 
         ).scalar_one()
     assert (granted.year, granted.month, granted.day, granted.hour, granted.minute) == (
         2024, 3, 5, 9, 2)
+
+
+def test_a_flag_an_orders_export_repeats_is_not_dated_by_each_order(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Shopify's orders export gives the customer's "Accepts Marketing" as it stands on the
+    export's day, on every order: dating it by an old order would make a recent opt-in
+    look years old, and a recent unsubscribe older than a later grant."""
+    path = write_csv(
+        tmp_path / "orders_export.csv",
+        ["Name", "Email", "Financial Status", "Accepts Marketing", "Created at", "Total",
+         "Billing Name"],
+        [["#1001", "lea.roux@gmail.com", "paid", "yes", "2019-03-02 10:00:00 +0100", "40.00",
+          "Léa Roux"],
+         ["#1002", "lea.roux@gmail.com", "paid", "yes", "2021-06-12 15:30:00 +0200", "25.00",
+          "Léa Roux"]],
+        encoding="utf-8", delimiter=",",
+    )
+    carnet.import_file(path)
+    events = newsletter_events(carnet, "lea.roux@gmail.com")
+    assert [a for a, _, _ in events] == ["granted"]
+    assert all(w.year > 2021 for _, w, _ in events)  # dated when carnet learnt it
+    assert all("dated_by" not in p for _, _, p in events)

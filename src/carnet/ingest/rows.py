@@ -111,6 +111,10 @@ class RowRecord:
     #: What the file says of the row: a company's record (True), a person's (False).
     is_company: bool | None = None
     consent: dict[str, Any] = field(default_factory=dict)
+    #: Consent fields whose column is a form's question ("Would you like to receive our
+    #: newsletter?", "J'accepte de recevoir ..."): answered when the row was written, so
+    #: the row's order or registration date dates them.
+    answered: set[str] = field(default_factory=set)
     events: dict[str, Any] = field(default_factory=dict)
     order: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -248,6 +252,11 @@ class RowBuilder:
         self.postcodes = postcodes
         self.hash_rows = hash_rows
         self._recipients = {r.point: r for r in recipient_columns(mapping, catalog)}
+        self._questions = {
+            p.header for p in mapping.columns
+            if p.field is not None and p.field.storage is Storage.CONSENT
+            and is_question(p.header)
+        }
         self.checkers: dict[str, ColumnChecker] = {}
         for plan in mapping.columns:
             if plan.field is not None and plan.field.kind is not Kind.FULL_NAME:
@@ -327,6 +336,10 @@ class RowBuilder:
                 if plan.header in self._recipients:
                     verdicts = self._buyers_only(live_records, plan, verdicts)
                 self._fill_field(live_records, f, verdicts, addresses)
+                if f.storage is Storage.CONSENT and plan.header in self._questions:
+                    for record, verdict in zip(live_records, verdicts, strict=True):
+                        if verdict.status is not _EMPTY:
+                            record.answered.add(f.name)
         for plan in self.mapping.columns:
             # after every column: the file's own civility column wins
             if plan.field is not None and plan.field.kind is Kind.NAME and plan.header in checked:
@@ -860,6 +873,28 @@ _EMPTY, _VALID, _WARNING = Status.EMPTY, Status.VALID, Status.WARNING
 # One call per distinct last name: names repeat a lot within a file.
 _married_name = lru_cache(maxsize=65_536)(name_field.split_married_name)
 #: The record dictionary each by-name storage fills (field name → typed value).
+#: How a form's consent question opens (folded), beside any header with a "?".
+_ASKED = re.compile(
+    r"^(?:champ additionnel \w* ?)?(?:j accepte|j autorise|je souhaite|je veux|je consens"
+    r"|acceptez|souhaitez|voulez|desirez|would you|do you|i agree|i accept|i would like"
+    r"|i want|i consent|yes i|oui je)\b"
+)
+
+
+def is_question(header: str) -> bool:
+    """Whether a consent column is a form's question, answered when the row was written,
+    rather than a flag an export gives as it stands on the day of the export (Shopify's
+    "Accepts Marketing" in an orders export is the customer's current choice, not the
+    one made with each order).
+
+    >>> is_question("Would you like to receive our newsletter?"), is_question("Accepts Marketing")
+    (True, False)
+    >>> is_question("Champ additionnel: J'accepte de recevoir la newsletter")
+    True
+    """
+    return "?" in header or _ASKED.match(fold_header(header)) is not None
+
+
 _BY_NAME = {
     Storage.CONSENT: "consent",
     Storage.EVENT: "events",

@@ -162,16 +162,21 @@ class ConsentWriter(BatchBase):
         if consent.get("optin_ip"):
             proof["ip"] = consent["optin_ip"]
         out: list[Proposed] = []
-        # The row's own moment (a form's "Horodateur", the answer's date, the date of the
-        # order or registration whose form held the box) dates what the row says when no
-        # consent column gives a date of its own: the proof of when it was given.
-        row_field, row_moment = _row_moment(record)
+        # The row's own moment (a form's "Horodateur", the answer's date) dates what the
+        # row says when no consent column gives a date of its own: the proof of when it
+        # was given. The order's or registration's date dates a question answered with
+        # it ("Would you like to receive our newsletter?"), not a flag an export gives as
+        # it stands on the export's day (Shopify's "Accepts Marketing" on every order).
+        answer_field, answer_moment = _row_moment(record)
 
         def propose(
             purpose: str, channel: str, action: str, when: datetime | None, field: str,
             opposes: bool = False,
         ) -> None:
             dated_by = {}
+            row_field, row_moment = answer_field, answer_moment
+            if row_field == "order_date" and field not in record.answered:
+                row_field, row_moment = None, None
             if when is None and row_moment is not None:
                 when, dated_by = row_moment, {"dated_by": row_field}
             event = ledger.ConsentEventIn(
