@@ -21,6 +21,7 @@ MODULES = [
     "phone",
     "postcodes",
     "registry",
+    "relationship",
     "siren",
     "siret",
     "vat",

@@ -165,3 +165,26 @@ def test_a_section_word_with_other_cells_is_left_alone() -> None:
     }
     record = builder(columns).build([1], columns, {}, {})[0]
     assert record.identity_problem() is None
+
+
+@pytest.mark.parametrize(
+    ("written", "year"),
+    [
+        ("1985", 1985), ("1985.0", 1985), ("03/1990", 1990), ("3/1990", 1990),
+        ("03-1990", 1990), ("03.1990", 1990), ("1990-03", 1990), ("mars 1990", 1990),
+        ("Sept. 1988", 1988), ("févr 1975", 1975),
+        # no year of birth in them: kept as written among the invalid values
+        ("Lyon 1990", None), ("1990-13", None), ("13/1990", None), ("03/1890", None),
+    ],
+)
+def test_a_birth_date_with_only_a_month_and_year_keeps_the_year(
+    written: str, year: int | None
+) -> None:
+    columns: dict[str, list[str | None]] = {"Nom": ["Dupont"], "Date de naissance": [written]}
+    [record] = builder(columns).build([1], columns, {}, {})
+    assert "birth_date" not in record.columns
+    if year is None:
+        assert record.invalid_values["birth_date"] == written
+    else:
+        assert record.attributes["birth_year"] == year and not record.invalid_values
+        assert any("only a year" in note for note in record.notes)

@@ -7,8 +7,10 @@ The files under tests/data/tools/ and their shapes are described in SOURCE.md th
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -105,6 +107,50 @@ def test_woocommerce_shipping_cost_is_no_order_line(carnet: Carnet) -> None:
     assert Decimal("4.90") not in {Decimal(a).quantize(Decimal("0.01")) for a in amounts}
 
 
+def phones_of(ws: Carnet, email: str) -> list[str]:
+    contact = contact_by_email(ws, email)
+    with ws.engine.connect() as conn:
+        return sorted(conn.execute(
+            sa.select(s.contact_points.c.normalised).where(
+                s.contact_points.c.contact_id == contact.id, s.contact_points.c.kind == "phone")
+        ).scalars())
+
+
+def test_a_gifts_shipping_phone_is_the_recipients(carnet: Carnet) -> None:
+    """Order 1451 is Marc's, shipped to Julie: her phone is not his. Claire ships to
+    herself: her shipping phone is hers."""
+    carnet.import_file(DATA / "woocommerce_orders.csv")
+    assert phones_of(carnet, "marc.vidal@hotmail.fr") == ["+33698765432"]
+    marc = contact_by_email(carnet, "marc.vidal@hotmail.fr")
+    assert marc.attributes["shipping_phone"] == "07 81 23 45 67"  # kept, not lost
+    assert phones_of(carnet, "claire.bonnet@gmail.com") == ["+33612345678", "+33711223344"]
+
+
+@pytest.mark.parametrize(
+    ("shipped_to", "buyers"),
+    [
+        (["", ""], True),  # no shipping name: the buyer's address
+        (["Claire", "Bonnet"], True),
+        (["BONNET", "Claire"], True),  # typed the other way round
+        (["Julie", "Bonnet"], False),  # her daughter
+        (["Paul", "Martin"], False),
+    ],
+)
+def test_a_shipping_phone_is_the_buyers_only_under_the_buyers_name(
+    tmp_path: Path, carnet: Carnet, shipped_to: list[str], buyers: bool
+) -> None:
+    path = write_csv(
+        tmp_path / "orders.csv",
+        ["order_id", "order_date", "order_total", "billing_first_name", "billing_last_name",
+         "billing_email", "shipping_first_name", "shipping_last_name", "shipping_phone"],
+        [["1460", "2024-02-01 10:00:00", "30.00", "Claire", "Bonnet",
+          "claire.bonnet@gmail.com", *shipped_to, "07 11 22 33 44"]],
+        encoding="utf-8", delimiter=",",
+    )
+    carnet.import_file(path)
+    assert phones_of(carnet, "claire.bonnet@gmail.com") == (["+33711223344"] if buyers else [])
+
+
 @pytest.mark.parametrize(
     ("written", "status"),
     [
@@ -157,6 +203,130 @@ def test_odoo_whole_names_are_split_and_the_linked_company_kept(carnet: Carnet) 
     assert (sophie.first_name, sophie.last_name) == ("Sophie", "Leroy")
 
 
+def contact_by_email(ws: Carnet, email: str) -> Any:
+    with ws.engine.connect() as conn:
+        contact_id = conn.execute(
+            sa.select(s.contact_points.c.contact_id).where(s.contact_points.c.normalised == email)
+        ).scalar_one()
+    return ws.get_contact(contact_id)
+
+
+def test_odoo_companies_become_organisations_their_people_linked(carnet: Carnet) -> None:
+    """Odoo exports companies and people in one list; "Est une société" tells them apart."""
+    assert file_targets(DATA / "odoo_contacts.csv")["Est une société"] == "is_company"
+    report = carnet.import_file(DATA / "odoo_contacts.csv")
+    assert report.counts["inserted"] == 5 and report.counts["rejected"] == 0
+    bakery = contact_by_email(carnet, "contact@boulangerie-martin.fr")
+    # was a person called Martin Boulangerie
+    assert (bakery.civility, bakery.first_name, bakery.last_name) == (None, None, None)
+    organisation = carnet.get_organisation(bakery.organisation_id)
+    assert (organisation.name, organisation.vat_number) == ("Boulangerie Martin", "FR40303265045")
+    jp = contact_by_email(carnet, "jp.martin@orange.fr")
+    assert (jp.first_name, jp.last_name, jp.organisation_id) == (
+        "Jean-Pierre", "Martin", bakery.organisation_id)
+    assert contact_by_email(carnet, "sophie.leroy@gmail.com").last_name == "Leroy"
+    # a company's "Société liée" is its parent company, not its name
+    shop = contact_by_email(carnet, "croixrousse@boulangerie-martin.fr")
+    assert shop.last_name is None and shop.attributes["parent_company"] == "Boulangerie Martin"
+    assert carnet.get_organisation(shop.organisation_id).name == "Boulangerie Martin Croix-Rousse"
+    # a company with no e-mail or phone of its own is named by its company: kept, not rejected
+    names = {o.name for o in carnet.list_organisations().items}
+    assert "Mairie de Caluire-et-Cuire" in names
+    assert carnet.import_file(DATA / "odoo_contacts.csv").counts["unchanged"] == 5
+
+
+def test_a_type_of_company_or_person_splits_a_crm_list(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "tiers.csv",
+        ["Type", "Nom", "Prénom", "Email", "Ville"],
+        [["Société", "Garage Leroy", "", "contact@garage-leroy.fr", "Lyon"],
+         ["Particulier", "LEROY", "Sophie", "sophie.leroy@gmail.com", "Lyon"],
+         # the file says a person: a name that looks like a company's stays hers
+         ["Particulier", "Ets Martin", "", "ets.martin@free.fr", "Lyon"]],
+    )
+    carnet.import_file(path)
+    garage = contact_by_email(carnet, "contact@garage-leroy.fr")
+    assert garage.last_name is None
+    assert carnet.get_organisation(garage.organisation_id).name == "Garage Leroy"
+    sophie = contact_by_email(carnet, "sophie.leroy@gmail.com")
+    assert (sophie.first_name, sophie.last_name, sophie.organisation_id) == (
+        "Sophie", "Leroy", None)
+    assert contact_by_email(carnet, "ets.martin@free.fr").organisation_id is None
+
+
+def test_a_professional_customer_named_beside_the_company_is_a_person(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Type de client", "Société", "Prénom", "Nom", "Email"],
+        [["Professionnel", "Garage Leroy", "Sophie", "Leroy", "sophie@garage-leroy.fr"],
+         ["Particulier", "", "Marc", "Petit", "marc.petit@free.fr"]],
+    )
+    carnet.import_file(path)
+    sophie = contact_by_email(carnet, "sophie@garage-leroy.fr")
+    assert (sophie.first_name, sophie.last_name) == ("Sophie", "Leroy")
+    assert carnet.get_organisation(sophie.organisation_id).name == "Garage Leroy"
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "target"),
+    [
+        ("Est une société", ["True", "False", "False"], "is_company"),  # Odoo, French UI
+        ("Is a Company", ["True", "False"], "is_company"),  # Odoo, English UI
+        ("Type", ["Société", "Particulier", "Particulier"], "is_company"),
+        ("Personne morale", ["Oui", "Non"], "is_company"),
+        ("Type de contact", ["Entreprise", "Contact", "Contact"], "is_company"),
+        ("Type", ["Company", "Person"], "is_company"),
+        ("Account type", ["Business", "Personal"], "is_company"),
+        ("Type", ["Client", "Prospect", "Fournisseur"], "lifecycle_stage"),  # Sellsy
+        ("Statut", ["Client", "Prospect", "Ancien client"], "lifecycle_stage"),  # Axonaut
+        ("Lifecycle Stage", ["Customer", "Lead", "Opportunity", "Subscriber"],
+         "lifecycle_stage"),  # HubSpot
+        ("Phase du cycle de vie", ["Client", "Abonné"], "lifecycle_stage"),
+        # neither: the values say what the column is not
+        ("Type", ["Adhésion", "Don", "Billetterie"], "attribute:type"),
+        ("Type de contact", ["Contact", "Contact"], "attribute:type_de_contact"),
+        ("Statut", ["Actif", "Inactif"], "attribute:statut"),
+    ],
+)
+def test_a_type_column_is_read_by_its_values(
+    header: str, values: list[str], target: str
+) -> None:
+    headers = ["Nom", "Prénom", "Email", header]
+    assert build_mapping(headers, {header: values}, CATALOG).to_json()[header] == target
+
+
+def test_a_status_beside_order_amounts_stays_the_orders() -> None:
+    headers = ["Numéro", "Date", "Montant", "Statut", "Moyen de paiement", "Nom"]
+    sample = {"Statut": ["Validé", "Remboursé", "Validé"]}
+    assert build_mapping(headers, sample, CATALOG).to_json()["Statut"] == "order_status"
+
+
+def test_crm_lifecycle_stages_are_imported(carnet: Carnet) -> None:
+    """Axonaut's "Statut" and HubSpot's "Phase du cycle de vie" (French UI)."""
+    carnet.import_file(DATA / "axonaut_contacts.csv")
+    carnet.import_file(DATA / "hubspot_contacts.csv")
+    stages = {
+        email: contact_by_email(carnet, email).lifecycle_stage
+        for email in ("jp.martin@orange.fr", "sophie@garage-leroy.fr",
+                      "thomas.roux@imprimerie-roux.fr", "elise@papeterie-moreau.fr",
+                      "camille.petit@gmail.com", "hugo.lambert@outlook.fr",
+                      "ines.garcia@free.fr", "nathan.faure@gmail.com", "lea.noel@icloud.com")
+    }
+    assert stages == {
+        "jp.martin@orange.fr": "customer", "sophie@garage-leroy.fr": "prospect",
+        "thomas.roux@imprimerie-roux.fr": "former_customer",
+        "elise@papeterie-moreau.fr": None,  # a supplier has no stage
+        "camille.petit@gmail.com": "customer", "hugo.lambert@outlook.fr": "lead",
+        "ines.garcia@free.fr": "prospect", "nathan.faure@gmail.com": "lead",
+        "lea.noel@icloud.com": None,  # HubSpot's "Autre"
+    }
+    # kept as written, never lost
+    supplier = contact_by_email(carnet, "elise@papeterie-moreau.fr")
+    assert supplier.attributes["invalid_values"]["lifecycle_stage"] == "Fournisseur"
+
+
 @pytest.mark.parametrize(
     "names",
     [
@@ -204,6 +374,61 @@ def test_form_and_hand_typed_headers() -> None:
     }
 
 
+def newsletter_events(ws: Carnet, email: str) -> list[tuple[str, datetime, Any]]:
+    """(action, when, proof) of a contact's newsletter consent events, in order."""
+    contact = contact_by_email(ws, email)
+    ce = s.consent_events
+    with ws.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(ce.c.action, ce.c.occurred_at, ce.c.proof)
+            .where(ce.c.contact_id == contact.id, ce.c.purpose == "newsletter")
+            .order_by(ce.c.occurred_at, ce.c.id)
+        ).all()
+    return [(r.action, r.occurred_at.replace(tzinfo=None), r.proof) for r in rows]
+
+
+def test_a_ticket_buyers_newsletter_answer_is_dated_by_the_order(carnet: Carnet) -> None:
+    carnet.import_file(DATA / "eventbrite_attendees.csv")
+    [(action, when, proof)] = newsletter_events(carnet, "camille.petit@gmail.com")
+    # "Order Date" 2023-10-05 18:22:31+02:00, when the box was ticked: not the import's day
+    assert (action, when) == ("granted", datetime(2023, 10, 5, 16, 22, 31))
+    assert proof["dated_by"] == "order_date" and proof["row"] == 1
+
+
+def test_a_members_answers_are_dated_by_each_membership(carnet: Carnet) -> None:
+    """HelloAsso: Marie said yes with her membership of 15/09 and no with the one of
+    19/09 (the "Date" of each row); the later answer stands."""
+    carnet.import_file(DATA / "helloasso_adhesions.csv")
+    events = newsletter_events(carnet, "marie.dupont@gmail.com")
+    assert [(a, w) for a, w, _ in events] == [
+        ("granted", datetime(2023, 9, 15, 12, 32, 10)),
+        ("withdrawn", datetime(2023, 9, 19, 8, 0)),
+    ]
+    marie = contact_by_email(carnet, "marie.dupont@gmail.com")
+    assert not carnet.may_contact(marie.id, "newsletter", "email").allowed
+
+
+def test_an_older_orders_yes_does_not_reopen_a_later_opposition(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    carnet.import_file(DATA / "eventbrite_attendees.csv")
+    camille = contact_by_email(carnet, "camille.petit@gmail.com")
+    carnet.withdraw_consent(camille.id, None, "email")
+    # the export of another event, whose order was placed before she withdrew
+    path = write_csv(
+        tmp_path / "eventbrite_gala.csv",
+        ["Order #", "Order Date", "First Name", "Last Name", "Email", "Total Paid",
+         "Attendee Status", "Would you like to receive our newsletter?"],
+        [["5123456800", "2023-12-01 20:00:00+01:00", "Camille", "Petit",
+          "camille.petit@gmail.com", "30.00", "Attending", "Yes"]],
+        encoding="utf-8", delimiter=",",
+    )
+    carnet.import_file(path)
+    assert ("granted", datetime(2023, 12, 1, 19, 0)) in [
+        (a, w) for a, w, _ in newsletter_events(carnet, "camille.petit@gmail.com")]
+    assert not carnet.may_contact(camille.id, "newsletter", "email").allowed
+
+
 def test_a_typeform_answer_dates_its_consent(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "typeform.csv",
@@ -226,3 +451,26 @@ def test_a_typeform_answer_dates_its_consent(carnet: Carnet, tmp_path: Path) -> 
         ).scalar_one()
     assert (granted.year, granted.month, granted.day, granted.hour, granted.minute) == (
         2024, 3, 5, 9, 2)
+
+
+def test_a_flag_an_orders_export_repeats_is_not_dated_by_each_order(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Shopify's orders export gives the customer's "Accepts Marketing" as it stands on the
+    export's day, on every order: dating it by an old order would make a recent opt-in
+    look years old, and a recent unsubscribe older than a later grant."""
+    path = write_csv(
+        tmp_path / "orders_export.csv",
+        ["Name", "Email", "Financial Status", "Accepts Marketing", "Created at", "Total",
+         "Billing Name"],
+        [["#1001", "lea.roux@gmail.com", "paid", "yes", "2019-03-02 10:00:00 +0100", "40.00",
+          "Léa Roux"],
+         ["#1002", "lea.roux@gmail.com", "paid", "yes", "2021-06-12 15:30:00 +0200", "25.00",
+          "Léa Roux"]],
+        encoding="utf-8", delimiter=",",
+    )
+    carnet.import_file(path)
+    events = newsletter_events(carnet, "lea.roux@gmail.com")
+    assert [a for a, _, _ in events] == ["granted"]
+    assert all(w.year > 2021 for _, w, _ in events)  # dated when carnet learnt it
+    assert all("dated_by" not in p for _, _, p in events)

@@ -450,6 +450,13 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'societe liee', 'related company'],
        weight=2.0, half_life_days=5 * YEAR, profiles=B2B,
        storage=Storage.ORGANISATION, column='name'),
+    # Odoo's "Est une société", a CRM's "Type: Société / Particulier": a company's own
+    # record, whose name columns hold the company's name (see carnet.fields.relationship)
+    _f('is_company', Kind.BOOLEAN, FI, 'Est une société', 'Is a company',
+       ['est une societe', 'est une entreprise', 'is a company', 'is company', 'is organization',
+       'is organisation', 'personne morale', 'societe o n', 'entreprise o n',
+       'type de personne', 'personne physique ou morale', 'forme de la personne'],
+       sensitivity=_PUBLIC, storage=Storage.INPUT),
     _f('siren', Kind.SIREN, FI, 'SIREN', 'SIREN',
        ['siren', 'n siren', 'numero siren'], weight=1.5, sensitivity=_PUBLIC, profiles=B2B,
        storage=Storage.ORGANISATION),
@@ -492,7 +499,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['tags', 'tag', 'etiquettes', 'etiquette', 'labels', 'libelles', 'mots cles', 'keywords'],
        weight=0.0),
     _f('lifecycle_stage', Kind.CHOICE, TR, 'Étape du cycle de vie', 'Lifecycle stage',
-       ['cycle de vie', 'statut client', 'etape', 'lifecycle stage', 'lifecycle', 'stage'],
+       ['cycle de vie', 'statut client', 'etape', 'lifecycle stage', 'lifecycle', 'stage',
+       'phase du cycle de vie', 'etape du cycle de vie', 'lifecyclestage'],
        sensitivity=_PUBLIC, choices=LIFECYCLE_STAGES),
     _f('signup_date', Kind.DATETIME, TR, "Date d'inscription", 'Sign-up date',
        ['date d inscription', 'date inscription', 'inscrit le', 'date de creation',

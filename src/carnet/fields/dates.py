@@ -85,7 +85,7 @@ from carnet.fields import _common
 from carnet.fields._common import strip_accents
 from carnet.fields.verdict import Verdict, blank
 
-__all__ = ["check", "check_many", "format", "normalise", "parse_date", "validate"]
+__all__ = ["check", "check_many", "format", "is_month_name", "normalise", "parse_date", "validate"]
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _MONTHS: dict[str, int] = {}
@@ -108,6 +108,17 @@ for _number, _names in enumerate(
 ):
     for _name in _names.split():
         _MONTHS[_name] = _number
+
+
+
+def is_month_name(word: str) -> bool:
+    """A month's name or its abbreviation, French or English.
+
+    >>> is_month_name("Mars"), is_month_name("févr"), is_month_name("Sept"), is_month_name("Lyon")
+    (True, True, True, False)
+    """
+    return strip_accents(word.strip().lower()).rstrip(".") in _MONTHS
+
 
 _WEEKDAYS = (
     r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|"

@@ -216,6 +216,13 @@ def checker_for(
         return _check_returned_mail
     if field.name == "birth_year":
         return check_birth_year
+    if field.name in ("is_company", "lifecycle_stage"):
+        # imported here: the module reads yes/no with this one's check_boolean
+        from carnet.fields import relationship
+
+        if field.name == "is_company":
+            return relationship.check_is_company
+        return relationship.check_lifecycle_stage
     zone = zone or dates.zone_of(country)
     if kind is Kind.BIRTH_DATE:
         return lambda v: dates.check(v, kind="birth_date", zone=zone)

@@ -39,6 +39,7 @@ from typing import Any
 from carnet.errors import MappingError
 from carnet.fields import dates, name
 from carnet.fields.catalog import CAMEL, Catalog, Field, Kind, Storage, fold_header
+from carnet.fields.relationship import check_lifecycle_stage, company_or_person
 from carnet.fields.values import check_boolean
 from carnet.fields.verdict import blank
 
@@ -219,6 +220,11 @@ def build_mapping(
             # "Unsubscribed: true" (Mailjet) is the opt-out itself, not its date
             named = catalog[_FLAG_OF_DATE[named[0].name]], "synonym"
             note = "its values are yes/no, not dates"
+        typed = _type_by_values(header, values, catalog)
+        if typed is not None:
+            # "Type", "Statut": what the values are says which field, not the header
+            plans[header] = ColumnPlan(header, typed[0], None, "content", typed[1])
+            continue
         by_name, how = named if named else (None, "unmapped")
         if by_content is not None and (by_name is None or _content_wins(by_name, by_content[0])):
             field, share = by_content
@@ -411,6 +417,50 @@ def _yes_no_not_dates(values: Sequence[str | None]) -> bool:
     flags = sum(1 for v in texts if check_boolean(v).ok)
     moments = sum(1 for v in texts if dates.check(v, kind="datetime").ok)
     return flags > len(texts) / 2 and moments < len(texts) / 2
+
+
+#: Bare headers of a column saying what a record is (folded): a lifecycle stage
+#: ("Client", "Prospect") or a company or a person ("Société", "Particulier"), which
+#: only its values tell apart (Sellsy's and Axonaut's "Type", a CRM's "Statut").
+_TYPE_HEADERS = frozenset({
+    "type", "statut", "status", "etat", "categorie", "category", "nature", "typologie",
+    "qualification", "segment", "relation", "type de relation", "relationship",
+    "type de contact", "type contact", "contact type", "statut du contact", "contact status",
+    "type de client", "type client", "client type", "customer type", "statut du client",
+    "type de compte", "account type", "type de tiers", "type tiers", "statut du tiers",
+    "lead status", "statut du lead", "type de fiche", "record type",
+})
+#: The share of a column's sampled values that must name stages, or types of record.
+_TYPED_SHARE = 0.6
+
+
+def _type_by_values(
+    header: str, values: Sequence[str | None], catalog: Catalog
+) -> tuple[Field, str] | None:
+    """The field a bare "Type" or "Statut" column feeds, from its values: the lifecycle
+    stage when most are stages ("Client", "Prospect", "Ancien client", "Lead",
+    "Customer"), whether the record is a company's when most say a company or a person
+    ("Société", "Particulier"; one company word at least). None otherwise: an order's
+    "Statut" of "Validé" and "Remboursé" stays the order's status."""
+    if fold_header(_strip_suffix(header)) not in _TYPE_HEADERS:
+        return None
+    texts = [str(v) for v in values if not blank(v)]
+    if not texts:
+        return None
+    stages = sum(1 for v in texts if check_lifecycle_stage(v).ok)
+    if stages >= _TYPED_SHARE * len(texts) and "lifecycle_stage" in catalog:
+        return catalog["lifecycle_stage"], (
+            f"{stages / len(texts):.0%} of sampled values are lifecycle stages "
+            "(Client, Prospect ...)"
+        )
+    said = [company_or_person(v) for v in texts]
+    companies, people = said.count(True), said.count(False)
+    if companies and companies + people >= _TYPED_SHARE * len(texts) and "is_company" in catalog:
+        return catalog["is_company"], (
+            f"{(companies + people) / len(texts):.0%} of sampled values say a company or a "
+            "person (Société, Particulier ...)"
+        )
+    return None
 
 
 def _is_job_title(header: str, values: Sequence[str | None]) -> bool:
@@ -852,6 +902,23 @@ def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapp
             "(use --mapping to map them)."
         )
     return ColumnMapping(tuple(out), tuple(warnings))
+
+
+def prefixed_field(header: str, catalog: Catalog) -> tuple[str, Field] | None:
+    """The prefix and the field of an export's prefixed column, whatever the column was
+    mapped to: ``("shipping", last_name)`` for WooCommerce's "shipping_last_name",
+    ``("livraison", phone)`` for "Téléphone de livraison"; None for a bare column.
+
+    >>> from carnet.fields.catalog import default_catalog
+    >>> prefix, field = prefixed_field("shipping_phone", default_catalog())
+    >>> prefix, field.name
+    ('shipping', 'phone')
+    """
+    prefix = _prefix(header)
+    if prefix is None:
+        return None
+    named, _ = _address_part(_strip_suffix(header), catalog)
+    return (prefix, named[0]) if named is not None else None
 
 
 def _prefix(header: str) -> str | None:

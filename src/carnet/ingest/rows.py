@@ -21,16 +21,19 @@ import phonenumbers
 
 from carnet.contact_points import PendingPoint, address_point, has_address
 from carnet.crypto import mask
+from carnet.fields import dates
 from carnet.fields import email as email_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Sensitivity, Storage, fold_header
+from carnet.fields.organisation import name_key
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.values import check_birth_year
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
-from carnet.ingest.mapping import ColumnMapping
+from carnet.ingest.mapping import ColumnMapping, ColumnPlan, attribute_key
 from carnet.ingest.readers._base import WARNING_LINES
 from carnet.ingest.realign import realign
+from carnet.ingest.recipients import recipient_columns
 from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker
 
 #: What a civility column says of a row that is a company (folded): "Société", a legal form.
@@ -105,7 +108,13 @@ class RowRecord:
     external_id: str | None = None
     #: The workspace's own id of the contact (a carnet export's ``carnet_id``).
     contact_id: int | None = None
+    #: What the file says of the row: a company's record (True), a person's (False).
+    is_company: bool | None = None
     consent: dict[str, Any] = field(default_factory=dict)
+    #: Consent fields whose column is a form's question ("Would you like to receive our
+    #: newsletter?", "J'accepte de recevoir ..."): answered when the row was written, so
+    #: the row's order or registration date dates them.
+    answered: set[str] = field(default_factory=set)
     events: dict[str, Any] = field(default_factory=dict)
     order: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -174,6 +183,8 @@ class RowRecord:
             or self.usable_emails
             or self.usable_phones
             or self.order.get("customer_ref")
+            # a company's own record (Odoo's "Est une société") is named by its company
+            or (self.is_company and self.organisation.get("name"))
         ):
             return None
         bad = [
@@ -240,6 +251,12 @@ class RowBuilder:
                 self._header_of.setdefault(plan.field.name, plan.header)
         self.postcodes = postcodes
         self.hash_rows = hash_rows
+        self._recipients = {r.point: r for r in recipient_columns(mapping, catalog)}
+        self._questions = {
+            p.header for p in mapping.columns
+            if p.field is not None and p.field.storage is Storage.CONSENT
+            and is_question(p.header)
+        }
         self.checkers: dict[str, ColumnChecker] = {}
         for plan in mapping.columns:
             if plan.field is not None and plan.field.kind is not Kind.FULL_NAME:
@@ -315,7 +332,14 @@ class RowBuilder:
                 for record, raw_value in zip(live_records, full_names, strict=True):
                     self._full_name(record, raw_value, last_first)
             else:
-                self._fill_field(live_records, f, cells(checked[plan.header]), addresses)
+                verdicts = cells(checked[plan.header])
+                if plan.header in self._recipients:
+                    verdicts = self._buyers_only(live_records, plan, verdicts)
+                self._fill_field(live_records, f, verdicts, addresses)
+                if f.storage is Storage.CONSENT and plan.header in self._questions:
+                    for record, verdict in zip(live_records, verdicts, strict=True):
+                        if verdict.status is not _EMPTY:
+                            record.answered.add(f.name)
         for plan in self.mapping.columns:
             # after every column: the file's own civility column wins
             if plan.field is not None and plan.field.kind is Kind.NAME and plan.header in checked:
@@ -418,6 +442,28 @@ class RowBuilder:
 
     # -- one column -----------------------------------------------------------------------
 
+    def _buyers_only(
+        self, records: list[RowRecord], plan: ColumnPlan, verdicts: list[Verdict]
+    ) -> list[Verdict]:
+        """A shipping phone or e-mail of a row shipped to someone else (a gift) is the
+        recipient's: kept as a custom attribute, not made the buyer's."""
+        recipient_of = self._recipients[plan.header].recipient
+        out = list(verdicts)
+        key = attribute_key(plan.header)
+        for i, (record, verdict) in enumerate(zip(records, verdicts, strict=True)):
+            if verdict.status is _EMPTY:
+                continue
+            recipient = recipient_of(record.raw)
+            if recipient is None:
+                continue
+            out[i] = Verdict.empty(verdict.raw)
+            record.attributes[key] = verdict.raw
+            record.notes.append(
+                f"'{plan.header}' is the recipient's ({recipient}), not the buyer's: kept "
+                f"as the custom attribute {key}"
+            )
+        return out
+
     @staticmethod
     def _fill_attribute(records: list[RowRecord], attribute: str, values: list[Any]) -> None:
         """An unmapped column: its non-empty cells become custom attributes."""
@@ -511,6 +557,9 @@ class RowBuilder:
         elif storage is Storage.CONTACT_ID:
             for record, value in usable:
                 record.contact_id = int(typed(f, value))
+        elif name == "is_company":
+            for record, value in usable:
+                record.is_company = value == "true"
         elif storage is Storage.ATTRIBUTE:
             # JSON holds numbers and text: an amount or a date stays the normalised text
             # (as it reads back, so that a re-import finds it unchanged)
@@ -552,8 +601,15 @@ class RowBuilder:
             if record.phones:
                 self._phones_of_the_rows_country(record)
         civility = record.invalid_values.get("civility", "")
-        if fold_header(civility) in COMPANY_CIVILITIES or (
-            not record.columns.get("first_name")
+        if record.is_company and not (
+            self._raw_cell(record, "first_name") and record.organisation.get("name")
+        ):
+            # (a first name beside the company's own column: the company's contact person,
+            # a "Professionnel" customer, not the company's record)
+            self._company_record(record)
+        elif fold_header(civility) in COMPANY_CIVILITIES or (
+            record.is_company is None  # the file says it is a person: its name stands
+            and not record.columns.get("first_name")
             and _names_a_company(record.columns.get("last_name"))
         ):
             self._company_named_as_a_person(record, civility)
@@ -649,7 +705,7 @@ class RowBuilder:
         company = " ".join(cell for cell in cells if cell)
         if not company:
             return
-        if re.match(r"(?i)(?:de|du|des|la|le|les)\s|[dl]['’]", company):
+        if civility and re.match(r"(?i)(?:de|du|des|la|le|les)\s|[dl]['’]", company):
             # "Mairie" + "de Villeurbanne": the civility word begins the name
             company = f"{civility.strip()} {company}"
         record.organisation.setdefault("name", company)
@@ -658,6 +714,20 @@ class RowBuilder:
         if civility:
             del record.invalid_values["civility"]
             record.attributes["legal_form"] = civility.strip()
+
+    def _company_record(self, record: RowRecord) -> None:
+        """A row the file says is a company's ("Est une société: True", "Type: Société"):
+        its name columns hold the company's name, as with a company in the civility
+        column. A company named in a column of its own beside it is its parent (Odoo's
+        "Société liée" of a company), kept as the ``parent_company`` attribute."""
+        linked = record.organisation.pop("name", None)
+        self._company_named_as_a_person(record, "")
+        if "name" not in record.organisation:
+            if linked is not None:  # no name of its own: the company named beside it
+                record.organisation["name"] = linked
+            return
+        if linked is not None and name_key(linked) != name_key(record.organisation["name"]):
+            record.attributes.setdefault("parent_company", linked)
 
     def _split_name_in_one_cell(self, record: RowRecord) -> None:
         """"Dupont Jean" in the last-name column and nothing in the first-name one (or
@@ -803,6 +873,28 @@ _EMPTY, _VALID, _WARNING = Status.EMPTY, Status.VALID, Status.WARNING
 # One call per distinct last name: names repeat a lot within a file.
 _married_name = lru_cache(maxsize=65_536)(name_field.split_married_name)
 #: The record dictionary each by-name storage fills (field name → typed value).
+#: How a form's consent question opens (folded), beside any header with a "?".
+_ASKED = re.compile(
+    r"^(?:champ additionnel \w* ?)?(?:j accepte|j autorise|je souhaite|je veux|je consens"
+    r"|acceptez|souhaitez|voulez|desirez|would you|do you|i agree|i accept|i would like"
+    r"|i want|i consent|yes i|oui je)\b"
+)
+
+
+def is_question(header: str) -> bool:
+    """Whether a consent column is a form's question, answered when the row was written,
+    rather than a flag an export gives as it stands on the day of the export (Shopify's
+    "Accepts Marketing" in an orders export is the customer's current choice, not the
+    one made with each order).
+
+    >>> is_question("Would you like to receive our newsletter?"), is_question("Accepts Marketing")
+    (True, False)
+    >>> is_question("Champ additionnel: J'accepte de recevoir la newsletter")
+    True
+    """
+    return "?" in header or _ASKED.match(fold_header(header)) is not None
+
+
 _BY_NAME = {
     Storage.CONSENT: "consent",
     Storage.EVENT: "events",
@@ -819,8 +911,12 @@ _LAST_FIRST = re.compile(
 )
 
 
-#: A year alone, or a month and a year: "1985", "03/1985", "3-1985".
-_YEAR_ALONE = re.compile(r"\s*(?:(?:0?[1-9]|1[0-2])\s*[/.-]\s*)?(\d{4})(?:\.0)?\s*")
+#: A year alone, or a month and a year: "1985", "03/1985", "3-1985", "1985-03" (ISO),
+#: "mars 1985", "Sept. 1985" (a month's name, checked apart).
+_YEAR_ALONE = re.compile(
+    r"\s*(?:(?:0?[1-9]|1[0-2])\s*[/.-]\s*(?P<after>\d{4})|(?P<before>\d{4})\s*[/.-]\s*"
+    r"(?:0?[1-9]|1[0-2])|(?:(?P<month>[^\W\d_]+)\.?\s+)?(?P<year>\d{4})(?:\.0)?)\s*"
+)
 
 
 def _year_of_birth_alone(f: Field, verdict: Verdict) -> int | None:
@@ -828,9 +924,9 @@ def _year_of_birth_alone(f: Field, verdict: Verdict) -> int | None:
     if f.kind is not Kind.BIRTH_DATE or not isinstance(verdict.raw, str):
         return None
     alone = _YEAR_ALONE.fullmatch(verdict.raw)
-    if alone is None:
+    if alone is None or (alone["month"] and not dates.is_month_name(alone["month"])):
         return None
-    year = check_birth_year(alone[1])
+    year = check_birth_year(alone["after"] or alone["before"] or alone["year"])
     return int(year.normalised) if year.ok and year.normalised else None
 
 

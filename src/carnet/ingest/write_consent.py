@@ -163,15 +163,22 @@ class ConsentWriter(BatchBase):
             proof["ip"] = consent["optin_ip"]
         out: list[Proposed] = []
         # The row's own moment (a form's "Horodateur", the answer's date) dates what the
-        # row says when no consent column gives a date of its own.
-        moment = record.events.get("activity_date")
-        row_moment = moment if isinstance(moment, datetime) else None
+        # row says when no consent column gives a date of its own: the proof of when it
+        # was given. The order's or registration's date dates a question answered with
+        # it ("Would you like to receive our newsletter?"), not a flag an export gives as
+        # it stands on the export's day (Shopify's "Accepts Marketing" on every order).
+        answer_field, answer_moment = _row_moment(record)
 
         def propose(
             purpose: str, channel: str, action: str, when: datetime | None, field: str,
             opposes: bool = False,
         ) -> None:
-            when = when or row_moment
+            dated_by = {}
+            row_field, row_moment = answer_field, answer_moment
+            if row_field == "order_date" and field not in record.answered:
+                row_field, row_moment = None, None
+            if when is None and row_moment is not None:
+                when, dated_by = row_moment, {"dated_by": row_field}
             event = ledger.ConsentEventIn(
                 contact_id=contact_id,
                 purpose=purpose,
@@ -179,7 +186,7 @@ class ConsentWriter(BatchBase):
                 action=action,
                 legal_basis="consent",
                 occurred_at=when or self.now,
-                proof={**proof, "field": field},
+                proof={**proof, "field": field, **dated_by},
             )
             out.append(Proposed(event, when is not None, opposes))
 
@@ -311,6 +318,20 @@ class ConsentWriter(BatchBase):
 
 
 _DEFAULT_CHANNEL_PURPOSES: Mapping[str, tuple[str, ...]] = channel_purposes()
+
+
+#: Where a row's own moment is read, in order: an answer's or a registration's date,
+#: then the order's (Eventbrite's "Order Date", HelloAsso's "Date").
+_ROW_MOMENTS = (("events", "activity_date"), ("order", "order_date"))
+
+
+def _row_moment(record: RowRecord) -> tuple[str | None, datetime | None]:
+    """The row's own date and the field it came from, or (None, None)."""
+    for where, name in _ROW_MOMENTS:
+        moment = getattr(record, where).get(name)
+        if isinstance(moment, datetime):
+            return name, moment
+    return None, None
 
 
 def _is_opposition(proof: object) -> bool:
