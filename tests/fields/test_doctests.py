@@ -15,6 +15,7 @@ MODULES = [
     "dates",
     "email",
     "iban",
+    "languages",
     "naf",
     "name",
     "organisation",

@@ -199,6 +199,8 @@ def test_odoo_whole_names_are_split_and_the_linked_company_kept(carnet: Carnet) 
     carnet.import_file(DATA / "odoo_contacts.csv")
     jp = carnet.search_contacts("jp.martin@orange.fr")[0]
     assert (jp.civility, jp.first_name, jp.last_name) == ("M.", "Jean-Pierre", "Martin")
+    # Odoo's "Langue" is the English name and the language's own: "French / Français"
+    assert jp.language == "fr" and "language" not in jp.attributes.get("invalid_values", {})
     sophie = carnet.search_contacts("sophie.leroy@gmail.com")[0]
     assert (sophie.first_name, sophie.last_name) == ("Sophie", "Leroy")
 

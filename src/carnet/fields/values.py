@@ -37,6 +37,7 @@ from carnet.fields import (
     vat,
 )
 from carnet.fields.catalog import Field, Kind, fold_header
+from carnet.fields.languages import language_code
 from carnet.fields.verdict import Verdict, no_value, without_text_marker
 
 # Folded: "Abonnée" -> "abonnee", "Désabonné(e)" -> "desabonne e". An unknown word stays
@@ -90,22 +91,6 @@ _GENDERS = {
 }
 #: Gender cells that say the person did not answer: no value, not an invalid one.
 _NO_GENDER = {"nc", "n c", "non communique", "inconnu", "ne se prononce pas", "nsp", "?"}
-_LANGUAGES = {
-    "francais": "fr",
-    "french": "fr",
-    "anglais": "en",
-    "english": "en",
-    "allemand": "de",
-    "german": "de",
-    "espagnol": "es",
-    "spanish": "es",
-    "italien": "it",
-    "italian": "it",
-    "neerlandais": "nl",
-    "dutch": "nl",
-    "portugais": "pt",
-    "portuguese": "pt",
-}
 _COUNTRIES = {
     "france": "FR",
     "f": "FR",  # France's distinguishing sign (on cars), as in "F-75001 Paris"
@@ -358,9 +343,14 @@ def _check_choice(field: Field, raw: str) -> Verdict:
         if key in _NO_GENDER or raw.strip() == "?":
             return Verdict.empty(raw)
     if field.name == "language":
-        found = _LANGUAGES.get(key, key if len(key) == 2 else None)
+        found = language_code(raw)
         if found and (not field.choices or found in field.choices):
             return Verdict.valid(raw, found)
+        if not field.choices:
+            return Verdict.invalid(raw, (
+                "not a language carnet knows: give its name (Français, English, Deutsch), "
+                "its ISO 639-1 code (fr) or a locale (fr_FR)",
+            ))
     if field.name == "size_band":
         return check_size_band(raw)
     for choice in field.choices:
