@@ -287,3 +287,35 @@ def stdnum_error_kind(error: Exception) -> str:
     if isinstance(error, exceptions.InvalidComponent):
         return "component"
     return "format"
+
+
+class NameTable:
+    """Folded names (and codes) of an ISO table's entries, each to one code; a name two
+    entries share ("Guinée" of two countries) is left out rather than guessed."""
+
+    def __init__(self, fold: Callable[[str], str]) -> None:
+        self._fold = fold
+        self._found: dict[str, set[str]] = {}
+
+    def add(self, name: str | None, code: str) -> None:
+        """Know ``name`` (when there is one) as a name of ``code``."""
+        if name:
+            self._found.setdefault(self._fold(name), set()).add(code)
+
+    def table(self) -> dict[str, str]:
+        """Folded name → code, for the names one code alone bears."""
+        return {name: next(iter(codes)) for name, codes in self._found.items()
+                if len(codes) == 1 and name}
+
+
+def pycountry_translations(domain: str, languages: Iterable[str]) -> list[Any]:
+    """pycountry's translations of an ISO table (``iso3166-1``, ``iso639-3``) into each
+    language (a language pycountry lacks translates nothing)."""
+    import gettext
+
+    import pycountry
+
+    return [
+        gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in languages
+    ]

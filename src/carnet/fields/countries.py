@@ -17,11 +17,11 @@ gives are added by hand ("Angleterre", "Hollande", "USA", "La Réunion").
 
 from __future__ import annotations
 
-import gettext
 from functools import cache
 
 import pycountry
 
+from carnet.fields._common import NameTable, pycountry_translations
 from carnet.fields.catalog import fold_header
 
 __all__ = ["OVERSEAS", "country_code"]
@@ -60,16 +60,9 @@ _BY_HAND = {
 @cache
 def _names() -> dict[str, str]:
     """Folded name or code → alpha-2 code; a name two countries share is left out."""
-    found: dict[str, set[str]] = {}
-
-    def add(name: str | None, code: str) -> None:
-        if name:
-            found.setdefault(fold_header(name), set()).add(code)
-
-    translations = [
-        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-        for lang in LANGUAGES
-    ]
+    found = NameTable(fold_header)
+    add = found.add
+    translations = pycountry_translations("iso3166-1", LANGUAGES)
     for country in pycountry.countries:
         code = country.alpha_2
         add(code, code)
@@ -84,7 +77,7 @@ def _names() -> dict[str, str]:
             # "Corée, République de", "Iran, Islamic Republic of": the name before the comma
             if name and "," in name:
                 add(name.split(",", 1)[0], code)
-    names = {name: codes.pop() for name, codes in found.items() if len(codes) == 1 and name}
+    names = found.table()
     names.update(_BY_HAND)
     return names
 

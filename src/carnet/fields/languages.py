@@ -18,12 +18,12 @@ name written twice must agree.
 
 from __future__ import annotations
 
-import gettext
 import re
 from functools import cache
 
 import pycountry
 
+from carnet.fields._common import NameTable, pycountry_translations
 from carnet.fields.catalog import fold_header
 
 __all__ = ["language_code"]
@@ -49,16 +49,9 @@ _VARIANT = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 @cache
 def _names() -> dict[str, str]:
     """Folded name or code → alpha-2 code; a name two languages share is left out."""
-    found: dict[str, set[str]] = {}
-
-    def add(name: str | None, code: str) -> None:
-        if name:
-            found.setdefault(fold_header(name), set()).add(code)
-
-    translations = [
-        gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-        for lang in LANGUAGES
-    ]
+    found = NameTable(fold_header)
+    add = found.add
+    translations = pycountry_translations("iso639-3", LANGUAGES)
     for language in pycountry.languages:
         code = getattr(language, "alpha_2", None)
         if code is None:
@@ -76,7 +69,7 @@ def _names() -> dict[str, str]:
             if name:
                 for part in re.split(r"[;,]", name):
                     add(_VARIANT.sub(" ", part), code)
-    names = {name: codes.pop() for name, codes in found.items() if len(codes) == 1 and name}
+    names = found.table()
     names.update(_BY_HAND)
     return names
 
