@@ -183,31 +183,71 @@ def address_point(
 
 def _whole_address(parts: Mapping[str, Verdict], default_country: str) -> dict[str, Verdict] | None:
     """The parts with postcode and city taken out of a street line that holds the whole
-    address ("12 rue de la Paix 75002 Paris" in an "Adresse" column), when the row has
-    no postcode or city of its own; None when there is nothing to take."""
+    address ("12 rue de la Paix 75002 Paris" in an "Adresse complète" column); None
+    when there is nothing to take.
+
+    The row's own postcode and city, when it has them, stay: the line's are taken
+    out only when its postcode is the row's (the line repeats them); another one is
+    left for the user to see. A street part of several segments, of which one alone
+    starts with its number ("Résidence Les Pins, Bât B, 3 allée des Cèdres"), gives
+    that one as the street and the others as the second line, unless the row has one.
+    """
     line = parts.get("address_line1")
     if line is None or line.raw is None or line.status is Status.EMPTY:
-        return None
-    if any(
-        parts[name].status is not Status.EMPTY
-        for name in ("postcode", "city", "postcode_city")
-        if name in parts
-    ):
         return None
     country = parts.get("country")
     code = str(country.normalised or "") if country is not None and country.ok else ""
     if (code or default_country).upper() not in postcodes.FRENCH_COUNTRIES:
         return None
-    found = postcodes.split_address_line(str(line.raw))
+    text = str(line.raw)
+    found = postcodes.split_address_line(text)
     if found is None:
         return None
     street, postcode, city = found
-    return {
-        **parts,
-        "address_line1": Verdict.valid(street, street),
-        "postcode": Verdict.valid(postcode, postcode),
-        "city": Verdict.valid(city, city),
-    }
+    head, _, last = text.rpartition(",")
+    if head:
+        # "Résidence Les Pins, Bât B, 3 allée des Cèdres 13008 Marseille": the segments
+        # before the one that ends with the postcode and city keep their commas
+        tail = postcodes.split_address_line(last)
+        if tail is not None and tail[1] == postcode and tail[0].strip():
+            street = f"{head}, {tail[0]}"
+    own = _own_postcode(parts)
+    if own is None:
+        whole = {
+            **parts,
+            "postcode": Verdict.valid(postcode, postcode),
+            "city": Verdict.valid(city, city),
+        }
+    elif own == postcode:
+        whole = dict(parts)
+    else:
+        return None
+    segments = [s.strip() for s in street.split(",") if s.strip()]
+    numbered = [s for s in segments if s[:1].isdigit()]
+    second = parts.get("address_line2")
+    if len(segments) > 1 and len(numbered) == 1 and (second is None or
+                                                     second.status is Status.EMPTY):
+        street = numbered[0]
+        rest = ", ".join(s for s in segments if s is not numbered[0])
+        whole["address_line2"] = Verdict.valid(rest, rest)
+    whole["address_line1"] = Verdict.valid(street, street)
+    return whole
+
+
+def _own_postcode(parts: Mapping[str, Verdict]) -> str | None:
+    """The postcode the row gives apart from its street line ("CP", "CP Ville"), or None
+    when it gives none (nor a city: a city alone still keeps the line whole)."""
+    for name in ("postcode", "postcode_city", "city"):
+        verdict = parts.get(name)
+        if verdict is None or verdict.status is Status.EMPTY:
+            continue
+        if name == "postcode":
+            return str(verdict.normalised or verdict.raw or "").strip() or "?"
+        if name == "postcode_city":
+            code, _ = postcodes.split_postcode_city(str(verdict.raw or ""))
+            return code or "?"
+        return "?"  # a city alone: nothing to compare the line's postcode with
+    return None
 
 
 def address_key(line1: Any, postcode: Any, city: Any, country: Any) -> str:

@@ -649,6 +649,36 @@ def test_a_whole_address_in_one_cell_gives_its_postcode_and_city(
     assert (address.line1, address.postcode) == ("5 rue Neuve 69001 Lyon", "69002")
 
 
+def test_a_whole_address_beside_its_own_postcode_column_loses_the_repeat(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A list typed by hand gives the whole address and "CP / Ville" again: the street
+    line keeps the street, and a residence before it becomes the second line."""
+    path = write_csv(
+        tmp_path / "liste.csv",
+        ["Nom Prénom", "Adresse complète", "CP / Ville", "Mail"],
+        [
+            ["DUPONT Jean", "12 rue des Lilas 75011 Paris", "75011 Paris", "jean.dupont@free.fr"],
+            ["LEROY Anne", "Résidence Les Pins, Bât B, 3 allée des Cèdres 13008 Marseille",
+             "13008 - Marseille", "anne.leroy@free.fr"],
+            ["ROUX Paul", "4 place Bellecour 69002 Lyon", "69006 Lyon", "paul.roux@free.fr"],
+        ],
+        encoding="utf-8",
+        delimiter=";",
+    )
+    carnet.import_file(path)
+    found = {
+        c.first_name: [(a.line1, a.line2, a.postcode, a.city) for a in c.addresses]
+        for c in carnet.search_contacts("free.fr")
+    }
+    assert found == {
+        "Jean": [("12 rue des Lilas", None, "75011", "Paris")],
+        "Anne": [("3 allée des Cèdres", "Résidence Les Pins, Bât B", "13008", "Marseille")],
+        # the line's postcode is not the row's: nothing is guessed, the user sees both
+        "Paul": [("4 place Bellecour 69002 Lyon", None, "69006", "Lyon")],
+    }
+
+
 def test_consent_columns_become_consent_events_with_proof(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",
