@@ -263,6 +263,19 @@ def test_a_letter_glued_to_the_digits_is_no_word_around_them() -> None:
     assert phone.check("Tel 06 12 34 56 78 ou 01 45 67 89 10 le soir").status is Status.INVALID
 
 
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [("o6 12 34 56 78", "+33612345678"), ("O1 45 67 89 1O", "+33145678910"),
+     ("Tél : o6.12.34.56.78", "+33612345678")],
+)
+def test_the_letter_o_typed_for_a_zero_is_read_as_one(raw: str, e164: str) -> None:
+    verdict = phone.check(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, e164)
+    assert "repaired" in verdict.flags and "The letter O was read as a zero." in verdict.reasons
+    # other letters among the digits are no zero
+    assert phone.check(raw.replace("o", "a").replace("O", "A")).status is Status.INVALID
+
+
 @pytest.mark.parametrize("raw", ["néant", "non communiqué", "0", "x", "/", "RAS", "pas de tél"])
 def test_a_cell_saying_there_is_no_number_is_empty(raw: str) -> None:
     assert phone.check(raw).status is Status.EMPTY
