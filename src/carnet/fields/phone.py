@@ -293,9 +293,9 @@ def _check(raw: object, region: str) -> Verdict:
             value = parts[0]
         if not _ALLOWED.issuperset(value) and _ALLOWED.issuperset(value.translate(_LETTER_O)):
             # "o6 12 34 56 78", "O1 45 ...": the letter O typed for a zero, among digits only
-            repaired = value.translate(_LETTER_O)
-            if len(repaired.translate(_DIGITS)) >= 9:
-                value = repaired
+            zeroed = value.translate(_LETTER_O)
+            if len(zeroed.translate(_DIGITS)) >= 9:
+                value = zeroed
                 flags.add("repaired")
                 reasons.append("The letter O was read as a zero.")
         if not _ALLOWED.issuperset(value):
