@@ -17,7 +17,7 @@ Pure functions over Polars frames, so the rules are tested without a database:
   names weighs 0 or less (other e-mail, phone and address, or none known) --
   is never merged automatically, whatever its probability: it goes to review.
   Measured on French files and on the demo generator's, such merges were
-  right 13 times out of 20 where the threshold promises 9 out of 10: "Jean-
+  right 14 times out of 20 where the threshold promises 9 out of 10: "Jean-
   Pierre Dupont" in Paris and in Nantes may be two men, and a tiny workspace
   estimates a prior so high that two common names alone pass the threshold.
 """
