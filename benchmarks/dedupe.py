@@ -35,7 +35,11 @@ of one true person. One JSON line per (dataset, tool)::
      "f1": ..., "seconds": ..., "peak_rss_mb": ...}
 
 ``--incremental`` adds a line for carnet matching 1,000 new records against the
-rest of the dataset (``tool: carnet-incremental``).
+rest of the dataset (``tool: carnet-incremental``). ``--tools carnet-decide``
+scores what ``carnet dedupe`` itself would merge from the same pairs: the
+matcher's clusters (``carnet``) minus what its decision holds back for review
+(pairs agreeing on names only; a contact with no birth date between two born
+apart).
 """
 
 from __future__ import annotations
@@ -915,7 +919,13 @@ def pairwise_scores(clusters: pl.DataFrame, truth: pl.DataFrame) -> dict[str, fl
 # --------------------------------------------------------------------------
 # tools
 # --------------------------------------------------------------------------
-def run_carnet(name: str, records: pl.DataFrame, threshold: float) -> pl.DataFrame:
+def run_carnet(
+    name: str, records: pl.DataFrame, threshold: float, *, product: bool = False
+) -> pl.DataFrame:
+    """carnet's clusters: the matcher's connected components at ``threshold``, or with
+    ``product`` the decision ``carnet dedupe`` takes on the same pairs
+    (:func:`carnet.dedupe.decide.decide`: no chaining of contacts born apart through
+    one with no birth date, pairs agreeing on names only left for review)."""
     from carnet.match import (
         BlockingRule,
         IdentifierComparison,
@@ -971,8 +981,30 @@ def run_carnet(name: str, records: pl.DataFrame, threshold: float) -> pl.DataFra
     prepared = matcher.prepare(recs)
     del recs
     model = matcher.train(prepared)
-    pairs = matcher.predict(prepared, model, threshold=threshold)
-    return matcher.cluster(pairs, threshold=threshold)
+    if not product:
+        pairs = matcher.predict(prepared, model, threshold=threshold)
+        return matcher.cluster(pairs, threshold=threshold)
+    return _product_clusters(matcher, prepared, model, records, threshold)
+
+
+def _product_clusters(
+    matcher: Any, prepared: pl.DataFrame, model: Any, records: pl.DataFrame, threshold: float
+) -> pl.DataFrame:
+    """The clusters ``carnet dedupe`` would merge (no review decided, no rejection)."""
+    from carnet.dedupe.decide import beyond_names, decide
+
+    review = min(matcher.settings.review_threshold, threshold)
+    pairs = matcher.predict(prepared, model, threshold=review)
+    dated = records.select("record_id", pl.col("birth_date").cast(pl.String)).drop_nulls()
+    decisions = decide(
+        pairs,
+        auto_threshold=threshold,
+        review_threshold=review,
+        birth_dates=dict(dated.iter_rows()),
+        beyond_names=beyond_names(model.settings.comparisons),
+    )
+    rows = [(member, cluster[0]) for cluster in decisions.clusters for member in cluster]
+    return pl.DataFrame(rows, schema={"record_id": pl.Int64, "cluster_id": pl.Int64}, orient="row")
 
 
 def _fold(col: str) -> Any:
@@ -1180,8 +1212,8 @@ def worker(dataset: str, tool: str, threshold: float) -> None:
         result = run_incremental(records, threshold)
         print(json.dumps(result))
         return
-    if tool == "carnet":
-        clusters = run_carnet(dataset, records, threshold)
+    if tool in ("carnet", "carnet-decide"):
+        clusters = run_carnet(dataset, records, threshold, product=tool == "carnet-decide")
     else:
         clusters = run_splink(dataset, records, threshold)
     seconds = time.perf_counter() - start

@@ -8,7 +8,15 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carnet.dedupe.decide import born_apart, decide, describe_evidence, top_reasons
+from carnet.dedupe.decide import (
+    beyond_names,
+    born_apart,
+    decide,
+    describe_evidence,
+    names_only,
+    top_reasons,
+)
+from carnet.match import default_person_comparisons
 
 
 def _pairs(rows: list[tuple[int, int, float]]) -> pl.DataFrame:
@@ -134,3 +142,98 @@ def test_evidence_reads_as_words() -> None:
         ("email one typo", 1),
         ("phone exact", 1),
     ]
+
+
+# Weights of the comparisons other than the names, per pair: what tells a person from a
+# namesake. Jean-Pierre Dupont of an old CRM (Paris, wanadoo, a landline) and of a shop
+# (Nantes, gmail, a mobile): other e-mail, phone and address.
+OTHERS = ("birth_date", "email", "phone", "address", "siren")
+DUPONTS = {"birth_date": 0.0, "email": -1.54, "phone": -1.34, "address": -1.84, "siren": 0.0}
+MOBILE_SHARED = {**DUPONTS, "phone": 3.98}
+
+
+def _weighed(rows: list[tuple[int, int, float, dict[str, float]]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [(a, b, p, *(w[c] for c in OTHERS)) for a, b, p, w in rows],
+        schema={
+            "record_id_l": pl.Int64,
+            "record_id_r": pl.Int64,
+            "probability": pl.Float64,
+            **{f"{c}_weight": pl.Float64 for c in OTHERS},
+        },
+        orient="row",
+    )
+
+
+def test_the_comparisons_beyond_names_are_all_but_first_and_last_names() -> None:
+    others = beyond_names(default_person_comparisons())
+    assert "first_name" not in others and "last_name" not in others
+    assert {"email", "phone", "address", "birth_date"} <= set(others)
+
+
+def test_a_pair_agreeing_on_names_only_waits_for_review_whatever_its_probability() -> None:
+    pairs = _weighed([(1, 3, 0.97, DUPONTS), (2, 4, 0.9999, MOBILE_SHARED)])
+    d = decide(pairs, auto_threshold=0.9, review_threshold=0.5, beyond_names=OTHERS)
+    assert d.clusters == [[2, 4]]
+    assert d.review.select("lo", "hi").rows() == [(1, 3)]
+    assert d.names_only == 1 and d.demoted == 0
+    # without the rule (the matcher's own clustering), names alone merge
+    assert decide(pairs, auto_threshold=0.9, review_threshold=0.5).clusters == [[1, 3], [2, 4]]
+
+
+def test_a_pair_on_names_only_that_a_cluster_joins_anyway_is_not_reviewed() -> None:
+    # Dupont 1 and 3 agree on names only; each shares a mobile with contact 2.
+    pairs = _weighed(
+        [(1, 2, 0.99, MOBILE_SHARED), (2, 3, 0.98, MOBILE_SHARED), (1, 3, 0.95, DUPONTS)]
+    )
+    d = decide(pairs, auto_threshold=0.9, review_threshold=0.5, beyond_names=OTHERS)
+    assert d.clusters == [[1, 2, 3]]
+    assert d.review.is_empty() and d.names_only == 0
+
+
+def test_a_pair_below_the_review_threshold_stays_out_even_on_names_only() -> None:
+    pairs = _weighed([(1, 3, 0.3, DUPONTS)])
+    d = decide(pairs, auto_threshold=0.9, review_threshold=0.5, beyond_names=OTHERS)
+    assert d.clusters == [] and d.review.is_empty() and d.names_only == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 8),
+            st.integers(1, 8),
+            st.floats(0.5, 1.0, exclude_max=True),
+            st.sampled_from([DUPONTS, MOBILE_SHARED, {**DUPONTS, "birth_date": 4.2}]),
+        ).filter(lambda t: t[0] != t[1]),
+        max_size=20,
+        unique_by=lambda t: (min(t[0], t[1]), max(t[0], t[1])),
+    )
+)
+def test_no_merge_rests_on_names_only(rows: list[tuple[int, int, float, dict[str, float]]]) -> None:
+    d = decide(_weighed(rows), auto_threshold=0.9, review_threshold=0.5, beyond_names=OTHERS)
+    for row in d.merge_pairs.iter_rows(named=True):
+        assert not names_only([(c, "", row[f"{c}_weight"]) for c in OTHERS], OTHERS)
+    where = {m: i for i, c in enumerate(d.clusters) for m in c}
+    review = set(d.review.select("lo", "hi").rows())
+    for a, b, p, weights in rows:
+        key = (min(a, b), max(a, b))
+        if p >= 0.9 and weights is DUPONTS:
+            # held back: reviewed, unless merged through contacts with real evidence
+            assert key in review or (a in where and where[a] == where.get(b))
+    assert d.names_only <= sum(p >= 0.9 and w is DUPONTS for _a, _b, p, w in rows)
+
+
+def test_names_only_reads_an_explanation() -> None:
+    dupont = [
+        ("prior", "prior odds of a match", -1.03),
+        ("first_name", "first name exact", 5.86),
+        ("last_name", "last name exact", 4.90),
+        ("email", "email different", -1.54),
+        ("phone", "phone different", -1.34),
+        ("household_guard", "first names differ", 0.0),
+    ]
+    assert names_only(dupont, OTHERS)
+    assert not names_only([*dupont, ("birth_date", "birth date exact", 6.1)], OTHERS)
+    # nothing known beyond the names is names only too
+    assert names_only([("first_name", "first name exact", 5.86)], OTHERS)

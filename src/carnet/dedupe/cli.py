@@ -13,6 +13,7 @@ from rich.columns import Columns
 from rich.table import Table
 
 from carnet.cli_support import JsonOption, console, errors, open_workspace, print_json
+from carnet.dedupe.decide import NAMES_ONLY
 from carnet.dedupe.facade import DedupeReport, MergeInfo, ReviewItem, probability_text
 from carnet.dedupe.organisation_facade import OrganisationDedupeReport
 from carnet.dedupe.organisations import EVIDENCE
@@ -36,11 +37,17 @@ def _print_report(report: DedupeReport) -> None:
         f"{report.merged_pairs:,}",
         f"{report.contacts_merged:,} into {report.clusters:,}",
     )
+    # strong pairs held back (names only, a rejection) wait for review too
+    held_back = report.names_only or report.demoted
     summary.add_row(
-        f"to review ({report.review_threshold:g} ≤ probability < {report.auto_threshold:g})",
+        f"to review (probability ≥ {report.review_threshold:g})"
+        if held_back
+        else f"to review ({report.review_threshold:g} ≤ probability < {report.auto_threshold:g})",
         f"{report.review:,}",
         "",
     )
+    if report.names_only:
+        summary.add_row(f"  of which {NAMES_ONLY}", f"{report.names_only:,}", "")
     if report.skipped_rejected:
         summary.add_row("rejected before, not proposed", f"{report.skipped_rejected:,}", "")
     console.print(summary)
@@ -48,6 +55,12 @@ def _print_report(report: DedupeReport) -> None:
         console.print(
             f"{report.demoted:,} strong pairs went to review: they would join contacts "
             "someone said were different people."
+        )
+    if report.names_only:
+        console.print(
+            f"{report.names_only:,} pairs at probability ≥ {report.auto_threshold:g} agree on "
+            "names only: nothing else (e-mail, phone, address, birth date) speaks for them and "
+            "namesakes are common, so they wait for review."
         )
     if report.top_reasons:
         reasons = Table(title="Top reasons")
@@ -237,6 +250,8 @@ def _evidence(item: ReviewItem) -> Table:
     for name, level, weight in item.explanation:
         table.add_row(name, level, f"{weight:+.2f}")
     table.add_row("", "match weight (sum)", f"{sum(w for _n, _l, w in item.explanation):+.2f}")
+    if item.names_only:
+        table.caption = "Names only: nothing else speaks for the pair; never merged automatically."
     return table
 
 
@@ -268,6 +283,7 @@ def review_command(
                             "contact_ids": [i.left.id, i.right.id],
                             "names": [i.left.name, i.right.name],
                             "probability": i.probability,
+                            "names_only": i.names_only,
                             "explanation": [
                                 {"comparison": n, "level": lvl, "weight": w}
                                 for n, lvl, w in i.explanation
@@ -285,7 +301,7 @@ def review_command(
                     str(i.pair_id),
                     f"{i.left.id} / {i.right.id}",
                     f"{i.left.name} / {i.right.name}",
-                    probability_text(i.probability),
+                    probability_text(i.probability) + (" (names only)" if i.names_only else ""),
                 )
             console.print(table)
             return

@@ -25,7 +25,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from carnet.clock import as_utc, utcnow
 from carnet.config import Settings
-from carnet.dedupe.decide import Decisions, decide, describe_evidence, top_reasons
+from carnet.dedupe.decide import (
+    NAMES_ONLY,
+    Decisions,
+    beyond_names,
+    decide,
+    describe_evidence,
+    names_only,
+    top_reasons,
+)
 from carnet.dedupe.golden import survivorship_rules
 from carnet.dedupe.merge import MergeResult, UnmergeResult, merge_contacts, unmerge
 from carnet.dedupe.records import store_records
@@ -62,6 +70,8 @@ class ReviewItem:
     right: Contact
     probability: float
     explanation: list[tuple[str, str, float]]
+    names_only: bool = False
+    """Nothing but the names speaks for the pair (never merged automatically)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,7 @@ class DedupeReport:
         review: pairs queued for review (new or updated).
         skipped_rejected: pairs a person had rejected, not proposed again.
         demoted: strong pairs sent to review because of a rejection.
+        names_only: strong pairs sent to review because they agree on names only.
         top_reasons: the evidence most often behind merges and reviews.
         example: the strongest pair, explained.
         dry_run: True when nothing was written.
@@ -106,6 +117,7 @@ class DedupeReport:
     review: int = 0
     skipped_rejected: int = 0
     demoted: int = 0
+    names_only: int = 0
     top_reasons: list[tuple[str, int]] = field(default_factory=list)
     example: dict[str, Any] | None = None
     dry_run: bool = False
@@ -123,6 +135,7 @@ class DedupeReport:
         self.review = decisions.review.height
         self.skipped_rejected = decisions.skipped_rejected
         self.demoted = decisions.demoted
+        self.names_only = decisions.names_only
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly dictionary."""
@@ -135,6 +148,7 @@ class DedupeReport:
             "review": self.review,
             "skipped_rejected": self.skipped_rejected,
             "demoted": self.demoted,
+            "names_only": self.names_only,
             "top_reasons": [{"reason": r, "pairs": n} for r, n in self.top_reasons],
             "example": self.example,
             "dry_run": self.dry_run,
@@ -328,6 +342,7 @@ class DedupeMixin:
             review_threshold=review,
             rejected=rejected,
             birth_dates=_birth_dates(records),
+            beyond_names=beyond_names(model.settings.comparisons),
         )
         report.count(pairs, decisions)
         names = [c.name for c in model.settings.comparisons]
@@ -495,9 +510,14 @@ class DedupeMixin:
             "explanation",
         ]
 
+        others = beyond_names(model.settings.comparisons)
+
         def rows() -> Iterable[dict[str, Any]]:
             for row in both.iter_rows(named=True):
                 explanation = _explanation(row, model)
+                evidence = describe_evidence(explanation)
+                if row["decision"] == "review" and names_only(explanation, others):
+                    evidence = f"{NAMES_ONLY}; {evidence}"
                 yield {
                     "contact_id_l": row["lo"],
                     "contact_id_r": row["hi"],
@@ -508,7 +528,7 @@ class DedupeMixin:
                     "name_r": row["name_r"],
                     "email_l": row["email_l"],
                     "email_r": row["email_r"],
-                    "evidence": describe_evidence(explanation),
+                    "evidence": evidence,
                     "explanation": "; ".join(f"{n}: {lvl} {w:+.2f}" for n, lvl, w in explanation),
                 }
 
@@ -562,6 +582,7 @@ class DedupeMixin:
             review_threshold=review,
             rejected=rejected,
             birth_dates=_birth_dates(records),
+            beyond_names=beyond_names(model.settings.comparisons),
         )
         report.count(pairs, decisions)
         report.merge_ids = self._apply(decisions, model, save_model=False)
@@ -646,6 +667,7 @@ class DedupeMixin:
         are settled on the way (same person now) or follow the survivor."""
         mp, c = s.match_pairs, s.contacts
         items: list[ReviewItem] = []
+        others = beyond_names(MatchSettings().comparisons)
         with self.engine.begin() as conn:
             query = (
                 sa.select(mp)
@@ -667,15 +689,15 @@ class DedupeMixin:
                     )
                     continue
                 left, right = self._load_contacts(conn, list(ids))
+                explanation = [(str(n), str(lvl), float(w)) for n, lvl, w in row["explanation"]]
                 items.append(
                     ReviewItem(
                         pair_id=int(row["id"]),
                         left=left,
                         right=right,
                         probability=float(row["probability"]),
-                        explanation=[
-                            (str(n), str(lvl), float(w)) for n, lvl, w in row["explanation"]
-                        ],
+                        explanation=explanation,
+                        names_only=names_only(explanation, others),
                     )
                 )
                 if len(items) >= limit:

@@ -1,0 +1,98 @@
+"""Two contacts that agree on their names only are never merged automatically.
+
+Jean-Pierre Dupont, one of France's most common names, is in an old CRM (Paris,
+wanadoo, a landline) and in a shop's orders (Nantes, gmail, a mobile): nothing
+but the name in common. In a workspace of five rows the estimated prior is so
+high that the pair scored 0.97 and was merged; it now waits for review, said
+why, while Sophie Martin, who kept her mobile and her address, still merges.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from carnet import Carnet
+from carnet.cli import app
+from carnet.dedupe.decide import NAMES_ONLY
+
+CRM = """\
+Civilité;Prénom;Nom;Email;Téléphone;Adresse;CP;Ville;Date de naissance
+M;JEAN-PIERRE;DUPONT;jp.dupont@wanadoo.fr;01 45 67 89 10;12 rue des Lilas;75011;PARIS;14/07/1965
+Mme;Sophie;Martin;;06 11 22 33 44;5 av. Jean Jaurès;69007;Lyon;
+"""
+SHOP = """\
+Prénom;Nom;E-mail;Mobile;Adresse;Code postal;Ville;Montant
+Jean-Pierre;Dupont;jeanpierre.dupont@gmail.com;06 98 76 54 32;8 impasse du Moulin;44000;Nantes;59,90
+Jean Pierre;Dupont;jeanpierre.dupont@gmail.com;06 98 76 54 32;8 impasse du Moulin;44000;Nantes;12,00
+Sophie;Martin-Leroy;sophie.martinleroy@free.fr;06 11 22 33 44;5 avenue Jean-Jaurès;69007;Lyon;30,00
+"""
+
+
+def _fill(ws: Carnet, tmp_path: Path) -> None:
+    for name, text in (("crm.csv", CRM), ("boutique.csv", SHOP)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        ws.import_file(path)
+
+
+def _names(ws: Carnet) -> dict[int, str]:
+    return {c.id: f"{c.first_name} {c.last_name}" for c in ws.list_contacts(limit=100).items}
+
+
+def test_namesakes_wait_for_review_a_shared_mobile_merges(carnet: Carnet, tmp_path: Path) -> None:
+    _fill(carnet, tmp_path)
+    names = _names(carnet)
+    duponts = sorted(i for i, n in names.items() if n.endswith("Dupont"))
+    out = tmp_path / "paires.csv"
+    report = carnet.find_duplicates(pairs_out=out)
+    assert report.names_only == 1 and report.review == 1
+    assert report.clusters == 1 and report.contacts_merged == 1
+    merged = carnet.list_merges()
+    assert all(not {m.survivor_id, *m.merged_ids} & set(duponts) for m in merged)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {r["decision"]: r for r in csv.DictReader(handle, delimiter=";")}
+    assert rows["review"]["evidence"].startswith(NAMES_ONLY)
+    assert float(rows["review"]["probability"]) >= report.auto_threshold
+    assert "phone exact" in rows["merge"]["evidence"]
+    (item,) = carnet.review_queue()
+    assert sorted((item.left.id, item.right.id)) == duponts and item.names_only
+    # a person who knows them may still merge them
+    merge_id = carnet.decide_pair(item.pair_id, "accept")
+    assert merge_id is not None and carnet.review_count() == 0
+
+
+def test_an_import_does_not_merge_a_namesake_into_the_file(carnet: Carnet, tmp_path: Path) -> None:
+    _fill(carnet, tmp_path)
+    carnet.find_duplicates()
+    before = carnet.review_count()
+    # a third Jean-Pierre Dupont signs up at a trade show: Lille, another e-mail and mobile
+    salon = tmp_path / "salon.csv"
+    salon.write_text(
+        "Prénom;Nom;Email;Portable;Ville;CP\n"
+        "Jean-Pierre;DUPONT;jpdupont59@laposte.net;07 12 34 56 78;Lille;59000\n",
+        encoding="utf-8",
+    )
+    report = carnet.import_file(salon)
+    contacts = carnet.list_contacts(limit=100).items
+    assert sum(c.last_name == "Dupont" for c in contacts) == 3
+    assert report.duplicates is not None and report.duplicates["contacts_merged"] == 0
+    assert carnet.review_count() == before + report.duplicates["review"]
+
+
+def test_the_summary_says_which_pairs_agree_on_names_only(carnet: Carnet, tmp_path: Path) -> None:
+    _fill(carnet, tmp_path)
+    runner = CliRunner()
+    args = ["--db", carnet.url, "dedupe", "--dry-run", "--no-organisations"]
+    result = runner.invoke(app, args, env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.stdout
+    assert f"of which {NAMES_ONLY}" in result.stdout
+    assert "1 pairs at probability ≥ 0.9 agree on names only" in result.stdout
+    result = runner.invoke(app, [*args, "--json"])
+    assert json.loads(result.stdout)["names_only"] == 1
+    runner.invoke(app, ["--db", carnet.url, "dedupe", "--no-organisations"])
+    result = runner.invoke(app, ["--db", carnet.url, "review", "--list", "--json"])
+    assert [p["names_only"] for p in json.loads(result.stdout)] == [True]
