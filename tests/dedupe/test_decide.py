@@ -72,12 +72,33 @@ def test_a_pair_merged_despite_its_birth_dates_still_merges() -> None:
     assert d.review.height == 0
 
 
+def test_one_persons_birth_date_mistyped_twice_over_does_not_split_them() -> None:
+    """FEBRL's records: one person's birth date typed 1965-03-12 and 1956-12-03 (two
+    characters and more, nine years): not a generation apart, so no father and son;
+    and a pair born apart that was scored a candidate itself may join through others."""
+    dates = {1: "1965-03-12", 2: "1965-03-12", 3: "1956-12-03"}
+    pairs = _pairs([(1, 2, 0.99), (2, 3, 0.95)])
+    d = decide(pairs, auto_threshold=0.9, review_threshold=0.5, birth_dates=dates)
+    assert d.clusters == [[1, 2, 3]]
+    apart = {1: "1952-03-03", 2: "1952-03-03", 3: "1983-10-25"}
+    scored = _pairs([(1, 2, 0.99), (2, 3, 0.95), (1, 3, 0.6)])
+    d = decide(scored, auto_threshold=0.9, review_threshold=0.5, birth_dates=apart)
+    assert d.clusters == [[1, 2, 3]]
+    # without that candidate pair, 1 and 3 stay apart: 3 joins neither through 2
+    d = decide(scored.filter(pl.col("probability") > 0.6), auto_threshold=0.9,
+               review_threshold=0.5, birth_dates=apart)
+    assert d.clusters == [[1, 2]] and d.review.select("lo", "hi").rows() == [(2, 3)]
+
+
 @given(st.dates(), st.dates())
 def test_born_apart_is_symmetric_and_never_for_one_day(a: date, b: date) -> None:
     x, y = a.isoformat(), b.isoformat()
     assert born_apart(x, y) == born_apart(y, x)
     assert not born_apart(x, x)
     assert not born_apart(x, None)
+    # less than a generation apart decides nothing
+    if abs(a.year - b.year) < 12:
+        assert not born_apart(x, y)
     # a day and month swapped is one birth date typed the other way round
     if a.day <= 12:
         assert not born_apart(x, f"{a.year:04d}-{a.day:02d}-{a.month:02d}")

@@ -8,11 +8,15 @@ Pure functions over Polars frames, so the rules are tested without a database:
 - pairs between the thresholds go to review, unless their two contacts end up
   in the same cluster anyway;
 - pairs a person rejected are never proposed again;
-- two contacts whose birth dates tell them apart (a father and his son of one
-  name, at one address) are never put in one cluster through a third contact
-  that has no birth date: that contact, as like the one as the other, goes to
-  review with both. A pair scored above the auto threshold despite its birth
-  dates (one e-mail, one mobile: a birth date mistyped) still merges;
+- two contacts whose birth dates tell them apart (a generation apart: a father
+  and his son of one name, at one address) are never put in one cluster through
+  a third contact that has no birth date: that contact, as like the one as the
+  other, goes to review with both. Nor through others when they were not scored
+  a candidate pair themselves. A pair scored above the auto threshold despite
+  its birth dates (one e-mail, one mobile: a birth date mistyped) still merges,
+  and dates closer than a generation may be one person's, mistyped (on FEBRL3,
+  whose records carry such typos, the rule as first written cost 4 points of
+  recall; read a generation apart and past candidate pairs, 1.3);
 - a pair that agrees on names only -- every comparison but the first and last
   names weighs 0 or less (other e-mail, phone and address, or none known) --
   is never merged automatically, whatever its probability: it goes to review.
@@ -100,20 +104,34 @@ def _names_only_expr(others: Sequence[str], columns: Sequence[str]) -> pl.Expr:
     return pl.all_horizontal([pl.col(w).fill_null(0.0) <= 0.0 for w in weights])
 
 
+#: Years between two birth dates that make them a parent's and a child's, not one
+#: person's typed twice: a father and his son of one name are a generation apart.
+GENERATION_YEARS = 12
+
+
 def born_apart(a: str | None, b: str | None) -> bool:
-    """Two ISO birth dates of two people: both known, and neither the same day, nor
-    its day and month swapped, nor one character mistyped.
+    """Two ISO birth dates of two people a generation apart: both known, at least
+    :data:`GENERATION_YEARS` years apart, and neither their day and month swapped nor
+    one character mistyped (1952 typed 1982). Dates closer than that may be one
+    person's, mistyped twice over (FEBRL's records are), and decide nothing here.
 
     >>> born_apart("1952-03-03", "1983-10-25"), born_apart("1952-03-03", None)
     (True, False)
     >>> born_apart("1962-05-01", "1962-01-05"), born_apart("1962-05-01", "1962-05-11")
+    (False, False)
+    >>> born_apart("1952-03-03", "1982-03-03"), born_apart("1965-03-12", "1956-12-03")
     (False, False)
     """
     if not a or not b or a == b or len(a) != len(b):
         return False
     if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return False
-    return sum(x != y for x, y in zip(a, b, strict=True)) > 1
+    if sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+        return False
+    try:
+        return abs(int(a[:4]) - int(b[:4])) >= GENERATION_YEARS
+    except ValueError:
+        return False
 
 
 def _bridges(strong: pl.DataFrame, birth_dates: Mapping[int, str]) -> set[Pair]:
@@ -126,6 +144,8 @@ def _bridges(strong: pl.DataFrame, birth_dates: Mapping[int, str]) -> set[Pair]:
         partners[hi].add(lo)
     out: set[Pair] = set()
     for middle, others in partners.items():
+        if birth_dates.get(middle):
+            continue  # a dated middle is like one and unlike the other: the groups decide
         dated = [o for o in others if birth_dates.get(o)]
         for i, a in enumerate(dated):
             for b in dated[i + 1 :]:
@@ -138,19 +158,20 @@ def _bridges(strong: pl.DataFrame, birth_dates: Mapping[int, str]) -> set[Pair]:
 
 class _Groups:
     """Union-find that refuses to join groups holding a rejected pair, or two
-    contacts born apart that were not paired themselves."""
+    contacts born apart that were not scored a candidate pair themselves
+    (``paired``: the pairs at or above the review threshold)."""
 
     def __init__(
         self,
         rejected: Iterable[Pair],
         birth_dates: Mapping[int, str] | None = None,
-        strong: set[Pair] | None = None,
+        paired: set[Pair] | None = None,
     ) -> None:
         self.parent: dict[int, int] = {}
         self.members: dict[int, list[int]] = {}
         self.apart: dict[int, set[int]] = defaultdict(set)
         self.birth_dates = birth_dates or {}
-        self.strong = strong or set()
+        self.paired = paired or set()
         for a, b in rejected:
             self.apart[a].add(b)
             self.apart[b].add(a)
@@ -158,7 +179,7 @@ class _Groups:
     def _born_apart(self, ga: list[int], gb: list[int]) -> bool:
         dates = self.birth_dates
         return any(
-            born_apart(dates.get(x), dates.get(y)) and (min(x, y), max(x, y)) not in self.strong
+            born_apart(dates.get(x), dates.get(y)) and (min(x, y), max(x, y)) not in self.paired
             for x in ga
             if dates.get(x)
             for y in gb
@@ -236,9 +257,11 @@ def decide(
     if beyond_names is not None and strong.height:
         names_alone = _names_only_expr(beyond_names, strong.columns)
         on_names, strong = strong.filter(names_alone), strong.filter(~names_alone)
-    strong_keys = set(zip(strong["lo"].to_list(), strong["hi"].to_list(), strict=True))
     bridges = _bridges(strong, birth_dates) if birth_dates else set()
-    groups = _Groups(rejected_set, birth_dates, strong_keys)
+    # two contacts born apart join one cluster only when they were scored a candidate
+    # pair themselves (one person's birth date mistyped twice over), not through others
+    candidates = set(zip(scored["lo"].to_list(), scored["hi"].to_list(), strict=True))
+    groups = _Groups(rejected_set, birth_dates, candidates)
     joined: list[bool] = [
         (lo, hi) not in bridges and groups.join(lo, hi)
         for lo, hi in zip(strong["lo"].to_list(), strong["hi"].to_list(), strict=True)
