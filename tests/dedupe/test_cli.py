@@ -70,6 +70,12 @@ def test_export_with_sources(filled: Carnet, tmp_path: Path) -> None:
     assert rows and {"source_rows", "source_ids"} <= set(rows[0])
     assert any("eshop_customers:" in r["source_rows"] for r in rows)
     assert any(r["source_ids"].startswith("eshop_customers:") for r in rows)
+    # the default fields: carnet_id, and "id" beside it for the scripts that score by it
+    code, _, _ = run(filled, "export", str(out), "--with-sources")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter=";")
+        assert reader.fieldnames is not None and reader.fieldnames[:2] == ["carnet_id", "id"]
+        assert all(r["carnet_id"] == r["id"] for r in reader)
 
 
 def test_organisation_duplicates(filled: Carnet, tmp_path: Path) -> None:
