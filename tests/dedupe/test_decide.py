@@ -73,21 +73,22 @@ def test_a_pair_merged_despite_its_birth_dates_still_merges() -> None:
 
 
 def test_one_persons_birth_date_mistyped_twice_over_does_not_split_them() -> None:
-    """FEBRL's records: one person's birth date typed 1965-03-12 and 1956-12-03 (two
-    characters and more, nine years): not a generation apart, so no father and son;
-    and a pair born apart that was scored a candidate itself may join through others."""
-    dates = {1: "1965-03-12", 2: "1965-03-12", 3: "1956-12-03"}
+    """FEBRL's records: one person's birth date typed 1965-03-12, 1956-12-03 and even
+    1997-03-24. Two dated contacts paired above the threshold are evidence enough,
+    whatever their dates; an undated contact joins two born apart only when they were
+    scored a candidate pair themselves."""
+    dates = {1: "1961-02-03", 2: "1961-02-03", 3: "1997-03-24"}
     pairs = _pairs([(1, 2, 0.99), (2, 3, 0.95)])
     d = decide(pairs, auto_threshold=0.9, review_threshold=0.5, birth_dates=dates)
     assert d.clusters == [[1, 2, 3]]
-    apart = {1: "1952-03-03", 2: "1952-03-03", 3: "1983-10-25"}
+    apart = {1: "1952-03-03", 3: "1983-10-25"}  # 2 has no birth date
     scored = _pairs([(1, 2, 0.99), (2, 3, 0.95), (1, 3, 0.6)])
     d = decide(scored, auto_threshold=0.9, review_threshold=0.5, birth_dates=apart)
     assert d.clusters == [[1, 2, 3]]
-    # without that candidate pair, 1 and 3 stay apart: 3 joins neither through 2
+    # without that candidate pair, 2 is as like the one as the other: both wait
     d = decide(scored.filter(pl.col("probability") > 0.6), auto_threshold=0.9,
                review_threshold=0.5, birth_dates=apart)
-    assert d.clusters == [[1, 2]] and d.review.select("lo", "hi").rows() == [(2, 3)]
+    assert d.clusters == [] and d.review.select("lo", "hi").rows() == [(1, 2), (2, 3)]
 
 
 @given(st.dates(), st.dates())

@@ -10,13 +10,13 @@ Pure functions over Polars frames, so the rules are tested without a database:
 - pairs a person rejected are never proposed again;
 - two contacts whose birth dates tell them apart (a generation apart: a father
   and his son of one name, at one address) are never put in one cluster through
-  a third contact that has no birth date: that contact, as like the one as the
-  other, goes to review with both. Nor through others when they were not scored
-  a candidate pair themselves. A pair scored above the auto threshold despite
-  its birth dates (one e-mail, one mobile: a birth date mistyped) still merges,
-  and dates closer than a generation may be one person's, mistyped (on FEBRL3,
-  whose records carry such typos, the rule as first written cost 4 points of
-  recall; read a generation apart and past candidate pairs, 1.3);
+  a contact that has no birth date, unless they were scored a candidate pair
+  themselves: that contact, as like the one as the other, goes to review with
+  both. A pair of two dated contacts scored above the auto threshold despite
+  their birth dates (one e-mail, one mobile: a birth date mistyped) still
+  merges, and dates closer than a generation may be one person's, mistyped
+  (FEBRL3's records carry such typos: the rule as first written cost 4 points
+  of recall there, none now);
 - a pair that agrees on names only -- every comparison but the first and last
   names weighs 0 or less (other e-mail, phone and address, or none known) --
   is never merged automatically, whatever its probability: it goes to review.
@@ -134,9 +134,11 @@ def born_apart(a: str | None, b: str | None) -> bool:
         return False
 
 
-def _bridges(strong: pl.DataFrame, birth_dates: Mapping[int, str]) -> set[Pair]:
-    """The auto pairs that join a contact to two others whose birth dates tell them
-    apart, where the two were not paired above the threshold themselves."""
+def _bridges(
+    strong: pl.DataFrame, birth_dates: Mapping[int, str], paired: set[Pair]
+) -> set[Pair]:
+    """The auto pairs that join an undated contact to two others whose birth dates tell
+    them apart, where the two were not scored a candidate pair themselves (``paired``)."""
     partners: dict[int, set[int]] = defaultdict(set)
     keys = set(zip(strong["lo"].to_list(), strong["hi"].to_list(), strict=True))
     for lo, hi in keys:
@@ -150,7 +152,7 @@ def _bridges(strong: pl.DataFrame, birth_dates: Mapping[int, str]) -> set[Pair]:
         for i, a in enumerate(dated):
             for b in dated[i + 1 :]:
                 pair = (min(a, b), max(a, b))
-                if pair not in keys and born_apart(birth_dates[a], birth_dates[b]):
+                if pair not in paired and born_apart(birth_dates[a], birth_dates[b]):
                     out.add((min(middle, a), max(middle, a)))
                     out.add((min(middle, b), max(middle, b)))
     return out
@@ -200,7 +202,11 @@ class _Groups:
             ra, rb, ga, gb = rb, ra, gb, ga
         if any(self.find(other) == rb for x in ga for other in self.apart.get(x, ())):
             return False
-        if self.birth_dates and self._born_apart(ga, gb):
+        # A pair of two dated contacts is evidence enough (scored above the threshold
+        # despite their dates, when they differ); one without a birth date is as like a
+        # father as his son, and may not join them through itself.
+        undated = not (self.birth_dates.get(a) and self.birth_dates.get(b))
+        if self.birth_dates and undated and self._born_apart(ga, gb):
             return False
         self.parent[ra] = rb
         self.members[rb] = gb + ga
@@ -257,10 +263,10 @@ def decide(
     if beyond_names is not None and strong.height:
         names_alone = _names_only_expr(beyond_names, strong.columns)
         on_names, strong = strong.filter(names_alone), strong.filter(~names_alone)
-    bridges = _bridges(strong, birth_dates) if birth_dates else set()
-    # two contacts born apart join one cluster only when they were scored a candidate
-    # pair themselves (one person's birth date mistyped twice over), not through others
+    # two contacts born apart join one cluster through an undated one only when they
+    # were scored a candidate pair themselves
     candidates = set(zip(scored["lo"].to_list(), scored["hi"].to_list(), strict=True))
+    bridges = _bridges(strong, birth_dates, candidates) if birth_dates else set()
     groups = _Groups(rejected_set, birth_dates, candidates)
     joined: list[bool] = [
         (lo, hi) not in bridges and groups.join(lo, hi)
