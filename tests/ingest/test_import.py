@@ -1072,6 +1072,13 @@ def test_a_company_in_the_civility_column_is_an_organisation(
     assert firm.last_name is None and firm.organisation_id is not None
     assert carnet.get_organisation(firm.organisation_id).name == "Dupont et Fils SAS"
     assert "legal_form" not in firm.attributes
+    # a company's row with no e-mail or phone is kept by its name, as a person's by theirs
+    again = write_csv(tmp_path / "fournisseurs.csv", ["Civilité", "Nom", "Ville"],
+                      [["SARL", "Boulangerie Martin", "Lyon"]])
+    report = carnet.import_file(again)
+    assert (report.counts["inserted"], report.counts["rejected"]) == (1, 0)
+    assert [o.name for o in carnet.list_organisations(limit=10).items
+            if o.name == "Boulangerie Martin"] == ["Boulangerie Martin"]
 
 
 def test_a_membership_export_keeps_the_payer_apart(carnet: Carnet, tmp_path: Path) -> None:

@@ -709,6 +709,8 @@ class RowBuilder:
             # "Mairie" + "de Villeurbanne": the civility word begins the name
             company = f"{civility.strip()} {company}"
         record.organisation.setdefault("name", company)
+        if record.is_company is None:
+            record.is_company = True  # named by its company, with no e-mail or phone too
         for column in ("first_name", "last_name", "civility", "gender"):
             record.columns.pop(column, None)
         if civility:
