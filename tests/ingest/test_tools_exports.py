@@ -308,6 +308,10 @@ def test_a_status_beside_order_amounts_stays_the_orders() -> None:
 def test_crm_lifecycle_stages_are_imported(carnet: Carnet) -> None:
     """Axonaut's "Statut" and HubSpot's "Phase du cycle de vie" (French UI)."""
     carnet.import_file(DATA / "axonaut_contacts.csv")
+    # HubSpot's record id in French is the source's id: a re-import finds its rows
+    assert file_targets(DATA / "hubspot_contacts.csv")["ID de fiche d'informations"] == (
+        "external_id"
+    )
     carnet.import_file(DATA / "hubspot_contacts.csv")
     stages = {
         email: contact_by_email(carnet, email).lifecycle_stage

@@ -549,7 +549,10 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['id', 'identifiant', 'n client', 'numero client', 'num client', 'code client', 'ref client',
        'reference client', 'customer id', 'client id', 'contact id', 'record id',
        'crm id', 'id client', 'id contact', 'identifiant client', 'n de client',
-       'numero de client'], storage=Storage.EXTERNAL_ID),
+       'numero de client',
+       # HubSpot's French export names its record id so
+       'id de fiche d informations', 'id de la fiche', 'id fiche'],
+       storage=Storage.EXTERNAL_ID),
     _f('carnet_id', Kind.INTEGER, P, 'Identifiant carnet', 'carnet id',
        ['carnet id', 'id carnet', 'identifiant carnet', 'n carnet'],
        sensitivity=_PUBLIC, storage=Storage.CONTACT_ID),
