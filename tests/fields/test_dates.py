@@ -65,6 +65,9 @@ def test_writings_of_the_same_day(raw: object) -> None:
         ("25 déc. 1999", date(1999, 12, 25)),
         ("7 sept 1977", date(1977, 9, 7)),
         ("mardi 3 juin 2025", date(2025, 6, 3)),
+        # "Mar" is March before a day and a year, not a Tuesday ("mar.")
+        ("Mar 5, 2024", date(2024, 3, 5)),
+        ("mar. 5 mars 2024", date(2024, 3, 5)),
         ("44927", date(2023, 1, 1)),
         ("1", date(1899, 12, 31)),
     ],
@@ -199,6 +202,12 @@ def test_flags_for_serials_and_times() -> None:
         ("2024/05/02 12:05:00 PM", "2024-05-02T12:05:00"),
         ("02/05/2024 10:11 UTC-05:30", "2024-05-02T10:11:00-05:30"),
         ("02/05/2024 10:11 gmt +0530", "2024-05-02T10:11:00+05:30"),
+        # a date in words with its time: a letter's "le 5 mars 2024 à 10h30", RFC 2822
+        # (an e-mail tool's export), a US tool's "March 5th, 2024 10:30 AM"
+        ("le 5 mars 2024 à 10h30", "2024-03-05T10:30:00"),
+        ("05 mars 2024 14:32", "2024-03-05T14:32:00"),
+        ("Tue, 05 Mar 2024 10:00:00 +0100", "2024-03-05T10:00:00+01:00"),
+        ("March 5th, 2024 10:30 AM", "2024-03-05T10:30:00"),
         ("44927.75", "2023-01-01T18:00:00"),
         ("03/01/1980", "1980-01-03"),
         (datetime(2024, 1, 5, 10, 30), "2024-01-05T10:30:00"),

@@ -138,10 +138,13 @@ _NUMERIC = re.compile(rf"(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*(\d{{4}}|\d
 _COMPACT = re.compile(r"\d{6}|\d{8}")
 _SERIAL = re.compile(r"(\d{1,5})(?:[.,](\d+))?")
 # "3 janvier 1980", and "12-mars-85", "12-janv.-85" as French Excel writes a date in a CSV
+# (each with a time of day after it: "5 mars 2024 à 10h30", RFC 2822's "05 Mar 2024
+# 10:00:00 +0100" once its weekday is gone, "March 5, 2024 10:30 AM")
 _DAY_MONTH_YEAR = re.compile(
     r"(\d{1,2})(?:er|re|st|nd|rd|th)?(?:\s+|\s*-\s*)([a-z]+)\.?(?:,?\s+|\s*-\s*)(\d{4}|\d{2})"
+    + _TIME
 )
-_MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
 _MONTH_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{4})")
 _DAY_MONTH = re.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}")
 #: The time zone of a workspace's country, in which a moment of a date-only field is a day.
@@ -210,7 +213,11 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
         result.error = "There is no date."
         return result
     value = " ".join(strip_accents(text).lower().split())
-    value = _WEEKDAY.sub("", value)
+    opening = value.split(" ", 1)[0].rstrip(".,")
+    if not (opening in _MONTHS and (_MONTH_DAY_YEAR.fullmatch(value) or
+                                  _MONTH_YEAR.fullmatch(value))):
+        # "Mar 5, 2024" is March, not a Tuesday ("mar.") before a date
+        value = _WEEKDAY.sub("", value)
     if match := _ISO.fullmatch(value):
         _time(match, 4, result)
         return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)), result)
@@ -240,11 +247,13 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
     if match := _DAY_MONTH_YEAR.fullmatch(value):
         named = _MONTHS.get(match.group(2))
         if named is not None:
+            _time(match, 4, result)
             year = _year(match.group(3), birth, today, result.flags)
             return _make(year, named, int(match.group(1)), result)
     if match := _MONTH_DAY_YEAR.fullmatch(value):
         named = _MONTHS.get(match.group(1))
         if named is not None:
+            _time(match, 4, result)
             return _make(int(match.group(3)), named, int(match.group(2)), result)
     if _DAY_MONTH.fullmatch(value):
         result.error = "Only a day and month were given (a birthday?); the year is missing."
