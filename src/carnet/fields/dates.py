@@ -126,10 +126,10 @@ _WEEKDAYS = (
 )
 # "le lundi 12 mars 1965", "05/01/2024 à 10h30" (accents folded before matching)
 _WEEKDAY = re.compile(rf"^(?:le\s+)?{_WEEKDAYS}\.?,?\s+|^le\s+")
-# A time of day: "14:30", "10h30", "8:51:37 PM", with an offset as written ("Z", "+01:00",
-# "UTC", or "UTC+2" / "GMT+2" as Google Forms and US tools write it).
+# A time of day: "14:30", "10h30", "18h", "8:51:37 PM", with an offset as written ("Z",
+# "+01:00", "UTC", or "UTC+2" / "GMT+2" as Google Forms and US tools write it).
 _TIME = (
-    r"(?:(?:\s+a\s+|[ t,]+)(\d{1,2})[:h](\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"(?:(?:\s+a\s+|[ t,]+)(\d{1,2})(?:[:h](\d{2})|h(?=\s|$))(?::(\d{2})(?:[.,](\d+))?)?"
     r"\s*(am|pm|a\.m\.|p\.m\.)?"
     r"\s*(z|(?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|utc|gmt)?)?"
 )
@@ -279,7 +279,7 @@ def _time(match: re.Match[str], first_group: int, result: _Parsed) -> None:
         hours = hours % 12 + (12 if meridiem.startswith("p") else 0)
     result.time = (
         hours,
-        int(minute),
+        int(minute or 0),  # none in "18h"
         int(second or 0),
         int((fraction or "0")[:6].ljust(6, "0")),
     )
