@@ -337,12 +337,13 @@ def test_married_names_keep_the_name_used_and_the_birth_name(
             ["Perrin ép. Blanc", "Lucie", "Perrin-Vidal", "lucie.blanc@free.fr"],
             ["Le Nee", "Yann", "", "yann.lenee@free.fr"],
             ["BONNET (née FAURE)", "Agnès", "", "agnes.bonnet@free.fr"],
+            ["Mme Moreau, née Lambert", "Zoé", "", "zoe.moreau@free.fr"],
         ],
         encoding="utf-8",
         delimiter=";",
     )
     report = carnet.import_file(path)
-    assert report.counts["inserted"] == 6
+    assert report.counts["inserted"] == 7
     names = {
         c.first_name: (c.last_name, c.attributes.get("birth_name"))
         for c in carnet.search_contacts("free.fr")
@@ -356,6 +357,8 @@ def test_married_names_keep_the_name_used_and_the_birth_name(
         "Yann": ("Le Nee", None),
         # in brackets too; it was an invalid name ("characters not used in names")
         "Agnès": ("Bonnet", "Faure"),
+        # after a comma too (and the civility before it)
+        "Zoé": ("Moreau", "Lambert"),
     }
     full = write_csv(
         tmp_path / "salon.csv",

@@ -222,6 +222,8 @@ def _clean(text: str) -> str:
         text = _APOSTROPHE_SPACES.sub("'", text)
     if "(" in text:  # "Dupont (née Martin)": the brackets say nothing more
         text = " ".join(_BRACKETED.sub(r" \1 ", text).split())
+    if "," in text:  # "Martin, née Durand": nor does the comma
+        text = _COMMA_MARRIED.sub(r" \1", text)
     return text.strip(" -")
 
 
@@ -597,6 +599,10 @@ _BRACKETED = re.compile(
     r"\(\s*((?:[ée]pouse|[ée]pse|[ée]p|n[ée]e|veuve|vve)\.?\s+[^()]+?)\s*\)", re.IGNORECASE
 )
 _WIDOW = re.compile(r"^(?:veuve|vve)\.?\s+(?P<b>.+)$", re.IGNORECASE)
+# "Martin, née Durand": a comma before the same words.
+_COMMA_MARRIED = re.compile(
+    r"\s*,\s*((?:[ée]pouse|[ée]pse|[ée]p|n[ée]e|veuve|vve)\.?\s)", re.IGNORECASE
+)
 
 
 def split_married_name(last: str) -> tuple[str, str | None]:
