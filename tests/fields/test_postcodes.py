@@ -131,6 +131,16 @@ def test_french_leading_zero_is_repaired(raw: str, fixed: str) -> None:
     assert verdict.flags == {"repaired"}
 
 
+@pytest.mark.parametrize(("raw", "fixed"), [("75O11", "75011"), ("o1000", "01000"),
+                                            ("7501O", "75010")])
+def test_the_letter_o_typed_for_a_zero_is_read_as_one(raw: str, fixed: str) -> None:
+    verdict = check_postcode(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, fixed)
+    assert "repaired" in verdict.flags and "The letter O was read as a zero." in verdict.reasons
+    # a word stays a word; other letters are no zero
+    assert check_postcode(raw.replace("O", "A").replace("o", "a")).status is Status.INVALID
+
+
 def test_four_digits_are_not_repaired_abroad() -> None:
     assert check_postcode("1400", country="BE").normalised == "1400"
     assert check_postcode("1400", country="DE").status is Status.INVALID

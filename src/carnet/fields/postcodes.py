@@ -471,6 +471,11 @@ class PostcodeTable:
 # --- the verbs ----------------------------------------------------------------------------
 
 
+#: Digits with a letter O among them, as a French postcode typed with an O for a zero.
+_O_FOR_ZERO = re.compile(r"\s*(?=[\d\s]*[oO])[\doO][\doO\s]{3,6}\s*")
+_LETTER_O = str.maketrans("oO", "00")
+
+
 def _compact(text: str, country: str) -> tuple[str, bool]:
     """Upper-case code without blanks, separators or country prefix; (code, repaired)."""
     value = text.strip().upper()
@@ -535,6 +540,11 @@ def _check(raw: object, country: str, city: str | None, table: PostcodeTable | N
         flags.add("country_from_city")
         reasons.append(f"{city} is no French city: {value.strip()} is a postcode of {abroad}.")
         country = details["country"] = abroad
+    if country in _FRENCH and _O_FOR_ZERO.fullmatch(value):
+        # "75O11": the letter O typed for a zero, among digits only
+        value = value.translate(_LETTER_O)
+        flags.add("repaired")
+        reasons.append("The letter O was read as a zero.")
     compact, repaired = _compact(value, country)
     spec = FORMATS.get(country)
     if spec is None:
