@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carnet.fields.catalog import default_catalog
+from carnet.fields.name import split_civility
 from carnet.fields.values import check_value, checker_for
 from carnet.fields.verdict import Status, without_text_marker
 from carnet.ingest.verdicts import ColumnChecker
@@ -434,3 +435,22 @@ def test_a_birth_year_check_never_raises_and_is_idempotent(raw: str) -> None:
     if verdict.ok:
         assert verdict.normalised is not None
         assert CHECK_BIRTH_YEAR(verdict.normalised).normalised == verdict.normalised
+
+
+@pytest.mark.parametrize(
+    ("raw", "civility"),
+    [("Mx", "Mx"), ("H", "M."), ("F", "Mme"), ("Homme", "M."), ("Femme", "Mme"),
+     ("Herr", "M."), ("Frau", "Mme"), ("Sra", "Mme"), ("Mademoiselle", "Mlle")],
+)
+def test_a_civility_column_holding_the_sex_or_a_neutral_form(raw: str, civility: str) -> None:
+    verdict = checker_for(default_catalog()["civility"], "FR")(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, civility)
+
+
+@pytest.mark.parametrize("raw", ["Madame, Monsieur", "M/Mme", "Monsieur ou Madame", "NC"])
+def test_a_civility_column_that_does_not_know_is_empty(raw: str) -> None:
+    assert checker_for(default_catalog()["civility"], "FR")(raw).status is Status.EMPTY
+
+
+def test_a_sex_letter_before_a_name_is_an_initial_not_a_civility() -> None:
+    assert split_civility("F Martin") == (None, "F Martin")

@@ -327,7 +327,28 @@ def _check_identifier(raw: str) -> Verdict:
     return _check_text(raw)
 
 
+#: What a civility column holds beyond civilities (folded): the person's sex written
+#: there ("H", "Femme"), a neutral "Mx", and German or Spanish forms. Never read before a
+#: name ("F Martin" is F. Martin), so not among :mod:`carnet.fields.name`'s forms.
+_CIVILITY_COLUMN_WORDS = {
+    "h": "M.", "homme": "M.", "masculin": "M.", "f": "Mme", "femme": "Mme", "feminin": "Mme",
+    "mx": "Mx", "herr": "M.", "frau": "Mme", "sr": "M.", "senor": "M.", "sra": "Mme",
+    "senora": "Mme", "sig": "M.", "signor": "M.", "sig ra": "Mme", "signora": "Mme",
+}
+#: A civility column's way of saying it does not know (folded): no value, not an invalid one.
+_NO_CIVILITY = frozenset({
+    "madame monsieur", "monsieur madame", "madame ou monsieur", "monsieur ou madame",
+    "m mme", "mme m", "m ou mme", "mme ou m", "mr mrs", "mrs mr", "nc", "non communique",
+    "non renseigne", "inconnu", "autre",
+})
+
+
 def _check_civility(raw: str) -> Verdict:
+    key = fold_header(raw)
+    if key in _CIVILITY_COLUMN_WORDS:
+        return Verdict.valid(raw, _CIVILITY_COLUMN_WORDS[key])
+    if key in _NO_CIVILITY:
+        return Verdict.empty(raw)
     civility, rest = name.split_civility(raw + " x")
     if civility is None or rest.strip() != "x":
         return Verdict.invalid(raw, ("not a known civility (M., Mme, Dr ...)",))
