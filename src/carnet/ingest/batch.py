@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from carnet.ingest.rows import RowRecord
 from carnet.organisation_links import Candidate
 from carnet.store import schema as s
 from carnet.store.bulk import bulk_insert
+from carnet.store.lookups import one_of
 
 
 @dataclass
@@ -178,6 +180,31 @@ class BatchBase:
             [{"cid": cid, "when": moment} for cid, moment in latest.items()],
         )
 
+
+    def _lookup_points(
+        self, kind: str, values: set[str]
+    ) -> dict[str, list[tuple[int, str | None, str | None, date | None]]]:
+        """The active contacts holding each of these normalised values of a kind:
+        (id, first name, last name, birth date), in id order."""
+        cp, c = s.contact_points, s.contacts
+        found: dict[str, list[tuple[int, str | None, str | None, date | None]]]
+        found = defaultdict(list)
+        for chunk in chunks(sorted(values)):
+            rows = self.conn.execute(
+                sa.select(
+                    cp.c.normalised, c.c.id, c.c.first_name, c.c.last_name, c.c.birth_date
+                )
+                .join(c, c.c.id == cp.c.contact_id)
+                .where(
+                    cp.c.kind == kind,
+                    one_of(self.conn, cp.c.normalised, chunk),
+                    c.c.status == "active",
+                )
+                .order_by(c.c.id)
+            )
+            for r in rows:
+                found[r.normalised].append((int(r.id), r.first_name, r.last_name, r.birth_date))
+        return found
 
 def _jsonable(raw: dict[str, Any]) -> dict[str, Any]:
     # Readers give text, None and the list of extra cells: most rows need no copy.

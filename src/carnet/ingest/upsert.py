@@ -305,29 +305,6 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
         unique = {ref: next(iter(ids)) for ref, ids in owners.items() if len(ids) == 1}
         return self._follow_merges(unique)
 
-    def _lookup_points(
-        self, kind: str, values: set[str]
-    ) -> dict[str, list[tuple[int, str | None, str | None, date | None]]]:
-        cp, c = s.contact_points, s.contacts
-        found: dict[str, list[tuple[int, str | None, str | None, date | None]]]
-        found = defaultdict(list)
-        for chunk in chunks(sorted(values)):
-            rows = self.conn.execute(
-                sa.select(
-                    cp.c.normalised, c.c.id, c.c.first_name, c.c.last_name, c.c.birth_date
-                )
-                .join(c, c.c.id == cp.c.contact_id)
-                .where(
-                    cp.c.kind == kind,
-                    one_of(self.conn, cp.c.normalised, chunk),
-                    c.c.status == "active",
-                )
-                .order_by(c.c.id)
-            )
-            for r in rows:
-                found[r.normalised].append((int(r.id), r.first_name, r.last_name, r.birth_date))
-        return found
-
     def _follow_merges(self, found: dict[str, int]) -> dict[str, int]:
         """Contacts merged into others answer for their survivor."""
         c = s.contacts

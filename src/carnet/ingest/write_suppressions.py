@@ -174,23 +174,9 @@ class SuppressionWriter(BatchBase):
 
     def _held_by_contacts(self, found: Mapping[str, suppression.Suppression]) -> set[str]:
         """The listed values an active contact of the workspace holds."""
-        cp, c = s.contact_points, s.contacts
         held: set[str] = set()
         for kind in suppression.KINDS:
-            values = sorted(v for v, entry in found.items() if entry.kind == kind)
-            for chunk in chunks(values):
-                held.update(
-                    r.normalised
-                    for r in self.conn.execute(
-                        sa.select(cp.c.normalised)
-                        .join(c, c.c.id == cp.c.contact_id)
-                        .where(
-                            cp.c.kind == kind,
-                            one_of(self.conn, cp.c.normalised, chunk),
-                            c.c.status == "active",
-                        )
-                    )
-                )
+            held.update(self._lookup_points(kind, {v for v, e in found.items() if e.kind == kind}))
         return held
 
     def _lift_for_reoptin(
