@@ -319,3 +319,9 @@ def pycountry_translations(domain: str, languages: Iterable[str]) -> list[Any]:
         gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True)
         for lang in languages
     ]
+
+
+#: The letter O, capital or small, typed for a zero among digits (a phone, a postcode).
+LETTER_O_AS_ZERO = str.maketrans("oO", "00")
+#: The reason given when a value's letter O was read as a zero.
+LETTER_O_REASON = "The letter O was read as a zero."

@@ -117,8 +117,6 @@ _EXTENSION = re.compile(
     r"\s*(?:ext\.?|extension|poste|post\.?|p\.|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE
 )
 _ALLOWED = frozenset("0123456789+()-./ \u00a0\u202f\u2009\t")
-#: The letter O, capital or small, typed for a zero.
-_LETTER_O = str.maketrans("oO", "00")
 #: Words written beside a number to say what it is: "Tél. :", "(perso)", "portable".
 _LABEL = re.compile(
     r"\(\s*[^\W\d_][^()\d]*\)"
@@ -291,13 +289,12 @@ def _check(raw: object, region: str) -> Verdict:
             reasons.append("Several numbers were found; each is kept, this one first.")
             details["others"] = "\n".join(p.strip() for p in parts[1:])
             value = parts[0]
-        if not _ALLOWED.issuperset(value) and _ALLOWED.issuperset(value.translate(_LETTER_O)):
+        zeroed = value.translate(_common.LETTER_O_AS_ZERO)
+        if zeroed != value and _ALLOWED.issuperset(zeroed) and len(zeroed.translate(_DIGITS)) >= 9:
             # "o6 12 34 56 78", "O1 45 ...": the letter O typed for a zero, among digits only
-            zeroed = value.translate(_LETTER_O)
-            if len(zeroed.translate(_DIGITS)) >= 9:
-                value = zeroed
-                flags.add("repaired")
-                reasons.append("The letter O was read as a zero.")
+            value = zeroed
+            flags.add("repaired")
+            reasons.append(_common.LETTER_O_REASON)
         if not _ALLOWED.issuperset(value):
             found = _common.scientific_notation(text, "phone number")
             if found is not None:

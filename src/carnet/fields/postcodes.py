@@ -473,7 +473,6 @@ class PostcodeTable:
 
 #: Digits with a letter O among them, as a French postcode typed with an O for a zero.
 _O_FOR_ZERO = re.compile(r"\s*(?=[\d\s]*[oO])[\doO][\doO\s]{3,6}\s*")
-_LETTER_O = str.maketrans("oO", "00")
 
 
 def _compact(text: str, country: str) -> tuple[str, bool]:
@@ -542,9 +541,9 @@ def _check(raw: object, country: str, city: str | None, table: PostcodeTable | N
         country = details["country"] = abroad
     if country in _FRENCH and _O_FOR_ZERO.fullmatch(value):
         # "75O11": the letter O typed for a zero, among digits only
-        value = value.translate(_LETTER_O)
+        value = value.translate(_common.LETTER_O_AS_ZERO)
         flags.add("repaired")
-        reasons.append("The letter O was read as a zero.")
+        reasons.append(_common.LETTER_O_REASON)
     compact, repaired = _compact(value, country)
     spec = FORMATS.get(country)
     if spec is None:
