@@ -336,14 +336,7 @@ class DedupeMixin:
         model = self._train(matcher, records)
         say("scoring candidate pairs")
         pairs = matcher.predict(records, model, threshold=review)
-        decisions = decide(
-            pairs,
-            auto_threshold=auto,
-            review_threshold=review,
-            rejected=rejected,
-            birth_dates=_birth_dates(records),
-            beyond_names=beyond_names(model.settings.comparisons),
-        )
+        decisions = _decide(pairs, model, records, auto, review, rejected)
         report.count(pairs, decisions)
         names = [c.name for c in model.settings.comparisons]
         report.top_reasons = top_reasons(
@@ -576,14 +569,7 @@ class DedupeMixin:
             if old.height
             else matcher.predict(new, model, threshold=review)
         )
-        decisions = decide(
-            pairs,
-            auto_threshold=auto,
-            review_threshold=review,
-            rejected=rejected,
-            birth_dates=_birth_dates(records),
-            beyond_names=beyond_names(model.settings.comparisons),
-        )
+        decisions = _decide(pairs, model, records, auto, review, rejected)
         report.count(pairs, decisions)
         report.merge_ids = self._apply(decisions, model, save_model=False)
         report.seconds = (utcnow() - started).total_seconds()
@@ -763,6 +749,27 @@ def probability_text(probability: float) -> str:
         return "100 %"
     digits = max(1, min(4, int(-math.log10(max(1e-9, 1.0 - probability)))))
     return f"{100 * probability:.{digits}f} %"
+
+
+def _decide(
+    pairs: pl.DataFrame,
+    model: MatchModel,
+    records: pl.DataFrame,
+    auto: float,
+    review: float,
+    rejected: Iterable[tuple[int, int]],
+) -> Decisions:
+    """The decisions on scored pairs, with the review rules that need the records (birth
+    dates) and the model (the comparisons beyond names): one call for a batch run and
+    for the matching of an import's new contacts."""
+    return decide(
+        pairs,
+        auto_threshold=auto,
+        review_threshold=review,
+        rejected=rejected,
+        birth_dates=_birth_dates(records),
+        beyond_names=beyond_names(model.settings.comparisons),
+    )
 
 
 def _birth_dates(records: pl.DataFrame) -> dict[int, str]:
