@@ -58,16 +58,11 @@ def _names() -> dict[str, str]:
             continue
         add(code, code)
         add(language.alpha_3, code)
-        for name in (language.name, getattr(language, "common_name", None)):
-            add(name, code)
-            for translation in translations:
-                if name:
-                    add(translation.gettext(name), code)
-                    # "Espagnol; Castillan", "Modern Greek (1453-)": each name, bare
-                    for part in re.split(r"[;,]", translation.gettext(name)):
-                        add(_VARIANT.sub(" ", part), code)
-            if name:
-                for part in re.split(r"[;,]", name):
+        for name in filter(None, (language.name, getattr(language, "common_name", None))):
+            for written in (name, *(t.gettext(name) for t in translations)):
+                add(written, code)
+                # "Espagnol; Castillan", "Modern Greek (1453-)": each name, bare
+                for part in re.split(r"[;,]", written):
                     add(_VARIANT.sub(" ", part), code)
     names = found.table()
     names.update(_BY_HAND)
