@@ -188,3 +188,17 @@ def test_a_birth_date_with_only_a_month_and_year_keeps_the_year(
     else:
         assert record.attributes["birth_year"] == year and not record.invalid_values
         assert any("only a year" in note for note in record.notes)
+
+
+def test_a_rejected_row_s_reason_gives_the_fix_the_check_found() -> None:
+    columns: dict[str, list[str | None]] = {
+        "Email": ["alexandre.rouxhotmail.fr", "pas-un-email"],
+        "Optin": ["oui", "oui"],
+    }
+    first, second = builder(columns).build([1, 2], columns, {}, {})
+    assert first.identity_problem() == (
+        "no name, usable email or usable phone to identify the person: email "
+        "'alexandre.rouxhotmail.fr' is invalid (The email address has no @-sign.); "
+        "did you mean 'alexandre.roux@hotmail.fr'?"
+    )
+    assert "did you mean" not in str(second.identity_problem())

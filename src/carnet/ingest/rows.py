@@ -189,6 +189,9 @@ class RowRecord:
             return None
         bad = [
             f"{p.kind} '{p.verdict.raw}' is invalid ({'; '.join(p.verdict.reasons) or 'invalid'})"
+            # the fix the check found ("alexandre.roux@hotmail.fr" for a missing @) is
+            # what the user types into the rejected file before importing it again
+            + "".join(f"; did you mean '{s}'?" for s in p.verdict.suggestions[:1])
             for p in self.points
             if p.verdict.status is Status.INVALID and p.kind != "address"
         ]
