@@ -74,8 +74,45 @@ def test_rejected_rows_file_is_ready_to_fix_and_reimport(carnet: Carnet, eshop_c
     assert len(rows) == 1
     assert rows[0]["E-mail"] == "pas-un-email"
     assert rows[0]["N° client"] == "C004"
-    assert "no usable name, email, phone or id" not in rows[0][REASON_COLUMN] or True
-    assert rows[0][REASON_COLUMN]
+    assert rows[0]["carnet_row"] == "4"
+    assert rows[0][REASON_COLUMN] == (
+        "no name, usable email or usable phone to identify the person: "
+        "email 'pas-un-email' is invalid (The email address has no @-sign.)"
+    )
+    # the user mends the row in the file carnet wrote and imports that same file
+    rows[0].update({"Prénom": "Claire", "E-mail": "claire.petit@free.fr"})
+    with report.rejected_file.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    fixed = carnet.import_file(report.rejected_file, id_column="N° client")
+    assert fixed.counts["inserted"] == 1 and fixed.counts["rejected"] == 0
+    assert fixed.rejected_file is None
+    assert {c.target for c in fixed.mapping.columns if c.how == "carnet's rejection note"} == {
+        "ignored"
+    }
+    claire = carnet.search_contacts("claire")[0]
+    # carnet's note is not the person's data; the row is still the shop's customer C004
+    assert "carnet_row" not in claire.attributes
+    assert REASON_COLUMN not in claire.attributes
+    with carnet.engine.connect() as conn:
+        ids = conn.execute(
+            sa.select(s.sources.c.name, s.external_ids.c.external_id).join(
+                s.sources, s.sources.c.id == s.external_ids.c.source_id
+            ).where(s.external_ids.c.contact_id == claire.id)
+        ).all()
+    assert [tuple(i) for i in ids] == [("eshop", "C004")]
+
+
+def test_a_rejected_file_rejected_again_keeps_one_note(carnet: Carnet, eshop_csv: Path) -> None:
+    first = carnet.import_file(eshop_csv, id_column="N° client")
+    assert first.rejected_file is not None
+    again = carnet.import_file(first.rejected_file, id_column="N° client")
+    assert again.counts["rejected"] == 1
+    assert again.rejected_file == eshop_csv.with_name("eshop.rejected.rejected.csv")
+    with again.rejected_file.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle, delimiter=";"))
+    assert header == [*ESHOP_HEADER, "carnet_row", REASON_COLUMN]
 
 
 def test_reimporting_the_same_file_changes_nothing(carnet: Carnet, eshop_csv: Path) -> None:

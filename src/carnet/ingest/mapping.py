@@ -52,6 +52,13 @@ _ORDER_NAME_LIKE = re.compile(r"^\s*#\s?\d{3,}\s*$")
 _SAMPLE = 200
 
 
+#: The columns carnet adds to the rows it rejects (``<name>.rejected.csv``): the row's
+#: number in the rejected file and why. Fixed and imported again, they are carnet's
+#: note, not data about the person.
+ROW_COLUMN, REASON_COLUMN = "carnet_row", "carnet_rejection_reason"
+REJECTION_NOTE = "carnet's rejection note"
+
+
 @dataclass(frozen=True)
 class ColumnPlan:
     """Where one input column goes.
@@ -72,8 +79,15 @@ class ColumnPlan:
     note: str | None = None
 
     @property
+    def ignored(self) -> bool:
+        """True for carnet's own note in a rejected-rows file: not the person's data."""
+        return self.how == REJECTION_NOTE
+
+    @property
     def target(self) -> str:
-        """The field name, or ``attribute:key``."""
+        """The field name, ``attribute:key``, or ``ignored``."""
+        if self.ignored:
+            return "ignored"
         return self.field.name if self.field else f"attribute:{self.attribute}"
 
 
@@ -183,6 +197,12 @@ def build_mapping(
 
     for header in headers:
         if header in plans:
+            continue
+        if header in (ROW_COLUMN, REASON_COLUMN) and REASON_COLUMN in known:
+            plans[header] = ColumnPlan(
+                header, None, None, REJECTION_NOTE,
+                "not the person's data: kept in the row's raw values only",
+            )
             continue
         whose = _someone_elses(header)
         if whose is not None:
@@ -870,6 +890,9 @@ def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapp
     plans, warnings = _general_consents_give_way(plans)
     out: list[ColumnPlan] = []
     for plan in plans:
+        if plan.ignored:
+            out.append(plan)
+            continue
         field = plan.field
         while field is not None and not field.many and field.name in taken:
             if field.name in _NEXT_LINE and _prefix(taken[field.name]) == _prefix(plan.header):

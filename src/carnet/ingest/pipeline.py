@@ -36,7 +36,13 @@ from carnet.fields.catalog import Storage
 from carnet.fields.dates import zone_of
 from carnet.fields.postcodes import PostcodeTable
 from carnet.ingest.batch import OrganisationIndex, suppression_source
-from carnet.ingest.mapping import ColumnMapping, build_mapping, load_mapping_file
+from carnet.ingest.mapping import (
+    REASON_COLUMN,
+    ROW_COLUMN,
+    ColumnMapping,
+    build_mapping,
+    load_mapping_file,
+)
 from carnet.ingest.readers import Table, open_table
 from carnet.ingest.rows import RowBuilder, RowRecord
 from carnet.ingest.upsert import OUTCOMES, BatchWriter, Outcome
@@ -49,7 +55,6 @@ from carnet.store.engine import import_page_cache
 if TYPE_CHECKING:
     from carnet.ingest.facade import IngestMixin as Carnet
 
-REASON_COLUMN = "carnet_rejection_reason"
 
 #: Allocations between two young-generation garbage collections during an import.
 #: A batch allocates millions of small objects that live until it is written; at
@@ -202,7 +207,6 @@ class ImportRun:
         self.ws = ws
         self.path = Path(path)
         self.options = options
-        self.source = options.source or self.path.stem
         self.country = (options.country or ws.country).upper()
         self.table: Table = open_table(
             self.path,
@@ -211,6 +215,11 @@ class ImportRun:
             sheet=options.sheet,
             format=options.format,
         )
+        stem = self.path.stem
+        if REASON_COLUMN in self.table.headers and stem.endswith(".rejected"):
+            # "clients.rejected.csv", fixed: its rows are still the shop's customers
+            stem = stem.removesuffix(".rejected")
+        self.source = options.source or stem
         explicit = dict(options.mapping or {})
         if options.mapping_file is not None:
             explicit = {**load_mapping_file(options.mapping_file), **explicit}
@@ -494,11 +503,10 @@ class ImportRun:
             if target.exists():
                 target.unlink()
             return None
-        headers = [*self.table.headers, "carnet_row", REASON_COLUMN]
+        # a rejected-rows file imported again gets its note replaced, not a second one
+        own = [h for h in self.table.headers if h not in (ROW_COLUMN, REASON_COLUMN)]
         extra = max((len((row.raw or {}).get("_extra") or []) for row in rejected), default=0)
-        headers[len(self.table.headers) : len(self.table.headers)] = [
-            f"extra_{i + 1}" for i in range(extra)
-        ]
+        headers = [*own, *(f"extra_{i + 1}" for i in range(extra)), ROW_COLUMN, REASON_COLUMN]
 
         def rows() -> Any:
             for row in rejected:
@@ -508,9 +516,9 @@ class ImportRun:
                     if isinstance(value, str) and value.startswith(SEALED):
                         # the user's own file to fix: the sealed cell as the file had it
                         raw[header] = unseal(value, self.ws._cipher)
-                out = {h: raw.get(h) for h in self.table.headers}
+                out = {h: raw.get(h) for h in own}
                 out.update({f"extra_{i + 1}": v for i, v in enumerate(cells)})
-                out["carnet_row"] = row.row_number
+                out[ROW_COLUMN] = row.row_number
                 out[REASON_COLUMN] = row.reason
                 yield out
 

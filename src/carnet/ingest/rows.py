@@ -326,6 +326,8 @@ class RowBuilder:
         addresses: list[dict[str, Verdict] | None] = [None] * len(live_records)
         for plan in self.mapping.columns:
             f = plan.field
+            if plan.ignored:
+                continue
             if f is None:
                 attribute = plan.attribute or plan.header
                 self._fill_attribute(live_records, attribute, cells(columns[plan.header]))
