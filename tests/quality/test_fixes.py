@@ -90,3 +90,24 @@ def test_postcodes_fix_uses_la_poste_table(ws: Carnet) -> None:
 def _codes(path: Path) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()[1:]
     return sorted({line.split(";")[2] for line in lines if line})
+
+
+def test_email_typos_fix_puts_back_a_lost_at_sign(ws: Carnet) -> None:
+    c = ws.add_contact(
+        {"first_name": "Alexandre", "email": "alexandre.rouxhotmail.fr"}, source="t", strict=False
+    )
+    kept = ws.add_contact({"first_name": "Léa", "email": "pas-un-email"}, source="t", strict=False)
+    report = ws.quality_report()
+    problems = {p["code"]: p["count"] for p in report["problems"]}
+    # counted once, where a fix is offered, not among the invalid ones to ask about
+    assert problems["email_typos"] == 1 and problems["invalid_emails"] == 1
+    result = ws.apply_fix("email-typos")
+    assert [(x.old, x.new) for x in result.suggestions] == [
+        ("alexandre.rouxhotmail.fr", "alexandre.roux@hotmail.fr")
+    ]
+    assert ws.get_contact(c.id).email == "alexandre.roux@hotmail.fr"
+    assert [p.raw for p in ws.get_contact(kept.id).points] == ["pas-un-email"]
+    ws.undo_fix(result.fix_id or 0)
+    assert [p.raw for p in ws.get_contact(c.id).points if p.kind == "email"] == [
+        "alexandre.rouxhotmail.fr"
+    ]

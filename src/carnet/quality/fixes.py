@@ -1,7 +1,8 @@
 """Fixes the quality report offers: accept suggested corrections, review, undo.
 
 Each fix kind finds contact points with a suggestion (``email-typos``: the
-corrected address the email checker proposes; ``postcodes``: the one postcode
+corrected address the email checker proposes, for a typo in the domain or an @
+lost in typing; ``postcodes``: the one postcode
 La Poste's table gives for the city) and applies it through the workspace's
 normal edit path (:meth:`update_contact` then :meth:`remove_contact_point`), so
 every change is in the history with the reason ``fix N: ...``. A fix run is
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 #: Fix kinds, with a one-line description (English; the CLI help shows it).
 KINDS: dict[str, str] = {
-    "email-typos": "replace emails with a likely typo by the suggested address",
+    "email-typos": "replace emails with a likely typo or a lost @ by the suggested address",
     "postcodes": "replace postcodes that do not match their city by the city's postcode",
 }
 
@@ -93,7 +94,8 @@ def suggestions(ws: QualityHost, kind: str) -> list[Suggestion]:
     check_kind(kind)
     cp = s.contact_points.c
     c = s.contacts.c
-    flag = "typo" if kind == "email-typos" else "city_mismatch"
+    # an e-mail that lost its @ ("jean.dupontgmail.com") is a typo too, invalid as typed
+    flags = ("typo", "missing_at") if kind == "email-typos" else ("city_mismatch",)
     point_kind = "email" if kind == "email-typos" else "address"
     query = (
         sa.select(
@@ -112,7 +114,7 @@ def suggestions(ws: QualityHost, kind: str) -> list[Suggestion]:
         .where(
             c.status == "active",
             cp.kind == point_kind,
-            ("," + cp.flags + ",").like(f"%,{flag},%"),
+            sa.or_(*(("," + cp.flags + ",").like(f"%,{flag},%") for flag in flags)),
         )
         .order_by(cp.contact_id, cp.id)
     )

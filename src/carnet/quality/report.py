@@ -154,8 +154,13 @@ def build_report(
     cp = s.contact_points.c
     email, phone, address = cp.kind == "email", cp.kind == "phone", cp.kind == "address"
     point_problems = {
-        "email_typos": sa.and_(email, _flag_like(cp.flags, "typo")),
-        "invalid_emails": sa.and_(email, cp.verdict == "invalid"),
+        # an address that lost its @ ("jean.dupontgmail.com") is a typo with a fix
+        "email_typos": sa.and_(
+            email, sa.or_(_flag_like(cp.flags, "typo"), _flag_like(cp.flags, "missing_at"))
+        ),
+        "invalid_emails": sa.and_(
+            email, cp.verdict == "invalid", sa.not_(_flag_like(cp.flags, "missing_at"))
+        ),
         "disposable_emails": sa.and_(email, _flag_like(cp.flags, "disposable")),
         "role_emails": sa.and_(email, _flag_like(cp.flags, "role")),
         "invalid_phones": sa.and_(phone, cp.verdict == "invalid"),
