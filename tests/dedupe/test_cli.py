@@ -46,6 +46,8 @@ def test_dedupe_review_merges_unmerge(filled: Carnet, tmp_path: Path) -> None:
     assert code == 0, out
     assert "Why" in out and "match weight (sum)" in out
     assert "Accepted 1, rejected 1, skipped 0" in out
+    first = waiting[0]["contact_ids"]
+    assert f"Kept apart: contacts {first[0]} and {first[1]} will not be proposed again." in out
     code, out, _ = run(filled, "merges", "--json")
     merges = json.loads(out)
     assert merges[0]["reason"].startswith("accepted in review")

@@ -332,6 +332,11 @@ def review_command(
                 skipped.add(item.pair_id)
             elif merge_id is not None:
                 console.print(f"Merged (merge {merge_id}; `carnet unmerge {merge_id}` undoes it).")
+            elif choice == "reject":
+                console.print(
+                    f"Kept apart: contacts {item.left.id} and {item.right.id} will not be "
+                    "proposed again."
+                )
     console.print(
         f"Accepted {decided['accept']}, rejected {decided['reject']}, skipped {decided['skip']}; "
         f"{ws.review_count():,} pairs still wait."
