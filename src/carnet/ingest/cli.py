@@ -181,7 +181,10 @@ def render_report(report: ImportReport) -> None:
     for warning in report.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")
     if report.swapped_names:
-        console.print(f"{report.swapped_names:,} rows had first and last names swapped; fixed.")
+        n = report.swapped_names
+        console.print(
+            f"{n:,} {'row' if n == 1 else 'rows'} had first and last names swapped; fixed."
+        )
     if report.duplicates and any(report.duplicates.values()):
         console.print(
             f"Duplicates of contacts already in the file: {report.duplicates['contacts_merged']:,}"
