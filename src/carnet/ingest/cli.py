@@ -150,7 +150,7 @@ def render_report(report: ImportReport) -> None:
         how = plan.how + (f" ({plan.note})" if plan.note else "")
         mapping.add_row(plan.header[:60], plan.target, how)
     console.print(mapping)
-    outcomes = Table(title=f"{report.rows:,} rows")
+    outcomes = Table(title=f"{report.rows:,} {'row' if report.rows == 1 else 'rows'}")
     outcomes.add_column("outcome")
     outcomes.add_column("rows", justify="right")
     for outcome, count in report.counts.items():
