@@ -527,7 +527,7 @@ SIGNED_UP = [  # (company, first name, day) of each person, as the sheet shows t
 ]
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "xls"])
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
 def test_a_cell_merged_down_gives_its_value_to_every_row_it_covers(fmt: str) -> None:
     table = open_table(WORKBOOKS / f"merged.{fmt}")
     rows = list(table.rows())
@@ -544,11 +544,103 @@ def test_a_cell_merged_down_gives_its_value_to_every_row_it_covers(fmt: str) -> 
     )
 
 
-def test_an_ods_has_no_merged_cells_to_give(tmp_path: Path) -> None:
-    """calamine does not read an .ods sheet's merges: the first row alone holds the value
-    (said in the reader's docstring and the README)."""
-    rows = list(open_table(WORKBOOKS / "merged.ods").rows())
-    assert [r.values["Société"] for r in rows[:3]] == ["ACME SARL", None, None]
+def _ods_sheet(rows: list[str]) -> str:
+    return f'<table:table table:name="Inscrits">{"".join(rows)}</table:table>'
+
+
+def _write_ods_content(path: Path, tables: str) -> Path:
+    """An .ods whose sheets' XML is given as written (spans and repeats included)."""
+    write_ods(path, {"Inscrits": [["x"]]})
+    with zipfile.ZipFile(path) as archive:
+        manifest = archive.read("META-INF/manifest.xml")
+        content = archive.read("content.xml").decode()
+    start, end = content.index("<table:table "), content.index("</office:spreadsheet>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content[:start] + tables + content[end:])
+    return path
+
+
+def _text(value: str, spans: str = "") -> str:
+    return (
+        f'<table:table-cell office:value-type="string"{spans}>'
+        f"<text:p>{value}</text:p></table:table-cell>"
+    )
+
+
+def test_ods_merges_count_repeated_rows_and_cells(tmp_path: Path) -> None:
+    """LibreOffice writes runs of blank rows and cells once, with a repeat count: a merge
+    below them is where the sheet shows it."""
+    other = '<table:table table:name="Autre"><table:table-row>' + _text(
+        "ailleurs", ' table:number-rows-spanned="2"'
+    ) + "</table:table-row></table:table>"
+    inscrits = _ods_sheet([
+        '<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>',
+        "<table:table-row>" + _text("Société") + _text("Prénom") + _text("E-mail")
+        + "</table:table-row>",
+        "<table:table-row>" + _text("ACME", ' table:number-rows-spanned="2"') + _text("Jean")
+        + _text("jean@acme.fr") + "</table:table-row>",
+        "<table:table-row><table:covered-table-cell/>" + _text("Marie") + _text("marie@acme.fr")
+        + "</table:table-row>",
+        '<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
+        + _text("zoe@free.fr") + "</table:table-row>",
+    ])
+    path = _write_ods_content(tmp_path / "inscrits.ods", other + inscrits)
+    table = open_table(path, sheet="Inscrits")
+    rows = list(table.rows())
+    assert [(r.line, r.values["Société"], r.values["Prénom"]) for r in rows] == [
+        (4, "ACME", "Jean"), (5, "ACME", "Marie"), (6, None, None)
+    ]
+    assert "A4:A5" in table.stats.warnings[-1]
+
+
+def test_an_ods_that_cannot_be_scanned_for_merges_is_read_unfilled(tmp_path: Path) -> None:
+    from carnet.ingest.readers.calamine import _ods_merges
+
+    assert _ods_merges(tmp_path / "absent.ods", "Inscrits") == []
+    (tmp_path / "broken.ods").write_bytes(b"PK not a zip")
+    assert _ods_merges(tmp_path / "broken.ods", "Inscrits") == []
+    assert _ods_merges(WORKBOOKS / "merged.ods", "no such sheet") == []
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    spans=st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=6),
+    blank_before=st.integers(min_value=0, max_value=4),
+)
+def test_property_ods_merges_are_found_where_they_are(
+    tmp_path: Path, spans: list[int], blank_before: int
+) -> None:
+    """Blocks of rows merged down in column B below some blank rows: each block found."""
+    rows = []
+    if blank_before:
+        rows.append(
+            f'<table:table-row table:number-rows-repeated="{blank_before}">'
+            "<table:table-cell/></table:table-row>"
+        )
+    expected = []
+    line = blank_before + 1
+    for k, down in enumerate(spans):
+        for i in range(down):
+            company = (
+                _text(f"Société {k}", f' table:number-rows-spanned="{down}"') if i == 0
+                else "<table:covered-table-cell/>"
+            )
+            rows.append(f"<table:table-row>{_text(f'p{k}.{i}')}{company}</table:table-row>")
+        if down > 1:
+            expected.append((line, 2, line + down - 1, 2))
+        line += down
+    from carnet.ingest.readers.calamine import _ods_merges
+
+    path = _write_ods_content(tmp_path / "p.ods", _ods_sheet(rows))
+    found = _ods_merges(path, "Inscrits")
+    assert [(m.first_row, m.first_column, m.last_row, m.last_column) for m in found] == expected
 
 
 def test_a_merged_sign_up_sheet_links_everyone_to_their_company(

@@ -14,8 +14,10 @@ What calamine does not pass on, unlike the XLSX reader:
   postcode and phone fields put the lost zero back, and say so);
 - error cells (``#N/A``, ``#DIV/0!``) read as empty;
 - a formula never calculated reads as empty, with no warning naming it;
-- merged cells are known in ``.xls`` only: a cell merged down over several rows
-  of an ``.ods`` or ``.xlsb`` sheet gives its value to its first row alone.
+- merged cells: calamine gives an ``.xls`` sheet's; an ``.ods`` sheet's are read
+  from its ``content.xml`` here (the cells' spans); an ``.xlsb`` sheet's are not
+  known, so a cell merged down over several rows gives its value to its first
+  row alone.
 
 Memory: calamine reads a whole sheet before its first row comes out (an
 ``.xls`` file is read whole when opened), then rows are turned into text one
@@ -35,9 +37,11 @@ from __future__ import annotations
 
 import itertools
 import tempfile
+import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
+from xml.etree.ElementTree import ParseError, iterparse
 
 from python_calamine import (
     CalamineWorkbook,
@@ -214,3 +218,55 @@ class OdsTable(CalamineTable):
     label = "an OpenDocument spreadsheet (.ods)"
     extensions = (".ods",)
     unlock = _LIBREOFFICE_UNLOCK
+
+    def _sheet_merges(self, book: CalamineWorkbook, name: str) -> list[MergedRange]:
+        # calamine gives none for .ods: LibreOffice's sign-up sheets merge a company
+        # or a day down over its people as often as Excel's do
+        return _ods_merges(self.path, name)
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_SHEET, _ROW, _CELL = f"{_TABLE}table", f"{_TABLE}table-row", f"{_TABLE}table-cell"
+_COVERED = f"{_TABLE}covered-table-cell"
+
+
+def _ods_merges(path: Path, sheet: str) -> list[MergedRange]:
+    """The merged ranges of one ``.ods`` sheet, from the cells' spans in ``content.xml``.
+
+    Streamed (rows are cleared once read), counting repeated rows and cells as
+    LibreOffice writes them (``number-rows-repeated``, ``number-columns-repeated``).
+    A file that cannot be scanned has none: its rows are still read, unfilled.
+    """
+    found: list[MergedRange] = []
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            inside, depth, row, next_row, column = False, 0, 0, 1, 1
+            for event, element in iterparse(content, events=("start", "end")):
+                tag = element.tag
+                if event == "end":
+                    if tag == _ROW:
+                        element.clear()
+                    elif tag == _SHEET:
+                        depth -= 1
+                        if inside and depth == 0:
+                            break
+                    continue
+                if tag == _SHEET:
+                    depth += 1
+                    if depth == 1:  # a sheet, not a table inside a cell
+                        inside = element.get(f"{_TABLE}name") == sheet
+                elif not inside or depth != 1:
+                    continue
+                elif tag == _ROW:
+                    row = next_row
+                    next_row = row + int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+                    column = 1
+                elif tag in (_CELL, _COVERED):
+                    down = int(element.get(f"{_TABLE}number-rows-spanned", "1"))
+                    across = int(element.get(f"{_TABLE}number-columns-spanned", "1"))
+                    if tag == _CELL and (down > 1 or across > 1):
+                        found.append(MergedRange(row, column, row + down - 1, column + across - 1))
+                    column += int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+    except (OSError, KeyError, ValueError, ParseError, zipfile.BadZipFile):
+        return []
+    return found
