@@ -165,6 +165,17 @@ def test_name_and_postcode_merge_and_contradictions_keep_apart(carnet: Carnet) -
         assert carnet.get_organisation(org_id).status == "active"
 
 
+def test_a_register_s_name_with_its_article_behind_meets_the_name_as_typed(
+    carnet: Carnet,
+) -> None:
+    # SIRENE writes "ATELIER CREATIF (L')"; the CRM has "L'Atelier Créatif"
+    typed = _org(carnet, name="L'Atelier Créatif", postcode="31000")
+    registered = _org(carnet, name="ATELIER CREATIF (L')", postcode="31000")
+    report = carnet.find_duplicate_organisations()
+    assert report.evidence == {"same name and postcode": 1}
+    assert carnet.get_organisation(registered).merged_into_id == typed
+
+
 def test_a_chain_never_joins_two_sirens() -> None:
     """A ~ B and A ~ C by name, B and C with different SIRENs: A joins one of them only."""
     records = {

@@ -33,6 +33,11 @@ BLNS: list[str] = json.loads((DATA / "blns" / "blns.json").read_text(encoding="u
         ("Ets Durand", "Etablissements Durand"),
         ("SARL Garage du Pont", "Garage du Pont"),
         ("Crédit Agricole", "CREDIT AGRICOLE"),
+        # the article in front, or behind in brackets as SIRENE writes it
+        ("L'Atelier Créatif", "ATELIER CREATIF (L')"),
+        ("Le Petit Zinc", "PETIT ZINC (LE)"),
+        ("Les Jardins de Marie SARL", "JARDINS DE MARIE (LES)"),
+        ("Société La Fabrique", "La Fabrique"),
     ],
 )
 def test_spellings_of_one_name_share_a_key(left: str, right: str) -> None:
@@ -46,6 +51,8 @@ def test_spellings_of_one_name_share_a_key(left: str, right: str) -> None:
         ("Garage Martin", "Boulangerie Martin"),
         ("A.B.C. Conseil", "Conseil"),
         ("SA Conseil", "Conseil Santé"),
+        # an article inside the name stays: it is the name
+        ("Hôtel Le Beau Site", "Hôtel Beau Site"),
     ],
 )
 def test_different_names_keep_different_keys(left: str, right: str) -> None:

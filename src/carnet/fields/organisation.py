@@ -54,6 +54,11 @@ _LEADING: Final = frozenset({"societe", "ste", "ets", "etablissements", "the"})
 # "et Cie", "& Co" at the end add nothing.
 _TRAILING: Final = frozenset({"cie", "co", "compagnie"})
 
+# An article in front ("L'Atelier", "Le Petit Zinc"), which registers put behind in
+# brackets: SIRENE's "ATELIER CREATIF (L')", "PETIT ZINC (LE)".
+_ARTICLES: Final = frozenset({"l", "le", "la", "les"})
+_ARTICLE_BEHIND: Final = re.compile(r"\(\s*(?:l\s*['’]?|le|la|les)\s*\)\s*$", re.IGNORECASE)
+
 #: Cells that say there is no organisation (the person came as a private individual).
 _NO_ORGANISATION: Final = frozenset(
     {
@@ -243,18 +248,27 @@ def name_key(name: str | None) -> str | None:
 
     Accents and case are folded, "&" reads "et", dotted abbreviations lose
     their dots (S.A.R.L. is SARL), punctuation splits words, and legal forms,
-    "Société"/"Ets" in front and "et Cie" behind are dropped.
+    "Société"/"Ets" in front, "et Cie" behind and an article in front (or in
+    brackets behind, as registers write it) are dropped.
 
     >>> name_key("Bureau d'études Laporte SARL"), name_key("BUREAU D'ETUDES LAPORTE")
     ('bureau d etudes laporte', 'bureau d etudes laporte')
     >>> name_key("Société Martin et Cie"), name_key("SAS"), name_key(None)
     ('martin', None, None)
+    >>> name_key("L'Atelier Créatif"), name_key("ATELIER CREATIF (L')")
+    ('atelier creatif', 'atelier creatif')
     """
+    if name and _ARTICLE_BEHIND.search(name):
+        name = _ARTICLE_BEHIND.sub("", name)
     words = _words(name)
     while words and words[-1] in LEGAL_FORMS | _TRAILING:
         words.pop()
         if words and words[-1] == "et":
             words.pop()
-    while words and (words[0] in LEGAL_FORMS or words[0] in _LEADING):
+    while len(words) > 1 and (
+        words[0] in LEGAL_FORMS or words[0] in _LEADING or words[0] in _ARTICLES
+    ):
+        words.pop(0)
+    if words and (words[0] in LEGAL_FORMS or words[0] in _LEADING):
         words.pop(0)
     return " ".join(words) or None
