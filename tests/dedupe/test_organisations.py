@@ -176,6 +176,24 @@ def test_a_register_s_name_with_its_article_behind_meets_the_name_as_typed(
     assert carnet.get_organisation(registered).merged_into_id == typed
 
 
+def test_a_similar_name_in_one_town_waits_for_review(carnet: Carnet) -> None:
+    zinc = _org(carnet, name="Restaurant Le Petit Zinc", postcode="75006")
+    typed = _org(carnet, name="Le Petit Zinc", postcode="75006")
+    elsewhere = _org(carnet, name="Le Petit Zinc", postcode="69002")
+    cabinet = _org(carnet, name="Cabinet Médical Dr Martin", postcode="59000")
+    cabinet_du = _org(carnet, name="Cabinet medical du Dr. Martin", postcode="59000")
+    # their own word is one, what they are is not: two businesses of one family
+    _org(carnet, name="Boulangerie Martin", postcode="59000")
+    _org(carnet, name="Garage Martin", postcode="59000")
+    report = carnet.find_duplicate_organisations()
+    assert report.evidence == {"similar name and postcode": 2}
+    assert report.groups == 0
+    assert {(r["organisation_id_l"], r["organisation_id_r"]) for r in report.review} == {
+        (zinc, typed), (cabinet, cabinet_du)
+    }
+    assert carnet.get_organisation(elsewhere).status == "active"
+
+
 def test_a_chain_never_joins_two_sirens() -> None:
     """A ~ B and A ~ C by name, B and C with different SIRENs: A joins one of them only."""
     records = {

@@ -21,6 +21,11 @@ the name only          review: proposed, not merged; ``merge_organisations`` by 
                        not even proposed when the name is generic ("Mairie",
                        "Garage du Centre": :func:`~carnet.fields.organisation.
                        is_generic_name`), as every town has one
+a similar name and     review: the same words of their own, one name's generic
+a postcode             words among the other's ("Le Petit Zinc" and "Restaurant Le
+                       Petit Zinc", "Cabinet médical Dr Martin" and "Cabinet médical
+                       du Dr Martin"), and a postcode shared; "Boulangerie Martin" and
+                       "Garage Martin" are not similar
 =====================  ==============================================================
 
 Contradicting evidence keeps two organisations apart whatever else agrees:
@@ -46,7 +51,12 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from carnet.fields.organisation import is_generic_name, legal_form, name_key
+from carnet.fields.organisation import (
+    distinctive_words,
+    is_generic_name,
+    legal_form,
+    name_key,
+)
 from carnet.organisation_links import company_domain, website_domain
 from carnet.store import schema as s
 
@@ -70,6 +80,7 @@ EVIDENCE: Final[dict[str, str]] = {
     "same name and a contact in common": "merge",
     "same name and mail domain": "merge",
     "same name only": "review",
+    "similar name and postcode": "review",
 }
 _RANK: Final = {evidence: rank for rank, evidence in enumerate(EVIDENCE)}
 
@@ -247,9 +258,13 @@ def _evidence(a: OrganisationRecord, b: OrganisationRecord) -> tuple[str, tuple[
         return "same SIRET", (a.siret,)
     if a.siren and a.siren == b.siren:
         return "same SIREN", (a.siren,)
-    if a.key is None or a.key != b.key:
+    if a.key is None or b.key is None:
         return None
     shared = sorted(a.postcodes & b.postcodes)
+    if a.key != b.key:
+        if shared and _similar(a.key, b.key):
+            return "similar name and postcode", (a.key, b.key, *shared[:3])
+        return None
     if shared:
         return "same name and postcode", (a.key, *shared[:3])
     common = sorted(a.reach & b.reach)
@@ -262,6 +277,18 @@ def _evidence(a: OrganisationRecord, b: OrganisationRecord) -> tuple[str, tuple[
     return "same name only", (a.key,)
 
 
+def _similar(a: str, b: str) -> bool:
+    """The same words of their own, and one name's other words among the other's."""
+    own_a, rest_a = distinctive_words(a)
+    own_b, rest_b = distinctive_words(b)
+    return bool(own_a) and own_a == own_b and (rest_a <= rest_b or rest_b <= rest_a)
+
+
+def _similar_block(key: str) -> str | None:
+    own, _rest = distinctive_words(key)
+    return " ".join(sorted(own)) if own else None
+
+
 def pair_organisations(
     records: Iterable[OrganisationRecord],
     *,
@@ -269,8 +296,9 @@ def pair_organisations(
 ) -> tuple[list[OrganisationPair], dict[str, int]]:
     """Candidate pairs with their evidence, and how many were kept apart and why.
 
-    Candidates share a SIRET, a SIREN or a name key (blocking on each), so the
-    work grows with the groups, not with the square of the file. ``separated``
+    Candidates share a SIRET, a SIREN, a name key, or a postcode and the words of
+    their own in their names (blocking on each), so the work grows with the
+    groups, not with the square of the file. ``separated``
     pairs (:func:`separated_pairs`) are kept apart, counted by how.
     """
     by_id = {r.id: r for r in records}
@@ -282,12 +310,18 @@ def pair_organisations(
             blocks[("siren", r.siren)].append(r.id)
         if r.key:
             blocks[("name", r.key)].append(r.id)
+            own = _similar_block(r.key)
+            if own is not None:
+                for postcode in r.postcodes:
+                    blocks[("similar", f"{postcode} {own}")].append(r.id)
     kept_apart: dict[str, int] = defaultdict(int)
     seen: set[tuple[int, int]] = set()
     pairs: list[OrganisationPair] = []
     for (kind, _value), ids in blocks.items():
         if len(ids) < 2:
             continue
+        if kind == "similar" and len(ids) > MAX_NAME_GROUP:
+            continue  # as many look-alikes in one town say nothing
         if kind == "name" and len(ids) > MAX_NAME_GROUP:
             kept_apart["name too common to tell"] += len(ids) * (len(ids) - 1) // 2
             continue

@@ -34,6 +34,7 @@ from carnet.fields.verdict import Verdict
 __all__ = [
     "LEGAL_FORMS",
     "check_name",
+    "distinctive_words",
     "is_generic_name",
     "legal_form",
     "name_key",
@@ -197,6 +198,20 @@ def is_generic_name(name: str | None) -> bool:
     """
     key = name_key(name)
     return key is not None and all(word in _GENERIC_WORDS for word in key.split())
+
+
+def distinctive_words(key: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A name key's words of its own ("zinc", "martin") and its generic ones
+    ("restaurant", "petit", "le"), which many organisations' names hold.
+
+    >>> distinctive_words("restaurant le petit zinc")
+    (frozenset({'zinc'}), frozenset({'le', 'petit', 'restaurant'}))
+    """
+    words = key.split()
+    return (
+        frozenset(w for w in words if w not in _GENERIC_WORDS),
+        frozenset(w for w in words if w in _GENERIC_WORDS),
+    )
 
 
 def check_name(raw: str) -> Verdict:
