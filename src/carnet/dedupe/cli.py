@@ -421,7 +421,8 @@ def organisations_dedupe_command(
     as_json: JsonOption = False,
 ) -> None:
     """Merge organisations that are one company (same SIRET, SIREN, or same name with a
-    shared postcode or company mail domain); list those agreeing on the name only, or on a similar name in one town.
+    shared postcode or company mail domain); list those agreeing on the name only, or on
+    a similar name in one town.
 
     Example: carnet organisations dedupe --dry-run --pairs-out orgs.csv
     """
