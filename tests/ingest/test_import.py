@@ -115,8 +115,18 @@ def test_a_rejected_file_rejected_again_keeps_one_note(carnet: Carnet, eshop_csv
     assert header == [*ESHOP_HEADER, "carnet_row", REASON_COLUMN]
 
 
-def test_reimporting_the_same_file_changes_nothing(carnet: Carnet, eshop_csv: Path) -> None:
+def test_reimporting_the_same_file_changes_nothing(
+    carnet: Carnet, eshop_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = carnet.import_file(eshop_csv, id_column="N° client")
+    rescored: list[int] = []
+    compute = carnet.compute_quality
+
+    def spy(ids: Any = None, **kwargs: Any) -> Any:
+        rescored.extend(ids or [])
+        return compute(ids, **kwargs)
+
+    monkeypatch.setattr(carnet, "compute_quality", spy)
     before = {t.name: count(carnet, t) for t in (s.contacts, s.contact_points, s.history,
                                                  s.consent_events, s.external_ids)}
     second = carnet.import_file(eshop_csv, id_column="N° client")
@@ -125,6 +135,7 @@ def test_reimporting_the_same_file_changes_nothing(carnet: Carnet, eshop_csv: Pa
     assert before == after
     assert second.counts["unchanged"] == first.counts["inserted"]
     assert second.counts["inserted"] == 0
+    assert rescored == []  # nothing changed, nothing to score again
 
 
 def test_reimport_without_id_column_is_also_a_no_op(carnet: Carnet, eshop_csv: Path) -> None:

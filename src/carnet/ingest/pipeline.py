@@ -394,14 +394,19 @@ class ImportRun:
         )
 
     def _refresh_quality(self, import_id: int) -> None:
-        """Rescore the contacts this import touched, in chunks."""
+        """Rescore the contacts this import touched, in chunks (not those whose rows
+        found them unchanged: a re-import of a shop's export rescores nobody)."""
         r = s.import_rows
         with self.ws.engine.connect() as conn:
             ids = [
                 int(i)
                 for i in conn.execute(
                     sa.select(r.c.contact_id)
-                    .where(r.c.import_id == import_id, r.c.contact_id.is_not(None))
+                    .where(
+                        r.c.import_id == import_id,
+                        r.c.contact_id.is_not(None),
+                        r.c.outcome != "unchanged",
+                    )
                     .distinct()
                 ).scalars()
             ]
