@@ -104,6 +104,35 @@ def test_rejected_rows_file_is_ready_to_fix_and_reimport(carnet: Carnet, eshop_c
     assert [tuple(i) for i in ids] == [("eshop", "C004")]
 
 
+def test_two_rows_of_one_person_in_a_file_without_ids_stay_put_on_re_import(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A newsletter export with no id: one person signed up twice, "CHRISTIAN" then
+    "Chris". Each re-import used to hand the first name from one row to the other."""
+    path = write_csv(
+        tmp_path / "newsletter.csv",
+        ["email", "first_name", "opt_in_at"],
+        [
+            ["christiancaron@gmail.com", "CHRISTIAN", "2017-01-25T07:22:56Z"],
+            ["paul@free.fr", "Paul", "2019-03-01T10:00:00Z"],
+            ["christiancaron@gmail.com", "Chris", "2024-01-27T23:33:00Z"],
+        ],
+        delimiter=",",
+    )
+    first = carnet.import_file(path)
+    assert (first.counts["inserted"], first.counts["merged"]) == (2, 1)
+    contact = carnet.search_contacts("christiancaron@gmail.com")[0]
+    assert contact.first_name == "Christian"
+    carnet.update_contact(contact.id, {"first_name": "Christophe"}, source="manual")
+    history = count(carnet, s.history)
+    for _ in range(2):
+        again = carnet.import_file(path)
+        assert again.counts["unchanged"] == 3 and again.counts["updated"] == 0
+    # the file says nothing new: the edit made since stays, and no history is written
+    assert carnet.get_contact(contact.id).first_name == "Christophe"
+    assert count(carnet, s.history) == history
+
+
 def test_a_rejected_file_rejected_again_keeps_one_note(carnet: Carnet, eshop_csv: Path) -> None:
     first = carnet.import_file(eshop_csv, id_column="N° client")
     assert first.rejected_file is not None

@@ -108,6 +108,9 @@ class RowRecord:
     external_id: str | None = None
     #: The workspace's own id of the contact (a carnet export's ``carnet_id``).
     contact_id: int | None = None
+    #: Found by its content hash (``row:…``): the very row an earlier import of the
+    #: source read, so it has nothing new to say of the contact.
+    seen_before: bool = False
     #: What the file says of the row: a company's record (True), a person's (False).
     is_company: bool | None = None
     consent: dict[str, Any] = field(default_factory=dict)
@@ -971,6 +974,10 @@ def typed(f: Field, value: str | None) -> Any:
     return value
 
 
+#: How a row's content hash, its id when the source gives none, begins.
+ROW_HASH_PREFIX = "row:"
+
+
 def _row_hash(raw: dict[str, Any]) -> str:
     digest = hashlib.sha1(repr(sorted(raw.items())).encode("utf-8")).hexdigest()[:20]
-    return f"row:{digest}"
+    return f"{ROW_HASH_PREFIX}{digest}"

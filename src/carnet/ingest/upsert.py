@@ -40,7 +40,7 @@ from carnet.directory.base import _text as text_value
 from carnet.directory.base import history_text
 from carnet.fields.name import first_name_variants, fold, is_first_name_typo
 from carnet.ingest.batch import Outcome, Target, chunks, is_new, later
-from carnet.ingest.rows import RowRecord
+from carnet.ingest.rows import ROW_HASH_PREFIX, RowRecord
 from carnet.ingest.write_activity import ActivityWriter
 from carnet.ingest.write_consent import ConsentWriter
 from carnet.ingest.write_organisations import OrganisationWriter
@@ -189,6 +189,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                     )
             if target is None and record.external_id and record.external_id in own_ids:
                 target = existing(own_ids[record.external_id], own=True)
+                record.seen_before = record.external_id.startswith(ROW_HASH_PREFIX)
             if target is None and record.order.get("customer_ref"):
                 contact_id = customer_refs.get(str(record.order["customer_ref"]))
                 if contact_id is not None:
@@ -421,8 +422,11 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                         if old is None or later(old, value):
                             changes[key] = value
                         continue
-                    # Another source fills blanks only (an empty list is a blank too).
-                    if old is None or old == [] or target.own:
+                    # Another source fills blanks only (an empty list is a blank too);
+                    # a row read before word for word says nothing new: two rows of one
+                    # file for one person (Christian, Chris) would otherwise take turns
+                    # at every re-import, and undo an edit made since
+                    if old is None or old == [] or (target.own and not record.seen_before):
                         changes[key] = value
                         history.append(
                             (
@@ -434,7 +438,9 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                             )
                         )
                 for key, value in record.attributes.items():
-                    if attributes.get(key) != value and (key not in attributes or target.own):
+                    if attributes.get(key) != value and (
+                        key not in attributes or (target.own and not record.seen_before)
+                    ):
                         history.append(
                             (
                                 target.contact_id,
