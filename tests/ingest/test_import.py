@@ -133,6 +133,37 @@ def test_two_rows_of_one_person_in_a_file_without_ids_stay_put_on_re_import(
     assert count(carnet, s.history) == history
 
 
+@pytest.mark.parametrize("batch_size", [5000, 1])
+def test_one_id_twice_in_a_file_keeps_its_first_row_s_values_on_re_import(
+    carnet: Carnet, tmp_path: Path, batch_size: int
+) -> None:
+    """A CRM export with customer C1 on two rows (Jean in Lyon, Jeannot in Paris): the
+    first row made the contact; every re-import used to hand the first name back and
+    forth between the two rows (in one batch or two)."""
+    header = ["N° client", "Prénom", "Nom", "E-mail", "Ville"]
+    rows = [
+        ["C1", "Jean", "Dupont", "jean@free.fr", "Lyon"],
+        ["C2", "Paul", "Martin", "paul@free.fr", ""],
+        ["C1", "Jeannot", "Dupont", "jean@free.fr", "Paris"],
+    ]
+    path = write_csv(tmp_path / "crm.csv", header, rows)
+    carnet.import_file(path, id_column="N° client", batch_size=batch_size)
+    jean = carnet.search_contacts("jean@free.fr")[0]
+    assert jean.first_name == "Jean"
+    history = count(carnet, s.history)
+    for _ in range(2):
+        again = carnet.import_file(path, id_column="N° client", batch_size=batch_size)
+        assert again.counts["unchanged"] == 3, again.counts
+    assert carnet.get_contact(jean.id).first_name == "Jean"
+    assert count(carnet, s.history) == history
+    # the export updated: C1's first row says Jean-Marc now, which the contact takes
+    rows[0][1] = "Jean-Marc"
+    write_csv(path, header, rows)
+    updated = carnet.import_file(path, id_column="N° client", batch_size=batch_size)
+    assert updated.counts["updated"] >= 1
+    assert carnet.get_contact(jean.id).first_name == "Jean-Marc"
+
+
 def test_a_rejected_file_rejected_again_keeps_one_note(carnet: Carnet, eshop_csv: Path) -> None:
     first = carnet.import_file(eshop_csv, id_column="N° client")
     assert first.rejected_file is not None

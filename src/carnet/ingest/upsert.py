@@ -399,6 +399,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             ).mappings():
                 current[int(found["id"])] = found
         history: list[tuple[int, str, str | None, str | None, str | None]] = []
+        spoken = self._written_earlier([t.contact_id for t in olds if t.own])
         for target in olds:
             assert target.contact_id is not None
             row = current.get(target.contact_id)
@@ -407,7 +408,18 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             changes: dict[str, Any] = {}
             attributes = dict(row.get("attributes") or {})
             attributes_changed = False
-            for record in target.records:
+            for k, record in enumerate(target.records):
+                # The source's own row updates what it says; the first of them in the file
+                # speaks for the contact, as when the file made it (a second row with the
+                # same id fills blanks only, or the two would take turns at every
+                # re-import). A row read before word for word says nothing new, and
+                # leaves alone an edit made since.
+                overwrites = (
+                    target.own
+                    and k == 0
+                    and target.contact_id not in spoken
+                    and not record.seen_before
+                )
                 for key, value in values_of[id(record)].items():
                     old = changes.get(key, row[key])
                     if old == value or _same_moment(old, value):
@@ -422,11 +434,8 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                         if old is None or later(old, value):
                             changes[key] = value
                         continue
-                    # Another source fills blanks only (an empty list is a blank too);
-                    # a row read before word for word says nothing new: two rows of one
-                    # file for one person (Christian, Chris) would otherwise take turns
-                    # at every re-import, and undo an edit made since
-                    if old is None or old == [] or (target.own and not record.seen_before):
+                    # Another source fills blanks only (an empty list is a blank too).
+                    if old is None or old == [] or overwrites:
                         changes[key] = value
                         history.append(
                             (
@@ -438,9 +447,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                             )
                         )
                 for key, value in record.attributes.items():
-                    if attributes.get(key) != value and (
-                        key not in attributes or (target.own and not record.seen_before)
-                    ):
+                    if attributes.get(key) != value and (key not in attributes or overwrites):
                         history.append(
                             (
                                 target.contact_id,
@@ -459,6 +466,21 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                 self.conn.execute(c.update().where(c.c.id == target.contact_id).values(**changes))
                 target.changed = True
         self._history(history)
+
+    def _written_earlier(self, contact_ids: list[int | None]) -> set[int]:
+        """The contacts an earlier batch of this import already wrote a row to."""
+        r = s.import_rows
+        found: set[int] = set()
+        for chunk in chunks(sorted({i for i in contact_ids if i is not None})):
+            found.update(
+                int(i)
+                for i in self.conn.execute(
+                    sa.select(r.c.contact_id).where(
+                        r.c.import_id == self.import_id, one_of(self.conn, r.c.contact_id, chunk)
+                    )
+                ).scalars()
+            )
+        return found
 
     def _write_points(self, targets: list[Target]) -> None:
         """Add the rows' new contact points. The first point of a kind is the primary
