@@ -991,7 +991,7 @@ def _product_clusters(
     matcher: Any, prepared: pl.DataFrame, model: Any, records: pl.DataFrame, threshold: float
 ) -> pl.DataFrame:
     """The clusters ``carnet dedupe`` would merge (no review decided, no rejection)."""
-    from carnet.dedupe.decide import beyond_names, decide
+    from carnet.dedupe.decide import beyond_names, contact_mobiles, decide, personal_levels
 
     review = min(matcher.settings.review_threshold, threshold)
     pairs = matcher.predict(prepared, model, threshold=review)
@@ -1002,6 +1002,8 @@ def _product_clusters(
         review_threshold=review,
         birth_dates=dict(dated.iter_rows()),
         beyond_names=beyond_names(model.settings.comparisons),
+        mobiles=contact_mobiles(records),
+        personal=personal_levels(model.settings.comparisons),
     )
     rows = [(member, cluster[0]) for cluster in decisions.clusters for member in cluster]
     return pl.DataFrame(rows, schema={"record_id": pl.Int64, "cluster_id": pl.Int64}, orient="row")

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from carnet.dedupe.decide import (
     beyond_names,
     born_apart,
+    contact_mobiles,
     decide,
     describe_evidence,
     names_only,
+    personal_levels,
     top_reasons,
 )
 from carnet.match import default_person_comparisons
@@ -259,3 +261,76 @@ def test_names_only_reads_an_explanation() -> None:
     assert not names_only([*dupont, ("birth_date", "birth date exact", 6.1)], OTHERS)
     # nothing known beyond the names is names only too
     assert names_only([("first_name", "first name exact", 5.86)], OTHERS)
+
+
+def _levelled(rows: list[tuple[int, int, float, str, str]]) -> pl.DataFrame:
+    """Pairs with their e-mail and address levels (the other comparisons left out)."""
+    return pl.DataFrame(
+        rows,
+        schema={
+            "record_id_l": pl.Int64,
+            "record_id_r": pl.Int64,
+            "probability": pl.Float64,
+            "email_level": pl.String,
+            "address_level": pl.String,
+        },
+        orient="row",
+    )
+
+
+PERSONAL = personal_levels(default_person_comparisons())
+
+
+def test_two_contacts_with_mobiles_of_their_own_wait_for_review() -> None:
+    """David Dubois born 1984 (1), with 06 50 53 75 02, and David Dubois without a birth
+    date (2), with 06 69 57 78 62, at one address with two other e-mails: a father and
+    his son of one name as often as a man who changed numbers. They scored 0.98 on
+    their names and address and were merged; they now wait for a person. The same
+    pair with one birth date (3, 4) or one e-mail (5, 6) still merges, and so does a
+    pair of whom one has no mobile (7, 8)."""
+    mobiles = {
+        1: frozenset({"+33650537502"}),
+        2: frozenset({"+33669577862"}),
+        3: frozenset({"+33650537502"}),
+        4: frozenset({"+33669577862"}),
+        5: frozenset({"+33611111111"}),
+        6: frozenset({"+33622222222"}),
+        7: frozenset({"+33633333333"}),
+    }
+    dates = {1: "1984-09-17", 3: "1984-09-17", 4: "1984-09-17"}
+    pairs = _levelled(
+        [
+            (1, 2, 0.983, "email different", "address exact"),
+            (3, 4, 0.999, "email different", "address exact"),
+            (5, 6, 0.999, "email exact", "address exact"),
+            (7, 8, 0.99, "email different", "address exact"),
+        ]
+    )
+    d = decide(
+        pairs,
+        auto_threshold=0.9,
+        review_threshold=0.5,
+        birth_dates=dates,
+        mobiles=mobiles,
+        personal=PERSONAL,
+    )
+    assert d.clusters == [[3, 4], [5, 6], [7, 8]]
+    assert d.review.select("lo", "hi").rows() == [(1, 2)]
+    assert d.own_mobiles == 1 and d.names_only == 0
+    # a shared mailbox (the family's e-mail) is no one person's: no tie
+    family = _levelled([(1, 2, 0.999, "email exact, a shared mailbox", "address exact")])
+    d = decide(family, auto_threshold=0.9, review_threshold=0.5, mobiles=mobiles, personal=PERSONAL)
+    assert d.clusters == [] and d.own_mobiles == 1
+
+
+def test_contact_mobiles_reads_the_mobiles_of_each_record() -> None:
+    records = pl.DataFrame(
+        {
+            "record_id": [1, 2, 3],
+            "phones": [["+33143000000", "+33612345678"], ["+33143000000"], None],
+        },
+        schema={"record_id": pl.Int64, "phones": pl.List(pl.String)},
+    )
+    assert contact_mobiles(records) == {1: frozenset({"+33612345678"})}
+    single = pl.DataFrame({"record_id": [1, 2], "phone": ["+33712345678", None]})
+    assert contact_mobiles(single) == {1: frozenset({"+33712345678"})}

@@ -221,10 +221,27 @@ def test_split_full_name(raw: str, expected: tuple[str | None, str, str]) -> Non
         # a family name one letter from a first name at its end is still a family name
         ("Perrin", "Sophie", True),
         ("Rodrigues", "Paul", True),
+        # a compound first name typed without its hyphen is a first name: the shop's
+        # "ANNESOPHIE / Leroy" was read as Leroy Annesophie
+        ("ANNESOPHIE", "Leroy", False),
+        ("Jeanbaptiste", "Schmitt", False),
+        ("Jeanjean", "Paul", True),  # a family name, not Jean-Jean
     ],
 )
 def test_looks_swapped(first: str, last: str, swapped: bool) -> None:
     assert name.looks_swapped(first, last) is swapped
+
+
+COMPOUNDS = sorted(n for n in name._first_names() if " " in n)
+
+
+@given(st.sampled_from(COMPOUNDS), st.sampled_from([str.upper, str.lower, str.title]))
+def test_a_compound_first_name_typed_as_one_word_is_a_first_name(
+    compound: str, case: object
+) -> None:
+    joined = case("".join(compound.split()))  # type: ignore[operator]
+    assert name.is_first_name(joined)
+    assert not name.looks_swapped(joined, "Leroy")
 
 
 @pytest.mark.parametrize(

@@ -417,6 +417,20 @@ CASES = [
         "phone exact, a mobile",
     ),
     (PhoneComparison(), {"phone": "+33143000000"}, {"phone": "+33143000000"}, "phone exact"),
+    # an overseas mobile (06 92 ... in La Réunion) is one person's too; its landline is not
+    (
+        PhoneComparison(),
+        {"phone": "+262692123456"},
+        {"phone": "+262692123456"},
+        "phone exact, a mobile",
+    ),
+    (
+        PhoneComparison(),
+        {"phone": "+590690223344"},
+        {"phone": "+590690223344"},
+        "phone exact, a mobile",
+    ),
+    (PhoneComparison(), {"phone": "+262262223344"}, {"phone": "+262262223344"}, "phone exact"),
     (
         PhoneComparison(),
         {"phone": "+33612345678"},

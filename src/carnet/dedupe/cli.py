@@ -13,7 +13,7 @@ from rich.columns import Columns
 from rich.table import Table
 
 from carnet.cli_support import JsonOption, console, errors, open_workspace, print_json
-from carnet.dedupe.decide import NAMES_ONLY
+from carnet.dedupe.decide import NAMES_ONLY, OWN_MOBILES
 from carnet.dedupe.facade import DedupeReport, MergeInfo, ReviewItem, probability_text
 from carnet.dedupe.organisation_facade import OrganisationDedupeReport
 from carnet.dedupe.organisations import EVIDENCE
@@ -38,7 +38,7 @@ def _print_report(report: DedupeReport) -> None:
         f"{report.contacts_merged:,} into {report.clusters:,}",
     )
     # strong pairs held back (names only, a rejection) wait for review too
-    held_back = report.names_only or report.demoted
+    held_back = report.names_only or report.own_mobiles or report.demoted
     summary.add_row(
         f"to review (probability ≥ {report.review_threshold:g})"
         if held_back
@@ -48,6 +48,8 @@ def _print_report(report: DedupeReport) -> None:
     )
     if report.names_only:
         summary.add_row(f"  of which {NAMES_ONLY}", f"{report.names_only:,}", "")
+    if report.own_mobiles:
+        summary.add_row(f"  of which {OWN_MOBILES}", f"{report.own_mobiles:,}", "")
     if report.skipped_rejected:
         summary.add_row("rejected before, not proposed", f"{report.skipped_rejected:,}", "")
     console.print(summary)
@@ -61,6 +63,12 @@ def _print_report(report: DedupeReport) -> None:
             f"{report.names_only:,} pairs at probability ≥ {report.auto_threshold:g} agree on "
             "names only: nothing else (e-mail, phone, address, birth date) speaks for them and "
             "namesakes are common, so they wait for review."
+        )
+    if report.own_mobiles:
+        console.print(
+            f"{report.own_mobiles:,} pairs at probability ≥ {report.auto_threshold:g} hold two "
+            "different mobiles and neither a birth date nor an e-mail ties them: a father and "
+            "his son, or two colleagues, share a name and an address too, so they wait for review."
         )
     if report.top_reasons:
         reasons = Table(title="Top reasons")

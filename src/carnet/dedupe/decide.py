@@ -23,32 +23,46 @@ Pure functions over Polars frames, so the rules are tested without a database:
   Measured on French files and on the demo generator's, such merges were
   right 14 times out of 20 where the threshold promises 9 out of 10: "Jean-
   Pierre Dupont" in Paris and in Nantes may be two men, and a tiny workspace
-  estimates a prior so high that two common names alone pass the threshold.
+  estimates a prior so high that two common names alone pass the threshold;
+- a pair whose two contacts each hold a mobile, none in common, and that
+  neither the birth dates nor an e-mail tie together (a shared mailbox does
+  not) is never merged automatically either: it goes to review. A mobile is
+  one person's and kept for years; what else such a pair shares -- a name, a
+  home and its landline, a company -- a father and his son of one name, or
+  two colleagues, share too.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from carnet.match.comparisons import Comparison, FirstNameComparison, LastNameComparison
+from carnet.match.records import is_mobile_expr
 
 __all__ = [
     "NAMES_ONLY",
+    "OWN_MOBILES",
     "Decisions",
     "beyond_names",
     "born_apart",
+    "contact_mobiles",
     "decide",
     "describe_evidence",
     "names_only",
+    "own_mobiles",
+    "personal_levels",
     "top_reasons",
 ]
 
 #: What a pair whose only evidence is its names is told (pairs file, review, summary).
 NAMES_ONLY = "agree on names only: to review"
+
+#: What a pair of two contacts with mobiles of their own is told (see :func:`own_mobiles`).
+OWN_MOBILES = "each has a mobile of their own: to review"
 
 Pair = tuple[int, int]
 
@@ -64,6 +78,8 @@ class Decisions:
         skipped_rejected: pairs not proposed because a person rejected them.
         demoted: auto pairs sent to review because of a rejected pair.
         names_only: auto pairs sent to review because they agree on names only.
+        own_mobiles: auto pairs sent to review because each contact has a mobile of
+            their own (:func:`own_mobiles`); ``own_mobile_pairs`` the ``(lo, hi)`` of them.
     """
 
     clusters: list[list[int]] = field(default_factory=list)
@@ -72,6 +88,8 @@ class Decisions:
     skipped_rejected: int = 0
     demoted: int = 0
     names_only: int = 0
+    own_mobiles: int = 0
+    own_mobile_pairs: frozenset[Pair] = frozenset()
 
 
 def beyond_names(comparisons: Iterable[Comparison]) -> tuple[str, ...]:
@@ -94,6 +112,82 @@ def names_only(explanation: Iterable[tuple[str, str, float]], others: Iterable[s
     """
     wanted = set(others)
     return all(weight <= 0 for name, _level, weight in explanation if name in wanted)
+
+
+def personal_levels(comparisons: Iterable[Comparison]) -> frozenset[str]:
+    """The labels of the levels that are one person's evidence (an e-mail, a mobile:
+    :attr:`carnet.match.comparisons.Level.personal`), not a household's or a company's."""
+    return frozenset(lvl.label for c in comparisons for lvl in c.levels if lvl.personal)
+
+
+def own_mobiles(
+    mobiles_l: Collection[str],
+    mobiles_r: Collection[str],
+    birth_l: str | None,
+    birth_r: str | None,
+    levels: Iterable[str],
+    personal: Collection[str],
+) -> bool:
+    """Two contacts with a mobile each, none in common, that neither the same birth
+    date nor a personal level (``levels`` of the pair: an e-mail) ties together.
+
+    >>> own_mobiles({"+33650537502"}, {"+33669577862"}, "1984-09-17", None,
+    ...             ["address exact", "email different"], {"email exact"})
+    True
+    >>> own_mobiles({"+33650537502"}, {"+33669577862"}, "1984-09-17", "1984-09-17",
+    ...             ["address exact"], {"email exact"})
+    False
+    >>> own_mobiles({"+33650537502"}, {"+33669577862"}, None, None,
+    ...             ["email exact"], {"email exact"})
+    False
+    """
+    if not mobiles_l or not mobiles_r or set(mobiles_l) & set(mobiles_r):
+        return False
+    if birth_l and birth_l == birth_r:
+        return False
+    return not any(level in personal for level in levels)
+
+
+def contact_mobiles(records: pl.DataFrame) -> dict[int, frozenset[str]]:
+    """Record id -> its mobiles (E.164, :data:`carnet.match.records.MOBILE_PREFIXES`),
+    from a ``phones`` list column or a ``phone`` column; records without one are left out."""
+    column = "phones" if "phones" in records.columns else "phone"
+    if column not in records.columns:
+        return {}
+    phones = records.select("record_id", pl.col(column).alias("phone"))
+    if phones.schema["phone"] == pl.List(pl.String):
+        phones = phones.explode("phone")
+    found = (
+        phones.drop_nulls()
+        .filter(is_mobile_expr(pl.col("phone")))
+        .group_by("record_id")
+        .agg(pl.col("phone").unique())
+    )
+    return {
+        int(rid): frozenset(values)
+        for rid, values in zip(found["record_id"].to_list(), found["phone"].to_list(), strict=True)
+    }
+
+
+def _own_mobiles_mask(
+    strong: pl.DataFrame,
+    mobiles: Mapping[int, Collection[str]],
+    birth_dates: Mapping[int, str],
+    personal: Collection[str],
+) -> pl.Series:
+    level_columns = [c for c in strong.columns if c.endswith("_level")]
+    flags = [
+        own_mobiles(
+            mobiles.get(row["lo"], ()),
+            mobiles.get(row["hi"], ()),
+            birth_dates.get(row["lo"]),
+            birth_dates.get(row["hi"]),
+            [str(row[c]) for c in level_columns],
+            personal,
+        )
+        for row in strong.select("lo", "hi", *level_columns).iter_rows(named=True)
+    ]
+    return pl.Series("own_mobiles", flags, dtype=pl.Boolean)
 
 
 def _names_only_expr(others: Sequence[str], columns: Sequence[str]) -> pl.Expr:
@@ -232,6 +326,8 @@ def decide(
     rejected: Iterable[Pair] = (),
     birth_dates: Mapping[int, str] | None = None,
     beyond_names: Sequence[str] | None = None,
+    mobiles: Mapping[int, Collection[str]] | None = None,
+    personal: Collection[str] = (),
 ) -> Decisions:
     """Decide what to do with scored pairs.
 
@@ -245,6 +341,11 @@ def decide(
         beyond_names: the comparisons other than the names (:func:`beyond_names`):
             a pair none of them speaks for (weight 0 or less each) goes to review,
             never merged. None: no such rule (the pairs need no weight columns).
+        mobiles: contact id -> its mobiles (the contacts that have some): a pair of
+            two contacts with mobiles of their own goes to review unless the birth
+            dates or a ``personal`` level (:func:`personal_levels`) tie them
+            (:func:`own_mobiles`). None: no such rule.
+        personal: the labels of the personal levels.
     """
     rejected_set = {(min(a, b), max(a, b)) for a, b in rejected}
     scored = _pair_keys(pairs).filter(pl.col("probability") >= review_threshold)
@@ -263,6 +364,10 @@ def decide(
     if beyond_names is not None and strong.height:
         names_alone = _names_only_expr(beyond_names, strong.columns)
         on_names, strong = strong.filter(names_alone), strong.filter(~names_alone)
+    on_mobiles = strong.clear()
+    if mobiles and strong.height:
+        mask = _own_mobiles_mask(strong, mobiles, birth_dates or {}, personal)
+        on_mobiles, strong = strong.filter(mask), strong.filter(~mask)
     # two contacts born apart join one cluster through an undated one only when they
     # were scored a candidate pair themselves
     candidates = set(zip(scored["lo"].to_list(), scored["hi"].to_list(), strict=True))
@@ -277,7 +382,8 @@ def decide(
     demoted = strong.filter(~accepted)
     # pairs on names only are reviewed like weak ones: none if a cluster joins them anyway
     weak = pl.concat(
-        [on_names, scored.filter(pl.col("probability") < auto_threshold)], how="vertical_relaxed"
+        [on_names, on_mobiles, scored.filter(pl.col("probability") < auto_threshold)],
+        how="vertical_relaxed",
     )
     if weak.height:
         same = pl.Series(
@@ -289,6 +395,7 @@ def decide(
         )
         weak = weak.filter(~same)
     reviewed_on_names = weak.join(on_names.select("lo", "hi"), on=["lo", "hi"], how="semi")
+    reviewed_on_mobiles = weak.join(on_mobiles.select("lo", "hi"), on=["lo", "hi"], how="semi")
     review = pl.concat([demoted, weak], how="vertical_relaxed").sort(
         "probability", "lo", "hi", descending=[True, False, False]
     )
@@ -299,6 +406,8 @@ def decide(
         skipped_rejected=skipped,
         demoted=demoted.height,
         names_only=reviewed_on_names.height,
+        own_mobiles=reviewed_on_mobiles.height,
+        own_mobile_pairs=frozenset(reviewed_on_mobiles.select("lo", "hi").iter_rows()),
     )
 
 

@@ -27,11 +27,14 @@ from carnet.clock import as_utc, utcnow
 from carnet.config import Settings
 from carnet.dedupe.decide import (
     NAMES_ONLY,
+    OWN_MOBILES,
     Decisions,
     beyond_names,
+    contact_mobiles,
     decide,
     describe_evidence,
     names_only,
+    personal_levels,
     top_reasons,
 )
 from carnet.dedupe.golden import survivorship_rules
@@ -101,6 +104,8 @@ class DedupeReport:
         skipped_rejected: pairs a person had rejected, not proposed again.
         demoted: strong pairs sent to review because of a rejection.
         names_only: strong pairs sent to review because they agree on names only.
+        own_mobiles: strong pairs sent to review because each contact has a mobile of
+            their own (and neither a birth date nor an e-mail ties them).
         top_reasons: the evidence most often behind merges and reviews.
         example: the strongest pair, explained.
         dry_run: True when nothing was written.
@@ -118,6 +123,7 @@ class DedupeReport:
     skipped_rejected: int = 0
     demoted: int = 0
     names_only: int = 0
+    own_mobiles: int = 0
     top_reasons: list[tuple[str, int]] = field(default_factory=list)
     example: dict[str, Any] | None = None
     dry_run: bool = False
@@ -136,6 +142,7 @@ class DedupeReport:
         self.skipped_rejected = decisions.skipped_rejected
         self.demoted = decisions.demoted
         self.names_only = decisions.names_only
+        self.own_mobiles = decisions.own_mobiles
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly dictionary."""
@@ -149,6 +156,7 @@ class DedupeReport:
             "skipped_rejected": self.skipped_rejected,
             "demoted": self.demoted,
             "names_only": self.names_only,
+            "own_mobiles": self.own_mobiles,
             "top_reasons": [{"reason": r, "pairs": n} for r, n in self.top_reasons],
             "example": self.example,
             "dry_run": self.dry_run,
@@ -511,6 +519,8 @@ class DedupeMixin:
                 evidence = describe_evidence(explanation)
                 if row["decision"] == "review" and names_only(explanation, others):
                     evidence = f"{NAMES_ONLY}; {evidence}"
+                elif (row["lo"], row["hi"]) in decisions.own_mobile_pairs:
+                    evidence = f"{OWN_MOBILES}; {evidence}"
                 yield {
                     "contact_id_l": row["lo"],
                     "contact_id_r": row["hi"],
@@ -769,6 +779,8 @@ def _decide(
         rejected=rejected,
         birth_dates=_birth_dates(records),
         beyond_names=beyond_names(model.settings.comparisons),
+        mobiles=contact_mobiles(records),
+        personal=personal_levels(model.settings.comparisons),
     )
 
 

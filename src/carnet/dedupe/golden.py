@@ -38,6 +38,7 @@ from typing import Any
 
 from carnet.clock import as_utc
 from carnet.errors import ConfigError
+from carnet.fields.name import fold, is_first_name
 
 __all__ = [
     "DEFAULT_RULES",
@@ -85,6 +86,9 @@ DEFAULT_RULES: dict[str, str] = {
 
 #: Values typed in carnet by a person (not imported) outrank every file.
 MANUAL_SOURCE_PRIORITY = 0
+
+#: The columns :func:`_oriented` turns the same way round in every member.
+_NAMES = frozenset({"first_name", "last_name"})
 
 # History names a few columns after the catalog field they hold.
 HISTORY_FIELD = {"iban_ciphertext": "iban"}
@@ -191,6 +195,72 @@ def _pick(column: str, rule: str, members: Sequence[Member]) -> Any:
     return best.row[column]
 
 
+def _name_key(value: Any) -> str:
+    """A name as the orientation compares it: letters only, folded (``Anne-Sophie`` ~
+    ``ANNESOPHIE``)."""
+    return "".join(ch for ch in fold(str(value or "")) if ch.isalpha())
+
+
+def _crossed(a: Member, b: Member) -> bool:
+    """``a``'s first name is ``b``'s last name (or its last name ``b``'s first name) and
+    not ``b``'s own first (last) name: one of the two was typed with its names the
+    other way round (``Thomas`` / ``André`` ~ ``André`` / ``Thomas``)."""
+    fa, la = _name_key(a.row.get("first_name")), _name_key(a.row.get("last_name"))
+    fb, lb = _name_key(b.row.get("first_name")), _name_key(b.row.get("last_name"))
+    return bool(fa and fa == lb and la != lb) or bool(la and la == fb and fa != fb)
+
+
+def _turned(member: Member) -> Member:
+    """The member with its first and last names (and what dates them) swapped."""
+
+    def swap(values: Mapping[str, Any]) -> dict[str, Any]:
+        out = dict(values)
+        for a, b in (("first_name", "last_name"), ("last_name", "first_name")):
+            if b in values:
+                out[a] = values[b]
+            else:
+                out.pop(a, None)
+        return out
+
+    return Member(swap(member.row), swap(member.written_at), swap(member.priority),
+                  member.is_survivor)
+
+
+def _oriented(members: Sequence[Member]) -> list[Member]:
+    """The members with their names one way round: a member whose first and last names
+    are another's swapped (an event sheet's columns the other way round, that the
+    matcher recognised) is turned to the way in which the names look right (a known
+    first name or an initial as first name, no initial as last name), then the way
+    most members write them, then the survivor's. Picked one column at
+    a time, "André Thomas" and "Thomas André" gave "Thomas Thomas" (the longest first
+    name, the most frequent last name)."""
+    if not any(_crossed(a, b) for a in members for b in members):
+        return list(members)
+
+    def turned_to(reference: Member) -> list[Member]:
+        return [_turned(m) if _crossed(m, reference) else m for m in members]
+
+    def votes(m: Member) -> tuple[int, int, bool]:
+        return (
+            sum(map(_plausible, turned_to(m))),
+            sum(not _crossed(m, other) for other in members),
+            m.is_survivor,
+        )
+
+    return turned_to(max(members, key=votes))
+
+
+def _initial(name: str) -> bool:
+    return len(_name_key(name)) == 1
+
+
+def _plausible(member: Member) -> int:
+    """How much a member's names look the right way round: a known first name (or an
+    initial) as first name counts for, an initial as last name against."""
+    first, last = str(member.row.get("first_name") or ""), str(member.row.get("last_name") or "")
+    return int(is_first_name(first) or _initial(first)) - int(_initial(last))
+
+
 def golden_values(members: Sequence[Member], rules: Mapping[str, str]) -> dict[str, Any]:
     """The survivor's columns after the merge (only columns the rules cover, and attributes).
 
@@ -201,7 +271,11 @@ def golden_values(members: Sequence[Member], rules: Mapping[str, str]) -> dict[s
     Returns:
         Column → surviving value, for every ruled column and ``attributes``.
     """
-    out = {column: _pick(column, rule, members) for column, rule in rules.items()}
+    named = _oriented(members)
+    out = {
+        column: _pick(column, rule, named if column in _NAMES else members)
+        for column, rule in rules.items()
+    }
     attributes: dict[str, Any] = {}
     keys = {k for m in members for k in (m.row.get("attributes") or {})}
     for key in sorted(keys):

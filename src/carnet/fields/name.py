@@ -514,12 +514,42 @@ def is_first_name(name: str) -> bool:
 
     >>> is_first_name("jean-pierre"), is_first_name("Hélène"), is_first_name("Dupont")
     (True, True, False)
+    >>> is_first_name("ANNESOPHIE")  # typed without its hyphen
+    True
     """
     key = fold(name)
     if not key:
         return False
     names = _first_names()
-    return key in names or all(part in names for part in key.split())
+    return (
+        key in names
+        or all(part in names for part in key.split())
+        or (" " not in key and _joined_compound(key))
+    )
+
+
+@cache
+def _compound_heads() -> frozenset[str]:
+    """The first words of the known compound first names (jean, marie, anne ...)."""
+    return frozenset(name.split()[0] for name in _first_names() if " " in name)
+
+
+def _joined_compound(key: str) -> bool:
+    """A compound first name typed as one word (``ANNESOPHIE``, ``Jeanpierre``): a
+    compound's first word, then another first name of three letters or more (not the
+    same: ``Jeanjean`` is a family name).
+
+    >>> _joined_compound("annesophie"), _joined_compound("jeanjean"), _joined_compound("marin")
+    (True, False, False)
+    """
+    names = _first_names()
+    return any(
+        key.startswith(head)
+        and len(key) - len(head) >= 3
+        and key[len(head) :] != head
+        and key[len(head) :] in names
+        for head in _compound_heads()
+    )
 
 
 def is_first_name_typo(a: str, b: str) -> bool:

@@ -184,11 +184,21 @@ def _is_role_mailbox(local: pl.Expr) -> pl.Expr:
     return name.is_in(list(ROLE_ACCOUNTS))
 
 
-#: E.164 prefixes of mobile numbers (France and its neighbours). A mobile is
-#: one person's; a landline is the household's.
+#: E.164 prefixes of mobile numbers (France, its overseas departments and its
+#: neighbours). A mobile is one person's; a landline is the household's.
 MOBILE_PREFIXES: tuple[str, ...] = (
     "+336",
     "+337",
+    # the overseas departments have codes of their own (06 90 ... is +590 690 ...)
+    "+590690",  # Guadeloupe, Saint-Martin, Saint-Barthélemy
+    "+590691",
+    "+594694",  # Guyane
+    "+596696",  # Martinique
+    "+596697",
+    "+262692",  # La Réunion
+    "+262693",
+    "+262639",  # Mayotte
+    "+50855",  # Saint-Pierre-et-Miquelon
     "+324",  # Belgium
     "+417",  # Switzerland
     "+3526",  # Luxembourg
