@@ -96,3 +96,34 @@ def test_the_summary_says_which_pairs_agree_on_names_only(carnet: Carnet, tmp_pa
     runner.invoke(app, ["--db", carnet.url, "dedupe", "--no-organisations"])
     result = runner.invoke(app, ["--db", carnet.url, "review", "--list", "--json"])
     assert [p["names_only"] for p in json.loads(result.stdout)] == [True]
+
+
+HOME = """\
+Prénom;Nom;Email;Mobile;Adresse;CP;Ville;Date de naissance
+David;Dubois;d.dubois@free.fr;06 50 53 75 02;12 rue des Lilas;69003;Lyon;17/09/1984
+"""
+EVENT = """\
+Prénom;Nom;E-mail;Portable;Adresse;Code postal;Ville
+David;DUBOIS;dd69@gmail.com;06 69 57 78 62;12 rue des Lilas;69003;Lyon
+"""
+
+
+def test_review_says_each_has_a_mobile_of_their_own(carnet: Carnet, tmp_path: Path) -> None:
+    """A father and his son of one name at one address, or one man twice: their mobiles
+    differ and nothing personal ties them; the reviewer is told why it waits."""
+    for name, text in (("clients.csv", HOME), ("salon.csv", EVENT)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        carnet.import_file(path)
+    report = carnet.find_duplicates()
+    assert report.own_mobiles == 1 and report.contacts_merged == 0
+    (item,) = carnet.review_queue()
+    assert item.own_mobiles and not item.names_only
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["--db", carnet.url, "review", "--list", "--json"], env={"COLUMNS": "160"}
+    )
+    assert [p["own_mobiles"] for p in json.loads(result.stdout)] == [True]
+    result = runner.invoke(app, ["--db", carnet.url, "review"], input="q\n",
+                           env={"COLUMNS": "200"})
+    assert "Each has a mobile of their own" in result.stdout

@@ -260,6 +260,11 @@ def _evidence(item: ReviewItem) -> Table:
     table.add_row("", "match weight (sum)", f"{sum(w for _n, _l, w in item.explanation):+.2f}")
     if item.names_only:
         table.caption = "Names only: nothing else speaks for the pair; never merged automatically."
+    elif item.own_mobiles:
+        table.caption = (
+            "Each has a mobile of their own, and no birth date or e-mail ties them (a father "
+            "and his son, two colleagues?); never merged automatically."
+        )
     return table
 
 
@@ -292,6 +297,7 @@ def review_command(
                             "names": [i.left.name, i.right.name],
                             "probability": i.probability,
                             "names_only": i.names_only,
+                            "own_mobiles": i.own_mobiles,
                             "explanation": [
                                 {"comparison": n, "level": lvl, "weight": w}
                                 for n, lvl, w in i.explanation
@@ -309,7 +315,9 @@ def review_command(
                     str(i.pair_id),
                     f"{i.left.id} / {i.right.id}",
                     f"{i.left.name} / {i.right.name}",
-                    probability_text(i.probability) + (" (names only)" if i.names_only else ""),
+                    probability_text(i.probability)
+                    + (" (names only)" if i.names_only else "")
+                    + (" (a mobile each)" if i.own_mobiles else ""),
                 )
             console.print(table)
             return

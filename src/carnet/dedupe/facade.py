@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from carnet.dedupe.decide import (
     decide,
     describe_evidence,
     names_only,
+    own_mobiles,
     personal_levels,
     top_reasons,
 )
@@ -43,6 +44,7 @@ from carnet.dedupe.records import store_records
 from carnet.dedupe.sources import ContactSources, contact_sources
 from carnet.errors import ConfigError, InvalidValueError, NotFoundError
 from carnet.match import Matcher, MatchModel, MatchModelError, MatchSettings, explain
+from carnet.match.records import MOBILE_PREFIXES
 from carnet.model import Contact
 from carnet.store import schema as s
 
@@ -75,6 +77,9 @@ class ReviewItem:
     explanation: list[tuple[str, str, float]]
     names_only: bool = False
     """Nothing but the names speaks for the pair (never merged automatically)."""
+    own_mobiles: bool = False
+    """Each contact has a mobile of their own and nothing personal ties them
+    (:func:`carnet.dedupe.decide.own_mobiles`: never merged automatically)."""
 
 
 @dataclass(frozen=True)
@@ -663,7 +668,8 @@ class DedupeMixin:
         are settled on the way (same person now) or follow the survivor."""
         mp, c = s.match_pairs, s.contacts
         items: list[ReviewItem] = []
-        others = beyond_names(MatchSettings().comparisons)
+        comparisons = MatchSettings().comparisons
+        others, personal = beyond_names(comparisons), personal_levels(comparisons)
         with self.engine.begin() as conn:
             query = (
                 sa.select(mp)
@@ -694,6 +700,14 @@ class DedupeMixin:
                         probability=float(row["probability"]),
                         explanation=explanation,
                         names_only=names_only(explanation, others),
+                        own_mobiles=own_mobiles(
+                            _mobiles(left),
+                            _mobiles(right),
+                            _iso(left.birth_date),
+                            _iso(right.birth_date),
+                            [level for _name, level, _weight in explanation],
+                            personal,
+                        ),
                     )
                 )
                 if len(items) >= limit:
@@ -759,6 +773,18 @@ def probability_text(probability: float) -> str:
         return "100 %"
     digits = max(1, min(4, int(-math.log10(max(1e-9, 1.0 - probability)))))
     return f"{100 * probability:.{digits}f} %"
+
+
+def _mobiles(contact: Contact) -> frozenset[str]:
+    return frozenset(
+        p.normalised
+        for p in contact.points
+        if p.kind == "phone" and p.normalised and p.normalised.startswith(MOBILE_PREFIXES)
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _decide(
