@@ -216,10 +216,28 @@ def test_department(postcode: str, department: str | None) -> None:
         ("LYON 03", "lyon 3"),
         ("L'Abergement-Clémenciat", "l abergement clemenciat"),
         ("PARIS CEDEX 15", "paris"),
+        # how staff write an arrondissement, and the official list's "Havre (Le)"
+        ("Lyon 3ème arrondissement", "lyon 3"),
+        ("PARIS 11E ARRDT", "paris 11"),
+        ("Paris 11 ème", "paris 11"),
+        ("Paris XIe", "paris 11"),
+        ("Marseille XVIème", "marseille 16"),
+        ("Havre (Le)", "le havre"),
+        ("Rochelle (La)", "la rochelle"),
+        ("Paris (75)", "paris"),
+        ("Saint-Denis (Réunion)", "saint denis"),
+        ("Louis XIV", "louis xiv"),
     ],
 )
 def test_city_key(name: str, key: str) -> None:
     assert city_key(name) == key
+
+
+@given(st.text(max_size=40))
+def test_city_key_never_raises_and_is_stable(name: str) -> None:
+    key = city_key(name)
+    assert key == key.strip() and "  " not in key
+    assert city_key(key) == key
 
 
 def test_table_from_the_excerpt(table: PostcodeTable) -> None:
@@ -259,6 +277,39 @@ def test_city_matches(table: PostcodeTable, postcode: str, city: str) -> None:
     assert table.matches(postcode, city)
     verdict = check_postcode(postcode, city=city, table=table)
     assert verdict.status is Status.VALID, verdict.reasons
+
+
+@pytest.mark.parametrize(
+    ("postcode", "city"),
+    [("75015", "Paris 15ème arrondissement"), ("75015", "Paris XVe"), ("69003", "LYON 3E ARRT")],
+)
+def test_an_arrondissement_written_out_matches_its_postcode(
+    table: PostcodeTable, postcode: str, city: str
+) -> None:
+    # before, "Lyon 3ème arrondissement" was flagged as no city of 69003
+    assert check_postcode(postcode, city=city, table=table).status is Status.VALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [("2A000", "20000"), ("2a 090", "20090"), ("2B200", "20200"), ("2B600", "20600")],
+)
+def test_a_corsican_department_typed_in_the_postcode_is_read(raw: str, fixed: str) -> None:
+    verdict = check_postcode(raw)
+    assert verdict.status is Status.VALID and verdict.normalised == fixed
+    assert "repaired" in verdict.flags and "Corsica" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize("raw", ["2A004", "2B033", "2A200"])
+def test_a_corsican_commune_code_is_no_postcode(raw: str) -> None:
+    # an INSEE code (2A004 is Ajaccio) or 2A with a 2B postcode: nothing to read it as
+    verdict = check_postcode(raw)
+    assert verdict.status is Status.INVALID and "Corsica" in verdict.reasons[0]
+
+
+def test_a_corsican_code_missing_from_the_table_is_not_read(table: PostcodeTable) -> None:
+    assert check_postcode("2A000", table=table).normalised == "20000"
+    assert check_postcode("2A112", table=table).status is Status.INVALID
 
 
 def test_city_mismatch_is_a_warning_with_suggestions(table: PostcodeTable) -> None:

@@ -282,7 +282,26 @@ def department(postcode: str) -> str | None:
 # --- the La Poste table -----------------------------------------------------------------
 
 _ARRONDISSEMENT = re.compile(r"^(\d{1,2})(?:e|eme|er|ere|re|em|ieme)?$")
+_ROMAN_ARRONDISSEMENT = re.compile(r"^([xvi]{1,5})(?:e|eme|er|ere|re|em|ieme)$")
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+#: Words after an arrondissement's number: "Lyon 3ème arrondissement", "Paris 11e arrdt".
+_ARRONDISSEMENT_WORDS = frozenset(
+    {"arrondissement", "arrondissements", "arr", "arrt", "arrdt", "ardt", "e", "eme", "er"}
+)
+#: "Havre (Le)": the article of the official list written after the name.
+_TRAILING_ARTICLE = re.compile(r"^(.*\S)\s*\(\s*(les?|la|l')\s*\)\s*$", re.IGNORECASE)
+#: "Paris (75)", "Saint-Denis (Réunion)": a department or region in brackets.
+_TRAILING_BRACKETS = re.compile(r"^(.*\S)\s*\([^()]*\)\s*$")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+def _roman(numeral: str) -> int | None:
+    """The value of a roman numeral of I to XX, or None."""
+    values = [_ROMAN[c] for c in numeral]
+    total = sum(
+        -v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)
+    )
+    return total if 0 < total <= 20 else None
 
 
 @lru_cache(maxsize=65536)
@@ -293,15 +312,31 @@ def city_key(name: str) -> str:
     ('saint etienne', 'saint etienne', 'paris 15')
     >>> city_key("LYON 03"), city_key("L'Abergement-Clémenciat")
     ('lyon 3', 'l abergement clemenciat')
+    >>> city_key("Lyon 3ème arrondissement"), city_key("Paris XIe"), city_key("Havre (Le)")
+    ('lyon 3', 'paris 11', 'le havre')
     """
+    article = _TRAILING_ARTICLE.match(name)
+    if article is not None:
+        name = f"{article.group(2)} {article.group(1)}"
+    else:
+        bracketed = _TRAILING_BRACKETS.match(name)
+        if bracketed is not None:
+            name = bracketed.group(1)
     tokens = fold(name.replace("/", " ")).split()
     if "cedex" in tokens:
         tokens = tokens[: tokens.index("cedex")]
     tokens = [_ABBREVIATIONS.get(t, t) for t in tokens]
+    while len(tokens) > 2 and tokens[-1] in _ARRONDISSEMENT_WORDS:
+        tokens.pop()
     if len(tokens) > 1:
         match = _ARRONDISSEMENT.match(tokens[-1])
         if match is not None:
             tokens[-1] = str(int(match.group(1)))
+        else:
+            roman = _ROMAN_ARRONDISSEMENT.match(tokens[-1])
+            number = _roman(roman.group(1)) if roman is not None else None
+            if number is not None:
+                tokens[-1] = str(number)
     return " ".join(tokens)
 
 
@@ -488,6 +523,25 @@ def _compact(text: str, country: str) -> tuple[str, bool]:
     return compact, repaired
 
 
+#: A Corsican department code typed in a postcode: "2A000", "2B200".
+_CORSICAN = re.compile(r"2[AB]\d{3}")
+
+
+def _corsican_postcode(compact: str, table: PostcodeTable | None) -> str | None:
+    """The postcode "2A000" stands for, or None when it reads as an INSEE code.
+
+    Corsica's postcodes are 20000, 20090 and 201xx (2A), 202xx and 206xx (2B);
+    INSEE codes 2A004 or 2B033 name communes, not postcodes.
+    """
+    postcode = "20" + compact[2:]
+    rest = compact[2:]
+    if department(postcode) != compact[:2] or not (rest in ("000", "090") or rest[0] in "126"):
+        return None
+    if table is not None and len(table) and postcode not in table:
+        return None
+    return postcode
+
+
 def check_postcode(
     raw: str | None,
     country: str = "FR",
@@ -545,6 +599,19 @@ def _check(raw: object, country: str, city: str | None, table: PostcodeTable | N
         flags.add("repaired")
         reasons.append(_common.LETTER_O_REASON)
     compact, repaired = _compact(value, country)
+    if country in _FRENCH and _CORSICAN.fullmatch(compact):
+        corsican = _corsican_postcode(compact, table)
+        if corsican is None:
+            return _common.invalid(
+                text,
+                f"{compact} is no postcode: {compact[:2]} is Corsica's department, and its "
+                f"postcodes start with 20 (20000 Ajaccio, 20200 Bastia); {compact} looks like "
+                "a commune's INSEE code.",
+                error="format",
+            )
+        flags.add("repaired")
+        reasons.append(f"{compact} was read as {corsican}: Corsica's postcodes start with 20.")
+        compact = corsican
     spec = FORMATS.get(country)
     if spec is None:
         if re.fullmatch(r"[A-Z0-9]{2,10}", compact):
