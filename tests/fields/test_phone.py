@@ -95,6 +95,13 @@ def test_foreign_numbers_are_valid_and_flagged(raw: str, region: str, e164: str)
         ("0694 12 34 56", "GF", "+594694123456"),
         ("06 39 20 44 38", "YT", "+262639204438"),
         ("+262 692 12 34 56", "RE", "+262692123456"),
+        # landlines phonenumbers also counts as metropolitan ones: they were +33 596 ...
+        ("0596 70 12 34", "MQ", "+596596701234"),
+        ("0269 61 23 45", "YT", "+262269612345"),
+        ("0263 10 12 34", "RE", "+262263101234"),
+        ("05 96 70 12 34", "MQ", "+596596701234"),
+        ("0590 81 23 45", "GP", "+590590812345"),
+        ("0594 30 12 34", "GF", "+594594301234"),
     ],
 )
 def test_overseas_numbers_written_the_french_way(raw: str, region: str, e164: str) -> None:
@@ -111,6 +118,17 @@ def test_overseas_numbers_written_the_french_way(raw: str, region: str, e164: st
         assert "overseas" in verdict.flags
         assert "written the metropolitan way" in verdict.reasons[0]
     assert phone.check_distinct([raw] * phone.COLUMN_FROM)[0] == verdict
+
+
+@pytest.mark.parametrize(
+    "raw", ["05 56 12 34 56", "02 60 12 34 56", "08 06 12 34 56", "09 47 77 12 34"]
+)
+def test_metropolitan_numbers_stay_french(raw: str) -> None:
+    # an overseas region's metadata also lists some 08 and 09 ranges: only a landline
+    # both claim goes overseas
+    verdict = phone.check(raw)
+    assert verdict.normalised is not None and verdict.normalised.startswith("+33")
+    assert verdict.details["region"] == "FR" and "overseas" not in verdict.flags
 
 
 def test_default_region_other_than_france() -> None:

@@ -413,11 +413,14 @@ def _resolve_exact(country_code: int, national: str, region: str) -> _Facts:
     number of each overseas region written the metropolitan way (0690 ...).
     """
     kind, number_region, possible = _classify(country_code, national)
-    if kind == "unknown" and country_code == 33 and region == "FR" and len(national) == 9:
+    # phonenumbers' French landlines span 0596 and 0269 too, which are Martinique's
+    # and Mayotte's: a landline an overseas region also claims is that region's.
+    french = country_code == 33 and region == "FR" and len(national) == 9
+    if kind in ("unknown", "landline") and french:
         for overseas in _OVERSEAS:
             code = phonenumbers.country_code_for_region(overseas)
             candidate = _classify(code, national)
-            if candidate[0] != "unknown":
+            if candidate[0] != "unknown" and (kind == "unknown" or candidate[0] == "landline"):
                 return code, *candidate, True
     return country_code, kind, number_region, possible, False
 
