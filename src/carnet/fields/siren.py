@@ -32,7 +32,7 @@ from stdnum.fr import siret as _siret
 from carnet.fields import _common
 from carnet.fields.verdict import Verdict, blank
 
-__all__ = ["check", "check_many", "format", "normalise", "to_vat", "validate"]
+__all__ = ["check", "check_many", "format", "lost_zero", "normalise", "to_vat", "validate"]
 
 _PREFIX = re.compile(r"^\s*(?:siren|r\.?c\.?s\.?(?:\s+[^\d\s]+)*)\s*:?\s*", re.IGNORECASE)
 
@@ -50,6 +50,23 @@ def to_vat(siren: str) -> str:
     return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
 
 
+def lost_zero(value: str, length: int) -> tuple[str, ...]:
+    """The number with the leading 0 a spreadsheet dropped, when that makes it whole.
+
+    A number one digit short whose check digit holds with a 0 before it (a leading
+    zero does not change the Luhn sum) is suggested, not taken: the missing digit
+    may be any other.
+
+    >>> lost_zero("55210058", 9), lost_zero("55210055", 9)
+    (('055210058',), ())
+    """
+    padded = "0" + value
+    if len(padded) != length or not padded.isdigit():
+        return ()
+    valid = _siren.is_valid(padded) if length == 9 else _siret.is_valid(padded)
+    return (padded,) if valid else ()
+
+
 def check(raw: str | None) -> Verdict:
     """Check a SIREN; never raises."""
     text = _common.as_text(raw)
@@ -62,7 +79,7 @@ def check(raw: str | None) -> Verdict:
             text, "A SIREN has only digits (9 of them)."
         )
     if len(value) == 14:
-        suggestion = (value[:9],) if _siret.is_valid(value) else ()
+        suggestion = (value[:9],) if _siret.is_valid(value) and len(set(value[:9])) > 1 else ()
         return _common.invalid(
             text,
             "This is a SIRET (14 digits); the SIREN is its first 9 digits.",
@@ -70,7 +87,19 @@ def check(raw: str | None) -> Verdict:
             suggestions=suggestion,
         )
     if len(value) != 9:
-        return _common.invalid(text, f"A SIREN has 9 digits, not {len(value)}.", error="length")
+        padded = lost_zero(value, 9)
+        return _common.invalid(
+            text,
+            f"A SIREN has 9 digits, not {len(value)}."
+            + (f" A spreadsheet may have dropped its leading 0: {padded[0]}?" if padded else ""),
+            error="length",
+            suggestions=padded,
+        )
+    if len(set(value)) == 1:
+        return _common.invalid(
+            text, f"{value} is a placeholder, not a SIREN.", error="component",
+            flags={"placeholder"},
+        )
     try:
         _siren.validate(value)
     except ValidationError as error:

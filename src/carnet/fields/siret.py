@@ -33,7 +33,7 @@ from stdnum.fr import siren as _siren
 from stdnum.fr import siret as _siret
 
 from carnet.fields import _common
-from carnet.fields.siren import to_vat
+from carnet.fields.siren import lost_zero, to_vat
 from carnet.fields.verdict import Verdict, blank
 
 __all__ = ["check", "check_many", "format", "normalise", "validate"]
@@ -54,7 +54,7 @@ def check(raw: str | None) -> Verdict:
         )
     if len(value) == 9:
         # a SIREN in a SIRET column: a valid one is the organisation's (details["siren"])
-        is_siren = _siren.is_valid(value)
+        is_siren = _siren.is_valid(value) and len(set(value)) > 1
         return _common.invalid(
             text,
             "This is a SIREN (9 digits); a SIRET has 14 (SIREN + 5-digit establishment number)."
@@ -63,7 +63,19 @@ def check(raw: str | None) -> Verdict:
             details={"siren": value} if is_siren else None,
         )
     if len(value) != 14:
-        return _common.invalid(text, f"A SIRET has 14 digits, not {len(value)}.", error="length")
+        padded = lost_zero(value, 14)
+        return _common.invalid(
+            text,
+            f"A SIRET has 14 digits, not {len(value)}."
+            + (f" A spreadsheet may have dropped its leading 0: {padded[0]}?" if padded else ""),
+            error="length",
+            suggestions=padded,
+        )
+    if len(set(value)) == 1 or len(set(value[:9])) == 1:
+        return _common.invalid(
+            text, f"{value} is a placeholder, not a SIRET.", error="component",
+            flags={"placeholder"},
+        )
     try:
         _siret.validate(value)
     except ValidationError as error:
