@@ -376,3 +376,47 @@ def test_a_civility_in_brackets_is_taken_out(raw: str, normalised: str, civility
 def test_other_words_in_brackets_are_no_civility() -> None:
     assert name.check("Dupont (Jean)").status is Status.INVALID
     assert name.check("(Mme)").status is Status.INVALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # before: first name "Dupont", last name "Ép. Martin"
+        ("Dupont (ép. Martin)", (None, "", "Dupont ép. Martin")),
+        ("Marie Dupont (née Martin)", (None, "Marie", "Dupont née Martin")),
+        ("DUPONT épouse MARTIN Marie", (None, "Marie", "Dupont épouse Martin")),
+        # before: first name "Vve Martin", or "Vve" itself
+        ("Vve Martin Jeanne", ("Mme", "Jeanne", "Martin")),
+        ("Mme Vve Dupont", ("Mme", "", "Dupont")),
+        ("Madame veuve Durand Jeanne", ("Mme", "Jeanne", "Durand")),
+        ("Vve. Le Gall Anne", ("Mme", "Anne", "Le Gall")),
+    ],
+)
+def test_a_married_or_widowed_name_in_one_cell(
+    raw: str, expected: tuple[str | None, str, str]
+) -> None:
+    assert name.split_full_name(raw) == expected
+    # the last name then gives the name used and the birth name as a last-name cell does
+    used, _ = name.split_married_name(expected[2])
+    assert "Vve" not in used and "ép" not in used and "née" not in used
+
+
+def test_a_civility_before_veuve_is_no_birth_name() -> None:
+    # before: ("Dupont", "Mme"), Mme taken for the birth name
+    assert name.split_married_name("Mme Vve Dupont") == ("Dupont", None)
+    assert name.split_married_name("Madame veuve Durand") == ("Durand", None)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["Dupont", "LE GALL", "Marie", "Jean-Paul", "N'Diaye"]),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_a_widow_marker_never_ends_in_a_name_part(words: list[str]) -> None:
+    for marker in ("Vve", "veuve", "Mme Vve"):
+        civility, first, last = name.split_full_name(" ".join([marker, *words]))
+        assert civility == "Mme"
+        assert "vve" not in f"{first} {last}".lower().split()
+        assert "veuve" not in f"{first} {last}".lower().split()

@@ -267,12 +267,18 @@ def gender_hint(civility: str | None) -> str | None:
     return CIVILITIES.get(canonical or civility)
 
 
+#: The words of a married or widowed name ("Dupont ép. Martin", "Vve Durand"), folded.
+_MARRIED_WORDS = frozenset({"epouse", "epse", "ep", "nee", "veuve", "vve"})
+
+
 def _recase_part(part: str, *, followed: bool, first: bool) -> str:
     if not (part.isupper() or part.islower()):
         return part  # mixed case (typed on purpose), or no cased letter at all
     low = part.lower()
     if low in _FRENCH_PARTICLES and followed:
         return low
+    if followed and not first and fold(low.rstrip(".")) in _MARRIED_WORDS:
+        return low  # "Dupont ép. Martin", as one writes it
     if low in _FOREIGN_PARTICLES and followed and not first:
         return low
     head = low[:1].upper()
@@ -624,6 +630,9 @@ def split_married_name(last: str) -> tuple[str, str | None]:
     """
     text = " ".join(_BRACKETED.sub(r" \1 ", last).split())
     married = _MARRIED.match(text)
+    if married and split_civility(f"{married['a']} x")[1] == "x":
+        # "Mme Vve Dupont": a civility before the word, not a birth name
+        return married["b"].strip(" ,-"), None
     if married:
         a, b = married["a"].strip(" ,-"), married["b"].strip(" ,-")
         if _letters(a) >= 2 and _letters(b) >= 2:
@@ -757,6 +766,21 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
     tokens = rest.split()
     if len(tokens) > 1 and tokens[0].lower().rstrip(".") in _HOUSEHOLD_WORDS:
         tokens = tokens[1:]  # "Famille Martin": a household, known by its name
+    if len(tokens) > 1 and fold(tokens[0].rstrip(".")) in ("veuve", "vve"):
+        # "Vve Martin Jeanne", "Mme Vve Dupont": a widow, known by her married name,
+        # which the word follows (the way administrations write it)
+        _, first, last = split_full_name(" ".join(tokens[1:]), last_first=True)
+        return civility or "Mme", first, last
+    married = next(
+        (i for i, t in enumerate(tokens[1:-1], 1) if fold(t.rstrip(".")) in _MARRIED_WORDS),
+        None,
+    )
+    if married is not None:
+        # "Marie Dupont ép. Martin", "Dupont (née Martin) Marie": the word before the
+        # marker, the marker and the word after it are one last name (both names kept)
+        last = " ".join(tokens[married - 1 : married + 2])
+        first = " ".join(tokens[: married - 1] + tokens[married + 2 :])
+        return done(first, last)
     if not tokens:
         return civility, "", ""
     if len(tokens) == 1:
