@@ -321,3 +321,11 @@ def test_a_french_number_that_lost_a_digit_is_too_short(raw: str) -> None:
     assert verdict.status is Status.INVALID and verdict.normalised is None
     assert verdict.reasons == ("The number is too short: a French number has ten digits.",)
     assert phone.check_distinct([raw] * phone.COLUMN_FROM)[0] == verdict
+
+
+@pytest.mark.parametrize("raw", ["00 00 00 00 00", "0000000000", "99 99 99 99 99", "9999999999"])
+def test_one_digit_over_and_over_is_a_placeholder(raw: str) -> None:
+    # before: "This is not a valid phone number.", with no flag
+    verdict = phone.check(raw)
+    assert verdict.status is Status.INVALID and verdict.flags == {"placeholder"}
+    assert phone.check_distinct([raw] * phone.COLUMN_FROM)[0] == verdict

@@ -313,6 +313,14 @@ def _check(raw: object, region: str) -> Verdict:
         return _common.invalid(text, "The phone number is too short.", error="length")
     if digit_count > 17:
         return _common.invalid(text, "The phone number is too long.", error="length")
+    if digits.count(digits[0]) == digit_count:
+        # "00 00 00 00 00", "9999999999": typed for "no number"
+        return _common.invalid(
+            text,
+            "This looks like a placeholder (the same digit over and over), not a number.",
+            error="component",
+            flags={"placeholder"},
+        )
     split = _split(value, region, digits)
     if isinstance(split, str):
         kind, _, message = split.partition(":")
