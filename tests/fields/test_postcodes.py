@@ -452,3 +452,33 @@ def test_split_address_line_never_raises_and_finds_french_codes(text: str) -> No
     if found is not None:
         street, code, city = found
         assert len(code) == 5 and code.isdigit() and city and street
+
+
+@pytest.mark.parametrize("raw", ["xxx", "XXXXX", "x", "?????", "**"])
+def test_a_postcode_typed_for_unknown_is_empty(raw: str) -> None:
+    # before: "The postcode does not have the FR format"
+    assert check_postcode(raw).status is Status.EMPTY
+
+
+@pytest.mark.parametrize(
+    ("city", "line"),
+    [
+        ("Havre (Le)", "Le Havre"),
+        ("Rochelle (La)", "La Rochelle"),
+        ("Nice (06)", "Nice"),
+        ("Ajaccio (2A)", "Ajaccio"),
+        ("Marseille 8ème", "MARSEILLE"),
+        ("Paris Cedex 11", "Paris Cedex 11"),
+        ("Paris", "Paris"),
+        ("Saint-Denis (Réunion)", "Saint-Denis (Réunion)"),
+    ],
+)
+def test_city_line(city: str, line: str) -> None:
+    assert postcodes.city_line(city) == line
+
+
+@given(st.text(max_size=30))
+def test_city_line_keeps_the_city_s_key(city: str) -> None:
+    # what the line writes is the same city to every comparison
+    key = city_key(postcodes.city_line(city))
+    assert key == city_key(city) or key == city_key(city).rsplit(" ", 1)[0]

@@ -535,7 +535,7 @@ def _check_address(
     suggestions: list[str] = []
     details: dict[str, str] = {"country": country}
     status = Status.VALID
-    city_text = "" if blank(city) else str(city)
+    city_text = "" if blank(city) or no_line(str(city)) is not None else str(city)
     code = ""
     postcode_verdict = postcodes.check_postcode(postcode, country, city_text or None, table)
     if postcode_verdict.status is Status.EMPTY:
@@ -585,6 +585,8 @@ def _check_address(
         if "too_long" in line_verdict.flags:
             status = Status.WARNING
             reasons.append(line_verdict.reasons[-1])
+    if country == "FR":
+        city_text = postcodes.city_line(city_text)
     try:
         block = afnor_lines(
             complement=complement[0] if complement else None,

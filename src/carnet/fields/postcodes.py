@@ -340,6 +340,33 @@ def city_key(name: str) -> str:
     return " ".join(tokens)
 
 
+#: "Paris (75)", "Nice (06)", "Ajaccio (2A)": a department number in brackets.
+_DEPARTMENT_BRACKETS = re.compile(r"\s*\(\s*(?:\d{2,3}|2[ab])\s*\)\s*$", re.IGNORECASE)
+#: The cities whose arrondissements have postcodes but not a routing label of their own.
+_ARRONDISSEMENT_CITIES = re.compile(r"(paris|lyon|marseille) \d{1,2}")
+
+
+def city_line(city: str) -> str:
+    """The city as the last line of a French address writes it (before AFNOR's upper
+    case): the article of "Havre (Le)" in front, a department number in brackets left
+    out, and no arrondissement for Paris, Lyon and Marseille, whose routing label is
+    the city's name alone.
+
+    >>> city_line("Havre (Le)"), city_line("Nice (06)"), city_line("Lyon 3ème arrondissement")
+    ('Le Havre', 'Nice', 'LYON')
+    >>> city_line("Paris Cedex 11"), city_line("Saint-Denis (Réunion)")
+    ('Paris Cedex 11', 'Saint-Denis (Réunion)')
+    """
+    article = _TRAILING_ARTICLE.match(city)
+    if article is not None:
+        city = f"{article.group(2).capitalize()} {article.group(1)}"
+    city = _DEPARTMENT_BRACKETS.sub("", city)
+    arrondissement = _ARRONDISSEMENT_CITIES.fullmatch(city_key(city))
+    if arrondissement is not None and "cedex" not in fold(city):
+        return arrondissement.group(1).upper()
+    return city
+
+
 def _base_key(key: str) -> str:
     head, _, tail = key.rpartition(" ")
     return head if head and tail.isdigit() else key
@@ -523,6 +550,8 @@ def _compact(text: str, country: str) -> tuple[str, bool]:
     return compact, repaired
 
 
+#: "xxxxx", "XXX", "?????": a postcode typed for "unknown".
+_TYPED_FOR_NONE = re.compile(r"\s*(?:[xX]{1,6}|[?*]{2,6})\s*")
 #: A Corsican department code typed in a postcode: "2A000", "2B200".
 _CORSICAN = re.compile(r"2[AB]\d{3}")
 
@@ -566,7 +595,7 @@ def check_postcode(
 
 def _check(raw: object, country: str, city: str | None, table: PostcodeTable | None) -> Verdict:
     text = _common.as_text(raw)
-    if text is None or blank(text):
+    if text is None or blank(text) or _TYPED_FOR_NONE.fullmatch(text):
         return Verdict.empty(text)
     flags: set[str] = set()
     reasons: list[str] = []
