@@ -730,6 +730,12 @@ def check_country(raw: str) -> Verdict:
                 )
             code = by_name if by_name == by_code else None
             break
+    if code is None and key in countries.AMBIGUOUS:
+        named = countries.AMBIGUOUS[key]
+        return Verdict.invalid(
+            raw, (f"{raw.strip()} names more than one country: {', '.join(named)}",),
+            suggestions=named,
+        )
     if code is None:
         return Verdict.invalid(raw, ("not a known country; use an ISO code such as FR",))
     if key in countries.OVERSEAS:
