@@ -86,3 +86,18 @@ def test_a_siren_short_of_its_leading_zero_is_suggested_with_it(number: int) -> 
         assert verdict.suggestions == ("0" + short,) and "leading 0" in verdict.reasons[0]
     else:
         assert verdict.suggestions == () and "leading 0" not in verdict.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "N° SIREN 732829320",
+        "Numéro SIREN : 732 829 320",
+        "732 829 320 RCS Paris",
+        "732 829 320 R.C.S. Nanterre",
+        "SIREN: 732829320.0",
+    ],
+)
+def test_the_words_around_a_siren_are_read_past(raw: str) -> None:
+    # before: "A SIREN has only digits (9 of them)." or "… not 10"
+    assert siren.check(raw).normalised == "732829320"

@@ -81,3 +81,10 @@ def test_a_siret_short_of_its_leading_zero_is_suggested_with_it() -> None:
     assert verdict.suggestions == ("05521005800008",) and "leading 0" in verdict.reasons[0]
     assert siret.check("5521005800009").suggestions == ()
     assert "000000000" not in siret.check("000000000").details.values()
+
+
+@pytest.mark.parametrize(
+    "raw", ["N° SIRET 73282932000074", "n°siret: 732 829 320 00074", "SIRET: 73282932000074.0"]
+)
+def test_the_words_before_a_siret_are_read_past(raw: str) -> None:
+    assert siret.check(raw).normalised == "73282932000074"

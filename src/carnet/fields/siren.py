@@ -34,11 +34,22 @@ from carnet.fields.verdict import Verdict, blank
 
 __all__ = ["check", "check_many", "format", "lost_zero", "normalise", "to_vat", "validate"]
 
-_PREFIX = re.compile(r"^\s*(?:siren|r\.?c\.?s\.?(?:\s+[^\d\s]+)*)\s*:?\s*", re.IGNORECASE)
+#: "N° SIREN :", "RCS Paris B": what is written before the number.
+_PREFIX = re.compile(
+    r"^\s*(?:(?:n\s*°\s*|num[eé]ro\s+(?:de\s+)?)?siren|r\.?c\.?s\.?(?:\s+[^\d\s]+)*)\s*:?\s*",
+    re.IGNORECASE,
+)
+#: "552 100 554 RCS Paris": the register written after it.
+_SUFFIX = re.compile(r"\s+r\.?c\.?s\.?(?:\s+[^\d\s]+)*\s*$", re.IGNORECASE)
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[\s.\-/]", "", _PREFIX.sub("", text))
+    return re.sub(r"[\s.\-/]", "", text)
+
+
+def _bare(text: str) -> str:
+    """The number without the words around it ("N° SIREN : …", "… RCS Lyon")."""
+    return _SUFFIX.sub("", _PREFIX.sub("", text))
 
 
 def to_vat(siren: str) -> str:
@@ -72,8 +83,9 @@ def check(raw: str | None) -> Verdict:
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
-    whole = _common.without_float_tail(text)
-    value = _compact(whole or _common.from_scientific(text))
+    bare = _bare(text)
+    whole = _common.without_float_tail(bare)
+    value = _compact(whole or _common.from_scientific(bare))
     if not value.isdigit() or not value.isascii():
         return _common.scientific_notation(text, "SIREN") or _common.invalid(
             text, "A SIREN has only digits (9 of them)."

@@ -38,7 +38,7 @@ from carnet.fields.verdict import Verdict, blank
 
 __all__ = ["check", "check_many", "format", "normalise", "validate"]
 
-_PREFIX = re.compile(r"^\s*siret\s*:?\s*", re.IGNORECASE)
+_PREFIX = re.compile(r"^\s*(?:n\s*°\s*|num[eé]ro\s+(?:de\s+)?)?siret\s*:?\s*", re.IGNORECASE)
 
 
 def check(raw: str | None) -> Verdict:
@@ -46,8 +46,9 @@ def check(raw: str | None) -> Verdict:
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
-    whole = _common.without_float_tail(text)
-    value = re.sub(r"[\s.\-/]", "", _PREFIX.sub("", whole or _common.from_scientific(text)))
+    bare = _PREFIX.sub("", text)
+    whole = _common.without_float_tail(bare)
+    value = re.sub(r"[\s.\-/]", "", whole or _common.from_scientific(bare))
     if not value.isdigit() or not value.isascii():
         return _common.scientific_notation(text, "SIRET") or _common.invalid(
             text, "A SIRET has only digits (14 of them)."
