@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carnet.errors import InvalidComponent, InvalidFormat, InvalidLength
 from carnet.fields import phone
@@ -329,3 +331,57 @@ def test_one_digit_over_and_over_is_a_placeholder(raw: str) -> None:
     verdict = phone.check(raw)
     assert verdict.status is Status.INVALID and verdict.flags == {"placeholder"}
     assert phone.check_distinct([raw] * phone.COLUMN_FROM)[0] == verdict
+
+
+@pytest.mark.parametrize(
+    ("raw", "others"),
+    [
+        ("06 12 34 56 78 06 12 34 56 78", None),
+        ("06 12 34 56 78 / 06.12.34.56.78", None),
+        ("06 12 34 56 78 / 01 23 45 67 89 / 06 12 34 56 78", "01 23 45 67 89"),
+    ],
+)
+def test_a_number_written_twice_is_one_number(raw: str, others: str | None) -> None:
+    # before: the first two were "too long", the third kept the mobile twice
+    verdict = phone.check(raw)
+    assert verdict.normalised == "+33612345678"
+    assert verdict.details.get("others") == others
+
+
+def test_an_extension_in_brackets_is_kept() -> None:
+    # before: "(poste 12)" was removed as words around the number, and the extension lost
+    verdict = phone.check("01 23 45 67 89 (poste 12)")
+    assert verdict.details["extension"] == "12" and "extension" in verdict.flags
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["(ne pas appeler)", "- NE PLUS APPELER", "Bloctel", "(pas d'appels)", "ne pas démarcher"],
+)
+def test_a_note_not_to_call_is_kept_in_the_verdict(note: str) -> None:
+    # before: the note was dropped as "words around the number"; it is an opposition
+    for raw in (f"06 12 34 56 78 {note}", f"{note} 06 12 34 56 78"):
+        verdict = phone.check(raw)
+        assert verdict.status is Status.WARNING and verdict.normalised == "+33612345678"
+        assert "do_not_call" in verdict.flags and "not to call" in verdict.reasons[0]
+    alone = phone.check(note)
+    assert alone.status is Status.EMPTY and alone.flags == {"do_not_call"}
+
+
+@pytest.mark.parametrize(
+    "raw", ["06 12 34 56 78 (pas d'appel avant 18h)", "06 12 34 56 78 perso"]
+)
+def test_a_note_of_when_or_what_is_no_refusal(raw: str) -> None:
+    assert "do_not_call" not in phone.check(raw).flags
+
+
+@given(
+    st.from_regex(r"0[67][0-9]{8}", fullmatch=True),
+    st.sampled_from(["(ne pas appeler)", "BLOCTEL"]),
+)
+def test_a_refusal_beside_a_number_reads_the_same_number(number: str, note: str) -> None:
+    plain = phone.check(number)
+    noted = phone.check(f"{number} {note}")
+    assert noted.normalised == plain.normalised
+    if plain.ok:
+        assert "do_not_call" in noted.flags
