@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from carnet.errors import InvalidFormat, InvalidLength
 from carnet.fields import name
+from carnet.fields._common import fold
 from carnet.fields.verdict import Status
 
 
@@ -420,3 +421,47 @@ def test_a_widow_marker_never_ends_in_a_name_part(words: list[str]) -> None:
         assert civility == "Mme"
         assert "vve" not in f"{first} {last}".lower().split()
         assert "veuve" not in f"{first} {last}".lower().split()
+
+
+@pytest.mark.parametrize(
+    ("raw", "first"),
+    [
+        ("HELENE", "Hélène"),
+        ("JEAN-FRANCOIS", "Jean-François"),
+        ("MARIE-HELENE", "Marie-Hélène"),
+        ("FRANCOIS XAVIER", "François Xavier"),
+        ("CLEMENT", "Clément"),
+        ("RENE", "René"),
+    ],
+)
+def test_a_first_name_in_capitals_gets_its_accents_back(raw: str, first: str) -> None:
+    # before: "Helene", "Jean-Francois": the letters capitals had lost stayed lost
+    verdict = name.check(raw, part="first")
+    assert verdict.status is Status.VALID and verdict.normalised == first
+    assert "accents_restored" in verdict.flags and first in verdict.reasons[-1]
+
+
+@pytest.mark.parametrize(
+    ("raw", "part", "kept"),
+    [
+        # the list also writes these without accents: either may be the person's
+        ("GERARD", "first", "Gerard"),
+        ("ZOE", "first", "Zoe"),
+        # typed in lower or mixed case, the writer chose
+        ("Helene", "first", "Helene"),
+        ("helene", "first", "Helene"),
+        # a last name is not looked up in the first-name list
+        ("HELENE", "last", "Helene"),
+        ("DUPONT", "first", "Dupont"),
+    ],
+)
+def test_accents_are_put_back_only_where_the_list_is_sure(raw: str, part: str, kept: str) -> None:
+    verdict = name.check(raw, part=part)
+    assert verdict.normalised == kept and "accents_restored" not in verdict.flags
+
+
+@given(st.sampled_from(sorted(name._accented_first_names().values())))
+def test_every_accented_name_typed_in_capitals_comes_back(first: str) -> None:
+    capitals = fold(first).upper()
+    if " " not in first and "-" not in first:
+        assert name.check(capitals, part="first").normalised == first

@@ -466,6 +466,13 @@ def _check(raw: object, part: str) -> Verdict:
     if cleaned != normalised:
         flags.add("case_fixed")
         reasons.append("The capitalisation was fixed.")
+    if part == "first" and cleaned.isupper() and cleaned.isascii():
+        # "HELENE": capitals lost the accents, which a French first name keeps
+        accented = _with_accents(normalised)
+        if accented != normalised:
+            flags.add("accents_restored")
+            reasons.append(f"The accents lost in capitals were put back: {accented}.")
+            normalised = accented
     if len(letters) == 1:
         flags.add("initial")
         reasons.append(f"The {label} is only an initial.")
@@ -512,6 +519,44 @@ def _first_names() -> frozenset[str]:
     return frozenset(
         fold(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
+
+
+@cache
+def _accented_first_names() -> dict[str, str]:
+    """Folded first name → its accented spelling, for names the list writes only with
+    accents ("Hélène", "François"; not "Gérard", listed as "Gerard" too)."""
+    text = (
+        resources.files("carnet.fields")
+        .joinpath("data/first_names.txt")
+        .read_text(encoding="utf-8")
+    )
+    spellings: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            spellings.setdefault(fold(line), set()).add(line.strip())
+    return {
+        key: next(iter(found))
+        for key, found in spellings.items()
+        if len(found) == 1 and not next(iter(found)).isascii()
+    }
+
+
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+
+
+def _with_accents(name: str) -> str:
+    """``name`` (cased, typed in capitals) with the accents capitals lost put back, word
+    by word, where the first-name list knows one accented spelling only."""
+    accented = _accented_first_names()
+
+    def restore(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if not word.isascii():
+            return word
+        found = accented.get(fold(word))
+        return found if found is not None and " " not in found and "-" not in found else word
+
+    return _LETTER_RUNS.sub(restore, name)
 
 
 @lru_cache(maxsize=65536)
