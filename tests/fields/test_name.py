@@ -465,3 +465,18 @@ def test_every_accented_name_typed_in_capitals_comes_back(first: str) -> None:
     capitals = fold(first).upper()
     if " " not in first and "-" not in first:
         assert name.check(capitals, part="first").normalised == first
+
+
+@pytest.mark.parametrize(
+    ("raw", "what"),
+    [
+        ("jean.dupont@free.fr", "an e-mail address"),
+        ("06 12 34 56 78", "a phone number"),
+        ("+33 (0)6 12 34 56 78", "a phone number"),
+    ],
+)
+def test_an_address_or_number_in_a_name_cell_is_named(raw: str, what: str) -> None:
+    # before: "characters not used in names: '@'", "The name contains digits."
+    verdict = name.check(raw, part="last")
+    assert verdict.status is Status.INVALID and verdict.flags == {"wrong_field"}
+    assert verdict.reasons == (f"This is {what}, not a last name.",)

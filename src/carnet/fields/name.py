@@ -421,6 +421,12 @@ def _check(raw: object, part: str) -> Verdict:
     if not normalised:
         return _common.invalid(text, f"The {label} holds only a civility.")
     plain = normalised.translate(_PUNCTUATION_OUT)
+    if not plain.isalpha():
+        other = _other_kind(cleaned)
+        if other is not None:
+            return _common.invalid(
+                text, f"This is {other}, not a {label}.", flags={"wrong_field"}
+            )
     if not plain.isalpha() and any(map(str.isdigit, plain)):
         return _common.invalid(text, f"The {label} contains digits.", flags={"has_digits"})
     if len(normalised) > MAX_LENGTH:
@@ -478,6 +484,20 @@ def _check(raw: object, part: str) -> Verdict:
         reasons.append(f"The {label} is only an initial.")
         return Verdict.warning(text, normalised, tuple(reasons), flags=flags, details=details)
     return Verdict.valid(text, normalised, flags=flags, details=details, reasons=tuple(reasons))
+
+
+#: An e-mail address or a phone number typed in a name cell.
+_EMAIL_LIKE = re.compile(r"\S+@\S+\.\w{2,}")
+_PHONE_LIKE = re.compile(r"\+?[\d\s.\-()]{9,}")
+
+
+def _other_kind(text: str) -> str | None:
+    """What else a name cell holds when it is an e-mail address or a phone number."""
+    if "@" in text and _EMAIL_LIKE.fullmatch(text.strip()):
+        return "an e-mail address"
+    if _PHONE_LIKE.fullmatch(text.strip()) and sum(c.isdigit() for c in text) >= 9:
+        return "a phone number"
+    return None
 
 
 def validate(raw: str, *, part: str = "name") -> str:
