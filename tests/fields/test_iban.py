@@ -116,3 +116,19 @@ def test_every_rib_with_its_key_is_the_iban_holding_it(
     assert verdict.status is Status.VALID
     assert verdict.normalised is not None and verdict.normalised[4:] == rib.replace(" ", "")
     assert iban.check(verdict.normalised).normalised == verdict.normalised
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("BIC/SWIFT : AGRIFRPP882", "AGRIFRPP882"),
+        ("Code BIC : CMCIFR2A", "CMCIFR2A"),
+        ("Swift code: BNPAFRPP", "BNPAFRPP"),
+        # a bank code that starts with the letters BIC is no label
+        ("BICEFRPP", "BICEFRPP"),
+    ],
+)
+def test_a_bic_read_past_its_label(raw: str, code: str) -> None:
+    # before: "A BIC has only letters and digits." (the '/' of BIC/SWIFT), and
+    # BICEFRPP lost its first three letters
+    assert bic.check(raw).normalised == code
