@@ -406,3 +406,19 @@ def test_a_date_spaced_by_blanks_reads_as_with_slashes(
     assert dates.check(spaced, today=TODAY) == dates.check(
         f"{day:02d}/{month:02d}/{year}", today=TODAY
     )._replace(raw=spaced)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("00/00/1980", "Only the year 1980 was given"),
+        ("1980-00-00", "Only the year 1980 was given"),
+        ("00/03/1985", "only a month and year"),
+        ("1985-03-00", "only a month and year"),
+        ("00/13/1980", "There is no month 13."),
+    ],
+)
+def test_a_date_of_zeros_says_what_it_gives(raw: str, reason: str) -> None:
+    # before: "There is no month 0." and "There is no day 0 in 1985-03."
+    verdict = dates.check(raw, kind="birth_date", today=TODAY)
+    assert verdict.status is Status.INVALID and reason in verdict.reasons[0]

@@ -203,6 +203,14 @@ def _year(text: str, birth: bool, today: date, flags: set[str]) -> int:
 
 
 def _make(year: int, month: int, day: int, result: _Parsed) -> _Parsed:
+    if day == 0 and month == 0 and 1000 <= year <= 9999:
+        # "00/00/1980": an export's way of writing a year whose day and month are unknown
+        result.error = f"Only the year {year} was given (day and month 00)."
+        result.kind = "component"
+        return result
+    if day == 0 and 1 <= month <= 12 and 1000 <= year <= 9999:
+        result.error, result.kind = "The day is missing (00): only a month and year.", "component"
+        return result
     if not 1 <= month <= 12:
         result.error, result.kind = f"There is no month {month}.", "component"
         return result
@@ -251,7 +259,7 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
         first, second = int(match.group(1)), int(match.group(2))
         year = _year(match.group(3), birth, today, result.flags)
         day, month = (first, second) if dayfirst else (second, first)
-        if month > 12 and day <= 12:
+        if month > 12 and 1 <= day <= 12:
             day, month = month, day
             result.flags.add("day_month_swapped")
         elif not dayfirst and first <= 12 and second <= 12 and first != second:
