@@ -334,20 +334,26 @@ _CIVILITY_COLUMN_WORDS = {
     "h": "M.", "homme": "M.", "masculin": "M.", "f": "Mme", "femme": "Mme", "feminin": "Mme",
     "mx": "Mx", "herr": "M.", "frau": "Mme", "sr": "M.", "senor": "M.", "sra": "Mme",
     "senora": "Mme", "sig": "M.", "signor": "M.", "sig ra": "Mme", "signora": "Mme",
+    # a widow's civility, as administrations and older files write it
+    "veuve": "Mme", "vve": "Mme", "madame veuve": "Mme", "mme veuve": "Mme", "mme vve": "Mme",
+    "dame": "Mme",
 }
 #: A civility column's way of saying it does not know (folded): no value, not an invalid one.
 _NO_CIVILITY = frozenset({
     "madame monsieur", "monsieur madame", "madame ou monsieur", "monsieur ou madame",
     "m mme", "mme m", "m ou mme", "mme ou m", "mr mrs", "mrs mr", "nc", "non communique",
-    "non renseigne", "inconnu", "autre",
+    "non renseigne", "inconnu", "autre", "non precise", "non precisee", "non specifie",
+    "pas de civilite", "sans civilite", "sans",
 })
+#: "Mr & Mrs", "M. et Mme": a couple, not "either" ("M/Mme").
+_COUPLE = re.compile(r"&|\b(?:et|and)\b", re.IGNORECASE)
 
 
 def _check_civility(raw: str) -> Verdict:
     key = fold_header(raw)
     if key in _CIVILITY_COLUMN_WORDS:
         return Verdict.valid(raw, _CIVILITY_COLUMN_WORDS[key])
-    if key in _NO_CIVILITY:
+    if key in _NO_CIVILITY and not _COUPLE.search(raw):
         return Verdict.empty(raw)
     civility, rest = name.split_civility(raw + " x")
     if civility is None or rest.strip() != "x":
