@@ -295,3 +295,26 @@ def test_a_placeholder_city_is_no_city(table: PostcodeTable, city: str) -> None:
     verdict = check_address(["1 rue X"], "75015", city, table=table)
     assert verdict.status is Status.VALID and "city_added" in verdict.flags
     assert verdict.normalised is not None and verdict.normalised.splitlines()[-1] == "75015 PARIS"
+
+
+@pytest.mark.parametrize(
+    ("raw", "street", "postcode", "city"),
+    [
+        # before: kept whole as the street line
+        ("BP 45 69003 LYON CEDEX 03", "BP 45", "69003", "LYON CEDEX 03"),
+        ("12 rue de la Paix 75002 PARIS CEDEX 02", "12 RUE DE LA PAIX", "75002", "PARIS CEDEX 02"),
+        ("12 rue X, 75 002 Paris", "12 RUE X", "75002", "PARIS"),
+        ("12 rue du 11 novembre 1918 75011 Paris", "12 RUE DU 11 NOVEMBRE 1918", "75011", "PARIS"),
+    ],
+)
+def test_a_postcode_and_city_in_the_street_line_are_told(
+    raw: str, street: str, postcode: str, city: str
+) -> None:
+    verdict = address.check(raw)
+    assert verdict.normalised == street and "contains_city" in verdict.flags
+    assert (verdict.details["postcode"], verdict.details["city"]) == (postcode, city)
+
+
+def test_a_date_in_a_street_name_is_no_postcode() -> None:
+    verdict = address.check("12 rue du 8 Mai 1945")
+    assert "contains_city" not in verdict.flags

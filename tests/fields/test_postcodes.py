@@ -482,3 +482,20 @@ def test_city_line_keeps_the_city_s_key(city: str) -> None:
     # what the line writes is the same city to every comparison
     key = city_key(postcodes.city_line(city))
     assert key == city_key(city) or key == city_key(city).rsplit(" ", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # before: None for each (a blank in the code, a Corsican code, an arrondissement)
+        ("12 rue X, 75 002 Paris", ("12 rue X", "75002", "Paris")),
+        ("1 rue des 3 Frères 13 001 Marseille", ("1 rue des 3 Frères", "13001", "Marseille")),
+        ("12 rue X 2A000 Ajaccio", ("12 rue X", "2A000", "Ajaccio")),
+        ("12 rue X 69003 Lyon 3ème", ("12 rue X", "69003", "Lyon 3ème")),
+        ("12 rue X 75011 Paris 11e arrdt", ("12 rue X", "75011", "Paris 11e arrdt")),
+    ],
+)
+def test_split_address_line_of_messier_cells(
+    text: str, expected: tuple[str, str, str]
+) -> None:
+    assert postcodes.split_address_line(text) == expected

@@ -227,9 +227,14 @@ def split_postcode_city(text: str) -> tuple[str | None, str | None]:
 _SEGMENTS = re.compile(r"\n|,|;|\s{2,}|\s+[-\u2013]\s+")
 _COUNTRY_AT_END = re.compile(r"[\s,;\-\u2013]+(?:FR|FRA|FRANCE)\.?\s*$", re.IGNORECASE)
 _TRAILING_CODE_CITY = re.compile(
-    r"(?P<street>.*?[^\W\d_].*?)\s+(?P<code>[0-9]{5})\s+(?P<city>\D+?(?:\s+cedex(?:\s+\d{1,2})?)?)",
+    r"(?P<street>.*?[^\W\d_].*?)\s+(?P<code>[0-9]{2} ?[0-9]{3}|2[AB][0-9]{3})\s+"
+    # the city, with its CEDEX or its arrondissement: "PARIS CEDEX 02", "Lyon 3ème"
+    r"(?P<city>\D+?(?:\s+cedex(?:\s+\d{1,2})?|\s+\d{1,2}\s*(?:e|[eè]me|er|[eè]re)"
+    r"(?:\s+arr\w*)?)?)",
     re.IGNORECASE,
 )
+#: "75 002": a postcode typed with a blank after the department.
+_SPACED_CODE = re.compile(r"[0-9]{2} [0-9]{3}")
 
 
 def split_address_line(text: str) -> tuple[str, str, str] | None:
@@ -248,11 +253,15 @@ def split_address_line(text: str) -> tuple[str, str, str] | None:
     ('12 rue de la Paix', '75002', 'Paris')
     >>> split_address_line("3 rue Pasteur 75002 PARIS CEDEX 02")
     ('3 rue Pasteur', '75002', 'PARIS CEDEX 02')
+    >>> split_address_line("3 rue Pasteur, 69 003 Lyon 3ème")
+    ('3 rue Pasteur', '69003', 'Lyon 3ème')
     """
     text = _COUNTRY_AT_END.sub("", text)
     segments = [part.strip(" ,;") for part in _SEGMENTS.split(text) if part.strip(" ,;")]
     if len(segments) >= 2:
         code, city = split_postcode_city(segments[-1])
+        if code and _SPACED_CODE.fullmatch(code):
+            code = code.replace(" ", "")
         if code and len(code) == 5 and city:
             return ", ".join(segments[:-1]), code, city
         if code and len(code) == 5 and city is None and len(segments) >= 3:
@@ -260,7 +269,7 @@ def split_address_line(text: str) -> tuple[str, str, str] | None:
     match = _TRAILING_CODE_CITY.fullmatch(" ".join(segments))
     if match is None:
         return None
-    return match["street"].strip(" ,"), match["code"], match["city"].strip()
+    return match["street"].strip(" ,"), match["code"].replace(" ", ""), match["city"].strip()
 
 
 def department(postcode: str) -> str | None:
