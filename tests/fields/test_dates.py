@@ -422,3 +422,18 @@ def test_a_date_of_zeros_says_what_it_gives(raw: str, reason: str) -> None:
     # before: "There is no month 0." and "There is no day 0 in 1985-03."
     verdict = dates.check(raw, kind="birth_date", today=TODAY)
     assert verdict.status is Status.INVALID and reason in verdict.reasons[0]
+
+
+@pytest.mark.parametrize("raw", ["15/O6/1980", "15/06/198O", "1980-O6-15", "15 O6 1980"])
+def test_the_letter_o_typed_for_a_zero_is_read_as_one(raw: str) -> None:
+    # before: "This is not a date (expected dd/mm/yyyy)."
+    verdict = dates.check(raw, kind="birth_date", today=TODAY)
+    assert verdict.normalised == "1980-06-15" and "repaired" in verdict.flags
+    assert "letter O" in verdict.reasons[0]
+
+
+@given(st.dates(min_value=date(1901, 1, 1), max_value=date(2024, 12, 31)))
+def test_a_date_with_its_zeros_typed_as_o_reads_the_same(day: date) -> None:
+    written = day.strftime("%d/%m/%Y")
+    typo = written.replace("0", "O")
+    assert dates.check(typo, today=TODAY).normalised == dates.check(written, today=TODAY).normalised

@@ -128,6 +128,8 @@ _WEEKDAYS = (
 _WEEKDAY = re.compile(rf"^(?:le\s+)?{_WEEKDAYS}\.?,?\s+|^le\s+")
 # "né le 15/06/1980", "née le 3 mars 1975" typed in a birth-date cell
 _BORN = re.compile(r"^nee?s?\s+(?:le\s+)?(?=\d)")
+# digits with a letter O among them, and date separators only: "15/O6/198O"
+_O_FOR_ZERO = re.compile(r"(?=.*\d)[\do]{1,4}(?:[-/. ][\do]{1,4}){2}")
 # "15 06 1980": a day, month and four-digit year separated by blanks only
 _SPACED = re.compile(r"^(\d{1,2}) (\d{1,2}) (\d{4})\b")
 # "12/1980", "1980-12": a month and year without a day
@@ -250,6 +252,10 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
                                   _MONTH_YEAR.fullmatch(value))):
         # "Mar 5, 2024" is March, not a Tuesday ("mar.") before a date
         value = _WEEKDAY.sub("", value)
+    if "o" in value and _O_FOR_ZERO.fullmatch(value):
+        # "15/O6/1980": the letter O typed for a zero, among digits and separators only
+        value = value.translate(_common.LETTER_O_AS_ZERO)
+        result.flags.add("repaired")
     value = _SPACED.sub(r"\1/\2/\3", _BORN.sub("", value))
     if match := _ISO.fullmatch(value):
         _time(match, 4, result)
@@ -502,6 +508,8 @@ def _check(raw: object, kind: str, today: date, dayfirst: bool, zone: str | None
             return Verdict.warning(text, normalised, tuple(reasons), flags=flags)
         normalised = moment
         flags.discard("time_dropped")
+    if "repaired" in flags:
+        reasons.append(_common.LETTER_O_REASON)
     if "day_month_swapped" in flags:
         reasons.append("The date was read month first (mm/dd/yyyy).")
     if "ambiguous" in flags:
