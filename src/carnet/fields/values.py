@@ -37,7 +37,7 @@ from carnet.fields import (
     vat,
 )
 from carnet.fields.catalog import Field, Kind, fold_header
-from carnet.fields.languages import language_code
+from carnet.fields.languages import language_code, language_codes
 from carnet.fields.verdict import Verdict, no_value, without_text_marker
 
 # Folded: "Abonnée" -> "abonnee", "Désabonné(e)" -> "desabonne e". An unknown word stays
@@ -373,6 +373,17 @@ def _check_choice(field: Field, raw: str) -> Verdict:
         found = language_code(raw)
         if found and (not field.choices or found in field.choices):
             return Verdict.valid(raw, found)
+        several = language_codes(raw) if found is None else None
+        if several and (not field.choices or several[0] in field.choices):
+            if len(several) == 1:
+                return Verdict.valid(raw, several[0])  # "fr, FR": one language
+            # "Français, Anglais": the contact has one language, the one named first
+            return Verdict.warning(
+                raw,
+                several[0],
+                (f"several languages ({', '.join(several)}): the first, {several[0]}, is kept",),
+                flags={"multiple"},
+            )
         if not field.choices:
             return Verdict.invalid(raw, (
                 "not a language carnet knows: give its name (Français, English, Deutsch), "
