@@ -318,3 +318,12 @@ def test_a_postcode_and_city_in_the_street_line_are_told(
 def test_a_date_in_a_street_name_is_no_postcode() -> None:
     verdict = address.check("12 rue du 8 Mai 1945")
     assert "contains_city" not in verdict.flags
+
+
+def test_a_cedex_from_the_postcode_cell_goes_on_the_city_line() -> None:
+    verdict = check_address(["CS 30001"], "75700 CEDEX 07", "Paris")
+    assert verdict.normalised is not None
+    assert verdict.normalised.splitlines() == ["CS 30001", "75700 PARIS CEDEX 07"]
+    written = check_address(["CS 30001"], "75700 CEDEX 07", "Paris Cedex 07")
+    assert written.normalised is not None
+    assert written.normalised.splitlines()[-1] == "75700 PARIS CEDEX 07"

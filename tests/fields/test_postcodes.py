@@ -499,3 +499,18 @@ def test_split_address_line_of_messier_cells(
     text: str, expected: tuple[str, str, str]
 ) -> None:
     assert postcodes.split_address_line(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "cedex"),
+    [
+        ("75011 CEDEX", "75011", "CEDEX"),
+        ("75700 Cedex 07", "75700", "CEDEX 07"),
+        ("CEDEX 9 75700", "75700", "CEDEX 9"),
+    ],
+)
+def test_cedex_beside_the_postcode_is_no_city(raw: str, code: str, cedex: str) -> None:
+    # before: "The city CEDEX was written in the postcode field", or invalid
+    verdict = check_postcode(raw)
+    assert verdict.normalised == code and verdict.details["cedex"] == cedex
+    assert "city" not in verdict.details and "cedex" in verdict.flags

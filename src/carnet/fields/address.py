@@ -593,6 +593,10 @@ def _check_address(
             reasons.append(line_verdict.reasons[-1])
     if country == "FR":
         city_text = postcodes.city_line(city_text)
+        cedex = postcode_verdict.details.get("cedex")
+        if cedex and "CEDEX" not in afnor_text(city_text):
+            # "75011 CEDEX" in the postcode cell: the city line carries it
+            city_text = f"{city_text} {cedex}"
     try:
         block = afnor_lines(
             complement=complement[0] if complement else None,

@@ -194,6 +194,10 @@ def _foreign_city(city: str | None) -> str | None:
 
 
 _TRAILING_TEXT = re.compile(r"^(\d{4,5})\s+([^\d].*)$")
+#: "75011 CEDEX", "CEDEX 11 75011": the business-delivery word beside the code, no city.
+_CEDEX_BESIDE = re.compile(
+    r"^\s*(?:(\d{5})\s*(cedex(?:\s*\d{1,3})?)|(cedex(?:\s*\d{1,3})?)\s+(\d{5}))\s*$", re.I
+)
 
 
 _CODE_FIRST = re.compile(r"((?:[A-Z]{1,3}\s*-\s*)?(?:\d{4,5}|\d{2} \d{3}))\s*[-–,/]?\s*(\D.*)")
@@ -610,6 +614,14 @@ def _check(raw: object, country: str, city: str | None, table: PostcodeTable | N
     reasons: list[str] = []
     details: dict[str, str] = {"country": country}
     value = text.strip()
+    cedex = _CEDEX_BESIDE.match(value) if country in _FRENCH else None
+    if cedex is not None:
+        # "75011 CEDEX": CEDEX says how mail is delivered, and is no city
+        value = cedex.group(1) or cedex.group(4)
+        word = " ".join((cedex.group(2) or cedex.group(3)).upper().split())
+        flags.add("cedex")
+        reasons.append(f"{word} was written beside the postcode; it belongs on the city line.")
+        details["cedex"] = word
     trailing = _TRAILING_TEXT.match(value)
     if trailing is not None and country in _FRENCH:
         value, found_city = trailing.group(1), trailing.group(2).strip()
