@@ -515,3 +515,11 @@ def test_a_labelled_address_reads_as_the_address(address: str, label: str) -> No
     assert labelled.normalised == alone.normalised
     if alone.ok:
         assert "cleaned" in labelled.flags
+
+
+@pytest.mark.parametrize("raw", ["jean@free.fr @", "@ jean@free.fr", "jean@free.fr; @"])
+def test_a_lone_at_sign_is_no_second_address(raw: str) -> None:
+    # before: flagged "multiple", with "@" kept as the other address
+    verdict = email.check(raw)
+    assert verdict.normalised == "jean@free.fr" and verdict.flags == {"cleaned"}
+    assert "others" not in verdict.details

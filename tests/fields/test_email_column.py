@@ -73,6 +73,8 @@ TABLE: list[str | None] = [
     "paul@free.fr\"",
     "paul at free dot fr",
     "paul@free point fr",
+    "paul@free.fr @",
+    "<paul@free.fr> @",
     "Paul Martin <paul@free.fr>",
     "paul@free.fr.",
     "'paul@free.fr'",

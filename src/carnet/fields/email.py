@@ -533,7 +533,15 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
         value = cleaned
     others: tuple[str, ...] = ()
     if value.count("@") > 1:
-        parts = [p for p in _SEPARATORS.split(value) if p and p.lower() not in _CONNECTORS]
+        # a lone "@" left over ("jean@free.fr @") is no second address
+        parts = [
+            p for p in _SEPARATORS.split(value) if p.strip("@") and p.lower() not in _CONNECTORS
+        ]
+        if len(parts) == 1 and parts[0].count("@") == 1:
+            if "cleaned" not in flags:
+                flags.add("cleaned")
+                reasons.append("Extra text around the address was removed.")
+            value = parts[0]
         if len(parts) > 1 and all(p.count("@") == 1 for p in parts):
             flags.add("multiple")
             reasons.append("Several addresses were found; each is kept, this one first.")
