@@ -69,6 +69,7 @@ __all__ = [
     "check_many",
     "check_postcode",
     "city_key",
+    "city_line",
     "department",
     "format",
     "normalise",
