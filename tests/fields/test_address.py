@@ -258,3 +258,72 @@ def test_a_line_that_says_there_is_no_street_is_empty(raw: str) -> None:
 def test_a_line_that_says_mail_came_back_is_flagged(raw: str) -> None:
     verdict = address.check(raw)
     assert verdict.status is Status.INVALID and verdict.flags == {"npai"}
+
+
+@pytest.mark.parametrize(
+    ("city", "line"),
+    [
+        # La Poste routes Paris, Lyon and Marseille by the city's name alone
+        ("Lyon 3ème arrondissement", "69003 LYON"),
+        ("Lyon 3e", "69003 LYON"),
+        ("LYON 03", "69003 LYON"),
+        ("Paris XVe", "75015 PARIS"),
+        ("Paris 15e (75)", "75015 PARIS"),
+        # a CEDEX line is written as given
+        ("LYON CEDEX 03", "69003 LYON CEDEX 03"),
+    ],
+)
+def test_the_city_line_of_an_arrondissement_is_its_city(
+    table: PostcodeTable, city: str, line: str
+) -> None:
+    # before: "69003 LYON 3EME ARRONDISSEMENT", "75015 PARIS XVE", "75015 PARIS 15E 75"
+    postcode = line.split()[0]
+    verdict = check_address(["1 rue X"], postcode, city, table=table)
+    assert verdict.ok and verdict.normalised is not None
+    assert verdict.normalised.splitlines()[-1] == line
+
+
+def test_the_official_list_s_article_goes_in_front() -> None:
+    verdict = check_address(["1 rue X"], "76600", "Havre (Le)")
+    assert verdict.normalised is not None
+    assert verdict.normalised.splitlines()[-1] == "76600 LE HAVRE"
+
+
+@pytest.mark.parametrize("city", ["xxx", "XXXX", "Inconnue", "néant"])
+def test_a_placeholder_city_is_no_city(table: PostcodeTable, city: str) -> None:
+    # before: "75015 serves PARIS, not xxx" and "75015 XXX" in the block
+    verdict = check_address(["1 rue X"], "75015", city, table=table)
+    assert verdict.status is Status.VALID and "city_added" in verdict.flags
+    assert verdict.normalised is not None and verdict.normalised.splitlines()[-1] == "75015 PARIS"
+
+
+@pytest.mark.parametrize(
+    ("raw", "street", "postcode", "city"),
+    [
+        # before: kept whole as the street line
+        ("BP 45 69003 LYON CEDEX 03", "BP 45", "69003", "LYON CEDEX 03"),
+        ("12 rue de la Paix 75002 PARIS CEDEX 02", "12 RUE DE LA PAIX", "75002", "PARIS CEDEX 02"),
+        ("12 rue X, 75 002 Paris", "12 RUE X", "75002", "PARIS"),
+        ("12 rue du 11 novembre 1918 75011 Paris", "12 RUE DU 11 NOVEMBRE 1918", "75011", "PARIS"),
+    ],
+)
+def test_a_postcode_and_city_in_the_street_line_are_told(
+    raw: str, street: str, postcode: str, city: str
+) -> None:
+    verdict = address.check(raw)
+    assert verdict.normalised == street and "contains_city" in verdict.flags
+    assert (verdict.details["postcode"], verdict.details["city"]) == (postcode, city)
+
+
+def test_a_date_in_a_street_name_is_no_postcode() -> None:
+    verdict = address.check("12 rue du 8 Mai 1945")
+    assert "contains_city" not in verdict.flags
+
+
+def test_a_cedex_from_the_postcode_cell_goes_on_the_city_line() -> None:
+    verdict = check_address(["CS 30001"], "75700 CEDEX 07", "Paris")
+    assert verdict.normalised is not None
+    assert verdict.normalised.splitlines() == ["CS 30001", "75700 PARIS CEDEX 07"]
+    written = check_address(["CS 30001"], "75700 CEDEX 07", "Paris Cedex 07")
+    assert written.normalised is not None
+    assert written.normalised.splitlines()[-1] == "75700 PARIS CEDEX 07"

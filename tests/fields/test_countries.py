@@ -46,3 +46,26 @@ def test_unknown_or_ambiguous_names_are_no_country(written: str) -> None:
 def test_any_text_gives_a_code_or_none(text: str) -> None:
     code = country_code(text)
     assert code is None or (len(code) == 2 and code.isupper())
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("RDC", "CD"),
+        ("R.D.C.", "CD"),
+        ("RD Congo", "CD"),
+        ("Congo-Brazzaville", "CG"),
+        ("St Pierre et Miquelon", "PM"),
+        ("Québec", "CA"),
+    ],
+)
+def test_names_french_files_use_that_no_table_gives(written: str, code: str) -> None:
+    # before: "not a known country"
+    assert CHECK_COUNTRY(written).normalised == code
+
+
+@pytest.mark.parametrize(("written", "codes"), [("Congo", ("CG", "CD")), ("Corée", ("KR", "KP"))])
+def test_a_name_of_two_countries_says_so(written: str, codes: tuple[str, ...]) -> None:
+    verdict = CHECK_COUNTRY(written)
+    assert verdict.status is Status.INVALID and verdict.suggestions == codes
+    assert "more than one country" in verdict.reasons[0]

@@ -69,7 +69,14 @@ def test_writings_of_the_same_day(raw: object) -> None:
         ("Mar 5, 2024", date(2024, 3, 5)),
         ("mar. 5 mars 2024", date(2024, 3, 5)),
         ("44927", date(2023, 1, 1)),
-        ("1", date(1899, 12, 31)),
+        # Excel's day 1 is 1 January 1900 (it was read a day early), and its days before
+        # the 29 February 1900 it counts are one ahead of the calendar
+        ("1", date(1900, 1, 1)),
+        ("59", date(1900, 2, 28)),
+        ("61", date(1900, 3, 1)),
+        ("15 06 1980", date(1980, 6, 15)),
+        ("né le 15/06/1980", date(1980, 6, 15)),
+        ("Née le 3 mars 1975", date(1975, 3, 3)),
     ],
 )
 def test_parse_date(raw: str, expected: date) -> None:
@@ -147,7 +154,7 @@ def test_birth_date_plausibility() -> None:
     future = dates.check("02/06/2025", kind="birth_date", today=TODAY)
     assert future.status is Status.INVALID
     assert future.flags == {"implausible"}
-    too_old = dates.check("01/01/1900", kind="birth_date", today=TODAY)
+    too_old = dates.check("02/01/1900", kind="birth_date", today=TODAY)
     assert too_old.status is Status.INVALID and "implausible" in too_old.flags
     ok = dates.check("01/06/1906", kind="birth_date", today=TODAY)
     assert ok.status is Status.VALID and ok.details["age"] == "119"
@@ -263,7 +270,8 @@ def test_an_impossible_time_keeps_the_date_with_a_warning() -> None:
 
 @settings(max_examples=300)
 @given(
-    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)),
+    # from 2 January 1900: midnight of the 1st is software's "no date"
+    st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2100, 1, 1)),
     st.sampled_from(["%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S.%f", "%d.%m.%Y"]),
     st.sampled_from(["", "Z", "+01:00", "-0530", " UTC+2", " GMT-05:30"]),
 )
@@ -344,3 +352,88 @@ def test_the_import_reads_a_birth_date_instant_in_the_country_zone() -> None:
     # a moment keeps its instant
     moment = check_value(default_catalog()["signup_date"], "1985-03-11T23:00:00.000Z")
     assert moment.normalised == "1985-03-11T23:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "raw", ["01/01/1900", "1900-01-01 00:00:00", "31/12/9999", "30/12/1899", "01/01/1753"]
+)
+@pytest.mark.parametrize("kind", ["date", "birth_date", "datetime"])
+def test_a_placeholder_date_is_refused_as_such(raw: str, kind: str) -> None:
+    # software's "no date": before, 01/01/1900 was an implausible age of 125, and an
+    # order of 31/12/9999 a date
+    verdict = dates.check(raw, kind=kind, today=TODAY)
+    assert verdict.status is Status.INVALID and verdict.flags == {"placeholder"}
+    assert verdict.normalised is None and "no date" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "raw", ["99/99/9999", "jj/mm/aaaa", "JJ/MM/AAAA", "dd/mm/yyyy", "xx/xx/xxxx"]
+)
+def test_an_unfilled_mask_is_empty(raw: str) -> None:
+    assert dates.check(raw, kind="birth_date", today=TODAY).status is Status.EMPTY
+
+
+def test_excel_day_60_never_was() -> None:
+    verdict = dates.check("60")
+    assert verdict.status is Status.INVALID and "29/02/1900" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("12/1980", "only a month and year"),
+        ("03.1985", "only a month and year"),
+        ("1985-03", "only a month and year"),
+        ("45 ans", "an age (45)"),
+        ("45", "an age?"),
+    ],
+)
+def test_what_a_birth_date_lacks_is_said(raw: str, reason: str) -> None:
+    # before: "This is not a date" for the first and the age, and "03.1985" read as
+    # Excel's 3 January 1900
+    verdict = dates.check(raw, kind="birth_date", today=TODAY)
+    assert verdict.status is Status.INVALID and verdict.normalised is None
+    assert reason in verdict.reasons[0]
+
+
+@given(
+    st.integers(1, 31), st.integers(1, 12), st.integers(1900, 2024), st.sampled_from([" ", "  "])
+)
+def test_a_date_spaced_by_blanks_reads_as_with_slashes(
+    day: int, month: int, year: int, blank_run: str
+) -> None:
+    spaced = blank_run.join((f"{day:02d}", f"{month:02d}", str(year)))
+    assert dates.check(spaced, today=TODAY) == dates.check(
+        f"{day:02d}/{month:02d}/{year}", today=TODAY
+    )._replace(raw=spaced)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("00/00/1980", "Only the year 1980 was given"),
+        ("1980-00-00", "Only the year 1980 was given"),
+        ("00/03/1985", "only a month and year"),
+        ("1985-03-00", "only a month and year"),
+        ("00/13/1980", "There is no month 13."),
+    ],
+)
+def test_a_date_of_zeros_says_what_it_gives(raw: str, reason: str) -> None:
+    # before: "There is no month 0." and "There is no day 0 in 1985-03."
+    verdict = dates.check(raw, kind="birth_date", today=TODAY)
+    assert verdict.status is Status.INVALID and reason in verdict.reasons[0]
+
+
+@pytest.mark.parametrize("raw", ["15/O6/1980", "15/06/198O", "1980-O6-15", "15 O6 1980"])
+def test_the_letter_o_typed_for_a_zero_is_read_as_one(raw: str) -> None:
+    # before: "This is not a date (expected dd/mm/yyyy)."
+    verdict = dates.check(raw, kind="birth_date", today=TODAY)
+    assert verdict.normalised == "1980-06-15" and "repaired" in verdict.flags
+    assert "letter O" in verdict.reasons[0]
+
+
+@given(st.dates(min_value=date(1901, 1, 1), max_value=date(2024, 12, 31)))
+def test_a_date_with_its_zeros_typed_as_o_reads_the_same(day: date) -> None:
+    written = day.strftime("%d/%m/%Y")
+    typo = written.replace("0", "O")
+    assert dates.check(typo, today=TODAY).normalised == dates.check(written, today=TODAY).normalised

@@ -466,3 +466,60 @@ def test_lists_and_several_addresses_give_every_address(
 @pytest.mark.parametrize("raw", ["[]", '[{"label":"","value":"","primary":true}]'])
 def test_an_empty_list_is_empty(raw: str) -> None:
     assert email.check(raw).status is Status.EMPTY
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "e-mail: jean@free.fr",
+        "Email : jean@free.fr",
+        "Mail: jean@free.fr",
+        "Courriel : jean@free.fr",
+        "Email perso: jean@free.fr",
+        "mél: jean@free.fr",
+        "Adresse mail : jean@free.fr",
+        'jean@free.fr"',
+        "jean@free.fr'",
+    ],
+)
+def test_a_label_or_a_stray_quote_around_the_address_is_removed(raw: str) -> None:
+    # before: invalid ("invalid characters before the @-sign: ':'" or after it: '"')
+    verdict = email.check(raw)
+    assert verdict.status is Status.WARNING and verdict.normalised == "jean@free.fr"
+    assert verdict.flags == {"cleaned"}
+
+
+def test_a_colon_inside_the_part_before_the_at_is_no_label() -> None:
+    assert email.check("jean:dupont@free.fr").status is Status.INVALID
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "jean at free dot fr",
+        "jean (at) free (dot) fr",
+        "jean [at] free [dot] fr",
+        "jean@free point fr",
+    ],
+)
+def test_a_dot_written_as_a_word_is_suggested(raw: str) -> None:
+    # before: no suggestion
+    verdict = email.check(raw)
+    assert verdict.status is Status.INVALID and verdict.suggestions == ("jean@free.fr",)
+
+
+@given(ASCII_ADDRESS, st.sampled_from(["E-mail : ", "Email: ", "Courriel : ", "mél:"]))
+def test_a_labelled_address_reads_as_the_address(address: str, label: str) -> None:
+    alone = email.check(address)
+    labelled = email.check(label + address)
+    assert labelled.normalised == alone.normalised
+    if alone.ok:
+        assert "cleaned" in labelled.flags
+
+
+@pytest.mark.parametrize("raw", ["jean@free.fr @", "@ jean@free.fr", "jean@free.fr; @"])
+def test_a_lone_at_sign_is_no_second_address(raw: str) -> None:
+    # before: flagged "multiple", with "@" kept as the other address
+    verdict = email.check(raw)
+    assert verdict.normalised == "jean@free.fr" and verdict.flags == {"cleaned"}
+    assert "others" not in verdict.details

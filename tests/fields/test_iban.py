@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carnet.errors import InvalidChecksum, InvalidFormat, InvalidLength
 from carnet.fields import bic, iban
@@ -74,3 +78,57 @@ def test_bic(raw: str, normalised: str) -> None:
 @pytest.mark.parametrize("raw", ["BNPAFR", "BNPA1RPP", "BNPAFRPPXX", "BNP@FRPP"])
 def test_bic_invalid(raw: str) -> None:
     assert bic.check(raw).status is Status.INVALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("30006 00001 12345678901 89", "FR7630006000011234567890189"),
+        ("RIB : 30006000011234567890189", "FR7630006000011234567890189"),
+        ("20041 01005 0500013M026 06", "FR1420041010050500013M02606"),
+    ],
+)
+def test_a_french_rib_gives_its_iban(raw: str, expected: str) -> None:
+    # before: "An IBAN starts with a country code and 2 check digits"
+    verdict = iban.check(raw)
+    assert verdict.status is Status.VALID and verdict.normalised == expected
+    assert {"repaired", "from_rib"} <= verdict.flags and "RIB" in verdict.reasons[0]
+
+
+def test_a_rib_with_a_wrong_key_is_refused() -> None:
+    verdict = iban.check("30006 00001 12345678901 88")
+    assert verdict.status is Status.INVALID and "key" in verdict.reasons[0]
+
+
+@given(
+    st.from_regex(r"[0-9]{5}", fullmatch=True),
+    st.from_regex(r"[0-9]{5}", fullmatch=True),
+    st.from_regex(r"[0-9A-Z]{11}", fullmatch=True),
+)
+def test_every_rib_with_its_key_is_the_iban_holding_it(
+    bank: str, branch: str, account: str
+) -> None:
+    letters = str.maketrans(string.ascii_uppercase, "12345678912345678923456789")
+    number = int(account.translate(letters))
+    key = 97 - (89 * int(bank) + 15 * int(branch) + 3 * number) % 97
+    rib = f"{bank} {branch} {account} {key:02d}"
+    verdict = iban.check(rib)
+    assert verdict.status is Status.VALID
+    assert verdict.normalised is not None and verdict.normalised[4:] == rib.replace(" ", "")
+    assert iban.check(verdict.normalised).normalised == verdict.normalised
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("BIC/SWIFT : AGRIFRPP882", "AGRIFRPP882"),
+        ("Code BIC : CMCIFR2A", "CMCIFR2A"),
+        ("Swift code: BNPAFRPP", "BNPAFRPP"),
+        # a bank code that starts with the letters BIC is no label
+        ("BICEFRPP", "BICEFRPP"),
+    ],
+)
+def test_a_bic_read_past_its_label(raw: str, code: str) -> None:
+    # before: "A BIC has only letters and digits." (the '/' of BIC/SWIFT), and
+    # BICEFRPP lost its first three letters
+    assert bic.check(raw).normalised == code

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from carnet.fields.catalog import default_catalog
 from carnet.fields.languages import language_code
 from carnet.fields.values import checker_for
+from carnet.fields.verdict import Status
 
 
 @pytest.mark.parametrize(
@@ -50,3 +51,29 @@ def test_property_never_raises_and_a_code_reads_as_itself(text: str) -> None:
         assert len(code) == 2 and language_code(code) == code
         check = checker_for(default_catalog()["language"], "FR")
         assert check(code).normalised == code  # idempotent through the field's check
+
+
+@pytest.mark.parametrize(
+    ("written", "codes"),
+    [
+        ("Français, Anglais", "fr, en"),
+        ("FR/EN", "fr, en"),
+        ("français et anglais", "fr, en"),
+        ("Anglais; Allemand; Français", "en, de, fr"),
+    ],
+)
+def test_several_languages_keep_the_first_with_a_warning(written: str, codes: str) -> None:
+    # before: "not a language carnet knows"
+    verdict = checker_for(default_catalog()["language"], "FR")(written)
+    assert verdict.status is Status.WARNING and verdict.flags == {"multiple"}
+    assert verdict.normalised == codes.split(", ")[0] and f"({codes})" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize(("written", "code"), [("fre", "fr"), ("ger", "de"), ("dut", "nl")])
+def test_the_bibliographic_codes_of_older_systems(written: str, code: str) -> None:
+    assert language_code(written) == code
+
+
+def test_one_language_written_twice_is_one() -> None:
+    verdict = checker_for(default_catalog()["language"], "FR")("fr, FR")
+    assert verdict.status is Status.VALID and verdict.normalised == "fr"

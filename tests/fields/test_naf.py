@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carnet.errors import InvalidComponent, InvalidFormat
 from carnet.fields import naf
@@ -57,3 +59,42 @@ def test_unknown_code_suggests_siblings() -> None:
 def test_format_and_check_many() -> None:
     assert naf.format("6201z") == "62.01Z"
     assert len(naf.check_many(["6201Z", "62.01Z", "6201Z"])) == 2
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "NAF 62.01Z",
+        "APE 6201Z",
+        "Code APE : 62.01Z",
+        "APE/NAF: 6201Z",
+        "N° APE 6201Z",
+        "NAF rev. 2 : 62.01Z",
+        "62,01Z",
+        "62.01Z - Programmation informatique",
+        "6201Z Programmation informatique",
+    ],
+)
+def test_a_code_named_or_labelled_is_read(raw: str) -> None:
+    # before: "A NAF code is written NN.NNL" for each
+    verdict = naf.check(raw)
+    assert verdict.status is Status.VALID and verdict.normalised == "62.01Z"
+
+
+@pytest.mark.parametrize(
+    ("raw", "suggestions"),
+    [("6201", ("62.01Z",)), ("47.11", tuple(f"47.11{c}" for c in "ABCDEF"))],
+)
+def test_a_code_without_its_letter_suggests_its_subclasses(
+    raw: str, suggestions: tuple[str, ...]
+) -> None:
+    verdict = naf.check(raw)
+    assert verdict.status is Status.INVALID and verdict.suggestions == suggestions
+    assert "letter" in verdict.reasons[0]
+
+
+@given(st.sampled_from(sorted(naf.codes())), st.sampled_from(["", "NAF ", "Code APE : "]))
+def test_every_code_reads_back_with_or_without_its_name(code: str, name: str) -> None:
+    compact = code.replace(".", "")
+    assert naf.check(name + compact).normalised == code
+    assert naf.check(f"{name}{code} - {naf.label(code)}").normalised == code

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from carnet.errors import InvalidFormat, InvalidLength
 from carnet.fields import name
+from carnet.fields._common import fold
 from carnet.fields.verdict import Status
 
 
@@ -393,3 +394,106 @@ def test_a_civility_in_brackets_is_taken_out(raw: str, normalised: str, civility
 def test_other_words_in_brackets_are_no_civility() -> None:
     assert name.check("Dupont (Jean)").status is Status.INVALID
     assert name.check("(Mme)").status is Status.INVALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # before: first name "Dupont", last name "Ép. Martin"
+        ("Dupont (ép. Martin)", (None, "", "Dupont ép. Martin")),
+        ("Marie Dupont (née Martin)", (None, "Marie", "Dupont née Martin")),
+        ("DUPONT épouse MARTIN Marie", (None, "Marie", "Dupont épouse Martin")),
+        # before: first name "Vve Martin", or "Vve" itself
+        ("Vve Martin Jeanne", ("Mme", "Jeanne", "Martin")),
+        ("Mme Vve Dupont", ("Mme", "", "Dupont")),
+        ("Madame veuve Durand Jeanne", ("Mme", "Jeanne", "Durand")),
+        ("Vve. Le Gall Anne", ("Mme", "Anne", "Le Gall")),
+    ],
+)
+def test_a_married_or_widowed_name_in_one_cell(
+    raw: str, expected: tuple[str | None, str, str]
+) -> None:
+    assert name.split_full_name(raw) == expected
+    # the last name then gives the name used and the birth name as a last-name cell does
+    used, _ = name.split_married_name(expected[2])
+    assert "Vve" not in used and "ép" not in used and "née" not in used
+
+
+def test_a_civility_before_veuve_is_no_birth_name() -> None:
+    # before: ("Dupont", "Mme"), Mme taken for the birth name
+    assert name.split_married_name("Mme Vve Dupont") == ("Dupont", None)
+    assert name.split_married_name("Madame veuve Durand") == ("Durand", None)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["Dupont", "LE GALL", "Marie", "Jean-Paul", "N'Diaye"]),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_a_widow_marker_never_ends_in_a_name_part(words: list[str]) -> None:
+    for marker in ("Vve", "veuve", "Mme Vve"):
+        civility, first, last = name.split_full_name(" ".join([marker, *words]))
+        assert civility == "Mme"
+        assert "vve" not in f"{first} {last}".lower().split()
+        assert "veuve" not in f"{first} {last}".lower().split()
+
+
+@pytest.mark.parametrize(
+    ("raw", "first"),
+    [
+        ("HELENE", "Hélène"),
+        ("JEAN-FRANCOIS", "Jean-François"),
+        ("MARIE-HELENE", "Marie-Hélène"),
+        ("FRANCOIS XAVIER", "François Xavier"),
+        ("CLEMENT", "Clément"),
+        ("RENE", "René"),
+    ],
+)
+def test_a_first_name_in_capitals_gets_its_accents_back(raw: str, first: str) -> None:
+    # before: "Helene", "Jean-Francois": the letters capitals had lost stayed lost
+    verdict = name.check(raw, part="first")
+    assert verdict.status is Status.VALID and verdict.normalised == first
+    assert "accents_restored" in verdict.flags and first in verdict.reasons[-1]
+
+
+@pytest.mark.parametrize(
+    ("raw", "part", "kept"),
+    [
+        # the list also writes these without accents: either may be the person's
+        ("GERARD", "first", "Gerard"),
+        ("ZOE", "first", "Zoe"),
+        # typed in lower or mixed case, the writer chose
+        ("Helene", "first", "Helene"),
+        ("helene", "first", "Helene"),
+        # a last name is not looked up in the first-name list
+        ("HELENE", "last", "Helene"),
+        ("DUPONT", "first", "Dupont"),
+    ],
+)
+def test_accents_are_put_back_only_where_the_list_is_sure(raw: str, part: str, kept: str) -> None:
+    verdict = name.check(raw, part=part)
+    assert verdict.normalised == kept and "accents_restored" not in verdict.flags
+
+
+@given(st.sampled_from(sorted(name._accented_first_names().values())))
+def test_every_accented_name_typed_in_capitals_comes_back(first: str) -> None:
+    capitals = fold(first).upper()
+    if " " not in first and "-" not in first:
+        assert name.check(capitals, part="first").normalised == first
+
+
+@pytest.mark.parametrize(
+    ("raw", "what"),
+    [
+        ("jean.dupont@free.fr", "an e-mail address"),
+        ("06 12 34 56 78", "a phone number"),
+        ("+33 (0)6 12 34 56 78", "a phone number"),
+    ],
+)
+def test_an_address_or_number_in_a_name_cell_is_named(raw: str, what: str) -> None:
+    # before: "characters not used in names: '@'", "The name contains digits."
+    verdict = name.check(raw, part="last")
+    assert verdict.status is Status.INVALID and verdict.flags == {"wrong_field"}
+    assert verdict.reasons == (f"This is {what}, not a last name.",)

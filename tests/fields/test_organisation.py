@@ -156,3 +156,31 @@ def test_a_word_of_its_own_makes_a_name_distinctive(name: str | None) -> None:
 @given(st.text())
 def test_is_generic_name_never_raises(text: str) -> None:
     assert is_generic_name(text) in (True, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "key"),
+    [
+        (
+            "Boulangerie Dupont SARL au capital de 10 000 €",
+            "Boulangerie Dupont SARL",
+            "boulangerie dupont",
+        ),
+        ("Dupont - SIRET 552 100 554 00013", "Dupont", "dupont"),
+        ("Martin SA, RCS Lyon B 123 456 789", "Martin SA", "martin"),
+        ("Dupont (SIRET 55210055400013)", "Dupont", "dupont"),
+    ],
+)
+def test_a_letterhead_s_legal_mentions_are_no_part_of_the_name(
+    raw: str, name: str, key: str
+) -> None:
+    # before: the capital and the SIRET were kept in the name and in its key
+    verdict = check_name(raw)
+    assert verdict.ok and verdict.normalised == name and "cleaned" in verdict.flags
+    assert name_key(raw) == key == name_key(name)
+
+
+@pytest.mark.parametrize("raw", ["Capital Assurances 2000", "SIRET Services 12", "Tva Conseil 33"])
+def test_a_name_that_starts_with_such_a_word_is_kept(raw: str) -> None:
+    verdict = check_name(raw)
+    assert verdict.normalised == raw and not verdict.flags

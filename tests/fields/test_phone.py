@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carnet.errors import InvalidComponent, InvalidFormat, InvalidLength
 from carnet.fields import phone
@@ -95,6 +97,13 @@ def test_foreign_numbers_are_valid_and_flagged(raw: str, region: str, e164: str)
         ("0694 12 34 56", "GF", "+594694123456"),
         ("06 39 20 44 38", "YT", "+262639204438"),
         ("+262 692 12 34 56", "RE", "+262692123456"),
+        # landlines phonenumbers also counts as metropolitan ones: they were +33 596 ...
+        ("0596 70 12 34", "MQ", "+596596701234"),
+        ("0269 61 23 45", "YT", "+262269612345"),
+        ("0263 10 12 34", "RE", "+262263101234"),
+        ("05 96 70 12 34", "MQ", "+596596701234"),
+        ("0590 81 23 45", "GP", "+590590812345"),
+        ("0594 30 12 34", "GF", "+594594301234"),
     ],
 )
 def test_overseas_numbers_written_the_french_way(raw: str, region: str, e164: str) -> None:
@@ -111,6 +120,17 @@ def test_overseas_numbers_written_the_french_way(raw: str, region: str, e164: st
         assert "overseas" in verdict.flags
         assert "written the metropolitan way" in verdict.reasons[0]
     assert phone.check_distinct([raw] * phone.COLUMN_FROM)[0] == verdict
+
+
+@pytest.mark.parametrize(
+    "raw", ["05 56 12 34 56", "02 60 12 34 56", "08 06 12 34 56", "09 47 77 12 34"]
+)
+def test_metropolitan_numbers_stay_french(raw: str) -> None:
+    # an overseas region's metadata also lists some 08 and 09 ranges: only a landline
+    # both claim goes overseas
+    verdict = phone.check(raw)
+    assert verdict.normalised is not None and verdict.normalised.startswith("+33")
+    assert verdict.details["region"] == "FR" and "overseas" not in verdict.flags
 
 
 def test_default_region_other_than_france() -> None:
@@ -303,3 +323,65 @@ def test_a_french_number_that_lost_a_digit_is_too_short(raw: str) -> None:
     assert verdict.status is Status.INVALID and verdict.normalised is None
     assert verdict.reasons == ("The number is too short: a French number has ten digits.",)
     assert phone.check_distinct([raw] * phone.COLUMN_FROM)[0] == verdict
+
+
+@pytest.mark.parametrize("raw", ["00 00 00 00 00", "0000000000", "99 99 99 99 99", "9999999999"])
+def test_one_digit_over_and_over_is_a_placeholder(raw: str) -> None:
+    # before: "This is not a valid phone number.", with no flag
+    verdict = phone.check(raw)
+    assert verdict.status is Status.INVALID and verdict.flags == {"placeholder"}
+    assert phone.check_distinct([raw] * phone.COLUMN_FROM)[0] == verdict
+
+
+@pytest.mark.parametrize(
+    ("raw", "others"),
+    [
+        ("06 12 34 56 78 06 12 34 56 78", None),
+        ("06 12 34 56 78 / 06.12.34.56.78", None),
+        ("06 12 34 56 78 / 01 23 45 67 89 / 06 12 34 56 78", "01 23 45 67 89"),
+    ],
+)
+def test_a_number_written_twice_is_one_number(raw: str, others: str | None) -> None:
+    # before: the first two were "too long", the third kept the mobile twice
+    verdict = phone.check(raw)
+    assert verdict.normalised == "+33612345678"
+    assert verdict.details.get("others") == others
+
+
+def test_an_extension_in_brackets_is_kept() -> None:
+    # before: "(poste 12)" was removed as words around the number, and the extension lost
+    verdict = phone.check("01 23 45 67 89 (poste 12)")
+    assert verdict.details["extension"] == "12" and "extension" in verdict.flags
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["(ne pas appeler)", "- NE PLUS APPELER", "Bloctel", "(pas d'appels)", "ne pas démarcher"],
+)
+def test_a_note_not_to_call_is_kept_in_the_verdict(note: str) -> None:
+    # before: the note was dropped as "words around the number"; it is an opposition
+    for raw in (f"06 12 34 56 78 {note}", f"{note} 06 12 34 56 78"):
+        verdict = phone.check(raw)
+        assert verdict.status is Status.WARNING and verdict.normalised == "+33612345678"
+        assert "do_not_call" in verdict.flags and "not to call" in verdict.reasons[0]
+    alone = phone.check(note)
+    assert alone.status is Status.EMPTY and alone.flags == {"do_not_call"}
+
+
+@pytest.mark.parametrize(
+    "raw", ["06 12 34 56 78 (pas d'appel avant 18h)", "06 12 34 56 78 perso"]
+)
+def test_a_note_of_when_or_what_is_no_refusal(raw: str) -> None:
+    assert "do_not_call" not in phone.check(raw).flags
+
+
+@given(
+    st.from_regex(r"0[67][0-9]{8}", fullmatch=True),
+    st.sampled_from(["(ne pas appeler)", "BLOCTEL"]),
+)
+def test_a_refusal_beside_a_number_reads_the_same_number(number: str, note: str) -> None:
+    plain = phone.check(number)
+    noted = phone.check(f"{number} {note}")
+    assert noted.normalised == plain.normalised
+    if plain.ok:
+        assert "do_not_call" in noted.flags

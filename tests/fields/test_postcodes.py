@@ -216,10 +216,28 @@ def test_department(postcode: str, department: str | None) -> None:
         ("LYON 03", "lyon 3"),
         ("L'Abergement-Clémenciat", "l abergement clemenciat"),
         ("PARIS CEDEX 15", "paris"),
+        # how staff write an arrondissement, and the official list's "Havre (Le)"
+        ("Lyon 3ème arrondissement", "lyon 3"),
+        ("PARIS 11E ARRDT", "paris 11"),
+        ("Paris 11 ème", "paris 11"),
+        ("Paris XIe", "paris 11"),
+        ("Marseille XVIème", "marseille 16"),
+        ("Havre (Le)", "le havre"),
+        ("Rochelle (La)", "la rochelle"),
+        ("Paris (75)", "paris"),
+        ("Saint-Denis (Réunion)", "saint denis"),
+        ("Louis XIV", "louis xiv"),
     ],
 )
 def test_city_key(name: str, key: str) -> None:
     assert city_key(name) == key
+
+
+@given(st.text(max_size=40))
+def test_city_key_never_raises_and_is_stable(name: str) -> None:
+    key = city_key(name)
+    assert key == key.strip() and "  " not in key
+    assert city_key(key) == key
 
 
 def test_table_from_the_excerpt(table: PostcodeTable) -> None:
@@ -259,6 +277,39 @@ def test_city_matches(table: PostcodeTable, postcode: str, city: str) -> None:
     assert table.matches(postcode, city)
     verdict = check_postcode(postcode, city=city, table=table)
     assert verdict.status is Status.VALID, verdict.reasons
+
+
+@pytest.mark.parametrize(
+    ("postcode", "city"),
+    [("75015", "Paris 15ème arrondissement"), ("75015", "Paris XVe"), ("69003", "LYON 3E ARRT")],
+)
+def test_an_arrondissement_written_out_matches_its_postcode(
+    table: PostcodeTable, postcode: str, city: str
+) -> None:
+    # before, "Lyon 3ème arrondissement" was flagged as no city of 69003
+    assert check_postcode(postcode, city=city, table=table).status is Status.VALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [("2A000", "20000"), ("2a 090", "20090"), ("2B200", "20200"), ("2B600", "20600")],
+)
+def test_a_corsican_department_typed_in_the_postcode_is_read(raw: str, fixed: str) -> None:
+    verdict = check_postcode(raw)
+    assert verdict.status is Status.VALID and verdict.normalised == fixed
+    assert "repaired" in verdict.flags and "Corsica" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize("raw", ["2A004", "2B033", "2A200"])
+def test_a_corsican_commune_code_is_no_postcode(raw: str) -> None:
+    # an INSEE code (2A004 is Ajaccio) or 2A with a 2B postcode: nothing to read it as
+    verdict = check_postcode(raw)
+    assert verdict.status is Status.INVALID and "Corsica" in verdict.reasons[0]
+
+
+def test_a_corsican_code_missing_from_the_table_is_not_read(table: PostcodeTable) -> None:
+    assert check_postcode("2A000", table=table).normalised == "20000"
+    assert check_postcode("2A112", table=table).status is Status.INVALID
 
 
 def test_city_mismatch_is_a_warning_with_suggestions(table: PostcodeTable) -> None:
@@ -401,3 +452,65 @@ def test_split_address_line_never_raises_and_finds_french_codes(text: str) -> No
     if found is not None:
         street, code, city = found
         assert len(code) == 5 and code.isdigit() and city and street
+
+
+@pytest.mark.parametrize("raw", ["xxx", "XXXXX", "x", "?????", "**"])
+def test_a_postcode_typed_for_unknown_is_empty(raw: str) -> None:
+    # before: "The postcode does not have the FR format"
+    assert check_postcode(raw).status is Status.EMPTY
+
+
+@pytest.mark.parametrize(
+    ("city", "line"),
+    [
+        ("Havre (Le)", "Le Havre"),
+        ("Rochelle (La)", "La Rochelle"),
+        ("Nice (06)", "Nice"),
+        ("Ajaccio (2A)", "Ajaccio"),
+        ("Marseille 8ème", "MARSEILLE"),
+        ("Paris Cedex 11", "Paris Cedex 11"),
+        ("Paris", "Paris"),
+        ("Saint-Denis (Réunion)", "Saint-Denis (Réunion)"),
+    ],
+)
+def test_city_line(city: str, line: str) -> None:
+    assert postcodes.city_line(city) == line
+
+
+@given(st.text(max_size=30))
+def test_city_line_keeps_the_city_s_key(city: str) -> None:
+    # what the line writes is the same city to every comparison
+    key = city_key(postcodes.city_line(city))
+    assert key == city_key(city) or key == city_key(city).rsplit(" ", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # before: None for each (a blank in the code, a Corsican code, an arrondissement)
+        ("12 rue X, 75 002 Paris", ("12 rue X", "75002", "Paris")),
+        ("1 rue des 3 Frères 13 001 Marseille", ("1 rue des 3 Frères", "13001", "Marseille")),
+        ("12 rue X 2A000 Ajaccio", ("12 rue X", "2A000", "Ajaccio")),
+        ("12 rue X 69003 Lyon 3ème", ("12 rue X", "69003", "Lyon 3ème")),
+        ("12 rue X 75011 Paris 11e arrdt", ("12 rue X", "75011", "Paris 11e arrdt")),
+    ],
+)
+def test_split_address_line_of_messier_cells(
+    text: str, expected: tuple[str, str, str]
+) -> None:
+    assert postcodes.split_address_line(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "cedex"),
+    [
+        ("75011 CEDEX", "75011", "CEDEX"),
+        ("75700 Cedex 07", "75700", "CEDEX 07"),
+        ("CEDEX 9 75700", "75700", "CEDEX 9"),
+    ],
+)
+def test_cedex_beside_the_postcode_is_no_city(raw: str, code: str, cedex: str) -> None:
+    # before: "The city CEDEX was written in the postcode field", or invalid
+    verdict = check_postcode(raw)
+    assert verdict.normalised == code and verdict.details["cedex"] == cedex
+    assert "city" not in verdict.details and "cedex" in verdict.flags

@@ -67,3 +67,24 @@ def test_a_trailing_float_zero_is_removed(raw: str) -> None:
 
 def test_a_real_fraction_is_no_siret() -> None:
     assert siret.check("73282932000074.5").status is Status.INVALID
+
+
+@pytest.mark.parametrize("raw", ["00000000000000", "000 000 000 00000", "00000000012345"])
+def test_a_placeholder_siret_is_refused_as_such(raw: str) -> None:
+    # before, 00000000000000 was a valid SIRET of SIREN 000000000
+    verdict = siret.check(raw)
+    assert verdict.status is Status.INVALID and verdict.flags == {"placeholder"}
+
+
+def test_a_siret_short_of_its_leading_zero_is_suggested_with_it() -> None:
+    verdict = siret.check("5521005800008")
+    assert verdict.suggestions == ("05521005800008",) and "leading 0" in verdict.reasons[0]
+    assert siret.check("5521005800009").suggestions == ()
+    assert "000000000" not in siret.check("000000000").details.values()
+
+
+@pytest.mark.parametrize(
+    "raw", ["N° SIRET 73282932000074", "n°siret: 732 829 320 00074", "SIRET: 73282932000074.0"]
+)
+def test_the_words_before_a_siret_are_read_past(raw: str) -> None:
+    assert siret.check(raw).normalised == "73282932000074"

@@ -454,3 +454,25 @@ def test_a_civility_column_that_does_not_know_is_empty(raw: str) -> None:
 
 def test_a_sex_letter_before_a_name_is_an_initial_not_a_civility() -> None:
     assert split_civility("F Martin") == (None, "F Martin")
+
+
+@pytest.mark.parametrize(
+    ("raw", "civility"),
+    [
+        # before: "Mr & Mrs" was empty, like "M/Mme" (either): it is a couple
+        ("Mr & Mrs", "M. et Mme"),
+        ("Mr and Mrs", "M. et Mme"),
+        # before: "not a known civility"
+        ("Vve", "Mme"),
+        ("Veuve", "Mme"),
+        ("Madame Veuve", "Mme"),
+    ],
+)
+def test_a_couple_or_a_widow_in_the_civility_column(raw: str, civility: str) -> None:
+    verdict = checker_for(default_catalog()["civility"], "FR")(raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, civility)
+
+
+@pytest.mark.parametrize("raw", ["M/Mme", "Mr/Mrs", "Non précisé", "Pas de civilité"])
+def test_either_or_unknown_civility_stays_empty(raw: str) -> None:
+    assert checker_for(default_catalog()["civility"], "FR")(raw).status is Status.EMPTY

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carnet.errors import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from carnet.fields import vat
+from carnet.fields.siren import to_vat
 from carnet.fields.verdict import Status
 
 
@@ -64,3 +67,59 @@ def test_format() -> None:
     assert vat.format("FR40303265045") == "FR 40 303265045"
     assert vat.format("DE136695976") == "DE 136695976"
     assert vat.format("junk") == "junk"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "TVA intracommunautaire : FR 40 303 265 045",
+        "N° TVA intracom. FR40303265045",
+        "Numéro de TVA: FR40303265045",
+        "TVA intra-communautaire FR40303265045",
+    ],
+)
+def test_the_words_before_a_vat_number_are_read_past(raw: str) -> None:
+    # before: "only letters and digits", or "the wrong length for IN" (from "intracom")
+    assert vat.check(raw).normalised == "FR40303265045"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Non assujetti",
+        "Non assujettie à la TVA",
+        "Exonéré",
+        "Pas de TVA",
+        "TVA non applicable, art. 293 B du CGI",
+        "Franchise en base",
+    ],
+)
+def test_a_business_with_no_vat_number_has_none(raw: str) -> None:
+    # before: "Non assujetti" was "not a valid NO VAT number" (Norway)
+    assert vat.check(raw).status is Status.EMPTY
+
+
+@pytest.mark.parametrize("raw", ["abc", "Non", "Inconnue au bataillon"])
+def test_words_without_digits_are_no_vat_number(raw: str) -> None:
+    verdict = vat.check(raw)
+    assert verdict.status is Status.INVALID and "no digits" in verdict.reasons[0]
+
+
+@given(
+    st.integers(10_000_000, 99_999_999),
+    st.sampled_from(["", "TVA ", "N° TVA intracom. ", "TVA intracommunautaire : ", "VAT: "]),
+)
+def test_a_french_vat_number_reads_with_any_label(head: int, label: str) -> None:
+    digits = str(head)
+    check_digit = next(d for d in "0123456789" if _luhn(digits + d))
+    number = to_vat(digits + check_digit)
+    assert vat.check(label + number).normalised == number
+    assert vat.check(f"{label}{number[:2]} {number[2:4]} {number[4:]}").normalised == number
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0

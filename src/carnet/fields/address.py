@@ -212,7 +212,12 @@ _NUMERO = re.compile(r"\bN\s*[°O]\s*(?=\d)|°")
 _GLUED_SUFFIX = re.compile(r"^(\d+)\s*(BIS|TER|QUATER|QUINQUIES|[A-H])(?=\s|$)")
 _NUMBER = re.compile(r"^\d+(?:\s+(?:BIS|TER|QUATER|QUINQUIES|[A-H]))?\b")
 _PO_BOX = re.compile(r"^(?:BP|CS|TSA|BOITE POSTALE|CASE POSTALE)\s*\d+", re.IGNORECASE)
-_CITY_AT_END = re.compile(r"^(.*\D)\s+(\d{5})\s+([^\d]+)$")
+#: A postcode and city after the street: "… 75002 PARIS", "… 75 002 PARIS CEDEX 02",
+#: "… 69003 LYON 3EME", "… 2A000 AJACCIO" (read on the line's AFNOR text).
+_CITY_AT_END = re.compile(
+    r"^(.*\S)\s+(\d{2}\s?\d{3}|2[AB]\s?\d{3})\s+"
+    r"([^\d]+?(?:\s+CEDEX(?:\s+\d{1,3})?|\s+\d{1,2}(?:E|EME|ER)?)?)$"
+)
 
 
 def afnor_text(text: str) -> str:
@@ -340,7 +345,8 @@ def _check(raw: object) -> Verdict:
     at_end = _CITY_AT_END.match(afnor_text(value))
     if at_end is not None and at_end.group(1).strip():
         value = at_end.group(1)
-        details["postcode"], details["city"] = at_end.group(2), at_end.group(3).strip()
+        details["postcode"] = at_end.group(2).replace(" ", "")
+        details["city"] = at_end.group(3).strip()
         flags.add("contains_city")
         reasons.append("The postcode and city were written in the street line.")
     line, abbreviated = _street(value)
@@ -535,7 +541,7 @@ def _check_address(
     suggestions: list[str] = []
     details: dict[str, str] = {"country": country}
     status = Status.VALID
-    city_text = "" if blank(city) else str(city)
+    city_text = "" if blank(city) or no_line(str(city)) is not None else str(city)
     code = ""
     postcode_verdict = postcodes.check_postcode(postcode, country, city_text or None, table)
     if postcode_verdict.status is Status.EMPTY:
@@ -585,6 +591,12 @@ def _check_address(
         if "too_long" in line_verdict.flags:
             status = Status.WARNING
             reasons.append(line_verdict.reasons[-1])
+    if country == "FR":
+        city_text = postcodes.city_line(city_text)
+        cedex = postcode_verdict.details.get("cedex")
+        if cedex and "CEDEX" not in afnor_text(city_text):
+            # "75011 CEDEX" in the postcode cell: the city line carries it
+            city_text = f"{city_text} {cedex}"
     try:
         block = afnor_lines(
             complement=complement[0] if complement else None,

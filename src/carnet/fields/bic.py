@@ -25,13 +25,19 @@ from carnet.fields.verdict import Verdict, blank
 
 __all__ = ["check", "check_many", "format", "normalise", "validate"]
 
+#: "BIC :", "Code BIC :", "BIC/SWIFT :", "Swift code:" before the code.
+_PREFIX = re.compile(
+    r"^\s*(?:code\s+)?(?:bic|swift)\b(?:\s*(?:/|ou)\s*(?:bic|swift)\b)?(?:\s+code\b)?\s*:?\s*",
+    re.IGNORECASE,
+)
+
 
 def check(raw: str | None) -> Verdict:
     """Check a BIC; never raises."""
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
-    value = re.sub(r"[\s.\-]", "", re.sub(r"^\s*(?:bic|swift)\s*:?\s*", "", text, flags=re.I))
+    value = re.sub(r"[\s.\-]", "", _PREFIX.sub("", text))
     value = value.upper()
     if not value.isalnum() or not value.isascii():
         return _common.invalid(text, "A BIC has only letters and digits.")

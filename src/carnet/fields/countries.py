@@ -24,7 +24,7 @@ import pycountry
 from carnet.fields._common import NameTable, pycountry_translations
 from carnet.fields.catalog import fold_header
 
-__all__ = ["OVERSEAS", "country_code"]
+__all__ = ["AMBIGUOUS", "OVERSEAS", "country_code"]
 
 #: Languages whose country names are read (pycountry's translations of ISO 3166-1).
 LANGUAGES = ("fr", "de", "nl", "es", "it", "pt")
@@ -32,6 +32,9 @@ LANGUAGES = ("fr", "de", "nl", "es", "it", "pt")
 #: Folded words for the French overseas as a whole: France, the postcode telling where.
 OVERSEAS = frozenset({"dom", "tom", "dom tom", "drom", "drom com", "outre mer",
                       "france d outre mer", "france outre mer"})
+
+#: Folded names of two countries: refused, with both.
+AMBIGUOUS = {"congo": ("CG", "CD"), "coree": ("KR", "KP"), "korea": ("KR", "KP")}
 
 #: Names and codes no ISO table gives, as people write them (folded).
 _BY_HAND = {
@@ -54,6 +57,10 @@ _BY_HAND = {
     "st barthelemy": "BL", "saint barth": "BL", "ile maurice": "MU", "tahiti": "PF",
     "polska": "PL", "osterreich": "AT", "danmark": "DK", "sverige": "SE", "norge": "NO",
     "suomi": "FI", "magyarorszag": "HU", "ellada": "GR", "cesko": "CZ", "letzebuerg": "LU",
+    # "Congo" alone names two countries and stays unknown; these do not
+    "rdc": "CD", "r d c": "CD", "rd congo": "CD", "congo kinshasa": "CD",
+    "republique democratique du congo": "CD", "congo brazzaville": "CG",
+    "republique du congo": "CG", "st pierre et miquelon": "PM", "spm": "PM", "quebec": "CA",
 }
 
 

@@ -126,6 +126,16 @@ _WEEKDAYS = (
 )
 # "le lundi 12 mars 1965", "05/01/2024 à 10h30" (accents folded before matching)
 _WEEKDAY = re.compile(rf"^(?:le\s+)?{_WEEKDAYS}\.?,?\s+|^le\s+")
+# "né le 15/06/1980", "née le 3 mars 1975" typed in a birth-date cell
+_BORN = re.compile(r"^nee?s?\s+(?:le\s+)?(?=\d)")
+# digits with a letter O among them, and date separators only: "15/O6/198O"
+_O_FOR_ZERO = re.compile(r"(?=.*\d)[\do]{1,4}(?:[-/. ][\do]{1,4}){2}")
+# "15 06 1980": a day, month and four-digit year separated by blanks only
+_SPACED = re.compile(r"^(\d{1,2}) (\d{1,2}) (\d{4})\b")
+# "12/1980", "1980-12": a month and year without a day
+_NUMERIC_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{4})|(\d{4})\s*[-/.]\s*(\d{1,2})")
+# "45 ans": an age where a birth date was asked
+_AGE = re.compile(r"(\d{1,3})\s*ans?")
 # A time of day: "14:30", "10h30", "18h", "8:51:37 PM", with an offset as written ("Z",
 # "+01:00", "UTC", or "UTC+2" / "GMT+2" as Google Forms and US tools write it).
 _TIME = (
@@ -154,7 +164,23 @@ _ZONES = {
     "ES": "Europe/Madrid", "IT": "Europe/Rome", "NL": "Europe/Amsterdam",
     "PT": "Europe/Lisbon", "GB": "Europe/London", "IE": "Europe/Dublin",
 }
-_ZERO_DATES = frozenset({"00/00/0000", "0000-00-00", "00/00/00", "00-00-0000", "00.00.0000"})
+_ZERO_DATES = frozenset(
+    {
+        "00/00/0000", "0000-00-00", "00/00/00", "00-00-0000", "00.00.0000",
+        "99/99/9999", "99/99/99", "9999-99-99",
+        # a form's or a template's unfilled mask
+        "jj/mm/aaaa", "jj/mm/aa", "dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd", "aaaa-mm-jj",
+        "xx/xx/xxxx", "xx/xx/xx",
+    }
+)
+#: Dates that software writes for "no date": SQL Server's and Excel's day zero, the
+#: first and last days some databases allow. Refused with a reason, not taken as a day.
+_PLACEHOLDER_DATES = frozenset(
+    {
+        date(1900, 1, 1), date(1899, 12, 30), date(1899, 12, 31), date(1800, 1, 1),
+        date(1753, 1, 1), date(1601, 1, 1), date(9999, 12, 31), date(2999, 12, 31),
+    }
+)
 
 
 @dataclass
@@ -179,6 +205,14 @@ def _year(text: str, birth: bool, today: date, flags: set[str]) -> int:
 
 
 def _make(year: int, month: int, day: int, result: _Parsed) -> _Parsed:
+    if day == 0 and month == 0 and 1000 <= year <= 9999:
+        # "00/00/1980": an export's way of writing a year whose day and month are unknown
+        result.error = f"Only the year {year} was given (day and month 00)."
+        result.kind = "component"
+        return result
+    if day == 0 and 1 <= month <= 12 and 1000 <= year <= 9999:
+        result.error, result.kind = "The day is missing (00): only a month and year.", "component"
+        return result
     if not 1 <= month <= 12:
         result.error, result.kind = f"There is no month {month}.", "component"
         return result
@@ -218,6 +252,11 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
                                   _MONTH_YEAR.fullmatch(value))):
         # "Mar 5, 2024" is March, not a Tuesday ("mar.") before a date
         value = _WEEKDAY.sub("", value)
+    if "o" in value and _O_FOR_ZERO.fullmatch(value):
+        # "15/O6/1980": the letter O typed for a zero, among digits and separators only
+        value = value.translate(_common.LETTER_O_AS_ZERO)
+        result.flags.add("repaired")
+    value = _SPACED.sub(r"\1/\2/\3", _BORN.sub("", value))
     if match := _ISO.fullmatch(value):
         _time(match, 4, result)
         return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)), result)
@@ -226,7 +265,7 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
         first, second = int(match.group(1)), int(match.group(2))
         year = _year(match.group(3), birth, today, result.flags)
         day, month = (first, second) if dayfirst else (second, first)
-        if month > 12 and day <= 12:
+        if month > 12 and 1 <= day <= 12:
             day, month = month, day
             result.flags.add("day_month_swapped")
         elif not dayfirst and first <= 12 and second <= 12 and first != second:
@@ -234,6 +273,10 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
         return _make(year, month, day, result)
     if _COMPACT.fullmatch(value):
         return _compact(value, dayfirst, birth, today, result)
+    if (match := _NUMERIC_MONTH_YEAR.fullmatch(value)) and _is_month_year(match):
+        # "03.1985" is March 1985, not Excel's 3 January 1900
+        result.error, result.kind = "The day is missing (only a month and year).", "component"
+        return result
     if match := _SERIAL.fullmatch(value):
         whole = int(match.group(1))
         if len(match.group(1)) == 4 and 1800 <= whole <= 2199 and not match.group(2):
@@ -241,6 +284,10 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
                 "Only a year was given; the day and month are missing.",
                 ("component"),
             )
+            return result
+        if birth and whole <= 120 and not match.group(2):
+            # "45" in a birth-date column is an age, not Excel's 14 February 1900
+            result.error, result.kind = f"{whole} is no birth date (an age?).", "component"
             return result
         fraction = float("0." + match.group(2)) if match.group(2) else 0.0
         return _serial(whole + fraction, result)
@@ -262,8 +309,18 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
     if (match := _MONTH_YEAR.fullmatch(value)) and match.group(1) in _MONTHS:
         result.error, result.kind = "The day is missing (only a month and year).", "component"
         return result
+    if (match := _AGE.fullmatch(value)) and birth:
+        result.error = f"This is an age ({match.group(1)}), not a birth date."
+        result.kind = "component"
+        return result
     result.error = "This is not a date (expected dd/mm/yyyy)."
     return result
+
+
+def _is_month_year(match: re.Match[str]) -> bool:
+    """A :data:`_NUMERIC_MONTH_YEAR` match of a month 1-12 and a year 1800-2199."""
+    month, year = match.group(1, 2) if match.group(1) else match.group(4, 3)
+    return 1 <= int(month) <= 12 and 1800 <= int(year) <= 2199
 
 
 def _time(match: re.Match[str], first_group: int, result: _Parsed) -> None:
@@ -332,7 +389,13 @@ def _serial(number: float, result: _Parsed) -> _Parsed:
         seconds = round((number - int(number)) * 86_400)
         if seconds < 86_400:
             result.time = (seconds // 3600, seconds // 60 % 60, seconds % 60, 0)
-    result.value = _EXCEL_EPOCH + timedelta(days=int(number))
+    days = int(number)
+    if days == 60:
+        # Excel counts a 29 February 1900 that never was (Lotus 1-2-3's leap-year bug)
+        result.error, result.kind = "Excel's day 60 is 29/02/1900, which never was.", "component"
+        return result
+    # before that day, Excel's count is one ahead of the calendar
+    result.value = _EXCEL_EPOCH + timedelta(days=days + (1 if days < 60 else 0))
     return result
 
 
@@ -411,13 +474,20 @@ def _text(raw: object) -> str | None:
 
 def _check(raw: object, kind: str, today: date, dayfirst: bool, zone: str | None) -> Verdict:
     text = _text(raw)
-    if text is None or blank(text) or text.strip() in _ZERO_DATES:
+    if text is None or blank(text) or text.strip().lower() in _ZERO_DATES:
         return Verdict.empty(text)
     birth = kind == "birth_date"
     parsed = _parse(raw, dayfirst, birth, today)
     if parsed.value is None:
         return _common.invalid(text, parsed.error, error=parsed.kind)
     value = parsed.value
+    if value in _PLACEHOLDER_DATES and not any(parsed.time or ()):
+        return _common.invalid(
+            text,
+            f"{value.strftime('%d/%m/%Y')} is what software writes for 'no date', not a date.",
+            error="component",
+            flags={"placeholder"},
+        )
     flags = parsed.flags
     reasons: list[str] = []
     if kind != "datetime" and zone and parsed.offset and parsed.time is not None:
@@ -438,6 +508,8 @@ def _check(raw: object, kind: str, today: date, dayfirst: bool, zone: str | None
             return Verdict.warning(text, normalised, tuple(reasons), flags=flags)
         normalised = moment
         flags.discard("time_dropped")
+    if "repaired" in flags:
+        reasons.append(_common.LETTER_O_REASON)
     if "day_month_swapped" in flags:
         reasons.append("The date was read month first (mm/dd/yyyy).")
     if "ambiguous" in flags:

@@ -224,6 +224,16 @@ ROLE_ACCOUNTS: frozenset[str] = frozenset(
 _AT_WORDS = re.compile(
     r"\s*[(\[{<]\s*(?:at|arobase|arobas)\s*[)\]}>]\s*|\s+(?:at|arobase|arobas)\s+", re.IGNORECASE
 )
+#: "jean (dot) free", "free point fr": the dot written as a word, as the @ is above.
+_DOT_WORDS = re.compile(
+    r"\s*[(\[{<]\s*(?:dot|point|pt)\s*[)\]}>]\s*|\s+(?:dot|point)\s+", re.IGNORECASE
+)
+#: A label before the address, as typed in a notes or contact cell: "E-mail : a@b.fr".
+_LABEL = re.compile(
+    r"^(?:e[-.\s]?mail|m[eéè]l|courriel|mail|adresse(?:\s+(?:e[-.\s]?)?mail)?)"
+    r"(?:\s+(?:perso|pro|personnel|professionnel|principal))?\s*:\s*",
+    re.IGNORECASE,
+)
 _SEPARATORS = re.compile(r"[;,\s|/]+")
 # Words between two addresses of one cell ("a@x.fr et b@y.fr").
 _CONNECTORS = frozenset({"et", "ou", "and", "or", "&", "+"})
@@ -385,7 +395,7 @@ def _fuzzy_providers(length: int) -> tuple[str, ...]:
 
 def _missing_at(text: str) -> str | None:
     """Suggest an address for a value without @ (``jean.dupontgmail.com``)."""
-    replaced = _AT_WORDS.sub("@", text, count=1)
+    replaced = _DOT_WORDS.sub(".", _AT_WORDS.sub("@", text, count=1))
     if replaced.count("@") == 1 and replaced != text:
         return "".join(replaced.split()).lower()
     lowered = "".join(text.split()).lower()
@@ -523,7 +533,15 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
         value = cleaned
     others: tuple[str, ...] = ()
     if value.count("@") > 1:
-        parts = [p for p in _SEPARATORS.split(value) if p and p.lower() not in _CONNECTORS]
+        # a lone "@" left over ("jean@free.fr @") is no second address
+        parts = [
+            p for p in _SEPARATORS.split(value) if p.strip("@") and p.lower() not in _CONNECTORS
+        ]
+        if len(parts) == 1 and parts[0].count("@") == 1:
+            if "cleaned" not in flags:
+                flags.add("cleaned")
+                reasons.append("Extra text around the address was removed.")
+            value = parts[0]
         if len(parts) > 1 and all(p.count("@") == 1 for p in parts):
             flags.add("multiple")
             reasons.append("Several addresses were found; each is kept, this one first.")
@@ -544,6 +562,14 @@ def _check(raw: object, deliverability: bool, timeout: float | None) -> Verdict:
             text,
             "The email address is not valid. It must have exactly one @-sign.",
             suggestions=(single,) if _is_valid(single) else (),
+        )
+    if _DOT_WORDS.search(value):
+        # "jean@free point fr": a suggestion, as for an @ written as a word
+        spelt = "".join(_DOT_WORDS.sub(".", value).split()).lower()
+        return _common.invalid(
+            text,
+            "The address has a dot written as a word.",
+            suggestions=(spelt,) if _is_valid(spelt) else (),
         )
     if _WHITESPACE.search(value):
         value = "".join(value.split())
@@ -716,6 +742,8 @@ def _clean(value: str) -> str:
     brackets, trailing punctuation."""
     if value[:7].lower() == "mailto:":
         value = value[7:].split("?", 1)[0].strip()
+    elif ":" in value:
+        value = _LABEL.sub("", value, count=1)
     if "(" in value:
         uncommented = _COMMENT.sub("", value)
         if "@" in uncommented:
@@ -735,6 +763,10 @@ def _clean(value: str) -> str:
         and value.count(value[0]) == 2
     ):
         value = value[1:-1].strip()
+    elif value[-1:] in "'\"" and value.count(value[-1]) == 1:
+        # a quote left over from a cell cut in two, after the domain, where none can be
+        # (one before the address may be the first character of its local part)
+        value = value[:-1]
     return value.rstrip(".,;:")
 
 

@@ -29,7 +29,41 @@ from carnet.fields.verdict import Verdict, blank
 
 __all__ = ["check", "check_many", "format", "normalise", "validate"]
 
-_PREFIX = re.compile(r"^\s*iban\s*:?\s*", re.IGNORECASE)
+_PREFIX = re.compile(r"^\s*(?:iban|rib)\s*:?\s*", re.IGNORECASE)
+#: A French RIB: bank (5 digits), branch (5), account (11 letters or digits), key (2).
+_RIB = re.compile(r"(\d{5})(\d{5})([0-9A-Z]{11})(\d{2})")
+#: The RIB key's digit for each letter of an account number.
+_RIB_LETTERS = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789"
+)
+
+
+def _rib_key_holds(bank: str, branch: str, account: str, key: str) -> bool:
+    """The RIB key check: 97 - (89 bank + 15 branch + 3 account) mod 97."""
+    number = int(account.translate(_RIB_LETTERS))
+    return 97 - (89 * int(bank) + 15 * int(branch) + 3 * number) % 97 == int(key)
+
+
+def _from_rib(text: str, value: str) -> Verdict | None:
+    """The verdict of a French RIB given where an IBAN was asked, or None if it is none."""
+    rib = _RIB.fullmatch(value)
+    if rib is None:
+        return None
+    if not _rib_key_holds(*rib.groups()):
+        return _common.invalid(
+            text,
+            "This looks like a French RIB, but its key (last 2 digits) does not match; "
+            "check for a mistyped digit.",
+            error="checksum",
+        )
+    iban = f"FR{_iban.calc_check_digits('FR00' + value)}{value}"
+    return Verdict.valid(
+        text,
+        iban,
+        flags={"repaired", "from_rib"},
+        reasons=(f"A French RIB: its IBAN is {_iban.format(iban)}.",),
+        details={"country": "FR", "bank_code": rib.group(1), "branch_code": rib.group(2)},
+    )
 
 
 def check(raw: str | None) -> Verdict:
@@ -40,6 +74,9 @@ def check(raw: str | None) -> Verdict:
     value = re.sub(r"[\s.\-]", "", _PREFIX.sub("", text)).upper()
     if not value.isalnum() or not value.isascii():
         return _common.invalid(text, "An IBAN has only letters and digits.")
+    rib = _from_rib(text, value)
+    if rib is not None:
+        return rib
     if len(value) < 15 or not value[:2].isalpha() or not value[2:4].isdigit():
         return _common.invalid(
             text,

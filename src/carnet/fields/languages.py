@@ -26,7 +26,7 @@ import pycountry
 from carnet.fields._common import NameTable, pycountry_translations
 from carnet.fields.catalog import fold_header
 
-__all__ = ["language_code"]
+__all__ = ["language_code", "language_codes"]
 
 #: Languages whose names of languages are read (pycountry's translations of ISO 639).
 LANGUAGES = ("fr", "de", "nl", "es", "it", "pt")
@@ -58,6 +58,8 @@ def _names() -> dict[str, str]:
             continue
         add(code, code)
         add(language.alpha_3, code)
+        # ISO 639-2/B, which library and older systems use: "fre", "ger", "dut"
+        add(getattr(language, "bibliographic", None), code)
         for name in filter(None, (language.name, getattr(language, "common_name", None))):
             for written in (name, *(t.gettext(name) for t in translations)):
                 add(written, code)
@@ -93,3 +95,29 @@ def language_code(text: str) -> str | None:
         return None
     codes = {code for code in map(_one, parts) if code is not None}
     return codes.pop() if len(codes) == 1 else None
+
+
+#: Between the languages of one cell: "Français, Anglais", "français et anglais". Not
+#: "/", which joins two names of one language ("French / Français", Odoo) but for codes.
+_SEVERAL = re.compile(r"\s*(?:[,;&+|]|\bet\b|\band\b)\s*", re.IGNORECASE)
+#: Two-letter codes joined by "/": "FR/EN".
+_CODES = re.compile(r"[a-z]{2}(?:\s*/\s*[a-z]{2})+", re.IGNORECASE)
+
+
+def language_codes(text: str) -> list[str] | None:
+    """The codes of a cell naming languages one after the other, in its order (each
+    once), or None when it is one name or a part names none.
+
+    >>> language_codes("Français, Anglais"), language_codes("FR/EN"), language_codes("fr, FR")
+    (['fr', 'en'], ['fr', 'en'], ['fr'])
+    >>> language_codes("Français") is None, language_codes("Français, Klingon") is None
+    (True, True)
+    """
+    splitter = _SEVERAL if not _CODES.fullmatch(text.strip()) else re.compile(r"\s*/\s*")
+    parts = [p for p in splitter.split(text) if p.strip()]
+    if len(parts) < 2:
+        return None
+    codes = [_one(part) for part in parts]
+    if any(code is None for code in codes):
+        return None
+    return list(dict.fromkeys(c for c in codes if c is not None))

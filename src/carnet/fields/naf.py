@@ -30,7 +30,17 @@ from carnet.fields.verdict import Verdict, blank
 
 __all__ = ["check", "check_many", "codes", "format", "label", "normalise", "validate"]
 
-_CODE = re.compile(r"(\d{2})[\s.\-]*(\d{2})[\s.\-]*([A-Za-z])")
+_CODE = re.compile(r"(\d{2})[\s.,\-]*(\d{2})[\s.\-]*([A-Za-z])")
+#: "Code APE : 47.11F", "NAF 4711F", "APE/NAF: 62.01Z" (the code's name before it)
+_NAMED = re.compile(
+    r"^\s*(?:code\s+|n\s*°\s*)?(?:naf|ape)(?:\s*(?:/|ou)\s*(?:naf|ape))?"
+    r"(?:\s+(?:rev\.?\s*2|code))?\s*(?:n\s*°|°)?\s*:?\s*",
+    re.IGNORECASE,
+)
+#: "47.11F - Hypermarchés", "6201Z Programmation informatique": the label after the code
+_LABELLED = re.compile(r"(\d{2}[\s.,\-]*\d{2}[\s.\-]*[A-Za-z])(?:\s*[-–:]\s*|\s+)[^\d\s].*")
+#: A code whose letter was left out: "62.01", "4711"
+_NO_LETTER = re.compile(r"(\d{2})[\s.,\-]*(\d{2})")
 _REV1 = re.compile(r"\d{2}[\s.]?\d[\s.]?[A-Za-z]")
 
 
@@ -59,8 +69,13 @@ def check(raw: str | None) -> Verdict:
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
-    value = text.strip()
+    value = _NAMED.sub("", text.strip())
+    labelled = _LABELLED.fullmatch(value)
+    if labelled is not None:
+        value = labelled.group(1)
     match = _CODE.fullmatch(value)
+    if match is None and (bare := _NO_LETTER.fullmatch(value)):
+        return _without_letter(text, f"{bare.group(1)}.{bare.group(2)}")
     if match is None:
         if _REV1.fullmatch(value):
             return _common.invalid(
@@ -82,6 +97,21 @@ def check(raw: str | None) -> Verdict:
         )
     section, name = found
     return Verdict.valid(text, code, details={"label": name, "section": section})
+
+
+def _without_letter(text: str, stem: str) -> Verdict:
+    """The verdict of a code written without its letter (``62.01``): refused, since four
+    digits may be something else (a year), with the codes it may stand for."""
+    similar = tuple(c for c in codes() if c[:5] == stem)
+    if not similar:
+        return _common.invalid(text, f"{stem} is no NAF rev. 2 class.", error="component")
+    which = f"only {similar[0]}" if len(similar) == 1 else f"{', '.join(similar)}"
+    return _common.invalid(
+        text,
+        f"The letter of the code is missing: {stem} has {which}.",
+        error="format",
+        suggestions=similar,
+    )
 
 
 def normalise(raw: str) -> str | None:

@@ -267,12 +267,18 @@ def gender_hint(civility: str | None) -> str | None:
     return CIVILITIES.get(canonical or civility)
 
 
+#: The words of a married or widowed name ("Dupont ép. Martin", "Vve Durand"), folded.
+_MARRIED_WORDS = frozenset({"epouse", "epse", "ep", "nee", "veuve", "vve"})
+
+
 def _recase_part(part: str, *, followed: bool, first: bool) -> str:
     if not (part.isupper() or part.islower()):
         return part  # mixed case (typed on purpose), or no cased letter at all
     low = part.lower()
     if low in _FRENCH_PARTICLES and followed:
         return low
+    if followed and not first and fold(low.rstrip(".")) in _MARRIED_WORDS:
+        return low  # "Dupont ép. Martin", as one writes it
     if low in _FOREIGN_PARTICLES and followed and not first:
         return low
     head = low[:1].upper()
@@ -415,6 +421,12 @@ def _check(raw: object, part: str) -> Verdict:
     if not normalised:
         return _common.invalid(text, f"The {label} holds only a civility.")
     plain = normalised.translate(_PUNCTUATION_OUT)
+    if not plain.isalpha():
+        other = _other_kind(cleaned)
+        if other is not None:
+            return _common.invalid(
+                text, f"This is {other}, not a {label}.", flags={"wrong_field"}
+            )
     if not plain.isalpha() and any(map(str.isdigit, plain)):
         return _common.invalid(text, f"The {label} contains digits.", flags={"has_digits"})
     if len(normalised) > MAX_LENGTH:
@@ -460,11 +472,32 @@ def _check(raw: object, part: str) -> Verdict:
     if cleaned != normalised:
         flags.add("case_fixed")
         reasons.append("The capitalisation was fixed.")
+    if part == "first" and cleaned.isupper() and cleaned.isascii():
+        # "HELENE": capitals lost the accents, which a French first name keeps
+        accented = _with_accents(normalised)
+        if accented != normalised:
+            flags.add("accents_restored")
+            reasons.append(f"The accents lost in capitals were put back: {accented}.")
+            normalised = accented
     if len(letters) == 1:
         flags.add("initial")
         reasons.append(f"The {label} is only an initial.")
         return Verdict.warning(text, normalised, tuple(reasons), flags=flags, details=details)
     return Verdict.valid(text, normalised, flags=flags, details=details, reasons=tuple(reasons))
+
+
+#: An e-mail address or a phone number typed in a name cell.
+_EMAIL_LIKE = re.compile(r"\S+@\S+\.\w{2,}")
+_PHONE_LIKE = re.compile(r"\+?[\d\s.\-()]{9,}")
+
+
+def _other_kind(text: str) -> str | None:
+    """What else a name cell holds when it is an e-mail address or a phone number."""
+    if "@" in text and _EMAIL_LIKE.fullmatch(text.strip()):
+        return "an e-mail address"
+    if _PHONE_LIKE.fullmatch(text.strip()) and sum(c.isdigit() for c in text) >= 9:
+        return "a phone number"
+    return None
 
 
 def validate(raw: str, *, part: str = "name") -> str:
@@ -506,6 +539,44 @@ def _first_names() -> frozenset[str]:
     return frozenset(
         fold(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
+
+
+@cache
+def _accented_first_names() -> dict[str, str]:
+    """Folded first name → its accented spelling, for names the list writes only with
+    accents ("Hélène", "François"; not "Gérard", listed as "Gerard" too)."""
+    text = (
+        resources.files("carnet.fields")
+        .joinpath("data/first_names.txt")
+        .read_text(encoding="utf-8")
+    )
+    spellings: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            spellings.setdefault(fold(line), set()).add(line.strip())
+    return {
+        key: next(iter(found))
+        for key, found in spellings.items()
+        if len(found) == 1 and not next(iter(found)).isascii()
+    }
+
+
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+
+
+def _with_accents(name: str) -> str:
+    """``name`` (cased, typed in capitals) with the accents capitals lost put back, word
+    by word, where the first-name list knows one accented spelling only."""
+    accented = _accented_first_names()
+
+    def restore(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if not word.isascii():
+            return word
+        found = accented.get(fold(word))
+        return found if found is not None and " " not in found and "-" not in found else word
+
+    return _LETTER_RUNS.sub(restore, name)
 
 
 @lru_cache(maxsize=65536)
@@ -654,6 +725,9 @@ def split_married_name(last: str) -> tuple[str, str | None]:
     """
     text = " ".join(_BRACKETED.sub(r" \1 ", last).split())
     married = _MARRIED.match(text)
+    if married and split_civility(f"{married['a']} x")[1] == "x":
+        # "Mme Vve Dupont": a civility before the word, not a birth name
+        return married["b"].strip(" ,-"), None
     if married:
         a, b = married["a"].strip(" ,-"), married["b"].strip(" ,-")
         if _letters(a) >= 2 and _letters(b) >= 2:
@@ -787,6 +861,21 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
     tokens = rest.split()
     if len(tokens) > 1 and tokens[0].lower().rstrip(".") in _HOUSEHOLD_WORDS:
         tokens = tokens[1:]  # "Famille Martin": a household, known by its name
+    if len(tokens) > 1 and fold(tokens[0].rstrip(".")) in ("veuve", "vve"):
+        # "Vve Martin Jeanne", "Mme Vve Dupont": a widow, known by her married name,
+        # which the word follows (the way administrations write it)
+        _, first, last = split_full_name(" ".join(tokens[1:]), last_first=True)
+        return civility or "Mme", first, last
+    married = next(
+        (i for i, t in enumerate(tokens[1:-1], 1) if fold(t.rstrip(".")) in _MARRIED_WORDS),
+        None,
+    )
+    if married is not None:
+        # "Marie Dupont ép. Martin", "Dupont (née Martin) Marie": the word before the
+        # marker, the marker and the word after it are one last name (both names kept)
+        last = " ".join(tokens[married - 1 : married + 2])
+        first = " ".join(tokens[: married - 1] + tokens[married + 2 :])
+        return done(first, last)
     if not tokens:
         return civility, "", ""
     if len(tokens) == 1:

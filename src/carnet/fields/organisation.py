@@ -172,6 +172,21 @@ _GENERIC_WORDS: Final = frozenset(
 _DOTTED = re.compile(r"\b(?:[^\W_]\.){2,}")
 _WORDS = re.compile(r"[^\W_]+")
 _MAX_LENGTH = 300
+#: A letterhead's legal mentions pasted after the name: "Dupont SARL au capital de
+#: 10 000 €", "Dupont - SIRET 552 100 554 00013", "Martin SA, RCS Lyon B 123 …".
+_LEGAL_MENTIONS = re.compile(
+    r"\s*[,\-\u2013(]?\s*(?:au\s+capital(?:\s+social)?\s+de\b|capital\s*:|(?:n\s*°\s*)?"
+    r"(?:siret|siren|r\.?c\.?s\.?|tva\s+intra\w*|n°\s*tva)\b).*$",
+    re.IGNORECASE,
+)
+
+
+def _without_mentions(text: str) -> str:
+    """``text`` without the legal mentions after the name, when a name is left."""
+    if not any(c.isdigit() for c in text):
+        return text  # every mention carries an amount or a number
+    kept = _LEGAL_MENTIONS.sub("", text)
+    return kept if any(c.isalpha() for c in kept) else text
 
 
 def names_no_organisation(raw: str) -> bool:
@@ -231,6 +246,14 @@ def check_name(raw: str) -> Verdict:
         return Verdict.invalid(raw, (f"longer than {_MAX_LENGTH} characters",))
     if not any(char.isalnum() for char in text):
         return Verdict.invalid(raw, ("no letter or digit: not a name",))
+    named = _without_mentions(text)
+    if named != text:
+        return Verdict.valid(
+            raw,
+            named,
+            flags={"cleaned"},
+            reasons=(f"The legal mentions after the name were left out: {text[len(named) :]}",),
+        )
     return Verdict.valid(raw, text)
 
 
@@ -241,7 +264,7 @@ def legal_form(name: str | None) -> str | None:
     >>> legal_form("Dupont S.A.R.L."), legal_form("SAS Martin"), legal_form("Martin")
     ('sarl', 'sas', None)
     """
-    words = _words(name)
+    words = _words(_without_mentions(name) if name else name)
     for word in (words[-1:] + words[:1]) if words else []:
         if word in LEGAL_FORMS:
             return word
@@ -273,8 +296,10 @@ def name_key(name: str | None) -> str | None:
     >>> name_key("L'Atelier Créatif"), name_key("ATELIER CREATIF (L')")
     ('atelier creatif', 'atelier creatif')
     """
-    if name and _ARTICLE_BEHIND.search(name):
-        name = _ARTICLE_BEHIND.sub("", name)
+    if name:
+        name = _without_mentions(name)
+        if _ARTICLE_BEHIND.search(name):
+            name = _ARTICLE_BEHIND.sub("", name)
     words = _words(name)
     while words and words[-1] in LEGAL_FORMS | _TRAILING:
         words.pop()

@@ -114,7 +114,17 @@ _OVERSEAS_NAMES = {
 }
 
 _EXTENSION = re.compile(
-    r"\s*(?:ext\.?|extension|poste|post\.?|p\.|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE
+    r"\s*\(?\s*(?:ext\.?|extension|poste|post\.?|p\.|x|#)\s*(\d{1,6})\s*\)?\s*$", re.IGNORECASE
+)
+#: A note beside the number that the person is not to be called: "(ne pas appeler)",
+#: "Bloctel", "STOP SMS". The number is kept, and the verdict says so.
+_DO_NOT_CALL = re.compile(
+    r"\(?\s*(?:ne\s+(?:pas|plus)\s+(?:l[' ]\s*)?(?:appeler|contacter|d[ée]marcher|rappeler)"
+    # "pas d'appel avant 18h" says when to call, not not to
+    r"|pas\s+d[' ]\s*appels?(?![^()\d]*\d)|pas\s+de\s+d[ée]marchage|refuse\s+(?:les\s+)?"
+    r"(?:appels|d[ée]marchage)|bloctel|stop\s+(?:appels?|d[ée]marchage)|do\s+not\s+call)"
+    r"\b[^()\d]*\)?",
+    re.IGNORECASE,
 )
 _ALLOWED = frozenset("0123456789+()-./ \u00a0\u202f\u2009\t")
 #: Words written beside a number to say what it is: "Tél. :", "(perso)", "portable".
@@ -265,6 +275,15 @@ def _check(raw: object, region: str) -> Verdict:
     # Fast path: only digits and separators, at most one number's worth of digits.
     digits = value.translate(_DIGITS) if _ALLOWED.issuperset(value) else None
     if digits is None or len(digits) > 15:
+        if digits is None and (refusal := _DO_NOT_CALL.search(value)) is not None:
+            # "06 … (ne pas appeler)": the note is an opposition the import must not lose
+            flags.add("do_not_call")
+            reasons.append(f"The cell says not to call: '{refusal.group(0).strip(' ()')}'.")
+            value = " ".join((value[: refusal.start()] + " " + value[refusal.end() :]).split())
+            if not any(c.isdigit() for c in value):
+                return Verdict(text, None, Status.EMPTY, tuple(reasons), flags=frozenset(flags))
+            if _ALLOWED.issuperset(value):
+                digits = value.translate(_DIGITS)
         if digits is None:
             # "Tél. : 06 …", "06 … (perso)": the words say what the number is for.
             unlabelled = " ".join(_LABEL.sub(" ", value).split())
@@ -280,6 +299,15 @@ def _check(raw: object, region: str) -> Verdict:
         parts = [p for p in _MULTI.split(value) if p.strip()] or [value]
         if len(parts) == 1:
             parts = _two_french_numbers(value) or parts
+        if len(parts) > 1:
+            # the same number twice ("06 … / 06 …") is one number
+            firsts: dict[str, str] = {}
+            for part in parts:
+                firsts.setdefault(part.translate(_DIGITS), part)
+            unique = list(firsts.values())
+            if len(unique) == 1:
+                value = unique[0]
+            parts = unique
         if (
             len(parts) > 1
             and all(_ALLOWED.issuperset(p) for p in parts)
@@ -313,6 +341,14 @@ def _check(raw: object, region: str) -> Verdict:
         return _common.invalid(text, "The phone number is too short.", error="length")
     if digit_count > 17:
         return _common.invalid(text, "The phone number is too long.", error="length")
+    if digits.count(digits[0]) == digit_count:
+        # "00 00 00 00 00", "9999999999": typed for "no number"
+        return _common.invalid(
+            text,
+            "This looks like a placeholder (the same digit over and over), not a number.",
+            error="component",
+            flags={"placeholder"},
+        )
     split = _split(value, region, digits)
     if isinstance(split, str):
         kind, _, message = split.partition(":")
@@ -413,11 +449,14 @@ def _resolve_exact(country_code: int, national: str, region: str) -> _Facts:
     number of each overseas region written the metropolitan way (0690 ...).
     """
     kind, number_region, possible = _classify(country_code, national)
-    if kind == "unknown" and country_code == 33 and region == "FR" and len(national) == 9:
+    # phonenumbers' French landlines span 0596 and 0269 too, which are Martinique's
+    # and Mayotte's: a landline an overseas region also claims is that region's.
+    french = country_code == 33 and region == "FR" and len(national) == 9
+    if kind in ("unknown", "landline") and french:
         for overseas in _OVERSEAS:
             code = phonenumbers.country_code_for_region(overseas)
             candidate = _classify(code, national)
-            if candidate[0] != "unknown":
+            if candidate[0] != "unknown" and (kind == "unknown" or candidate[0] == "landline"):
                 return code, *candidate, True
     return country_code, kind, number_region, possible, False
 
@@ -522,7 +561,7 @@ def _verdict(
     if details["region"] not in (home if home is not None else (region,)):
         flags.add("foreign")
         reasons.append(f"The number belongs to region {details['region']}.")
-    if "multiple" in flags:
+    if "multiple" in flags or "do_not_call" in flags:
         return Verdict.warning(text, e164, tuple(reasons), flags=flags, details=details)
     return Verdict.valid(text, e164, flags=flags, details=details, reasons=tuple(reasons))
 

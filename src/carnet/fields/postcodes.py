@@ -69,6 +69,7 @@ __all__ = [
     "check_many",
     "check_postcode",
     "city_key",
+    "city_line",
     "department",
     "format",
     "normalise",
@@ -194,6 +195,10 @@ def _foreign_city(city: str | None) -> str | None:
 
 
 _TRAILING_TEXT = re.compile(r"^(\d{4,5})\s+([^\d].*)$")
+#: "75011 CEDEX", "CEDEX 11 75011": the business-delivery word beside the code, no city.
+_CEDEX_BESIDE = re.compile(
+    r"^\s*(?:(\d{5})\s*(cedex(?:\s*\d{1,3})?)|(cedex(?:\s*\d{1,3})?)\s+(\d{5}))\s*$", re.I
+)
 
 
 _CODE_FIRST = re.compile(r"((?:[A-Z]{1,3}\s*-\s*)?(?:\d{4,5}|\d{2} \d{3}))\s*[-–,/]?\s*(\D.*)")
@@ -227,9 +232,14 @@ def split_postcode_city(text: str) -> tuple[str | None, str | None]:
 _SEGMENTS = re.compile(r"\n|,|;|\s{2,}|\s+[-\u2013]\s+")
 _COUNTRY_AT_END = re.compile(r"[\s,;\-\u2013]+(?:FR|FRA|FRANCE)\.?\s*$", re.IGNORECASE)
 _TRAILING_CODE_CITY = re.compile(
-    r"(?P<street>.*?[^\W\d_].*?)\s+(?P<code>[0-9]{5})\s+(?P<city>\D+?(?:\s+cedex(?:\s+\d{1,2})?)?)",
+    r"(?P<street>.*?[^\W\d_].*?)\s+(?P<code>[0-9]{2} ?[0-9]{3}|2[AB][0-9]{3})\s+"
+    # the city, with its CEDEX or its arrondissement: "PARIS CEDEX 02", "Lyon 3ème"
+    r"(?P<city>\D+?(?:\s+cedex(?:\s+\d{1,2})?|\s+\d{1,2}\s*(?:e|[eè]me|er|[eè]re)"
+    r"(?:\s+arr\w*)?)?)",
     re.IGNORECASE,
 )
+#: "75 002": a postcode typed with a blank after the department.
+_SPACED_CODE = re.compile(r"[0-9]{2} [0-9]{3}")
 
 
 def split_address_line(text: str) -> tuple[str, str, str] | None:
@@ -248,11 +258,15 @@ def split_address_line(text: str) -> tuple[str, str, str] | None:
     ('12 rue de la Paix', '75002', 'Paris')
     >>> split_address_line("3 rue Pasteur 75002 PARIS CEDEX 02")
     ('3 rue Pasteur', '75002', 'PARIS CEDEX 02')
+    >>> split_address_line("3 rue Pasteur, 69 003 Lyon 3ème")
+    ('3 rue Pasteur', '69003', 'Lyon 3ème')
     """
     text = _COUNTRY_AT_END.sub("", text)
     segments = [part.strip(" ,;") for part in _SEGMENTS.split(text) if part.strip(" ,;")]
     if len(segments) >= 2:
         code, city = split_postcode_city(segments[-1])
+        if code and _SPACED_CODE.fullmatch(code):
+            code = code.replace(" ", "")
         if code and len(code) == 5 and city:
             return ", ".join(segments[:-1]), code, city
         if code and len(code) == 5 and city is None and len(segments) >= 3:
@@ -260,7 +274,7 @@ def split_address_line(text: str) -> tuple[str, str, str] | None:
     match = _TRAILING_CODE_CITY.fullmatch(" ".join(segments))
     if match is None:
         return None
-    return match["street"].strip(" ,"), match["code"], match["city"].strip()
+    return match["street"].strip(" ,"), match["code"].replace(" ", ""), match["city"].strip()
 
 
 def department(postcode: str) -> str | None:
@@ -282,7 +296,26 @@ def department(postcode: str) -> str | None:
 # --- the La Poste table -----------------------------------------------------------------
 
 _ARRONDISSEMENT = re.compile(r"^(\d{1,2})(?:e|eme|er|ere|re|em|ieme)?$")
+_ROMAN_ARRONDISSEMENT = re.compile(r"^([xvi]{1,5})(?:e|eme|er|ere|re|em|ieme)$")
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+#: Words after an arrondissement's number: "Lyon 3ème arrondissement", "Paris 11e arrdt".
+_ARRONDISSEMENT_WORDS = frozenset(
+    {"arrondissement", "arrondissements", "arr", "arrt", "arrdt", "ardt", "e", "eme", "er"}
+)
+#: "Havre (Le)": the article of the official list written after the name.
+_TRAILING_ARTICLE = re.compile(r"^(.*\S)\s*\(\s*(les?|la|l')\s*\)\s*$", re.IGNORECASE)
+#: "Paris (75)", "Saint-Denis (Réunion)": a department or region in brackets.
+_TRAILING_BRACKETS = re.compile(r"^(.*\S)\s*\([^()]*\)\s*$")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+def _roman(numeral: str) -> int | None:
+    """The value of a roman numeral of I to XX, or None."""
+    values = [_ROMAN[c] for c in numeral]
+    total = sum(
+        -v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)
+    )
+    return total if 0 < total <= 20 else None
 
 
 @lru_cache(maxsize=65536)
@@ -293,16 +326,59 @@ def city_key(name: str) -> str:
     ('saint etienne', 'saint etienne', 'paris 15')
     >>> city_key("LYON 03"), city_key("L'Abergement-Clémenciat")
     ('lyon 3', 'l abergement clemenciat')
+    >>> city_key("Lyon 3ème arrondissement"), city_key("Paris XIe"), city_key("Havre (Le)")
+    ('lyon 3', 'paris 11', 'le havre')
     """
+    article = _TRAILING_ARTICLE.match(name)
+    if article is not None:
+        name = f"{article.group(2)} {article.group(1)}"
+    else:
+        bracketed = _TRAILING_BRACKETS.match(name)
+        if bracketed is not None:
+            name = bracketed.group(1)
     tokens = fold(name.replace("/", " ")).split()
     if "cedex" in tokens:
         tokens = tokens[: tokens.index("cedex")]
     tokens = [_ABBREVIATIONS.get(t, t) for t in tokens]
+    while len(tokens) > 2 and tokens[-1] in _ARRONDISSEMENT_WORDS:
+        tokens.pop()
     if len(tokens) > 1:
         match = _ARRONDISSEMENT.match(tokens[-1])
         if match is not None:
             tokens[-1] = str(int(match.group(1)))
+        else:
+            roman = _ROMAN_ARRONDISSEMENT.match(tokens[-1])
+            number = _roman(roman.group(1)) if roman is not None else None
+            if number is not None:
+                tokens[-1] = str(number)
     return " ".join(tokens)
+
+
+#: "Paris (75)", "Nice (06)", "Ajaccio (2A)": a department number in brackets.
+_DEPARTMENT_BRACKETS = re.compile(r"\s*\(\s*(?:\d{2,3}|2[ab])\s*\)\s*$", re.IGNORECASE)
+#: The cities whose arrondissements have postcodes but not a routing label of their own.
+_ARRONDISSEMENT_CITIES = re.compile(r"(paris|lyon|marseille) \d{1,2}")
+
+
+def city_line(city: str) -> str:
+    """The city as the last line of a French address writes it (before AFNOR's upper
+    case): the article of "Havre (Le)" in front, a department number in brackets left
+    out, and no arrondissement for Paris, Lyon and Marseille, whose routing label is
+    the city's name alone.
+
+    >>> city_line("Havre (Le)"), city_line("Nice (06)"), city_line("Lyon 3ème arrondissement")
+    ('Le Havre', 'Nice', 'LYON')
+    >>> city_line("Paris Cedex 11"), city_line("Saint-Denis (Réunion)")
+    ('Paris Cedex 11', 'Saint-Denis (Réunion)')
+    """
+    article = _TRAILING_ARTICLE.match(city)
+    if article is not None:
+        city = f"{article.group(2).capitalize()} {article.group(1)}"
+    city = _DEPARTMENT_BRACKETS.sub("", city)
+    arrondissement = _ARRONDISSEMENT_CITIES.fullmatch(city_key(city))
+    if arrondissement is not None and "cedex" not in fold(city):
+        return arrondissement.group(1).upper()
+    return city
 
 
 def _base_key(key: str) -> str:
@@ -488,6 +564,27 @@ def _compact(text: str, country: str) -> tuple[str, bool]:
     return compact, repaired
 
 
+#: "xxxxx", "XXX", "?????": a postcode typed for "unknown".
+_TYPED_FOR_NONE = re.compile(r"\s*(?:[xX]{1,6}|[?*]{2,6})\s*")
+#: A Corsican department code typed in a postcode: "2A000", "2B200".
+_CORSICAN = re.compile(r"2[AB]\d{3}")
+
+
+def _corsican_postcode(compact: str, table: PostcodeTable | None) -> str | None:
+    """The postcode "2A000" stands for, or None when it reads as an INSEE code.
+
+    Corsica's postcodes are 20000, 20090 and 201xx (2A), 202xx and 206xx (2B);
+    INSEE codes 2A004 or 2B033 name communes, not postcodes.
+    """
+    postcode = "20" + compact[2:]
+    rest = compact[2:]
+    if department(postcode) != compact[:2] or not (rest in ("000", "090") or rest[0] in "126"):
+        return None
+    if table is not None and len(table) and postcode not in table:
+        return None
+    return postcode
+
+
 def check_postcode(
     raw: str | None,
     country: str = "FR",
@@ -512,12 +609,20 @@ def check_postcode(
 
 def _check(raw: object, country: str, city: str | None, table: PostcodeTable | None) -> Verdict:
     text = _common.as_text(raw)
-    if text is None or blank(text):
+    if text is None or blank(text) or _TYPED_FOR_NONE.fullmatch(text):
         return Verdict.empty(text)
     flags: set[str] = set()
     reasons: list[str] = []
     details: dict[str, str] = {"country": country}
     value = text.strip()
+    cedex = _CEDEX_BESIDE.match(value) if country in _FRENCH else None
+    if cedex is not None:
+        # "75011 CEDEX": CEDEX says how mail is delivered, and is no city
+        value = cedex.group(1) or cedex.group(4)
+        word = " ".join((cedex.group(2) or cedex.group(3)).upper().split())
+        flags.add("cedex")
+        reasons.append(f"{word} was written beside the postcode; it belongs on the city line.")
+        details["cedex"] = word
     trailing = _TRAILING_TEXT.match(value)
     if trailing is not None and country in _FRENCH:
         value, found_city = trailing.group(1), trailing.group(2).strip()
@@ -545,6 +650,19 @@ def _check(raw: object, country: str, city: str | None, table: PostcodeTable | N
         flags.add("repaired")
         reasons.append(_common.LETTER_O_REASON)
     compact, repaired = _compact(value, country)
+    if country in _FRENCH and _CORSICAN.fullmatch(compact):
+        corsican = _corsican_postcode(compact, table)
+        if corsican is None:
+            return _common.invalid(
+                text,
+                f"{compact} is no postcode: {compact[:2]} is Corsica's department, and its "
+                f"postcodes start with 20 (20000 Ajaccio, 20200 Bastia); {compact} looks like "
+                "a commune's INSEE code.",
+                error="format",
+            )
+        flags.add("repaired")
+        reasons.append(f"{compact} was read as {corsican}: Corsica's postcodes start with 20.")
+        compact = corsican
     spec = FORMATS.get(country)
     if spec is None:
         if re.fullmatch(r"[A-Z0-9]{2,10}", compact):

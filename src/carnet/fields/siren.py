@@ -32,13 +32,24 @@ from stdnum.fr import siret as _siret
 from carnet.fields import _common
 from carnet.fields.verdict import Verdict, blank
 
-__all__ = ["check", "check_many", "format", "normalise", "to_vat", "validate"]
+__all__ = ["check", "check_many", "format", "lost_zero", "normalise", "to_vat", "validate"]
 
-_PREFIX = re.compile(r"^\s*(?:siren|r\.?c\.?s\.?(?:\s+[^\d\s]+)*)\s*:?\s*", re.IGNORECASE)
+#: "N° SIREN :", "RCS Paris B": what is written before the number.
+_PREFIX = re.compile(
+    r"^\s*(?:(?:n\s*°\s*|num[eé]ro\s+(?:de\s+)?)?siren|r\.?c\.?s\.?(?:\s+[^\d\s]+)*)\s*:?\s*",
+    re.IGNORECASE,
+)
+#: "552 100 554 RCS Paris": the register written after it.
+_SUFFIX = re.compile(r"\s+r\.?c\.?s\.?(?:\s+[^\d\s]+)*\s*$", re.IGNORECASE)
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[\s.\-/]", "", _PREFIX.sub("", text))
+    return re.sub(r"[\s.\-/]", "", text)
+
+
+def _bare(text: str) -> str:
+    """The number without the words around it ("N° SIREN : …", "… RCS Lyon")."""
+    return _SUFFIX.sub("", _PREFIX.sub("", text))
 
 
 def to_vat(siren: str) -> str:
@@ -50,19 +61,37 @@ def to_vat(siren: str) -> str:
     return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
 
 
+def lost_zero(value: str, length: int) -> tuple[str, ...]:
+    """The number with the leading 0 a spreadsheet dropped, when that makes it whole.
+
+    A number one digit short whose check digit holds with a 0 before it (a leading
+    zero does not change the Luhn sum) is suggested, not taken: the missing digit
+    may be any other.
+
+    >>> lost_zero("55210058", 9), lost_zero("55210055", 9)
+    (('055210058',), ())
+    """
+    padded = "0" + value
+    if len(padded) != length or not padded.isdigit():
+        return ()
+    valid = _siren.is_valid(padded) if length == 9 else _siret.is_valid(padded)
+    return (padded,) if valid else ()
+
+
 def check(raw: str | None) -> Verdict:
     """Check a SIREN; never raises."""
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
-    whole = _common.without_float_tail(text)
-    value = _compact(whole or _common.from_scientific(text))
+    bare = _bare(text)
+    whole = _common.without_float_tail(bare)
+    value = _compact(whole or _common.from_scientific(bare))
     if not value.isdigit() or not value.isascii():
         return _common.scientific_notation(text, "SIREN") or _common.invalid(
             text, "A SIREN has only digits (9 of them)."
         )
     if len(value) == 14:
-        suggestion = (value[:9],) if _siret.is_valid(value) else ()
+        suggestion = (value[:9],) if _siret.is_valid(value) and len(set(value[:9])) > 1 else ()
         return _common.invalid(
             text,
             "This is a SIRET (14 digits); the SIREN is its first 9 digits.",
@@ -70,7 +99,19 @@ def check(raw: str | None) -> Verdict:
             suggestions=suggestion,
         )
     if len(value) != 9:
-        return _common.invalid(text, f"A SIREN has 9 digits, not {len(value)}.", error="length")
+        padded = lost_zero(value, 9)
+        return _common.invalid(
+            text,
+            f"A SIREN has 9 digits, not {len(value)}."
+            + (f" A spreadsheet may have dropped its leading 0: {padded[0]}?" if padded else ""),
+            error="length",
+            suggestions=padded,
+        )
+    if len(set(value)) == 1:
+        return _common.invalid(
+            text, f"{value} is a placeholder, not a SIREN.", error="component",
+            flags={"placeholder"},
+        )
     try:
         _siren.validate(value)
     except ValidationError as error:

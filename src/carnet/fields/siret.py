@@ -33,12 +33,12 @@ from stdnum.fr import siren as _siren
 from stdnum.fr import siret as _siret
 
 from carnet.fields import _common
-from carnet.fields.siren import to_vat
+from carnet.fields.siren import lost_zero, to_vat
 from carnet.fields.verdict import Verdict, blank
 
 __all__ = ["check", "check_many", "format", "normalise", "validate"]
 
-_PREFIX = re.compile(r"^\s*siret\s*:?\s*", re.IGNORECASE)
+_PREFIX = re.compile(r"^\s*(?:n\s*°\s*|num[eé]ro\s+(?:de\s+)?)?siret\s*:?\s*", re.IGNORECASE)
 
 
 def check(raw: str | None) -> Verdict:
@@ -46,15 +46,16 @@ def check(raw: str | None) -> Verdict:
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
-    whole = _common.without_float_tail(text)
-    value = re.sub(r"[\s.\-/]", "", _PREFIX.sub("", whole or _common.from_scientific(text)))
+    bare = _PREFIX.sub("", text)
+    whole = _common.without_float_tail(bare)
+    value = re.sub(r"[\s.\-/]", "", whole or _common.from_scientific(bare))
     if not value.isdigit() or not value.isascii():
         return _common.scientific_notation(text, "SIRET") or _common.invalid(
             text, "A SIRET has only digits (14 of them)."
         )
     if len(value) == 9:
         # a SIREN in a SIRET column: a valid one is the organisation's (details["siren"])
-        is_siren = _siren.is_valid(value)
+        is_siren = _siren.is_valid(value) and len(set(value)) > 1
         return _common.invalid(
             text,
             "This is a SIREN (9 digits); a SIRET has 14 (SIREN + 5-digit establishment number)."
@@ -63,7 +64,19 @@ def check(raw: str | None) -> Verdict:
             details={"siren": value} if is_siren else None,
         )
     if len(value) != 14:
-        return _common.invalid(text, f"A SIRET has 14 digits, not {len(value)}.", error="length")
+        padded = lost_zero(value, 14)
+        return _common.invalid(
+            text,
+            f"A SIRET has 14 digits, not {len(value)}."
+            + (f" A spreadsheet may have dropped its leading 0: {padded[0]}?" if padded else ""),
+            error="length",
+            suggestions=padded,
+        )
+    if len(set(value)) == 1 or len(set(value[:9])) == 1:
+        return _common.invalid(
+            text, f"{value} is a placeholder, not a SIRET.", error="component",
+            flags={"placeholder"},
+        )
     try:
         _siret.validate(value)
     except ValidationError as error:

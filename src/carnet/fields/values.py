@@ -37,7 +37,7 @@ from carnet.fields import (
     vat,
 )
 from carnet.fields.catalog import Field, Kind, fold_header
-from carnet.fields.languages import language_code
+from carnet.fields.languages import language_code, language_codes
 from carnet.fields.verdict import Verdict, no_value, without_text_marker
 
 # Folded: "Abonnée" -> "abonnee", "Désabonné(e)" -> "desabonne e". An unknown word stays
@@ -334,20 +334,26 @@ _CIVILITY_COLUMN_WORDS = {
     "h": "M.", "homme": "M.", "masculin": "M.", "f": "Mme", "femme": "Mme", "feminin": "Mme",
     "mx": "Mx", "herr": "M.", "frau": "Mme", "sr": "M.", "senor": "M.", "sra": "Mme",
     "senora": "Mme", "sig": "M.", "signor": "M.", "sig ra": "Mme", "signora": "Mme",
+    # a widow's civility, as administrations and older files write it
+    "veuve": "Mme", "vve": "Mme", "madame veuve": "Mme", "mme veuve": "Mme", "mme vve": "Mme",
+    "dame": "Mme",
 }
 #: A civility column's way of saying it does not know (folded): no value, not an invalid one.
 _NO_CIVILITY = frozenset({
     "madame monsieur", "monsieur madame", "madame ou monsieur", "monsieur ou madame",
     "m mme", "mme m", "m ou mme", "mme ou m", "mr mrs", "mrs mr", "nc", "non communique",
-    "non renseigne", "inconnu", "autre",
+    "non renseigne", "inconnu", "autre", "non precise", "non precisee", "non specifie",
+    "pas de civilite", "sans civilite", "sans",
 })
+#: "Mr & Mrs", "M. et Mme": a couple, not "either" ("M/Mme").
+_COUPLE = re.compile(r"&|\b(?:et|and)\b", re.IGNORECASE)
 
 
 def _check_civility(raw: str) -> Verdict:
     key = fold_header(raw)
     if key in _CIVILITY_COLUMN_WORDS:
         return Verdict.valid(raw, _CIVILITY_COLUMN_WORDS[key])
-    if key in _NO_CIVILITY:
+    if key in _NO_CIVILITY and not _COUPLE.search(raw):
         return Verdict.empty(raw)
     civility, rest = name.split_civility(raw + " x")
     if civility is None or rest.strip() != "x":
@@ -367,6 +373,17 @@ def _check_choice(field: Field, raw: str) -> Verdict:
         found = language_code(raw)
         if found and (not field.choices or found in field.choices):
             return Verdict.valid(raw, found)
+        several = language_codes(raw) if found is None else None
+        if several and (not field.choices or several[0] in field.choices):
+            if len(several) == 1:
+                return Verdict.valid(raw, several[0])  # "fr, FR": one language
+            # "Français, Anglais": the contact has one language, the one named first
+            return Verdict.warning(
+                raw,
+                several[0],
+                (f"several languages ({', '.join(several)}): the first, {several[0]}, is kept",),
+                flags={"multiple"},
+            )
         if not field.choices:
             return Verdict.invalid(raw, (
                 "not a language carnet knows: give its name (Français, English, Deutsch), "
@@ -730,6 +747,12 @@ def check_country(raw: str) -> Verdict:
                 )
             code = by_name if by_name == by_code else None
             break
+    if code is None and key in countries.AMBIGUOUS:
+        named = countries.AMBIGUOUS[key]
+        return Verdict.invalid(
+            raw, (f"{raw.strip()} names more than one country: {', '.join(named)}",),
+            suggestions=named,
+        )
     if code is None:
         return Verdict.invalid(raw, ("not a known country; use an ISO code such as FR",))
     if key in countries.OVERSEAS:

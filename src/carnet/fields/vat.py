@@ -50,7 +50,18 @@ if TYPE_CHECKING:
 
 __all__ = ["check", "check_many", "format", "normalise", "validate"]
 
-_PREFIX = re.compile(r"^\s*(?:n°\s*)?(?:tva|vat|tva\s+intracom\w*|ust-?id\w*)\s*:?\s*", re.I)
+_PREFIX = re.compile(
+    r"^\s*(?:n\s*°\s*|num[eé]ro\s+(?:de\s+)?)?(?:tva|vat|ust-?id\w*)"
+    r"(?:\s+intra[-\s]?com\w*\.?)?\s*:?\s*",
+    re.I,
+)
+#: What a VAT column says for a business with no number (folded): micro-entrepreneurs
+#: under the "franchise en base", associations, exempt trades.
+_NOT_LIABLE = re.compile(
+    r"(?:non|pas)\s+(?:assujetti|soumis|applicable)e?s?(?:\s+a\s+la\s+tva)?|exoneree?s?"
+    r"|(?:pas\s+de|sans)\s+(?:tva|numero)|franchise(?:\s+en\s+base)?(?:\s+de\s+tva)?"
+    r"|tva\s+non\s+applicable(?:\s*,?\s*art\.?\s*293\s*b\s*du\s*cgi)?"
+)
 _COUNTRY_OF_PREFIX = {"EL": "GR", "XI": "GB"}
 
 
@@ -88,7 +99,12 @@ def check(raw: str | None, *, country: str = "FR") -> Verdict:
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
+    if _NOT_LIABLE.fullmatch(" ".join(_common.fold(text).replace(",", " , ").split())):
+        # "Non assujetti", "TVA non applicable, art. 293 B du CGI": no number to have
+        return Verdict.empty(text)
     value = re.sub(r"[\s.\-/]", "", _PREFIX.sub("", text)).upper()
+    if value and not any(c.isdigit() for c in value):
+        return _common.invalid(text, "This is no VAT number: it has no digits.")
     if not value.isalnum() or not value.isascii():
         return _common.invalid(text, "A VAT number has only letters and digits.")
     flags: set[str] = set()
