@@ -605,6 +605,12 @@ def _compound_heads() -> frozenset[str]:
     return frozenset(name.split()[0] for name in _first_names() if " " in name)
 
 
+@cache
+def _joined_compounds() -> frozenset[str]:
+    """The known compound first names written as one word (``marieange``)."""
+    return frozenset(name.replace(" ", "") for name in _first_names() if " " in name)
+
+
 def _joined_compound(key: str) -> bool:
     """A compound first name typed as one word (``ANNESOPHIE``, ``Jeanpierre``): a
     compound's first word, then another first name of three letters or more (not the
@@ -613,6 +619,8 @@ def _joined_compound(key: str) -> bool:
     >>> _joined_compound("annesophie"), _joined_compound("jeanjean"), _joined_compound("marin")
     (True, False, False)
     """
+    if key in _joined_compounds():  # Marie-Ange, though "Ange" is no name of its own here
+        return True
     names = _first_names()
     return any(
         key.startswith(head)

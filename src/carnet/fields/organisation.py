@@ -219,8 +219,9 @@ def distinctive_words(key: str) -> tuple[frozenset[str], frozenset[str]]:
     """A name key's words of its own ("zinc", "martin") and its generic ones
     ("restaurant", "petit", "le"), which many organisations' names hold.
 
-    >>> distinctive_words("restaurant le petit zinc")
-    (frozenset({'zinc'}), frozenset({'le', 'petit', 'restaurant'}))
+    >>> own, generic = distinctive_words("restaurant le petit zinc")
+    >>> sorted(own), sorted(generic)
+    (['zinc'], ['le', 'petit', 'restaurant'])
     """
     words = key.split()
     return (
