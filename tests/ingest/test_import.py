@@ -1118,6 +1118,25 @@ def test_consent_dates_belong_to_the_files_only_flag(carnet: Carnet, tmp_path: P
     assert event["occurred_at"].date().isoformat() == "2024-01-05"
 
 
+def test_an_sms_stop_list_withdraws_sms_not_an_email_nobody_gave(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    # An SMS provider's STOP list: numbers and their opt-out dates, no flag, no e-mail.
+    path = write_csv(
+        tmp_path / "stop.csv",
+        ["Numéro", "Date de désinscription", "Campagne"],
+        [["33612345678", "2026-11-15 18:03:11", "Black Friday"],
+         ["33698765432", "2026-11-16 09:12:45", "Black Friday"],
+         ["33788990011", "2026-11-20 20:00:00", "Noël"]],
+    )
+    carnet.import_file(path)
+    with carnet.engine.connect() as conn:
+        contact_id = conn.execute(sa.select(sa.func.min(s.contacts.c.id))).scalar_one()
+    [event] = carnet.consent_history(contact_id)
+    assert (event["purpose"], event["channel"], event["action"]) == ("offers", "sms", "withdrawn")
+    assert event["occurred_at"].date().isoformat() == "2026-11-15"
+
+
 def test_consent_and_sign_up_moments_keep_their_time(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",
