@@ -600,3 +600,28 @@ def test_second_column_for_a_single_field_is_kept_as_attribute_with_a_warning() 
 
 def test_several_email_columns_are_all_kept() -> None:
     assert targets(["Email perso", "Email pro"]) == {"Email perso": "email", "Email pro": "email"}
+
+
+def test_a_second_contacts_columns_are_not_the_first_contacts() -> None:
+    """A company file that repeats its columns per contact ("Contact 1 Email", "Contact 2
+    Email") or an association's per child: contact 2's e-mail and phone are another
+    person's, not more of contact 1's; the first child is not the parent either."""
+    headers = ["Raison sociale", "Contact 1 Nom", "Contact 1 Email", "Contact 1 Téléphone",
+               "Contact 2 Nom", "Contact 2 Email", "Tél. contact 2", "Enfant 1 Prénom"]
+    sample = {
+        "Contact 1 Email": [f"a{i}@menuiserie.fr" for i in range(6)],
+        "Contact 2 Email": [f"b{i}@menuiserie.fr" for i in range(6)],
+        "Tél. contact 2": [f"04 76 12 34 {i:02d}" for i in range(6)],
+    }
+    result = build_mapping(headers, sample, CATALOG)
+    assert result.to_json() == {
+        "Raison sociale": "organisation_name",
+        "Contact 1 Nom": "last_name",
+        "Contact 1 Email": "email",
+        "Contact 1 Téléphone": "phone",
+        "Contact 2 Nom": "attribute:contact_2_nom",
+        "Contact 2 Email": "attribute:contact_2_email",
+        "Tél. contact 2": "attribute:tel_contact_2",
+        "Enfant 1 Prénom": "attribute:enfant_1_prenom",
+    }
+    assert any("'Contact 2 Email'" in w and "(contact 2)" in w for w in result.warnings)

@@ -32,7 +32,7 @@ import tomllib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -239,7 +239,25 @@ def build_mapping(
     ordered = [plans[h] for h in headers]
     ordered = _whole_names(ordered, sample, catalog)
     ordered = _apply_context(ordered, catalog)
-    return _resolve_duplicates(ordered, catalog)
+    mapping = _resolve_duplicates(ordered, catalog)
+    return replace(mapping, warnings=(*mapping.warnings, *_numbered_people(mapping.columns)))
+
+
+def _numbered_people(plans: Sequence[ColumnPlan]) -> list[str]:
+    """A warning per other person a file's numbered columns hold ("Contact 2 …")."""
+    groups: dict[str, list[str]] = {}
+    for plan in plans:
+        if plan.how == "unmapped" and plan.note and _NUMBERED_PERSON.search(
+            fold_header(plan.header)
+        ):
+            groups.setdefault(plan.note.removesuffix("'s"), []).append(plan.header)
+    return [
+        f"Columns {', '.join(repr(h) for h in headers)} hold another person than the "
+        f"row's ({whose}): kept as custom attributes of the row's "
+        "contact, never as its e-mail or phone (import them as contacts from a copy "
+        "of the file with --mapping)."
+        for whose, headers in groups.items()
+    ]
 
 
 #: Words of a header (folded) naming someone other than the row's person: a minor's
@@ -268,16 +286,43 @@ _SOMEONE_ELSE_WORDS = re.compile(
 )
 
 
+#: A person numbered in a header: "Contact 2 Email", "Interlocuteur 3 - Tél.", "Enfant 1
+#: Prénom" (folded). A file that repeats its columns per contact or per child holds
+#: other people than the row's on the same row.
+_NUMBERED_PERSON = re.compile(
+    r"(?:^| )(?P<role>contact|interlocuteur|interlocutrice|personne|participant|participante"
+    r"|adherent|adherente|membre|member|attendee|guest|invite|invitee|beneficiaire|passager"
+    r"|passagere|voyageur|voyageuse|traveler|traveller|signataire|dirigeant|dirigeante"
+    r"|enfant|child|kid) ?(?P<number>\d{1,2})(?: |$)"
+)
+#: Roles whose every numbered column is someone else's: the first child is not the
+#: parent the row is about.
+_CHILDREN = frozenset({"enfant", "child", "kid"})
+
+
 def _someone_elses(header: str) -> str | None:
     """Whose value a column holds, when its header names someone else than the person.
+
+    The first of several numbered contacts is the row's person; the second and later
+    ones are other people, whose e-mail or phone is not the person's.
 
     >>> _someone_elses("Email du responsable légal"), _someone_elses("Tél. personne à prévenir")
     ("the legal guardian's", "the emergency contact's")
     >>> _someone_elses("Email"), _someone_elses("Nom de jeune fille")
     (None, None)
+    >>> _someone_elses("Contact 2 Email"), _someone_elses("Contact 1 Email")
+    ("contact 2's", None)
+    >>> _someone_elses("Enfant 1 - Prénom")
+    "enfant 1's"
     """
-    found = _SOMEONE_ELSE_WORDS.search(fold_header(header))
-    return _SOMEONE_ELSE[found[1]] if found else None
+    folded = fold_header(header)
+    found = _SOMEONE_ELSE_WORDS.search(folded)
+    if found:
+        return _SOMEONE_ELSE[found[1]]
+    numbered = _NUMBERED_PERSON.search(folded)
+    if numbered and (numbered["role"] in _CHILDREN or int(numbered["number"]) >= 2):
+        return f"{numbered['role']} {int(numbered['number'])}'s"
+    return None
 
 
 #: A header with a trailing number: "Téléphone 2", "Tél. 2", "email3".
