@@ -158,6 +158,22 @@ def test_totals_footer_and_section_rows_are_no_person() -> None:
     assert problems[8] is None and problems[9] is None
 
 
+def test_a_total_with_figures_and_a_note_under_the_table_are_no_person() -> None:
+    """"Total : 1 234 clients" fails the name check (digits) and a software's note under
+    the table names it: both are footers, not rows with no identity."""
+    columns: dict[str, list[str | None]] = {
+        "Nom": ["Martin", "Total : 1 234 clients", "Export généré par GestCom v3.2 le 04/12/2026",
+                "Page 2 sur 5", "Page", "Edité le 04/12/2026"],
+        "Prénom": ["Paul", None, None, None, "Jean", None],
+        "CA 2025": ["12", "1 234,50", None, None, None, None],
+    }
+    records = builder(columns).build(list(range(1, 7)), columns, {}, {})
+    problems = [r.identity_problem() for r in records]
+    assert problems[0] is None and problems[4] is None  # Jean Page is a person
+    for problem in (*problems[1:4], problems[5]):
+        assert problem is not None and problem.startswith("a totals, footer or section row")
+
+
 def test_a_section_word_with_other_cells_is_left_alone() -> None:
     columns: dict[str, list[str | None]] = {
         "Nom": ["Agence de Lyon"],

@@ -83,6 +83,10 @@ _FOOTER = re.compile(
     r"(?:sous )?(?:total|totaux)(?: .*)?|(?:somme|cumul|moyenne|recap|"
     r"recapitulatif|nombre|nb)(?: .*)?|fin (?:de (?:la )?|du )?(?:liste|fichier|tableau|export|"
     r"extraction|document)"
+    # a note under the table: "Export généré par GestCom le 04/12/2026", "Page 2 sur 5"
+    r"|(?:(?:export|fichier|liste|document|etat|edition|extraction|extrait) )?"
+    r"(?:genere|generee|edite|editee|imprime|imprimee|exporte|exportee|extrait|extraite)"
+    r" (?:le|par|depuis|avec|a|via|du|sur) .*|page \d+(?: sur| of|/)? ?\d*"
 )
 #: A group heading ("Agence de Lyon" in column A only): a footer only on an otherwise
 #: empty row, as "Agence" or "Service" may begin a company's name on a real one.
@@ -150,6 +154,10 @@ class RowRecord:
         a person's row (someone may be called Total).
         """
         names = [n for n in (self.columns.get("first_name"), self.columns.get("last_name")) if n]
+        if not names:
+            # "Total : 1 234 clients" fails the name check: its digits are no name
+            names = [self.invalid_values[k] for k in ("first_name", "last_name")
+                     if k in self.invalid_values]
         if len(names) != 1 or self.usable_emails or self.usable_phones:
             return None
         if self.order.get("customer_ref") or self.organisation.get("name"):
