@@ -625,3 +625,20 @@ def test_a_second_contacts_columns_are_not_the_first_contacts() -> None:
         "Enfant 1 Prénom": "attribute:enfant_1_prenom",
     }
     assert any("'Contact 2 Email'" in w and "(contact 2)" in w for w in result.warnings)
+
+
+def test_an_accounting_softwares_customer_file_maps() -> None:
+    """Sage 100's and EBP's headers: the account's number and name, "Qualité" of job
+    titles (of civilities, it stays the civility)."""
+    headers = ["N° compte tiers", "Intitulé", "Qualité", "Contact"]
+    sample: dict[str, list[str | None]] = {"Qualité": ["Gérant", "Directrice", "Comptable"]}
+    assert targets(headers, sample) == {
+        "N° compte tiers": "external_id",
+        "Intitulé": "organisation_name",
+        "Qualité": "job_title",
+        "Contact": "full_name",
+    }
+    assert targets(["Code tiers", "Qualité"], {"Qualité": ["M.", "Mme", "Mme"]}) == {
+        "Code tiers": "external_id",
+        "Qualité": "civility",
+    }

@@ -327,7 +327,8 @@ PCS_GROUPS = (
 # fmt: off
 BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('civility', Kind.CIVILITY, P, 'Civilité', 'Title',
-       ['civilite', 'civ', 'titre', 'title', 'salutation', 'mr mme', 'm mme'], weight=0.5,
+       ['civilite', 'civ', 'titre', 'title', 'salutation', 'mr mme', 'm mme', 'qualite'],
+       weight=0.5,
        choices=('M.', 'Mme', 'Dr', 'Me', 'Pr')),
     _f('first_name', Kind.NAME, P, 'Prénom', 'First name',
        ['prenom', 'prenoms', 'first name', 'firstname', 'given name', 'forename', 'first',
@@ -448,7 +449,11 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'nom de l entreprise', 'denomination', 'raison soc', 'enseigne', 'nom commercial',
        'account name', 'nom du compte', 'nom de la societe', 'nom societe', 'nom entreprise',
        'organization name', 'nom du tiers', 'tiers', 'nom de l organisme',
-       'societe liee', 'related company'],
+       'societe liee', 'related company',
+       # the account's name in accounting software (EBP, Sage, Ciel): a company's, or a
+       # private customer's own name, which the import then reads as the person's
+       'intitule', 'intitule client', 'intitule du client', 'intitule du compte',
+       'intitule compte', 'intitule du tiers', 'intitule tiers'],
        weight=2.0, half_life_days=5 * YEAR, profiles=B2B,
        storage=Storage.ORGANISATION, column='name'),
     # Odoo's "Est une société", a CRM's "Type: Société / Particulier": a company's own
@@ -550,6 +555,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'reference client', 'customer id', 'client id', 'contact id', 'record id',
        'crm id', 'id client', 'id contact', 'identifiant client', 'n de client',
        'numero de client',
+       # accounting software's account of a customer: Sage's "N° compte tiers" (411…)
+       'n compte tiers', 'compte tiers', 'numero compte tiers', 'code tiers', 'n tiers',
+       'numero tiers', 'n compte client', 'numero compte client', 'n de compte client',
        # HubSpot's French export names its record id so
        'id de fiche d informations', 'id de la fiche', 'id fiche'],
        storage=Storage.EXTERNAL_ID),

@@ -510,8 +510,9 @@ def _type_by_values(
 
 def _is_job_title(header: str, values: Sequence[str | None]) -> bool:
     """A "Title" column of job titles ("CEO", "Directrice"), as Salesforce and
-    LinkedIn exports write them, rather than civilities ("Mr", "Mme")."""
-    if fold_header(header) not in ("title", "titre"):
+    LinkedIn exports write them, or Sage's "Qualité" ("Gérant"), rather than
+    civilities ("Mr", "Mme")."""
+    if fold_header(header) not in ("title", "titre", "qualite"):
         return False
     texts = [str(v) for v in values if not blank(v)]
     if not texts:

@@ -627,6 +627,7 @@ class RowBuilder:
         _drop_first_name_from_last(record)
         self._split_name_in_one_cell(record)
         self._fix_swapped_names(record)
+        self._own_name_as_company(record)
         if record.invalid_values:
             record.attributes["invalid_values"] = record.invalid_values
         if record.external_id is None and self.hash_rows and not record.is_order_line:
@@ -724,6 +725,35 @@ class RowBuilder:
         if civility:
             del record.invalid_values["civility"]
             record.attributes["legal_form"] = civility.strip()
+
+    def _own_name_as_company(self, record: RowRecord) -> None:
+        """An account name that is the person's own, not a company's: EBP's or Sage's
+        "Intitulé" of a private customer ("Mme LEFÈVRE Sophie", "BERNARD Nathalie"), a
+        "Raison sociale" filled in with the customer's name. It makes no organisation;
+        on a row with no person's name, it gives the names. A company number beside it
+        (a sole trader's SIRET) keeps it an organisation: the business bears his name."""
+        company = record.organisation.get("name")
+        if not company or record.is_company or any(
+            record.organisation.get(key) for key in ("siren", "siret", "vat_number")
+        ):
+            return
+        civility, rest = name_field.split_civility(str(company))
+        first, last = record.columns.get("first_name"), record.columns.get("last_name")
+        if first or last:
+            words = sorted(fold_header(f"{first or ''} {last or ''}").split())
+            if sorted(fold_header(rest).split()) != words:
+                if civility:  # "M. DUPONT Jean" beside another person: no company either
+                    del record.organisation["name"]
+                    record.attributes.setdefault("account_name", str(company))
+                return
+        elif civility:
+            self._full_name(record, str(company), last_first=False)
+        else:
+            return
+        if civility:
+            _fill_civility(record, civility)
+        del record.organisation["name"]
+        record.notes.append(f"the company name '{company}' is the person's own name")
 
     def _company_record(self, record: RowRecord) -> None:
         """A row the file says is a company's ("Est une société: True", "Type: Société"):
