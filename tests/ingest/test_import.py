@@ -1137,6 +1137,31 @@ def test_an_sms_stop_list_withdraws_sms_not_an_email_nobody_gave(
     assert event["occurred_at"].date().isoformat() == "2026-11-15"
 
 
+def test_a_rib_in_four_columns_is_the_iban_never_kept_in_clear(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Sage's and EBP's bank details: code banque, code guichet, n° compte, clé RIB. They
+    were four custom attributes in clear; they are the contact's encrypted IBAN when the
+    key agrees (a spreadsheet's lost zeros put back), masked when it does not."""
+    path = write_csv(
+        tmp_path / "tiers.csv",
+        ["Nom", "Prénom", "Email", "Code banque", "Code guichet", "N° compte", "Clé RIB"],
+        [["Durand", "Pierre", "p.durand@free.fr", "30006", "1", "12345678901", "89"],
+         ["Roux", "Anne", "a.roux@free.fr", "30006", "00001", "12345678901", "88"],
+         ["Petit", "Luc", "luc.petit@free.fr", "", "", "", ""]],
+    )
+    assert carnet.import_file(path).counts["inserted"] == 3
+    people = {c.last_name: c for c in carnet.search_contacts("")}
+    assert carnet.reveal_iban(people["Durand"].id) == "FR7630006000011234567890189"
+    assert not people["Roux"].has_iban and not people["Petit"].has_iban
+    assert "iban" in people["Roux"].attributes["invalid_values"]
+    with carnet.engine.connect() as conn:
+        rows = conn.execute(sa.select(s.import_rows.c.raw)).scalars().all()
+        attributes = conn.execute(sa.select(s.contacts.c.attributes)).scalars().all()
+    stored = json.dumps([*rows, *attributes], default=str)
+    assert "12345678901" not in stored and "code_banque" not in stored
+
+
 def test_consent_and_sign_up_moments_keep_their_time(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",

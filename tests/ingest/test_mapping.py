@@ -642,3 +642,15 @@ def test_an_accounting_softwares_customer_file_maps() -> None:
         "Code tiers": "external_id",
         "Qualité": "civility",
     }
+
+
+def test_a_ribs_columns_are_one_only_together() -> None:
+    """"Code banque", "Code guichet", "N° compte", "Clé RIB" are read together into the
+    IBAN; a "N° compte" or "Clé" alone is some other account or key of the file."""
+    assert targets(["Nom", "N° compte", "Clé"]) == {
+        "Nom": "last_name", "N° compte": "attribute:n_compte", "Clé": "attribute:cle"
+    }
+    assert targets(["Code banque", "Code guichet", "N° compte", "Clé RIB"]) == {
+        "Code banque": "rib_bank_code", "Code guichet": "rib_branch_code",
+        "N° compte": "rib_account", "Clé RIB": "rib_key",
+    }

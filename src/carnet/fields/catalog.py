@@ -491,6 +491,21 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('iban', Kind.IBAN, OF, 'IBAN', 'IBAN',
        ['iban', 'rib', 'coordonnees bancaires', 'bank account'], sensitivity=Sensitivity.SENSITIVE,
        column='iban_ciphertext'),
+    # A French RIB in four columns, as accounting software exports it (Sage, EBP): read
+    # together into the IBAN, never kept apart in clear (carnet.ingest.rows)
+    _f('rib_bank_code', Kind.TEXT, OF, 'Code banque (RIB)', 'Bank code (RIB)',
+       ['code banque', 'code etablissement', 'banque code', 'rib banque', 'rib code banque'],
+       sensitivity=Sensitivity.SENSITIVE, storage=Storage.INPUT),
+    _f('rib_branch_code', Kind.TEXT, OF, 'Code guichet (RIB)', 'Branch code (RIB)',
+       ['code guichet', 'guichet', 'rib guichet', 'rib code guichet'],
+       sensitivity=Sensitivity.SENSITIVE, storage=Storage.INPUT),
+    _f('rib_account', Kind.TEXT, OF, 'N° de compte (RIB)', 'Account number (RIB)',
+       ['n compte', 'numero de compte', 'numero compte', 'n de compte', 'no compte',
+       'compte bancaire', 'n compte bancaire', 'rib compte', 'rib n compte'],
+       sensitivity=Sensitivity.SENSITIVE, storage=Storage.INPUT),
+    _f('rib_key', Kind.TEXT, OF, 'Clé RIB', 'RIB key',
+       ['cle rib', 'cle', 'rib cle', 'cle du rib'],
+       sensitivity=Sensitivity.SENSITIVE, storage=Storage.INPUT),
     # the bank's code, not the account's: it says which bank, not whose money
     _f('bic', Kind.BIC, OF, 'BIC', 'BIC',
        ['bic', 'code bic', 'swift', 'code swift', 'bic swift', 'swift bic', 'bic code',

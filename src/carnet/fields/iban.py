@@ -27,7 +27,7 @@ from stdnum.exceptions import ValidationError
 from carnet.fields import _common
 from carnet.fields.verdict import Verdict, blank
 
-__all__ = ["check", "check_many", "format", "normalise", "validate"]
+__all__ = ["check", "check_many", "format", "french_iban", "normalise", "validate"]
 
 _PREFIX = re.compile(r"^\s*iban\s*:?\s*", re.IGNORECASE)
 
@@ -89,3 +89,35 @@ def format(value: str) -> str:
 def check_many(values: Iterable[str | None]) -> dict[str | None, Verdict]:
     """Check a column, once per distinct value."""
     return _common.check_many(check, values)
+
+
+#: The RIB key's reading of letters in an account number (A and J are 1, B, K and S 2...).
+_RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+
+
+def french_iban(bank: str, branch: str, account: str, key: str) -> str | None:
+    """The IBAN of a French RIB written in four parts, or None when they do not agree.
+
+    The parts lost their leading zeros in a spreadsheet are padded back ("823" is
+    branch 00823); the RIB key must match (97 - (89 bank + 15 branch + 3 account) mod
+    97), as a transposed digit would otherwise give a valid-looking IBAN.
+
+    >>> french_iban("30006", "00001", "12345678901", "89")
+    'FR7630006000011234567890189'
+    >>> french_iban("30006", "1", "12345678901", "89")
+    'FR7630006000011234567890189'
+    >>> french_iban("30006", "00001", "12345678901", "88") is None
+    True
+    """
+    if not (bank.isdigit() and branch.isdigit() and key.isdigit() and account.isalnum()):
+        return None
+    if len(bank) > 5 or len(branch) > 5 or len(account) > 11 or len(key) > 2:
+        return None
+    bank, branch, account, key = bank.zfill(5), branch.zfill(5), account.zfill(11), key.zfill(2)
+    digits = account.upper().translate(_RIB_LETTERS)
+    if 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(digits)) % 97 != int(key):
+        return None
+    bban = f"{bank}{branch}{account.upper()}{key}"
+    numeric = "".join(str(int(c, 36)) for c in f"{bban}FR00")
+    iban = f"FR{98 - int(numeric) % 97:02d}{bban}"
+    return check(iban).normalised

@@ -239,8 +239,27 @@ def build_mapping(
     ordered = [plans[h] for h in headers]
     ordered = _whole_names(ordered, sample, catalog)
     ordered = _apply_context(ordered, catalog)
+    ordered = _rib_parts_together(ordered)
     mapping = _resolve_duplicates(ordered, catalog)
     return replace(mapping, warnings=(*mapping.warnings, *_numbered_people(mapping.columns)))
+
+
+#: The columns of a RIB the import reads together (the key may be missing).
+RIB_PARTS = ("rib_bank_code", "rib_branch_code", "rib_account", "rib_key")
+
+
+def _rib_parts_together(plans: list[ColumnPlan]) -> list[ColumnPlan]:
+    """A RIB's columns are one only beside each other: a "N° compte" or "Clé" alone is
+    some account or key of the file, not a bank account's, and stays an attribute."""
+    named = {p.field.name for p in plans if p.field is not None}
+    if set(RIB_PARTS[:3]) <= named:
+        return plans
+    return [
+        ColumnPlan(p.header, None, attribute_key(p.header), "unmapped", p.note)
+        if p.field is not None and p.field.name in RIB_PARTS and p.how != "mapping file"
+        else p
+        for p in plans
+    ]
 
 
 def _numbered_people(plans: Sequence[ColumnPlan]) -> list[str]:

@@ -26,11 +26,12 @@ from carnet.fields import email as email_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Sensitivity, Storage, fold_header
+from carnet.fields.iban import french_iban
 from carnet.fields.organisation import name_key
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.values import check_birth_year
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
-from carnet.ingest.mapping import ColumnMapping, ColumnPlan, attribute_key
+from carnet.ingest.mapping import RIB_PARTS, ColumnMapping, ColumnPlan, attribute_key
 from carnet.ingest.readers._base import WARNING_LINES
 from carnet.ingest.realign import realign
 from carnet.ingest.recipients import recipient_columns
@@ -628,6 +629,7 @@ class RowBuilder:
         self._split_name_in_one_cell(record)
         self._fix_swapped_names(record)
         self._own_name_as_company(record)
+        self._iban_of_rib(record)
         if record.invalid_values:
             record.attributes["invalid_values"] = record.invalid_values
         if record.external_id is None and self.hash_rows and not record.is_order_line:
@@ -754,6 +756,24 @@ class RowBuilder:
             _fill_civility(record, civility)
         del record.organisation["name"]
         record.notes.append(f"the company name '{company}' is the person's own name")
+
+    def _iban_of_rib(self, record: RowRecord) -> None:
+        """A RIB in four columns (bank, branch, account, key: Sage's and EBP's bank
+        details) is the row's IBAN when its key agrees; never kept apart in clear."""
+        if "iban" in record.columns or "rib_account" not in self._header_of:
+            return
+        cells = [
+            re.sub(r"[\s.\-]", "", str(self._raw_cell(record, part) or "")).upper()
+            for part in RIB_PARTS
+        ]
+        if not any(cells):
+            return
+        iban = french_iban(*cells)
+        if iban is None:
+            record.invalid_values.setdefault("iban", mask("".join(cells)))
+            record.notes.append("the RIB's bank, branch, account and key do not agree")
+        else:
+            record.columns["iban"] = iban
 
     def _company_record(self, record: RowRecord) -> None:
         """A row the file says is a company's ("Est une société: True", "Type: Société"):
