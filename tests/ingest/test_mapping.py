@@ -654,3 +654,29 @@ def test_a_ribs_columns_are_one_only_together() -> None:
         "Code banque": "rib_bank_code", "Code guichet": "rib_branch_code",
         "N° compte": "rib_account", "Clé RIB": "rib_key",
     }
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        # a till's loyalty card export
+        ("Date dernier passage", "last_activity"), ("CA cumulé TTC", "total_spent"),
+        ("Date adhésion", "signup_date"), ("Cumul achats TTC", "total_spent"),
+        # an association's members
+        ("Date d'adhésion", "signup_date"),
+        # the open question after an NPS score
+        ("Pourquoi cette note ?", "survey_comment"),
+        ("Date d'appel", "activity_date"),
+    ],
+)
+def test_loyalty_membership_and_survey_headers(header: str, field: str) -> None:
+    assert targets([header]) == {header: field}
+
+
+def test_a_call_centres_comment_is_the_calls_note() -> None:
+    """Beside "Date d'appel" or "N° appelant" the comment is a call note, not a survey's."""
+    assert targets(["Date d'appel", "Agent", "Email", "Commentaire"]) == {
+        "Date d'appel": "activity_date", "Agent": "attribute:agent", "Email": "email",
+        "Commentaire": "call_note",
+    }
+    assert targets(["Email", "Commentaire"])["Commentaire"] == "survey_comment"

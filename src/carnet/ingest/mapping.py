@@ -728,6 +728,10 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
         p.field is not None and p.field.storage is Storage.CONSENT for p in plans
     )
     civility_columns = sum(1 for p in plans if p.field is not None and p.field.name == "civility")
+    # A call centre's export ("Date d'appel", "N° appelant"): its comment is the call's.
+    is_call_file = "nps" not in fields and any(
+        re.search(r"(?:^| )appel", fold_header(p.header)) for p in plans
+    )
     # Fields the row's person has a column of their own for: the payer's give way.
     own = {p.field.name for p in plans if p.field is not None and p.note != PAYER_NOTE}
     out = []
@@ -826,6 +830,16 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
                 plan,
                 None,
                 "the payer's, kept apart: the file names the person's own",
+            )
+        elif (
+            is_call_file
+            and plan.field is not None
+            and plan.field.name == "survey_comment"
+            and not chosen
+            and "call_note" not in fields
+        ):
+            plan = _by_context(
+                plan, catalog["call_note"], "in a file of calls the comment is the call's note"
             )
         elif is_consent_list and plan.field is None and folded in ("source", "origine", "canal"):
             plan = _by_context(
