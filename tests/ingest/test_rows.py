@@ -204,3 +204,18 @@ def test_a_birth_date_with_only_a_month_and_year_keeps_the_year(
     else:
         assert record.attributes["birth_year"] == year and not record.invalid_values
         assert any("only a year" in note for note in record.notes)
+
+
+def test_a_whole_name_column_saying_anonymous_names_no_one() -> None:
+    """A survey's "Anonyme" or a till's "Client" in a whole-name column is no name,
+    as it is in a last-name column: the row has no identity (it was a contact
+    called Anonyme)."""
+    columns: dict[str, list[str | None]] = {
+        "Nom complet": ["Anne Martin", "Anonyme", "Client inconnu", "M. Inconnu"],
+        "Note NPS": ["9", "10", "7", "8"],
+    }
+    records = builder(columns).build([1, 2, 3, 4], columns, {}, {})
+    assert records[0].columns["last_name"] == "Martin"
+    for record in records[1:]:
+        assert "last_name" not in record.columns and "first_name" not in record.columns
+        assert str(record.identity_problem()).startswith("no name")

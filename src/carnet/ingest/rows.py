@@ -694,6 +694,10 @@ class RowBuilder:
             if len(self._full_names) > CACHE_LIMIT:
                 self._full_names.clear()
             parts = name_field.split_full_name(raw_value, last_first=last_first)
+            # "Anonyme", "Client", "Inconnu" in a whole-name column is no one's name, as
+            # in a name column
+            civility, first, last = parts
+            parts = (civility, _not_a_placeholder(first), _not_a_placeholder(last))
             self._full_names[key] = parts
         civility, first, last = parts
         if civility:
@@ -866,6 +870,14 @@ _NAME_PARTICLES = frozenset({
     "de", "d", "du", "des", "le", "la", "les", "saint", "sainte", "st", "ste", "van", "von",
     "der", "den", "di", "da", "del", "della", "dos", "ben", "el", "al", "mac", "mc", "o",
 })
+
+
+def _not_a_placeholder(name: str) -> str:
+    """The name, or "" when it only stands for no name ("Anonyme", "Inconnu")."""
+    if not name:
+        return name
+    verdict = name_field.check(name)
+    return "" if verdict.status is _EMPTY or "placeholder" in verdict.flags else name
 
 
 def _drop_first_name_from_last(record: RowRecord) -> None:
