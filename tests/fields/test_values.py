@@ -454,3 +454,15 @@ def test_a_civility_column_that_does_not_know_is_empty(raw: str) -> None:
 
 def test_a_sex_letter_before_a_name_is_an_initial_not_a_civility() -> None:
     assert split_civility("F Martin") == (None, "F Martin")
+
+
+@given(st.integers(10**6, 10**15 - 1))
+def test_an_id_excel_wrote_in_scientific_notation_is_refused_or_read_whole(number: int) -> None:
+    """Excel's "4,11000E+11" of a customer number lost digits: refused, never taken as an
+    id that other customers would share; a notation holding every digit gives them."""
+    catalog = default_catalog()
+    digits = str(number)
+    shown = f"{number:.5E}".replace(".", ",")
+    assert check_value(catalog["external_id"], shown).status is Status.INVALID
+    whole = f"{digits[0]}.{digits[1:]}E+{len(digits) - 1}"
+    assert check_value(catalog["external_id"], whole).normalised == digits

@@ -1162,6 +1162,27 @@ def test_a_rib_in_four_columns_is_the_iban_never_kept_in_clear(
     assert "12345678901" not in stored and "code_banque" not in stored
 
 
+def test_customer_numbers_excel_wrote_in_scientific_notation_join_no_one(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """"4,11000E+11" is what Excel shows of two different 12-digit customer numbers:
+    it was taken as one id and merged Paul into Marie. It is refused as an id (with
+    what to do); a number written with all its digits is read."""
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Code client", "N° carte", "Nom", "Prénom", "Email"],
+        [["4,11000E+11", "2.900001234567E+12", "Martin", "Paul", "paul.martin@gmail.com"],
+         ["4,11000E+11", "2,90000E+12", "Durand", "Marie", "marie.durand@gmail.com"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    assert report.verdicts["external_id"]["invalid"] == 2
+    people = {c.last_name: c for c in carnet.search_contacts("")}
+    assert people["Martin"].loyalty_id == "2900001234567"
+    assert people["Durand"].loyalty_id is None
+    assert people["Durand"].attributes["invalid_values"]["loyalty_id"] == "2,90000E+12"
+
+
 def test_consent_and_sign_up_moments_keep_their_time(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",
