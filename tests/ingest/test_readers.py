@@ -72,6 +72,21 @@ def test_encoding_detected(tmp_path: Path, encoding: str, data: bytes, detected:
     assert values(table)[1] == {"Prénom": "Chloé", "Nom": "Dœuf", "Ville": "Besançon 5 €"}
 
 
+def test_a_dos_programs_export_is_read_as_code_page_850(tmp_path: Path) -> None:
+    """Old accounting and till software writes DOS's code page 850: "é" is 0x82, read
+    as "‚" in cp1252 ("H‚lŠne Lef‹vre")."""
+    text = "NOM;PRENOM;VILLE\nLEFÈVRE;François;Saint-Étienne\nCÔTÉ;Hélène;Besançon\n"
+    table = open_table(write(tmp_path / "f.txt", text.encode("cp850")))
+    assert table.encoding == "cp850"
+    assert values(table)[1] == {"NOM": "CÔTÉ", "PRENOM": "Hélène", "VILLE": "Besançon"}
+
+
+@given(st.text("abcdefghijklmnopqrstuvwxyzéèêëàâîïôûùüçÉÈÀÇ ;-'\n0123456789", max_size=80))
+def test_windows_french_text_is_never_taken_for_dos(text: str) -> None:
+    data = f"Prénom;Nom\n{text}\nÉloïse;Lefèvre".encode("cp1252")
+    assert detect_encoding(data, at_eof=True) == "cp1252"
+
+
 def test_latin1_reads_as_cp1252_identically(tmp_path: Path) -> None:
     text = "nom;ville\nJosé;Orléans\nNoël;Besançon\n"
     table = open_table(write(tmp_path / "f.csv", text, "latin-1"))

@@ -12,7 +12,9 @@ Encoding policy (what a French office produces)
    they fail it is read as ``cp1252``.
    A sample whose non-ASCII bytes are Mac Roman's accented letters (``é`` is
    0x8E there, ``è`` 0x8F, ``ç`` 0x8D: Ž, ˆ and undefined bytes in cp1252;
-   Excel for Mac's "CSV (Macintosh)") is read as ``mac_roman``.
+   Excel for Mac's "CSV (Macintosh)") is read as ``mac_roman``; one whose accents
+   read as French letters in DOS's code page 850 (``é`` 0x82, ``è`` 0x8A: old
+   accounting and till software) as ``cp850``.
 4. ``cp1252`` is a superset of latin-1 for printable characters; its five
    undefined bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) are decoded as latin-1, so
    decoding never fails and no byte is lost.
@@ -243,7 +245,8 @@ def detect_encoding(sample: bytes, *, at_eof: bool) -> str:
 
     Returns:
         ``utf-8-sig``, ``utf-16``, ``utf-32``, ``utf-16-le``, ``utf-16-be``,
-        ``utf-8``, ``cp1252`` or ``mac_roman``. See the module docstring for the policy.
+        ``utf-8``, ``cp1252``, ``mac_roman`` or ``cp850``. See the module docstring for
+        the policy.
 
     >>> detect_encoding("prénom;nom\\n".encode("utf-8"), at_eof=True)
     'utf-8'
@@ -267,7 +270,9 @@ def detect_encoding(sample: bytes, *, at_eof: bool) -> str:
     try:
         codecs.utf_8_decode(sample, "strict", at_eof)
     except UnicodeDecodeError:
-        return "mac_roman" if _looks_mac_roman(sample) else "cp1252"
+        if _looks_mac_roman(sample):
+            return "mac_roman"
+        return "cp850" if _looks_dos(sample) else "cp1252"
     return "utf-8"
 
 
@@ -303,6 +308,43 @@ def _looks_mac_roman(sample: bytes) -> bool:
         elif byte >= 0xE0:
             cp1252 += 1
     return mac >= 2 and mac > cp1252
+
+
+#: The accented letters of French, upper and lower case.
+_FRENCH_LETTERS = frozenset("éèêëàâäîïôöùûüçÉÈÊËÀÂÎÏÔÖÙÛÜÇœŒ")
+
+
+def _french_score(text: str) -> int:
+    """How French a decoding reads: +1 per accented letter of French beside a letter,
+    -1 per other non-ASCII character between two letters ("H‚lŠne", "Fran‡ois")."""
+    score = 0
+    last = len(text) - 1
+    for i, char in enumerate(text):
+        if char < "\x80":
+            continue
+        before = text[i - 1].isalpha() if i else False
+        after = text[i + 1].isalpha() if i < last else False
+        if char in _FRENCH_LETTERS:
+            score += before or after
+        elif before and after and not (char.isalpha() and char.isascii()):
+            score -= 1
+    return score
+
+
+def _looks_dos(sample: bytes) -> bool:
+    """French text written by DOS-era software (code page 850), not Windows-1252.
+
+    Old accounting and point-of-sale programs write "é" as 0x82 and "è" as 0x8A
+    (‚ and Š in cp1252): the decoding whose accents read as French letters wins,
+    cp1252 on a tie.
+
+    >>> _looks_dos("Hélène Lefèvre, Français".encode("cp850"))
+    True
+    >>> _looks_dos("Hélène Lefèvre, Français".encode("cp1252"))
+    False
+    """
+    dos = _french_score(sample.decode("cp850"))
+    return dos >= 2 and dos > _french_score(sample.decode("cp1252", errors="replace"))
 
 
 @dataclass
