@@ -311,12 +311,14 @@ def _looks_mac_roman(sample: bytes) -> bool:
 
 
 #: The accented letters of French, upper and lower case.
-_FRENCH_LETTERS = frozenset("éèêëàâäîïôöùûüçÉÈÊËÀÂÎÏÔÖÙÛÜÇœŒ")
+_FRENCH_LETTERS = frozenset("éèêëàâîïôùûüçÉÈÊËÀÂÎÏÔÙÛÜÇœŒ")
 
 
 def _french_score(text: str) -> int:
-    """How French a decoding reads: +1 per accented letter of French beside a letter,
-    -1 per other non-ASCII character between two letters ("H‚lŠne", "Fran‡ois")."""
+    """How French a decoding reads: +1 per accented letter of French inside a word,
+    -1 per other non-ASCII character there ("H‚lŠne", "Fran‡ois"). Quote marks
+    around a word ("“bar”" is "ôbarö" in cp850) are no accents; and where cp1252
+    reads French letters, cp850 never reads more of them (its "Ô" is cp1252's "â")."""
     score = 0
     last = len(text) - 1
     for i, char in enumerate(text):
@@ -324,9 +326,11 @@ def _french_score(text: str) -> int:
             continue
         before = text[i - 1].isalpha() if i else False
         after = text[i + 1].isalpha() if i < last else False
+        if not (before and after):
+            continue
         if char in _FRENCH_LETTERS:
-            score += before or after
-        elif before and after and not (char.isalpha() and char.isascii()):
+            score += 1
+        elif not (char.isalpha() and char.isascii()):
             score -= 1
     return score
 
@@ -593,6 +597,44 @@ def sniff_delimiter(text: str, *, at_eof: bool, max_records: int = 200) -> str:
     if below_title is not None:
         return below_title
     return _choose(records)
+
+
+#: Two spaces or more: what separates a fixed-width file's column names.
+_GAP = re.compile(r" {2,}")
+
+
+def fixed_width_cuts(text: str, *, at_eof: bool, max_records: int = 200) -> list[int] | None:
+    """Where the columns of a fixed-width text begin, or None when it is not one.
+
+    Old software prints its lists with columns aligned by spaces, no delimiter at
+    all: "NOM         PRENOM        VILLE". Such a text is one: its first line has
+    none of the delimiters, names three columns or more apart by two spaces or more,
+    and in nine lines of ten a space (or the line's end) comes before each column's
+    start.
+
+    >>> fixed_width_cuts("NOM     PRENOM  CP\\nMARTIN  Paul    75001\\nDURAND  Marie   69002\\n",
+    ...                  at_eof=True)
+    [0, 8, 16]
+    >>> fixed_width_cuts("Nom;Prénom;CP\\nMartin;Paul;75001\\n", at_eof=True) is None
+    True
+    """
+    lines = [line.rstrip() for line in _BREAK.split(text)]
+    if not at_eof and len(lines) > 1:
+        lines.pop()
+    lines = [line for line in lines if line.strip()][:max_records]
+    if len(lines) < 2 or any(d in lines[0] for d in DELIMITERS):
+        return None
+    header = lines[0]
+    indent = len(header) - len(header.lstrip())
+    cuts = [indent] + [indent + m.end() for m in _GAP.finditer(header.strip())]
+    if len(cuts) < 3:
+        return None
+    rows = lines[1:]
+    for cut in cuts[1:]:
+        aligned = sum(1 for line in rows if len(line) < cut or line[cut - 1] == " ")
+        if aligned < 0.9 * len(rows):
+            return None
+    return [0, *cuts[1:]]
 
 
 #: Title lines looked through above a header.
