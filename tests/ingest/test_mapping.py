@@ -667,10 +667,17 @@ def test_a_ribs_columns_are_one_only_together() -> None:
         # the open question after an NPS score
         ("Pourquoi cette note ?", "survey_comment"),
         ("Date d'appel", "activity_date"),
+        # a restaurant's booking export: its own newsletter, not the platform's
+        ("Newsletter du restaurant", "optin_newsletter"), ("Optin restaurant", "optin_newsletter"),
+        ("Date de la dernière réservation", "last_activity"),
     ],
 )
 def test_loyalty_membership_and_survey_headers(header: str, field: str) -> None:
     assert targets([header]) == {header: field}
+
+
+def test_a_booking_platforms_own_opt_in_is_not_the_restaurants() -> None:
+    assert targets(["Optin Zenchef"]) == {"Optin Zenchef": "attribute:optin_zenchef"}
 
 
 def test_a_call_centres_comment_is_the_calls_note() -> None:

@@ -547,7 +547,11 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        # a shop's till and loyalty card: the customer's last visit
        'dernier passage', 'date dernier passage', 'date de dernier passage',
        'date du dernier passage', 'derniere venue', 'date derniere venue',
-       'date du dernier passage en caisse', 'dernier passage en caisse']),
+       'date du dernier passage en caisse', 'dernier passage en caisse',
+       # a restaurant's or hotel's booking export
+       'derniere reservation', 'date derniere reservation', 'date de la derniere reservation',
+       'date de derniere reservation', 'dernier sejour', 'date dernier sejour',
+       'date du dernier sejour', 'last reservation', 'last booking', 'last visit date']),
     _f('customer_since', Kind.DATE, TR, 'Client depuis', 'Customer since',
        ['client depuis', 'date premier achat', 'date de premiere commande', 'customer since',
        'first visit', 'premiere visite', 'date de premiere visite',
@@ -605,7 +609,14 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'email subscriber status', 'statut abonnement newsletter', 'statut newsletter',
        'newsletter status', 'subscription status', 'email marketing status',
        'statut d abonnement', 'statut abonnement', 'marketing status', 'statut marketing',
-       'lettre d informations', 'lettre d information', 'lettre d info'],
+       'lettre d informations', 'lettre d information', 'lettre d info',
+       # a restaurant's or a shop's own newsletter in a booking or till export (not the
+       # booking platform's, which is another controller's consent)
+       'newsletter du restaurant', 'newsletter restaurant', 'optin restaurant',
+       'opt in restaurant', 'newsletter de l etablissement', 'newsletter etablissement',
+       'optin etablissement', 'opt in etablissement', 'newsletter de l hotel',
+       'newsletter hotel', 'optin hotel', 'newsletter du magasin', 'newsletter magasin',
+       'optin magasin', 'newsletter de la boutique', 'newsletter boutique', 'optin boutique'],
        storage=Storage.CONSENT),
     _f('optin_date', Kind.DATETIME, R, 'Date de consentement', 'Opt-in date',
        ['date optin', 'date opt in', 'date d optin', 'date inscription newsletter', 'optin date',
