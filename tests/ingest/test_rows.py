@@ -219,3 +219,21 @@ def test_a_whole_name_column_saying_anonymous_names_no_one() -> None:
     for record in records[1:]:
         assert "last_name" not in record.columns and "first_name" not in record.columns
         assert str(record.identity_problem()).startswith("no name")
+
+
+def test_a_second_tables_title_and_header_are_no_person() -> None:
+    """Two tables in one sheet ("Clients" then "Prospects"), or a printed export's page
+    break: the second title was a contact called Prospects, the header again a row
+    with no identity."""
+    columns: dict[str, list[str | None]] = {
+        "Nom": ["Martin", "Prospects", "Nom", "Petit", "Clients inactifs", "Prospect"],
+        "Prénom": ["Paul", None, "Prénom", "Luc", None, "Anne"],
+        "Email": ["paul@free.fr", None, "Email", "luc@free.fr", None, None],
+    }
+    records = builder(columns).build(list(range(1, 7)), columns, {}, {})
+    problems = [r.identity_problem() for r in records]
+    assert problems[0] is None and problems[3] is None
+    assert str(problems[1]).startswith("a totals, footer or section row ('Prospects')")
+    assert str(problems[2]).startswith("the header row again")
+    assert str(problems[4]).startswith("a totals, footer or section row")
+    assert problems[5] is None  # Anne Prospect is a person

@@ -94,6 +94,12 @@ _FOOTER = re.compile(
 _SECTION = re.compile(
     r"(?:agence|site|region|secteur|groupe|service|magasin|boutique|departement|zone)"
     r" (?:de |d |du |des )?\S.*"
+    # the title of a second table in the sheet: "Prospects", "Clients inactifs"
+    r"|(?:liste (?:des |de |d )?)?(?:anciens |nouveaux |autres )?(?:clients?|prospects?"
+    r"|fournisseurs?|adherents?|membres?|contacts?|particuliers?|professionnels?"
+    r"|entreprises?|leads?|abonnes?|inscrits?|benevoles?|partenaires?|customers?|suppliers?)"
+    r"(?: (?:actifs?|inactifs?|perdus?|a relancer|vip|pros?|particuliers?|professionnels?"
+    r"|\d{4}))?"
 )
 
 
@@ -147,6 +153,13 @@ class RowRecord:
             self._usable_phones = _usable(self.phones)
         return self._usable_phones
 
+    def _repeated_header(self) -> bool:
+        """The header written again: a second table of the sheet, or a printed export's
+        page break. Most of the row's cells are their own column's name."""
+        filled = [(k, v) for k, v in self.raw.items() if isinstance(v, str) and v.strip()]
+        same = sum(1 for k, v in filled if fold_header(v) == fold_header(str(k)))
+        return same >= 2 and same * 2 > len(filled)
+
     def _footer_words(self) -> str | None:
         """The row's name when it is a totals, footer or section row, else None.
 
@@ -180,6 +193,8 @@ class RowRecord:
         """Why the row cannot be tied to a person, or None when it can."""
         if self.error:
             return f"unreadable row: {self.error}"
+        if self._repeated_header():
+            return "the header row again (a second table or a page break), not a person"
         footer = self._footer_words()
         if footer is not None:
             return (
