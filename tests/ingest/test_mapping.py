@@ -687,3 +687,15 @@ def test_a_call_centres_comment_is_the_calls_note() -> None:
         "Commentaire": "call_note",
     }
     assert targets(["Email", "Commentaire"])["Commentaire"] == "survey_comment"
+
+
+def test_a_fax_column_is_no_phone_whatever_its_numbers() -> None:
+    """EBP's, Sage's and Dolibarr's "Télécopie" / "Fax": numbers that look like phones,
+    which became the contact's phones (to call, to text, to join people on)."""
+    headers = ["Nom", "Téléphone", "Télécopie", "N° de fax"]
+    sample = {h: [f"04 78 12 3{i} 56" for i in range(8)] for h in headers[1:]}
+    result = build_mapping(headers, sample, CATALOG)
+    assert result.to_json() == {
+        "Nom": "last_name", "Téléphone": "phone", "Télécopie": "attribute:telecopie",
+        "N° de fax": "attribute:n_de_fax",
+    }

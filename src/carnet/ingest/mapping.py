@@ -184,6 +184,12 @@ def build_mapping(
     for header in headers:
         if header in plans:
             continue
+        if _FAX.search(fold_header(header)):
+            # "Télécopie", "Fax" of accounting exports: numbers, but no line to call or text
+            plans[header] = ColumnPlan(
+                header, None, attribute_key(header), "unmapped", "a fax number, not a phone"
+            )
+            continue
         whose = _someone_elses(header)
         if whose is not None:
             # "Email du responsable légal", "Tél. personne à prévenir": never the person's
@@ -343,6 +349,9 @@ def _someone_elses(header: str) -> str | None:
         return f"{numbered['role']} {int(numbered['number'])}'s"
     return None
 
+
+#: A fax column (folded): "Télécopie", "N° de fax", "Fax pro".
+_FAX = re.compile(r"(?:^| )(?:fax|telecopie|telecopieur|telefax|fax number)(?: |$)")
 
 #: A header with a trailing number: "Téléphone 2", "Tél. 2", "email3".
 _NUMBERED = re.compile(r"^(?P<name>.*?\D)\s*\d{1,2}$")
