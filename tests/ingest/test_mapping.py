@@ -687,6 +687,8 @@ def test_a_call_centres_comment_is_the_calls_note() -> None:
         "Commentaire": "call_note",
     }
     assert targets(["Email", "Commentaire"])["Commentaire"] == "survey_comment"
+    # a wine merchant's "Appellation" is no call
+    assert targets(["Email", "Appellation", "Commentaire"])["Commentaire"] == "survey_comment"
 
 
 def test_a_fax_column_is_no_phone_whatever_its_numbers() -> None:

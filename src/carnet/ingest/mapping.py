@@ -350,6 +350,9 @@ def _someone_elses(header: str) -> str | None:
     return None
 
 
+#: Words of a call centre's headers (folded): "Date d'appel", "N° appelant" (not a wine
+#: list's "Appellation").
+_CALL_WORDS = re.compile(r"(?:^| )(?:appel|appels|appelant|appele|appelee)(?: |$)")
 #: A fax column (folded): "Télécopie", "N° de fax", "Fax pro".
 _FAX = re.compile(r"(?:^| )(?:fax|telecopie|telecopieur|telefax|fax number)(?: |$)")
 
@@ -739,7 +742,7 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
     civility_columns = sum(1 for p in plans if p.field is not None and p.field.name == "civility")
     # A call centre's export ("Date d'appel", "N° appelant"): its comment is the call's.
     is_call_file = "nps" not in fields and any(
-        re.search(r"(?:^| )appel", fold_header(p.header)) for p in plans
+        _CALL_WORDS.search(fold_header(p.header)) for p in plans
     )
     # Fields the row's person has a column of their own for: the payer's give way.
     own = {p.field.name for p in plans if p.field is not None and p.note != PAYER_NOTE}
