@@ -1183,6 +1183,31 @@ def test_customer_numbers_excel_wrote_in_scientific_notation_join_no_one(
     assert people["Durand"].attributes["invalid_values"]["loyalty_id"] == "2,90000E+12"
 
 
+def test_a_time_in_a_column_of_its_own_gives_the_call_its_time(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A call centre's "Date d'appel" and "Heure": the call was dated midnight UTC and
+    its time kept apart as text; it is 09:14 Paris time (a spreadsheet's date cell,
+    "2026-12-02 00:00:00", takes the time too; a date with its own time keeps it)."""
+    path = write_csv(
+        tmp_path / "appels.csv",
+        ["Date d'appel", "Heure", "Email", "Commentaire"],
+        [["02/12/2026", "09:14:22", "paul@free.fr", "Colis non reçu"],
+         ["2026-07-02 00:00:00", "14:05", "anne@free.fr", "Rappel"],
+         ["03/12/2026 10:00", "18:00", "luc@free.fr", "Devis"]],
+    )
+    carnet.import_file(path)
+    with carnet.engine.connect() as conn:
+        moments = conn.execute(
+            sa.select(s.events.c.type, s.events.c.occurred_at).order_by(s.events.c.id)
+        ).all()
+    assert [(t, m.replace(tzinfo=None).isoformat(" ")) for t, m in moments] == [
+        ("call_note", "2026-12-02 08:14:22"),
+        ("call_note", "2026-07-02 12:05:00"),
+        ("call_note", "2026-12-03 09:00:00"),
+    ]
+
+
 def test_consent_and_sign_up_moments_keep_their_time(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",

@@ -701,3 +701,8 @@ def test_a_fax_column_is_no_phone_whatever_its_numbers() -> None:
         "Nom": "last_name", "Téléphone": "phone", "Télécopie": "attribute:telecopie",
         "N° de fax": "attribute:n_de_fax",
     }
+
+
+def test_a_time_column_is_read_only_beside_a_date() -> None:
+    assert targets(["Email", "Date d'appel", "Heure"])["Heure"] == "time_of_day"
+    assert targets(["Email", "Heure"]) == {"Email": "email", "Heure": "attribute:heure"}

@@ -650,6 +650,14 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        # a call centre's: the call is what the row's notes and outcome are about
        'date d appel', 'date appel', 'date de l appel', 'appel le', 'date et heure d appel',
        'date heure appel'], storage=Storage.EVENT),
+    # A time of day in a column of its own beside the date ("Date d'appel" | "Heure"): it
+    # gives the row's moment its time (carnet.ingest.rows)
+    _f('time_of_day', Kind.TEXT, BE, 'Heure', 'Time of day',
+       ['heure', 'heure d appel', 'heure de l appel', 'heure appel', 'heure de reservation',
+       'heure de la reservation', 'heure reservation', 'heure du rendez vous', 'heure rdv',
+       'heure de commande', 'heure de la commande', 'heure commande', 'heure de reponse',
+       'heure d achat', 'heure de passage', 'heure de l evenement'],
+       sensitivity=_PUBLIC, storage=Storage.INPUT),
     _f('event_name', Kind.TEXT, BE, 'Événement', 'Event',
        ['evenement', 'salon', 'webinaire', 'nom de l evenement', 'event', 'event name', 'webinar'],
        sensitivity=_PUBLIC, storage=Storage.EVENT),

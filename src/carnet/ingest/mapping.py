@@ -246,12 +246,31 @@ def build_mapping(
     ordered = _whole_names(ordered, sample, catalog)
     ordered = _apply_context(ordered, catalog)
     ordered = _rib_parts_together(ordered)
+    ordered = _time_beside_a_date(ordered)
     mapping = _resolve_duplicates(ordered, catalog)
     return replace(mapping, warnings=(*mapping.warnings, *_numbered_people(mapping.columns)))
 
 
 #: The columns of a RIB the import reads together (the key may be missing).
 RIB_PARTS = ("rib_bank_code", "rib_branch_code", "rib_account", "rib_key")
+
+
+#: The moments of a row a time column of its own gives its time to.
+DATED_BY_A_TIME = ("activity_date", "order_date")
+
+
+def _time_beside_a_date(plans: list[ColumnPlan]) -> list[ColumnPlan]:
+    """A time column ("Heure") is read into the row's date; with no such date beside
+    it, it stays an attribute."""
+    named = {p.field.name for p in plans if p.field is not None}
+    if named & set(DATED_BY_A_TIME):
+        return plans
+    return [
+        ColumnPlan(p.header, None, attribute_key(p.header), "unmapped", p.note)
+        if p.field is not None and p.field.name == "time_of_day" and p.how != "mapping file"
+        else p
+        for p in plans
+    ]
 
 
 def _rib_parts_together(plans: list[ColumnPlan]) -> list[ColumnPlan]:

@@ -31,7 +31,13 @@ from carnet.fields.organisation import name_key
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.values import check_birth_year
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
-from carnet.ingest.mapping import RIB_PARTS, ColumnMapping, ColumnPlan, attribute_key
+from carnet.ingest.mapping import (
+    DATED_BY_A_TIME,
+    RIB_PARTS,
+    ColumnMapping,
+    ColumnPlan,
+    attribute_key,
+)
 from carnet.ingest.readers._base import WARNING_LINES
 from carnet.ingest.realign import realign
 from carnet.ingest.recipients import recipient_columns
@@ -89,6 +95,8 @@ _FOOTER = re.compile(
     r"(?:genere|generee|edite|editee|imprime|imprimee|exporte|exportee|extrait|extraite)"
     r" (?:le|par|depuis|avec|a|via|du|sur) .*|page \d+(?: sur| of|/)? ?\d*"
 )
+#: Midnight as a spreadsheet writes a date cell's time: "2026-12-02 00:00:00".
+_MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?$")
 #: A group heading ("Agence de Lyon" in column A only): a footer only on an otherwise
 #: empty row, as "Agence" or "Service" may begin a company's name on a real one.
 _SECTION = re.compile(
@@ -645,6 +653,7 @@ class RowBuilder:
         self._fix_swapped_names(record)
         self._own_name_as_company(record)
         self._iban_of_rib(record)
+        self._time_of_day(record)
         if record.invalid_values:
             record.attributes["invalid_values"] = record.invalid_values
         if record.external_id is None and self.hash_rows and not record.is_order_line:
@@ -775,6 +784,27 @@ class RowBuilder:
             _fill_civility(record, civility)
         del record.organisation["name"]
         record.notes.append(f"the company name '{company}' is the person's own name")
+
+    def _time_of_day(self, record: RowRecord) -> None:
+        """"Date d'appel: 02/12/2026" and "Heure: 09:14" in two columns (call centres,
+        bookings, tills): the row's moment is 02/12/2026 09:14, in the file's time zone,
+        not midnight."""
+        time_header = self._header_of.get("time_of_day")
+        time = str(record.raw.get(time_header) or "").strip() if time_header else ""
+        if not time:
+            return
+        for name in DATED_BY_A_TIME:
+            bag = record.events if name == "activity_date" else record.order
+            date_header = self._header_of.get(name)
+            if date_header is None or name not in bag:
+                continue
+            # a spreadsheet's date cell reads "2026-12-02 00:00:00": no time of its own
+            written = _MIDNIGHT.sub("", str(record.raw.get(date_header) or "").strip())
+            if ":" in written:
+                continue
+            verdict = self.checkers[date_header].verdict(f"{written} {time}")
+            if verdict.ok:
+                bag[name] = self._typed(self.catalog[name], verdict.normalised)
 
     def _iban_of_rib(self, record: RowRecord) -> None:
         """A RIB in four columns (bank, branch, account, key: Sage's and EBP's bank
