@@ -132,3 +132,36 @@ def test_a_bic_read_past_its_label(raw: str, code: str) -> None:
     # before: "A BIC has only letters and digits." (the '/' of BIC/SWIFT), and
     # BICEFRPP lost its first three letters
     assert bic.check(raw).normalised == code
+
+
+_DIGITS = "0123456789"
+
+
+@given(
+    st.text(_DIGITS, min_size=5, max_size=5),
+    st.text(_DIGITS, min_size=5, max_size=5),
+    st.text(_DIGITS + "ABCDEFGHJKLMNPQRSTUVWXYZ", min_size=11, max_size=11),
+    st.integers(0, 99),
+)
+def test_a_rib_in_four_parts_is_an_iban_only_with_its_key(
+    bank: str, branch: str, account: str, key: int
+) -> None:
+    """Any RIB gives a valid IBAN holding its parts with its own key, and none with
+    another key; its zeros lost in a spreadsheet are put back."""
+    letters = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+    own = 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account.translate(letters))) % 97
+    found = iban.french_iban(bank, branch, account, str(key))
+    if key != own:
+        assert found is None
+        return
+    assert found is not None and iban.check(found).ok
+    assert found[4:] == f"{bank}{branch}{account}{key:02d}"
+    assert iban.french_iban(bank.lstrip("0"), branch.lstrip("0"), account, str(key)) in (
+        found, None  # a part of zeros only is empty once stripped
+    )
+
+
+def test_a_rib_that_is_not_digits_is_no_iban() -> None:
+    assert iban.french_iban("3000A", "00001", "12345678901", "89") is None
+    assert iban.french_iban("300060", "00001", "12345678901", "89") is None
+    assert iban.french_iban("", "", "", "") is None

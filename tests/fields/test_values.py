@@ -476,3 +476,15 @@ def test_a_couple_or_a_widow_in_the_civility_column(raw: str, civility: str) -> 
 @pytest.mark.parametrize("raw", ["M/Mme", "Mr/Mrs", "Non précisé", "Pas de civilité"])
 def test_either_or_unknown_civility_stays_empty(raw: str) -> None:
     assert checker_for(default_catalog()["civility"], "FR")(raw).status is Status.EMPTY
+
+
+@given(st.integers(10**6, 10**15 - 1))
+def test_an_id_excel_wrote_in_scientific_notation_is_refused_or_read_whole(number: int) -> None:
+    """Excel's "4,11000E+11" of a customer number lost digits: refused, never taken as an
+    id that other customers would share; a notation holding every digit gives them."""
+    catalog = default_catalog()
+    digits = str(number)
+    shown = f"{number:.5E}".replace(".", ",")
+    assert check_value(catalog["external_id"], shown).status is Status.INVALID
+    whole = f"{digits[0]}.{digits[1:]}E+{len(digits) - 1}"
+    assert check_value(catalog["external_id"], whole).normalised == digits

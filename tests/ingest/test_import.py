@@ -1226,6 +1226,96 @@ def test_consent_dates_belong_to_the_files_only_flag(carnet: Carnet, tmp_path: P
     assert event["occurred_at"].date().isoformat() == "2024-01-05"
 
 
+def test_an_sms_stop_list_withdraws_sms_not_an_email_nobody_gave(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    # An SMS provider's STOP list: numbers and their opt-out dates, no flag, no e-mail.
+    path = write_csv(
+        tmp_path / "stop.csv",
+        ["Numéro", "Date de désinscription", "Campagne"],
+        [["33612345678", "2026-11-15 18:03:11", "Black Friday"],
+         ["33698765432", "2026-11-16 09:12:45", "Black Friday"],
+         ["33788990011", "2026-11-20 20:00:00", "Noël"]],
+    )
+    carnet.import_file(path)
+    with carnet.engine.connect() as conn:
+        contact_id = conn.execute(sa.select(sa.func.min(s.contacts.c.id))).scalar_one()
+    [event] = carnet.consent_history(contact_id)
+    assert (event["purpose"], event["channel"], event["action"]) == ("offers", "sms", "withdrawn")
+    assert event["occurred_at"].date().isoformat() == "2026-11-15"
+
+
+def test_a_rib_in_four_columns_is_the_iban_never_kept_in_clear(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Sage's and EBP's bank details: code banque, code guichet, n° compte, clé RIB. They
+    were four custom attributes in clear; they are the contact's encrypted IBAN when the
+    key agrees (a spreadsheet's lost zeros put back), masked when it does not."""
+    path = write_csv(
+        tmp_path / "tiers.csv",
+        ["Nom", "Prénom", "Email", "Code banque", "Code guichet", "N° compte", "Clé RIB"],
+        [["Durand", "Pierre", "p.durand@free.fr", "30006", "1", "12345678901", "89"],
+         ["Roux", "Anne", "a.roux@free.fr", "30006", "00001", "12345678901", "88"],
+         ["Petit", "Luc", "luc.petit@free.fr", "", "", "", ""]],
+    )
+    assert carnet.import_file(path).counts["inserted"] == 3
+    people = {c.last_name: c for c in carnet.search_contacts("")}
+    assert carnet.reveal_iban(people["Durand"].id) == "FR7630006000011234567890189"
+    assert not people["Roux"].has_iban and not people["Petit"].has_iban
+    assert "iban" in people["Roux"].attributes["invalid_values"]
+    with carnet.engine.connect() as conn:
+        rows = conn.execute(sa.select(s.import_rows.c.raw)).scalars().all()
+        attributes = conn.execute(sa.select(s.contacts.c.attributes)).scalars().all()
+    stored = json.dumps([*rows, *attributes], default=str)
+    assert "12345678901" not in stored and "code_banque" not in stored
+
+
+def test_customer_numbers_excel_wrote_in_scientific_notation_join_no_one(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """"4,11000E+11" is what Excel shows of two different 12-digit customer numbers:
+    it was taken as one id and merged Paul into Marie. It is refused as an id (with
+    what to do); a number written with all its digits is read."""
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Code client", "N° carte", "Nom", "Prénom", "Email"],
+        [["4,11000E+11", "2.900001234567E+12", "Martin", "Paul", "paul.martin@gmail.com"],
+         ["4,11000E+11", "2,90000E+12", "Durand", "Marie", "marie.durand@gmail.com"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    assert report.verdicts["external_id"]["invalid"] == 2
+    people = {c.last_name: c for c in carnet.search_contacts("")}
+    assert people["Martin"].loyalty_id == "2900001234567"
+    assert people["Durand"].loyalty_id is None
+    assert people["Durand"].attributes["invalid_values"]["loyalty_id"] == "2,90000E+12"
+
+
+def test_a_time_in_a_column_of_its_own_gives_the_call_its_time(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A call centre's "Date d'appel" and "Heure": the call was dated midnight UTC and
+    its time kept apart as text; it is 09:14 Paris time (a spreadsheet's date cell,
+    "2026-12-02 00:00:00", takes the time too; a date with its own time keeps it)."""
+    path = write_csv(
+        tmp_path / "appels.csv",
+        ["Date d'appel", "Heure", "Email", "Commentaire"],
+        [["02/12/2026", "09:14:22", "paul@free.fr", "Colis non reçu"],
+         ["2026-07-02 00:00:00", "14:05", "anne@free.fr", "Rappel"],
+         ["03/12/2026 10:00", "18:00", "luc@free.fr", "Devis"]],
+    )
+    carnet.import_file(path)
+    with carnet.engine.connect() as conn:
+        moments = conn.execute(
+            sa.select(s.events.c.type, s.events.c.occurred_at).order_by(s.events.c.id)
+        ).all()
+    assert [(t, m.replace(tzinfo=None).isoformat(" ")) for t, m in moments] == [
+        ("call_note", "2026-12-02 08:14:22"),
+        ("call_note", "2026-07-02 12:05:00"),
+        ("call_note", "2026-12-03 09:00:00"),
+    ]
+
+
 def test_consent_and_sign_up_moments_keep_their_time(carnet: Carnet, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "newsletter.csv",

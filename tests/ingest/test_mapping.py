@@ -600,3 +600,109 @@ def test_second_column_for_a_single_field_is_kept_as_attribute_with_a_warning() 
 
 def test_several_email_columns_are_all_kept() -> None:
     assert targets(["Email perso", "Email pro"]) == {"Email perso": "email", "Email pro": "email"}
+
+
+def test_a_second_contacts_columns_are_not_the_first_contacts() -> None:
+    """A company file that repeats its columns per contact ("Contact 1 Email", "Contact 2
+    Email") or an association's per child: contact 2's e-mail and phone are another
+    person's, not more of contact 1's; the first child is not the parent either."""
+    headers = ["Raison sociale", "Contact 1 Nom", "Contact 1 Email", "Contact 1 Téléphone",
+               "Contact 2 Nom", "Contact 2 Email", "Tél. contact 2", "Enfant 1 Prénom"]
+    sample = {
+        "Contact 1 Email": [f"a{i}@menuiserie.fr" for i in range(6)],
+        "Contact 2 Email": [f"b{i}@menuiserie.fr" for i in range(6)],
+        "Tél. contact 2": [f"04 76 12 34 {i:02d}" for i in range(6)],
+    }
+    result = build_mapping(headers, sample, CATALOG)
+    assert result.to_json() == {
+        "Raison sociale": "organisation_name",
+        "Contact 1 Nom": "last_name",
+        "Contact 1 Email": "email",
+        "Contact 1 Téléphone": "phone",
+        "Contact 2 Nom": "attribute:contact_2_nom",
+        "Contact 2 Email": "attribute:contact_2_email",
+        "Tél. contact 2": "attribute:tel_contact_2",
+        "Enfant 1 Prénom": "attribute:enfant_1_prenom",
+    }
+    assert any("'Contact 2 Email'" in w and "(contact 2)" in w for w in result.warnings)
+
+
+def test_an_accounting_softwares_customer_file_maps() -> None:
+    """Sage 100's and EBP's headers: the account's number and name, "Qualité" of job
+    titles (of civilities, it stays the civility)."""
+    headers = ["N° compte tiers", "Intitulé", "Qualité", "Contact"]
+    sample: dict[str, list[str | None]] = {"Qualité": ["Gérant", "Directrice", "Comptable"]}
+    assert targets(headers, sample) == {
+        "N° compte tiers": "external_id",
+        "Intitulé": "organisation_name",
+        "Qualité": "job_title",
+        "Contact": "full_name",
+    }
+    assert targets(["Code tiers", "Qualité"], {"Qualité": ["M.", "Mme", "Mme"]}) == {
+        "Code tiers": "external_id",
+        "Qualité": "civility",
+    }
+
+
+def test_a_ribs_columns_are_one_only_together() -> None:
+    """"Code banque", "Code guichet", "N° compte", "Clé RIB" are read together into the
+    IBAN; a "N° compte" or "Clé" alone is some other account or key of the file."""
+    assert targets(["Nom", "N° compte", "Clé"]) == {
+        "Nom": "last_name", "N° compte": "attribute:n_compte", "Clé": "attribute:cle"
+    }
+    assert targets(["Code banque", "Code guichet", "N° compte", "Clé RIB"]) == {
+        "Code banque": "rib_bank_code", "Code guichet": "rib_branch_code",
+        "N° compte": "rib_account", "Clé RIB": "rib_key",
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        # a till's loyalty card export
+        ("Date dernier passage", "last_activity"), ("CA cumulé TTC", "total_spent"),
+        ("Date adhésion", "signup_date"), ("Cumul achats TTC", "total_spent"),
+        # an association's members
+        ("Date d'adhésion", "signup_date"),
+        # the open question after an NPS score
+        ("Pourquoi cette note ?", "survey_comment"),
+        ("Date d'appel", "activity_date"),
+        # a restaurant's booking export: its own newsletter, not the platform's
+        ("Newsletter du restaurant", "optin_newsletter"), ("Optin restaurant", "optin_newsletter"),
+        ("Date de la dernière réservation", "last_activity"),
+    ],
+)
+def test_loyalty_membership_and_survey_headers(header: str, field: str) -> None:
+    assert targets([header]) == {header: field}
+
+
+def test_a_booking_platforms_own_opt_in_is_not_the_restaurants() -> None:
+    assert targets(["Optin Zenchef"]) == {"Optin Zenchef": "attribute:optin_zenchef"}
+
+
+def test_a_call_centres_comment_is_the_calls_note() -> None:
+    """Beside "Date d'appel" or "N° appelant" the comment is a call note, not a survey's."""
+    assert targets(["Date d'appel", "Agent", "Email", "Commentaire"]) == {
+        "Date d'appel": "activity_date", "Agent": "attribute:agent", "Email": "email",
+        "Commentaire": "call_note",
+    }
+    assert targets(["Email", "Commentaire"])["Commentaire"] == "survey_comment"
+    # a wine merchant's "Appellation" is no call
+    assert targets(["Email", "Appellation", "Commentaire"])["Commentaire"] == "survey_comment"
+
+
+def test_a_fax_column_is_no_phone_whatever_its_numbers() -> None:
+    """EBP's, Sage's and Dolibarr's "Télécopie" / "Fax": numbers that look like phones,
+    which became the contact's phones (to call, to text, to join people on)."""
+    headers = ["Nom", "Téléphone", "Télécopie", "N° de fax"]
+    sample = {h: [f"04 78 12 3{i} 56" for i in range(8)] for h in headers[1:]}
+    result = build_mapping(headers, sample, CATALOG)
+    assert result.to_json() == {
+        "Nom": "last_name", "Téléphone": "phone", "Télécopie": "attribute:telecopie",
+        "N° de fax": "attribute:n_de_fax",
+    }
+
+
+def test_a_time_column_is_read_only_beside_a_date() -> None:
+    assert targets(["Email", "Date d'appel", "Heure"])["Heure"] == "time_of_day"
+    assert targets(["Email", "Heure"]) == {"Email": "email", "Heure": "attribute:heure"}

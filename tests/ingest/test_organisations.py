@@ -311,3 +311,32 @@ def test_a_company_mail_domain_tells_namesakes_apart(carnet: Carnet, tmp_path: P
     assert _organisation_of(carnet, "zoe.roux@camus-batiment.fr") == anne
     # a personal mailbox says nothing, and two companies bear the name: neither
     assert _organisation_of(carnet, "max.blanc@gmail.com") not in (anne, luc, None)
+
+
+def test_an_accounting_accounts_name_that_is_the_customers_own_makes_no_company(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """EBP's and Sage's "Intitulé" names a company's account, or a private customer's
+    by their own name: that one is the person, not an organisation. A sole trader's
+    SIRET beside his name keeps his business."""
+    path = tmp_path / "ebp.csv"
+    path.write_text(
+        "Code client;Intitulé;Nom;Prénom;E-mail;SIRET\n"
+        "CL01;SARL BOULANGERIE MARTIN;MARTIN;Jean;jean@boulangerie.fr;\n"
+        "CL02;BERNARD Nathalie;BERNARD;Nathalie;n.bernard@wanadoo.fr;\n"
+        "CL03;Mme LEFÈVRE Anne-Sophie;;;as.lefevre@orange.fr;\n"
+        f"CL04;Paul ROUX;ROUX;Paul;paul@roux-plomberie.fr;{SIRET}\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(path)
+    assert _organisations(carnet) == [("SARL BOULANGERIE MARTIN", None), ("Paul ROUX", SIRET[:9])]
+    c = s.contacts
+    with carnet.engine.connect() as conn:
+        people = conn.execute(
+            sa.select(c.c.civility, c.c.first_name, c.c.last_name, c.c.organisation_id)
+            .order_by(c.c.id)
+        ).all()
+    assert [tuple(p)[:3] for p in people[1:3]] == [
+        (None, "Nathalie", "Bernard"), ("Mme", "Anne-Sophie", "Lefèvre")
+    ]
+    assert people[1].organisation_id is None and people[2].organisation_id is None

@@ -72,6 +72,53 @@ def test_encoding_detected(tmp_path: Path, encoding: str, data: bytes, detected:
     assert values(table)[1] == {"Prénom": "Chloé", "Nom": "Dœuf", "Ville": "Besançon 5 €"}
 
 
+def test_a_dos_programs_export_is_read_as_code_page_850(tmp_path: Path) -> None:
+    """Old accounting and till software writes DOS's code page 850: "é" is 0x82, read
+    as "‚" in cp1252 ("H‚lŠne Lef‹vre")."""
+    text = "NOM;PRENOM;VILLE\nLEFÈVRE;François;Saint-Étienne\nCÔTÉ;Hélène;Besançon\n"
+    table = open_table(write(tmp_path / "f.txt", text.encode("cp850")))
+    assert table.encoding == "cp850"
+    assert values(table)[1] == {"NOM": "CÔTÉ", "PRENOM": "Hélène", "VILLE": "Besançon"}
+
+
+@given(st.text("abcdefghijklmnopqrstuvwxyzéèêëàâîïôûùüçÉÈÀÇ ;-'\n0123456789", max_size=80))
+def test_windows_french_text_is_never_taken_for_dos(text: str) -> None:
+    data = f"Prénom;Nom\n{text}\nÉloïse;Lefèvre".encode("cp1252")
+    assert detect_encoding(data, at_eof=True) == "cp1252"
+
+
+def test_a_fixed_width_text_is_read_by_its_columns(tmp_path: Path) -> None:
+    """An old program's printed list: columns aligned by spaces, no delimiter. It was one
+    column of whole lines, every row rejected."""
+    text = (
+        "NOM         PRENOM        ADRESSE               CP     VILLE\r\n"
+        "LEFÈVRE     François      3 rue Émile Zola      80000  AMIENS\r\n"
+        "\r\n"
+        "DE LA TOUR  Jean-Pierre   5, allée des Pins     59000  LILLE\r\n"
+    )
+    table = open_table(write(tmp_path / "liste.txt", text, "cp1252"))
+    assert table.headers == ["NOM", "PRENOM", "ADRESSE", "CP", "VILLE"]
+    assert values(table)[1] == {
+        "NOM": "DE LA TOUR", "PRENOM": "Jean-Pierre", "ADRESSE": "5, allée des Pins",
+        "CP": "59000", "VILLE": "LILLE",
+    }
+    assert any("fixed-width" in w for w in table.stats.warnings)
+
+
+_CELL = st.text("abcdefghijklmnopqrstuvwxyzÉé0123456789-'.,;", min_size=1, max_size=12)
+
+
+@given(st.lists(st.lists(_CELL, min_size=3, max_size=3), min_size=1, max_size=8))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_fixed_width_rows_read_back_whole(tmp_path: Path, rows: list[list[str]]) -> None:
+    header = ["NOM", "PRENOM", "VILLE"]
+    width = 15
+    lines = ["".join(cell.ljust(width) for cell in row).rstrip() for row in [header, *rows]]
+    table = open_table(write(tmp_path / "f.txt", "\n".join(lines) + "\n"))
+    assert table.headers == header
+    assert [list(v.values()) for v in values(table)] == rows
+
+
 def test_latin1_reads_as_cp1252_identically(tmp_path: Path) -> None:
     text = "nom;ville\nJosé;Orléans\nNoël;Besançon\n"
     table = open_table(write(tmp_path / "f.csv", text, "latin-1"))

@@ -158,6 +158,22 @@ def test_totals_footer_and_section_rows_are_no_person() -> None:
     assert problems[8] is None and problems[9] is None
 
 
+def test_a_total_with_figures_and_a_note_under_the_table_are_no_person() -> None:
+    """"Total : 1 234 clients" fails the name check (digits) and a software's note under
+    the table names it: both are footers, not rows with no identity."""
+    columns: dict[str, list[str | None]] = {
+        "Nom": ["Martin", "Total : 1 234 clients", "Export généré par GestCom v3.2 le 04/12/2026",
+                "Page 2 sur 5", "Page", "Edité le 04/12/2026"],
+        "Prénom": ["Paul", None, None, None, "Jean", None],
+        "CA 2025": ["12", "1 234,50", None, None, None, None],
+    }
+    records = builder(columns).build(list(range(1, 7)), columns, {}, {})
+    problems = [r.identity_problem() for r in records]
+    assert problems[0] is None and problems[4] is None  # Jean Page is a person
+    for problem in (*problems[1:4], problems[5]):
+        assert problem is not None and problem.startswith("a totals, footer or section row")
+
+
 def test_a_section_word_with_other_cells_is_left_alone() -> None:
     columns: dict[str, list[str | None]] = {
         "Nom": ["Agence de Lyon"],
@@ -202,3 +218,36 @@ def test_a_rejected_row_s_reason_gives_the_fix_the_check_found() -> None:
         "did you mean 'alexandre.roux@hotmail.fr'?"
     )
     assert "did you mean" not in str(second.identity_problem())
+
+
+def test_a_whole_name_column_saying_anonymous_names_no_one() -> None:
+    """A survey's "Anonyme" or a till's "Client" in a whole-name column is no name,
+    as it is in a last-name column: the row has no identity (it was a contact
+    called Anonyme)."""
+    columns: dict[str, list[str | None]] = {
+        "Nom complet": ["Anne Martin", "Anonyme", "Client inconnu", "M. Inconnu"],
+        "Note NPS": ["9", "10", "7", "8"],
+    }
+    records = builder(columns).build([1, 2, 3, 4], columns, {}, {})
+    assert records[0].columns["last_name"] == "Martin"
+    for record in records[1:]:
+        assert "last_name" not in record.columns and "first_name" not in record.columns
+        assert str(record.identity_problem()).startswith("no name")
+
+
+def test_a_second_tables_title_and_header_are_no_person() -> None:
+    """Two tables in one sheet ("Clients" then "Prospects"), or a printed export's page
+    break: the second title was a contact called Prospects, the header again a row
+    with no identity."""
+    columns: dict[str, list[str | None]] = {
+        "Nom": ["Martin", "Prospects", "Nom", "Petit", "Clients inactifs", "Prospect"],
+        "Prénom": ["Paul", None, "Prénom", "Luc", None, "Anne"],
+        "Email": ["paul@free.fr", None, "Email", "luc@free.fr", None, None],
+    }
+    records = builder(columns).build(list(range(1, 7)), columns, {}, {})
+    problems = [r.identity_problem() for r in records]
+    assert problems[0] is None and problems[3] is None
+    assert str(problems[1]).startswith("a totals, footer or section row ('Prospects')")
+    assert str(problems[2]).startswith("the header row again")
+    assert str(problems[4]).startswith("a totals, footer or section row")
+    assert problems[5] is None  # Anne Prospect is a person

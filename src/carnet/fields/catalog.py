@@ -327,7 +327,8 @@ PCS_GROUPS = (
 # fmt: off
 BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('civility', Kind.CIVILITY, P, 'Civilité', 'Title',
-       ['civilite', 'civ', 'titre', 'title', 'salutation', 'mr mme', 'm mme'], weight=0.5,
+       ['civilite', 'civ', 'titre', 'title', 'salutation', 'mr mme', 'm mme', 'qualite'],
+       weight=0.5,
        choices=('M.', 'Mme', 'Dr', 'Me', 'Pr')),
     _f('first_name', Kind.NAME, P, 'Prénom', 'First name',
        ['prenom', 'prenoms', 'first name', 'firstname', 'given name', 'forename', 'first',
@@ -448,7 +449,11 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'nom de l entreprise', 'denomination', 'raison soc', 'enseigne', 'nom commercial',
        'account name', 'nom du compte', 'nom de la societe', 'nom societe', 'nom entreprise',
        'organization name', 'nom du tiers', 'tiers', 'nom de l organisme',
-       'societe liee', 'related company'],
+       'societe liee', 'related company',
+       # the account's name in accounting software (EBP, Sage, Ciel): a company's, or a
+       # private customer's own name, which the import then reads as the person's
+       'intitule', 'intitule client', 'intitule du client', 'intitule du compte',
+       'intitule compte', 'intitule du tiers', 'intitule tiers'],
        weight=2.0, half_life_days=5 * YEAR, profiles=B2B,
        storage=Storage.ORGANISATION, column='name'),
     # Odoo's "Est une société", a CRM's "Type: Société / Particulier": a company's own
@@ -486,6 +491,21 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('iban', Kind.IBAN, OF, 'IBAN', 'IBAN',
        ['iban', 'rib', 'coordonnees bancaires', 'bank account'], sensitivity=Sensitivity.SENSITIVE,
        column='iban_ciphertext'),
+    # A French RIB in four columns, as accounting software exports it (Sage, EBP): read
+    # together into the IBAN, never kept apart in clear (carnet.ingest.rows)
+    _f('rib_bank_code', Kind.TEXT, OF, 'Code banque (RIB)', 'Bank code (RIB)',
+       ['code banque', 'code etablissement', 'banque code', 'rib banque', 'rib code banque'],
+       sensitivity=Sensitivity.SENSITIVE, storage=Storage.INPUT),
+    _f('rib_branch_code', Kind.TEXT, OF, 'Code guichet (RIB)', 'Branch code (RIB)',
+       ['code guichet', 'guichet', 'rib guichet', 'rib code guichet'],
+       sensitivity=Sensitivity.SENSITIVE, storage=Storage.INPUT),
+    _f('rib_account', Kind.TEXT, OF, 'N° de compte (RIB)', 'Account number (RIB)',
+       ['n compte', 'numero de compte', 'numero compte', 'n de compte', 'no compte',
+       'compte bancaire', 'n compte bancaire', 'rib compte', 'rib n compte'],
+       sensitivity=Sensitivity.SENSITIVE, storage=Storage.INPUT),
+    _f('rib_key', Kind.TEXT, OF, 'Clé RIB', 'RIB key',
+       ['cle rib', 'cle', 'rib cle', 'cle du rib'],
+       sensitivity=Sensitivity.SENSITIVE, storage=Storage.INPUT),
     # the bank's code, not the account's: it says which bank, not whose money
     _f('bic', Kind.BIC, OF, 'BIC', 'BIC',
        ['bic', 'code bic', 'swift', 'code swift', 'bic swift', 'swift bic', 'bic code',
@@ -510,7 +530,11 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'cree le', 'inscription', 'date de creation client', 'create date', 'created date',
        'createdate', 'date registered', 'registration date', 'registered on', 'date added',
        'date d ajout', 'ajoute le', 'customer created at', 'created time', 'creation time',
-       'added time', 'added at', 'added on'],
+       'added time', 'added at', 'added on',
+       # a member's or a loyalty card holder's: when they joined
+       'date d adhesion', 'date adhesion', 'date de l adhesion', 'adhesion le', 'adhere le',
+       'date creation carte', 'date de creation de la carte', 'date ouverture carte',
+       'date d ouverture de la carte', 'date d inscription au programme'],
        column='first_seen'),
     _f('last_activity', Kind.DATETIME, BE, 'Dernière activité', 'Last activity',
        ['dernier contact', 'date dernier contact', 'derniere activite', 'date derniere activite',
@@ -519,7 +543,15 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'last visit', 'date dernier achat', 'date du dernier achat', 'date derniere commande',
        'date de la derniere commande', 'last order date', 'last purchase date',
        'last activity date', 'date de derniere activite', 'last engagement date',
-       'dernier achat', 'derniere commande', 'last order', 'last purchase']),
+       'dernier achat', 'derniere commande', 'last order', 'last purchase',
+       # a shop's till and loyalty card: the customer's last visit
+       'dernier passage', 'date dernier passage', 'date de dernier passage',
+       'date du dernier passage', 'derniere venue', 'date derniere venue',
+       'date du dernier passage en caisse', 'dernier passage en caisse',
+       # a restaurant's or hotel's booking export
+       'derniere reservation', 'date derniere reservation', 'date de la derniere reservation',
+       'date de derniere reservation', 'dernier sejour', 'date dernier sejour',
+       'date du dernier sejour', 'last reservation', 'last booking', 'last visit date']),
     _f('customer_since', Kind.DATE, TR, 'Client depuis', 'Customer since',
        ['client depuis', 'date premier achat', 'date de premiere commande', 'customer since',
        'first visit', 'premiere visite', 'date de premiere visite',
@@ -532,6 +564,10 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'total des achats', 'montant total des achats', 'montant des achats', 'total depense',
        'montant depense', 'total spent', 'amount spent', 'total revenue', 'lifetime value',
        'ltv', 'clv', 'valeur client',
+       # a till's or loyalty program's, with or without tax
+       'ca cumule ttc', 'ca cumule ht', 'ca total ttc', 'ca total ht', 'ca client ttc',
+       'ca client ht', 'cumul achats', 'cumul des achats', 'cumul achats ttc',
+       'total achats ttc', 'montant total des achats ttc',
        # PrestaShop's customer list: what the customer bought in all ("1 234,50 €")
        'ventes'], storage=Storage.ATTRIBUTE),
     _f('order_count', Kind.INTEGER, TR, 'Nombre de commandes', 'Number of orders',
@@ -550,6 +586,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'reference client', 'customer id', 'client id', 'contact id', 'record id',
        'crm id', 'id client', 'id contact', 'identifiant client', 'n de client',
        'numero de client',
+       # accounting software's account of a customer: Sage's "N° compte tiers" (411…)
+       'n compte tiers', 'compte tiers', 'numero compte tiers', 'code tiers', 'n tiers',
+       'numero tiers', 'n compte client', 'numero compte client', 'n de compte client',
        # HubSpot's French export names its record id so
        'id de fiche d informations', 'id de la fiche', 'id fiche'],
        storage=Storage.EXTERNAL_ID),
@@ -570,7 +609,14 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'email subscriber status', 'statut abonnement newsletter', 'statut newsletter',
        'newsletter status', 'subscription status', 'email marketing status',
        'statut d abonnement', 'statut abonnement', 'marketing status', 'statut marketing',
-       'lettre d informations', 'lettre d information', 'lettre d info'],
+       'lettre d informations', 'lettre d information', 'lettre d info',
+       # a restaurant's or a shop's own newsletter in a booking or till export (not the
+       # booking platform's, which is another controller's consent)
+       'newsletter du restaurant', 'newsletter restaurant', 'optin restaurant',
+       'opt in restaurant', 'newsletter de l etablissement', 'newsletter etablissement',
+       'optin etablissement', 'opt in etablissement', 'newsletter de l hotel',
+       'newsletter hotel', 'optin hotel', 'newsletter du magasin', 'newsletter magasin',
+       'optin magasin', 'newsletter de la boutique', 'newsletter boutique', 'optin boutique'],
        storage=Storage.CONSENT),
     _f('optin_date', Kind.DATETIME, R, 'Date de consentement', 'Opt-in date',
        ['date optin', 'date opt in', 'date d optin', 'date inscription newsletter', 'optin date',
@@ -600,7 +646,18 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['horodateur', 'horodatage', 'date de reponse', 'repondu le', 'date', 'timestamp',
        'answered at', 'submitted at', 'registered at', 'date d enregistrement',
        'submit date', 'submission date', 'date de soumission', 'date d envoi',
-       'date de participation'], storage=Storage.EVENT),
+       'date de participation',
+       # a call centre's: the call is what the row's notes and outcome are about
+       'date d appel', 'date appel', 'date de l appel', 'appel le', 'date et heure d appel',
+       'date heure appel'], storage=Storage.EVENT),
+    # A time of day in a column of its own beside the date ("Date d'appel" | "Heure"): it
+    # gives the row's moment its time (carnet.ingest.rows)
+    _f('time_of_day', Kind.TEXT, BE, 'Heure', 'Time of day',
+       ['heure', 'heure d appel', 'heure de l appel', 'heure appel', 'heure de reservation',
+       'heure de la reservation', 'heure reservation', 'heure du rendez vous', 'heure rdv',
+       'heure de commande', 'heure de la commande', 'heure commande', 'heure de reponse',
+       'heure d achat', 'heure de passage', 'heure de l evenement'],
+       sensitivity=_PUBLIC, storage=Storage.INPUT),
     _f('event_name', Kind.TEXT, BE, 'Événement', 'Event',
        ['evenement', 'salon', 'webinaire', 'nom de l evenement', 'event', 'event name', 'webinar'],
        sensitivity=_PUBLIC, storage=Storage.EVENT),
@@ -613,7 +670,11 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        '0 to 10', 'nps')),
     _f('survey_comment', Kind.TEXT, R, "Commentaire d'enquête", 'Survey comment',
        ['commentaire', 'un commentaire', 'vos commentaires', 'verbatim', 'comment', 'comments',
-       'feedback', 'suggestion'], storage=Storage.EVENT),
+       'feedback', 'suggestion',
+       # the open question after an NPS score
+       'pourquoi cette note', 'pourquoi', 'raison de la note', 'raison de votre note',
+       'expliquez votre note', 'pourquoi avez vous donne cette note',
+       'reason for your score', 'why this score'], storage=Storage.EVENT),
     _f('contest_entry', Kind.BOOLEAN, R, 'Participation au jeu concours', 'Contest entry',
        ['jeu concours', 'participe au jeu', 'concours', 'contest', 'contest entry', 'sweepstakes'],
        storage=Storage.EVENT, keywords=('concours', 'contest')),

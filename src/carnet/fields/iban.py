@@ -27,12 +27,12 @@ from stdnum.exceptions import ValidationError
 from carnet.fields import _common
 from carnet.fields.verdict import Verdict, blank
 
-__all__ = ["check", "check_many", "format", "normalise", "validate"]
+__all__ = ["check", "check_many", "format", "french_iban", "normalise", "validate"]
 
 _PREFIX = re.compile(r"^\s*(?:iban|rib)\s*:?\s*", re.IGNORECASE)
 #: A French RIB: bank (5 digits), branch (5), account (11 letters or digits), key (2).
 _RIB = re.compile(r"(\d{5})(\d{5})([0-9A-Z]{11})(\d{2})")
-#: The RIB key's digit for each letter of an account number.
+#: The RIB key's digit for each letter of an account number (A and J are 1, B, K and S 2...).
 _RIB_LETTERS = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789"
 )
@@ -42,6 +42,11 @@ def _rib_key_holds(bank: str, branch: str, account: str, key: str) -> bool:
     """The RIB key check: 97 - (89 bank + 15 branch + 3 account) mod 97."""
     number = int(account.translate(_RIB_LETTERS))
     return 97 - (89 * int(bank) + 15 * int(branch) + 3 * number) % 97 == int(key)
+
+
+def _iban_of_rib(rib: str) -> str:
+    """The IBAN holding a French RIB's 23 characters (its check digits computed)."""
+    return f"FR{_iban.calc_check_digits('FR00' + rib)}{rib}"
 
 
 def _from_rib(text: str, value: str) -> Verdict | None:
@@ -56,7 +61,7 @@ def _from_rib(text: str, value: str) -> Verdict | None:
             "check for a mistyped digit.",
             error="checksum",
         )
-    iban = f"FR{_iban.calc_check_digits('FR00' + value)}{value}"
+    iban = _iban_of_rib(value)
     return Verdict.valid(
         text,
         iban,
@@ -126,3 +131,28 @@ def format(value: str) -> str:
 def check_many(values: Iterable[str | None]) -> dict[str | None, Verdict]:
     """Check a column, once per distinct value."""
     return _common.check_many(check, values)
+
+
+def french_iban(bank: str, branch: str, account: str, key: str) -> str | None:
+    """The IBAN of a French RIB written in four parts, or None when they do not agree.
+
+    The parts lost their leading zeros in a spreadsheet are padded back ("823" is
+    branch 00823); the RIB key must match (97 - (89 bank + 15 branch + 3 account) mod
+    97), as a transposed digit would otherwise give a valid-looking IBAN.
+
+    >>> french_iban("30006", "00001", "12345678901", "89")
+    'FR7630006000011234567890189'
+    >>> french_iban("30006", "1", "12345678901", "89")
+    'FR7630006000011234567890189'
+    >>> french_iban("30006", "00001", "12345678901", "88") is None
+    True
+    """
+    if not (bank.isdigit() and branch.isdigit() and key.isdigit() and account.isalnum()):
+        return None
+    if len(bank) > 5 or len(branch) > 5 or len(account) > 11 or len(key) > 2:
+        return None
+    bank, branch, key = bank.zfill(5), branch.zfill(5), key.zfill(2)
+    account = account.upper().zfill(11)
+    if not _rib_key_holds(bank, branch, account, key):
+        return None
+    return _iban_of_rib(f"{bank}{branch}{account}{key}")

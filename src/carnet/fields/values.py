@@ -318,12 +318,29 @@ def check_free_text(raw: str) -> Verdict:
 def _check_identifier(raw: str) -> Verdict:
     """A customer number, an order number, a loyalty id: as written, but without the
     ``.0`` a spreadsheet or pandas adds to a number (``10452.0`` is customer 10452,
-    and must find that customer again on the next import)."""
+    and must find that customer again on the next import).
+
+    A long number Excel wrote in scientific notation ("4,11000E+11") lost its last
+    digits: many customers would share it, and be merged as one. It is refused, with
+    what to do, unless it holds every digit.
+
+    >>> _check_identifier("4,11000E+11").status.value, _check_identifier("2.900001234567E+12")
+    ('invalid', Verdict(raw='2.900001234567E+12', normalised='2900001234567', ...))
+    >>> _check_identifier("12E5").normalised
+    '12E5'
+    """
     whole = _common.without_float_tail(raw)
     if whole is not None:
         return Verdict.valid(
             raw, whole, flags={"repaired"}, reasons=(_common.FLOAT_TAIL_REASON,)
         )
+    if "E+" in raw.upper():  # as Excel writes it: "2,90000E+12" (a code "12E5" is a code)
+        digits = _common.from_scientific(raw)
+        if digits != raw:
+            return Verdict.valid(raw, digits, flags={"repaired"})
+        refused = _common.scientific_notation(raw, "number")
+        if refused is not None:
+            return refused
     return _check_text(raw)
 
 

@@ -32,7 +32,7 @@ import tomllib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +204,12 @@ def build_mapping(
                 "not the person's data: kept in the row's raw values only",
             )
             continue
+        if _FAX.search(fold_header(header)):
+            # "Télécopie", "Fax" of accounting exports: numbers, but no line to call or text
+            plans[header] = ColumnPlan(
+                header, None, attribute_key(header), "unmapped", "a fax number, not a phone"
+            )
+            continue
         whose = _someone_elses(header)
         if whose is not None:
             # "Email du responsable légal", "Tél. personne à prévenir": never the person's
@@ -259,7 +265,63 @@ def build_mapping(
     ordered = [plans[h] for h in headers]
     ordered = _whole_names(ordered, sample, catalog)
     ordered = _apply_context(ordered, catalog)
-    return _resolve_duplicates(ordered, catalog)
+    ordered = _rib_parts_together(ordered)
+    ordered = _time_beside_a_date(ordered)
+    mapping = _resolve_duplicates(ordered, catalog)
+    return replace(mapping, warnings=(*mapping.warnings, *_numbered_people(mapping.columns)))
+
+
+#: The columns of a RIB the import reads together (the key may be missing).
+RIB_PARTS = ("rib_bank_code", "rib_branch_code", "rib_account", "rib_key")
+
+
+#: The moments of a row a time column of its own gives its time to.
+DATED_BY_A_TIME = ("activity_date", "order_date")
+
+
+def _time_beside_a_date(plans: list[ColumnPlan]) -> list[ColumnPlan]:
+    """A time column ("Heure") is read into the row's date; with no such date beside
+    it, it stays an attribute."""
+    named = {p.field.name for p in plans if p.field is not None}
+    if named & set(DATED_BY_A_TIME):
+        return plans
+    return [
+        ColumnPlan(p.header, None, attribute_key(p.header), "unmapped", p.note)
+        if p.field is not None and p.field.name == "time_of_day" and p.how != "mapping file"
+        else p
+        for p in plans
+    ]
+
+
+def _rib_parts_together(plans: list[ColumnPlan]) -> list[ColumnPlan]:
+    """A RIB's columns are one only beside each other: a "N° compte" or "Clé" alone is
+    some account or key of the file, not a bank account's, and stays an attribute."""
+    named = {p.field.name for p in plans if p.field is not None}
+    if set(RIB_PARTS[:3]) <= named:
+        return plans
+    return [
+        ColumnPlan(p.header, None, attribute_key(p.header), "unmapped", p.note)
+        if p.field is not None and p.field.name in RIB_PARTS and p.how != "mapping file"
+        else p
+        for p in plans
+    ]
+
+
+def _numbered_people(plans: Sequence[ColumnPlan]) -> list[str]:
+    """A warning per other person a file's numbered columns hold ("Contact 2 …")."""
+    groups: dict[str, list[str]] = {}
+    for plan in plans:
+        if plan.how == "unmapped" and plan.note and _NUMBERED_PERSON.search(
+            fold_header(plan.header)
+        ):
+            groups.setdefault(plan.note.removesuffix("'s"), []).append(plan.header)
+    return [
+        f"Columns {', '.join(repr(h) for h in headers)} hold another person than the "
+        f"row's ({whose}): kept as custom attributes of the row's "
+        "contact, never as its e-mail or phone (import them as contacts from a copy "
+        "of the file with --mapping)."
+        for whose, headers in groups.items()
+    ]
 
 
 #: Words of a header (folded) naming someone other than the row's person: a minor's
@@ -288,17 +350,50 @@ _SOMEONE_ELSE_WORDS = re.compile(
 )
 
 
+#: A person numbered in a header: "Contact 2 Email", "Interlocuteur 3 - Tél.", "Enfant 1
+#: Prénom" (folded). A file that repeats its columns per contact or per child holds
+#: other people than the row's on the same row.
+_NUMBERED_PERSON = re.compile(
+    r"(?:^| )(?P<role>contact|interlocuteur|interlocutrice|personne|participant|participante"
+    r"|adherent|adherente|membre|member|attendee|guest|invite|invitee|beneficiaire|passager"
+    r"|passagere|voyageur|voyageuse|traveler|traveller|signataire|dirigeant|dirigeante"
+    r"|enfant|child|kid) ?(?P<number>\d{1,2})(?: |$)"
+)
+#: Roles whose every numbered column is someone else's: the first child is not the
+#: parent the row is about.
+_CHILDREN = frozenset({"enfant", "child", "kid"})
+
+
 def _someone_elses(header: str) -> str | None:
     """Whose value a column holds, when its header names someone else than the person.
+
+    The first of several numbered contacts is the row's person; the second and later
+    ones are other people, whose e-mail or phone is not the person's.
 
     >>> _someone_elses("Email du responsable légal"), _someone_elses("Tél. personne à prévenir")
     ("the legal guardian's", "the emergency contact's")
     >>> _someone_elses("Email"), _someone_elses("Nom de jeune fille")
     (None, None)
+    >>> _someone_elses("Contact 2 Email"), _someone_elses("Contact 1 Email")
+    ("contact 2's", None)
+    >>> _someone_elses("Enfant 1 - Prénom")
+    "enfant 1's"
     """
-    found = _SOMEONE_ELSE_WORDS.search(fold_header(header))
-    return _SOMEONE_ELSE[found[1]] if found else None
+    folded = fold_header(header)
+    found = _SOMEONE_ELSE_WORDS.search(folded)
+    if found:
+        return _SOMEONE_ELSE[found[1]]
+    numbered = _NUMBERED_PERSON.search(folded)
+    if numbered and (numbered["role"] in _CHILDREN or int(numbered["number"]) >= 2):
+        return f"{numbered['role']} {int(numbered['number'])}'s"
+    return None
 
+
+#: Words of a call centre's headers (folded): "Date d'appel", "N° appelant" (not a wine
+#: list's "Appellation").
+_CALL_WORDS = re.compile(r"(?:^| )(?:appel|appels|appelant|appele|appelee)(?: |$)")
+#: A fax column (folded): "Télécopie", "N° de fax", "Fax pro".
+_FAX = re.compile(r"(?:^| )(?:fax|telecopie|telecopieur|telefax|fax number)(?: |$)")
 
 #: A header with a trailing number: "Téléphone 2", "Tél. 2", "email3".
 _NUMBERED = re.compile(r"^(?P<name>.*?\D)\s*\d{1,2}$")
@@ -485,8 +580,9 @@ def _type_by_values(
 
 def _is_job_title(header: str, values: Sequence[str | None]) -> bool:
     """A "Title" column of job titles ("CEO", "Directrice"), as Salesforce and
-    LinkedIn exports write them, rather than civilities ("Mr", "Mme")."""
-    if fold_header(header) not in ("title", "titre"):
+    LinkedIn exports write them, or Sage's "Qualité" ("Gérant"), rather than
+    civilities ("Mr", "Mme")."""
+    if fold_header(header) not in ("title", "titre", "qualite"):
         return False
     texts = [str(v) for v in values if not blank(v)]
     if not texts:
@@ -683,6 +779,10 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
         p.field is not None and p.field.storage is Storage.CONSENT for p in plans
     )
     civility_columns = sum(1 for p in plans if p.field is not None and p.field.name == "civility")
+    # A call centre's export ("Date d'appel", "N° appelant"): its comment is the call's.
+    is_call_file = "nps" not in fields and any(
+        _CALL_WORDS.search(fold_header(p.header)) for p in plans
+    )
     # Fields the row's person has a column of their own for: the payer's give way.
     own = {p.field.name for p in plans if p.field is not None and p.note != PAYER_NOTE}
     out = []
@@ -781,6 +881,16 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
                 plan,
                 None,
                 "the payer's, kept apart: the file names the person's own",
+            )
+        elif (
+            is_call_file
+            and plan.field is not None
+            and plan.field.name == "survey_comment"
+            and not chosen
+            and "call_note" not in fields
+        ):
+            plan = _by_context(
+                plan, catalog["call_note"], "in a file of calls the comment is the call's note"
             )
         elif is_consent_list and plan.field is None and folded in ("source", "origine", "canal"):
             plan = _by_context(

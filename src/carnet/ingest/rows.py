@@ -26,11 +26,18 @@ from carnet.fields import email as email_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Sensitivity, Storage, fold_header
+from carnet.fields.iban import french_iban
 from carnet.fields.organisation import name_key
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.values import check_birth_year
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
-from carnet.ingest.mapping import ColumnMapping, ColumnPlan, attribute_key
+from carnet.ingest.mapping import (
+    DATED_BY_A_TIME,
+    RIB_PARTS,
+    ColumnMapping,
+    ColumnPlan,
+    attribute_key,
+)
 from carnet.ingest.readers._base import WARNING_LINES
 from carnet.ingest.realign import realign
 from carnet.ingest.recipients import recipient_columns
@@ -83,12 +90,24 @@ _FOOTER = re.compile(
     r"(?:sous )?(?:total|totaux)(?: .*)?|(?:somme|cumul|moyenne|recap|"
     r"recapitulatif|nombre|nb)(?: .*)?|fin (?:de (?:la )?|du )?(?:liste|fichier|tableau|export|"
     r"extraction|document)"
+    # a note under the table: "Export généré par GestCom le 04/12/2026", "Page 2 sur 5"
+    r"|(?:(?:export|fichier|liste|document|etat|edition|extraction|extrait) )?"
+    r"(?:genere|generee|edite|editee|imprime|imprimee|exporte|exportee|extrait|extraite)"
+    r" (?:le|par|depuis|avec|a|via|du|sur) .*|page \d+(?: sur| of|/)? ?\d*"
 )
+#: Midnight as a spreadsheet writes a date cell's time: "2026-12-02 00:00:00".
+_MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?$")
 #: A group heading ("Agence de Lyon" in column A only): a footer only on an otherwise
 #: empty row, as "Agence" or "Service" may begin a company's name on a real one.
 _SECTION = re.compile(
     r"(?:agence|site|region|secteur|groupe|service|magasin|boutique|departement|zone)"
     r" (?:de |d |du |des )?\S.*"
+    # the title of a second table in the sheet: "Prospects", "Clients inactifs"
+    r"|(?:liste (?:des |de |d )?)?(?:anciens |nouveaux |autres )?(?:clients?|prospects?"
+    r"|fournisseurs?|adherents?|membres?|contacts?|particuliers?|professionnels?"
+    r"|entreprises?|leads?|abonnes?|inscrits?|benevoles?|partenaires?|customers?|suppliers?)"
+    r"(?: (?:actifs?|inactifs?|perdus?|a relancer|vip|pros?|particuliers?|professionnels?"
+    r"|\d{4}))?"
 )
 
 
@@ -145,6 +164,13 @@ class RowRecord:
             self._usable_phones = _usable(self.phones)
         return self._usable_phones
 
+    def _repeated_header(self) -> bool:
+        """The header written again: a second table of the sheet, or a printed export's
+        page break. Most of the row's cells are their own column's name."""
+        filled = [(k, v) for k, v in self.raw.items() if isinstance(v, str) and v.strip()]
+        same = sum(1 for k, v in filled if fold_header(v) == fold_header(str(k)))
+        return same >= 2 and same * 2 > len(filled)
+
     def _footer_words(self) -> str | None:
         """The row's name when it is a totals, footer or section row, else None.
 
@@ -153,6 +179,10 @@ class RowRecord:
         a person's row (someone may be called Total).
         """
         names = [n for n in (self.columns.get("first_name"), self.columns.get("last_name")) if n]
+        if not names:
+            # "Total : 1 234 clients" fails the name check: its digits are no name
+            names = [self.invalid_values[k] for k in ("first_name", "last_name")
+                     if k in self.invalid_values]
         if len(names) != 1 or self.usable_emails or self.usable_phones:
             return None
         if self.order.get("customer_ref") or self.organisation.get("name"):
@@ -174,6 +204,8 @@ class RowRecord:
         """Why the row cannot be tied to a person, or None when it can."""
         if self.error:
             return f"unreadable row: {self.error}"
+        if self._repeated_header():
+            return "the header row again (a second table or a page break), not a person"
         footer = self._footer_words()
         if footer is not None:
             return (
@@ -627,6 +659,9 @@ class RowBuilder:
         _drop_first_name_from_last(record)
         self._split_name_in_one_cell(record)
         self._fix_swapped_names(record)
+        self._own_name_as_company(record)
+        self._iban_of_rib(record)
+        self._time_of_day(record)
         if record.invalid_values:
             record.attributes["invalid_values"] = record.invalid_values
         if record.external_id is None and self.hash_rows and not record.is_order_line:
@@ -691,6 +726,10 @@ class RowBuilder:
             if len(self._full_names) > CACHE_LIMIT:
                 self._full_names.clear()
             parts = name_field.split_full_name(raw_value, last_first=last_first)
+            # "Anonyme", "Client", "Inconnu" in a whole-name column is no one's name, as
+            # in a name column
+            civility, first, last = parts
+            parts = (civility, _not_a_placeholder(first), _not_a_placeholder(last))
             self._full_names[key] = parts
         civility, first, last = parts
         if civility:
@@ -724,6 +763,74 @@ class RowBuilder:
         if civility:
             del record.invalid_values["civility"]
             record.attributes["legal_form"] = civility.strip()
+
+    def _own_name_as_company(self, record: RowRecord) -> None:
+        """An account name that is the person's own, not a company's: EBP's or Sage's
+        "Intitulé" of a private customer ("Mme LEFÈVRE Sophie", "BERNARD Nathalie"), a
+        "Raison sociale" filled in with the customer's name. It makes no organisation;
+        on a row with no person's name, it gives the names. A company number beside it
+        (a sole trader's SIRET) keeps it an organisation: the business bears his name."""
+        company = record.organisation.get("name")
+        if not company or record.is_company or any(
+            record.organisation.get(key) for key in ("siren", "siret", "vat_number")
+        ):
+            return
+        civility, rest = name_field.split_civility(str(company))
+        first, last = record.columns.get("first_name"), record.columns.get("last_name")
+        if first or last:
+            words = sorted(fold_header(f"{first or ''} {last or ''}").split())
+            if sorted(fold_header(rest).split()) != words:
+                if civility:  # "M. DUPONT Jean" beside another person: no company either
+                    del record.organisation["name"]
+                    record.attributes.setdefault("account_name", str(company))
+                return
+        elif civility:
+            self._full_name(record, str(company), last_first=False)
+        else:
+            return
+        if civility:
+            _fill_civility(record, civility)
+        del record.organisation["name"]
+        record.notes.append(f"the company name '{company}' is the person's own name")
+
+    def _time_of_day(self, record: RowRecord) -> None:
+        """"Date d'appel: 02/12/2026" and "Heure: 09:14" in two columns (call centres,
+        bookings, tills): the row's moment is 02/12/2026 09:14, in the file's time zone,
+        not midnight."""
+        time_header = self._header_of.get("time_of_day")
+        time = str(record.raw.get(time_header) or "").strip() if time_header else ""
+        if not time:
+            return
+        for name in DATED_BY_A_TIME:
+            bag = record.events if name == "activity_date" else record.order
+            date_header = self._header_of.get(name)
+            if date_header is None or name not in bag:
+                continue
+            # a spreadsheet's date cell reads "2026-12-02 00:00:00": no time of its own
+            written = _MIDNIGHT.sub("", str(record.raw.get(date_header) or "").strip())
+            if ":" in written:
+                continue
+            verdict = self.checkers[date_header].verdict(f"{written} {time}")
+            if verdict.ok:
+                bag[name] = self._typed(self.catalog[name], verdict.normalised)
+
+    def _iban_of_rib(self, record: RowRecord) -> None:
+        """A RIB in four columns (bank, branch, account, key: Sage's and EBP's bank
+        details) is the row's IBAN when its key agrees; never kept apart in clear."""
+        if "iban" in record.columns or "rib_account" not in self._header_of:
+            return
+        cells = [
+            re.sub(r"[\s.\-]", "", str(self._raw_cell(record, part) or "")).upper()
+            for part in RIB_PARTS
+        ]
+        if not any(cells):
+            return
+        iban = french_iban(*cells)
+        if iban is None:
+            record.invalid_values.setdefault("iban", mask("".join(cells)))
+            record.notes.append("the RIB's bank, branch, account and key do not agree")
+        else:
+            record.columns["iban"] = iban
 
     def _company_record(self, record: RowRecord) -> None:
         """A row the file says is a company's ("Est une société: True", "Type: Société"):
@@ -816,6 +923,14 @@ _NAME_PARTICLES = frozenset({
     "de", "d", "du", "des", "le", "la", "les", "saint", "sainte", "st", "ste", "van", "von",
     "der", "den", "di", "da", "del", "della", "dos", "ben", "el", "al", "mac", "mc", "o",
 })
+
+
+def _not_a_placeholder(name: str) -> str:
+    """The name, or "" when it only stands for no name ("Anonyme", "Inconnu")."""
+    if not name:
+        return name
+    verdict = name_field.check(name)
+    return "" if verdict.status is _EMPTY or "placeholder" in verdict.flags else name
 
 
 def _drop_first_name_from_last(record: RowRecord) -> None:

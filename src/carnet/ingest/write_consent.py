@@ -70,19 +70,25 @@ def dated_flag(fields: Iterable[str]) -> str | None:
     """The flag a file's consent dates belong to, from the fields its columns map to.
 
     The newsletter flag when the file has it, or when it has no flag at all (a list
-    of opt-in dates is a newsletter list); the file's only flag otherwise. With
-    several flags and no newsletter one, nothing says which the dates belong to:
-    None, and the flags are recorded as of the import.
+    of opt-in dates is a newsletter list) — unless the file has phone numbers and no
+    e-mail: an SMS provider's list of dates ("Numéro; Date de désinscription", its STOP
+    list) is about SMS, not about an e-mail nobody gave. The file's only flag
+    otherwise. With several flags and no newsletter one, nothing says which the dates
+    belong to: None, and the flags are recorded as of the import.
 
     >>> dated_flag(["email", "optin_sms", "optin_date"])
     'optin_sms'
     >>> dated_flag(["email", "optin_date"])
     'optin_newsletter'
+    >>> dated_flag(["mobile", "optout_date"])
+    'optin_sms'
     >>> dated_flag(["optin_sms", "optin_post", "optin_date"]) is None
     True
     """
     present = set(fields)
     flags = [f for f in CONSENT_FLAGS if f in present]
+    if not flags and "email" not in present and present & {"phone", "mobile"}:
+        return "optin_sms"
     if "optin_newsletter" in flags or not flags:
         return "optin_newsletter"
     return flags[0] if len(flags) == 1 else None

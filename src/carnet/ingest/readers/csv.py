@@ -61,6 +61,7 @@ from carnet.ingest.readers.sniff import (
     DecodeState,
     TextDecoder,
     detect_encoding,
+    fixed_width_cuts,
     iter_lines,
     looks_binary,
     normalise_encoding,
@@ -110,6 +111,7 @@ class CsvTable(Table):
                 "choose the CSV, XLSX or JSON export of your data."
             )
         self._skip_lines = 0
+        self.fixed_width: list[int] | None = None
         #: The file's line count (after a ``sep=`` line) and whether its last line
         #: ends with a quote; counted when a quote may have been left open.
         self._file_end: tuple[int, bool] | None = None
@@ -129,7 +131,11 @@ class CsvTable(Table):
             self._skip_lines = 1
         else:
             text = head[:_SNIFF_CHARS]
-            self.delimiter = sniff_delimiter(text, at_eof=at_eof and len(head) <= _SNIFF_CHARS)
+            whole = at_eof and len(head) <= _SNIFF_CHARS
+            #: Where each column begins in a fixed-width text (no delimiter), else None.
+            self.fixed_width = fixed_width_cuts(text, at_eof=whole)
+            if self.fixed_width is None:
+                self.delimiter = sniff_delimiter(text, at_eof=whole)
         with self._reader() as (reader, _):
             records: list[list[str]] = []
             starts: list[int] = []  # the line each record starts on
@@ -168,6 +174,9 @@ class CsvTable(Table):
             lines = iter_lines(decoder.chunks())
             for _ in range(self._skip_lines):
                 next(lines, None)
+            if self.fixed_width is not None:
+                yield _FixedWidthReader(lines, self.fixed_width), state  # type: ignore[misc]
+                return
             assert self.delimiter is not None
             yield (
                 csv.reader(lines, delimiter=self.delimiter, quotechar='"', doublequote=True),
@@ -268,6 +277,11 @@ class CsvTable(Table):
                 "after it."
             )
             stats.warnings.append(long_rows_warning(stats.long_rows, long_lines, "line", why))
+        if self.fixed_width is not None:
+            stats.warnings.append(
+                f"No delimiter: the file's {len(self.headers)} columns were read where "
+                "its header's names begin (a fixed-width text); check the preview."
+            )
         if self.title:
             stats.warnings.append(
                 f"{self._title_records} title line(s) above the header skipped: {self.title}; "
@@ -492,6 +506,27 @@ class CsvTable(Table):
                 line=line,
             )
         return self._fail(f"cannot be parsed as CSV near line {line} ({message}); fix that line.")
+
+
+class _FixedWidthReader:
+    """A fixed-width text read as ``csv.reader`` reads a delimited one: each line cut
+    where a column begins (the last column runs to the line's end), spaces around
+    each cell dropped, a blank line an empty record."""
+
+    def __init__(self, lines: Iterator[str], cuts: list[int]) -> None:
+        self._lines = lines
+        self._spans = list(zip(cuts, [*cuts[1:], None], strict=True))
+        self.line_num = 0
+
+    def __iter__(self) -> _FixedWidthReader:
+        return self
+
+    def __next__(self) -> list[str]:
+        line = next(self._lines).rstrip("\r\n")
+        self.line_num += 1
+        if not line.strip():
+            return []
+        return [line[start:end].strip() for start, end in self._spans]
 
 
 def _decode_sample(sample: bytes, encoding: str) -> str:

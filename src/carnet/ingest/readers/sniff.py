@@ -12,7 +12,9 @@ Encoding policy (what a French office produces)
    they fail it is read as ``cp1252``.
    A sample whose non-ASCII bytes are Mac Roman's accented letters (``é`` is
    0x8E there, ``è`` 0x8F, ``ç`` 0x8D: Ž, ˆ and undefined bytes in cp1252;
-   Excel for Mac's "CSV (Macintosh)") is read as ``mac_roman``.
+   Excel for Mac's "CSV (Macintosh)") is read as ``mac_roman``; one whose accents
+   read as French letters in DOS's code page 850 (``é`` 0x82, ``è`` 0x8A: old
+   accounting and till software) as ``cp850``.
 4. ``cp1252`` is a superset of latin-1 for printable characters; its five
    undefined bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) are decoded as latin-1, so
    decoding never fails and no byte is lost.
@@ -243,7 +245,8 @@ def detect_encoding(sample: bytes, *, at_eof: bool) -> str:
 
     Returns:
         ``utf-8-sig``, ``utf-16``, ``utf-32``, ``utf-16-le``, ``utf-16-be``,
-        ``utf-8``, ``cp1252`` or ``mac_roman``. See the module docstring for the policy.
+        ``utf-8``, ``cp1252``, ``mac_roman`` or ``cp850``. See the module docstring for
+        the policy.
 
     >>> detect_encoding("prénom;nom\\n".encode("utf-8"), at_eof=True)
     'utf-8'
@@ -267,7 +270,9 @@ def detect_encoding(sample: bytes, *, at_eof: bool) -> str:
     try:
         codecs.utf_8_decode(sample, "strict", at_eof)
     except UnicodeDecodeError:
-        return "mac_roman" if _looks_mac_roman(sample) else "cp1252"
+        if _looks_mac_roman(sample):
+            return "mac_roman"
+        return "cp850" if _looks_dos(sample) else "cp1252"
     return "utf-8"
 
 
@@ -303,6 +308,47 @@ def _looks_mac_roman(sample: bytes) -> bool:
         elif byte >= 0xE0:
             cp1252 += 1
     return mac >= 2 and mac > cp1252
+
+
+#: The accented letters of French, upper and lower case.
+_FRENCH_LETTERS = frozenset("éèêëàâîïôùûüçÉÈÊËÀÂÎÏÔÙÛÜÇœŒ")
+
+
+def _french_score(text: str) -> int:
+    """How French a decoding reads: +1 per accented letter of French inside a word,
+    -1 per other non-ASCII character there ("H‚lŠne", "Fran‡ois"). Quote marks
+    around a word ("“bar”" is "ôbarö" in cp850) are no accents; and where cp1252
+    reads French letters, cp850 never reads more of them (its "Ô" is cp1252's "â")."""
+    score = 0
+    last = len(text) - 1
+    for i, char in enumerate(text):
+        if char < "\x80":
+            continue
+        before = text[i - 1].isalpha() if i else False
+        after = text[i + 1].isalpha() if i < last else False
+        if not (before and after):
+            continue
+        if char in _FRENCH_LETTERS:
+            score += 1
+        elif not (char.isalpha() and char.isascii()):
+            score -= 1
+    return score
+
+
+def _looks_dos(sample: bytes) -> bool:
+    """French text written by DOS-era software (code page 850), not Windows-1252.
+
+    Old accounting and point-of-sale programs write "é" as 0x82 and "è" as 0x8A
+    (‚ and Š in cp1252): the decoding whose accents read as French letters wins,
+    cp1252 on a tie.
+
+    >>> _looks_dos("Hélène Lefèvre, Français".encode("cp850"))
+    True
+    >>> _looks_dos("Hélène Lefèvre, Français".encode("cp1252"))
+    False
+    """
+    dos = _french_score(sample.decode("cp850"))
+    return dos >= 2 and dos > _french_score(sample.decode("cp1252", errors="replace"))
 
 
 @dataclass
@@ -551,6 +597,44 @@ def sniff_delimiter(text: str, *, at_eof: bool, max_records: int = 200) -> str:
     if below_title is not None:
         return below_title
     return _choose(records)
+
+
+#: Two spaces or more: what separates a fixed-width file's column names.
+_GAP = re.compile(r" {2,}")
+
+
+def fixed_width_cuts(text: str, *, at_eof: bool, max_records: int = 200) -> list[int] | None:
+    """Where the columns of a fixed-width text begin, or None when it is not one.
+
+    Old software prints its lists with columns aligned by spaces, no delimiter at
+    all: "NOM         PRENOM        VILLE". Such a text is one: its first line has
+    none of the delimiters, names three columns or more apart by two spaces or more,
+    and in nine lines of ten a space (or the line's end) comes before each column's
+    start.
+
+    >>> fixed_width_cuts("NOM     PRENOM  CP\\nMARTIN  Paul    75001\\nDURAND  Marie   69002\\n",
+    ...                  at_eof=True)
+    [0, 8, 16]
+    >>> fixed_width_cuts("Nom;Prénom;CP\\nMartin;Paul;75001\\n", at_eof=True) is None
+    True
+    """
+    lines = [line.rstrip() for line in _BREAK.split(text)]
+    if not at_eof and len(lines) > 1:
+        lines.pop()
+    lines = [line for line in lines if line.strip()][:max_records]
+    if len(lines) < 2 or any(d in lines[0] for d in DELIMITERS):
+        return None
+    header = lines[0]
+    indent = len(header) - len(header.lstrip())
+    cuts = [indent] + [indent + m.end() for m in _GAP.finditer(header.strip())]
+    if len(cuts) < 3:
+        return None
+    rows = lines[1:]
+    for cut in cuts[1:]:
+        aligned = sum(1 for line in rows if len(line) < cut or line[cut - 1] == " ")
+        if aligned < 0.9 * len(rows):
+            return None
+    return [0, *cuts[1:]]
 
 
 #: Title lines looked through above a header.
