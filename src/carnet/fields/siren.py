@@ -32,7 +32,16 @@ from stdnum.fr import siret as _siret
 from carnet.fields import _common
 from carnet.fields.verdict import Verdict, blank
 
-__all__ = ["check", "check_many", "format", "lost_zero", "normalise", "to_vat", "validate"]
+__all__ = [
+    "check",
+    "check_many",
+    "format",
+    "lost_zero",
+    "normalise",
+    "to_vat",
+    "validate",
+    "wrong_length",
+]
 
 #: "N° SIREN :", "RCS Paris B": what is written before the number.
 _PREFIX = re.compile(
@@ -78,6 +87,19 @@ def lost_zero(value: str, length: int) -> tuple[str, ...]:
     return (padded,) if valid else ()
 
 
+def wrong_length(text: str, value: str, length: int, label: str) -> Verdict:
+    """The verdict of a SIREN or SIRET of another length, with the 0 a spreadsheet may
+    have dropped as a suggestion (:func:`lost_zero`)."""
+    padded = lost_zero(value, length)
+    return _common.invalid(
+        text,
+        f"A {label} has {length} digits, not {len(value)}."
+        + (f" A spreadsheet may have dropped its leading 0: {padded[0]}?" if padded else ""),
+        error="length",
+        suggestions=padded,
+    )
+
+
 def check(raw: str | None) -> Verdict:
     """Check a SIREN; never raises."""
     text = _common.as_text(raw)
@@ -99,14 +121,7 @@ def check(raw: str | None) -> Verdict:
             suggestions=suggestion,
         )
     if len(value) != 9:
-        padded = lost_zero(value, 9)
-        return _common.invalid(
-            text,
-            f"A SIREN has 9 digits, not {len(value)}."
-            + (f" A spreadsheet may have dropped its leading 0: {padded[0]}?" if padded else ""),
-            error="length",
-            suggestions=padded,
-        )
+        return wrong_length(text, value, 9, "SIREN")
     if len(set(value)) == 1:
         return _common.invalid(
             text, f"{value} is a placeholder, not a SIREN.", error="component",

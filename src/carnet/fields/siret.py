@@ -33,7 +33,7 @@ from stdnum.fr import siren as _siren
 from stdnum.fr import siret as _siret
 
 from carnet.fields import _common
-from carnet.fields.siren import lost_zero, to_vat
+from carnet.fields.siren import to_vat, wrong_length
 from carnet.fields.verdict import Verdict, blank
 
 __all__ = ["check", "check_many", "format", "normalise", "validate"]
@@ -64,14 +64,7 @@ def check(raw: str | None) -> Verdict:
             details={"siren": value} if is_siren else None,
         )
     if len(value) != 14:
-        padded = lost_zero(value, 14)
-        return _common.invalid(
-            text,
-            f"A SIRET has 14 digits, not {len(value)}."
-            + (f" A spreadsheet may have dropped its leading 0: {padded[0]}?" if padded else ""),
-            error="length",
-            suggestions=padded,
-        )
+        return wrong_length(text, value, 14, "SIRET")
     if len(set(value)) == 1 or len(set(value[:9])) == 1:
         return _common.invalid(
             text, f"{value} is a placeholder, not a SIRET.", error="component",
