@@ -84,9 +84,18 @@ def test_messy_file_scores_equal_the_reference(settings: Settings, profile: str)
             _rewrite_reference(profile, got)
         expected = json.loads(REFERENCE.read_text(encoding="utf-8"))[profile]
         assert got.keys() == expected.keys()
-        for key, row in expected.items():
-            freshness = row[2] if dialect == "sqlite" else pytest.approx(row[2], rel=1e-9)
-            assert got[key] == [*row[:2], freshness, *row[3:]], f"contact {key}"
+        def alike(rows: dict[str, list[Any]]) -> dict[str, list[Any]]:
+            # PostgreSQL's interval arithmetic leaves the freshness a last digit apart
+            # from one run to the next (…613 and …611): the same score
+            if dialect == "sqlite":
+                return rows
+            return {
+                key: [*row[:2], pytest.approx(row[2], rel=1e-9), *row[3:]]
+                for key, row in rows.items()
+            }
+
+        for key, row in alike(expected).items():
+            assert got[key] == row, f"contact {key}"
 
         # Scoring the same contacts in two batches gives the same rows.
         with ws.engine.begin() as conn:
@@ -94,10 +103,10 @@ def test_messy_file_scores_equal_the_reference(settings: Settings, profile: str)
         ids = [int(key) for key in got]
         ws.compute_quality(ids[::2], now=NOW)
         ws.compute_quality(ids[1::2], now=NOW)
-        assert _scores(ws) == got
+        assert _scores(ws) == alike(got)
         # Scoring everyone again overwrites the rows in place: still the same.
         assert ws.compute_quality(now=NOW) == CONTACTS
-        assert _scores(ws) == got
+        assert _scores(ws) == alike(got)
     finally:
         ws.close()
 
