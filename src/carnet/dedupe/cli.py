@@ -26,6 +26,10 @@ Threshold = Annotated[
 ]
 
 
+def _pairs(n: int) -> str:
+    return f"{n:,} pair" if n == 1 else f"{n:,} pairs"
+
+
 def _print_report(report: DedupeReport) -> None:
     verb = "would merge" if report.dry_run else "merged"
     summary = Table(title=f"Duplicates among {report.contacts:,} active contacts")
@@ -60,13 +64,13 @@ def _print_report(report: DedupeReport) -> None:
         )
     if report.names_only:
         console.print(
-            f"{report.names_only:,} pairs at probability ≥ {report.auto_threshold:g} agree on "
+            f"{_pairs(report.names_only)} at probability ≥ {report.auto_threshold:g} agree on "
             "names only: nothing else (e-mail, phone, address, birth date) speaks for them and "
             "namesakes are common, so they wait for review."
         )
     if report.own_mobiles:
         console.print(
-            f"{report.own_mobiles:,} pairs at probability ≥ {report.auto_threshold:g} hold two "
+            f"{_pairs(report.own_mobiles)} at probability ≥ {report.auto_threshold:g} hold two "
             "different mobiles and neither a birth date nor an e-mail ties them: a father and "
             "his son, or two colleagues, share a name and an address too, so they wait for review."
         )
