@@ -256,7 +256,11 @@ def _parse(raw: object, dayfirst: bool, birth: bool, today: date) -> _Parsed:
         # "15/O6/1980": the letter O typed for a zero, among digits and separators only
         value = value.translate(_common.LETTER_O_AS_ZERO)
         result.flags.add("repaired")
-    value = _SPACED.sub(r"\1/\2/\3", _BORN.sub("", value))
+    # most values are neither: the tests before the patterns spare every date a call
+    if value[:1] == "n":
+        value = _BORN.sub("", value)
+    if " " in value:
+        value = _SPACED.sub(r"\1/\2/\3", value)
     if match := _ISO.fullmatch(value):
         _time(match, 4, result)
         return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)), result)

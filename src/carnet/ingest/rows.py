@@ -168,7 +168,18 @@ class RowRecord:
         """The header written again: a second table of the sheet, or a printed export's
         page break. Most of the row's cells are their own column's name."""
         filled = [(k, v) for k, v in self.raw.items() if isinstance(v, str) and v.strip()]
-        same = sum(1 for k, v in filled if fold_header(v) == fold_header(str(k)))
+        # every row is asked: stop at the first half of cells that are no header, and
+        # fold only a value as long as its header, give or take (the fold keeps letters)
+        allowed = len(filled) // 2
+        same = 0
+        for k, v in filled:
+            header = _header_key(str(k))
+            if abs(len(v.strip()) - len(header)) <= 4 and fold_header(v) == header:
+                same += 1
+            else:
+                allowed -= 1
+                if allowed < 0:
+                    return False
         return same >= 2 and same * 2 > len(filled)
 
     def _footer_words(self) -> str | None:
@@ -1087,6 +1098,11 @@ def typed(f: Field, value: str | None) -> Any:
     if kind is Kind.DECIMAL:
         return Decimal(value)
     return value
+
+
+@lru_cache(maxsize=4096)
+def _header_key(header: str) -> str:
+    return fold_header(header)
 
 
 #: How a row's content hash, its id when the source gives none, begins.
