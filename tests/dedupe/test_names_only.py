@@ -90,7 +90,7 @@ def test_the_summary_says_which_pairs_agree_on_names_only(carnet: Carnet, tmp_pa
     result = runner.invoke(app, args, env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.stdout
     assert f"of which {NAMES_ONLY}" in result.stdout
-    assert "1 pair at probability ≥ 0.9 agree on names only" in result.stdout
+    assert "1 pair at probability ≥ 0.9 agrees on names only" in result.stdout
     result = runner.invoke(app, [*args, "--json"])
     assert json.loads(result.stdout)["names_only"] == 1
     runner.invoke(app, ["--db", carnet.url, "dedupe", "--no-organisations"])

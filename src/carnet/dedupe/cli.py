@@ -64,13 +64,15 @@ def _print_report(report: DedupeReport) -> None:
         )
     if report.names_only:
         console.print(
-            f"{_pairs(report.names_only)} at probability ≥ {report.auto_threshold:g} agree on "
+            f"{_pairs(report.names_only)} at probability ≥ {report.auto_threshold:g} "
+            f"{'agrees' if report.names_only == 1 else 'agree'} on "
             "names only: nothing else (e-mail, phone, address, birth date) speaks for them and "
             "namesakes are common, so they wait for review."
         )
     if report.own_mobiles:
         console.print(
-            f"{_pairs(report.own_mobiles)} at probability ≥ {report.auto_threshold:g} hold two "
+            f"{_pairs(report.own_mobiles)} at probability ≥ {report.auto_threshold:g} "
+            f"{'holds' if report.own_mobiles == 1 else 'hold'} two "
             "different mobiles and neither a birth date nor an e-mail ties them: a father and "
             "his son, or two colleagues, share a name and an address too, so they wait for review."
         )
