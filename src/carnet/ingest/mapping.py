@@ -282,26 +282,34 @@ DATED_BY_A_TIME = ("activity_date", "order_date")
 def _time_beside_a_date(plans: list[ColumnPlan]) -> list[ColumnPlan]:
     """A time column ("Heure") is read into the row's date; with no such date beside
     it, it stays an attribute."""
-    named = {p.field.name for p in plans if p.field is not None}
-    if named & set(DATED_BY_A_TIME):
+    if _named(plans) & set(DATED_BY_A_TIME):
         return plans
-    return [
-        ColumnPlan(p.header, None, attribute_key(p.header), "unmapped", p.note)
-        if p.field is not None and p.field.name == "time_of_day" and p.how != "mapping file"
-        else p
-        for p in plans
-    ]
+    return _unmapped_unless_chosen(plans, ("time_of_day",))
 
 
 def _rib_parts_together(plans: list[ColumnPlan]) -> list[ColumnPlan]:
     """A RIB's columns are one only beside each other: a "N° compte" or "Clé" alone is
     some account or key of the file, not a bank account's, and stays an attribute."""
-    named = {p.field.name for p in plans if p.field is not None}
-    if set(RIB_PARTS[:3]) <= named:
+    if set(RIB_PARTS[:3]) <= _named(plans):
         return plans
+    return _unmapped_unless_chosen(plans, RIB_PARTS)
+
+
+def _named(plans: Sequence[ColumnPlan]) -> set[str]:
+    """The fields some column feeds."""
+    return {p.field.name for p in plans if p.field is not None}
+
+
+def _as_attribute(plan: ColumnPlan) -> ColumnPlan:
+    """The column kept as a custom attribute instead of the field it looked like."""
+    return ColumnPlan(plan.header, None, attribute_key(plan.header), "unmapped", plan.note)
+
+
+def _unmapped_unless_chosen(plans: list[ColumnPlan], fields: Sequence[str]) -> list[ColumnPlan]:
+    """The columns of ``fields`` made attributes, unless a mapping file chose them."""
     return [
-        ColumnPlan(p.header, None, attribute_key(p.header), "unmapped", p.note)
-        if p.field is not None and p.field.name in RIB_PARTS and p.how != "mapping file"
+        _as_attribute(p)
+        if p.field is not None and p.field.name in fields and p.how != "mapping file"
         else p
         for p in plans
     ]
@@ -724,7 +732,7 @@ def _order_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
     order's state, date or payment, and then the "ID" beside it is the order's id, not
     the customer's. A bare "Numéro" is the payment's where the file says how each row
     was paid (a list of memberships or donations)."""
-    fields = {p.field.name for p in plans if p.field is not None}
+    fields = _named(plans)
     headers = {fold_header(p.header) for p in plans}
     if "order_ref" in fields or not fields & _AMOUNTS:
         return plans
@@ -760,7 +768,7 @@ def _order_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
 
 def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
     plans = _order_context(plans, catalog)
-    fields = {p.field.name for p in plans if p.field is not None}
+    fields = _named(plans)
     is_order_file = bool(fields & {"order_ref", "sku", "order_date"})
     # A list of shopping carts (abandoned or not): its date is the cart's.
     is_cart_file = bool(fields & {"cart_abandoned", "cart_total"})
@@ -985,12 +993,7 @@ def _general_consents_give_way(plans: list[ColumnPlan]) -> tuple[list[ColumnPlan
         "it precisely; the precise one is used and this one kept as a custom attribute."
         for header in sorted(general)
     ]
-    out = [
-        ColumnPlan(p.header, None, attribute_key(p.header), "unmapped", p.note)
-        if p.header in general
-        else p
-        for p in plans
-    ]
+    out = [_as_attribute(p) if p.header in general else p for p in plans]
     return out, warnings
 
 
