@@ -953,6 +953,48 @@ def test_opposition_columns_close_their_channels(carnet: Carnet, tmp_path: Path)
     assert not carnet.may_contact(anna.id, "offers", "sms").allowed
 
 
+def test_a_note_not_to_call_beside_a_number_closes_calls(carnet: Carnet, tmp_path: Path) -> None:
+    """"06 … (ne pas appeler)" in the phone cell is the person's objection to calls: it is
+    recorded as a Bloctel column's would be, and the number is kept."""
+    path = write_csv(
+        tmp_path / "crm.csv",
+        ["Email", "Prénom", "Mobile", "Fixe", "Optin SMS", "Accepte le démarchage téléphonique"],
+        [["anna@free.fr", "Anna", "06 12 34 56 78 (ne pas appeler)", "", "oui", "oui"],
+         ["bob@sfr.fr", "Bob", "06 22 33 44 55", "NE PAS APPELER", "", ""],
+         ["eve@laposte.net", "Eve", "06 44 55 66 77", "01 45 67 89 10", "", "oui"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["rejected"] == 0
+    anna, bob, eve = (carnet.search_contacts(n)[0] for n in ("anna", "bob", "eve"))
+    assert [p.normalised for p in carnet.get_contact(anna.id).phones] == ["+33612345678"]
+
+    def phone_history(contact_id: int) -> list[tuple[str, str, str, str | None]]:
+        return sorted(
+            (e["purpose"], e["action"], e["proof"]["field"], e["proof"].get("written_in"))
+            for e in carnet.consent_history(contact_id)
+            if e["channel"] == "phone"
+        )
+
+    # The note is the row's last word on calls, over its own opt-in; SMS stay open.
+    assert phone_history(anna.id) == [("offers", "withdrawn", "optout_phone", "mobile")]
+    assert not carnet.may_contact(anna.id, "offers", "phone").allowed
+    assert carnet.may_contact(anna.id, "offers", "sms").allowed
+    # The note alone, with no number, still says it.
+    assert phone_history(bob.id) == [("offers", "withdrawn", "optout_phone", "phone")]
+    assert phone_history(eve.id) == [("offers", "granted", "optin_phone", None)]
+    assert carnet.may_contact(eve.id, "offers", "phone").allowed
+    # Re-importing adds nothing, and an older undated "oui" does not reopen calls.
+    before = count(carnet, s.consent_events)
+    carnet.import_file(path)
+    shop = write_csv(
+        tmp_path / "shop.csv", ["Email", "Prénom", "Accepte le démarchage téléphonique"],
+        [["anna@free.fr", "Anna", "oui"]],
+    )
+    carnet.import_file(shop)
+    assert count(carnet, s.consent_events) == before
+    assert not carnet.may_contact(anna.id, "offers", "phone").allowed
+
+
 def test_a_forms_consent_questions_and_answers_in_words(carnet: Carnet, tmp_path: Path) -> None:
     """A Google Forms download: questions for headers, a ticked box's label for a yes,
     a 12-hour "UTC+2" timestamp."""

@@ -95,6 +95,8 @@ def describe_event(
     if proof.get("source_file"):
         row = f", row {proof['row']}" if proof.get("row") is not None else ""
         parts.append(f"(file {proof['source_file']}{row})")
+    if proof.get("written_in"):
+        parts.append(f"(a note in its {proof['written_in']} cell)")
     if proof.get("operator"):
         parts.append(f"by {proof['operator']}")
     if action == "requested":

@@ -111,6 +111,11 @@ _SECTION = re.compile(
 )
 
 
+#: The consent key of a row whose phone cell says not to call ("06 … ne pas appeler"):
+#: the phone field that says so. The writer records it as an ``optout_phone``.
+DO_NOT_CALL_NOTE = "do_not_call"
+
+
 @dataclass(slots=True)
 class RowRecord:
     """Everything one input row says, checked and sorted."""
@@ -538,6 +543,10 @@ class RowBuilder:
             attribute = "emails" if storage is Storage.EMAIL else "phones"
             extra: dict[int, list[PendingPoint]] = {}
             for record, verdict in zip(records, verdicts, strict=True):
+                if "do_not_call" in verdict.flags:
+                    # "06 … (ne pas appeler)", or the note alone: the person's objection
+                    # to calls, which an opposition column would have recorded
+                    record.consent.setdefault(DO_NOT_CALL_NOTE, name)
                 if verdict.status is _EMPTY:
                     continue
                 point = points.get(id(verdict))

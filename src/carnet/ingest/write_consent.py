@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from carnet.consent import ledger, suppression
 from carnet.consent.purposes import DEFAULT_PURPOSES, Purpose
 from carnet.ingest.batch import BatchBase, Target, chunks, is_new, later, moment_key
-from carnet.ingest.rows import RowRecord
+from carnet.ingest.rows import DO_NOT_CALL_NOTE, RowRecord
 from carnet.store import schema as s
 from carnet.store.lookups import one_of
 
@@ -177,14 +177,14 @@ class ConsentWriter(BatchBase):
 
         def propose(
             purpose: str, channel: str, action: str, when: datetime | None, field: str,
-            opposes: bool = False,
+            opposes: bool = False, written_in: str | None = None,
         ) -> None:
-            dated_by = {}
+            extra: dict[str, str | None] = {"written_in": written_in} if written_in else {}
             row_field, row_moment = answer_field, answer_moment
             if row_field == "order_date" and field not in record.answered:
                 row_field, row_moment = None, None
             if when is None and row_moment is not None:
-                when, dated_by = row_moment, {"dated_by": row_field}
+                when, extra = row_moment, {**extra, "dated_by": row_field}
             event = ledger.ConsentEventIn(
                 contact_id=contact_id,
                 purpose=purpose,
@@ -192,7 +192,7 @@ class ConsentWriter(BatchBase):
                 action=action,
                 legal_basis="consent",
                 occurred_at=when or self.now,
-                proof={**proof, "field": field, **dated_by},
+                proof={**proof, "field": field, **extra},
             )
             out.append(Proposed(event, when is not None, opposes))
 
@@ -209,6 +209,13 @@ class ConsentWriter(BatchBase):
             # The row's opposition is its last word on the channel, for every purpose.
             for purpose in self._purposes_on(channel):
                 propose(purpose, channel, "withdrawn", consent.get("optout_date"), column, True)
+        noted_in = consent.get(DO_NOT_CALL_NOTE)
+        if noted_in and "phone" not in closed:
+            # "06 … (ne pas appeler)": an opposition to calls as of the import (the file's
+            # opt-out date is some other column's); the proof says which cell said it
+            closed["phone"] = "optout_phone"
+            for purpose in self._purposes_on("phone"):
+                propose(purpose, "phone", "withdrawn", None, "optout_phone", True, noted_in)
         for flag, (_, channel) in CONSENT_FLAGS.items():
             if channel in closed:
                 continue
