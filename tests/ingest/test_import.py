@@ -394,6 +394,50 @@ def test_a_shared_home_phone_joins_one_person_not_a_father_and_his_son(
     assert len(carnet.search_contacts("roux")) == 1
 
 
+def test_two_of_one_name_on_the_home_line_with_mobiles_of_their_own_wait_for_review(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """No birth dates: Jean Dupont and Jean Dupont on one landline, each with a mobile of
+    his own, are a father and his son as likely as one man's two numbers. The phone key
+    does not merge them; the matcher lists the pair for review. A row with no mobile of
+    its own, or the same mobile, or the same birth date, still joins."""
+    header = ["Nom", "Prénom", "Date de naissance", "Tél. fixe", "Portable"]
+    carnet.import_file(
+        write_csv(
+            tmp_path / "crm.csv",
+            header,
+            [["DUPONT", "Jean", "", "02 99 45 67 12", "06 45 55 14 82"],
+             ["DUPONT", "Jean", "", "02 99 45 67 12", "06 48 48 38 36"],  # in the same file
+             ["LEROY", "Marc", "04/05/1961", "03 20 11 22 33", "06 70 80 90 10"]],
+        )
+    )
+    assert len(carnet.search_contacts("dupont")) == 2
+    report = carnet.import_file(
+        write_csv(
+            tmp_path / "salon.csv",
+            header,
+            [["Dupont", "Jean", "", "0299456712", ""],  # nothing of his own: joins
+             ["Dupont", "Jean", "", "0299456712", "0648483836"],  # the son's mobile again
+             ["Leroy", "Marc", "04/05/1961", "0320112233", "0611223344"],  # born the same day
+             ["Dupont", "Jean", "", "0299456712", "0677889900"]],  # a third mobile
+        ),
+        source="salon",
+    )
+    assert report.counts["merged"] == 3
+    assert report.counts["inserted"] == 1
+    assert len(carnet.search_contacts("dupont")) == 3
+    assert len(carnet.search_contacts("leroy")) == 1
+    # the matcher lists the three Jean Dupont for review and merges none of them
+    report = carnet.find_duplicates()
+    assert report.contacts_merged == 0
+    assert len(carnet.search_contacts("dupont")) == 3
+    queue = carnet.review_queue()
+    assert queue and all(
+        item.own_mobiles and {item.left.last_name, item.right.last_name} == {"Dupont"}
+        for item in queue
+    )
+
+
 def test_a_family_or_company_mailbox_does_not_join_two_people_of_one_first_name(
     carnet: Carnet, tmp_path: Path
 ) -> None:

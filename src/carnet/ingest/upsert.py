@@ -10,7 +10,8 @@ against the database:
    the last name too (colleagues share it);
 3. an E.164 phone with the same last name (spaces and hyphens aside), again
    when the first names agree, and the birth dates do not tell two people
-   apart (a father and his son of one name share the home line);
+   apart (a father and his son of one name share the home line), nor does each
+   have a mobile of their own;
 4. for order lines, the buyer's customer number (any source) or email.
 
 A row is then ``inserted`` (a new contact), ``updated`` (its own source id
@@ -27,7 +28,7 @@ is the seam where it plugs in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -45,6 +46,7 @@ from carnet.ingest.write_activity import ActivityWriter
 from carnet.ingest.write_consent import ConsentWriter
 from carnet.ingest.write_organisations import OrganisationWriter
 from carnet.ingest.write_suppressions import SuppressionWriter
+from carnet.match.records import MOBILE_PREFIXES
 from carnet.store import schema as s
 from carnet.store.bulk import bulk_insert, insert_returning_ids
 from carnet.store.lookups import one_of
@@ -166,6 +168,24 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                 None,
             )
 
+        # Stored contacts' mobiles, read on first need: two rows of one name on one
+        # landline, each with a mobile of their own, are a father and his son at home
+        # (or one person's two numbers: the matcher sends those to review).
+        stored: dict[int, frozenset[str]] = {}
+
+        def stored_mobiles(contact_ids: Collection[int]) -> dict[int, frozenset[str]]:
+            missing = {cid for cid in contact_ids if cid not in stored}
+            if missing:
+                found = self._lookup_mobiles(missing)
+                stored.update((cid, found.get(cid, frozenset())) for cid in missing)
+            return stored
+
+        def mobiles_of(target: Target) -> frozenset[str]:
+            found = _mobiles(p for r in target.records for p in r.usable_phones)
+            if target.contact_id is not None:
+                found |= stored_mobiles((target.contact_id,))[target.contact_id]
+            return found
+
         def register(key: tuple[str, str], target: Target) -> None:
             holders = by_key[key]
             if not any(t is target for t in holders):
@@ -211,17 +231,36 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                     ),
                     None,
                 )
+            mine = _mobiles(record.usable_phones)
             for phone in record.usable_phones:
                 if target is not None or not last:
                     break
                 key = ("phone", f"{phone}|{_last_name_key(last)}")
-                target = in_batch(key, first, born) or next(
+                target = next(
+                    (
+                        t
+                        for t in by_key.get(key, ())
+                        if _same_first_name(first, t.first_name)
+                        and not _born_apart(born, t.birth_date)
+                        and not (mine and _own_mobiles(mine, mobiles_of(t), born, t.birth_date))
+                    ),
+                    None,
+                ) or next(
                     (
                         existing(cid, own=False, first_name=known_first, birth_date=known_born)
                         for cid, known_first, known_last, known_born in phone_hits.get(phone, ())
                         if _same_last_name(known_last, last)
                         and _same_first_name(first, known_first)
                         and not _born_apart(born, known_born)
+                        and not (
+                            mine
+                            and _own_mobiles(
+                                mine,
+                                stored_mobiles([h[0] for h in phone_hits[phone]])[cid],
+                                born,
+                                known_born,
+                            )
+                        )
                     ),
                     None,
                 )
@@ -292,6 +331,22 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             for given, survivor in survivors.items()
             if survivor in known
         }
+
+    def _lookup_mobiles(self, contact_ids: set[int]) -> dict[int, frozenset[str]]:
+        """The mobiles (E.164) each of these contacts holds; those without one are left out."""
+        cp = s.contact_points
+        found: dict[int, set[str]] = defaultdict(set)
+        for chunk in chunks(sorted(contact_ids)):
+            for contact_id, value in self.conn.execute(
+                sa.select(cp.c.contact_id, cp.c.normalised).where(
+                    one_of(self.conn, cp.c.contact_id, chunk),
+                    cp.c.kind == "phone",
+                    cp.c.normalised.is_not(None),
+                )
+            ):
+                if value.startswith(MOBILE_PREFIXES):
+                    found[int(contact_id)].add(value)
+        return {cid: frozenset(values) for cid, values in found.items()}
 
     def _lookup_customer_refs(self, refs: set[str]) -> dict[str, int]:
         t = s.external_ids
@@ -657,6 +712,28 @@ def _email_key(email: str, shared: frozenset[str], last: str | None) -> tuple[st
     if email in shared:
         return ("email", f"{email}|{_last_name_key(last or '')}")
     return ("email", email)
+
+
+def _mobiles(phones: Iterable[str]) -> frozenset[str]:
+    """The mobiles among E.164 phones (:data:`carnet.match.records.MOBILE_PREFIXES`)."""
+    return frozenset(p for p in phones if p.startswith(MOBILE_PREFIXES))
+
+
+def _own_mobiles(mine: Collection[str], theirs: Collection[str], born: Any, known: Any) -> bool:
+    """Two people of one name on one line, each with a mobile of their own, none in
+    common, and not born the same day: as :func:`carnet.dedupe.decide.own_mobiles`,
+    not one person for an exact key (an e-mail in common matched before the phone).
+
+    >>> _own_mobiles({"+33612345678"}, {"+33698765432"}, None, None)
+    True
+    >>> _own_mobiles({"+33612345678"}, {"+33612345678", "+33698765432"}, None, None)
+    False
+    >>> _own_mobiles({"+33612345678"}, {"+33698765432"}, date(1980, 1, 2), date(1980, 1, 2))
+    False
+    """
+    if not mine or not theirs or set(mine) & set(theirs):
+        return False
+    return not (isinstance(born, date) and born == known)
 
 
 def _same_last_name(a: str | None, b: str | None) -> bool:
