@@ -6,6 +6,7 @@ so a point looks the same whichever way it arrived.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -222,7 +223,9 @@ def _whole_address(parts: Mapping[str, Verdict], default_country: str) -> dict[s
         whole = dict(parts)
     else:
         return None
-    segments = [s.strip() for s in street.split(",") if s.strip()]
+    segments = _numbers_with_their_street([s.strip() for s in street.split(",") if s.strip()])
+    if len(segments) == 1:
+        street = segments[0]
     numbered = [s for s in segments if s[:1].isdigit()]
     second = parts.get("address_line2")
     if len(segments) > 1 and len(numbered) == 1 and (second is None or
@@ -232,6 +235,37 @@ def _whole_address(parts: Mapping[str, Verdict], default_country: str) -> dict[s
         whole["address_line2"] = Verdict.valid(rest, rest)
     whole["address_line1"] = Verdict.valid(street, street)
     return whole
+
+
+#: A segment that is a house number alone: "14", "3 bis", "12B", "n° 5".
+_NUMBER_ALONE = re.compile(
+    r"(?:n\s*[°o]\s*)?\d{1,5}\s*(?:bis|ter|quater|[a-h])?", re.IGNORECASE
+)
+
+
+def _numbers_with_their_street(segments: list[str]) -> list[str]:
+    """The segments of a street part, a house number written apart by a comma put back
+    before its street: "14, rue des Lilas" and "rue des Lilas, 14" are "14 rue des Lilas".
+
+    >>> _numbers_with_their_street(["14", "rue des Lilas"])
+    ['14 rue des Lilas']
+    >>> _numbers_with_their_street(["Résidence Les Pins", "rue des Lilas", "3 bis"])
+    ['Résidence Les Pins', '3 bis rue des Lilas']
+    >>> _numbers_with_their_street(["Bât B", "3 allée des Cèdres"])
+    ['Bât B', '3 allée des Cèdres']
+    """
+    out = list(segments)
+    for i, segment in enumerate(out):
+        if not _NUMBER_ALONE.fullmatch(segment) or len(out) < 2:
+            continue
+        if i + 1 < len(out) and not out[i + 1][:1].isdigit():
+            out[i + 1] = f"{segment} {out[i + 1]}"
+        elif i > 0 and not out[i - 1][:1].isdigit():
+            out[i - 1] = f"{segment} {out[i - 1]}"
+        else:
+            continue
+        out[i] = ""
+    return [s for s in out if s]
 
 
 def _own_postcode(parts: Mapping[str, Verdict]) -> str | None:

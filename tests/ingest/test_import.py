@@ -817,6 +817,9 @@ def test_a_whole_address_beside_its_own_postcode_column_loses_the_repeat(
             ["LEROY Anne", "Résidence Les Pins, Bât B, 3 allée des Cèdres 13008 Marseille",
              "13008 - Marseille", "anne.leroy@free.fr"],
             ["ROUX Paul", "4 place Bellecour 69002 Lyon", "69006 Lyon", "paul.roux@free.fr"],
+            # a comma after the house number
+            ["LEBRETON Marie", "14, rue des Lilas - 35000 RENNES", "", "marie.lebreton@free.fr"],
+            ["LE GOFF Yann", "Bât. C, 8, rue de Siam 29200 Brest", "", "yann.legoff@free.fr"],
         ],
         encoding="utf-8",
         delimiter=";",
@@ -831,6 +834,8 @@ def test_a_whole_address_beside_its_own_postcode_column_loses_the_repeat(
         "Anne": [("3 allée des Cèdres", "Résidence Les Pins, Bât B", "13008", "Marseille")],
         # the line's postcode is not the row's: nothing is guessed, the user sees both
         "Paul": [("4 place Bellecour 69002 Lyon", None, "69006", "Lyon")],
+        "Marie": [("14 rue des Lilas", None, "35000", "RENNES")],
+        "Yann": [("8 rue de Siam", "Bât. C", "29200", "Brest")],
     }
 
 
