@@ -766,6 +766,8 @@ def looks_swapped(first: str, last: str) -> bool:
     False
     >>> looks_swapped("Sopphie", "Leroy"), looks_swapped("Pat", "Vincent")
     (False, False)
+    >>> looks_swapped("Jean et Sylvie", "Martin")  # a couple's first names
+    False
     """
     return (
         bool(first and last)
@@ -773,7 +775,18 @@ def looks_swapped(first: str, last: str) -> bool:
         and is_first_name(last)
         and not nickname_of(first)
         and not _mistyped_first_name(first)
+        and not _first_names_of_a_couple(first)
     )
+
+
+#: What joins a couple's first names in one cell: "Jean et Sylvie", "Jean & Sylvie".
+_COUPLE_JOIN = re.compile(r"\s+(?:et|and|ou)\s+|\s*[&/+]\s*", re.IGNORECASE)
+
+
+def _first_names_of_a_couple(name: str) -> bool:
+    """Two or more known first names joined by "et", "&" or "/" ("Jean et Sylvie")."""
+    parts = _COUPLE_JOIN.split(name)
+    return len(parts) > 1 and all(part and is_first_name(part) for part in parts)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
