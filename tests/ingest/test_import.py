@@ -1234,6 +1234,32 @@ def test_a_four_digit_postcode_beside_a_belgian_or_swiss_city_is_not_french(
     assert "01000" in str(key)
 
 
+def test_a_british_or_dutch_postcode_puts_the_address_abroad(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """No country column: "SW1A 2AA" is a London postcode and "1012 AB" an Amsterdam one (no
+    French code has letters); the address is theirs, valid, and so is the row's phone."""
+    path = write_csv(
+        tmp_path / "leads.csv",
+        ["Nom", "Prénom", "Adresse", "CP", "Ville", "Téléphone"],
+        [["Smith", "John", "10 Downing Street", "SW1A 2AA", "London", "020 7946 0958"],
+         ["de Vries", "Anouk", "Damrak 1", "1012 AB", "Amsterdam", ""],
+         ["Martin", "Luc", "2 rue Bichat", "75O11", "Paris", ""]],
+    )
+    carnet.import_file(path)
+
+    def address(name: str) -> tuple[str | None, str | None, str]:
+        [contact] = carnet.search_contacts(name)
+        [found] = carnet.get_contact(contact.id).points_of("address")
+        return found.postcode, found.country, found.verdict
+
+    assert address("Smith") == ("SW1A 2AA", "GB", "valid")
+    assert address("Vries") == ("1012 AB", "NL", "valid")
+    assert address("Martin")[:2] == ("75011", "FR")  # a letter O for a zero stays French
+    [smith] = carnet.search_contacts("Smith")
+    assert [p.normalised for p in carnet.get_contact(smith.id).phones] == ["+442079460958"]
+
+
 def test_a_company_in_the_civility_column_is_an_organisation(
     carnet: Carnet, tmp_path: Path
 ) -> None:

@@ -183,6 +183,26 @@ _FOREIGN_CITIES = {
 }  # fmt: skip
 
 
+#: Postcode formats with letters that no other country's code shares: a code of one of
+#: them given with a French default is that country's.
+_TELLING_FORMATS = ("GB", "NL", "CA", "IE")
+
+
+def _country_of_format(value: str) -> str | None:
+    """The country whose letters-and-digits postcode format ``value`` has, else None.
+
+    >>> [_country_of_format(code) for code in ("SW1A 2AA", "1012 ab", "H2X 1Y4")]
+    ['GB', 'NL', 'CA']
+    >>> _country_of_format("75011"), _country_of_format("2A004"), _country_of_format("75O11")
+    (None, None, None)
+    """
+    compact = re.sub(r"[\s\-]", "", value.upper())
+    if compact.isdigit() or not compact.isalnum():
+        return None
+    found = [cc for cc in _TELLING_FORMATS if FORMATS[cc][0].fullmatch(compact)]
+    return found[0] if len(found) == 1 else None
+
+
 def _foreign_city(city: str | None) -> str | None:
     """The country of a well-known Belgian, Swiss or Luxembourg city, else None.
 
@@ -623,6 +643,12 @@ def _check(raw: object, country: str, city: str | None, table: PostcodeTable | N
         flags.add("cedex")
         reasons.append(f"{word} was written beside the postcode; it belongs on the city line.")
         details["cedex"] = word
+    foreign = _country_of_format(value) if country in _FRENCH and cedex is None else None
+    if foreign is not None:
+        # "SW1A 2AA", "1012 AB", "H2X 1Y4": no French code has letters, and these say where
+        flags.add("country_from_postcode")
+        reasons.append(f"{value.strip()} has the postcode format of {foreign}.")
+        country = details["country"] = foreign
     trailing = _TRAILING_TEXT.match(value)
     if trailing is not None and country in _FRENCH:
         value, found_city = trailing.group(1), trailing.group(2).strip()
