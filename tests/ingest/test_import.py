@@ -438,6 +438,34 @@ def test_two_of_one_name_on_the_home_line_with_mobiles_of_their_own_wait_for_rev
     )
 
 
+def test_a_clubs_file_of_children_keeps_every_child_reached_through_the_parent(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """"Nom enfant", "Email parent": every row was rejected (no name, no e-mail of the
+    person's own). Each child is now a contact reached at the parent's e-mail and phone,
+    siblings stay apart, and the parent's name is kept."""
+    path = write_csv(
+        tmp_path / "club.csv",
+        ["Nom enfant", "Prénom enfant", "Date de naissance", "Nom du responsable légal",
+         "Prénom du responsable légal", "Email parent", "Tél parent"],
+        [["DURAND", "Léo", "12/05/2015", "DURAND", "Sophie", "sophie.durand@gmail.com",
+          "0612345678"],
+         ["DURAND", "Emma", "03/09/2017", "DURAND", "Sophie", "sophie.durand@gmail.com",
+          "0612345678"],
+         ["PETIT", "Hugo", "21/01/2016", "BERNARD", "Julie", "julie.bernard@orange.fr",
+          "0698765432"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 3 and report.counts["rejected"] == 0
+    [hugo] = carnet.search_contacts("hugo")
+    contact = carnet.get_contact(hugo.id)
+    assert (contact.first_name, contact.last_name) == ("Hugo", "Petit")
+    assert [e.normalised for e in contact.emails] == ["julie.bernard@orange.fr"]
+    assert contact.attributes["prenom_du_responsable_legal"] == "Julie"
+    assert sorted(c.first_name for c in carnet.search_contacts("durand")) == ["Emma", "Léo"]
+    assert carnet.import_file(path).counts["unchanged"] == 3
+
+
 def test_a_family_or_company_mailbox_does_not_join_two_people_of_one_first_name(
     carnet: Carnet, tmp_path: Path
 ) -> None:

@@ -521,6 +521,39 @@ def test_another_persons_columns_stay_attributes_whatever_their_values() -> None
     assert result.columns[2].note == "the legal guardian's"
 
 
+def test_a_file_about_minors_reaches_them_through_their_guardian() -> None:
+    """A club's or a school's file gives no e-mail or phone of the child's own: the
+    guardian's are the way to reach the child (as a payer's are a member's), the child's
+    names are the row's, and the guardian's names stay attributes. Beside an e-mail of the
+    person's own, or in a file naming its customer ("Prénom" and "Prénom enfant" of a shop's
+    birthday club), nothing changes."""
+    club = build_mapping(
+        ["Nom enfant", "Prénom de l'enfant", "Date de naissance", "Nom du responsable légal",
+         "Email parent", "Tél. du responsable légal", "Portable mère"], {}, CATALOG
+    )
+    assert club.to_json() == {
+        "Nom enfant": "last_name",
+        "Prénom de l'enfant": "first_name",
+        "Date de naissance": "birth_date",
+        "Nom du responsable légal": "attribute:nom_du_responsable_legal",
+        "Email parent": "email",
+        "Tél. du responsable légal": "phone",
+        "Portable mère": "mobile",
+    }
+    assert club.columns[4].how == "context"
+    assert club.columns[4].note == "a parent's: the only way the file gives to reach the person"
+    school = build_mapping(["Nom", "Prénom", "Classe", "Email responsable légal"], {}, CATALOG)
+    assert school.to_json()["Email responsable légal"] == "email"
+    shop = build_mapping(["Nom", "Prénom", "Email", "Prénom enfant", "Email parent"], {}, CATALOG)
+    assert shop.to_json() == {
+        "Nom": "last_name",
+        "Prénom": "first_name",
+        "Email": "email",
+        "Prénom enfant": "attribute:prenom_enfant",
+        "Email parent": "attribute:email_parent",
+    }
+
+
 def test_a_general_consent_column_gives_way_to_the_one_that_names_it() -> None:
     """"RGPD" beside "Newsletter (O/N)": the newsletter column says the newsletter consent;
     "RGPD" alone still maps to it."""

@@ -265,6 +265,7 @@ def build_mapping(
     ordered = [plans[h] for h in headers]
     ordered = _whole_names(ordered, sample, catalog)
     ordered = _apply_context(ordered, catalog)
+    ordered = _reached_through_guardians(ordered, catalog)
     ordered = _rib_parts_together(ordered)
     ordered = _time_beside_a_date(ordered)
     mapping = _resolve_duplicates(ordered, catalog)
@@ -356,6 +357,67 @@ _SOMEONE_ELSE = {
 _SOMEONE_ELSE_WORDS = re.compile(
     r"(?:^| )(" + "|".join(sorted(_SOMEONE_ELSE, key=len, reverse=True)) + r")(?: |$)"
 )
+
+
+#: Whose columns, on a file about minors, are the only way to reach them.
+_GUARDIANS = frozenset({"the legal guardian's", "a parent's"})
+#: Words of a header (folded) naming a child: "Prénom enfant", "Nom de l'enfant".
+_CHILD_WORDS = re.compile(r"(?:^| )(?:enfant|child|kid)(?: |$)")
+#: The child's fields that name the row's person on a file about children.
+_CHILD_FIELDS = frozenset({"first_name", "last_name", "full_name", "birth_date", "civility"})
+
+
+def _reached_through_guardians(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
+    """A file about minors (a club's or a school's: "Nom enfant", "Email parent", "Tél du
+    responsable légal") gives no e-mail or phone of the person's own: the guardian's are
+    the way to reach them, as a payer's are a member's, and the child's names, when the
+    file names no one else, are the row's. The guardian's names stay attributes.
+    """
+    if any(
+        p.field is not None and p.field.storage in (Storage.EMAIL, Storage.PHONE)
+        for p in plans
+    ):
+        return plans  # the person's own ways in (or a payer's) come first
+    reach: dict[str, Field] = {}
+    for plan in plans:
+        if plan.field is None and plan.note in _GUARDIANS and plan.how == "unmapped":
+            field = _field_beside(plan.header, _SOMEONE_ELSE_WORDS, catalog)
+            if field is not None and field.storage in (Storage.EMAIL, Storage.PHONE):
+                reach[plan.header] = field
+    if not reach:
+        return plans
+    named = _named(plans) & {"first_name", "last_name", "full_name"}
+    out = []
+    for plan in plans:
+        if plan.header in reach:
+            plan = ColumnPlan(
+                plan.header, reach[plan.header], None, "context",
+                f"{plan.note}: the only way the file gives to reach the person",
+            )
+        elif (
+            not named
+            and plan.field is None
+            and plan.how == "unmapped"
+            and not plan.note
+            and _CHILD_WORDS.search(fold_header(plan.header))
+        ):
+            field = _field_beside(plan.header, _CHILD_WORDS, catalog)
+            if field is not None and field.name in _CHILD_FIELDS:
+                plan = ColumnPlan(
+                    plan.header, field, None, "context", "the child's: the file is about them"
+                )
+        out.append(plan)
+    return out
+
+
+def _field_beside(header: str, role: re.Pattern[str], catalog: Catalog) -> Field | None:
+    """The field a header names once its role words ("parent", "du responsable légal",
+    "de l'enfant") are set aside: "Email parent" is an e-mail."""
+    words = role.sub(" ", fold_header(header)).split()
+    while words and words[-1] in _LINKS:
+        words.pop()
+    found = catalog.header_match(" ".join(words)) if words else None
+    return found[0] if found is not None and found[1] == "synonym" else None
 
 
 #: A person numbered in a header: "Contact 2 Email", "Interlocuteur 3 - Tél.", "Enfant 1
