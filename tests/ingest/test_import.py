@@ -1511,6 +1511,32 @@ def test_orders_attach_to_customers_by_number_and_survey_becomes_events(
     assert events[0]["value"] == 9 and events[0]["properties"]["comment"] == "Top"
 
 
+def test_the_id_column_of_an_order_sheet_names_the_buyer(
+    carnet: Carnet, eshop_csv: Path, tmp_path: Path
+) -> None:
+    """One --id-column for a workbook's customers and orders ("N° client" on both sheets):
+    on the order sheet it names the buyer. Every order line was rejected as a person with
+    no name; a line whose buyer is missing says what to do."""
+    carnet.import_file(eshop_csv, id_column="N° client")
+    orders = write_csv(
+        tmp_path / "commandes.csv",
+        ["N° commande", "N° client", "Date", "Produit", "Qté", "Total TTC"],
+        [["A1", "C001", "01/03/2024", "T-shirt", "2", "39,80"],
+         ["A2", "C999", "02/03/2024", "T-shirt", "1", "19,90"]],
+    )
+    report = carnet.import_file(orders, id_column="N° client")
+    assert report.mapping.to_json()["N° client"] == "customer_ref"
+    assert report.counts["merged"] == 1 and report.counts["rejected"] == 1
+    assert len(carnet.list_orders(carnet.search_contacts("dupont")[0].id)) == 1
+    lines = write_csv(
+        tmp_path / "lignes.csv",
+        ["N° commande", "Date", "Produit", "Total TTC"], [["A3", "03/03/2024", "Cap", "9,90"]],
+    )
+    rejected = tmp_path / "lignes.rejected.csv"
+    assert carnet.import_file(lines).counts["rejected"] == 1
+    assert "an order line with no buyer" in rejected.read_text("utf-8-sig")
+
+
 def _orders(ws: Carnet) -> dict[str, Any]:
     """external_ref → (status, currency, total, line amounts) of every order."""
     with ws.engine.connect() as conn:

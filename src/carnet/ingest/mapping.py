@@ -874,9 +874,11 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
             is_order_file
             and plan.field is not None
             and plan.field.name == "external_id"
-            and not chosen
+            and plan.how != "mapping file"
             and "customer_ref" not in fields
         ):
+            # also the run's --id-column: on an order sheet beside the customers' (one
+            # --id-column for every sheet), the customer's number is the buyer's
             plan = _by_context(
                 plan,
                 catalog["customer_ref"],

@@ -247,6 +247,11 @@ class RowRecord:
             if p.verdict.status is Status.INVALID and p.kind != "address"
         ]
         detail = f": {', '.join(bad)}" if bad else ""
+        if self.is_order_line:
+            return (
+                "an order line with no buyer: no customer number, name, usable email or usable "
+                "phone (map the buyer's column, e.g. with --mapping)" + detail
+            )
         return "no name, usable email or usable phone to identify the person" + detail
 
 
