@@ -828,6 +828,10 @@ def _order_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
     return out
 
 
+#: Fields that say who a row's person is, beside an id: names, e-mails, phones.
+_WHO = frozenset({"first_name", "last_name", "full_name", "email", "phone", "mobile"})
+
+
 def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
     plans = _order_context(plans, catalog)
     fields = _named(plans)
@@ -874,11 +878,11 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
             is_order_file
             and plan.field is not None
             and plan.field.name == "external_id"
-            and plan.how != "mapping file"
+            and (not chosen or (plan.how == "id column" and not fields & _WHO))
             and "customer_ref" not in fields
         ):
-            # also the run's --id-column: on an order sheet beside the customers' (one
-            # --id-column for every sheet), the customer's number is the buyer's
+            # also the run's --id-column on an order sheet that names no one (one
+            # --id-column for a workbook's customers and orders): the buyer's number
             plan = _by_context(
                 plan,
                 catalog["customer_ref"],
