@@ -432,6 +432,25 @@ def test_a_nom_prenom_column_in_capitals_is_read_last_name_first(
     assert names == [("Anne-Sophie", "Simon"), ("João", "Rousseau"), ("Valérie", "Ben Ali")]
 
 
+def test_a_whole_name_in_one_cell_keeps_its_initial_and_its_diminutive(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A trade-show sheet's "Nom complet": "R RICHARD" was stored as Richard R (an
+    initial taken for a last name, Richard being a first name too) and "Fanfan
+    Richard" as Richard Fanfan (a diminutive taken for a family name); neither then
+    matched the shop's Rémi or Françoise Richard."""
+    path = write_csv(
+        tmp_path / "salon.csv",
+        ["Nom complet", "Email"],
+        [["R RICHARD", "rrichard@free.fr"],
+         ["Fanfan Richard", "fanfan@free.fr"],
+         ["Dupont Marie", "marie.dupont@free.fr"]],
+    )
+    carnet.import_file(path)
+    names = sorted((c.first_name, c.last_name) for c in carnet.search_contacts("free.fr"))
+    assert names == [("Fanfan", "Richard"), ("Marie", "Dupont"), ("R", "Richard")]
+
+
 def test_married_names_keep_the_name_used_and_the_birth_name(
     carnet: Carnet, tmp_path: Path
 ) -> None:
