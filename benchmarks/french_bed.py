@@ -231,8 +231,8 @@ def score(runs: list[dict[str, Any]], examples: Path | None) -> dict[str, Any]:
                                     "what": what,
                                     "kind": kind[a] if not group[b] else kind[b],
                                     "same_trap_group": same_group,
-                                    "a": f"{a[1][0]}:{a[1][1]} {text.get(a, '')}",
-                                    "b": f"{b[1][0]}:{b[1][1]} {text.get(b, '')}",
+                                    "a": f"{a[0]} {a[1][0]}:{a[1][1]} {text.get(a, '')}",
+                                    "b": f"{b[0]} {b[1][0]}:{b[1][1]} {text.get(b, '')}",
                                 },
                                 ensure_ascii=False,
                             )
