@@ -316,6 +316,37 @@ def test_a_household_in_one_file_stays_apart(carnet: Carnet, tmp_path: Path) -> 
     assert (again.counts["inserted"], again.counts["merged"]) == (0, 5)
 
 
+def test_a_surname_typed_in_the_only_name_box_joins_its_email(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A newsletter form with one name box: Alain Deschamps typed "DESCHAMPS" in it.
+    The row has the shop's e-mail but was a contact of its own (the first names
+    disagreed), in the batch and against the stored shop export alike; it now joins.
+    Marie, in the same box with that e-mail, is another first name: she stays apart."""
+    carnet.import_file(
+        write_csv(
+            tmp_path / "boutique.csv",
+            ["Prénom", "Nom", "E-mail"],
+            [["Alain", "Deschamps", "alain.deschamps@wanadoo.fr"]],
+            encoding="utf-8", delimiter=",",
+        )
+    )
+    news = write_csv(
+        tmp_path / "newsletter.csv",
+        ["Email Address", "First Name", "Last Name"],
+        [["alain.deschamps@wanadoo.fr", "DESCHAMPS", ""],
+         ["a.morin@orange.fr", "Audrey", "Morin"],
+         ["a.morin@orange.fr", "Morin", ""],
+         ["alain.deschamps@wanadoo.fr", "Marie", ""]],
+        encoding="utf-8", delimiter=",",
+    )
+    report = carnet.import_file(news)
+    assert (report.counts["inserted"], report.counts["merged"]) == (2, 2)
+    firsts = sorted(c.first_name for c in carnet.search_contacts("deschamps"))
+    assert firsts == ["Alain", "Marie"]
+    assert [c.first_name for c in carnet.search_contacts("morin")] == ["Audrey"]
+
+
 def test_spellings_of_one_person_join_on_their_email_or_phone(
     carnet: Carnet, tmp_path: Path
 ) -> None:
