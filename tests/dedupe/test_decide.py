@@ -399,9 +399,13 @@ def test_look_alike_needs_both_sexes_and_reads_levels_only() -> None:
     assert look_alike([*twins, "soc_sec_id exact"], (None, None), LookAlikeLevels.of(
         (*default_person_comparisons(), IdentifierComparison("soc_sec_id"))
     )) is None
-    # a first name one letter from a known one is a typo, not a twin's
+    # a first name one letter from a known one is a typo, unless each has her own
+    # e-mail and phone: Emma and Emmy Bouchet (Emmy is missing from the list)
     typo = ["first name typo", "birth date exact", "email different"]
     assert look_alike(typo, (None, None), LOOK_ALIKES) is None
+    assert look_alike([*typo, "phone different"], (None, None), LOOK_ALIKES) == (
+        "first names only alike, born the same day"
+    )
     # a maiden name with the birth date swapped is still her own
     married = ["first name exact", "last name different", "birth date day/month swapped"]
     assert look_alike(married, (None, None), LOOK_ALIKES) is None

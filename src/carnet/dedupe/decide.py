@@ -186,8 +186,13 @@ class LookAlikeLevels:
     """Two first names only alike (phonetic, Jaro-Winkler, an initial): also a
     relative's. Not a typo (a name not in the list one letter from one that is):
     one person's name mistyped is more common than twins."""
-    own_handles_differ: frozenset[str]
-    """Both have an e-mail, or both a phone, and none in common: each has their own."""
+    typo_first_names: frozenset[str]
+    """Two first names one letter apart, one of them not in the list of first names
+    (``Emma`` ~ ``Emmy``, Emmy missing): a typo, or a sister's name the list lacks."""
+    emails_differ: frozenset[str]
+    """Both have an e-mail and none in common: each has their own."""
+    phones_differ: frozenset[str]
+    """Both have a phone and none in common."""
     born_same_day: frozenset[str]
     birth_dates_agree: frozenset[str]
     """The same day, its day and month swapped or one typo; not merely the same year."""
@@ -210,10 +215,18 @@ class LookAlikeLevels:
             personal=personal_levels(comps) | identifiers,
             last_names_differ=frozenset(c.levels[c.disagreement_index].label for c in last),
             alike_first_names=frozenset(c.levels[i].label for c in first for i in c.weak_indexes),
-            own_handles_differ=frozenset(
+            typo_first_names=frozenset(
+                lvl.label for c in first for lvl in c.levels if lvl.label.endswith(" typo")
+            ),
+            emails_differ=frozenset(
                 c.levels[c.disagreement_index].label
                 for c in comps
-                if isinstance(c, EmailComparison | PhoneComparison)
+                if isinstance(c, EmailComparison)
+            ),
+            phones_differ=frozenset(
+                c.levels[c.disagreement_index].label
+                for c in comps
+                if isinstance(c, PhoneComparison)
             ),
             born_same_day=frozenset(c.levels[0].label for c in dob),
             birth_dates_agree=frozenset(
@@ -242,7 +255,10 @@ def look_alike(
     * first names only alike (``Jules`` ~ ``Julia``, phonetic or Jaro-Winkler), the
       same birth date and each an e-mail or a phone of their own: twins share the
       day, the name and the home, not their mailboxes (one person's rows with a
-      first name mistyped and nothing else to tell, as FEBRL's, still merge).
+      first name mistyped and nothing else to tell, as FEBRL's, still merge); a
+      first name one letter from the other (``Emma`` ~ ``Emmy``: a typo, or a name
+      the list of first names lacks) likewise when each has both an e-mail and a
+      phone of their own.
 
     >>> from carnet.match import MatchSettings
     >>> known = LookAlikeLevels.of(MatchSettings().comparisons)
@@ -264,8 +280,11 @@ def look_alike(
         return "a man and a woman by their civilities"
     if seen & known.last_names_differ and not seen & known.birth_dates_agree:
         return "other last names, only a place in common"
-    alike = seen & known.alike_first_names and seen & known.born_same_day
-    if alike and seen & known.own_handles_differ:
+    own_email, own_phone = seen & known.emails_differ, seen & known.phones_differ
+    twins = (seen & known.alike_first_names and (own_email or own_phone)) or (
+        seen & known.typo_first_names and own_email and own_phone
+    )
+    if twins and seen & known.born_same_day:
         return "first names only alike, born the same day"
     return None
 
