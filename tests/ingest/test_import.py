@@ -316,6 +316,34 @@ def test_a_household_in_one_file_stays_apart(carnet: Carnet, tmp_path: Path) -> 
     assert (again.counts["inserted"], again.counts["merged"]) == (0, 5)
 
 
+def test_a_whole_name_garbled_by_a_wrong_encoding_is_mended_and_joins_its_phone(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A trade-show sheet's "Nom complet" saved through the wrong encoding: "AgnÃ¨s
+    AndrÃ©" was kept garbled (the name columns are mended, the whole-name one was
+    not), so her mobile, the shop's, did not join her to Agnès André of the shop."""
+    carnet.import_file(
+        write_csv(
+            tmp_path / "boutique.csv",
+            ["Prénom", "Nom", "E-mail", "Téléphone"],
+            [["Agnès", "André", "andre.agnes@orange.fr", "06 71 30 58 21"]],
+            encoding="utf-8", delimiter=",",
+        )
+    )
+    salon = write_csv(
+        tmp_path / "salon.csv",
+        ["Nom complet", "Email", "Portable"],
+        [["AgnÃ¨s AndrÃ©", "agnes_andre@wanadoo.fr", "0033 671305821"],
+         ["MARÃ‰CHAL FranÃ§ois", "fmarechal@free.fr", ""],
+         ["João Silva", "joao.silva@free.fr", ""]],
+        encoding="utf-8",
+    )
+    report = carnet.import_file(salon)
+    assert (report.counts["inserted"], report.counts["merged"]) == (2, 1)
+    names = sorted((c.first_name, c.last_name) for c in carnet.list_contacts().items)
+    assert names == [("Agnès", "André"), ("François", "Maréchal"), ("João", "Silva")]
+
+
 def test_a_surname_typed_in_the_only_name_box_joins_its_email(
     carnet: Carnet, tmp_path: Path
 ) -> None:
