@@ -39,7 +39,8 @@ rest of the dataset (``tool: carnet-incremental``). ``--tools carnet-decide``
 scores what ``carnet dedupe`` itself would merge from the same pairs: the
 matcher's clusters (``carnet``) minus what its decision holds back for review
 (pairs agreeing on names only; a contact with no birth date between two born
-apart).
+apart; two mobiles of their own; look-alikes, but for the civilities, which the
+records do not carry).
 """
 
 from __future__ import annotations
@@ -991,7 +992,13 @@ def _product_clusters(
     matcher: Any, prepared: pl.DataFrame, model: Any, records: pl.DataFrame, threshold: float
 ) -> pl.DataFrame:
     """The clusters ``carnet dedupe`` would merge (no review decided, no rejection)."""
-    from carnet.dedupe.decide import beyond_names, contact_mobiles, decide, personal_levels
+    from carnet.dedupe.decide import (
+        LookAlikeLevels,
+        beyond_names,
+        contact_mobiles,
+        decide,
+        personal_levels,
+    )
 
     review = min(matcher.settings.review_threshold, threshold)
     pairs = matcher.predict(prepared, model, threshold=review)
@@ -1004,6 +1011,8 @@ def _product_clusters(
         beyond_names=beyond_names(model.settings.comparisons),
         mobiles=contact_mobiles(records),
         personal=personal_levels(model.settings.comparisons),
+        # the records carry no civility: the rule on a man and a woman does not act here
+        look_alikes=LookAlikeLevels.of(model.settings.comparisons),
     )
     rows = [(member, cluster[0]) for cluster in decisions.clusters for member in cluster]
     return pl.DataFrame(rows, schema={"record_id": pl.Int64, "cluster_id": pl.Int64}, orient="row")

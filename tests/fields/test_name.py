@@ -197,6 +197,10 @@ def test_gender_hint(civility: str | None, gender: str | None) -> None:
         ("Mme Marie - Claire Durand", ("Mme", "Marie-Claire", "Durand")),
         # a couple keeps both first names
         ("Jean et Marie Dupont", (None, "Jean et Marie", "Dupont")),
+        # a diminutive first, before a family name that is also a first name
+        ("Fanfan Richard", (None, "Fanfan", "Richard")),
+        ("Manu Vincent", (None, "Manu", "Vincent")),
+        ("R RICHARD", (None, "R", "Richard")),
         ("JEAN & MARIE DUPONT", (None, "Jean & Marie", "Dupont")),
     ],
 )
@@ -227,6 +231,11 @@ def test_split_full_name(raw: str, expected: tuple[str | None, str, str]) -> Non
         ("ANNESOPHIE", "Leroy", False),
         ("Jeanbaptiste", "Schmitt", False),
         ("Jeanjean", "Paul", True),  # a family name, not Jean-Jean
+        # an initial is a first name's, never a last name: a trade-show badge's
+        # "R RICHARD" was stored as Richard R
+        ("R", "Richard", False),
+        ("J.-P.", "Thomas", False),
+        ("C", "Gauthier", False),
     ],
 )
 def test_looks_swapped(first: str, last: str, swapped: bool) -> None:

@@ -316,6 +316,65 @@ def test_a_household_in_one_file_stays_apart(carnet: Carnet, tmp_path: Path) -> 
     assert (again.counts["inserted"], again.counts["merged"]) == (0, 5)
 
 
+def test_a_whole_name_garbled_by_a_wrong_encoding_is_mended_and_joins_its_phone(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A trade-show sheet's "Nom complet" saved through the wrong encoding: "AgnÃ¨s
+    AndrÃ©" was kept garbled (the name columns are mended, the whole-name one was
+    not), so her mobile, the shop's, did not join her to Agnès André of the shop."""
+    carnet.import_file(
+        write_csv(
+            tmp_path / "boutique.csv",
+            ["Prénom", "Nom", "E-mail", "Téléphone"],
+            [["Agnès", "André", "andre.agnes@orange.fr", "06 71 30 58 21"]],
+            encoding="utf-8", delimiter=",",
+        )
+    )
+    salon = write_csv(
+        tmp_path / "salon.csv",
+        ["Nom complet", "Email", "Portable"],
+        [["AgnÃ¨s AndrÃ©", "agnes_andre@wanadoo.fr", "0033 671305821"],
+         ["MARÃ‰CHAL FranÃ§ois", "fmarechal@free.fr", ""],
+         ["João Silva", "joao.silva@free.fr", ""]],
+        encoding="utf-8",
+    )
+    report = carnet.import_file(salon)
+    assert (report.counts["inserted"], report.counts["merged"]) == (2, 1)
+    names = sorted((c.first_name, c.last_name) for c in carnet.list_contacts().items)
+    assert names == [("Agnès", "André"), ("François", "Maréchal"), ("João", "Silva")]
+
+
+def test_a_surname_typed_in_the_only_name_box_joins_its_email(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A newsletter form with one name box: Alain Deschamps typed "DESCHAMPS" in it.
+    The row has the shop's e-mail but was a contact of its own (the first names
+    disagreed), in the batch and against the stored shop export alike; it now joins.
+    Marie, in the same box with that e-mail, is another first name: she stays apart."""
+    carnet.import_file(
+        write_csv(
+            tmp_path / "boutique.csv",
+            ["Prénom", "Nom", "E-mail"],
+            [["Alain", "Deschamps", "alain.deschamps@wanadoo.fr"]],
+            encoding="utf-8", delimiter=",",
+        )
+    )
+    news = write_csv(
+        tmp_path / "newsletter.csv",
+        ["Email Address", "First Name", "Last Name"],
+        [["alain.deschamps@wanadoo.fr", "DESCHAMPS", ""],
+         ["a.morin@orange.fr", "Audrey", "Morin"],
+         ["a.morin@orange.fr", "Morin", ""],
+         ["alain.deschamps@wanadoo.fr", "Marie", ""]],
+        encoding="utf-8", delimiter=",",
+    )
+    report = carnet.import_file(news)
+    assert (report.counts["inserted"], report.counts["merged"]) == (2, 2)
+    firsts = sorted(c.first_name for c in carnet.search_contacts("deschamps"))
+    assert firsts == ["Alain", "Marie"]
+    assert [c.first_name for c in carnet.search_contacts("morin")] == ["Audrey"]
+
+
 def test_spellings_of_one_person_join_on_their_email_or_phone(
     carnet: Carnet, tmp_path: Path
 ) -> None:
@@ -502,6 +561,25 @@ def test_a_nom_prenom_column_in_capitals_is_read_last_name_first(
     carnet.import_file(path)
     names = sorted((c.first_name, c.last_name) for c in carnet.search_contacts("free.fr"))
     assert names == [("Anne-Sophie", "Simon"), ("João", "Rousseau"), ("Valérie", "Ben Ali")]
+
+
+def test_a_whole_name_in_one_cell_keeps_its_initial_and_its_diminutive(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A trade-show sheet's "Nom complet": "R RICHARD" was stored as Richard R (an
+    initial taken for a last name, Richard being a first name too) and "Fanfan
+    Richard" as Richard Fanfan (a diminutive taken for a family name); neither then
+    matched the shop's Rémi or Françoise Richard."""
+    path = write_csv(
+        tmp_path / "salon.csv",
+        ["Nom complet", "Email"],
+        [["R RICHARD", "rrichard@free.fr"],
+         ["Fanfan Richard", "fanfan@free.fr"],
+         ["Dupont Marie", "marie.dupont@free.fr"]],
+    )
+    carnet.import_file(path)
+    names = sorted((c.first_name, c.last_name) for c in carnet.search_contacts("free.fr"))
+    assert names == [("Fanfan", "Richard"), ("Marie", "Dupont"), ("R", "Richard")]
 
 
 def test_married_names_keep_the_name_used_and_the_birth_name(

@@ -145,9 +145,9 @@ def test_text_that_only_looks_double_decoded_is_left_alone(cell: str) -> None:
 
 @given(st.one_of(st.text(max_size=20), st.text(alphabet="ÃÂâÅÄ©¨§‰™€\x80 éa", max_size=12)))
 def test_repairing_never_raises_and_repairs_once(text: str) -> None:
-    from carnet.ingest.verdicts import _repaired_encoding
+    from carnet.ingest.verdicts import repaired_encoding
 
-    fixed = _repaired_encoding(text)
+    fixed = repaired_encoding(text)
     if fixed is not None:
         assert fixed != text
-        assert _repaired_encoding(fixed) is None
+        assert repaired_encoding(fixed) is None

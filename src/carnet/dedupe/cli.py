@@ -13,7 +13,7 @@ from rich.columns import Columns
 from rich.table import Table
 
 from carnet.cli_support import JsonOption, console, errors, open_workspace, print_json
-from carnet.dedupe.decide import NAMES_ONLY, OWN_MOBILES
+from carnet.dedupe.decide import LOOK_ALIKES, NAMES_ONLY, OWN_MOBILES
 from carnet.dedupe.facade import DedupeReport, MergeInfo, ReviewItem, probability_text
 from carnet.dedupe.organisation_facade import OrganisationDedupeReport
 from carnet.dedupe.organisations import EVIDENCE
@@ -42,7 +42,7 @@ def _print_report(report: DedupeReport) -> None:
         f"{report.contacts_merged:,} into {report.clusters:,}",
     )
     # strong pairs held back (names only, a rejection) wait for review too
-    held_back = report.names_only or report.own_mobiles or report.demoted
+    held_back = report.names_only or report.own_mobiles or report.look_alikes or report.demoted
     summary.add_row(
         f"to review (probability ≥ {report.review_threshold:g})"
         if held_back
@@ -54,6 +54,8 @@ def _print_report(report: DedupeReport) -> None:
         summary.add_row(f"  of which {NAMES_ONLY}", f"{report.names_only:,}", "")
     if report.own_mobiles:
         summary.add_row(f"  of which {OWN_MOBILES}", f"{report.own_mobiles:,}", "")
+    if report.look_alikes:
+        summary.add_row(f"  of which {LOOK_ALIKES}", f"{report.look_alikes:,}", "")
     if report.skipped_rejected:
         summary.add_row("rejected before, not proposed", f"{report.skipped_rejected:,}", "")
     console.print(summary)
@@ -75,6 +77,14 @@ def _print_report(report: DedupeReport) -> None:
             f"{'holds' if report.own_mobiles == 1 else 'hold'} two "
             "different mobiles and neither a birth date nor an e-mail ties them: a father and "
             "his son, or two colleagues, share a name and an address too, so they wait for review."
+        )
+    if report.look_alikes:
+        console.print(
+            f"{_pairs(report.look_alikes)} at probability ≥ {report.auto_threshold:g} "
+            f"{'looks' if report.look_alikes == 1 else 'look'} like a couple (M. and Mme), "
+            "colleagues (other last names, one address or switchboard) or twins (alike first "
+            "names, one birth date), and no e-mail or mobile of one person's ties them, so "
+            f"{'it waits' if report.look_alikes == 1 else 'they wait'} for review."
         )
     if report.top_reasons:
         reasons = Table(title="Top reasons")
@@ -271,6 +281,11 @@ def _evidence(item: ReviewItem) -> Table:
             "Each has a mobile of their own, and no birth date or e-mail ties them (a father "
             "and his son, two colleagues?); never merged automatically."
         )
+    elif item.look_alike:
+        table.caption = (
+            f"Look-alikes ({item.look_alike}), and no e-mail or mobile of one person's ties "
+            "them (a couple, colleagues, twins?); never merged automatically."
+        )
     return table
 
 
@@ -304,6 +319,7 @@ def review_command(
                             "probability": i.probability,
                             "names_only": i.names_only,
                             "own_mobiles": i.own_mobiles,
+                            "look_alike": i.look_alike,
                             "explanation": [
                                 {"comparison": n, "level": lvl, "weight": w}
                                 for n, lvl, w in i.explanation
@@ -323,7 +339,8 @@ def review_command(
                     f"{i.left.name} / {i.right.name}",
                     probability_text(i.probability)
                     + (" (names only)" if i.names_only else "")
-                    + (" (a mobile each)" if i.own_mobiles else ""),
+                    + (" (a mobile each)" if i.own_mobiles else "")
+                    + (f" ({i.look_alike})" if i.look_alike else ""),
                 )
             console.print(table)
             return

@@ -29,7 +29,14 @@ Pure functions over Polars frames, so the rules are tested without a database:
   not) is never merged automatically either: it goes to review. A mobile is
   one person's and kept for years; what else such a pair shares -- a name, a
   home and its landline, a company -- a father and his son of one name, or
-  two colleagues, share too.
+  two colleagues, share too;
+- a pair of *look-alikes* (:func:`look_alike`) is never merged automatically
+  either when nothing of one person's (an e-mail of their own, a mobile) ties
+  it: a man and a woman by their civilities (M. and Mme Dominique Petit at one
+  address), other last names with only a place in common (two Christophes of
+  one office, its address and switchboard, where no SIREN says it is a
+  company), or first names only alike born the same day (the twins Jules and
+  Julia). What such pairs share is what a couple, colleagues or twins share.
 """
 
 from __future__ import annotations
@@ -37,21 +44,33 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Self
 
 import polars as pl
 
-from carnet.match.comparisons import Comparison, FirstNameComparison, LastNameComparison
+from carnet.match.comparisons import (
+    BirthDateComparison,
+    Comparison,
+    EmailComparison,
+    FirstNameComparison,
+    IdentifierComparison,
+    LastNameComparison,
+    PhoneComparison,
+)
 from carnet.match.records import is_mobile_expr
 
 __all__ = [
+    "LOOK_ALIKES",
     "NAMES_ONLY",
     "OWN_MOBILES",
     "Decisions",
+    "LookAlikeLevels",
     "beyond_names",
     "born_apart",
     "contact_mobiles",
     "decide",
     "describe_evidence",
+    "look_alike",
     "names_only",
     "own_mobiles",
     "personal_levels",
@@ -63,6 +82,9 @@ NAMES_ONLY = "agree on names only: to review"
 
 #: What a pair of two contacts with mobiles of their own is told (see :func:`own_mobiles`).
 OWN_MOBILES = "each has a mobile of their own: to review"
+
+#: What a pair of look-alikes is told, before its reason (see :func:`look_alike`).
+LOOK_ALIKES = "look-alikes, nothing of one person's in common: to review"
 
 Pair = tuple[int, int]
 
@@ -80,6 +102,8 @@ class Decisions:
         names_only: auto pairs sent to review because they agree on names only.
         own_mobiles: auto pairs sent to review because each contact has a mobile of
             their own (:func:`own_mobiles`); ``own_mobile_pairs`` the ``(lo, hi)`` of them.
+        look_alikes: auto pairs sent to review as look-alikes (:func:`look_alike`);
+            ``look_alike_pairs`` the ``(lo, hi)`` of them -> the reason.
     """
 
     clusters: list[list[int]] = field(default_factory=list)
@@ -90,6 +114,8 @@ class Decisions:
     names_only: int = 0
     own_mobiles: int = 0
     own_mobile_pairs: frozenset[Pair] = frozenset()
+    look_alikes: int = 0
+    look_alike_pairs: Mapping[Pair, str] = field(default_factory=dict)
 
 
 def beyond_names(comparisons: Iterable[Comparison]) -> tuple[str, ...]:
@@ -146,6 +172,135 @@ def own_mobiles(
     if birth_l and birth_l == birth_r:
         return False
     return not any(level in personal for level in levels)
+
+
+@dataclass(frozen=True)
+class LookAlikeLevels:
+    """The level labels :func:`look_alike` reads, taken from a model's comparisons."""
+
+    personal: frozenset[str]
+    """One person's evidence: an e-mail of their own, a mobile, or an identifier column
+    agreeing (a customer or loyalty number, FEBRL's social security number)."""
+    last_names_differ: frozenset[str]
+    alike_first_names: frozenset[str]
+    """Two first names only alike (phonetic, Jaro-Winkler, an initial): also a
+    relative's. Not a typo (a name not in the list one letter from one that is):
+    one person's name mistyped is more common than twins."""
+    typo_first_names: frozenset[str]
+    """Two first names one letter apart, one of them not in the list of first names
+    (``Emma`` ~ ``Emmy``, Emmy missing): a typo, or a sister's name the list lacks."""
+    emails_differ: frozenset[str]
+    """Both have an e-mail and none in common: each has their own."""
+    phones_differ: frozenset[str]
+    """Both have a phone and none in common."""
+    born_same_day: frozenset[str]
+    birth_dates_agree: frozenset[str]
+    """The same day, its day and month swapped or one typo; not merely the same year."""
+
+    @classmethod
+    def of(cls, comparisons: Iterable[Comparison]) -> Self:
+        """The labels of these comparisons' levels."""
+        comps = tuple(comparisons)
+        last = [c for c in comps if isinstance(c, LastNameComparison)]
+        first = [c for c in comps if isinstance(c, FirstNameComparison)]
+        dob = [c for c in comps if isinstance(c, BirthDateComparison)]
+        identifiers = frozenset(
+            lvl.label
+            for c in comps
+            if isinstance(c, IdentifierComparison)
+            for lvl in c.levels
+            if not lvl.disagreement
+        )
+        return cls(
+            personal=personal_levels(comps) | identifiers,
+            last_names_differ=frozenset(c.levels[c.disagreement_index].label for c in last),
+            alike_first_names=frozenset(c.levels[i].label for c in first for i in c.weak_indexes),
+            typo_first_names=frozenset(
+                lvl.label for c in first for lvl in c.levels if lvl.label.endswith(" typo")
+            ),
+            emails_differ=frozenset(
+                c.levels[c.disagreement_index].label
+                for c in comps
+                if isinstance(c, EmailComparison)
+            ),
+            phones_differ=frozenset(
+                c.levels[c.disagreement_index].label
+                for c in comps
+                if isinstance(c, PhoneComparison)
+            ),
+            born_same_day=frozenset(c.levels[0].label for c in dob),
+            birth_dates_agree=frozenset(
+                lvl.label
+                for c in dob
+                for lvl in c.levels
+                if not lvl.disagreement and "same year" not in lvl.label
+            ),
+        )
+
+
+def look_alike(
+    levels: Iterable[str], sexes: tuple[str | None, str | None], known: LookAlikeLevels
+) -> str | None:
+    """Why a pair may be two look-alikes rather than one person (None: no reason).
+
+    Only when no personal level agrees (an e-mail of their own, a mobile, an
+    identifier such as a customer number):
+
+    * a man and a woman by their civilities or genders (``sexes``): M. and Mme
+      Dominique Petit at one address are a couple, whatever else they share;
+    * other last names, and birth dates that do not agree: what is left in common
+      is a place (an address, a landline or switchboard, a shared mailbox), which
+      colleagues or relatives share; a woman known by her maiden and her married
+      name keeps her birth date, mobile or e-mail;
+    * first names only alike (``Jules`` ~ ``Julia``, phonetic or Jaro-Winkler), the
+      same birth date and each an e-mail or a phone of their own: twins share the
+      day, the name and the home, not their mailboxes (one person's rows with a
+      first name mistyped and nothing else to tell, as FEBRL's, still merge); a
+      first name one letter from the other (``Emma`` ~ ``Emmy``: a typo, or a name
+      the list of first names lacks) likewise when each has both an e-mail and a
+      phone of their own.
+
+    >>> from carnet.match import MatchSettings
+    >>> known = LookAlikeLevels.of(MatchSettings().comparisons)
+    >>> look_alike(["first name exact", "address exact"], ("male", "female"), known)
+    'a man and a woman by their civilities'
+    >>> look_alike(["first name exact", "email exact"], ("male", "female"), known)
+    >>> look_alike(["last name different", "phone exact"], (None, None), known)
+    'other last names, only a place in common'
+    >>> look_alike(["last name different", "birth date exact"], (None, None), known)
+    >>> twins = ["first name phonetic", "birth date exact", "email different"]
+    >>> look_alike(twins, (None, "male"), known)
+    'first names only alike, born the same day'
+    >>> look_alike(["first name phonetic", "birth date exact"], (None, "male"), known)
+    """
+    seen = set(levels)
+    if seen & known.personal:
+        return None
+    if sexes[0] and sexes[1] and sexes[0] != sexes[1]:
+        return "a man and a woman by their civilities"
+    if seen & known.last_names_differ and not seen & known.birth_dates_agree:
+        return "other last names, only a place in common"
+    own_email, own_phone = seen & known.emails_differ, seen & known.phones_differ
+    twins = (seen & known.alike_first_names and (own_email or own_phone)) or (
+        seen & known.typo_first_names and own_email and own_phone
+    )
+    if twins and seen & known.born_same_day:
+        return "first names only alike, born the same day"
+    return None
+
+
+def _look_alike_reasons(
+    strong: pl.DataFrame, sexes: Mapping[int, str], known: LookAlikeLevels
+) -> list[str | None]:
+    level_columns = [c for c in strong.columns if c.endswith("_level")]
+    return [
+        look_alike(
+            [str(row[c]) for c in level_columns],
+            (sexes.get(row["lo"]), sexes.get(row["hi"])),
+            known,
+        )
+        for row in strong.select("lo", "hi", *level_columns).iter_rows(named=True)
+    ]
 
 
 def contact_mobiles(records: pl.DataFrame) -> dict[int, frozenset[str]]:
@@ -328,6 +483,8 @@ def decide(
     beyond_names: Sequence[str] | None = None,
     mobiles: Mapping[int, Collection[str]] | None = None,
     personal: Collection[str] = (),
+    look_alikes: LookAlikeLevels | None = None,
+    sexes: Mapping[int, str] | None = None,
 ) -> Decisions:
     """Decide what to do with scored pairs.
 
@@ -346,6 +503,9 @@ def decide(
             dates or a ``personal`` level (:func:`personal_levels`) tie them
             (:func:`own_mobiles`). None: no such rule.
         personal: the labels of the personal levels.
+        look_alikes: the level labels of the look-alike rules (:func:`look_alike`): a
+            pair of look-alikes goes to review. None: no such rule.
+        sexes: contact id -> "male" or "female" (from the civility), for those rules.
     """
     rejected_set = {(min(a, b), max(a, b)) for a, b in rejected}
     scored = _pair_keys(pairs).filter(pl.col("probability") >= review_threshold)
@@ -368,6 +528,14 @@ def decide(
     if mobiles and strong.height:
         mask = _own_mobiles_mask(strong, mobiles, birth_dates or {}, personal)
         on_mobiles, strong = strong.filter(mask), strong.filter(~mask)
+    on_look_alikes = strong.clear()
+    reasons: dict[Pair, str] = {}
+    if look_alikes is not None and strong.height:
+        found = _look_alike_reasons(strong, sexes or {}, look_alikes)
+        mask = pl.Series("look_alike", [r is not None for r in found], dtype=pl.Boolean)
+        keys = zip(strong["lo"].to_list(), strong["hi"].to_list(), strict=True)
+        reasons = {key: r for key, r in zip(keys, found, strict=True) if r is not None}
+        on_look_alikes, strong = strong.filter(mask), strong.filter(~mask)
     # two contacts born apart join one cluster through an undated one only when they
     # were scored a candidate pair themselves
     candidates = set(zip(scored["lo"].to_list(), scored["hi"].to_list(), strict=True))
@@ -382,7 +550,12 @@ def decide(
     demoted = strong.filter(~accepted)
     # pairs on names only are reviewed like weak ones: none if a cluster joins them anyway
     weak = pl.concat(
-        [on_names, on_mobiles, scored.filter(pl.col("probability") < auto_threshold)],
+        [
+            on_names,
+            on_mobiles,
+            on_look_alikes,
+            scored.filter(pl.col("probability") < auto_threshold),
+        ],
         how="vertical_relaxed",
     )
     if weak.height:
@@ -396,6 +569,7 @@ def decide(
         weak = weak.filter(~same)
     reviewed_on_names = weak.join(on_names.select("lo", "hi"), on=["lo", "hi"], how="semi")
     reviewed_on_mobiles = weak.join(on_mobiles.select("lo", "hi"), on=["lo", "hi"], how="semi")
+    reviewed_look_alikes = weak.join(on_look_alikes.select("lo", "hi"), on=["lo", "hi"], how="semi")
     review = pl.concat([demoted, weak], how="vertical_relaxed").sort(
         "probability", "lo", "hi", descending=[True, False, False]
     )
@@ -408,6 +582,10 @@ def decide(
         names_only=reviewed_on_names.height,
         own_mobiles=reviewed_on_mobiles.height,
         own_mobile_pairs=frozenset(reviewed_on_mobiles.select("lo", "hi").iter_rows()),
+        look_alikes=reviewed_look_alikes.height,
+        look_alike_pairs={
+            key: reasons[key] for key in reviewed_look_alikes.select("lo", "hi").iter_rows()
+        },
     )
 
 

@@ -26,13 +26,16 @@ from sqlalchemy.engine import Connection, Engine
 from carnet.clock import as_utc, utcnow
 from carnet.config import Settings
 from carnet.dedupe.decide import (
+    LOOK_ALIKES,
     NAMES_ONLY,
     OWN_MOBILES,
     Decisions,
+    LookAlikeLevels,
     beyond_names,
     contact_mobiles,
     decide,
     describe_evidence,
+    look_alike,
     names_only,
     own_mobiles,
     personal_levels,
@@ -40,9 +43,10 @@ from carnet.dedupe.decide import (
 )
 from carnet.dedupe.golden import survivorship_rules
 from carnet.dedupe.merge import MergeResult, UnmergeResult, merge_contacts, unmerge
-from carnet.dedupe.records import store_records
+from carnet.dedupe.records import contact_sexes, store_records
 from carnet.dedupe.sources import ContactSources, contact_sources
 from carnet.errors import ConfigError, InvalidValueError, NotFoundError
+from carnet.fields.name import CIVILITIES
 from carnet.match import Matcher, MatchModel, MatchModelError, MatchSettings, explain
 from carnet.match.records import MOBILE_PREFIXES
 from carnet.model import Contact
@@ -80,6 +84,9 @@ class ReviewItem:
     own_mobiles: bool = False
     """Each contact has a mobile of their own and nothing personal ties them
     (:func:`carnet.dedupe.decide.own_mobiles`: never merged automatically)."""
+    look_alike: str | None = None
+    """Why the two may be look-alikes, a couple, colleagues or twins
+    (:func:`carnet.dedupe.decide.look_alike`: never merged automatically)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,9 @@ class DedupeReport:
         names_only: strong pairs sent to review because they agree on names only.
         own_mobiles: strong pairs sent to review because each contact has a mobile of
             their own (and neither a birth date nor an e-mail ties them).
+        look_alikes: strong pairs sent to review as look-alikes (a man and a woman,
+            other last names with only a place in common, alike first names born the
+            same day) that nothing of one person's ties.
         top_reasons: the evidence most often behind merges and reviews.
         example: the strongest pair, explained.
         dry_run: True when nothing was written.
@@ -129,6 +139,7 @@ class DedupeReport:
     demoted: int = 0
     names_only: int = 0
     own_mobiles: int = 0
+    look_alikes: int = 0
     top_reasons: list[tuple[str, int]] = field(default_factory=list)
     example: dict[str, Any] | None = None
     dry_run: bool = False
@@ -148,6 +159,7 @@ class DedupeReport:
         self.demoted = decisions.demoted
         self.names_only = decisions.names_only
         self.own_mobiles = decisions.own_mobiles
+        self.look_alikes = decisions.look_alikes
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly dictionary."""
@@ -162,6 +174,7 @@ class DedupeReport:
             "demoted": self.demoted,
             "names_only": self.names_only,
             "own_mobiles": self.own_mobiles,
+            "look_alikes": self.look_alikes,
             "top_reasons": [{"reason": r, "pairs": n} for r, n in self.top_reasons],
             "example": self.example,
             "dry_run": self.dry_run,
@@ -340,6 +353,7 @@ class DedupeMixin:
             say("reading contacts")
             records = store_records(conn)
             rejected = self._rejected_pairs(conn)
+            sexes = contact_sexes(conn)
         report.contacts = records.height
         if records.height < 2:
             report.seconds = (utcnow() - started).total_seconds()
@@ -349,7 +363,7 @@ class DedupeMixin:
         model = self._train(matcher, records)
         say("scoring candidate pairs")
         pairs = matcher.predict(records, model, threshold=review)
-        decisions = _decide(pairs, model, records, auto, review, rejected)
+        decisions = _decide(pairs, model, records, auto, review, rejected, sexes)
         report.count(pairs, decisions)
         names = [c.name for c in model.settings.comparisons]
         report.top_reasons = top_reasons(
@@ -526,6 +540,9 @@ class DedupeMixin:
                     evidence = f"{NAMES_ONLY}; {evidence}"
                 elif (row["lo"], row["hi"]) in decisions.own_mobile_pairs:
                     evidence = f"{OWN_MOBILES}; {evidence}"
+                elif (row["lo"], row["hi"]) in decisions.look_alike_pairs:
+                    why = decisions.look_alike_pairs[(row["lo"], row["hi"])]
+                    evidence = f"{LOOK_ALIKES} ({why}); {evidence}"
                 yield {
                     "contact_id_l": row["lo"],
                     "contact_id_r": row["hi"],
@@ -565,6 +582,7 @@ class DedupeMixin:
         with self.engine.connect() as conn:
             records = store_records(conn)
             rejected = self._rejected_pairs(conn)
+            sexes = contact_sexes(conn)
         wanted = pl.DataFrame({"record_id": list(contact_ids)}, schema={"record_id": pl.Int64})
         new = records.join(wanted, on="record_id", how="semi")
         old = records.join(wanted, on="record_id", how="anti")
@@ -584,7 +602,7 @@ class DedupeMixin:
             if old.height
             else matcher.predict(new, model, threshold=review)
         )
-        decisions = _decide(pairs, model, records, auto, review, rejected)
+        decisions = _decide(pairs, model, records, auto, review, rejected, sexes)
         report.count(pairs, decisions)
         report.merge_ids = self._apply(decisions, model, save_model=False)
         report.seconds = (utcnow() - started).total_seconds()
@@ -670,6 +688,7 @@ class DedupeMixin:
         items: list[ReviewItem] = []
         comparisons = MatchSettings().comparisons
         others, personal = beyond_names(comparisons), personal_levels(comparisons)
+        look_alikes = LookAlikeLevels.of(comparisons)
         with self.engine.begin() as conn:
             query = (
                 sa.select(mp)
@@ -707,6 +726,11 @@ class DedupeMixin:
                             _iso(right.birth_date),
                             [level for _name, level, _weight in explanation],
                             personal,
+                        ),
+                        look_alike=look_alike(
+                            [level for _name, level, _weight in explanation],
+                            (_sex(left), _sex(right)),
+                            look_alikes,
                         ),
                     )
                 )
@@ -783,6 +807,12 @@ def _mobiles(contact: Contact) -> frozenset[str]:
     )
 
 
+def _sex(contact: Contact) -> str | None:
+    if contact.gender in ("male", "female"):
+        return contact.gender
+    return CIVILITIES.get(contact.civility or "")
+
+
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -794,10 +824,12 @@ def _decide(
     auto: float,
     review: float,
     rejected: Iterable[tuple[int, int]],
+    sexes: Mapping[int, str],
 ) -> Decisions:
     """The decisions on scored pairs, with the review rules that need the records (birth
-    dates) and the model (the comparisons beyond names): one call for a batch run and
-    for the matching of an import's new contacts."""
+    dates, mobiles), the contacts' civilities (``sexes``) and the model (the comparisons
+    beyond names): one call for a batch run and for the matching of an import's new
+    contacts."""
     return decide(
         pairs,
         auto_threshold=auto,
@@ -807,6 +839,8 @@ def _decide(
         beyond_names=beyond_names(model.settings.comparisons),
         mobiles=contact_mobiles(records),
         personal=personal_levels(model.settings.comparisons),
+        look_alikes=LookAlikeLevels.of(model.settings.comparisons),
+        sexes=sexes,
     )
 
 

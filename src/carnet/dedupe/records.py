@@ -21,9 +21,10 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from carnet.fields.name import CIVILITIES
 from carnet.store import schema as s
 
-__all__ = ["RECORD_SCHEMA", "UNUSABLE_VERDICTS", "store_records"]
+__all__ = ["RECORD_SCHEMA", "UNUSABLE_VERDICTS", "contact_sexes", "store_records"]
 
 #: Contact points that say nothing about who the person is.
 UNUSABLE_VERDICTS: tuple[str, ...] = ("invalid", "empty", "unassigned")
@@ -190,3 +191,19 @@ def store_records(conn: Connection, contact_ids: Sequence[int] | None = None) ->
         .sort("record_id")
     )
     return records.cast(pl.Schema(RECORD_SCHEMA))
+
+
+def contact_sexes(conn: Connection) -> dict[int, str]:
+    """Active contact id -> ``"male"`` or ``"female"``: the gender when it is known,
+    else the one the civility implies (``M.``, ``Mme``, ``Mlle``); contacts with
+    neither (or ``Dr``, ``M. et Mme``) are left out."""
+    c = s.contacts
+    query = sa.select(c.c.id, c.c.gender, c.c.civility).where(
+        c.c.status == "active", sa.or_(c.c.gender.is_not(None), c.c.civility.is_not(None))
+    )
+    out: dict[int, str] = {}
+    for contact_id, gender, civility in conn.execute(query):
+        sex = gender if gender in ("male", "female") else CIVILITIES.get(civility or "")
+        if sex:
+            out[int(contact_id)] = sex
+    return out

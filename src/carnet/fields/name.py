@@ -768,9 +768,16 @@ def looks_swapped(first: str, last: str) -> bool:
     (False, False)
     >>> looks_swapped("Jean et Sylvie", "Martin")  # a couple's first names
     False
+
+    An initial is a first name's, never a last name (``R`` / ``Richard`` is R.
+    Richard):
+
+    >>> looks_swapped("R", "Richard"), looks_swapped("J.-P.", "Thomas")
+    (False, False)
     """
     return (
         bool(first and last)
+        and not _INITIAL.fullmatch(first.strip())
         and not is_first_name(first)
         and is_first_name(last)
         and not nickname_of(first)
@@ -858,6 +865,8 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
     ((None, 'Marie Claire', 'Martin'), (None, 'Jean', 'Dupont'))
     >>> split_full_name("M. Martin")
     ('M.', '', 'Martin')
+    >>> split_full_name("Fanfan Richard"), split_full_name("R RICHARD")
+    ((None, 'Fanfan', 'Richard'), (None, 'R', 'Richard'))
 
     ``last_first``: the column's header says the last name comes first ("NOM
     PRENOM"); it decides where nothing in the cell does (words all in capitals):
@@ -964,7 +973,12 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
             return done(tokens[0], tokens[1])
         if "-" in tokens[1] and "-" not in tokens[0] and is_first_name(tokens[1]):
             return done(tokens[1], tokens[0])
-    if len(tokens) == 2 and not is_first_name(tokens[0]) and is_first_name(tokens[1]):
+    if (
+        len(tokens) == 2
+        and not is_first_name(tokens[0])
+        and not nickname_of(tokens[0])  # "Fanfan Richard": a diminutive first
+        and is_first_name(tokens[1])
+    ):
         return done(tokens[1], tokens[0])
     k = 1
     while k < len(tokens) - 1 and is_first_name(tokens[k]):

@@ -47,6 +47,9 @@ class Target:
     # Likewise its birth date: a phone shared with a row born another day is a
     # household's line (a father and his son of the same name), not the same person.
     birth_date: date | None = None
+    # And its last name: a row whose only name, in the first-name box, is this last
+    # name ("DESCHAMPS" on a sign-up form) names no first name.
+    last_name: str | None = None
 
 
 class OrganisationIndex:

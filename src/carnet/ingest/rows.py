@@ -41,7 +41,7 @@ from carnet.ingest.mapping import (
 from carnet.ingest.readers._base import WARNING_LINES
 from carnet.ingest.realign import realign
 from carnet.ingest.recipients import recipient_columns
-from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker
+from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker, repaired_encoding
 
 #: What a civility column says of a row that is a company (folded): "Société", a legal form.
 COMPANY_CIVILITIES = frozenset({
@@ -745,6 +745,12 @@ class RowBuilder:
     def _full_name(self, record: RowRecord, raw_value: str | None, last_first: bool) -> None:
         if not raw_value or not raw_value.strip():
             return
+        # "AgnÃ¨s AndrÃ©": the whole name, garbled by a wrong encoding, is mended as the
+        # name columns are (the checks see the first and last names split from it)
+        meant = repaired_encoding(raw_value)
+        if meant is not None:
+            record.notes.append(f"accents of the name '{raw_value}' repaired: '{meant}'")
+            raw_value = meant
         key = (raw_value, last_first)
         parts = self._full_names.get(key)
         if parts is None:

@@ -145,24 +145,35 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             own: bool,
             first_name: str | None = None,
             birth_date: date | None = None,
+            last_name: str | None = None,
         ) -> Target:
             target = by_contact.get(contact_id)
             if target is None:
                 target = Target(
-                    contact_id=contact_id, own=own, first_name=first_name, birth_date=birth_date
+                    contact_id=contact_id,
+                    own=own,
+                    first_name=first_name,
+                    birth_date=birth_date,
+                    last_name=last_name,
                 )
                 by_contact[contact_id] = target
                 targets.append(target)
             return target
 
         def in_batch(
-            key: tuple[str, str], first: str | None, born: date | None = None
+            key: tuple[str, str],
+            first: str | None,
+            born: date | None = None,
+            last: str | None = None,
         ) -> Target | None:
             return next(
                 (
                     t
                     for t in by_key.get(key, ())
-                    if _same_first_name(first, t.first_name)
+                    if (
+                        _same_first_name(first, t.first_name)
+                        or _surname_in_the_first_name_box(first, last, t.last_name)
+                    )
                     and not _born_apart(born, t.birth_date)
                 ),
                 None,
@@ -221,11 +232,14 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             for email in record.usable_emails:
                 if target is not None:
                     break
-                target = in_batch(_email_key(email, shared, last), first, born) or next(
+                target = in_batch(_email_key(email, shared, last), first, born, last) or next(
                     (
-                        existing(cid, own=False, first_name=known_first, birth_date=known_born)
+                        existing(cid, False, known_first, known_born, known_last)
                         for cid, known_first, known_last, known_born in email_hits.get(email, ())
-                        if _same_first_name(first, known_first)
+                        if (
+                            _same_first_name(first, known_first)
+                            or _surname_in_the_first_name_box(first, last, known_last)
+                        )
                         and not _born_apart(born, known_born)
                         and (email not in shared or _same_last_name(known_last, last))
                     ),
@@ -281,6 +295,8 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                 target.first_name = first
             if target.birth_date is None and isinstance(born, date):
                 target.birth_date = born
+            if target.last_name is None and last:
+                target.last_name = last
             if record.external_id:
                 register(("id", record.external_id), target)
             for email in record.usable_emails:
@@ -684,6 +700,21 @@ def _same_first_name(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return True
     return _compatible_first_names(a, b)
+
+
+def _surname_in_the_first_name_box(
+    first: str | None, last: str | None, known_last: str | None
+) -> bool:
+    """A row whose only name, in the first-name box, is the other's last name: a
+    newsletter form's one box where "DESCHAMPS" was typed beside Alain Deschamps's
+    e-mail. It names no first name, and joins as a row with no name does.
+
+    >>> _surname_in_the_first_name_box("DESCHAMPS", None, "Deschamps")
+    True
+    >>> _surname_in_the_first_name_box("Deschamps", "Marie", "Deschamps")
+    False
+    """
+    return bool(first) and not last and _same_last_name(first, known_last)
 
 
 # Names repeat a lot within a file: fold and compare each pair of spellings once.

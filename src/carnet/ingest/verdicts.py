@@ -38,7 +38,7 @@ _STATUS = itemgetter(2)
 _MOJIBAKE_LEADS = frozenset("ÃÂâÅÄ")
 
 
-def _repaired_encoding(value: str | None) -> str | None:
+def repaired_encoding(value: str | None) -> str | None:
     """The text a cell meant when its UTF-8 was decoded as Windows-1252, else None.
 
     A file saved as UTF-8, opened as Windows-1252 and saved again (Excel, an old
@@ -46,7 +46,7 @@ def _repaired_encoding(value: str | None) -> str | None:
     was invalid and every city unknown. ftfy undoes the double decoding; it
     leaves alone text that only looks like it ("SÃO PAULO", "João").
 
-    >>> _repaired_encoding("FranÃ§ois"), _repaired_encoding("João")
+    >>> repaired_encoding("FranÃ§ois"), repaired_encoding("João")
     ('François', None)
     """
     if not value or value.isascii() or _MOJIBAKE_LEADS.isdisjoint(value):
@@ -104,7 +104,7 @@ class ColumnChecker:
         )
         self.counts: Counter[Status] = Counter()
         self.checked = 0
-        # distinct values whose accents were repaired (see _repaired_encoding)
+        # distinct values whose accents were repaired (see repaired_encoding)
         self.repaired: list[tuple[str, str]] = []
         self.repaired_count = 0
 
@@ -126,7 +126,7 @@ class ColumnChecker:
         repaired: dict[int, str] = {}
         for i in odd:
             text = without_text_marker(fresh[i])
-            meant = _repaired_encoding(text)
+            meant = repaired_encoding(text)
             if meant is not None:
                 repaired[i] = meant
             inputs[i] = meant if meant is not None else text
