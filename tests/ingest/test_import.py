@@ -525,6 +525,37 @@ def test_a_clubs_file_of_children_keeps_every_child_reached_through_the_parent(
     assert carnet.import_file(path).counts["unchanged"] == 3
 
 
+def test_a_man_and_a_woman_of_one_name_on_one_line_and_mailbox_stay_two(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """M. and Mme Claude Dupuis share the home line and the family mailbox: the e-mail and
+    phone keys do not join rows whose civilities (or genders) say a man and a woman, in
+    one file or across two. A row that says nothing of its sex still joins."""
+    carnet.import_file(
+        write_csv(
+            tmp_path / "crm.csv",
+            ["Civilité", "Nom", "Prénom", "Email", "Téléphone"],
+            [["M.", "DUPUIS", "Claude", "famille.dupuis@orange.fr", "01 50 55 59 24"],
+             ["Mme", "DUPUIS", "Claude", "famille.dupuis@orange.fr", "01 50 55 59 24"]],
+        )
+    )
+    assert len(carnet.search_contacts("dupuis")) == 2
+    report = carnet.import_file(
+        write_csv(
+            tmp_path / "salon.csv",
+            ["Sexe", "Nom", "Prénom", "Téléphone"],
+            [["F", "Dupuis", "Claude", "0150555924"],  # Mme Dupuis again
+             ["", "Dupuis", "Claude", "0150555924"]],  # nothing against either
+        ),
+        source="salon",
+    )
+    assert report.counts["merged"] == 2
+    women = [
+        c for c in carnet.search_contacts("dupuis") if carnet.get_contact(c.id).civility == "Mme"
+    ]
+    assert len(carnet.search_contacts("dupuis")) == 2 and len(women) == 1
+
+
 def test_a_family_or_company_mailbox_does_not_join_two_people_of_one_first_name(
     carnet: Carnet, tmp_path: Path
 ) -> None:

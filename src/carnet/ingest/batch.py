@@ -50,6 +50,9 @@ class Target:
     # And its last name: a row whose only name, in the first-name box, is this last
     # name ("DESCHAMPS" on a sign-up form) names no first name.
     last_name: str | None = None
+    # And its sex, when a row or the contact says it (gender, or a civility's): M. and
+    # Mme Claude Dupuis on one line and one family mailbox are two people.
+    sex: str | None = None
 
 
 class OrganisationIndex:

@@ -39,7 +39,7 @@ import sqlalchemy as sa
 from carnet.contact_points import point_row
 from carnet.directory.base import _text as text_value
 from carnet.directory.base import history_text
-from carnet.fields.name import first_name_variants, fold, is_first_name_typo
+from carnet.fields.name import first_name_variants, fold, gender_hint, is_first_name_typo
 from carnet.ingest.batch import Outcome, Target, chunks, is_new, later
 from carnet.ingest.rows import ROW_HASH_PREFIX, RowRecord
 from carnet.ingest.write_activity import ActivityWriter
@@ -165,6 +165,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             first: str | None,
             born: date | None = None,
             last: str | None = None,
+            sex: str | None = None,
         ) -> Target | None:
             return next(
                 (
@@ -175,8 +176,32 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                         or _surname_in_the_first_name_box(first, last, t.last_name)
                     )
                     and not _born_apart(born, t.birth_date)
+                    and not _other_sex(sex, sex_of(t))
                 ),
                 None,
+            )
+
+        # Stored contacts' sexes (gender, else civility), read only for rows that say
+        # theirs: M. and Mme Claude Dupuis share a name, a line and a mailbox.
+        sexes: dict[int, str | None] = {}
+
+        def stored_sexes(contact_ids: Iterable[int]) -> dict[int, str | None]:
+            missing = {cid for cid in contact_ids if cid not in sexes}
+            if missing:
+                found = self._lookup_sexes(missing)
+                sexes.update((cid, found.get(cid)) for cid in missing)
+            return sexes
+
+        def sex_of(target: Target) -> str | None:
+            if target.sex is None and target.contact_id is not None:
+                return stored_sexes((target.contact_id,))[target.contact_id]
+            return target.sex
+
+        def other_sex_stored(
+            sex: str | None, hits: Sequence[tuple[int, Any, Any, Any]], contact_id: int
+        ) -> bool:
+            return sex is not None and _other_sex(
+                sex, stored_sexes(h[0] for h in hits)[contact_id]
             )
 
         # Stored contacts' mobiles, read on first need: two rows of one name on one
@@ -206,6 +231,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             first = record.columns.get("first_name")
             last = record.columns.get("last_name")
             born = record.columns.get("birth_date")
+            sex = _sex(record)
             target: Target | None = None
             if record.contact_id is not None:
                 known = carnet_ids.get(record.contact_id)
@@ -232,7 +258,9 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             for email in record.usable_emails:
                 if target is not None:
                     break
-                target = in_batch(_email_key(email, shared, last), first, born, last) or next(
+                target = in_batch(
+                    _email_key(email, shared, last), first, born, last, sex
+                ) or next(
                     (
                         existing(cid, False, known_first, known_born, known_last)
                         for cid, known_first, known_last, known_born in email_hits.get(email, ())
@@ -241,6 +269,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                             or _surname_in_the_first_name_box(first, last, known_last)
                         )
                         and not _born_apart(born, known_born)
+                        and not other_sex_stored(sex, email_hits[email], cid)
                         and (email not in shared or _same_last_name(known_last, last))
                     ),
                     None,
@@ -256,6 +285,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                         for t in by_key.get(key, ())
                         if _same_first_name(first, t.first_name)
                         and not _born_apart(born, t.birth_date)
+                        and not _other_sex(sex, sex_of(t))
                         and not (mine and _own_mobiles(mine, mobiles_of(t), born, t.birth_date))
                     ),
                     None,
@@ -266,6 +296,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                         if _same_last_name(known_last, last)
                         and _same_first_name(first, known_first)
                         and not _born_apart(born, known_born)
+                        and not other_sex_stored(sex, phone_hits[phone], cid)
                         and not (
                             mine
                             and _own_mobiles(
@@ -297,6 +328,8 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                 target.birth_date = born
             if target.last_name is None and last:
                 target.last_name = last
+            if target.sex is None and sex:
+                target.sex = sex
             if record.external_id:
                 register(("id", record.external_id), target)
             for email in record.usable_emails:
@@ -347,6 +380,19 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             for given, survivor in survivors.items()
             if survivor in known
         }
+
+    def _lookup_sexes(self, contact_ids: set[int]) -> dict[int, str]:
+        """The sex each of these contacts is known by (gender, else civility)."""
+        c = s.contacts
+        found: dict[int, str] = {}
+        for chunk in chunks(sorted(contact_ids)):
+            for contact_id, gender, civility in self.conn.execute(
+                sa.select(c.c.id, c.c.gender, c.c.civility).where(one_of(self.conn, c.c.id, chunk))
+            ):
+                sex = _sex_from(gender, civility)
+                if sex:
+                    found[int(contact_id)] = sex
+        return found
 
     def _lookup_mobiles(self, contact_ids: set[int]) -> dict[int, frozenset[str]]:
         """The mobiles (E.164) each of these contacts holds; those without one are left out."""
@@ -743,6 +789,23 @@ def _email_key(email: str, shared: frozenset[str], last: str | None) -> tuple[st
     if email in shared:
         return ("email", f"{email}|{_last_name_key(last or '')}")
     return ("email", email)
+
+
+def _sex(record: RowRecord) -> str | None:
+    """The row's sex as it says it: its gender, else its civility's ("Mme": female)."""
+    return _sex_from(record.columns.get("gender"), record.columns.get("civility"))
+
+
+def _sex_from(gender: Any, civility: Any) -> str | None:
+    if gender in ("male", "female"):
+        return str(gender)
+    return gender_hint(civility) if isinstance(civility, str) else None
+
+
+def _other_sex(a: str | None, b: str | None) -> bool:
+    """Two sexes known and different: M. and Mme Claude Dupuis are two people, whatever
+    name, line or mailbox they share."""
+    return a is not None and b is not None and a != b
 
 
 def _mobiles(phones: Iterable[str]) -> frozenset[str]:
