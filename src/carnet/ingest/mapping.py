@@ -516,8 +516,12 @@ def _compound(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | None, 
         found = catalog.header_match(candidate)
         if found is None or found[1] != "synonym":
             found, _ = _address_part(candidate, catalog)
-        if found is None or found[0].storage in _NOT_OF_A_PERSON:
-            # "Origine client" is where the customer came from, not a consent's source
+        if found is None or (
+            found[0].storage in _NOT_OF_A_PERSON
+            and not (role == "person" and _is_consent_flag(found[0]))
+        ):
+            # "Origine client" is where the customer came from, not a consent's source;
+            # Pipedrive's "Person - Marketing status" is the person's consent
             continue
         if role is None and len(parts) == 1 and not found[0].many:
             # "Nom 2": a field with one value takes no second column by number
@@ -576,6 +580,14 @@ def _type_by_values(
             f"{stages / len(texts):.0%} of sampled values are lifecycle stages "
             "(Client, Prospect ...)"
         )
+    statuses = sum(1 for v in texts if _is_member_status(v))
+    if statuses >= _TYPED_SHARE * len(texts) and "optin_newsletter" in catalog:
+        # a mailing list's member "status" (Mailchimp's API): subscribed, unsubscribed,
+        # cleaned (a hard bounce) or pending
+        return catalog["optin_newsletter"], (
+            f"{statuses / len(texts):.0%} of sampled values are a mailing list's member "
+            "statuses (subscribed, unsubscribed, cleaned ...)"
+        )
     said = [company_or_person(v) for v in texts]
     companies, people = said.count(True), said.count(False)
     if companies and companies + people >= _TYPED_SHARE * len(texts) and "is_company" in catalog:
@@ -584,6 +596,22 @@ def _type_by_values(
             "person (Société, Particulier ...)"
         )
     return None
+
+
+#: A mailing list's member statuses (folded), as e-mailing tools write them.
+_MEMBER_STATUSES = frozenset({
+    "subscribed", "unsubscribed", "cleaned", "pending", "transactional", "archived",
+    "non subscribed", "not subscribed", "bounced", "abonne", "desabonne", "desinscrit",
+})
+
+
+def _is_member_status(value: str) -> bool:
+    return fold_header(value) in _MEMBER_STATUSES
+
+
+def _is_consent_flag(field: Field) -> bool:
+    """A yes/no consent or opposition column (not a consent's date, source or IP)."""
+    return field.storage is Storage.CONSENT and field.kind is Kind.BOOLEAN
 
 
 def _is_job_title(header: str, values: Sequence[str | None]) -> bool:
@@ -766,8 +794,37 @@ def _order_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
     return out
 
 
+#: PrestaShop's customer export (folded headers): its "Opt-in" is the box "Recevoir les
+#: offres de nos partenaires", beside its newsletter ("Lettre d'informations").
+_PRESTASHOP_SIGNS = frozenset({"lettre d informations", "derniere visite", "last visit"})
+_BARE_OPT_IN = frozenset({"opt in", "optin"})
+
+
+def _prestashop_opt_in(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
+    """PrestaShop's bare "Opt-in" beside its newsletter column is the partners' offers."""
+    headers = {fold_header(p.header) for p in plans}
+    newsletters = [p for p in plans if p.field is not None and p.field.name == "optin_newsletter"]
+    if (
+        len(newsletters) < 2
+        or not headers & _PRESTASHOP_SIGNS
+        or "optin_partners" in _named(plans)
+        or "optin_partners" not in catalog
+    ):
+        return plans
+    return [
+        _by_context(
+            p, catalog["optin_partners"],
+            "beside PrestaShop's newsletter column, its opt-in is the partners' offers",
+        )
+        if p in newsletters and p.how == "synonym" and fold_header(p.header) in _BARE_OPT_IN
+        else p
+        for p in plans
+    ]
+
+
 def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
     plans = _order_context(plans, catalog)
+    plans = _prestashop_opt_in(plans, catalog)
     fields = _named(plans)
     is_order_file = bool(fields & {"order_ref", "sku", "order_date"})
     # A list of shopping carts (abandoned or not): its date is the cart's.
