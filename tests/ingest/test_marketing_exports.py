@@ -319,3 +319,16 @@ def test_snake_case_questions_are_questions_and_keys_are_not(
 ) -> None:
     found = CATALOG.header_match(header)
     assert (found[0].name if found else None) == field
+
+
+def test_shopify_api_customers_null_objects_are_no_columns(carnet: Carnet) -> None:
+    """A customer with no default address ("default_address": null) or no SMS consent
+    made a column of its own: a second address line, and a second SMS flag warned about."""
+    report = carnet.import_file(DATA / "shopify_customers.json")
+    mapping = report.mapping.to_json()
+    assert "default_address" not in mapping and "sms_marketing_consent" not in mapping
+    assert mapping["sms_marketing_consent.state"] == "optin_sms"
+    assert not any("both look like" in w for w in report.warnings)
+    assert carnet.may_contact(the(carnet, "yann.leguen@gmail.com"), "newsletter", "email")
+    assert not carnet.may_contact(the(carnet, "yann.leguen@gmail.com"), "offers", "sms")
+    assert not carnet.may_contact(the(carnet, "lucie.andre@orange.fr"), "newsletter", "email")
