@@ -332,3 +332,32 @@ def test_shopify_api_customers_null_objects_are_no_columns(carnet: Carnet) -> No
     assert carnet.may_contact(the(carnet, "yann.leguen@gmail.com"), "newsletter", "email")
     assert not carnet.may_contact(the(carnet, "yann.leguen@gmail.com"), "offers", "sms")
     assert not carnet.may_contact(the(carnet, "lucie.andre@orange.fr"), "newsletter", "email")
+
+
+def test_outlooks_french_export_keeps_the_email_and_the_two_addresses_apart(
+    tmp_path: Path,
+) -> None:
+    """Outlook (French UI) names the e-mail "Adresse de messagerie" (an attribute until
+    now), and "Rue (domicile)" after "Rue (bureau)" became the business address's
+    second line: a home street inside an office address."""
+    mapping = file_targets(write_csv(
+        tmp_path / "contacts_outlook.csv",
+        ["Prénom", "Nom", "Adresse de messagerie", "Adresse de messagerie 2", "Rue (bureau)",
+         "Ville (bureau)", "Code postal (bureau)", "Rue (domicile)", "Ville (domicile)",
+         "Anniversaire"],
+        [["Sandrine", "Roy", "sandrine.roy@roy-avocats.fr", "s.roy@gmail.com",
+          "10 avenue de l'Opéra", "Paris", "75001", "3 rue Lepic", "Paris", "0/0/00"]],
+        encoding="cp1252", delimiter=",",
+    ))
+    assert mapping["Adresse de messagerie"] == mapping["Adresse de messagerie 2"] == "email"
+    assert mapping["Rue (bureau)"] == "address_line1"
+    assert mapping["Rue (domicile)"] == "attribute:rue_domicile"
+
+
+def test_an_address_written_over_two_columns_stays_one() -> None:
+    mapping = build_mapping(
+        ["Email", "Adresse", "Adresse (2)", "CP"],
+        {"Email": ["a@free.fr"], "Adresse": ["Résidence Les Pins"],
+         "Adresse (2)": ["3 allée des Cèdres"], "CP": ["13008"]}, CATALOG,
+    ).to_json()
+    assert (mapping["Adresse"], mapping["Adresse (2)"]) == ("address_line1", "address_line2")

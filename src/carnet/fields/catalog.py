@@ -384,6 +384,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'email professionnel', 'work email', 'e mail pro', 'mail pro', 'e mail perso', 'mail perso',
        'e mail professionnel', 'courriel pro', 'courriel perso', 'courriel professionnel',
        'courriel personnel', 'email personnel', 'e mail personnel',
+       # Outlook's French export ("Adresse de messagerie 2" is one more)
+       'adresse de messagerie', 'adresse messagerie',
        # Zoho's and other CRMs' second address
        'secondary email', 'email secondaire', 'e mail secondaire', 'adresse email secondaire',
        'other email', 'alternate email', 'additional email', 'autre email', 'autre e mail'],

@@ -1065,7 +1065,9 @@ def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapp
             continue
         field = plan.field
         while field is not None and not field.many and field.name in taken:
-            if field.name in _NEXT_LINE and _prefix(taken[field.name]) == _prefix(plan.header):
+            if field.name in _NEXT_LINE and _whose_address(taken[field.name]) == _whose_address(
+                plan.header
+            ):
                 # "Adresse", "Adresse (2)": the next line of one address; but "Shipping
                 # Address 1" after "Billing Address 1" is another address
                 field = catalog[_NEXT_LINE[field.name]]
@@ -1121,6 +1123,25 @@ def _prefix(header: str) -> str | None:
     part = _ADDRESS_SUFFIX.match(folded) or _ADDRESS_PREFIX.match(folded)
     # "Adresse 2", "Address 1 - City": the address itself, not whose or which one
     return part["prefix"] if part and part["prefix"] not in ("address", "adresse") else None
+
+
+#: A word in brackets after an address part that says whose address it is, as Outlook's
+#: French export writes them: "Rue (bureau)", "Rue (domicile)" (folded).
+_ADDRESS_OWNER_HINT = re.compile(r"\(([^)]*[A-Za-z][^)]*)\)\s*$")
+
+
+def _whose_address(header: str) -> str | None:
+    """Which of a person's addresses a column is part of: its prefix ("billing" of
+    "Billing Address 1"), or the word in brackets after it ("bureau" of "Rue (bureau)");
+    None for the address itself ("Adresse", "Adresse (2)").
+
+    >>> _whose_address("Rue (bureau)"), _whose_address("Rue (domicile)")
+    ('bureau', 'domicile')
+    >>> _whose_address("Adresse (2)"), _whose_address("Shipping Address 1")
+    (None, 'shipping')
+    """
+    hint = _ADDRESS_OWNER_HINT.search(header)
+    return _prefix(header) or (fold_header(hint[1]) if hint else None)
 
 
 def _luhn(digits: str) -> bool:
