@@ -18,7 +18,7 @@ import pytest
 from carnet import Carnet
 from carnet.ingest.mapping import build_mapping
 from tests.ingest.conftest import write_csv
-from tests.ingest.test_tools_exports import CATALOG, DATA, file_targets
+from tests.ingest.test_tools_exports import CATALOG, DATA, file_targets, orders
 
 
 def the(ws: Carnet, email: str) -> int:
@@ -361,3 +361,18 @@ def test_an_address_written_over_two_columns_stays_one() -> None:
          "Adresse (2)": ["3 allée des Cèdres"], "CP": ["13008"]}, CATALOG,
     ).to_json()
     assert (mapping["Adresse"], mapping["Adresse (2)"]) == ("address_line1", "address_line2")
+
+
+def test_a_card_terminals_transactions_are_payments(carnet: Carnet) -> None:
+    """SumUp's report: "Transaction ID" beside "Payment type" is the payment's number;
+    the amounts and statuses were custom attributes of a contact, with no order."""
+    mapping = file_targets(DATA / "sumup_transactions.csv")
+    assert (mapping["Transaction ID"], mapping["Date"], mapping["Amount"], mapping["Status"]) == (
+        "order_ref", "order_date", "line_total", "order_status")
+    assert mapping["Last 4 digits"] == "attribute:last_4_digits"
+    report = carnet.import_file(DATA / "sumup_transactions.csv")
+    # a payment at the till with no e-mail names nobody: rejected with its reason
+    assert (report.counts["inserted"], report.counts["merged"], report.counts["rejected"]) == (
+        1, 1, 1)
+    assert orders(carnet) == {"TDHF7K2L9P": ("paid", "24.50"),
+                              "TDHF7K2L9R": ("refunded", "24.50")}

@@ -561,6 +561,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('last_activity', Kind.DATETIME, BE, 'Dernière activité', 'Last activity',
        ['dernier contact', 'date dernier contact', 'derniere activite', 'date derniere activite',
        'last contact', 'last contacted', 'last activity', 'last seen', 'derniere connexion',
+       'last activity at',
        'date derniere connexion', 'last login', 'derniere visite', 'date derniere visite',
        'last visit', 'date dernier achat', 'date du dernier achat', 'date derniere commande',
        'date de la derniere commande', 'last order date', 'last purchase date',

@@ -746,10 +746,14 @@ _REFERENCE = frozenset({"reference", "ref"})
 #: A bare number, the payment's in a list of payments (HelloAsso's "Numéro" beside
 #: "Montant", "Statut" and "Moyen de paiement"), read as one only beside a payment method.
 _NUMBER = frozenset({"numero", "n", "no", "num", "numero de paiement", "n de paiement",
-                     "numero de transaction", "n transaction", "id paiement"})
+                     "numero de transaction", "n transaction", "id paiement",
+                     # a card terminal's (SumUp's "Transaction ID", "Code de transaction")
+                     "transaction id", "id transaction", "id de transaction", "transaction code",
+                     "code de transaction", "code transaction"})
 #: Folded headers saying how an order was paid: a sign that a file lists orders.
 _PAYMENT = frozenset({"paiement", "mode de paiement", "moyen de paiement", "payment",
-                      "payment method", "reglement", "mode de reglement"})
+                      "payment method", "reglement", "mode de reglement", "payment type",
+                      "type de paiement", "type de reglement"})
 #: Order amounts, of which a file may give the price before tax (HT) beside the one paid.
 _AMOUNTS = frozenset({"unit_price", "line_total", "order_total"})
 _BEFORE_TAX = re.compile(r"(?:^| )(?:ht|hors taxes?|excl(?:uding)? tax|before tax)(?: |$)")
