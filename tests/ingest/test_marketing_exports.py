@@ -376,3 +376,55 @@ def test_a_card_terminals_transactions_are_payments(carnet: Carnet) -> None:
         1, 1, 1)
     assert orders(carnet) == {"TDHF7K2L9P": ("paid", "24.50"),
                               "TDHF7K2L9R": ("refunded", "24.50")}
+
+
+MAILCHIMP_GDPR = ["Email Address", "First Name", "Email", "Direct Mail",
+                  "Customized Online Advertising", "OPTIN_TIME", "CONFIRM_TIME"]
+
+
+def test_mailchimps_marketing_permissions_are_consents(carnet: Carnet, tmp_path: Path) -> None:
+    """An audience with GDPR fields exports one yes/no column per permission: "Email" was
+    taken for a second e-mail column ("Yes" and "No" stored as invalid e-mails, the
+    permission lost) and "Direct Mail" was an attribute."""
+    path = write_csv(tmp_path / "subscribed_members_export.csv", MAILCHIMP_GDPR, [
+        ["anais.guerin@gmail.com", "Anaïs", "Yes", "No", "No", "2024-01-10 10:00:00",
+         "2024-01-10 10:02:00"],
+        ["hugo.meyer@free.fr", "Hugo", "No", "Yes", "No", "2024-01-11 10:00:00",
+         "2024-01-11 10:02:00"],
+    ], encoding="utf-8", delimiter=",")
+    report = carnet.import_file(path)
+    mapping = report.mapping.to_json()
+    assert (mapping["Email"], mapping["Direct Mail"]) == ("optin_newsletter", "optin_post")
+    anais, hugo = the(carnet, "anais.guerin@gmail.com"), the(carnet, "hugo.meyer@free.fr")
+    assert [e.normalised for e in carnet.get_contact(hugo).emails] == ["hugo.meyer@free.fr"]
+    assert carnet.may_contact(anais, "newsletter", "email")
+    assert not carnet.may_contact(anais, "offers", "post")
+    # subscribed to the audience, but without the e-mail permission
+    assert not carnet.may_contact(hugo, "newsletter", "email")
+    assert carnet.may_contact(hugo, "offers", "post")
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "target"),
+    [
+        ("Email", ["a@free.fr", "b@orange.fr", "Yes"], "email"),
+        ("SMS", ["33612345678", "33698765432", "0"], "mobile"),  # Brevo's numbers
+        ("SMS", ["Oui", "Non", "Non"], "optin_sms"),
+        ("Téléphone", ["oui", "non", "oui"], "optin_phone"),
+        ("E-mail", ["1", "0", "1"], "optin_newsletter"),
+    ],
+)
+def test_a_channels_column_of_yes_and_no_is_its_consent(
+    header: str, values: list[str], target: str
+) -> None:
+    mapping = build_mapping(["Nom", header], {"Nom": ["Roy"] * 3, header: values}, CATALOG)
+    assert mapping.to_json()[header] == target
+
+
+def test_placeholders_in_a_channels_column_keep_it_the_channels() -> None:
+    mapping = build_mapping(
+        ["Nom", "Email", "Téléphone"],
+        {"Nom": ["Roy", "Caron", "Giraud"], "Email": ["néant", "x", "x"],
+         "Téléphone": ["0", "non communiqué", "0"]}, CATALOG,
+    ).to_json()
+    assert (mapping["Email"], mapping["Téléphone"]) == ("email", "phone")

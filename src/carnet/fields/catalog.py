@@ -816,7 +816,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['optin courrier', 'opt in courrier', 'accepte courrier', 'accepte le courrier',
        'accord courrier', 'consentement courrier', 'optin postal', 'opt in postal',
        'offres par courrier', 'courrier postal', 'optin post', 'opt in post', 'post opt in',
-       'postal opt in', 'postal consent', 'direct mail opt in', 'direct mail consent'],
+       'postal opt in', 'postal consent', 'direct mail opt in', 'direct mail consent',
+       # Mailchimp's marketing permission of that name (its values are yes/no)
+       'direct mail'],
        storage=Storage.CONSENT),
     _f('optin_partners', Kind.BOOLEAN, R, 'Accepte les offres des partenaires',
        "Partners' offers opt-in",

@@ -246,6 +246,11 @@ def build_mapping(
             # "Unsubscribed: true" (Mailjet) is the opt-out itself, not its date
             named = catalog[_FLAG_OF_DATE[named[0].name]], "synonym"
             note = "its values are yes/no, not dates"
+        if named is not None and named[0].storage in (Storage.EMAIL, Storage.PHONE):
+            flag = _channel_consent(header, named[0], values, catalog)
+            if flag is not None:
+                # Mailchimp's marketing permissions "Email", "SMS": yes/no, not addresses
+                named, note = (flag, "synonym"), "its values are yes/no: the channel's consent"
         typed = _type_by_values(header, values, catalog)
         if typed is not None:
             # "Type", "Statut": what the values are says which field, not the header
@@ -536,6 +541,33 @@ def _compound(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | None, 
 _FLAG_OF_DATE = {"optout_date": "optout_newsletter", "optin_date": "optin_newsletter"}
 
 
+_PLACEHOLDER_MARKS = frozenset({"0", "x", "-"})
+
+
+def _channel_consent(
+    header: str, field: Field, values: Sequence[str | None], catalog: Catalog
+) -> Field | None:
+    """The consent flag of a column named after a channel ("Email", "SMS", "Téléphone")
+    whose values are yes/no rather than addresses or numbers: Mailchimp's marketing
+    permissions beside its "Email Address" column. None for a column of addresses."""
+    texts = [str(v) for v in values if not blank(v)]
+    if not texts or any("@" in v or sum(c.isdigit() for c in v) >= 6 for v in texts):
+        return None
+    answers = [v for v in texts if check_boolean(v).ok]
+    if (
+        len(answers) < 2
+        or len(answers) <= len(texts) / 2
+        # "0" for no phone, "x" for no e-mail: placeholders, not a yes/no column
+        or all(v.strip().lower() in _PLACEHOLDER_MARKS for v in answers)
+    ):
+        return None
+    if field.storage is Storage.EMAIL:
+        flag = "optin_newsletter"
+    else:
+        flag = "optin_sms" if "sms" in fold_header(header).split() else "optin_phone"
+    return catalog[flag]
+
+
 def _yes_no_not_dates(values: Sequence[str | None]) -> bool:
     """Most sampled values are yes/no ("true", "Oui", "1") and few are dates."""
     texts = [str(v) for v in values if not blank(v)]
@@ -598,10 +630,11 @@ def _type_by_values(
     return None
 
 
-#: A mailing list's member statuses (folded), as e-mailing tools write them.
+#: A mailing list's member statuses (folded), as e-mailing tools write them (not the
+#: French "Abonné", which in a magazine's or a club's file is a customer's status).
 _MEMBER_STATUSES = frozenset({
     "subscribed", "unsubscribed", "cleaned", "pending", "transactional", "archived",
-    "non subscribed", "not subscribed", "bounced", "abonne", "desabonne", "desinscrit",
+    "non subscribed", "not subscribed", "bounced",
 })
 
 
