@@ -428,3 +428,14 @@ def test_placeholders_in_a_channels_column_keep_it_the_channels() -> None:
          "Téléphone": ["0", "non communiqué", "0"]}, CATALOG,
     ).to_json()
     assert (mapping["Email"], mapping["Téléphone"]) == ("email", "phone")
+
+
+def test_a_french_vat_number_alone_names_the_company(carnet: Carnet) -> None:
+    """Stripe gives a business customer's VAT number and no company column: mapped to
+    the VAT number, it was dropped for want of a company name (a custom attribute
+    before). The French number holds the SIREN, which names the organisation."""
+    carnet.import_file(DATA / "stripe_customers.csv")
+    workshop = carnet.get_contact(the(carnet, "contact@atelier-bois.fr"))
+    organisation = carnet.get_organisation(workshop.organisation_id)
+    assert (organisation.siren, organisation.vat_number) == ("303265045", "FR40303265045")
+    assert carnet.get_contact(the(carnet, "aurelie.gauthier@gmail.com")).organisation_id is None
