@@ -367,7 +367,8 @@ def test_a_placeholder_date_is_refused_as_such(raw: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["99/99/9999", "jj/mm/aaaa", "JJ/MM/AAAA", "dd/mm/yyyy", "xx/xx/xxxx"]
+    "raw", ["99/99/9999", "jj/mm/aaaa", "JJ/MM/AAAA", "dd/mm/yyyy", "xx/xx/xxxx",
+            "0/0/00"]  # Outlook's empty birthday
 )
 def test_an_unfilled_mask_is_empty(raw: str) -> None:
     assert dates.check(raw, kind="birth_date", today=TODAY).status is Status.EMPTY

@@ -453,6 +453,7 @@ def test_a_cell_saying_there_is_no_address_is_empty(raw: str) -> None:
         ("a@free.fr; b@orange.fr", "a@free.fr", "b@orange.fr"),
         ("a@free.fr / b@orange.fr", "a@free.fr", "b@orange.fr"),
         ("a@free.fr ou b@orange.fr", "a@free.fr", "b@orange.fr"),
+        ("a@free.fr ::: b@orange.fr", "a@free.fr", "b@orange.fr"),  # Google Contacts
     ],
 )
 def test_lists_and_several_addresses_give_every_address(

@@ -339,6 +339,8 @@ def test_one_digit_over_and_over_is_a_placeholder(raw: str) -> None:
         ("06 12 34 56 78 06 12 34 56 78", None),
         ("06 12 34 56 78 / 06.12.34.56.78", None),
         ("06 12 34 56 78 / 01 23 45 67 89 / 06 12 34 56 78", "01 23 45 67 89"),
+        # Google Contacts' export joins a contact's numbers with " ::: "
+        ("06 12 34 56 78 ::: 01 23 45 67 89", "01 23 45 67 89"),
     ],
 )
 def test_a_number_written_twice_is_one_number(raw: str, others: str | None) -> None:

@@ -301,6 +301,9 @@ CHECK_TAGS = checker_for(default_catalog()["tags"], "FR")
      ("sport / musique / 2024", "sport;musique;2024"),
      ("vip, newsletter | promo", "vip;newsletter;promo"),
      ('"Paris; Lyon",VIP', "Paris, Lyon;VIP"),
+     # Google Contacts' labels: its "*" system groups, "myContacts" saying nothing
+     ("* myContacts ::: Clients ::: * starred", "Clients;starred"),
+     ("Clients ::: Salon 2023", "Clients;Salon 2023"),
      ('"ouvert, VIP', '"ouvert;VIP')],  # a quote never closed is a character
 )
 def test_tags_split_on_their_separators_and_lose_their_quotes(raw: str, value: str) -> None:
@@ -312,6 +315,10 @@ def test_tags_split_on_their_separators_and_lose_their_quotes(raw: str, value: s
 
 def test_quoted_empty_tags_are_no_tag() -> None:
     assert CHECK_TAGS('"",""').status is Status.EMPTY
+
+
+def test_google_contacts_own_group_alone_is_no_tag() -> None:
+    assert CHECK_TAGS("* myContacts").status is Status.EMPTY
 
 
 CHECK_PCS = checker_for(default_catalog()["pcs"], "FR")

@@ -82,6 +82,13 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Do Not Email", "optout_email"), ("DoNotEmail", "optout_email"),
         ("Statut newsletter", "optin_newsletter"), ("Subscription status", "optin_newsletter"),
         ("Marketing status", "optin_newsletter"),
+        # this round's tools: Mailjet, Mailchimp's API, Zoho, Stripe, Salesforce (FR), Outlook
+        ("last_activity_at", "last_activity"), ("merge_fields.FNAME", "first_name"),
+        ("LNAME", "last_name"), ("CONFIRM_IP", "optin_confirmed_ip"),
+        ("ip_signup", "optin_ip"), ("timestamp_signup", "optin_date"),
+        ("Secondary Email", "email"), ("Total Spend", "total_spent"),
+        ("Business Vat ID", "vat_number"), ("Refus de courriers électroniques", "optout_email"),
+        ("Adresse de messagerie", "email"),
     ],
 )
 def test_french_and_english_headers_map_to_catalog_fields(header: str, field: str) -> None:

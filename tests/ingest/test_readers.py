@@ -934,14 +934,15 @@ def test_json_array_and_nested(tmp_path: Path) -> None:
     path = write(tmp_path / "f.json", json.dumps(doc, ensure_ascii=False).replace("1.5", "1.50"))
     table = open_table(path)
     assert (table.format, table.sheet) == ("json", None)
+    # the empty {} of "adresse" in the second record is no column beside its keys
     assert table.headers == ["nom", "adresse.ville", "adresse.cp", "tags", "optin", "score",
-                             "adresse", "extra.a.b"]  # fmt: skip
+                             "extra.a.b"]  # fmt: skip
     rows = values(table)
     assert rows[0]["adresse.ville"] == "Lyon"
     assert rows[0]["tags"] == '["vip",2]'
     assert rows[1]["optin"] == "false"
     assert rows[1]["score"] == "1.50"
-    assert rows[1]["adresse"] is None
+    assert rows[1]["adresse.ville"] is None and "adresse" not in rows[1]
     assert rows[2]["extra.a.b"] == "deep"
 
 
@@ -1062,6 +1063,29 @@ def test_json_streams_across_chunks_and_late_keys(
     assert table.stats.late_columns == ["late.k"]
     batch = next(iter(table.batches_columns()))
     assert batch.columns["late.k"] == [None, None, "v"]
+
+
+def test_a_key_null_where_other_rows_give_an_object_is_no_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shopify's "default_address": null beside an address object was a column of its
+    own, which the mapping took for a second address line; Mailchimp's empty
+    "ADDRESS": "" likewise. A string there after all is a column like any late key."""
+    text = (
+        '{"email": "a@x.fr", "default_address": {"zip": "44000"}, "sms": null}\n'
+        '{"email": "b@x.fr", "default_address": null, "sms": null}\n'
+        '{"email": "c@x.fr", "default_address": ""}\n'
+    )
+    table = open_table(write(tmp_path / "customers.ndjson", text))
+    assert table.headers == ["email", "default_address.zip", "sms"]
+    rows = values(table)
+    assert rows[1] == {"email": "b@x.fr", "default_address.zip": None, "sms": None}
+    assert rows[2] == {"email": "c@x.fr", "default_address.zip": None, "sms": None}
+    monkeypatch.setattr(json_reader, "HEADER_SAMPLE", 3)
+    late = text + '{"email": "d@x.fr", "default_address": "2 quai de la Fosse, Nantes"}\n'
+    table = open_table(write(tmp_path / "more.ndjson", late))
+    assert values(table)[3]["default_address"] == "2 quai de la Fosse, Nantes"
+    assert table.stats.late_columns == ["default_address"]
 
 
 def test_ndjson_with_bad_lines(tmp_path: Path) -> None:

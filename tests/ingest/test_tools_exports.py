@@ -161,6 +161,7 @@ def test_a_shipping_phone_is_the_buyers_only_under_the_buyers_name(
         ("partially_refunded", "paid"), ("Remboursement partiel", "paid"),
         ("Attending", "paid"), ("Checked In", "paid"), ("Not Attending", "cancelled"),
         ("holded", "pending"), ("Brouillon", "abandoned"),
+        ("Successful", "paid"), ("succeeded", "paid"), ("Réussie", "paid"),  # SumUp, Stripe
     ],
 )
 def test_statuses_of_french_tools_are_understood(written: str, status: str) -> None:

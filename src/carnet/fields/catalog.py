@@ -206,7 +206,7 @@ _REFUSING_STEMS = ("refus", "oppos")
 # Words of a column about a consent rather than the consent itself: "Date de consentement
 # SMS", "IP d'inscription à la newsletter", "Source de l'abonnement".
 _ABOUT_A_CONSENT = ("date", "heure", "time", "ip", "source", "origine", "canal", "formulaire",
-                    "form")
+                    "form", "updated", "level", "timestamp", "collected")
 _CHANNEL_WORDS = (
     ("sms", ("sms", "texto")),
     ("phone", ("telephon", "appel", "phone call", "by phone", "par tel", "rappele")),
@@ -226,6 +226,21 @@ _GRANTS = {"sms": "optin_sms", "phone": "optin_phone", "post": "optin_post",
 # of partners' offers closes no channel of ours, so it is left for the user to map.
 _REFUSALS = {"sms": "optout_sms", "phone": "optout_phone", "post": "optout_post",
              "newsletter": "optout_email", "offers": "optout_email"}
+
+
+def _is_sentence(header: str) -> bool:
+    """A header written as a sentence: words apart, or joined by underscores as Facebook
+    Lead Ads' export writes its form's questions ("je_souhaite_recevoir_les_offres");
+    never a JSON key path ("email_marketing_consent.state").
+
+    >>> _is_sentence("Acceptez-vous nos offres ?"), _is_sentence("je_souhaite_recevoir_nos_offres")
+    (True, True)
+    >>> _is_sentence("email_marketing_consent.state"), _is_sentence("accepts_marketing_updated_at")
+    (False, False)
+    """
+    if len(header.split()) >= 3:
+        return True
+    return "_" in header and "." not in header and len(fold_header(header).split()) >= 5
 
 
 def consent_question(folded: str) -> str | None:
@@ -332,12 +347,12 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        choices=('M.', 'Mme', 'Dr', 'Me', 'Pr')),
     _f('first_name', Kind.NAME, P, 'Prénom', 'First name',
        ['prenom', 'prenoms', 'first name', 'firstname', 'given name', 'forename', 'first',
-       'prenom usuel'],
+       'prenom usuel', 'fname'],
        weight=3.0, half_life_days=50 * YEAR),
     _f('last_name', Kind.NAME, P, 'Nom', 'Last name',
        ['nom', 'nom de famille', 'nom famille', 'last name', 'lastname', 'surname', 'family name',
        'last', 'nom usage', 'nom d usage', 'nom usuel', 'nom marital', 'nom d epouse',
-       'nom epouse'], weight=3.0, half_life_days=20 * YEAR),
+       'nom epouse', 'lname'], weight=3.0, half_life_days=20 * YEAR),
     _f('birth_name', Kind.NAME, P, 'Nom de naissance', 'Birth name',
        ['nom de naissance', 'nom de jeune fille', 'nom jeune fille', 'njf', 'nom patronymique',
        'birth name', 'maiden name', 'nee nom de naissance'], weight=0.0,
@@ -368,7 +383,13 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'email address', 'e mail address', 'mel', 'adresse electronique', 'email perso', 'email pro',
        'email professionnel', 'work email', 'e mail pro', 'mail pro', 'e mail perso', 'mail perso',
        'e mail professionnel', 'courriel pro', 'courriel perso', 'courriel professionnel',
-       'courriel personnel', 'email personnel', 'e mail personnel'], weight=4.0,
+       'courriel personnel', 'email personnel', 'e mail personnel',
+       # Outlook's French export ("Adresse de messagerie 2" is one more)
+       'adresse de messagerie', 'adresse messagerie',
+       # Zoho's and other CRMs' second address
+       'secondary email', 'email secondaire', 'e mail secondaire', 'adresse email secondaire',
+       'other email', 'alternate email', 'additional email', 'autre email', 'autre e mail'],
+       weight=4.0,
        half_life_days=3 * YEAR,
        storage=Storage.EMAIL, many=True),
     _f('phone', Kind.PHONE, P, 'Téléphone', 'Phone',
@@ -472,7 +493,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        storage=Storage.ORGANISATION),
     _f('vat_number', Kind.VAT, FI, 'N° TVA intracommunautaire', 'VAT number',
        ['tva', 'n tva', 'numero tva', 'tva intracommunautaire', 'n tva intracommunautaire', 'vat',
-       'vat number', 'vat id', 'vat no', 'n tva intracom', 'tva intracom', 'numero de tva'],
+       'vat number', 'vat id', 'vat no', 'n tva intracom', 'tva intracom', 'numero de tva',
+       'business vat id', 'tax id', 'numero de tva intracommunautaire'],
        weight=1.0, sensitivity=_PUBLIC, profiles=B2B, storage=Storage.ORGANISATION),
     _f('naf_code', Kind.NAF, FI, 'Code NAF', 'NAF code',
        ['naf', 'code naf', 'ape', 'code ape', 'naf ape', 'code naf ape', 'activity code'],
@@ -539,6 +561,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('last_activity', Kind.DATETIME, BE, 'Dernière activité', 'Last activity',
        ['dernier contact', 'date dernier contact', 'derniere activite', 'date derniere activite',
        'last contact', 'last contacted', 'last activity', 'last seen', 'derniere connexion',
+       'last activity at',
        'date derniere connexion', 'last login', 'derniere visite', 'date derniere visite',
        'last visit', 'date dernier achat', 'date du dernier achat', 'date derniere commande',
        'date de la derniere commande', 'last order date', 'last purchase date',
@@ -563,7 +586,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['ca total', 'ca cumule', 'ca client', 'chiffre d affaires client', 'total achats',
        'total des achats', 'montant total des achats', 'montant des achats', 'total depense',
        'montant depense', 'total spent', 'amount spent', 'total revenue', 'lifetime value',
-       'ltv', 'clv', 'valeur client',
+       'ltv', 'clv', 'valeur client', 'total spend',
        # a till's or loyalty program's, with or without tax
        'ca cumule ttc', 'ca cumule ht', 'ca total ttc', 'ca total ht', 'ca client ttc',
        'ca client ht', 'cumul achats', 'cumul des achats', 'cumul achats ttc',
@@ -574,7 +597,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['nb commandes', 'nombre de commandes', 'nombre commandes', 'nbre commandes',
        'nbre de commandes', 'nb de commandes', 'nb achats', 'nombre d achats',
        'nombre achats', 'total orders', 'orders count', 'order count', 'number of orders',
-       'nb cdes', 'nb cde'], storage=Storage.ATTRIBUTE),
+       'nb cdes', 'nb cde', 'payment count'], storage=Storage.ATTRIBUTE),
     _f('loyalty_id', Kind.IDENTIFIER, TR, 'N° de fidélité', 'Loyalty id',
        ['carte fidelite', 'n carte fidelite', 'numero de carte', 'numero fidelite', 'loyalty id',
         'n fidelite', 'no fidelite', 'num fidelite', 'code fidelite', 'id fidelite',
@@ -623,7 +646,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'opt in date', 'subscribed at', 'consent date', 'subscription date', 'opt in at',
        'optin at', 'date d opt in', 'optin time', 'opt in time', 'date abonnement',
        'date d abonnement', 'date consentement', 'date du consentement',
-       'date consentement rgpd', 'date rgpd', 'consenti le'], storage=Storage.CONSENT),
+       'date consentement rgpd', 'date rgpd', 'consenti le', 'timestamp signup'],
+       storage=Storage.CONSENT),
     _f('optin_source', Kind.TEXT, R, 'Origine du consentement', 'Consent source',
        ['source optin', 'origine optin', 'origine', 'formulaire', 'form', 'optin source',
        'consent source', 'collecte', 'source du consentement', 'source consentement',
@@ -744,13 +768,20 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        sensitivity=_PUBLIC, storage=Storage.ORDER),
     _f('optin_ip', Kind.TEXT, R, 'Adresse IP du consentement', 'Consent IP address',
        ['ip', 'adresse ip', 'ip address', 'ip optin', 'optin ip', 'ip opt in', 'opt in ip',
-       'ip consentement', 'ip du consentement'], storage=Storage.CONSENT),
+       'ip consentement', 'ip du consentement', 'ip signup', 'signup ip'],
+       storage=Storage.CONSENT),
+    # Where the double opt-in was confirmed from (Mailchimp's CONFIRM_IP, its API's ip_opt):
+    # the confirmation's own proof, beside the sign-up's IP.
+    _f('optin_confirmed_ip', Kind.TEXT, R, 'Adresse IP de la confirmation',
+       'Confirmation IP address',
+       ['confirm ip', 'confirmation ip', 'ip confirmation', 'ip de confirmation', 'ip opt',
+       'doi ip', 'ip doi', 'ip double optin', 'ip double opt in'], storage=Storage.CONSENT),
     _f('optin_confirmed', Kind.BOOLEAN, R, 'Double opt-in confirmé', 'Double opt-in confirmed',
        ['double opt in', 'double optin', 'doi', 'confirme', 'optin confirme', 'confirmed'],
        storage=Storage.CONSENT),
     _f('optin_confirmed_at', Kind.DATETIME, R, 'Date de confirmation', 'Confirmation date',
        ['date de confirmation', 'confirme le', 'confirmed at', 'confirmation date', 'doi date',
-       'confirm time'],
+       'confirm time', 'timestamp opt'],
        storage=Storage.CONSENT),
     _f('optout_newsletter', Kind.BOOLEAN, R, 'Désabonné de la newsletter',
        'Unsubscribed from the newsletter',
@@ -785,7 +816,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['optin courrier', 'opt in courrier', 'accepte courrier', 'accepte le courrier',
        'accord courrier', 'consentement courrier', 'optin postal', 'opt in postal',
        'offres par courrier', 'courrier postal', 'optin post', 'opt in post', 'post opt in',
-       'postal opt in', 'postal consent', 'direct mail opt in', 'direct mail consent'],
+       'postal opt in', 'postal consent', 'direct mail opt in', 'direct mail consent',
+       # Mailchimp's marketing permission of that name (its values are yes/no)
+       'direct mail'],
        storage=Storage.CONSENT),
     _f('optin_partners', Kind.BOOLEAN, R, 'Accepte les offres des partenaires',
        "Partners' offers opt-in",
@@ -801,6 +834,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['optout email', 'opt out email', 'email optout', 'email opt out', 'optout e mail',
        'opt out e mail', 'desinscrit email', 'desinscrit e mail', 'desabonne email',
        'desabonne e mail', 'refus email', 'refus e mail', 'refus emailing', 'stop email',
+       # Salesforce's HasOptedOutOfEmail in its French interface
+       'refus de courriers electroniques', 'refus des courriers electroniques',
+       'refus courriers electroniques', 'refus de courrier electronique', 'refus des e mails',
        'stop mail', 'pas d email', 'pas de mail', 'ne plus recevoir d email',
        'email unsubscribed', 'unsubscribed from email', 'blacklisted', 'email blacklisted',
        'blacklisted email', 'blacklist', 'liste noire', 'has opted out of email',
@@ -924,6 +960,13 @@ class Catalog(Mapping[str, Field]):
         if found is None and (asked := _QUESTION.match(folded)):
             # A form's question: "Quel est votre prénom ?", "Please enter your email"
             found = self._headers.get(asked["rest"])
+        if (
+            found is None
+            and _HINT.search(header)
+            and (asked := _QUESTION.match(fold_header(_HINT.sub(" ", header))))
+        ):
+            # "Votre numéro de portable (facultatif)": a question with a hint
+            found = self._headers.get(asked["rest"])
         if found is None and _HINT.search(header):
             # Dolibarr's "Id. prof. 1 (SIREN)": the bracket names it
             hints = {fold_header(h) for h in _HINT.findall(header)}
@@ -943,7 +986,7 @@ class Catalog(Mapping[str, Field]):
         if found is not None:
             return found, "synonym"
         # Only a sentence is a question; "email_marketing_consent.opt_in_level" is a key.
-        question = consent_question(folded) if len(header.split()) >= 3 else None
+        question = consent_question(folded) if _is_sentence(header) else None
         if question is not None and question in self._fields:
             return self._fields[question], "consent question"
         # Long headers (survey questions) name their field with a keyword inside.

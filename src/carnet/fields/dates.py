@@ -168,6 +168,8 @@ _ZERO_DATES = frozenset(
     {
         "00/00/0000", "0000-00-00", "00/00/00", "00-00-0000", "00.00.0000",
         "99/99/9999", "99/99/99", "9999-99-99",
+        # Outlook's contacts export for a birthday or anniversary left empty
+        "0/0/00", "0/0/0000",
         # a form's or a template's unfilled mask
         "jj/mm/aaaa", "jj/mm/aa", "dd/mm/yyyy", "mm/dd/yyyy", "yyyy-mm-dd", "aaaa-mm-jj",
         "xx/xx/xxxx", "xx/xx/xx",

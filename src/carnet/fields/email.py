@@ -234,7 +234,8 @@ _LABEL = re.compile(
     r"(?:\s+(?:perso|pro|personnel|professionnel|principal))?\s*:\s*",
     re.IGNORECASE,
 )
-_SEPARATORS = re.compile(r"[;,\s|/]+")
+#: What separates several addresses in a cell ("::: " is Google Contacts' export's).
+_SEPARATORS = re.compile(r"(?:[;,\s|/]|:::)+")
 # Words between two addresses of one cell ("a@x.fr et b@y.fr").
 _CONNECTORS = frozenset({"et", "ou", "and", "or", "&", "+"})
 # A comment after or before the address: "jean@free.fr (pro)", "(perso) jean@free.fr".

@@ -136,7 +136,8 @@ _LABEL = re.compile(
 )
 #: A run of digits and separators that may be one phone number.
 _NUMBER_RUN = re.compile(r"\+?[0-9][0-9 .\-/\u00a0]*[0-9]")
-_MULTI = re.compile(r"\s*(?:[;,|/]|\bou\b|\bor\b|\bet\b)\s*", re.IGNORECASE)
+#: What separates several numbers in a cell ("::: " is Google Contacts' export's).
+_MULTI = re.compile(r"\s*(?:[;,|/]|:::|\bou\b|\bor\b|\bet\b)\s*", re.IGNORECASE)
 _DIGITS = str.maketrans("", "", "+()-./ \u00a0\u202f\u2009\t")
 
 #: French national numbers (nine digits) that forms and files hold instead of a number:

@@ -788,11 +788,22 @@ def _check_list(raw: str) -> Verdict:
         if not any(items):
             return Verdict.empty(raw)
         return Verdict.valid(raw, ";".join(dict.fromkeys(p for p in items if p)))
+    google = _GOOGLE_SEPARATOR in raw or raw.lstrip().startswith(_GOOGLE_SYSTEM_GROUP)
+    if google:
+        # Google Contacts' "Labels": "* myContacts ::: Clients", its system groups marked
+        # with a "*"; every contact is in "myContacts", which says nothing
+        raw = raw.replace(_GOOGLE_SEPARATOR, ";")
     items = [" ".join(p.split()) for p in list_words(raw)]
+    if google:
+        items = [p.removeprefix("* ") for p in items if p.removeprefix("* ") != "myContacts"]
     items = [p for p in items if p]
     if not items:
         return Verdict.empty(raw)
     return Verdict.valid(raw, ";".join(dict.fromkeys(items)))
+
+
+#: How Google Contacts' export joins several values in one cell, and marks its own groups.
+_GOOGLE_SEPARATOR, _GOOGLE_SYSTEM_GROUP = ":::", "* myContacts"
 
 
 _LIST_SEPARATORS = frozenset(";,|")

@@ -246,6 +246,11 @@ def build_mapping(
             # "Unsubscribed: true" (Mailjet) is the opt-out itself, not its date
             named = catalog[_FLAG_OF_DATE[named[0].name]], "synonym"
             note = "its values are yes/no, not dates"
+        if named is not None and named[0].storage in (Storage.EMAIL, Storage.PHONE):
+            flag = _channel_consent(header, named[0], values, catalog)
+            if flag is not None:
+                # Mailchimp's marketing permissions "Email", "SMS": yes/no, not addresses
+                named, note = (flag, "synonym"), "its values are yes/no: the channel's consent"
         typed = _type_by_values(header, values, catalog)
         if typed is not None:
             # "Type", "Statut": what the values are says which field, not the header
@@ -578,8 +583,12 @@ def _compound(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | None, 
         found = catalog.header_match(candidate)
         if found is None or found[1] != "synonym":
             found, _ = _address_part(candidate, catalog)
-        if found is None or found[0].storage in _NOT_OF_A_PERSON:
-            # "Origine client" is where the customer came from, not a consent's source
+        if found is None or (
+            found[0].storage in _NOT_OF_A_PERSON
+            and not (role == "person" and _is_consent_flag(found[0]))
+        ):
+            # "Origine client" is where the customer came from, not a consent's source;
+            # Pipedrive's "Person - Marketing status" is the person's consent
             continue
         if role is None and len(parts) == 1 and not found[0].many:
             # "Nom 2": a field with one value takes no second column by number
@@ -592,6 +601,33 @@ def _compound(header: str, catalog: Catalog) -> tuple[tuple[Field, str] | None, 
 
 #: A consent's date field → the flag a column of yes/no values under its name is.
 _FLAG_OF_DATE = {"optout_date": "optout_newsletter", "optin_date": "optin_newsletter"}
+
+
+_PLACEHOLDER_MARKS = frozenset({"0", "x", "-"})
+
+
+def _channel_consent(
+    header: str, field: Field, values: Sequence[str | None], catalog: Catalog
+) -> Field | None:
+    """The consent flag of a column named after a channel ("Email", "SMS", "Téléphone")
+    whose values are yes/no rather than addresses or numbers: Mailchimp's marketing
+    permissions beside its "Email Address" column. None for a column of addresses."""
+    texts = [str(v) for v in values if not blank(v)]
+    if not texts or any("@" in v or sum(c.isdigit() for c in v) >= 6 for v in texts):
+        return None
+    answers = [v for v in texts if check_boolean(v).ok]
+    if (
+        len(answers) < 2
+        or len(answers) <= len(texts) / 2
+        # "0" for no phone, "x" for no e-mail: placeholders, not a yes/no column
+        or all(v.strip().lower() in _PLACEHOLDER_MARKS for v in answers)
+    ):
+        return None
+    if field.storage is Storage.EMAIL:
+        flag = "optin_newsletter"
+    else:
+        flag = "optin_sms" if "sms" in fold_header(header).split() else "optin_phone"
+    return catalog[flag]
 
 
 def _yes_no_not_dates(values: Sequence[str | None]) -> bool:
@@ -638,6 +674,14 @@ def _type_by_values(
             f"{stages / len(texts):.0%} of sampled values are lifecycle stages "
             "(Client, Prospect ...)"
         )
+    statuses = sum(1 for v in texts if _is_member_status(v))
+    if statuses >= _TYPED_SHARE * len(texts) and "optin_newsletter" in catalog:
+        # a mailing list's member "status" (Mailchimp's API): subscribed, unsubscribed,
+        # cleaned (a hard bounce) or pending
+        return catalog["optin_newsletter"], (
+            f"{statuses / len(texts):.0%} of sampled values are a mailing list's member "
+            "statuses (subscribed, unsubscribed, cleaned ...)"
+        )
     said = [company_or_person(v) for v in texts]
     companies, people = said.count(True), said.count(False)
     if companies and companies + people >= _TYPED_SHARE * len(texts) and "is_company" in catalog:
@@ -646,6 +690,23 @@ def _type_by_values(
             "person (Société, Particulier ...)"
         )
     return None
+
+
+#: A mailing list's member statuses (folded), as e-mailing tools write them (not the
+#: French "Abonné", which in a magazine's or a club's file is a customer's status).
+_MEMBER_STATUSES = frozenset({
+    "subscribed", "unsubscribed", "cleaned", "pending", "transactional", "archived",
+    "non subscribed", "not subscribed", "bounced",
+})
+
+
+def _is_member_status(value: str) -> bool:
+    return fold_header(value) in _MEMBER_STATUSES
+
+
+def _is_consent_flag(field: Field) -> bool:
+    """A yes/no consent or opposition column (not a consent's date, source or IP)."""
+    return field.storage is Storage.CONSENT and field.kind is Kind.BOOLEAN
 
 
 def _is_job_title(header: str, values: Sequence[str | None]) -> bool:
@@ -780,10 +841,14 @@ _REFERENCE = frozenset({"reference", "ref"})
 #: A bare number, the payment's in a list of payments (HelloAsso's "Numéro" beside
 #: "Montant", "Statut" and "Moyen de paiement"), read as one only beside a payment method.
 _NUMBER = frozenset({"numero", "n", "no", "num", "numero de paiement", "n de paiement",
-                     "numero de transaction", "n transaction", "id paiement"})
+                     "numero de transaction", "n transaction", "id paiement",
+                     # a card terminal's (SumUp's "Transaction ID", "Code de transaction")
+                     "transaction id", "id transaction", "id de transaction", "transaction code",
+                     "code de transaction", "code transaction"})
 #: Folded headers saying how an order was paid: a sign that a file lists orders.
 _PAYMENT = frozenset({"paiement", "mode de paiement", "moyen de paiement", "payment",
-                      "payment method", "reglement", "mode de reglement"})
+                      "payment method", "reglement", "mode de reglement", "payment type",
+                      "type de paiement", "type de reglement"})
 #: Order amounts, of which a file may give the price before tax (HT) beside the one paid.
 _AMOUNTS = frozenset({"unit_price", "line_total", "order_total"})
 _BEFORE_TAX = re.compile(r"(?:^| )(?:ht|hors taxes?|excl(?:uding)? tax|before tax)(?: |$)")
@@ -828,12 +893,41 @@ def _order_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
     return out
 
 
+#: PrestaShop's customer export (folded headers): its "Opt-in" is the box "Recevoir les
+#: offres de nos partenaires", beside its newsletter ("Lettre d'informations").
+_PRESTASHOP_SIGNS = frozenset({"lettre d informations", "derniere visite", "last visit"})
+_BARE_OPT_IN = frozenset({"opt in", "optin"})
+
+
+def _prestashop_opt_in(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
+    """PrestaShop's bare "Opt-in" beside its newsletter column is the partners' offers."""
+    headers = {fold_header(p.header) for p in plans}
+    newsletters = [p for p in plans if p.field is not None and p.field.name == "optin_newsletter"]
+    if (
+        len(newsletters) < 2
+        or not headers & _PRESTASHOP_SIGNS
+        or "optin_partners" in _named(plans)
+        or "optin_partners" not in catalog
+    ):
+        return plans
+    return [
+        _by_context(
+            p, catalog["optin_partners"],
+            "beside PrestaShop's newsletter column, its opt-in is the partners' offers",
+        )
+        if p in newsletters and p.how == "synonym" and fold_header(p.header) in _BARE_OPT_IN
+        else p
+        for p in plans
+    ]
+
+
 #: Fields that say who a row's person is, beside an id: names, e-mails, phones.
 _WHO = frozenset({"first_name", "last_name", "full_name", "email", "phone", "mobile"})
 
 
 def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan]:
     plans = _order_context(plans, catalog)
+    plans = _prestashop_opt_in(plans, catalog)
     fields = _named(plans)
     is_order_file = bool(fields & {"order_ref", "sku", "order_date"})
     # A list of shopping carts (abandoned or not): its date is the cart's.
@@ -1076,7 +1170,9 @@ def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapp
             continue
         field = plan.field
         while field is not None and not field.many and field.name in taken:
-            if field.name in _NEXT_LINE and _prefix(taken[field.name]) == _prefix(plan.header):
+            if field.name in _NEXT_LINE and _whose_address(taken[field.name]) == _whose_address(
+                plan.header
+            ):
                 # "Adresse", "Adresse (2)": the next line of one address; but "Shipping
                 # Address 1" after "Billing Address 1" is another address
                 field = catalog[_NEXT_LINE[field.name]]
@@ -1132,6 +1228,25 @@ def _prefix(header: str) -> str | None:
     part = _ADDRESS_SUFFIX.match(folded) or _ADDRESS_PREFIX.match(folded)
     # "Adresse 2", "Address 1 - City": the address itself, not whose or which one
     return part["prefix"] if part and part["prefix"] not in ("address", "adresse") else None
+
+
+#: A word in brackets after an address part that says whose address it is, as Outlook's
+#: French export writes them: "Rue (bureau)", "Rue (domicile)" (folded).
+_ADDRESS_OWNER_HINT = re.compile(r"\(([^)]*[A-Za-z][^)]*)\)\s*$")
+
+
+def _whose_address(header: str) -> str | None:
+    """Which of a person's addresses a column is part of: its prefix ("billing" of
+    "Billing Address 1"), or the word in brackets after it ("bureau" of "Rue (bureau)");
+    None for the address itself ("Adresse", "Adresse (2)").
+
+    >>> _whose_address("Rue (bureau)"), _whose_address("Rue (domicile)")
+    ('bureau', 'domicile')
+    >>> _whose_address("Adresse (2)"), _whose_address("Shipping Address 1")
+    (None, 'shipping')
+    """
+    hint = _ADDRESS_OWNER_HINT.search(header)
+    return _prefix(header) or (fold_header(hint[1]) if hint else None)
 
 
 def _luhn(digits: str) -> bool:

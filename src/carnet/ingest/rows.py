@@ -584,6 +584,13 @@ class RowBuilder:
             if status is _VALID or status is _WARNING:
                 usable.append((record, verdict.normalised))
             elif status is not _EMPTY:
+                said = _mailing_status(f, verdict)
+                if said is not None:
+                    # a mailing list's member status that is no yes/no: "cleaned" (a
+                    # hard bounce) marks the e-mail bounced; "pending" says nothing yet
+                    if said == "bounced":
+                        record.consent["bounced"] = True
+                    continue
                 year = _year_of_birth_alone(f, verdict)
                 if year is not None:
                     # "1985" or "03/1985" in the birth-date column: no date, but a year
@@ -1118,6 +1125,28 @@ def typed(f: Field, value: str | None) -> Any:
     if kind is Kind.DECIMAL:
         return Decimal(value)
     return value
+
+
+#: Member statuses of e-mailing tools (folded) that are no yes/no to a consent flag:
+#: Mailchimp's "cleaned" (its hard bounces), and those that give no consent yet.
+MAILING_STATUSES = {
+    "cleaned": "bounced", "bounced": "bounced", "hard bounce": "bounced",
+    "hard bounced": "bounced", "hardbounce": "bounced",
+    "pending": "nothing", "transactional": "nothing", "archived": "nothing",
+}
+
+
+def _mailing_status(f: Field, verdict: Verdict) -> str | None:
+    """What a consent flag's cell that is a member status says ("bounced" or
+    "nothing"), or None for any other value.
+
+    >>> from carnet.fields.catalog import default_catalog
+    >>> _mailing_status(default_catalog()["optin_newsletter"], Verdict.invalid("cleaned", ()))
+    'bounced'
+    """
+    if f.storage is not Storage.CONSENT or f.kind is not Kind.BOOLEAN:
+        return None
+    return MAILING_STATUSES.get(fold_header(str(verdict.raw)))
 
 
 @lru_cache(maxsize=4096)

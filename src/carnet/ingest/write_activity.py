@@ -425,7 +425,10 @@ ORDER_STATUSES: dict[str, str] = {
                      "preparation en cours", "en preparation", "valide", "validee",
                      "attending", "checked in", "partially refunded",
                      "partiellement remboursee", "partiellement rembourse",
-                     "remboursement partiel"), "paid"),
+                     "remboursement partiel",
+                     # card terminals and payment services: SumUp, Stripe, Lydia
+                     "successful", "succeeded", "success", "reussie", "reussi",
+                     "effectuee", "effectue", "acceptee"), "paid"),
     **dict.fromkeys(("shipped", "expediee", "expedie", "en cours de livraison", "livree",
                      "livre", "delivered", "fulfilled", "completed", "complete", "terminee",
                      "termine"), "shipped"),

@@ -10,6 +10,7 @@ suppression list. A withdrawal of one purpose ("Newsletter: non") suppresses not
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import NamedTuple
 
@@ -165,8 +166,6 @@ class ConsentWriter(BatchBase):
         }
         if consent.get("optin_source"):
             proof["form"] = consent["optin_source"]
-        if consent.get("optin_ip"):
-            proof["ip"] = consent["optin_ip"]
         out: list[Proposed] = []
         # The row's own moment (a form's "Horodateur", the answer's date) dates what the
         # row says when no consent column gives a date of its own: the proof of when it
@@ -177,14 +176,14 @@ class ConsentWriter(BatchBase):
 
         def propose(
             purpose: str, channel: str, action: str, when: datetime | None, field: str,
-            opposes: bool = False, written_in: str | None = None,
+            opposes: bool = False, own_proof: Mapping[str, object] | None = None,
         ) -> None:
-            extra: dict[str, str | None] = {"written_in": written_in} if written_in else {}
+            dated_by: dict[str, str | None] = {}
             row_field, row_moment = answer_field, answer_moment
-            if row_field == "order_date" and field not in record.answered:
+            if row_field in _ANSWERED_ONLY and field not in record.answered:
                 row_field, row_moment = None, None
             if when is None and row_moment is not None:
-                when, extra = row_moment, {**extra, "dated_by": row_field}
+                when, dated_by = row_moment, {"dated_by": row_field}
             event = ledger.ConsentEventIn(
                 contact_id=contact_id,
                 purpose=purpose,
@@ -192,13 +191,16 @@ class ConsentWriter(BatchBase):
                 action=action,
                 legal_basis="consent",
                 occurred_at=when or self.now,
-                proof={**proof, "field": field, **extra},
+                proof={**proof, **(own_proof or {}), "field": field, **dated_by},
             )
             out.append(Proposed(event, when is not None, opposes))
 
-        def add(flag: str, action: str, when: datetime | None) -> None:
+        def add(
+            flag: str, action: str, when: datetime | None,
+            own_proof: Mapping[str, object] | None = None,
+        ) -> None:
             purpose, channel = CONSENT_FLAGS[flag]
-            propose(purpose, channel, action, when, flag)
+            propose(purpose, channel, action, when, flag, own_proof=own_proof)
 
         closed: dict[str, str] = {}  # channel -> the opposition column that closes it
         for column, channels in CHANNEL_OPT_OUTS.items():
@@ -215,7 +217,10 @@ class ConsentWriter(BatchBase):
             # opt-out date is some other column's); the proof says which cell said it
             closed["phone"] = "optout_phone"
             for purpose in self._purposes_on("phone"):
-                propose(purpose, "phone", "withdrawn", None, "optout_phone", True, noted_in)
+                propose(
+                    purpose, "phone", "withdrawn", None, "optout_phone", True,
+                    own_proof={"written_in": noted_in},
+                )
         for flag, (_, channel) in CONSENT_FLAGS.items():
             if channel in closed:
                 continue
@@ -235,22 +240,29 @@ class ConsentWriter(BatchBase):
                 confirmed = True
             if granted is None and (consent.get("optin_date") or confirmed):
                 granted = True
-            if unsubscribed and not consent.get("optin_date"):
-                # An undated grant and an undated withdrawal in one row: only the latter.
+            # A grant is no later than its confirmation (Mailchimp gives CONFIRM_TIME
+            # alone for the members it imported).
+            granted_at = consent.get("optin_date") or consent.get("optin_confirmed_at")
+            if granted_at is None and (unsubscribed or consent.get("optout_date")):
+                # An undated grant beside a withdrawal: only the latter. Dated by the
+                # import, the grant would come after the withdrawal and reopen it.
                 granted = False
             if granted:
-                add(flag, "granted", consent.get("optin_date"))
+                add(flag, "granted", granted_at)
                 if confirmed:
+                    # the confirmation's proof is where it was clicked from (CONFIRM_IP)
+                    confirmed_ip = consent.get("optin_confirmed_ip")
                     add(
                         flag,
                         "confirmed",
                         consent.get("optin_confirmed_at") or consent.get("optin_date"),
+                        {"ip": confirmed_ip} if confirmed_ip else None,
                     )
             if consent.get("optout_date"):
                 add(flag, "withdrawn", consent["optout_date"])
             elif granted is False or unsubscribed:
                 add(flag, "withdrawn", None)
-        return out
+        return _with_ip(out, consent.get("optin_ip"))
 
     def _new_consent_only(self, proposed: list[Proposed]) -> list[ledger.ConsentEventIn]:
         """Keep only what the ledger does not already say, so re-imports add nothing.
@@ -334,8 +346,12 @@ _DEFAULT_CHANNEL_PURPOSES: Mapping[str, tuple[str, ...]] = channel_purposes()
 
 
 #: Where a row's own moment is read, in order: an answer's or a registration's date,
-#: then the order's (Eventbrite's "Order Date", HelloAsso's "Date").
-_ROW_MOMENTS = (("events", "activity_date"), ("order", "order_date"))
+#: then the order's (Eventbrite's "Order Date", HelloAsso's "Date"), then the sign-up's
+#: (Facebook Lead Ads' "created_time", when the lead's form was sent).
+_ROW_MOMENTS = (("events", "activity_date"), ("order", "order_date"), ("columns", "first_seen"))
+#: Moments that date only a question answered then, not a flag an export repeats as it
+#: stands on the export's day (Shopify's "Accepts Marketing" beside "Created at").
+_ANSWERED_ONLY = frozenset({"order_date", "first_seen"})
 
 
 def _row_moment(record: RowRecord) -> tuple[str | None, datetime | None]:
@@ -345,6 +361,23 @@ def _row_moment(record: RowRecord) -> tuple[str | None, datetime | None]:
         if isinstance(moment, datetime):
             return name, moment
     return None, None
+
+
+def _with_ip(proposed: list[Proposed], ip: object) -> list[Proposed]:
+    """The row's IP address put in the proof of the events it is the proof of: the
+    opt-in's (and its confirmation's, unless the file gives where that was clicked
+    from); a withdrawal's only on a row that grants nothing (a list of unsubscribes
+    with the IP of each click). Mailchimp's OPTIN_IP is not where the person
+    unsubscribed from."""
+    if not ip:
+        return proposed
+    grants = any(p.event.action in ("granted", "confirmed") for p in proposed)
+    out = []
+    for p in proposed:
+        if "ip" not in p.event.proof and (p.event.action != "withdrawn" or not grants):
+            p = p._replace(event=replace(p.event, proof={**p.event.proof, "ip": ip}))
+        out.append(p)
+    return out
 
 
 def _is_opposition(proof: object) -> bool:

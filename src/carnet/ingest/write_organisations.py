@@ -70,6 +70,11 @@ class OrganisationWriter(BatchBase):
                     values.setdefault(key, value)
             if values.get("siret") and not values.get("siren"):
                 values["siren"] = str(values["siret"])[:9]
+            vat = str(values.get("vat_number") or "")
+            if not values.get("siren") and vat.startswith("FR") and vat[4:].isdigit():
+                # a French VAT number is its key and the SIREN: Stripe's "Business Vat
+                # ID" names the company on a row that gives no company name
+                values["siren"] = vat[4:]
             if target.contact_id is not None and any(
                 values.get(k) for k in ("siret", "siren", "name")
             ):

@@ -209,7 +209,7 @@ class SuppressionWriter(BatchBase):
         dated: dict[str, datetime] = {}
         bouncing = [
             r for t in targets if t.contact_id is not None for r in t.records
-            if isinstance(r.consent.get("bounced_at"), datetime)
+            if self._bounced_at(r) is not None
         ]
         # A bounce already listed (the same file imported again) is no news.
         listed = (
@@ -224,8 +224,8 @@ class SuppressionWriter(BatchBase):
             if target.contact_id is None:
                 continue
             for record in target.records:
-                when = record.consent.get("bounced_at")
-                if not isinstance(when, datetime):
+                when = self._bounced_at(record)
+                if when is None:
                     continue
                 emails = record.usable_emails
                 if len(emails) == 1 and getattr(listed.get(emails[0]), "reason", None) == (
@@ -260,6 +260,15 @@ class SuppressionWriter(BatchBase):
             suppression.record_bounces(
                 self.conn, "email", dated, self.secret, self.suppression_source
             )
+
+
+    def _bounced_at(self, record: RowRecord) -> datetime | None:
+        """When the row's e-mail hard bounced: its bounce date, or the import's moment for
+        a member status that says so without a date (Mailchimp's "cleaned")."""
+        when = record.consent.get("bounced_at")
+        if isinstance(when, datetime):
+            return when
+        return self.now if record.consent.get("bounced") else None
 
 
 def confirmed_reoptin(record: RowRecord, dated_consent: str | None) -> datetime | None:

@@ -31,7 +31,9 @@ in memory; a record larger than 64 MiB is an error.
 Values become text so that every reader yields the same thing:
 
 - nested objects are flattened with dotted keys: ``{"address": {"city":
-  "Lyon"}}`` → ``"address.city": "Lyon"`` (an empty object gives None);
+  "Lyon"}}`` → ``"address.city": "Lyon"`` (an empty object gives None; a key
+  that other records give an object and that is null, empty or ``""`` here is no
+  column of its own: its object's keys are);
 - lists are kept as compact JSON text, ``["vip", "b2b"]`` → ``'["vip","b2b"]'``:
   lossless and unambiguous (a mapper parses it back when it wants a list);
 - numbers keep their text as written (``1.50`` stays ``"1.50"``);
@@ -214,7 +216,16 @@ class _TextTable(Table):
         values: dict[str, str | None] = dict.fromkeys(headers)
         values.update(record)
         if len(values) != len(headers):
-            for key in values:
+            for key in list(values):
+                if key in self._empty_objects:
+                    if not values[key]:
+                        # the null of a key other rows give an object: its keys are the
+                        # columns
+                        del values[key]
+                        continue
+                    # a value of its own after all: a column like any late one
+                    self._empty_objects.discard(key)
+                    self._known.discard(key)
                 if key not in self._known:
                     self._known.add(key)
                     headers.append(key)
@@ -223,12 +234,20 @@ class _TextTable(Table):
 
     def _set_headers(self, records: Iterator[dict[str, str | None] | None]) -> None:
         seen: dict[str, None] = {}
+        filled: set[str] = set()
         for record in records:
             if record:
                 seen.update(dict.fromkeys(record))
-        self.headers = list(seen)
-        self.original_headers = list(seen)
-        self._known = set(seen)
+                filled.update(key for key, value in record.items() if value)
+        # A key some rows give an object and others null or "" (Shopify's
+        # "default_address": null, Mailchimp's "ADDRESS": ""): the object's keys are the
+        # columns; the key itself, always empty, would be one more column of its field
+        # ("default_address" taken for a second address line).
+        parents = {key.rsplit(".", i)[0] for key in seen for i in range(1, key.count(".") + 1)}
+        self._empty_objects = {key for key in seen if key in parents and key not in filled}
+        self.headers = [key for key in seen if key not in self._empty_objects]
+        self.original_headers = list(self.headers)
+        self._known = set(self.headers) | self._empty_objects
 
 
 class NdjsonTable(_TextTable):
