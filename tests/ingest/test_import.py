@@ -1181,6 +1181,53 @@ def test_a_note_not_to_call_beside_a_number_closes_calls(carnet: Carnet, tmp_pat
     assert not carnet.may_contact(anna.id, "offers", "phone").allowed
 
 
+def test_an_undated_yes_does_not_reopen_a_dated_unsubscribe(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Mailchimp says Anna unsubscribed on 10/02/2024; a shop export of unknown age says
+    "Newsletter: oui" with no date. That yes is no proof of a consent given since: Anna
+    stays unsubscribed. A dated opt-in after the unsubscribe re-subscribes her; an undated
+    "non" is no dated withdrawal, and a later undated "oui" still reopens it."""
+    carnet.import_file(
+        write_csv(
+            tmp_path / "unsubscribed.csv",
+            ["Email Address", "First Name", "UNSUB_TIME"],
+            [["anna@free.fr", "Anna", "2024-02-10 09:00:00"]],
+            delimiter=",",
+        )
+    )
+    carnet.import_file(
+        write_csv(tmp_path / "old.csv", ["Email", "Prénom", "Newsletter"],
+                  [["bob@sfr.fr", "Bob", "oui"]])
+    )
+    carnet.import_file(
+        write_csv(
+            tmp_path / "shop.csv",
+            ["Email", "Prénom", "Newsletter"],
+            [["anna@free.fr", "Anna", "oui"], ["bob@sfr.fr", "Bob", "non"]],
+        )
+    )
+    anna, bob = (carnet.search_contacts(n)[0] for n in ("anna", "bob"))
+    assert not carnet.may_contact(anna.id, "newsletter", "email").allowed
+    assert not carnet.may_contact(bob.id, "newsletter", "email").allowed
+    carnet.import_file(
+        write_csv(
+            tmp_path / "form.csv",
+            ["Email", "Prénom", "Newsletter", "Date d'inscription newsletter"],
+            [["anna@free.fr", "Anna", "oui", "05/03/2024"]],
+        )
+    )
+    assert carnet.may_contact(anna.id, "newsletter", "email").allowed
+    carnet.import_file(
+        write_csv(
+            tmp_path / "shop2.csv",
+            ["Email", "Prénom", "Newsletter"],
+            [["bob@sfr.fr", "Bob", "oui"]],
+        )
+    )
+    assert carnet.may_contact(bob.id, "newsletter", "email").allowed
+
+
 def test_a_forms_consent_questions_and_answers_in_words(carnet: Carnet, tmp_path: Path) -> None:
     """A Google Forms download: questions for headers, a ticked box's label for a yes,
     a 12-hour "UTC+2" timestamp."""

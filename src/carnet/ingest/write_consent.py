@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -280,8 +280,9 @@ class ConsentWriter(BatchBase):
         channels = sorted({p.event.channel for p in proposed})
         known: set[tuple[int, str, str, str, str]] = set()
         state: dict[tuple[int, str, str], str] = {}
-        # subjects whose last word is an opposition: an undated "oui" (a shop export
-        # of unknown age) does not reopen them
+        # subjects whose last word is an opposition or a dated withdrawal (an unsubscribe
+        # link's click, Mailchimp's UNSUB_TIME): an undated "oui" (a shop export of
+        # unknown age) is no proof of a consent given since, and does not reopen them
         opposed: set[tuple[int, str, str]] = set()
         for chunk in chunks(ids):
             for r in self.conn.execute(
@@ -291,6 +292,7 @@ class ConsentWriter(BatchBase):
                     ce.c.channel,
                     ce.c.action,
                     ce.c.occurred_at,
+                    ce.c.recorded_at,
                     sa.case((ce.c.action == "withdrawn", ce.c.proof), else_=None).label("proof"),
                 )
                 .where(
@@ -303,7 +305,8 @@ class ConsentWriter(BatchBase):
                 subject = (int(r.contact_id), r.purpose, r.channel)
                 known.add((*subject, r.action, moment_key(r.occurred_at)))
                 state[subject] = r.action
-                if _is_opposition(r.proof):
+                if _is_opposition(r.proof) or _dated_withdrawal(r.proof, r.occurred_at,
+                                                                r.recorded_at):
                     opposed.add(subject)
                 elif r.action != "withdrawn":
                     opposed.discard(subject)
@@ -313,7 +316,9 @@ class ConsentWriter(BatchBase):
             subject = (event.contact_id, event.purpose, event.channel)
             key = (*subject, event.action, moment_key(event.occurred_at))
             current = state.get(subject)
-            if key in known:
+            if dated and key in known:
+                # (an undated fact is dated by its import: the state below says whether it
+                # is new; two imports in one second must not take a change for a repeat)
                 continue
             if opposes and not dated and current in ("withdrawn", "expired"):
                 continue
@@ -334,7 +339,7 @@ class ConsentWriter(BatchBase):
                 continue
             known.add(key)
             state[subject] = event.action
-            if opposes:
+            if opposes or (dated and event.action == "withdrawn"):
                 opposed.add(subject)
             elif event.action != "withdrawn":
                 opposed.discard(subject)
@@ -378,6 +383,19 @@ def _with_ip(proposed: list[Proposed], ip: object) -> list[Proposed]:
             p = p._replace(event=replace(p.event, proof={**p.event.proof, "ip": ip}))
         out.append(p)
     return out
+
+
+def _dated_withdrawal(proof: object, occurred_at: Any, recorded_at: Any) -> bool:
+    """A withdrawal the ledger holds with its own moment: made by the person through a
+    link or the self-service page, or read from a file that dated it (it happened before
+    it was recorded). An import's undated "non" is dated by the import: not this."""
+    if not isinstance(proof, dict):
+        return False
+    if proof.get("via") != "import":
+        return True
+    return isinstance(occurred_at, datetime) and isinstance(recorded_at, datetime) and later(
+        recorded_at, occurred_at
+    )
 
 
 def _is_opposition(proof: object) -> bool:
