@@ -49,6 +49,8 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Source consentement", "optin_source"), ("IP opt-in", "optin_ip"),
         ("STOP SMS", "optout_sms"), ("Bloctel", "optout_phone"),
         ("Inscrit Bloctel", "optout_phone"), ("Ne pas appeler", "optout_phone"),
+        ("Opposition à la prospection commerciale", "optout_all"),
+        ("Exclure des envois", "optout_all"), ("Ne pas envoyer d'e-mails", "optout_email"),
         ("Opt-out email", "optout_email"), ("Liste Robinson", "optout_post"),
         ("Ne pas contacter", "optout_all"), ("Refus prospection", "optout_all"),
         ("Appartement", "address_line2"), ("Poste occupé", "job_title"),

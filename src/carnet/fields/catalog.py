@@ -842,7 +842,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'blacklisted email', 'blacklist', 'liste noire', 'has opted out of email',
        'email opted out', 'is excluded from campaigns', 'excluded from campaigns',
        'hs email optout', 'do not email', 'donotemail', 'do not allow emails',
-       'do not allow bulk emails', 'do not email me'],
+       'do not allow bulk emails', 'do not email me', 'ne pas envoyer d email',
+       'ne pas envoyer d emails', 'ne pas envoyer de mail', 'ne pas envoyer de mails',
+       'ne pas envoyer d e mail', 'ne pas envoyer d e mails', 'ne pas emailer'],
        storage=Storage.CONSENT),
     _f('optout_sms', Kind.BOOLEAN, R, 'Opposé aux SMS (STOP SMS)', 'SMS opt-out',
        ['stop sms', 'sms stop', 'optout sms', 'opt out sms', 'sms optout', 'sms opt out',
@@ -866,7 +868,10 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['ne pas contacter', 'ne plus contacter', 'ne pas solliciter', 'refus prospection',
        'refus de prospection', 'opposition prospection', 'opposition a la prospection',
        'refus sollicitation', 'refus sollicitations', 'refus contact', 'do not contact',
-       'dnc all', 'no contact', 'opposition commerciale'], storage=Storage.CONSENT),
+       'dnc all', 'no contact', 'opposition commerciale', 'opposition prospection commerciale',
+       'opposition a la prospection commerciale', 'refus prospection commerciale',
+       'exclure des envois', 'exclu des envois', 'exclue des envois', 'ne pas relancer'],
+       storage=Storage.CONSENT),
 )
 # fmt: on
 
