@@ -5,13 +5,14 @@ against the database:
 
 1. its own source id (``--id-column``, or a content hash when there is none);
 2. a normalised email, when the first names agree (household members share an
-   email; "Marie" and "Paul" at one address are two people) and the birth dates do
-   not tell two people apart; a role mailbox (``accueil@``, ``contact@``) only with
-   the last name too (colleagues share it);
+   email; "Marie" and "Paul" at one address are two people), the birth dates do
+   not tell two people apart, nor do the civilities (M. and Mme Claude Dupuis); a
+   role mailbox (``accueil@``, ``contact@``) only with the last name too
+   (colleagues share it);
 3. an E.164 phone with the same last name (spaces and hyphens aside), again
-   when the first names agree, and the birth dates do not tell two people
-   apart (a father and his son of one name share the home line), nor does each
-   have a mobile of their own;
+   when the first names agree, and the birth dates and civilities do not tell two
+   people apart (a father and his son of one name share the home line), nor does
+   each have a mobile of their own;
 4. for order lines, the buyer's customer number (any source) or email.
 
 A row is then ``inserted`` (a new contact), ``updated`` (its own source id
@@ -166,6 +167,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             born: date | None = None,
             last: str | None = None,
             sex: str | None = None,
+            mine: frozenset[str] = frozenset(),
         ) -> Target | None:
             return next(
                 (
@@ -177,6 +179,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                     )
                     and not _born_apart(born, t.birth_date)
                     and not _other_sex(sex, sex_of(t))
+                    and not (mine and _own_mobiles(mine, mobiles_of(t), born, t.birth_date))
                 ),
                 None,
             )
@@ -279,17 +282,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                 if target is not None or not last:
                     break
                 key = ("phone", f"{phone}|{_last_name_key(last)}")
-                target = next(
-                    (
-                        t
-                        for t in by_key.get(key, ())
-                        if _same_first_name(first, t.first_name)
-                        and not _born_apart(born, t.birth_date)
-                        and not _other_sex(sex, sex_of(t))
-                        and not (mine and _own_mobiles(mine, mobiles_of(t), born, t.birth_date))
-                    ),
-                    None,
-                ) or next(
+                target = in_batch(key, first, born, last, sex, mine) or next(
                     (
                         existing(cid, own=False, first_name=known_first, birth_date=known_born)
                         for cid, known_first, known_last, known_born in phone_hits.get(phone, ())
