@@ -202,8 +202,8 @@ class BatchBase:
                 )
                 .order_by(c.c.id)
             )
-            for r in rows:
-                found[r.normalised].append((int(r.id), r.first_name, r.last_name, r.birth_date))
+            for normalised, contact_id, first_name, last_name, birth_date in rows:
+                found[normalised].append((int(contact_id), first_name, last_name, birth_date))
         return found
 
 def _jsonable(raw: dict[str, Any]) -> dict[str, Any]:

@@ -493,18 +493,21 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
         # it, its row) and whether it is usable
         primaries: dict[int, dict[str, tuple[int | dict[str, Any], bool]]] = defaultdict(dict)
         for chunk in chunks(ids):
-            for r in self.conn.execute(
-                sa.select(
-                    cp.c.id, cp.c.contact_id, cp.c.kind, cp.c.normalised, cp.c.raw,
-                    cp.c.is_primary, cp.c.verdict,
-                ).where(one_of(self.conn, cp.c.contact_id, chunk))
-            ):
-                existing[int(r.contact_id)][(r.kind, r.normalised or r.raw)] = (
-                    int(r.id),
-                    bool(r.is_primary),
+            # rows unpacked as tuples: a merge-heavy batch reads tens of thousands
+            for point_id, contact_id, kind, normalised, raw, is_primary, verdict in (
+                self.conn.execute(
+                    sa.select(
+                        cp.c.id, cp.c.contact_id, cp.c.kind, cp.c.normalised, cp.c.raw,
+                        cp.c.is_primary, cp.c.verdict,
+                    ).where(one_of(self.conn, cp.c.contact_id, chunk))
                 )
-                if r.is_primary:
-                    primaries[int(r.contact_id)][r.kind] = (int(r.id), r.verdict in _USABLE)
+            ):
+                existing[int(contact_id)][(kind, normalised or raw)] = (
+                    int(point_id),
+                    bool(is_primary),
+                )
+                if is_primary:
+                    primaries[int(contact_id)][kind] = (int(point_id), verdict in _USABLE)
         inserts: list[dict[str, Any]] = []
         demoted: list[int] = []
         seen_ids: list[int] = []
