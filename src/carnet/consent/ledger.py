@@ -42,7 +42,7 @@ from carnet.consent._util import write_lock as _write_lock
 from carnet.consent.purposes import ACTIONS, CHANNELS, LEGAL_BASES
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.store import schema as s
-from carnet.store.bulk import insert_returning_ids
+from carnet.store.bulk import execute_many, insert_returning_ids
 
 HASH_VERSION = "carnet-consent-v1"
 #: Proof keys kept when a proof is redacted: they describe the collection, not the person.
@@ -358,7 +358,7 @@ def _update_state(conn: Connection, rows: Sequence[Mapping[str, Any]], ids: Sequ
             )
         )
         for rows_up in chunks(updates, 5000):
-            conn.execute(statement, rows_up)
+            execute_many(conn, statement, rows_up)
 
 
 # -- wordings -----------------------------------------------------------------------------

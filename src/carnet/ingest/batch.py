@@ -16,7 +16,7 @@ from carnet.crypto import FieldCipher
 from carnet.ingest.rows import RowRecord
 from carnet.organisation_links import Candidate
 from carnet.store import schema as s
-from carnet.store.bulk import bulk_insert
+from carnet.store.bulk import bulk_insert, execute_many
 from carnet.store.lookups import one_of
 
 
@@ -170,7 +170,8 @@ class BatchBase:
             return
         c = s.contacts
         when = sa.bindparam("when", type_=c.c.last_activity.type)
-        self.conn.execute(
+        execute_many(
+            self.conn,
             c.update()
             .where(
                 c.c.id == sa.bindparam("cid"),
