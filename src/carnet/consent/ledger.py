@@ -252,7 +252,7 @@ def append_events(
         occurred = as_utc(e.occurred_at)
         assert occurred is not None
         nonce = nonces[24 * i : 24 * i + 24]
-        proof = plain_json({**e.proof, "_contact": e.contact_id, "_nonce": nonce})
+        proof, subject = _stored_proof({**e.proof, "_contact": e.contact_id, "_nonce": nonce})
         h = event_hash(
             prev_hash=prev,
             purpose=e.purpose,
@@ -262,7 +262,7 @@ def append_events(
             occurred_at=occurred,
             recorded_at=recorded,
             wording_hash=e.wording_hash,
-            subject=subject_digest(proof),
+            subject=subject,
         )
         rows.append(
             {
@@ -287,6 +287,26 @@ def append_events(
         raise RuntimeError("consent event ids are not increasing; the chain would fork")
     _update_state(conn, rows, ids)
     return ids
+
+
+#: Types a JSON value of which reads back as itself.
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def _stored_proof(proof: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The proof as stored (``plain_json``: keys sorted) and its :func:`subject_digest`.
+
+    A flat proof of text, whole numbers and booleans (an import's) is plain JSON as it
+    is: its canonical text is written once, for the digest, instead of three times.
+    """
+    if (
+        all(type(key) is str for key in proof)
+        and _PLAIN.issuperset(map(type, proof.values()))
+        and "_subject_sha256" not in proof
+    ):
+        return dict(sorted(proof.items())), _digest(canonical_json(proof))
+    stored = plain_json(proof)
+    return stored, subject_digest(stored)
 
 
 def _require_contacts(conn: Connection, ids: set[int]) -> None:
