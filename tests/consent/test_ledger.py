@@ -5,11 +5,15 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carnet.consent import ledger
+from carnet.consent._util import canonical_json, plain_json
 from carnet.consent.ledger import ConsentEventIn, append_events
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.store import schema as s
@@ -225,3 +229,23 @@ def test_concurrent_appenders_keep_one_linear_chain(ws: Carnet) -> None:
     assert not failures
     report = ws.verify_consent_ledger()
     assert report.ok and report.events == 4 * 10 * 3
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+    | st.datetimes(timezones=st.just(UTC)) | st.decimals(allow_nan=False),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    | st.dictionaries(st.integers(), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@given(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=6))
+def test_a_proof_is_stored_and_digested_as_plain_json_says(proof: dict[str, Any]) -> None:
+    """The shortcut for flat proofs stores and digests what the general path does."""
+    stored, subject = ledger._stored_proof(proof)
+    expected = plain_json(proof)
+    assert canonical_json(stored) == canonical_json(expected)
+    assert list(stored) == list(expected)
+    assert subject == ledger.subject_digest(expected)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carnet.errors import ConfigError
 from carnet.fields.catalog import (
@@ -119,3 +124,17 @@ def test_bad_custom_fields_report_every_problem() -> None:
         )
     message = str(info.value)
     assert "snake_case" in message and "built-in" in message and "colour" in message
+
+
+def _fold_by_decomposition(header: str) -> str:
+    """fold_header's general path, applied to every text (the reference)."""
+    text = unicodedata.normalize("NFKD", header)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+@given(st.text() | st.text(alphabet=st.characters(max_codepoint=127)))
+def test_fold_header_ascii_shortcut_folds_as_the_general_path(header: str) -> None:
+    folded = fold_header(header)
+    assert folded == _fold_by_decomposition(header)
+    assert fold_header(folded) == folded

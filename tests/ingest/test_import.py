@@ -2320,3 +2320,34 @@ def test_the_text_of_an_unreadable_record_is_kept_with_its_rejection(
         ('{"nom": "Durand",', "2"), ('"oops"', "3"), ("42", "4")
     ]
     assert all(r[REASON_COLUMN].startswith("unreadable row") for r in rejected)
+
+
+def test_the_collector_rests_while_a_batch_is_written_and_resumes_after(
+    carnet: Carnet, eshop_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's objects live until it is written: no collection scans them meanwhile;
+    after each batch the collector is on again, and an import leaves it as it was."""
+    import gc
+
+    from carnet.ingest.upsert import BatchWriter
+
+    seen: list[bool] = []
+    write = BatchWriter.write
+
+    def watched(self: BatchWriter, records: Any) -> Any:
+        seen.append(gc.isenabled())
+        return write(self, records)
+
+    monkeypatch.setattr(BatchWriter, "write", watched)
+    during: list[bool] = []
+    report = carnet.import_file(
+        eshop_csv, batch_size=2, progress=lambda done, _: during.append(gc.isenabled())
+    )
+    assert report.rows == len(ESHOP_ROWS) and len(seen) == 3
+    assert seen == [False] * 3 and during == [True] * 3 and gc.isenabled()
+    gc.disable()
+    try:
+        carnet.import_file(eshop_csv, batch_size=2)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

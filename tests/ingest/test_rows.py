@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carnet.fields.catalog import default_catalog
 from carnet.ingest import rows as rows_module
@@ -251,3 +253,25 @@ def test_a_second_tables_title_and_header_are_no_person() -> None:
     assert str(problems[2]).startswith("the header row again")
     assert str(problems[4]).startswith("a totals, footer or section row")
     assert problems[5] is None  # Anne Prospect is a person
+
+
+_HEADERS = ("Nom", "Prénom", "Email", "Ville")
+_CELLS = st.one_of(
+    st.none(), st.sampled_from(_HEADERS), st.sampled_from([" NOM ", "prenom", "e-mail", "VILLE."]),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(*([_CELLS] * len(_HEADERS))), min_size=1, max_size=6))
+def test_the_builders_header_count_finds_the_rows_asked_one_by_one(
+    cells: list[tuple[str | None, ...]],
+) -> None:
+    """The builder counts the cells that spell their header a column at a time; the
+    rows it clears are those the row-by-row check clears."""
+    columns = {h: [row[i] for row in cells] for i, h in enumerate(_HEADERS)}
+    records = builder(columns).build(list(range(1, len(cells) + 1)), columns, {}, {})
+    for record in records:
+        counted = record._repeated_header()
+        record.header_cells = None
+        assert counted == record._repeated_header()

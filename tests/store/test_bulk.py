@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from carnet import Carnet
 from carnet.store import schema as s
-from carnet.store.bulk import bulk_insert, insert_returning_ids
+from carnet.store.bulk import bulk_insert, execute_many, insert_returning_ids
 
 
 def test_bulk_insert_round_trips_like_sqlalchemy(carnet: Carnet) -> None:
@@ -98,3 +98,49 @@ def test_equal_instants_in_two_offsets_are_stored_as_written(carnet: Carnet) -> 
     with carnet.engine.connect() as conn:
         stored = dict(conn.execute(sa.select(s.events.c.type, s.events.c.occurred_at)).all())
     assert stored["utc"] == stored["utc-ref"] and stored["paris"] == stored["paris-ref"]
+
+
+def test_execute_many_stores_what_sqlalchemy_stores(carnet: Carnet) -> None:
+    """The same UPDATE on two contacts, one by execute_many, one by SQLAlchemy: the
+    database holds the same text for each (an instant written in its offset, a date,
+    JSON with accents); a statement whose parameters the rows do not all name (the
+    status here) runs too."""
+    now = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
+    c = s.contacts
+    with carnet.engine.begin() as conn:
+        ids = insert_returning_ids(conn, c, [
+            {"first_seen": now, "created_at": now, "updated_at": now, "interests": [],
+             "equipment": [], "tags": [], "attributes": {}, "status": "active"}
+            for _ in range(4)
+        ])
+        statement = (
+            c.update()
+            .where(c.c.id == sa.bindparam("contact"))
+            .values(
+                last_activity=sa.bindparam("new_last_activity"),
+                birth_date=sa.bindparam("new_birth_date"),
+                attributes=sa.bindparam("new_attributes"),
+                first_name=sa.bindparam("new_first_name"),
+            )
+        )
+        values = {
+            "new_last_activity": datetime(2025, 1, 2, 3, 4, 5, 6,
+                                          tzinfo=timezone(timedelta(hours=2))),
+            "new_birth_date": date(1980, 2, 29),
+            "new_attributes": {"ville": "Besançon", "n": [1, 2]},
+            "new_first_name": "Zoé",
+        }
+        execute_many(conn, statement, [{"contact": ids[0], **values}])
+        conn.execute(statement, [{"contact": ids[1], **values}])
+        named = c.update().where(c.c.id == sa.bindparam("contact"), c.c.status == "active")
+        execute_many(conn, named.values(first_name="Léa"), [{"contact": ids[2]}])
+    columns = [sa.cast(c.c[k], sa.Text) for k in
+               ("last_activity", "birth_date", "attributes", "first_name")]
+    with carnet.engine.connect() as conn:
+        stored = {
+            row[0]: tuple(row[1:])
+            for row in conn.execute(sa.select(c.c.id, *columns).where(c.c.id.in_(ids)))
+        }
+    assert stored[ids[0]] == stored[ids[1]]
+    assert "Besançon" in str(stored[ids[0]][2]) and stored[ids[0]][3] == "Zoé"
+    assert stored[ids[2]][3] == "Léa" and stored[ids[3]][3] is None

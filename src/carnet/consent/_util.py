@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -29,8 +30,12 @@ CHUNK = 500
 
 
 
+@lru_cache(maxsize=4096)
 def stamp(value: datetime) -> str:
     """A timestamp in the one text form the hash chain uses (UTC, microseconds).
+
+    Remembered: an import's events share a few instants (its own time, the file's
+    dates), and equal instants stamp alike whatever their offset.
 
     >>> stamp(datetime(2025, 3, 2, 10, 0, tzinfo=UTC))
     '2025-03-02T10:00:00.000000Z'

@@ -42,7 +42,7 @@ from carnet.consent._util import write_lock as _write_lock
 from carnet.consent.purposes import ACTIONS, CHANNELS, LEGAL_BASES
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.store import schema as s
-from carnet.store.bulk import insert_returning_ids
+from carnet.store.bulk import execute_many, insert_returning_ids
 
 HASH_VERSION = "carnet-consent-v1"
 #: Proof keys kept when a proof is redacted: they describe the collection, not the person.
@@ -252,7 +252,7 @@ def append_events(
         occurred = as_utc(e.occurred_at)
         assert occurred is not None
         nonce = nonces[24 * i : 24 * i + 24]
-        proof = plain_json({**e.proof, "_contact": e.contact_id, "_nonce": nonce})
+        proof, subject = _stored_proof({**e.proof, "_contact": e.contact_id, "_nonce": nonce})
         h = event_hash(
             prev_hash=prev,
             purpose=e.purpose,
@@ -262,7 +262,7 @@ def append_events(
             occurred_at=occurred,
             recorded_at=recorded,
             wording_hash=e.wording_hash,
-            subject=subject_digest(proof),
+            subject=subject,
         )
         rows.append(
             {
@@ -287,6 +287,26 @@ def append_events(
         raise RuntimeError("consent event ids are not increasing; the chain would fork")
     _update_state(conn, rows, ids)
     return ids
+
+
+#: Types a JSON value of which reads back as itself.
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def _stored_proof(proof: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The proof as stored (``plain_json``: keys sorted) and its :func:`subject_digest`.
+
+    A flat proof of text, whole numbers and booleans (an import's) is plain JSON as it
+    is: its canonical text is written once, for the digest, instead of three times.
+    """
+    if (
+        all(type(key) is str for key in proof)
+        and _PLAIN.issuperset(map(type, proof.values()))
+        and "_subject_sha256" not in proof
+    ):
+        return dict(sorted(proof.items())), _digest(canonical_json(proof))
+    stored = plain_json(proof)
+    return stored, subject_digest(stored)
 
 
 def _require_contacts(conn: Connection, ids: set[int]) -> None:
@@ -358,7 +378,7 @@ def _update_state(conn: Connection, rows: Sequence[Mapping[str, Any]], ids: Sequ
             )
         )
         for rows_up in chunks(updates, 5000):
-            conn.execute(statement, rows_up)
+            execute_many(conn, statement, rows_up)
 
 
 # -- wordings -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from carnet.crypto import FieldCipher
 from carnet.ingest.rows import RowRecord
 from carnet.organisation_links import Candidate
 from carnet.store import schema as s
-from carnet.store.bulk import bulk_insert
+from carnet.store.bulk import bulk_insert, execute_many
 from carnet.store.lookups import one_of
 
 
@@ -176,7 +176,8 @@ class BatchBase:
             return
         c = s.contacts
         when = sa.bindparam("when", type_=c.c.last_activity.type)
-        self.conn.execute(
+        execute_many(
+            self.conn,
             c.update()
             .where(
                 c.c.id == sa.bindparam("cid"),
@@ -208,8 +209,8 @@ class BatchBase:
                 )
                 .order_by(c.c.id)
             )
-            for r in rows:
-                found[r.normalised].append((int(r.id), r.first_name, r.last_name, r.birth_date))
+            for normalised, contact_id, first_name, last_name, birth_date in rows:
+                found[normalised].append((int(contact_id), first_name, last_name, birth_date))
         return found
 
 def _jsonable(raw: dict[str, Any]) -> dict[str, Any]:

@@ -43,7 +43,8 @@ from carnet.ingest.mapping import (
     build_mapping,
     load_mapping_file,
 )
-from carnet.ingest.readers import Table, open_table
+from carnet.ingest.readers import ColumnBatch, Table, open_table
+from carnet.ingest.readers._base import gc_paused
 from carnet.ingest.rows import RowBuilder, RowRecord
 from carnet.ingest.upsert import OUTCOMES, BatchWriter, Outcome
 from carnet.ingest.write_consent import channel_purposes, dated_flag
@@ -315,24 +316,12 @@ class ImportRun:
         # page cache carries the indexes' hot pages from one batch to the next.
         with self.ws.engine.connect() as conn, import_page_cache(conn):
             for batch in batches:
-                records = self.builder.build(
-                    batch.numbers, batch.columns, batch.extra, batch.errors
-                )
-                with conn.begin():
-                    writer = self._writer(conn, import_id, now, organisations)
-                    outcomes = writer.write(records)
-                    total.update(o.outcome for o in outcomes)
-                    conn.execute(
-                        s.imports.update()
-                        .where(s.imports.c.id == import_id)
-                        .values(
-                            last_row=batch.numbers[-1],
-                            rows_total=sum(total.values()),
-                            counts=dict(total),
-                        )
-                    )
+                # what a batch allocates lives until it is written: a collection
+                # would only scan it again (its cycles go at the next one, after it)
+                with gc_paused():
+                    self._write_batch(conn, batch, import_id, now, organisations, total)
                 if progress:
-                    progress(len(records), None)
+                    progress(len(batch.numbers), None)
         report.warnings.extend(self.table.stats.warnings)
         self._warn_of_repairs(report)
         report.rows = sum(total.values())
@@ -366,6 +355,31 @@ class ImportRun:
         self._refresh_quality(import_id)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _write_batch(
+        self,
+        conn: Connection,
+        batch: ColumnBatch,
+        import_id: int,
+        now: datetime,
+        organisations: OrganisationIndex,
+        total: Counter[str],
+    ) -> None:
+        """Build one batch's records and write them in a transaction of their own."""
+        records = self.builder.build(batch.numbers, batch.columns, batch.extra, batch.errors)
+        with conn.begin():
+            writer = self._writer(conn, import_id, now, organisations)
+            outcomes = writer.write(records)
+            total.update(o.outcome for o in outcomes)
+            conn.execute(
+                s.imports.update()
+                .where(s.imports.c.id == import_id)
+                .values(
+                    last_row=batch.numbers[-1],
+                    rows_total=sum(total.values()),
+                    counts=dict(total),
+                )
+            )
 
     def _suppressions_added(self, conn: Connection, import_id: int) -> dict[str, int]:
         """The entries this import put on the suppression list, per reason (each entry's

@@ -149,6 +149,9 @@ class RowRecord:
     # Worked out on first use, once the row is built (the writer asks many times).
     _usable_emails: list[str] | None = field(default=None, repr=False, compare=False)
     _usable_phones: list[str] | None = field(default=None, repr=False, compare=False)
+    #: At most how many of the row's cells are their own column's name, counted by the
+    #: builder a column at a time (None: not counted); under two, the row is no header.
+    header_cells: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def points(self) -> list[PendingPoint]:
@@ -172,6 +175,8 @@ class RowRecord:
     def _repeated_header(self) -> bool:
         """The header written again: a second table of the sheet, or a printed export's
         page break. Most of the row's cells are their own column's name."""
+        if self.header_cells is not None and self.header_cells < 2:
+            return False
         filled = [(k, v) for k, v in self.raw.items() if isinstance(v, str) and v.strip()]
         # every row is asked: stop at the first half of cells that are no header, and
         # fold only a value as long as its header, give or take (the fold keeps letters)
@@ -367,6 +372,7 @@ class RowBuilder:
                 record.notes.append(joined[record.number])
             if record.number in errors:
                 record.error = errors[record.number]
+        _count_header_cells(records, columns)
         live = [i for i, record in enumerate(records) if record.error is None]
         if len(live) == len(records):
             live_records = records
@@ -1152,6 +1158,34 @@ def _mailing_status(f: Field, verdict: Verdict) -> str | None:
 @lru_cache(maxsize=4096)
 def _header_key(header: str) -> str:
     return fold_header(header)
+
+
+def _count_header_cells(records: list[RowRecord], columns: dict[str, list[Any]]) -> None:
+    """Count in each record the cells that spell their column's name, a column's
+    distinct values at a time, so that :meth:`RowRecord._repeated_header` only looks
+    at the rows with two of them (a sealed cell, counted as the file gave it, never
+    spells a header once sealed: the count is an upper bound)."""
+    counts = [0] * len(records)
+    for header, values in columns.items():
+        key = _header_key(str(header))
+        try:
+            distinct = set(values)
+        except TypeError:  # a JSON file's lists: those rows are asked one by one
+            return
+        alike = {
+            v
+            for v in distinct
+            if isinstance(v, str)
+            and abs(len(v.strip()) - len(key)) <= 4
+            and v.strip()
+            and fold_header(v) == key
+        }
+        if alike:
+            for i, value in enumerate(values):
+                if value in alike:
+                    counts[i] += 1
+    for record, count in zip(records, counts, strict=True):
+        record.header_cells = count
 
 
 #: How a row's content hash, its id when the source gives none, begins.

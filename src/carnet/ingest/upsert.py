@@ -49,7 +49,7 @@ from carnet.ingest.write_organisations import OrganisationWriter
 from carnet.ingest.write_suppressions import SuppressionWriter
 from carnet.match.records import MOBILE_PREFIXES
 from carnet.store import schema as s
-from carnet.store.bulk import bulk_insert, insert_returning_ids
+from carnet.store.bulk import bulk_insert, execute_many, insert_returning_ids
 from carnet.store.lookups import one_of
 
 OUTCOMES = ("inserted", "updated", "unchanged", "merged", "suppressed", "rejected")
@@ -509,6 +509,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             ).mappings():
                 current[int(found["id"])] = found
         history: list[tuple[int, str, str | None, str | None, str | None]] = []
+        changed: list[tuple[int, dict[str, Any]]] = []
         spoken = self._written_earlier([t.contact_id for t in olds if t.own])
         for target in olds:
             assert target.contact_id is not None
@@ -573,9 +574,32 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                 changes["attributes"] = attributes
             if changes:
                 changes["updated_at"] = self.now
-                self.conn.execute(c.update().where(c.c.id == target.contact_id).values(**changes))
+                changed.append((target.contact_id, changes))
                 target.changed = True
+        self._apply_changes(changed)
         self._history(history)
+
+    def _apply_changes(self, changed: list[tuple[int, dict[str, Any]]]) -> None:
+        """Update the contacts: one statement per set of columns changed, run for
+        every contact that changes them (a contact changed twice, in turn)."""
+        c = s.contacts
+        if len({contact_id for contact_id, _ in changed}) < len(changed):
+            for contact_id, changes in changed:
+                self.conn.execute(c.update().where(c.c.id == contact_id).values(**changes))
+            return
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for contact_id, changes in changed:
+            by_columns[tuple(sorted(changes))].append(
+                {"contact": contact_id, **{f"new_{k}": v for k, v in changes.items()}}
+            )
+        for columns, params in by_columns.items():
+            execute_many(
+                self.conn,
+                c.update()
+                .where(c.c.id == sa.bindparam("contact"))
+                .values({k: sa.bindparam(f"new_{k}") for k in columns}),
+                params,
+            )
 
     def _written_earlier(self, contact_ids: list[int | None]) -> set[int]:
         """The contacts an earlier batch of this import already wrote a row to."""
@@ -603,18 +627,21 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
         # it, its row) and whether it is usable
         primaries: dict[int, dict[str, tuple[int | dict[str, Any], bool]]] = defaultdict(dict)
         for chunk in chunks(ids):
-            for r in self.conn.execute(
-                sa.select(
-                    cp.c.id, cp.c.contact_id, cp.c.kind, cp.c.normalised, cp.c.raw,
-                    cp.c.is_primary, cp.c.verdict,
-                ).where(one_of(self.conn, cp.c.contact_id, chunk))
-            ):
-                existing[int(r.contact_id)][(r.kind, r.normalised or r.raw)] = (
-                    int(r.id),
-                    bool(r.is_primary),
+            # rows unpacked as tuples: a merge-heavy batch reads tens of thousands
+            for point_id, contact_id, kind, normalised, raw, is_primary, verdict in (
+                self.conn.execute(
+                    sa.select(
+                        cp.c.id, cp.c.contact_id, cp.c.kind, cp.c.normalised, cp.c.raw,
+                        cp.c.is_primary, cp.c.verdict,
+                    ).where(one_of(self.conn, cp.c.contact_id, chunk))
                 )
-                if r.is_primary:
-                    primaries[int(r.contact_id)][r.kind] = (int(r.id), r.verdict in _USABLE)
+            ):
+                existing[int(contact_id)][(kind, normalised or raw)] = (
+                    int(point_id),
+                    bool(is_primary),
+                )
+                if is_primary:
+                    primaries[int(contact_id)][kind] = (int(point_id), verdict in _USABLE)
         inserts: list[dict[str, Any]] = []
         demoted: list[int] = []
         seen_ids: list[int] = []

@@ -15,7 +15,7 @@ from carnet.fields.currency import currency_code
 from carnet.ingest.batch import BatchBase, Target, chunks, is_new, later, moment_key
 from carnet.ingest.rows import RowRecord
 from carnet.store import schema as s
-from carnet.store.bulk import bulk_insert, insert_returning_ids
+from carnet.store.bulk import bulk_insert, execute_many, insert_returning_ids
 from carnet.store.lookups import one_of
 
 
@@ -210,7 +210,8 @@ class ActivityWriter(BatchBase):
                 {"oid": oid, **{f"new_{k}": v for k, v in values.items()}}
             )
         for columns, params in by_columns.items():
-            self.conn.execute(
+            execute_many(
+                self.conn,
                 o.update()
                 .where(o.c.id == sa.bindparam("oid"))
                 .values({c: sa.bindparam(f"new_{c}") for c in columns}),

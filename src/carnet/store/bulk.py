@@ -43,16 +43,21 @@ def _compiled(conn: Connection, table: sa.Table, columns: tuple[str, ...]) -> _C
             # Python-side defaults (default=dict ...) that SQLAlchemy would fill in.
             assert column.default is not None, f"{table.name}.{name} needs a value"
             default = column.default
-        processor: _Processor = column.type._cached_bind_processor(dialect)
-        if processor is not None and isinstance(column.type, sa.DateTime | sa.Date):
-            processor = _per_instant(processor)
-        params.append((str(name), processor, default))
+        params.append((str(name), _processor(column.type, dialect), default))
     compiled: _Compiled = (str(statement), params, positional)
     _CACHE[key] = compiled
     return compiled
 
 
 _MISSING = object()
+
+
+def _processor(type_: Any, dialect: Any) -> _Processor:
+    """The type's bind processor, remembering its instants for a date or time."""
+    processor: _Processor = type_._cached_bind_processor(dialect)
+    if processor is not None and isinstance(type_, sa.DateTime | sa.Date):
+        processor = _per_instant(processor)
+    return processor
 
 
 def _per_instant(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -112,6 +117,41 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, A
     finally:
         cursor.close()
     return len(rows)
+
+
+def execute_many(
+    conn: Connection, statement: sa.Update, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """``conn.execute(statement, rows)`` (an UPDATE run once per row, say), faster on SQLite.
+
+    There the statement is compiled once, each parameter's bind processor mapped over
+    its column (as :func:`bulk_insert` does) and the rows handed to the driver's
+    ``executemany``: what is stored is identical. Other databases, and a statement
+    with parameters the rows do not all name, keep SQLAlchemy's path.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(statement, rows)
+        return
+    # compiled as SQLAlchemy compiles it for these rows (their keys may name columns)
+    compiled = statement.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    names = compiled.positiontup
+    if not names or any(name not in rows[0] for name in names):
+        conn.execute(statement, rows)
+        return
+    processors = {
+        name: _processor(bind.type, conn.dialect) for bind, name in compiled.bind_names.items()
+    }
+    columns = {
+        name: _column(rows, name, processors[name], _MISSING) for name in dict.fromkeys(names)
+    }
+    values = list(zip(*(columns[name] for name in names), strict=True))
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(str(compiled), values)
+    finally:
+        cursor.close()
 
 
 def _copy(
