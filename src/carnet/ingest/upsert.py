@@ -29,15 +29,16 @@ is the seam where it plugs in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from carnet.contact_points import point_row
+from carnet.dedupe.decide import own_mobiles
 from carnet.directory.base import _text as text_value
 from carnet.directory.base import history_text
 from carnet.fields.name import first_name_variants, fold, gender_hint, is_first_name_typo
@@ -186,14 +187,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
 
         # Stored contacts' sexes (gender, else civility), read only for rows that say
         # theirs: M. and Mme Claude Dupuis share a name, a line and a mailbox.
-        sexes: dict[int, str | None] = {}
-
-        def stored_sexes(contact_ids: Iterable[int]) -> dict[int, str | None]:
-            missing = {cid for cid in contact_ids if cid not in sexes}
-            if missing:
-                found = self._lookup_sexes(missing)
-                sexes.update((cid, found.get(cid)) for cid in missing)
-            return sexes
+        stored_sexes = _read_on_demand(self._lookup_sexes, None)
 
         def sex_of(target: Target) -> str | None:
             if target.sex is None and target.contact_id is not None:
@@ -210,14 +204,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
         # Stored contacts' mobiles, read on first need: two rows of one name on one
         # landline, each with a mobile of their own, are a father and his son at home
         # (or one person's two numbers: the matcher sends those to review).
-        stored: dict[int, frozenset[str]] = {}
-
-        def stored_mobiles(contact_ids: Collection[int]) -> dict[int, frozenset[str]]:
-            missing = {cid for cid in contact_ids if cid not in stored}
-            if missing:
-                found = self._lookup_mobiles(missing)
-                stored.update((cid, found.get(cid, frozenset())) for cid in missing)
-            return stored
+        stored_mobiles = _read_on_demand(self._lookup_mobiles, frozenset[str]())
 
         def mobiles_of(target: Target) -> frozenset[str]:
             found = _mobiles(p for r in target.records for p in r.usable_phones)
@@ -835,8 +822,9 @@ def _mobiles(phones: Iterable[str]) -> frozenset[str]:
 
 def _own_mobiles(mine: Collection[str], theirs: Collection[str], born: Any, known: Any) -> bool:
     """Two people of one name on one line, each with a mobile of their own, none in
-    common, and not born the same day: as :func:`carnet.dedupe.decide.own_mobiles`,
-    not one person for an exact key (an e-mail in common matched before the phone).
+    common, and not born the same day: the matcher's rule
+    (:func:`carnet.dedupe.decide.own_mobiles`), here with nothing else to weigh (an
+    e-mail in common matched before the phone).
 
     >>> _own_mobiles({"+33612345678"}, {"+33698765432"}, None, None)
     True
@@ -845,9 +833,32 @@ def _own_mobiles(mine: Collection[str], theirs: Collection[str], born: Any, know
     >>> _own_mobiles({"+33612345678"}, {"+33698765432"}, date(1980, 1, 2), date(1980, 1, 2))
     False
     """
-    if not mine or not theirs or set(mine) & set(theirs):
-        return False
-    return not (isinstance(born, date) and born == known)
+    return own_mobiles(mine, theirs, _iso(born), _iso(known), (), ())
+
+
+def _iso(born: Any) -> str | None:
+    return born.isoformat() if isinstance(born, date) else None
+
+
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
+
+
+def _read_on_demand(
+    fetch: Callable[[set[_Key]], Mapping[_Key, _Value]], default: _Value
+) -> Callable[[Iterable[_Key]], dict[_Key, _Value]]:
+    """A look-up of stored values that reads each key once, when first asked for (what
+    ``fetch`` does not find is ``default``); it answers with every value read so far."""
+    cache: dict[_Key, _Value] = {}
+
+    def read(keys: Iterable[_Key]) -> dict[_Key, _Value]:
+        missing = {k for k in keys if k not in cache}
+        if missing:
+            found = fetch(missing)
+            cache.update((k, found.get(k, default)) for k in missing)
+        return cache
+
+    return read
 
 
 def _same_last_name(a: str | None, b: str | None) -> bool:
