@@ -21,7 +21,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from carnet.fields.name import CIVILITIES
+from carnet.fields.name import sex_of
 from carnet.store import schema as s
 
 __all__ = ["RECORD_SCHEMA", "UNUSABLE_VERDICTS", "contact_sexes", "store_records"]
@@ -203,7 +203,7 @@ def contact_sexes(conn: Connection) -> dict[int, str]:
     )
     out: dict[int, str] = {}
     for contact_id, gender, civility in conn.execute(query):
-        sex = gender if gender in ("male", "female") else CIVILITIES.get(civility or "")
+        sex = sex_of(gender, civility)
         if sex:
             out[int(contact_id)] = sex
     return out

@@ -82,6 +82,7 @@ __all__ = [
     "looks_swapped",
     "nickname_of",
     "normalise",
+    "sex_of",
     "split_civility",
     "split_full_name",
     "split_married_name",
@@ -265,6 +266,18 @@ def gender_hint(civility: str | None) -> str | None:
         return None
     canonical, _ = split_civility(f"{civility} x")
     return CIVILITIES.get(canonical or civility)
+
+
+def sex_of(gender: object, civility: object) -> str | None:
+    """``male`` or ``female`` as a record says it: its gender, else its civility's
+    (:func:`gender_hint`); None when neither tells (``Dr``, ``M. et Mme``).
+
+    >>> sex_of("female", "M."), sex_of(None, "Mme"), sex_of("other", "Dr")
+    ('female', 'female', None)
+    """
+    if gender in ("male", "female"):
+        return str(gender)
+    return gender_hint(civility) if isinstance(civility, str) else None
 
 
 #: The words of a married or widowed name ("Dupont ép. Martin", "Vve Durand"), folded.

@@ -41,7 +41,7 @@ from carnet.contact_points import point_row
 from carnet.dedupe.decide import own_mobiles
 from carnet.directory.base import _text as text_value
 from carnet.directory.base import history_text
-from carnet.fields.name import first_name_variants, fold, gender_hint, is_first_name_typo
+from carnet.fields.name import first_name_variants, fold, is_first_name_typo, sex_of
 from carnet.ingest.batch import Outcome, Target, chunks, is_new, later
 from carnet.ingest.rows import ROW_HASH_PREFIX, RowRecord
 from carnet.ingest.write_activity import ActivityWriter
@@ -369,7 +369,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             for contact_id, gender, civility in self.conn.execute(
                 sa.select(c.c.id, c.c.gender, c.c.civility).where(one_of(self.conn, c.c.id, chunk))
             ):
-                sex = _sex_from(gender, civility)
+                sex = sex_of(gender, civility)
                 if sex:
                     found[int(contact_id)] = sex
         return found
@@ -800,13 +800,7 @@ def _email_key(email: str, shared: frozenset[str], last: str | None) -> tuple[st
 
 def _sex(record: RowRecord) -> str | None:
     """The row's sex as it says it: its gender, else its civility's ("Mme": female)."""
-    return _sex_from(record.columns.get("gender"), record.columns.get("civility"))
-
-
-def _sex_from(gender: Any, civility: Any) -> str | None:
-    if gender in ("male", "female"):
-        return str(gender)
-    return gender_hint(civility) if isinstance(civility, str) else None
+    return sex_of(record.columns.get("gender"), record.columns.get("civility"))
 
 
 def _other_sex(a: str | None, b: str | None) -> bool:
