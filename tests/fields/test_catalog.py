@@ -138,3 +138,10 @@ def test_fold_header_ascii_shortcut_folds_as_the_general_path(header: str) -> No
     folded = fold_header(header)
     assert folded == _fold_by_decomposition(header)
     assert fold_header(folded) == folded
+
+
+@pytest.mark.parametrize("header", ["Standard", "N° standard", "Standard téléphonique"])
+def test_a_company_s_switchboard_is_a_phone(header: str) -> None:
+    """Beside "Tél. direct" on a trade-show list, "Standard" was a text attribute."""
+    field = CATALOG.match_header(header)
+    assert field is not None and field.name == "phone"

@@ -438,3 +438,29 @@ def test_a_date_with_its_zeros_typed_as_o_reads_the_same(day: date) -> None:
     written = day.strftime("%d/%m/%Y")
     typo = written.replace("0", "O")
     assert dates.check(typo, today=TODAY).normalised == dates.check(written, today=TODAY).normalised
+
+
+@pytest.mark.parametrize(
+    ("cells", "evidence"),
+    [
+        (["02/03/2025", "12/31/2024", "01/15/2025 10:30"], "12/31/2024"),
+        # one date written day first is proof of the French order: nothing changes
+        (["12/31/2024", "31/12/2024"], None),
+        (["02/03/2025", "05/06/1990"], None),  # nothing but ambiguous dates
+        (["2024-12-31", "31 décembre 2024", "45234", None, 1234], None),
+        (["1/13/85", "3/4/85"], "1/13/85"),
+        (["12/32/2024", "02/31/2024"], None),  # no such days: no proof of anything
+    ],
+)
+def test_a_file_s_dates_are_month_first_only_with_proof(
+    cells: list[object], evidence: str | None
+) -> None:
+    assert dates.written_month_first(cells) == evidence
+
+
+@given(st.lists(st.one_of(st.none(), st.text(), st.integers())))
+def test_the_order_of_any_cells_is_read_without_error(cells: list[object]) -> None:
+    evidence = dates.written_month_first(cells)
+    if evidence is not None:
+        # the evidence reads month first, and then is a date
+        assert dates.check(evidence, dayfirst=False).ok

@@ -25,6 +25,7 @@ MODULES = [
     "relationship",
     "siren",
     "siret",
+    "values",
     "vat",
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -1179,6 +1179,115 @@ def test_a_note_not_to_call_beside_a_number_closes_calls(carnet: Carnet, tmp_pat
     carnet.import_file(shop)
     assert count(carnet, s.consent_events) == before
     assert not carnet.may_contact(anna.id, "offers", "phone").allowed
+
+
+def test_a_refusal_written_in_a_note_closes_what_it_refuses(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A trade-show sheet's "Commentaire" and a CRM's "Notes" are where a salesperson
+    writes that the person said no. Imported as text only, they stayed mailable and
+    callable. The refusal is now an opposition whose proof is the note; a preference
+    of when ("ne pas appeler avant 18h") or a follow-up ("rappeler en janvier") closes
+    nothing, and the note itself is kept."""
+    path = write_csv(
+        tmp_path / "salon.csv",
+        ["Email", "Prénom NOM", "Mobile", "Newsletter", "Optin SMS", "Commentaire"],
+        [["claire@gmail.com", "Claire DUBOIS", "07 81 92 03 04", "oui", "oui",
+          "Ne souhaite pas recevoir la newsletter"],
+         ["luc@free.fr", "Luc BERNARD", "06 12 34 56 78", "oui", "oui",
+          "Ne souhaite plus être contacté"],
+         ["anne@orange.fr", "Anne PETIT", "06 22 33 44 55", "oui", "oui",
+          "Pas de SMS, ne pas appeler avant 18h"],
+         ["paul@sfr.fr", "Paul LEROUX", "06 44 55 66 77", "oui", "oui",
+          "Intéressé par un devis, rappeler en janvier"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 4
+    # the user is told, with an example
+    [told] = [w for w in report.warnings if "notes refuse contact" in w]
+    assert told.startswith("3 rows' notes refuse contact, e.g. row 1: 'Ne souhaite pas")
+    claire, luc, anne, paul = (
+        carnet.search_contacts(n)[0] for n in ("claire", "luc", "anne", "paul")
+    )
+
+    def allowed(contact_id: int) -> set[tuple[str, str]]:
+        return {
+            (purpose, channel)
+            for purpose, channel in (("newsletter", "email"), ("offers", "email"),
+                                     ("offers", "sms"), ("offers", "phone"))
+            if carnet.may_contact(contact_id, purpose, channel).allowed
+        }
+
+    # Claire refused the newsletter, over the row's own "oui"; her SMS opt-in stands
+    assert allowed(claire.id) == {("offers", "sms")}
+    [refusal] = [e for e in carnet.consent_history(claire.id) if e["purpose"] == "newsletter"]
+    assert refusal["action"] == "withdrawn"
+    assert refusal["proof"]["written_in"] == "survey_comment"
+    assert refusal["proof"]["note"] == "Ne souhaite pas recevoir la newsletter"
+    assert allowed(luc.id) == set()
+    # Anne refused SMS; the hour of calls is a preference, not a refusal
+    assert allowed(anne.id) == {("newsletter", "email")}
+    assert allowed(paul.id) == {("newsletter", "email"), ("offers", "sms")}
+    # Re-importing adds nothing.
+    before = count(carnet, s.consent_events)
+    carnet.import_file(path)
+    assert count(carnet, s.consent_events) == before
+
+
+def test_a_note_that_the_post_came_back_marks_the_address_npai(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """An old CRM's "Notes" say "NPAI sur le dernier courrier": the address is flagged
+    as an NPAI column flags it, so that no letter goes there again; a note about a
+    parcel returned by the customer, or with no address beside it, flags nothing."""
+    path = write_csv(
+        tmp_path / "crm.csv",
+        ["Nom", "Prénom", "Email", "Adresse", "CP", "Ville", "Notes"],
+        [
+            ["Roy", "Léon", "leon.roy@free.fr", "3 rue Haute", "45000", "Orléans",
+             "NPAI sur le dernier courrier"],
+            ["Caron", "Inès", "ines.caron@free.fr", "8 rue Basse", "45000", "Orléans",
+             "Colis retourné, remboursée"],
+            ["Perret", "Lola", "lola.perret@free.fr", "", "", "", "Courrier revenu"],
+        ],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 3
+    found = {
+        c.first_name: [(a.verdict, sorted(a.flags)) for a in c.addresses]
+        for c in carnet.search_contacts("free.fr")
+    }
+    assert found == {"Léon": [("warning", ["npai"])], "Inès": [("valid", [])], "Lola": []}
+
+
+def test_a_us_tool_s_dates_are_read_month_first(carnet: Carnet, tmp_path: Path) -> None:
+    """An English event export writes "12/31/2024": every date of the file is month
+    first, and John's birth date "07/04/1985" is the 4th of July, not 7 April. The
+    import says so. A French file's "05/06/1990" stays 5 June."""
+    us = write_csv(
+        tmp_path / "event.csv",
+        ["First Name", "Last Name", "Email", "Registration Date", "Date of Birth"],
+        [["John", "Smith", "john.smith@example.co.uk", "12/31/2024", "07/04/1985"],
+         ["Anna", "Muller", "anna.mueller@web.de", "02/03/2025", "03/02/1990"]],
+        delimiter=",",
+    )
+    report = carnet.import_file(us)
+    assert report.counts["inserted"] == 2
+    [told] = [w for w in report.warnings if "month first" in w]
+    assert "'12/31/2024'" in told
+    born = {c.first_name: c.birth_date for c in carnet.search_contacts("example.co.uk")}
+    born |= {c.first_name: c.birth_date for c in carnet.search_contacts("web.de")}
+    assert born == {"John": date(1985, 7, 4), "Anna": date(1990, 3, 2)}
+    french = write_csv(
+        tmp_path / "clients.csv",
+        ["Prénom", "Nom", "Email", "Date de naissance", "Date d'inscription"],
+        [["Léa", "Roux", "lea.roux@free.fr", "05/06/1990", "31/12/2024"],
+         ["Marc", "Petit", "marc.petit@free.fr", "02/03/1985", "12/31/2024"]],
+    )
+    report = carnet.import_file(french)
+    assert not [w for w in report.warnings if "month first" in w]
+    [lea] = carnet.search_contacts("lea.roux")
+    assert lea.birth_date == date(1990, 6, 5)
 
 
 def test_an_undated_yes_does_not_reopen_a_dated_unsubscribe(

@@ -176,6 +176,43 @@ def test_a_total_with_figures_and_a_note_under_the_table_are_no_person() -> None
         assert problem is not None and problem.startswith("a totals, footer or section row")
 
 
+def test_a_total_opening_the_row_in_the_company_column_is_no_person() -> None:
+    """A trade-show sheet's last line "TOTAL;;4 visiteurs": the word is in the first
+    column (the company's) and the name column holds a count. It was a contact "4
+    Visiteurs" at a company called TOTAL. A person named beside it keeps the row."""
+    columns: dict[str, list[str | None]] = {
+        "Société": ["Menuiserie Leroux SARL", "TOTAL", "Total", "TOTAL", "Sous-total"],
+        "Prénom NOM": ["Pascal LEROUX", "4 visiteurs", "Jean Dupont", None, None],
+        "Email pro": [None, None, None, "j.petit@total.fr", None],
+        "CA": [None, "12 400", None, None, "3 100,00"],
+    }
+    records = builder(columns).build(list(range(1, 6)), columns, {}, {})
+    problems = [r.identity_problem() for r in records]
+    assert problems[0] is None
+    assert str(problems[1]).startswith("a totals, footer or section row ('TOTAL')")
+    assert str(problems[4]).startswith("a totals, footer or section row ('Sous-total')")
+    # Jean Dupont of the company Total, and a TOTAL employee's e-mail, are people
+    assert problems[2] is None and problems[3] is None
+    assert records[2].organisation["name"] == "Total"
+
+
+def test_a_whole_name_s_part_with_digits_is_no_name() -> None:
+    """"Martin Jean-Pierre 2" stored the last name "2", and "4 visiteurs" the first
+    name "4": a part with digits is kept among the row's invalid values, as a name
+    column's cell with digits is."""
+    columns: dict[str, list[str | None]] = {
+        "Nom complet": ["Martin Jean-Pierre 2", "4 visiteurs", "Jean & Marie Martin"],
+        "Email": ["jp.martin@free.fr", None, "famille.martin@orange.fr"],
+    }
+    first, second, couple = builder(columns).build([1, 2, 3], columns, {}, {})
+    assert "2" not in first.columns.values() and first.invalid_values["last_name"] == "2"
+    assert first.columns["first_name"] == "Martin Jean-Pierre"
+    assert second.columns == {"last_name": "Visiteurs"}
+    assert second.invalid_values["first_name"] == "4"
+    # other refusals of the name check leave the part as written, as before
+    assert couple.columns["first_name"] == "Jean & Marie"
+
+
 def test_a_section_word_with_other_cells_is_left_alone() -> None:
     columns: dict[str, list[str | None]] = {
         "Nom": ["Agence de Lyon"],

@@ -405,6 +405,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'tel dom', 'telephone domicile', 'tel maison', 'telephone bureau',
        'telephone professionnel', 'work phone', 'tel pro', 'office phone', 'business phone',
        'telephone bureau', 'ligne directe', 'direct line', 'tel standard', 'switchboard',
+       # a company's switchboard beside its people's direct lines (trade-show and B2B lists)
+       'standard', 'numero standard', 'n standard', 'standard telephonique',
        'tel perso', 'telephone perso', 'telephone personnel', 'fixe perso', 'tel direct',
        'telephone direct'],
        weight=2.0, half_life_days=4 * YEAR,

@@ -634,3 +634,33 @@ def check_many(
     return _common.check_many(
         check, values, kind=kind, today=today or date.today(), dayfirst=dayfirst
     )
+
+
+def written_month_first(cells: Iterable[object]) -> str | None:
+    """A cell that proves dates are written month first, when none proves the opposite.
+
+    A US tool's export writes every date of a file month first: "12/31/2024" can
+    only be read so, and "02/03/2025" beside it is then 3 February, not 2 March.
+    Returns the first cell read only month first ("12/31/2024") when no cell is read
+    only day first ("31/12/2024"); None otherwise (day first stays the rule).
+
+    >>> written_month_first(["02/03/2025", "12/31/2024", None])
+    '12/31/2024'
+    >>> written_month_first(["12/31/2024", "31/12/2024"]) is None
+    True
+    >>> written_month_first(["02/03/2025", "2025-03-02"]) is None
+    True
+    """
+    evidence: str | None = None
+    for cell in cells:
+        if not isinstance(cell, str):
+            continue
+        match = _NUMERIC.fullmatch(" ".join(cell.lower().split()))
+        if match is None:
+            continue
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12 and 1 <= second <= 12:
+            return None  # day first: "31/12/2024"
+        if evidence is None and second > 12 and 1 <= first <= 12 and check(cell).ok:
+            evidence = cell.strip()  # a date indeed ("02/31/2024" is none)
+    return evidence

@@ -180,12 +180,13 @@ def is_text_like(field: Field) -> bool:
 
 
 def checker_for(
-    field: Field, country: str, *, zone: str | None = None
+    field: Field, country: str, *, zone: str | None = None, dayfirst: bool = True
 ) -> Callable[[str], Verdict]:
     """The function checking one non-blank raw value of ``field``.
 
     ``zone`` is the time zone the file's times were written in (default:
-    ``country``'s, see :func:`carnet.fields.dates.zone_of`).
+    ``country``'s, see :func:`carnet.fields.dates.zone_of`); ``dayfirst`` False
+    reads its dates month first (see :func:`carnet.fields.dates.written_month_first`).
     """
     kind = field.kind
     if kind is Kind.EMAIL:
@@ -210,11 +211,11 @@ def checker_for(
         return relationship.check_lifecycle_stage
     zone = zone or dates.zone_of(country)
     if kind is Kind.BIRTH_DATE:
-        return lambda v: dates.check(v, kind="birth_date", zone=zone)
+        return lambda v: dates.check(v, kind="birth_date", zone=zone, dayfirst=dayfirst)
     if kind is Kind.DATETIME:
-        return lambda v: dates.check(v, kind="datetime", zone=zone)
+        return lambda v: dates.check(v, kind="datetime", zone=zone, dayfirst=dayfirst)
     if kind is Kind.DATE:
-        return lambda v: dates.check(v, zone=zone)
+        return lambda v: dates.check(v, zone=zone, dayfirst=dayfirst)
     if kind is Kind.POSTCODE:
         return lambda v: postcodes.check_postcode(v, country=country)
     if kind is Kind.SIREN:
@@ -590,6 +591,28 @@ def _check_returned_mail(raw: str) -> Verdict:
     if returned.ok and returned.normalised:
         return Verdict.valid(raw, "true", details={"date": returned.normalised})
     return Verdict.invalid(raw, ("not a yes/no value, 'NPAI' or the date the mail came back",))
+
+
+#: A note saying the post came back: "NPAI sur le dernier courrier", "PND", "courrier
+#: revenu", "n'habite plus à l'adresse indiquée" (folded, see fold_header).
+_RETURNED_MAIL_NOTE = re.compile(
+    r"(?:^|\s)(?:npai|pnd|n habite (?:plus|pas) a (?:cette|l) adresse"
+    # not a parcel ("colis retourné": most often a customer's return of goods)
+    r"|(?:courriers?|lettres?|catalogues?) (?:nous )?(?:est |sont )?"
+    r"(?:revenue?s?|retournee?s?)|retours? (?:de )?(?:courriers?|poste)|pli non distribuable"
+    r"|demenagee? sans (?:laisser|adresse))(?=\s|$)"
+)
+
+
+def says_mail_came_back(note: str | None) -> bool:
+    """True when a free-text note says post sent to the person came back.
+
+    >>> says_mail_came_back("NPAI sur le dernier courrier"), says_mail_came_back("RAS")
+    (True, False)
+    >>> says_mail_came_back("Courrier revenu, a déménagé sans laisser d'adresse")
+    True
+    """
+    return bool(note) and _RETURNED_MAIL_NOTE.search(fold_header(str(note))) is not None
 
 
 #: Fields holding a score out of a scale (0 to the scale): NPS is 0 to 10.

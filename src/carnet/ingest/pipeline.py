@@ -32,8 +32,8 @@ from carnet.crypto import SEALED, seal, unseal
 from carnet.errors import ConfigError, InputFileError, InvalidValueError, MappingError
 from carnet.fields import email as email_field
 from carnet.fields import phone as phone_field
-from carnet.fields.catalog import Storage
-from carnet.fields.dates import zone_of
+from carnet.fields.catalog import Kind, Storage
+from carnet.fields.dates import written_month_first, zone_of
 from carnet.fields.postcodes import PostcodeTable
 from carnet.ingest.batch import OrganisationIndex, suppression_source
 from carnet.ingest.mapping import (
@@ -237,6 +237,13 @@ class ImportRun:
             or written_zone(self.table.headers)
             or zone_of(self.country)
         )
+        # "12/31/2024" among the first rows: a US tool wrote every date of the file so
+        self.month_first = written_month_first(
+            cell
+            for plan in self.mapping.columns
+            if plan.field is not None and plan.field.kind in _DATE_KINDS and sample is not None
+            for cell in sample.columns.get(plan.header, ())
+        )
         # contacts whose closed channel could not go on the suppression list (no secret)
         self.unsuppressed: set[int] = set()
         self.builder = RowBuilder(
@@ -248,6 +255,7 @@ class ImportRun:
             seal=partial(seal, cipher=ws._cipher),
             postcodes=_postcode_table(ws),
             email_dns_timeout=_email_dns_timeout(ws.settings.extra),
+            dayfirst=self.month_first is None,
         )
         # The consent flag the file's consent dates belong to: one answer per file.
         self.dated_consent = dated_flag(
@@ -606,7 +614,17 @@ class ImportRun:
         return report
 
     def _warn_of_repairs(self, report: ImportReport) -> None:
-        for warning in (self.builder.realigned_warning(), self.builder.encoding_warning()):
+        if self.month_first is not None:
+            report.warnings.append(
+                f"The file writes its dates month first ({self.month_first!r} among its first "
+                "rows, and no date written day first there): every date of it was read "
+                "mm/dd/yyyy. A date that can be read both ways is flagged 'ambiguous'."
+            )
+        for warning in (
+            self.builder.realigned_warning(),
+            self.builder.encoding_warning(),
+            self.builder.refusals_warning(),
+        ):
             if warning is not None:
                 report.warnings.append(warning)
         if self.unsuppressed:
@@ -640,6 +658,9 @@ def _sample(record: RowRecord, outcome: Outcome) -> dict[str, Any]:
         "invalid": record.invalid_values,
     }
 
+
+#: The kinds of field whose cells are dates written day or month first.
+_DATE_KINDS = frozenset({Kind.DATE, Kind.DATETIME, Kind.BIRTH_DATE})
 
 #: Headers only Mailchimp's audience exports have; their times are in UTC.
 _MAILCHIMP_HEADERS = frozenset(

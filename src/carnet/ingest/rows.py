@@ -19,6 +19,7 @@ from typing import Any
 
 import phonenumbers
 
+from carnet.consent.noted import opposed_channels
 from carnet.contact_points import PendingPoint, address_point, has_address
 from carnet.crypto import mask
 from carnet.fields import dates
@@ -29,7 +30,7 @@ from carnet.fields.catalog import Catalog, Field, Kind, Sensitivity, Storage, fo
 from carnet.fields.iban import french_iban
 from carnet.fields.organisation import name_key
 from carnet.fields.postcodes import PostcodeTable
-from carnet.fields.values import check_birth_year
+from carnet.fields.values import check_birth_year, says_mail_came_back
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
 from carnet.ingest.mapping import (
     DATED_BY_A_TIME,
@@ -111,9 +112,14 @@ _SECTION = re.compile(
 )
 
 
-#: The consent key of a row whose phone cell says not to call ("06 … ne pas appeler"):
-#: the phone field that says so. The writer records it as an ``optout_phone``.
-DO_NOT_CALL_NOTE = "do_not_call"
+#: The consent key of a row that refuses contact in words, not in a consent column: a
+#: phone cell's "(ne pas appeler)", a note's "Ne souhaite plus recevoir la newsletter".
+#: What each refuses (a channel, ``all`` or ``newsletter``, see
+#: :func:`carnet.consent.noted.opposed_channels`) -> the proof of where it is written.
+#: The writer records each as an opposition.
+NOTED_OPPOSITIONS = "noted_oppositions"
+#: The fields whose free text is read for such refusals.
+_NOTE_FIELDS = frozenset({"call_note", "survey_comment"})
 
 
 @dataclass(slots=True)
@@ -128,6 +134,8 @@ class RowRecord:
     emails: list[PendingPoint] = field(default_factory=list)
     phones: list[PendingPoint] = field(default_factory=list)
     address: PendingPoint | None = None
+    # a note saying the post came back ("NPAI sur le dernier courrier"): its text
+    returned_mail_note: str | None = None
     organisation: dict[str, Any] = field(default_factory=dict)
     external_id: str | None = None
     #: The workspace's own id of the contact (a carnet export's ``carnet_id``).
@@ -195,23 +203,31 @@ class RowRecord:
     def _footer_words(self) -> str | None:
         """The row's name when it is a totals, footer or section row, else None.
 
-        Only a row whose one identity is a single name cell of such words: a
-        usable e-mail or phone, a customer reference or a second name makes it
-        a person's row (someone may be called Total).
+        Only a row whose one identity is a single name cell of such words, or
+        whose first filled cell is such a word beside no whole name: a usable
+        e-mail or phone, a customer reference or a second name makes it a
+        person's row (someone may be called Total, a company may be TOTAL).
         """
-        names = [n for n in (self.columns.get("first_name"), self.columns.get("last_name")) if n]
+        if self.usable_emails or self.usable_phones or self.order.get("customer_ref"):
+            return None
+        first_name, last_name = self.columns.get("first_name"), self.columns.get("last_name")
+        filled = [v for v in self.raw.values() if v is not None and str(v).strip()]
+        if filled and not (first_name and last_name):
+            # "TOTAL;;4 visiteurs": the word opens the row, in whatever column comes first
+            # (a company's, here), and no whole name of a person stands beside it
+            opening = str(filled[0]).strip()
+            if _FOOTER.fullmatch(fold_header(opening)):
+                return opening
+        names = [n for n in (first_name, last_name) if n]
         if not names:
             # "Total : 1 234 clients" fails the name check: its digits are no name
             names = [self.invalid_values[k] for k in ("first_name", "last_name")
                      if k in self.invalid_values]
-        if len(names) != 1 or self.usable_emails or self.usable_phones:
-            return None
-        if self.order.get("customer_ref") or self.organisation.get("name"):
+        if len(names) != 1 or self.organisation.get("name"):
             return None
         key = fold_header(str(names[0]))
         if _FOOTER.fullmatch(key):
             return str(names[0])
-        filled = [v for v in self.raw.values() if v is not None and str(v).strip()]
         if len(filled) == 1 and _SECTION.fullmatch(key):
             return str(names[0])
         return None
@@ -230,8 +246,9 @@ class RowRecord:
         footer = self._footer_words()
         if footer is not None:
             return (
-                f"a totals, footer or section row ('{footer}'), not a person: its only "
-                "name is a word such as Total, Sous-total, Fin de liste or Agence de …"
+                f"a totals, footer or section row ('{footer}'), not a person: it is named "
+                "by, or opens with, a word such as Total, Sous-total, Fin de liste or "
+                "Agence de …"
             )
         if (
             self.columns.get("first_name")
@@ -282,6 +299,7 @@ class RowBuilder:
             re-importing the same file finds the same contacts again.
         email_dns_timeout: check email deliverability in DNS with this timeout
             (off when None, the default).
+        dayfirst: False when the file writes its dates month first (a US tool's).
     """
 
     def __init__(
@@ -296,6 +314,7 @@ class RowBuilder:
         postcodes: PostcodeTable | None = None,
         hash_rows: bool = True,
         email_dns_timeout: float | None = None,
+        dayfirst: bool = True,
     ) -> None:
         self.mapping = mapping
         self.catalog = catalog
@@ -327,10 +346,13 @@ class RowBuilder:
                 self.checkers.setdefault(
                     plan.header,
                     ColumnChecker(
-                        plan.field, country, zone=zone, email_dns_timeout=email_dns_timeout
+                        plan.field, country, zone=zone, email_dns_timeout=email_dns_timeout,
+                        dayfirst=dayfirst,
                     ),
                 )
-        self._full_names: dict[tuple[str, bool], tuple[str | None, str, str]] = {}
+        self._full_names: dict[
+            tuple[str, bool], tuple[str | None, tuple[str, bool], tuple[str, bool]]
+        ] = {}
         self._one_cell_names: dict[str, tuple[str, str] | None] = {}
         self._addresses: dict[tuple[tuple[str, str | None], ...], PendingPoint] = {}
         self._foreign_phones: dict[tuple[str, str, str], PendingPoint] = {}
@@ -339,6 +361,9 @@ class RowBuilder:
         #: rows read again with a split value joined back: how many, the first numbers
         self.realigned = 0
         self.realigned_rows: list[int] = []
+        # rows whose notes refuse contact (see _note_oppositions), and the first one
+        self.noted_refusals = 0
+        self.noted_refusal_example: tuple[int, str] | None = None
 
     def build(
         self,
@@ -403,6 +428,8 @@ class RowBuilder:
                 if plan.header in self._recipients:
                     verdicts = self._buyers_only(live_records, plan, verdicts)
                 self._fill_field(live_records, f, verdicts, addresses)
+                if f.name in _NOTE_FIELDS:
+                    self._note_oppositions(live_records, f.name, verdicts)
                 if f.storage is Storage.CONSENT and plan.header in self._questions:
                     for record, verdict in zip(live_records, verdicts, strict=True):
                         if verdict.status is not _EMPTY:
@@ -507,6 +534,39 @@ class RowBuilder:
             f"kept as written in the import's rows."
         )
 
+    def refusals_warning(self) -> str | None:
+        """What to tell the user when notes refused contact, else None."""
+        if self.noted_refusal_example is None:
+            return None
+        row, note = self.noted_refusal_example
+        return (
+            f"{self.noted_refusals:,} rows' notes refuse contact, e.g. row {row}: "
+            f"{note!r}. Each is recorded as the person's opposition on what it refuses "
+            "(every channel, e-mail, SMS, calls, post or the newsletter), with the note as "
+            "its proof; a note of when or where to call closes nothing."
+        )
+
+    def _note_oppositions(
+        self, records: list[RowRecord], name: str, verdicts: list[Verdict]
+    ) -> None:
+        """Record the refusals written in a note column ("Pas de mail ni de SMS"), with the
+        note as their proof: imported as text only, the person stayed mailable. A note
+        that the post came back ("NPAI") flags the row's address as an NPAI column does."""
+        for record, verdict in zip(records, verdicts, strict=True):
+            if verdict.status is _EMPTY or verdict.normalised is None:
+                continue
+            if record.returned_mail_note is None and says_mail_came_back(verdict.normalised):
+                record.returned_mail_note = verdict.normalised
+            refused = opposed_channels(verdict.normalised)
+            if refused:
+                note = verdict.normalised[:300]
+                noted = record.consent.setdefault(NOTED_OPPOSITIONS, {})
+                for about in sorted(refused):
+                    noted.setdefault(about, {"written_in": name, "note": note})
+                self.noted_refusals += 1
+                if self.noted_refusal_example is None:
+                    self.noted_refusal_example = (record.number, note)
+
     # -- one column -----------------------------------------------------------------------
 
     def _buyers_only(
@@ -557,7 +617,9 @@ class RowBuilder:
                 if "do_not_call" in verdict.flags:
                     # "06 … (ne pas appeler)", or the note alone: the person's objection
                     # to calls, which an opposition column would have recorded
-                    record.consent.setdefault(DO_NOT_CALL_NOTE, name)
+                    record.consent.setdefault(NOTED_OPPOSITIONS, {}).setdefault(
+                        "phone", {"written_in": name}
+                    )
                 if verdict.status is _EMPTY:
                     continue
                 point = points.get(id(verdict))
@@ -674,6 +736,8 @@ class RowBuilder:
     # -- one row --------------------------------------------------------------------------
 
     def _finish(self, record: RowRecord, address: dict[str, Verdict] | None) -> None:
+        if address and record.returned_mail_note and "npai" not in address:
+            address = {**address, "npai": Verdict.valid(record.returned_mail_note, "true")}
         if address and has_address(address):
             record.address = self._address(address)
             if record.phones:
@@ -769,19 +833,21 @@ class RowBuilder:
         if parts is None:
             if len(self._full_names) > CACHE_LIMIT:
                 self._full_names.clear()
-            parts = name_field.split_full_name(raw_value, last_first=last_first)
-            # "Anonyme", "Client", "Inconnu" in a whole-name column is no one's name, as
-            # in a name column
-            civility, first, last = parts
-            parts = (civility, _not_a_placeholder(first), _not_a_placeholder(last))
+            civility, first, last = name_field.split_full_name(raw_value, last_first=last_first)
+            parts = (civility, _name_part(first), _name_part(last))
             self._full_names[key] = parts
-        civility, first, last = parts
+        civility, (first, first_usable), (last, last_usable) = parts
         if civility:
             _fill_civility(record, civility)
-        if first:
-            record.columns.setdefault("first_name", first)
-        if last:
-            record.columns.setdefault("last_name", last)
+        for column, part, usable in (
+            ("first_name", first, first_usable), ("last_name", last, last_usable)
+        ):
+            if part and usable:
+                record.columns.setdefault(column, part)
+            elif part:
+                # "4 visiteurs" under a totals line: checked as a name column's cell is,
+                # and kept as the row's invalid value, not stored as a name
+                record.invalid_values.setdefault(column, part)
 
     def _company_named_as_a_person(self, record: RowRecord, civility: str) -> None:
         """"Société" or "SARL" as the civility (accounting and old CRM exports): the
@@ -969,12 +1035,20 @@ _NAME_PARTICLES = frozenset({
 })
 
 
-def _not_a_placeholder(name: str) -> str:
-    """The name, or "" when it only stands for no name ("Anonyme", "Inconnu")."""
+def _name_part(name: str) -> tuple[str, bool]:
+    """A name split from a whole-name cell, and whether it is usable as a name.
+
+    "Anonyme", "Client", "Inconnu" stand for no name, as in a name column: they
+    become "". A part with digits ("4" of "4 visiteurs" on a totals line, "2" of
+    "Martin Jean-Pierre 2") is not usable. Other refusals of the name check ("Jean &
+    Marie" of a couple) keep the part as the file wrote it, as they always have.
+    """
     if not name:
-        return name
+        return name, False
     verdict = name_field.check(name)
-    return "" if verdict.status is _EMPTY or "placeholder" in verdict.flags else name
+    if verdict.status is _EMPTY or "placeholder" in verdict.flags:
+        return "", False
+    return name, "has_digits" not in verdict.flags
 
 
 def _drop_first_name_from_last(record: RowRecord) -> None:

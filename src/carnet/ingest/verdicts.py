@@ -83,6 +83,7 @@ class ColumnChecker:
         zone: the time zone the file's times were written in (default: the country's).
         email_dns_timeout: when set, emails are also checked for deliverability
             (their domain's mail servers in DNS) with this timeout in seconds.
+        dayfirst: False when the file writes its dates month first.
     """
 
     def __init__(
@@ -92,9 +93,12 @@ class ColumnChecker:
         *,
         zone: str | None = None,
         email_dns_timeout: float | None = None,
+        dayfirst: bool = True,
     ) -> None:
         self.field = field
-        self._check: Callable[[str], Verdict] = checker_for(field, country, zone=zone)
+        self._check: Callable[[str], Verdict] = checker_for(
+            field, country, zone=zone, dayfirst=dayfirst
+        )
         self._text_like = is_text_like(field)
         if field.kind is Kind.EMAIL and email_dns_timeout is not None:
             self._check = lambda v: email.check(v, deliverability=True, timeout=email_dns_timeout)

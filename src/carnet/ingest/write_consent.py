@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from carnet.consent import ledger, suppression
 from carnet.consent.purposes import DEFAULT_PURPOSES, Purpose
 from carnet.ingest.batch import BatchBase, Target, chunks, is_new, later, moment_key
-from carnet.ingest.rows import DO_NOT_CALL_NOTE, RowRecord
+from carnet.ingest.rows import NOTED_OPPOSITIONS, RowRecord
 from carnet.store import schema as s
 from carnet.store.lookups import one_of
 
@@ -211,18 +211,28 @@ class ConsentWriter(BatchBase):
             # The row's opposition is its last word on the channel, for every purpose.
             for purpose in self._purposes_on(channel):
                 propose(purpose, channel, "withdrawn", consent.get("optout_date"), column, True)
-        noted_in = consent.get(DO_NOT_CALL_NOTE)
-        if noted_in and "phone" not in closed:
-            # "06 … (ne pas appeler)": an opposition to calls as of the import (the file's
-            # opt-out date is some other column's); the proof says which cell said it
-            closed["phone"] = "optout_phone"
-            for purpose in self._purposes_on("phone"):
-                propose(
-                    purpose, "phone", "withdrawn", None, "optout_phone", True,
-                    own_proof={"written_in": noted_in},
-                )
+        # refusals in words (a phone cell's "ne pas appeler", a note's "pas de SMS"): an
+        # opposition as of the row's moment or the import (the file's opt-out date is some
+        # other column's); the proof says which cell said it
+        noted: dict[str, dict[str, str]] = consent.get(NOTED_OPPOSITIONS) or {}
+        refused_newsletter = "newsletter" in noted and "email" not in closed
+        for about, where in noted.items():
+            if about == "newsletter":
+                if refused_newsletter:
+                    # the note's refusal wins over the row's own "Newsletter: oui"
+                    purpose, channel = CONSENT_FLAGS["optin_newsletter"]
+                    propose(purpose, channel, "withdrawn", None, "optout_newsletter", True,
+                            own_proof=where)
+                continue
+            flag = "optout_all" if about == "all" else f"optout_{about}"
+            for channel in CHANNEL_OPT_OUTS[flag]:
+                if channel in closed:
+                    continue
+                closed[channel] = flag
+                for purpose in self._purposes_on(channel):
+                    propose(purpose, channel, "withdrawn", None, flag, True, own_proof=where)
         for flag, (_, channel) in CONSENT_FLAGS.items():
-            if channel in closed:
+            if channel in closed or (refused_newsletter and flag == "optin_newsletter"):
                 continue
             granted = consent.get(flag)
             # "Désabonné: oui" says the opposite of the newsletter opt-in, and says it last.
