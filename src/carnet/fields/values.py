@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from carnet.fields import (
     _common,
@@ -604,6 +605,7 @@ _RETURNED_MAIL_NOTE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def says_mail_came_back(note: str | None) -> bool:
     """True when a free-text note says post sent to the person came back.
 
