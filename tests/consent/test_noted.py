@@ -68,6 +68,13 @@ ABOUT = {"email", "sms", "phone", "post", "all", "newsletter"}
         ("A demandé à ne plus recevoir nos offres", {"all"}),
         ("Ne plus jamais appeler !!", {"phone"}),
         ("Pas d'email pour l'instant", {"email"}),
+        # what happened, not a wish
+        ("Aucune offre envoyée", set()),
+        ("Aucun appel abouti", set()),
+        ("Pas de mail envoyé depuis 2023", set()),
+        ("Aucun mail ouvert", set()),
+        ("Pas d'appel depuis mars", set()),
+        ("Ne veut pas de mail MAIS accepte les SMS", {"email"}),
     ],
 )
 def test_a_note_refuses_what_it_says(note: str, refused: set[str]) -> None:

@@ -65,9 +65,13 @@ _BETWEEN = (
 )
 
 #: A note of when or where, not whether: "ne pas appeler avant 18h", "pas d'appel au
-#: bureau", "ne pas relancer avant mars", "pas de mail sur l'adresse pro".
+#: bureau", "ne pas relancer avant mars", "pas de mail sur l'adresse pro"; or of what
+#: happened, not of a wish: "aucune offre envoyée", "pas d'appel abouti", "aucun mail
+#: ouvert depuis 2023".
 _CONDITION = re.compile(
-    r"\s(?:avant|apres|entre|pendant|jusqu|d ici|sauf si|le (?:matin|soir|midi|week end|weekend"
+    r"\s(?:envoyee?s?|recue?s?|passee?s?|abouti|aboutie?s?|effectuee?s?|faite?s?|ouverte?s?"
+    r"|lue?s?|cliquee?s?|depuis|encore|a ce jour|de notre part"
+    r"|avant|apres|entre|pendant|jusqu|d ici|sauf si|le (?:matin|soir|midi|week end|weekend"
     r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|les (?:matins|soirs|week ends)"
     r"|au (?:bureau|travail|fixe|standard|magasin)|sur (?:son |le |l )?(?:portable|fixe|mobile"
     r"|bureau|adresse|ancienne)|en (?:semaine|journee|ce moment)|ce (?:mois|trimestre)|cette"
@@ -110,7 +114,9 @@ def opposed_channels(note: str | None) -> frozenset[str]:
         return frozenset()
     found: set[str] = set()
     # a note is often several sentences: each is read on its own
-    for sentence in re.split(r"\s(?:mais|car|donc|puis|sinon)\s|[.;!?\n/,]", _sentences(note)):
+    for sentence in re.split(
+        r"\s(?:mais|car|donc|puis|sinon)\s|[.;!?\n/,]", _sentences(note), flags=re.IGNORECASE
+    ):
         part = fold_header(sentence)
         if not part:
             continue
