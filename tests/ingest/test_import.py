@@ -1199,13 +1199,21 @@ def test_a_refusal_written_in_a_note_closes_what_it_refuses(
          ["anne@orange.fr", "Anne PETIT", "06 22 33 44 55", "oui", "oui",
           "Pas de SMS, ne pas appeler avant 18h"],
          ["paul@sfr.fr", "Paul LEROUX", "06 44 55 66 77", "oui", "oui",
-          "Intéressé par un devis, rappeler en janvier"]],
+          "Intéressé par un devis, rappeler en janvier"],
+         ["eve@laposte.net", "Eve MOREL", "06 55 66 77 88", "oui", "oui",
+          "Pas de mail ni de newsletter"]],
     )
     report = carnet.import_file(path)
-    assert report.counts["inserted"] == 4
+    assert report.counts["inserted"] == 5
     # the user is told, with an example
     [told] = [w for w in report.warnings if "notes refuse contact" in w]
-    assert told.startswith("3 rows' notes refuse contact, e.g. row 1: 'Ne souhaite pas")
+    assert told.startswith("4 rows' notes refuse contact, e.g. row 1: 'Ne souhaite pas")
+    # e-mail closed for every purpose: the newsletter is withdrawn once, by that closure
+    [eve] = carnet.search_contacts("eve@laposte.net")
+    assert [
+        (e["action"], e["proof"]["field"])
+        for e in carnet.consent_history(eve.id) if e["purpose"] == "newsletter"
+    ] == [("withdrawn", "optout_email")]
     claire, luc, anne, paul = (
         carnet.search_contacts(n)[0] for n in ("claire", "luc", "anne", "paul")
     )

@@ -215,14 +215,8 @@ class ConsentWriter(BatchBase):
         # opposition as of the row's moment or the import (the file's opt-out date is some
         # other column's); the proof says which cell said it
         noted: dict[str, dict[str, str]] = consent.get(NOTED_OPPOSITIONS) or {}
-        refused_newsletter = "newsletter" in noted and "email" not in closed
         for about, where in noted.items():
             if about == "newsletter":
-                if refused_newsletter:
-                    # the note's refusal wins over the row's own "Newsletter: oui"
-                    purpose, channel = CONSENT_FLAGS["optin_newsletter"]
-                    propose(purpose, channel, "withdrawn", None, "optout_newsletter", True,
-                            own_proof=where)
                 continue
             flag = "optout_all" if about == "all" else f"optout_{about}"
             for channel in CHANNEL_OPT_OUTS[flag]:
@@ -231,6 +225,13 @@ class ConsentWriter(BatchBase):
                 closed[channel] = flag
                 for purpose in self._purposes_on(channel):
                     propose(purpose, channel, "withdrawn", None, flag, True, own_proof=where)
+        # the newsletter alone, when e-mail is still open: the note's refusal wins over
+        # the row's own "Newsletter: oui"
+        refused_newsletter = "newsletter" in noted and "email" not in closed
+        if refused_newsletter:
+            purpose, channel = CONSENT_FLAGS["optin_newsletter"]
+            propose(purpose, channel, "withdrawn", None, "optout_newsletter", True,
+                    own_proof=noted["newsletter"])
         for flag, (_, channel) in CONSENT_FLAGS.items():
             if channel in closed or (refused_newsletter and flag == "optin_newsletter"):
                 continue
