@@ -1490,9 +1490,13 @@ def test_a_national_number_on_a_row_abroad_is_that_countrys(carnet: Carnet, tmp_
         [["Peeters", "Jan", "0470 12 34 56", "1000", "Bruxelles", "Belgique"],
          ["Dubois", "Luc", "06 12 34 56 78", "1000", "Bruxelles", "Belgique"],
          ["Keller", "Anna", "079 123 45 67", "8001", "Zürich", "Suisse"],
-         ["Durand", "Paul", "04 70 12 34 56", "03100", "Montluçon", "France"]],
+         ["Durand", "Paul", "04 70 12 34 56", "03100", "Montluçon", "France"],
+         ["Müller", "Anna", "0151 23456789", "10115", "Berlin", "Allemagne"]],
     )
-    carnet.import_file(path)
+    report = carnet.import_file(path)
+    # the verdict table counts what was stored: the German mobile, no French number
+    # refused ("0151 23456789" is invalid in France)
+    assert report.verdicts["phone"] == {"valid": 5}
 
     def phone(name: str) -> str | None:
         [contact] = carnet.search_contacts(name)
@@ -1505,6 +1509,7 @@ def test_a_national_number_on_a_row_abroad_is_that_countrys(carnet: Carnet, tmp_
     assert phone("Dubois") == "+33612345678"
     assert phone("Keller") == "+41791234567"
     assert phone("Durand") == "+33470123456"
+    assert phone("Müller") == "+4915123456789"
 
 
 def test_a_four_digit_postcode_beside_a_belgian_or_swiss_city_is_not_french(

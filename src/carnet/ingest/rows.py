@@ -792,7 +792,21 @@ class RowBuilder:
             found = self._foreign_phones[key] = (
                 PendingPoint(point.field, verdict) if verdict.ok else point
             )
+        if found is not point:
+            self._recount(point.field, point.verdict.status, found.verdict.status)
         return found
+
+    def _recount(self, f: Field, was: Status, now: Status) -> None:
+        """Move a cell of ``f`` from one status to another in its column's counts: the
+        verdict table tells what was stored ("0151 23456789" of a German row is a valid
+        mobile there, not the invalid French number the column check read)."""
+        if was is now:
+            return
+        for checker in self.checkers.values():
+            if checker.field is f and checker.counts[was] > 0:
+                checker.counts[was] -= 1
+                checker.counts[now] += 1
+                return
 
     def _address(self, parts: dict[str, Verdict]) -> PendingPoint:
         """The address point of these parts, built once per distinct address."""
