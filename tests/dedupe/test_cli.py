@@ -18,7 +18,10 @@ runner = CliRunner()
 
 
 def run(ws: Carnet, *args: str, text: str | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["--db", ws.url, *args], input=text, env={"COLUMNS": "160"})
+    # the workspace's secret, as its user has it: merging contacts whose e-mails are on
+    # the suppression list (a demo note's "Ne souhaite plus être contacté") matches it
+    env = {"COLUMNS": "160", "CARNET_SECRET_KEY": "test-secret"}
+    result = runner.invoke(app, ["--db", ws.url, *args], input=text, env=env)
     return result.exit_code, result.stdout, result.stderr
 
 
