@@ -523,18 +523,19 @@ class FirstNameComparison(NameComparison):
                 "first name nickname",
                 f"{_shares('l.fn_groups', 'r.fn_groups')} OR {_ABBREVIATED}",
                 0.02,
+                mirrors=0,
             ),
             Level(
                 "first name shortened",
                 f"{_shortened('l.fn', 'r.fn')} OR {_shortened('r.fn', 'l.fn')}",
                 0.01,
-                mirrors=2,
+                mirrors=0,
             ),
             Level(
                 "first name in the other's last-name field",
                 f"{_swapped_on_one('l', 'r')} OR {_swapped_on_one('r', 'l')}",
                 0.01,
-                mirrors=2,
+                mirrors=0,
             ),
             Level("first name typo", _first_name_typo("l.fn", "r.fn"), 0.02),
             Level(
