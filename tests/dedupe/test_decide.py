@@ -409,3 +409,44 @@ def test_look_alike_needs_both_sexes_and_reads_levels_only() -> None:
     # a maiden name with the birth date swapped is still her own
     married = ["first name exact", "last name different", "birth date day/month swapped"]
     assert look_alike(married, (None, None), LOOK_ALIKES) is None
+
+
+def test_twins_with_a_mobile_each_wait_for_review_whatever_their_mailboxes_share() -> None:
+    """Seen in a French test bed: Emma and Emmy Durand, twins at one address, born the
+    same day, wrote ``edurand@orange.fr`` and ``edurand@wanadoo.fr`` (one provider's
+    two domains: the e-mail comparison reads one mailbox renamed, no e-mail of their
+    own) and each her own mobile. Their pair (1, 2) waits for review; Lucas Moreau's
+    two rows (3, 4), one mobile changed but his e-mail kept, still merge."""
+    mobiles = {
+        1: frozenset({"+33670395223"}),
+        2: frozenset({"+33635504938"}),
+        3: frozenset({"+33612345678"}),
+        4: frozenset({"+33698765432"}),
+    }
+    pairs = _levelled(
+        [
+            (1, 2, 0.99999, "first name typo", "last name exact", "birth date exact",
+             "email same local part, other domain"),
+            (3, 4, 0.99999, "first name exact", "last name exact", "birth date exact",
+             "email exact"),
+        ],
+        ("first_name", "last_name", "birth_date", "email"),
+    )
+    d = decide(
+        pairs,
+        auto_threshold=0.9,
+        review_threshold=0.5,
+        look_alikes=LOOK_ALIKES,
+        mobiles=mobiles,
+        personal=personal_levels(default_person_comparisons()),
+        birth_dates={i: "1998-03-27" for i in range(1, 5)},
+    )
+    assert d.clusters == [[3, 4]]
+    assert d.look_alike_pairs == {(1, 2): "first names only alike, born the same day"}
+    # a mobile each, but one of them in common (a landline compared first): one
+    # person's first name mistyped, not twins
+    shared = (frozenset({"+33670395223"}), frozenset({"+33670395223", "+33635504938"}))
+    emma_emmy = ["first name typo", "birth date exact", "phone exact"]
+    assert look_alike(emma_emmy, (None, None), LOOK_ALIKES, shared) is None
+    apart = (frozenset({"+33670395223"}), frozenset({"+33635504938"}))
+    assert look_alike(emma_emmy, (None, None), LOOK_ALIKES, apart) is not None

@@ -239,7 +239,10 @@ class LookAlikeLevels:
 
 
 def look_alike(
-    levels: Iterable[str], sexes: tuple[str | None, str | None], known: LookAlikeLevels
+    levels: Iterable[str],
+    sexes: tuple[str | None, str | None],
+    known: LookAlikeLevels,
+    mobiles: tuple[Collection[str], Collection[str]] = ((), ()),
 ) -> str | None:
     """Why a pair may be two look-alikes rather than one person (None: no reason).
 
@@ -258,7 +261,9 @@ def look_alike(
       first name mistyped and nothing else to tell, as FEBRL's, still merge); a
       first name one letter from the other (``Emma`` ~ ``Emmy``: a typo, or a name
       the list of first names lacks) likewise when each has both an e-mail and a
-      phone of their own.
+      phone of their own. Each a mobile of their own (``mobiles``, none in common)
+      is enough for both: twins keep their own mobiles, and share the landline
+      and maybe ``edurand@`` at two of one provider's domains.
 
     >>> from carnet.match import MatchSettings
     >>> known = LookAlikeLevels.of(MatchSettings().comparisons)
@@ -272,6 +277,9 @@ def look_alike(
     >>> look_alike(twins, (None, "male"), known)
     'first names only alike, born the same day'
     >>> look_alike(["first name phonetic", "birth date exact"], (None, "male"), known)
+    >>> emma_emmy = ["first name typo", "birth date exact", "phone exact"]
+    >>> look_alike(emma_emmy, (None, None), known, ({"+33670395223"}, {"+33635504938"}))
+    'first names only alike, born the same day'
     """
     seen = set(levels)
     if seen & known.personal:
@@ -281,8 +289,9 @@ def look_alike(
     if seen & known.last_names_differ and not seen & known.birth_dates_agree:
         return "other last names, only a place in common"
     own_email, own_phone = seen & known.emails_differ, seen & known.phones_differ
-    twins = (seen & known.alike_first_names and (own_email or own_phone)) or (
-        seen & known.typo_first_names and own_email and own_phone
+    own_mobile = bool(mobiles[0] and mobiles[1]) and not set(mobiles[0]) & set(mobiles[1])
+    twins = (seen & known.alike_first_names and (own_email or own_phone or own_mobile)) or (
+        seen & known.typo_first_names and ((own_email and own_phone) or own_mobile)
     )
     if twins and seen & known.born_same_day:
         return "first names only alike, born the same day"
@@ -290,7 +299,10 @@ def look_alike(
 
 
 def _look_alike_reasons(
-    strong: pl.DataFrame, sexes: Mapping[int, str], known: LookAlikeLevels
+    strong: pl.DataFrame,
+    sexes: Mapping[int, str],
+    known: LookAlikeLevels,
+    mobiles: Mapping[int, Collection[str]],
 ) -> list[str | None]:
     level_columns = [c for c in strong.columns if c.endswith("_level")]
     return [
@@ -298,6 +310,7 @@ def _look_alike_reasons(
             [str(row[c]) for c in level_columns],
             (sexes.get(row["lo"]), sexes.get(row["hi"])),
             known,
+            (mobiles.get(row["lo"], ()), mobiles.get(row["hi"], ())),
         )
         for row in strong.select("lo", "hi", *level_columns).iter_rows(named=True)
     ]
@@ -531,7 +544,7 @@ def decide(
     on_look_alikes = strong.clear()
     reasons: dict[Pair, str] = {}
     if look_alikes is not None and strong.height:
-        found = _look_alike_reasons(strong, sexes or {}, look_alikes)
+        found = _look_alike_reasons(strong, sexes or {}, look_alikes, mobiles or {})
         mask = pl.Series("look_alike", [r is not None for r in found], dtype=pl.Boolean)
         keys = zip(strong["lo"].to_list(), strong["hi"].to_list(), strict=True)
         reasons = {key: r for key, r in zip(keys, found, strict=True) if r is not None}

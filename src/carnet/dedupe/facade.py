@@ -731,6 +731,7 @@ class DedupeMixin:
                             [level for _name, level, _weight in explanation],
                             (_sex(left), _sex(right)),
                             look_alikes,
+                            (_mobiles(left), _mobiles(right)),
                         ),
                     )
                 )
