@@ -20,6 +20,7 @@ from carnet.dedupe.decide import (
     names_only,
     personal_levels,
     top_reasons,
+    unisex_contacts,
 )
 from carnet.match import IdentifierComparison, default_person_comparisons
 
@@ -450,3 +451,54 @@ def test_twins_with_a_mobile_each_wait_for_review_whatever_their_mailboxes_share
     assert look_alike(emma_emmy, (None, None), LOOK_ALIKES, shared) is None
     apart = (frozenset({"+33670395223"}), frozenset({"+33635504938"}))
     assert look_alike(emma_emmy, (None, None), LOOK_ALIKES, apart) is not None
+
+
+def test_one_first_name_of_men_and_women_without_civilities_waits_for_review() -> None:
+    """Seen in a French test bed: Dominique Collet and Dominique Collet at one address,
+    with its landline, a mobile and an e-mail each, no civility on one of them (1, 2:
+    0.9998); Camille Renault (M.) and Camille Renault at one address (3, 4). Each may be
+    M. and Mme: they wait for review. Two Dominiques both Mme (5, 6), or born the same
+    day (7, 8), or sharing an e-mail (9, 10), still merge; so does Lucas (11, 12)."""
+    records = pl.DataFrame(
+        {
+            "record_id": list(range(1, 13)),
+            "first_name": ["DOMINIQUE", "Dominique", "Camille", "CAMILLE", "Dominique",
+                           "Dominique", "Claude", "Claude", "Dominique", "Dominique",
+                           "Lucas", "Lucas"],
+        }
+    )
+    unisex = unisex_contacts(records)
+    assert unisex == frozenset(range(1, 11))
+    sexes = {3: "male", 5: "female", 6: "female"}
+    pairs = _levelled(
+        [
+            (1, 2, 0.9998, "first name exact", "last name exact", "birth date missing",
+             "email different"),
+            (3, 4, 0.9994, "first name exact", "last name exact", "birth date missing",
+             "email different"),
+            (5, 6, 0.9998, "first name exact", "last name exact", "birth date missing",
+             "email different"),
+            (7, 8, 0.9999, "first name exact", "last name exact", "birth date exact",
+             "email different"),
+            (9, 10, 0.9999, "first name exact", "last name exact", "birth date missing",
+             "email exact"),
+            (11, 12, 0.9998, "first name exact", "last name exact", "birth date missing",
+             "email different"),
+        ],
+        ("first_name", "last_name", "birth_date", "email"),
+    )
+    d = decide(
+        pairs,
+        auto_threshold=0.9,
+        review_threshold=0.5,
+        look_alikes=LOOK_ALIKES,
+        sexes=sexes,
+        unisex=unisex,
+    )
+    assert d.clusters == [[5, 6], [7, 8], [9, 10], [11, 12]]
+    why = "a first name men and women bear, no civility to tell them apart"
+    assert d.look_alike_pairs == {(1, 2): why, (3, 4): why}
+    # one company's SIREN: Camille Fabre of Fabre Conseil in the CRM and at the show
+    # is one person (a couple rarely shares an employer)
+    at_work = ["first name exact", "last name exact", "SIREN exact", "address same postcode"]
+    assert look_alike(at_work, (None, None), LOOK_ALIKES, unisex=True) is None

@@ -29,6 +29,7 @@ from carnet.dedupe.decide import (
     LOOK_ALIKES,
     NAMES_ONLY,
     OWN_MOBILES,
+    UNISEX_FIRST_NAMES,
     Decisions,
     LookAlikeLevels,
     beyond_names,
@@ -40,6 +41,7 @@ from carnet.dedupe.decide import (
     own_mobiles,
     personal_levels,
     top_reasons,
+    unisex_contacts,
 )
 from carnet.dedupe.golden import survivorship_rules
 from carnet.dedupe.merge import MergeResult, UnmergeResult, merge_contacts, unmerge
@@ -48,6 +50,7 @@ from carnet.dedupe.sources import ContactSources, contact_sources
 from carnet.errors import ConfigError, InvalidValueError, NotFoundError
 from carnet.fields.name import CIVILITIES
 from carnet.match import Matcher, MatchModel, MatchModelError, MatchSettings, explain
+from carnet.match.phonetic import fold
 from carnet.match.records import MOBILE_PREFIXES
 from carnet.model import Contact
 from carnet.store import schema as s
@@ -732,6 +735,9 @@ class DedupeMixin:
                             (_sex(left), _sex(right)),
                             look_alikes,
                             (_mobiles(left), _mobiles(right)),
+                            unisex=all(
+                                fold(c.first_name) in UNISEX_FIRST_NAMES for c in (left, right)
+                            ),
                         ),
                     )
                 )
@@ -842,6 +848,7 @@ def _decide(
         personal=personal_levels(model.settings.comparisons),
         look_alikes=LookAlikeLevels.of(model.settings.comparisons),
         sexes=sexes,
+        unisex=unisex_contacts(records),
     )
 
 
