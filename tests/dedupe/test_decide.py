@@ -20,6 +20,7 @@ from carnet.dedupe.decide import (
     names_only,
     personal_levels,
     top_reasons,
+    unisex_contacts,
 )
 from carnet.match import IdentifierComparison, default_person_comparisons
 
@@ -409,3 +410,95 @@ def test_look_alike_needs_both_sexes_and_reads_levels_only() -> None:
     # a maiden name with the birth date swapped is still her own
     married = ["first name exact", "last name different", "birth date day/month swapped"]
     assert look_alike(married, (None, None), LOOK_ALIKES) is None
+
+
+def test_twins_with_a_mobile_each_wait_for_review_whatever_their_mailboxes_share() -> None:
+    """Seen in a French test bed: Emma and Emmy Durand, twins at one address, born the
+    same day, wrote ``edurand@orange.fr`` and ``edurand@wanadoo.fr`` (one provider's
+    two domains: the e-mail comparison reads one mailbox renamed, no e-mail of their
+    own) and each her own mobile. Their pair (1, 2) waits for review; Lucas Moreau's
+    two rows (3, 4), one mobile changed but his e-mail kept, still merge."""
+    mobiles = {
+        1: frozenset({"+33670395223"}),
+        2: frozenset({"+33635504938"}),
+        3: frozenset({"+33612345678"}),
+        4: frozenset({"+33698765432"}),
+    }
+    pairs = _levelled(
+        [
+            (1, 2, 0.99999, "first name typo", "last name exact", "birth date exact",
+             "email same local part, other domain"),
+            (3, 4, 0.99999, "first name exact", "last name exact", "birth date exact",
+             "email exact"),
+        ],
+        ("first_name", "last_name", "birth_date", "email"),
+    )
+    d = decide(
+        pairs,
+        auto_threshold=0.9,
+        review_threshold=0.5,
+        look_alikes=LOOK_ALIKES,
+        mobiles=mobiles,
+        personal=personal_levels(default_person_comparisons()),
+        birth_dates={i: "1998-03-27" for i in range(1, 5)},
+    )
+    assert d.clusters == [[3, 4]]
+    assert d.look_alike_pairs == {(1, 2): "first names only alike, born the same day"}
+    # a mobile each, but one of them in common (a landline compared first): one
+    # person's first name mistyped, not twins
+    shared = (frozenset({"+33670395223"}), frozenset({"+33670395223", "+33635504938"}))
+    emma_emmy = ["first name typo", "birth date exact", "phone exact"]
+    assert look_alike(emma_emmy, (None, None), LOOK_ALIKES, shared) is None
+    apart = (frozenset({"+33670395223"}), frozenset({"+33635504938"}))
+    assert look_alike(emma_emmy, (None, None), LOOK_ALIKES, apart) is not None
+
+
+def test_one_first_name_of_men_and_women_without_civilities_waits_for_review() -> None:
+    """Seen in a French test bed: Dominique Collet and Dominique Collet at one address,
+    with its landline, a mobile and an e-mail each, no civility on one of them (1, 2:
+    0.9998); Camille Renault (M.) and Camille Renault at one address (3, 4). Each may be
+    M. and Mme: they wait for review. Two Dominiques both Mme (5, 6), or born the same
+    day (7, 8), or sharing an e-mail (9, 10), still merge; so does Lucas (11, 12)."""
+    records = pl.DataFrame(
+        {
+            "record_id": list(range(1, 13)),
+            "first_name": ["DOMINIQUE", "Dominique", "Camille", "CAMILLE", "Dominique",
+                           "Dominique", "Claude", "Claude", "Dominique", "Dominique",
+                           "Lucas", "Lucas"],
+        }
+    )
+    unisex = unisex_contacts(records)
+    assert unisex == frozenset(range(1, 11))
+    sexes = {3: "male", 5: "female", 6: "female"}
+    pairs = _levelled(
+        [
+            (1, 2, 0.9998, "first name exact", "last name exact", "birth date missing",
+             "email different"),
+            (3, 4, 0.9994, "first name exact", "last name exact", "birth date missing",
+             "email different"),
+            (5, 6, 0.9998, "first name exact", "last name exact", "birth date missing",
+             "email different"),
+            (7, 8, 0.9999, "first name exact", "last name exact", "birth date exact",
+             "email different"),
+            (9, 10, 0.9999, "first name exact", "last name exact", "birth date missing",
+             "email exact"),
+            (11, 12, 0.9998, "first name exact", "last name exact", "birth date missing",
+             "email different"),
+        ],
+        ("first_name", "last_name", "birth_date", "email"),
+    )
+    d = decide(
+        pairs,
+        auto_threshold=0.9,
+        review_threshold=0.5,
+        look_alikes=LOOK_ALIKES,
+        sexes=sexes,
+        unisex=unisex,
+    )
+    assert d.clusters == [[5, 6], [7, 8], [9, 10], [11, 12]]
+    why = "a first name men and women bear, no civility to tell them apart"
+    assert d.look_alike_pairs == {(1, 2): why, (3, 4): why}
+    # one company's SIREN: Camille Fabre of Fabre Conseil in the CRM and at the show
+    # is one person (a couple rarely shares an employer)
+    at_work = ["first name exact", "last name exact", "SIREN exact", "address same postcode"]
+    assert look_alike(at_work, (None, None), LOOK_ALIKES, unisex=True) is None

@@ -11,7 +11,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from carnet import Carnet
-from carnet.dedupe.records import RECORD_SCHEMA, store_records
+from carnet.dedupe.records import RECORD_SCHEMA, store_records, unassigned_mobiles
 from carnet.match import Matcher, MatchSettings
 from carnet.store import schema as s
 
@@ -102,3 +102,28 @@ def test_the_matcher_reads_the_store_records(carnet: Carnet, tmp_path: Path) -> 
     assert nico["email_letters_1"].to_list() == ["nicomoreau"]
     assert nico["email_letters_many"].to_list() == [None]
     assert "nico|moreau" in nico["name_pairs"].to_list()[0]
+
+
+def test_unassigned_mobiles_are_read_apart_for_the_review_rules(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Jacques Boyer (born 1948) typed 07 26 34 97 33, a mobile in no allocated range:
+    not evidence for the matcher (store_records leaves it out), but his own mobile for
+    the rules that keep a father and his son apart. His son's 06 81 47 19 72 is valid;
+    a landline in no allocated range (04 01 75 12 82) is no mobile."""
+    path = tmp_path / "boutique.csv"
+    path.write_text(
+        "Prénom;Nom;E-mail;Téléphone;Date de naissance\n"
+        "Jacques;Boyer;jacquesboyer@gmail.com;07 26 34 97 33;28/12/1948\n"
+        "Jacques;Boyer;jacques61@wanadoo.fr;+33 6 81 47 19 72;\n"
+        "Sophie;Roux;sophie.roux@free.fr;04 01 75 12 82;\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(path)
+    records = _records(carnet)
+    with carnet.engine.connect() as conn:
+        spare = unassigned_mobiles(conn)
+    by_email = {r["emails"][0]: r for r in records.iter_rows(named=True)}
+    father = by_email["jacquesboyer@gmail.com"]
+    assert father["phones"] == []
+    assert spare == {father["record_id"]: frozenset({"+33726349733"})}

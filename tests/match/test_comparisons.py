@@ -331,6 +331,40 @@ CASES = [
         {"email": "jdupont77@free.fr"},
         "email same local part, other domain",
     ),
+    # one provider's mailbox renamed with the provider: Wanadoo is Orange, Neuf and
+    # Club-Internet are SFR (no digit needed: the mailbox kept its name)
+    (
+        EmailComparison(),
+        {"email": "jerome.guerin@wanadoo.fr"},
+        {"email": "jerome.guerin@orange.fr"},
+        "email same local part, other domain",
+    ),
+    (
+        EmailComparison(),
+        {"email": "carpentierc@club-internet.fr"},
+        {"email": "carpentierc@sfr.fr"},
+        "email same local part, other domain",
+    ),
+    (
+        EmailComparison(),
+        {"email": "jdupont77@wanadoo.fr"},
+        {"email": "jdupont77@free.fr"},
+        "email same local part, other domain",
+    ),
+    # two providers, or Microsoft's domains (each gives its names apart): no digit, the
+    # name before the "@" is every Serge Bailly's
+    (
+        EmailComparison(),
+        {"email": "serge.bailly@hotmail.fr"},
+        {"email": "serge.bailly@outlook.fr"},
+        "email different",
+    ),
+    (
+        EmailComparison(),
+        {"email": "jerome.guerin@orange.fr"},
+        {"email": "jerome.guerin@neuf.fr"},
+        "email different",
+    ),
     (
         EmailComparison(),
         {"email": "mfernandes@orange.fr"},

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carnet.match import NICKNAMES, canonical_email, fold, french_phonetic, name_groups
+from carnet.match.nicknames import DIMINUTIVES
 from carnet.match.phonetic import fold_expr, french_phonetic_expr
 from carnet.match.records import _with_canonical_email, canonical_email_expr
 
@@ -70,7 +71,11 @@ def test_polars_twins_agree_with_python(values: list[str]) -> None:
     [
         ("Cathy", ("catherine",)),
         ("JB", ("jean baptiste",)),
-        ("nico", ("nicolas", "nicole")),
+        ("nico", ("nicolas",)),
+        ("Titine", ("christine", "martine")),
+        ("Kiki", ("christian", "christine", "christophe")),
+        ("Domi", ("dominique",)),
+        ("Titi", ("thierry",)),
         ("Fred", ("frederic", "frederique")),
         ("Manu", ("emmanuel", "emmanuelle")),
         ("Seb", ("sebastien",)),
@@ -87,6 +92,39 @@ def test_nickname_table_is_folded() -> None:
     for short, names in NICKNAMES.items():
         assert fold(short) == short
         assert all(fold(n) == n for n in names)
+
+
+def test_one_table_of_diminutives() -> None:
+    """The field checks read the matcher's table: "Kiki", "Titi" and "Domi" are
+    diminutives for both (they once were for the matcher only)."""
+    from carnet.fields import name
+
+    assert name.NICKNAMES is DIMINUTIVES
+    assert set(NICKNAMES) == set(DIMINUTIVES)
+    for short in ("kiki", "titi", "domi", "cricri", "soso"):
+        assert name.nickname_of(short)
+        assert name_groups(short) == tuple(fold(n) for n in DIMINUTIVES[short])
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Cathy", "Catherine", True),
+        ("Chris", "Christophe", True),
+        ("Kiki", "Chris", True),
+        # two full names are never one through a diminutive both are given
+        ("Christophe", "Christian", False),
+        ("Laurent", "Laurence", False),
+        ("Michel", "Michèle", False),
+    ],
+)
+def test_first_name_variants_agree_with_name_groups(a: str, b: str, same: bool) -> None:
+    """The import's test of one first name (shared variants) and the matcher's
+    nickname level (shared name groups) say the same."""
+    from carnet.fields.name import first_name_variants
+
+    assert bool(first_name_variants(a) & first_name_variants(b)) is same
+    assert bool(set(name_groups(a)) & set(name_groups(b))) is same
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,9 @@ Pure functions over Polars frames, so the rules are tested without a database:
   address), other last names with only a place in common (two Christophes of
   one office, its address and switchboard, where no SIREN says it is a
   company), or first names only alike born the same day (the twins Jules and
-  Julia). What such pairs share is what a couple, colleagues or twins share.
+  Julia), or one first name men and women both bear and no civility to tell them
+  apart (Dominique and Dominique Collet at one address). What such pairs share is
+  what a couple, colleagues or twins share.
 """
 
 from __future__ import annotations
@@ -56,13 +58,16 @@ from carnet.match.comparisons import (
     IdentifierComparison,
     LastNameComparison,
     PhoneComparison,
+    SirenComparison,
 )
+from carnet.match.phonetic import fold
 from carnet.match.records import is_mobile_expr
 
 __all__ = [
     "LOOK_ALIKES",
     "NAMES_ONLY",
     "OWN_MOBILES",
+    "UNISEX_FIRST_NAMES",
     "Decisions",
     "LookAlikeLevels",
     "beyond_names",
@@ -75,6 +80,7 @@ __all__ = [
     "own_mobiles",
     "personal_levels",
     "top_reasons",
+    "unisex_contacts",
 ]
 
 #: What a pair whose only evidence is its names is told (pairs file, review, summary).
@@ -87,6 +93,29 @@ OWN_MOBILES = "each has a mobile of their own: to review"
 LOOK_ALIKES = "look-alikes, nothing of one person's in common: to review"
 
 Pair = tuple[int, int]
+
+#: First names (folded) that French men and women both bear: two contacts of one such
+#: name at one address may be a couple (M. and Mme Dominique Petit) when no civility
+#: tells them apart.
+UNISEX_FIRST_NAMES: frozenset[str] = frozenset(
+    {
+        "alix",
+        "andrea",
+        "ange",
+        "camille",
+        "charlie",
+        "claude",
+        "dominique",
+        "eden",
+        "kim",
+        "lou",
+        "morgan",
+        "noa",
+        "sacha",
+        "sasha",
+        "yannick",
+    }
+)
 
 
 @dataclass
@@ -196,6 +225,8 @@ class LookAlikeLevels:
     born_same_day: frozenset[str]
     birth_dates_agree: frozenset[str]
     """The same day, its day and month swapped or one typo; not merely the same year."""
+    one_company: frozenset[str] = frozenset()
+    """The SIRENs agree: a common employer, which a couple rarely shares."""
 
     @classmethod
     def of(cls, comparisons: Iterable[Comparison]) -> Self:
@@ -235,11 +266,18 @@ class LookAlikeLevels:
                 for lvl in c.levels
                 if not lvl.disagreement and "same year" not in lvl.label
             ),
+            one_company=frozenset(
+                c.levels[0].label for c in comps if isinstance(c, SirenComparison)
+            ),
         )
 
 
 def look_alike(
-    levels: Iterable[str], sexes: tuple[str | None, str | None], known: LookAlikeLevels
+    levels: Iterable[str],
+    sexes: tuple[str | None, str | None],
+    known: LookAlikeLevels,
+    mobiles: tuple[Collection[str], Collection[str]] = ((), ()),
+    unisex: bool = False,
 ) -> str | None:
     """Why a pair may be two look-alikes rather than one person (None: no reason).
 
@@ -248,6 +286,12 @@ def look_alike(
 
     * a man and a woman by their civilities or genders (``sexes``): M. and Mme
       Dominique Petit at one address are a couple, whatever else they share;
+    * a first name men and women both bear (``unisex``: both contacts' first name
+      is one of :data:`UNISEX_FIRST_NAMES`), written alike, no civility saying they
+      are of one sex, neither their birth dates nor a company's SIREN agreeing (a
+      couple rarely shares an employer): Dominique Collet and
+      Dominique Collet at one address, with its landline and a mobile or an e-mail
+      each, may be M. and Mme;
     * other last names, and birth dates that do not agree: what is left in common
       is a place (an address, a landline or switchboard, a shared mailbox), which
       colleagues or relatives share; a woman known by her maiden and her married
@@ -258,7 +302,9 @@ def look_alike(
       first name mistyped and nothing else to tell, as FEBRL's, still merge); a
       first name one letter from the other (``Emma`` ~ ``Emmy``: a typo, or a name
       the list of first names lacks) likewise when each has both an e-mail and a
-      phone of their own.
+      phone of their own. Each a mobile of their own (``mobiles``, none in common)
+      is enough for both: twins keep their own mobiles, and share the landline
+      and maybe ``edurand@`` at two of one provider's domains.
 
     >>> from carnet.match import MatchSettings
     >>> known = LookAlikeLevels.of(MatchSettings().comparisons)
@@ -272,6 +318,13 @@ def look_alike(
     >>> look_alike(twins, (None, "male"), known)
     'first names only alike, born the same day'
     >>> look_alike(["first name phonetic", "birth date exact"], (None, "male"), known)
+    >>> dominique = ["first name exact", "last name exact", "phone exact"]
+    >>> look_alike(dominique, ("female", None), known, unisex=True)
+    'a first name men and women bear, no civility to tell them apart'
+    >>> look_alike(dominique, ("female", "female"), known, unisex=True)
+    >>> emma_emmy = ["first name typo", "birth date exact", "phone exact"]
+    >>> look_alike(emma_emmy, (None, None), known, ({"+33670395223"}, {"+33635504938"}))
+    'first names only alike, born the same day'
     """
     seen = set(levels)
     if seen & known.personal:
@@ -280,9 +333,14 @@ def look_alike(
         return "a man and a woman by their civilities"
     if seen & known.last_names_differ and not seen & known.birth_dates_agree:
         return "other last names, only a place in common"
+    one_sex = sexes[0] is not None and sexes[0] == sexes[1]
+    couple = not seen & (known.birth_dates_agree | known.one_company)
+    if unisex and not one_sex and couple:
+        return "a first name men and women bear, no civility to tell them apart"
     own_email, own_phone = seen & known.emails_differ, seen & known.phones_differ
-    twins = (seen & known.alike_first_names and (own_email or own_phone)) or (
-        seen & known.typo_first_names and own_email and own_phone
+    own_mobile = bool(mobiles[0] and mobiles[1]) and not set(mobiles[0]) & set(mobiles[1])
+    twins = (seen & known.alike_first_names and (own_email or own_phone or own_mobile)) or (
+        seen & known.typo_first_names and ((own_email and own_phone) or own_mobile)
     )
     if twins and seen & known.born_same_day:
         return "first names only alike, born the same day"
@@ -290,7 +348,11 @@ def look_alike(
 
 
 def _look_alike_reasons(
-    strong: pl.DataFrame, sexes: Mapping[int, str], known: LookAlikeLevels
+    strong: pl.DataFrame,
+    sexes: Mapping[int, str],
+    known: LookAlikeLevels,
+    mobiles: Mapping[int, Collection[str]],
+    unisex: Collection[int],
 ) -> list[str | None]:
     level_columns = [c for c in strong.columns if c.endswith("_level")]
     return [
@@ -298,6 +360,8 @@ def _look_alike_reasons(
             [str(row[c]) for c in level_columns],
             (sexes.get(row["lo"]), sexes.get(row["hi"])),
             known,
+            (mobiles.get(row["lo"], ()), mobiles.get(row["hi"], ())),
+            unisex=row["lo"] in unisex and row["hi"] in unisex,
         )
         for row in strong.select("lo", "hi", *level_columns).iter_rows(named=True)
     ]
@@ -322,6 +386,18 @@ def contact_mobiles(records: pl.DataFrame) -> dict[int, frozenset[str]]:
         int(rid): frozenset(values)
         for rid, values in zip(found["record_id"].to_list(), found["phone"].to_list(), strict=True)
     }
+
+
+def unisex_contacts(records: pl.DataFrame) -> frozenset[int]:
+    """The record ids whose first name (folded) is one of :data:`UNISEX_FIRST_NAMES`."""
+    if "first_name" not in records.columns:
+        return frozenset()
+    names = records.select("record_id", "first_name").drop_nulls()
+    return frozenset(
+        int(rid)
+        for rid, name in names.iter_rows()
+        if fold(name) in UNISEX_FIRST_NAMES
+    )
 
 
 def _own_mobiles_mask(
@@ -485,6 +561,7 @@ def decide(
     personal: Collection[str] = (),
     look_alikes: LookAlikeLevels | None = None,
     sexes: Mapping[int, str] | None = None,
+    unisex: Collection[int] = (),
 ) -> Decisions:
     """Decide what to do with scored pairs.
 
@@ -506,6 +583,8 @@ def decide(
         look_alikes: the level labels of the look-alike rules (:func:`look_alike`): a
             pair of look-alikes goes to review. None: no such rule.
         sexes: contact id -> "male" or "female" (from the civility), for those rules.
+        unisex: the contacts whose first name men and women both bear
+            (:func:`unisex_contacts`), for those rules.
     """
     rejected_set = {(min(a, b), max(a, b)) for a, b in rejected}
     scored = _pair_keys(pairs).filter(pl.col("probability") >= review_threshold)
@@ -531,7 +610,9 @@ def decide(
     on_look_alikes = strong.clear()
     reasons: dict[Pair, str] = {}
     if look_alikes is not None and strong.height:
-        found = _look_alike_reasons(strong, sexes or {}, look_alikes)
+        found = _look_alike_reasons(
+            strong, sexes or {}, look_alikes, mobiles or {}, frozenset(unisex)
+        )
         mask = pl.Series("look_alike", [r is not None for r in found], dtype=pl.Boolean)
         keys = zip(strong["lo"].to_list(), strong["hi"].to_list(), strict=True)
         reasons = {key: r for key, r in zip(keys, found, strict=True) if r is not None}

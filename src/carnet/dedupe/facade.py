@@ -29,6 +29,7 @@ from carnet.dedupe.decide import (
     LOOK_ALIKES,
     NAMES_ONLY,
     OWN_MOBILES,
+    UNISEX_FIRST_NAMES,
     Decisions,
     LookAlikeLevels,
     beyond_names,
@@ -40,14 +41,16 @@ from carnet.dedupe.decide import (
     own_mobiles,
     personal_levels,
     top_reasons,
+    unisex_contacts,
 )
 from carnet.dedupe.golden import survivorship_rules
 from carnet.dedupe.merge import MergeResult, UnmergeResult, merge_contacts, unmerge
-from carnet.dedupe.records import contact_sexes, store_records
+from carnet.dedupe.records import contact_sexes, store_records, unassigned_mobiles
 from carnet.dedupe.sources import ContactSources, contact_sources
 from carnet.errors import ConfigError, InvalidValueError, NotFoundError
 from carnet.fields.name import CIVILITIES
 from carnet.match import Matcher, MatchModel, MatchModelError, MatchSettings, explain
+from carnet.match.phonetic import fold
 from carnet.match.records import MOBILE_PREFIXES
 from carnet.model import Contact
 from carnet.store import schema as s
@@ -354,6 +357,7 @@ class DedupeMixin:
             records = store_records(conn)
             rejected = self._rejected_pairs(conn)
             sexes = contact_sexes(conn)
+            spare = unassigned_mobiles(conn)
         report.contacts = records.height
         if records.height < 2:
             report.seconds = (utcnow() - started).total_seconds()
@@ -363,7 +367,7 @@ class DedupeMixin:
         model = self._train(matcher, records)
         say("scoring candidate pairs")
         pairs = matcher.predict(records, model, threshold=review)
-        decisions = _decide(pairs, model, records, auto, review, rejected, sexes)
+        decisions = _decide(pairs, model, records, auto, review, rejected, sexes, spare)
         report.count(pairs, decisions)
         names = [c.name for c in model.settings.comparisons]
         report.top_reasons = top_reasons(
@@ -583,6 +587,7 @@ class DedupeMixin:
             records = store_records(conn)
             rejected = self._rejected_pairs(conn)
             sexes = contact_sexes(conn)
+            spare = unassigned_mobiles(conn)
         wanted = pl.DataFrame({"record_id": list(contact_ids)}, schema={"record_id": pl.Int64})
         new = records.join(wanted, on="record_id", how="semi")
         old = records.join(wanted, on="record_id", how="anti")
@@ -602,7 +607,7 @@ class DedupeMixin:
             if old.height
             else matcher.predict(new, model, threshold=review)
         )
-        decisions = _decide(pairs, model, records, auto, review, rejected, sexes)
+        decisions = _decide(pairs, model, records, auto, review, rejected, sexes, spare)
         report.count(pairs, decisions)
         report.merge_ids = self._apply(decisions, model, save_model=False)
         report.seconds = (utcnow() - started).total_seconds()
@@ -731,6 +736,10 @@ class DedupeMixin:
                             [level for _name, level, _weight in explanation],
                             (_sex(left), _sex(right)),
                             look_alikes,
+                            (_mobiles(left), _mobiles(right)),
+                            unisex=all(
+                                fold(c.first_name) in UNISEX_FIRST_NAMES for c in (left, right)
+                            ),
                         ),
                     )
                 )
@@ -825,11 +834,15 @@ def _decide(
     review: float,
     rejected: Iterable[tuple[int, int]],
     sexes: Mapping[int, str],
+    spare_mobiles: Mapping[int, frozenset[str]],
 ) -> Decisions:
     """The decisions on scored pairs, with the review rules that need the records (birth
-    dates, mobiles), the contacts' civilities (``sexes``) and the model (the comparisons
-    beyond names): one call for a batch run and for the matching of an import's new
-    contacts."""
+    dates, mobiles, with the numbers in no allocated range: ``spare_mobiles``), the
+    contacts' civilities (``sexes``) and the model (the comparisons beyond names): one
+    call for a batch run and for the matching of an import's new contacts."""
+    mobiles = contact_mobiles(records)
+    for contact_id, numbers in spare_mobiles.items():
+        mobiles[contact_id] = mobiles.get(contact_id, frozenset()) | numbers
     return decide(
         pairs,
         auto_threshold=auto,
@@ -837,10 +850,11 @@ def _decide(
         rejected=rejected,
         birth_dates=_birth_dates(records),
         beyond_names=beyond_names(model.settings.comparisons),
-        mobiles=contact_mobiles(records),
+        mobiles=mobiles,
         personal=personal_levels(model.settings.comparisons),
         look_alikes=LookAlikeLevels.of(model.settings.comparisons),
         sexes=sexes,
+        unisex=unisex_contacts(records),
     )
 
 

@@ -22,9 +22,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from carnet.fields.name import sex_of
+from carnet.match.records import MOBILE_PREFIXES
 from carnet.store import schema as s
 
-__all__ = ["RECORD_SCHEMA", "UNUSABLE_VERDICTS", "contact_sexes", "store_records"]
+__all__ = [
+    "RECORD_SCHEMA",
+    "UNUSABLE_VERDICTS",
+    "contact_sexes",
+    "store_records",
+    "unassigned_mobiles",
+]
 
 #: Contact points that say nothing about who the person is.
 UNUSABLE_VERDICTS: tuple[str, ...] = ("invalid", "empty", "unassigned")
@@ -207,3 +214,32 @@ def contact_sexes(conn: Connection) -> dict[int, str]:
         if sex:
             out[int(contact_id)] = sex
     return out
+
+
+def unassigned_mobiles(conn: Connection) -> dict[int, frozenset[str]]:
+    """Active contact id -> the mobile numbers it holds that the phone check put in no
+    allocated range (``07 08 03 79 08``: invalid, flagged ``unassigned``).
+
+    Never evidence that two contacts are one (a made-up ``07 12 34 56 78`` is typed by
+    many), but a number someone typed as their mobile is theirs: the review rules read
+    it as a mobile of their own (:func:`carnet.dedupe.decide.own_mobiles`, twins), so
+    that a father and his son, or twins, are not merged because one range is missing
+    from the table (ranges open over the years).
+    """
+    c, cp = s.contacts, s.contact_points
+    query = (
+        sa.select(cp.c.contact_id, cp.c.normalised)
+        .select_from(cp.join(c, c.c.id == cp.c.contact_id))
+        .where(
+            c.c.status == "active",
+            cp.c.kind == "phone",
+            cp.c.verdict == "invalid",
+            cp.c.flags.contains("unassigned"),
+            cp.c.normalised.is_not(None),
+        )
+    )
+    found: dict[int, set[str]] = {}
+    for contact_id, number in conn.execute(query):
+        if str(number).startswith(MOBILE_PREFIXES):
+            found.setdefault(int(contact_id), set()).add(str(number))
+    return {k: frozenset(v) for k, v in found.items()}

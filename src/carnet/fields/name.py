@@ -67,6 +67,7 @@ from importlib import resources
 from carnet.fields import _common
 from carnet.fields._common import fold
 from carnet.fields.verdict import Verdict, blank
+from carnet.match.nicknames import DIMINUTIVES
 
 __all__ = [
     "CIVILITIES",
@@ -999,96 +1000,9 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
     return done(" ".join(tokens[:k]), " ".join(tokens[k:]))
 
 
-#: Diminutive (folded) -> the full first names it usually stands for.
-NICKNAMES: Mapping[str, tuple[str, ...]] = {
-    "jb": ("Jean-Baptiste",),
-    "jp": ("Jean-Pierre", "Jean-Paul"),
-    "jc": ("Jean-Claude", "Jean-Christophe"),
-    "jf": ("Jean-François",),
-    "jm": ("Jean-Marc", "Jean-Michel", "Jean-Marie"),
-    "jl": ("Jean-Luc", "Jean-Louis"),
-    "jj": ("Jean-Jacques",),
-    "jy": ("Jean-Yves",),
-    "py": ("Pierre-Yves",),
-    "pa": ("Pierre-Alain",),
-    "cathy": ("Catherine",),
-    "kathy": ("Catherine",),
-    "cath": ("Catherine",),
-    "nico": ("Nicolas",),
-    "fred": ("Frédéric", "Frédérique"),
-    "alex": ("Alexandre", "Alexandra", "Alexis"),
-    "manu": ("Emmanuel", "Emmanuelle"),
-    "seb": ("Sébastien",),
-    "steph": ("Stéphane", "Stéphanie"),
-    "stef": ("Stéphane", "Stéphanie"),
-    "chris": ("Christophe", "Christian", "Christine", "Christelle"),
-    "cricri": ("Christine", "Christian"),
-    "dom": ("Dominique",),
-    "flo": ("Florence", "Florian", "Florent"),
-    "val": ("Valérie", "Valentin", "Valentine"),
-    "vero": ("Véronique",),
-    "isa": ("Isabelle",),
-    "babeth": ("Élisabeth",),
-    "max": ("Maxime", "Maximilien"),
-    "matt": ("Matthieu", "Mathieu", "Matthias"),
-    "tom": ("Thomas",),
-    "tony": ("Anthony", "Antoine"),
-    "ben": ("Benjamin", "Benoît"),
-    "nath": ("Nathalie", "Nathan"),
-    "sam": ("Samuel", "Samantha"),
-    "gaby": ("Gabrielle", "Gabriel"),
-    "gab": ("Gabriel", "Gabrielle"),
-    "jo": ("Joseph", "Johanna", "Josiane", "Jonathan"),
-    "jojo": ("Joseph",),
-    "pat": ("Patrick", "Patricia"),
-    "caro": ("Caroline",),
-    "mimi": ("Michèle", "Michelle"),
-    "riri": ("Henri",),
-    "lulu": ("Lucien", "Lucie"),
-    "lolo": ("Laurent", "Laurence"),
-    "dede": ("André",),
-    "jeannot": ("Jean",),
-    "pierrot": ("Pierre",),
-    "charly": ("Charles", "Charlotte"),
-    "charlie": ("Charles", "Charlotte"),
-    "juju": ("Julien", "Julie"),
-    "gui": ("Guillaume",),
-    "will": ("William",),
-    "greg": ("Grégory", "Grégoire"),
-    "ludo": ("Ludovic",),
-    "vince": ("Vincent",),
-    "xav": ("Xavier",),
-    "jerem": ("Jérémy",),
-    "rom": ("Romain",),
-    "clem": ("Clément", "Clémence"),
-    "bea": ("Béatrice",),
-    "lili": ("Liliane", "Élisabeth"),
-    "elo": ("Élodie",),
-    "thib": ("Thibault", "Thibaut"),
-    "gege": ("Gérard",),
-    "polo": ("Paul",),
-    "popol": ("Paul",),
-    "aurel": ("Aurélien", "Aurélie"),
-    "adri": ("Adrien",),
-    "vivi": ("Viviane",),
-    "soso": ("Sophie",),
-    "fanfan": ("Françoise", "François"),
-    "francky": ("Franck", "François"),
-    "momo": ("Maurice", "Mohamed"),
-    "bebert": ("Albert", "Robert"),
-    "marie jo": ("Marie-José", "Marie-Josée"),
-    "dany": ("Daniel", "Danielle"),
-    "dan": ("Daniel",),
-    "phil": ("Philippe",),
-    "fifi": ("Philippe",),
-    "mag": ("Magali",),
-    "magou": ("Magali",),
-    "ju": ("Julien", "Julie", "Justine"),
-    "rafa": ("Raphaël",),
-    "raph": ("Raphaël", "Raphaëlle"),
-    "guigui": ("Guillaume",),
-    "toto": ("Thomas",),
-}
+#: Diminutive (folded) -> the full first names it usually stands for: the matcher's one
+#: table of diminutives (:data:`carnet.match.nicknames.DIMINUTIVES`).
+NICKNAMES: Mapping[str, tuple[str, ...]] = DIMINUTIVES
 
 
 def nickname_of(name: str) -> tuple[str, ...]:
@@ -1106,19 +1020,25 @@ def nickname_of(name: str) -> tuple[str, ...]:
 
 @cache
 def _reverse_nicknames() -> dict[str, frozenset[str]]:
+    # only a diminutive of one name: Christophe and Christian are not one first name
+    # because both are called Chris
     reverse: dict[str, set[str]] = {}
     for short, fulls in NICKNAMES.items():
-        for full in fulls:
-            reverse.setdefault(fold(full), set()).add(short)
+        if len(fulls) == 1:
+            reverse.setdefault(fold(fulls[0]), set()).add(short)
     return {k: frozenset(v) for k, v in reverse.items()}
 
 
 def first_name_variants(name: str) -> frozenset[str]:
     """Folded keys that may denote the same first name: itself, what it is short
-    for, and its usual diminutives. For matching ("Cathy" ~ "Catherine").
+    for, and the diminutives that stand for it alone. For matching ("Cathy" ~
+    "Catherine"); two full names never share a variant, whatever diminutive both
+    are given ("Chris": Christophe and Christian).
 
     >>> sorted(first_name_variants("Catherine"))
     ['cath', 'catherine', 'cathy', 'kathy']
+    >>> first_name_variants("Christophe") & first_name_variants("Christian")
+    frozenset()
     """
     key = fold(name)
     if not key:

@@ -59,6 +59,10 @@ class Level:
             household guard treats them as different names.
         mirrors: index of the level whose weight this level takes (swapped
             names carry the same evidence as exact names, counted once each).
+        at_least: index of a level this level never weighs less than (a
+            diminutive, ``Cathy`` ~ ``Catherine``, says at least what the name
+            written alike says; EM on a small file sees too few of them and
+            may make them weigh less than a first name alone).
         partial: the level holds when one side lacks the value and other data
             stands in for it (a last name read in the other's e-mail). Such
             pairs are rarely in the pairs EM trains on, so their m is not
@@ -93,6 +97,7 @@ class Level:
     weak: bool = False
     relatives: bool = False
     mirrors: int | None = None
+    at_least: int | None = None
     partial: bool = False
     shared_count: str | None = None
     personal: bool = False
@@ -451,8 +456,9 @@ class FirstNameComparison(NameComparison):
     * ``first name exact`` (tf) — ``Éloïse`` ~ ``ELOISE``
     * ``first name swapped with last name`` — (Martin, Nicolas) ~ (Nicolas, Martin),
       also with one slip in one of the names: (Sophie, Joly) ~ (Joyl, Sophie)
-    * ``first name nickname`` — ``Cathy`` ~ ``Catherine``, ``JB`` ~ ``Jean-Baptiste``;
-      a compound name with an initial, ``J.-Pierre`` or ``J.-P.`` ~ ``Jean-Pierre``
+    * ``first name nickname`` (weighs at least as exact) — ``Cathy`` ~ ``Catherine``,
+      ``JB`` ~ ``Jean-Baptiste``; a compound name with an initial, ``J.-Pierre`` or
+      ``J.-P.`` ~ ``Jean-Pierre``
     * ``first name shortened`` (weighs as a nickname) — ``Cam`` ~ ``Camille``,
       ``Anne-So`` ~ ``Anne-Sophie``; not when the short form is a first name
       in its own right (``Paul`` ~ ``Pauline``, ``Jean`` ~ ``Jeannine``) or a
@@ -523,18 +529,21 @@ class FirstNameComparison(NameComparison):
                 "first name nickname",
                 f"{_shares('l.fn_groups', 'r.fn_groups')} OR {_ABBREVIATED}",
                 0.02,
+                at_least=0,
             ),
             Level(
                 "first name shortened",
                 f"{_shortened('l.fn', 'r.fn')} OR {_shortened('r.fn', 'l.fn')}",
                 0.01,
                 mirrors=2,
+                at_least=0,
             ),
             Level(
                 "first name in the other's last-name field",
                 f"{_swapped_on_one('l', 'r')} OR {_swapped_on_one('r', 'l')}",
                 0.01,
                 mirrors=2,
+                at_least=0,
             ),
             Level("first name typo", _first_name_typo("l.fn", "r.fn"), 0.02),
             Level(
@@ -688,7 +697,10 @@ class EmailComparison(Comparison):
       people)
     * ``email same local part, other domain`` — ``jdupont77@orange.fr`` ~
       ``jdupont77@free.fr`` (only local parts with a digit: ``philippe.moreau``
-      is shared by every Philippe Moreau, so it says nothing beyond the names)
+      is shared by every Philippe Moreau, so it says nothing beyond the names);
+      any local part at two domains of one provider, renamed with its history
+      (:data:`carnet.match.records.PROVIDER_RENAMES`): ``jerome.guerin@wanadoo.fr``
+      ~ ``jerome.guerin@orange.fr``, ``carpentierc@neuf.fr`` ~ ``carpentierc@sfr.fr``
     * ``email different`` — ``jdupont@orange.fr`` ~ ``marie.d@free.fr``
     """
 

@@ -67,6 +67,7 @@ __all__ = [
     "MOBILE_PREFIXES",
     "NARROW_LISTS",
     "PLUS_TAG_DOMAINS",
+    "PROVIDER_RENAMES",
     "STRING_WORKERS",
     "TF_COLUMNS",
     "canonical_email",
@@ -140,6 +141,19 @@ PLUS_TAG_DOMAINS: tuple[str, ...] = (
     "yahoo.fr",
     "laposte.net",
 )
+#: The domains of one French access provider's mailboxes, renamed with the provider's
+#: history, -> the provider's domain today: Wanadoo became Orange, Neuf, Club-Internet
+#: and Cegetel went to SFR, and their customers' mailboxes kept their names. The same
+#: name before the ``@`` at two of one provider's domains is one mailbox, moved
+#: (Microsoft's Hotmail, Live and Outlook are not: each domain gives its names apart).
+PROVIDER_RENAMES: dict[str, str] = {
+    "wanadoo.fr": "orange.fr",
+    "orange.fr": "orange.fr",
+    "neuf.fr": "sfr.fr",
+    "club-internet.fr": "sfr.fr",
+    "cegetel.net": "sfr.fr",
+    "sfr.fr": "sfr.fr",
+}
 #: Role addresses whose local part says nothing about a person.
 GENERIC_EMAIL_LOCAL_PARTS: tuple[str, ...] = (
     "contact",
@@ -859,7 +873,17 @@ def _prepare_core(
     if restored.height:
         emails = pl.concat([emails, restored])
     emails = _with_canonical_email(emails, "value", "canon")
-    emails = emails.with_columns(pl.col("canon").str.extract(r"^(.+)@", 1).alias("local"))
+    emails = emails.with_columns(
+        pl.col("canon").str.extract(r"^(.+)@", 1).alias("local"),
+    )
+    provider = (
+        pl.col("canon")
+        .str.extract(r"@([^@]+)$", 1)
+        .replace_strict(PROVIDER_RENAMES, default=None, return_dtype=pl.String)
+    )
+    emails = emails.with_columns(
+        pl.concat_str([pl.col("local"), pl.lit("@"), provider]).alias("renamed")
+    )
     names = _email_name_keys(
         emails.select(
             "record_id", pl.col("value").str.extract(r"^([^+@]+)[^@]*@", 1).alias("local")
@@ -893,8 +917,12 @@ def _prepare_core(
             .drop_nulls()
             .unique(maintain_order=True)
             .alias("emails_fixed"),
+            # a local part with a digit at any domain; any local part at one
+            # provider's renamed domains, with the provider's domain today
             pl.col("local")
             .filter(personal_local & pl.col("local").str.contains(r"\d"))
+            .append(pl.col("renamed").filter(personal_local))
+            .drop_nulls()
             .unique(maintain_order=True)
             .alias("email_locals"),
             pl.col("local").filter(personal_local).first().alias("email1_local"),

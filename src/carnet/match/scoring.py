@@ -163,17 +163,19 @@ def _weight_sql(comp: Comparison, model: MatchModel) -> str:
     tf_levels = _tf_levels(comp)
     whens = ["WHEN -1 THEN 0.0"]
     for i in range(len(weights)):
-        mirror = comp.levels[i].mirrors
-        source = i if mirror is None else mirror
-        expr = repr(weights[source])
+        mirror, floor = comp.levels[i].mirrors, comp.levels[i].at_least
+        base = weights[i if mirror is None else mirror]
+        if floor is not None:
+            base = max(base, weights[floor])
+        expr = repr(base)
         if i in tf_levels:
             u_exact = u[tf_levels[0]]
             expr = (
-                f"{weights[source]!r} + {tf_scale!r} * "
+                f"{base!r} + {tf_scale!r} * "
                 f"log2({u_exact!r} / greatest(tf_{comp.name}, {tf_min!r}))"
             )
         elif comp.levels[i].shared_count is not None:
-            expr = f"{weights[source]!r} - log2(greatest(coalesce(sc_{comp.name}, 1) - 1, 1))"
+            expr = f"{base!r} - log2(greatest(coalesce(sc_{comp.name}, 1) - 1, 1))"
         whens.append(f"WHEN {i} THEN {expr}")
     return f"CASE g_{comp.name} {' '.join(whens)} END"
 
