@@ -213,7 +213,10 @@ _CHANNEL_WORDS = (
     ("post", ("courrier", "postal", "voie postale", "by post", "by mail")),
     ("partners", ("partenaire", "partner", "tiers", "third part")),
     ("newsletter", ("newsletter", "lettre d info", "infolettre", "actualite", "news",
-                    "nouveaute", "informations")),
+                    "nouveaute", "informations",
+                    # HelloAsso's, Weezevent's "Je souhaite être informé(e) des prochains
+                    # événements": the organiser's news
+                    "etre informe", "tenu informe", "tenir informe")),
     ("offers", ("offre", "promo", "marketing", "commercia", "bon plan", "avantage",
                 "reduction", "communication", "offer", "deal")),
     # e-mails with no other word: the newsletter, as "Opt-in e-mail" is
@@ -500,7 +503,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('vat_number', Kind.VAT, FI, 'N° TVA intracommunautaire', 'VAT number',
        ['tva', 'n tva', 'numero tva', 'tva intracommunautaire', 'n tva intracommunautaire', 'vat',
        'vat number', 'vat id', 'vat no', 'n tva intracom', 'tva intracom', 'numero de tva',
-       'business vat id', 'tax id', 'numero de tva intracommunautaire'],
+       'business vat id', 'tax id', 'numero de tva intracommunautaire',
+       # Dolibarr's "Num TVA" (VATIntraShort), "N° TVA intra"
+       'num tva', 'num tva intra', 'n tva intra', 'tva intra', 'no tva'],
        weight=1.0, sensitivity=_PUBLIC, profiles=B2B, storage=Storage.ORGANISATION),
     _f('naf_code', Kind.NAF, FI, 'Code NAF', 'NAF code',
        ['naf', 'code naf', 'ape', 'code ape', 'naf ape', 'code naf ape', 'activity code'],

@@ -49,6 +49,16 @@ _IPV4_LIKE = re.compile(r"^\s*\d{1,3}(\.\d{1,3}){3}\s*$")
 _IBAN_LIKE = re.compile(r"^\s*[A-Z]{2}\d{2}[A-Z0-9 ]{10,32}\s*$", re.IGNORECASE)
 #: Shops' order names: Shopify's order export calls "#1001" the order's "Name".
 _ORDER_NAME_LIKE = re.compile(r"^\s*#\s?\d{3,}\s*$")
+#: A SIREN as written: nine digits, bare or in groups of three ("303 265 045").
+_SIREN_LIKE = re.compile(r"^\s*\d{3}[ .]?\d{3}[ .]?\d{3}\s*$")
+#: A NAF/APE code: "1071C", "10.71C", "47.62 Z".
+_NAF_LIKE = re.compile(r"^\s*\d{2}[.,]?\d{2}\s?[A-Za-z]\s*$")
+#: An EU VAT number: "FR40303265045", "BE 0403.170.701" (French key letters allowed).
+_VAT_LIKE = re.compile(
+    r"^\s*(?:FR\s?[0-9A-HJ-NP-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}"
+    r"|(?:AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK)"
+    r"\s?[0-9A-Z][0-9A-Z .]{6,14})\s*$"
+)
 _SAMPLE = 200
 
 
@@ -218,6 +228,12 @@ def build_mapping(
             continue
         values = [v for v in sample.get(header, ()) if not blank(v)][:_SAMPLE]
         by_content = _sniff(values, catalog)
+        if by_content is not None and by_content[0].kind is Kind.PHONE and _numbers_a_thing(
+            header
+        ):
+            # HelloAsso's "Numéro de billet", a CRM's "Code client": nine or ten digits
+            # that number a ticket or a customer, not a line to call
+            by_content = None
         named = catalog.header_match(_strip_form_prefix(_strip_suffix(header)))
         note = ""
         if named is None and "." in header.strip(".") and _is_nested_key(header):
@@ -236,6 +252,15 @@ def build_mapping(
         if named is None:
             # "Person - Email - Work", "Nom adhérent", "E-mail 1 - Value"
             named, note = _compound(header, catalog)
+        if (
+            named is not None
+            and named[0].kind in (Kind.NAME, Kind.FULL_NAME)
+            and values
+            and all(str(v).strip().isdigit() for v in values)
+        ):
+            # Dolibarr's "Client" is 0, 1, 2 or 3 (none, customer, prospect, both): codes,
+            # never a name
+            named, note = None, ""
         if named is not None and named[0].name == "civility" and _is_job_title(header, values):
             named, note = (catalog["job_title"], "synonym"), "its values are job titles"
         if (
@@ -782,6 +807,19 @@ def _sniff(values: Sequence[str | None], catalog: Catalog) -> tuple[Field, float
     sirets = sum(1 for d in digits if len(d) == 14 and _luhn(d)) / n
     if sirets >= 0.8:
         return catalog["siret"], sirets
+    # Dolibarr's "ID professionnel 1/2/3", a CRM's "Identifiant": what the numbers are
+    # says which. Nine digits pass the SIREN's Luhn key one time in ten by chance, so a
+    # column of phones whose 0 was dropped is not taken for one.
+    sirens = sum(1 for v, d in zip(texts, digits, strict=True)
+                 if len(d) == 9 and _SIREN_LIKE.match(v) and _luhn(d)) / n
+    if sirens >= 0.8:
+        return catalog["siren"], sirens
+    nafs = sum(1 for v in texts if _NAF_LIKE.match(v)) / n
+    if nafs >= 0.8:
+        return catalog["naf_code"], nafs
+    vats = sum(1 for v in texts if _VAT_LIKE.match(v)) / n
+    if vats >= 0.8:
+        return catalog["vat_number"], vats
     phones = (
         sum(
             1
@@ -793,6 +831,32 @@ def _sniff(values: Sequence[str | None], catalog: Catalog) -> tuple[Field, float
     if phones >= 0.8:
         return catalog["phone"], phones
     return None
+
+
+#: First words of a header that numbers something ("Numéro de billet", "N° adhérent").
+_NUMBER_WORDS = frozenset({"numero", "n", "no", "num", "id", "identifiant", "code", "ref",
+                           "reference", "matricule"})
+#: Words of a header that say the number is one to call.
+_PHONE_WORDS = frozenset({"tel", "telephone", "phone", "portable", "mobile", "gsm", "fixe",
+                          "cell", "cellulaire", "sms", "whatsapp", "appel", "ligne"})
+
+
+def _numbers_a_thing(header: str) -> bool:
+    """Whether a header names the number of something other than a phone line.
+
+    >>> _numbers_a_thing("Numéro de billet"), _numbers_a_thing("Code client")
+    (True, True)
+    >>> _numbers_a_thing("Numéro"), _numbers_a_thing("Numéro de portable")
+    (False, False)
+    >>> _numbers_a_thing("N° perso")
+    False
+    """
+    words = fold_header(header).split()
+    if not words or words[0] not in _NUMBER_WORDS or _PHONE_WORDS & set(words):
+        return False
+    return any(
+        w not in _LINKS and w not in _QUALIFIERS and not w.isdigit() for w in words[1:]
+    )
 
 
 def _dialable(text: str, digits: str) -> bool:
@@ -829,6 +893,9 @@ def _content_wins(by_name: Field, by_content: Field) -> bool:
     only overrides headers that name free text.
     """
     if by_name.kind is by_content.kind:
+        return False
+    if by_name.kind is Kind.PHONE and by_content.kind is Kind.SIREN:
+        # nine digits under "Téléphone" are a number whose 0 was dropped, whatever their key
         return False
     if by_content.kind is Kind.PHONE:
         return by_name.kind in (Kind.NAME, Kind.FULL_NAME, Kind.EMAIL)
@@ -1075,6 +1142,8 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
 #: Bare headers of a last name that some tools fill with the whole name: Odoo's "Nom"
 #: of a contact is "Jean-Pierre Martin", and its export has no first-name column.
 _BARE_NAME = frozenset({"nom", "name", "noms"})
+#: Fields only a company has: beside them a bare "Nom" may be the company's name.
+_COMPANY_IDS = frozenset({"siren", "siret", "vat_number", "naf_code"})
 
 
 def _whole_names(
@@ -1087,6 +1156,15 @@ def _whole_names(
         p.field is not None and p.field.name in ("first_name", "full_name") for p in plans
     ):
         return plans
+    fields = _named(plans)
+    # a list of companies (Dolibarr's "Tiers", an accounting package's accounts): their
+    # SIREN, SIRET, VAT or NAF code beside one bare "Nom", and nothing saying which rows
+    # are people, so the name is the company's
+    companies = (
+        bool(fields & _COMPANY_IDS)
+        and not fields & {"organisation_name", "is_company"}
+        and "organisation_name" in catalog
+    )
     out = []
     for plan in plans:
         if (
@@ -1095,6 +1173,12 @@ def _whole_names(
             and plan.how == "synonym"
             and fold_header(plan.header) in _BARE_NAME
         ):
+            if companies:
+                out.append(_by_context(
+                    plan, catalog["organisation_name"],
+                    "a list of companies (SIREN, SIRET, VAT or NAF columns): the company's name",
+                ))
+                continue
             texts = [str(v).strip() for v in sample.get(plan.header, ()) if not blank(v)]
             texts = texts[:_SAMPLE]
             several = sum(1 for v in texts if len(v.split()) >= 2)

@@ -1,0 +1,201 @@
+"""Exports of French tools not probed before: HelloAsso's order exports of today
+("Référence commande", "Nom adhérent", "Nom payeur", "Montant tarif") for memberships and
+ticketing, and Dolibarr's list of third parties ("ID professionnel 1" holding the SIREN).
+
+What a user checks after importing them: the right fields, consents as the form asked
+them, orders and their amounts, organisations with their SIREN, SIRET, VAT and NAF, every
+row accounted for. The files and where their layouts come from: tests/data/tools/SOURCE.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from carnet import Carnet
+from carnet.fields.catalog import default_catalog
+from carnet.ingest.mapping import build_mapping
+from carnet.store import schema as s
+from tests.ingest.test_tools_exports import contact_by_email, file_targets, orders
+
+DATA = Path(__file__).parent.parent / "data" / "tools"
+CATALOG = default_catalog()
+
+
+def points(ws: Carnet, kind: str) -> list[str]:
+    with ws.engine.connect() as conn:
+        return sorted(conn.execute(
+            sa.select(s.contact_points.c.normalised).where(s.contact_points.c.kind == kind)
+        ).scalars())
+
+
+def mailable(ws: Carnet, email: str) -> bool:
+    contact = contact_by_email(ws, email)
+    return ws.may_contact(contact.id, "newsletter", "email").allowed
+
+
+# -- HelloAsso, ticketing ----------------------------------------------------------------
+
+
+def test_helloasso_ticket_numbers_are_no_phones() -> None:
+    mapping = file_targets(DATA / "helloasso_billetterie.csv")
+    # nine digits from 1: they looked like Paris landlines whose 0 a spreadsheet dropped
+    assert mapping["Numéro de billet"] == "attribute:numero_de_billet"
+    assert mapping["Téléphone"] == "phone"
+    assert (mapping["Référence commande"], mapping["Date de la commande"],
+            mapping["Statut de la commande"], mapping["Montant tarif"]) == (
+        "order_ref", "order_date", "order_status", "line_total")
+    assert (mapping["Nom participant"], mapping["Prénom participant"],
+            mapping["Email participant"]) == ("last_name", "first_name", "email")
+    # the payer's are kept apart: the participant is named and has an e-mail of their own
+    assert mapping["Email payeur"] == "attribute:email_payeur"
+    assert mapping["Je souhaite être informé(e) des prochains événements"] == (
+        "optin_newsletter")
+
+
+def test_a_helloasso_ticketing_import(carnet: Carnet) -> None:
+    report = carnet.import_file(DATA / "helloasso_billetterie.csv")
+    assert report.counts["inserted"] == 4 and report.counts["rejected"] == 0
+    # only the numbers people gave: no "+33172754126" made of a ticket number
+    assert points(carnet, "phone") == ["+33611223344", "+33612345678"]
+    # Kévin's order holds his ticket and Inès's: one order, both lines
+    assert orders(carnet) == {
+        "172754126": ("paid", "40.00"), "172760001": ("paid", "20.00"),
+        "172760050": ("refunded", "25.00"),
+    }
+    ines = contact_by_email(carnet, "ines.garcia@free.fr")
+    assert (ines.first_name, ines.last_name) == ("Inès", "Garcia")
+    assert ines.attributes["email_payeur"] == "kevin.vidal@laposte.net"  # kept, not hers
+    # "Je souhaite être informé(e) des prochains événements": Oui / Non as each answered
+    assert mailable(carnet, "kevin.vidal@laposte.net")
+    assert not mailable(carnet, "ines.garcia@free.fr")
+    assert mailable(carnet, "nathan.faure@gmail.com")
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "target"),
+    [
+        ("Numéro de billet", ["172754126", "172754127", "172760001"], "attribute"),
+        ("N° de dossier", ["612345678", "698765432", "145678910"], "attribute"),
+        ("N° de contrat", ["0612345678", "0698765432", "0145678910"], "attribute"),
+        # a number of a line to call stays one
+        ("Numéro de portable", ["612345678", "698765432", "145678910"], "mobile"),
+        ("Numéro", ["0612345678", "0698765432", "0145678910"], "phone"),
+        ("N° perso", ["0612345678", "0698765432", "0145678910"], "phone"),
+    ],
+)
+def test_a_column_numbering_a_thing_is_not_made_phones_by_its_digits(
+    header: str, values: list[str], target: str
+) -> None:
+    mapped = build_mapping([header], {header: values}, CATALOG).to_json()[header]
+    assert mapped.partition(":")[0] == target
+
+
+# -- HelloAsso, memberships -----------------------------------------------------------
+
+
+def test_helloasso_memberships_map_the_member_and_keep_the_payer_apart() -> None:
+    mapping = file_targets(DATA / "helloasso_adhesions_2025.csv")
+    assert (mapping["Nom adhérent"], mapping["Prénom adhérent"]) == ("last_name", "first_name")
+    assert (mapping["Nom payeur"], mapping["Prénom payeur"]) == (
+        "attribute:nom_payeur", "attribute:prenom_payeur")
+    assert mapping["Montant tarif"] == "line_total"
+    assert mapping["Montant code promo"] == "attribute:montant_code_promo"
+    assert mapping["J'accepte de recevoir la lettre d'information de l'association"] == (
+        "optin_newsletter")
+
+
+def test_a_helloasso_membership_import(carnet: Carnet) -> None:
+    report = carnet.import_file(DATA / "helloasso_adhesions_2025.csv")
+    assert report.counts["inserted"] == 5 and report.counts["rejected"] == 0
+    assert orders(carnet) == {
+        "152801622": ("paid", "25.00"), "152801700": ("paid", "15.00"),
+        "152801734": ("paid", "20.00"), "152801800": ("paid", "100.00"),
+        "152801801": ("refunded", "25.00"),
+    }
+    # Chloé's mother paid: Chloé keeps her own e-mail, her mother's is no way to her
+    chloe = contact_by_email(carnet, "chloe.lefevre@gmail.com")
+    assert (chloe.first_name, chloe.last_name) == ("Chloé", "Lefèvre")
+    assert [p.normalised for p in carnet.get_contact(chloe.id).points_of("email")] == [
+        "chloe.lefevre@gmail.com"]
+    assert chloe.attributes["prenom_payeur"] == "Anne"
+    assert carnet.may_contact(chloe.id, "newsletter", "email").allowed
+    # Thomas joined through his company, named by the "Raison sociale" HelloAsso asks
+    [thomas] = [c for c in carnet.search_contacts("Roux") if c.first_name == "Thomas"]
+    assert carnet.get_organisation(thomas.organisation_id).name == "Roux Conseil"
+
+
+# -- Dolibarr, third parties ------------------------------------------------------------
+
+
+def test_dolibarr_professional_ids_are_read_by_their_values() -> None:
+    mapping = file_targets(DATA / "dolibarr_tiers.csv")
+    assert {h: mapping[h] for h in (
+        "Nom", "ID professionnel 1", "ID professionnel 2", "ID professionnel 3", "Num TVA",
+        "Effectif", "Client", "Code client",
+    )} == {
+        # a list of companies: the bare "Nom" is the company's, not a person's last name
+        "Nom": "organisation_name",
+        "ID professionnel 1": "siren",  # was read as phones: +33303265045
+        "ID professionnel 2": "siret",
+        "ID professionnel 3": "naf_code",
+        "Num TVA": "vat_number",
+        "Effectif": "size_band",
+        # 0, 1, 2, 3 (none, customer, prospect, both): was the person's full name
+        "Client": "attribute:client",
+        "Code client": "attribute:code_client",
+    }
+
+
+def test_a_dolibarr_third_party_import(carnet: Carnet) -> None:
+    report = carnet.import_file(DATA / "dolibarr_tiers.csv")
+    assert report.counts["inserted"] == 5 and report.counts["rejected"] == 0
+    assert points(carnet, "phone") == [
+        "+33472123456", "+33478281122", "+33478987654", "+33478988080", "+33556112233"]
+    found = {
+        o.name: (o.siren, o.siret, o.vat_number, o.naf_code)
+        for o in carnet.list_organisations(limit=20).items
+    }
+    assert found["Boulangerie Martin"] == (
+        "303265045", "30326504500011", "FR40303265045", "10.71C")
+    assert found["Garage Leroy"] == ("552100554", "55210055400013", "FR96552100554", "45.20A")
+    assert found["Papeterie Moreau"] == ("732829320", None, None, "47.62Z")
+    # a town hall with no e-mail: kept, named by its own name
+    assert found["Mairie de Caluire-et-Cuire"][0] == "216900340"
+    bakery = contact_by_email(carnet, "contact@boulangerie-martin.fr")
+    # was a person called "Boulangerie" Martin
+    assert (bakery.first_name, bakery.last_name) == (None, None)
+    # Dolibarr's head-count codes: "EF1-5" fits a band; "EF11-50" spans two and is kept
+    assert carnet.get_organisation(bakery.organisation_id).size_band == "1-9"
+    garage = contact_by_email(carnet, "contact@garage-leroy.fr")
+    assert garage.attributes["invalid_values"]["size_band"] == "EF11-50"
+
+
+@pytest.mark.parametrize(
+    ("values", "target"),
+    [
+        (["303265045", "552100554", "732829320"], "siren"),
+        (["303 265 045", "552 100 554", "732 829 320"], "siren"),
+        (["1071C", "45.20A", "47.62 Z"], "naf_code"),
+        (["FR40303265045", "FR96552100554", "BE0403170701"], "vat_number"),
+        # phones whose 0 a spreadsheet dropped: one in ten passes a SIREN's key by chance
+        (["612345678", "698765432", "145678910", "478987654"], "phone"),
+    ],
+)
+def test_company_identifiers_are_sniffed_under_a_vague_header(
+    values: list[str], target: str
+) -> None:
+    assert build_mapping(["Infos"], {"Infos": values}, CATALOG).to_json()["Infos"] == target
+
+
+def test_a_siren_shaped_phone_column_stays_phones() -> None:
+    values = ["303265045", "552100554", "732829320"]  # pass the key, under a phone header
+    assert build_mapping(["Téléphone"], {"Téléphone": values}, CATALOG).to_json()[
+        "Téléphone"] == "phone"
+
+
+def test_a_list_of_people_with_a_company_column_keeps_its_last_names() -> None:
+    headers = ["Nom", "Email", "Société", "SIRET"]
+    assert build_mapping(headers, {}, CATALOG).to_json()["Nom"] == "last_name"
