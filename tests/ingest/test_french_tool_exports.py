@@ -115,6 +115,17 @@ def test_a_helloasso_membership_import(carnet: Carnet) -> None:
         "152801734": ("paid", "20.00"), "152801800": ("paid", "100.00"),
         "152801801": ("refunded", "25.00"),
     }
+    # Marie, Thomas and Jean-Pierre paid for themselves and gave no other e-mail: the
+    # payer's is theirs (it was kept only as an attribute, and they had no e-mail at all)
+    assert points(carnet, "email") == [
+        "chloe.lefevre@gmail.com", "jp.martin@orange.fr", "marie.dupont@gmail.com",
+        "thomas.roux@roux-conseil.fr"]
+    assert mailable(carnet, "marie.dupont@gmail.com")
+    assert not mailable(carnet, "thomas.roux@roux-conseil.fr")  # answered "Non"
+    # Léo's mother paid: her e-mail is no way to reach him, kept apart
+    [leo] = carnet.search_contacts("Léo")
+    assert carnet.get_contact(leo.id).points_of("email") == []
+    assert leo.attributes["email_payeur"] == "camille.petit@gmail.com"
     # Chloé's mother paid: Chloé keeps her own e-mail, her mother's is no way to her
     chloe = contact_by_email(carnet, "chloe.lefevre@gmail.com")
     assert (chloe.first_name, chloe.last_name) == ("Chloé", "Lefèvre")
@@ -199,3 +210,4 @@ def test_a_siren_shaped_phone_column_stays_phones() -> None:
 def test_a_list_of_people_with_a_company_column_keeps_its_last_names() -> None:
     headers = ["Nom", "Email", "Société", "SIRET"]
     assert build_mapping(headers, {}, CATALOG).to_json()["Nom"] == "last_name"
+

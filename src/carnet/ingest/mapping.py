@@ -1197,6 +1197,19 @@ def _by_context(plan: ColumnPlan, field: Field | None, note: str) -> ColumnPlan:
     return ColumnPlan(plan.header, field, attribute, "context", note)
 
 
+def payer_field(header: str, catalog: Catalog) -> Field | None:
+    """The field a payer's column names ("Email payeur" → email), else None.
+
+    >>> from carnet.fields.catalog import default_catalog
+    >>> payer_field("Email payeur", default_catalog()).name
+    'email'
+    >>> payer_field("Email adhérent", default_catalog()) is None
+    True
+    """
+    found, note = _compound(header, catalog)
+    return found[0] if found is not None and note == PAYER_NOTE else None
+
+
 def _payer_gives_way(plan: ColumnPlan, own: set[str]) -> bool:
     """Whether the payer's column yields to the person's own columns.
 
