@@ -211,3 +211,30 @@ def test_a_list_of_people_with_a_company_column_keeps_its_last_names() -> None:
     headers = ["Nom", "Email", "Société", "SIRET"]
     assert build_mapping(headers, {}, CATALOG).to_json()["Nom"] == "last_name"
 
+
+# -- HubSpot, French interface ----------------------------------------------------------
+
+
+def test_hubspot_unsubscribed_from_all_email_is_an_opt_out(carnet: Carnet) -> None:
+    mapping = file_targets(DATA / "hubspot_contacts_optout.csv")
+    # was a custom attribute: the two who unsubscribed stayed as if they had said nothing
+    assert mapping["Désabonné de tous les e-mails"] == "optout_email"
+    report = carnet.import_file(DATA / "hubspot_contacts_optout.csv")
+    assert report.counts["inserted"] == 5 and report.counts["rejected"] == 0
+    for email in ("hugo.lambert@outlook.fr", "nathan.faure@gmail.com"):
+        contact = contact_by_email(carnet, email)
+        for purpose in ("newsletter", "offers"):
+            assert not carnet.may_contact(contact.id, purpose, "email").allowed
+        assert carnet.is_suppressed(email) is not None
+    # "false" is no opt-out, and no consent either
+    assert carnet.is_suppressed("camille.petit@gmail.com") is None
+    stages = {e: contact_by_email(carnet, e).lifecycle_stage for e in (
+        "camille.petit@gmail.com", "hugo.lambert@outlook.fr", "ines.garcia@free.fr",
+        "nathan.faure@gmail.com", "lea.noel@icloud.com")}
+    assert stages == {
+        "camille.petit@gmail.com": "customer",
+        "hugo.lambert@outlook.fr": "lead",  # "Lead qualifié par le marketing"
+        "ines.garcia@free.fr": "prospect",  # "Lead qualifié par l'équipe commerciale"
+        "nathan.faure@gmail.com": "customer",  # "Évangéliste"
+        "lea.noel@icloud.com": "lead",  # "Abonné"
+    }

@@ -855,7 +855,10 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'hs email optout', 'do not email', 'donotemail', 'do not allow emails',
        'do not allow bulk emails', 'do not email me', 'ne pas envoyer d email',
        'ne pas envoyer d emails', 'ne pas envoyer de mail', 'ne pas envoyer de mails',
-       'ne pas envoyer d e mail', 'ne pas envoyer d e mails', 'ne pas emailer'],
+       'ne pas envoyer d e mail', 'ne pas envoyer d e mails', 'ne pas emailer',
+       # HubSpot's hs_email_optout, labelled in its French and English interfaces
+       'desabonne de tous les e mails', 'desabonne de tous les emails',
+       'unsubscribed from all email', 'opted out of all email'],
        storage=Storage.CONSENT),
     _f('optout_sms', Kind.BOOLEAN, R, 'Opposé aux SMS (STOP SMS)', 'SMS opt-out',
        ['stop sms', 'sms stop', 'optout sms', 'opt out sms', 'sms optout', 'sms opt out',
