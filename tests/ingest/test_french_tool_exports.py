@@ -9,6 +9,8 @@ row accounted for. The files and where their layouts come from: tests/data/tools
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -238,3 +240,37 @@ def test_hubspot_unsubscribed_from_all_email_is_an_opt_out(carnet: Carnet) -> No
         "nathan.faure@gmail.com": "customer",  # "Évangéliste"
         "lea.noel@icloud.com": "lead",  # "Abonné"
     }
+
+
+# -- WooCommerce, customers report ------------------------------------------------------
+
+
+def test_woocommerce_customers_report(carnet: Carnet) -> None:
+    mapping = file_targets(DATA / "woocommerce_customers.csv")
+    assert {h: mapping[h] for h in ("Role", "Orders", "Date registered", "Last active")} == {
+        "Role": "attribute:role",  # was the job title: "customer", "shop_manager"
+        "Orders": "order_count",  # was an order's number: orders "3" and "1" made up
+        "Date registered": "signup_date",  # was the date of those orders
+        "Last active": "last_activity",
+    }
+    report = carnet.import_file(DATA / "woocommerce_customers.csv")
+    assert report.counts["inserted"] == 5 and report.counts["rejected"] == 0
+    assert orders(carnet) == {}
+    claire = contact_by_email(carnet, "claire.bonnet@gmail.com")
+    assert (claire.first_name, claire.last_name, claire.job_title) == ("Claire", "Bonnet", None)
+    assert claire.attributes["order_count"] == 3
+    assert Decimal(claire.attributes["total_spent"]) == Decimal("109.70")
+    assert claire.first_seen.replace(tzinfo=None) == datetime(2022, 5, 3, 7, 12, 44)
+
+
+@pytest.mark.parametrize(
+    ("values", "target"),
+    [
+        (["customer", "subscriber", "customer", "shop_manager"], "attribute:role"),
+        (["Gérante", "Responsable achats", "Comptable"], "job_title"),
+    ],
+)
+def test_a_role_column_is_a_job_title_unless_it_holds_account_roles(
+    values: list[str], target: str
+) -> None:
+    assert build_mapping(["Role"], {"Role": values}, CATALOG).to_json()["Role"] == target

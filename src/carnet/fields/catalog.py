@@ -572,7 +572,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('last_activity', Kind.DATETIME, BE, 'Dernière activité', 'Last activity',
        ['dernier contact', 'date dernier contact', 'derniere activite', 'date derniere activite',
        'last contact', 'last contacted', 'last activity', 'last seen', 'derniere connexion',
-       'last activity at',
+       'last activity at', 'last active', 'date last active',
        'date derniere connexion', 'last login', 'derniere visite', 'date derniere visite',
        'last visit', 'date dernier achat', 'date du dernier achat', 'date derniere commande',
        'date de la derniere commande', 'last order date', 'last purchase date',
@@ -608,7 +608,10 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['nb commandes', 'nombre de commandes', 'nombre commandes', 'nbre commandes',
        'nbre de commandes', 'nb de commandes', 'nb achats', 'nombre d achats',
        'nombre achats', 'total orders', 'orders count', 'order count', 'number of orders',
-       'nb cdes', 'nb cde', 'payment count'], storage=Storage.ATTRIBUTE),
+       'nb cdes', 'nb cde', 'payment count',
+       # a count under a plural header: WooCommerce's customers report ("Orders"), a
+       # customer list's "Commandes" (one order's number is "N° de commande")
+       'orders', 'commandes'], storage=Storage.ATTRIBUTE),
     _f('loyalty_id', Kind.IDENTIFIER, TR, 'N° de fidélité', 'Loyalty id',
        ['carte fidelite', 'n carte fidelite', 'numero de carte', 'numero fidelite', 'loyalty id',
         'n fidelite', 'no fidelite', 'num fidelite', 'code fidelite', 'id fidelite',

@@ -261,6 +261,10 @@ def build_mapping(
             # Dolibarr's "Client" is 0, 1, 2 or 3 (none, customer, prospect, both): codes,
             # never a name
             named, note = None, ""
+        if named is not None and named[0].name == "job_title" and _is_account_role(values):
+            # WordPress's "Role" (customer, subscriber, shop_manager) in WooCommerce's
+            # customers report: the account's rights on the site, not the person's job
+            named, note = None, ""
         if named is not None and named[0].name == "civility" and _is_job_title(header, values):
             named, note = (catalog["job_title"], "synonym"), "its values are job titles"
         if (
@@ -745,6 +749,27 @@ def _is_job_title(header: str, values: Sequence[str | None]) -> bool:
         return False
     civilities = sum(1 for v in texts if name.split_civility(f"{v} x")[1].strip() == "x")
     return civilities < len(texts) / 2
+
+
+#: An account's role on a site or app (folded), which a "Role" column may hold.
+_ACCOUNT_ROLES = frozenset({
+    "customer", "subscriber", "administrator", "admin", "editor", "author", "contributor",
+    "shop manager", "guest", "user", "member", "client", "abonne", "membre", "invite",
+    "utilisateur", "administrateur", "editeur", "auteur", "contributeur",
+    "gestionnaire de la boutique",
+})
+
+
+def _is_account_role(values: Sequence[str | None]) -> bool:
+    """Whether a column's values are roles of an account, not job titles.
+
+    >>> _is_account_role(["customer", "subscriber", "shop_manager"])
+    True
+    >>> _is_account_role(["Gérant", "Client advisor", "customer"])
+    False
+    """
+    texts = [fold_header(str(v)) for v in values if not blank(v)]
+    return bool(texts) and sum(t in _ACCOUNT_ROLES for t in texts) >= _TYPED_SHARE * len(texts)
 
 
 def _is_nested_key(header: str) -> bool:
