@@ -274,3 +274,28 @@ def test_a_role_column_is_a_job_title_unless_it_holds_account_roles(
     values: list[str], target: str
 ) -> None:
     assert build_mapping(["Role"], {"Role": values}, CATALOG).to_json()["Role"] == target
+
+
+# -- Weezevent, participants of its API -------------------------------------------------
+
+
+def test_a_file_whose_only_people_are_someone_elses_says_so(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Weezevent's API gives a ticket's holder as "owner", the word CRMs use for the
+    salesperson in charge: carnet keeps them apart, and says how to take them in."""
+    path = DATA / "weezevent_participants.json"
+    report = carnet.import_file(path, rejected_dir=tmp_path)
+    assert report.counts["rejected"] == 4  # every row accounted for, none lost
+    [warning] = [w for w in report.warnings if "own person" in w]
+    assert "'owner.email'" in warning and "mapping file" in warning
+    mapping = tmp_path / "weezevent.json"
+    mapping.write_text(
+        '{"owner.first_name": "first_name", "owner.last_name": "last_name",'
+        ' "owner.email": "email"}', encoding="utf-8")
+    report = carnet.import_file(path, rejected_dir=tmp_path, mapping_file=mapping)
+    assert report.counts["inserted"] == 4 and report.counts["rejected"] == 0
+    camille = contact_by_email(carnet, "camille.petit@gmail.com")
+    assert (camille.first_name, camille.last_name) == ("Camille", "Petit")
+    assert camille.attributes["barcode"] == "510024576310"  # a ticket's, not a phone
+    assert points(carnet, "phone") == []

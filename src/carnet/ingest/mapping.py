@@ -303,7 +303,9 @@ def build_mapping(
     ordered = _rib_parts_together(ordered)
     ordered = _time_beside_a_date(ordered)
     mapping = _resolve_duplicates(ordered, catalog)
-    return replace(mapping, warnings=(*mapping.warnings, *_numbered_people(mapping.columns)))
+    return replace(mapping, warnings=(
+        *mapping.warnings, *_numbered_people(mapping.columns), *_nobody_of_its_own(mapping, catalog)
+    ))
 
 
 #: The columns of a RIB the import reads together (the key may be missing).
@@ -348,6 +350,39 @@ def _unmapped_unless_chosen(plans: list[ColumnPlan], fields: Sequence[str]) -> l
         else p
         for p in plans
     ]
+
+
+#: The fields that name a row's person; without one, no row can be imported.
+_IDENTITY = frozenset({"first_name", "last_name", "full_name", "email", "phone", "mobile",
+                       "organisation_name"})
+
+
+def _nobody_of_its_own(mapping: ColumnMapping, catalog: Catalog) -> list[str]:
+    """A warning when the only names, e-mails or phones of a file were read as someone
+    else's (Weezevent's API gives a ticket's holder as "owner.email", the word CRMs use
+    for the salesperson in charge): every row would be rejected, and the user can say
+    whose they are with a mapping file."""
+    if any(p.field is not None and p.field.name in _IDENTITY for p in mapping.columns):
+        return []
+    someone_elses = set(_SOMEONE_ELSE.values())
+    theirs = [p.header for p in mapping.columns
+              if p.how == "unmapped" and p.note in someone_elses]
+    if not theirs:
+        return []
+    listed = ", ".join(repr(h) for h in theirs)
+    return [
+        f"No column names the row's own person: {listed} were read as someone else's "
+        "(a guardian, a salesperson, a record owner) and kept as custom attributes, so "
+        "every row lacks a name, e-mail or phone. If they are the person's, say so in a "
+        f"mapping file ({theirs[0]!r} = \"{_guess_field(theirs[0], catalog)}\")."
+    ]
+
+
+def _guess_field(header: str, catalog: Catalog) -> str:
+    """The field a someone-else's header would name without its role word."""
+    last = header.rsplit(".", 1)[-1]
+    found = catalog.header_match(last) if last else None
+    return found[0].name if found else "email"
 
 
 def _numbered_people(plans: Sequence[ColumnPlan]) -> list[str]:
