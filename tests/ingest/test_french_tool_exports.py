@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carnet import Carnet
 from carnet.fields.catalog import default_catalog
@@ -299,3 +301,45 @@ def test_a_file_whose_only_people_are_someone_elses_says_so(
     assert (camille.first_name, camille.last_name) == ("Camille", "Petit")
     assert camille.attributes["barcode"] == "510024576310"  # a ticket's, not a phone
     assert points(carnet, "phone") == []
+
+
+# -- properties of the company identifiers' sniffing -------------------------------------
+
+
+def _with_luhn_key(stem: str) -> str:
+    """``stem`` and the digit that makes it pass the Luhn key (a SIREN's last digit)."""
+    for last in "0123456789":
+        digits = stem + last
+        total = sum(
+            (d * 2 - 9 if d * 2 > 9 else d * 2) if i % 2 else d
+            for i, d in enumerate(int(c) for c in reversed(digits))
+        )
+        if total % 10 == 0:
+            return digits
+    raise AssertionError("no Luhn key")  # pragma: no cover
+
+
+_STEMS = st.text(alphabet="0123456789", min_size=8, max_size=8).filter(lambda s: s[0] != "0")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_STEMS, min_size=3, max_size=12, unique=True))
+def test_sirens_under_a_vague_header_are_sirens(stems: list[str]) -> None:
+    values = [_with_luhn_key(stem) for stem in stems]
+    assert build_mapping(["Infos"], {"Infos": values}, CATALOG).to_json()["Infos"] == "siren"
+
+
+_MOBILES = st.builds(
+    lambda first, rest: f"0{first} {rest[0:2]} {rest[2:4]} {rest[4:6]} {rest[6:8]}",
+    st.sampled_from("67"), st.text(alphabet="0123456789", min_size=8, max_size=8),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_MOBILES, min_size=3, max_size=12, unique=True),
+       st.sampled_from(["Infos", "Téléphone", "Numéro", "Portable"]))
+def test_french_mobiles_are_never_taken_for_company_identifiers(
+    numbers: list[str], header: str
+) -> None:
+    target = build_mapping([header], {header: numbers}, CATALOG).to_json()[header]
+    assert target in ("phone", "mobile")
