@@ -51,6 +51,7 @@ def test_helloasso_ticket_numbers_are_no_phones() -> None:
     assert (mapping["Référence commande"], mapping["Date de la commande"],
             mapping["Statut de la commande"], mapping["Montant tarif"]) == (
         "order_ref", "order_date", "order_status", "line_total")
+    assert mapping["Tarif"] == "product_name"  # was a custom attribute of the person
     assert (mapping["Nom participant"], mapping["Prénom participant"],
             mapping["Email participant"]) == ("last_name", "first_name", "email")
     # the payer's are kept apart: the participant is named and has an e-mail of their own
@@ -69,6 +70,17 @@ def test_a_helloasso_ticketing_import(carnet: Carnet) -> None:
         "172754126": ("paid", "40.00"), "172760001": ("paid", "20.00"),
         "172760050": ("refunded", "25.00"),
     }
+    # each ticket is a line of its order, named by its rate ("Tarif")
+    with carnet.engine.connect() as conn:
+        lines = conn.execute(
+            sa.select(s.orders.c.external_ref, s.order_lines.c.product_name,
+                      s.order_lines.c.amount)
+            .join(s.orders, s.orders.c.id == s.order_lines.c.order_id)
+        ).all()
+    assert sorted((r[0], r[1], str(r[2].quantize(Decimal("0.01")))) for r in lines) == [
+        ("172754126", "Plein tarif", "25.00"), ("172754126", "Tarif réduit", "15.00"),
+        ("172760001", "Plein tarif", "20.00"), ("172760050", "Plein tarif", "25.00"),
+    ]
     ines = contact_by_email(carnet, "ines.garcia@free.fr")
     assert (ines.first_name, ines.last_name) == ("Inès", "Garcia")
     assert ines.attributes["email_payeur"] == "kevin.vidal@laposte.net"  # kept, not hers
@@ -76,6 +88,20 @@ def test_a_helloasso_ticketing_import(carnet: Carnet) -> None:
     assert mailable(carnet, "kevin.vidal@laposte.net")
     assert not mailable(carnet, "ines.garcia@free.fr")
     assert mailable(carnet, "nathan.faure@gmail.com")
+
+
+@pytest.mark.parametrize(
+    ("values", "target"),
+    [
+        (["Plein tarif", "Tarif réduit", "Plein tarif"], "product_name"),
+        (["25,00", "15,00 €", "20"], "attribute:tarif"),  # prices, not what was bought
+    ],
+)
+def test_a_rate_column_of_an_order_file_is_what_was_bought(
+    values: list[str], target: str
+) -> None:
+    headers = ["Référence commande", "Date de la commande", "Email", "Montant", "Tarif"]
+    assert build_mapping(headers, {"Tarif": values}, CATALOG).to_json()["Tarif"] == target
 
 
 @pytest.mark.parametrize(

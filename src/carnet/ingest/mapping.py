@@ -299,6 +299,7 @@ def build_mapping(
     ordered = [plans[h] for h in headers]
     ordered = _whole_names(ordered, sample, catalog)
     ordered = _apply_context(ordered, catalog)
+    ordered = _what_was_bought(ordered, sample, catalog)
     ordered = _reached_through_guardians(ordered, catalog)
     ordered = _rib_parts_together(ordered)
     ordered = _time_beside_a_date(ordered)
@@ -1016,6 +1017,36 @@ def _order_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
                 plan, None, "beside the order's reference, the id is the order's: kept as a "
                 "custom attribute"
             )
+        out.append(plan)
+    return out
+
+
+#: Headers naming what a row's order bought (folded): HelloAsso's "Tarif" ("Plein tarif",
+#: "Adhésion famille") and "Formule", Eventbrite's "Ticket Type", Weezevent's "Billet".
+_BOUGHT = frozenset({"tarif", "formule", "ticket type", "type de billet", "type billet",
+                     "categorie de billet", "categorie billet", "offre", "prestation"})
+_AMOUNT_LIKE = re.compile(r"^\s*[-+]?\d[\d\s.,\u00a0\u202f]*\s*(?:€|eur|euros?)?\s*$", re.I)
+
+
+def _what_was_bought(
+    plans: list[ColumnPlan], sample: Mapping[str, Sequence[str | None]], catalog: Catalog
+) -> list[ColumnPlan]:
+    """In a file of orders with no product column, the rate or ticket type a row paid for
+    ("Tarif": "Plein tarif") is the order line's product, unless its values are amounts
+    (a "Tarif" of "25,00" is a price, left as it was)."""
+    fields = _named(plans)
+    if "product_name" in fields or "order_ref" not in fields or not fields & _AMOUNTS:
+        return plans
+    out = []
+    chosen = False
+    for plan in plans:
+        if not chosen and plan.how == "unmapped" and fold_header(plan.header) in _BOUGHT:
+            values = [str(v) for v in sample.get(plan.header, ()) if not blank(v)][:_SAMPLE]
+            if values and not any(_AMOUNT_LIKE.match(v) for v in values):
+                plan = _by_context(
+                    plan, catalog["product_name"], "in a file of orders, what each row bought"
+                )
+                chosen = True
         out.append(plan)
     return out
 
