@@ -109,7 +109,10 @@ def test_a_rate_column_of_an_order_file_is_what_was_bought(
     [
         ("Numéro de billet", ["172754126", "172754127", "172760001"], "attribute"),
         ("N° de dossier", ["612345678", "698765432", "145678910"], "attribute"),
-        ("N° de contrat", ["0612345678", "0698765432", "0145678910"], "attribute"),
+        ("N° de contrat", ["512345678", "598765432", "545678910"], "attribute"),
+        # written as one dials them (from a 0, in groups): phones whatever the header
+        ("Numéro de dossier", ["0612345678", "0698765432", "0145678910"], "phone"),
+        ("Numéro de contact", ["612345678", "698765432", "145678910"], "phone"),
         # a number of a line to call stays one
         ("Numéro de portable", ["612345678", "698765432", "145678910"], "mobile"),
         ("Numéro", ["0612345678", "0698765432", "0145678910"], "phone"),

@@ -228,11 +228,14 @@ def build_mapping(
             continue
         values = [v for v in sample.get(header, ()) if not blank(v)][:_SAMPLE]
         by_content = _sniff(values, catalog)
-        if by_content is not None and by_content[0].kind is Kind.PHONE and _numbers_a_thing(
-            header
+        if (
+            by_content is not None
+            and by_content[0].kind is Kind.PHONE
+            and _numbers_a_thing(header)
+            and not _dialled_as_written(values)
         ):
-            # HelloAsso's "Numéro de billet", a CRM's "Code client": nine or ten digits
-            # that number a ticket or a customer, not a line to call
+            # HelloAsso's "Numéro de billet", a CRM's "N° de dossier": nine digits from a
+            # 1 that number a ticket or a file, not a landline whose 0 was dropped
             by_content = None
         named = catalog.header_match(_strip_form_prefix(_strip_suffix(header)))
         note = ""
@@ -899,7 +902,16 @@ _NUMBER_WORDS = frozenset({"numero", "n", "no", "num", "id", "identifiant", "cod
                            "reference", "matricule"})
 #: Words of a header that say the number is one to call.
 _PHONE_WORDS = frozenset({"tel", "telephone", "phone", "portable", "mobile", "gsm", "fixe",
-                          "cell", "cellulaire", "sms", "whatsapp", "appel", "ligne"})
+                          "cell", "cellulaire", "sms", "whatsapp", "appel", "ligne",
+                          "contact", "joindre", "joignable", "rappel", "rappeler"})
+
+
+def _dialled_as_written(values: Sequence[str | None]) -> bool:
+    """Whether most values are written the way a phone number is dialled: from a 0 or a
+    "+", or in groups ("06 12 34 56 78"), rather than as a bare run of digits."""
+    texts = [str(v).strip() for v in values if not blank(v)]
+    dialled = sum(1 for t in texts if t[:1] in ("0", "+") or not t.isdigit())
+    return bool(texts) and dialled > len(texts) / 2
 
 
 def _numbers_a_thing(header: str) -> bool:
