@@ -213,7 +213,10 @@ _CHANNEL_WORDS = (
     ("post", ("courrier", "postal", "voie postale", "by post", "by mail")),
     ("partners", ("partenaire", "partner", "tiers", "third part")),
     ("newsletter", ("newsletter", "lettre d info", "infolettre", "actualite", "news",
-                    "nouveaute", "informations")),
+                    "nouveaute", "informations",
+                    # HelloAsso's, Weezevent's "Je souhaite être informé(e) des prochains
+                    # événements": the organiser's news
+                    "etre informe", "tenu informe", "tenir informe")),
     ("offers", ("offre", "promo", "marketing", "commercia", "bon plan", "avantage",
                 "reduction", "communication", "offer", "deal")),
     # e-mails with no other word: the newsletter, as "Opt-in e-mail" is
@@ -502,7 +505,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('vat_number', Kind.VAT, FI, 'N° TVA intracommunautaire', 'VAT number',
        ['tva', 'n tva', 'numero tva', 'tva intracommunautaire', 'n tva intracommunautaire', 'vat',
        'vat number', 'vat id', 'vat no', 'n tva intracom', 'tva intracom', 'numero de tva',
-       'business vat id', 'tax id', 'numero de tva intracommunautaire'],
+       'business vat id', 'tax id', 'numero de tva intracommunautaire',
+       # Dolibarr's "Num TVA" (VATIntraShort), "N° TVA intra"
+       'num tva', 'num tva intra', 'n tva intra', 'tva intra', 'no tva'],
        weight=1.0, sensitivity=_PUBLIC, profiles=B2B, storage=Storage.ORGANISATION),
     _f('naf_code', Kind.NAF, FI, 'Code NAF', 'NAF code',
        ['naf', 'code naf', 'ape', 'code ape', 'naf ape', 'code naf ape', 'activity code'],
@@ -569,7 +574,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('last_activity', Kind.DATETIME, BE, 'Dernière activité', 'Last activity',
        ['dernier contact', 'date dernier contact', 'derniere activite', 'date derniere activite',
        'last contact', 'last contacted', 'last activity', 'last seen', 'derniere connexion',
-       'last activity at',
+       'last activity at', 'last active', 'date last active',
        'date derniere connexion', 'last login', 'derniere visite', 'date derniere visite',
        'last visit', 'date dernier achat', 'date du dernier achat', 'date derniere commande',
        'date de la derniere commande', 'last order date', 'last purchase date',
@@ -605,7 +610,10 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['nb commandes', 'nombre de commandes', 'nombre commandes', 'nbre commandes',
        'nbre de commandes', 'nb de commandes', 'nb achats', 'nombre d achats',
        'nombre achats', 'total orders', 'orders count', 'order count', 'number of orders',
-       'nb cdes', 'nb cde', 'payment count'], storage=Storage.ATTRIBUTE),
+       'nb cdes', 'nb cde', 'payment count',
+       # a count under a plural header: WooCommerce's customers report ("Orders"), a
+       # customer list's "Commandes" (one order's number is "N° de commande")
+       'orders', 'commandes'], storage=Storage.ATTRIBUTE),
     _f('loyalty_id', Kind.IDENTIFIER, TR, 'N° de fidélité', 'Loyalty id',
        ['carte fidelite', 'n carte fidelite', 'numero de carte', 'numero fidelite', 'loyalty id',
         'n fidelite', 'no fidelite', 'num fidelite', 'code fidelite', 'id fidelite',
@@ -852,7 +860,10 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'hs email optout', 'do not email', 'donotemail', 'do not allow emails',
        'do not allow bulk emails', 'do not email me', 'ne pas envoyer d email',
        'ne pas envoyer d emails', 'ne pas envoyer de mail', 'ne pas envoyer de mails',
-       'ne pas envoyer d e mail', 'ne pas envoyer d e mails', 'ne pas emailer'],
+       'ne pas envoyer d e mail', 'ne pas envoyer d e mails', 'ne pas emailer',
+       # HubSpot's hs_email_optout, labelled in its French and English interfaces
+       'desabonne de tous les e mails', 'desabonne de tous les emails',
+       'unsubscribed from all email', 'opted out of all email'],
        storage=Storage.CONSENT),
     _f('optout_sms', Kind.BOOLEAN, R, 'Opposé aux SMS (STOP SMS)', 'SMS opt-out',
        ['stop sms', 'sms stop', 'optout sms', 'opt out sms', 'sms optout', 'sms opt out',

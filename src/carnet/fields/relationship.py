@@ -98,6 +98,8 @@ _STAGE_WORDS: dict[str, tuple[str, ...]] = {
         "prospect tiede", "opportunity", "opportunite", "sales qualified lead", "sql",
         "lead qualifie pour la vente", "lead qualifie vente", "lead qualifie commercial",
         "salesqualifiedlead",
+        # HubSpot's French label of its sales qualified lead
+        "lead qualifie par l equipe commerciale",
     ),
     "customer": (
         "client", "cliente", "customer", "client actif", "cliente active", "active customer",

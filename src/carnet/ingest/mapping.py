@@ -49,6 +49,16 @@ _IPV4_LIKE = re.compile(r"^\s*\d{1,3}(\.\d{1,3}){3}\s*$")
 _IBAN_LIKE = re.compile(r"^\s*[A-Z]{2}\d{2}[A-Z0-9 ]{10,32}\s*$", re.IGNORECASE)
 #: Shops' order names: Shopify's order export calls "#1001" the order's "Name".
 _ORDER_NAME_LIKE = re.compile(r"^\s*#\s?\d{3,}\s*$")
+#: A SIREN as written: nine digits, bare or in groups of three ("303 265 045").
+_SIREN_LIKE = re.compile(r"^\s*\d{3}[ .]?\d{3}[ .]?\d{3}\s*$")
+#: A NAF/APE code: "1071C", "10.71C", "47.62 Z".
+_NAF_LIKE = re.compile(r"^\s*\d{2}[.,]?\d{2}\s?[A-Za-z]\s*$")
+#: An EU VAT number: "FR40303265045", "BE 0403.170.701" (French key letters allowed).
+_VAT_LIKE = re.compile(
+    r"^\s*(?:FR\s?[0-9A-HJ-NP-Z]{2}\s?\d{3}\s?\d{3}\s?\d{3}"
+    r"|(?:AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK)"
+    r"\s?[0-9A-Z][0-9A-Z .]{6,14})\s*$"
+)
 _SAMPLE = 200
 
 
@@ -218,6 +228,15 @@ def build_mapping(
             continue
         values = [v for v in sample.get(header, ()) if not blank(v)][:_SAMPLE]
         by_content = _sniff(values, catalog)
+        if (
+            by_content is not None
+            and by_content[0].kind is Kind.PHONE
+            and _numbers_a_thing(header)
+            and not _dialled_as_written(values)
+        ):
+            # HelloAsso's "Numéro de billet", a CRM's "N° de dossier": nine digits from a
+            # 1 that number a ticket or a file, not a landline whose 0 was dropped
+            by_content = None
         named = catalog.header_match(_strip_form_prefix(_strip_suffix(header)))
         note = ""
         if named is None and "." in header.strip(".") and _is_nested_key(header):
@@ -236,6 +255,19 @@ def build_mapping(
         if named is None:
             # "Person - Email - Work", "Nom adhérent", "E-mail 1 - Value"
             named, note = _compound(header, catalog)
+        if (
+            named is not None
+            and named[0].kind in (Kind.NAME, Kind.FULL_NAME)
+            and values
+            and all(str(v).strip().isdigit() for v in values)
+        ):
+            # Dolibarr's "Client" is 0, 1, 2 or 3 (none, customer, prospect, both): codes,
+            # never a name
+            named, note = None, ""
+        if named is not None and named[0].name == "job_title" and _is_account_role(values):
+            # WordPress's "Role" (customer, subscriber, shop_manager) in WooCommerce's
+            # customers report: the account's rights on the site, not the person's job
+            named, note = None, ""
         if named is not None and named[0].name == "civility" and _is_job_title(header, values):
             named, note = (catalog["job_title"], "synonym"), "its values are job titles"
         if (
@@ -270,11 +302,14 @@ def build_mapping(
     ordered = [plans[h] for h in headers]
     ordered = _whole_names(ordered, sample, catalog)
     ordered = _apply_context(ordered, catalog)
+    ordered = _what_was_bought(ordered, sample, catalog)
     ordered = _reached_through_guardians(ordered, catalog)
     ordered = _rib_parts_together(ordered)
     ordered = _time_beside_a_date(ordered)
     mapping = _resolve_duplicates(ordered, catalog)
-    return replace(mapping, warnings=(*mapping.warnings, *_numbered_people(mapping.columns)))
+    return replace(mapping, warnings=(
+        *mapping.warnings, *_numbered_people(mapping.columns), *_nobody_of_its_own(mapping, catalog)
+    ))
 
 
 #: The columns of a RIB the import reads together (the key may be missing).
@@ -319,6 +354,39 @@ def _unmapped_unless_chosen(plans: list[ColumnPlan], fields: Sequence[str]) -> l
         else p
         for p in plans
     ]
+
+
+#: The fields that name a row's person; without one, no row can be imported.
+_IDENTITY = frozenset({"first_name", "last_name", "full_name", "email", "phone", "mobile",
+                       "organisation_name"})
+
+
+def _nobody_of_its_own(mapping: ColumnMapping, catalog: Catalog) -> list[str]:
+    """A warning when the only names, e-mails or phones of a file were read as someone
+    else's (Weezevent's API gives a ticket's holder as "owner.email", the word CRMs use
+    for the salesperson in charge): every row would be rejected, and the user can say
+    whose they are with a mapping file."""
+    if any(p.field is not None and p.field.name in _IDENTITY for p in mapping.columns):
+        return []
+    someone_elses = set(_SOMEONE_ELSE.values())
+    theirs = [p.header for p in mapping.columns
+              if p.how == "unmapped" and p.note in someone_elses]
+    if not theirs:
+        return []
+    listed = ", ".join(repr(h) for h in theirs)
+    return [
+        f"No column names the row's own person: {listed} were read as someone else's "
+        "(a guardian, a salesperson, a record owner) and kept as custom attributes, so "
+        "every row lacks a name, e-mail or phone. If they are the person's, say so in a "
+        f"mapping file ({theirs[0]!r} = \"{_guess_field(theirs[0], catalog)}\")."
+    ]
+
+
+def _guess_field(header: str, catalog: Catalog) -> str:
+    """The field a someone-else's header would name without its role word."""
+    last = header.rsplit(".", 1)[-1]
+    found = catalog.header_match(last) if last else None
+    return found[0].name if found else "email"
 
 
 def _numbered_people(plans: Sequence[ColumnPlan]) -> list[str]:
@@ -722,6 +790,27 @@ def _is_job_title(header: str, values: Sequence[str | None]) -> bool:
     return civilities < len(texts) / 2
 
 
+#: An account's role on a site or app (folded), which a "Role" column may hold.
+_ACCOUNT_ROLES = frozenset({
+    "customer", "subscriber", "administrator", "admin", "editor", "author", "contributor",
+    "shop manager", "guest", "user", "member", "client", "abonne", "membre", "invite",
+    "utilisateur", "administrateur", "editeur", "auteur", "contributeur",
+    "gestionnaire de la boutique",
+})
+
+
+def _is_account_role(values: Sequence[str | None]) -> bool:
+    """Whether a column's values are roles of an account, not job titles.
+
+    >>> _is_account_role(["customer", "subscriber", "shop_manager"])
+    True
+    >>> _is_account_role(["Gérant", "Client advisor", "customer"])
+    False
+    """
+    texts = [fold_header(str(v)) for v in values if not blank(v)]
+    return bool(texts) and sum(t in _ACCOUNT_ROLES for t in texts) >= _TYPED_SHARE * len(texts)
+
+
 def _is_nested_key(header: str) -> bool:
     """``customer.address.zip``, as the JSON reader flattens objects; not ``N. client``."""
     return all(part and " " not in part for part in header.split("."))
@@ -782,6 +871,19 @@ def _sniff(values: Sequence[str | None], catalog: Catalog) -> tuple[Field, float
     sirets = sum(1 for d in digits if len(d) == 14 and _luhn(d)) / n
     if sirets >= 0.8:
         return catalog["siret"], sirets
+    # Dolibarr's "ID professionnel 1/2/3", a CRM's "Identifiant": what the numbers are
+    # says which. Nine digits pass the SIREN's Luhn key one time in ten by chance, so a
+    # column of phones whose 0 was dropped is not taken for one.
+    sirens = sum(1 for v, d in zip(texts, digits, strict=True)
+                 if len(d) == 9 and _SIREN_LIKE.match(v) and _luhn(d)) / n
+    if sirens >= 0.8:
+        return catalog["siren"], sirens
+    nafs = sum(1 for v in texts if _NAF_LIKE.match(v)) / n
+    if nafs >= 0.8:
+        return catalog["naf_code"], nafs
+    vats = sum(1 for v in texts if _VAT_LIKE.match(v)) / n
+    if vats >= 0.8:
+        return catalog["vat_number"], vats
     phones = (
         sum(
             1
@@ -793,6 +895,41 @@ def _sniff(values: Sequence[str | None], catalog: Catalog) -> tuple[Field, float
     if phones >= 0.8:
         return catalog["phone"], phones
     return None
+
+
+#: First words of a header that numbers something ("Numéro de billet", "N° adhérent").
+_NUMBER_WORDS = frozenset({"numero", "n", "no", "num", "id", "identifiant", "code", "ref",
+                           "reference", "matricule"})
+#: Words of a header that say the number is one to call.
+_PHONE_WORDS = frozenset({"tel", "telephone", "phone", "portable", "mobile", "gsm", "fixe",
+                          "cell", "cellulaire", "sms", "whatsapp", "appel", "ligne",
+                          "contact", "joindre", "joignable", "rappel", "rappeler"})
+
+
+def _dialled_as_written(values: Sequence[str | None]) -> bool:
+    """Whether most values are written the way a phone number is dialled: from a 0 or a
+    "+", or in groups ("06 12 34 56 78"), rather than as a bare run of digits."""
+    texts = [str(v).strip() for v in values if not blank(v)]
+    dialled = sum(1 for t in texts if t[:1] in ("0", "+") or not t.isdigit())
+    return bool(texts) and dialled > len(texts) / 2
+
+
+def _numbers_a_thing(header: str) -> bool:
+    """Whether a header names the number of something other than a phone line.
+
+    >>> _numbers_a_thing("Numéro de billet"), _numbers_a_thing("Code client")
+    (True, True)
+    >>> _numbers_a_thing("Numéro"), _numbers_a_thing("Numéro de portable")
+    (False, False)
+    >>> _numbers_a_thing("N° perso")
+    False
+    """
+    words = fold_header(header).split()
+    if not words or words[0] not in _NUMBER_WORDS or _PHONE_WORDS & set(words):
+        return False
+    return any(
+        w not in _LINKS and w not in _QUALIFIERS and not w.isdigit() for w in words[1:]
+    )
 
 
 def _dialable(text: str, digits: str) -> bool:
@@ -829,6 +966,9 @@ def _content_wins(by_name: Field, by_content: Field) -> bool:
     only overrides headers that name free text.
     """
     if by_name.kind is by_content.kind:
+        return False
+    if by_name.kind is Kind.PHONE and by_content.kind is Kind.SIREN:
+        # nine digits under "Téléphone" are a number whose 0 was dropped, whatever their key
         return False
     if by_content.kind is Kind.PHONE:
         return by_name.kind in (Kind.NAME, Kind.FULL_NAME, Kind.EMAIL)
@@ -889,6 +1029,36 @@ def _order_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
                 plan, None, "beside the order's reference, the id is the order's: kept as a "
                 "custom attribute"
             )
+        out.append(plan)
+    return out
+
+
+#: Headers naming what a row's order bought (folded): HelloAsso's "Tarif" ("Plein tarif",
+#: "Adhésion famille") and "Formule", Eventbrite's "Ticket Type", Weezevent's "Billet".
+_BOUGHT = frozenset({"tarif", "formule", "ticket type", "type de billet", "type billet",
+                     "categorie de billet", "categorie billet", "offre", "prestation"})
+_AMOUNT_LIKE = re.compile(r"^\s*[-+]?\d[\d\s.,\u00a0\u202f]*\s*(?:€|eur|euros?)?\s*$", re.I)
+
+
+def _what_was_bought(
+    plans: list[ColumnPlan], sample: Mapping[str, Sequence[str | None]], catalog: Catalog
+) -> list[ColumnPlan]:
+    """In a file of orders with no product column, the rate or ticket type a row paid for
+    ("Tarif": "Plein tarif") is the order line's product, unless its values are amounts
+    (a "Tarif" of "25,00" is a price, left as it was)."""
+    fields = _named(plans)
+    if "product_name" in fields or "order_ref" not in fields or not fields & _AMOUNTS:
+        return plans
+    out = []
+    chosen = False
+    for plan in plans:
+        if not chosen and plan.how == "unmapped" and fold_header(plan.header) in _BOUGHT:
+            values = [str(v) for v in sample.get(plan.header, ()) if not blank(v)][:_SAMPLE]
+            if values and not any(_AMOUNT_LIKE.match(v) for v in values):
+                plan = _by_context(
+                    plan, catalog["product_name"], "in a file of orders, what each row bought"
+                )
+                chosen = True
         out.append(plan)
     return out
 
@@ -1075,6 +1245,8 @@ def _apply_context(plans: list[ColumnPlan], catalog: Catalog) -> list[ColumnPlan
 #: Bare headers of a last name that some tools fill with the whole name: Odoo's "Nom"
 #: of a contact is "Jean-Pierre Martin", and its export has no first-name column.
 _BARE_NAME = frozenset({"nom", "name", "noms"})
+#: Fields only a company has: beside them a bare "Nom" may be the company's name.
+_COMPANY_IDS = frozenset({"siren", "siret", "vat_number", "naf_code"})
 
 
 def _whole_names(
@@ -1087,6 +1259,15 @@ def _whole_names(
         p.field is not None and p.field.name in ("first_name", "full_name") for p in plans
     ):
         return plans
+    fields = _named(plans)
+    # a list of companies (Dolibarr's "Tiers", an accounting package's accounts): their
+    # SIREN, SIRET, VAT or NAF code beside one bare "Nom", and nothing saying which rows
+    # are people, so the name is the company's
+    companies = (
+        bool(fields & _COMPANY_IDS)
+        and not fields & {"organisation_name", "is_company"}
+        and "organisation_name" in catalog
+    )
     out = []
     for plan in plans:
         if (
@@ -1095,6 +1276,12 @@ def _whole_names(
             and plan.how == "synonym"
             and fold_header(plan.header) in _BARE_NAME
         ):
+            if companies:
+                out.append(_by_context(
+                    plan, catalog["organisation_name"],
+                    "a list of companies (SIREN, SIRET, VAT or NAF columns): the company's name",
+                ))
+                continue
             texts = [str(v).strip() for v in sample.get(plan.header, ()) if not blank(v)]
             texts = texts[:_SAMPLE]
             several = sum(1 for v in texts if len(v.split()) >= 2)
@@ -1111,6 +1298,19 @@ def _by_context(plan: ColumnPlan, field: Field | None, note: str) -> ColumnPlan:
     """``plan`` sent to ``field`` (a custom attribute when None) by the file's context."""
     attribute = None if field is not None else attribute_key(plan.header)
     return ColumnPlan(plan.header, field, attribute, "context", note)
+
+
+def payer_field(header: str, catalog: Catalog) -> Field | None:
+    """The field a payer's column names ("Email payeur" → email), else None.
+
+    >>> from carnet.fields.catalog import default_catalog
+    >>> payer_field("Email payeur", default_catalog()).name
+    'email'
+    >>> payer_field("Email adhérent", default_catalog()) is None
+    True
+    """
+    found, note = _compound(header, catalog)
+    return found[0] if found is not None and note == PAYER_NOTE else None
 
 
 def _payer_gives_way(plan: ColumnPlan, own: set[str]) -> bool:

@@ -7,6 +7,10 @@ number is the buyer's when the parcel goes to the buyer: the shipping name is th
 billing name, or is left empty. When it names someone else (a gift), the number is
 that person's: it is kept on the row as a custom attribute, never made the buyer's.
 
+The other way round, a payer's e-mail or phone kept apart from a member's own
+columns (HelloAsso's "Email payeur") is the member's on the rows where the payer is
+the member: who joined for themselves gave their address as the payer's only.
+
 >>> from carnet.fields.catalog import default_catalog
 >>> from carnet.ingest.mapping import build_mapping
 >>> headers = ["billing_first_name", "billing_last_name", "billing_phone",
@@ -22,10 +26,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from carnet.fields.catalog import Catalog, Storage, fold_header
-from carnet.ingest.mapping import ColumnMapping, prefixed_field
+from carnet.fields.catalog import Catalog, Field, Storage, fold_header
+from carnet.ingest.mapping import ColumnMapping, payer_field, prefixed_field
 
-__all__ = ["RecipientColumns", "recipient_columns"]
+__all__ = ["RecipientColumns", "payer_columns", "recipient_columns"]
 
 #: Prefixes of a shipping address's columns (folded, as the mapping reads them).
 _SHIPPING = frozenset({"shipping", "ship to", "livraison", "adresse de livraison",
@@ -79,6 +83,34 @@ def recipient_columns(mapping: ColumnMapping, catalog: Catalog) -> list[Recipien
         for header, prefix in points
         if prefix in names
     ]
+
+
+def payer_columns(
+    mapping: ColumnMapping, catalog: Catalog
+) -> list[tuple[RecipientColumns, Field]]:
+    """The payer's e-mails and phones kept apart from a person named on each row, with
+    the field each names, and the payer's name columns to tell whether the payer is the
+    person: HelloAsso's "Email payeur" beside "Nom payeur", "Prénom payeur" and the
+    member's own "Nom adhérent", "Prénom adhérent".
+    """
+    person = tuple(
+        p.header for p in mapping.columns if p.field is not None and p.field.name in _NAMES
+    )
+    names: list[str] = []
+    points: list[tuple[str, Field]] = []
+    for plan in mapping.columns:
+        if plan.field is not None:
+            continue
+        field = payer_field(plan.header, catalog)
+        if field is None:
+            continue
+        if field.name in _NAMES:
+            names.append(plan.header)
+        elif field.storage in (Storage.PHONE, Storage.EMAIL):
+            points.append((plan.header, field))
+    if not (person and names):
+        return []
+    return [(RecipientColumns(header, tuple(names), person), field) for header, field in points]
 
 
 def _cell(raw: Mapping[str, Any], header: str) -> str:

@@ -41,7 +41,7 @@ from carnet.ingest.mapping import (
 )
 from carnet.ingest.readers._base import WARNING_LINES
 from carnet.ingest.realign import realign
-from carnet.ingest.recipients import recipient_columns
+from carnet.ingest.recipients import RecipientColumns, payer_columns, recipient_columns
 from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker, repaired_encoding
 
 #: What a civility column says of a row that is a company (folded): "Société", a legal form.
@@ -335,12 +335,17 @@ class RowBuilder:
         self.postcodes = postcodes
         self.hash_rows = hash_rows
         self._recipients = {r.point: r for r in recipient_columns(mapping, catalog)}
+        self._payers = {r.point: (r, f) for r, f in payer_columns(mapping, catalog)}
         self._questions = {
             p.header for p in mapping.columns
             if p.field is not None and p.field.storage is Storage.CONSENT
             and is_question(p.header)
         }
         self.checkers: dict[str, ColumnChecker] = {}
+        for header, (_, payers) in self._payers.items():
+            self.checkers[header] = ColumnChecker(
+                payers, country, zone=zone, email_dns_timeout=email_dns_timeout
+            )
         for plan in mapping.columns:
             if plan.field is not None and plan.field.kind is not Kind.FULL_NAME:
                 self.checkers.setdefault(
@@ -418,6 +423,12 @@ class RowBuilder:
             if f is None:
                 attribute = plan.attribute or plan.header
                 self._fill_attribute(live_records, attribute, cells(columns[plan.header]))
+                if plan.header in self._payers:
+                    payers, payers_field = self._payers[plan.header]
+                    verdicts = self._payers_own(
+                        live_records, plan.header, payers, cells(checked[plan.header])
+                    )
+                    self._fill_field(live_records, payers_field, verdicts, addresses)
             elif plan.header not in checked:
                 full_names = cells(columns[plan.header])
                 last_first = _LAST_FIRST.match(fold_header(plan.header)) is not None
@@ -588,6 +599,27 @@ class RowBuilder:
             record.notes.append(
                 f"'{plan.header}' is the recipient's ({recipient}), not the buyer's: kept "
                 f"as the custom attribute {key}"
+            )
+        return out
+
+    @staticmethod
+    def _payers_own(
+        records: list[RowRecord], header: str, payers: RecipientColumns, verdicts: list[Verdict]
+    ) -> list[Verdict]:
+        """The payer's e-mail or phone of the rows whose payer is the person (a member who
+        paid for themselves): the person's own; on the others it stays an attribute."""
+        out = list(verdicts)
+        for i, (record, verdict) in enumerate(zip(records, verdicts, strict=True)):
+            if verdict.status is _EMPTY:
+                continue
+            if not any(str(record.raw.get(h) or "").strip() for h in payers.names) or (
+                payers.recipient(record.raw) is not None
+            ):
+                # no payer's name to compare, or someone else's (a parent's): not theirs
+                out[i] = Verdict.empty(verdict.raw)
+                continue
+            record.notes.append(
+                f"'{header}' is the person's own: the payer's name is the person's"
             )
         return out
 
