@@ -27,7 +27,7 @@ from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Sensitivity, Storage, fold_header
 from carnet.fields.iban import french_iban
-from carnet.fields.organisation import name_key
+from carnet.fields.organisation import looks_like_organisation, name_key
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.values import check_birth_year
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
@@ -51,36 +51,18 @@ COMPANY_CIVILITIES = frozenset({
     "gmbh", "organisme", "organisation", "personne morale",
 })
 _PERSON_NAME_FIELDS = ("last_name", "first_name", "full_name")
-#: Legal forms that end a company's name ("Dupont et Fils SARL"), folded.
-_LEGAL_FORMS = frozenset({
-    "sarl", "sas", "sasu", "eurl", "sci", "snc", "scp", "selarl", "scop", "gaec", "earl",
-    "s a r l", "s a s", "s a s u", "e u r l", "gmbh", "ltd", "inc",
-})
-#: Words that begin a company's name ("Ets Martin", "Société Générale"), folded.
-_COMPANY_OPENINGS = frozenset({
-    "ste", "societe", "ets", "etablissement", "etablissements", "entreprise", "cabinet",
-    "sarl", "sas", "eurl", "sci", "mairie", "association",
-})
 
 
-def _names_a_company(last_name: str | None) -> bool:
-    """A last name that is a company's name: a legal form ends it or a company word
-    begins it ("ACME SARL", "Ets Martin"), with another word beside it.
+def _names_a_company(name: str | None) -> bool:
+    """A person's name cell that holds a company's name ("SARL Dupont Frères", "Mairie
+    de Vannes", "Atelier Bois SARL"), as written (capitals tell "SA" from "Sa").
 
-    >>> _names_a_company("Acme Sarl"), _names_a_company("Ets Martin"), _names_a_company("Sas")
+    >>> _names_a_company("Acme SARL"), _names_a_company("Ets Martin"), _names_a_company("Sas")
     (True, True, False)
     """
-    if not last_name:
-        return False
-    words = fold_header(last_name).split()
-    if len(words) < 2:
-        return False
-    tail = " ".join(words[-4:])
-    return (
-        words[0] in _COMPANY_OPENINGS
-        or words[-1] in _LEGAL_FORMS
-        or any(tail.endswith(form) and " " in form for form in _LEGAL_FORMS)
-    )
+    return looks_like_organisation(name, is_first_name=name_field.is_first_name) is not None
+
+
 #: Countries with a numbering plan of their own, whose national numbers phonenumbers reads.
 _PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
@@ -137,6 +119,9 @@ class RowRecord:
     seen_before: bool = False
     #: What the file says of the row: a company's record (True), a person's (False).
     is_company: bool | None = None
+    #: A company's name found in a whole-name column ("Atelier Bois SARL" as Stripe's
+    #: customer name), with why: the row's organisation, not a person's name.
+    named_company: tuple[str, str] | None = None
     consent: dict[str, Any] = field(default_factory=dict)
     #: Consent fields whose column is a form's question ("Would you like to receive our
     #: newsletter?", "J'accepte de recevoir ..."): answered when the row was written, so
@@ -330,7 +315,7 @@ class RowBuilder:
                         plan.field, country, zone=zone, email_dns_timeout=email_dns_timeout
                     ),
                 )
-        self._full_names: dict[tuple[str, bool], tuple[str | None, str, str]] = {}
+        self._full_names: dict[tuple[str, bool], _FullName] = {}
         self._one_cell_names: dict[str, tuple[str, str] | None] = {}
         self._addresses: dict[tuple[tuple[str, str | None], ...], PendingPoint] = {}
         self._foreign_phones: dict[tuple[str, str, str], PendingPoint] = {}
@@ -665,11 +650,17 @@ class RowBuilder:
     @staticmethod
     def _civility_from_names(records: list[RowRecord], verdicts: list[Verdict]) -> None:
         """"Mme Marie" in a first-name cell: the name check removed the civility;
-        it fills the row's civility (and gender) when the row has none."""
+        it fills the row's civility (and gender) when the row has none. A generational
+        suffix it removed ("FLEURY fils") is the ``name_suffix`` attribute."""
         for record, verdict in zip(records, verdicts, strict=True):
-            civility = verdict.details.get("civility") if verdict.details else None
+            if not verdict.details:
+                continue
+            civility = verdict.details.get("civility")
             if civility:
                 _fill_civility(record, civility)
+            suffix = verdict.details.get("suffix")
+            if suffix and verdict.ok:  # "FLEURY fils": the son, Fleury
+                record.attributes.setdefault("name_suffix", suffix)
 
     # -- one row --------------------------------------------------------------------------
 
@@ -679,18 +670,27 @@ class RowBuilder:
             if record.phones:
                 self._phones_of_the_rows_country(record)
         civility = record.invalid_values.get("civility", "")
-        if record.is_company and not (
-            self._raw_cell(record, "first_name") and record.organisation.get("name")
-        ):
+        if record.named_company is not None:
+            self._company_in_the_name_column(record, *record.named_company)
+        first_cell = self._raw_cell(record, "first_name")
+        last_cell = self._raw_cell(record, "last_name")
+        if record.is_company and not (first_cell and record.organisation.get("name")):
             # (a first name beside the company's own column: the company's contact person,
             # a "Professionnel" customer, not the company's record)
             self._company_record(record)
         elif fold_header(civility) in COMPANY_CIVILITIES or (
             record.is_company is None  # the file says it is a person: its name stands
-            and not record.columns.get("first_name")
-            and _names_a_company(record.columns.get("last_name"))
+            and bool(first_cell) != bool(last_cell)
+            and _names_a_company(first_cell or last_cell)
+            and record._footer_words() is None  # "Agence de Lyon" alone: a section's title
         ):
             self._company_named_as_a_person(record, civility)
+        elif record.is_company is None and first_cell and _names_a_company(last_cell):
+            # "Jean" and "SARL Dupont Frères": Jean, of that company
+            assert last_cell is not None
+            record.columns.pop("last_name", None)
+            record.invalid_values.pop("last_name", None)
+            self._company_in_the_name_column(record, last_cell, "")
         # the married name first: "MARTIN épouse DURAND" alone in the last-name cell is
         # Durand born Martin, not a first name Martin
         self._split_married_name(record)
@@ -769,13 +769,13 @@ class RowBuilder:
         if parts is None:
             if len(self._full_names) > CACHE_LIMIT:
                 self._full_names.clear()
-            parts = name_field.split_full_name(raw_value, last_first=last_first)
-            # "Anonyme", "Client", "Inconnu" in a whole-name column is no one's name, as
-            # in a name column
-            civility, first, last = parts
-            parts = (civility, _not_a_placeholder(first), _not_a_placeholder(last))
-            self._full_names[key] = parts
-        civility, first, last = parts
+            parts = self._full_names[key] = _full_name_parts(raw_value, last_first)
+        civility, first, last, suffix, company = parts
+        if company is not None:
+            record.named_company = (raw_value.strip(), company)
+            return
+        if suffix:
+            record.attributes.setdefault("name_suffix", suffix)
         if civility:
             _fill_civility(record, civility)
         if first:
@@ -804,9 +804,30 @@ class RowBuilder:
             record.is_company = True  # named by its company, with no e-mail or phone too
         for column in ("first_name", "last_name", "civility", "gender"):
             record.columns.pop(column, None)
+        for column in _PERSON_NAME_FIELDS:  # "Durand & Associés" is no bad last name
+            record.invalid_values.pop(column, None)
         if civility:
             del record.invalid_values["civility"]
             record.attributes["legal_form"] = civility.strip()
+
+    @staticmethod
+    def _company_in_the_name_column(record: RowRecord, company: str, why: str) -> None:
+        """A company's name where a person's is expected: the row's organisation, as
+        a "Raison sociale" column gives it. Alone on the row, the row is the company's
+        own record; beside a person's name (columns of their own), both are kept. A
+        company the row names in a column of its own stays it, this one an attribute."""
+        named = record.organisation.get("name")
+        if named is None:
+            record.organisation["name"] = company
+        elif name_key(str(named)) != name_key(company):
+            record.attributes.setdefault("account_name", company)
+        if record.is_company is None and not (
+            record.columns.get("first_name") or record.columns.get("last_name")
+        ):
+            record.is_company = True
+        record.notes.append(
+            f"the name '{company}' is an organisation's" + (f" ({why})" if why else "")
+        )
 
     def _own_name_as_company(self, record: RowRecord) -> None:
         """An account name that is the person's own, not a company's: EBP's or Sage's
@@ -967,6 +988,24 @@ _NAME_PARTICLES = frozenset({
     "de", "d", "du", "des", "le", "la", "les", "saint", "sainte", "st", "ste", "van", "von",
     "der", "den", "di", "da", "del", "della", "dos", "ben", "el", "al", "mac", "mc", "o",
 })
+
+
+#: A whole-name cell read: civility, first name, last name, generational suffix, and
+#: why it is a company's name instead (then no person's name).
+_FullName = tuple[str | None, str, str, str | None, str | None]
+
+
+def _full_name_parts(raw_value: str, last_first: bool) -> _FullName:
+    """:data:`_FullName` of a whole-name cell ("Mme DUPONT Marie", "Gérard FLEURY fils",
+    "Atelier Bois SARL")."""
+    company = looks_like_organisation(raw_value, is_first_name=name_field.is_first_name)
+    if company is not None:
+        return None, "", "", None, company
+    civility, first, last = name_field.split_full_name(raw_value, last_first=last_first)
+    _, suffix = name_field.split_suffix(name_field.split_civility(raw_value)[1], min_words=2)
+    # "Anonyme", "Client", "Inconnu" in a whole-name column is no one's name, as in a
+    # name column
+    return civility, _not_a_placeholder(first), _not_a_placeholder(last), suffix, None
 
 
 def _not_a_placeholder(name: str) -> str:

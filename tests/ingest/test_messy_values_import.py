@@ -1,0 +1,141 @@
+"""Values real French customer files hold in their name and date columns: a company
+where a person's name is expected, a father and his son, a year alone, a birthday
+without its year, an age."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from carnet import Carnet
+from carnet.store import schema as s
+
+
+def _people(ws: Carnet) -> dict[str, dict[str, Any]]:
+    """Each contact by its first e-mail: names, organisation, dates and attributes."""
+    c, o, cp = s.contacts, s.organisations, s.contact_points
+    with ws.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                cp.c.normalised.label("email"),
+                c.c.civility,
+                c.c.first_name,
+                c.c.last_name,
+                c.c.birth_date,
+                c.c.customer_since,
+                c.c.attributes,
+                o.c.name.label("organisation"),
+            )
+            .select_from(
+                c.join(cp, cp.c.contact_id == c.c.id).outerjoin(
+                    o, o.c.id == c.c.organisation_id
+                )
+            )
+            .where(cp.c.kind == "email")
+        ).mappings()
+        return {r["email"]: dict(r) for r in rows}
+
+
+def test_a_company_in_a_name_column_is_the_rows_organisation(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Stripe's customers: "Name" holds a person's name or a company's."""
+    path = tmp_path / "stripe_customers.csv"
+    path.write_text(
+        "id,Email,Name,Created (UTC)\n"
+        "cus_P1,contact@atelierbois.fr,Atelier Bois SARL,2023-01-05 10:00\n"
+        "cus_P2,jean.dupont@gmail.com,Jean Dupont,2023-02-05 10:00\n"
+        "cus_P3,accueil@mairie-vannes.fr,Mairie de Vannes,2023-03-05 10:00\n"
+        "cus_P4,amis.rail@orange.fr,Association Les Amis du Rail,2023-03-06 10:00\n"
+        "cus_P5,cabinet@durand-associes.fr,Cabinet Durand & Associés,2023-03-07 10:00\n"
+        "cus_P6,fournil@wanadoo.fr,Boulangerie Le Fournil,2023-03-08 10:00\n"
+        "cus_P7,pierre.sas@free.fr,Pierre Sas,2023-03-09 10:00\n",
+        encoding="utf-8",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 7 and report.counts["rejected"] == 0
+    people = _people(carnet)
+    for email, company in [
+        ("contact@atelierbois.fr", "Atelier Bois SARL"),
+        ("accueil@mairie-vannes.fr", "Mairie de Vannes"),
+        ("amis.rail@orange.fr", "Association Les Amis du Rail"),
+        ("cabinet@durand-associes.fr", "Cabinet Durand & Associés"),
+        ("fournil@wanadoo.fr", "Boulangerie Le Fournil"),
+    ]:
+        # before: first name "Atelier Bois", last name "Sarl"
+        person = people[email]
+        assert person["organisation"] == company
+        assert person["first_name"] is None and person["last_name"] is None
+    assert people["jean.dupont@gmail.com"]["last_name"] == "Dupont"
+    assert people["jean.dupont@gmail.com"]["organisation"] is None
+    # a family name that is also a legal form, written as a name
+    pierre = people["pierre.sas@free.fr"]
+    assert (pierre["first_name"], pierre["last_name"], pierre["organisation"]) == (
+        "Pierre", "Sas", None
+    )
+
+
+def test_a_person_and_a_company_on_one_row_are_both_kept(carnet: Carnet, tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "Prénom;Nom;Email;Client\n"
+        "Jean;Dupont;jean@atelierbois.fr;Atelier Bois SARL\n"
+        "Marie;SARL Dupont Frères;marie@dupont-freres.fr;\n"
+        ";EURL Martin;eurl.martin@gmail.com;\n"
+        ";SCI du Parc;sci.parc@orange.fr;\n"
+        "Sophie;Cabinet;sophie.cabinet@gmail.com;\n"
+        "Paul;Ei;paul.ei@gmail.com;\n"
+        "Agence de Lyon;;;\n",
+        encoding="cp1252",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 6
+    # "Agence de Lyon" alone on its row is a section's title, as before
+    assert report.counts["rejected"] == 1
+    people = _people(carnet)
+    jean = people["jean@atelierbois.fr"]
+    assert (jean["first_name"], jean["last_name"], jean["organisation"]) == (
+        "Jean", "Dupont", "Atelier Bois SARL"
+    )
+    marie = people["marie@dupont-freres.fr"]  # before: last name "Sarl Dupont Frères"
+    assert (marie["first_name"], marie["last_name"], marie["organisation"]) == (
+        "Marie", None, "SARL Dupont Frères"
+    )
+    assert people["eurl.martin@gmail.com"]["organisation"] == "EURL Martin"
+    assert people["sci.parc@orange.fr"]["organisation"] == "SCI du Parc"
+    # real family names stay names
+    assert people["sophie.cabinet@gmail.com"]["last_name"] == "Cabinet"
+    assert people["sophie.cabinet@gmail.com"]["organisation"] is None
+    assert people["paul.ei@gmail.com"]["last_name"] == "Ei"
+
+
+def test_a_father_and_his_son_keep_their_suffix_apart(carnet: Carnet, tmp_path: Path) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "Civilité;Prénom;Nom;Email\n"
+        "M.;Gérard;FLEURY fils;gerard.fleury@free.fr\n"
+        "M.;Gérard;FLEURY père;gerard.fleury.pere@free.fr\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(path)
+    stripe = tmp_path / "stripe.csv"
+    stripe.write_text(
+        "id,Email,Name\n"
+        "cus_1,g.fleury@orange.fr,Gérard FLEURY fils\n"
+        "cus_2,jmartin@gmail.com,Jean MARTIN Jr.\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(stripe)
+    people = _people(carnet)
+    for email, suffix in [
+        ("gerard.fleury@free.fr", "fils"),
+        ("gerard.fleury.pere@free.fr", "père"),
+        ("g.fleury@orange.fr", "fils"),  # before: first name "Gérard Fils"
+        ("jmartin@gmail.com", "Jr"),
+    ]:
+        person = people[email]
+        assert person["last_name"] in ("Fleury", "Martin")
+        assert person["first_name"] in ("Gérard", "Jean")
+        assert person["attributes"]["name_suffix"] == suffix
