@@ -4,6 +4,7 @@ without its year, an age."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +140,47 @@ def test_a_father_and_his_son_keep_their_suffix_apart(carnet: Carnet, tmp_path: 
         assert person["last_name"] in ("Fleury", "Martin")
         assert person["first_name"] in ("Gérard", "Jean")
         assert person["attributes"]["name_suffix"] == suffix
+
+
+def test_partial_dates_and_ages_are_kept_with_what_they_say(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "fidelite.csv"
+    path.write_text(
+        "Civilité;Prénom;Nom;Email;Client depuis;Date de naissance;Âge;Année de naissance\n"
+        "M.;Gérard;FLEURY;gerard.fleury@free.fr;2015;12/05;42;\n"
+        "Mme;Anne;Morel;anne.morel@gmail.com;03/2018;12 mai;;1980\n"
+        "M.;Luc;Petit;luc.petit@orange.fr;mars 2012;12-mai;68 ans;\n"
+        "Mme;Zoé;Roux;zoe.roux@free.fr;14/02/2011;1er mai 1990;25-34;\n"
+        "M.;Max;Blanc;max.blanc@free.fr;2031;31/04;150;\n",
+        encoding="utf-8",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 5
+    assert report.verdicts["customer_since"] == {"valid": 1, "warning": 3, "invalid": 1}
+    people = _people(carnet)
+    gerard = people["gerard.fleury@free.fr"]
+    # before: customer_since None, invalid_values {"customer_since": "2015", "birth_date":
+    # "12/05"}, attribute age "42" (text)
+    assert gerard["customer_since"] == date(2015, 1, 1)
+    assert gerard["birth_date"] is None
+    attributes = gerard["attributes"]
+    assert attributes["customer_since_precision"] == "year"
+    assert attributes["birthday"] == "--05-12"
+    assert attributes["age"] == 42 and attributes["age_on"] == date.today().isoformat()
+    assert "invalid_values" not in attributes
+    anne = people["anne.morel@gmail.com"]  # her birthday and her birth year: her birth date
+    assert anne["birth_date"] == date(1980, 5, 12) and "birthday" not in anne["attributes"]
+    assert anne["customer_since"] == date(2018, 3, 1)
+    assert anne["attributes"]["customer_since_precision"] == "month"
+    luc = people["luc.petit@orange.fr"]
+    assert luc["attributes"]["age"] == 68 and luc["attributes"]["birthday"] == "--05-12"
+    zoe = people["zoe.roux@free.fr"]
+    assert zoe["customer_since"] == date(2011, 2, 14) and zoe["birth_date"] == date(1990, 5, 1)
+    assert "customer_since_precision" not in zoe["attributes"]
+    assert zoe["attributes"]["invalid_values"] == {"age": "25-34"}  # a band: kept raw
+    max_ = people["max.blanc@free.fr"]
+    assert max_["customer_since"] is None
+    assert max_["attributes"]["invalid_values"] == {
+        "customer_since": "2031", "birth_date": "31/04", "age": "150"
+    }

@@ -582,6 +582,14 @@ class RowBuilder:
                     if said == "bounced":
                         record.consent["bounced"] = True
                     continue
+                born_on = verdict.details.get("birthday") if f.kind is Kind.BIRTH_DATE else None
+                if born_on is not None:
+                    # "12/05", "12 mai": no birth date, but a birthday to wish
+                    record.attributes.setdefault("birthday", born_on)
+                    record.notes.append(
+                        f"the birth date '{verdict.raw}' has no year: kept as the birthday"
+                    )
+                    continue
                 year = _year_of_birth_alone(f, verdict)
                 if year is not None:
                     # "1985" or "03/1985" in the birth-date column: no date, but a year
@@ -610,6 +618,9 @@ class RowBuilder:
             for record, value in usable:
                 if column not in record.columns:
                     record.columns[column] = self._typed(f, value)
+            if f.kind is Kind.DATE:
+                # "Client depuis : 2015" is 01/01/2015 known to the year only: say so
+                _date_precisions(name, records, verdicts)
         elif storage is Storage.ORGANISATION:
             column = f.db_column
             for record, value in usable:
@@ -629,6 +640,10 @@ class RowBuilder:
             native = f.kind in (Kind.INTEGER, Kind.BOOLEAN, Kind.LIST)
             for record, value in usable:
                 record.attributes[name] = self._typed(f, value) if native else value
+            if name == "age":  # an age is one on the day it was given
+                for record, verdict in zip(records, verdicts, strict=True):
+                    if verdict.ok and "on" in verdict.details:
+                        record.attributes["age_on"] = verdict.details["on"]
         elif storage in _BY_NAME:
             attribute = _BY_NAME[storage]
             for record, value in usable:
@@ -694,6 +709,7 @@ class RowBuilder:
         # the married name first: "MARTIN épouse DURAND" alone in the last-name cell is
         # Durand born Martin, not a first name Martin
         self._split_married_name(record)
+        _birth_date_of_its_parts(record)
         _drop_first_name_from_last(record)
         self._split_name_in_one_cell(record)
         self._fix_swapped_names(record)
@@ -1008,6 +1024,19 @@ def _full_name_parts(raw_value: str, last_first: bool) -> _FullName:
     return civility, _not_a_placeholder(first), _not_a_placeholder(last), suffix, None
 
 
+def _birth_date_of_its_parts(record: RowRecord) -> None:
+    """A birthday ("12/05") and a birth year ("Année de naissance: 1980") in two
+    columns are one birth date, when it can be (29/02 of a leap year) and is plausible."""
+    birthday, year = record.attributes.get("birthday"), record.attributes.get("birth_year")
+    if "birth_date" in record.columns or not isinstance(birthday, str) or year is None:
+        return
+    verdict = dates.check(f"{year}{birthday[1:]}", kind="birth_date")
+    if verdict.ok and verdict.normalised:
+        record.columns["birth_date"] = date.fromisoformat(verdict.normalised)
+        del record.attributes["birthday"]
+        record.notes.append(f"birth date {verdict.normalised} from its day, month and year")
+
+
 def _not_a_placeholder(name: str) -> str:
     """The name, or "" when it only stands for no name ("Anonyme", "Inconnu")."""
     if not name:
@@ -1125,6 +1154,15 @@ _YEAR_ALONE = re.compile(
     r"\s*(?:(?:0?[1-9]|1[0-2])\s*[/.-]\s*(?P<after>\d{4})|(?P<before>\d{4})\s*[/.-]\s*"
     r"(?:0?[1-9]|1[0-2])|(?:(?P<month>[^\W\d_]+)\.?\s+)?(?P<year>\d{4})(?:\.0)?)\s*"
 )
+
+
+def _date_precisions(name: str, records: list[RowRecord], verdicts: list[Verdict]) -> None:
+    """The ``<field>_precision`` attribute (``year``, ``month``) of the rows whose date
+    of ``name`` was given with no day, kept as the period's first day."""
+    for record, verdict in zip(records, verdicts, strict=True):
+        precision = verdict.details.get("precision") if verdict.ok else None
+        if precision is not None:
+            record.attributes[f"{name}_precision"] = precision
 
 
 def _year_of_birth_alone(f: Field, verdict: Verdict) -> int | None:
