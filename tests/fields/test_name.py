@@ -577,3 +577,27 @@ def test_a_checked_name_with_a_suffix_checks_the_same_again(words: list[str]) ->
         again = name.check(first.normalised, part="last")
         assert again.normalised == first.normalised
         assert "suffix_removed" not in again.flags
+
+
+@pytest.mark.parametrize(
+    ("raw", "parts"),
+    [
+        ("Jean Dupont - Atelier Bois SARL", ("Jean Dupont", "Atelier Bois SARL")),
+        ("Mairie de Vannes / Paul Girard", ("Mairie de Vannes", "Paul Girard")),
+        ("Paul GIRARD (Mairie de Vannes)", ("Paul GIRARD", "Mairie de Vannes")),
+        ("Jean-Pierre Martin", None),
+        ("Dupont (née Martin) Marie", None),  # the bracket is inside the name
+        ("( )", None),
+    ],
+)
+def test_remark_parts(raw: str, parts: tuple[str, str] | None) -> None:
+    assert name.remark_parts(raw) == parts
+
+
+@given(st.text())
+def test_remark_parts_never_raises_and_keeps_the_words(text: str) -> None:
+    parts = name.remark_parts(text)
+    if parts is not None:
+        assert all(parts)
+        kept = set("".join(parts).replace(" ", ""))
+        assert kept <= set(text.replace(" ", ""))

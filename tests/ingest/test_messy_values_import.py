@@ -112,6 +112,34 @@ def test_a_person_and_a_company_on_one_row_are_both_kept(carnet: Carnet, tmp_pat
     assert people["paul.ei@gmail.com"]["last_name"] == "Ei"
 
 
+def test_a_name_and_its_company_in_one_cell_are_both_kept(carnet: Carnet, tmp_path: Path) -> None:
+    """A trade show's sign-up sheet: "Nom complet" holds the person and the company."""
+    path = tmp_path / "salon.csv"
+    path.write_text(
+        "Nom complet;Email\n"
+        "Jean Dupont - Atelier Bois SARL;jean@atelierbois.fr\n"
+        "Paul GIRARD (Mairie de Vannes);p.girard@vannes.fr\n"
+        "Mairie de Vannes / Anne Morel;a.morel@vannes.fr\n"
+        "Luc Petit - Directeur;luc@petit.fr\n"
+        "Dupont - Martin SARL;contact@dupont-martin.fr\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(path)
+    people = _people(carnet)
+    found = {
+        email: (p["first_name"], p["last_name"], p["organisation"]) for email, p in people.items()
+    }
+    assert found == {
+        # before: an organisation-less Jean Dupont (the company dropped as a remark)
+        "jean@atelierbois.fr": ("Jean", "Dupont", "Atelier Bois SARL"),
+        "p.girard@vannes.fr": ("Paul", "Girard", "Mairie de Vannes"),
+        # before: first name "Mairie", last name "de Vannes"
+        "a.morel@vannes.fr": ("Anne", "Morel", "Mairie de Vannes"),
+        "luc@petit.fr": ("Luc", "Petit", None),  # a job title: a remark, as before
+        "contact@dupont-martin.fr": (None, None, "Dupont - Martin SARL"),
+    }
+
+
 def test_a_father_and_his_son_keep_their_suffix_apart(carnet: Carnet, tmp_path: Path) -> None:
     path = tmp_path / "clients.csv"
     path.write_text(

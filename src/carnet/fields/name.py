@@ -91,6 +91,7 @@ __all__ = [
     "looks_swapped",
     "nickname_of",
     "normalise",
+    "remark_parts",
     "sex_of",
     "split_civility",
     "split_full_name",
@@ -966,6 +967,31 @@ def split_by_capitals(raw: str) -> tuple[str | None, str, str] | None:
         return None
     civility, first, last = split_full_name(raw)
     return (civility, first, last) if first and last else None
+
+
+def remark_parts(raw: str) -> tuple[str, str] | None:
+    """The two sides of a whole-name cell that holds a remark beside the name, or None:
+    a dash or slash between blanks ("Jean Dupont - Atelier Bois SARL", "Mairie de
+    Vannes / Paul Girard") or brackets ("Jean Dupont (Atelier Bois SARL)"). Which
+    side is the name, the caller tells (:func:`split_full_name` drops the remark).
+
+    >>> remark_parts("Jean Dupont - Atelier Bois SARL"), remark_parts("Dupont (Acme SA)")
+    (('Jean Dupont', 'Atelier Bois SARL'), ('Dupont', 'Acme SA'))
+    >>> remark_parts("Jean - Pierre Martin"), remark_parts("Jean-Pierre Martin")
+    (('Jean', 'Pierre Martin'), None)
+    """
+    text = " ".join(raw.split())
+    bracket = _ONE_REMARK.fullmatch(text)
+    if bracket is not None:
+        return bracket["name"].strip(), bracket["remark"].strip()
+    parts = _TRAILING_REMARK.split(text, 1)
+    if len(parts) == 2 and all(p.strip() for p in parts):
+        return parts[0].strip(), parts[1].strip()
+    return None
+
+
+#: A name and one remark in brackets after it: "Jean Dupont (Atelier Bois SARL)".
+_ONE_REMARK = re.compile(r"(?P<name>[^()]+?)\s*\((?P<remark>[^()]*[^()\s][^()]*)\)")
 
 
 def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, str, str]:

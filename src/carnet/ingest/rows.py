@@ -53,6 +53,7 @@ COMPANY_CIVILITIES = frozenset({
 _PERSON_NAME_FIELDS = ("last_name", "first_name", "full_name")
 
 
+@lru_cache(maxsize=65536)
 def _names_a_company(name: str | None) -> bool:
     """A person's name cell that holds a company's name ("SARL Dupont Frères", "Mairie
     de Vannes", "Atelier Bois SARL"), as written (capitals tell "SA" from "Sa").
@@ -788,8 +789,7 @@ class RowBuilder:
             parts = self._full_names[key] = _full_name_parts(raw_value, last_first)
         civility, first, last, suffix, company = parts
         if company is not None:
-            record.named_company = (raw_value.strip(), company)
-            return
+            record.named_company = company
         if suffix:
             record.attributes.setdefault("name_suffix", suffix)
         if civility:
@@ -1007,21 +1007,38 @@ _NAME_PARTICLES = frozenset({
 
 
 #: A whole-name cell read: civility, first name, last name, generational suffix, and
-#: why it is a company's name instead (then no person's name).
-_FullName = tuple[str | None, str, str, str | None, str | None]
+#: the company it names with why ("Atelier Bois SARL", "Jean Dupont - Atelier Bois SARL").
+_FullName = tuple[str | None, str, str, str | None, tuple[str, str] | None]
 
 
 def _full_name_parts(raw_value: str, last_first: bool) -> _FullName:
     """:data:`_FullName` of a whole-name cell ("Mme DUPONT Marie", "Gérard FLEURY fils",
-    "Atelier Bois SARL")."""
+    "Atelier Bois SARL", "Jean Dupont (Atelier Bois SARL)": both)."""
+    sides = name_field.remark_parts(raw_value)
+    for name, remark in (sides, sides[::-1]) if sides else ():
+        why = looks_like_organisation(remark, is_first_name=name_field.is_first_name)
+        if why is not None and _a_persons_name(name):
+            # "Jean Dupont - Atelier Bois SARL", "Mairie de Vannes / Paul Girard" (not
+            # "Dupont - Martin SARL": a firm's name)
+            civility, first, last, suffix, _ = _full_name_parts(name, last_first)
+            return civility, first, last, suffix, (remark, why)
     company = looks_like_organisation(raw_value, is_first_name=name_field.is_first_name)
     if company is not None:
-        return None, "", "", None, company
+        return None, "", "", None, (raw_value.strip(), company)
     civility, first, last = name_field.split_full_name(raw_value, last_first=last_first)
     _, suffix = name_field.split_suffix(name_field.split_civility(raw_value)[1], min_words=2)
     # "Anonyme", "Client", "Inconnu" in a whole-name column is no one's name, as in a
     # name column
     return civility, _not_a_placeholder(first), _not_a_placeholder(last), suffix, None
+
+
+def _a_persons_name(text: str) -> bool:
+    """A civility or a known first name among the words, and no company's name."""
+    civility, rest = name_field.split_civility(text)
+    return (
+        (civility is not None or any(name_field.is_first_name(w) for w in rest.split()))
+        and looks_like_organisation(text, is_first_name=name_field.is_first_name) is None
+    )
 
 
 def _birth_date_of_its_parts(record: RowRecord) -> None:
