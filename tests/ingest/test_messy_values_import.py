@@ -212,3 +212,42 @@ def test_partial_dates_and_ages_are_kept_with_what_they_say(
     assert max_["attributes"]["invalid_values"] == {
         "customer_since": "2031", "birth_date": "31/04", "age": "150"
     }
+
+
+def test_a_father_and_his_son_on_one_line_stay_two_people(carnet: Carnet, tmp_path: Path) -> None:
+    """One landline, one name: the suffix tells the father from the son, in one file and
+    across two (before this, 'fils' and 'père' made two first names, which kept them
+    apart by chance)."""
+    both = tmp_path / "annuaire.csv"
+    both.write_text(
+        "Nom complet;Téléphone;Code postal;Ville\n"
+        "Gérard FLEURY fils;02 40 12 34 56;44000;Nantes\n"
+        "Gérard FLEURY père;02 40 12 34 56;44000;Nantes\n",
+        encoding="utf-8",
+    )
+    assert carnet.import_file(both).counts["inserted"] == 2
+    later = tmp_path / "relance.csv"
+    later.write_text(
+        "Civilité;Prénom;Nom;Téléphone\n"
+        "M.;Gérard;FLEURY Sr;02 40 12 34 56\n"  # the father, in another writing
+        "M.;Gérard;FLEURY Jr;02 40 12 34 56\n",
+        encoding="utf-8",
+    )
+    report = carnet.import_file(later)
+    assert report.counts["inserted"] == 0
+    with carnet.engine.connect() as conn:
+        suffixes = sorted(
+            attributes["name_suffix"]
+            for (attributes,) in conn.execute(sa.select(s.contacts.c.attributes))
+        )
+    # each row joined its own man: the first file's suffixes stay, and each contact
+    # holds one row of the second file
+    assert suffixes == ["fils", "père"]
+    with carnet.engine.connect() as conn:
+        e, src = s.external_ids, s.sources
+        holders = conn.execute(
+            sa.select(sa.func.count(sa.distinct(e.c.contact_id)))
+            .select_from(e.join(src, src.c.id == e.c.source_id))
+            .where(src.c.name == report.source)
+        ).scalar_one()
+    assert holders == 2
