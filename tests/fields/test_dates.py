@@ -464,3 +464,102 @@ def test_the_order_of_any_cells_is_read_without_error(cells: list[object]) -> No
     if evidence is not None:
         # the evidence reads month first, and then is a date
         assert dates.check(evidence, dayfirst=False).ok
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "precision"),
+    [
+        ("2015", "2015-01-01", "year"),  # "Client depuis : 2015"
+        (2015, "2015-01-01", "year"),  # an XLSX number, not Excel's 1905
+        ("2015.0", "2015-01-01", "year"),
+        ("03/2018", "2018-03-01", "month"),
+        ("2018-03", "2018-03-01", "month"),
+        ("mars 2018", "2018-03-01", "month"),
+        ("Sept. 2019", "2019-09-01", "month"),
+    ],
+)
+def test_a_customers_start_may_be_a_year_or_a_month(
+    raw: object, normalised: str, precision: str
+) -> None:
+    verdict = dates.check(raw, kind="since", today=TODAY)
+    # before: invalid, "Only a year was given; the day and month are missing."
+    assert (verdict.status, verdict.normalised) == (Status.WARNING, normalised)
+    assert verdict.flags == {f"{precision}_only"}
+    assert verdict.details["precision"] == precision
+    assert "only" in verdict.reasons[0]
+
+
+def test_a_start_in_full_or_in_the_future_is_read_as_a_date() -> None:
+    assert dates.check("14/02/2011", kind="since", today=TODAY).normalised == "2011-02-14"
+    assert dates.check("2031", kind="since", today=TODAY).status is Status.INVALID
+    # any other date still wants its day
+    assert dates.check("2015", today=TODAY).status is Status.INVALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "birthday"),
+    [
+        ("12/05", "--05-12"),
+        ("12.05", "--05-12"),
+        ("12 mai", "--05-12"),
+        ("12-mai", "--05-12"),
+        ("12 MAI", "--05-12"),
+        ("1er mai", "--05-01"),
+        ("May 12", "--05-12"),
+        ("29/02", "--02-29"),  # born in a leap year
+        ("lundi 12 mai", "--05-12"),
+        ("12/13", "--12-13"),  # month first, as a full date would be read
+    ],
+)
+def test_a_birthday_without_its_year_is_kept_as_a_birthday(raw: str, birthday: str) -> None:
+    assert dates.birthday(raw) == birthday
+    verdict = dates.check(raw, kind="birth_date", today=TODAY)
+    assert verdict.status is Status.INVALID and verdict.flags == {"no_year"}
+    assert verdict.details["birthday"] == birthday
+    assert "birthday" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize("raw", ["31/04", "13/13", "00/05", "12/05/1980", "mai", "12", ""])
+def test_no_birthday_is_made_of_what_is_not_one(raw: str) -> None:
+    assert dates.birthday(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "age", "born"),
+    [("42", "42", "1982 or 1983"), ("42 ans", "42", "1982 or 1983"), (42.0, "42", "1982 or 1983"),
+     ("68 ANS", "68", "1956 or 1957")],
+)
+def test_an_age_is_an_age_on_a_day(raw: object, age: str, born: str) -> None:
+    verdict = dates.check_age(raw, today=TODAY)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, age)
+    assert verdict.details == {"born": born, "on": "2025-06-01"}
+
+
+@pytest.mark.parametrize("raw", ["25-34", "150", "0", "quarante", "-3"])
+def test_what_is_no_age_is_refused(raw: str) -> None:
+    assert dates.check_age(raw, today=TODAY).status is Status.INVALID
+
+
+def test_a_child_s_age_is_a_warning() -> None:
+    verdict = dates.check_age("12", today=TODAY)
+    assert verdict.status is Status.WARNING and verdict.flags == {"minor"}
+
+
+@given(st.text(max_size=30))
+def test_partial_dates_never_raise_and_are_idempotent(text: str) -> None:
+    found = dates.birthday(text)
+    assert found is None or dates.birthday(f"{found[5:7]}/{found[2:4]}") == found
+    since = dates.check(text, kind="since", today=TODAY)
+    if since.ok and since.normalised:
+        again = dates.check(since.normalised, kind="since", today=TODAY)
+        assert again.normalised == since.normalised
+    age = dates.check_age(text, today=TODAY)
+    if age.ok and age.normalised:
+        assert dates.check_age(age.normalised, today=TODAY).normalised == age.normalised
+
+
+@given(st.integers(min_value=1800, max_value=2024), st.integers(min_value=1, max_value=12))
+def test_every_month_and_year_is_its_first_day(year: int, month: int) -> None:
+    verdict = dates.check(f"{month:02d}/{year}", kind="since", today=TODAY)
+    assert verdict.normalised == f"{year:04d}-{month:02d}-01"
+    assert dates.check(str(year), kind="since", today=TODAY).normalised == f"{year:04d}-01-01"

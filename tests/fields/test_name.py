@@ -506,3 +506,98 @@ def test_an_address_or_number_in_a_name_cell_is_named(raw: str, what: str) -> No
     verdict = name.check(raw, part="last")
     assert verdict.status is Status.INVALID and verdict.flags == {"wrong_field"}
     assert verdict.reasons == (f"This is {what}, not a last name.",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "rest", "suffix"),
+    [
+        ("Gérard FLEURY fils", "Gérard FLEURY", "fils"),
+        ("Gérard FLEURY père", "Gérard FLEURY", "père"),
+        ("John Smith Jr.", "John Smith", "Jr"),
+        ("John Smith Junior", "John Smith Junior", None),  # maybe a double name
+        ("John SMITH junior", "John SMITH", "Jr"),
+        ("Paul Martin Sr", "Paul Martin", "Sr"),
+        ("Marie DURAND aînée", "Marie DURAND", "aînée"),
+        ("Jean DUPONT cadet", "Jean DUPONT", "cadet"),
+        ("Louis Martin III", "Louis Martin", "III"),
+        ("Louis Martin ii", "Louis Martin ii", None),
+        ("Dupont et Fils", "Dupont et Fils", None),  # a firm
+        ("Dupont & Fils", "Dupont & Fils", None),
+        ("Le Cadet", "Le Cadet", None),  # a family name
+        ("Cadet", "Cadet", None),
+    ],
+)
+def test_a_generational_suffix_is_split_off(raw: str, rest: str, suffix: str | None) -> None:
+    assert name.split_suffix(raw) == (rest, suffix)
+
+
+def test_a_whole_name_needs_two_words_before_its_suffix() -> None:
+    # "Jean Cadet" is Jean, of the Cadet family
+    assert name.split_suffix("Jean cadet", min_words=2) == ("Jean cadet", None)
+    assert name.split_full_name("Jean Cadet") == (None, "Jean", "Cadet")
+    # before: (None, 'Gérard Fils', 'Fleury')
+    assert name.split_full_name("Gérard FLEURY fils") == (None, "Gérard", "Fleury")
+    assert name.split_full_name("M. Paul MARTIN Jr.") == ("M.", "Paul", "Martin")
+
+
+def test_the_name_check_keeps_the_suffix_apart() -> None:
+    verdict = name.check("FLEURY fils", part="last")
+    assert verdict.status is Status.VALID and verdict.normalised == "Fleury"
+    assert "suffix_removed" in verdict.flags
+    assert verdict.details["suffix"] == "fils" and verdict.details["generation"] == "junior"
+    assert name.check("FLEURY père", part="last").details["generation"] == "senior"
+    # a suffix alone is a name ("Junior" is a first name)
+    assert name.check("Junior", part="first").normalised == "Junior"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [("fils", "Jr.", True), ("Junior", "cadet", True), ("père", "Senior", True),
+     ("fils", "père", False), ("II", "III", False)],
+)
+def test_suffix_generation_tells_a_father_from_his_son(a: str, b: str, same: bool) -> None:
+    assert (name.suffix_generation(a) == name.suffix_generation(b)) is same
+
+
+_SUFFIX_WORDS = ["Jean", "DUPONT", "Dupont", "le", "et", "&", "fils", "Fils", "père", "Jr.",
+                 "JR", "junior", "Junior", "cadet", "aîné", "II", "ii", "Sr", "Martin"]
+
+
+@given(st.text())
+def test_split_suffix_never_raises_and_is_idempotent(text: str) -> None:
+    rest, suffix = name.split_suffix(text)
+    assert name.split_suffix(rest) == (rest, None)
+    assert suffix is None or name.suffix_generation(suffix) is not None
+
+
+@given(st.lists(st.sampled_from(_SUFFIX_WORDS), min_size=1, max_size=5))
+def test_a_checked_name_with_a_suffix_checks_the_same_again(words: list[str]) -> None:
+    first = name.check(" ".join(words), part="last")
+    if first.ok and first.normalised:
+        again = name.check(first.normalised, part="last")
+        assert again.normalised == first.normalised
+        assert "suffix_removed" not in again.flags
+
+
+@pytest.mark.parametrize(
+    ("raw", "parts"),
+    [
+        ("Jean Dupont - Atelier Bois SARL", ("Jean Dupont", "Atelier Bois SARL")),
+        ("Mairie de Vannes / Paul Girard", ("Mairie de Vannes", "Paul Girard")),
+        ("Paul GIRARD (Mairie de Vannes)", ("Paul GIRARD", "Mairie de Vannes")),
+        ("Jean-Pierre Martin", None),
+        ("Dupont (née Martin) Marie", None),  # the bracket is inside the name
+        ("( )", None),
+    ],
+)
+def test_remark_parts(raw: str, parts: tuple[str, str] | None) -> None:
+    assert name.remark_parts(raw) == parts
+
+
+@given(st.text())
+def test_remark_parts_never_raises_and_keeps_the_words(text: str) -> None:
+    parts = name.remark_parts(text)
+    if parts is not None:
+        assert all(parts)
+        kept = set("".join(parts).replace(" ", ""))
+        assert kept <= set(text.replace(" ", ""))

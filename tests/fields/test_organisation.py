@@ -9,10 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from carnet.fields.name import is_first_name
 from carnet.fields.organisation import (
     check_name,
     is_generic_name,
     legal_form,
+    looks_like_organisation,
     name_key,
     names_no_organisation,
 )
@@ -184,3 +186,62 @@ def test_a_letterhead_s_legal_mentions_are_no_part_of_the_name(
 def test_a_name_that_starts_with_such_a_word_is_kept(raw: str) -> None:
     verdict = check_name(raw)
     assert verdict.normalised == raw and not verdict.flags
+
+
+@pytest.mark.parametrize(
+    ("cell", "why"),
+    [
+        ("Atelier Bois SARL", "the legal form SARL"),  # Stripe's customer "Name"
+        ("SARL Dupont Frères", "the legal form SARL"),
+        ("Mairie de Vannes", "the word Mairie"),
+        ("Association Les Amis du Rail", "the word Association"),
+        ("EURL Martin", "the legal form EURL"),
+        ("SCI du Parc", "the legal form SCI"),
+        ("Cabinet Durand & Associés", "the word Cabinet"),
+        ("Boulangerie Le Fournil", "the word Boulangerie"),
+        ("Dupont SA", "the legal form SA"),
+        ("DUPONT SAS", "the legal form SAS"),
+        ("Raymond S.A.", "the legal form SA"),  # dotted: nobody's name
+        ("Dupont S.A.R.L. au capital de 10 000 €", "the legal form SARL"),
+        ("GAEC des Trois Chênes", "the legal form GAEC"),
+        ("Martin Frères", "the words Frères"),
+        ("Dupont et Fils", "the words et Fils"),
+        ("Acme Ltd", "the legal form LTD"),
+    ],
+)
+def test_a_company_in_a_persons_name_column_is_told(cell: str, why: str) -> None:
+    assert looks_like_organisation(cell, is_first_name=is_first_name) == why
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Sas", "Sa", "Cabinet", "Ei", "Mairie",  # one word: a family name, or nothing
+        "Pierre Sas", "PIERRE SAS", "Paul Ei", "Maria SA", "Maria SÁ", "João DE SÁ",
+        "Sophie Cabinet", "Cabinet Sophie", "CABINET Sophie",
+        "Earl Thomas", "EARL HUNT",  # Earl is a first name as well as a farm's form
+        "Gérard FLEURY fils", "Jean Dupont", "LE GOFF Yann", "Maison",
+        "", "   ",
+    ],
+)
+def test_a_persons_name_is_no_company(cell: str) -> None:
+    assert looks_like_organisation(cell, is_first_name=is_first_name) is None
+
+
+def test_without_a_first_name_list_a_lone_form_still_needs_capitals() -> None:
+    assert looks_like_organisation("Pierre Sas") is None
+    assert looks_like_organisation("Atelier Bois SARL") == "the legal form SARL"
+
+
+@given(st.text())
+def test_looks_like_organisation_never_raises(text: str) -> None:
+    why = looks_like_organisation(text, is_first_name=is_first_name)
+    assert why is None or why.startswith("the ")
+    # tidying the blanks changes nothing: the reading is of words
+    assert looks_like_organisation(" ".join(text.split()), is_first_name=is_first_name) == why
+
+
+def test_no_blns_string_is_a_one_word_company() -> None:
+    for text in BLNS:
+        if len(text.split()) < 2:
+            assert looks_like_organisation(text, is_first_name=is_first_name) is None

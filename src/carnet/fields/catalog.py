@@ -375,6 +375,12 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['annee de naissance', 'annee naissance', 'an de naissance', 'annee naiss',
        'birth year', 'year of birth', 'yob', 'annee de naissance aaaa'],
        storage=Storage.ATTRIBUTE),
+    # An age as the file gave it, on the day of the import (the age_on attribute): no
+    # birth date is made up from it. Not "tranche d'âge": a band is no age.
+    _f('age', Kind.INTEGER, P, 'Âge', 'Age',
+       ['age', 'age du client', 'age client', 'age ans', 'age en annees',
+       'age actuel'],
+       storage=Storage.ATTRIBUTE),
     _f('birth_date', Kind.BIRTH_DATE, P, 'Date de naissance', 'Birth date',
        ['date de naissance', 'date naissance', 'naissance', 'ne le', 'nee le', 'ddn', 'birth date',
        'birthdate', 'date of birth', 'dob', 'birthday', 'anniversaire', 'ne e le', 'ne e',

@@ -20,6 +20,21 @@ A month and year without a day (``janv. 1980``) or a year alone is refused:
 carnet does not invent a day. ``00/00/0000`` and ``0000-00-00`` (what some
 exports write for "no date") are empty.
 
+Partial dates, where the field can use them:
+
+- ``kind="since"`` (the start of a relationship: "client depuis", first
+  purchase): a year alone (``2015``) or a month and year (``03/2018``, ``mars
+  2018``) is the first day of that period, with a warning, flag ``year_only`` or
+  ``month_only`` and ``details["precision"]`` (``year``, ``month``): ``2015`` is
+  stored as 2015-01-01 *and* said to be a year only, never a made-up day.
+- ``kind="birth_date"``: a day and month without a year (``12/05``, ``12 mai``,
+  ``12-mai``, ``1er mai``) is no birth date (invalid, flag ``no_year``) but a
+  birthday, usable for birthday campaigns: ``details["birthday"]`` is
+  ``--05-12`` (ISO 8601's month-day, as vCard's ``BDAY`` and XML's gMonthDay
+  write it); :func:`birthday` reads it.
+- :func:`check_age`: an age (``42``, ``42 ans``) at a given day, not a birth
+  date.
+
 Day or month first: ``dayfirst=True`` (the default) reads ``03/04/1980`` as
 3 April. When a value can only be read month first (``12/25/1980``) it is read
 so, with the ``day_month_swapped`` warning. With ``dayfirst=False`` (files
@@ -85,7 +100,17 @@ from carnet.fields import _common
 from carnet.fields._common import strip_accents
 from carnet.fields.verdict import Verdict, blank
 
-__all__ = ["check", "check_many", "format", "is_month_name", "normalise", "parse_date", "validate"]
+__all__ = [
+    "birthday",
+    "check",
+    "check_age",
+    "check_many",
+    "format",
+    "is_month_name",
+    "normalise",
+    "parse_date",
+    "validate",
+]
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _MONTHS: dict[str, int] = {}
@@ -405,6 +430,139 @@ def _serial(number: float, result: _Parsed) -> _Parsed:
     return result
 
 
+#: A day and month with no year: "12/05", "12.05", "12 mai", "12-mai", "1er mai", "May 12".
+_DAY_MONTH_ONLY = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{1,2})\.?")
+_DAY_NAMED_MONTH = re.compile(r"(\d{1,2})(?:er|re|st|nd|rd|th)?(?:\s+|\s*-\s*)([a-z]+)\.?")
+_NAMED_MONTH_DAY = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?")
+#: The days of each month in a leap year: a birthday may be 29 February.
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+#: A year alone, a month and year: "2015", "2015.0" (a spreadsheet's number), "03/2018",
+#: "2018-03", "mars 2018".
+_YEAR_ONLY = re.compile(r"(\d{4})(?:\.0)?")
+
+
+def _folded(raw: object) -> str | None:
+    text = _common.as_text(raw)
+    if text is None:
+        return None
+    return _WEEKDAY.sub("", " ".join(strip_accents(text).lower().split()))
+
+
+def birthday(raw: object, *, dayfirst: bool = True) -> str | None:
+    """The birthday (``--mm-dd``) a day and month without a year denote, or None.
+
+    >>> birthday("12/05"), birthday("12 mai"), birthday("12-mai"), birthday("1er mai")
+    ('--05-12', '--05-12', '--05-12', '--05-01')
+    >>> birthday("May 12"), birthday("29/02"), birthday("31/04"), birthday("12/05/1980")
+    ('--05-12', '--02-29', None, None)
+    """
+    try:
+        return _birthday(_folded(raw), dayfirst)
+    except Exception:  # pragma: no cover - never raise on input
+        return None
+
+
+def _birthday(value: str | None, dayfirst: bool) -> str | None:
+    if not value or len(value) > 20:
+        return None
+    if match := _DAY_MONTH_ONLY.fullmatch(value):
+        first, second = int(match.group(1)), int(match.group(2))
+        day, month = (first, second) if dayfirst else (second, first)
+        if month > 12 and day <= 12:
+            day, month = month, day
+    elif (match := _DAY_NAMED_MONTH.fullmatch(value)) and match.group(2) in _MONTHS:
+        day, month = int(match.group(1)), _MONTHS[match.group(2)]
+    elif (match := _NAMED_MONTH_DAY.fullmatch(value)) and match.group(1) in _MONTHS:
+        day, month = int(match.group(2)), _MONTHS[match.group(1)]
+    else:
+        return None
+    if not (1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1]):
+        return None
+    return f"--{month:02d}-{day:02d}"
+
+
+def _period_start(value: str | None) -> tuple[date, str] | None:
+    """The first day of a year alone or a month and year, and ``year`` or ``month``."""
+    if not value or len(value) > 20:
+        return None
+    if match := _YEAR_ONLY.fullmatch(value):
+        year = int(match.group(1))
+        return (date(year, 1, 1), "year") if 1800 <= year <= 2199 else None
+    if (match := _NUMERIC_MONTH_YEAR.fullmatch(value)) and _is_month_year(match):
+        written_month, written_year = (
+            match.group(1, 2) if match.group(1) else match.group(4, 3)
+        )
+        return date(int(written_year), int(written_month), 1), "month"
+    if (match := _MONTH_YEAR.fullmatch(value)) and match.group(1) in _MONTHS:
+        year = int(match.group(2))
+        return (date(year, _MONTHS[match.group(1)], 1), "month") if year >= 1800 else None
+    return None
+
+
+_MONTH_NAMES_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def _day_and_month(birthday: str) -> str:
+    """``--05-12`` as one says it: ``12 mai``."""
+    month, day = int(birthday[2:4]), int(birthday[5:7])
+    return f"{'1er' if day == 1 else day} {_MONTH_NAMES_FR[month - 1]}"
+
+
+#: An age: "42", "42 ans", "42,0", "42 years".
+_AGE_ONLY = re.compile(r"(\d{1,3})(?:[.,]0+)?\s*(?:ans?|years?|yrs?|y|a)?\.?")
+
+
+def check_age(raw: object, *, today: date | None = None) -> Verdict:
+    """Check an age (``42``, ``42 ans``) given on ``today`` (default: today); never raises.
+
+    An age is kept as an age, on the day it was given: no birth date is made up
+    from it. ``details["born"]`` says the two years of birth it allows. Over 119
+    is invalid (flag ``implausible``), under 15 a warning (flag ``minor``), as for
+    birth dates; a band (``25-34``) is no age.
+
+    >>> v = check_age("42 ans", today=date(2026, 12, 7))
+    >>> v.normalised, v.details["born"]
+    ('42', '1983 or 1984')
+    >>> check_age("25-34").status.value, check_age("150").status.value
+    ('invalid', 'invalid')
+    """
+    try:
+        return _check_age(raw, today or date.today())
+    except Exception as error:  # pragma: no cover - a bug must not stop an import
+        return _common.invalid(_text(raw), f"The age could not be checked ({error}).")
+
+
+def _check_age(raw: object, today: date) -> Verdict:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raw = str(int(raw)) if float(raw) == int(raw) else str(raw)
+    text = _text(raw)
+    if text is None or blank(text):
+        return Verdict.empty(text)
+    match = _AGE_ONLY.fullmatch(" ".join(strip_accents(text).lower().split()))
+    if match is None:
+        return _common.invalid(text, "This is not an age (expected a number of years: 42).")
+    age = int(match.group(1))
+    if age >= 120:
+        return _common.invalid(
+            text, f"An age of {age} is not plausible.", error="component", flags={"implausible"}
+        )
+    if age == 0:
+        return _common.invalid(text, "An age of 0 says nothing.", error="component")
+    details = {"born": f"{today.year - age - 1} or {today.year - age}", "on": today.isoformat()}
+    if age < 15:
+        return Verdict.warning(
+            text,
+            str(age),
+            (f"The person is {age}: under 15, consent needs a parent's approval.",),
+            flags={"minor"},
+            details=details,
+        )
+    return Verdict.valid(text, str(age), details=details)
+
+
 def parse_date(
     raw: object, *, dayfirst: bool = True, birth: bool = False, today: date | None = None
 ) -> date | None:
@@ -452,8 +610,10 @@ def check(
 
     Args:
         raw: the value as found in the file (text, number, date or datetime).
-        kind: ``date`` (any date), ``birth_date`` (plausibility checks) or
-            ``datetime`` (a moment: the time of day is kept).
+        kind: ``date`` (any date), ``birth_date`` (plausibility checks; a day and
+            month alone gives a birthday), ``since`` (a relationship's start: a year
+            or a month alone is its first day, with its precision) or ``datetime``
+            (a moment: the time of day is kept).
         today: the reference date (default: today), for ages and two-digit years.
         dayfirst: see the module documentation.
         zone: the workspace's time zone (``Europe/Paris``). A date (not a
@@ -482,10 +642,17 @@ def _check(raw: object, kind: str, today: date, dayfirst: bool, zone: str | None
     text = _text(raw)
     if text is None or blank(text) or text.strip().lower() in _ZERO_DATES:
         return Verdict.empty(text)
+    if kind in ("since", "birth_date") and (
+        period := _partial(text, kind, dayfirst, today)
+    ) is not None:
+        # before Excel's serials: "2015" is a year here, "12.05" a birthday
+        return period
     birth = kind == "birth_date"
     parsed = _parse(raw, dayfirst, birth, today)
     if parsed.value is None:
-        return _common.invalid(text, parsed.error, error=parsed.kind)
+        return _partial(text, kind, dayfirst, today) or _common.invalid(
+            text, parsed.error, error=parsed.kind
+        )
     value = parsed.value
     if value in _PLACEHOLDER_DATES and not any(parsed.time or ()):
         return _common.invalid(
@@ -545,6 +712,39 @@ def _check(raw: object, kind: str, today: date, dayfirst: bool, zone: str | None
     if flags & {"day_month_swapped", "ambiguous", "minor"}:
         return Verdict.warning(text, normalised, tuple(reasons), flags=flags, details=details)
     return Verdict.valid(text, normalised, flags=flags, details=details, reasons=tuple(reasons))
+
+
+def _partial(text: str, kind: str, dayfirst: bool, today: date) -> Verdict | None:
+    """The verdict of a partial date the field ``kind`` can use (see the module's
+    documentation), or None."""
+    if kind == "birth_date":
+        found = _birthday(_folded(text), dayfirst)
+        if found is None:
+            return None
+        return _common.invalid(
+            text,
+            f"Only a day and month ({_day_and_month(found)}): no birth date, but a birthday "
+            f"({found}).",
+            error="component",
+            flags={"no_year"},
+            details={"birthday": found},
+        )
+    if kind != "since":
+        return None
+    start = _period_start(_folded(text))
+    if start is None:
+        return None
+    day, precision = start
+    if day > today:
+        return _common.invalid(text, "The date is in the future.", error="component")
+    given = f"the year {day.year}" if precision == "year" else f"the month {day:%m/%Y}"
+    return Verdict.warning(
+        text,
+        day.isoformat(),
+        (f"Only {given} was given: kept as {day:%d/%m/%Y}, known to the {precision} only.",),
+        flags={f"{precision}_only"},
+        details={"precision": precision},
+    )
 
 
 def _local_day(

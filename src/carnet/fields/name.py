@@ -31,7 +31,14 @@ Civilities (:func:`split_civility`): ``M.``, ``M``, ``Mr``, ``Monsieur`` →
 ``Mmes`` and couples ``M. et Mme``. :func:`gender_hint` tells ``male`` /
 ``female`` when the civility does.
 
-Verdict flags: ``case_fixed``, ``civility_removed`` (valid, with a reason);
+Generational suffixes (:func:`split_suffix`): ``fils``, ``père``, ``Jr``,
+``Junior``, ``Sr``, ``Senior``, ``aîné``, ``cadet``, ``II``, ``III``, ``IV``
+after a name are no part of it: ``Gérard FLEURY fils`` is Gérard Fleury, the
+son. The check keeps the name without it (flag ``suffix_removed``,
+``details["suffix"]``, ``details["generation"]``: ``junior``, ``senior`` or
+the rank); two records of one name and different suffixes are two people.
+
+Verdict flags: ``case_fixed``, ``civility_removed``, ``suffix_removed`` (valid, with a reason);
 ``initial`` (a single letter, warning); ``has_digits``, ``bad_characters``,
 ``too_long`` (over 80 characters), ``placeholder`` (``xxx``, ``test``,
 ``inconnu`` ...) and no letter at all are invalid.
@@ -52,6 +59,8 @@ True
 (('Nicolas',), ('Jean-Baptiste',))
 >>> sorted(check("M. DUPONT").flags)
 ['case_fixed', 'civility_removed']
+>>> split_full_name("Gérard FLEURY fils"), split_suffix("Gérard FLEURY fils")
+((None, 'Gérard', 'Fleury'), ('Gérard FLEURY', 'fils'))
 >>> check("Jean2").status.value
 'invalid'
 """
@@ -83,10 +92,13 @@ __all__ = [
     "looks_swapped",
     "nickname_of",
     "normalise",
+    "remark_parts",
     "sex_of",
     "split_civility",
     "split_full_name",
     "split_married_name",
+    "split_suffix",
+    "suffix_generation",
     "validate",
 ]
 
@@ -227,6 +239,91 @@ def _clean(text: str) -> str:
     if "," in text:  # "Martin, née Durand": nor does the comma
         text = _COMMA_MARRIED.sub(r" \1", text)
     return text.strip(" -")
+
+
+#: Generational suffixes (folded, without a dot) -> (as written back, generation).
+_SUFFIXES: Mapping[str, tuple[str, str]] = {
+    "fils": ("fils", "junior"),
+    "jr": ("Jr", "junior"),
+    "junior": ("Jr", "junior"),
+    "cadet": ("cadet", "junior"),
+    "cadette": ("cadette", "junior"),
+    "pere": ("père", "senior"),
+    "sr": ("Sr", "senior"),
+    "senior": ("Sr", "senior"),
+    "aine": ("aîné", "senior"),
+    "ainee": ("aînée", "senior"),
+    "ii": ("II", "II"),
+    "iii": ("III", "III"),
+    "iv": ("IV", "IV"),
+}
+#: Suffixes that are family names too ("Jean Cadet", "Dupont Senior"): one only when
+#: written apart, in lower case or after a name in capitals ("DUPONT cadet").
+_NAME_LIKE_SUFFIXES = frozenset({"cadet", "cadette", "junior", "senior"})
+#: Words after which "fils" or "frères" names a firm ("Dupont et Fils"), not a son.
+_FIRM_JOINS = frozenset({"et", "&", "and"})
+
+
+def split_suffix(raw: str, *, min_words: int = 1) -> tuple[str, str | None]:
+    """A name without its generational suffix, and the suffix (canonical) or None.
+
+    The suffix is the last word, after at least ``min_words`` words that are not
+    all particles: one for a last name (``Dupont cadet``; ``Cadet`` and ``Le
+    Cadet`` are family names), two for a whole name (``Jean Cadet`` is one).
+    ``et Fils`` is a firm's (``Dupont et Fils``); a rank is in capitals (``II``).
+
+    >>> split_suffix("Gérard FLEURY fils"), split_suffix("John Smith Jr.")
+    (('Gérard FLEURY', 'fils'), ('John Smith', 'Jr'))
+    >>> split_suffix("Dupont et Fils"), split_suffix("Martin")
+    (('Dupont et Fils', None), ('Martin', None))
+    """
+    words = raw.split()
+    found: str | None = None
+    while len(words) > min_words:  # "Jean Dupont Jr. Jr.": every one, the last kept
+        suffix = _suffix_of(words)
+        if suffix is None:
+            break
+        found = found or suffix
+        words = words[:-1]
+    return (raw, None) if found is None else (" ".join(words), found)
+
+
+def _suffix_of(words: list[str]) -> str | None:
+    """The canonical suffix ``words`` end with (more than one word), or None."""
+    key = fold(words[-1]).rstrip(".,")
+    found = _SUFFIXES.get(key)
+    if found is None:
+        return None
+    rest = words[:-1]
+    if rest[-1].lower() in _FIRM_JOINS:
+        return None
+    if all(fold(w).rstrip("'") in _SPLIT_PARTICLES | {"d"} for w in rest):
+        return None  # "Le Cadet": a family name
+    if key in ("ii", "iii", "iv") and words[-1] != words[-1].upper():
+        return None  # "Ii", "iv": not a rank as one writes it
+    if key in _NAME_LIKE_SUFFIXES and not (
+        words[-1].islower() or (rest[-1].isupper() and not words[-1].isupper())
+    ):
+        return None  # "Jean Dupont Cadet": maybe a double family name
+    return found[0]
+
+
+def suffix_generation(suffix: str | None) -> str | None:
+    """``junior``, ``senior``, the rank (``II``) a generational suffix tells, or None.
+
+    Two records of one name whose generations differ are two people, a father and
+    his son: the matcher reads it from a name's verdict (``details["generation"]``)
+    or from the contact's ``name_suffix`` attribute.
+
+    >>> suffix_generation("fils"), suffix_generation("Sr"), suffix_generation("III")
+    ('junior', 'senior', 'III')
+    >>> suffix_generation("Jr.") == suffix_generation("Junior"), suffix_generation(None)
+    (True, None)
+    """
+    if not suffix:
+        return None
+    found = _SUFFIXES.get(fold(suffix).rstrip(".,"))
+    return found[1] if found else None
 
 
 def split_civility(raw: str) -> tuple[str | None, str]:
@@ -417,6 +514,9 @@ def _check(raw: object, part: str) -> Verdict:
         return Verdict.empty(text)
     label = {"first": "first name", "last": "last name"}.get(part, "name")
     cleaned, normalised, civility = _normalise(text)
+    cleaned, suffix = split_suffix(cleaned)
+    if suffix is not None:
+        normalised = _case(cleaned)
     # what is left once leading civilities are gone ("M. Mme" leaves "Mme")
     alone = _civility_alone(cleaned) if cleaned else None
     if alone is None and civility is not None and normalised and blank(normalised):
@@ -483,6 +583,14 @@ def _check(raw: object, part: str) -> Verdict:
         hint = CIVILITIES.get(civility)
         if hint:
             details["gender_hint"] = hint
+    if suffix is not None:
+        flags.add("suffix_removed")
+        generation = suffix_generation(suffix) or suffix
+        reasons.append(
+            f"'{suffix}' says which generation ({generation}); it is no part of the {label}."
+        )
+        details["suffix"] = suffix
+        details["generation"] = generation
     if cleaned != normalised:
         flags.add("case_fixed")
         reasons.append("The capitalisation was fixed.")
@@ -862,6 +970,31 @@ def split_by_capitals(raw: str) -> tuple[str | None, str, str] | None:
     return (civility, first, last) if first and last else None
 
 
+def remark_parts(raw: str) -> tuple[str, str] | None:
+    """The two sides of a whole-name cell that holds a remark beside the name, or None:
+    a dash or slash between blanks ("Jean Dupont - Atelier Bois SARL", "Mairie de
+    Vannes / Paul Girard") or brackets ("Jean Dupont (Atelier Bois SARL)"). Which
+    side is the name, the caller tells (:func:`split_full_name` drops the remark).
+
+    >>> remark_parts("Jean Dupont - Atelier Bois SARL"), remark_parts("Dupont (Acme SA)")
+    (('Jean Dupont', 'Atelier Bois SARL'), ('Dupont', 'Acme SA'))
+    >>> remark_parts("Jean - Pierre Martin"), remark_parts("Jean-Pierre Martin")
+    (('Jean', 'Pierre Martin'), None)
+    """
+    text = " ".join(raw.split())
+    bracket = _ONE_REMARK.fullmatch(text)
+    if bracket is not None:
+        return bracket["name"].strip(), bracket["remark"].strip()
+    parts = _TRAILING_REMARK.split(text, 1)
+    if len(parts) == 2 and all(p.strip() for p in parts):
+        return parts[0].strip(), parts[1].strip()
+    return None
+
+
+#: A name and one remark in brackets after it: "Jean Dupont (Atelier Bois SARL)".
+_ONE_REMARK = re.compile(r"(?P<name>[^()]+?)\s*\((?P<remark>[^()]*[^()\s][^()]*)\)")
+
+
 def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, str, str]:
     """Split a full name into (civility, first name, last name), all normalised.
 
@@ -882,6 +1015,9 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
     >>> split_full_name("Fanfan Richard"), split_full_name("R RICHARD")
     ((None, 'Fanfan', 'Richard'), (None, 'R', 'Richard'))
 
+    A generational suffix is left out (``Gérard FLEURY fils``; :func:`split_suffix`
+    gives it).
+
     ``last_first``: the column's header says the last name comes first ("NOM
     PRENOM"); it decides where nothing in the cell does (words all in capitals):
 
@@ -895,6 +1031,8 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
     rest, civility = _strip_civilities(_clean(raw))
     # a remark in brackets is no part of the name: "Dupont Jean (Direction)"
     rest = _clean(_REMARK.sub(" ", rest)) if "(" in rest else _clean(rest)
+    # nor is a generational suffix: "Gérard FLEURY fils" (split_suffix gives it)
+    rest = split_suffix(rest, min_words=2)[0]
 
     def done(first: str, last: str) -> tuple[str | None, str, str]:
         return civility, _case(_clean(first)) if first else "", _case(_clean(last)) if last else ""

@@ -20,11 +20,20 @@ tells those apart, so that such a name alone never makes two places one.
 'invalid'
 >>> is_generic_name("Pharmacie de la Gare"), is_generic_name("Pharmacie Lemoine")
 (True, False)
+
+A person's name column sometimes holds a company's ("Atelier Bois SARL" as a
+Stripe customer's name, "Mairie de Vannes" in "Nom"): :func:`looks_like_organisation`
+says so, and why, without taking a family name for one ("Pierre Sas", "Sophie
+Cabinet", "Paul Ei").
+
+>>> looks_like_organisation("SARL Dupont Frères"), looks_like_organisation("Pierre Sas")
+('the legal form SARL', None)
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Final
 
@@ -37,6 +46,7 @@ __all__ = [
     "distinctive_words",
     "is_generic_name",
     "legal_form",
+    "looks_like_organisation",
     "name_key",
     "names_no_organisation",
 ]
@@ -313,3 +323,110 @@ def name_key(name: str | None) -> str | None:
     if words and (words[0] in LEGAL_FORMS or words[0] in _LEADING):
         words.pop(0)
     return " ".join(words) or None
+
+
+#: Legal forms no family name is spelt as: one at either end of a name makes it a
+#: company's ("SARL Dupont", "Atelier Bois EURL"), however it is typed.
+_PLAIN_FORMS: Final = frozenset(
+    """
+    sarl sasu eurl sci snc scp scs scop scea selarl selas selafa selca gaec eirl sprl gmbh
+    llc llp ltd inc plc
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+#: The other legal forms are also names or words ("Sas", "Sa", "Ei", "Earl", "Sem",
+#: "Gie", "Ag"): one of them makes a company's name only written in capitals or with
+#: its dots ("Dupont SA", "S.A. Martin"), beside words that are not all capitals.
+_NAME_LIKE_FORMS: Final = LEGAL_FORMS - _PLAIN_FORMS
+#: First words that make a company's name (folded), and no French family name is:
+#: "Mairie de Vannes", "Association Les Amis du Rail", "Boulangerie Le Fournil".
+_ORGANISATION_OPENINGS: Final = frozenset(
+    """
+    societe ste ets etablissement etablissements entreprise entreprises mairie commune
+    communaute collectivite prefecture association asso amicale federation syndicat
+    comite fondation mutuelle cooperative groupement boulangerie patisserie boucherie
+    charcuterie epicerie pharmacie librairie quincaillerie fromagerie poissonnerie
+    garage carrosserie restaurant brasserie pizzeria creperie traiteur hotel camping
+    agence laboratoire clinique ehpad lycee college ecole universite institut
+    imprimerie menuiserie plomberie maconnerie
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+#: First words that are a company's in "Cabinet Durand" but a family name in "Cabinet
+#: Sophie" (a surname, then a first name): a company only when no first name follows.
+_NAME_LIKE_OPENINGS: Final = frozenset({"cabinet", "atelier", "maison", "groupe", "studio"})
+#: Words after the name that make it a firm's: "Durand & Associés", "Martin Frères",
+#: "Dupont et Fils" (not a bare "fils": "Gérard Fleury fils" is the son).
+_FIRM_ENDINGS: Final = re.compile(
+    r"(?:&|\bet)\s+(?:associ[ée]e?s|fils|fr[èe]res|cie|compagnie)\s*$|\bfr[èe]res\s*$",
+    re.IGNORECASE,
+)
+
+
+def looks_like_organisation(
+    name: str | None, *, is_first_name: Callable[[str], bool] | None = None
+) -> str | None:
+    """Why a name written where a person's is expected is an organisation's, or None.
+
+    A legal form at either end, as a word of its own ("SARL Dupont Frères", "Atelier
+    Bois SARL", "Dupont S.A."); a word that opens no one's family name ("Mairie de
+    Vannes", "Association Les Amis du Rail"); a firm's ending ("Durand & Associés",
+    "Martin Frères"). One word alone is no company ("Sas", "Cabinet"); a legal form
+    that is also a name counts only in capitals or with its dots ("Dupont SA", not
+    "Pierre Sas" nor "Paul Ei"), and not beside a lone first name ("PIERRE SAS",
+    "Maria SA": her family name).
+
+    Args:
+        name: the cell, as written.
+        is_first_name: tells a known first name (``carnet.fields.name.is_first_name``),
+            so that "Cabinet Sophie" or "Maria SA" stay a person's.
+
+    >>> looks_like_organisation("Mairie de Vannes"), looks_like_organisation("Dupont SA")
+    ('the word Mairie', 'the legal form SA')
+    >>> looks_like_organisation("Cabinet Durand & Associés")
+    'the word Cabinet'
+    >>> looks_like_organisation("Sas"), looks_like_organisation("Paul Ei")
+    (None, None)
+    >>> looks_like_organisation("Gérard FLEURY fils"), looks_like_organisation("Martin Frères")
+    (None, 'the words Frères')
+    """
+    if not name or not isinstance(name, str) or len(name) > _MAX_LENGTH:
+        return None
+    text = " ".join(_without_mentions(name).split())
+    words = _words(text)
+    if len(words) < 2:
+        return None
+    first_name = is_first_name or _no_first_name
+    for form, rest in ((words[-1], words[:-1]), (words[0], words[1:])):
+        if form in _PLAIN_FORMS:
+            return f"the legal form {form.upper()}"
+        if form in _NAME_LIKE_FORMS and _written_as_a_form(text, form, rest, first_name):
+            return f"the legal form {form.upper()}"
+    opening = words[0]
+    if opening in _ORGANISATION_OPENINGS or (
+        opening in _NAME_LIKE_OPENINGS and not first_name(" ".join(words[1:]))
+    ):
+        return f"the word {text.split()[0].capitalize()}"
+    ending = _FIRM_ENDINGS.search(text)
+    if ending is not None:
+        return f"the words {ending.group(0).strip()}"
+    return None
+
+
+def _no_first_name(_: str) -> bool:
+    return False
+
+
+#: A legal form written with its dots at the start or the end: "S.A. Martin", "Dupont S.A.S."
+_DOTTED_FORM_AT_AN_END = re.compile(r"^(?:[^\W_]\.){2,}\s|\s(?:[^\W_]\.){2,}$")
+
+
+def _written_as_a_form(
+    text: str, form: str, rest: list[str], first_name: Callable[[str], bool]
+) -> bool:
+    """A legal form that is also a name ("sa", "sas", "ei") is one here: dotted
+    ("Raymond S.A."), or in capitals without accents ("SÁ" is a Portuguese name) and
+    not beside a lone first name ("Maria SA", "PIERRE SAS": a person's family name)."""
+    if _DOTTED_FORM_AT_AN_END.search(text):
+        return True  # "Raymond S.A.": nobody's name has dots
+    if first_name(" ".join(rest)) or (text.isupper() and first_name(form)):
+        return False  # "EARL HUNT" in capitals: Earl Hunt, as well as a farm
+    return any(w.isupper() and w.lower() == form for w in text.replace("&", " ").split())

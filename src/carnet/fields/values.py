@@ -203,6 +203,8 @@ def checker_for(
         return _check_returned_mail
     if field.name == "birth_year":
         return check_birth_year
+    if field.name == "age":
+        return dates.check_age
     if field.name in ("is_company", "lifecycle_stage"):
         # imported here: the module reads yes/no with this one's check_boolean
         from carnet.fields import relationship
@@ -215,6 +217,9 @@ def checker_for(
         return lambda v: dates.check(v, kind="birth_date", zone=zone, dayfirst=dayfirst)
     if kind is Kind.DATETIME:
         return lambda v: dates.check(v, kind="datetime", zone=zone, dayfirst=dayfirst)
+    if kind is Kind.DATE and field.name == "customer_since":
+        # a year alone is a customer's start, known to the year ("Client depuis : 2015")
+        return lambda v: dates.check(v, kind="since", zone=zone, dayfirst=dayfirst)
     if kind is Kind.DATE:
         return lambda v: dates.check(v, zone=zone, dayfirst=dayfirst)
     if kind is Kind.POSTCODE:

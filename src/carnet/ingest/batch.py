@@ -53,6 +53,9 @@ class Target:
     # And its sex, when a row or the contact says it (gender, or a civility's): M. and
     # Mme Claude Dupuis on one line and one family mailbox are two people.
     sex: str | None = None
+    # And its generation, when a name's suffix says it (fields.name.suffix_generation):
+    # Gérard Fleury fils and Gérard Fleury père on one line are two people.
+    generation: str | None = None
 
 
 class OrganisationIndex:

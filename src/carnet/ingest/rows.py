@@ -28,7 +28,7 @@ from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Sensitivity, Storage, fold_header
 from carnet.fields.iban import french_iban
-from carnet.fields.organisation import name_key
+from carnet.fields.organisation import looks_like_organisation, name_key
 from carnet.fields.postcodes import PostcodeTable
 from carnet.fields.values import check_birth_year, says_mail_came_back
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
@@ -52,36 +52,19 @@ COMPANY_CIVILITIES = frozenset({
     "gmbh", "organisme", "organisation", "personne morale",
 })
 _PERSON_NAME_FIELDS = ("last_name", "first_name", "full_name")
-#: Legal forms that end a company's name ("Dupont et Fils SARL"), folded.
-_LEGAL_FORMS = frozenset({
-    "sarl", "sas", "sasu", "eurl", "sci", "snc", "scp", "selarl", "scop", "gaec", "earl",
-    "s a r l", "s a s", "s a s u", "e u r l", "gmbh", "ltd", "inc",
-})
-#: Words that begin a company's name ("Ets Martin", "Société Générale"), folded.
-_COMPANY_OPENINGS = frozenset({
-    "ste", "societe", "ets", "etablissement", "etablissements", "entreprise", "cabinet",
-    "sarl", "sas", "eurl", "sci", "mairie", "association",
-})
 
 
-def _names_a_company(last_name: str | None) -> bool:
-    """A last name that is a company's name: a legal form ends it or a company word
-    begins it ("ACME SARL", "Ets Martin"), with another word beside it.
+@lru_cache(maxsize=65536)
+def _names_a_company(name: str | None) -> bool:
+    """A person's name cell that holds a company's name ("SARL Dupont Frères", "Mairie
+    de Vannes", "Atelier Bois SARL"), as written (capitals tell "SA" from "Sa").
 
-    >>> _names_a_company("Acme Sarl"), _names_a_company("Ets Martin"), _names_a_company("Sas")
+    >>> _names_a_company("Acme SARL"), _names_a_company("Ets Martin"), _names_a_company("Sas")
     (True, True, False)
     """
-    if not last_name:
-        return False
-    words = fold_header(last_name).split()
-    if len(words) < 2:
-        return False
-    tail = " ".join(words[-4:])
-    return (
-        words[0] in _COMPANY_OPENINGS
-        or words[-1] in _LEGAL_FORMS
-        or any(tail.endswith(form) and " " in form for form in _LEGAL_FORMS)
-    )
+    return looks_like_organisation(name, is_first_name=name_field.is_first_name) is not None
+
+
 #: Countries with a numbering plan of their own, whose national numbers phonenumbers reads.
 _PHONE_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
@@ -145,6 +128,9 @@ class RowRecord:
     seen_before: bool = False
     #: What the file says of the row: a company's record (True), a person's (False).
     is_company: bool | None = None
+    #: A company's name found in a whole-name column ("Atelier Bois SARL" as Stripe's
+    #: customer name), with why: the row's organisation, not a person's name.
+    named_company: tuple[str, str] | None = None
     consent: dict[str, Any] = field(default_factory=dict)
     #: Consent fields whose column is a form's question ("Would you like to receive our
     #: newsletter?", "J'accepte de recevoir ..."): answered when the row was written, so
@@ -355,9 +341,7 @@ class RowBuilder:
                         dayfirst=dayfirst,
                     ),
                 )
-        self._full_names: dict[
-            tuple[str, bool], tuple[str | None, tuple[str, bool], tuple[str, bool]]
-        ] = {}
+        self._full_names: dict[tuple[str, bool], _FullName] = {}
         self._one_cell_names: dict[str, tuple[str, str] | None] = {}
         self._addresses: dict[tuple[tuple[str, str | None], ...], PendingPoint] = {}
         self._foreign_phones: dict[tuple[str, str, str], PendingPoint] = {}
@@ -691,6 +675,14 @@ class RowBuilder:
                     if said == "bounced":
                         record.consent["bounced"] = True
                     continue
+                born_on = verdict.details.get("birthday") if f.kind is Kind.BIRTH_DATE else None
+                if born_on is not None:
+                    # "12/05", "12 mai": no birth date, but a birthday to wish
+                    record.attributes.setdefault("birthday", born_on)
+                    record.notes.append(
+                        f"the birth date '{verdict.raw}' has no year: kept as the birthday"
+                    )
+                    continue
                 year = _year_of_birth_alone(f, verdict)
                 if year is not None:
                     # "1985" or "03/1985" in the birth-date column: no date, but a year
@@ -719,6 +711,9 @@ class RowBuilder:
             for record, value in usable:
                 if column not in record.columns:
                     record.columns[column] = self._typed(f, value)
+            if f.kind is Kind.DATE:
+                # "Client depuis : 2015" is 01/01/2015 known to the year only: say so
+                _date_precisions(name, records, verdicts)
         elif storage is Storage.ORGANISATION:
             column = f.db_column
             for record, value in usable:
@@ -738,6 +733,10 @@ class RowBuilder:
             native = f.kind in (Kind.INTEGER, Kind.BOOLEAN, Kind.LIST)
             for record, value in usable:
                 record.attributes[name] = self._typed(f, value) if native else value
+            if name == "age":  # an age is one on the day it was given
+                for record, verdict in zip(records, verdicts, strict=True):
+                    if verdict.ok and "on" in verdict.details:
+                        record.attributes["age_on"] = verdict.details["on"]
         elif storage in _BY_NAME:
             attribute = _BY_NAME[storage]
             for record, value in usable:
@@ -759,11 +758,17 @@ class RowBuilder:
     @staticmethod
     def _civility_from_names(records: list[RowRecord], verdicts: list[Verdict]) -> None:
         """"Mme Marie" in a first-name cell: the name check removed the civility;
-        it fills the row's civility (and gender) when the row has none."""
+        it fills the row's civility (and gender) when the row has none. A generational
+        suffix it removed ("FLEURY fils") is the ``name_suffix`` attribute."""
         for record, verdict in zip(records, verdicts, strict=True):
-            civility = verdict.details.get("civility") if verdict.details else None
+            if not verdict.details:
+                continue
+            civility = verdict.details.get("civility")
             if civility:
                 _fill_civility(record, civility)
+            suffix = verdict.details.get("suffix")
+            if suffix and verdict.ok:  # "FLEURY fils": the son, Fleury
+                record.attributes.setdefault("name_suffix", suffix)
 
     # -- one row --------------------------------------------------------------------------
 
@@ -775,21 +780,31 @@ class RowBuilder:
             if record.phones:
                 self._phones_of_the_rows_country(record)
         civility = record.invalid_values.get("civility", "")
-        if record.is_company and not (
-            self._raw_cell(record, "first_name") and record.organisation.get("name")
-        ):
+        if record.named_company is not None:
+            self._company_in_the_name_column(record, *record.named_company)
+        first_cell = self._raw_cell(record, "first_name")
+        last_cell = self._raw_cell(record, "last_name")
+        if record.is_company and not (first_cell and record.organisation.get("name")):
             # (a first name beside the company's own column: the company's contact person,
             # a "Professionnel" customer, not the company's record)
             self._company_record(record)
         elif fold_header(civility) in COMPANY_CIVILITIES or (
             record.is_company is None  # the file says it is a person: its name stands
-            and not record.columns.get("first_name")
-            and _names_a_company(record.columns.get("last_name"))
+            and bool(first_cell) != bool(last_cell)
+            and _names_a_company(first_cell or last_cell)
+            and record._footer_words() is None  # "Agence de Lyon" alone: a section's title
         ):
             self._company_named_as_a_person(record, civility)
+        elif record.is_company is None and first_cell and _names_a_company(last_cell):
+            # "Jean" and "SARL Dupont Frères": Jean, of that company
+            assert last_cell is not None
+            record.columns.pop("last_name", None)
+            record.invalid_values.pop("last_name", None)
+            self._company_in_the_name_column(record, last_cell, "")
         # the married name first: "MARTIN épouse DURAND" alone in the last-name cell is
         # Durand born Martin, not a first name Martin
         self._split_married_name(record)
+        _birth_date_of_its_parts(record)
         _drop_first_name_from_last(record)
         self._split_name_in_one_cell(record)
         self._fix_swapped_names(record)
@@ -879,10 +894,12 @@ class RowBuilder:
         if parts is None:
             if len(self._full_names) > CACHE_LIMIT:
                 self._full_names.clear()
-            civility, first, last = name_field.split_full_name(raw_value, last_first=last_first)
-            parts = (civility, _name_part(first), _name_part(last))
-            self._full_names[key] = parts
-        civility, (first, first_usable), (last, last_usable) = parts
+            parts = self._full_names[key] = _full_name_parts(raw_value, last_first)
+        civility, (first, first_usable), (last, last_usable), suffix, company = parts
+        if company is not None:
+            record.named_company = company
+        if suffix:
+            record.attributes.setdefault("name_suffix", suffix)
         if civility:
             _fill_civility(record, civility)
         for column, part, usable in (
@@ -916,9 +933,30 @@ class RowBuilder:
             record.is_company = True  # named by its company, with no e-mail or phone too
         for column in ("first_name", "last_name", "civility", "gender"):
             record.columns.pop(column, None)
+        for column in _PERSON_NAME_FIELDS:  # "Durand & Associés" is no bad last name
+            record.invalid_values.pop(column, None)
         if civility:
             del record.invalid_values["civility"]
             record.attributes["legal_form"] = civility.strip()
+
+    @staticmethod
+    def _company_in_the_name_column(record: RowRecord, company: str, why: str) -> None:
+        """A company's name where a person's is expected: the row's organisation, as
+        a "Raison sociale" column gives it. Alone on the row, the row is the company's
+        own record; beside a person's name (columns of their own), both are kept. A
+        company the row names in a column of its own stays it, this one an attribute."""
+        named = record.organisation.get("name")
+        if named is None:
+            record.organisation["name"] = company
+        elif name_key(str(named)) != name_key(company):
+            record.attributes.setdefault("account_name", company)
+        if record.is_company is None and not (
+            record.columns.get("first_name") or record.columns.get("last_name")
+        ):
+            record.is_company = True
+        record.notes.append(
+            f"the name '{company}' is an organisation's" + (f" ({why})" if why else "")
+        )
 
     def _own_name_as_company(self, record: RowRecord) -> None:
         """An account name that is the person's own, not a company's: EBP's or Sage's
@@ -1081,6 +1119,54 @@ _NAME_PARTICLES = frozenset({
 })
 
 
+#: A whole-name cell read: civility, first name, last name, generational suffix, and
+#: the company it names with why ("Atelier Bois SARL", "Jean Dupont - Atelier Bois SARL").
+_FullName = tuple[
+    str | None, tuple[str, bool], tuple[str, bool], str | None, tuple[str, str] | None
+]
+
+
+def _full_name_parts(raw_value: str, last_first: bool) -> _FullName:
+    """:data:`_FullName` of a whole-name cell ("Mme DUPONT Marie", "Gérard FLEURY fils",
+    "Atelier Bois SARL", "Jean Dupont (Atelier Bois SARL)": both)."""
+    sides = name_field.remark_parts(raw_value)
+    for name, remark in (sides, sides[::-1]) if sides else ():
+        why = looks_like_organisation(remark, is_first_name=name_field.is_first_name)
+        if why is not None and _a_persons_name(name):
+            # "Jean Dupont - Atelier Bois SARL", "Mairie de Vannes / Paul Girard" (not
+            # "Dupont - Martin SARL": a firm's name)
+            person = _full_name_parts(name, last_first)
+            return person[0], person[1], person[2], person[3], (remark, why)
+    company = looks_like_organisation(raw_value, is_first_name=name_field.is_first_name)
+    if company is not None:
+        return None, ("", False), ("", False), None, (raw_value.strip(), company)
+    civility, first_name, last_name = name_field.split_full_name(raw_value, last_first=last_first)
+    _, suffix = name_field.split_suffix(name_field.split_civility(raw_value)[1], min_words=2)
+    return civility, _name_part(first_name), _name_part(last_name), suffix, None
+
+
+def _a_persons_name(text: str) -> bool:
+    """A civility or a known first name among the words, and no company's name."""
+    civility, rest = name_field.split_civility(text)
+    return (
+        (civility is not None or any(name_field.is_first_name(w) for w in rest.split()))
+        and looks_like_organisation(text, is_first_name=name_field.is_first_name) is None
+    )
+
+
+def _birth_date_of_its_parts(record: RowRecord) -> None:
+    """A birthday ("12/05") and a birth year ("Année de naissance: 1980") in two
+    columns are one birth date, when it can be (29/02 of a leap year) and is plausible."""
+    birthday, year = record.attributes.get("birthday"), record.attributes.get("birth_year")
+    if "birth_date" in record.columns or not isinstance(birthday, str) or year is None:
+        return
+    verdict = dates.check(f"{year}{birthday[1:]}", kind="birth_date")
+    if verdict.ok and verdict.normalised:
+        record.columns["birth_date"] = date.fromisoformat(verdict.normalised)
+        del record.attributes["birthday"]
+        record.notes.append(f"birth date {verdict.normalised} from its day, month and year")
+
+
 def _name_part(name: str) -> tuple[str, bool]:
     """A name split from a whole-name cell, and whether it is usable as a name.
 
@@ -1206,6 +1292,15 @@ _YEAR_ALONE = re.compile(
     r"\s*(?:(?:0?[1-9]|1[0-2])\s*[/.-]\s*(?P<after>\d{4})|(?P<before>\d{4})\s*[/.-]\s*"
     r"(?:0?[1-9]|1[0-2])|(?:(?P<month>[^\W\d_]+)\.?\s+)?(?P<year>\d{4})(?:\.0)?)\s*"
 )
+
+
+def _date_precisions(name: str, records: list[RowRecord], verdicts: list[Verdict]) -> None:
+    """The ``<field>_precision`` attribute (``year``, ``month``) of the rows whose date
+    of ``name`` was given with no day, kept as the period's first day."""
+    for record, verdict in zip(records, verdicts, strict=True):
+        precision = verdict.details.get("precision") if verdict.ok else None
+        if precision is not None:
+            record.attributes[f"{name}_precision"] = precision
 
 
 def _year_of_birth_alone(f: Field, verdict: Verdict) -> int | None:

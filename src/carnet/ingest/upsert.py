@@ -41,7 +41,13 @@ from carnet.contact_points import point_row
 from carnet.dedupe.decide import own_mobiles
 from carnet.directory.base import _text as text_value
 from carnet.directory.base import history_text
-from carnet.fields.name import first_name_variants, fold, is_first_name_typo, sex_of
+from carnet.fields.name import (
+    first_name_variants,
+    fold,
+    is_first_name_typo,
+    sex_of,
+    suffix_generation,
+)
 from carnet.ingest.batch import Outcome, Target, chunks, is_new, later
 from carnet.ingest.rows import ROW_HASH_PREFIX, RowRecord
 from carnet.ingest.write_activity import ActivityWriter
@@ -169,6 +175,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             last: str | None = None,
             sex: str | None = None,
             mine: frozenset[str] = frozenset(),
+            generation: str | None = None,
         ) -> Target | None:
             return next(
                 (
@@ -179,26 +186,36 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                         or _surname_in_the_first_name_box(first, last, t.last_name)
                     )
                     and not _born_apart(born, t.birth_date)
-                    and not _other_sex(sex, sex_of(t))
+                    and not _known_apart(sex, own_or_stored(t.sex, stored_sexes, t))
+                    and not _known_apart(
+                        generation, own_or_stored(t.generation, stored_generations, t)
+                    )
                     and not (mine and _own_mobiles(mine, mobiles_of(t), born, t.birth_date))
                 ),
                 None,
             )
 
-        # Stored contacts' sexes (gender, else civility), read only for rows that say
-        # theirs: M. and Mme Claude Dupuis share a name, a line and a mailbox.
+        # Stored contacts' sexes (gender, else civility) and generations (a name's suffix:
+        # fils, père, Jr ...), read only for rows that say theirs: M. and Mme Claude
+        # Dupuis, Gérard Fleury fils and père share a name, a line and a mailbox.
         stored_sexes = _read_on_demand(self._lookup_sexes, None)
+        stored_generations = _read_on_demand(self._lookup_generations, None)
 
-        def sex_of(target: Target) -> str | None:
-            if target.sex is None and target.contact_id is not None:
-                return stored_sexes((target.contact_id,))[target.contact_id]
-            return target.sex
+        def own_or_stored(
+            own: str | None, stored: Callable[[Iterable[int]], dict[int, str | None]], t: Target
+        ) -> str | None:
+            if own is None and t.contact_id is not None:
+                return stored((t.contact_id,))[t.contact_id]
+            return own
 
-        def other_sex_stored(
-            sex: str | None, hits: Sequence[tuple[int, Any, Any, Any]], contact_id: int
+        def apart_from_stored(
+            value: str | None,
+            stored: Callable[[Iterable[int]], dict[int, str | None]],
+            hits: Sequence[tuple[int, Any, Any, Any]],
+            contact_id: int,
         ) -> bool:
-            return sex is not None and _other_sex(
-                sex, stored_sexes(h[0] for h in hits)[contact_id]
+            return value is not None and _known_apart(
+                value, stored(h[0] for h in hits)[contact_id]
             )
 
         # Stored contacts' mobiles, read on first need: two rows of one name on one
@@ -222,6 +239,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             last = record.columns.get("last_name")
             born = record.columns.get("birth_date")
             sex = _sex(record)
+            generation = suffix_generation(record.attributes.get("name_suffix"))
             target: Target | None = None
             if record.contact_id is not None:
                 known = carnet_ids.get(record.contact_id)
@@ -249,7 +267,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                 if target is not None:
                     break
                 target = in_batch(
-                    _email_key(email, shared, last), first, born, last, sex
+                    _email_key(email, shared, last), first, born, last, sex, generation=generation
                 ) or next(
                     (
                         existing(cid, False, known_first, known_born, known_last)
@@ -259,7 +277,10 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                             or _surname_in_the_first_name_box(first, last, known_last)
                         )
                         and not _born_apart(born, known_born)
-                        and not other_sex_stored(sex, email_hits[email], cid)
+                        and not apart_from_stored(sex, stored_sexes, email_hits[email], cid)
+                        and not apart_from_stored(
+                            generation, stored_generations, email_hits[email], cid
+                        )
                         and (email not in shared or _same_last_name(known_last, last))
                     ),
                     None,
@@ -269,14 +290,17 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                 if target is not None or not last:
                     break
                 key = ("phone", f"{phone}|{_last_name_key(last)}")
-                target = in_batch(key, first, born, last, sex, mine) or next(
+                target = in_batch(key, first, born, last, sex, mine, generation) or next(
                     (
                         existing(cid, own=False, first_name=known_first, birth_date=known_born)
                         for cid, known_first, known_last, known_born in phone_hits.get(phone, ())
                         if _same_last_name(known_last, last)
                         and _same_first_name(first, known_first)
                         and not _born_apart(born, known_born)
-                        and not other_sex_stored(sex, phone_hits[phone], cid)
+                        and not apart_from_stored(sex, stored_sexes, phone_hits[phone], cid)
+                        and not apart_from_stored(
+                            generation, stored_generations, phone_hits[phone], cid
+                        )
                         and not (
                             mine
                             and _own_mobiles(
@@ -310,6 +334,8 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                 target.last_name = last
             if target.sex is None and sex:
                 target.sex = sex
+            if target.generation is None and generation:
+                target.generation = generation
             if record.external_id:
                 register(("id", record.external_id), target)
             for email in record.usable_emails:
@@ -372,6 +398,20 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
                 sex = sex_of(gender, civility)
                 if sex:
                     found[int(contact_id)] = sex
+        return found
+
+    def _lookup_generations(self, contact_ids: set[int]) -> dict[int, str]:
+        """The generation each of these contacts' name suffix says (``name_suffix``)."""
+        c = s.contacts
+        found: dict[int, str] = {}
+        for chunk in chunks(sorted(contact_ids)):
+            for contact_id, attributes in self.conn.execute(
+                sa.select(c.c.id, c.c.attributes).where(one_of(self.conn, c.c.id, chunk))
+            ):
+                suffix = (attributes or {}).get("name_suffix")
+                generation = suffix_generation(suffix if isinstance(suffix, str) else None)
+                if generation:
+                    found[int(contact_id)] = generation
         return found
 
     def _lookup_mobiles(self, contact_ids: set[int]) -> dict[int, frozenset[str]]:
@@ -803,9 +843,10 @@ def _sex(record: RowRecord) -> str | None:
     return sex_of(record.columns.get("gender"), record.columns.get("civility"))
 
 
-def _other_sex(a: str | None, b: str | None) -> bool:
-    """Two sexes known and different: M. and Mme Claude Dupuis are two people, whatever
-    name, line or mailbox they share."""
+def _known_apart(a: str | None, b: str | None) -> bool:
+    """Two sexes, or two generations, known and different: M. and Mme Claude Dupuis,
+    Gérard Fleury fils and Gérard Fleury père are two people each, whatever name, line
+    or mailbox they share."""
     return a is not None and b is not None and a != b
 
 
