@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from carnet.errors import InputFileError, InvalidComponent, InvalidFormat, InvalidLength
@@ -234,6 +234,7 @@ def test_city_key(name: str, key: str) -> None:
 
 
 @given(st.text(max_size=40))
+@example("0\ufe35)")  # a compatibility bracket: "0()", whose key was "0"
 def test_city_key_never_raises_and_is_stable(name: str) -> None:
     key = city_key(name)
     assert key == key.strip() and "  " not in key

@@ -50,6 +50,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from os import PathLike
@@ -349,6 +350,9 @@ def city_key(name: str) -> str:
     >>> city_key("Lyon 3ème arrondissement"), city_key("Paris XIe"), city_key("Havre (Le)")
     ('lyon 3', 'paris 11', 'le havre')
     """
+    # compatibility forms first ("︵" is "("), as the folding below would make them after
+    # the brackets are read: the key of a key is itself
+    name = unicodedata.normalize("NFKC", name)
     article = _TRAILING_ARTICLE.match(name)
     if article is not None:
         name = f"{article.group(2)} {article.group(1)}"
