@@ -75,6 +75,7 @@ __all__ = [
     "contact_mobiles",
     "decide",
     "describe_evidence",
+    "is_unisex_first_name",
     "look_alike",
     "names_only",
     "own_mobiles",
@@ -388,16 +389,21 @@ def contact_mobiles(records: pl.DataFrame) -> dict[int, frozenset[str]]:
     }
 
 
+def is_unisex_first_name(name: str | None) -> bool:
+    """Whether a first name (as written) is one of :data:`UNISEX_FIRST_NAMES`.
+
+    >>> is_unisex_first_name("Dominique"), is_unisex_first_name("Marie")
+    (True, False)
+    """
+    return fold(name) in UNISEX_FIRST_NAMES
+
+
 def unisex_contacts(records: pl.DataFrame) -> frozenset[int]:
-    """The record ids whose first name (folded) is one of :data:`UNISEX_FIRST_NAMES`."""
+    """The record ids whose first name is one both sexes bear (:func:`is_unisex_first_name`)."""
     if "first_name" not in records.columns:
         return frozenset()
     names = records.select("record_id", "first_name").drop_nulls()
-    return frozenset(
-        int(rid)
-        for rid, name in names.iter_rows()
-        if fold(name) in UNISEX_FIRST_NAMES
-    )
+    return frozenset(int(rid) for rid, name in names.iter_rows() if is_unisex_first_name(name))
 
 
 def _own_mobiles_mask(

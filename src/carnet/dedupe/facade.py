@@ -29,13 +29,13 @@ from carnet.dedupe.decide import (
     LOOK_ALIKES,
     NAMES_ONLY,
     OWN_MOBILES,
-    UNISEX_FIRST_NAMES,
     Decisions,
     LookAlikeLevels,
     beyond_names,
     contact_mobiles,
     decide,
     describe_evidence,
+    is_unisex_first_name,
     look_alike,
     names_only,
     own_mobiles,
@@ -50,7 +50,6 @@ from carnet.dedupe.sources import ContactSources, contact_sources
 from carnet.errors import ConfigError, InvalidValueError, NotFoundError
 from carnet.fields.name import CIVILITIES
 from carnet.match import Matcher, MatchModel, MatchModelError, MatchSettings, explain
-from carnet.match.phonetic import fold
 from carnet.match.records import MOBILE_PREFIXES
 from carnet.model import Contact
 from carnet.store import schema as s
@@ -738,7 +737,7 @@ class DedupeMixin:
                             look_alikes,
                             (_mobiles(left), _mobiles(right)),
                             unisex=all(
-                                fold(c.first_name) in UNISEX_FIRST_NAMES for c in (left, right)
+                                is_unisex_first_name(c.first_name) for c in (left, right)
                             ),
                         ),
                     )
