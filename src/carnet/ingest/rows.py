@@ -55,14 +55,21 @@ _PERSON_NAME_FIELDS = ("last_name", "first_name", "full_name")
 
 
 @lru_cache(maxsize=65536)
+def _organisation_why(name: str | None) -> str | None:
+    """Why a person's name cell holds a company's name ("SARL Dupont Frères", "Mairie
+    de Vannes", "Atelier Bois SARL"), as written (capitals tell "SA" from "Sa"), else
+    None: :func:`carnet.fields.organisation.looks_like_organisation` with the first-name
+    list, which tells "Cabinet Sophie" and "Maria SA" from companies."""
+    return looks_like_organisation(name, is_first_name=name_field.is_first_name)
+
+
 def _names_a_company(name: str | None) -> bool:
-    """A person's name cell that holds a company's name ("SARL Dupont Frères", "Mairie
-    de Vannes", "Atelier Bois SARL"), as written (capitals tell "SA" from "Sa").
+    """Whether a person's name cell holds a company's name (see :func:`_organisation_why`).
 
     >>> _names_a_company("Acme SARL"), _names_a_company("Ets Martin"), _names_a_company("Sas")
     (True, True, False)
     """
-    return looks_like_organisation(name, is_first_name=name_field.is_first_name) is not None
+    return _organisation_why(name) is not None
 
 
 #: Countries with a numbering plan of their own, whose national numbers phonenumbers reads.
@@ -1131,13 +1138,13 @@ def _full_name_parts(raw_value: str, last_first: bool) -> _FullName:
     "Atelier Bois SARL", "Jean Dupont (Atelier Bois SARL)": both)."""
     sides = name_field.remark_parts(raw_value)
     for name, remark in (sides, sides[::-1]) if sides else ():
-        why = looks_like_organisation(remark, is_first_name=name_field.is_first_name)
+        why = _organisation_why(remark)
         if why is not None and _a_persons_name(name):
             # "Jean Dupont - Atelier Bois SARL", "Mairie de Vannes / Paul Girard" (not
             # "Dupont - Martin SARL": a firm's name)
             person = _full_name_parts(name, last_first)
             return person[0], person[1], person[2], person[3], (remark, why)
-    company = looks_like_organisation(raw_value, is_first_name=name_field.is_first_name)
+    company = _organisation_why(raw_value)
     if company is not None:
         return None, ("", False), ("", False), None, (raw_value.strip(), company)
     civility, first_name, last_name = name_field.split_full_name(raw_value, last_first=last_first)
@@ -1150,7 +1157,7 @@ def _a_persons_name(text: str) -> bool:
     civility, rest = name_field.split_civility(text)
     return (
         (civility is not None or any(name_field.is_first_name(w) for w in rest.split()))
-        and looks_like_organisation(text, is_first_name=name_field.is_first_name) is None
+        and not _names_a_company(text)
     )
 
 
