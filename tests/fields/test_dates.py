@@ -476,6 +476,11 @@ def test_the_order_of_any_cells_is_read_without_error(cells: list[object]) -> No
         ("2018-03", "2018-03-01", "month"),
         ("mars 2018", "2018-03-01", "month"),
         ("Sept. 2019", "2019-09-01", "month"),
+        # French Excel's "mmm-aa" format as a CSV holds it (was: not a date)
+        ("janv-15", "2015-01-01", "month"),
+        ("déc.-99", "1999-12-01", "month"),
+        ("mars-2019", "2019-03-01", "month"),
+        ("juin-25", "2025-06-01", "month"),  # a two-digit year is never after today's
     ],
 )
 def test_a_customers_start_may_be_a_year_or_a_month(
@@ -492,6 +497,8 @@ def test_a_customers_start_may_be_a_year_or_a_month(
 def test_a_start_in_full_or_in_the_future_is_read_as_a_date() -> None:
     assert dates.check("14/02/2011", kind="since", today=TODAY).normalised == "2011-02-14"
     assert dates.check("2031", kind="since", today=TODAY).status is Status.INVALID
+    # "15-janv" is Excel's day and month, not a month and year
+    assert dates.check("15-janv", kind="since", today=TODAY).status is Status.INVALID
     # any other date still wants its day
     assert dates.check("2015", today=TODAY).status is Status.INVALID
 

@@ -180,7 +180,9 @@ _DAY_MONTH_YEAR = re.compile(
     + _TIME
 )
 _MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
-_MONTH_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{4})")
+# "janvier 2015", and "janv-15", "mars-2019" as French Excel writes its "mmm-aa" format
+# in a CSV (its day and month is "15-janv", the day first)
+_MONTH_YEAR = re.compile(r"([a-z]+)\.?(?:\s+(\d{4})|\s*-\s*(\d{4}|\d{2}))")
 _DAY_MONTH = re.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}")
 #: The time zone of a workspace's country, in which a moment of a date-only field is a day.
 _ZONES = {
@@ -481,8 +483,9 @@ def _birthday(value: str | None, dayfirst: bool) -> str | None:
     return f"--{month:02d}-{day:02d}"
 
 
-def _period_start(value: str | None) -> tuple[date, str] | None:
-    """The first day of a year alone or a month and year, and ``year`` or ``month``."""
+def _period_start(value: str | None, today: date) -> tuple[date, str] | None:
+    """The first day of a year alone or a month and year, and ``year`` or ``month``
+    (a two-digit year is the latest one not after ``today``'s)."""
     if not value or len(value) > 20:
         return None
     if match := _YEAR_ONLY.fullmatch(value):
@@ -494,7 +497,7 @@ def _period_start(value: str | None) -> tuple[date, str] | None:
         )
         return date(int(written_year), int(written_month), 1), "month"
     if (match := _MONTH_YEAR.fullmatch(value)) and match.group(1) in _MONTHS:
-        year = int(match.group(2))
+        year = _year(match.group(2) or match.group(3), True, today, set())
         return (date(year, _MONTHS[match.group(1)], 1), "month") if year >= 1800 else None
     return None
 
@@ -731,7 +734,7 @@ def _partial(text: str, kind: str, dayfirst: bool, today: date) -> Verdict | Non
         )
     if kind != "since":
         return None
-    start = _period_start(_folded(text))
+    start = _period_start(_folded(text), today)
     if start is None:
         return None
     day, precision = start
