@@ -2400,6 +2400,44 @@ def test_an_unquoted_delimiter_inside_an_address_is_joined_back(
     assert carnet.import_file(path).counts["unchanged"] == 5
 
 
+@pytest.mark.parametrize("ending", ["", ";"], ids=["plain", "every-line-ends-with-delimiter"])
+def test_a_split_value_that_pushed_an_empty_last_column_out_is_joined_back(
+    carnet: Carnet, tmp_path: Path, ending: str
+) -> None:
+    """Two e-mails "a@x.fr; b@y.fr" unquoted split the cell, and the row's empty last
+    column ("Notes") took the pushed-out cell: the row has only an empty cell past the
+    header, so it looked aligned and was imported shifted (an e-mail as the phone, the
+    phone as the street, the street as the postcode). It is now read again like any
+    long row; the rows that merely end with the delimiter are left alone."""
+    path = tmp_path / "clients.csv"
+    lines = [
+        "Nom et prénom;Email;Téléphone;Adresse;CP;Ville;Notes",
+        "DUPONT Jean;jean.dupont@gmail.com; j.dupont@orange.fr;0612345678;12 rue de la Paix;"
+        "75002;Paris;",
+        "MARTIN Sophie;sophie.martin@laposte.net;0698765432;3 avenue Jean Jaurès;69003;Lyon;RAS",
+        "PETIT Claire;claire.petit@free.fr;0611223344;8 bd Voltaire;75011;Paris;",
+    ]
+    path.write_text("\n".join(line + ending for line in lines) + "\n", encoding="utf-8")
+    report = carnet.import_file(path)
+    assert report.rows == 3 and report.counts["inserted"] == 3
+    assert any(w.startswith("Of the rows with more cells than the header, 1 of them was read "
+                            "again") and "data rows 1" in w for w in report.warnings)
+    [dupont] = carnet.search_contacts("Dupont")
+    points = {(p.kind, p.normalised) for p in carnet.get_contact(dupont.id).points}
+    assert points == {
+        ("email", "jean.dupont@gmail.com"), ("email", "j.dupont@orange.fr"),
+        ("phone", "+33612345678"), ("address", "12 RUE DE LA PAIX|75002|PARIS|FR"),
+    }
+    raw = _raw_row(carnet, 1)
+    assert raw["Email"] == "jean.dupont@gmail.com; j.dupont@orange.fr" and "_extra" not in raw
+    # the aligned rows are as read
+    [petit] = carnet.search_contacts("Petit")
+    assert {p.normalised for p in carnet.get_contact(petit.id).points} == {
+        "claire.petit@free.fr", "+33611223344", "8 BOULEVARD VOLTAIRE|75011|PARIS|FR"
+    }
+    assert carnet.import_file(path).counts["unchanged"] == 3
+
+
 def test_customers_after_a_quote_never_closed_are_imported_and_the_line_named(
     carnet: Carnet, tmp_path: Path
 ) -> None:

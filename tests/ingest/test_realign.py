@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carnet.ingest.realign import MOST_EXTRA, realign
+from carnet.ingest.realign import MOST_EXTRA, realign, shifted_tails
 
 HEADERS = ["Nom", "Adresse", "CP", "Ville", "Email"]
 
@@ -53,6 +53,34 @@ def test_a_tie_between_two_readings_leaves_the_row_as_read() -> None:
     # joining Nom or Adresse gives the same score: nothing tells which was split
     assert realign(HEADERS, ["Durand", "A", "B", "13100", "Aix"], ("c@free.fr",), ";",
                    blind) is None
+
+
+def test_of_readings_that_score_alike_the_one_joining_a_typed_delimiter_wins() -> None:
+    def lenient(header: str, value: str) -> int:
+        # a phone check that takes the number out of any text scores both ways alike
+        if header == "Email":
+            return 1 if "@" in value else 0
+        return 1 if header == "Tel" and any(c.isdigit() for c in value) else 0
+
+    headers = ["Nom", "Email", "Tel", "Ville"]
+    # "a@x.fr; b@y.fr": the blank after the ';' says where a person typed it
+    found = realign(headers, ["Dupont", "a@x.fr", " b@y.fr", "0612345678"], ("Paris",), ";",
+                    lenient)
+    assert found == (["Dupont", "a@x.fr; b@y.fr", "0612345678", "Paris"], (1,))
+    # with no blank to tell, the row stays as read
+    assert realign(headers, ["Dupont", "a@x.fr", "b@y.fr", "0612345678"], ("Paris",), ";",
+                   lenient) is None
+
+
+def test_rows_with_more_empty_cells_than_the_batch_usually_has_are_candidates() -> None:
+    assert shifted_tails({}, 10) == {}
+    assert shifted_tails({3: 1}, 10) == {3: ("",)}
+    # every line ends with the delimiter: only a row with one more empty cell
+    every = {n: 1 for n in range(1, 11)}
+    assert shifted_tails(every, 10) == {}
+    assert shifted_tails(every | {4: 2}, 10) == {4: ("",)}
+    # beyond what realign tries, a row stays as read
+    assert shifted_tails({5: MOST_EXTRA + 1}, 10) == {}
 
 
 def test_more_extra_cells_than_it_tries_stay_as_read() -> None:

@@ -374,7 +374,9 @@ class ImportRun:
         total: Counter[str],
     ) -> None:
         """Build one batch's records and write them in a transaction of their own."""
-        records = self.builder.build(batch.numbers, batch.columns, batch.extra, batch.errors)
+        records = self.builder.build(
+            batch.numbers, batch.columns, batch.extra, batch.errors, batch.tails
+        )
         with conn.begin():
             writer = self._writer(conn, import_id, now, organisations)
             outcomes = writer.write(records)
@@ -592,7 +594,7 @@ class ImportRun:
                 writer = self._writer(conn, import_id, _now(), organisations)
                 for batch in self.table.batches_columns(size=self.options.batch_size):
                     records = self.builder.build(
-                        batch.numbers, batch.columns, batch.extra, batch.errors
+                        batch.numbers, batch.columns, batch.extra, batch.errors, batch.tails
                     )
                     outcomes = writer.write(records)
                     total.update(o.outcome for o in outcomes)

@@ -6,7 +6,9 @@ postcode into the city column and the e-mail out of the table. Each way of
 joining the extra cells back to a neighbour is scored by the columns' own
 checks (a usable value counts +1, an invalid one -1); the row is read again the
 best way when that way is strictly better than the row as read and no other
-way scores as well. Otherwise it stays as read, its extra cells kept.
+way scores as well (or, of the ways that score as well, it is the only one whose
+joined cells each begin with a blank, as a delimiter typed in a value is followed
+by one: "a@x.fr; b@y.fr"). Otherwise it stays as read, its extra cells kept.
 
 >>> score = {"Nom": lambda v: 1 if v.isalpha() else -1,
 ...          "CP": lambda v: 1 if v.strip().isdigit() else -1,
@@ -18,7 +20,8 @@ way scores as well. Otherwise it stays as read, its extra cells kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from itertools import combinations
 
 #: Beyond this many extra cells the row stays as read (the ways to join grow fast).
@@ -55,18 +58,52 @@ def realign(
         return points
 
     as_read = total(cells)
-    best: tuple[int, list[str | None], tuple[int, ...]] | None = None
-    tied = False
+    best: list[tuple[list[str | None], tuple[int, ...]]] = []
+    best_points = as_read
     for gaps in combinations(range(len(every) - 1), len(extra)):
         reading = _joined(every, gaps, delimiter)
         points = total(reading)
-        if best is None or points > best[0]:
-            best, tied = (points, reading, gaps), False
-        elif points == best[0]:
-            tied = True
-    if best is None or tied or best[0] <= as_read:
+        if points > best_points:
+            best, best_points = [(reading, gaps)], points
+        elif points == best_points and best:
+            best.append((reading, gaps))
+    if len(best) > 1:
+        # "a@x.fr; b@y.fr": a delimiter a person typed in a value is followed by a
+        # blank, a field boundary is not; the one way that joins only such is right
+        typed = [way for way in best if all(_blank_first(every[g + 1]) for g in way[1])]
+        best = typed
+    if len(best) != 1:
         return None
-    return best[1], _absorbing(best[2])
+    reading, gaps = best[0]
+    return reading, _absorbing(gaps)
+
+
+def _blank_first(cell: str | None) -> bool:
+    return cell is not None and cell[:1].isspace()
+
+
+def shifted_tails(tails: Mapping[int, int], rows: int) -> dict[int, tuple[str, ...]]:
+    """The rows that may have been shifted into empty cells past the header, with
+    those cells: rows with more such cells than the batch's rows usually have.
+
+    A row of ``Dupont;a@x.fr; b@y.fr;Paris;`` under ``Nom;Email;Ville;Notes`` is one
+    cell too long, but its extra cell is the empty note, so it reads as if aligned.
+    When most rows of a batch end that way (every line ends with the delimiter),
+    only the rows with more of them than the usual count are candidates.
+
+    >>> shifted_tails({7: 1}, 100)
+    {7: ('',)}
+    >>> shifted_tails({n: 1 for n in range(1, 101)} | {50: 2}, 100)
+    {50: ('',)}
+    """
+    if not tails:
+        return {}
+    usual = Counter(tails.values()).most_common(1)[0][0] if 2 * len(tails) >= rows else 0
+    return {
+        number: ("",) * (count - usual)
+        for number, count in tails.items()
+        if usual < count <= usual + MOST_EXTRA
+    }
 
 
 def _joined(cells: list[str | None], gaps: tuple[int, ...], delimiter: str) -> list[str | None]:

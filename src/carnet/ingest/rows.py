@@ -40,7 +40,7 @@ from carnet.ingest.mapping import (
     attribute_key,
 )
 from carnet.ingest.readers._base import WARNING_LINES
-from carnet.ingest.realign import realign
+from carnet.ingest.realign import realign, shifted_tails
 from carnet.ingest.recipients import RecipientColumns, payer_columns, recipient_columns
 from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker, repaired_encoding
 
@@ -87,6 +87,9 @@ _FOOTER = re.compile(
     r" (?:le|par|depuis|avec|a|via|du|sur) .*|page \d+(?: sur| of|/)? ?\d*"
 )
 #: Midnight as a spreadsheet writes a date cell's time: "2026-12-02 00:00:00".
+# What a whole-name cell never holds but a neighbour's value does: an e-mail
+# address, or a phone's or a postcode's digits (a row shifted into the name column)
+_NOT_A_NAME = re.compile(r"@|\d{3}")
 _MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?$")
 #: A group heading ("Agence de Lyon" in column A only): a footer only on an otherwise
 #: empty row, as "Agence" or "Service" may begin a company's name on a real one.
@@ -334,6 +337,10 @@ class RowBuilder:
             if p.field is not None and p.field.storage is Storage.CONSENT
             and is_question(p.header)
         }
+        self._whole_name_headers = {
+            plan.header for plan in mapping.columns
+            if plan.field is not None and plan.field.kind is Kind.FULL_NAME
+        }
         self.checkers: dict[str, ColumnChecker] = {}
         for header, (_, payers) in self._payers.items():
             self.checkers[header] = ColumnChecker(
@@ -367,12 +374,14 @@ class RowBuilder:
         columns: dict[str, list[str | None]],
         extra: dict[int, tuple[str, ...]],
         errors: dict[int, str],
+        tails: dict[int, int] | None = None,
     ) -> list[RowRecord]:
-        """One record per row of the batch."""
+        """One record per row of the batch (``tails``: see :attr:`ColumnBatch.tails`)."""
         joined: dict[int, str] = {}
-        if extra and self.delimiter:
+        if (extra or tails) and self.delimiter:
             extra = dict(extra)
-            joined = self._realign(numbers, columns, extra)
+            shifted = shifted_tails(tails or {}, len(numbers))
+            joined = self._realign(numbers, columns, extra, shifted)
         checked: dict[str, list[Verdict]] = {
             header: checker.column(columns[header]) for header, checker in self.checkers.items()
         }
@@ -467,15 +476,17 @@ class RowBuilder:
         numbers: list[int],
         columns: dict[str, list[str | None]],
         extra: dict[int, tuple[str, ...]],
+        shifted: dict[int, tuple[str, ...]],
     ) -> dict[int, str]:
-        """Rows with more cells than the header read again where joining a split value
-        back is clearly right (see :mod:`.realign`): ``columns`` and ``extra`` are
-        updated; returns each such row's note."""
+        """Rows with more cells than the header (``extra``, or empty cells only:
+        ``shifted``) read again where joining a split value back is clearly right
+        (see :mod:`.realign`): ``columns`` and ``extra`` are updated; returns each
+        such row's note."""
         assert self.delimiter is not None
         headers = list(columns)
         index = {number: i for i, number in enumerate(numbers)}
         notes: dict[int, str] = {}
-        for number, cells in list(extra.items()):
+        for number, cells in [*shifted.items(), *extra.items()]:
             i = index.get(number)
             if i is None:
                 continue
@@ -487,7 +498,7 @@ class RowBuilder:
             reading, where = found
             for header, value in zip(headers, reading, strict=True):
                 columns[header][i] = value
-            del extra[number]
+            extra.pop(number, None)
             named = " and ".join(f"'{headers[j]}'" for j in where)
             notes[number] = (
                 f"a {self.delimiter!r} inside the value of {named} had split it: "
@@ -502,7 +513,8 @@ class RowBuilder:
         """+1 when ``value`` is usable in ``header``'s column, -1 when invalid, else 0."""
         checker = self.checkers.get(header)
         if checker is None:
-            return 0
+            # a whole name is not checked, but one with an e-mail in it is no name
+            return -1 if header in self._whole_name_headers and _NOT_A_NAME.search(value) else 0
         status = checker.verdict(value).status
         if status is _VALID or status is _WARNING:
             return 1

@@ -103,6 +103,10 @@ class ColumnBatch:
             rows that have some.
         errors: row number → why it could not be read, for bad records only.
         sheets: the sheet of each row when several sheets are read, else None.
+        tails: row number → how many empty cells it has beyond the header width, for
+            the CSV rows that have only empty ones there (not in ``extra``): a
+            delimiter inside an unquoted value shifts a row whose last column is
+            empty into one such cell.
     """
 
     numbers: list[int]
@@ -111,6 +115,7 @@ class ColumnBatch:
     extra: dict[int, tuple[str, ...]] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)
     sheets: list[str] | None = None
+    tails: dict[int, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.numbers)

@@ -440,6 +440,7 @@ class CsvTable(Table):
                     lines: list[int] = []
                     cells: list[Sequence[str | None]] = []
                     extra: dict[int, tuple[str, ...]] = {}
+                    tails: dict[int, int] = {}
                     with gc_paused():
                         for fields in reader:
                             line = prev + offset
@@ -464,6 +465,8 @@ class CsvTable(Table):
                                     extra[number + 1] = more
                                     if len(long_lines) < WARNING_LINES:
                                         long_lines.append(line)
+                                else:
+                                    tails[number + 1] = n - width
                                 cells.append(fields[:width])
                             number += 1
                             numbers.append(number)
@@ -486,7 +489,9 @@ class CsvTable(Table):
                         columns = dict(
                             zip(headers, map(list, zip(*cells, strict=True)), strict=True)
                         )
-                    yield ColumnBatch(numbers=numbers, lines=lines, columns=columns, extra=extra)
+                    yield ColumnBatch(
+                        numbers=numbers, lines=lines, columns=columns, extra=extra, tails=tails
+                    )
             except csv.Error as error:
                 raise self._csv_error(error, reader.line_num + offset - 1) from None
             finally:
