@@ -748,3 +748,20 @@ def test_a_fax_column_is_no_phone_whatever_its_numbers() -> None:
 def test_a_time_column_is_read_only_beside_a_date() -> None:
     assert targets(["Email", "Date d'appel", "Heure"])["Heure"] == "time_of_day"
     assert targets(["Email", "Heure"]) == {"Email": "email", "Heure": "attribute:heure"}
+
+
+def test_a_recommendation_question_answered_in_words_is_kept_as_its_answers() -> None:
+    """The keyword "recommand" names an NPS question; answered "Oui" / "Peut-être", each
+    answer failed as a 0-10 score and none was kept on the contact."""
+    header = "Recommanderiez-vous notre boutique ?"
+    words = {header: ["Oui", "Peut-être", "Oui", "Non"]}
+    mapping = build_mapping([header], words, CATALOG)
+    [plan] = mapping.columns
+    assert (plan.field, plan.attribute, plan.note) == (
+        None, "recommanderiez_vous_notre_boutique", "its answers are words, not scores"
+    )
+    # answered with scores, as written by survey tools, it is the NPS
+    for scores in (["9", "10", "6", "Non"], ["9/10", "7/10"], ["8.0", "3.0"]):
+        assert targets([header], {header: list(scores)}) == {header: "nps"}
+    # a header that says NPS is one, whatever its sampled values
+    assert targets(["Note NPS"], {"Note NPS": ["Oui", "Non"]}) == {"Note NPS": "nps"}

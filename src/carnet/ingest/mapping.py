@@ -47,6 +47,8 @@ _EMAIL_LIKE = re.compile(r"^\s*[^@\s]+@[^@\s]+\.[a-z]{2,}\s*$", re.IGNORECASE)
 _PHONE_LIKE = re.compile(r"^\s*(\+|00)?[\d\s().\-/]{8,20}\s*$")
 _IPV4_LIKE = re.compile(r"^\s*\d{1,3}(\.\d{1,3}){3}\s*$")
 _IBAN_LIKE = re.compile(r"^\s*[A-Z]{2}\d{2}[A-Z0-9 ]{10,32}\s*$", re.IGNORECASE)
+#: A score as a survey tool writes it: "9", "9.0", "9/10".
+_SCORE_LIKE = re.compile(r"^\s*\d{1,3}(?:[.,]0+)?(?:\s*/\s*10)?\s*$")
 #: Shops' order names: Shopify's order export calls "#1001" the order's "Name".
 _ORDER_NAME_LIKE = re.compile(r"^\s*#\s?\d{3,}\s*$")
 #: A SIREN as written: nine digits, bare or in groups of three ("303 265 045").
@@ -264,6 +266,18 @@ def build_mapping(
             # Dolibarr's "Client" is 0, 1, 2 or 3 (none, customer, prospect, both): codes,
             # never a name
             named, note = None, ""
+        unmapped_why = ""
+        if (
+            named is not None
+            and named[1] == "keyword"
+            and named[0].kind is Kind.INTEGER
+            and values
+            and sum(bool(_SCORE_LIKE.match(str(v))) for v in values) * 2 < len(values)
+        ):
+            # "Recommanderiez-vous notre boutique ?" answered Oui / Peut-être: the
+            # answers, kept as they are, not a 0-10 score that every one fails
+            named, note = None, ""
+            unmapped_why = "its answers are words, not scores"
         if named is not None and named[0].name == "job_title" and _is_account_role(values):
             # WordPress's "Role" (customer, subscriber, shop_manager) in WooCommerce's
             # customers report: the account's rights on the site, not the person's job
@@ -297,7 +311,9 @@ def build_mapping(
         elif by_name is not None:
             plans[header] = ColumnPlan(header, by_name, None, how, note)
         else:
-            plans[header] = ColumnPlan(header, None, attribute_key(header), "unmapped")
+            plans[header] = ColumnPlan(
+                header, None, attribute_key(header), "unmapped", unmapped_why
+            )
 
     ordered = [plans[h] for h in headers]
     ordered = _whole_names(ordered, sample, catalog)
