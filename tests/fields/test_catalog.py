@@ -145,3 +145,37 @@ def test_a_company_s_switchboard_is_a_phone(header: str) -> None:
     """Beside "Tél. direct" on a trade-show list, "Standard" was a text attribute."""
     field = CATALOG.match_header(header)
     assert field is not None and field.name == "phone"
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        # an old CRM dump's shortened headers: before, custom attributes, so the address
+        # was no address, the birth date no date, and neither helped find duplicates
+        ("ADR1", "address_line1"), ("Adr. 1", "address_line1"), ("ADR 2", "address_line2"),
+        ("DT NAISS", "birth_date"), ("Dt naiss", "birth_date"),
+        ("DERN ACHAT", "last_activity"), ("Date 1er achat", "customer_since"),
+        ("Cde postal", "postcode"), ("Nom JF", "birth_name"), ("Tél mob", "mobile"),
+        ("Pren", "first_name"), ("Prén.", "first_name"), ("Dt inscr", "signup_date"),
+        ("Date crea", "signup_date"), ("Adr. e-mail", "email"), ("N° cli", "external_id"),
+        ("Nb cde", "order_count"), ("Sté", "organisation_name"), ("Fct", "job_title"),
+    ],
+)
+def test_shortened_headers_are_read_spelt_out(header: str, field: str) -> None:
+    found = CATALOG.match_header(header)
+    assert found is not None and found.name == field
+
+
+@pytest.mark.parametrize("header", ["Port", "Frais de port", "Dt modif", "DATNAIS x"])
+def test_a_shortening_that_names_nothing_or_something_else_maps_nothing(header: str) -> None:
+    # "Port" is a shop's shipping cost, not a shortened "portable"
+    assert CATALOG.match_header(header) is None
+
+
+@given(st.text(max_size=40))
+def test_header_matching_never_raises_on_any_text(header: str) -> None:
+    found = CATALOG.header_match(header)
+    assert found is None or (found[0].name in CATALOG and found[1] in HOW)
+
+
+HOW = {"synonym", "consent question", "keyword"}

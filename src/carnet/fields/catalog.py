@@ -915,6 +915,53 @@ def _loose(folded: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and w[-2] != "s" else w for w in words)
 
 
+#: Words old CRM and accounting exports shorten in their headers, folded, with what
+#: each may stand for ("cde" is a "code" in "Cde postal", an order in "Nb cde").
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "adr": ("adresse",), "addr": ("adresse",), "adrs": ("adresse",),
+    "dt": ("date",), "dte": ("date",), "dat": ("date",),
+    "naiss": ("naissance",), "nais": ("naissance",), "nss": ("naissance",),
+    "dern": ("dernier",), "der": ("dernier",), "dernie": ("dernier",),
+    "prem": ("premier",), "1er": ("premier",), "1ere": ("premier",),
+    "crea": ("creation",), "creat": ("creation",), "cre": ("creation",),
+    "inscr": ("inscription",), "insc": ("inscription",),
+    "adh": ("adhesion",), "adhes": ("adhesion",),
+    "cde": ("code", "commande"), "cmd": ("commande",), "cmde": ("commande",),
+    "ach": ("achat",), "cli": ("client",), "clt": ("client",),
+    "pren": ("prenom",), "prn": ("prenom",), "nm": ("nom",),
+    "jf": ("jeune fille",),
+    # not "port" alone: a shop's "Port" is its shipping cost ("Tel port" is a synonym)
+    "mob": ("mobile",), "dom": ("domicile",),
+    "tph": ("telephone",), "tlph": ("telephone",), "telph": ("telephone",),
+    "fct": ("fonction",), "fonct": ("fonction",),
+    "ste": ("societe",), "soc": ("societe",),
+    "mt": ("montant",), "mnt": ("montant",), "mtt": ("montant",),
+    "nbre": ("nombre",), "nbr": ("nombre",),
+    "ctry": ("country",), "loc": ("localite",), "vil": ("ville",),
+    "civ": ("civilite",), "sx": ("sexe",),
+}
+#: Letters and digits glued together in a header: "ADR1", "Tel2".
+_GLUED_NUMBER = re.compile(r"(?<=[a-z])(?=\d)")
+
+
+def _spelt_out(folded: str) -> list[str]:
+    """A folded header with its shortened words spelt out, every way they may be.
+
+    >>> _spelt_out("dt naiss"), _spelt_out("adr1"), _spelt_out("cde postal")
+    (['date naissance'], ['adresse 1'], ['code postal', 'commande postal'])
+    >>> _spelt_out("email")
+    []
+    """
+    words = _GLUED_NUMBER.sub(" ", folded).split()
+    options = [_ABBREVIATIONS.get(word, (word,)) for word in words]
+    if all(len(o) == 1 and o[0] == w for o, w in zip(options, words, strict=True)):
+        return []
+    ways = [""]
+    for choices in options:
+        ways = [f"{way} {choice}".strip() for way in ways for choice in choices][:8]
+    return ways
+
+
 class Catalog(Mapping[str, Field]):
     """An ordered, read-only set of fields with header matching.
 
@@ -1013,6 +1060,14 @@ class Catalog(Mapping[str, Field]):
         if found is None:
             # "Date création" (Date de création), "Emails", "Téléphones", "Commentaires"
             found = self._loose.get(_loose(folded))
+        if found is None:
+            # old exports' shortened headers: "DT NAISS", "ADR1", "Tél mob", "Nom JF"
+            spelt = {
+                field.name: field
+                for way in _spelt_out(folded)
+                if (field := self._headers.get(way) or self._loose.get(_loose(way)))
+            }
+            found = spelt.popitem()[1] if len(spelt) == 1 else None
         if found is not None:
             return found, "synonym"
         # Only a sentence is a question; "email_marketing_consent.opt_in_level" is a key.
