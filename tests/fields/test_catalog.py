@@ -159,6 +159,13 @@ def test_a_company_s_switchboard_is_a_phone(header: str) -> None:
         ("Pren", "first_name"), ("Prén.", "first_name"), ("Dt inscr", "signup_date"),
         ("Date crea", "signup_date"), ("Adr. e-mail", "email"), ("N° cli", "external_id"),
         ("Nb cde", "order_count"), ("Sté", "organisation_name"), ("Fct", "job_title"),
+        # and English ones
+        ("D.O.B.", "birth_date"), ("Mobile no", "mobile"), ("Phone no.", "phone"),
+        ("Email addr", "email"), ("Org", "organisation_name"), ("N.A.F.", "naf_code"),
+        # synonyms that were missing
+        ("Opted in", "optin_newsletter"), ("Joined", "signup_date"),
+        ("Member since", "customer_since"), ("Membre depuis", "customer_since"),
+        ("Dirigeant", "full_name"), ("Interlocuteur principal", "full_name"),
     ],
 )
 def test_shortened_headers_are_read_spelt_out(header: str, field: str) -> None:

@@ -369,7 +369,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('full_name', Kind.FULL_NAME, P, 'Nom complet', 'Full name',
        ['nom complet', 'nom et prenom', 'nom prenom', 'prenom nom', 'full name', 'fullname', 'name',
        'contact', 'nom du contact', 'client', 'destinataire', 'interlocuteur',
-       'contact principal', 'nom du contact principal', 'billing name', 'shipping name'],
+       'contact principal', 'nom du contact principal', 'billing name', 'shipping name',
+       # a company list's (Pappers, societe.com) named head: the person to write to
+       'dirigeant', 'nom du dirigeant', 'interlocuteur principal'],
        storage=Storage.INPUT),
     _f('birth_year', Kind.INTEGER, P, 'Année de naissance', 'Birth year',
        ['annee de naissance', 'annee naissance', 'an de naissance', 'annee naiss',
@@ -568,7 +570,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['date d inscription', 'date inscription', 'inscrit le', 'date de creation',
        'date creation compte', 'created at', 'signup date', 'sign up date', 'account created',
        'created', 'created on', 'date created', 'creation date', 'date de creation du compte',
-       'cree le', 'inscription', 'date de creation client', 'create date', 'created date',
+       'cree le', 'inscription', 'date de creation client', 'joined', 'date joined',
+       'join date', 'create date', 'created date',
        'createdate', 'date registered', 'registration date', 'registered on', 'date added',
        'date d ajout', 'ajoute le', 'customer created at', 'created time', 'creation time',
        'added time', 'added at', 'added on',
@@ -597,7 +600,8 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('customer_since', Kind.DATE, TR, 'Client depuis', 'Customer since',
        ['client depuis', 'date premier achat', 'date de premiere commande', 'customer since',
        'first visit', 'premiere visite', 'date de premiere visite',
-       'first order date', 'date client'], weight=0.5),
+       'first order date', 'date client', 'member since', 'membre depuis',
+       'adherent depuis'], weight=0.5),
     # What an old CRM or a shop's customer list says of a customer's purchases as a whole
     # (the orders themselves are not in the file): kept typed, for segments.
     _f('total_spent', Kind.DECIMAL, TR, 'Total des achats', 'Total spent',
@@ -641,7 +645,7 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        ['carnet id', 'id carnet', 'identifiant carnet', 'n carnet'],
        sensitivity=_PUBLIC, storage=Storage.CONTACT_ID),
     _f('optin_newsletter', Kind.BOOLEAN, R, 'Inscrit à la newsletter', 'Newsletter opt-in',
-       ['optin', 'opt in', 'optin newsletter', 'opt in newsletter', 'newsletter',
+       ['optin', 'opt in', 'opted in', 'optin newsletter', 'opt in newsletter', 'newsletter',
        'inscrit newsletter', 'accepte newsletter', 'abonne', 'subscribed', 'consent',
        'consentement', 'accord email', 'marketing consent', 'optin email', 'opt in email',
        'optin e mail', 'opt in e mail', 'email opt in', 'email optin', 'e mail opt in',
@@ -918,7 +922,7 @@ def _loose(folded: str) -> str:
 #: Words old CRM and accounting exports shorten in their headers, folded, with what
 #: each may stand for ("cde" is a "code" in "Cde postal", an order in "Nb cde").
 _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "adr": ("adresse",), "addr": ("adresse",), "adrs": ("adresse",),
+    "adr": ("adresse",), "adrs": ("adresse",),
     "dt": ("date",), "dte": ("date",), "dat": ("date",),
     "naiss": ("naissance",), "nais": ("naissance",), "nss": ("naissance",),
     "dern": ("dernier",), "der": ("dernier",), "dernie": ("dernier",),
@@ -938,6 +942,7 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "mt": ("montant",), "mnt": ("montant",), "mtt": ("montant",),
     "nbre": ("nombre",), "nbr": ("nombre",),
     "ctry": ("country",), "loc": ("localite",), "vil": ("ville",),
+    "addr": ("adresse", "address"), "no": ("numero", "number"), "org": ("organisation",),
     "civ": ("civilite",), "sx": ("sexe",),
 }
 #: Letters and digits glued together in a header: "ADR1", "Tel2".
@@ -949,12 +954,16 @@ def _spelt_out(folded: str) -> list[str]:
 
     >>> _spelt_out("dt naiss"), _spelt_out("adr1"), _spelt_out("cde postal")
     (['date naissance'], ['adresse 1'], ['code postal', 'commande postal'])
-    >>> _spelt_out("email")
-    []
+    >>> _spelt_out("email"), _spelt_out("d o b")
+    ([], ['dob'])
     """
     words = _GLUED_NUMBER.sub(" ", folded).split()
+    if len(words) > 1 and all(len(word) == 1 for word in words):
+        words = ["".join(words)]  # "D.O.B.", "N.A.F."
     options = [_ABBREVIATIONS.get(word, (word,)) for word in words]
-    if all(len(o) == 1 and o[0] == w for o, w in zip(options, words, strict=True)):
+    if " ".join(words) == folded and all(
+        len(o) == 1 and o[0] == w for o, w in zip(options, words, strict=True)
+    ):
         return []
     ways = [""]
     for choices in options:
