@@ -2438,6 +2438,44 @@ def test_a_split_value_that_pushed_an_empty_last_column_out_is_joined_back(
     assert carnet.import_file(path).counts["unchanged"] == 3
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_file_with_no_header_row_is_imported_whole_and_mapped_by_its_values(
+    carnet: Carnet, tmp_path: Path, kind: str
+) -> None:
+    """An old system's export with no column names: its first customer was read as the
+    header (lost), and the other rows kept their e-mails and phones only."""
+    rows = [
+        ["Mme", "DUPONT", "Jeanne", "jeanne.dupont@gmail.com", "0612345678",
+         "12 rue de la Paix", "75002", "PARIS", "12/03/1970"],
+        ["M.", "MARTIN", "Paul", "paul.martin@free.fr", "0698765432",
+         "3 av. Jean Jaurès", "69003", "Lyon", "15/03/1985"],
+        ["M.", "LEROY", "Luc", "", "0611223344", "8 bd Voltaire", "75011", "Paris", ""],
+    ]
+    if kind == "csv":
+        path = tmp_path / "export.csv"
+        path.write_text("".join(";".join(r) + "\n" for r in rows), encoding="cp1252")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        path = tmp_path / "export.xlsx"
+        book.save(path)
+    report = carnet.import_file(path)
+    assert report.rows == 3 and report.counts["inserted"] == 3
+    assert any(w.startswith("No header row: ") for w in report.warnings)
+    [dupont] = carnet.search_contacts("Dupont")
+    contact = carnet.get_contact(dupont.id)
+    assert (contact.civility, contact.first_name, contact.last_name, contact.birth_date) == (
+        "Mme", "Jeanne", "Dupont", date(1970, 3, 12)
+    )
+    assert {p.normalised for p in contact.points} == {
+        "jeanne.dupont@gmail.com", "+33612345678", "12 RUE DE LA PAIX|75002|PARIS|FR"
+    }
+    assert carnet.import_file(path).counts["unchanged"] == 3
+
+
 def test_customers_after_a_quote_never_closed_are_imported_and_the_line_named(
     carnet: Carnet, tmp_path: Path
 ) -> None:

@@ -418,6 +418,49 @@ def test_one_column_files_and_stray_wide_rows_keep_the_first_record_as_header(
     assert table.headers == ["Nom"]
 
 
+def test_a_file_with_no_header_row_keeps_its_first_row_as_data(tmp_path: Path) -> None:
+    """An export written without its column names: its first person was taken for the
+    header (lost, and every column named after their values)."""
+    text = (
+        "Dupont;Jean;jean.dupont@gmail.com;0612345678\n"
+        "Martin;Sophie;sophie.martin@free.fr;0698765432\n"
+        "Leroy;Paul;paul.leroy@orange.fr;\n"
+    )
+    table = open_table(write(tmp_path / "f.csv", text))
+    assert table.headers == ["column_1", "column_2", "column_3", "column_4"]
+    rows = list(table.rows())
+    assert [(r.number, r.line, r.values["column_1"]) for r in rows] == [
+        (1, 1, "Dupont"), (2, 2, "Martin"), (3, 3, "Leroy")
+    ]
+    assert [b.columns["column_3"] for b in table.batches_columns()] == [
+        ["jean.dupont@gmail.com", "sophie.martin@free.fr", "paul.leroy@orange.fr"]
+    ]
+    assert [r.values["column_1"] for r in table.rows(start=2)] == ["Martin", "Leroy"]
+    [warning] = [w for w in table.stats.warnings if w.startswith("No header row")]
+    assert "line 1 is data (Dupont; Jean; jean.dupont@gmail.com; 0612345678)" in warning
+    # a one-column list of e-mails keeps its first address
+    table = open_table(write(tmp_path / "g.csv", "anne@free.fr\nluc@sfr.fr\nzoe@orange.fr\n"))
+    assert [r.values["column_1"] for r in table.rows()] == [
+        "anne@free.fr", "luc@sfr.fr", "zoe@orange.fr"
+    ]
+    # a header naming no field above such rows is still a header
+    table = open_table(write(tmp_path / "h.csv", "Qui;Où;Contact\nMartin;Lyon;a@b.fr\n"))
+    assert table.headers == ["Qui", "Où", "Contact"]
+
+
+def test_an_xlsx_sheet_with_no_header_row(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Dupont", "Jean", "jean.dupont@gmail.com", 612345678, dt.datetime(1970, 3, 12)])
+    ws.append(["Martin", "Sophie", "sophie.martin@free.fr", 698765432, dt.datetime(1985, 3, 5)])
+    wb.save(tmp_path / "clients.xlsx")
+    table = open_table(tmp_path / "clients.xlsx")
+    assert table.headers == [f"column_{i}" for i in range(1, 6)]
+    assert [(r.line, r.values["column_1"]) for r in table.rows()] == [(1, "Dupont"), (2, "Martin")]
+    assert any(w.startswith("No header row: sheet Sheet, row 1, is data (Dupont; Jean")
+               for w in table.stats.warnings)
+
+
 def test_xlsx_title_rows_above_the_header(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active

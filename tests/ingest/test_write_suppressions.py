@@ -515,16 +515,28 @@ def test_a_list_dated_in_the_future_is_dated_at_the_import(
 
 
 def test_what_a_list_needs(carnet: Carnet, tmp_path: Path) -> None:
-    headerless = tmp_path / "liste.csv"
-    headerless.write_text("jean.dupont@gmail.com\nmarie.leroy@wanadoo.fr\n", encoding="utf-8")
+    # one address alone: no header, and nothing to tell it from one
+    alone = tmp_path / "seule.csv"
+    alone.write_text("jean.dupont@gmail.com\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="no header row"):
-        carnet.import_file(headerless, suppression_list="bounces")
+        carnet.import_file(alone, suppression_list="bounces")
     names = write_csv(tmp_path / "noms.csv", ["Nom", "Prénom"], [["Dupont", "Jean"]])
     with pytest.raises(MappingError, match="no e-mail or phone column"):
         carnet.import_file(names, suppression_list="unsubscribes")
     with pytest.raises(InvalidValueError, match="not 'optouts'"):
         carnet.import_file(names, suppression_list="optouts")
     assert count(carnet, s.imports) == 0
+
+
+def test_a_list_with_no_header_row_suppresses_every_address(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Its first address was refused as a header (the import stopped, asking for one)."""
+    headerless = tmp_path / "liste.csv"
+    headerless.write_text("jean.dupont@gmail.com\nmarie.leroy@wanadoo.fr\n", encoding="utf-8")
+    report = carnet.import_file(headerless, suppression_list="bounces")
+    assert report.rows == 2 and report.counts["suppressed"] == 2
+    assert any(w.startswith("No header row: line 1 is data") for w in report.warnings)
 
 
 def test_a_preview_of_a_list_writes_nothing(carnet: Carnet, tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ from carnet.fields.catalog import CAMEL, Catalog, Field, Kind, Storage, fold_hea
 from carnet.fields.relationship import check_lifecycle_stage, company_or_person
 from carnet.fields.values import check_boolean
 from carnet.fields.verdict import blank
+from carnet.ingest.unnamed import UNNAMED, unnamed_fields
 
 _EMAIL_LIKE = re.compile(r"^\s*[^@\s]+@[^@\s]+\.[a-z]{2,}\s*$", re.IGNORECASE)
 _PHONE_LIKE = re.compile(r"^\s*(\+|00)?[\d\s().\-/]{8,20}\s*$")
@@ -315,7 +316,7 @@ def build_mapping(
                 header, None, attribute_key(header), "unmapped", unmapped_why
             )
 
-    ordered = [plans[h] for h in headers]
+    ordered = _unnamed_by_content([plans[h] for h in headers], sample, catalog)
     ordered = _whole_names(ordered, sample, catalog)
     ordered = _apply_context(ordered, catalog)
     ordered = _what_was_bought(ordered, sample, catalog)
@@ -326,6 +327,31 @@ def build_mapping(
     return replace(mapping, warnings=(
         *mapping.warnings, *_numbered_people(mapping.columns), *_nobody_of_its_own(mapping, catalog)
     ))
+
+
+def _unnamed_by_content(
+    plans: list[ColumnPlan], sample: Mapping[str, Sequence[str | None]], catalog: Catalog
+) -> list[ColumnPlan]:
+    """Columns with no name (a file with no header row, an empty header cell) that
+    content sniffing left as attributes, mapped by what they hold (see
+    :mod:`.unnamed`): names, civility, postcode, city, street, birth date."""
+    unmapped = [p.header for p in plans if p.how == "unmapped" and UNNAMED.fullmatch(p.header)]
+    if not unmapped:
+        return plans
+    taken = {p.field.name for p in plans if p.field is not None}
+    guessed = unnamed_fields(
+        {p.header: sample.get(p.header, ()) if p.header in unmapped else () for p in plans},
+        taken=taken,
+    )
+    return [
+        ColumnPlan(
+            p.header, catalog[guessed[p.header]], None, "content",
+            f"a column with no name whose values read as {catalog[guessed[p.header]].label_en}",
+        )
+        if p.header in guessed and guessed[p.header] in catalog
+        else p
+        for p in plans
+    ]
 
 
 #: The columns of a RIB the import reads together (the key may be missing).

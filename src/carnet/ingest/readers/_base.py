@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import ClassVar, Literal, TypeVar
@@ -300,6 +301,70 @@ def header_position(records: Sequence[Sequence[object]]) -> int:
     if not after or wide * 2 <= len(after):
         return 0
     return first_wide if _looks_like_header(records[first_wide]) else 0
+
+
+#: A cell no header holds: an e-mail address, a phone number, a date.
+_DATA_CELL = re.compile(
+    r"[^@\s]+@[^@\s]+\.[a-z]{2,}"
+    r"|(?:\+|00)?\d[\d .()/-]{7,18}\d"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}(?:[ T][\d:.]+)?",
+    re.IGNORECASE,
+)
+#: How many records under the first one :func:`has_no_header` compares with it.
+_DATA_ROWS_COMPARED = 20
+
+
+def _is_data_cell(cell: object) -> bool:
+    if isinstance(cell, date):  # a workbook's date or datetime
+        return True
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return abs(cell) >= 1e7  # a phone number a workbook holds as a number
+    return isinstance(cell, str) and _DATA_CELL.fullmatch(cell.strip()) is not None
+
+
+def has_no_header(records: Sequence[Sequence[object]]) -> bool:
+    """Whether a file's first record is data, not a header: it names no catalog
+    field, it holds an e-mail address, or two phones or dates, and the records
+    under it hold such values in the same columns (an export written without its
+    column names, or whose first line was deleted).
+
+    >>> has_no_header([["Dupont", "Jean", "j.dupont@free.fr"], ["Martin", "Léa", "l@x.fr"]])
+    True
+    >>> has_no_header([["Nom", "Prénom", "Email"], ["Martin", "Léa", "l@x.fr"]])
+    False
+    >>> has_no_header([["a@b.fr"], ["c@d.fr"], ["e@f.fr"]])
+    True
+    >>> has_no_header([["Export du 12/03/2024", "01/12/2024"], ["Martin", "Léa"]])
+    False
+    """
+    if len(records) < 2 or known_fields(records[0]):
+        return False
+    first = records[0]
+    columns = [i for i, cell in enumerate(first) if _is_data_cell(cell)]
+    emails = [i for i in columns if "@" in str(first[i])]
+    if not emails and len(columns) < 2:
+        return False
+    below = records[1 : 1 + _DATA_ROWS_COMPARED]
+    alike = sum(1 for row in below for i in columns if i < len(row) and _is_data_cell(row[i]))
+    return alike * 2 >= len(columns) * len(below)
+
+
+def numbered_headers(width: int) -> list[str]:
+    """The names of a file's columns when it has no header: ``column_1`` ...
+    (as :func:`unique_headers` names an empty header cell)."""
+    return [f"column_{i}" for i in range(1, width + 1)]
+
+
+def headerless_warning(first: Sequence[object], where: str) -> str:
+    """What the import says of a file with no header row (see :func:`has_no_header`)."""
+    shown = "; ".join(str(c) for c in first if c not in (None, ""))
+    if len(shown) > 80:
+        shown = shown[:77] + "…"
+    return (
+        f"No header row: {where} is data ({shown}), so it is imported as a row. The "
+        f"columns are named column_1 to column_{len(first)} and mapped by their content; "
+        "map the others with a mapping file (--mapping), e.g. \"column_1\" = \"last_name\"."
+    )
 
 
 def _looks_like_header(cells: Sequence[object]) -> bool:

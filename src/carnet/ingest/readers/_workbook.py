@@ -60,9 +60,12 @@ from carnet.ingest.readers._base import (
     RawRow,
     Start,
     Table,
+    has_no_header,
     header_position,
+    headerless_warning,
     known_fields,
     long_rows_warning,
+    numbered_headers,
     title_text,
     trim_trailing,
     unique_headers,
@@ -446,6 +449,13 @@ class WorkbookTable(Table):
                 f"the header is row {found[at][0]}."
             )
         index, cells = found[at]
+        records = [cells for _, cells in found[at:]]
+        if has_no_header(records):
+            # its first row is data: read from that row on, under numbered columns
+            headless = headerless_warning(cells, f"sheet {name}, row {index},")
+            width = max(len(trim_trailing(r)) for r in records)
+            return _Sheet(name, index - 1, numbered_headers(width), [],
+                          f"{note} {headless}" if note else headless)
         original = [cell or "" for cell in cells]
         return _Sheet(name, index, unique_headers(cells), original, note)
 

@@ -50,8 +50,11 @@ from carnet.ingest.readers._base import (
     Table,
     TableStats,
     gc_paused,
+    has_no_header,
     header_position,
+    headerless_warning,
     long_rows_warning,
+    numbered_headers,
     title_text,
     trim_trailing,
     unique_headers,
@@ -160,9 +163,18 @@ class CsvTable(Table):
         self.title = title_text(records[: self._title_records]) or None
         self._header_line = starts[self._title_records]
         header = records[self._title_records]
-        cells = trim_trailing(header)
-        self.original_headers = [str(cell) for cell in cells]
-        self.headers = unique_headers(cells)
+        #: Whether the file has no header row: its first record is data (the columns
+        #: are then numbered, see has_no_header).
+        self.headerless = has_no_header(records[self._title_records :])
+        self._headerless_note = ""
+        if self.headerless:
+            width = max(len(trim_trailing(r)) for r in records[self._title_records :])
+            self.headers = numbered_headers(width)
+            self._headerless_note = headerless_warning(header, f"line {self._header_line}")
+        else:
+            cells = trim_trailing(header)
+            self.original_headers = [str(cell) for cell in cells]
+            self.headers = unique_headers(cells)
 
     @contextmanager
     def _reader(self) -> Iterator[tuple[_csv.Reader, DecodeState]]:
@@ -282,6 +294,8 @@ class CsvTable(Table):
                 f"No delimiter: the file's {len(self.headers)} columns were read where "
                 "its header's names begin (a fixed-width text); check the preview."
             )
+        if self.headerless:
+            stats.warnings.append(self._headerless_note)
         if self.title:
             stats.warnings.append(
                 f"{self._title_records} title line(s) above the header skipped: {self.title}; "
@@ -304,8 +318,9 @@ class CsvTable(Table):
         Returns:
             ``(rows skipped, blank records skipped, swallowed rows from start on)``.
         """
-        to_skip = self._title_records + 1  # the title block, then the header
-        for header in reader:
+        # the title block, then the header (none in a file of data rows only)
+        to_skip = self._title_records + (not self.headerless)
+        for header in reader if to_skip else ():
             if any(header):
                 to_skip -= 1
                 if not to_skip:
