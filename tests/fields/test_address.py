@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carnet.errors import InvalidFormat, InvalidLength
 from carnet.fields import address
@@ -327,3 +329,22 @@ def test_a_cedex_from_the_postcode_cell_goes_on_the_city_line() -> None:
     written = check_address(["CS 30001"], "75700 CEDEX 07", "Paris Cedex 07")
     assert written.normalised is not None
     assert written.normalised.splitlines()[-1] == "75700 PARIS CEDEX 07"
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("12 rue de la Paix", True), ("3 av. Jean Jaurès", True), ("8 bis, bd Voltaire", True),
+        ("45 r. Carnot", True), ("3 rond point de l'Europe", True), ("12 lieu dit Le Bourg", True),
+        # no number, or no street type after it: a name, a postcode, a building
+        ("Lieu-dit Le Bourg", False), ("Rue Neuve 15", False), ("12 Martin", False),
+        ("75002", False), ("Résidence du Parc", False), ("", False),
+    ],
+)
+def test_a_numbered_street_line_is_told_by_its_shape(text: str, street: bool) -> None:
+    assert address.is_numbered_street(text) is street
+
+
+@given(st.text(max_size=40))
+def test_telling_a_street_line_never_raises(text: str) -> None:
+    assert address.is_numbered_street(text) in (True, False)

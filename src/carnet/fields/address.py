@@ -70,6 +70,7 @@ __all__ = [
     "check_address",
     "check_many",
     "format",
+    "is_numbered_street",
     "normalise",
     "validate",
 ]
@@ -248,6 +249,24 @@ def _type_position(tokens: list[str]) -> int:
         ):
             i += 1
     return i
+
+
+def is_numbered_street(text: str) -> bool:
+    """Whether ``text`` begins as a street line does: a number, then a street type.
+
+    >>> is_numbered_street("12 rue de la Paix"), is_numbered_street("8 bis, bd Voltaire")
+    (True, True)
+    >>> is_numbered_street("Résidence du Parc"), is_numbered_street("12 Martin")
+    (False, False)
+    """
+    tokens = _GLUED_SUFFIX.sub(r"\1 \2", afnor_text(text)).split()
+    at = _type_position(tokens)
+    if not at or at >= len(tokens) - 1:
+        return False
+    word = _TYPE_VARIANTS.get(tokens[at], tokens[at])
+    return word == "RUE" or word in STREET_TYPES or (
+        at + 1 < len(tokens) and f"{word} {tokens[at + 1]}" in STREET_TYPES
+    )
 
 
 def _expand(line: str) -> str:

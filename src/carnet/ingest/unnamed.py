@@ -39,7 +39,8 @@ from carnet.fields import dates
 from carnet.fields import email as email_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
-from carnet.fields.catalog import default_catalog, fold_header
+from carnet.fields.address import is_numbered_street
+from carnet.fields.catalog import default_catalog
 from carnet.fields.values import check_value
 from carnet.fields.verdict import blank
 
@@ -55,12 +56,6 @@ _MANY = 0.6
 
 _POSTCODE = re.compile(r"\d{5}")
 _WORDS = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+)*\.?")
-_STREET = re.compile(
-    r"\d{1,4}\s*(?:bis|ter|b)?\s*,?\s+(?:rue|r|avenue|av|ave|boulevard|bd|bld|allee|all|"
-    r"chemin|ch|che|place|pl|impasse|imp|route|rte|quai|cours|chaussee|square|sq|"
-    r"residence|res|lieu dit|hameau|lotissement|lot|voie|passage|sentier|cite|parvis|"
-    r"promenade|esplanade|rond point|mail|villa|faubourg|fbg)\b"
-)
 
 
 def unnamed_fields(
@@ -101,7 +96,7 @@ def unnamed_fields(
     for field, test, least in (
         ("civility", _is_civility, _MOST),
         ("postcode", _POSTCODE.fullmatch, _MOST),
-        ("address_line1", _is_street, _MANY),
+        ("address_line1", is_numbered_street, _MANY),
         ("first_name", _is_first_name, _MANY),
         ("full_name", _is_whole_name, _MANY),
     ):
@@ -146,10 +141,6 @@ def _is_dialled_phone(value: str) -> bool:
 def _is_first_name(value: str) -> bool:
     # one name ("Jean-Pierre"), not a whole one ("Jean Dupont" starts with one)
     return " " not in value and name_field.is_first_name(value)
-
-
-def _is_street(value: str) -> bool:
-    return _STREET.match(fold_header(value)) is not None
 
 
 def _is_civility(value: str) -> bool:
