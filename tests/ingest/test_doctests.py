@@ -17,6 +17,7 @@ MODULES = [
     "carnet.ingest.mapping",
     "carnet.ingest.realign",
     "carnet.ingest.recipients",
+    "carnet.ingest.rows",
     "carnet.ingest.unnamed",
     "carnet.ingest.readers.sniff",
     "carnet.ingest.verdicts",

@@ -313,6 +313,35 @@ def test_a_company_mail_domain_tells_namesakes_apart(carnet: Carnet, tmp_path: P
     assert _organisation_of(carnet, "max.blanc@gmail.com") not in (anne, luc, None)
 
 
+def test_a_visitor_who_wrote_her_own_name_as_the_company_is_a_person(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A trade-show list's "Société" of a private visitor holds her own name, with no
+    name of a person on the row: it made an organisation "Chevallier Céline" and a
+    contact with no name. Her e-mail bearing both names tells it is her."""
+    path = tmp_path / "salon.csv"
+    path.write_text(
+        "Société;Contact;Email;Ville\n"
+        "Chevallier Céline;;celine.chevallier@hotmail.fr;Roubaix\n"
+        "Paul Girard;;pgirard@orange.fr;Lille\n"
+        "Boulangerie Roux;;contact@boulangerie-roux.fr;Arras\n"
+        "Garage Thomas;;garage.thomas@orange.fr;Lens\n"
+        "Maison Martin;;contact@maison-martin.fr;Lens\n",
+        encoding="utf-8",
+    )
+    carnet.import_file(path)
+    assert [name for name, _ in _organisations(carnet)] == [
+        "Boulangerie Roux", "Garage Thomas", "Maison Martin"
+    ]
+    c = s.contacts
+    with carnet.engine.connect() as conn:
+        people = conn.execute(
+            sa.select(c.c.first_name, c.c.last_name, c.c.organisation_id).order_by(c.c.id)
+        ).all()
+    assert [tuple(p) for p in people[:2]] == [("Céline", "Chevallier", None),
+                                              ("Paul", "Girard", None)]
+
+
 def test_an_accounting_accounts_name_that_is_the_customers_own_makes_no_company(
     carnet: Carnet, tmp_path: Path
 ) -> None:

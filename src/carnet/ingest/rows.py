@@ -999,6 +999,10 @@ class RowBuilder:
                 return
         elif civility:
             self._full_name(record, str(company), last_first=False)
+        elif (order := _named_in_own_email(str(company), record.usable_emails)) is not None:
+            # a trade-show visitor with no company wrote her own name there:
+            # "Chevallier Céline" beside celine.chevallier@hotmail.fr
+            self._full_name(record, str(company), last_first=order)
         else:
             return
         if civility:
@@ -1143,6 +1147,42 @@ _NAME_PARTICLES = frozenset({
 _FullName = tuple[
     str | None, tuple[str, bool], tuple[str, bool], str | None, tuple[str, str] | None
 ]
+
+
+_LOCAL_WORDS = re.compile(r"[a-z]+")
+
+
+def _named_in_own_email(company: str, emails: list[str]) -> bool | None:
+    """Whether a company cell is its holder's own name, told by their e-mail: two or
+    three words, a known first name and a surname, both in the e-mail's local part
+    (``celine.chevallier@``, ``chevallier.celine@``, ``cchevallier@``). Returns
+    whether the last name comes first in the cell, or None when it is no such name.
+
+    >>> _named_in_own_email("Chevallier Céline", ["celine.chevallier@hotmail.fr"])
+    True
+    >>> _named_in_own_email("Paul Girard", ["pgirard@orange.fr"])
+    False
+    >>> _named_in_own_email("Garage Thomas", ["contact@garage-thomas.fr"]) is None
+    True
+    """
+    words = company.split()
+    if not 2 <= len(words) <= 3 or _organisation_why(company) is not None:
+        return None
+    folded = [fold_header(w).replace(" ", "") for w in words]
+    if not all(w.isalpha() and len(w) > 1 for w in folded):
+        return None
+    first = [i for i, w in enumerate(words) if name_field.is_first_name(w)]
+    last = [i for i in range(len(words)) if i not in first]
+    if len(first) != 1 or not last:
+        return None
+    given, surname = folded[first[0]], "".join(folded[i] for i in last)
+    for email in emails:
+        local = "".join(_LOCAL_WORDS.findall(email.split("@", 1)[0]))
+        if len(surname) >= 3 and surname in local and (
+            given in local or local.startswith(given[0]) or local.endswith(given[0])
+        ):
+            return first[0] > last[0]
+    return None
 
 
 def _full_name_parts(raw_value: str, last_first: bool) -> _FullName:
