@@ -495,3 +495,40 @@ def test_an_id_excel_wrote_in_scientific_notation_is_refused_or_read_whole(numbe
     assert check_value(catalog["external_id"], shown).status is Status.INVALID
     whole = f"{digits[0]}.{digits[1:]}E+{len(digits) - 1}"
     assert check_value(catalog["external_id"], whole).normalised == digits
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        # pandas and R write every number of a column with a gap as a float
+        ("1.0", "true"), ("0.0", "false"),
+        # the answer, then when or how it was given
+        ("Accepté le 12/03/2021", "true"), ("Inscrit depuis 2019", "true"),
+        ("Subscribed on 2024-01-05", "true"), ("Refusé par téléphone", "false"),
+        ("Désinscrit le 02/02/2024", "false"),
+    ],
+)
+def test_a_yes_or_no_with_a_float_s_decimals_or_its_date(raw: str, normalised: str) -> None:
+    verdict = check_value(CATALOG["optin_newsletter"], raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, normalised)
+
+
+def test_a_word_before_a_date_that_is_no_answer_stays_invalid() -> None:
+    assert check_value(CATALOG["optin_newsletter"], "le 12/03/2021").status is Status.INVALID
+    assert check_value(CATALOG["optin_newsletter"], "envoyé le 12/03").status is Status.INVALID
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "tax"),
+    [
+        ("€12,00 TTC", "12.00", "TTC"), ("12,00 € HT", "12.00", "HT"),
+        ("1 234,56 H.T.", "1234.56", "HT"), ("45,90 EUR T.T.C.", "45.90", "TTC"),
+    ],
+)
+def test_an_amount_with_its_tax_mention(raw: str, normalised: str, tax: str) -> None:
+    """"€12,00 TTC" was "not a number"; the mention is kept in the details."""
+    verdict = check_value(CATALOG["total_spent"], raw)
+    assert (verdict.status, verdict.normalised, verdict.details["tax"]) == (
+        Status.VALID, normalised, tax
+    )
+    assert check_value(CATALOG["total_spent"], "TTC").status is Status.INVALID

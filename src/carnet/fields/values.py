@@ -47,13 +47,19 @@ _TRUE = {
     "1", "true", "vrai", "oui", "o", "yes", "y", "x", "ok", "opt in", "optin", "inscrit",
     "inscrite", "inscrit e", "abonne", "abonnee", "abonne e", "accepte", "acceptee",
     "accepte e", "subscribed", "coche", "checked", "opted in",
+    # a 1 or a 0 written by a tool that reads every number as a float (pandas, R)
+    "1 0",
 }
 _FALSE = {
     "0", "false", "faux", "non", "n", "no", "opt out", "optout", "desinscrit", "desinscrite",
     "desinscrit e", "desabonne", "desabonnee", "desabonne e", "non inscrit", "non inscrite",
     "non abonne", "non abonnee", "refuse", "refusee", "refuse e", "unsubscribed",
     "not subscribed", "never subscribed", "opted out", "no consent", "sans consentement",
+    "0 0",
 }
+#: What may follow a yes/no word: when, how ("Accepté le 12/03/2021", "Inscrit depuis
+#: 2019", "Refusé par téléphone", "Subscribed on 2024-01-05").
+_AFTER_THE_ANSWER = re.compile(r" (?:le|depuis|en|via|par|on|since|via|by) ")
 #: How an answer in words opens (folded), and the words that make it a refusal.
 _TRUE_OPENINGS = ("oui ", "yes ", "j accepte", "i accept", "i agree", "je souhaite", "je veux",
                   "i would like", "i want", "d accord", "ok pour")
@@ -576,6 +582,9 @@ def check_boolean(raw: str) -> Verdict:
     # "J'accepte de recevoir la newsletter" (a ticked box exports its own label).
     if key.startswith(_FALSE_OPENINGS):
         return Verdict.valid(raw, "false")
+    answer = _AFTER_THE_ANSWER.split(key, maxsplit=1)[0]
+    if answer != key and (answer in _TRUE or answer in _FALSE):
+        return Verdict.valid(raw, "true" if answer in _TRUE else "false")
     if key.startswith(_SENTENCE_OPENINGS):
         padded = f" {key} "
         if any(f" {w} " in padded for w in _REFUSING_WORDS):
@@ -731,7 +740,10 @@ def check_decimal(raw: str) -> Verdict:
     >>> v.normalised, v.details["currency"]
     ('1234.50', 'CHF')
     """
-    number, code = currency.split_amount(raw)
+    # "12,00 € TTC", "45,90 HT": the tax said beside the amount
+    said = _TAX.search(raw)
+    tax = None if said is None else ("TTC" if said[0].strip()[:1] in "tT" else "HT")
+    number, code = currency.split_amount(_TAX.sub(" ", raw).strip() if said else raw)
     text = re.sub(r"[\s\u00a0\u202f€$£'’]", "", number)
     if "," in text and "." in text:
         # The last separator is the decimal one.
@@ -747,7 +759,14 @@ def check_decimal(raw: str) -> Verdict:
         return Verdict.invalid(raw, ("not a number",))
     if not value.is_finite():
         return Verdict.invalid(raw, ("not a finite number",))
-    return Verdict.valid(raw, str(value), details={"currency": code} if code else None)
+    details = {"currency": code} if code else {}
+    if tax:
+        details["tax"] = tax
+    return Verdict.valid(raw, str(value), details=details or None)
+
+
+#: A tax mention beside an amount: TTC (all taxes in), HT (before tax), as written.
+_TAX = re.compile(r"(?i)\s*\b(?:t\.?\s?t\.?\s?c\.?|h\.?\s?t\.?)(?=\s|$)\s*")
 
 
 def _check_url(raw: str) -> Verdict:
