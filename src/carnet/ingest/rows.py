@@ -1387,35 +1387,47 @@ def _read_deaths(records: list[RowRecord], header: str, f: Field, verdicts: list
     """Note where the column ``header`` of ``f`` says the person died (a flag, a date of
     death, La Poste's reason "Décédé", a marker in a name cell, a note, a status
     "Décédé"), or, for a flag or date column, that they are alive."""
-    name = f.name
+    # rows with the same value share one verdict: each is read once
+    read: dict[int, DeathMark | bool | None] = {}
     for record, verdict in zip(records, verdicts, strict=True):
-        status = verdict.status
-        if status is _EMPTY:
+        if verdict.status is _EMPTY:
             continue
-        raw = str(verdict.raw).strip()
-        said: bool | None = None
-        date: str | None = None
-        if name == "deceased" or name == "death_date":
-            if verdict.ok:
-                # a date of death column's "Non" or "DCD" reads as a flag's (details["flag"])
-                flag = verdict.details.get("flag", verdict.normalised)
-                said = flag != "false"
-                date = verdict.details.get("date") if name == "deceased" else (
-                    None if "flag" in verdict.details else verdict.normalised
-                )
-        elif name == "npai":
-            said = verdict.details.get("reason") == "deceased" or None
-        elif f.kind is Kind.NAME:
-            said = bool(verdict.details.get("deceased")) or None
-        elif f.kind is Kind.CHOICE:
-            # "Statut : Décédé", which no stage of the choice reads
-            said = (status is Status.INVALID and deceased.says_returned_as_deceased(raw)) or None
-        elif verdict.normalised and deceased.says_deceased(verdict.normalised):
-            said, date = True, deceased.death_date_in(verdict.normalised)
-        if said:
-            record.deaths.append(DeathMark(header, raw, date))
+        key = id(verdict)
+        said = read[key] if key in read else read.setdefault(key, _death_of(header, f, verdict))
+        if isinstance(said, DeathMark):
+            record.deaths.append(said)
         elif said is False and record.death_denied is None:
             record.death_denied = header
+
+
+def _death_of(header: str, f: Field, verdict: Verdict) -> DeathMark | bool | None:
+    """What one cell of ``f`` says: a death (its mark), alive (False), or nothing (None)."""
+    name = f.name
+    said: bool | None = None
+    date: str | None = None
+    if name == "deceased" or name == "death_date":
+        if verdict.ok:
+            # a date of death column's "Non" or "DCD" reads as a flag's (details["flag"])
+            flag = verdict.details.get("flag", verdict.normalised)
+            said = flag != "false"
+            date = verdict.details.get("date") if name == "deceased" else (
+                None if "flag" in verdict.details else verdict.normalised
+            )
+    elif name == "npai":
+        said = verdict.details.get("reason") == "deceased" or None
+    elif f.kind is Kind.NAME:
+        said = bool(verdict.details.get("deceased")) or None
+    elif f.kind is Kind.CHOICE:
+        # "Statut : Décédé", which no stage of the choice reads
+        said = (
+            verdict.status is Status.INVALID
+            and deceased.says_returned_as_deceased(str(verdict.raw))
+        ) or None
+    elif verdict.normalised and deceased.says_deceased(verdict.normalised):
+        said, date = True, deceased.death_date_in(verdict.normalised)
+    if said:
+        return DeathMark(header, str(verdict.raw).strip(), date)
+    return said
 
 
 def _date_precisions(name: str, records: list[RowRecord], verdicts: list[Verdict]) -> None:
