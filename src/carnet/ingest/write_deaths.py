@@ -12,7 +12,9 @@ column, the cell as written).
 A death is not undone by a file: a later row without a marker, or one that says
 "Décédé : Non", leaves the contact deceased (an export's blank or "Non" is
 rarely a correction). The run counts such rows and warns of them; a death
-recorded by mistake is corrected by hand (``carnet contacts edit``).
+recorded by mistake is corrected by hand (``carnet contacts edit ID -s deceased=Non``,
+:meth:`carnet.Carnet.update_contact`), and a death learnt by phone recorded so
+(``-s deceased=Oui`` or ``-s death_date=03/2024``).
 """
 
 from __future__ import annotations
@@ -61,8 +63,9 @@ class DeathTally:
         return (
             f"{self.contradicted:,} rows say a person recorded deceased is alive, e.g. row "
             f"{row} (contact {contact_id}). They stay deceased: a blank or 'Non' in an "
-            "export is rarely a correction. Each row's note says so; check those contacts "
-            "by hand."
+            "export is rarely a correction. Each row's note says so; if one is a mistake, "
+            f"correct it by hand: carnet contacts edit {contact_id} -s deceased=Non "
+            "--reason \"...\"."
         )
 
 
