@@ -185,3 +185,20 @@ def test_import_previews_an_old_excel_file_and_refuses_a_protected_one(db_url: s
     code, out, err = run(db_url, "import", str(workbooks / "protected.xls"), "--quiet")
     assert code == 6 and "is protected by a password" in err
     assert "Traceback" not in out + err
+
+
+def test_a_deceased_contact_shows_its_status_and_the_proof(db_url: str, tmp_path: Path) -> None:
+    assert run(db_url, "init", "--profile", "b2c")[0] == 0
+    path = tmp_path / "clients.csv"
+    path.write_text("Nom;Prénom;Email\nDUPONT (DCD);Jean;jean.dupont@orange.fr\n",
+                    encoding="utf-8")
+    code, out, _ = run(db_url, "import", str(path), "--json")
+    assert code == 0 and json.loads(out)[0]["deaths"]["recorded"] == 1
+    env = {"COLUMNS": "200"}
+    code, out, _ = run(db_url, "contacts", "show", "1", "--history", env=env)
+    assert code == 0 and "deceased" in out
+    assert "death: clients.csv row 1, column 'Nom': 'DUPONT (DCD)'" in out
+    code, out, _ = run(db_url, "contacts", "list", "--where", "status=deceased", "--json")
+    assert code == 0 and json.loads(out)["total"] == 1
+    code, out, _ = run(db_url, "stats", "--json")
+    assert json.loads(out)["contacts"] == {"deceased": 1}

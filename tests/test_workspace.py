@@ -312,3 +312,32 @@ def test_stats_counts_everything(carnet: Carnet) -> None:
     assert stats["contact_points"]["email"]["invalid"] == 1
     assert stats["contacts_with_valid"]["email"] == 5
     assert stats["profile"] == "b2c" and stats["country"] == "FR"
+
+
+def test_a_death_is_recorded_and_corrected_by_hand(carnet: Carnet) -> None:
+    """A daughter calls: her mother died in March 2024. Later, the death recorded by a
+    file turns out to be a homonym's: it is corrected, with a reason."""
+    cid = carnet.add_contact({"first_name": "Jeanne", "last_name": "Roux"}).id
+    dead = carnet.update_contact(cid, {"death_date": "03/2024"}, reason="appel de sa fille")
+    assert dead.status == "deceased" and dead.attributes["death_date"] == "2024-03"
+    status = next(e for e in carnet.history(cid) if e.field == "status")
+    assert (status.old_value, status.new_value, status.reason) == (
+        "active", "deceased", "appel de sa fille"
+    )
+    alive = carnet.update_contact(cid, {"deceased": "Non"}, reason="homonyme")
+    assert alive.status == "active" and alive.attributes.get("death_date") is None
+    assert carnet.add_contact({"last_name": "Blanc", "deceased": "Oui"}).status == "deceased"
+
+
+def test_a_merged_contact_is_not_revived_by_hand(carnet: Carnet) -> None:
+    a = carnet.add_contact({"first_name": "Jeanne", "last_name": "Roux"}).id
+    b = carnet.add_contact({"first_name": "Jeanne", "last_name": "Roux"}).id
+    carnet.merge_contacts(a, [b])
+    with pytest.raises(InvalidValueError, match="is merged"):
+        carnet.update_contact(b, {"deceased": "Non"})
+
+
+def test_a_field_only_read_on_import_is_an_actionable_error(carnet: Carnet) -> None:
+    cid = carnet.add_contact({"first_name": "Jeanne", "last_name": "Roux"}).id
+    with pytest.raises(InvalidValueError, match="only read on import"):
+        carnet.update_contact(cid, {"is_company": "Oui"})

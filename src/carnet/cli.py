@@ -348,7 +348,8 @@ def contacts_show(
     _show_contact(contact)
     if history:
         table = Table(title="History")
-        for column in ("when", "field", "old", "new", "source", "by"):
+        # "why" shows the proof of a change: a death's file, row, column and cell
+        for column in ("when", "field", "old", "new", "source", "by", "why"):
             table.add_column(column, overflow="fold")
         for h in changes:
             table.add_row(
@@ -358,6 +359,7 @@ def contacts_show(
                 h.new_value or "",
                 h.source,
                 h.actor or "",
+                h.reason or "",
             )
         console.print(table)
 

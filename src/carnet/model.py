@@ -14,6 +14,15 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
+#: A contact's status. ``active``: a person on file, contacted when their consent allows;
+#: ``deceased``: a person a file said died, kept (nothing is deleted) and never contacted;
+#: ``merged``: folded into ``merged_into_id``; ``anonymised``: erased (RGPD).
+ACTIVE, DECEASED, MERGED, ANONYMISED = "active", "deceased", "merged", "anonymised"
+#: The statuses of a person the file still holds as themself: an import's exact keys and
+#: the duplicate matcher find them (a deceased customer re-imported is the same person,
+#: not a new active twin), and they merge.
+ON_FILE = (ACTIVE, DECEASED)
+
 
 @dataclass(frozen=True)
 class ContactPoint:

@@ -131,3 +131,21 @@ def test_erased_then_reimported_address_stays_blocked(ws: Carnet) -> None:
     with ws.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(s.suppressions)
                             ).scalar_one() == 1
+
+
+@pytest.mark.parametrize(
+    ("purpose", "channel"),
+    [("newsletter", "email"), ("offers", "email"), ("offers", "sms"), ("offers", "phone"),
+     ("offers", "post"), ("partners", "email")],
+)
+def test_a_deceased_contact_is_never_contacted(ws: Carnet, purpose: str, channel: str) -> None:
+    cid = _add(ws, phone="06 12 34 56 78")
+    ws.grant_consent(cid, purpose, channel, occurred_at=T0)
+    assert ws.may_contact(cid, purpose, channel).allowed
+    with ws.engine.begin() as conn:
+        conn.execute(s.contacts.update().where(s.contacts.c.id == cid).values(status="deceased"))
+    decision = ws.may_contact(cid, purpose, channel)
+    assert not decision.allowed
+    assert decision.reason == (
+        "contact is deceased: never contacted, on any channel, for any purpose"
+    )

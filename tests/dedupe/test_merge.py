@@ -210,3 +210,37 @@ def test_an_independent_later_merge_does_not_block_an_undo(
     assert carnet.get_contact(b).status == "active"
     assert carnet.get_contact(e).merged_into_id == a
     assert "+33781223344" in {p.normalised for p in carnet.get_contact(a).phones}
+
+
+def _mark_deceased(ws: Carnet, contact_id: int) -> None:
+    with ws.engine.begin() as conn:
+        conn.execute(
+            s.contacts.update().where(s.contacts.c.id == contact_id).values(status="deceased")
+        )
+
+
+def test_a_death_is_not_undone_by_a_livelier_duplicate(
+    carnet: Carnet, twins: tuple[int, int, int]
+) -> None:
+    a, _b, c = twins
+    _mark_deceased(carnet, c)
+    before = contact_state(carnet, [a, c])
+    merge = carnet.merge_contacts(a, [c])
+    assert "status" in merge.changed_fields
+    assert carnet.get_contact(a).status == "deceased"
+    status = next(e for e in carnet.history(a) if e.field == "status")
+    assert (status.old_value, status.new_value) == ("active", "deceased")
+    assert not carnet.may_contact(a, "newsletter", "email").allowed
+    # unmerge gives each side its own status back
+    carnet.unmerge(merge.merge_id)
+    assert contact_state(carnet, [a, c]) == before
+    assert (carnet.get_contact(a).status, carnet.get_contact(c).status) == ("active", "deceased")
+
+
+def test_a_deceased_survivor_stays_deceased(carnet: Carnet, twins: tuple[int, int, int]) -> None:
+    a, b, _c = twins
+    _mark_deceased(carnet, a)
+    merge = carnet.merge_contacts(a, [b])
+    assert "status" not in merge.changed_fields
+    assert carnet.get_contact(a).status == "deceased"
+    assert carnet.get_contact(b).status == "merged"

@@ -191,3 +191,19 @@ def test_an_import_keeps_the_saved_model_when_it_cannot_learn_again(
     _import(carnet, tmp_path, _people(0, 30), "b.csv")  # past twice the model's 13 contacts
     assert carnet.match_model() == small  # kept as saved (refitted for the run only)
     assert len(carnet.list_contacts(limit=100).items) == 10 + 30
+
+
+def test_a_duplicate_of_a_deceased_customer_in_another_file_is_merged_into_the_death(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Sophie Lefèvre died (the CRM says so); the shop's file has her under another
+    e-mail: the duplicate search finds her, and the merged profile is deceased."""
+    header, sophie, other_sophie = SHEET.splitlines()[:3]
+    _import(carnet, tmp_path, f"{header};Décédé\n{sophie};Oui\n", "crm.csv")
+    _import(carnet, tmp_path, f"{header}\n{other_sophie}\n", "boutique.csv")
+    report = carnet.find_duplicates()
+    assert (report.contacts, report.contacts_merged) == (2, 1)
+    survivors = carnet.list_contacts(limit=10).items
+    assert len(survivors) == 1 and survivors[0].status == "deceased"
+    assert len(survivors[0].emails) == 2
+    assert not carnet.may_contact(survivors[0].id, "newsletter", "email").allowed

@@ -13,6 +13,7 @@ MODULES = [
     "bic",
     "currency",
     "dates",
+    "deceased",
     "email",
     "iban",
     "languages",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from carnet.config import Settings
 from carnet.errors import ConfigError
@@ -84,3 +85,18 @@ def test_policy_from_settings(carnet: object) -> None:
     settings = Settings(database_url="sqlite://", secret_key="k",
                         extra={"retention": {"customer_action": "delete"}})
     assert RetentionPolicy.from_extra(settings.extra).customer_action == "delete"
+
+
+def test_a_deceased_contact_is_retired_never_asked_again(ws: Carnet) -> None:
+    gone = ws.add_contact({"last_name": "Défunt", "email": "defunt@example.org"}).id
+    alive = ws.add_contact({"last_name": "Vivant", "email": "vivant@example.org"}).id
+    with ws.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE contacts SET status = 'deceased' WHERE id = :i"), {"i": gone})
+    # kept while the period runs: nothing is erased because the person died
+    assert ws.retention_plan(NOW + YEAR).items == ()
+    plan = ws.retention_plan(NOW + 3 * YEAR + timedelta(days=30))
+    actions = {i.contact_id: i.action for i in plan.items}
+    assert actions == {alive: "reconsent", gone: "delete"}
+    assert "deceased, never asked again" in next(
+        i.reason for i in plan.items if i.contact_id == gone
+    )

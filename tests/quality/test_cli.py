@@ -66,3 +66,15 @@ def test_every_command_has_help_with_an_example() -> None:
     for callback in [quality_command, *commands]:
         assert callback is not None and callback.__doc__
         assert "Example: carnet " in callback.__doc__, callback.__name__
+
+
+def test_quality_shows_the_deceased_apart(settings: Settings) -> None:
+    ws = cast(Carnet, Carnet.init(settings=settings, profile="b2c", actor="test"))
+    ws.add_contact({"first_name": "Lou", "last_name": "Roux", "email": "lou@orange.fr"})
+    ws.add_contact({"first_name": "Jean", "last_name": "Roux", "deceased": "Oui"})
+    ws.close()
+    code, out, _ = run(settings.database_url, "quality")
+    assert code == 0, out
+    assert "Contacts actifs" in out and "Décédés (conservés, jamais contactés)" in out
+    code, out, _ = run(settings.database_url, "quality", "--json")
+    assert json.loads(out)["contacts"]["deceased"] == 1

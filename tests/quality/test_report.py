@@ -45,7 +45,7 @@ def _seed(ws: Carnet) -> dict[str, int]:
 def test_report_contents(ws: Carnet) -> None:
     _seed(ws)
     data = ws.quality_report(lang="en")
-    assert data["contacts"] == {"total": 4, "active": 4, "scored": 4}
+    assert data["contacts"] == {"total": 4, "active": 4, "deceased": 0, "scored": 4}
     assert sum(b["count"] for b in data["distribution"]) == 4
     assert [b["from"] for b in data["distribution"]] == list(range(0, 100, 10))
     fields = {f["name"]: f for f in data["fields"]}
@@ -105,3 +105,17 @@ def test_report_on_an_empty_file(ws: Carnet) -> None:
     assert data["problems"] == []
     html = ws.write_quality_html("empty.html", data)
     assert "Qualité du fichier clients" in html.read_text(encoding="utf-8")
+
+
+def test_the_deceased_are_counted_apart_and_never_reachable(ws: Carnet) -> None:
+    ids = _seed(ws)
+    ws.grant_consent(ids["b"], "newsletter", "email")
+    assert ws.quality_report(lang="en", recompute=True)["reach"]["email"]["reachable"] == 1
+    with ws.engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE contacts SET status = 'deceased' WHERE id = :i"), {"i": ids["b"]}
+        )
+    data = ws.quality_report(lang="en", recompute=True)
+    assert data["contacts"] == {"total": 4, "active": 3, "deceased": 1, "scored": 3}
+    assert data["reach"]["email"]["reachable"] == 0
+    assert ws.stats()["contacts"] == {"active": 3, "deceased": 1}

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 from carnet.consent import suppression
 from carnet.consent._util import as_utc, chunks
 from carnet.consent.purposes import ALLOWING
+from carnet.model import ACTIVE, DECEASED
 from carnet.store import schema as s
 
 
@@ -142,7 +143,11 @@ def decide(
             out[cid] = Decision(False, f"contact {cid} does not exist")
         elif status[cid][0] == "merged":
             out[cid] = Decision(False, f"contact merged into {status[cid][1]}; ask about that one")
-        elif status[cid][0] != "active":
+        elif status[cid][0] == DECEASED:
+            out[cid] = Decision(
+                False, "contact is deceased: never contacted, on any channel, for any purpose"
+            )
+        elif status[cid][0] != ACTIVE:
             out[cid] = Decision(False, f"contact is {status[cid][0]}")
         else:
             live.append(cid)

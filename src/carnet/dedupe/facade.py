@@ -51,7 +51,7 @@ from carnet.errors import ConfigError, InvalidValueError, NotFoundError
 from carnet.fields.name import CIVILITIES
 from carnet.match import Matcher, MatchModel, MatchModelError, MatchSettings, explain
 from carnet.match.records import MOBILE_PREFIXES
-from carnet.model import Contact
+from carnet.model import ON_FILE, Contact
 from carnet.store import schema as s
 
 __all__ = [
@@ -706,7 +706,7 @@ class DedupeMixin:
                 statuses = dict(
                     conn.execute(sa.select(c.c.id, c.c.status).where(c.c.id.in_(ids))).all()
                 )
-                if any(statuses.get(i) != "active" for i in ids):
+                if any(statuses.get(i) not in ON_FILE for i in ids):
                     conn.execute(
                         mp.update()
                         .where(mp.c.id == row["id"])

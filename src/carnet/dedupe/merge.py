@@ -37,6 +37,7 @@ from carnet.consent.ledger import ConsentEventIn, append_events, compute_state
 from carnet.dedupe.golden import MANUAL_SOURCE_PRIORITY, Member, golden_values
 from carnet.directory.base import history_text
 from carnet.errors import InvalidValueError, NotFoundError
+from carnet.model import DECEASED, ON_FILE
 from carnet.store import schema as s
 
 __all__ = [
@@ -347,9 +348,10 @@ def merge_contacts(
         row = contacts.get(contact_id)
         if row is None:
             raise NotFoundError(f"Contact {contact_id} does not exist.", contact_id=contact_id)
-        if row["status"] != "active":
+        if row["status"] not in ON_FILE:
             raise InvalidValueError(
-                f"Contact {contact_id} is {row['status']}, not active; only active contacts merge"
+                f"Contact {contact_id} is {row['status']}, not active; only active (or "
+                "deceased) contacts merge"
                 + (
                     f" (it was merged into {row['merged_into_id']})."
                     if row["merged_into_id"]
@@ -373,6 +375,9 @@ def merge_contacts(
     survivor = contacts[survivor_id]
     golden = golden_values(_members(conn, [contacts[i] for i in ids], survivor_id), rules)
     changes = {k: v for k, v in golden.items() if v != survivor[k]}
+    if survivor["status"] != DECEASED and any(contacts[i]["status"] == DECEASED for i in merged):
+        # a death is not undone by a livelier duplicate; unmerge gives each its own back
+        changes["status"] = DECEASED
     snapshot["golden"] = {k: [_plain(survivor[k]), _plain(v)] for k, v in changes.items()}
     if changes:
         conn.execute(c.update().where(c.c.id == survivor_id).values(**changes, updated_at=now))

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from carnet.fields.name import sex_of
 from carnet.match.records import MOBILE_PREFIXES
+from carnet.model import ON_FILE
 from carnet.store import schema as s
 
 __all__ = [
@@ -99,7 +100,8 @@ def store_records(conn: Connection, contact_ids: Sequence[int] | None = None) ->
                 o.c.siren,
             )
             .select_from(c.outerjoin(o, o.c.id == c.c.organisation_id))
-            .where(c.c.status == "active"),
+            # a deceased person's duplicate is found too: the merge makes the profile deceased
+            .where(c.c.status.in_(ON_FILE)),
             c.c.id,
             contact_ids,
         ),
@@ -206,7 +208,7 @@ def contact_sexes(conn: Connection) -> dict[int, str]:
     neither (or ``Dr``, ``M. et Mme``) are left out."""
     c = s.contacts
     query = sa.select(c.c.id, c.c.gender, c.c.civility).where(
-        c.c.status == "active", sa.or_(c.c.gender.is_not(None), c.c.civility.is_not(None))
+        c.c.status.in_(ON_FILE), sa.or_(c.c.gender.is_not(None), c.c.civility.is_not(None))
     )
     out: dict[int, str] = {}
     for contact_id, gender, civility in conn.execute(query):
@@ -231,7 +233,7 @@ def unassigned_mobiles(conn: Connection) -> dict[int, frozenset[str]]:
         sa.select(cp.c.contact_id, cp.c.normalised)
         .select_from(cp.join(c, c.c.id == cp.c.contact_id))
         .where(
-            c.c.status == "active",
+            c.c.status.in_(ON_FILE),
             cp.c.kind == "phone",
             cp.c.verdict == "invalid",
             cp.c.flags.contains("unassigned"),

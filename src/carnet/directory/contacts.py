@@ -29,7 +29,7 @@ from carnet.fields import name as name_field
 from carnet.fields.catalog import Field, Kind, Storage
 from carnet.fields.values import check_value
 from carnet.fields.verdict import Verdict, blank
-from carnet.model import Contact, ContactPoint, Page
+from carnet.model import ACTIVE, DECEASED, ON_FILE, Contact, ContactPoint, Page
 from carnet.organisation_links import Evidence, company_domain, contact_evidence, place
 from carnet.store import schema as s
 
@@ -84,6 +84,24 @@ class _Prepared:
         else:
             self.columns[field.db_column] = value
         self.history_values[field.name] = _text(value)
+
+
+def _death_by_hand(out: _Prepared, name: str, verdict: Verdict) -> None:
+    """``deceased=Oui`` (or a date of death) marks the contact deceased, ``deceased=Non``
+    alive again: the correction of a death a file recorded by mistake."""
+    flag = verdict.details.get("flag", verdict.normalised) if name == "death_date" else (
+        verdict.normalised
+    )
+    alive = flag == "false"
+    out.columns["status"] = ACTIVE if alive else DECEASED
+    out.history_values["status"] = out.columns["status"]
+    date = verdict.details.get("date") if name == "deceased" or "flag" in verdict.details else (
+        verdict.normalised
+    )
+    if alive:
+        out.attributes["death_date"] = None  # the date of a death that was none
+    elif date:
+        out.attributes["death_date"] = date
 
 
 class ContactsMixin(OrganisationsMixin):
@@ -181,6 +199,11 @@ class ContactsMixin(OrganisationsMixin):
             )
             if current is None:
                 raise NotFoundError(f"Contact {contact_id} does not exist.", contact_id=contact_id)
+            if "status" in prepared.columns and current["status"] not in ON_FILE:
+                raise InvalidValueError(
+                    f"Contact {contact_id} is {current['status']}: only an active or "
+                    "deceased contact is marked deceased or alive."
+                )
             source_id = self._source_id(conn, source)
             updates: dict[str, Any] = {}
             history: list[tuple[str, str | None, str | None]] = []
@@ -402,6 +425,12 @@ class ContactsMixin(OrganisationsMixin):
                     out.external_ids.append(verdict.normalised or text)
                 elif field.storage is Storage.CONTACT_ID:
                     continue  # the workspace gives ids; an export's carnet_id is not kept
+                elif field.name in ("deceased", "death_date"):
+                    _death_by_hand(out, field.name, verdict)
+                elif field.storage is Storage.INPUT:
+                    raise InvalidValueError(
+                        f"'{key}' is only read on import, to fill other fields; set those."
+                    )
                 elif field.kind is Kind.IBAN:
                     token = self._require_cipher().encrypt(verdict.normalised or text)
                     out.columns["iban_ciphertext"] = token

@@ -73,8 +73,9 @@ from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from importlib import resources
 
-from carnet.fields import _common
+from carnet.fields import _common, deceased
 from carnet.fields._common import fold
+from carnet.fields.catalog import fold_header
 from carnet.fields.verdict import Verdict, blank
 from carnet.match.nicknames import DIMINUTIVES
 
@@ -513,7 +514,16 @@ def _check(raw: object, part: str) -> Verdict:
     if text is None or blank(text):
         return Verdict.empty(text)
     label = {"first": "first name", "last": "last name"}.get(part, "name")
-    cleaned, normalised, civility = _normalise(text)
+    if fold_header(text) in deceased.NAME_MARKERS:
+        # "DCD" alone in the name cell: no name, but the person died
+        return _common.invalid(
+            text, f"The {label} holds only a death marker ({text.strip()}).",
+            flags={"deceased_marker"}, details={"deceased": text.strip()},
+        )
+    # "DUPONT (DCD)", "Dupont Jean - décédé": the marker says the person died (the
+    # import reads it from details["deceased"]); it is no part of the name
+    named, death_marker = deceased.split_name_marker(text)
+    cleaned, normalised, civility = _normalise(named)
     cleaned, suffix = split_suffix(cleaned)
     if suffix is not None:
         normalised = _case(cleaned)
@@ -591,6 +601,10 @@ def _check(raw: object, part: str) -> Verdict:
         )
         details["suffix"] = suffix
         details["generation"] = generation
+    if death_marker is not None:
+        flags.add("deceased_marker")
+        reasons.append(f"'{death_marker}' says the person died; it is no part of the {label}.")
+        details["deceased"] = death_marker
     if cleaned != normalised:
         flags.add("case_fixed")
         reasons.append("The capitalisation was fixed.")

@@ -26,6 +26,7 @@ from carnet.fields import (
     countries,
     currency,
     dates,
+    deceased,
     email,
     iban,
     naf,
@@ -207,6 +208,10 @@ def checker_for(
         return lambda v: name.check(v, part=part)
     if field.name == "npai":
         return _check_returned_mail
+    if field.name == "deceased":
+        return deceased.check_flag
+    if field.name == "death_date":
+        return deceased.check_date
     if field.name == "birth_year":
         return check_birth_year
     if field.name == "age":
@@ -602,6 +607,9 @@ def _check_returned_mail(raw: str) -> Verdict:
         return verdict
     if raw.strip().lower().replace(".", "") in ("npai", "pnd"):
         return Verdict.valid(raw, "true")
+    if deceased.says_returned_as_deceased(raw):
+        # La Poste's reason "Décédé": the mail came back, and the person died
+        return Verdict.valid(raw, "true", details={"reason": "deceased"})
     returned = dates.check(raw)
     if returned.ok and returned.normalised:
         return Verdict.valid(raw, "true", details={"date": returned.normalised})

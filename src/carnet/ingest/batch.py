@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from carnet.clock import as_utc
 from carnet.crypto import FieldCipher
 from carnet.ingest.rows import RowRecord
+from carnet.model import ON_FILE
 from carnet.organisation_links import Candidate
 from carnet.store import schema as s
 from carnet.store.bulk import bulk_insert, execute_many
@@ -194,8 +195,8 @@ class BatchBase:
     def _lookup_points(
         self, kind: str, values: set[str]
     ) -> dict[str, list[tuple[int, str | None, str | None, date | None]]]:
-        """The active contacts holding each of these normalised values of a kind:
-        (id, first name, last name, birth date), in id order."""
+        """The contacts on file (active or deceased) holding each of these normalised
+        values of a kind: (id, first name, last name, birth date), in id order."""
         cp, c = s.contact_points, s.contacts
         found: dict[str, list[tuple[int, str | None, str | None, date | None]]]
         found = defaultdict(list)
@@ -208,7 +209,8 @@ class BatchBase:
                 .where(
                     cp.c.kind == kind,
                     one_of(self.conn, cp.c.normalised, chunk),
-                    c.c.status == "active",
+                    # a deceased customer is the same person, not a new active twin
+                    c.c.status.in_(ON_FILE),
                 )
                 .order_by(c.c.id)
             )

@@ -48,6 +48,7 @@ from carnet.ingest.readers._base import gc_paused
 from carnet.ingest.rows import RowBuilder, RowRecord
 from carnet.ingest.upsert import OUTCOMES, BatchWriter, Outcome
 from carnet.ingest.write_consent import channel_purposes, dated_flag
+from carnet.ingest.write_deaths import DeathTally
 from carnet.ingest.write_suppressions import SuppressionListWriter, list_reason
 from carnet.privacy import audit
 from carnet.store import schema as s
@@ -161,6 +162,9 @@ class ImportReport:
     duplicates: dict[str, int] | None = None
     suppression_list: str | None = None
     suppressions: dict[str, int] = field(default_factory=dict)
+    #: Rows saying the person died; contacts recorded deceased by the run, already so;
+    #: rows saying a contact recorded deceased is alive (see carnet.ingest.write_deaths).
+    deaths: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows_per_second(self) -> float:
@@ -192,6 +196,7 @@ class ImportReport:
             "duplicates": self.duplicates,
             "suppression_list": self.suppression_list,
             "suppressions": self.suppressions,
+            "deaths": self.deaths,
             "seconds": round(self.seconds, 3),
             "rows_per_second": round(self.rows_per_second, 1),
             **({"sample": self.sample} if self.preview else {}),
@@ -246,6 +251,8 @@ class ImportRun:
         )
         # contacts whose closed channel could not go on the suppression list (no secret)
         self.unsuppressed: set[int] = set()
+        # the deaths the run recorded, and the rows that contradicted a recorded one
+        self.deaths = DeathTally()
         self.builder = RowBuilder(
             self.mapping,
             ws.catalog,
@@ -336,6 +343,7 @@ class ImportRun:
         report.counts = {k: total.get(k, 0) for k in OUTCOMES}
         report.verdicts = self.builder.summary()
         report.swapped_names = self.builder.swapped
+        report.deaths = {"rows": self.builder.deaths, **self.deaths.to_dict()}
         report.rejected_file = self._write_rejected(import_id)
         with self.ws.engine.begin() as conn:
             if self.options.suppression_list is not None:
@@ -499,6 +507,8 @@ class ImportRun:
         self, conn: Connection, import_id: int, now: datetime, organisations: OrganisationIndex
     ) -> BatchWriter | SuppressionListWriter:
         kind = BatchWriter if self.options.suppression_list is None else SuppressionListWriter
+        # the deaths the rows mark are recorded by a customer file's writer only
+        deaths = {"deaths": self.deaths} if kind is BatchWriter else {}
         writer = kind(
             conn,
             import_id=import_id,
@@ -514,6 +524,7 @@ class ImportRun:
             channel_purposes=self.channel_purposes,
             suppression_list=self.options.suppression_list,
             unsuppressed=self.unsuppressed,
+            **deaths,
         )
         return writer
 
@@ -610,6 +621,7 @@ class ImportRun:
         report.counts = {k: total.get(k, 0) for k in OUTCOMES}
         report.verdicts = self.builder.summary()
         report.swapped_names = self.builder.swapped
+        report.deaths = {"rows": self.builder.deaths, **self.deaths.to_dict()}
         report.warnings.extend(self.table.stats.warnings)
         self._warn_of_repairs(report)
         report.seconds = time.perf_counter() - started
@@ -626,6 +638,8 @@ class ImportRun:
             self.builder.realigned_warning(),
             self.builder.encoding_warning(),
             self.builder.refusals_warning(),
+            self.builder.deaths_warning(),
+            self.deaths.warning(),
         ):
             if warning is not None:
                 report.warnings.append(warning)

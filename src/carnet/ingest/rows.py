@@ -22,7 +22,7 @@ import phonenumbers
 from carnet.consent.noted import opposed_channels
 from carnet.contact_points import PendingPoint, address_point, has_address
 from carnet.crypto import mask
-from carnet.fields import dates
+from carnet.fields import dates, deceased
 from carnet.fields import email as email_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
@@ -30,7 +30,7 @@ from carnet.fields.catalog import Catalog, Field, Kind, Sensitivity, Storage, fo
 from carnet.fields.iban import french_iban
 from carnet.fields.organisation import looks_like_organisation, name_key
 from carnet.fields.postcodes import PostcodeTable
-from carnet.fields.values import check_birth_year, says_mail_came_back
+from carnet.fields.values import check_birth_year, is_free_text, says_mail_came_back
 from carnet.fields.verdict import SPREADSHEET_ERRORS, Status, Verdict
 from carnet.ingest.mapping import (
     DATED_BY_A_TIME,
@@ -115,6 +115,16 @@ NOTED_OPPOSITIONS = "noted_oppositions"
 _NOTE_FIELDS = frozenset({"call_note", "survey_comment"})
 
 
+@dataclass(frozen=True, slots=True)
+class DeathMark:
+    """Where a row says the person died: the column, the cell as written, and the date
+    of death it gives (ISO at the precision written: ``2021``, ``2021-03``), if any."""
+
+    written_in: str
+    raw: str
+    date: str | None = None
+
+
 @dataclass(slots=True)
 class RowRecord:
     """Everything one input row says, checked and sorted."""
@@ -129,6 +139,11 @@ class RowRecord:
     address: PendingPoint | None = None
     # a note saying the post came back ("NPAI sur le dernier courrier"): its text
     returned_mail_note: str | None = None
+    #: Where the row says the person died (a flag, a date of death, a note, La Poste's
+    #: return reason, a marker in a name cell), in the order of the columns.
+    deaths: list[DeathMark] = field(default_factory=list)
+    #: The column that says the person is alive ("Décédé : Non"), if one does.
+    death_denied: str | None = None
     organisation: dict[str, Any] = field(default_factory=dict)
     external_id: str | None = None
     #: The workspace's own id of the contact (a carnet export's ``carnet_id``).
@@ -367,6 +382,9 @@ class RowBuilder:
         # rows whose notes refuse contact (see _note_oppositions), and the first one
         self.noted_refusals = 0
         self.noted_refusal_example: tuple[int, str] | None = None
+        # rows that say the person died (see _read_deaths), and the first one's mark
+        self.deaths = 0
+        self.death_example: tuple[int, DeathMark] | None = None
 
     def build(
         self,
@@ -423,6 +441,8 @@ class RowBuilder:
             if f is None:
                 attribute = plan.attribute or plan.header
                 self._fill_attribute(live_records, attribute, cells(columns[plan.header]))
+                if _STATUS_HEADER.fullmatch(fold_header(plan.header)):
+                    _read_status_deaths(live_records, plan.header, cells(columns[plan.header]))
                 if plan.header in self._payers:
                     payers, payers_field = self._payers[plan.header]
                     verdicts = self._payers_own(
@@ -433,7 +453,7 @@ class RowBuilder:
                 full_names = cells(columns[plan.header])
                 last_first = _LAST_FIRST.match(fold_header(plan.header)) is not None
                 for record, raw_value in zip(live_records, full_names, strict=True):
-                    self._full_name(record, raw_value, last_first)
+                    self._full_name(record, raw_value, last_first, plan.header)
             else:
                 verdicts = cells(checked[plan.header])
                 if plan.header in self._recipients:
@@ -441,6 +461,8 @@ class RowBuilder:
                 self._fill_field(live_records, f, verdicts, addresses)
                 if f.name in _NOTE_FIELDS:
                     self._note_oppositions(live_records, f.name, verdicts)
+                if _may_say_a_death(f):
+                    _read_deaths(live_records, plan.header, f, verdicts)
                 if f.storage is Storage.CONSENT and plan.header in self._questions:
                     for record, verdict in zip(live_records, verdicts, strict=True):
                         if verdict.status is not _EMPTY:
@@ -451,6 +473,10 @@ class RowBuilder:
                 self._civility_from_names(live_records, cells(checked[plan.header]))
         for record, parts in zip(live_records, addresses, strict=True):
             self._finish(record, parts)
+            if record.deaths:
+                self.deaths += 1
+                if self.death_example is None:
+                    self.death_example = (record.number, record.deaths[0])
         for header, verdicts in checked.items():
             # one pass in C finds the batches with an error cell as Excel writes it
             if not SPREADSHEET_ERRORS.isdisjoint(columns[header]):
@@ -558,6 +584,18 @@ class RowBuilder:
             f"{note!r}. Each is recorded as the person's opposition on what it refuses "
             "(every channel, e-mail, SMS, calls, post or the newsletter), with the note as "
             "its proof; a note of when or where to call closes nothing."
+        )
+
+    def deaths_warning(self) -> str | None:
+        """What to tell the user when rows said the person died, else None."""
+        if self.death_example is None:
+            return None
+        row, mark = self.death_example
+        return (
+            f"{self.deaths:,} rows say the person died, e.g. row {row}: {mark.raw!r} "
+            f"(column '{mark.written_in}'). Each such contact is recorded deceased, with "
+            "the date of death when given and the row as proof in its history: kept, "
+            "never contacted on any channel, and never revived by a later file."
         )
 
     def _note_oppositions(
@@ -899,9 +937,20 @@ class RowBuilder:
             cache[value] = result
         return result
 
-    def _full_name(self, record: RowRecord, raw_value: str | None, last_first: bool) -> None:
+    def _full_name(
+        self, record: RowRecord, raw_value: str | None, last_first: bool, header: str
+    ) -> None:
         if not raw_value or not raw_value.strip():
             return
+        if fold_header(raw_value) in deceased.NAME_MARKERS:
+            # "DCD" alone in the name cell: no name, but the person died
+            record.deaths.append(DeathMark(header, raw_value.strip()))
+            return
+        named, marker = deceased.split_name_marker(raw_value)
+        if marker is not None:
+            # "DUPONT Jean (DCD)": the person died; the marker is no part of the name
+            record.deaths.append(DeathMark(header, raw_value.strip()))
+            raw_value = named
         # "AgnÃ¨s AndrÃ©": the whole name, garbled by a wrong encoding, is mended as the
         # name columns are (the checks see the first and last names split from it)
         meant = repaired_encoding(raw_value)
@@ -998,11 +1047,15 @@ class RowBuilder:
                     record.attributes.setdefault("account_name", str(company))
                 return
         elif civility:
-            self._full_name(record, str(company), last_first=False)
+            self._full_name(
+                record, str(company), False, self._header_of.get("organisation_name", "")
+            )
         elif (order := _named_in_own_email(str(company), record.usable_emails)) is not None:
             # a trade-show visitor with no company wrote her own name there:
             # "Chevallier Céline" beside celine.chevallier@hotmail.fr
-            self._full_name(record, str(company), last_first=order)
+            self._full_name(
+                record, str(company), order, self._header_of.get("organisation_name", "")
+            )
         else:
             return
         if civility:
@@ -1351,6 +1404,84 @@ _YEAR_ALONE = re.compile(
     r"\s*(?:(?:0?[1-9]|1[0-2])\s*[/.-]\s*(?P<after>\d{4})|(?P<before>\d{4})\s*[/.-]\s*"
     r"(?:0?[1-9]|1[0-2])|(?:(?P<month>[^\W\d_]+)\.?\s+)?(?P<year>\d{4})(?:\.0)?)\s*"
 )
+
+
+def _may_say_a_death(f: Field) -> bool:
+    """Whether a column of ``f`` may say the person died (see :func:`_read_deaths`)."""
+    return (
+        f.name in _DEATH_FIELDS
+        or f.kind is Kind.NAME
+        or f.kind is Kind.CHOICE
+        or f.name in _NOTE_FIELDS
+        or is_free_text(f)
+    )
+
+
+#: A column kept as an attribute whose cells may say the person died ("Statut : Décédé",
+#: "Motif de sortie : Décès"), folded.
+_STATUS_HEADER = re.compile(
+    r"(?:statut|status|etat|situation|motif|raison|cause)"
+    r"(?: (?:du |de la |de |d )?(?:client|cliente|contact|compte|fiche|sortie|inactivite|"
+    r"resiliation|radiation|depart|fin))?"
+)
+
+
+def _read_status_deaths(records: list[RowRecord], header: str, values: list[Any]) -> None:
+    """Note the rows whose status-like cell is a death word ("Décédé", "DCD", "Décès")."""
+    for record, value in zip(records, values, strict=True):
+        if isinstance(value, str) and deceased.says_returned_as_deceased(value):
+            record.deaths.append(DeathMark(header, value.strip()))
+
+
+#: The fields that say whether the person died: a flag, a date of death, an NPAI cell.
+_DEATH_FIELDS = frozenset({"deceased", "death_date", "npai"})
+
+
+def _read_deaths(records: list[RowRecord], header: str, f: Field, verdicts: list[Verdict]) -> None:
+    """Note where the column ``header`` of ``f`` says the person died (a flag, a date of
+    death, La Poste's reason "Décédé", a marker in a name cell, a note, a status
+    "Décédé"), or, for a flag or date column, that they are alive."""
+    # rows with the same value share one verdict: each is read once
+    read: dict[int, DeathMark | bool | None] = {}
+    for record, verdict in zip(records, verdicts, strict=True):
+        if verdict.status is _EMPTY:
+            continue
+        key = id(verdict)
+        said = read[key] if key in read else read.setdefault(key, _death_of(header, f, verdict))
+        if isinstance(said, DeathMark):
+            record.deaths.append(said)
+        elif said is False and record.death_denied is None:
+            record.death_denied = header
+
+
+def _death_of(header: str, f: Field, verdict: Verdict) -> DeathMark | bool | None:
+    """What one cell of ``f`` says: a death (its mark), alive (False), or nothing (None)."""
+    name = f.name
+    said: bool | None = None
+    date: str | None = None
+    if name == "deceased" or name == "death_date":
+        if verdict.ok:
+            # a date of death column's "Non" or "DCD" reads as a flag's (details["flag"])
+            flag = verdict.details.get("flag", verdict.normalised)
+            said = flag != "false"
+            date = verdict.details.get("date") if name == "deceased" else (
+                None if "flag" in verdict.details else verdict.normalised
+            )
+    elif name == "npai":
+        said = verdict.details.get("reason") == "deceased" or None
+    elif f.kind is Kind.NAME:
+        said = bool(verdict.details.get("deceased")) or None
+    elif f.kind is Kind.CHOICE:
+        # "Statut : Décédé", which no stage of the choice reads
+        said = (
+            verdict.status is Status.INVALID
+            and deceased.says_returned_as_deceased(str(verdict.raw))
+        ) or None
+    elif verdict.normalised and deceased.says_deceased(verdict.normalised):
+        said, date = True, deceased.death_date_in(verdict.normalised)
+    if said:
+        return DeathMark(header, str(verdict.raw).strip(), date)
+    return said
 
 
 def _date_precisions(name: str, records: list[RowRecord], verdicts: list[Verdict]) -> None:

@@ -52,9 +52,11 @@ from carnet.ingest.batch import Outcome, Target, chunks, is_new, later
 from carnet.ingest.rows import ROW_HASH_PREFIX, RowRecord
 from carnet.ingest.write_activity import ActivityWriter
 from carnet.ingest.write_consent import ConsentWriter
+from carnet.ingest.write_deaths import DeathWriter
 from carnet.ingest.write_organisations import OrganisationWriter
 from carnet.ingest.write_suppressions import SuppressionWriter
 from carnet.match.records import MOBILE_PREFIXES
+from carnet.model import ON_FILE
 from carnet.store import schema as s
 from carnet.store.bulk import bulk_insert, execute_many, insert_returning_ids
 from carnet.store.lookups import one_of
@@ -62,7 +64,9 @@ from carnet.store.lookups import one_of
 OUTCOMES = ("inserted", "updated", "unchanged", "merged", "suppressed", "rejected")
 
 
-class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, SuppressionWriter):
+class BatchWriter(
+    ActivityWriter, ConsentWriter, OrganisationWriter, SuppressionWriter, DeathWriter
+):
     """Writes batches of :class:`RowRecord` for one import run.
 
     Args:
@@ -79,6 +83,8 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             (:func:`carnet.ingest.write_consent.dated_flag`).
         channel_purposes: the purposes a column closing a channel withdraws there
             (:func:`carnet.ingest.write_consent.channel_purposes`).
+        deaths: what the run did with deaths, shared by its batches
+            (:class:`carnet.ingest.write_deaths.DeathTally`).
     """
 
     def write(self, records: Sequence[RowRecord]) -> list[Outcome]:
@@ -103,6 +109,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
             outcomes[record.number] = Outcome(record.number, "rejected", reason=reason)
         self._insert_new_contacts(targets)
         self._update_existing(targets)
+        self._write_deaths(targets)
         self._write_points(targets)
         self._write_external_ids(targets)
         self._write_organisations(targets)
@@ -358,7 +365,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
         return self._follow_merges(found)
 
     def _lookup_contact_ids(self, ids: set[int]) -> dict[int, _KnownContact]:
-        """The active contacts (or the survivors of merged ones) of a file's carnet ids."""
+        """The contacts on file (or the survivors of merged ones) of a file's carnet ids."""
         if not ids:
             return {}
         survivors = self._follow_merges({str(i): i for i in ids})
@@ -368,7 +375,7 @@ class BatchWriter(ActivityWriter, ConsentWriter, OrganisationWriter, Suppression
         for chunk in chunks(wanted):
             for r in self.conn.execute(
                 sa.select(c.c.id, c.c.first_name, c.c.last_name).where(
-                    one_of(self.conn, c.c.id, chunk), c.c.status == "active"
+                    one_of(self.conn, c.c.id, chunk), c.c.status.in_(ON_FILE)
                 )
             ):
                 known[int(r.id)] = _KnownContact(int(r.id), r.first_name, r.last_name, set())

@@ -16,7 +16,8 @@ commerciale », 2019; délibération 2016-264):
 when there is none, the date the contact was first seen.
 
 A contact without a usable email (or whose email is suppressed) cannot be asked
-again and goes straight to the final action.
+again and goes straight to the final action, as does a deceased contact (never
+asked anything): their data is kept no longer than a living customer's.
 
 Configure in ``carnet.toml``::
 
@@ -45,6 +46,7 @@ from carnet.consent import suppression
 from carnet.consent._util import as_utc, chunks
 from carnet.consent.purposes import ALLOWING
 from carnet.errors import ConfigError
+from carnet.model import DECEASED, ON_FILE
 from carnet.store import schema as s
 
 #: Event types that are things done *to* the person, not activity of theirs.
@@ -226,7 +228,7 @@ def make_plan(
     )
     query = (
         sa.select(
-            c.c.id, c.c.first_seen, c.c.customer_since, c.c.lifecycle_stage,
+            c.c.id, c.c.status, c.c.first_seen, c.c.customer_since, c.c.lifecycle_stage,
             last_event.c.t.label("event_t"), last_order.c.t.label("order_t"),
             last_order.c.n.label("orders"), last_consent.c.t.label("consent_t"),
             last_request.c.t.label("request_t"),
@@ -237,10 +239,11 @@ def make_plan(
             .outerjoin(last_consent, last_consent.c.contact_id == c.c.id)
             .outerjoin(last_request, last_request.c.contact_id == c.c.id)
         )
-        .where(c.c.status == "active")
+        .where(c.c.status.in_(ON_FILE))
         .order_by(c.c.id)
     )
     due: list[tuple[int, bool, datetime, datetime, datetime | None]] = []
+    deceased: set[int] = set()
     checked = 0
     for r in conn.execute(query.execution_options(yield_per=5000)):
         checked += 1
@@ -256,6 +259,8 @@ def make_plan(
             request = as_utc(r.request_t)
             due.append((int(r.id), customer, activity, due_since,
                         request if request and request > activity else None))
+            if r.status == DECEASED:
+                deceased.add(int(r.id))
     reachable = _reachable(conn, [d[0] for d in due], secret) if policy.reconsent else set()
     items: list[PlanItem] = []
     waiting = 0
@@ -264,7 +269,10 @@ def make_plan(
         years = policy.period(customer)
         final = policy.final_action(customer)
         inactive = f"no activity since {activity.date().isoformat()} ({years} years or more)"
-        if policy.reconsent and request is None and cid in reachable:
+        if cid in deceased:
+            items.append(PlanItem(cid, kind, activity, due_since, final,
+                                  f"{inactive}; deceased, never asked again"))
+        elif policy.reconsent and request is None and cid in reachable:
             items.append(PlanItem(cid, kind, activity, due_since, "reconsent",
                                   f"{inactive}; ask again for consent"))
         elif policy.reconsent and request is not None:

@@ -74,6 +74,7 @@ def _render(data: dict[str, Any], lang: str) -> None:
         "validity": ("Validité", "Validity"),
         "freshness": ("Fraîcheur", "Freshness"),
         "active": ("Contacts actifs", "Active contacts"),
+        "deceased": ("Décédés (conservés, jamais contactés)", "Deceased (kept, never contacted)"),
         "obsolete": ("Inactifs depuis {} ans", "Inactive for {} years"),
         "duplicates": ("Doublons probables", "Likely duplicates"),
         "reach": ("Joignables", "Reachable"),
@@ -91,6 +92,8 @@ def _render(data: dict[str, Any], lang: str) -> None:
     summary.add_column("what")
     summary.add_column("value", justify="right")
     summary.add_row(w["active"], format_count(data["contacts"]["active"], lang))
+    if data["contacts"].get("deceased"):
+        summary.add_row(w["deceased"], format_count(data["contacts"]["deceased"], lang))
     # One decimal, so that a cleaning shows even when it moves the average a little.
     score = "—" if avg["score"] is None else f"{avg['score']:.1f} / 100"
     summary.add_row(w["score"], score.replace(".", ",") if lang == "fr" else score)

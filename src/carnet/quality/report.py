@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from carnet.fields.catalog import Catalog
+from carnet.model import DECEASED
 from carnet.quality.scores import CHANNELS, ScoreEngine
 from carnet.quality.settings import QualitySettings
 from carnet.quality.tables import quality_scores, quality_snapshots
@@ -54,9 +55,12 @@ def build_report(
         sa.select(
             sa.func.count(),
             sa.func.sum(sa.case((active, 1), else_=0)),
+            # kept on file, never contacted: shown apart, in no active or reachable count
+            sa.func.sum(sa.case((c.status == DECEASED, 1), else_=0)),
         ).select_from(s.contacts)
     ).one()
     total, n_active = int(totals[0] or 0), int(totals[1] or 0)
+    n_deceased = int(totals[2] or 0)
     scores = sa.select(quality_scores).join(s.contacts, c.id == q.contact_id).where(active)
     sq = scores.subquery()
     row = conn.execute(
@@ -208,7 +212,9 @@ def build_report(
         "generated_at": now.isoformat(),
         "lang": lang,
         "profile": engine.profile.value,
-        "contacts": {"total": total, "active": n_active, "scored": scored},
+        "contacts": {
+            "total": total, "active": n_active, "deceased": n_deceased, "scored": scored
+        },
         "averages": averages,
         "distribution": distribution,
         "fields": field_stats,
