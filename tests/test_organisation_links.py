@@ -5,10 +5,11 @@ from __future__ import annotations
 import doctest
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carnet import organisation_links
+from carnet import Carnet, organisation_links
 from carnet.organisation_links import (
     Candidate,
     Place,
@@ -17,6 +18,7 @@ from carnet.organisation_links import (
     place,
     places_agree,
 )
+from carnet.store import schema as s
 
 LYON_3 = Place("FR", "69003", "lyon")
 LYON_7 = Place("FR", "69007", "lyon")
@@ -182,3 +184,30 @@ def test_company_domain(email: str | None, domain: str | None) -> None:
 def test_the_examples_run() -> None:
     failures, tried = doctest.testmod(organisation_links)
     assert tried > 0 and failures == 0
+
+
+def test_an_organisations_evidence_is_its_own_and_its_active_contacts(carnet: Carnet) -> None:
+    """Its website's domain, and the places and company mail domains of its active
+    contacts' addresses and e-mails; not those of a contact archived since."""
+    siret = {"organisation_name": "Boulangerie Martin", "siret": "51508491100012"}
+    jean = carnet.add_contact(
+        {"first_name": "Jean", "email": "jean@boulangerie-martin.fr", "address_line1":
+         "12 rue Paul Bert", "postcode": "69003", "city": "Lyon", **siret}
+    )
+    gone = carnet.add_contact(
+        {"first_name": "Luc", "email": "luc@ancien-fournil.fr", "postcode": "33000",
+         "city": "Bordeaux", **siret}
+    )
+    alone = carnet.add_organisation({"name": "Fournil Roux", "website": "www.fournil-roux.fr"})
+    assert jean.organisation_id == gone.organisation_id is not None
+    with carnet.engine.begin() as conn:
+        conn.execute(
+            sa.update(s.contacts).where(s.contacts.c.id == gone.id).values(status="archived")
+        )
+        found = organisation_links.organisation_evidence(
+            conn, [jean.organisation_id, alone.id, 999_999]
+        )
+    assert set(found) == {jean.organisation_id, alone.id}
+    assert found[jean.organisation_id].places == {LYON_3}
+    assert found[jean.organisation_id].domains == {"boulangerie-martin.fr"}
+    assert found[alone.id].domains == {"fournil-roux.fr"} and not found[alone.id].places

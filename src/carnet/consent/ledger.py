@@ -42,7 +42,8 @@ from carnet.consent._util import write_lock as _write_lock
 from carnet.consent.purposes import ACTIONS, CHANNELS, LEGAL_BASES
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.store import schema as s
-from carnet.store.bulk import execute_many, insert_returning_ids
+from carnet.store.bulk import bulk_insert, execute_many, insert_returning_ids
+from carnet.store.lookups import one_of
 
 HASH_VERSION = "carnet-consent-v1"
 #: Proof keys kept when a proof is redacted: they describe the collection, not the person.
@@ -315,7 +316,7 @@ def _require_contacts(conn: Connection, ids: set[int]) -> None:
         found.update(
             int(i)
             for i in conn.execute(
-                sa.select(s.contacts.c.id).where(s.contacts.c.id.in_(batch))
+                sa.select(s.contacts.c.id).where(one_of(conn, s.contacts.c.id, batch))
             ).scalars()
         )
     missing = sorted(ids - found)
@@ -345,7 +346,7 @@ def _update_state(conn: Connection, rows: Sequence[Mapping[str, Any]], ids: Sequ
     for batch in chunks(contact_ids):
         for r in conn.execute(
             sa.select(st.c.contact_id, st.c.purpose, st.c.channel, st.c.since, st.c.event_id)
-            .where(st.c.contact_id.in_(batch))
+            .where(one_of(conn, st.c.contact_id, batch))
         ):
             since = as_utc(r.since)
             assert since is not None
@@ -362,7 +363,7 @@ def _update_state(conn: Connection, rows: Sequence[Mapping[str, Any]], ids: Sequ
             updates.append({f"b_{k}": v for k, v in row.items()})
     if inserts:
         for rows_in in chunks(inserts, 5000):
-            conn.execute(st.insert(), rows_in)
+            bulk_insert(conn, st, rows_in)
     if updates:
         statement = (
             st.update()

@@ -202,11 +202,20 @@ class BatchWriter(
                 None,
             )
 
+        # Every stored contact a row of the batch may join: what is read of one of them on
+        # demand below is read of them all at once, in one query per 900, not one each.
+        candidates = {
+            *own_ids.values(),
+            *(known.contact_id for known in carnet_ids.values()),
+            *customer_refs.values(),
+            *(hit[0] for hits in (*email_hits.values(), *phone_hits.values()) for hit in hits),
+        }
+
         # Stored contacts' sexes (gender, else civility) and generations (a name's suffix:
         # fils, père, Jr ...), read only for rows that say theirs: M. and Mme Claude
         # Dupuis, Gérard Fleury fils and père share a name, a line and a mailbox.
-        stored_sexes = _read_on_demand(self._lookup_sexes, None)
-        stored_generations = _read_on_demand(self._lookup_generations, None)
+        stored_sexes = _read_on_demand(self._lookup_sexes, None, candidates)
+        stored_generations = _read_on_demand(self._lookup_generations, None, candidates)
 
         def own_or_stored(
             own: str | None, stored: Callable[[Iterable[int]], dict[int, str | None]], t: Target
@@ -228,7 +237,7 @@ class BatchWriter(
         # Stored contacts' mobiles, read on first need: two rows of one name on one
         # landline, each with a mobile of their own, are a father and his son at home
         # (or one person's two numbers: the matcher sends those to review).
-        stored_mobiles = _read_on_demand(self._lookup_mobiles, frozenset[str]())
+        stored_mobiles = _read_on_demand(self._lookup_mobiles, frozenset[str](), candidates)
 
         def mobiles_of(target: Target) -> frozenset[str]:
             found = _mobiles(p for r in target.records for p in r.usable_phones)
@@ -379,14 +388,15 @@ class BatchWriter(
                 )
             ):
                 known[int(r.id)] = _KnownContact(int(r.id), r.first_name, r.last_name, set())
+            # (no "normalised IS NOT NULL" in SQL: SQLite, without statistics, would read
+            # it as a range on the look-up index and scan every e-mail and phone)
             for owner, value in self.conn.execute(
                 sa.select(cp.c.contact_id, cp.c.normalised).where(
                     one_of(self.conn, cp.c.contact_id, chunk),
                     cp.c.kind.in_(("email", "phone")),
-                    cp.c.normalised.is_not(None),
                 )
             ):
-                if int(owner) in known:
+                if value is not None and int(owner) in known:
                     known[int(owner)].points.add(value)
         return {
             int(given): known[survivor]
@@ -426,14 +436,13 @@ class BatchWriter(
         cp = s.contact_points
         found: dict[int, set[str]] = defaultdict(set)
         for chunk in chunks(sorted(contact_ids)):
+            # (no "normalised IS NOT NULL" in SQL: see _lookup_contact_ids)
             for contact_id, value in self.conn.execute(
                 sa.select(cp.c.contact_id, cp.c.normalised).where(
-                    one_of(self.conn, cp.c.contact_id, chunk),
-                    cp.c.kind == "phone",
-                    cp.c.normalised.is_not(None),
+                    one_of(self.conn, cp.c.contact_id, chunk), cp.c.kind == "phone"
                 )
             ):
-                if value.startswith(MOBILE_PREFIXES):
+                if value is not None and value.startswith(MOBILE_PREFIXES):
                     found[int(contact_id)].add(value)
         return {cid: frozenset(values) for cid, values in found.items()}
 
@@ -887,15 +896,21 @@ _Value = TypeVar("_Value")
 
 
 def _read_on_demand(
-    fetch: Callable[[set[_Key]], Mapping[_Key, _Value]], default: _Value
+    fetch: Callable[[set[_Key]], Mapping[_Key, _Value]],
+    default: _Value,
+    along: Collection[_Key] = (),
 ) -> Callable[[Iterable[_Key]], dict[_Key, _Value]]:
     """A look-up of stored values that reads each key once, when first asked for (what
-    ``fetch`` does not find is ``default``); it answers with every value read so far."""
+    ``fetch`` does not find is ``default``); it answers with every value read so far.
+    The first read reads the keys ``along`` too: those likely to be asked for next."""
     cache: dict[_Key, _Value] = {}
+    pending = set(along)
 
     def read(keys: Iterable[_Key]) -> dict[_Key, _Value]:
         missing = {k for k in keys if k not in cache}
         if missing:
+            missing |= pending
+            pending.clear()
             found = fetch(missing)
             cache.update((k, found.get(k, default)) for k in missing)
         return cache
