@@ -370,8 +370,18 @@ def suggest_domain(domain: str) -> str | None:
         return None
     if len(sld) < 4:
         return None
-    # sld is no provider (see above): the first provider at distance exactly 1
-    best = next((p for p in _fuzzy_providers(len(sld)) if _one_edit(sld, p)), None)
+    # sld is no provider (see above): the first provider at distance exactly 1. Names
+    # of three letters or more one edit apart share their first or their last letter
+    # (the edit is after the first or before the last): most company domains share
+    # neither with any provider, and skip the comparison.
+    best = next(
+        (
+            p
+            for p in _fuzzy_providers(len(sld))
+            if (p[0] == sld[0] or p[-1] == sld[-1]) and _one_edit(sld, p)
+        ),
+        None,
+    )
     if best is None:
         return None
     if tld not in _COMMON_TLDS and tld not in _PROVIDERS[best]:
@@ -646,13 +656,16 @@ _NO_FLAGS: frozenset[str] = frozenset()
 @lru_cache(maxsize=65536)
 def _sound_domain(domain: str) -> bool:
     """True when a (``_FAST``-shaped) domain passes email-validator's length and
-    name rules: no label over 63 characters, no ``--``, no special-use TLD."""
+    name rules unchanged: no label over 63 characters, none with ``--`` for its third
+    and fourth characters (reserved, or Punycode, which the full check decodes), no
+    ``xn--`` at all, no special-use TLD. Other double hyphens are allowed
+    (``dupont--associes.fr``: a firm's name and an ordinary domain)."""
     labels = domain.split(".")
     return not (
         len(domain) > 253
-        or "--" in domain
+        or "xn--" in domain
         or labels[-1] in _SPECIAL_USE
-        or any(len(label) > 63 for label in labels)
+        or any(len(label) > 63 or label[2:4] == "--" for label in labels)
     )
 
 
