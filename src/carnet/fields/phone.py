@@ -57,7 +57,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
-from itertools import repeat
+from itertools import compress, count, repeat
+from operator import is_
 from types import MappingProxyType
 
 import phonenumbers
@@ -640,8 +641,10 @@ def check_column(values: Sequence[str | None], *, region: str = "FR") -> list[Ve
     return [verdicts[v] for v in values]
 
 
-#: Fewer values than this are checked one by one: Polars' set-up would cost more.
-COLUMN_FROM = 64
+#: Fewer values than this are checked one by one: Polars' set-up would cost more
+#: (a plain number costs about 2 µs one by one, 1 µs in a column, and
+#: the column's set-up about 0.7 ms).
+COLUMN_FROM = 800
 
 #: A cell :func:`check_distinct` may read a column at a time: digits and the
 #: separators of :data:`_ALLOWED` only (no extension, no second number).
@@ -670,7 +673,8 @@ def check_distinct(values: Sequence[str | None], *, region: str = "FR") -> list[
         return [check(v, region=region) for v in values]
     found = _common.run_stages(texts, _column_stages(), ("national", "repaired", "decided"))
     nationals = found["national"].to_list()
-    keys = list(zip(found["decided"].to_list(), found["repaired"].to_list(), strict=True))
+    decided = found["decided"].to_list()
+    keys = list(zip(decided, found["repaired"].to_list(), strict=True))
     # Each (decided prefix, repaired) of the batch gets its shared outline once; any
     # of its numbers serves to make it (dict keeps one national per key).
     known = _DECIDED_OUTLINES
@@ -687,7 +691,7 @@ def check_distinct(values: Sequence[str | None], *, region: str = "FR") -> list[
     out = verdicts_from_rows(
         zip(values, e164s, statuses, reasons, suggestions, flags, details, strict=True)
     )
-    for i in [i for i, key in enumerate(keys) if key[0] is None]:
+    for i in list(compress(count(), map(is_, decided, repeat(None)))):  # found in C
         # not a simple French writing, or no decided prefix: the full check
         out[i] = check(values[i], region=region)
     return out

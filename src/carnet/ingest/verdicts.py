@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
-from operator import itemgetter
+from itertools import compress, count
+from operator import itemgetter, not_
 
 import ftfy
 
@@ -129,11 +130,13 @@ class ColumnChecker:
         # Most values are plain ASCII without a text marker: only the others are looked at,
         # and a batch of such values is told apart in C, in one pass over them all.
         joined = "\n" + "\n".join(filter(None, fresh))
-        odd = (
-            [i for i, v in enumerate(fresh) if v and (v[0] in "'=" or not v.isascii())]
-            if "\n'" in joined or '\n="' in joined or not joined.isascii()
-            else []
-        )
+        if "\n'" in joined or '\n="' in joined:
+            odd = [i for i, v in enumerate(fresh) if v and (v[0] in "'=" or not v.isascii())]
+        elif not joined.isascii():
+            # the non-ASCII values' positions, found in C (str(None) is "None", ASCII)
+            odd = list(compress(count(), map(not_, map(str.isascii, map(str, fresh)))))
+        else:
+            odd = []
         inputs = fresh.copy() if odd else fresh
         repaired: dict[int, str] = {}
         for i in odd:
