@@ -86,10 +86,10 @@ _FOOTER = re.compile(
     r"(?:genere|generee|edite|editee|imprime|imprimee|exporte|exportee|extrait|extraite)"
     r" (?:le|par|depuis|avec|a|via|du|sur) .*|page \d+(?: sur| of|/)? ?\d*"
 )
-#: Midnight as a spreadsheet writes a date cell's time: "2026-12-02 00:00:00".
-# What a whole-name cell never holds but a neighbour's value does: an e-mail
-# address, or a phone's or a postcode's digits (a row shifted into the name column)
+#: What a whole-name cell never holds but a neighbour's value does: an e-mail
+#: address, or a phone's or a postcode's digits (a row shifted into the name column).
 _NOT_A_NAME = re.compile(r"@|\d{3}")
+#: Midnight as a spreadsheet writes a date cell's time: "2026-12-02 00:00:00".
 _MIDNIGHT = re.compile(r"[ T]00:00(?::00(?:\.0+)?)?$")
 #: A group heading ("Agence de Lyon" in column A only): a footer only on an otherwise
 #: empty row, as "Agence" or "Service" may begin a company's name on a real one.

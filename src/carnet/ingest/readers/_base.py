@@ -355,14 +355,15 @@ def numbered_headers(width: int) -> list[str]:
     return [f"column_{i}" for i in range(1, width + 1)]
 
 
-def headerless_warning(first: Sequence[object], where: str) -> str:
-    """What the import says of a file with no header row (see :func:`has_no_header`)."""
+def headerless_warning(first: Sequence[object], where: str, width: int) -> str:
+    """What the import says of a file with no header row (see :func:`has_no_header`),
+    whose ``width`` columns are numbered."""
     shown = "; ".join(str(c) for c in first if c not in (None, ""))
     if len(shown) > 80:
         shown = shown[:77] + "…"
     return (
         f"No header row: {where} is data ({shown}), so it is imported as a row. The "
-        f"columns are named column_1 to column_{len(first)} and mapped by their content; "
+        f"columns are named column_1 to column_{width} and mapped by their content; "
         "map the others with a mapping file (--mapping), e.g. \"column_1\" = \"last_name\"."
     )
 

@@ -452,8 +452,8 @@ class WorkbookTable(Table):
         records = [cells for _, cells in found[at:]]
         if has_no_header(records):
             # its first row is data: read from that row on, under numbered columns
-            headless = headerless_warning(cells, f"sheet {name}, row {index},")
             width = max(len(trim_trailing(r)) for r in records)
+            headless = headerless_warning(cells, f"sheet {name}, row {index},", width)
             return _Sheet(name, index - 1, numbered_headers(width), [],
                           f"{note} {headless}" if note else headless)
         original = [cell or "" for cell in cells]

@@ -170,7 +170,9 @@ class CsvTable(Table):
         if self.headerless:
             width = max(len(trim_trailing(r)) for r in records[self._title_records :])
             self.headers = numbered_headers(width)
-            self._headerless_note = headerless_warning(header, f"line {self._header_line}")
+            self._headerless_note = headerless_warning(
+                header, f"line {self._header_line}", width
+            )
         else:
             cells = trim_trailing(header)
             self.original_headers = [str(cell) for cell in cells]
