@@ -60,7 +60,7 @@ _FALSE = {
 }
 #: What may follow a yes/no word: when, how ("Accepté le 12/03/2021", "Inscrit depuis
 #: 2019", "Refusé par téléphone", "Subscribed on 2024-01-05").
-_AFTER_THE_ANSWER = re.compile(r" (?:le|depuis|en|via|par|on|since|via|by) ")
+_AFTER_THE_ANSWER = re.compile(r" (?:le|depuis|en|via|par|on|since|by) ")
 #: How an answer in words opens (folded), and the words that make it a refusal.
 _TRUE_OPENINGS = ("oui ", "yes ", "j accepte", "i accept", "i agree", "je souhaite", "je veux",
                   "i would like", "i want", "d accord", "ok pour")
