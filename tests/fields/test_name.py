@@ -200,6 +200,12 @@ def test_gender_hint(civility: str | None, gender: str | None) -> None:
         # a diminutive first, before a family name that is also a first name
         ("Fanfan Richard", (None, "Fanfan", "Richard")),
         ("Manu Vincent", (None, "Manu", "Vincent")),
+        # no capitals to tell: the known first names ending the cell (was "Dupont Jean" /
+        # "Pierre"), and an Arabic particle keeps the word after it (was "Ali Mohamed" /
+        # "Ben")
+        ("dupont jean pierre", (None, "Jean Pierre", "Dupont")),
+        ("Ben Ali Mohamed", (None, "Mohamed", "Ben Ali")),
+        ("Ait Ali Karim", (None, "Karim", "Ait Ali")),
         ("R RICHARD", (None, "R", "Richard")),
         ("JEAN & MARIE DUPONT", (None, "Jean & Marie", "Dupont")),
     ],

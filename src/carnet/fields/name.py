@@ -1116,9 +1116,16 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
     ):
         # "Le Goff Yann", "DE LA FONTAINE Jean", "El Amrani Mohamed": the name starts
         # with its particle; the first names, if any, are the known ones at the end
-        # ("Ben Dupont" is Ben: two words after an Arabic particle are needed)
+        # ("Ben Dupont" is Ben: two words after an Arabic particle are needed); the
+        # particles and the word after them stay the name ("Ben Ali Mohamed": Ali is a
+        # first name too, but "Ben" alone is no family name)
+        floor = 1
+        while floor < len(tokens) - 1 and (
+            tokens[floor - 1].lower() in _LEADING_PARTICLES | _ARABIC_PARTICLES
+        ):
+            floor += 1
         k = len(tokens)
-        while k > 1 and is_first_name(tokens[k - 1]):
+        while k > floor and is_first_name(tokens[k - 1]):
             k -= 1
         return done(" ".join(tokens[k:]), " ".join(tokens[:k]))
     for i in range(1, len(tokens)):
@@ -1146,6 +1153,18 @@ def split_full_name(raw: str, *, last_first: bool = False) -> tuple[str | None, 
         and is_first_name(tokens[1])
     ):
         return done(tokens[1], tokens[0])
+    if (
+        len(tokens) > 2
+        and not is_first_name(tokens[0])
+        and not nickname_of(tokens[0])
+        and is_first_name(tokens[-1])
+    ):
+        # "dupont jean pierre", no capitals to tell: the known first names end the cell
+        # (two words were decided above)
+        k = len(tokens)
+        while k > 1 and is_first_name(tokens[k - 1]):
+            k -= 1
+        return done(" ".join(tokens[k:]), " ".join(tokens[:k]))
     k = 1
     while k < len(tokens) - 1 and is_first_name(tokens[k]):
         k += 1
