@@ -260,16 +260,23 @@ def test_format_and_check_many() -> None:
 @pytest.mark.parametrize(
     "raw",
     ["pasdemail@gmail.com", "pas.de.mail@free.fr", "noemail@orange.fr", "aucun@aucun.fr",
-     "test@test.com", "TOTO@TOTO.FR", "xxx@xxx.fr", "a@a.fr", "x@x.x", "sans-mail@laposte.net"],
+     "test@test.com", "TOTO@TOTO.FR", "xxx@xxx.fr", "a@a.fr", "x@x.x", "sans-mail@laposte.net",
+     # a form's example, copied into a file (a template's hint row): were valid
+     "exemple@domaine.fr", "jean.dupont@example.com", "votre.email@gmail.com",
+     "prenom.nom@orange.fr", "nom@mondomaine.fr"],
 )
 def test_a_placeholder_for_no_address_is_invalid(raw: str) -> None:
     verdict = email.check(raw)
     assert verdict.status is Status.INVALID and verdict.flags == {"placeholder"}
     assert "placeholder" in verdict.reasons[0]
+    # the column path (Polars, for batches) says the same
+    [again] = email.check_column([raw] * 500)[:1]
+    assert again.status is Status.INVALID and again.flags == {"placeholder"}
 
 
 @pytest.mark.parametrize(
-    "raw", ["test@iana.org", "jean@jean.fr", "toto.dupont@free.fr", "a@a.b.c.d", "na@free.fr"]
+    "raw", ["test@iana.org", "jean@jean.fr", "toto.dupont@free.fr", "a@a.b.c.d", "na@free.fr",
+            "contact@domaine-martin.fr", "jean@exemple-travaux.fr"]
 )
 def test_words_that_only_look_like_placeholders_are_addresses(raw: str) -> None:
     assert email.check(raw).ok

@@ -172,6 +172,16 @@ PLACEHOLDER_LOCALS: frozenset[str] = frozenset(
     pasdemail pasdemails pasdemel pasdeemail pasdadresse pasdadressemail sansmail sansemail
     sansadresse noemail nomail nemail noaddress aucunmail aucunemail aucuneadresse
     nepasutiliser pasdecourriel
+    votreemail votremail votreadresse votreadressemail votrecourriel prenomnom nomprenom
+    youremail yourname yourmail exemple example
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+#: Domains that only stand in a form's example: "exemple@domaine.fr", "nom@example.com"
+#: (example.com, .net and .org are reserved for it and deliver nothing, RFC 2606).
+PLACEHOLDER_DOMAINS: frozenset[str] = frozenset(
+    """
+    example.com example.net example.org example.fr exemple.fr exemple.com domaine.fr
+    domaine.com mondomaine.fr mondomaine.com votredomaine.fr votredomaine.com
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 #: Words that are a placeholder when they are the domain's name too: "test@test.com",
@@ -192,11 +202,14 @@ def is_placeholder(local: str, domain: str) -> bool:
     (True, True)
     >>> is_placeholder("jean", "jean.fr"), is_placeholder("test", "iana.org")
     (False, False)
+    >>> is_placeholder("exemple", "domaine.fr"), is_placeholder("votre.email", "gmail.com")
+    (True, True)
     """
     name = local.split("+", 1)[0].replace(".", "").replace("_", "").replace("-", "")
     labels = domain.split(".")
     return (
         name in PLACEHOLDER_LOCALS
+        or domain in PLACEHOLDER_DOMAINS
         # the same word twice: "abc@abc.com", "zz@zz.fr", "test@test.com", "x@x.x"
         or (
             len(labels) == 2
@@ -920,6 +933,7 @@ def _column_stages() -> tuple[list[pl.Expr], ...]:
         # a role local part, and every address is_placeholder may call a placeholder
         # (and a few more): those take check()
         & ~name.is_in(_special_names())
+        & ~domain.is_in(sorted(PLACEHOLDER_DOMAINS))
         & (name != domain.str.split_exact(".", 1).struct.field("field_0"))
     ).fill_null(False)
     return (
