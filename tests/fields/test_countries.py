@@ -35,9 +35,19 @@ def test_names_in_the_languages_of_customer_files(written: str, code: str) -> No
     assert (verdict.status, verdict.normalised) == (Status.VALID, code)
 
 
-@pytest.mark.parametrize("written", ["Atlantide", "ZZ", "XX", "Corée", "-", "France 2"])
+@pytest.mark.parametrize(
+    ("written", "code"), [("France (métropole)", "FR"), ("Belgique (Wallonie)", "BE")]
+)
+def test_a_remark_in_brackets_is_read_past(written: str, code: str) -> None:
+    verdict = CHECK_COUNTRY(written)  # was invalid
+    assert (verdict.status, verdict.normalised) == (Status.VALID, code)
+
+
+@pytest.mark.parametrize(
+    "written", ["Atlantide", "ZZ", "XX", "Corée", "-", "France 2", "Lyon (France)"]
+)
 def test_unknown_or_ambiguous_names_are_no_country(written: str) -> None:
-    # "Corée" is two countries; "ZZ" is no ISO code
+    # "Corée" is two countries; "ZZ" is no ISO code; "Lyon (France)" is a city
     assert country_code(written) is None
     assert CHECK_COUNTRY(written).status is Status.INVALID
 

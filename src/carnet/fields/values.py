@@ -793,6 +793,9 @@ _NAME_AND_CODE = (
 )
 
 
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
 def check_country(raw: str) -> Verdict:
     """Check a country name or code and give its ISO 3166 alpha-2 code.
 
@@ -803,6 +806,9 @@ def check_country(raw: str) -> Verdict:
     ('BE', 'FR')
     >>> check_country("DOM").normalised, check_country("F").normalised
     ('FR', 'FR')
+    >>> check_country("France (métropole)").normalised
+    'FR'
+
     """
     key = fold_header(raw)
     code = _COUNTRIES.get(key) or countries.country_code(key)
@@ -821,6 +827,9 @@ def check_country(raw: str) -> Verdict:
                 )
             code = by_name if by_name == by_code else None
             break
+    if code is None and "(" in raw and (rest := fold_header(_BRACKETED.sub(" ", raw))):
+        # a remark in brackets: "France (métropole)", "Belgique (Wallonie)"
+        code = _COUNTRIES.get(rest) or countries.country_code(rest)
     if code is None and key in countries.AMBIGUOUS:
         named = countries.AMBIGUOUS[key]
         return Verdict.invalid(
