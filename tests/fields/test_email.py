@@ -262,7 +262,7 @@ def test_format_and_check_many() -> None:
     ["pasdemail@gmail.com", "pas.de.mail@free.fr", "noemail@orange.fr", "aucun@aucun.fr",
      "test@test.com", "TOTO@TOTO.FR", "xxx@xxx.fr", "a@a.fr", "x@x.x", "sans-mail@laposte.net",
      # a form's example, copied into a file (a template's hint row): were valid
-     "exemple@domaine.fr", "jean.dupont@example.com", "votre.email@gmail.com",
+     "exemple@domaine.fr", "jean.dupont@exemple.fr", "votre.email@gmail.com",
      "prenom.nom@orange.fr", "nom@mondomaine.fr"],
 )
 def test_a_placeholder_for_no_address_is_invalid(raw: str) -> None:

@@ -176,12 +176,13 @@ PLACEHOLDER_LOCALS: frozenset[str] = frozenset(
     youremail yourname yourmail exemple example
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
-#: Domains that only stand in a form's example: "exemple@domaine.fr", "nom@example.com"
-#: (example.com, .net and .org are reserved for it and deliver nothing, RFC 2606).
+#: Domains that only stand in a French form's example: "exemple@domaine.fr",
+#: "prenom.nom@mondomaine.fr". (Not RFC 2606's example.com: documentation and test
+#: suites use it for addresses that must read as real ones.)
 PLACEHOLDER_DOMAINS: frozenset[str] = frozenset(
     """
-    example.com example.net example.org example.fr exemple.fr exemple.com domaine.fr
-    domaine.com mondomaine.fr mondomaine.com votredomaine.fr votredomaine.com
+    exemple.fr exemple.com domaine.fr domaine.com mondomaine.fr mondomaine.com
+    votredomaine.fr votredomaine.com
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 #: Words that are a placeholder when they are the domain's name too: "test@test.com",
