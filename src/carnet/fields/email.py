@@ -176,13 +176,13 @@ PLACEHOLDER_LOCALS: frozenset[str] = frozenset(
     youremail yourname yourmail exemple example
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
-#: Domains that only stand in a French form's example: "exemple@domaine.fr",
-#: "prenom.nom@mondomaine.fr". (Not RFC 2606's example.com: documentation and test
-#: suites use it for addresses that must read as real ones.)
+#: Domains that only stand in a French form's example ("jean@domaine.fr",
+#: "prenom.nom@mondomaine.fr": "domaine" is the word "domain"). Not exemple.fr nor
+#: RFC 2606's example.com: test data and documentation use them for addresses that
+#: must read as real ones.
 PLACEHOLDER_DOMAINS: frozenset[str] = frozenset(
     """
-    exemple.fr exemple.com domaine.fr domaine.com mondomaine.fr mondomaine.com
-    votredomaine.fr votredomaine.com
+    domaine.fr domaine.com mondomaine.fr mondomaine.com votredomaine.fr votredomaine.com
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 #: Words that are a placeholder when they are the domain's name too: "test@test.com",
