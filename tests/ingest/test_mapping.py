@@ -761,7 +761,8 @@ def test_a_recommendation_question_answered_in_words_is_kept_as_its_answers() ->
         None, "recommanderiez_vous_notre_boutique", "its answers are words, not scores"
     )
     # answered with scores, as written by survey tools, it is the NPS
-    for scores in (["9", "10", "6", "Non"], ["9/10", "7/10"], ["8.0", "3.0"]):
+    for scores in (["9", "10", "6", "Non"], ["9/10", "7/10"], ["8.0", "3.0"],
+                   ["10 - Extrêmement probable", "0 - Pas du tout probable"]):
         assert targets([header], {header: list(scores)}) == {header: "nps"}
     # a header that says NPS is one, whatever its sampled values
     assert targets(["Note NPS"], {"Note NPS": ["Oui", "Non"]}) == {"Note NPS": "nps"}

@@ -40,7 +40,7 @@ from carnet.errors import MappingError
 from carnet.fields import dates, name
 from carnet.fields.catalog import CAMEL, Catalog, Field, Kind, Storage, fold_header
 from carnet.fields.relationship import check_lifecycle_stage, company_or_person
-from carnet.fields.values import check_boolean
+from carnet.fields.values import check_boolean, check_value
 from carnet.fields.verdict import blank
 from carnet.ingest.unnamed import UNNAMED, unnamed_fields
 
@@ -48,8 +48,6 @@ _EMAIL_LIKE = re.compile(r"^\s*[^@\s]+@[^@\s]+\.[a-z]{2,}\s*$", re.IGNORECASE)
 _PHONE_LIKE = re.compile(r"^\s*(\+|00)?[\d\s().\-/]{8,20}\s*$")
 _IPV4_LIKE = re.compile(r"^\s*\d{1,3}(\.\d{1,3}){3}\s*$")
 _IBAN_LIKE = re.compile(r"^\s*[A-Z]{2}\d{2}[A-Z0-9 ]{10,32}\s*$", re.IGNORECASE)
-#: A score as a survey tool writes it: "9", "9.0", "9/10".
-_SCORE_LIKE = re.compile(r"^\s*\d{1,3}(?:[.,]0+)?(?:\s*/\s*10)?\s*$")
 #: Shops' order names: Shopify's order export calls "#1001" the order's "Name".
 _ORDER_NAME_LIKE = re.compile(r"^\s*#\s?\d{3,}\s*$")
 #: A SIREN as written: nine digits, bare or in groups of three ("303 265 045").
@@ -273,10 +271,11 @@ def build_mapping(
             and named[1] == "keyword"
             and named[0].kind is Kind.INTEGER
             and values
-            and sum(bool(_SCORE_LIKE.match(str(v))) for v in values) * 2 < len(values)
+            and sum(check_value(named[0], str(v)).ok for v in values) * 2 < len(values)
         ):
             # "Recommanderiez-vous notre boutique ?" answered Oui / Peut-être: the
-            # answers, kept as they are, not a 0-10 score that every one fails
+            # answers, kept as they are, not a 0-10 score that every one fails (the
+            # field's own check reads "9/10" and "10 - Extrêmement probable" as scores)
             named, note = None, ""
             unmapped_why = "its answers are words, not scores"
         if named is not None and named[0].name == "job_title" and _is_account_role(values):
