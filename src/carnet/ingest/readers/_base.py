@@ -349,19 +349,19 @@ def has_no_header(records: Sequence[Sequence[object]]) -> bool:
     return alike * 2 >= len(columns) * len(below)
 
 
-def numbered_headers(width: int) -> list[str]:
-    """The names of a file's columns when it has no header: ``column_1`` ...
-    (as :func:`unique_headers` names an empty header cell)."""
-    return [f"column_{i}" for i in range(1, width + 1)]
+def numbered_columns(records: Sequence[Sequence[object]], where: str) -> tuple[list[str], str]:
+    """A file with no header row (see :func:`has_no_header`): its columns' names,
+    ``column_1`` … as wide as its widest record (as :func:`unique_headers` names an empty
+    header cell), and what the import says of it, ``where`` naming its first row.
 
-
-def headerless_warning(first: Sequence[object], where: str, width: int) -> str:
-    """What the import says of a file with no header row (see :func:`has_no_header`),
-    whose ``width`` columns are numbered."""
-    shown = "; ".join(str(c) for c in first if c not in (None, ""))
+    >>> numbered_columns([["Dupont", "a@b.fr", ""], ["Martin", "c@d.fr", "x"]], "line 1")[0]
+    ['column_1', 'column_2', 'column_3']
+    """
+    width = max(len(trim_trailing(record)) for record in records)
+    shown = "; ".join(str(c) for c in records[0] if c not in (None, ""))
     if len(shown) > 80:
         shown = shown[:77] + "…"
-    return (
+    return [f"column_{i}" for i in range(1, width + 1)], (
         f"No header row: {where} is data ({shown}), so it is imported as a row. The "
         f"columns are named column_1 to column_{width} and mapped by their content; "
         "map the others with a mapping file (--mapping), e.g. \"column_1\" = \"last_name\"."

@@ -62,10 +62,9 @@ from carnet.ingest.readers._base import (
     Table,
     has_no_header,
     header_position,
-    headerless_warning,
     known_fields,
     long_rows_warning,
-    numbered_headers,
+    numbered_columns,
     title_text,
     trim_trailing,
     unique_headers,
@@ -452,10 +451,8 @@ class WorkbookTable(Table):
         records = [cells for _, cells in found[at:]]
         if has_no_header(records):
             # its first row is data: read from that row on, under numbered columns
-            width = max(len(trim_trailing(r)) for r in records)
-            headless = headerless_warning(cells, f"sheet {name}, row {index},", width)
-            return _Sheet(name, index - 1, numbered_headers(width), [],
-                          f"{note} {headless}" if note else headless)
+            headers, headless = numbered_columns(records, f"sheet {name}, row {index},")
+            return _Sheet(name, index - 1, headers, [], f"{note} {headless}" if note else headless)
         original = [cell or "" for cell in cells]
         return _Sheet(name, index, unique_headers(cells), original, note)
 

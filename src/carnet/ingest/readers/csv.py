@@ -52,9 +52,8 @@ from carnet.ingest.readers._base import (
     gc_paused,
     has_no_header,
     header_position,
-    headerless_warning,
     long_rows_warning,
-    numbered_headers,
+    numbered_columns,
     title_text,
     trim_trailing,
     unique_headers,
@@ -168,10 +167,8 @@ class CsvTable(Table):
         self.headerless = has_no_header(records[self._title_records :])
         self._headerless_note = ""
         if self.headerless:
-            width = max(len(trim_trailing(r)) for r in records[self._title_records :])
-            self.headers = numbered_headers(width)
-            self._headerless_note = headerless_warning(
-                header, f"line {self._header_line}", width
+            self.headers, self._headerless_note = numbered_columns(
+                records[self._title_records :], f"line {self._header_line}"
             )
         else:
             cells = trim_trailing(header)
