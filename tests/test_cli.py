@@ -208,3 +208,20 @@ def test_a_deceased_contact_shows_its_status_and_the_proof(db_url: str, tmp_path
     assert code == 0 and json.loads(out)["total"] == 1
     code, out, _ = run(db_url, "stats", "--json")
     assert json.loads(out)["contacts"] == {"deceased": 1}
+
+
+def test_an_export_warns_of_the_dead_and_can_leave_them_out(db_url: str, tmp_path: Path) -> None:
+    assert run(db_url, "init", "--profile", "b2c")[0] == 0
+    path = tmp_path / "clients.csv"
+    path.write_text("Nom;Prénom;Email;Adresse;CP;Ville\n"
+                    "DUPONT (DCD);Jean;jean.dupont@orange.fr;12 rue des Lilas;75011;Paris\n"
+                    "MARTIN;Paul;paul.martin@free.fr;3 av. Foch;69003;Lyon\n", encoding="utf-8")
+    assert run(db_url, "import", str(path), "--quiet")[0] == 0
+    code, out, _ = run(db_url, "export", str(tmp_path / "all.csv"), "--fields",
+                       "email,afnor_line1")
+    assert code == 0 and "Exported 2 contacts" in out
+    assert "1 of them is deceased" in " ".join(out.split())
+    code, out, _ = run(db_url, "export", str(tmp_path / "mailing.csv"), "--living-only")
+    assert code == 0 and "Exported 1 contacts" in out and "deceased" not in out
+    written = (tmp_path / "mailing.csv").read_text(encoding="utf-8-sig")
+    assert "paul.martin@free.fr" in written and "jean.dupont" not in written

@@ -227,3 +227,38 @@ def test_a_preview_tells_the_deaths_and_writes_nothing(carnet: Carnet) -> None:
     assert report.deaths["rows"] == 7
     assert any("say the person died" in w for w in report.warnings)
     assert _count(carnet) == 0
+
+
+def _exported(path: Path) -> dict[str, dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return {row["email"]: row for row in csv.DictReader(handle, delimiter=";")}
+
+
+def test_an_export_says_who_died_and_imported_again_changes_nothing(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    carnet.import_file(FILE)
+    out = tmp_path / "export.csv"
+    assert carnet.export_contacts(out) == len(EXPECTED)
+    rows = _exported(out)
+    # a mail merge made from the file can tell (and leave out) the dead
+    assert {e: r["deceased"] for e, r in rows.items()} == {
+        e: "yes" if status == "deceased" else "" for e, (status, _) in EXPECTED.items()
+    }
+    report = carnet.import_file(out)
+    assert report.counts["unchanged"] == len(EXPECTED)
+    statuses = {e: p["status"] for e, p in _people(carnet).items()}
+    assert statuses == {e: status for e, (status, _) in EXPECTED.items()}
+
+
+def test_a_mailing_export_leaves_the_dead_out(carnet: Carnet, tmp_path: Path) -> None:
+    carnet.import_file(FILE)
+    out = tmp_path / "courrier.csv"
+    living = [e for e, (status, _) in EXPECTED.items() if status == "active"]
+    written = carnet.export_contacts(
+        out, fields=["email", "afnor_line1", "afnor_line4"], living_only=True
+    )
+    assert written == len(living)
+    assert sorted(_exported(out)) == sorted(living)

@@ -14,6 +14,7 @@ from rich.table import Table
 from carnet.cli_support import console, errors, open_workspace
 from carnet.errors import InvalidValueError
 from carnet.ingest.pipeline import ImportOptions, ImportReport
+from carnet.model import DECEASED
 
 refdata_app = typer.Typer(help="Load reference data (La Poste postcodes).", no_args_is_help=True)
 refdata_load_app = typer.Typer(help="Load a reference table.", no_args_is_help=True)
@@ -223,10 +224,19 @@ def export_command(
             help="Add the input rows (source:row) and source ids merged into each contact.",
         ),
     ] = False,
+    living_only: Annotated[
+        bool,
+        typer.Option(
+            "--living-only",
+            help="Leave out deceased contacts (for a mailing); by default they are written "
+            "with the 'deceased' column at yes.",
+        ),
+    ] = False,
 ) -> None:
     """Export contacts to an Excel-friendly CSV, XLSX or JSON file (formula-safe).
 
     Example: carnet export contacts.csv --fields first_name,last_name,email --raw
+    Example: carnet export mailing.csv --living-only   (deceased contacts left out)
     """
     with errors():
         if out.suffix.lower() not in (".csv", ".xlsx", ".json", ".ndjson"):
@@ -234,14 +244,28 @@ def export_command(
                 f"Cannot export to '{out.suffix}'; use .csv, .xlsx, .json or .ndjson."
             )
         chosen = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-        count = open_workspace(ctx).export_contacts(
+        ws = open_workspace(ctx)
+        count = ws.export_contacts(
             out,
             fields=chosen,
             raw=raw,
             with_sources=with_sources,
             delimiter="," if comma else ";",
+            living_only=living_only,
         )
+        deceased = 0 if living_only else ws.list_contacts(
+            filters={"status": DECEASED}, limit=1
+        ).total
     console.print(f"Exported {count:,} contacts to [bold]{out}[/].")
+    if deceased:
+        flagged = "the 'deceased' column says yes" if chosen is None or "deceased" in chosen else (
+            "add 'deceased' to --fields to tell them"
+        )
+        verb = "is" if deceased == 1 else "are"
+        console.print(
+            f"[yellow]{deceased:,} of them {verb} deceased ({flagged}): "
+            "--living-only leaves them out of a mailing.[/]"
+        )
 
 
 def imports_command(

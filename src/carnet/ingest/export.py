@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from carnet.dedupe.sources import ContactSources, contact_sources
 from carnet.errors import InvalidValueError
 from carnet.fields.address import afnor_lines
-from carnet.model import Contact, ContactPoint
+from carnet.model import ACTIVE, DECEASED, Contact, ContactPoint
 
 if TYPE_CHECKING:
     from carnet.directory.contacts import ContactsMixin as Carnet
@@ -43,9 +43,13 @@ DEFAULT_FIELDS = (
     "customer_since",
     "loyalty_id",
     "last_activity",
+    "deceased",
 )
 #: The six lines of a French postal label (AFNOR NF Z10-011), ready for a mail merge.
 AFNOR_FIELDS = tuple(f"afnor_line{i}" for i in range(1, 7))
+#: Derived columns: ``deceased`` is "yes" for a contact recorded deceased, so a mailing
+#: made from the file can leave them out (and the file imported again keeps them so).
+_DERIVED_FIELDS = {"deceased"}
 _POINT_FIELDS = {
     "email",
     "phone",
@@ -71,9 +75,13 @@ def export_contacts(
     raw: bool = False,
     with_sources: bool = False,
     delimiter: str = ";",
+    living_only: bool = False,
     page_size: int = 2000,
 ) -> int:
-    """Write every active contact to ``out`` (format from its extension).
+    """Write every contact on file to ``out`` (format from its extension).
+
+    Deceased contacts are on file (kept, never contacted) and written with the
+    ``deceased`` column at "yes"; ``living_only`` leaves them out, for a mailing.
 
     Returns:
         How many contacts were written.
@@ -82,7 +90,7 @@ def export_contacts(
         InvalidValueError: on an unknown field name.
     """
     chosen = list(fields or DEFAULT_FIELDS)
-    known = _CONTACT_ATTRS | _POINT_FIELDS | set(AFNOR_FIELDS) | set(ws.catalog)
+    known = _CONTACT_ATTRS | _POINT_FIELDS | _DERIVED_FIELDS | set(AFNOR_FIELDS) | set(ws.catalog)
     unknown = [f for f in chosen if f not in known]
     if unknown:
         raise InvalidValueError(
@@ -100,12 +108,13 @@ def export_contacts(
             headers.insert(headers.index("carnet_id") + 1, "id")
         headers += ["source_rows", "source_ids"]
     count = 0
+    only = {"status": ACTIVE} if living_only else None
 
     def rows() -> Iterator[dict[str, Any]]:
         nonlocal count
         offset = 0
         while True:
-            page = ws.list_contacts(limit=page_size, offset=offset, sort="id")
+            page = ws.list_contacts(filters=only, limit=page_size, offset=offset, sort="id")
             sources = _sources(ws, [c.id for c in page.items]) if with_sources else {}
             for contact in page.items:
                 count += 1
@@ -160,6 +169,8 @@ def _row(contact: Contact, headers: Sequence[str]) -> dict[str, Any]:
             out[header] = getattr(address, header, None) if address else None
         elif header == "carnet_id":
             out[header] = contact.id
+        elif header == "deceased":
+            out[header] = "yes" if contact.status == DECEASED else None
         elif header == "npai":
             # kept as the address's flag, not a column: mail sent there came back
             out[header] = None if address is None else "npai" in address.flags

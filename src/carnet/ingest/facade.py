@@ -172,8 +172,12 @@ class IngestMixin(ActivityMixin, QualityMixin):
         raw: bool = False,
         with_sources: bool = False,
         delimiter: str = ";",
+        living_only: bool = False,
     ) -> int:
         """Export contacts to CSV/XLSX/JSON (by extension); returns how many.
+
+        Deceased contacts are written with ``deceased`` at "yes"; ``living_only``
+        leaves them out (a mailing made from the file must not reach them).
 
         CSV is Excel-friendly (UTF-8 with BOM, ``;`` by default) and every cell that
         a spreadsheet would run as a formula is neutralised. ``with_sources`` adds
@@ -187,6 +191,7 @@ class IngestMixin(ActivityMixin, QualityMixin):
             raw=raw,
             with_sources=with_sources,
             delimiter=delimiter,
+            living_only=living_only,
         )
         with self.engine.begin() as conn:
             audit_log.write(
