@@ -114,6 +114,9 @@ def address_point(
             parts["postcode"] = Verdict.valid(code, code)
         if city and "city" not in parts:
             parts["city"] = Verdict.valid(city, city)
+    street = street_from_parts(parts)
+    if street is not None:
+        parts = {**parts, "address_line1": street}
     whole = _whole_address(parts, default_country)
     if whole is not None:
         parts = whole
@@ -180,6 +183,64 @@ def address_point(
     key = address_key(values.get("line1"), values.get("postcode"), values.get("city"), country)
     verdict = Verdict(raw or None, key, status, tuple(reasons), suggestions, frozenset(flags), {})
     return PendingPoint(postcode_field, verdict, values)
+
+
+#: The columns of a street written apart, in the order the street line joins them.
+STREET_PARTS = ("street_number", "street_repetition", "street_type", "street_name")
+#: INSEE's and La Poste's one-letter repetition indices ("B" for bis in SIRENE).
+_REPETITIONS = {"b": "BIS", "t": "TER", "q": "QUATER", "c": "QUINQUIES"}
+#: A spreadsheet's number written as a float ("12.0"), or no number at all ("0").
+_FLOAT_NUMBER = re.compile(r"(\d+)[.,]0+")
+
+
+def street_from_parts(parts: Mapping[str, Verdict]) -> Verdict | None:
+    """The street line of an address whose street is written over several columns
+    (number, repetition index, street type, street name), or None when there is
+    nothing to join.
+
+    The row's own street line wins; a street line without a number ("rue des
+    Lilas" beside an "N°" column of 12) takes the number before it.
+
+    >>> def parts(**cells):
+    ...     return {name: Verdict.valid(cell, cell) for name, cell in cells.items()}
+    >>> street_from_parts(parts(street_number="12", street_repetition="B",
+    ...                         street_type="RUE", street_name="DES LILAS")).normalised
+    '12 BIS RUE DES LILAS'
+    >>> street_from_parts(parts(street_number="3.0", address_line1="avenue Foch")).normalised
+    '3 avenue Foch'
+    >>> street_from_parts(parts(street_number="8", address_line1="8 rue Haute")) is None
+    True
+    """
+    given: dict[str, str] = {}
+    for name in STREET_PARTS:
+        verdict = parts.get(name)
+        if verdict is None or verdict.raw is None or verdict.status is Status.EMPTY:
+            continue
+        text = " ".join(str(verdict.raw).split())
+        if text:
+            given[name] = text
+    if not given:
+        return None
+    number = given.get("street_number", "")
+    if (spread := _FLOAT_NUMBER.fullmatch(number)) is not None:
+        number = spread.group(1)
+    if number.strip("0") == "":
+        number = ""  # "0": no number, as some exports write it
+    repetition = given.get("street_repetition", "")
+    # a repetition index means nothing without its number
+    head = f"{number} {_REPETITIONS.get(repetition.lower(), repetition)}".strip() if number else ""
+
+    line = parts.get("address_line1")
+    written = "" if line is None or line.raw is None or line.status is Status.EMPTY else " ".join(
+        str(line.raw).split()
+    )
+    if written:
+        if not head or written[:1].isdigit():
+            return None
+        text = f"{head} {written}"
+    else:
+        text = " ".join(p for p in (head, given.get("street_type"), given.get("street_name")) if p)
+    return address.no_line(text) or Verdict.valid(text, text)
 
 
 def _whole_address(parts: Mapping[str, Verdict], default_country: str) -> dict[str, Verdict] | None:
