@@ -516,6 +516,9 @@ def test_a_start_in_full_or_in_the_future_is_read_as_a_date() -> None:
         ("29/02", "--02-29"),  # born in a leap year
         ("lundi 12 mai", "--05-12"),
         ("12/13", "--12-13"),  # month first, as a full date would be read
+        # ISO 8601 without a year: vCard's and Google Contacts' birthday of unknown year
+        ("--04-22", "--04-22"),
+        ("--0422", "--04-22"),
     ],
 )
 def test_a_birthday_without_its_year_is_kept_as_a_birthday(raw: str, birthday: str) -> None:
@@ -526,7 +529,9 @@ def test_a_birthday_without_its_year_is_kept_as_a_birthday(raw: str, birthday: s
     assert "birthday" in verdict.reasons[0]
 
 
-@pytest.mark.parametrize("raw", ["31/04", "13/13", "00/05", "12/05/1980", "mai", "12", ""])
+@pytest.mark.parametrize(
+    "raw", ["31/04", "13/13", "00/05", "12/05/1980", "mai", "12", "", "--13-01", "--02-30"]
+)
 def test_no_birthday_is_made_of_what_is_not_one(raw: str) -> None:
     assert dates.birthday(raw) is None
 

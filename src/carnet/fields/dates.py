@@ -434,6 +434,9 @@ def _serial(number: float, result: _Parsed) -> _Parsed:
 
 #: A day and month with no year: "12/05", "12.05", "12 mai", "12-mai", "1er mai", "May 12".
 _DAY_MONTH_ONLY = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{1,2})\.?")
+#: ISO 8601's date without a year, as vCard and Google Contacts write a birthday whose
+#: year is not known: "--04-22", "--0422".
+_ISO_NO_YEAR = re.compile(r"--(\d{2})-?(\d{2})")
 _DAY_NAMED_MONTH = re.compile(r"(\d{1,2})(?:er|re|st|nd|rd|th)?(?:\s+|\s*-\s*)([a-z]+)\.?")
 _NAMED_MONTH_DAY = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?")
 #: The days of each month in a leap year: a birthday may be 29 February.
@@ -467,7 +470,9 @@ def birthday(raw: object, *, dayfirst: bool = True) -> str | None:
 def _birthday(value: str | None, dayfirst: bool) -> str | None:
     if not value or len(value) > 20:
         return None
-    if match := _DAY_MONTH_ONLY.fullmatch(value):
+    if match := _ISO_NO_YEAR.fullmatch(value):
+        month, day = int(match.group(1)), int(match.group(2))
+    elif match := _DAY_MONTH_ONLY.fullmatch(value):
         first, second = int(match.group(1)), int(match.group(2))
         day, month = (first, second) if dayfirst else (second, first)
         if month > 12 and day <= 12:
