@@ -30,6 +30,10 @@ from carnet.fields.verdict import Status
         ("1 000 XPF", "1000", "XPF"),
         ("99.90 gbp", "99.90", "GBP"),
         ("12,5", "12.5", None),
+        # the sign between the units and the cents, as shops and menus write prices
+        ("12€50", "12.50", "EUR"),
+        ("3 € 99", "3.99", "EUR"),
+        ("12€", "12", "EUR"),
     ],
 )
 def test_an_amount_gives_its_number_and_its_currency(

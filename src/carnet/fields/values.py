@@ -747,7 +747,14 @@ def check_decimal(raw: str) -> Verdict:
     >>> v = check_decimal("CHF 1'234.50")
     >>> v.normalised, v.details["currency"]
     ('1234.50', 'CHF')
+    >>> check_decimal("12€50").normalised
+    '12.50'
     """
+    if (glued := _SYMBOL_AS_POINT.fullmatch(raw)) is not None:
+        # "12€50", as French shops and menus write prices: 12.50 euros, not 1250
+        code = currency.currency_code(glued[2])
+        return Verdict.valid(raw, f"{glued[1]}.{glued[3]}",
+                             details={"currency": code} if code else None)
     # "12,00 € TTC", "45,90 HT": the tax said beside the amount
     said = _TAX.search(raw)
     tax = None if said is None else ("TTC" if said[0].strip()[:1] in "tT" else "HT")
@@ -773,6 +780,8 @@ def check_decimal(raw: str) -> Verdict:
     return Verdict.valid(raw, str(value), details=details or None)
 
 
+#: A currency sign between the units and the cents: "12€50", "3 $ 99".
+_SYMBOL_AS_POINT = re.compile(r"\s*([0-9]{1,9})\s?([€$£])\s?([0-9]{2})\s*")
 #: A tax mention beside an amount: TTC (all taxes in), HT (before tax), as written.
 _TAX = re.compile(r"(?i)\s*\b(?:t\.?\s?t\.?\s?c\.?|h\.?\s?t\.?)(?=\s|$)\s*")
 
