@@ -339,7 +339,8 @@ def test_outlooks_french_export_keeps_the_email_and_the_two_addresses_apart(
 ) -> None:
     """Outlook (French UI) names the e-mail "Adresse de messagerie" (an attribute until
     now), and "Rue (domicile)" after "Rue (bureau)" became the business address's
-    second line: a home street inside an office address."""
+    second line: a home street inside an office address. It is the person's home
+    address: a second address of its own (it was a custom attribute)."""
     mapping = file_targets(write_csv(
         tmp_path / "contacts_outlook.csv",
         ["Prénom", "Nom", "Adresse de messagerie", "Adresse de messagerie 2", "Rue (bureau)",
@@ -351,7 +352,38 @@ def test_outlooks_french_export_keeps_the_email_and_the_two_addresses_apart(
     ))
     assert mapping["Adresse de messagerie"] == mapping["Adresse de messagerie 2"] == "email"
     assert mapping["Rue (bureau)"] == "address_line1"
-    assert mapping["Rue (domicile)"] == "attribute:rue_domicile"
+    assert mapping["Rue (domicile)"] == "address_line1"
+    assert mapping["Ville (domicile)"] == "city"
+
+
+def test_outlooks_office_and_home_addresses_are_both_kept(carnet: Carnet, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "contacts_outlook.csv",
+        ["Prénom", "Nom", "Adresse de messagerie", "Rue (bureau)", "Ville (bureau)",
+         "Code postal (bureau)", "Pays/Région (bureau)", "Rue (domicile)", "Ville (domicile)",
+         "Code postal (domicile)", "Pays/Région (domicile)"],
+        [["Sandrine", "Roy", "sandrine.roy@roy-avocats.fr", "10 avenue de l'Opéra", "Paris",
+          "75001", "France", "3 rue Lepic", "Paris", "75018", "France"],
+         # no office: the home address is her address
+         ["Marie", "Curie", "marie.curie@orange.fr", "", "", "", "", "8 rue Cuvier", "Lyon",
+          "69006", "France"],
+         # the same address twice is one address
+         ["Paul", "Girard", "paul.girard@free.fr", "14 rue Sala", "Lyon", "69002", "France",
+          "14 rue Sala", "LYON", "69002", "France"]],
+        encoding="cp1252", delimiter=",",
+    )
+    report = carnet.import_file(path)
+    assert not any("both look like" in w for w in report.warnings)
+
+    def addresses(email: str) -> list[tuple[str | None, bool]]:
+        contact = carnet.get_contact(the(carnet, email))
+        return [(p.normalised, p.is_primary) for p in contact.addresses]
+
+    assert addresses("sandrine.roy@roy-avocats.fr") == [
+        ("10 AVENUE DE L OPERA|75001|PARIS|FR", True), ("3 RUE LEPIC|75018|PARIS|FR", False)]
+    assert addresses("marie.curie@orange.fr") == [("8 RUE CUVIER|69006|LYON|FR", True)]
+    assert addresses("paul.girard@free.fr") == [("14 RUE SALA|69002|LYON|FR", True)]
+    assert carnet.import_file(path).counts["unchanged"] == 3
 
 
 def test_an_address_written_over_two_columns_stays_one() -> None:

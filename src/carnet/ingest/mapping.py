@@ -1405,21 +1405,26 @@ def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapp
     taken: dict[str, str] = {}
     plans, warnings = _general_consents_give_way(plans)
     out: list[ColumnPlan] = []
+
+    def slot(field: Field, header: str) -> str:
+        # each of a person's own addresses ("Rue (bureau)", "Rue (domicile)") has its parts
+        group = address_group(header) if field.storage is Storage.ADDRESS else None
+        return field.name if group is None else f"{field.name}@{group}"
+
     for plan in plans:
         if plan.ignored:
             out.append(plan)
             continue
         field = plan.field
-        while field is not None and not field.many and field.name in taken:
-            if field.name in _NEXT_LINE and _whose_address(taken[field.name]) == _whose_address(
-                plan.header
-            ):
+        while field is not None and not field.many and slot(field, plan.header) in taken:
+            held = taken[slot(field, plan.header)]
+            if field.name in _NEXT_LINE and _whose_address(held) == _whose_address(plan.header):
                 # "Adresse", "Adresse (2)": the next line of one address; but "Shipping
                 # Address 1" after "Billing Address 1" is another address
                 field = catalog[_NEXT_LINE[field.name]]
                 continue
             warnings.append(
-                f"Columns '{taken[field.name]}' and '{plan.header}' both look like "
+                f"Columns '{held}' and '{plan.header}' both look like "
                 f"{field.label_en}; '{plan.header}' is kept as a custom attribute "
                 "(use --mapping to choose)."
             )
@@ -1435,7 +1440,7 @@ def _resolve_duplicates(plans: list[ColumnPlan], catalog: Catalog) -> ColumnMapp
         elif field is not plan.field:
             plan = ColumnPlan(plan.header, field, None, plan.how, plan.note)
         if field is not None:
-            taken.setdefault(field.name, plan.header)
+            taken.setdefault(slot(field, plan.header), plan.header)
         out.append(plan)
     if not any(p.field is not None for p in out):
         warnings.append(
@@ -1488,6 +1493,30 @@ def _whose_address(header: str) -> str | None:
     """
     hint = _ADDRESS_OWNER_HINT.search(header)
     return _prefix(header) or (fold_header(hint[1]) if hint else None)
+
+
+#: Words that say an address is one of the person's own (folded): Outlook's "Rue
+#: (domicile)" and "Rue (bureau)", Outlook's and Google's "Home Street", "Business City",
+#: "Other Postal Code". Not a shop's shipping address, which is the recipient's.
+_OWN_ADDRESSES = frozenset({
+    "domicile", "home", "perso", "personnel", "personnelle", "prive", "privee", "private",
+    "bureau", "business", "work", "travail", "pro", "professionnel", "professionnelle",
+    "office", "autre", "other", "secondaire", "secondary",
+})
+
+
+def address_group(header: str) -> str | None:
+    """Which of the person's own addresses an address column belongs to ("domicile"
+    of "Ville (domicile)", "business" of "Business City"), or None for the address
+    (or another's: a shipping address is the recipient's).
+
+    >>> address_group("Code postal (domicile)"), address_group("Business Street")
+    ('domicile', 'business')
+    >>> address_group("Ville"), address_group("Shipping City"), address_group("Adresse (2)")
+    (None, None, None)
+    """
+    owner = _whose_address(header)
+    return owner if owner in _OWN_ADDRESSES else None
 
 
 def _luhn(digits: str) -> bool:

@@ -37,12 +37,38 @@ from carnet.ingest.mapping import (
     RIB_PARTS,
     ColumnMapping,
     ColumnPlan,
+    address_group,
     attribute_key,
 )
 from carnet.ingest.readers._base import WARNING_LINES
 from carnet.ingest.realign import realign, shifted_tails
 from carnet.ingest.recipients import RecipientColumns, payer_columns, recipient_columns
 from carnet.ingest.verdicts import CACHE_LIMIT, ColumnChecker, repaired_encoding
+
+#: A row's address parts by the address they belong to: None for the address, else which
+#: of the person's own ("domicile" of "Rue (domicile)"; ``mapping.address_group``).
+AddressGroups = dict[str | None, dict[str, Verdict]]
+#: The address parts that say where nobody lives on their own: beside a person's
+#: several addresses, a plain "Pays" or "NPAI" column is said of each of them.
+_SHARED_PARTS = frozenset({"country", "npai"})
+
+
+def _each_address(groups: AddressGroups | None) -> list[dict[str, Verdict]]:
+    """The parts of each address of a row, in the order of its columns; a plain column
+    that says no address of its own (a country, an NPAI flag) goes with each named one.
+
+    >>> city = Verdict.valid("Lyon", "Lyon")
+    >>> [sorted(p) for p in _each_address({None: {"country": city}, "bureau": {"city": city},
+    ...                                     "domicile": {"city": city}})]
+    [['city', 'country'], ['city', 'country']]
+    """
+    if not groups:
+        return []
+    plain = groups.get(None)
+    if plain is None or len(groups) == 1 or not _SHARED_PARTS.issuperset(plain):
+        return list(groups.values())
+    return [{**plain, **parts} for group, parts in groups.items() if group is not None]
+
 
 #: What a civility column says of a row that is a company (folded): "Société", a legal form.
 COMPANY_CIVILITIES = frozenset({
@@ -137,6 +163,8 @@ class RowRecord:
     emails: list[PendingPoint] = field(default_factory=list)
     phones: list[PendingPoint] = field(default_factory=list)
     address: PendingPoint | None = None
+    #: The person's other addresses of the row ("Rue (domicile)" beside "Rue (bureau)").
+    other_addresses: list[PendingPoint] = field(default_factory=list)
     # a note saying the post came back ("NPAI sur le dernier courrier"): its text
     returned_mail_note: str | None = None
     #: Where the row says the person died (a flag, a date of death, a note, La Poste's
@@ -175,7 +203,8 @@ class RowRecord:
     @property
     def points(self) -> list[PendingPoint]:
         """Every contact point of the row."""
-        return [*self.emails, *self.phones, *([self.address] if self.address else [])]
+        return [*self.emails, *self.phones, *([self.address] if self.address else []),
+                *self.other_addresses]
 
     @property
     def usable_emails(self) -> list[str]:
@@ -373,6 +402,11 @@ class RowBuilder:
         self._full_names: dict[tuple[str, bool], _FullName] = {}
         self._one_cell_names: dict[str, tuple[str, str] | None] = {}
         self._addresses: dict[tuple[tuple[str, str | None], ...], PendingPoint] = {}
+        self._address_groups = {
+            plan.header: address_group(plan.header)
+            for plan in mapping.columns
+            if plan.field is not None and plan.field.storage is Storage.ADDRESS
+        }
         self._foreign_phones: dict[tuple[str, str, str], PendingPoint] = {}
         self._typed_cache: dict[str, dict[str | None, Any]] = {}
         self.swapped = 0
@@ -433,7 +467,7 @@ class RowBuilder:
             def cells(values: list[Any]) -> list[Any]:
                 return [values[i] for i in live]
 
-        addresses: list[dict[str, Verdict] | None] = [None] * len(live_records)
+        addresses: list[AddressGroups | None] = [None] * len(live_records)
         for plan in self.mapping.columns:
             f = plan.field
             if plan.ignored:
@@ -458,7 +492,9 @@ class RowBuilder:
                 verdicts = cells(checked[plan.header])
                 if plan.header in self._recipients:
                     verdicts = self._buyers_only(live_records, plan, verdicts)
-                self._fill_field(live_records, f, verdicts, addresses)
+                self._fill_field(
+                    live_records, f, verdicts, addresses, self._address_groups.get(plan.header)
+                )
                 if f.name in _NOTE_FIELDS:
                     self._note_oppositions(live_records, f.name, verdicts)
                 if _may_say_a_death(f):
@@ -676,9 +712,11 @@ class RowBuilder:
         records: list[RowRecord],
         f: Field,
         verdicts: list[Verdict],
-        addresses: list[dict[str, Verdict] | None],
+        addresses: list[AddressGroups | None],
+        group: str | None = None,
     ) -> None:
-        """Put each non-empty verdict of a checked column where its field goes."""
+        """Put each non-empty verdict of a checked column where its field goes (an address
+        part in its ``group``: which of the person's addresses, see ``address_group``)."""
         storage = f.storage
         name = f.name
         if storage is Storage.EMAIL or storage is Storage.PHONE:
@@ -714,10 +752,10 @@ class RowBuilder:
             for i, verdict in enumerate(verdicts):
                 if verdict.status is _EMPTY:
                     continue
-                parts = addresses[i]
-                if parts is None:
-                    parts = addresses[i] = {}
-                parts[name] = verdict
+                groups = addresses[i]
+                if groups is None:
+                    groups = addresses[i] = {}
+                groups.setdefault(group, {})[name] = verdict
             return
         usable: list[tuple[RowRecord, str | None]] = []
         for record, verdict in zip(records, verdicts, strict=True):
@@ -829,11 +867,16 @@ class RowBuilder:
 
     # -- one row --------------------------------------------------------------------------
 
-    def _finish(self, record: RowRecord, address: dict[str, Verdict] | None) -> None:
-        if address and record.returned_mail_note and "npai" not in address:
-            address = {**address, "npai": Verdict.valid(record.returned_mail_note, "true")}
-        if address and has_address(address):
-            record.address = self._address(address)
+    def _finish(self, record: RowRecord, groups: AddressGroups | None) -> None:
+        found = [parts for parts in _each_address(groups) if has_address(parts)]
+        if found and record.returned_mail_note and "npai" not in found[0]:
+            found[0] = {**found[0], "npai": Verdict.valid(record.returned_mail_note, "true")}
+        if found:
+            record.address = self._address(found[0])
+            record.other_addresses = [
+                point for point in (self._address(parts) for parts in found[1:])
+                if point.key != record.address.key
+            ]
             if record.phones:
                 self._phones_of_the_rows_country(record)
         civility = record.invalid_values.get("civility", "")
