@@ -26,6 +26,8 @@ from carnet.fields.verdict import Status
         ("O’NEIL", "O'Neil"),
         ("DE LA FONTAINE", "de La Fontaine"),
         ("j.-p.", "J.-P."),  # initials keep their capitals
+        ("J.PIERRE", "J.Pierre"),  # initials glued to their name: the name recased
+        ("j.-pierre", "J.-Pierre"),
         ("J.P.", "J.P."),
         ("st. john", "St. John"),
         ("de gaulle", "de Gaulle"),

@@ -401,9 +401,16 @@ def _recase_part(part: str, *, followed: bool, first: bool) -> str:
 _DOTTED_INITIALS = re.compile(r"(?:[^\W\d_]\.-?)+")
 
 
+#: Initials glued to the name they go with: "J.PIERRE", "j.-pierre".
+_INITIALS_AND_NAME = re.compile(r"((?:[^\W\d_]\.-?)+)([^\W\d_].*)")
+
+
 def _recase_word(word: str, *, followed: bool, first: bool) -> str:
     if "." in word and _DOTTED_INITIALS.fullmatch(word):
         return word.upper()  # initials: "j.p." is J.P., "j.-p." J.-P.
+    if "." in word and (glued := _INITIALS_AND_NAME.fullmatch(word)) is not None:
+        # "J.PIERRE" is J.Pierre, not J.pierre
+        return glued[1].upper() + _recase_word(glued[2], followed=followed, first=False)
     if "-" not in word and "'" not in word:
         low = word.lower()
         return _recase_part(word, followed=followed and low not in _ARTICLES, first=first)
