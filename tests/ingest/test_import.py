@@ -2227,6 +2227,35 @@ def test_a_title_block_above_the_header_is_skipped_and_reported(
     assert emails == {"paul.martin@orange.fr", "claire.durand@free.fr", "c.durand@gmail.com"}
 
 
+def test_a_header_on_two_rows_gives_each_address_its_own_point(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A sheet filled by hand: names on row 1, "Domicile" and "Travail" merged over the
+    address columns of row 2. The work address was the home address's second line."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nom", "Prénom", "Email", "Domicile", None, None, None, "Travail", None, None])
+    sheet.append([None, None, None, "Adresse", "CP", "Ville", "Tél", "Adresse", "CP", "Ville"])
+    sheet.append(["DURAND", "Marie", "marie.durand@gmail.com", "12 rue des Lilas", "69003",
+                  "Lyon", "04 78 12 34 56", "5 place Bellecour", "69002", "Lyon"])
+    sheet.merge_cells("D1:G1")
+    sheet.merge_cells("H1:J1")
+    path = tmp_path / "clients.xlsx"
+    book.save(path)
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 1
+    assert any("the header is rows 1 and 2" in w for w in report.warnings)
+    [marie] = carnet.search_contacts("marie.durand@gmail.com")
+    assert (marie.last_name, marie.first_name) == ("Durand", "Marie")
+    assert [(p.normalised, p.is_primary) for p in marie.addresses] == [
+        ("12 RUE DES LILAS|69003|LYON|FR", True), ("5 PLACE BELLECOUR|69002|LYON|FR", False)
+    ]
+    assert [p.normalised for p in marie.phones] == ["+33478123456"]
+
+
 def test_json_arrays_of_rows_or_of_emails_import_and_preview(
     carnet: Carnet, tmp_path: Path
 ) -> None:

@@ -399,6 +399,53 @@ def test_title_block_above_the_header_is_skipped_and_named(tmp_path: Path) -> No
     assert [r.values["Nom"] for r in table.rows(start=2)] == ["Durand"]
 
 
+_TWO_LINE_HEADER = (
+    "Liste clients 2024;;;;;;;\n"
+    "Nom;Prénom;Email;Domicile;;;Travail;\n"
+    ";;;Adresse;Ville;Tél;Adresse;Tél\n"
+    "DURAND;Marie;marie.durand@gmail.com;12 rue des Lilas;Lyon;04 78 12 34 56;"
+    "5 place Bellecour;04 72 00 00 00\n"
+    "LEROY;Paul;paul.leroy@free.fr;3 rue Sala;Lyon;;;\n"
+)
+_BOTH_LINES = ["Nom", "Prénom", "Email", "Adresse (Domicile)", "Ville (Domicile)",
+               "Tél (Domicile)", "Adresse (Travail)", "Tél (Travail)"]
+
+
+def test_a_header_on_two_lines_names_every_column(tmp_path: Path) -> None:
+    """Names on the first line, group names over the others on the second (a sheet's
+    merged cells): the first three columns were nameless and mapped by content only,
+    and the work address became the home address's second line."""
+    table = open_table(write(tmp_path / "f.csv", _TWO_LINE_HEADER))
+    assert table.headers == _BOTH_LINES
+    rows = list(table.rows())
+    assert [(r.number, r.line, r.values["Nom"]) for r in rows] == [
+        (1, 4, "DURAND"), (2, 5, "LEROY")
+    ]
+    assert [r.values["Nom"] for r in table.rows(start=2)] == ["LEROY"]
+    assert any(w.startswith("The header is lines 2 and 3") for w in table.stats.warnings)
+    assert any("1 title line(s) above the header skipped: Liste clients 2024" in w
+               for w in table.stats.warnings)
+
+
+def test_a_workbook_header_on_two_rows_names_every_column(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in _TWO_LINE_HEADER.splitlines():
+        sheet.append([cell or None for cell in line.split(";")])
+    sheet.merge_cells("D2:F2")
+    book.save(tmp_path / "f.xlsx")
+    table = open_table(tmp_path / "f.xlsx")
+    assert table.headers == _BOTH_LINES
+    assert [r.values["Adresse (Travail)"] for r in table.rows()] == ["5 place Bellecour", None]
+
+
+def test_a_title_over_a_header_is_no_second_header_line(tmp_path: Path) -> None:
+    text = ";;;Généré le 12/03/2024\nNom;Prénom;Email\nMartin;Anne;anne@free.fr\n"
+    table = open_table(write(tmp_path / "f.csv", text))
+    assert table.headers == ["Nom", "Prénom", "Email"]
+
+
 def test_one_column_files_and_stray_wide_rows_keep_the_first_record_as_header(
     tmp_path: Path,
 ) -> None:

@@ -381,6 +381,45 @@ def _looks_like_header(cells: Sequence[object]) -> bool:
     return with_digits * 2 < len(texts)
 
 
+def two_row_header(upper: Sequence[object], lower: Sequence[object]) -> list[str] | None:
+    """The header of a table whose column names stand on two rows, or None.
+
+    A spreadsheet filled by hand often names some columns on its first row and,
+    under a group name merged over several cells ("Domicile", "Travail"), the
+    others on its second row: the header found is the second row, and the
+    columns named only above it would be nameless. Each column takes the name
+    under it, followed by its group in brackets ("Adresse (Domicile)", which the
+    mapping reads as one of the person's addresses), or the name above it when
+    there is none under it. None when the row above names no column the header
+    row leaves unnamed, or names no more of the catalog's fields: a title above
+    the table ("Généré le 12/03/2024") is no part of the header.
+
+    >>> two_row_header(["Nom", "Email", "Domicile", "", "Travail"],
+    ...                ["", "", "Adresse", "Tél", "Adresse"])
+    ['Nom', 'Email', 'Adresse (Domicile)', 'Tél (Domicile)', 'Adresse (Travail)']
+    >>> two_row_header(["Identité", "", "Adresse"], ["Nom", "Prénom", "Ville"]) is None
+    True
+    >>> two_row_header(["", "", "", "Généré le 12/03"], ["Nom", "Prénom", "Email"]) is None
+    True
+    """
+    width = max(len(upper), len(lower))
+    above = [clean_header(upper[i]) if i < len(upper) else "" for i in range(width)]
+    under = [clean_header(lower[i]) if i < len(lower) else "" for i in range(width)]
+    if not any(a and not u for a, u in zip(above, under, strict=True)):
+        return None
+    out: list[str] = []
+    group = ""
+    for a, u in zip(above, under, strict=True):
+        if not u:
+            out.append(a)
+            group = ""  # a name alone above its column is no group's
+            continue
+        if a:
+            group = a  # a group name stands over its first column (merged cells)
+        out.append(f"{u} ({group})" if group else u)
+    return out if known_fields(out) > known_fields(under) else None
+
+
 def title_text(records: Sequence[Sequence[object]]) -> str:
     """The title rows skipped above a header, for the warning that names them."""
     return " / ".join(

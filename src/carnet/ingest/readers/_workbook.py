@@ -67,6 +67,7 @@ from carnet.ingest.readers._base import (
     numbered_columns,
     title_text,
     trim_trailing,
+    two_row_header,
     unique_headers,
 )
 
@@ -449,6 +450,17 @@ class WorkbookTable(Table):
             )
         index, cells = found[at]
         records = [cells for _, cells in found[at:]]
+        above = found[at - 1] if at else None
+        if above is not None and above[0] == index - 1 and (
+            both := two_row_header(above[1], cells)
+        ):
+            # column names on two rows: some on the row above, under group names others
+            cells = list(both)
+            note = (
+                f"Sheet {name}: the header is rows {index - 1} and {index} (column names "
+                f"on both, group names above): {', '.join(c for c in both if c)}."
+                + ("" if at == 1 else f" {at - 1} title row(s) above it skipped.")
+            )
         if has_no_header(records):
             # its first row is data: read from that row on, under numbered columns
             headers, headless = numbered_columns(records, f"sheet {name}, row {index},")

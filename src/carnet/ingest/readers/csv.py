@@ -56,6 +56,7 @@ from carnet.ingest.readers._base import (
     numbered_columns,
     title_text,
     trim_trailing,
+    two_row_header,
     unique_headers,
 )
 from carnet.ingest.readers.sniff import (
@@ -166,12 +167,26 @@ class CsvTable(Table):
         #: are then numbered, see has_no_header).
         self.headerless = has_no_header(records[self._title_records :])
         self._headerless_note = ""
+        #: What the import says of a header written on two lines, if it is one.
+        self.two_lines: str | None = None
         if self.headerless:
             self.headers, self._headerless_note = numbered_columns(
                 records[self._title_records :], f"line {self._header_line}"
             )
         else:
             cells = trim_trailing(header)
+            at = self._title_records
+            both = two_row_header(records[at - 1], cells) if at else None
+            if both is not None and starts[at - 1] == starts[at] - 1:
+                # column names on two lines: some on the line above, under group names
+                # the others (a spreadsheet's merged cells saved as CSV)
+                cells = both
+                self._title_records -= 1
+                self.title = title_text(records[: self._title_records]) or None
+                self.two_lines = (
+                    f"The header is lines {starts[at - 1]} and {starts[at]} (column names on "
+                    f"both, group names above): {', '.join(c for c in both if c)}."
+                )
             self.original_headers = [str(cell) for cell in cells]
             self.headers = unique_headers(cells)
 
@@ -300,6 +315,8 @@ class CsvTable(Table):
                 f"{self._title_records} title line(s) above the header skipped: {self.title}; "
                 f"the header is line {self._header_line}."
             )
+        if self.two_lines:
+            stats.warnings.append(self.two_lines)
         self.encoding = state.encoding
         stats.nul_chars = state.nul_chars
         stats.fallback_bytes = state.fallback_bytes
@@ -318,7 +335,7 @@ class CsvTable(Table):
             ``(rows skipped, blank records skipped, swallowed rows from start on)``.
         """
         # the title block, then the header (none in a file of data rows only)
-        to_skip = self._title_records + (not self.headerless)
+        to_skip = self._title_records + (not self.headerless) + (self.two_lines is not None)
         for header in reader if to_skip else ():
             if any(header):
                 to_skip -= 1
