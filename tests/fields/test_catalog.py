@@ -179,6 +179,28 @@ def test_a_shortening_that_names_nothing_or_something_else_maps_nothing(header: 
     assert CATALOG.match_header(header) is None
 
 
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Adresse pro", "address_line1"), ("CP perso", "postcode"), ("Ville domicile", "city"),
+        ("Code postal maison", "postcode"), ("Pays travail", "country"),
+        # La Poste's and INSEE's street written over several columns
+        ("N° voie", "street_number"), ("Ind. rép.", "street_repetition"),
+        ("Type de voie", "street_type"), ("Libellé voie", "street_name"),
+        ("numeroVoieEtablissement", "street_number"), ("Tél. travail", "phone"),
+    ],
+)
+def test_a_part_of_one_of_the_persons_addresses_is_that_part(header: str, field: str) -> None:
+    found = CATALOG.match_header(header)
+    assert found is not None and found.name == field
+
+
+@pytest.mark.parametrize("header", ["Nom pro", "Fonction pro", "Statut pro", "Date perso"])
+def test_an_owner_word_after_another_field_names_nothing(header: str) -> None:
+    # only addresses, phones and e-mails are a person's own, at home or at work
+    assert CATALOG.match_header(header) is None
+
+
 @given(st.text(max_size=40))
 def test_header_matching_never_raises_on_any_text(header: str) -> None:
     found = CATALOG.header_match(header)

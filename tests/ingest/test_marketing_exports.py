@@ -386,6 +386,22 @@ def test_outlooks_office_and_home_addresses_are_both_kept(carnet: Carnet, tmp_pa
     assert carnet.import_file(path).counts["unchanged"] == 3
 
 
+def test_a_pro_and_a_perso_address_are_two_addresses(carnet: Carnet, tmp_path: Path) -> None:
+    """ "Adresse pro", "CP pro", "Adresse perso"...: every column was a custom attribute."""
+    path = write_csv(
+        tmp_path / "contacts.csv",
+        ["Nom", "Prénom", "Email perso", "Email pro", "Adresse perso", "CP perso", "Ville perso",
+         "Adresse pro", "CP pro", "Ville pro"],
+        [["DURAND", "Marie", "marie.durand@gmail.com", "m.durand@acme.fr", "12 rue des Lilas",
+          "69003", "Lyon", "5 place Bellecour", "69002", "Lyon"]],
+    )
+    carnet.import_file(path)
+    marie = carnet.get_contact(the(carnet, "marie.durand@gmail.com"))
+    assert [(p.normalised, p.is_primary) for p in marie.addresses] == [
+        ("12 RUE DES LILAS|69003|LYON|FR", True), ("5 PLACE BELLECOUR|69002|LYON|FR", False)]
+    assert not marie.attributes
+
+
 def test_an_address_written_over_two_columns_stays_one() -> None:
     mapping = build_mapping(
         ["Email", "Adresse", "Adresse (2)", "CP"],

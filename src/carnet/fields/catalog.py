@@ -1010,6 +1010,15 @@ def _spelt_out(folded: str) -> list[str]:
     return ways
 
 
+#: A word after a header that says whose address, phone or e-mail it is (folded).
+OWNER_WORDS = frozenset({
+    "perso", "personnel", "personnelle", "pro", "professionnel", "professionnelle", "prive",
+    "privee", "domicile", "bureau", "travail", "maison", "home", "work", "office",
+})
+_OWNER_SUFFIX = re.compile(rf"(?P<rest>.+?)\s+(?:{'|'.join(sorted(OWNER_WORDS))})")
+_OWNED_STORAGES = frozenset({Storage.ADDRESS, Storage.PHONE, Storage.EMAIL})
+
+
 class Catalog(Mapping[str, Field]):
     """An ordered, read-only set of fields with header matching.
 
@@ -1116,6 +1125,12 @@ class Catalog(Mapping[str, Field]):
                 if (field := self._headers.get(way) or self._loose.get(_loose(way)))
             }
             found = spelt.popitem()[1] if len(spelt) == 1 else None
+        if found is None and (owned := _OWNER_SUFFIX.fullmatch(folded)) is not None:
+            # "Adresse pro", "CP perso", "Ville domicile": a part of one of the person's
+            # addresses (the mapping tells them apart by that word)
+            part = self._headers.get(owned["rest"]) or self._loose.get(_loose(owned["rest"]))
+            if part is not None and part.storage in _OWNED_STORAGES:
+                found = part
         if found is not None:
             return found, "synonym"
         # Only a sentence is a question; "email_marketing_consent.opt_in_level" is a key.

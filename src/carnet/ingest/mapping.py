@@ -38,7 +38,15 @@ from typing import Any
 
 from carnet.errors import MappingError
 from carnet.fields import dates, name
-from carnet.fields.catalog import CAMEL, Catalog, Field, Kind, Storage, fold_header
+from carnet.fields.catalog import (
+    CAMEL,
+    OWNER_WORDS,
+    Catalog,
+    Field,
+    Kind,
+    Storage,
+    fold_header,
+)
 from carnet.fields.relationship import check_lifecycle_stage, company_or_person
 from carnet.fields.values import check_boolean, check_value
 from carnet.fields.verdict import blank
@@ -1501,7 +1509,7 @@ def _whose_address(header: str) -> str | None:
 _OWN_ADDRESSES = frozenset({
     "domicile", "home", "perso", "personnel", "personnelle", "prive", "privee", "private",
     "bureau", "business", "work", "travail", "pro", "professionnel", "professionnelle",
-    "office", "autre", "other", "secondaire", "secondary",
+    "office", "autre", "other", "secondaire", "secondary", "maison",
 })
 
 
@@ -1512,10 +1520,16 @@ def address_group(header: str) -> str | None:
 
     >>> address_group("Code postal (domicile)"), address_group("Business Street")
     ('domicile', 'business')
+    >>> address_group("CP pro"), address_group("Ville perso")
+    ('pro', 'perso')
     >>> address_group("Ville"), address_group("Shipping City"), address_group("Adresse (2)")
     (None, None, None)
     """
     owner = _whose_address(header)
+    if owner is None:
+        # "Adresse pro", "CP perso": the word after the part
+        words = fold_header(header).split()
+        owner = words[-1] if len(words) > 1 and words[-1] in OWNER_WORDS else None
     return owner if owner in _OWN_ADDRESSES else None
 
 
