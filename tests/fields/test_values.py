@@ -506,6 +506,10 @@ def test_an_id_excel_wrote_in_scientific_notation_is_refused_or_read_whole(numbe
         ("Accepté le 12/03/2021", "true"), ("Inscrit depuis 2019", "true"),
         ("Subscribed on 2024-01-05", "true"), ("Refusé par téléphone", "false"),
         ("Désinscrit le 02/02/2024", "false"),
+        # a marketer's words: an SMS list's STOP, the letterbox's "Pas de pub"
+        ("STOP", "false"), ("Stop SMS", "false"), ("Refus", "false"), ("Pas de pub", "false"),
+        ("N'accepte pas", "false"), ("Ne souhaite pas", "false"), ("Refus le 12/03/2021", "false"),
+        ("Accord", "true"), ("D'accord", "true"), ("Autorisé", "true"),
     ],
 )
 def test_a_yes_or_no_with_a_float_s_decimals_or_its_date(raw: str, normalised: str) -> None:

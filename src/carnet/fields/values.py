@@ -47,7 +47,8 @@ from carnet.fields.verdict import Verdict, no_value, without_text_marker
 _TRUE = {
     "1", "true", "vrai", "oui", "o", "yes", "y", "x", "ok", "opt in", "optin", "inscrit",
     "inscrite", "inscrit e", "abonne", "abonnee", "abonne e", "accepte", "acceptee",
-    "accepte e", "subscribed", "coche", "checked", "opted in",
+    "accepte e", "subscribed", "coche", "checked", "opted in", "accord", "d accord",
+    "autorise", "autorisee", "autorise e",
     # a 1 or a 0 written by a tool that reads every number as a float (pandas, R)
     "1 0",
 }
@@ -57,6 +58,11 @@ _FALSE = {
     "non abonne", "non abonnee", "refuse", "refusee", "refuse e", "unsubscribed",
     "not subscribed", "never subscribed", "opted out", "no consent", "sans consentement",
     "0 0",
+    # what a marketer types for a refusal: an SMS list's "STOP", "Pas de pub" (the
+    # letterbox sticker), "Refus"
+    "stop", "stop sms", "stop mail", "refus", "desaccord", "pas d accord", "pas de pub",
+    "pas de publicite", "stop pub", "n accepte pas", "ne souhaite pas", "non autorise",
+    "non autorisee", "ne pas contacter", "ne pas solliciter",
 }
 #: What may follow a yes/no word: when, how ("Accepté le 12/03/2021", "Inscrit depuis
 #: 2019", "Refusé par téléphone", "Subscribed on 2024-01-05").
