@@ -166,6 +166,7 @@ def test_a_company_s_switchboard_is_a_phone(header: str) -> None:
         ("Opted in", "optin_newsletter"), ("Joined", "signup_date"),
         ("Member since", "customer_since"), ("Membre depuis", "customer_since"),
         ("Dirigeant", "full_name"), ("Interlocuteur principal", "full_name"),
+        ("Dépenses totales", "total_spent"), ("Total dépensé", "total_spent"),
     ],
 )
 def test_shortened_headers_are_read_spelt_out(header: str, field: str) -> None:

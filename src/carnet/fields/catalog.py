@@ -653,6 +653,9 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'ca cumule ttc', 'ca cumule ht', 'ca total ttc', 'ca total ht', 'ca client ttc',
        'ca client ht', 'cumul achats', 'cumul des achats', 'cumul achats ttc',
        'total achats ttc', 'montant total des achats ttc',
+       # a restaurant's or a shop's CRM: "Dépenses totales", "Total dépensé"
+       'depenses totales', 'depense totale', 'total depenses', 'total des depenses',
+       'montant total depense', 'total depense ttc',
        # PrestaShop's customer list: what the customer bought in all ("1 234,50 €")
        'ventes'], storage=Storage.ATTRIBUTE),
     _f('order_count', Kind.INTEGER, TR, 'Nombre de commandes', 'Number of orders',
