@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carnet.fields.catalog import default_catalog
+from carnet.fields.catalog import MARITAL_STATUSES, default_catalog
 from carnet.fields.name import split_civility
 from carnet.fields.values import check_value, checker_for
 from carnet.fields.verdict import Status, without_text_marker
@@ -95,6 +95,32 @@ def test_gender_values(raw: str, value: str) -> None:
 @pytest.mark.parametrize("raw", ["NC", "N.C.", "Non communiqué", "?", "Ne se prononce pas"])
 def test_a_gender_not_given_is_no_value_rather_than_an_invalid_one(raw: str) -> None:
     assert CHECK_GENDER(raw).status is Status.EMPTY
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("Marié(e)", "married"), ("MARIEE", "married"), ("Célibataire", "single"),
+     ("Pacsé(e)", "civil_partnership"), ("PACS", "civil_partnership"),
+     ("Union libre", "cohabiting"), ("Concubinage", "cohabiting"), ("Divorcé", "divorced"),
+     ("Séparée", "separated"), ("Veuf(ve)", "widowed"), ("Veuve", "widowed"),
+     ("married", "married"), ("civil_partnership", "civil_partnership")],
+)
+def test_a_household_situation_is_one_of_the_statuses(raw: str, value: str) -> None:
+    verdict = check_value(CATALOG["marital_status"], raw)
+    assert (verdict.status, verdict.normalised) == (Status.VALID, value)
+    # and what it gives reads as itself
+    assert check_value(CATALOG["marital_status"], value).normalised == value
+
+
+@pytest.mark.parametrize("raw", ["NC", "Non communiqué"])
+def test_a_household_situation_not_given_is_no_value(raw: str) -> None:
+    assert check_value(CATALOG["marital_status"], raw).status is Status.EMPTY
+
+
+@given(st.text(max_size=30))
+def test_the_household_situation_check_never_raises(raw: str) -> None:
+    verdict = check_value(CATALOG["marital_status"], raw)
+    assert verdict.normalised is None or verdict.normalised in MARITAL_STATUSES
 
 
 # -- cells that say there is no value ------------------------------------------------------

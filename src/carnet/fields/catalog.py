@@ -335,6 +335,9 @@ _PUBLIC = Sensitivity.PUBLIC
 LIFECYCLE_STAGES = ("lead", "prospect", "customer", "repeat_customer", "lapsed", "former_customer")
 SIZE_BANDS = ("0", "1-9", "10-49", "50-249", "250-4999", "5000+")
 GENDERS = ("female", "male", "other")
+MARITAL_STATUSES = (
+    "single", "married", "civil_partnership", "cohabiting", "separated", "divorced", "widowed",
+)
 
 # INSEE PCS 2020, first level (groupes socioprofessionnels).
 PCS_GROUPS = (
@@ -517,6 +520,16 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'intitule du poste', 'jobtitle', 'job position', 'organization title',
        'organisation title', 'organization job title'], weight=1.5, half_life_days=3 * YEAR,
        profiles=B2B),
+    # A contest's or a loyalty form's household questions.
+    _f('marital_status', Kind.CHOICE, SD, 'Situation familiale', 'Marital status',
+       ['situation familiale', 'situation de famille', 'etat civil', 'statut marital',
+       'statut matrimonial', 'situation matrimoniale', 'marital status', 'civil status'],
+       half_life_days=5 * YEAR, profiles=B2C, choices=MARITAL_STATUSES,
+       storage=Storage.ATTRIBUTE),
+    _f('children_count', Kind.INTEGER, SD, "Nombre d'enfants", 'Number of children',
+       ['nombre d enfants', 'nb enfants', 'nbre enfants', 'nombre enfants', 'nb d enfants',
+       'enfants a charge', 'nombre d enfants a charge', 'number of children', 'children',
+       'kids'], half_life_days=3 * YEAR, profiles=B2C, storage=Storage.ATTRIBUTE),
     _f('pcs', Kind.CHOICE, SD, 'Catégorie socio-professionnelle (PCS)',
        'Socio-professional category (INSEE PCS)',
        ['csp', 'pcs', 'categorie socio professionnelle', 'categorie socioprofessionnelle',

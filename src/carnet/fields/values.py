@@ -103,6 +103,20 @@ _GENDERS = {
     "1": "male",
     "2": "female",
 }
+#: A household's situation as forms and files write it (folded; "Marié(e)" folds to
+#: "marie e", read without its "e").
+_MARITAL = {
+    **dict.fromkeys(("celibataire", "single", "seul", "seule", "celib"), "single"),
+    **dict.fromkeys(("marie", "mariee", "married", "en couple marie"), "married"),
+    **dict.fromkeys(("pacse", "pacsee", "pacs", "civil partnership", "partenariat civil"),
+                    "civil_partnership"),
+    **dict.fromkeys(("union libre", "concubin", "concubine", "concubinage", "en couple",
+                     "vie maritale", "cohabiting", "cohabitation", "couple"), "cohabiting"),
+    **dict.fromkeys(("separe", "separee", "separated", "separation"), "separated"),
+    **dict.fromkeys(("divorce", "divorcee", "divorced"), "divorced"),
+    **dict.fromkeys(("veuf", "veuve", "veuf veuve", "veuf ve", "veuvage", "widowed", "widow",
+                     "widower"), "widowed"),
+}
 #: Gender cells that say the person did not answer: no value, not an invalid one.
 _NO_GENDER = {"nc", "n c", "non communique", "inconnu", "ne se prononce pas", "nsp", "?"}
 _COUNTRIES = {
@@ -432,6 +446,12 @@ def _check_choice(field: Field, raw: str) -> Verdict:
             ))
     if field.name == "size_band":
         return check_size_band(raw)
+    if field.name == "marital_status":
+        found = _MARITAL.get(key) or _MARITAL.get(key.removesuffix(" e"))
+        if found:
+            return Verdict.valid(raw, found)
+        if key in _NO_GENDER:
+            return Verdict.empty(raw)
     for choice in field.choices:
         if fold_header(choice) == key or (field.name == "pcs" and key[:1] == choice[:1] == key):
             return Verdict.valid(raw, choice)
