@@ -208,6 +208,28 @@ def test_words_around_the_number_are_removed(raw: str, e164: str) -> None:
     assert "Words around the number were removed." in verdict.reasons
 
 
+def test_two_labelled_numbers_in_one_cell_are_both_kept() -> None:
+    verdict = phone.check("Mob: 0612345678 Fixe: 0123456789")
+    assert verdict.normalised == "+33612345678" and verdict.details["others"] == "0123456789"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["06 12 34 56 78 (portable de sa fille)", "06 12 34 56 78 chez sa mère",
+     "Tél du voisin 01 23 45 67 89", "0612345678 (de son mari)"],
+)
+def test_a_number_written_as_someone_else_s_is_kept_and_flagged(raw: str) -> None:
+    verdict = phone.check(raw)
+    assert verdict.status is Status.WARNING and "someone_else" in verdict.flags
+    assert verdict.normalised is not None and "someone else's" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize("raw", ["06 12 34 56 78 (perso)", "06 12 34 56 78 (Mme)",
+                                 "0612345678 (portable de Marie)"])
+def test_a_number_with_its_own_words_is_the_person_s(raw: str) -> None:
+    assert "someone_else" not in phone.check(raw).flags
+
+
 def test_words_alone_are_not_a_number() -> None:
     assert not phone.check("fax").ok
     assert not phone.check("portable (perso)").ok

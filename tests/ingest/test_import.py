@@ -689,6 +689,32 @@ def test_a_country_alone_is_kept_and_is_no_invalid_address(
     assert records.select("street", "postcode", "city").null_count().row(0) == (2, 2, 2)
 
 
+def test_a_relatives_number_reaches_the_person_but_joins_no_one(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """An old CRM's "06 … (portable de sa fille)": the mother's row holds the daughter's
+    mobile. It is kept to reach her, but it is no key (the daughter's own row, of one
+    name, is not folded into her mother) and no evidence for the duplicate search."""
+    from carnet.dedupe.records import store_records
+
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Civilité", "Prénom", "Nom", "Tél"],
+        [["Mme", "Dominique", "Martin", "06 12 34 56 78 (portable de sa fille)"],
+         ["Mme", "Dominique", "Martin", "06 12 34 56 78"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    mother, daughter = sorted(carnet.search_contacts("martin"), key=lambda c: c.id)
+    [held] = mother.phones
+    assert (held.normalised, held.verdict, "someone_else" in held.flags) == (
+        "+33612345678", "warning", True)
+    assert [p.normalised for p in daughter.phones] == ["+33612345678"]
+    with carnet.engine.connect() as conn:
+        phones = dict(store_records(conn).select("record_id", "phones").iter_rows())
+    assert phones[daughter.id] == ["+33612345678"] and not phones.get(mother.id)
+
+
 def test_every_number_of_a_cell_is_kept_and_a_civility_in_a_name_is_used(
     carnet: Carnet, tmp_path: Path
 ) -> None:

@@ -129,6 +129,13 @@ def store_records(conn: Connection, contact_ids: Sequence[int] | None = None) ->
             ).where(
                 cp.c.verdict.not_in(UNUSABLE_VERDICTS),
                 cp.c.normalised.is_not(None),
+                # a number written as a relative's ("portable de sa fille") is no
+                # evidence that its holders are one person
+                sa.or_(
+                    cp.c.kind != "phone",
+                    cp.c.flags.is_(None),
+                    sa.not_(cp.c.flags.contains("someone_else")),
+                ),
             ),
             cp.c.contact_id,
             contact_ids,

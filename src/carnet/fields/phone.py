@@ -131,8 +131,16 @@ _ALLOWED = frozenset("0123456789+()-./ \u00a0\u202f\u2009\t")
 #: Words written beside a number to say what it is: "Tél. :", "(perso)", "portable".
 _LABEL = re.compile(
     r"\(\s*[^\W\d_][^()\d]*\)"
-    r"|\b(?:t[ée]l[ée]?(?:phone)?|tel|mobile|portable|port|gsm|cell|fixe|domicile|dom"
+    r"|\b(?:t[ée]l[ée]?(?:phone)?|tel|mobile|mob|portable|port|gsm|cell|fixe|domicile|dom"
     r"|bureau|bur|pro|perso|fax|standard|ligne\s+directe|phone|home|work|office)\b\.?\s*:?",
+    re.IGNORECASE,
+)
+#: Words beside a number that say it is a relative's or another's: "(portable de sa
+#: fille)", "chez sa mère", "tél. du voisin".
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:de|du|d'|chez)\s*(?:sa|son|la|le|l')?\s*(?:fille|fils|m[eè]re|p[eè]re|mari|femme"
+    r"|[ée]pou(?:se|x)|conjointe?|compagn(?:e|on)|voisine?|s(?:oe|œ)ur|fr[eè]re|parents?"
+    r"|enfants?|tuteur|tutrice|grand[- ]?m[eè]re|grand[- ]?p[eè]re|gardien(?:ne)?)\b",
     re.IGNORECASE,
 )
 #: A run of digits and separators that may be one phone number.
@@ -286,6 +294,14 @@ def _check(raw: object, region: str) -> Verdict:
                 return Verdict(text, None, Status.EMPTY, tuple(reasons), flags=frozenset(flags))
             if _ALLOWED.issuperset(value):
                 digits = value.translate(_DIGITS)
+        if digits is None and (whose := _SOMEONE_ELSE.search(value)) is not None:
+            # "06 … (portable de sa fille)": it reaches the person, but it is not theirs:
+            # no key to find them by, no proof that two rows holding it are one person
+            flags.add("someone_else")
+            reasons.append(
+                f"The number is someone else's ('{whose.group(0).strip(' ()')}'): kept to "
+                "reach the person, not as their own."
+            )
         if digits is None:
             # "Tél. : 06 …", "06 … (perso)": the words say what the number is for.
             unlabelled = " ".join(_LABEL.sub(" ", value).split())
@@ -563,7 +579,7 @@ def _verdict(
     if details["region"] not in (home if home is not None else (region,)):
         flags.add("foreign")
         reasons.append(f"The number belongs to region {details['region']}.")
-    if "multiple" in flags or "do_not_call" in flags:
+    if flags & {"multiple", "do_not_call", "someone_else"}:
         return Verdict.warning(text, e164, tuple(reasons), flags=flags, details=details)
     return Verdict.valid(text, e164, flags=flags, details=details, reasons=tuple(reasons))
 

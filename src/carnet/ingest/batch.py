@@ -193,11 +193,18 @@ class BatchBase:
 
 
     def _lookup_points(
-        self, kind: str, values: set[str]
+        self, kind: str, values: set[str], *, own_only: bool = False
     ) -> dict[str, list[tuple[int, str | None, str | None, date | None]]]:
         """The contacts on file (active or deceased) holding each of these normalised
-        values of a kind: (id, first name, last name, birth date), in id order."""
+        values of a kind: (id, first name, last name, birth date), in id order.
+        ``own_only`` leaves out a number held as someone else's ("portable de sa
+        fille"): it names no one by itself."""
         cp, c = s.contact_points, s.contacts
+        own = (
+            sa.or_(cp.c.flags.is_(None), sa.not_(cp.c.flags.contains("someone_else")))
+            if own_only
+            else sa.true()
+        )
         found: dict[str, list[tuple[int, str | None, str | None, date | None]]]
         found = defaultdict(list)
         for chunk in chunks(sorted(values)):
@@ -211,6 +218,7 @@ class BatchBase:
                     one_of(self.conn, cp.c.normalised, chunk),
                     # a deceased customer is the same person, not a new active twin
                     c.c.status.in_(ON_FILE),
+                    own,
                 )
                 .order_by(c.c.id)
             )

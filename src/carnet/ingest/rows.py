@@ -220,6 +220,14 @@ class RowRecord:
             self._usable_phones = _usable(self.phones)
         return self._usable_phones
 
+    @property
+    def key_phones(self) -> list[str]:
+        """The usable phones that are the person's own: keys to find them by (not a
+        number written as a relative's, "portable de sa fille")."""
+        if not any("someone_else" in p.verdict.flags for p in self.phones):
+            return self.usable_phones
+        return _usable([p for p in self.phones if "someone_else" not in p.verdict.flags])
+
     def _repeated_header(self) -> bool:
         """The header written again: a second table of the sheet, or a printed export's
         page break. Most of the row's cells are their own column's name."""

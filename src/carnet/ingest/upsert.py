@@ -144,7 +144,9 @@ class BatchWriter(
             {r.contact_id for r in records if r.contact_id is not None}
         )
         email_hits = self._lookup_points("email", {e for r in records for e in r.usable_emails})
-        phone_hits = self._lookup_points("phone", {p for r in records for p in r.usable_phones})
+        phone_hits = self._lookup_points(
+            "phone", {p for r in records for p in r.key_phones}, own_only=True
+        )
         refs = {str(r.order["customer_ref"]) for r in records if r.order.get("customer_ref")}
         customer_refs = self._lookup_customer_refs(refs)
 
@@ -240,7 +242,7 @@ class BatchWriter(
         stored_mobiles = _read_on_demand(self._lookup_mobiles, frozenset[str](), candidates)
 
         def mobiles_of(target: Target) -> frozenset[str]:
-            found = _mobiles(p for r in target.records for p in r.usable_phones)
+            found = _mobiles(p for r in target.records for p in r.key_phones)
             if target.contact_id is not None:
                 found |= stored_mobiles((target.contact_id,))[target.contact_id]
             return found
@@ -301,8 +303,8 @@ class BatchWriter(
                     ),
                     None,
                 )
-            mine = _mobiles(record.usable_phones)
-            for phone in record.usable_phones:
+            mine = _mobiles(record.key_phones)
+            for phone in record.key_phones:
                 if target is not None or not last:
                     break
                 key = ("phone", f"{phone}|{_last_name_key(last)}")
@@ -357,7 +359,7 @@ class BatchWriter(
             for email in record.usable_emails:
                 register(_email_key(email, shared, last), target)
             if last:
-                for phone in record.usable_phones:
+                for phone in record.key_phones:
                     register(("phone", f"{phone}|{_last_name_key(last)}"), target)
         return targets, unresolved
 
