@@ -83,6 +83,8 @@ def test_multiple_addresses_keep_the_first_and_suggest_the_others() -> None:
         ("marie@wanadoo.fe", "marie@wanadoo.fr"),
         ("marie@wanado.fr", "marie@wanadoo.fr"),
         ("marie@ornage.fr", "marie@orange.fr"),
+        ("marie@oange.fr", "marie@orange.fr"),  # the r left out
+        ("marie@ornge.fr", "marie@orange.fr"),
         ("marie@lapost.net", "marie@laposte.net"),
         ("marie@laposte.nte", "marie@laposte.net"),
         ("marie@icloud.fr", "marie@icloud.com"),

@@ -159,6 +159,12 @@ _KNOWN_TYPOS: dict[str, str] = {
     "orang.fr": "orange.fr",
     "orangr.fr": "orange.fr",
     "orande.fr": "orange.fr",
+    "oange.fr": "orange.fr",
+    "ornge.fr": "orange.fr",
+    "orrange.fr": "orange.fr",
+    "orannge.fr": "orange.fr",
+    "oraneg.fr": "orange.fr",
+    "orangee.fr": "orange.fr",
 }
 
 #: Provider names that are ordinary words: only the typo table corrects them
