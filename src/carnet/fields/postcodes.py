@@ -144,6 +144,8 @@ _FRENCH = frozenset({"FR", "MC", *_FR_OVERSEAS})
 #: Countries with French five-digit postcodes (France, Monaco, overseas departments).
 FRENCH_COUNTRIES = _FRENCH
 _PREFIX = re.compile(r"^(?P<cc>[A-Z]{1,3})\s*-\s*(?=\d)")
+#: France's sign written without its hyphen before a five-digit code: "FR75001".
+_FRENCH_SIGN_GLUED = re.compile(r"^FR?\s?(?=\d{2}\s?\d{3}$)")
 #: Country prefixes of postcodes as letters are addressed across Europe
 #: (``B-1000``, ``CH-1200``, ``L-1234``): the distinguishing sign of the country.
 _PREFIX_COUNTRIES = {
@@ -581,6 +583,8 @@ def _compact(text: str, country: str) -> tuple[str, bool]:
     if value.endswith(".0") and value[:-2].isdigit():
         value = value[:-2]
     value = _PREFIX.sub("", value)
+    if country in _FRENCH:
+        value = _FRENCH_SIGN_GLUED.sub("", value)  # "FR75001", "F 75001"
     compact = re.sub(r"[\s\-.]", "", value)
     repaired = False
     if country in _FRENCH and len(compact) == 4 and compact.isdigit() and compact != "0000":
