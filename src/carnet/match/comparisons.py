@@ -661,7 +661,7 @@ class LastNameComparison(NameComparison):
             Level(
                 OTHER_BIRTH_NAMES,
                 "l.ln = r.ln AND l.bn <> r.bn "
-                f"AND NOT {_jw('bn', 0.88)}",
+                f"AND NOT ({_jw('bn', 0.88)})",
                 0.002,
                 mirrors=-1,
             ),
