@@ -23,6 +23,7 @@ from carnet.dedupe.decide import (
     unisex_contacts,
 )
 from carnet.match import IdentifierComparison, default_person_comparisons
+from carnet.match.comparisons import BOTH_NAMES
 
 
 def _pairs(rows: list[tuple[int, int, float]]) -> pl.DataFrame:
@@ -207,6 +208,19 @@ def test_a_pair_agreeing_on_names_only_waits_for_review_whatever_its_probability
     assert d.names_only == 1 and d.demoted == 0
     # without the rule (the matcher's own clustering), names alone merge
     assert decide(pairs, auto_threshold=0.9, review_threshold=0.5).clusters == [[1, 3], [2, 4]]
+
+
+def test_a_married_womans_two_names_alike_are_more_than_names_only() -> None:
+    """Élodie Perrier née Chevalier in the old CRM (1) and the newsletter (3), each with
+    her own e-mail: her married and birth names both agree, which a namesake seldom
+    shares, so the pair merges; Élodie Perrier née Martin (2), of the same married name
+    only, waits for review like any namesake."""
+    pairs = _weighed([(1, 3, 0.996, DUPONTS), (2, 3, 0.95, DUPONTS)]).with_columns(
+        pl.Series("last_name_level", [BOTH_NAMES, "last name exact"])
+    )
+    d = decide(pairs, auto_threshold=0.9, review_threshold=0.5, beyond_names=OTHERS)
+    assert d.clusters == [[1, 3]]
+    assert d.review.select("lo", "hi").rows() == [(2, 3)] and d.names_only == 1
 
 
 def test_a_pair_on_names_only_that_a_cluster_joins_anyway_is_not_reviewed() -> None:

@@ -127,3 +127,38 @@ def test_review_says_each_has_a_mobile_of_their_own(carnet: Carnet, tmp_path: Pa
     result = runner.invoke(app, ["--db", carnet.url, "review"], input="q\n",
                            env={"COLUMNS": "200"})
     assert "Each has a mobile of their own" in result.stdout
+
+
+OLD_CRM = """\
+NOM;PRENOM;EMAIL;TEL;CP;VILLE
+CHEVALIER ÉPOUSE PERRIER;ÉLODIE;elodie9@orange.fr;05 61 22 33 44;31400;TOULOUSE
+PERRIER NÉE MARTIN;ÉLODIE;eperrier31@free.fr;05 61 98 76 54;31400;TOULOUSE
+DUPONT;JEAN-PIERRE;jp.dupont@wanadoo.fr;01 45 67 89 10;75011;PARIS
+"""
+NEWSLETTER = """\
+Email,Prénom,Nom,Inscrit le
+chevalier.elodie@orange.fr,Élodie,Perrier née Chevalier,2023-12-30
+jeanpierre.dupont@gmail.com,Jean-Pierre,Dupont,2023-06-25
+"""
+
+
+def test_a_married_womans_two_names_are_more_than_a_name(carnet: Carnet, tmp_path: Path) -> None:
+    """The old CRM wrote "CHEVALIER ÉPOUSE PERRIER", the newsletter form "Perrier née
+    Chevalier", each with its own e-mail: her first name, her birth name and her married
+    name agree, which two women seldom share, so the pair is merged, said why. Her
+    sister-in-law Élodie Perrier née Martin shares the married name only, and Jean-Pierre
+    Dupont his names only: both wait for review."""
+    (tmp_path / "ancien_crm.csv").write_bytes(OLD_CRM.encode("cp1252"))
+    (tmp_path / "newsletter.csv").write_text(NEWSLETTER, encoding="utf-8")
+    for name in ("ancien_crm.csv", "newsletter.csv"):
+        carnet.import_file(tmp_path / name)
+    contacts = carnet.list_contacts(limit=100).items
+    chevalier = {c.id for c in contacts if c.attributes.get("birth_name") == "Chevalier"}
+    assert len(chevalier) == 2
+    report = carnet.find_duplicates()
+    assert report.contacts_merged == 1
+    (merge,) = carnet.list_merges()
+    assert {merge.survivor_id, *merge.merged_ids} == chevalier
+    assert "last name and birth name exact" in (merge.reason or "")
+    assert len([c for c in carnet.list_contacts(limit=100).items if c.last_name == "Perrier"]) == 2
+    assert len([c for c in carnet.list_contacts(limit=100).items if c.last_name == "Dupont"]) == 2

@@ -530,7 +530,8 @@ def test_a_man_and_a_woman_of_one_name_on_one_line_and_mailbox_stay_two(
 ) -> None:
     """M. and Mme Claude Dupuis share the home line and the family mailbox: the e-mail and
     phone keys do not join rows whose civilities (or genders) say a man and a woman, in
-    one file or across two. A row that says nothing of its sex still joins."""
+    one file or across two. A row that says nothing of its sex, on the home line alone,
+    may be either of them: it joins neither (the matcher lists it for review)."""
     carnet.import_file(
         write_csv(
             tmp_path / "crm.csv",
@@ -545,15 +546,67 @@ def test_a_man_and_a_woman_of_one_name_on_one_line_and_mailbox_stay_two(
             tmp_path / "salon.csv",
             ["Sexe", "Nom", "Prénom", "Téléphone"],
             [["F", "Dupuis", "Claude", "0150555924"],  # Mme Dupuis again
-             ["", "Dupuis", "Claude", "0150555924"]],  # nothing against either
+             ["", "Dupuis", "Claude", "0150555924"]],  # he or she: the line alone
         ),
         source="salon",
     )
-    assert report.counts["merged"] == 2
+    assert (report.counts["merged"], report.counts["inserted"]) == (1, 1)
     women = [
         c for c in carnet.search_contacts("dupuis") if carnet.get_contact(c.id).civility == "Mme"
     ]
-    assert len(carnet.search_contacts("dupuis")) == 2 and len(women) == 1
+    assert len(carnet.search_contacts("dupuis")) == 3 and len(women) == 1
+
+
+def test_a_landline_alone_does_not_join_two_dominiques_of_one_name(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Dominique and Dominique Collet, Camille and Camille Fabre at one home: a first
+    name men and women both bear, the home's landline, an e-mail each. The old CRM
+    dump says no civility, so nothing tells a couple from one person written twice:
+    the landline joins them only when the birth dates agree or the civilities say one
+    sex; a mobile in common is a key of its own. Marie Leroy on her home line still
+    joins, as before."""
+    carnet.import_file(
+        write_csv(
+            tmp_path / "ancien_crm.csv",
+            ["NOM", "PRENOM", "TEL DOMICILE", "PORTABLE", "EMAIL", "NE(E) LE"],
+            [["COLLET", "DOMINIQUE", "04 81 42 09 81", "", "dominique.collet@hotmail.fr", ""],
+             ["FABRE", "CAMILLE", "02 40 12 34 56", "06 16 89 53 16", "cfabre@neuf.fr", ""],
+             ["RIVIERE", "CLAUDE", "04 43 99 26 94", "", "riviere.claude@gmail.com",
+              "09/01/1960"],
+             ["LEROY", "MARIE", "03 20 11 22 33", "", "marie.leroy@free.fr", ""]],
+            encoding="cp1252",
+        )
+    )
+    report = carnet.import_file(
+        write_csv(
+            tmp_path / "boutique.csv",
+            ["Civilité", "Prénom", "Nom", "Email", "Téléphone", "Date de naissance"],
+            [["Mme", "Dominique", "Collet", "d.collet@neuf.fr", "+33 4 81 42 09 81", ""],
+             ["", "Camille", "Fabre", "camille.fabre@gmail.com", "0616895316", ""],
+             ["M.", "Claude", "Rivière", "claude64@gmail.com", "0443992694", "09/01/1960"],
+             ["Mme", "Marie", "Leroy", "mleroy@orange.fr", "0320112233", ""]],
+        ),
+        source="boutique",
+    )
+    # Dominique: the line alone, no civility on the CRM row, no birth date: two contacts.
+    # Camille: the same mobile. Claude: the same birth date. Marie: no unisex name.
+    assert (report.counts["inserted"], report.counts["merged"]) == (1, 3)
+    assert len(carnet.search_contacts("collet")) == 2
+    assert len(carnet.search_contacts("fabre")) == 1
+    assert len(carnet.search_contacts("riviere")) == 1
+    assert len(carnet.search_contacts("leroy")) == 1
+    # and in one file, as the shop's export lists a couple one under the other
+    report = carnet.import_file(
+        write_csv(
+            tmp_path / "salon.csv",
+            ["Nom", "Prénom", "Téléphone", "Email"],
+            [["Morel", "Camille", "05 56 10 20 30", "camille.morel@gmail.com"],
+             ["MOREL", "Camille", "0556102030", "c.morel@orange.fr"]],
+        ),
+        source="salon",
+    )
+    assert report.counts["inserted"] == 2
 
 
 def test_a_family_or_company_mailbox_does_not_join_two_people_of_one_first_name(

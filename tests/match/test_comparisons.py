@@ -30,10 +30,12 @@ from .conftest import frame, record, whole_lists
 
 def level_of(comp: Comparison, left: dict[str, object], right: dict[str, object]) -> str:
     extra = (comp.column,) if isinstance(comp, IdentifierComparison) else ()
-    records = frame(record(1, **left), record(2, **right))  # type: ignore[arg-type]
-    if extra:
+    added = [c for c in (*extra, "birth_name") if c in left or c in right]
+    plain = [{k: v for k, v in side.items() if k not in added} for side in (left, right)]
+    records = frame(record(1, **plain[0]), record(2, **plain[1]))  # type: ignore[arg-type]
+    for column in added:
         records = records.with_columns(
-            pl.Series(extra[0], [left.get(extra[0]), right.get(extra[0])], dtype=pl.String)
+            pl.Series(column, [left.get(column), right.get(column)], dtype=pl.String)
         )
     prepared = prepare_records(records, identifier_columns=extra)
     con = duckdb.connect()
@@ -44,6 +46,30 @@ def level_of(comp: Comparison, left: dict[str, object], right: dict[str, object]
 
 
 CASES = [
+    (
+        LastNameComparison(),
+        {"first_name": "Élodie", "last_name": "Perrier", "birth_name": "Chevalier"},
+        {"first_name": "ÉLODIE", "last_name": "PERRIER", "birth_name": "CHEVALIER"},
+        "last name and birth name exact",
+    ),
+    (
+        LastNameComparison(),
+        {"first_name": "Élodie", "last_name": "Perrier", "birth_name": "Chevalier"},
+        {"first_name": "Élodie", "last_name": "Perrier", "birth_name": "Martin"},
+        "last name exact, other birth names",
+    ),
+    (  # one birth name mistyped is no other
+        LastNameComparison(),
+        {"first_name": "Élodie", "last_name": "Perrier", "birth_name": "Chevalier"},
+        {"first_name": "Élodie", "last_name": "Perrier", "birth_name": "Chevallier"},
+        "last name exact",
+    ),
+    (  # one record knows no birth name
+        LastNameComparison(),
+        {"first_name": "Élodie", "last_name": "Perrier", "birth_name": "Chevalier"},
+        {"first_name": "Élodie", "last_name": "Perrier"},
+        "last name exact",
+    ),
     (FirstNameComparison(), {"first_name": "Éloïse"}, {"first_name": "ELOISE"}, "first name exact"),
     (
         FirstNameComparison(),

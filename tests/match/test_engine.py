@@ -19,6 +19,7 @@ from carnet.match import (
     explain,
 )
 from carnet.match.clustering import connected_components
+from carnet.match.comparisons import BOTH_NAMES, OTHER_BIRTH_NAMES
 
 from .conftest import frame, record
 
@@ -495,6 +496,34 @@ def test_rare_surname_weighs_more(matcher: Matcher, model: MatchModel) -> None:
 
     assert model.tf_tables["ln"]["martin"] > model.tf_tables["ln"]["zerbib"]
     assert surname_weight("Zerbib") > surname_weight("Martin") + 0.5
+
+
+def test_a_married_womans_two_names_weigh_as_two_surnames(
+    matcher: Matcher, model: MatchModel
+) -> None:
+    """"Perrier née Chevalier" in both records: two surnames agree, each weighing what an
+    exact last name weighs (the married name's frequency counted once). "Perrier née
+    Martin" against her: two women married into one family, whose birth names differ,
+    weigh as other last names."""
+
+    def last_name(born: tuple[str | None, str | None]) -> tuple[str, float]:
+        pair = frame(
+            record(1, first_name="Élodie", last_name="Perrier", email="elodie9@orange.fr"),
+            record(2, first_name="ÉLODIE", last_name="PERRIER", email="e.perrier@free.fr"),
+        ).with_columns(pl.Series("birth_name", list(born), dtype=pl.String))
+        found = matcher.predict(pair, model, threshold=1e-12)
+        return str(found["last_name_level"][0]), float(found["last_name_weight"][0])
+
+    comp = next(c for c in matcher.settings.comparisons if c.name == "last_name")
+    weights = model.level_weights(comp)
+    exact_level, exact = last_name((None, "Chevalier"))
+    both_level, both = last_name(("Chevalier", "CHEVALIER"))
+    other_level, other = last_name(("Chevalier", "Martin"))
+    assert (exact_level, both_level, other_level) == (
+        "last name exact", BOTH_NAMES, OTHER_BIRTH_NAMES
+    )
+    assert both == pytest.approx(exact + weights[comp.labels.index("last name exact")])
+    assert other == pytest.approx(weights[comp.disagreement_index]) and other < 0
 
 
 def test_clustering_is_transitive() -> None:

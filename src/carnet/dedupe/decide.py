@@ -51,6 +51,8 @@ from typing import Self
 import polars as pl
 
 from carnet.match.comparisons import (
+    BOTH_NAMES,
+    OTHER_BIRTH_NAMES,
     BirthDateComparison,
     Comparison,
     EmailComparison,
@@ -165,9 +167,21 @@ def names_only(explanation: Iterable[tuple[str, str, float]], others: Iterable[s
     True
     >>> names_only([("first_name", "exact", 5.9), ("phone", "exact", 4.0)], ["email", "phone"])
     False
+
+    Nor is a married woman's two names, both given alike on both records (the level
+    :data:`carnet.match.comparisons.BOTH_NAMES`: ``Perrier née Chevalier`` twice): two
+    women of one first name seldom share a birth name and a married name.
+
+    >>> perrier = [("first_name", "first name exact", 6.0),
+    ...            ("last_name", "last name and birth name exact", 16.1)]
+    >>> names_only(perrier, ["email", "phone"])
+    False
     """
     wanted = set(others)
-    return all(weight <= 0 for name, _level, weight in explanation if name in wanted)
+    seen = list(explanation)
+    if any(level == BOTH_NAMES for _name, level, _weight in seen):
+        return False
+    return all(weight <= 0 for name, _level, weight in seen if name in wanted)
 
 
 def personal_levels(comparisons: Iterable[Comparison]) -> frozenset[str]:
@@ -245,7 +259,13 @@ class LookAlikeLevels:
         )
         return cls(
             personal=personal_levels(comps) | identifiers,
-            last_names_differ=frozenset(c.levels[c.disagreement_index].label for c in last),
+            # a married name in common, other birth names: two women of one family
+            last_names_differ=frozenset(
+                lvl.label
+                for c in last
+                for i, lvl in enumerate(c.levels)
+                if i == c.disagreement_index or lvl.label == OTHER_BIRTH_NAMES
+            ),
             alike_first_names=frozenset(c.levels[i].label for c in first for i in c.weak_indexes),
             typo_first_names=frozenset(
                 lvl.label for c in first for lvl in c.levels if lvl.label.endswith(" typo")
@@ -430,9 +450,12 @@ def _own_mobiles_mask(
 def _names_only_expr(others: Sequence[str], columns: Sequence[str]) -> pl.Expr:
     """Per pair of :meth:`Matcher.predict`: no comparison of ``others`` weighs above 0."""
     weights = [f"{name}_weight" for name in others if f"{name}_weight" in columns]
-    if not weights:
+    alone = [pl.col(w).fill_null(0.0) <= 0.0 for w in weights]
+    if "last_name_level" in columns:  # a married woman's two names: see names_only
+        alone.append(pl.col("last_name_level").cast(pl.String).fill_null("") != BOTH_NAMES)
+    if not alone:
         return pl.lit(True)
-    return pl.all_horizontal([pl.col(w).fill_null(0.0) <= 0.0 for w in weights])
+    return pl.all_horizontal(alone)
 
 
 #: Years between two birth dates that make them a parent's and a child's, not one

@@ -12,7 +12,9 @@ against the database:
 3. an E.164 phone with the same last name (spaces and hyphens aside), again
    when the first names agree, and the birth dates and civilities do not tell two
    people apart (a father and his son of one name share the home line), nor does
-   each have a mobile of their own;
+   each have a mobile of their own; a landline ties two rows of a first name men
+   and women both bear (Dominique, Camille) only when their civilities say one sex
+   or their birth dates agree (M. and Mme Dominique Collet share the home's line);
 4. for order lines, the buyer's customer number (any source) or email.
 
 A row is then ``inserted`` (a new contact), ``updated`` (its own source id
@@ -38,7 +40,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from carnet.contact_points import point_row
-from carnet.dedupe.decide import own_mobiles
+from carnet.dedupe.decide import is_unisex_first_name, own_mobiles
 from carnet.directory.base import _text as text_value
 from carnet.directory.base import history_text
 from carnet.fields.name import (
@@ -185,6 +187,7 @@ class BatchWriter(
             sex: str | None = None,
             mine: frozenset[str] = frozenset(),
             generation: str | None = None,
+            landline: bool = False,
         ) -> Target | None:
             return next(
                 (
@@ -200,6 +203,14 @@ class BatchWriter(
                         generation, own_or_stored(t.generation, stored_generations, t)
                     )
                     and not (mine and _own_mobiles(mine, mobiles_of(t), born, t.birth_date))
+                    and not (
+                        landline
+                        and _may_be_a_couple(
+                            (first, t.first_name),
+                            (sex, own_or_stored(t.sex, stored_sexes, t)),
+                            (born, t.birth_date),
+                        )
+                    )
                 ),
                 None,
             )
@@ -308,7 +319,10 @@ class BatchWriter(
                 if target is not None or not last:
                     break
                 key = ("phone", f"{phone}|{_last_name_key(last)}")
-                target = in_batch(key, first, born, last, sex, mine, generation) or next(
+                landline = phone not in mine
+                target = in_batch(
+                    key, first, born, last, sex, mine, generation, landline
+                ) or next(
                     (
                         existing(cid, own=False, first_name=known_first, birth_date=known_born)
                         for cid, known_first, known_last, known_born in phone_hits.get(phone, ())
@@ -316,6 +330,14 @@ class BatchWriter(
                         and _same_first_name(first, known_first)
                         and not _born_apart(born, known_born)
                         and not apart_from_stored(sex, stored_sexes, phone_hits[phone], cid)
+                        and not (
+                            landline
+                            and _may_be_a_couple(
+                                (first, known_first),
+                                (sex, stored_sexes(h[0] for h in phone_hits[phone])[cid]),
+                                (born, known_born),
+                            )
+                        )
                         and not apart_from_stored(
                             generation, stored_generations, phone_hits[phone], cid
                         )
@@ -866,6 +888,36 @@ def _known_apart(a: str | None, b: str | None) -> bool:
     Gérard Fleury fils and Gérard Fleury père are two people each, whatever name, line
     or mailbox they share."""
     return a is not None and b is not None and a != b
+
+
+def _may_be_a_couple(
+    first_names: tuple[str | None, str | None],
+    sexes: tuple[str | None, str | None],
+    birth_dates: tuple[Any, Any],
+) -> bool:
+    """Two rows of one first name men and women both bear
+    (:func:`carnet.dedupe.decide.is_unisex_first_name`: Dominique, Camille, Claude)
+    that a landline alone would join: M. and Mme Dominique Collet share their home's
+    line, so it ties the rows only when their civilities say they are of one sex or
+    their birth dates agree (the same day, its day and month swapped, one digit
+    mistyped). A mobile or an e-mail in common is a key of its own.
+
+    >>> dominique = ("Dominique", "DOMINIQUE")
+    >>> _may_be_a_couple(dominique, ("female", None), (None, date(1961, 4, 2)))
+    True
+    >>> _may_be_a_couple(dominique, ("female", "female"), (None, None))
+    False
+    >>> _may_be_a_couple(dominique, (None, None), (date(1961, 4, 2), date(1961, 2, 4)))
+    False
+    >>> _may_be_a_couple(("Marie", "Marie"), (None, None), (None, None))
+    False
+    """
+    if not all(name and is_unisex_first_name(name) for name in first_names):
+        return False
+    if sexes[0] is not None and sexes[0] == sexes[1]:
+        return False
+    born, known = birth_dates
+    return not (isinstance(born, date) and isinstance(known, date) and not _born_apart(born, known))
 
 
 def _mobiles(phones: Iterable[str]) -> frozenset[str]:

@@ -24,7 +24,9 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 __all__ = [
+    "BOTH_NAMES",
     "COMPARISON_TYPES",
+    "OTHER_BIRTH_NAMES",
     "AddressComparison",
     "BirthDateComparison",
     "Comparison",
@@ -39,6 +41,13 @@ __all__ = [
     "comparison_from_dict",
     "default_person_comparisons",
 ]
+
+
+#: The last-name level of two records that both give a married woman's married and birth
+#: names, the same: ``Perrier née Chevalier`` ~ ``CHEVALIER ÉPOUSE PERRIER``.
+BOTH_NAMES = "last name and birth name exact"
+#: The last-name level of two married women of one married name and other birth names.
+OTHER_BIRTH_NAMES = "last name exact, other birth names"
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,13 @@ class Level:
             such as a man's and a woman's form (``Louis`` ~ ``Louise``): the
             household guard treats them as different names.
         mirrors: index of the level whose weight this level takes (swapped
-            names carry the same evidence as exact names, counted once each).
+            names carry the same evidence as exact names, counted once each);
+            negative counts from the end (-1: the "different" level).
+        twice: the level weighs twice the level it ``mirrors`` (then its term
+            frequency adjustment, once): two names agree, each as that level
+            would (a married woman's married and birth names, both written in
+            both records). Such pairs are too rare among the pairs EM trains
+            on, and among random ones, for the level's own m and u to say more.
         at_least: index of a level this level never weighs less than (a
             diminutive, ``Cathy`` ~ ``Catherine``, says at least what the name
             written alike says; EM on a small file sees too few of them and
@@ -97,6 +112,7 @@ class Level:
     weak: bool = False
     relatives: bool = False
     mirrors: int | None = None
+    twice: bool = False
     at_least: int | None = None
     partial: bool = False
     shared_count: str | None = None
@@ -581,6 +597,13 @@ class LastNameComparison(NameComparison):
 
     Levels:
 
+    * ``last name and birth name exact`` — ``Perrier née Chevalier`` ~
+      ``CHEVALIER ÉPOUSE PERRIER``: a married woman's two names, both written in
+      both records, which two women of one first name seldom share: weighs as
+      two exact last names (the married name's term frequency counted once)
+    * ``last name exact, other birth names`` (weighs as different) — ``Perrier
+      née Chevalier`` ~ ``Perrier née Martin``: two women married into one family
+      (a birth name does not change; one mistyped, ``Chevallier``, is no other)
     * ``last name exact`` (tf) — ``Le Gall`` ~ ``LE GALL``
     * ``last name swapped with first name`` — (Martin, Nicolas) ~ (Nicolas, Martin),
       also with one slip in one of the names (see ``first name swapped with last name``)
@@ -627,13 +650,28 @@ class LastNameComparison(NameComparison):
 
     def _levels(self) -> tuple[Level, ...]:
         return (
+            Level(
+                BOTH_NAMES,
+                "l.bn IS NOT NULL AND l.ln = r.ln AND l.bn = r.bn",
+                0.005,
+                tf_column="ln",
+                mirrors=2,
+                twice=True,
+            ),
+            Level(
+                OTHER_BIRTH_NAMES,
+                "l.ln = r.ln AND l.bn <> r.bn "
+                f"AND NOT ({_jw('bn', 0.88)})",
+                0.002,
+                mirrors=-1,
+            ),
             *self._exact(),
             Level(
                 "last name swapped with first name",
                 _SWAPPED,
                 0.01,
                 tf_column="ln",
-                mirrors=0,
+                mirrors=2,
             ),
             Level(
                 "last name in the other's first-name field",
@@ -641,14 +679,14 @@ class LastNameComparison(NameComparison):
                 f"OR (l.ln IS NOT NULL AND {_swapped_on_one('r', 'l')})",
                 0.01,
                 tf_column="ln",
-                mirrors=0,
+                mirrors=2,
             ),
             Level(
                 "last name is the other's birth name",
                 "l.ln = r.bn OR r.ln = l.bn",
                 0.01,
                 tf_column="ln",
-                mirrors=0,
+                mirrors=2,
             ),
             *self._fuzzy(),
             Level(

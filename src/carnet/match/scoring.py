@@ -161,15 +161,19 @@ def _weight_sql(comp: Comparison, model: MatchModel) -> str:
     tf_min = model.settings.tf_minimum
     tf_scale = model.tf_confidence
     tf_levels = _tf_levels(comp)
+    # the exact level: the first tf level weighing its own (not another's) weight
+    exact = next((i for i in tf_levels if comp.levels[i].mirrors is None), None)
     whens = ["WHEN -1 THEN 0.0"]
     for i in range(len(weights)):
         mirror, floor = comp.levels[i].mirrors, comp.levels[i].at_least
         base = weights[i if mirror is None else mirror]
+        if comp.levels[i].twice:
+            base *= 2
         if floor is not None:
             base = max(base, weights[floor])
         expr = repr(base)
         if i in tf_levels:
-            u_exact = u[tf_levels[0]]
+            u_exact = u[tf_levels[0] if exact is None else exact]
             expr = (
                 f"{base!r} + {tf_scale!r} * "
                 f"log2({u_exact!r} / greatest(tf_{comp.name}, {tf_min!r}))"
