@@ -317,3 +317,20 @@ def test_plain_addresses_skip_the_one_by_one_check(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(email, "COLUMN_FROM", 1)  # the column path, however short
     assert email.check_distinct(values) == expected
     assert seen == ["contact@x.fr", "a@gmial.com"]
+
+
+def test_a_lower_case_address_is_its_own_normalised_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The column path keeps one string for a plain address already in lower case (an
+    import remembers every address's verdict: no copy of each), and still lower-cases
+    the others."""
+    values = [f"client.{i}@orange.fr" for i in range(50)]
+    values += ["Jean.DUPONT@Orange.fr", "marie@ORANGE.FR", "  paul@free.fr", None, ""]
+    monkeypatch.setattr(email, "COLUMN_FROM", 1)  # the column path, however short
+    verdicts = email.check_distinct(values)
+    assert verdicts == [email.check(v) for v in values]
+    assert all(v.normalised is raw for v, raw in zip(verdicts[:50], values, strict=False))
+    assert [v.normalised for v in verdicts[50:53]] == [
+        "jean.dupont@orange.fr",
+        "marie@orange.fr",
+        "paul@free.fr",
+    ]

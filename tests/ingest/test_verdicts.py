@@ -71,27 +71,29 @@ def test_dns_deliverability_only_when_configured(monkeypatch: pytest.MonkeyPatch
     assert _email_dns_timeout({"email_deliverability": True, "email_dns_timeout": 1}) == 1.0
 
 
+BOUNDS = ("EMAIL_CACHE_LIMIT", "SHARED_CACHE_LIMIT", "CACHE_LIMIT")
+
+
 @pytest.mark.parametrize(
-    ("field", "limit", "other"),
-    [
-        ("email", "SHARED_CACHE_LIMIT", "CACHE_LIMIT"),
-        ("website", "CACHE_LIMIT", "SHARED_CACHE_LIMIT"),
-    ],
+    ("field", "limit"),
+    [("email", "EMAIL_CACHE_LIMIT"), ("phone", "SHARED_CACHE_LIMIT"), ("website", "CACHE_LIMIT")],
 )
 def test_cache_is_bounded_and_counts_stay_exact(
-    monkeypatch: pytest.MonkeyPatch, field: str, limit: str, other: str
+    monkeypatch: pytest.MonkeyPatch, field: str, limit: str
 ) -> None:
-    """The e-mail and phone caches every file shares have their own, larger bound;
-    a column's own cache has the small one."""
+    """The e-mail and phone caches every file shares have their own, larger bounds
+    (the e-mail one the largest); a column's own cache has the small one."""
     from carnet.ingest import verdicts as verdicts_module
 
-    monkeypatch.setattr(verdicts_module, limit, 5)
-    monkeypatch.setattr(verdicts_module, other, 1_000)
+    for bound in BOUNDS:
+        monkeypatch.setattr(verdicts_module, bound, 5 if bound == limit else 1_000)
     checker = ColumnChecker(CATALOG[field], "FR")
     for batch in range(4):
         values: list[str | None] = [f"user{batch}.{i}@free.fr" for i in range(4)] * 2 + [None]
         if field == "website":
             values = [f"www.user{batch}-{i}.fr" for i in range(4)] * 2 + [None]
+        elif field == "phone":
+            values = [f"06 12 34 5{batch} 0{i}" for i in range(4)] * 2 + [None]
         verdicts = checker.column(values)
         if field == "email":
             assert [v.normalised for v in verdicts[:4]] == [v.lower() for v in values[:4] if v]

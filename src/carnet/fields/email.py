@@ -901,8 +901,13 @@ def check_distinct(values: Sequence[str | None]) -> list[Verdict]:
         texts = pl.Series(values, dtype=pl.String, strict=True)
     except (TypeError, pl.exceptions.PolarsError):  # not all text: no short cut
         return [check(v) for v in values]
-    frame = _common.run_stages(texts, _column_stages(), ("low", "domain"))
-    addresses = frame["low"].to_list()
+    frame = _common.run_stages(texts, _column_stages(), ("lowered", "domain"))
+    # An address already in lower case (most of them) is its own normalised text: the
+    # verdict holds the cell's string twice, not a copy of it. (An import remembers
+    # every distinct address's verdict across its files: a copy each was a sixth of
+    # that memory, 39 of 249 MB for the 1,140,623 addresses of 1,000,000 people.)
+    lowered = frame["lowered"].to_list()
+    addresses = [low or value for low, value in zip(lowered, values, strict=True)]
     domains = frame["domain"].to_list()
     facts: dict[str | None, Mapping[str, str] | None] = {None: None}
     facts.update((d, _plain_domain(d)) for d in set(domains) if d is not None)
@@ -947,7 +952,12 @@ def _column_stages() -> tuple[list[pl.Expr], ...]:
         [pl.col("text").str.to_lowercase().alias("low")],
         [pl.col("low").str.split_exact("@", 1).alias("parts")],
         [_role_name(local).alias("name")],
-        [pl.when(plain).then(domain).alias("domain")],
+        [
+            pl.when(plain).then(domain).alias("domain"),
+            # the lower-cased text where it differs from the text (null elsewhere)
+            pl.when(pl.col("low") != pl.col("text")).then(pl.col("low"))
+            .alias("lowered"),
+        ],
     )
 
 
