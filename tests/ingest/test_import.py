@@ -2299,6 +2299,27 @@ def test_a_crm_dumps_purchase_totals_and_birth_years_are_kept_typed(
     assert carnet.import_file(path).counts["unchanged"] == 4
 
 
+def test_a_bic_written_after_the_iban_is_kept_as_the_bic(carnet: Carnet, tmp_path: Path) -> None:
+    """An accounting export's IBAN cell copied from a RIB with its BIC: the IBAN is
+    stored (before: refused as a wrong checksum, the BIC read as part of it) and the BIC
+    kept as the BIC; a BIC column of its own wins over the one in the IBAN's cell."""
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Raison sociale", "Nom", "Prénom", "IBAN", "BIC"],
+        [["Dupont SARL", "Dupont", "Marie", "FR76 3000 6000 0112 3456 7890 189 BIC AGRIFRPP", ""],
+         ["Martin SAS", "Martin", "Paul", "IBAN : FR7630004000031234567890143 / BNPAFRPPXXX",
+          "SOGEFRPP"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    people = {c.last_name: c for c in carnet.search_contacts("")}
+    assert carnet.reveal_iban(people["Dupont"].id) == "FR7630006000011234567890189"
+    assert people["Dupont"].attributes["bic"] == "AGRIFRPP"
+    assert carnet.reveal_iban(people["Martin"].id) == "FR7630004000031234567890143"
+    assert people["Martin"].attributes["bic"] == "SOGEFRPP"
+    assert "invalid_values" not in people["Dupont"].attributes
+
+
 def test_bank_details_are_never_kept_in_clear(carnet: Carnet, tmp_path: Path) -> None:
     """A SEPA mandate list: the IBAN is encrypted on the contact (as before), and now also
     in the import's row record (it was kept there in clear) and masked when invalid (it

@@ -763,6 +763,12 @@ class RowBuilder:
             # Sensitive: kept only where it will be encrypted.
             for record, value in usable:
                 record.columns["iban"] = value
+            for record, verdict in zip(records, verdicts, strict=True):
+                bic = verdict.details.get("bic") if verdict.ok else None
+                if bic:
+                    # "FR76 ... 189 BIC AGRIFRPP" in one cell: the bank's code is the
+                    # BIC column's (which wins when the row also has one)
+                    record.attributes.setdefault("bic", bic)
         elif storage is Storage.CONTACT:
             column = f.db_column
             for record, value in usable:
