@@ -2299,6 +2299,29 @@ def test_a_crm_dumps_purchase_totals_and_birth_years_are_kept_typed(
     assert carnet.import_file(path).counts["unchanged"] == 4
 
 
+def test_a_switchboard_column_is_never_a_person_s_primary_phone(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A trade-show sheet whose "Standard" comes before "Tél. direct": the person's own
+    line is their primary phone (before: the switchboard, which every colleague shares,
+    was); a row with the switchboard alone keeps it as its phone."""
+    path = write_csv(
+        tmp_path / "salon.csv",
+        ["Société", "Nom", "Prénom", "Standard", "Tél. direct", "E-mail"],
+        [["Dupont SARL", "Morel", "Anne", "01 42 68 53 00", "06 12 34 56 78",
+          "anne.morel@dupont.fr"],
+         ["Dupont SARL", "Petit", "Marc", "01 42 68 53 00", "01 42 68 53 17",
+          "marc.petit@dupont.fr"],
+         ["Leroy SAS", "Roux", "Paul", "Std : 04 78 98 76 54", "", "paul.roux@leroy.fr"]],
+    )
+    carnet.import_file(path)
+    people = {c.last_name: c for c in carnet.search_contacts("")}
+    assert people["Morel"].phone == "+33612345678"
+    assert people["Petit"].phone == "+33142685317"
+    assert [p.normalised for p in people["Petit"].phones] == ["+33142685317", "+33142685300"]
+    assert people["Roux"].phone == "+33478987654"
+
+
 def test_a_bic_written_after_the_iban_is_kept_as_the_bic(carnet: Carnet, tmp_path: Path) -> None:
     """An accounting export's IBAN cell copied from a RIB with its BIC: the IBAN is
     stored (before: refused as a wrong checksum, the BIC read as part of it) and the BIC

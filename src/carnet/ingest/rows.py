@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -434,7 +434,7 @@ class RowBuilder:
                 return [values[i] for i in live]
 
         addresses: list[dict[str, Verdict] | None] = [None] * len(live_records)
-        for plan in self.mapping.columns:
+        for plan in _switchboards_last(self.mapping.columns):
             f = plan.field
             if plan.ignored:
                 continue
@@ -1394,6 +1394,36 @@ _BY_NAME = {
     Storage.ORDER: "order",
     Storage.ATTRIBUTE: "attributes",
 }
+
+
+#: A company's switchboard beside its people's own lines ("Standard", "Tél. standard",
+#: "Company phone", "Accueil"), folded.
+_SWITCHBOARD_HEADER = re.compile(
+    r"(?:.*\b)?(?:standard|switchboard|accueil|company (?:main )?phone|main phone)(?:\b.*)?"
+    r"|(?:tel|telephone|phone)\.? (?:de l |du |de la )?(?:societe|entreprise|siege|company)"
+)
+
+
+def _switchboards_last(plans: Sequence[ColumnPlan]) -> list[ColumnPlan]:
+    """The columns in the file's order, but a switchboard's after the other phones, so
+    that a person's direct line or mobile, not the switchboard many colleagues share,
+    is their primary phone whichever column comes first.
+
+    >>> from carnet.fields.catalog import default_catalog
+    >>> phone = default_catalog()["phone"]
+    >>> plans = [ColumnPlan("Standard", phone, None, "synonym"),
+    ...          ColumnPlan("Tél. direct", phone, None, "synonym")]
+    >>> [p.header for p in _switchboards_last(plans)]
+    ['Tél. direct', 'Standard']
+    """
+    def is_switchboard(plan: ColumnPlan) -> bool:
+        return (
+            plan.field is not None
+            and plan.field.storage is Storage.PHONE
+            and _SWITCHBOARD_HEADER.fullmatch(fold_header(plan.header)) is not None
+        )
+
+    return sorted(plans, key=is_switchboard)
 
 
 #: A full-name column whose header puts the last name first: "NOM PRENOM", "Nom et
