@@ -438,3 +438,24 @@ def test_homonyms_of_another_legal_form_stay_apart(carnet: Carnet, tmp_path: Pat
     forms = sorted(o.legal_form or "" for o in carnet.list_organisations(limit=20).items)
     assert forms == ["SARL", "SAS"]
 
+
+def test_a_siren_typed_in_the_vat_column_names_the_organisation(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Before: "303 265 045" under "N° TVA intracom" was refused and the company kept no
+    identifier; now the SIREN is the organisation's (the VAT number is not made up)."""
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "Raison sociale;N° TVA intracom;E-mail\n"
+        "Boulangerie Martin;303 265 045;contact@boulangerie-martin.fr\n"
+        "Garage Leroy;FR552100554;contact@garage-leroy.fr\n",
+        encoding="cp1252",
+    )
+    carnet.import_file(path)
+    found = {
+        o.name: (o.siren, o.vat_number) for o in carnet.list_organisations(limit=20).items
+    }
+    assert found == {
+        "Boulangerie Martin": ("303265045", None),
+        "Garage Leroy": ("552100554", None),
+    }
