@@ -369,6 +369,11 @@ def compta_rows(rng: random.Random, companies: list[Company],
     return headers, rows
 
 
+def row_cells_direct(headers: list[str], values: list[Any]) -> bool:
+    """True when the row gives the person's direct line."""
+    return bool(values[headers.index("Tél. direct")])
+
+
 def _gender(first: str) -> str:
     return dict(D.FIRST_NAMES).get(first, "M")
 
@@ -376,6 +381,9 @@ def _gender(first: str) -> str:
 def salon_rows(rng: random.Random, people: list[Person]) -> tuple[list[str], list[Row]]:
     headers = ["Société", "SIRET", "Civilité", "NOM", "Prénom", "Fonction", "Tél. direct",
                "Standard", "E-mail", "CP", "Ville", "Intérêt", "Commentaire"]
+    if rng.random() < 0.5:
+        # the switchboard column before the direct line
+        headers[6], headers[7] = headers[7], headers[6]
     rows = []
     for p in people:
         c = p.company
@@ -392,9 +400,11 @@ def salon_rows(rng: random.Random, people: list[Person]) -> tuple[list[str], lis
         switchboard = _written_phone(rng, c.switchboard)
         if rng.random() < 0.15:
             switchboard = rng.choice(["Std : ", "Standard ", "Accueil : "]) + switchboard
+        direct = _written_phone(rng, p.phone) if rng.random() < 0.85 else ""
+        if headers[6] == "Standard":
+            direct, switchboard = switchboard, direct
         values = [
-            name, siret, civ, p.last.upper(), p.first, p.title,
-            _written_phone(rng, p.phone) if rng.random() < 0.85 else "",
+            name, siret, civ, p.last.upper(), p.first, p.title, direct,
             switchboard, p.email, c.postcode, c.city.upper(),
             rng.choice(["Fort", "Moyen", "Faible", ""]),
             rng.choice(["Rappeler en janvier", "Veut un devis", "", "", "Vu sur le stand"]),
@@ -402,7 +412,8 @@ def salon_rows(rng: random.Random, people: list[Person]) -> tuple[list[str], lis
         truth = _company_truth(c) | ids | {
             "legal_form": form,
             "first_name": p.first, "last_name": p.last, "email": p.email,
-            "phone": p.phone if values[6] else None, "switchboard": c.switchboard,
+            "phone": p.phone if row_cells_direct(headers, values) else None,
+            "switchboard": c.switchboard,
             "job_title": p.title, "postcode": c.postcode, "city": c.city,
         }
         rows.append(Row(dict(zip(headers, values, strict=True)), truth))
@@ -502,6 +513,10 @@ def read_back(ws: Any, import_id: int) -> dict[int, dict[str, Any]]:
             ).mappings().all()
             got["emails"] = [p["normalised"] for p in points if p["kind"] == "email"]
             got["phones"] = [p["normalised"] for p in points if p["kind"] == "phone"]
+            got["primary_phone"] = next(
+                (p["normalised"] for p in points if p["kind"] == "phone" and p["is_primary"]),
+                None,
+            )
             got["addresses"] = [
                 (p["postcode"], p["city"]) for p in points if p["kind"] == "address"
             ]
@@ -522,6 +537,8 @@ def read_back(ws: Any, import_id: int) -> dict[int, dict[str, Any]]:
                     org_name=org["name"], siren=org["siren"], siret=org["siret"],
                     vat=org["vat_number"], naf=org["naf_code"], org_attributes=oattrs,
                     legal_form=legal_form(org["name"]),
+                    # the organisation's own column, where carnet has one
+                    org_legal_form=org.get("legal_form"),
                 )
                 if org["postcode"]:
                     got["addresses"].append((org["postcode"], org["city"]))
@@ -534,7 +551,10 @@ def read_back(ws: Any, import_id: int) -> dict[int, dict[str, Any]]:
 def _held(name: str, got: dict[str, Any]) -> list[str]:
     """Every value carnet holds that could stand for the field."""
     attrs = {**got.get("org_attributes", {}), **got.get("attributes", {})}
-    if name in ("phone", "switchboard"):
+    if name == "phone":
+        # the person's direct line must be their primary phone, not the switchboard
+        return [str(got["primary_phone"])] if got.get("primary_phone") else []
+    if name == "switchboard":
         return [str(p) for p in got.get("phones", []) if p]
     if name == "email":
         return [e for e in got.get("emails", []) if e]
@@ -543,7 +563,7 @@ def _held(name: str, got: dict[str, Any]) -> list[str]:
     if name == "city":
         return [city for _, city in got.get("addresses", []) if city]
     if name == "legal_form":
-        forms = [got.get("legal_form")] + [
+        forms = [got.get("org_legal_form"), got.get("legal_form")] + [
             v for k, v in attrs.items() if "forme" in k or "legal" in k
         ]
         return [str(f) for f in forms if f]
