@@ -1613,6 +1613,10 @@ def test_a_company_in_the_civility_column_is_an_organisation(
     assert (report.counts["inserted"], report.counts["rejected"]) == (1, 0)
     assert [o.name for o in carnet.list_organisations(limit=10).items
             if o.name == "Boulangerie Martin"] == ["Boulangerie Martin"]
+    # the civility "SARL" is the organisation's legal form (was the contact's attribute)
+    forms = {o.name: o.legal_form for o in carnet.list_organisations(limit=10).items}
+    assert forms["Boulangerie Martin"] == "SARL" and forms["ACME SARL"] == "SARL"
+    assert forms["Mairie de Villeurbanne"] is None
 
 
 def test_a_membership_export_keeps_the_payer_apart(carnet: Carnet, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from carnet.contact_points import PendingPoint, address_point, has_address
 from carnet.crypto import mask
 from carnet.fields import dates, deceased
 from carnet.fields import email as email_field
+from carnet.fields import legal_form as legal_form_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Sensitivity, Storage, fold_header
@@ -1011,7 +1012,12 @@ class RowBuilder:
             record.invalid_values.pop(column, None)
         if civility:
             del record.invalid_values["civility"]
-            record.attributes["legal_form"] = civility.strip()
+            form = legal_form_field.check(civility)
+            if form.ok and form.normalised:
+                # "SARL" as the civility: the organisation's legal form
+                record.organisation.setdefault("legal_form", form.normalised)
+            else:  # "Société", "Mairie": a kind of organisation, no legal form
+                record.attributes["legal_form"] = civility.strip()
 
     @staticmethod
     def _company_in_the_name_column(record: RowRecord, company: str, why: str) -> None:
