@@ -27,9 +27,12 @@ from collections.abc import Iterable
 from typing import Final
 
 from carnet.fields import _common
+from carnet.fields.organisation import legal_form as _form_in_name
 from carnet.fields.verdict import Verdict, blank
 
-__all__ = ["FORMS", "canonical", "check", "check_many", "format", "normalise", "validate"]
+__all__ = [
+    "FORMS", "canonical", "check", "check_many", "form_key", "format", "normalise", "validate",
+]
 
 #: Every form carnet knows, as registers write it.
 FORMS: Final = (
@@ -101,6 +104,19 @@ def canonical(word: str | None) -> str | None:
     ('SARL', 'GmbH', None)
     """
     return _BY_WORD.get(word.lower()) if word else None
+
+
+def form_key(given: str | None, name: str | None) -> str | None:
+    """The legal form that tells homonymous organisations apart, in lower case as
+    :func:`carnet.fields.organisation.legal_form` gives it: the one given (the
+    organisation's, a "Forme juridique" column), else the one the name carries.
+
+    >>> form_key("SARL", "Wagner"), form_key(None, "Wagner SAS"), form_key(None, "Wagner")
+    ('sarl', 'sas', None)
+    """
+    if given:
+        return given.lower().rstrip(".")
+    return _form_in_name(name)
 
 
 def check(raw: str | None) -> Verdict:

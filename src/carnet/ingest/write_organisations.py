@@ -343,9 +343,6 @@ class OrganisationWriter(BatchBase):
 
 
 def _form_key(values: dict[str, Any]) -> str | None:
-    """The legal form that tells homonyms apart, as :func:`legal_form` writes it ("sarl"):
-    the one given ("Forme juridique") or, failing it, the one the name carries."""
-    given = values.get("legal_form")
-    if given:
-        return str(given).lower().rstrip(".")
-    return legal_form(values.get("name"))
+    """The legal form that tells homonyms apart (see :func:`legal_forms.form_key`)."""
+    given, name = values.get("legal_form"), values.get("name")
+    return legal_forms.form_key(str(given) if given else None, str(name) if name else None)
