@@ -246,7 +246,11 @@ def _group_siret(rng: random.Random, s: str) -> str:
     ])
 
 
-def written_vat(rng: random.Random, c: Company) -> tuple[str, str]:
+def written_vat(rng: random.Random, c: Company) -> tuple[str, str | None]:
+    if not c.bad_vat and rng.random() < 0.06:
+        # the SIREN typed where the VAT number is asked for: no VAT number to score
+        spaced = f"{c.siren[:3]} {c.siren[3:6]} {c.siren[6:]}"
+        return rng.choice([c.siren, f"FR{c.siren}", spaced]), None
     vat = D.spoil_digit(rng, c.vat, first=2) if c.bad_vat else c.vat
     truth = INVALID if c.bad_vat else c.vat
     text = rng.choice([
@@ -287,12 +291,17 @@ def _company_truth(c: Company) -> dict[str, str | None]:
 # -- the three files -----------------------------------------------------------
 
 def crm_rows(
-    rng: random.Random, people: list[Person], english: bool
+    rng: random.Random, people: list[Person], flavour: int
 ) -> tuple[list[str], list[Row]]:
-    if english:
+    english = flavour != 0
+    if flavour == 1:  # HubSpot-like
         headers = ["First Name", "Last Name", "Email", "Phone Number", "Job Title",
                    "Company Name", "Company Phone", "SIRET", "Street Address", "Postal Code",
                    "City", "Country/Region", "Lifecycle Stage"]
+    elif flavour == 2:  # Salesforce-like contact report
+        headers = ["First Name", "Last Name", "Email", "Phone", "Title", "Account Name",
+                   "Account Phone", "SIRET", "Mailing Street", "Mailing Zip/Postal Code",
+                   "Mailing City", "Mailing Country", "Lead Status"]
     else:
         headers = ["Prénom", "Nom", "E-mail", "Tél. direct", "Fonction", "Société",
                    "Tél. standard", "SIRET", "Adresse", "Code postal", "Ville", "Pays",
@@ -301,6 +310,10 @@ def crm_rows(
     for p in people:
         c = p.company
         siret_text, ids = written_siret(rng, c)
+        if rng.random() < 0.03:
+            # opened and saved in Excel: the SIRET became 5.52101E+13, its digits lost
+            siret_text = f"{int(c.siret[:6]) / 10**5:.5f}".rstrip("0") + "E+13"
+            ids = {"siret": INVALID, "siren": None}
         postcode, city = (c.cedex, f"{c.city.upper()} CEDEX") if c.cedex else (c.postcode, c.city)
         name, form = written_name(rng, c)
         email = p.email if rng.random() < 0.8 else p.email.capitalize()
@@ -400,12 +413,15 @@ def salon_rows(rng: random.Random, people: list[Person]) -> tuple[list[str], lis
         switchboard = _written_phone(rng, c.switchboard)
         if rng.random() < 0.15:
             switchboard = rng.choice(["Std : ", "Standard ", "Accueil : "]) + switchboard
-        direct = _written_phone(rng, p.phone) if rng.random() < 0.85 else ""
+        direct: str | int = _written_phone(rng, p.phone) if rng.random() < 0.85 else ""
+        if direct and rng.random() < 0.15:
+            direct = int(_local_phone(p.phone))  # a number cell: the leading 0 is gone
         if headers[6] == "Standard":
             direct, switchboard = switchboard, direct
         values = [
             name, siret, civ, p.last.upper(), p.first, p.title, direct,
-            switchboard, p.email, c.postcode, c.city.upper(),
+            switchboard, p.email, int(c.postcode) if rng.random() < 0.5 else c.postcode,
+            c.city.upper(),
             rng.choice(["Fort", "Moyen", "Faible", ""]),
             rng.choice(["Rappeler en janvier", "Veut un devis", "", "", "Vu sur le stand"]),
         ]
@@ -431,7 +447,7 @@ def generate(seed: int, out: Path) -> dict[str, list[Row]]:
     rng.shuffle(crm_people)
     salon_people = [make_person(rng, rng.choice(companies[30:]), taken) for _ in range(45)]
     files: dict[str, list[Row]] = {}
-    headers, rows = crm_rows(rng, crm_people, english=seed % 2 == 1)
+    headers, rows = crm_rows(rng, crm_people, flavour=seed % 3)
     _write_csv(out / "crm_export.csv", headers, rows, "utf-8", ",")
     files["crm_export.csv"] = rows
     headers, rows = compta_rows(rng, companies[20:60], taken)
