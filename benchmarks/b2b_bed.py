@@ -25,7 +25,7 @@ nothing at all for a value the row gave.
 
 Usage::
 
-    python benchmarks/b2b_bed.py --seed 1 [--seed 2] [--examples failures.json]
+    python benchmarks/b2b_bed.py --seed 1 [--seed 2] [--companies 70] [--examples failures.json]
 
 Prints one JSON object.
 """
@@ -436,21 +436,26 @@ def salon_rows(rng: random.Random, people: list[Person]) -> tuple[list[str], lis
     return headers, rows
 
 
-def generate(seed: int, out: Path) -> dict[str, list[Row]]:
+def generate(seed: int, out: Path, size: int = 70) -> dict[str, list[Row]]:
+    """Write the three files of ``size`` companies (the CRM knows the first 9/14 of them,
+    the accountant the middle 4/7, the trade show the last 4/7) and return their rows."""
     rng = random.Random(seed)
-    companies = make_companies(rng, 70)
+    companies = make_companies(rng, size)
     taken: set[tuple[str, str]] = set()
     crm_people: list[Person] = []
-    for c in companies[:45]:
+    for c in companies[: size * 9 // 14]:
         for _ in range(rng.choice([1, 1, 2, 3])):
             crm_people.append(make_person(rng, c, taken))
     rng.shuffle(crm_people)
-    salon_people = [make_person(rng, rng.choice(companies[30:]), taken) for _ in range(45)]
+    salon_people = [
+        make_person(rng, rng.choice(companies[size * 3 // 7 :]), taken)
+        for _ in range(size * 9 // 14)
+    ]
     files: dict[str, list[Row]] = {}
     headers, rows = crm_rows(rng, crm_people, flavour=seed % 3)
     _write_csv(out / "crm_export.csv", headers, rows, "utf-8", ",")
     files["crm_export.csv"] = rows
-    headers, rows = compta_rows(rng, companies[20:60], taken)
+    headers, rows = compta_rows(rng, companies[size * 2 // 7 : size * 6 // 7], taken)
     _write_csv(out / "compta_clients.csv", headers, rows, "cp1252", ";")
     files["compta_clients.csv"] = rows
     headers, rows = salon_rows(rng, salon_people)
@@ -655,12 +660,14 @@ def score(files: dict[str, list[Row]], readings: dict[str, dict[int, dict[str, A
     return result, failures
 
 
-def run_seed(seed: int, work: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def run_seed(
+    seed: int, work: Path, size: int = 70
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     from carnet import Carnet
 
     out = work / f"seed{seed}"
     out.mkdir(parents=True, exist_ok=True)
-    files = generate(seed, out)
+    files = generate(seed, out, size)
     db = out / "carnet.db"
     db.unlink(missing_ok=True)  # a fresh workspace for every run
     url = f"sqlite:///{db}"
@@ -682,6 +689,7 @@ def run_seed(seed: int, work: Path) -> tuple[dict[str, Any], list[dict[str, Any]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, action="append")
+    parser.add_argument("--companies", type=int, default=70, help="companies per seed")
     parser.add_argument("--examples", type=Path, help="write every failure to this JSON file")
     parser.add_argument("--keep", type=Path, help="write the files here instead of a temp dir")
     args = parser.parse_args()
@@ -693,7 +701,7 @@ def main() -> None:
     per_seed = {}
     totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for seed in seeds:
-        result, failures = run_seed(seed, work)
+        result, failures = run_seed(seed, work, args.companies)
         per_seed[seed] = result
         all_failures += failures
         for name, entry in result["fields"].items():
