@@ -73,6 +73,7 @@ class Organisation:
     siret: str | None = None
     vat_number: str | None = None
     naf_code: str | None = None
+    legal_form: str | None = None
     sector: str | None = None
     size_band: str | None = None
     revenue_band: str | None = None

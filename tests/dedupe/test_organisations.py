@@ -229,6 +229,20 @@ def test_two_legal_forms_of_one_name_are_two_companies(carnet: Carnet) -> None:
     assert carnet.get_organisation(eurl).status == "active"
 
 
+def test_the_legal_form_held_tells_one_name_apart_as_the_name_s_does(carnet: Carnet) -> None:
+    """Two "Wagner" of one town whose forms came from a "Forme juridique" column, not
+    from their names: two companies (before: merged as one name and postcode)."""
+    sarl = _org(carnet, name="Wagner", legal_form="SARL")
+    sas = _org(carnet, name="WAGNER", legal_form="SAS")
+    same = _org(carnet, name="Wagner SARL")
+    for org_id, email in ((sarl, "a@wagner.fr"), (sas, "b@wagner.fr"), (same, "c@wagner.fr")):
+        _contact(carnet, org_id, email, postcode="67000")
+    report = carnet.find_duplicate_organisations()
+    assert report.organisations_merged == 1
+    assert carnet.get_organisation(same).merged_into_id == sarl
+    assert carnet.get_organisation(sas).status == "active"
+
+
 def test_one_siren_outweighs_a_new_legal_form_and_address(carnet: Carnet) -> None:
     """A SARL that became a SAS and moved keeps its SIREN: still one company."""
     old = _org(carnet, name="Dupont SARL", siren=SIREN_A, postcode="69003", city="Lyon")

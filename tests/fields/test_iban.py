@@ -165,3 +165,65 @@ def test_a_rib_that_is_not_digits_is_no_iban() -> None:
     assert iban.french_iban("3000A", "00001", "12345678901", "89") is None
     assert iban.french_iban("300060", "00001", "12345678901", "89") is None
     assert iban.french_iban("", "", "", "") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "code"),
+    [
+        # copied from a RIB with its BIC, as accounting exports and order forms keep it
+        ("FR76 3000 6000 0112 3456 7890 189 BIC AGRIFRPP", "FR7630006000011234567890189",
+         "AGRIFRPP"),
+        ("IBAN : FR76 2004 1735 3823 1916 0210 357 - BIC : PSSTFRPP",
+         "FR7620041735382319160210357", "PSSTFRPP"),
+        ("FR7613335533477865198954319 / CEPAFRPP333", "FR7613335533477865198954319",
+         "CEPAFRPP333"),
+        ("FR76 3000 6000 0112 3456 7890 189 (BIC/SWIFT : BNPA FR PP XXX)",
+         "FR7630006000011234567890189", "BNPAFRPP"),
+        ("DE89 3704 0044 0532 0130 00 ; COBADEFFXXX", "DE89370400440532013000", "COBADEFF"),
+        # a RIB and its BIC
+        ("30006 00001 12345678901 89 AGRIFRPP", "FR7630006000011234567890189", "AGRIFRPP"),
+    ],
+)
+def test_an_iban_with_its_bic_in_one_cell(raw: str, normalised: str, code: str) -> None:
+    # before: "The IBAN's check digits do not match" (the BIC read as part of the IBAN)
+    verdict = iban.check(raw)
+    assert verdict.ok and verdict.normalised == normalised
+    assert verdict.details["bic"] == code and code in verdict.reasons[-1]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # a mistyped IBAN stays invalid, its BIC beside it or not
+        "FR76 3000 6000 0112 3456 7890 188 BIC AGRIFRPP",
+        # a BIC whose country is digits is no BIC: the cell is not split
+        "FR76 3000 6000 0112 3456 7890 189 BIC AGRI1RPP",
+        "FR76 3000 6000 0112 3456 7890 189 ABCDEFG",
+    ],
+)
+def test_a_cell_is_split_only_when_both_parts_hold(raw: str) -> None:
+    assert iban.check(raw).status is Status.INVALID
+
+
+_BICS = ["AGRIFRPP", "BNPAFRPPXXX", "SOGEFRPP", "CMCIFR2A", "PSSTFRPP", "CEPAFRPP333"]
+
+
+@given(
+    st.from_regex(r"[0-9]{5}", fullmatch=True),
+    st.from_regex(r"[0-9]{5}", fullmatch=True),
+    st.from_regex(r"[0-9]{11}", fullmatch=True),
+    st.sampled_from(_BICS),
+    st.sampled_from([" ", " BIC ", " / ", " - BIC : ", ", ", " (BIC ", "  SWIFT: "]),
+    st.booleans(),
+)
+def test_any_iban_followed_by_its_bic_gives_both(
+    bank: str, branch: str, account: str, code: str, between: str, grouped: bool
+) -> None:
+    key = next(k for k in range(100) if iban.french_iban(bank, branch, account, str(k)))
+    number = iban.french_iban(bank, branch, account, str(key))
+    assert number is not None
+    written = iban.format(number) if grouped else number
+    closing = ")" if "(" in between else ""
+    verdict = iban.check(f"{written}{between}{code}{closing}")
+    assert verdict.normalised == number
+    assert verdict.details["bic"] == bic.check(code).normalised

@@ -98,3 +98,34 @@ def test_every_code_reads_back_with_or_without_its_name(code: str, name: str) ->
     compact = code.replace(".", "")
     assert naf.check(name + compact).normalised == code
     assert naf.check(f"{name}{code} - {naf.label(code)}").normalised == code
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        # the activity as registers and accounting packages print it: label, then code
+        ("Culture de la vigne (0121Z)", "01.21Z"),
+        ("Boulangerie et boulangerie-pâtisserie (1071C)", "10.71C"),
+        ("Travaux d'installation d'eau et de gaz en tous locaux (43.22A)", "43.22A"),
+        ("Programmation informatique - 62.01Z", "62.01Z"),
+        ("Coiffure : 9602 A", "96.02A"),
+        ("Hôtels et hébergement similaire [APE 5510Z]", "55.10Z"),
+    ],
+)
+def test_a_code_after_its_label(raw: str, code: str) -> None:
+    # before: "A NAF code is written NN.NNL, e.g. 62.01Z."
+    assert naf.check(raw).normalised == code
+
+
+@pytest.mark.parametrize(
+    "raw", ["Programmation informatique", "Transports (2019)", "Hôtels (55.10Z) et autres"]
+)
+def test_a_label_without_a_code_alone_in_brackets_is_no_code(raw: str) -> None:
+    assert naf.check(raw).status is Status.INVALID
+
+
+@given(st.sampled_from(sorted(naf.codes())), st.sampled_from(["({c})", "- {c}", ": {c}"]))
+def test_every_code_reads_back_after_its_label(code: str, shape: str) -> None:
+    compact = code.replace(".", "")
+    assert naf.check(f"{naf.label(code)} {shape.format(c=compact)}").normalised == code
+    assert naf.check(f"{naf.label(code)} {shape.format(c=code)}").normalised == code

@@ -123,3 +123,30 @@ def _luhn(digits: str) -> bool:
         d = int(c) * (2 if i % 2 else 1)
         total += d - 9 if d > 9 else d
     return total % 10 == 0
+
+
+@pytest.mark.parametrize("raw", ["303265045", "303 265 045", "FR303265045", "FR 303 265 045"])
+def test_a_siren_in_the_vat_column_is_kept_as_the_siren(raw: str) -> None:
+    # before: refused with nothing kept ("FR303265045", the key left out, as "the wrong
+    # length for FR" without even the suggestion)
+    verdict = vat.check(raw)
+    assert verdict.status is Status.INVALID
+    assert verdict.details["siren"] == "303265045"
+    assert verdict.suggestions == ("FR40303265045",)
+
+
+@pytest.mark.parametrize("raw", ["303265046", "FR303265046", "000000000"])
+def test_nine_digits_that_are_no_siren_keep_nothing(raw: str) -> None:
+    verdict = vat.check(raw)
+    assert verdict.status is Status.INVALID and "siren" not in verdict.details
+    assert verdict.suggestions == ()
+
+
+@given(st.integers(10_000_000, 99_999_999), st.sampled_from(["", "FR", "FR ", "fr"]))
+def test_every_siren_without_its_key_suggests_its_vat_number(head: int, prefix: str) -> None:
+    digits = str(head)
+    siren = digits + next(d for d in "0123456789" if _luhn(digits + d))
+    verdict = vat.check(prefix + siren)
+    assert verdict.details["siren"] == siren
+    [suggested] = verdict.suggestions
+    assert vat.check(suggested).details["siren"] == siren

@@ -208,6 +208,11 @@ def test_a_dolibarr_third_party_import(carnet: Carnet) -> None:
     assert found["Papeterie Moreau"] == ("732829320", None, None, "47.62Z")
     # a town hall with no e-mail: kept, named by its own name
     assert found["Mairie de Caluire-et-Cuire"][0] == "216900340"
+    # "Forme juridique" (JuridicalStatus) is the organisation's (was a contact attribute)
+    forms = {o.name: o.legal_form for o in carnet.list_organisations(limit=20).items}
+    assert (forms["Boulangerie Martin"], forms["Garage Leroy"]) == ("SARL", "SAS")
+    assert forms["Papeterie Moreau"] == "EI"
+    assert forms["Mairie de Caluire-et-Cuire"] == "Commune"
     bakery = contact_by_email(carnet, "contact@boulangerie-martin.fr")
     # was a person called "Boulangerie" Martin
     assert (bakery.first_name, bakery.last_name) == (None, None)

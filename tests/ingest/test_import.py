@@ -1692,6 +1692,10 @@ def test_a_company_in_the_civility_column_is_an_organisation(
     assert (report.counts["inserted"], report.counts["rejected"]) == (1, 0)
     assert [o.name for o in carnet.list_organisations(limit=10).items
             if o.name == "Boulangerie Martin"] == ["Boulangerie Martin"]
+    # the civility "SARL" is the organisation's legal form (was the contact's attribute)
+    forms = {o.name: o.legal_form for o in carnet.list_organisations(limit=10).items}
+    assert forms["Boulangerie Martin"] == "SARL" and forms["ACME SARL"] == "SARL"
+    assert forms["Mairie de Villeurbanne"] is None
 
 
 def test_a_membership_export_keeps_the_payer_apart(carnet: Carnet, tmp_path: Path) -> None:
@@ -2405,6 +2409,50 @@ def test_a_crm_dumps_purchase_totals_and_birth_years_are_kept_typed(
     }
     assert "birth_year" not in people["Petit"].attributes
     assert carnet.import_file(path).counts["unchanged"] == 4
+
+
+def test_a_switchboard_column_is_never_a_person_s_primary_phone(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """A trade-show sheet whose "Standard" comes before "Tél. direct": the person's own
+    line is their primary phone (before: the switchboard, which every colleague shares,
+    was); a row with the switchboard alone keeps it as its phone."""
+    path = write_csv(
+        tmp_path / "salon.csv",
+        ["Société", "Nom", "Prénom", "Standard", "Tél. direct", "E-mail"],
+        [["Dupont SARL", "Morel", "Anne", "01 42 68 53 00", "06 12 34 56 78",
+          "anne.morel@dupont.fr"],
+         ["Dupont SARL", "Petit", "Marc", "01 42 68 53 00", "01 42 68 53 17",
+          "marc.petit@dupont.fr"],
+         ["Leroy SAS", "Roux", "Paul", "Std : 04 78 98 76 54", "", "paul.roux@leroy.fr"]],
+    )
+    carnet.import_file(path)
+    people = {c.last_name: c for c in carnet.search_contacts("")}
+    assert people["Morel"].phone == "+33612345678"
+    assert people["Petit"].phone == "+33142685317"
+    assert [p.normalised for p in people["Petit"].phones] == ["+33142685317", "+33142685300"]
+    assert people["Roux"].phone == "+33478987654"
+
+
+def test_a_bic_written_after_the_iban_is_kept_as_the_bic(carnet: Carnet, tmp_path: Path) -> None:
+    """An accounting export's IBAN cell copied from a RIB with its BIC: the IBAN is
+    stored (before: refused as a wrong checksum, the BIC read as part of it) and the BIC
+    kept as the BIC; a BIC column of its own wins over the one in the IBAN's cell."""
+    path = write_csv(
+        tmp_path / "clients.csv",
+        ["Raison sociale", "Nom", "Prénom", "IBAN", "BIC"],
+        [["Dupont SARL", "Dupont", "Marie", "FR76 3000 6000 0112 3456 7890 189 BIC AGRIFRPP", ""],
+         ["Martin SAS", "Martin", "Paul", "IBAN : FR7630004000031234567890143 / BNPAFRPPXXX",
+          "SOGEFRPP"]],
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 2
+    people = {c.last_name: c for c in carnet.search_contacts("")}
+    assert carnet.reveal_iban(people["Dupont"].id) == "FR7630006000011234567890189"
+    assert people["Dupont"].attributes["bic"] == "AGRIFRPP"
+    assert carnet.reveal_iban(people["Martin"].id) == "FR7630004000031234567890143"
+    assert people["Martin"].attributes["bic"] == "SOGEFRPP"
+    assert "invalid_values" not in people["Dupont"].attributes
 
 
 def test_bank_details_are_never_kept_in_clear(carnet: Carnet, tmp_path: Path) -> None:

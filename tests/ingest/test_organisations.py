@@ -369,3 +369,93 @@ def test_an_accounting_accounts_name_that_is_the_customers_own_makes_no_company(
         (None, "Nathalie", "Bernard"), ("Mme", "Anne-Sophie", "Lefèvre")
     ]
     assert people[1].organisation_id is None and people[2].organisation_id is None
+
+
+def test_the_legal_form_is_kept_on_the_organisation(carnet: Carnet, tmp_path: Path) -> None:
+    """Before: an accounting export's "Forme juridique" was a custom attribute of the
+    contact, and "SARL DUPONT & FILS" in a CRM export lost its form when the
+    organisation was found by its SIRET under the name "DUPONT & FILS"."""
+    compta = tmp_path / "clients.csv"
+    compta.write_text(
+        "Raison sociale;Forme juridique;SIRET;E-mail\n"
+        f"DUPONT & FILS;S.A.R.L.;{SIRET};compta@dupont-fils.fr\n"
+        "Garage Leroy;5710;55210055400013;contact@garage-leroy.fr\n",
+        encoding="cp1252",
+    )
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Prénom,Nom,Email,Société,SIRET\n"
+        f"Anne,Morel,anne.morel@dupont-fils.fr,SAS DUPONT & FILS,{SIRET}\n"
+        "Paul,Roux,paul@atelier-roux.fr,Atelier Roux SASU,\n"
+        "Luc,Faure,luc@martin-bois.fr,Martin Bois,\n"
+    )
+    carnet.import_file(compta)
+    carnet.import_file(crm)
+    forms = {o.name: o.legal_form for o in carnet.list_organisations(limit=20).items}
+    # the accounting file's form is kept: a second file's differing one fills no blank
+    assert forms == {
+        "DUPONT & FILS": "SARL",
+        "Garage Leroy": "SAS",
+        "Atelier Roux SASU": "SASU",
+        "Martin Bois": None,
+    }
+    c = s.contacts
+    with carnet.engine.connect() as conn:
+        attributes = conn.execute(sa.select(c.c.attributes)).scalars().all()
+    assert not any("forme_juridique" in (a or {}) for a in attributes)
+
+
+def test_a_name_s_legal_form_completes_the_organisation_found(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    path = tmp_path / "salon.csv"
+    path.write_text(
+        "Prénom;Nom;Email;Société;SIRET\n"
+        f"Anne;Morel;anne@dupont-fils.fr;Dupont & Fils;{SIRET}\n"
+        f"Marc;Petit;marc@dupont-fils.fr;DUPONT & FILS SARL;{SIRET}\n"
+    )
+    carnet.import_file(path)
+    [org] = carnet.list_organisations(limit=20).items
+    assert (org.name, org.legal_form) == ("Dupont & Fils", "SARL")
+
+
+def test_homonyms_of_another_legal_form_stay_apart(carnet: Carnet, tmp_path: Path) -> None:
+    """Two "Wagner" of one town: the "Forme juridique" column tells them apart as the
+    form inside a name ("Wagner SARL") did."""
+    first = tmp_path / "compta.csv"
+    first.write_text(
+        "Raison sociale;Forme juridique;Adresse;CP;Ville;E-mail\n"
+        "Wagner;SARL;3 rue Pasteur;67000;Strasbourg;compta@wagner-elec.fr\n"
+    )
+    second = tmp_path / "salon.csv"
+    second.write_text(
+        "Société;Forme juridique;Nom;Prénom;Adresse;CP;Ville\n"
+        "Wagner;SAS;Klein;Eva;8 quai des Bateliers;67000;Strasbourg\n"
+        "Wagner;SARL;Weber;Jean;3 rue Pasteur;67000;Strasbourg\n"
+    )
+    carnet.import_file(first)
+    carnet.import_file(second)
+    forms = sorted(o.legal_form or "" for o in carnet.list_organisations(limit=20).items)
+    assert forms == ["SARL", "SAS"]
+
+
+def test_a_siren_typed_in_the_vat_column_names_the_organisation(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """Before: "303 265 045" under "N° TVA intracom" was refused and the company kept no
+    identifier; now the SIREN is the organisation's (the VAT number is not made up)."""
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "Raison sociale;N° TVA intracom;E-mail\n"
+        "Boulangerie Martin;303 265 045;contact@boulangerie-martin.fr\n"
+        "Garage Leroy;FR552100554;contact@garage-leroy.fr\n",
+        encoding="cp1252",
+    )
+    carnet.import_file(path)
+    found = {
+        o.name: (o.siren, o.vat_number) for o in carnet.list_organisations(limit=20).items
+    }
+    assert found == {
+        "Boulangerie Martin": ("303265045", None),
+        "Garage Leroy": ("552100554", None),
+    }

@@ -170,3 +170,20 @@ def test_address_keys_are_migrated_to_the_afnor_street_form(settings: Settings) 
     assert key() == "12 R. DE LA PAIX|75002|PARIS|FR"  # the key before 0006
     Carnet.init(settings=settings)
     assert key() == "12 RUE DE LA PAIX|75002|PARIS|FR"
+
+
+def test_organisations_gain_their_legal_form(settings: Settings) -> None:
+    from alembic import command
+
+    ws = Carnet.init(settings=settings, profile="b2b")
+    org = ws.add_organisation({"name": "Dupont & Fils", "legal_form": "S.A.R.L."})
+    assert ws.get_organisation(org.id).legal_form == "SARL"
+
+    def columns() -> set[str]:
+        return {c["name"] for c in sa.inspect(ws.engine).get_columns("organisations")}
+
+    command.downgrade(store_engine._alembic_config(ws.engine), "0006")
+    assert "legal_form" not in columns()
+    Carnet.init(settings=settings)
+    assert "legal_form" in columns()
+    assert ws.get_organisation(org.id).name == "Dupont & Fils"

@@ -51,10 +51,10 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from carnet.fields.legal_form import form_key
 from carnet.fields.organisation import (
     distinctive_words,
     is_generic_name,
-    legal_form,
     name_key,
 )
 from carnet.organisation_links import company_domain, website_domain
@@ -170,7 +170,9 @@ def load_records(conn: Connection) -> list[OrganisationRecord]:
             reach[int(org_id)].add(str(normalised))
     out: list[OrganisationRecord] = []
     for row in conn.execute(
-        sa.select(o.c.id, o.c.name, o.c.siren, o.c.siret, o.c.postcode, o.c.website)
+        sa.select(
+            o.c.id, o.c.name, o.c.legal_form, o.c.siren, o.c.siret, o.c.postcode, o.c.website
+        )
         .where(o.c.status == "active")
         .order_by(o.c.id)
     ):
@@ -181,7 +183,7 @@ def load_records(conn: Connection) -> list[OrganisationRecord]:
                 id=org_id,
                 name=row.name,
                 key=name_key(row.name),
-                form=legal_form(row.name),
+                form=form_key(row.legal_form, row.name),
                 siren=row.siren or (row.siret[:9] if row.siret else None),
                 siret=row.siret,
                 postcode=row.postcode,

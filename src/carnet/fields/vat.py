@@ -109,13 +109,19 @@ def check(raw: str | None, *, country: str = "FR") -> Verdict:
         return _common.invalid(text, "A VAT number has only letters and digits.")
     flags: set[str] = set()
     reasons: list[str] = []
-    if value.isdigit() and len(value) == 9 and country.upper() == "FR":
-        suggestion = (to_vat(value),) if _siren.is_valid(value) else ()
+    # "FR303265045": the key left out
+    bare = value[2:] if len(value) == 11 and value.startswith("FR") else value
+    if bare.isdigit() and len(bare) == 9 and (country.upper() == "FR" or bare != value):
+        # a SIREN in the VAT column: a valid one is the organisation's (details["siren"]),
+        # as in a SIRET column; its VAT number is suggested, never made up
+        is_siren = _siren.is_valid(bare) and len(set(bare)) > 1
         return _common.invalid(
             text,
-            "This is a SIREN; the French VAT number is FR + a 2-character key + the SIREN.",
+            "This is a SIREN; the French VAT number is FR + a 2-character key + the SIREN."
+            + (" It is kept as the organisation's SIREN." if is_siren else ""),
             error="length",
-            suggestions=suggestion,
+            suggestions=(to_vat(bare),) if is_siren else (),
+            details={"siren": bare} if is_siren else None,
         )
     if len(value) < 4:
         return _common.invalid(text, "The VAT number is too short.", error="length")

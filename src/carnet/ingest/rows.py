@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -24,6 +24,7 @@ from carnet.contact_points import PendingPoint, address_point, has_address
 from carnet.crypto import mask
 from carnet.fields import dates, deceased
 from carnet.fields import email as email_field
+from carnet.fields import legal_form as legal_form_field
 from carnet.fields import name as name_field
 from carnet.fields import phone as phone_field
 from carnet.fields.catalog import Catalog, Field, Kind, Sensitivity, Storage, fold_header
@@ -476,7 +477,7 @@ class RowBuilder:
                 return [values[i] for i in live]
 
         addresses: list[AddressGroups | None] = [None] * len(live_records)
-        for plan in self.mapping.columns:
+        for plan in _switchboards_last(self.mapping.columns):
             f = plan.field
             if plan.ignored:
                 continue
@@ -809,6 +810,12 @@ class RowBuilder:
             # Sensitive: kept only where it will be encrypted.
             for record, value in usable:
                 record.columns["iban"] = value
+            for record, verdict in zip(records, verdicts, strict=True):
+                bic = verdict.details.get("bic") if verdict.ok else None
+                if bic:
+                    # "FR76 ... 189 BIC AGRIFRPP" in one cell: the bank's code is the
+                    # BIC column's (which wins when the row also has one)
+                    record.attributes.setdefault("bic", bic)
         elif storage is Storage.CONTACT:
             column = f.db_column
             for record, value in usable:
@@ -1056,7 +1063,12 @@ class RowBuilder:
             record.invalid_values.pop(column, None)
         if civility:
             del record.invalid_values["civility"]
-            record.attributes["legal_form"] = civility.strip()
+            form = legal_form_field.check(civility)
+            if form.ok and form.normalised:
+                # "SARL" as the civility: the organisation's legal form
+                record.organisation.setdefault("legal_form", form.normalised)
+            else:  # "Société", "Mairie": a kind of organisation, no legal form
+                record.attributes["legal_form"] = civility.strip()
 
     @staticmethod
     def _company_in_the_name_column(record: RowRecord, company: str, why: str) -> None:
@@ -1439,6 +1451,36 @@ _BY_NAME = {
     Storage.ORDER: "order",
     Storage.ATTRIBUTE: "attributes",
 }
+
+
+#: A company's switchboard beside its people's own lines ("Standard", "Tél. standard",
+#: "Company phone", "Accueil"), folded.
+_SWITCHBOARD_HEADER = re.compile(
+    r"(?:.*\b)?(?:standard|switchboard|accueil|company (?:main )?phone|main phone)(?:\b.*)?"
+    r"|(?:tel|telephone|phone)\.? (?:de l |du |de la )?(?:societe|entreprise|siege|company)"
+)
+
+
+def _switchboards_last(plans: Sequence[ColumnPlan]) -> list[ColumnPlan]:
+    """The columns in the file's order, but a switchboard's after the other phones, so
+    that a person's direct line or mobile, not the switchboard many colleagues share,
+    is their primary phone whichever column comes first.
+
+    >>> from carnet.fields.catalog import default_catalog
+    >>> phone = default_catalog()["phone"]
+    >>> plans = [ColumnPlan("Standard", phone, None, "synonym"),
+    ...          ColumnPlan("Tél. direct", phone, None, "synonym")]
+    >>> [p.header for p in _switchboards_last(plans)]
+    ['Tél. direct', 'Standard']
+    """
+    def is_switchboard(plan: ColumnPlan) -> bool:
+        return (
+            plan.field is not None
+            and plan.field.storage is Storage.PHONE
+            and _SWITCHBOARD_HEADER.fullmatch(fold_header(plan.header)) is not None
+        )
+
+    return sorted(plans, key=is_switchboard)
 
 
 #: A full-name column whose header puts the last name first: "NOM PRENOM", "Nom et

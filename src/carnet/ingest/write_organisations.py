@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from carnet.directory.base import _text as text_value
+from carnet.fields import legal_form as legal_forms
 from carnet.fields.organisation import is_generic_name, legal_form, name_key
 from carnet.ingest.batch import BatchBase, Target, chunks, is_new
 from carnet.ingest.rows import RowRecord
@@ -34,6 +35,7 @@ _ORG_COLUMNS = (
     "siret",
     "vat_number",
     "naf_code",
+    "legal_form",
     "sector",
     "size_band",
     "website",
@@ -70,6 +72,12 @@ class OrganisationWriter(BatchBase):
                     values.setdefault(key, value)
             if values.get("siret") and not values.get("siren"):
                 values["siren"] = str(values["siret"])[:9]
+            if not values.get("legal_form") and values.get("name"):
+                # "SARL DUPONT & FILS": the form the name carries is the organisation's,
+                # kept even when the organisation found bears its name without it
+                form = legal_forms.canonical(legal_form(str(values["name"])))
+                if form:
+                    values["legal_form"] = form
             vat = str(values.get("vat_number") or "")
             if not values.get("siren") and vat.startswith("FR") and vat[4:].isdigit():
                 # a French VAT number is its key and the SIREN: Stripe's "Business Vat
@@ -183,7 +191,7 @@ class OrganisationWriter(BatchBase):
                 org_id = -1 - len(made)
                 made.append(dict(w.values))
                 index.known[org_id] = Candidate(
-                    org_id, w.values.get("siren"), legal_form(w.values.get("name"))
+                    org_id, w.values.get("siren"), _form_key(w.values)
                 )
                 if w.key:
                     assert index.by_name is not None
@@ -240,7 +248,7 @@ class OrganisationWriter(BatchBase):
             w.evidence.places,
             domains=w.evidence.domains,
             siren=str(w.values["siren"]) if w.values.get("siren") else None,
-            form=legal_form(name),
+            form=_form_key(w.values),
             generic=is_generic_name(name),
         )
         if chosen is None and why and w.may_create and w.record is not None:
@@ -294,8 +302,8 @@ class OrganisationWriter(BatchBase):
             return
         evidence = organisation_evidence(self.conn, wanted)
         for chunk in chunks(wanted):
-            for org_id, name, siren, siret in self.conn.execute(
-                sa.select(o.c.id, o.c.name, o.c.siren, o.c.siret).where(
+            for org_id, name, siren, siret, form in self.conn.execute(
+                sa.select(o.c.id, o.c.name, o.c.siren, o.c.siret, o.c.legal_form).where(
                     one_of(self.conn, o.c.id, chunk)
                 )
             ):
@@ -303,7 +311,7 @@ class OrganisationWriter(BatchBase):
                 index.known[int(org_id)] = Candidate(
                     int(org_id),
                     siren or (str(siret)[:9] if siret else None),
-                    legal_form(name),
+                    _form_key({"name": name, "legal_form": form}),
                     found.places,
                     found.domains,
                 )
@@ -332,3 +340,9 @@ class OrganisationWriter(BatchBase):
             entity="organisation",
         )
         return created
+
+
+def _form_key(values: dict[str, Any]) -> str | None:
+    """The legal form that tells homonyms apart (see :func:`legal_forms.form_key`)."""
+    given, name = values.get("legal_form"), values.get("name")
+    return legal_forms.form_key(str(given) if given else None, str(name) if name else None)

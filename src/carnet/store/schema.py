@@ -74,6 +74,8 @@ organisations = Table(
     Column("siret", String(14), index=True),
     Column("vat_number", String(20)),
     Column("naf_code", String(10)),
+    # SARL, SAS, EI ... (carnet.fields.legal_form)
+    Column("legal_form", String(20)),
     Column("sector", String(200)),
     Column("size_band", String(20)),
     Column("revenue_band", String(40)),
