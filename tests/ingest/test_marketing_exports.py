@@ -402,6 +402,27 @@ def test_a_pro_and_a_perso_address_are_two_addresses(carnet: Carnet, tmp_path: P
     assert not marie.attributes
 
 
+def test_google_contacts_second_address_is_the_persons_second_address(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """ "Address 2 - City" after "Address 1 - City": it was a custom attribute, with a
+    warning that both looked like the city."""
+    path = write_csv(
+        tmp_path / "google.csv",
+        ["First Name", "Last Name", "E-mail 1 - Value", "Address 1 - Label", "Address 1 - Street",
+         "Address 1 - City", "Address 1 - Postal Code", "Address 2 - Label",
+         "Address 2 - Street", "Address 2 - City", "Address 2 - Postal Code"],
+        [["Sophie", "Martin", "sophie.martin@gmail.com", "Home", "3 rue Victor Hugo",
+          "Bordeaux", "33000", "Work", "10 cours de l'Intendance", "Bordeaux", "33000"]],
+        encoding="utf-8", delimiter=",",
+    )
+    report = carnet.import_file(path)
+    assert not any("both look like" in w for w in report.warnings)
+    sophie = carnet.get_contact(the(carnet, "sophie.martin@gmail.com"))
+    assert [p.normalised for p in sophie.addresses] == [
+        "3 RUE VICTOR HUGO|33000|BORDEAUX|FR", "10 COURS DE L INTENDANCE|33000|BORDEAUX|FR"]
+
+
 def test_an_address_written_over_two_columns_stays_one() -> None:
     mapping = build_mapping(
         ["Email", "Adresse", "Adresse (2)", "CP"],

@@ -1522,6 +1522,8 @@ def address_group(header: str) -> str | None:
     ('domicile', 'business')
     >>> address_group("CP pro"), address_group("Ville perso")
     ('pro', 'perso')
+    >>> address_group("Address 2 - City"), address_group("Address 1 - City")
+    ('address 2', None)
     >>> address_group("Ville"), address_group("Shipping City"), address_group("Adresse (2)")
     (None, None, None)
     """
@@ -1530,7 +1532,16 @@ def address_group(header: str) -> str | None:
         # "Adresse pro", "CP perso": the word after the part
         words = fold_header(header).split()
         owner = words[-1] if len(words) > 1 and words[-1] in OWNER_WORDS else None
+    if owner is None and (numbered := _NUMBERED_ADDRESS.match(fold_header(header))):
+        # Google Contacts' "Address 2 - City": the person's second address (its "Address
+        # 2 - Label" says home or work); the first is the address
+        return None if numbered[1] == "1" else f"address {numbered[1]}"
     return owner if owner in _OWN_ADDRESSES else None
+
+
+#: Google Contacts' numbered addresses: "Address 2 - Street" (folded), not "Adresse 2",
+#: an address's second line.
+_NUMBERED_ADDRESS = re.compile(r"address (\d) (?=\S)")
 
 
 def _luhn(digits: str) -> bool:
