@@ -102,7 +102,8 @@ def address_point(
     invalid when a street line has neither a postcode nor a city, and a
     warning flagged ``country_only`` when a country is all there is. A yes in
     an NPAI column (``npai``: mail came back) makes a valid address a warning
-    flagged ``npai``.
+    flagged ``npai``. A postcode typed in the city cell ("49000 Angers") is read from
+    it (flag ``postcode_in_city``).
     """
     combined = parts.get("postcode_city")
     if combined is not None and combined.raw and not ("postcode" in parts and "city" in parts):
@@ -117,6 +118,9 @@ def address_point(
     street = street_from_parts(parts)
     if street is not None:
         parts = {**parts, "address_line1": street}
+    city_before = parts.get("city")
+    parts = _postcode_out_of_the_city(parts)
+    code_in_city = parts.get("city") is not city_before
     whole = _whole_address(parts, default_country)
     if whole is not None:
         parts = whole
@@ -170,6 +174,9 @@ def address_point(
     if whole is not None:
         reasons.append("postcode and city read from the address line")
         flags.add("split")
+    if code_in_city:
+        reasons.append("postcode read from the city cell")
+        flags.add("postcode_in_city")
     returned = parts.get("npai")  # X, Oui, NPAI, or the date it came back: a yes
     if (returned is not None and returned.ok and returned.normalised == "true") or any(
         "npai" in verdict.flags for verdict in parts.values()
@@ -243,6 +250,31 @@ def street_from_parts(parts: Mapping[str, Verdict]) -> Verdict | None:
     return address.no_line(text) or Verdict.valid(text, text)
 
 
+def _postcode_out_of_the_city(parts: Mapping[str, Verdict]) -> Mapping[str, Verdict]:
+    """The parts with a postcode typed in the city cell ("49000 Angers", "ANGERS 49000")
+    taken out of it: as the row's postcode when its postcode cell is empty, dropped when
+    it repeats that cell's; the city is left whole when the two codes differ (the user
+    sees both).
+
+    >>> split = _postcode_out_of_the_city({"city": Verdict.valid("49000 Angers", "49000 Angers")})
+    >>> split["postcode"].raw, split["city"].normalised
+    ('49000', 'Angers')
+    """
+    city = parts.get("city")
+    if city is None or city.status is Status.EMPTY or not city.raw:
+        return parts
+    code, name = postcodes.split_postcode_city(str(city.raw))
+    if not code or not name:
+        return parts
+    own = parts.get("postcode")
+    if own is not None and own.status is not Status.EMPTY:
+        typed = str(own.normalised or own.raw or "")
+        if postcodes.normalise(typed) != postcodes.normalise(code):
+            return parts
+        return {**parts, "city": Verdict.valid(name, name)}
+    return {**parts, "postcode": Verdict.valid(code, code), "city": Verdict.valid(name, name)}
+
+
 def _whole_address(parts: Mapping[str, Verdict], default_country: str) -> dict[str, Verdict] | None:
     """The parts with postcode and city taken out of a street line that holds the whole
     address ("12 rue de la Paix 75002 Paris" in an "Adresse complète" column); None
@@ -298,9 +330,9 @@ def _whole_address(parts: Mapping[str, Verdict], default_country: str) -> dict[s
     return whole
 
 
-#: A segment that is a house number alone: "14", "3 bis", "12B", "n° 5".
+#: A segment that is a house number alone: "14", "3 bis", "12B", "169 T" (ter), "n° 5".
 _NUMBER_ALONE = re.compile(
-    r"(?:n\s*[°o]\s*)?\d{1,5}\s*(?:bis|ter|quater|[a-h])?", re.IGNORECASE
+    r"(?:n\s*[°o]\s*)?\d{1,5}\s*(?:bis|ter|quater|[a-hqt])?", re.IGNORECASE
 )
 
 

@@ -348,3 +348,52 @@ def test_a_numbered_street_line_is_told_by_its_shape(text: str, street: bool) ->
 @given(st.text(max_size=40))
 def test_telling_a_street_line_never_raises(text: str) -> None:
     assert address.is_numbered_street(text) in (True, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "street"),
+    [
+        # ter and quater shortened to their letter, glued to the number or not
+        ("116T pl. de la Liberté", "116 TER PLACE DE LA LIBERTE", True),
+        ("31 T crs des Peupliers", "31 TER COURS DES PEUPLIERS", True),
+        ("20TER CHEMIN DE LA RÉPUBLIQUE", "20 TER CHEMIN DE LA REPUBLIQUE", True),
+        ("4q, bd Voltaire", "4 QUATER BOULEVARD VOLTAIRE", True),
+        ("134 T, bld du 8 Mai 1945", "134 TER BOULEVARD DU 8 MAI 1945", True),
+        # B is the letter index as often as bis: it stays B
+        ("12 B rue Victor Hugo", "12 B RUE VICTOR HUGO", True),
+        # no street type after the letter: nothing says it is ter
+        ("12 T", "12 T", False),
+        ("7 T Les Pins", "7 T LES PINS", False),
+        # "Gén." is the general as "Gal" is
+        ("172 imp. du Gén. de Gaulle", "172 IMPASSE DU GENERAL DE GAULLE", True),
+        ("15 Bd du Gen de Gaulle", "15 BOULEVARD DU GENERAL DE GAULLE", True),
+    ],
+)
+def test_repetition_letters_and_general_are_written_in_full(
+    raw: str, normalised: str, street: bool
+) -> None:
+    assert address.normalise(raw) == normalised
+    assert address.is_numbered_street(raw) is street
+
+
+@given(
+    st.integers(min_value=1, max_value=999),
+    st.sampled_from([("T", "TER"), ("t", "TER"), ("Q", "QUATER"), ("ter", "TER"), ("bis", "BIS")]),
+    st.sampled_from(["", " "]),
+    st.sampled_from([" ", ", ", " , "]),
+    st.sampled_from([("rue", "RUE"), ("av.", "AVENUE"), ("bd", "BOULEVARD"), ("crs", "COURS"),
+                     ("pl.", "PLACE"), ("imp", "IMPASSE"), ("all.", "ALLEE")]),
+    st.sampled_from(["de la Paix", "Victor Hugo", "des Écoles", "du 11 Novembre"]),
+)
+def test_a_repetition_index_however_typed_reads_one_way(
+    number: int,
+    index: tuple[str, str],
+    gap: str,
+    after: str,
+    street_type: tuple[str, str],
+    name: str,
+) -> None:
+    typed, full = index
+    line = f"{number}{gap}{typed}{after}{street_type[0]} {name}"
+    expected = f"{number} {full} {street_type[1]} {address.afnor_text(name)}"
+    assert address.normalise(line) == expected

@@ -33,6 +33,8 @@ def targets(headers: list[str], sample: dict[str, list[str | None]] | None = Non
         ("Opt-in SMS", "optin_sms"), ("Offres partenaires", "optin_partners"),
         ("Opt-in courrier", "optin_post"), ("Accepte le démarchage téléphonique", "optin_phone"),
         ("Offres commerciales", "optin_offers"), ("Optin e-mail", "optin_newsletter"),
+        ("ACCORD_COM", "optin_offers"), ("Accord commercial", "optin_offers"),
+        ("Accord com.", "optin_offers"), ("Accord prospection", "optin_offers"),
         ("accepts_marketing", "optin_newsletter"), ("Office Phone", "phone"),
         ("Étiquettes", "tags"), ("address1", "address_line1"), ("Created", "signup_date"),
         ("Date de naissance (jj/mm/aaaa)", "birth_date"), ("Né(e) le", "birth_date"),
@@ -766,3 +768,10 @@ def test_a_recommendation_question_answered_in_words_is_kept_as_its_answers() ->
         assert targets([header], {header: list(scores)}) == {header: "nps"}
     # a header that says NPS is one, whatever its sampled values
     assert targets(["Note NPS"], {"Note NPS": ["Oui", "Non"]}) == {"Note NPS": "nps"}
+
+
+def test_an_old_crm_s_agreement_column_beside_a_newsletter_one() -> None:
+    """"ACCORD_COM" is the commercial offers' consent, the newsletter keeps its own."""
+    mapping = targets(["NOM", "EMAIL", "ACCORD_COM", "NEWSLETTER"])
+    assert mapping["ACCORD_COM"] == "optin_offers"
+    assert mapping["NEWSLETTER"] == "optin_newsletter"

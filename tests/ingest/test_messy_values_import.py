@@ -251,3 +251,46 @@ def test_a_father_and_his_son_on_one_line_stay_two_people(carnet: Carnet, tmp_pa
             .where(src.c.name == report.source)
         ).scalar_one()
     assert holders == 2
+
+
+def test_an_old_crm_s_agreement_column_records_the_offers_consent(
+    carnet: Carnet, tmp_path: Path
+) -> None:
+    """An old CRM in capitals: "ACCORD_COM" O / N / "ACCEPTÉ LE ..." is the customer's
+    agreement to commercial offers by e-mail; a 12T is a 12 ter."""
+    path = tmp_path / "vieux_crm.csv"
+    path.write_text(
+        "CODE_CLIENT;NOM;PRENOM;ADR1;CP;VILLE;EMAIL;ACCORD_COM\n"
+        "C000101;LEROUX;HELENE;12T CRS DU PORT;1000;BOURG EN BRESSE;"
+        "HELENE.LEROUX@ORANGE.FR;O\n"
+        "C000102;MOREL;ERIC;4 IMP. DU GEN. DE GAULLE;35400;ST MALO;ERIC.MOREL@FREE.FR;N\n"
+        "C000103;BLANC;CLEMENCE;8 Q BD VOLTAIRE;75011;PARIS;CLEMENCE.BLANC@GMAIL.COM;"
+        "ACCEPTÉ LE 11/04/2018\n",
+        encoding="cp1252",
+    )
+    report = carnet.import_file(path)
+    assert report.counts["inserted"] == 3
+    c, cp = s.contacts, s.contact_points
+    with carnet.engine.connect() as conn:
+        by_email = dict(
+            conn.execute(
+                sa.select(cp.c.normalised, c.c.id)
+                .select_from(c.join(cp, cp.c.contact_id == c.c.id))
+                .where(cp.c.kind == "email")
+            ).all()
+        )
+        streets = dict(
+            conn.execute(
+                sa.select(cp.c.contact_id, cp.c.normalised).where(cp.c.kind == "address")
+            ).all()
+        )
+    helene, eric, clemence = (
+        by_email[e]
+        for e in ("helene.leroux@orange.fr", "eric.morel@free.fr", "clemence.blanc@gmail.com")
+    )
+    assert carnet.may_contact(helene, "offers", "email").allowed
+    assert carnet.may_contact(clemence, "offers", "email").allowed
+    assert not carnet.may_contact(eric, "offers", "email").allowed
+    assert streets[helene].startswith("12 TER COURS DU PORT|01000|")
+    assert streets[eric].startswith("4 IMPASSE DU GENERAL DE GAULLE|35400|")
+    assert streets[clemence].startswith("8 QUATER BOULEVARD VOLTAIRE|75011|")

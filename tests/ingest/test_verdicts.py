@@ -142,6 +142,9 @@ def test_a_few_odd_values_among_plain_ones_get_their_own_verdicts(field: str) ->
         ("city", "OrlÃ©ans", "Orléans"),
         ("address_line1", "12 rue de lâ€™Ã‰glise", "12 rue de l’Église"),
         ("email", "hÃ©lene@free.fr", "hélene@free.fr"),
+        # Î is the bytes Windows-1252 reads as "ÃŽ", which ftfy leaves as they are
+        ("city", "NÃŽMES", "NÎMES"),
+        ("address_line1", "3 RUE DE L'ÃŽLE", "3 RUE DE L'ÎLE"),
     ],
 )
 def test_accents_decoded_with_the_wrong_encoding_are_repaired(
@@ -168,3 +171,26 @@ def test_repairing_never_raises_and_repairs_once(text: str) -> None:
     if fixed is not None:
         assert fixed != text
         assert repaired_encoding(fixed) is None
+
+
+_WORD = st.text(alphabet="ABCDEFGHIJKLMNOPRSTUVZÀÂÇÉÈÊËÎÏÔÙÛÜàâçéèêëîïôùûü", min_size=2,
+                max_size=10)
+
+
+@given(st.lists(_WORD, min_size=1, max_size=3).map(" ".join))
+def test_any_french_text_decoded_with_the_wrong_encoding_is_given_back(text: str) -> None:
+    """A city, a name, a street of French words: garbled, it is read back as it was."""
+    from carnet.ingest.verdicts import repaired_encoding
+
+    if _cp1252(text) and not text.isascii():
+        assert repaired_encoding(text.encode("utf-8").decode("cp1252")) == text
+
+
+def _cp1252(text: str) -> bool:
+    """Whether the UTF-8 bytes of ``text`` all read as Windows-1252 (5 bytes have no
+    character there: such a file could not have been saved so)."""
+    try:
+        text.encode("utf-8").decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -86,6 +86,7 @@ STREET_TYPES: dict[str, str] = {
     "CARREFOUR": "CAR",
     "CHAUSSEE": "CHS",
     "CHEMIN": "CHE",
+    "CITE": "CITE",
     "CORNICHE": "COR",
     "COURS": "CRS",
     "DOMAINE": "DOM",
@@ -102,6 +103,7 @@ STREET_TYPES: dict[str, str] = {
     "PLATEAU": "PLT",
     "PROMENADE": "PROM",
     "PARVIS": "PRV",
+    "QUAI": "QUAI",
     "QUARTIER": "QUA",
     "RESIDENCE": "RES",
     "RUELLE": "RLE",
@@ -157,7 +159,7 @@ _BUILDING: dict[str, str] = {
     "ETAGE": "ETG",
 }
 _EXPAND_ANYWHERE = {abbr: full for full, abbr in {**_TITLES, **_BUILDING}.items()}
-_EXPAND_ANYWHERE.update({"APT": "APPARTEMENT", "BAT.": "BATIMENT"})
+_EXPAND_ANYWHERE.update({"APT": "APPARTEMENT", "BAT.": "BATIMENT", "GEN": "GENERAL"})
 
 #: Country code -> the country line, in French, for mail posted in France.
 COUNTRY_NAMES: dict[str, str] = {
@@ -210,7 +212,11 @@ _DOMESTIC = frozenset(
 
 _PUNCTUATION = re.compile(r"[^\w/ ]|_")
 _NUMERO = re.compile(r"\bN\s*[°O]\s*(?=\d)|°")
-_GLUED_SUFFIX = re.compile(r"^(\d+)\s*(BIS|TER|QUATER|QUINQUIES|[A-H])(?=\s|$)")
+_GLUED_SUFFIX = re.compile(r"^(\d+)\s*(BIS|TER|QUATER|QUINQUIES|[A-HQT])(?=\s|$)")
+#: "12 T", "12Q": the repetition index shortened to its letter; T and Q are no letter
+#: index (those run A to H), so before a street type they are TER and QUATER ("B" stays:
+#: it is the letter index B as often as BIS).
+_SHORT_REPETITION = {"T": "TER", "Q": "QUATER"}
 _NUMBER = re.compile(r"^\d+(?:\s+(?:BIS|TER|QUATER|QUINQUIES|[A-H]))?\b")
 _PO_BOX = re.compile(r"^(?:BP|CS|TSA|BOITE POSTALE|CASE POSTALE)\s*\d+", re.IGNORECASE)
 #: A postcode and city after the street: "… 75002 PARIS", "… 75 002 PARIS CEDEX 02",
@@ -259,7 +265,7 @@ def is_numbered_street(text: str) -> bool:
     >>> is_numbered_street("Résidence du Parc"), is_numbered_street("12 Martin")
     (False, False)
     """
-    tokens = _GLUED_SUFFIX.sub(r"\1 \2", afnor_text(text)).split()
+    tokens = _number_and_index(afnor_text(text)).split()
     at = _type_position(tokens)
     if not at or at >= len(tokens) - 1:
         return False
@@ -267,6 +273,34 @@ def is_numbered_street(text: str) -> bool:
     return word == "RUE" or word in STREET_TYPES or (
         at + 1 < len(tokens) and f"{word} {tokens[at + 1]}" in STREET_TYPES
     )
+
+
+def _is_street_type(word: str) -> bool:
+    word = _TYPE_VARIANTS.get(word, word)
+    return word == "RUE" or word in STREET_TYPES or word.split()[0] in (
+        full.split()[0] for full in STREET_TYPES
+    )
+
+
+def _number_and_index(line: str) -> str:
+    """``line`` (AFNOR text) with the number parted from its repetition index ("12BIS"
+    → "12 BIS") and a one-letter ter or quater written in full ("12 T rue" → "12 TER
+    RUE").
+
+    >>> _number_and_index("129T CRS DU PORT"), _number_and_index("4 Q RUE X")
+    ('129 TER CRS DU PORT', '4 QUATER RUE X')
+    >>> _number_and_index("12 T"), _number_and_index("12 B RUE X")
+    ('12 T', '12 B RUE X')
+    """
+    tokens = _GLUED_SUFFIX.sub(r"\1 \2", line).split()
+    if (
+        len(tokens) > 2
+        and tokens[0].isdigit()
+        and tokens[1] in _SHORT_REPETITION
+        and _is_street_type(tokens[2])
+    ):
+        tokens[1] = _SHORT_REPETITION[tokens[1]]
+    return " ".join(tokens)
 
 
 def _expand(line: str) -> str:
@@ -303,9 +337,7 @@ def _abbreviate(line: str) -> tuple[str, bool]:
 
 
 def _street(text: str) -> tuple[str, bool]:
-    value = afnor_text(text)
-    value = _GLUED_SUFFIX.sub(r"\1 \2", value)
-    return _abbreviate(_expand(value))
+    return _abbreviate(_expand(_number_and_index(afnor_text(text))))
 
 
 def check(raw: str | None) -> Verdict:

@@ -887,7 +887,12 @@ BUILTIN_FIELDS: tuple[Field, ...] = (
        'accepte offres', 'accepte les offres', 'accepte offres commerciales',
        'accepte les offres commerciales', 'offres promotionnelles', 'optin promotions',
        'commercial offers', 'optin offers', 'opt in offers', 'offers opt in',
-       'marketing emails', 'promotional emails'], storage=Storage.CONSENT),
+       'marketing emails', 'promotional emails',
+       # an old CRM's "ACCORD_COM" / "Accord commercial": the customer agreed to be
+       # canvassed (prospection commerciale), which by e-mail is this consent
+       'accord commercial', 'accord com', 'accord comm', 'accord communication',
+       'accord communications', 'accord prospection', 'accord pub', 'ok pub'],
+       storage=Storage.CONSENT),
     _f('optin_sms', Kind.BOOLEAN, R, 'Accepte les offres par SMS', 'SMS opt-in',
        ['optin sms', 'opt in sms', 'sms optin', 'sms opt in', 'accepte sms', 'accepte les sms',
        'accord sms', 'consentement sms', 'inscrit sms', 'offres par sms', 'offres sms',

@@ -67,10 +67,26 @@ def repaired_encoding(value: str | None) -> str | None:
 
     >>> repaired_encoding("FranÃ§ois"), repaired_encoding("João")
     ('François', None)
+
+    ftfy leaves "NÃŽMES" ("NÎMES": the Î's second byte is the Ž of Windows-1252) as
+    it is; a cell whose every character is Windows-1252, whose bytes then read as
+    UTF-8 without a fault and give accented Latin letters (À to ÿ, the French ones among
+    them) is repaired all the same: text that only looks garbled ("SÃO PAULO") is no
+    such UTF-8.
+
+    >>> repaired_encoding("NÃŽMES"), repaired_encoding("ÃŽLE-DE-FRANCE")
+    ('NÎMES', 'ÎLE-DE-FRANCE')
     """
     if not value or value.isascii() or _MOJIBAKE_LEADS.isdisjoint(value):
         return None
     fixed = ftfy.fix_encoding(value)
+    if fixed == value:
+        try:
+            fixed = value.encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            return None
+        if not all(c.isascii() or "\u00c0" <= c <= "\u00ff" for c in fixed):
+            return None
     return fixed if fixed != value else None
 
 
