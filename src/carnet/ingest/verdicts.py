@@ -38,10 +38,12 @@ SHARED_CACHE_LIMIT = 150_000
 #: files hold 1,140,623 distinct addresses; with 150,000 the cache was cleared fourteen
 #: times and 1,027,681 of them were checked twice or more (2,168,304 checks), so the
 #: check's time grew faster than the files. An address's verdict weighs about 190 bytes
-#: with its text (the plain ones share their text with their normalised form): 230 MB
-#: at the bound, against the import's own 600 to 700 MB at 1,000,000 people. Phones are
-#: fewer and are not shared as much by the demo's files: they keep the bound above.
-EMAIL_CACHE_LIMIT = 1_200_000
+#: with its text (the plain ones share their text with their normalised form). A bound
+#: of 1,200,000 held them all, but took the import's peak memory at 1,000,000 people from
+#: 707 to 937 MB, and by as much at 5,000,000 (815 MB before: near 1 GB); 600,000
+#: (about 115 MB) is cleared once at 1,000,000 people instead of fourteen times. Phones
+#: are fewer and are not shared as much by the demo's files: they keep the bound above.
+EMAIL_CACHE_LIMIT = 600_000
 
 #: Email (without DNS) and phone verdicts depend on the value and the default
 #: country only, so every column of every file imported in this process shares
