@@ -22,9 +22,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from carnet.fields.name import sex_of
+from carnet.fields.phone import SOMEONE_ELSES
 from carnet.match.records import MOBILE_PREFIXES
 from carnet.model import ON_FILE
 from carnet.store import schema as s
+from carnet.store.lookups import lacks_flag
 
 __all__ = [
     "RECORD_SCHEMA",
@@ -131,11 +133,7 @@ def store_records(conn: Connection, contact_ids: Sequence[int] | None = None) ->
                 cp.c.normalised.is_not(None),
                 # a number written as a relative's ("portable de sa fille") is no
                 # evidence that its holders are one person
-                sa.or_(
-                    cp.c.kind != "phone",
-                    cp.c.flags.is_(None),
-                    sa.not_(cp.c.flags.contains("someone_else")),
-                ),
+                sa.or_(cp.c.kind != "phone", lacks_flag(cp.c.flags, SOMEONE_ELSES)),
             ),
             cp.c.contact_id,
             contact_ids,

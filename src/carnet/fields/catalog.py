@@ -1045,8 +1045,19 @@ OWNER_WORDS = frozenset({
     "perso", "personnel", "personnelle", "pro", "professionnel", "professionnelle", "prive",
     "privee", "domicile", "bureau", "travail", "maison", "home", "work", "office",
 })
-_OWNER_SUFFIX = re.compile(rf"(?P<rest>.+?)\s+(?:{'|'.join(sorted(OWNER_WORDS))})")
+_OWNER_SUFFIX = re.compile(rf"(?P<rest>.+?)\s+(?P<owner>{'|'.join(sorted(OWNER_WORDS))})")
 _OWNED_STORAGES = frozenset({Storage.ADDRESS, Storage.PHONE, Storage.EMAIL})
+
+
+def split_owner(folded: str) -> tuple[str, str] | None:
+    """A folded header and the word after it that says whose it is ("adresse", "pro" of
+    "adresse pro"), or None.
+
+    >>> split_owner("cp perso"), split_owner("perso")
+    (('cp', 'perso'), None)
+    """
+    owned = _OWNER_SUFFIX.fullmatch(folded)
+    return None if owned is None else (owned["rest"], owned["owner"])
 
 
 class Catalog(Mapping[str, Field]):
@@ -1155,10 +1166,10 @@ class Catalog(Mapping[str, Field]):
                 if (field := self._headers.get(way) or self._loose.get(_loose(way)))
             }
             found = spelt.popitem()[1] if len(spelt) == 1 else None
-        if found is None and (owned := _OWNER_SUFFIX.fullmatch(folded)) is not None:
+        if found is None and (owned := split_owner(folded)) is not None:
             # "Adresse pro", "CP perso", "Ville domicile": a part of one of the person's
             # addresses (the mapping tells them apart by that word)
-            part = self._headers.get(owned["rest"]) or self._loose.get(_loose(owned["rest"]))
+            part = self._headers.get(owned[0]) or self._loose.get(_loose(owned[0]))
             if part is not None and part.storage in _OWNED_STORAGES:
                 found = part
         if found is not None:

@@ -135,6 +135,8 @@ _LABEL = re.compile(
     r"|bureau|bur|pro|perso|fax|standard|ligne\s+directe|phone|home|work|office)\b\.?\s*:?",
     re.IGNORECASE,
 )
+#: The flag of a number written as someone else's: it reaches the person, but names no one.
+SOMEONE_ELSES = "someone_else"
 #: Words beside a number that say it is a relative's or another's: "(portable de sa
 #: fille)", "chez sa mère", "tél. du voisin".
 _SOMEONE_ELSE = re.compile(
@@ -297,7 +299,7 @@ def _check(raw: object, region: str) -> Verdict:
         if digits is None and (whose := _SOMEONE_ELSE.search(value)) is not None:
             # "06 … (portable de sa fille)": it reaches the person, but it is not theirs:
             # no key to find them by, no proof that two rows holding it are one person
-            flags.add("someone_else")
+            flags.add(SOMEONE_ELSES)
             reasons.append(
                 f"The number is someone else's ('{whose.group(0).strip(' ()')}'): kept to "
                 "reach the person, not as their own."
@@ -579,7 +581,7 @@ def _verdict(
     if details["region"] not in (home if home is not None else (region,)):
         flags.add("foreign")
         reasons.append(f"The number belongs to region {details['region']}.")
-    if flags & {"multiple", "do_not_call", "someone_else"}:
+    if flags & {"multiple", "do_not_call", SOMEONE_ELSES}:
         return Verdict.warning(text, e164, tuple(reasons), flags=flags, details=details)
     return Verdict.valid(text, e164, flags=flags, details=details, reasons=tuple(reasons))
 

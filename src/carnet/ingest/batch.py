@@ -13,12 +13,13 @@ from sqlalchemy.engine import Connection
 
 from carnet.clock import as_utc
 from carnet.crypto import FieldCipher
+from carnet.fields.phone import SOMEONE_ELSES
 from carnet.ingest.rows import RowRecord
 from carnet.model import ON_FILE
 from carnet.organisation_links import Candidate
 from carnet.store import schema as s
 from carnet.store.bulk import bulk_insert, execute_many
-from carnet.store.lookups import one_of
+from carnet.store.lookups import lacks_flag, one_of
 
 
 @dataclass
@@ -201,7 +202,7 @@ class BatchBase:
         fille"): it names no one by itself."""
         cp, c = s.contact_points, s.contacts
         own = (
-            sa.or_(cp.c.flags.is_(None), sa.not_(cp.c.flags.contains("someone_else")))
+            lacks_flag(cp.c.flags, SOMEONE_ELSES)
             if own_only
             else sa.true()
         )

@@ -46,6 +46,7 @@ from carnet.fields.catalog import (
     Kind,
     Storage,
     fold_header,
+    split_owner,
 )
 from carnet.fields.relationship import check_lifecycle_stage, company_or_person
 from carnet.fields.values import check_boolean, check_value
@@ -1506,11 +1507,9 @@ def _whose_address(header: str) -> str | None:
 #: Words that say an address is one of the person's own (folded): Outlook's "Rue
 #: (domicile)" and "Rue (bureau)", Outlook's and Google's "Home Street", "Business City",
 #: "Other Postal Code". Not a shop's shipping address, which is the recipient's.
-_OWN_ADDRESSES = frozenset({
-    "domicile", "home", "perso", "personnel", "personnelle", "prive", "privee", "private",
-    "bureau", "business", "work", "travail", "pro", "professionnel", "professionnelle",
-    "office", "autre", "other", "secondaire", "secondary", "maison",
-})
+_OWN_ADDRESSES = OWNER_WORDS | {
+    "private", "business", "autre", "other", "secondaire", "secondary",
+}
 
 
 def address_group(header: str) -> str | None:
@@ -1528,10 +1527,8 @@ def address_group(header: str) -> str | None:
     (None, None, None)
     """
     owner = _whose_address(header)
-    if owner is None:
-        # "Adresse pro", "CP perso": the word after the part
-        words = fold_header(header).split()
-        owner = words[-1] if len(words) > 1 and words[-1] in OWNER_WORDS else None
+    if owner is None and (owned := split_owner(fold_header(header))) is not None:
+        owner = owned[1]  # "Adresse pro", "CP perso": the word after the part
     if owner is None and (numbered := _NUMBERED_ADDRESS.match(fold_header(header))):
         # Google Contacts' "Address 2 - City": the person's second address (its "Address
         # 2 - Label" says home or work); the first is the address

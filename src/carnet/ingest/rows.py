@@ -225,9 +225,9 @@ class RowRecord:
     def key_phones(self) -> list[str]:
         """The usable phones that are the person's own: keys to find them by (not a
         number written as a relative's, "portable de sa fille")."""
-        if not any("someone_else" in p.verdict.flags for p in self.phones):
+        if not any(phone_field.SOMEONE_ELSES in p.verdict.flags for p in self.phones):
             return self.usable_phones
-        return _usable([p for p in self.phones if "someone_else" not in p.verdict.flags])
+        return _usable([p for p in self.phones if phone_field.SOMEONE_ELSES not in p.verdict.flags])
 
     def _repeated_header(self) -> bool:
         """The header written again: a second table of the sheet, or a printed export's

@@ -73,6 +73,14 @@ def one_of_in(
     return column.in_(list(values))
 
 
+def lacks_flag(flags: sa.ColumnElement[Any], flag: str) -> sa.ColumnElement[bool]:
+    """``flags`` (a point's comma-separated flags, or NULL) does not hold ``flag``.
+
+    NULL holds no flag: ``NOT (flags LIKE ...)`` alone would leave such rows out.
+    """
+    return sa.or_(flags.is_(None), sa.not_(flags.contains(flag)))
+
+
 def _json_array(values: Collection[Any]) -> str | None:
     """``values`` as a JSON array, or None when one of them would not read back as itself."""
     if not _JSON_TYPES.issuperset(map(type, values)):
