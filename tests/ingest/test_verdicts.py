@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from carnet.fields import email
@@ -178,6 +178,7 @@ _WORD = st.text(alphabet="ABCDEFGHIJKLMNOPRSTUVZÀÂÇÉÈÊËÎÏÔÙÛÜàâç
 
 
 @given(st.lists(_WORD, min_size=1, max_size=3).map(" ".join))
+@example("àÂ AA")  # ftfy read its garbled form as "à\xa0AA"
 def test_any_french_text_decoded_with_the_wrong_encoding_is_given_back(text: str) -> None:
     """A city, a name, a street of French words: garbled, it is read back as it was."""
     from carnet.ingest.verdicts import repaired_encoding

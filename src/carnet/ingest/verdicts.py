@@ -78,17 +78,21 @@ def repaired_encoding(value: str | None) -> str | None:
 
     >>> repaired_encoding("NÃŽMES"), repaired_encoding("ÃŽLE-DE-FRANCE")
     ('NÎMES', 'ÎLE-DE-FRANCE')
+
+    That exact undoing is tried first: where it exists it is the text, and ftfy's
+    guesses can differ from it ("Ã\xa0Ã‚ AA", "àÂ AA" garbled, which ftfy read as
+    "à\xa0AA"). ftfy repairs the rest (a cell garbled in part only, or whose bytes
+    Windows-1252 leaves undefined).
     """
     if not value or value.isascii() or _MOJIBAKE_LEADS.isdisjoint(value):
         return None
+    try:
+        exact = value.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        exact = None
+    if exact is not None and all(c.isascii() or "\u00c0" <= c <= "\u00ff" for c in exact):
+        return exact if exact != value else None
     fixed = ftfy.fix_encoding(value)
-    if fixed == value:
-        try:
-            fixed = value.encode("cp1252").decode("utf-8")
-        except UnicodeError:
-            return None
-        if not all(c.isascii() or "\u00c0" <= c <= "\u00ff" for c in fixed):
-            return None
     return fixed if fixed != value else None
 
 
